@@ -1,0 +1,116 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { DEFAULT_HELM_VERSION, getConfig } from '../src/inputs.js'
+import { actionYml, inputEnv } from './helpers/action-runner.js'
+import { removeDir, tempDir } from './helpers/paths.js'
+
+const github = {
+  repository_owner: 'Acme-Corp',
+  actor: 'octocat',
+  token: 'ghs_abc'
+}
+let workspace: string
+let saved: NodeJS.ProcessEnv
+
+beforeEach(() => {
+  saved = { ...process.env }
+  workspace = tempDir()
+  fs.writeFileSync(path.join(workspace, 'ca.pem'), 'pem')
+})
+afterEach(() => {
+  process.env = saved
+  removeDir(workspace)
+})
+
+/** Sets the environment a runner gives the action: action.yml defaults plus `with:`. */
+function withInputs(inputs: Record<string, string>): void {
+  for (const key of Object.keys(process.env)) {
+    if (key.startsWith('INPUT_')) delete process.env[key]
+  }
+  Object.assign(process.env, inputEnv(inputs, github), {
+    GITHUB_WORKSPACE: workspace
+  })
+}
+
+test('the defaults publish to ghcr.io/<owner, lowercased>/charts with the workflow token', () => {
+  withInputs({})
+  expect(getConfig()).toEqual({
+    workspace,
+    chartDir: workspace,
+    registry: 'ghcr.io',
+    repository: 'acme-corp/charts',
+    username: 'octocat',
+    password: 'ghs_abc',
+    helmVersion: { kind: 'exact', version: '4.1.4' },
+    helmDownloadUrl: 'https://get.helm.sh',
+    plainHttp: false,
+    caFile: undefined,
+    insecureSkipTlsVerify: false,
+    appVersion: undefined,
+    lint: true,
+    dryRun: false
+  })
+})
+
+test("action.yml's helm-version default is the one the code falls back to", () => {
+  expect(actionYml().inputs['helm-version'].default).toBe(DEFAULT_HELM_VERSION)
+})
+
+test('every input is read', () => {
+  withInputs({
+    chart: 'charts/hello',
+    registry: 'oci://Registry.Example.com:8443/',
+    repository: 'team/charts',
+    username: 'robot$ci',
+    password: 'p:$+',
+    'helm-version': '3',
+    'helm-download-url': 'https://mirror.example.com/helm/',
+    'ca-file': 'ca.pem',
+    'app-version': '2.0.0',
+    lint: 'false',
+    'dry-run': 'true'
+  })
+  expect(getConfig()).toMatchObject({
+    chartDir: path.join(workspace, 'charts/hello'),
+    registry: 'registry.example.com:8443',
+    repository: 'team/charts',
+    username: 'robot$ci',
+    password: 'p:$+',
+    helmVersion: { kind: 'channel', channel: '3' },
+    helmDownloadUrl: 'https://mirror.example.com/helm',
+    caFile: path.join(workspace, 'ca.pem'),
+    appVersion: '2.0.0',
+    lint: false,
+    dryRun: true
+  })
+})
+
+describe('bad values name the input', () => {
+  test.each([
+    [
+      { 'plain-http': 'yes please' },
+      /Input 'plain-http' is 'yes please': use true or false/
+    ],
+    [{ lint: 'maybe' }, /Input 'lint' is 'maybe'/],
+    [{ 'helm-version': '2.17.0' }, /Input 'helm-version' is "2.17.0"/],
+    [{ 'helm-download-url': 'ftp://x' }, /helm-download-url/],
+    [
+      { 'ca-file': 'missing.pem' },
+      /Input 'ca-file' is 'missing.pem', but there is no such file/
+    ],
+    [
+      { 'plain-http': 'true', 'insecure-skip-tls-verify': 'true' },
+      /'plain-http: true'.*'insecure-skip-tls-verify'/
+    ],
+    [{ username: '' }, /'password' is set but 'username' is empty/],
+    [{ registry: 'ghcr.io/acme' }, /Input 'registry'.*'registry: ghcr.io'/],
+    [
+      { registry: 'r.example.com', repository: 'Acme/charts' },
+      /Input 'repository'.*use 'acme\/charts'/
+    ]
+  ])('%j', (inputs, message) => {
+    withInputs(inputs)
+    expect(() => getConfig()).toThrow(message)
+  })
+})

@@ -1,0 +1,176 @@
+import path from 'node:path'
+import * as exec from '@actions/exec'
+import { UserError } from './errors.js'
+
+/** How to reach the registry over the wire; applies to login and push alike. */
+export interface Connection {
+  plainHttp: boolean
+  caFile?: string
+  insecureSkipTlsVerify: boolean
+}
+
+export interface PushResult {
+  /** `host/repository/name:tag`, as Helm reported it. */
+  pushedRef: string
+  digest: string
+}
+
+interface RunOptions {
+  input?: Buffer
+  /** Keep the command's output out of the log (login). */
+  quiet?: boolean
+}
+
+/**
+ * The Helm command line. Every call goes through `run` as an argument array,
+ * with the sandboxed environment: no shell, no secret in argv.
+ */
+export class Helm {
+  constructor(
+    readonly binary: string,
+    readonly major: number,
+    private readonly env: Record<string, string>
+  ) {}
+
+  /**
+   * `helm registry login` with the password on stdin. Helm 4 needs
+   * `--plain-http` for an HTTP registry; Helm 3 has no such flag and falls back
+   * to HTTP by itself. `--insecure` means "skip TLS verification" in both.
+   */
+  async login(
+    host: string,
+    username: string,
+    password: string,
+    connection: Connection
+  ): Promise<void> {
+    const args = [
+      'registry',
+      'login',
+      host,
+      '--username',
+      username,
+      '--password-stdin'
+    ]
+    if (connection.plainHttp && this.major >= 4) args.push('--plain-http')
+    if (connection.caFile) args.push('--ca-file', connection.caFile)
+    if (connection.insecureSkipTlsVerify) args.push('--insecure')
+    const result = await this.run(args, {
+      input: Buffer.from(password),
+      quiet: true
+    })
+    if (result.exitCode !== 0) {
+      throw new UserError(
+        `Could not log in to ${host} as '${username}': ${helmError(result)}. ` +
+          "Check 'username' and 'password' (a token with permission to push packages)."
+      )
+    }
+  }
+
+  /** `helm dependency build` when Chart.lock pins them, `update` otherwise. */
+  async buildDependencies(chartDir: string, hasLock: boolean): Promise<void> {
+    const verb = hasLock ? 'build' : 'update'
+    const result = await this.run(['dependency', verb, chartDir])
+    if (result.exitCode !== 0) {
+      throw new UserError(
+        `helm dependency ${verb} failed for ${chartDir}: ${helmError(result)}`
+      )
+    }
+  }
+
+  /** `helm lint`: an error stops the release; warnings are shown but pass. */
+  async lint(chartDir: string): Promise<void> {
+    const result = await this.run(['lint', chartDir])
+    if (result.exitCode !== 0) {
+      throw new UserError(
+        `helm lint found errors in ${chartDir}; fix them or set 'lint: false':\n${lintErrors(result.stdout + result.stderr)}`
+      )
+    }
+  }
+
+  /** `helm package` into `destination`; returns the .tgz path. */
+  async package(
+    chartDir: string,
+    destination: string,
+    appVersion?: string
+  ): Promise<string> {
+    const args = ['package', chartDir, '--destination', destination]
+    if (appVersion) args.push('--app-version', appVersion)
+    const result = await this.run(args)
+    if (result.exitCode !== 0) {
+      throw new UserError(`helm package failed: ${helmError(result)}`)
+    }
+    const saved = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(result.stdout)
+    if (!saved) {
+      throw new Error(
+        `helm package did not say where it saved the chart:\n${result.stdout}`
+      )
+    }
+    return path.resolve(saved[1].trim())
+  }
+
+  /**
+   * `helm push`. The digest is read from stdout and stderr: Helm 3 and Helm 4
+   * before 4.2.1 print `Pushed:`/`Digest:` on stderr, later ones on stdout.
+   */
+  async push(
+    packagePath: string,
+    target: string,
+    connection: Connection
+  ): Promise<PushResult> {
+    const args = ['push', packagePath, target]
+    if (connection.plainHttp) args.push('--plain-http')
+    if (connection.caFile) args.push('--ca-file', connection.caFile)
+    if (connection.insecureSkipTlsVerify)
+      args.push('--insecure-skip-tls-verify')
+    const result = await this.run(args)
+    if (result.exitCode !== 0) {
+      throw new UserError(`helm push to ${target} failed: ${helmError(result)}`)
+    }
+    return parsePushOutput(`${result.stdout}\n${result.stderr}`)
+  }
+
+  private async run(
+    args: string[],
+    options: RunOptions = {}
+  ): Promise<exec.ExecOutput> {
+    return exec.getExecOutput(this.binary, args, {
+      env: this.env,
+      input: options.input,
+      silent: options.quiet,
+      ignoreReturnCode: true
+    })
+  }
+}
+
+/** Reads `Pushed:` and `Digest:` lines out of `helm push` output. */
+export function parsePushOutput(output: string): PushResult {
+  const pushed = /^Pushed:\s*(\S+)/m.exec(output)
+  const digest = /^Digest:\s*(sha256:[0-9a-f]{64})/m.exec(output)
+  if (!pushed || !digest) {
+    throw new Error(
+      `helm push did not report what it pushed:\n${output.trim()}`
+    )
+  }
+  return { pushedRef: pushed[1], digest: digest[1] }
+}
+
+/** The useful part of Helm's failure output: its `Error:` line, else the last lines. */
+export function helmError(result: { stdout: string; stderr: string }): string {
+  const text = `${result.stderr}\n${result.stdout}`
+  const error = /^Error:\s*(.+)$/m.exec(text)
+  if (error) return error[1].trim()
+  const lines = text
+    .split('\n')
+    .map(l => l.trim())
+    .filter(Boolean)
+  return lines.slice(-3).join(' ') || 'no output'
+}
+
+function lintErrors(output: string): string {
+  const errors = output
+    .split('\n')
+    .filter(line => /\[ERROR\]|^Error:/.test(line))
+  return (errors.length ? errors : output.trim().split('\n').slice(-5)).join(
+    '\n'
+  )
+}

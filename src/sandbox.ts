@@ -1,0 +1,58 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+/** The per-run folder where Helm keeps its config, cache and credentials. */
+export interface Sandbox {
+  root: string
+  /** Environment that points Helm (and its Docker fallback) into `root`. */
+  env: Record<string, string>
+}
+
+const PREFIX = 'helm-oci-release-'
+
+function runnerTemp(env: NodeJS.ProcessEnv): string {
+  return env.RUNNER_TEMP || os.tmpdir()
+}
+
+/**
+ * Creates a fresh folder under RUNNER_TEMP for Helm's config, cache, data and
+ * registry credentials. DOCKER_CONFIG points there too: Helm falls back to
+ * ~/.docker/config.json and its credential helpers (which may write to the OS
+ * keyring), and the user's own ~/.config/helm and ~/.docker stay untouched.
+ */
+export function createSandbox(env: NodeJS.ProcessEnv = process.env): Sandbox {
+  const root = fs.mkdtempSync(path.join(runnerTemp(env), PREFIX))
+  fs.chmodSync(root, 0o700)
+  const dirs = {
+    HELM_CONFIG_HOME: path.join(root, 'helm', 'config'),
+    HELM_CACHE_HOME: path.join(root, 'helm', 'cache'),
+    HELM_DATA_HOME: path.join(root, 'helm', 'data'),
+    DOCKER_CONFIG: path.join(root, 'docker')
+  }
+  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true })
+  return {
+    root,
+    env: {
+      ...dirs,
+      HELM_REGISTRY_CONFIG: path.join(
+        dirs.HELM_CONFIG_HOME,
+        'registry',
+        'config.json'
+      )
+    }
+  }
+}
+
+/** Removes a sandbox; refuses paths that are not ours, so a bad state cannot delete elsewhere. */
+export function removeSandbox(root: string): boolean {
+  if (!path.basename(root).startsWith(PREFIX) || !fs.existsSync(root))
+    return false
+  fs.rmSync(root, { recursive: true, force: true })
+  return true
+}
+
+/** A folder for the packaged chart that outlives the step (the runner empties RUNNER_TEMP after the job). */
+export function createPackageDir(env: NodeJS.ProcessEnv = process.env): string {
+  return fs.mkdtempSync(path.join(runnerTemp(env), 'helm-oci-release-package-'))
+}

@@ -1,0 +1,22 @@
+import * as core from '@actions/core'
+
+// Typed main -> post state. The same bundle runs both entry points; the post step
+// knows it is the post step because main saved `isPost`.
+const IS_POST = 'isPost'
+const SANDBOX = 'sandboxDir'
+
+export function isPost(): boolean {
+  return core.getState(IS_POST) === 'true'
+}
+
+export function markMainStarted(): void {
+  core.saveState(IS_POST, 'true')
+}
+
+export function saveSandboxDir(dir: string): void {
+  core.saveState(SANDBOX, dir)
+}
+
+export function savedSandboxDir(): string | undefined {
+  return core.getState(SANDBOX) || undefined
+}
