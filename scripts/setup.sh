@@ -24,5 +24,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-npm ci --no-audit --no-fund
+# `npm install` rather than `npm ci`: it installs exactly what package-lock.json
+# pins, but also accepts a lock written where npm leaves out other platforms'
+# optional packages (rollup's native builds), which `npm ci` refuses.
+npm install --no-audit --no-fund
 node scripts/fetch-helm.mjs
