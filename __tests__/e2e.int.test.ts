@@ -5,6 +5,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   filesContaining,
+  makeRunnerDirs,
   runMain,
   runPost,
   visibleLog,
@@ -56,15 +57,7 @@ afterAll(async () => {
 
 let runCount = 0
 function newRunner(): RunnerDirs {
-  const base = path.join(root, `run-${++runCount}`)
-  const dirs = {
-    workspace: path.join(base, 'workspace'),
-    temp: path.join(base, 'temp'),
-    toolCache: path.join(base, 'tool-cache'),
-    home: path.join(base, 'home')
-  }
-  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true })
-  return dirs
+  return makeRunnerDirs(path.join(root, `run-${++runCount}`))
 }
 
 function inputs(
@@ -115,7 +108,8 @@ describe.each([
     main = await runMain({
       inputs: inputs(helm, { chart: `charts/hello-h${helm[0]}` }),
       github,
-      dirs
+      dirs,
+      env: { GITHUB_REF: `refs/tags/v${version}` }
     })
   })
 
@@ -194,7 +188,11 @@ test('dry-run does everything but push', async () => {
     version: '3.0.0'
   })
   const main = await runMain({
-    inputs: inputs(HELM4, { 'dry-run': 'true', repository: 'dry/charts' }),
+    inputs: inputs(HELM4, {
+      'dry-run': 'true',
+      repository: 'dry/charts',
+      tag: 'v3.0.0'
+    }),
     github,
     dirs
   })
@@ -224,16 +222,18 @@ test('the post step removes the credentials when the main step was killed', asyn
     { mode: 0o755 }
   )
   let killed = false
+  let poll: NodeJS.Timeout | undefined
   const main = await runMain({
     inputs: inputs(HELM4, {
       'helm-version': 'system',
-      repository: 'killed/charts'
+      repository: 'killed/charts',
+      'check-tag': 'false'
     }),
     github,
     dirs,
     env: { PATH: `${bin}:${process.env.PATH}` },
     onSpawn: pid => {
-      const poll = setInterval(() => {
+      poll = setInterval(() => {
         const credentials = sandboxes(dirs).map(d =>
           path.join(dirs.temp, d, 'helm', 'config', 'registry', 'config.json')
         )
@@ -245,7 +245,8 @@ test('the post step removes the credentials when the main step was killed', asyn
       }, 20)
     }
   })
-  expect(killed).toBe(true)
+  clearInterval(poll)
+  expect(killed, main.stdout + main.stderr).toBe(true)
   expect(main.exitCode).toBe(null)
   expect(filesContaining(dirs.temp, [BASIC])).not.toEqual([])
   const post = await runPost(

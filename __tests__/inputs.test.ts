@@ -49,7 +49,21 @@ test('the defaults publish to ghcr.io/<owner, lowercased>/charts with the workfl
     insecureSkipTlsVerify: false,
     appVersion: undefined,
     lint: true,
-    dryRun: false
+    dryRun: false,
+    tag: undefined,
+    githubRef: '',
+    tagPattern: 'v{version}',
+    checkTag: true,
+    ifExists: 'fail'
+  })
+})
+
+test('the tag comes from GITHUB_REF on a tag push', () => {
+  withInputs({})
+  process.env.GITHUB_REF = 'refs/tags/v1.2.3'
+  expect(getConfig()).toMatchObject({
+    tag: 'v1.2.3',
+    githubRef: 'refs/tags/v1.2.3'
   })
 })
 
@@ -69,7 +83,11 @@ test('every input is read', () => {
     'ca-file': 'ca.pem',
     'app-version': '2.0.0',
     lint: 'false',
-    'dry-run': 'true'
+    'dry-run': 'true',
+    tag: 'refs/tags/hello-1.0.0',
+    'tag-pattern': '{name}-{version}',
+    'check-tag': 'false',
+    'if-exists': 'skip'
   })
   expect(getConfig()).toMatchObject({
     chartDir: path.join(workspace, 'charts/hello'),
@@ -82,7 +100,11 @@ test('every input is read', () => {
     caFile: path.join(workspace, 'ca.pem'),
     appVersion: '2.0.0',
     lint: false,
-    dryRun: true
+    dryRun: true,
+    tag: 'hello-1.0.0',
+    tagPattern: '{name}-{version}',
+    checkTag: false,
+    ifExists: 'skip'
   })
 })
 
@@ -93,6 +115,15 @@ describe('bad values name the input', () => {
       /Input 'plain-http' is 'yes please': use true or false/
     ],
     [{ lint: 'maybe' }, /Input 'lint' is 'maybe'/],
+    [
+      { 'if-exists': 'overwrite' },
+      /Input 'if-exists' is 'overwrite': use 'fail'.*or 'skip'.*Nothing is ever overwritten/
+    ],
+    [
+      { 'tag-pattern': 'release-{name}' },
+      /Input 'tag-pattern'.*has no \{version\}/
+    ],
+    [{ 'check-tag': 'nope' }, /Input 'check-tag' is 'nope'/],
     [{ 'helm-version': '2.17.0' }, /Input 'helm-version' is "2.17.0"/],
     [{ 'helm-download-url': 'ftp://x' }, /helm-download-url/],
     [

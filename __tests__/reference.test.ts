@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import {
   chartRef,
+  isLoopbackRegistry,
   normalizeRegistry,
   normalizeRepository,
   ociTag
@@ -59,4 +60,16 @@ test('chartRef and ociTag', () => {
   )
   expect(ociTag('1.2.3+build.1')).toBe('1.2.3_build.1')
   expect(ociTag('1.2.3-rc.1')).toBe('1.2.3-rc.1')
+})
+
+test.each([
+  ['localhost:5000', true],
+  ['127.0.0.1:5000', true],
+  ['127.1.2.3', true],
+  ['[::1]:5000', true],
+  ['ghcr.io', false],
+  ['localhost.example.com', false],
+  ['10.0.0.1:5000', false]
+])('isLoopbackRegistry(%s) = %s', (registry, loopback) => {
+  expect(isLoopbackRegistry(registry)).toBe(loopback)
 })

@@ -17,33 +17,34 @@ import { ok } from 'assert';
 import require$$6 from 'util';
 import require$$0$1 from 'node:assert';
 import require$$0$3 from 'node:net';
-import require$$2 from 'node:http';
+import http$1 from 'node:http';
 import require$$0$2 from 'node:stream';
 import require$$0 from 'node:buffer';
 import require$$0$4 from 'node:util';
 import require$$7 from 'node:querystring';
 import require$$8 from 'node:events';
 import require$$0$5 from 'node:diagnostics_channel';
-import require$$5 from 'node:tls';
+import tls from 'node:tls';
 import require$$1$2 from 'node:zlib';
-import require$$5$1 from 'node:perf_hooks';
+import require$$5 from 'node:perf_hooks';
 import require$$8$1 from 'node:util/types';
 import require$$1$1 from 'node:worker_threads';
 import require$$1$3 from 'node:url';
-import require$$5$2 from 'node:async_hooks';
+import require$$5$1 from 'node:async_hooks';
 import require$$1$4 from 'node:console';
 import require$$1$5 from 'node:dns';
-import require$$5$3, { StringDecoder } from 'string_decoder';
+import require$$5$2, { StringDecoder } from 'string_decoder';
 import * as child from 'child_process';
 import { setTimeout as setTimeout$1 } from 'timers';
-import fs$1 from 'node:fs';
 import path$1 from 'node:path';
+import fs$1 from 'node:fs';
+import os$1 from 'node:os';
+import crypto$1, { randomUUID, createHash } from 'node:crypto';
 import require$$0$6 from 'process';
 import require$$0$7 from 'buffer';
-import { randomUUID, createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import 'stream';
-import os$1 from 'node:os';
+import https$1 from 'node:https';
 
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -1383,7 +1384,7 @@ function requireUtil$7 () {
 
 	const assert = require$$0$1;
 	const { kDestroyed, kBodyUsed, kListeners, kBody } = requireSymbols$4();
-	const { IncomingMessage } = require$$2;
+	const { IncomingMessage } = http$1;
 	const stream = require$$0$2;
 	const net = require$$0$3;
 	const { Blob } = require$$0;
@@ -3536,7 +3537,7 @@ function requireConnect () {
 
 	function noop () {}
 
-	let tls; // include tls conditionally since it is not always available
+	let tls$1; // include tls conditionally since it is not always available
 
 	// TODO: session re-use does not wait for the first
 	// connection to resolve the session and might therefore
@@ -3616,8 +3617,8 @@ function requireConnect () {
 	  return function connect ({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
 	    let socket;
 	    if (protocol === 'https:') {
-	      if (!tls) {
-	        tls = require$$5;
+	      if (!tls$1) {
+	        tls$1 = tls;
 	      }
 	      servername = servername || options.servername || util.getServerName(host) || null;
 
@@ -3628,7 +3629,7 @@ function requireConnect () {
 
 	      port = port || 443;
 
-	      socket = tls.connect({
+	      socket = tls$1.connect({
 	        highWaterMark: 16384, // TLS in node can't have bigger HWM anyway...
 	        ...options,
 	        servername,
@@ -5749,7 +5750,7 @@ function requireUtil$6 () {
 	const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = requireConstants$3();
 	const { getGlobalOrigin } = requireGlobal$1();
 	const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = requireDataUrl();
-	const { performance } = require$$5$1;
+	const { performance } = require$$5;
 	const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = requireUtil$7();
 	const assert = require$$0$1;
 	const { isUint8Array } = require$$8$1;
@@ -11385,7 +11386,7 @@ function requireClient () {
 
 	const assert = require$$0$1;
 	const net = require$$0$3;
-	const http = require$$2;
+	const http = http$1;
 	const util = requireUtil$7();
 	const { channels } = requireDiagnostics();
 	const Request = requireRequest$1();
@@ -14293,7 +14294,7 @@ function requireApiRequest () {
 	const { InvalidArgumentError, RequestAbortedError } = requireErrors$1();
 	const util = requireUtil$7();
 	const { getResolveErrorBodyCallback } = requireUtil$5();
-	const { AsyncResource } = require$$5$2;
+	const { AsyncResource } = require$$5$1;
 
 	class RequestHandler extends AsyncResource {
 	  constructor (opts, callback) {
@@ -14581,7 +14582,7 @@ function requireApiStream () {
 	const { InvalidArgumentError, InvalidReturnValueError } = requireErrors$1();
 	const util = requireUtil$7();
 	const { getResolveErrorBodyCallback } = requireUtil$5();
-	const { AsyncResource } = require$$5$2;
+	const { AsyncResource } = require$$5$1;
 	const { addSignal, removeSignal } = requireAbortSignal();
 
 	class StreamHandler extends AsyncResource {
@@ -14815,7 +14816,7 @@ function requireApiPipeline () {
 	  RequestAbortedError
 	} = requireErrors$1();
 	const util = requireUtil$7();
-	const { AsyncResource } = require$$5$2;
+	const { AsyncResource } = require$$5$1;
 	const { addSignal, removeSignal } = requireAbortSignal();
 	const assert = require$$0$1;
 
@@ -15064,7 +15065,7 @@ function requireApiUpgrade () {
 	hasRequiredApiUpgrade = 1;
 
 	const { InvalidArgumentError, SocketError } = requireErrors$1();
-	const { AsyncResource } = require$$5$2;
+	const { AsyncResource } = require$$5$1;
 	const util = requireUtil$7();
 	const { addSignal, removeSignal } = requireAbortSignal();
 	const assert = require$$0$1;
@@ -15180,7 +15181,7 @@ function requireApiConnect () {
 	hasRequiredApiConnect = 1;
 
 	const assert = require$$0$1;
-	const { AsyncResource } = require$$5$2;
+	const { AsyncResource } = require$$5$1;
 	const { InvalidArgumentError, SocketError } = requireErrors$1();
 	const util = requireUtil$7();
 	const { addSignal, removeSignal } = requireAbortSignal();
@@ -15385,7 +15386,7 @@ function requireMockUtils () {
 	  kGetNetConnect
 	} = requireMockSymbols();
 	const { buildURL } = requireUtil$7();
-	const { STATUS_CODES } = require$$2;
+	const { STATUS_CODES } = http$1;
 	const {
 	  types: {
 	    isPromise
@@ -19493,7 +19494,7 @@ function requireFetch () {
 	const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = requireDataUrl();
 	const { getGlobalDispatcher } = requireGlobal();
 	const { webidl } = requireWebidl();
-	const { STATUS_CODES } = require$$2;
+	const { STATUS_CODES } = http$1;
 	const GET_OR_HEAD = ['GET', 'HEAD'];
 
 	const defaultUserAgent = typeof __UNDICI_IS_NODE__ !== 'undefined' || typeof esbuildDetection !== 'undefined'
@@ -22047,7 +22048,7 @@ function requireUtil$4 () {
 	const { getEncoding } = requireEncoding();
 	const { serializeAMimeType, parseMIMEType } = requireDataUrl();
 	const { types } = require$$0$4;
-	const { StringDecoder } = require$$5$3;
+	const { StringDecoder } = require$$5$2;
 	const { btoa } = require$$0;
 
 	/** @type {PropertyDescriptor} */
@@ -30870,6 +30871,14 @@ function warning(message, properties = {}) {
     issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
  * Writes info to log with console.log.
  * @param message info message
  */
@@ -30938,6 +30947,625 @@ function saveState(name, value) {
  */
 function getState(name) {
     return process.env[`STATE_${name}`] || '';
+}
+
+/**
+ * A problem the user can fix: the message says what is wrong and how to fix it.
+ * `file`/`line` put a `core.error` annotation on the file at fault.
+ */
+class UserError extends Error {
+    file;
+    line;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause });
+        this.name = 'UserError';
+        this.file = options.file;
+        this.line = options.line;
+    }
+}
+/** The message of anything thrown, so `setFailed` never drops a non-Error throw. */
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    if (typeof error === 'string')
+        return error;
+    try {
+        return JSON.stringify(error) ?? String(error);
+    }
+    catch {
+        return String(error);
+    }
+}
+
+/**
+ * The Helm command line. Every call goes through `run` as an argument array,
+ * with the sandboxed environment: no shell, no secret in argv.
+ */
+class Helm {
+    binary;
+    major;
+    env;
+    constructor(binary, major, env) {
+        this.binary = binary;
+        this.major = major;
+        this.env = env;
+    }
+    /**
+     * `helm registry login` with the password on stdin. Helm 4 needs
+     * `--plain-http` for an HTTP registry; Helm 3 has no such flag and falls back
+     * to HTTP by itself. `--insecure` means "skip TLS verification" in both.
+     */
+    async login(host, username, password, connection) {
+        const args = [
+            'registry',
+            'login',
+            host,
+            '--username',
+            username,
+            '--password-stdin'
+        ];
+        if (connection.plainHttp && this.major >= 4)
+            args.push('--plain-http');
+        if (connection.caFile)
+            args.push('--ca-file', connection.caFile);
+        if (connection.insecureSkipTlsVerify)
+            args.push('--insecure');
+        const result = await this.run(args, {
+            input: Buffer.from(password),
+            quiet: true
+        });
+        if (result.exitCode !== 0) {
+            throw new UserError(`Could not log in to ${host} as '${username}': ${helmError(result)}. ` +
+                "Check 'username' and 'password' (a token with permission to push packages).");
+        }
+    }
+    /** `helm dependency build` when Chart.lock pins them, `update` otherwise. */
+    async buildDependencies(chartDir, hasLock) {
+        const verb = hasLock ? 'build' : 'update';
+        const result = await this.run(['dependency', verb, chartDir]);
+        if (result.exitCode !== 0) {
+            throw new UserError(`helm dependency ${verb} failed for ${chartDir}: ${helmError(result)}`);
+        }
+    }
+    /** `helm lint`: an error stops the release; warnings are shown but pass. */
+    async lint(chartDir) {
+        const result = await this.run(['lint', chartDir]);
+        if (result.exitCode !== 0) {
+            throw new UserError(`helm lint found errors in ${chartDir}; fix them or set 'lint: false':\n${lintErrors(result.stdout + result.stderr)}`);
+        }
+    }
+    /** `helm package` into `destination`; returns the .tgz path. */
+    async package(chartDir, destination, appVersion) {
+        const args = ['package', chartDir, '--destination', destination];
+        if (appVersion)
+            args.push('--app-version', appVersion);
+        const result = await this.run(args);
+        if (result.exitCode !== 0) {
+            throw new UserError(`helm package failed: ${helmError(result)}`);
+        }
+        const saved = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(result.stdout);
+        if (!saved) {
+            throw new Error(`helm package did not say where it saved the chart:\n${result.stdout}`);
+        }
+        return path$1.resolve(saved[1].trim());
+    }
+    /**
+     * `helm push`. The digest is read from stdout and stderr: Helm 3 and Helm 4
+     * before 4.2.1 print `Pushed:`/`Digest:` on stderr, later ones on stdout.
+     */
+    async push(packagePath, target, connection) {
+        const args = ['push', packagePath, target];
+        if (connection.plainHttp)
+            args.push('--plain-http');
+        if (connection.caFile)
+            args.push('--ca-file', connection.caFile);
+        if (connection.insecureSkipTlsVerify)
+            args.push('--insecure-skip-tls-verify');
+        const result = await this.run(args);
+        if (result.exitCode !== 0) {
+            throw new UserError(`helm push to ${target} failed: ${helmError(result)}`);
+        }
+        return parsePushOutput(`${result.stdout}\n${result.stderr}`);
+    }
+    async run(args, options = {}) {
+        return getExecOutput(this.binary, args, {
+            env: this.env,
+            input: options.input,
+            silent: options.quiet,
+            ignoreReturnCode: true
+        });
+    }
+}
+/** Reads `Pushed:` and `Digest:` lines out of `helm push` output. */
+function parsePushOutput(output) {
+    const pushed = /^Pushed:\s*(\S+)/m.exec(output);
+    const digest = /^Digest:\s*(sha256:[0-9a-f]{64})/m.exec(output);
+    if (!pushed || !digest) {
+        throw new Error(`helm push did not report what it pushed:\n${output.trim()}`);
+    }
+    return { pushedRef: pushed[1], digest: digest[1] };
+}
+/** The useful part of Helm's failure output: its `Error:` line, else the last lines. */
+function helmError(result) {
+    const text = `${result.stderr}\n${result.stdout}`;
+    const error = /^Error:\s*(.+)$/m.exec(text);
+    if (error)
+        return error[1].trim();
+    const lines = text
+        .split('\n')
+        .map(l => l.trim())
+        .filter(Boolean);
+    return lines.slice(-3).join(' ') || 'no output';
+}
+function lintErrors(output) {
+    const errors = output
+        .split('\n')
+        .filter(line => /\[ERROR\]|^Error:/.test(line));
+    return (errors.length ? errors : output.trim().split('\n').slice(-5)).join('\n');
+}
+
+// What the `helm-version` input means and how get.helm.sh names its files.
+// Pure: no I/O, so every rule here is table-tested.
+/** The oldest Helm that can push charts to OCI registries without flags. */
+const MIN_HELM_VERSION = '3.8.0';
+/** Where Helm's releases are published; input `helm-download-url`. */
+const DEFAULT_DOWNLOAD_BASE_URL = 'https://get.helm.sh';
+const ACCEPTED_FORMS = "an exact version such as '3.17.3' or 'v4.1.4', 'latest', " +
+    "'3' or '4' (the newest release of that major), or 'system' (the helm " +
+    'already on PATH)';
+// SemVer 2.0.0 core plus prerelease. Build metadata is left out on purpose:
+// no Helm release carries it, and '+' would end up in download file names.
+const IDENT = '(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)';
+const VERSION = new RegExp(`^v?((0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?)$`);
+const CHANNELS = ['latest', '3', '4'];
+/**
+ * Parses the `helm-version` input. Exact versions come back without the `v`
+ * (`v3.17.3` and `3.17.3` are the same). Throws a UserError for anything else,
+ * and for Helm versions that cannot push to OCI registries (before 3.8) or that
+ * this action does not know (majors other than 3 and 4).
+ */
+function parseHelmVersionSpec(spec) {
+    const value = spec.trim();
+    if (value === 'system')
+        return { kind: 'system' };
+    if (CHANNELS.includes(value)) {
+        return { kind: 'channel', channel: value };
+    }
+    const match = VERSION.exec(value);
+    if (!match) {
+        throw new UserError(`Input 'helm-version' is ${JSON.stringify(spec)}, which is not a Helm ` +
+            `version this action understands. Use ${ACCEPTED_FORMS}.`);
+    }
+    const version = match[1];
+    const problem = unsupportedVersionProblem(version);
+    if (problem) {
+        throw new UserError(`Input 'helm-version' is ${JSON.stringify(spec)}: ${problem} ` +
+            `Use ${ACCEPTED_FORMS}.`);
+    }
+    return { kind: 'exact', version };
+}
+/**
+ * Why this action cannot use a Helm version (a sentence), or undefined when it
+ * can: Helm 3.8.0 or newer within the majors 3 and 4. Expects `X.Y.Z[-pre]`.
+ */
+function unsupportedVersionProblem(version) {
+    const [major, minor] = version.split(/[.-]/).map(Number);
+    if (major < 3) {
+        return (`Helm ${major} cannot push charts to OCI registries; this action needs ` +
+            `Helm ${MIN_HELM_VERSION} or newer.`);
+    }
+    if (major === 3 && minor < 8) {
+        return (`Helm ${version} has no stable OCI support; this action needs Helm ` +
+            `${MIN_HELM_VERSION} or newer.`);
+    }
+    if (major > 4) {
+        return `Helm ${major} is not supported by this action (Helm 3 and 4 are).`;
+    }
+    return undefined;
+}
+/** The file on the download site that holds the newest version of a channel. */
+function latestVersionFile(channel) {
+    switch (channel) {
+        case 'latest':
+            return 'helm-latest-version';
+        case '3':
+            return 'helm3-latest-version';
+        case '4':
+            return 'helm4-latest-version';
+    }
+}
+/**
+ * Checks the `helm-download-url` input and returns it without trailing
+ * slashes. Credentials, queries and fragments are refused: the URL ends up in
+ * logs and error messages, and file names are appended to it.
+ */
+function parseDownloadBaseUrl(input) {
+    const value = input.trim();
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    const problem = !url
+        ? 'is not a URL'
+        : url.protocol !== 'http:' && url.protocol !== 'https:'
+            ? 'must be an http:// or https:// URL'
+            : url.username || url.password
+                ? 'must not contain credentials (they would show in the logs)'
+                : url.search || url.hash
+                    ? 'must not have a query or fragment'
+                    : undefined;
+    if (problem) {
+        const shown = url && (url.username || url.password) ? '(hidden)' : value;
+        throw new UserError(`Input 'helm-download-url' ${problem}: ${shown}. Use the address of ` +
+            `a get.helm.sh-style mirror, e.g. ${DEFAULT_DOWNLOAD_BASE_URL}.`);
+    }
+    return value.replace(/\/+$/, '');
+}
+/** The release archive's name, e.g. `helm-v3.17.3-linux-amd64.tar.gz`. */
+function archiveName(version, platform) {
+    const extension = platform.os === 'windows' ? 'zip' : 'tar.gz';
+    return `helm-v${version}-${platform.os}-${platform.arch}.${extension}`;
+}
+/** The archive's URL under a download base URL (trailing slash tolerated). */
+function archiveUrl(base, version, platform) {
+    return `${base.replace(/\/+$/, '')}/${archiveName(version, platform)}`;
+}
+/** The URL of the archive's `.sha256sum` file. */
+function checksumUrl(base, version, platform) {
+    return `${archiveUrl(base, version, platform)}.sha256sum`;
+}
+/** The folder inside the archive that holds the binary, e.g. `linux-amd64`. */
+function archiveFolder(platform) {
+    return `${platform.os}-${platform.arch}`;
+}
+/** The Helm executable's file name on a platform. */
+function binaryName(platform) {
+    return platform.os === 'windows' ? 'helm.exe' : 'helm';
+}
+/** The binary's path inside the archive, e.g. `linux-amd64/helm`. */
+function binaryPathInArchive(platform) {
+    return `${archiveFolder(platform)}/${binaryName(platform)}`;
+}
+/**
+ * Reads a `.sha256sum` file: `<64 hex>  <file name>` (sha256sum's text or `*`
+ * binary form) or a bare hash, on one line. Returns the hash in lower case.
+ * Throws when the text is anything else or names another file.
+ */
+function parseChecksumFile(text, expectedFileName) {
+    const match = /^([0-9a-fA-F]{64})(?:[ \t]+\*?(\S+))?$/.exec(text.trim());
+    if (!match) {
+        throw new Error('expected one line "<sha256 hex>  <file name>" or a bare sha256 hex ' +
+            `digest, got ${describeText(text)}`);
+    }
+    const [, hash, fileName] = match;
+    if (fileName !== undefined && fileName !== expectedFileName) {
+        throw new Error(`the checksum is for ${JSON.stringify(fileName)}, ` +
+            `not ${JSON.stringify(expectedFileName)}`);
+    }
+    return hash.toLowerCase();
+}
+/**
+ * Reads a `helm*-latest-version` file (`v4.1.4\n`) and returns the version
+ * without the `v`. With a major channel, the version must be of that major.
+ */
+function parseLatestVersion(text, channel) {
+    const match = VERSION.exec(text.trim());
+    if (!match || !text.trim().startsWith('v')) {
+        throw new Error(`expected a Helm version like "v4.1.4", got ${describeText(text)}`);
+    }
+    const version = match[1];
+    if (channel && channel !== 'latest' && match[2] !== channel) {
+        throw new Error(`it names Helm ${version}, which is not a Helm ${channel} release`);
+    }
+    return version;
+}
+/** Untrusted text for an error message: quoted and cut short. */
+function describeText(text) {
+    if (text.trim() === '')
+        return 'an empty file';
+    const short = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    return JSON.stringify(short);
+}
+
+// One path component of an OCI repository name, from the distribution spec:
+// https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests
+const COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+const COMPONENT_RE = new RegExp(`^${COMPONENT}$`);
+const REPOSITORY_RE = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+const HOST_RE = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
+/** True when `name` can be one component of an OCI repository path. */
+function isRepositoryComponent(name) {
+    return COMPONENT_RE.test(name);
+}
+/**
+ * Reduces the `registry` input to host[:port]. `oci://host` and `https://host`
+ * are accepted; a path is refused with a pointer to `repository`.
+ */
+function normalizeRegistry(input) {
+    const raw = input.trim();
+    if (!raw) {
+        throw new UserError("Input 'registry' is empty: give the registry host, e.g. 'ghcr.io' or 'registry.example.com:5000'.");
+    }
+    if (/^http:\/\//i.test(raw)) {
+        throw new UserError(`Input 'registry' is '${raw}': give the host alone and set 'plain-http: true' to talk HTTP.`);
+    }
+    const withoutScheme = raw.replace(/^(?:oci|https):\/\//i, '');
+    const [host, ...rest] = withoutScheme.replace(/\/+$/, '').split('/');
+    if (rest.length > 0) {
+        throw new UserError(`Input 'registry' is '${raw}', which has a path ('${rest.join('/')}'): ` +
+            `set 'registry: ${host}' and put the path in 'repository'.`);
+    }
+    const lower = host.toLowerCase();
+    if (!HOST_RE.test(lower)) {
+        throw new UserError(`Input 'registry' is '${raw}', which is not a host[:port] (e.g. 'ghcr.io', 'localhost:5000').`);
+    }
+    return lower;
+}
+/**
+ * Normalizes the `repository` input: slashes trimmed, lowercased on ghcr.io
+ * (owners there are often mixed-case, package names never are); anything else
+ * must already be a valid OCI repository path.
+ */
+function normalizeRepository(input, registry) {
+    let repository = input.trim().replace(/^\/+|\/+$/g, '');
+    if (!repository) {
+        throw new UserError("Input 'repository' is empty: give the path in the registry, e.g. 'my-org/charts'.");
+    }
+    if (registry === 'ghcr.io')
+        repository = repository.toLowerCase();
+    if (REPOSITORY_RE.test(repository))
+        return repository;
+    const hint = repository !== repository.toLowerCase()
+        ? ` OCI repository names are lowercase: use '${repository.toLowerCase()}'.`
+        : ' Use lowercase letters, digits, separators (., _, -) and / between parts.';
+    throw new UserError(`Input 'repository' is '${input.trim()}', which is not a valid OCI repository path.${hint}`);
+}
+/** `oci://<registry>/<repository>`: where `helm push` sends the chart. */
+function pushTarget(registry, repository) {
+    return `oci://${registry}/${repository}`;
+}
+/** `oci://<registry>/<repository>/<name>`: the chart's reference. */
+function chartRef(registry, repository, name) {
+    return `${pushTarget(registry, repository)}/${name}`;
+}
+/** The OCI tag Helm pushes for a chart version: `+` is not allowed in tags. */
+function ociTag(version) {
+    return version.replace(/\+/g, '_');
+}
+/** True for localhost, 127.0.0.0/8 and ::1 (with or without a port). */
+function isLoopbackRegistry(registry) {
+    const host = registry.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+    return (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host));
+}
+
+/** The default `tag-pattern`: `v1.2.3` (and, by convention, the bare `1.2.3`). */
+const DEFAULT_TAG_PATTERN = 'v{version}';
+const PLACEHOLDER_RE = /\{([^{}]*)\}/g;
+const KNOWN_PLACEHOLDERS = new Set(['name', 'version']);
+/** Checks `tag-pattern`: it must hold `{version}` and no other placeholder than `{name}`. */
+function validateTagPattern(pattern) {
+    const value = pattern.trim();
+    const unknown = [...value.matchAll(PLACEHOLDER_RE)]
+        .map(m => m[1])
+        .filter(p => !KNOWN_PLACEHOLDERS.has(p));
+    if (unknown.length) {
+        throw new UserError(`Input 'tag-pattern' is '${pattern}', with unknown placeholder {${unknown[0]}}: use {name} and {version}, e.g. '{name}-v{version}'.`);
+    }
+    if (!value.includes('{version}')) {
+        throw new UserError(`Input 'tag-pattern' is '${pattern}', which has no {version}: the tag must carry the version, e.g. 'v{version}' or '{name}-{version}'.`);
+    }
+    return value;
+}
+/**
+ * The git tag being released: the `tag` input when given, else the tag of
+ * GITHUB_REF when it is `refs/tags/…`; undefined on a branch push.
+ */
+function releaseTag(tagInput, githubRef = '') {
+    const given = tagInput.trim().replace(/^refs\/tags\//, '');
+    if (given)
+        return given;
+    return githubRef.startsWith('refs/tags/')
+        ? githubRef.slice('refs/tags/'.length)
+        : undefined;
+}
+/** The tag `pattern` forms for a chart. */
+function expectedTag(pattern, name, version) {
+    return pattern.replaceAll('{name}', name).replaceAll('{version}', version);
+}
+/** True when `tag` releases this chart version under `pattern`. */
+function tagMatches(tag, pattern, name, version) {
+    if (tag === expectedTag(pattern, name, version))
+        return true;
+    return pattern === DEFAULT_TAG_PATTERN && tag === version;
+}
+/**
+ * Refuses a release whose tag does not name the chart's version, with the tag,
+ * chart, version, pattern and the fix; annotated on the `version:` line.
+ */
+function checkTag({ tag, githubRef, pattern, chart }) {
+    const expected = expectedTag(pattern, chart.name, chart.version);
+    if (tag === undefined) {
+        throw new UserError(`There is no git tag to check the chart version against (GITHUB_REF is '${githubRef || 'unset'}'). ` +
+            `Run the release on a tag push (on: push: tags: ['${pattern.replace(/\{(name|version)\}/g, '*')}']), ` +
+            `give the tag in 'tag' (here '${expected}'), or set 'check-tag: false'.`);
+    }
+    if (tagMatches(tag, pattern, chart.name, chart.version))
+        return;
+    throw new UserError(`Tag '${tag}' does not release chart '${chart.name}' at version ${chart.version} ` +
+        `(${chart.file} says 'version: ${chart.version}'; tag-pattern '${pattern}' expects '${expected}'). ` +
+        `Set 'version:' in ${chart.file} to the version the tag names and tag again, ` +
+        "or fix 'tag-pattern' if your tags are formed differently.", { file: chart.file, line: chart.versionLine });
+}
+
+/** The newest Helm the tests run; action.yml's `helm-version` default (a test keeps them equal). */
+const DEFAULT_HELM_VERSION = 'v4.1.4';
+const IF_EXISTS = ['fail', 'skip'];
+/** Reads the action's inputs into a validated Config; messages name the input. */
+function getConfig(env = process.env) {
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const registry = normalizeRegistry(getInput('registry') || 'ghcr.io');
+    const config = {
+        workspace,
+        chartDir: path$1.resolve(workspace, getInput('chart') || '.'),
+        registry,
+        repository: normalizeRepository(getInput('repository'), registry),
+        username: getInput('username'),
+        password: getInput('password'),
+        helmVersion: parseHelmVersionSpec(getInput('helm-version') || DEFAULT_HELM_VERSION),
+        helmDownloadUrl: parseDownloadBaseUrl(getInput('helm-download-url') || DEFAULT_DOWNLOAD_BASE_URL),
+        plainHttp: booleanInput('plain-http'),
+        caFile: caFile(getInput('ca-file'), workspace),
+        insecureSkipTlsVerify: booleanInput('insecure-skip-tls-verify'),
+        appVersion: getInput('app-version') || undefined,
+        lint: booleanInput('lint', true),
+        dryRun: booleanInput('dry-run'),
+        tag: releaseTag(getInput('tag'), env.GITHUB_REF),
+        githubRef: env.GITHUB_REF ?? '',
+        tagPattern: validateTagPattern(getInput('tag-pattern') || DEFAULT_TAG_PATTERN),
+        checkTag: booleanInput('check-tag', true),
+        ifExists: ifExists(getInput('if-exists'))
+    };
+    checkConnectionInputs(config);
+    return config;
+}
+/**
+ * `core.getBooleanInput` with the default used when the input is absent (as when
+ * the entry point runs outside action.yml) and an error that names the input.
+ */
+function booleanInput(name, fallback = false) {
+    const raw = getInput(name);
+    if (raw === '')
+        return fallback;
+    try {
+        return getBooleanInput(name);
+    }
+    catch {
+        throw new UserError(`Input '${name}' is '${raw}': use true or false.`);
+    }
+}
+function ifExists(raw) {
+    const value = (raw.trim() || 'fail');
+    if (IF_EXISTS.includes(value))
+        return value;
+    throw new UserError(`Input 'if-exists' is '${raw}': use 'fail' (stop when the version is already published) or 'skip' (succeed without pushing). Nothing is ever overwritten.`);
+}
+function caFile(raw, workspace) {
+    if (!raw.trim())
+        return undefined;
+    const file = path$1.resolve(workspace, raw.trim());
+    if (!fs$1.existsSync(file) || !fs$1.statSync(file).isFile()) {
+        throw new UserError(`Input 'ca-file' is '${raw}', but there is no such file (resolved to ${file}). Write the PEM bundle there first.`);
+    }
+    return file;
+}
+function checkConnectionInputs(config) {
+    if (config.plainHttp && (config.caFile || config.insecureSkipTlsVerify)) {
+        throw new UserError("Input 'plain-http: true' talks HTTP, so 'ca-file' and 'insecure-skip-tls-verify' cannot apply: drop one or the other.");
+    }
+    if (config.password && !config.username) {
+        throw new UserError("Input 'password' is set but 'username' is empty: registries need both (for ghcr.io use the workflow actor).");
+    }
+}
+
+/** Sets every output in one place. */
+function setOutputs(result) {
+    setOutput('chart-name', result.chartName);
+    setOutput('chart-version', result.chartVersion);
+    setOutput('chart-ref', result.chartRef);
+    setOutput('digest', result.digest);
+    setOutput('pushed', result.pushed ? 'true' : 'false');
+    setOutput('package-path', result.packagePath);
+}
+
+/**
+ * The environment handed to child processes: the runner's, without the action's
+ * own `INPUT_*` variables (they carry the registry password and tokens), plus
+ * the given overrides.
+ */
+function childEnv(overrides = {}, base = process.env) {
+    const env = {};
+    for (const [key, value] of Object.entries(base)) {
+        if (value === undefined || key.toUpperCase().startsWith('INPUT_'))
+            continue;
+        env[key] = value;
+    }
+    return { ...env, ...overrides };
+}
+
+const PREFIX = 'helm-oci-release-';
+function runnerTemp(env) {
+    return env.RUNNER_TEMP || os$1.tmpdir();
+}
+/**
+ * Creates a fresh folder under RUNNER_TEMP for Helm's config, cache, data and
+ * registry credentials. DOCKER_CONFIG points there too: Helm falls back to
+ * ~/.docker/config.json and its credential helpers (which may write to the OS
+ * keyring), and the user's own ~/.config/helm and ~/.docker stay untouched.
+ */
+function createSandbox(env = process.env) {
+    const root = fs$1.mkdtempSync(path$1.join(runnerTemp(env), PREFIX));
+    fs$1.chmodSync(root, 0o700);
+    const dirs = {
+        HELM_CONFIG_HOME: path$1.join(root, 'helm', 'config'),
+        HELM_CACHE_HOME: path$1.join(root, 'helm', 'cache'),
+        HELM_DATA_HOME: path$1.join(root, 'helm', 'data'),
+        DOCKER_CONFIG: path$1.join(root, 'docker')
+    };
+    for (const dir of Object.values(dirs))
+        fs$1.mkdirSync(dir, { recursive: true });
+    return {
+        root,
+        env: {
+            ...dirs,
+            HELM_REGISTRY_CONFIG: path$1.join(dirs.HELM_CONFIG_HOME, 'registry', 'config.json')
+        }
+    };
+}
+/** Removes a sandbox; refuses paths that are not ours, so a bad state cannot delete elsewhere. */
+function removeSandbox(root) {
+    if (!path$1.basename(root).startsWith(PREFIX) || !fs$1.existsSync(root))
+        return false;
+    fs$1.rmSync(root, { recursive: true, force: true });
+    return true;
+}
+/** A folder for the packaged chart that outlives the step (the runner empties RUNNER_TEMP after the job). */
+function createPackageDir(env = process.env) {
+    return fs$1.mkdtempSync(path$1.join(runnerTemp(env), 'helm-oci-release-package-'));
+}
+
+/**
+ * Masks a secret in the log, and each of its lines: the runner masks line by line,
+ * so a multi-line secret (a JSON key, a PEM) would leak in pieces otherwise.
+ */
+function maskSecret(secret) {
+    if (!secret)
+        return;
+    setSecret(secret);
+    for (const line of secret.split(/\r?\n/)) {
+        const trimmed = line.trim();
+        if (trimmed.length >= 4)
+            setSecret(trimmed);
+    }
+}
+
+// Typed main -> post state. The same bundle runs both entry points; the post step
+// knows it is the post step because main saved `isPost`.
+const IS_POST = 'isPost';
+const SANDBOX = 'sandboxDir';
+function isPost() {
+    return getState(IS_POST) === 'true';
+}
+function markMainStarted() {
+    saveState(IS_POST, 'true');
+}
+function saveSandboxDir(dir) {
+    saveState(SANDBOX, dir);
+}
+function savedSandboxDir() {
+    return getState(SANDBOX) || undefined;
 }
 
 var dist = {};
@@ -39652,100 +40280,6 @@ function requireDist () {
 
 var distExports = requireDist();
 
-/**
- * A problem the user can fix: the message says what is wrong and how to fix it.
- * `file`/`line` put a `core.error` annotation on the file at fault.
- */
-class UserError extends Error {
-    file;
-    line;
-    constructor(message, options = {}) {
-        super(message, { cause: options.cause });
-        this.name = 'UserError';
-        this.file = options.file;
-        this.line = options.line;
-    }
-}
-/** The message of anything thrown, so `setFailed` never drops a non-Error throw. */
-function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    if (typeof error === 'string')
-        return error;
-    try {
-        return JSON.stringify(error) ?? String(error);
-    }
-    catch {
-        return String(error);
-    }
-}
-
-// One path component of an OCI repository name, from the distribution spec:
-// https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests
-const COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
-const COMPONENT_RE = new RegExp(`^${COMPONENT}$`);
-const REPOSITORY_RE = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
-const HOST_RE = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
-/** True when `name` can be one component of an OCI repository path. */
-function isRepositoryComponent(name) {
-    return COMPONENT_RE.test(name);
-}
-/**
- * Reduces the `registry` input to host[:port]. `oci://host` and `https://host`
- * are accepted; a path is refused with a pointer to `repository`.
- */
-function normalizeRegistry(input) {
-    const raw = input.trim();
-    if (!raw) {
-        throw new UserError("Input 'registry' is empty: give the registry host, e.g. 'ghcr.io' or 'registry.example.com:5000'.");
-    }
-    if (/^http:\/\//i.test(raw)) {
-        throw new UserError(`Input 'registry' is '${raw}': give the host alone and set 'plain-http: true' to talk HTTP.`);
-    }
-    const withoutScheme = raw.replace(/^(?:oci|https):\/\//i, '');
-    const [host, ...rest] = withoutScheme.replace(/\/+$/, '').split('/');
-    if (rest.length > 0) {
-        throw new UserError(`Input 'registry' is '${raw}', which has a path ('${rest.join('/')}'): ` +
-            `set 'registry: ${host}' and put the path in 'repository'.`);
-    }
-    const lower = host.toLowerCase();
-    if (!HOST_RE.test(lower)) {
-        throw new UserError(`Input 'registry' is '${raw}', which is not a host[:port] (e.g. 'ghcr.io', 'localhost:5000').`);
-    }
-    return lower;
-}
-/**
- * Normalizes the `repository` input: slashes trimmed, lowercased on ghcr.io
- * (owners there are often mixed-case, package names never are); anything else
- * must already be a valid OCI repository path.
- */
-function normalizeRepository(input, registry) {
-    let repository = input.trim().replace(/^\/+|\/+$/g, '');
-    if (!repository) {
-        throw new UserError("Input 'repository' is empty: give the path in the registry, e.g. 'my-org/charts'.");
-    }
-    if (registry === 'ghcr.io')
-        repository = repository.toLowerCase();
-    if (REPOSITORY_RE.test(repository))
-        return repository;
-    const hint = repository !== repository.toLowerCase()
-        ? ` OCI repository names are lowercase: use '${repository.toLowerCase()}'.`
-        : ' Use lowercase letters, digits, separators (., _, -) and / between parts.';
-    throw new UserError(`Input 'repository' is '${input.trim()}', which is not a valid OCI repository path.${hint}`);
-}
-/** `oci://<registry>/<repository>`: where `helm push` sends the chart. */
-function pushTarget(registry, repository) {
-    return `oci://${registry}/${repository}`;
-}
-/** `oci://<registry>/<repository>/<name>`: the chart's reference. */
-function chartRef(registry, repository, name) {
-    return `${pushTarget(registry, repository)}/${name}`;
-}
-/** The OCI tag Helm pushes for a chart version: `+` is not allowed in tags. */
-function ociTag(version) {
-    return version.replace(/\+/g, '_');
-}
-
 // The regular expression published with SemVer 2 (https://semver.org): unlike
 // semver.valid(), it refuses a leading 'v' and keeps build metadata.
 const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
@@ -39883,357 +40417,6 @@ function loadChart(chartDir, workspace) {
         dir: chartDir,
         hasLock: fs$1.existsSync(path$1.join(chartDir, 'Chart.lock'))
     };
-}
-
-/**
- * The Helm command line. Every call goes through `run` as an argument array,
- * with the sandboxed environment: no shell, no secret in argv.
- */
-class Helm {
-    binary;
-    major;
-    env;
-    constructor(binary, major, env) {
-        this.binary = binary;
-        this.major = major;
-        this.env = env;
-    }
-    /**
-     * `helm registry login` with the password on stdin. Helm 4 needs
-     * `--plain-http` for an HTTP registry; Helm 3 has no such flag and falls back
-     * to HTTP by itself. `--insecure` means "skip TLS verification" in both.
-     */
-    async login(host, username, password, connection) {
-        const args = [
-            'registry',
-            'login',
-            host,
-            '--username',
-            username,
-            '--password-stdin'
-        ];
-        if (connection.plainHttp && this.major >= 4)
-            args.push('--plain-http');
-        if (connection.caFile)
-            args.push('--ca-file', connection.caFile);
-        if (connection.insecureSkipTlsVerify)
-            args.push('--insecure');
-        const result = await this.run(args, {
-            input: Buffer.from(password),
-            quiet: true
-        });
-        if (result.exitCode !== 0) {
-            throw new UserError(`Could not log in to ${host} as '${username}': ${helmError(result)}. ` +
-                "Check 'username' and 'password' (a token with permission to push packages).");
-        }
-    }
-    /** `helm dependency build` when Chart.lock pins them, `update` otherwise. */
-    async buildDependencies(chartDir, hasLock) {
-        const verb = hasLock ? 'build' : 'update';
-        const result = await this.run(['dependency', verb, chartDir]);
-        if (result.exitCode !== 0) {
-            throw new UserError(`helm dependency ${verb} failed for ${chartDir}: ${helmError(result)}`);
-        }
-    }
-    /** `helm lint`: an error stops the release; warnings are shown but pass. */
-    async lint(chartDir) {
-        const result = await this.run(['lint', chartDir]);
-        if (result.exitCode !== 0) {
-            throw new UserError(`helm lint found errors in ${chartDir}; fix them or set 'lint: false':\n${lintErrors(result.stdout + result.stderr)}`);
-        }
-    }
-    /** `helm package` into `destination`; returns the .tgz path. */
-    async package(chartDir, destination, appVersion) {
-        const args = ['package', chartDir, '--destination', destination];
-        if (appVersion)
-            args.push('--app-version', appVersion);
-        const result = await this.run(args);
-        if (result.exitCode !== 0) {
-            throw new UserError(`helm package failed: ${helmError(result)}`);
-        }
-        const saved = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(result.stdout);
-        if (!saved) {
-            throw new Error(`helm package did not say where it saved the chart:\n${result.stdout}`);
-        }
-        return path$1.resolve(saved[1].trim());
-    }
-    /**
-     * `helm push`. The digest is read from stdout and stderr: Helm 3 and Helm 4
-     * before 4.2.1 print `Pushed:`/`Digest:` on stderr, later ones on stdout.
-     */
-    async push(packagePath, target, connection) {
-        const args = ['push', packagePath, target];
-        if (connection.plainHttp)
-            args.push('--plain-http');
-        if (connection.caFile)
-            args.push('--ca-file', connection.caFile);
-        if (connection.insecureSkipTlsVerify)
-            args.push('--insecure-skip-tls-verify');
-        const result = await this.run(args);
-        if (result.exitCode !== 0) {
-            throw new UserError(`helm push to ${target} failed: ${helmError(result)}`);
-        }
-        return parsePushOutput(`${result.stdout}\n${result.stderr}`);
-    }
-    async run(args, options = {}) {
-        return getExecOutput(this.binary, args, {
-            env: this.env,
-            input: options.input,
-            silent: options.quiet,
-            ignoreReturnCode: true
-        });
-    }
-}
-/** Reads `Pushed:` and `Digest:` lines out of `helm push` output. */
-function parsePushOutput(output) {
-    const pushed = /^Pushed:\s*(\S+)/m.exec(output);
-    const digest = /^Digest:\s*(sha256:[0-9a-f]{64})/m.exec(output);
-    if (!pushed || !digest) {
-        throw new Error(`helm push did not report what it pushed:\n${output.trim()}`);
-    }
-    return { pushedRef: pushed[1], digest: digest[1] };
-}
-/** The useful part of Helm's failure output: its `Error:` line, else the last lines. */
-function helmError(result) {
-    const text = `${result.stderr}\n${result.stdout}`;
-    const error = /^Error:\s*(.+)$/m.exec(text);
-    if (error)
-        return error[1].trim();
-    const lines = text
-        .split('\n')
-        .map(l => l.trim())
-        .filter(Boolean);
-    return lines.slice(-3).join(' ') || 'no output';
-}
-function lintErrors(output) {
-    const errors = output
-        .split('\n')
-        .filter(line => /\[ERROR\]|^Error:/.test(line));
-    return (errors.length ? errors : output.trim().split('\n').slice(-5)).join('\n');
-}
-
-// What the `helm-version` input means and how get.helm.sh names its files.
-// Pure: no I/O, so every rule here is table-tested.
-/** The oldest Helm that can push charts to OCI registries without flags. */
-const MIN_HELM_VERSION = '3.8.0';
-/** Where Helm's releases are published; input `helm-download-url`. */
-const DEFAULT_DOWNLOAD_BASE_URL = 'https://get.helm.sh';
-const ACCEPTED_FORMS = "an exact version such as '3.17.3' or 'v4.1.4', 'latest', " +
-    "'3' or '4' (the newest release of that major), or 'system' (the helm " +
-    'already on PATH)';
-// SemVer 2.0.0 core plus prerelease. Build metadata is left out on purpose:
-// no Helm release carries it, and '+' would end up in download file names.
-const IDENT = '(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)';
-const VERSION = new RegExp(`^v?((0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?)$`);
-const CHANNELS = ['latest', '3', '4'];
-/**
- * Parses the `helm-version` input. Exact versions come back without the `v`
- * (`v3.17.3` and `3.17.3` are the same). Throws a UserError for anything else,
- * and for Helm versions that cannot push to OCI registries (before 3.8) or that
- * this action does not know (majors other than 3 and 4).
- */
-function parseHelmVersionSpec(spec) {
-    const value = spec.trim();
-    if (value === 'system')
-        return { kind: 'system' };
-    if (CHANNELS.includes(value)) {
-        return { kind: 'channel', channel: value };
-    }
-    const match = VERSION.exec(value);
-    if (!match) {
-        throw new UserError(`Input 'helm-version' is ${JSON.stringify(spec)}, which is not a Helm ` +
-            `version this action understands. Use ${ACCEPTED_FORMS}.`);
-    }
-    const version = match[1];
-    const problem = unsupportedVersionProblem(version);
-    if (problem) {
-        throw new UserError(`Input 'helm-version' is ${JSON.stringify(spec)}: ${problem} ` +
-            `Use ${ACCEPTED_FORMS}.`);
-    }
-    return { kind: 'exact', version };
-}
-/**
- * Why this action cannot use a Helm version (a sentence), or undefined when it
- * can: Helm 3.8.0 or newer within the majors 3 and 4. Expects `X.Y.Z[-pre]`.
- */
-function unsupportedVersionProblem(version) {
-    const [major, minor] = version.split(/[.-]/).map(Number);
-    if (major < 3) {
-        return (`Helm ${major} cannot push charts to OCI registries; this action needs ` +
-            `Helm ${MIN_HELM_VERSION} or newer.`);
-    }
-    if (major === 3 && minor < 8) {
-        return (`Helm ${version} has no stable OCI support; this action needs Helm ` +
-            `${MIN_HELM_VERSION} or newer.`);
-    }
-    if (major > 4) {
-        return `Helm ${major} is not supported by this action (Helm 3 and 4 are).`;
-    }
-    return undefined;
-}
-/** The file on the download site that holds the newest version of a channel. */
-function latestVersionFile(channel) {
-    switch (channel) {
-        case 'latest':
-            return 'helm-latest-version';
-        case '3':
-            return 'helm3-latest-version';
-        case '4':
-            return 'helm4-latest-version';
-    }
-}
-/**
- * Checks the `helm-download-url` input and returns it without trailing
- * slashes. Credentials, queries and fragments are refused: the URL ends up in
- * logs and error messages, and file names are appended to it.
- */
-function parseDownloadBaseUrl(input) {
-    const value = input.trim();
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        url = undefined;
-    }
-    const problem = !url
-        ? 'is not a URL'
-        : url.protocol !== 'http:' && url.protocol !== 'https:'
-            ? 'must be an http:// or https:// URL'
-            : url.username || url.password
-                ? 'must not contain credentials (they would show in the logs)'
-                : url.search || url.hash
-                    ? 'must not have a query or fragment'
-                    : undefined;
-    if (problem) {
-        const shown = url && (url.username || url.password) ? '(hidden)' : value;
-        throw new UserError(`Input 'helm-download-url' ${problem}: ${shown}. Use the address of ` +
-            `a get.helm.sh-style mirror, e.g. ${DEFAULT_DOWNLOAD_BASE_URL}.`);
-    }
-    return value.replace(/\/+$/, '');
-}
-/** The release archive's name, e.g. `helm-v3.17.3-linux-amd64.tar.gz`. */
-function archiveName(version, platform) {
-    const extension = platform.os === 'windows' ? 'zip' : 'tar.gz';
-    return `helm-v${version}-${platform.os}-${platform.arch}.${extension}`;
-}
-/** The archive's URL under a download base URL (trailing slash tolerated). */
-function archiveUrl(base, version, platform) {
-    return `${base.replace(/\/+$/, '')}/${archiveName(version, platform)}`;
-}
-/** The URL of the archive's `.sha256sum` file. */
-function checksumUrl(base, version, platform) {
-    return `${archiveUrl(base, version, platform)}.sha256sum`;
-}
-/** The folder inside the archive that holds the binary, e.g. `linux-amd64`. */
-function archiveFolder(platform) {
-    return `${platform.os}-${platform.arch}`;
-}
-/** The Helm executable's file name on a platform. */
-function binaryName(platform) {
-    return platform.os === 'windows' ? 'helm.exe' : 'helm';
-}
-/** The binary's path inside the archive, e.g. `linux-amd64/helm`. */
-function binaryPathInArchive(platform) {
-    return `${archiveFolder(platform)}/${binaryName(platform)}`;
-}
-/**
- * Reads a `.sha256sum` file: `<64 hex>  <file name>` (sha256sum's text or `*`
- * binary form) or a bare hash, on one line. Returns the hash in lower case.
- * Throws when the text is anything else or names another file.
- */
-function parseChecksumFile(text, expectedFileName) {
-    const match = /^([0-9a-fA-F]{64})(?:[ \t]+\*?(\S+))?$/.exec(text.trim());
-    if (!match) {
-        throw new Error('expected one line "<sha256 hex>  <file name>" or a bare sha256 hex ' +
-            `digest, got ${describeText(text)}`);
-    }
-    const [, hash, fileName] = match;
-    if (fileName !== undefined && fileName !== expectedFileName) {
-        throw new Error(`the checksum is for ${JSON.stringify(fileName)}, ` +
-            `not ${JSON.stringify(expectedFileName)}`);
-    }
-    return hash.toLowerCase();
-}
-/**
- * Reads a `helm*-latest-version` file (`v4.1.4\n`) and returns the version
- * without the `v`. With a major channel, the version must be of that major.
- */
-function parseLatestVersion(text, channel) {
-    const match = VERSION.exec(text.trim());
-    if (!match || !text.trim().startsWith('v')) {
-        throw new Error(`expected a Helm version like "v4.1.4", got ${describeText(text)}`);
-    }
-    const version = match[1];
-    if (channel && channel !== 'latest' && match[2] !== channel) {
-        throw new Error(`it names Helm ${version}, which is not a Helm ${channel} release`);
-    }
-    return version;
-}
-/** Untrusted text for an error message: quoted and cut short. */
-function describeText(text) {
-    if (text.trim() === '')
-        return 'an empty file';
-    const short = text.length > 80 ? `${text.slice(0, 80)}…` : text;
-    return JSON.stringify(short);
-}
-
-/** The newest Helm the tests run; action.yml's `helm-version` default (a test keeps them equal). */
-const DEFAULT_HELM_VERSION = 'v4.1.4';
-/** Reads the action's inputs into a validated Config; messages name the input. */
-function getConfig(env = process.env) {
-    const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const registry = normalizeRegistry(getInput('registry') || 'ghcr.io');
-    const config = {
-        workspace,
-        chartDir: path$1.resolve(workspace, getInput('chart') || '.'),
-        registry,
-        repository: normalizeRepository(getInput('repository'), registry),
-        username: getInput('username'),
-        password: getInput('password'),
-        helmVersion: parseHelmVersionSpec(getInput('helm-version') || DEFAULT_HELM_VERSION),
-        helmDownloadUrl: parseDownloadBaseUrl(getInput('helm-download-url') || DEFAULT_DOWNLOAD_BASE_URL),
-        plainHttp: booleanInput('plain-http'),
-        caFile: caFile(getInput('ca-file'), workspace),
-        insecureSkipTlsVerify: booleanInput('insecure-skip-tls-verify'),
-        appVersion: getInput('app-version') || undefined,
-        lint: booleanInput('lint', true),
-        dryRun: booleanInput('dry-run')
-    };
-    checkConnectionInputs(config);
-    return config;
-}
-/**
- * `core.getBooleanInput` with the default used when the input is absent (as when
- * the entry point runs outside action.yml) and an error that names the input.
- */
-function booleanInput(name, fallback = false) {
-    const raw = getInput(name);
-    if (raw === '')
-        return fallback;
-    try {
-        return getBooleanInput(name);
-    }
-    catch {
-        throw new UserError(`Input '${name}' is '${raw}': use true or false.`);
-    }
-}
-function caFile(raw, workspace) {
-    if (!raw.trim())
-        return undefined;
-    const file = path$1.resolve(workspace, raw.trim());
-    if (!fs$1.existsSync(file) || !fs$1.statSync(file).isFile()) {
-        throw new UserError(`Input 'ca-file' is '${raw}', but there is no such file (resolved to ${file}). Write the PEM bundle there first.`);
-    }
-    return file;
-}
-function checkConnectionInputs(config) {
-    if (config.plainHttp && (config.caFile || config.insecureSkipTlsVerify)) {
-        throw new UserError("Input 'plain-http: true' talks HTTP, so 'ca-file' and 'insecure-skip-tls-verify' cannot apply: drop one or the other.");
-    }
-    if (config.password && !config.username) {
-        throw new UserError("Input 'password' is set but 'username' is empty: registries need both (for ghcr.io use the workflow actor).");
-    }
 }
 
 var re = {exports: {}};
@@ -43892,25 +44075,10 @@ function helmPlatform(nodePlatform = process.platform, nodeArch = process.arch) 
     return { os, arch };
 }
 
-/**
- * The environment handed to child processes: the runner's, without the action's
- * own `INPUT_*` variables (they carry the registry password and tokens), plus
- * the given overrides.
- */
-function childEnv(overrides = {}, base = process.env) {
-    const env = {};
-    for (const [key, value] of Object.entries(base)) {
-        if (value === undefined || key.toUpperCase().startsWith('INPUT_'))
-            continue;
-        env[key] = value;
-    }
-    return { ...env, ...overrides };
-}
-
 // Puts the requested Helm on PATH: resolve the version, reuse the runner's
 // tool cache or download, verify the checksum, extract, cache, and check the
 // binary reports the version it should (like actions/setup-go).
-const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000 };
+const DEFAULT_RETRY$1 = { attempts: 4, baseDelayMs: 1000 };
 const TOOL_NAME = 'helm';
 // The runner's tool cache names architectures the Node way (x64, arm64).
 const TOOL_ARCH = process.arch;
@@ -43918,7 +44086,7 @@ const MAX_DELAY_MS = 30_000;
 const TRANSIENT_STATUS = new Set([408, 429]);
 // Network failures worth another try. ENOTFOUND is not among them: it is
 // nearly always a mistyped host, and retrying only delays the message.
-const TRANSIENT_CODES = new Set([
+const TRANSIENT_CODES$1 = new Set([
     'ECONNREFUSED',
     'ECONNRESET',
     'ECONNABORTED',
@@ -43942,7 +44110,7 @@ async function installHelm(options) {
     if (spec.kind === 'system')
         return useSystemHelm();
     const base = parseDownloadBaseUrl(options.downloadBaseUrl);
-    const retry = options.retry ?? DEFAULT_RETRY;
+    const retry = options.retry ?? DEFAULT_RETRY$1;
     const client = new HttpClient('helm-oci-release', [], {
         allowRetries: false,
         socketTimeout: 60_000
@@ -44158,14 +44326,14 @@ async function sha256File(file) {
     await pipeline(fs$1.createReadStream(file), hash);
     return hash.digest('hex');
 }
-function isTransient(error) {
+function isTransient$1(error) {
     const status = statusOf(error);
     if (status !== undefined)
         return status >= 500 || TRANSIENT_STATUS.has(status);
     if (!(error instanceof Error))
         return false;
     const code = error.code;
-    return ((code !== undefined && TRANSIENT_CODES.has(code)) ||
+    return ((code !== undefined && TRANSIENT_CODES$1.has(code)) ||
         error.message.startsWith('Request timeout'));
 }
 /**
@@ -44180,7 +44348,7 @@ async function withRetry(url, policy, attempt) {
             return await attempt();
         }
         catch (error) {
-            if (!isTransient(error))
+            if (!isTransient$1(error))
                 throw error;
             if (n >= attempts) {
                 throw new Error(`${errorMessage(error)} (gave up after ${attempts} attempts)`, { cause: error });
@@ -44204,87 +44372,1148 @@ function tempRoot() {
     return dir;
 }
 
-/** Sets every output in one place. */
-function setOutputs(result) {
-    setOutput('chart-name', result.chartName);
-    setOutput('chart-version', result.chartVersion);
-    setOutput('chart-ref', result.chartRef);
-    setOutput('digest', result.digest);
-    setOutput('pushed', result.pushed ? 'true' : 'false');
-    setOutput('package-path', result.packagePath);
-}
-
-const PREFIX = 'helm-oci-release-';
-function runnerTemp(env) {
-    return env.RUNNER_TEMP || os$1.tmpdir();
+// What a Helm chart's OCI manifest says. Pure: no I/O.
+/** The media type of the layer that holds the packaged chart (.tgz). */
+const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+/**
+ * The digest of the chart layer in a manifest: `sha256:` of the .tgz Helm
+ * pushed. Undefined when the manifest is not a Helm chart.
+ */
+function chartLayerDigest(manifest) {
+    let parsed;
+    try {
+        parsed = JSON.parse(manifest.toString());
+    }
+    catch {
+        return undefined;
+    }
+    if (!Array.isArray(parsed.layers))
+        return undefined;
+    const layer = parsed.layers.find(l => l.mediaType === HELM_CHART_LAYER && typeof l.digest === 'string');
+    return layer?.digest;
 }
 /**
- * Creates a fresh folder under RUNNER_TEMP for Helm's config, cache, data and
- * registry credentials. DOCKER_CONFIG points there too: Helm falls back to
- * ~/.docker/config.json and its credential helpers (which may write to the OS
- * keyring), and the user's own ~/.config/helm and ~/.docker stay untouched.
+ * True when a `helm push` failure looks transient (a 5xx or 429 from the
+ * registry, a dropped or timed-out connection): worth another try.
  */
-function createSandbox(env = process.env) {
-    const root = fs$1.mkdtempSync(path$1.join(runnerTemp(env), PREFIX));
-    fs$1.chmodSync(root, 0o700);
-    const dirs = {
-        HELM_CONFIG_HOME: path$1.join(root, 'helm', 'config'),
-        HELM_CACHE_HOME: path$1.join(root, 'helm', 'cache'),
-        HELM_DATA_HOME: path$1.join(root, 'helm', 'data'),
-        DOCKER_CONFIG: path$1.join(root, 'docker')
-    };
-    for (const dir of Object.values(dirs))
-        fs$1.mkdirSync(dir, { recursive: true });
-    return {
-        root,
-        env: {
-            ...dirs,
-            HELM_REGISTRY_CONFIG: path$1.join(dirs.HELM_CONFIG_HOME, 'registry', 'config.json')
+function isTransientPushError(message) {
+    return /\b(429|5\d\d)\b|Too Many Requests|Service Unavailable|Bad Gateway|Gateway Time-?out|connection reset|broken pipe|unexpected EOF|\bEOF\b|i\/o timeout|TLS handshake timeout|connection refused/i.test(message);
+}
+
+// Parses `WWW-Authenticate` headers (RFC 9110 section 11.6.1) the lenient way
+// registries need: they differ in case, quoting and how many challenges they
+// put in one header. Pure: no I/O.
+// tchar of RFC 9110, the characters of a scheme or parameter name.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
+// token68 followed by the end of the challenge (end of header or a comma).
+const TOKEN68 = /^([A-Za-z0-9\-._~+/]+=*)[ \t]*(?:,|$)/;
+/** A cursor over the header text. */
+class Scanner {
+    text;
+    pos = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    get done() {
+        return this.pos >= this.text.length;
+    }
+    rest() {
+        return this.text.slice(this.pos);
+    }
+    skipSpace() {
+        while (!this.done && /[ \t]/.test(this.text[this.pos]))
+            this.pos++;
+    }
+    /** Skips whitespace and the empty list elements `,,` that RFC 9110 allows. */
+    skipSeparators() {
+        while (!this.done && /[ \t,]/.test(this.text[this.pos]))
+            this.pos++;
+    }
+    token() {
+        const match = TOKEN.exec(this.rest());
+        if (!match)
+            return undefined;
+        this.pos += match[0].length;
+        return match[0];
+    }
+    /** A quoted string (opening quote at the cursor); `\x` stands for `x`. */
+    quoted() {
+        let value = '';
+        this.pos++; // opening quote
+        while (!this.done) {
+            const char = this.text[this.pos++];
+            if (char === '"')
+                return value;
+            if (char === '\\' && !this.done)
+                value += this.text[this.pos++];
+            else
+                value += char;
         }
-    };
-}
-/** Removes a sandbox; refuses paths that are not ours, so a bad state cannot delete elsewhere. */
-function removeSandbox(root) {
-    if (!path$1.basename(root).startsWith(PREFIX) || !fs$1.existsSync(root))
-        return false;
-    fs$1.rmSync(root, { recursive: true, force: true });
-    return true;
-}
-/** A folder for the packaged chart that outlives the step (the runner empties RUNNER_TEMP after the job). */
-function createPackageDir(env = process.env) {
-    return fs$1.mkdtempSync(path$1.join(runnerTemp(env), 'helm-oci-release-package-'));
-}
-
-/**
- * Masks a secret in the log, and each of its lines: the runner masks line by line,
- * so a multi-line secret (a JSON key, a PEM) would leak in pieces otherwise.
- */
-function maskSecret(secret) {
-    if (!secret)
-        return;
-    setSecret(secret);
-    for (const line of secret.split(/\r?\n/)) {
-        const trimmed = line.trim();
-        if (trimmed.length >= 4)
-            setSecret(trimmed);
+        return value; // unterminated: keep what there is rather than fail
+    }
+    /** An unquoted value: lenient, up to whitespace or a comma (URLs included). */
+    bare() {
+        const match = /^[^\s,]*/.exec(this.rest());
+        const value = match ? match[0] : '';
+        this.pos += value.length;
+        return value;
     }
 }
+/** Reads `name = value` at the cursor, or returns undefined (cursor unchanged). */
+function readParam(scanner) {
+    const start = scanner.pos;
+    const name = scanner.token();
+    if (name === undefined)
+        return undefined;
+    scanner.skipSpace();
+    if (scanner.text[scanner.pos] !== '=') {
+        scanner.pos = start;
+        return undefined;
+    }
+    scanner.pos++;
+    scanner.skipSpace();
+    const value = scanner.text[scanner.pos] === '"' ? scanner.quoted() : scanner.bare();
+    return [name.toLowerCase(), value];
+}
+/** Reads the parameters of one challenge until the next scheme or the end. */
+function readParams(scanner, challenge) {
+    for (;;) {
+        const before = scanner.pos;
+        scanner.skipSeparators();
+        if (scanner.done)
+            return;
+        const param = readParam(scanner);
+        if (!param) {
+            // Not `name=`: a new challenge's scheme starts here.
+            scanner.pos = before;
+            return;
+        }
+        const [name, value] = param;
+        // A parameter name must occur once; keep the first like most clients.
+        if (!Object.hasOwn(challenge.params, name))
+            challenge.params[name] = value;
+    }
+}
+/** Reads one challenge at the cursor; undefined when no scheme is there. */
+function readChallenge(scanner) {
+    const scheme = scanner.token();
+    if (scheme === undefined) {
+        scanner.bare(); // skip garbage up to the next separator
+        if (!scanner.done)
+            scanner.pos++;
+        return undefined;
+    }
+    const challenge = {
+        scheme: scheme.toLowerCase(),
+        params: {}
+    };
+    scanner.skipSpace();
+    const token68 = TOKEN68.exec(scanner.rest());
+    if (token68) {
+        challenge.token68 = token68[1];
+        scanner.pos += token68[1].length;
+        return challenge;
+    }
+    readParams(scanner, challenge);
+    return challenge;
+}
+/**
+ * Parses one or several `WWW-Authenticate` header values into their
+ * challenges, in order. Never throws: malformed parts are skipped.
+ */
+function parseWwwAuthenticate(header) {
+    if (header === undefined)
+        return [];
+    const values = typeof header === 'string' ? [header] : header;
+    const challenges = [];
+    for (const value of values) {
+        const scanner = new Scanner(value);
+        for (;;) {
+            scanner.skipSeparators();
+            if (scanner.done)
+                break;
+            const challenge = readChallenge(scanner);
+            if (challenge)
+                challenges.push(challenge);
+        }
+    }
+    return challenges;
+}
+/** The space-separated scopes of a challenge's `scope` parameter. */
+function challengeScopes(challenge) {
+    return (challenge.params.scope ?? '').split(/\s+/).filter(s => s !== '');
+}
 
-// Typed main -> post state. The same bundle runs both entry points; the post step
-// knows it is the post step because main saved `isPost`.
-const IS_POST = 'isPost';
-const SANDBOX = 'sandboxDir';
-function isPost() {
-    return getState(IS_POST) === 'true';
+// The OCI registry over the Distribution API: tells whether a chart version
+// exists and reads manifests back, authenticating the way registries demand
+// (Basic, or Bearer tokens from the challenge's realm), retrying transient
+// failures and keeping credentials on the registry's own origin.
+//
+// Requests go through @actions/http-client's `requestRaw` (its timeout and
+// response handling) and its proxy rules (`getProxyUrl`: HTTPS_PROXY,
+// HTTP_PROXY, NO_PROXY; loopback never proxied). Its own agents cannot take a
+// CA bundle, so this module supplies the agents: node:https with the extra CA
+// for direct connections, and a CONNECT tunnel for https through a proxy.
+/** What a manifest request accepts: OCI and Docker manifests and indexes. */
+const MANIFEST_MEDIA_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json'
+];
+const DEFAULT_RETRY = {
+    attempts: 4,
+    baseDelayMs: 500,
+    maxDelayMs: 10_000
+};
+const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_REDIRECTS = 5;
+/** Token answers are small; a huge one is a misconfigured realm. */
+const TOKEN_LIMIT = 1024 * 1024;
+/** distribution refuses manifests over 4 MiB. */
+const MANIFEST_LIMIT = 4 * 1024 * 1024;
+const ERROR_BODY_LIMIT = 64 * 1024;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const CLIENT_ID = 'helm-oci-release';
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^\w[\w.-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+const REACHABLE_FIX = "Check the 'registry' input and that the registry is reachable from the runner " +
+    '(behind a proxy: HTTPS_PROXY / HTTP_PROXY / NO_PROXY).';
+const CREDENTIALS_FIX = "Check the 'username' and 'password' inputs (a token needs read access to the repository).";
+/** A failure with its cause and fix; public methods turn it into a UserError. */
+class Failure extends Error {
+    reason;
+    fix;
+    constructor(reason, fix, options = {}) {
+        super(reason, options);
+        this.reason = reason;
+        this.fix = fix;
+    }
 }
-function markMainStarted() {
-    saveState(IS_POST, 'true');
+/** An error of one try: the connection, TLS, a timeout or the proxy. */
+class TransportError extends Error {
+    code;
+    constructor(message, code, options = {}) {
+        super(message, options);
+        this.code = code;
+    }
 }
-function saveSandboxDir(dir) {
-    saveState(SANDBOX, dir);
+const sleep$1 = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/** origin + path: what a message may show of a URL (no query, no userinfo). */
+function shown(url) {
+    return url.origin + url.pathname;
 }
-function savedSandboxDir() {
-    return getState(SANDBOX) || undefined;
+/** Hostname without IPv6 brackets, as sockets want it. */
+function bareHost(url) {
+    return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+function portOf(url) {
+    if (url.port)
+        return Number(url.port);
+    return url.protocol === 'https:' ? 443 : 80;
+}
+/** Milliseconds a `Retry-After` header asks for (seconds or HTTP date). */
+function retryAfterMs(value, now = Date.now()) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/**
+ * The delay before retry number `attempt` (1 = first retry): exponential with
+ * jitter (50-100 %), or what Retry-After asks for; never above `maxDelayMs`.
+ */
+function retryDelayMs(attempt, retry, retryAfter, random = Math.random) {
+    if (retryAfter !== undefined)
+        return Math.min(retryAfter, retry.maxDelayMs);
+    const exponential = retry.baseDelayMs * 2 ** Math.max(0, attempt - 1);
+    const capped = Math.min(exponential, retry.maxDelayMs);
+    return Math.round(capped * (0.5 + random() / 2));
+}
+/** Reads a body up to `limit` bytes; `tooLarge` when there was more. */
+function readBody(message, limit) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        const declared = Number(message.headers['content-length']);
+        if (Number.isFinite(declared) && declared > limit) {
+            message.destroy();
+            resolve({ body: Buffer.alloc(0), tooLarge: true });
+            return;
+        }
+        message.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > limit) {
+                message.destroy();
+                resolve({ body: Buffer.concat(chunks), tooLarge: true });
+                return;
+            }
+            chunks.push(chunk);
+        });
+        message.once('end', () => resolve({ body: Buffer.concat(chunks), tooLarge: false }));
+        message.once('error', reject);
+        message.once('close', () => {
+            if (!message.complete)
+                reject(new TransportError('the answer was cut short', 'ECONNRESET'));
+        });
+    });
+}
+/** The registry's error text from a JSON body (Distribution or OAuth2 style). */
+function registryErrorMessage(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body.toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const record = parsed;
+    const parts = [];
+    if (Array.isArray(record.errors)) {
+        for (const item of record.errors) {
+            if (typeof item !== 'object' || item === null)
+                continue;
+            const { code, message } = item;
+            const text = [code, message].filter(v => typeof v === 'string');
+            if (text.length > 0)
+                parts.push(text.join(': '));
+        }
+    }
+    for (const key of ['error', 'error_description', 'message', 'details']) {
+        if (typeof record[key] === 'string')
+            parts.push(record[key]);
+    }
+    // Bounded and single-line: it ends up in an error annotation.
+    const text = parts
+        .join('; ')
+        .replace(/[\r\n\t]+/g, ' ')
+        .slice(0, 300);
+    return text === '' ? undefined : text;
+}
+/** An error text fit for one message line (OpenSSL's reason only). */
+function oneLine(text) {
+    const openssl = /SSL routines:[^:]*:([^:]+):/.exec(text);
+    const line = (openssl ? openssl[1] : text).replace(/\s+/g, ' ').trim();
+    return line.length > 200 ? `${line.slice(0, 200)}...` : line;
+}
+/** The user-facing explanation of a failed try (TLS, DNS, refused, ...). */
+function describeTransportError(error, url, attempts) {
+    const code = error?.code ?? 'UNKNOWN';
+    const host = url.host;
+    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    const detail = `${code}: ${oneLine(errorMessage(error))}`;
+    const untrusted = [
+        'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+        'SELF_SIGNED_CERT_IN_CHAIN',
+        'DEPTH_ZERO_SELF_SIGNED_CERT',
+        'UNABLE_TO_GET_ISSUER_CERT',
+        'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+        'CERT_UNTRUSTED',
+        'CERT_SIGNATURE_FAILURE'
+    ];
+    const tlsFix = "Set the 'ca-file' input to the PEM bundle of the certificate authority " +
+        "that signed the registry's certificate (or, for a test registry only, " +
+        "'insecure-skip-tls-verify: true').";
+    if (untrusted.includes(code))
+        return new Failure(`the TLS certificate of ${host} is not trusted (${detail})`, tlsFix, { cause: error });
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+        return new Failure(`the TLS certificate of ${host} is not valid for that name (${detail})`, "Use the registry name the certificate was issued for in the 'registry' input " +
+            "(or, for a test registry only, 'insecure-skip-tls-verify: true').", { cause: error });
+    if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+        return new Failure(`the TLS certificate of ${host} is not valid now (${detail})`, tlsFix, { cause: error });
+    if (code === 'EPROTO' || code.startsWith('ERR_SSL_'))
+        return new Failure(`the TLS handshake with ${host} failed (${detail})`, "If the registry serves plain HTTP, set 'plain-http: true'; otherwise check " +
+            "the 'registry' input.", { cause: error });
+    const reasons = {
+        ECONNREFUSED: `${host} refused the connection${tries}`,
+        ENOTFOUND: `the host name ${url.hostname} was not found (DNS)${tries}`,
+        EAI_AGAIN: `the host name ${url.hostname} could not be resolved (DNS)${tries}`,
+        ETIMEDOUT: `${host} did not answer in time${tries} (${oneLine(errorMessage(error))})`,
+        ECONNRESET: `the connection to ${host} was reset${tries}`,
+        EPROXY: `${errorMessage(error)}${tries}`
+    };
+    return new Failure(reasons[code] ?? `the request to ${host} failed${tries} (${detail})`, REACHABLE_FIX, { cause: error });
+}
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'ENETDOWN',
+    'EPROXY'
+]);
+function isTransient(error) {
+    const code = error?.code;
+    return code !== undefined && TRANSIENT_CODES.has(code);
+}
+function isRetryableStatus(status) {
+    return status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+/** The CA bundle the TLS connections trust: the defaults plus `caFile`. */
+function trustedCas(caFile) {
+    let pem;
+    try {
+        pem = fs$1.readFileSync(caFile, 'utf8');
+    }
+    catch (error) {
+        throw new UserError(`The 'ca-file' input names ${caFile}, which cannot be read (${errorMessage(error)}). ` +
+            'Give the path of a PEM bundle, relative to the workspace.', { cause: error });
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+        throw new UserError(`The 'ca-file' input names ${caFile}, which holds no PEM certificate ` +
+            '("-----BEGIN CERTIFICATE-----"). Give a PEM bundle of CA certificates.');
+    return [...defaultCas(), pem];
+}
+/**
+ * The default CAs: passing `ca` replaces them, so add them back, including
+ * NODE_EXTRA_CA_CERTS (Node 22.15+ lists those itself).
+ */
+function defaultCas() {
+    const withGetter = tls;
+    if (typeof withGetter.getCACertificates === 'function')
+        return withGetter.getCACertificates('default');
+    const cas = [...tls.rootCertificates];
+    const extra = process.env.NODE_EXTRA_CA_CERTS;
+    if (extra) {
+        try {
+            cas.push(fs$1.readFileSync(extra, 'utf8'));
+        }
+        catch {
+            // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS.
+        }
+    }
+    return cas;
+}
+/** Checks the `registry` input: host[:port] and nothing else. */
+function registryUrl(registry, plainHttp) {
+    const scheme = plainHttp ? 'http' : 'https';
+    let url;
+    try {
+        url = new URL(`${scheme}://${registry}`);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url ||
+        registry === '' ||
+        url.username !== '' ||
+        url.password !== '' ||
+        url.pathname !== '/' ||
+        url.search !== '' ||
+        url.hash !== '' ||
+        registry.includes('/'))
+        throw new UserError(`The 'registry' input "${registry}" is not a host[:port] (e.g. ghcr.io or ` +
+            "registry.example.com:5000). Put the path in 'repository'.");
+    // Docker Hub's API lives on registry-1.docker.io, as Helm and Docker know.
+    if (url.hostname === 'docker.io')
+        url.hostname = 'registry-1.docker.io';
+    return url;
+}
+function checkRepository(repository) {
+    if (!REPOSITORY.test(repository))
+        throw new UserError(`The repository "${repository}" is not a valid OCI repository name ` +
+            "(lowercase letters, digits, separators . _ - and /). Fix the 'repository' input.");
+}
+function checkReference(reference) {
+    if (!TAG.test(reference) && !DIGEST.test(reference))
+        throw new UserError(`"${reference}" is not a valid OCI tag or digest (tags: letters, digits, _ . -, ` +
+            'at most 128 characters; Helm writes a version\'s "+" as "_").');
+}
+/** Reads `token` or `access_token` from a token service's answer. */
+function parseToken(answer) {
+    const where = `the token service ${shown(answer.url)}`;
+    const fix = "The registry's token service is misbehaving: check the 'registry' input, " +
+        'or ask the registry operator.';
+    if (answer.tooLarge)
+        throw new Failure(`${where} answered more than 1 MiB`, fix);
+    const text = answer.body.toString('utf8').trim();
+    if (text === '')
+        throw new Failure(`${where} answered an empty body`, fix);
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        const type = answer.headers['content-type'] ?? 'no content type';
+        throw new Failure(`${where} did not answer JSON (${type})`, fix);
+    }
+    const record = typeof parsed === 'object' && parsed !== null
+        ? parsed
+        : {};
+    const token = [record.token, record.access_token].find((v) => typeof v === 'string' && v !== '');
+    if (token === undefined)
+        throw new Failure(`${where} answered without a token or access_token`, fix);
+    // A token goes into a header: refuse anything that could split it.
+    if (!/^[\x21-\x7e]+$/.test(token))
+        throw new Failure(`${where} answered a malformed token`, fix);
+    return token;
+}
+/** sha256 digest of bytes, in OCI form. */
+function sha256(body) {
+    return 'sha256:' + crypto$1.createHash('sha256').update(body).digest('hex');
+}
+/**
+ * A client of one OCI registry (Distribution API v2). Tokens are cached per
+ * scope for the client's lifetime. Public methods throw `UserError`s that say
+ * what failed and how to fix it.
+ */
+class RegistryClient {
+    /** http(s)://host[:port] of the registry. */
+    baseUrl;
+    origin;
+    options;
+    retry;
+    timeoutMs;
+    http;
+    tlsOptions;
+    httpAgent = new http$1.Agent({ keepAlive: false });
+    httpsAgent;
+    tokens = new Map();
+    useBasic = false;
+    constructor(options) {
+        const base = registryUrl(options.registry, options.plainHttp);
+        this.options = options;
+        this.baseUrl = base.origin;
+        this.origin = base.origin;
+        this.retry = { ...DEFAULT_RETRY, ...options.retry };
+        this.retry.attempts = Math.max(1, Math.floor(this.retry.attempts));
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        this.tlsOptions = {
+            rejectUnauthorized: !options.insecureSkipTlsVerify,
+            ...(options.caFile ? { ca: trustedCas(options.caFile) } : {})
+        };
+        this.httpsAgent = new https$1.Agent({ keepAlive: false, ...this.tlsOptions });
+        // Our own timer aborts first; the client's is only a backstop.
+        this.http = new HttpClient(CLIENT_ID, [], {
+            socketTimeout: this.timeoutMs + 5_000,
+            allowRedirects: false,
+            allowRetries: false
+        });
+    }
+    /**
+     * The digest of `repository:tag` (HEAD on the manifest), or undefined when
+     * the registry answers 404. Anything else (refused credentials, missing
+     * scope, 5xx after retries, timeouts, TLS or connection errors) throws a
+     * UserError: the action cannot tell whether the version exists.
+     */
+    async manifestDigest(repository, tag) {
+        checkRepository(repository);
+        checkReference(tag);
+        const what = `Could not tell whether ${this.describe(repository, tag)} already exists`;
+        try {
+            const answer = await this.manifestRequest('HEAD', repository, tag);
+            if (answer.status === 404)
+                return undefined;
+            if (answer.status >= 200 && answer.status < 300) {
+                const digest = headerDigest(answer);
+                if (digest)
+                    return digest;
+                // No Docker-Content-Digest: hash the manifest bytes instead.
+                return (await this.readManifest(repository, tag))?.digest;
+            }
+            throw await this.statusFailure(answer, repository, 'HEAD');
+        }
+        catch (error) {
+            throw this.userError(what, error);
+        }
+    }
+    /**
+     * The manifest of `repository` at `reference` (tag or digest), or undefined
+     * when the registry answers 404. The digest is computed from the bytes and
+     * checked against the reference and the registry's Docker-Content-Digest.
+     */
+    async getManifest(repository, reference) {
+        checkRepository(repository);
+        checkReference(reference);
+        const what = `Could not read the manifest of ${this.describe(repository, reference)}`;
+        try {
+            return await this.readManifest(repository, reference);
+        }
+        catch (error) {
+            throw this.userError(what, error);
+        }
+    }
+    describe(repository, reference) {
+        const separator = DIGEST.test(reference) && !TAG.test(reference) ? '@' : ':';
+        return `oci://${new URL(this.baseUrl).host}/${repository}${separator}${reference}`;
+    }
+    userError(what, error) {
+        if (error instanceof UserError)
+            return error;
+        if (error instanceof Failure)
+            return new UserError(`${what}: ${error.reason}. ${error.fix}`, {
+                cause: error
+            });
+        return new UserError(`${what}: ${errorMessage(error)}. ${REACHABLE_FIX}`, {
+            cause: error
+        });
+    }
+    async readManifest(repository, reference) {
+        const answer = await this.manifestRequest('GET', repository, reference);
+        if (answer.status === 404)
+            return undefined;
+        if (answer.status < 200 || answer.status >= 300)
+            throw await this.statusFailure(answer, repository, 'GET');
+        if (answer.tooLarge)
+            throw new Failure('the registry served a manifest larger than 4 MiB', "Check the 'registry' and 'repository' inputs.");
+        return checkedManifest(answer, reference);
+    }
+    manifestRequest(method, repository, reference) {
+        return this.registryRequest(method, `/v2/${repository}/manifests/${reference}`, `repository:${repository}:pull`, MANIFEST_MEDIA_TYPES.join(', '), method === 'GET' ? MANIFEST_LIMIT : 0);
+    }
+    /** A request to the registry with authentication and redirects. */
+    async registryRequest(method, path, scope, accept, limit) {
+        const url = new URL(path, this.baseUrl);
+        const sent = this.tokens.get(scope) ?? this.basicIfChosen();
+        const answer = await this.followRedirects(method, url, accept, sent, limit);
+        if (answer.status !== 401 || answer.url.origin !== this.origin)
+            return answer;
+        const challenges = parseWwwAuthenticate(answer.headers['www-authenticate']);
+        const fresh = await this.authorize(challenges, scope);
+        if (fresh === undefined || fresh === sent)
+            return answer;
+        return this.followRedirects(method, url, accept, fresh, limit);
+    }
+    basicIfChosen() {
+        return this.useBasic ? this.basicHeader() : undefined;
+    }
+    /** Basic credentials; none without a password (empty = anonymous). */
+    basicHeader() {
+        const { username, password } = this.options;
+        if (!password)
+            return undefined;
+        const pair = `${username ?? ''}:${password ?? ''}`;
+        return 'Basic ' + Buffer.from(pair, 'utf8').toString('base64');
+    }
+    /** Follows redirects (bounded); Authorization only to the registry's origin. */
+    async followRedirects(method, start, accept, authorization, limit) {
+        let url = start;
+        for (let hop = 0;; hop++) {
+            const headers = { accept };
+            if (authorization !== undefined && url.origin === this.origin)
+                headers.authorization = authorization;
+            const answer = await this.exchange(method, url, headers, undefined, limit);
+            const location = answer.headers.location;
+            if (!REDIRECT_STATUSES.has(answer.status) || !location)
+                return answer;
+            if (hop >= MAX_REDIRECTS)
+                throw new Failure(`the registry redirected more than ${MAX_REDIRECTS} times (last to ${shown(url)})`, "Check the 'registry' input.");
+            url = nextLocation(url, location);
+        }
+    }
+    /** The Authorization header a challenge asks for, or undefined. */
+    async authorize(challenges, scope) {
+        const bearer = challenges.find(c => c.scheme === 'bearer' && c.params.realm !== undefined);
+        if (bearer) {
+            const header = `Bearer ${await this.fetchToken(bearer, scope)}`;
+            this.tokens.set(scope, header);
+            return header;
+        }
+        const basic = this.basicHeader();
+        if (basic && challenges.some(c => c.scheme === 'basic')) {
+            this.useBasic = true;
+            return basic;
+        }
+        return undefined;
+    }
+    /** A token from the challenge's realm: GET, then the OAuth2 POST form. */
+    async fetchToken(challenge, scope) {
+        const realm = this.realmUrl(challenge.params.realm);
+        const service = challenge.params.service;
+        const scopes = challengeScopes(challenge);
+        if (scopes.length === 0)
+            scopes.push(scope);
+        const basic = this.basicHeader();
+        const query = new URL(realm);
+        if (service !== undefined)
+            query.searchParams.set('service', service);
+        for (const s of scopes)
+            query.searchParams.append('scope', s);
+        const headers = { accept: 'application/json' };
+        if (basic)
+            headers.authorization = basic;
+        const got = await this.exchange('GET', query, headers, undefined, TOKEN_LIMIT);
+        if (got.status === 200)
+            return parseToken(got);
+        const { username, password } = this.options;
+        if (!username || !password || ![401, 403, 404, 405].includes(got.status))
+            throw this.tokenFailure(got, basic !== undefined);
+        // Some services only speak OAuth2 (RFC 6749 password grant).
+        const form = new URLSearchParams({
+            grant_type: 'password',
+            username,
+            password
+        });
+        if (service !== undefined)
+            form.set('service', service);
+        form.set('scope', scopes.join(' '));
+        form.set('client_id', CLIENT_ID);
+        const posted = await this.exchange('POST', realm, {
+            accept: 'application/json',
+            'content-type': 'application/x-www-form-urlencoded'
+        }, form.toString(), TOKEN_LIMIT);
+        if (posted.status === 200)
+            return parseToken(posted);
+        throw this.tokenFailure(posted, true);
+    }
+    /** The realm URL; no downgrade from an https registry to an http realm. */
+    realmUrl(realm) {
+        let url;
+        try {
+            url = realm === undefined ? undefined : new URL(realm);
+        }
+        catch {
+            url = undefined;
+        }
+        const fix = "The registry's authentication is misconfigured; ask its operator.";
+        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+            throw new Failure(`the registry named an invalid token realm "${realm}"`, fix);
+        if (this.baseUrl.startsWith('https:') && url.protocol === 'http:')
+            throw new Failure(`the registry is served over https but sends clients to a plain-http token service (${shown(url)}); ` +
+                'refusing to send credentials or trust a token over an unencrypted connection', fix);
+        if (url.username || url.password)
+            throw new Failure('the registry named a token realm with credentials in it', fix);
+        return url;
+    }
+    tokenFailure(answer, withCredentials) {
+        const message = registryErrorMessage(answer.body);
+        const detail = `${answer.status}${message ? `: ${message}` : ''}`;
+        const where = `the token service ${shown(answer.url)}`;
+        if (answer.status === 401 || answer.status === 403)
+            return withCredentials
+                ? new Failure(`${where} refused the credentials (${detail})`, CREDENTIALS_FIX)
+                : new Failure(`${where} requires credentials (${detail}) and none were given`, "Set the 'username' and 'password' inputs.");
+        return new Failure(`${where} answered ${detail}${tries(answer)}`, isRetryableStatus(answer.status)
+            ? "The registry's token service is failing; retry later."
+            : REACHABLE_FIX);
+    }
+    /** Explains an unexpected status of a registry request. */
+    async statusFailure(answer, repository, method) {
+        let body = answer.body;
+        // HEAD answers have no body; ask again with GET for the registry's words.
+        if (method === 'HEAD' &&
+            answer.status >= 400 &&
+            answer.status < 500 &&
+            answer.status !== 429)
+            body = await this.errorBody(answer.url, repository);
+        const message = registryErrorMessage(body);
+        const detail = `${answer.status}${message ? ` ${message}` : ''}`;
+        const challenges = parseWwwAuthenticate(answer.headers['www-authenticate']);
+        const insufficient = challenges.some(c => c.params.error === 'insufficient_scope');
+        const credentials = this.basicHeader() !== undefined;
+        if (insufficient || answer.status === 403)
+            return new Failure(`the registry denied pull access to ${repository} (${detail})`, `Give the ${credentials ? 'credentials' : 'anonymous user'} read (pull) access to ${repository}` +
+                (credentials ? '.' : ", or set the 'username' and 'password' inputs."));
+        if (answer.status === 401)
+            return credentials
+                ? new Failure(`the registry refused the credentials (${detail})`, CREDENTIALS_FIX)
+                : new Failure(`the registry requires authentication (${detail}) and no credentials were given`, "Set the 'username' and 'password' inputs.");
+        if (answer.status === 429)
+            return new Failure(`the registry kept rate-limiting the requests (${detail})${tries(answer)}`, "Retry later, or log in ('username' / 'password') for a higher rate limit.");
+        if (answer.status >= 500)
+            return new Failure(`the registry kept failing (${detail})${tries(answer)}`, 'The registry is unavailable; retry later or check its status.');
+        return new Failure(`the registry answered ${detail}`, "Check the 'registry' and 'repository' inputs.");
+    }
+    /** The body of a GET on `url`, for its error message; empty on failure. */
+    async errorBody(url, repository) {
+        try {
+            const sent = this.tokens.get(`repository:${repository}:pull`) ?? this.basicIfChosen();
+            const headers = { accept: 'application/json' };
+            if (sent !== undefined && url.origin === this.origin)
+                headers.authorization = sent;
+            const answer = await this.send('GET', url, headers, undefined, ERROR_BODY_LIMIT);
+            return answer.body;
+        }
+        catch {
+            return Buffer.alloc(0);
+        }
+    }
+    /** One request with retries of transient failures. */
+    async exchange(method, url, headers, body, limit) {
+        for (let attempt = 1;; attempt++) {
+            const last = attempt >= this.retry.attempts;
+            let answer;
+            try {
+                answer = await this.send(method, url, headers, body, limit);
+            }
+            catch (error) {
+                if (!isTransient(error) || last)
+                    throw describeTransportError(error, url, attempt);
+                await sleep$1(retryDelayMs(attempt, this.retry));
+                continue;
+            }
+            answer.attempts = attempt;
+            if (!isRetryableStatus(answer.status) || last)
+                return answer;
+            const header = answer.headers['retry-after'];
+            const after = answer.status === 429 || answer.status === 503
+                ? retryAfterMs(Array.isArray(header) ? header[0] : header)
+                : undefined;
+            await sleep$1(retryDelayMs(attempt, this.retry, after));
+        }
+    }
+    /** One try: the request, the answer and its body, within `timeoutMs`. */
+    async send(method, url, headers, body, limit) {
+        const controller = new AbortController();
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+        }, this.timeoutMs);
+        try {
+            const info = this.requestInfo(method, url, headers, controller.signal);
+            const response = await this.http.requestRaw(info, body ?? null);
+            const read = await readBody(response.message, limit);
+            return {
+                status: response.message.statusCode ?? 0,
+                headers: response.message.headers,
+                ...read,
+                url,
+                attempts: 1
+            };
+        }
+        catch (error) {
+            if (timedOut)
+                throw new TransportError(`no answer within ${this.timeoutMs} ms`, 'ETIMEDOUT', { cause: error });
+            throw error;
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    /** How to reach `url`: directly, through a CONNECT tunnel, or via an HTTP proxy. */
+    requestInfo(method, url, headers, signal) {
+        const secure = url.protocol === 'https:';
+        const all = {
+            'user-agent': this.http.userAgent ?? CLIENT_ID,
+            ...headers
+        };
+        const options = {
+            method,
+            host: bareHost(url),
+            port: portOf(url),
+            path: url.pathname + url.search,
+            headers: all,
+            signal
+        };
+        const proxy = getProxyUrl(url);
+        if (!proxy) {
+            options.agent = secure ? this.httpsAgent : this.httpAgent;
+            return { options, parsedUrl: url, httpModule: secure ? https$1 : http$1 };
+        }
+        const proxyAuthorization = proxyAuth(proxy);
+        if (secure) {
+            // No agent: the tunnel hands the request a ready TLS socket.
+            options.createConnection = (_opts, done) => {
+                this.tunnel(proxy, url, proxyAuthorization, done);
+                return undefined;
+            };
+            return { options, parsedUrl: url, httpModule: https$1 };
+        }
+        // Plain http through a proxy: absolute-URI request to the proxy.
+        options.host = bareHost(proxy);
+        options.port = portOf(proxy);
+        options.path = url.href;
+        all.host = url.host;
+        if (proxyAuthorization)
+            all['proxy-authorization'] = proxyAuthorization;
+        const overTls = proxy.protocol === 'https:';
+        options.agent = overTls
+            ? new https$1.Agent({ keepAlive: false })
+            : this.httpAgent;
+        return { options, parsedUrl: url, httpModule: overTls ? https$1 : http$1 };
+    }
+    /** Opens a CONNECT tunnel through `proxy` and starts TLS to `target`. */
+    tunnel(proxy, target, proxyAuthorization, done) {
+        const authority = `${target.hostname}:${portOf(target)}`;
+        const headers = { host: authority };
+        if (proxyAuthorization)
+            headers['proxy-authorization'] = proxyAuthorization;
+        const module = proxy.protocol === 'https:' ? https$1 : http$1;
+        const request = module.request({
+            host: bareHost(proxy),
+            port: portOf(proxy),
+            method: 'CONNECT',
+            path: authority,
+            headers,
+            agent: false,
+            timeout: this.timeoutMs
+        });
+        // With an error Node ignores the socket argument; the type wants one.
+        const unused = new require$$0$3.Socket();
+        const fail = (message, cause) => done(new TransportError(message, 'EPROXY', { cause }), unused);
+        request.once('connect', (answer, socket) => {
+            if (answer.statusCode !== 200) {
+                socket.destroy();
+                fail(`the proxy ${proxy.host} answered ${answer.statusCode} to CONNECT ${authority}`);
+                return;
+            }
+            const host = bareHost(target);
+            const secure = tls.connect({
+                ...this.tlsOptions,
+                socket,
+                host,
+                servername: require$$0$3.isIP(host) ? undefined : host
+            });
+            done(null, secure);
+        });
+        request.once('timeout', () => request.destroy(new TransportError(`the proxy ${proxy.host} did not answer`, 'ETIMEDOUT')));
+        request.once('error', error => error instanceof TransportError
+            ? done(error, unused)
+            : fail(`the proxy ${proxy.host} could not be reached (${errorMessage(error)})`, error));
+        request.end();
+    }
+}
+function tries(answer) {
+    return answer.attempts > 1 ? ` after ${answer.attempts} attempts` : '';
+}
+/** Basic Proxy-Authorization from the proxy URL's (decoded) user info. */
+function proxyAuth(proxy) {
+    if (!proxy.username && !proxy.password)
+        return undefined;
+    const pair = `${proxy.username}:${proxy.password}`;
+    return 'Basic ' + Buffer.from(pair, 'utf8').toString('base64');
+}
+/** The redirect target; refuses non-HTTP schemes and https -> http. */
+function nextLocation(from, location) {
+    let next;
+    try {
+        next = new URL(location, from);
+    }
+    catch {
+        throw new Failure(`the registry redirected to an invalid location "${location.slice(0, 200)}"`, "Check the 'registry' input.");
+    }
+    if (next.protocol !== 'https:' && next.protocol !== 'http:')
+        throw new Failure(`the registry redirected to a non-HTTP location (${next.protocol})`, "Check the 'registry' input.");
+    if (from.protocol === 'https:' && next.protocol === 'http:')
+        throw new Failure(`the registry redirected from https to plain http (${shown(next)}); refusing the downgrade`, "Check the 'registry' input, or ask the registry operator.");
+    return next;
+}
+/** A well-formed Docker-Content-Digest header, if any. */
+function headerDigest(answer) {
+    const header = answer.headers['docker-content-digest'];
+    const value = (Array.isArray(header) ? header[0] : header)?.trim();
+    return value && DIGEST.test(value) ? value : undefined;
+}
+/** The manifest of an answer, its digest checked against what was claimed. */
+function checkedManifest(answer, reference) {
+    const digest = sha256(answer.body);
+    const claimed = headerDigest(answer);
+    const fix = 'The registry (or something between it and the runner) altered the manifest; retry, or check the registry.';
+    if (claimed && SHA256_DIGEST.test(claimed) && claimed !== digest)
+        throw new Failure(`the registry's Docker-Content-Digest ${claimed} does not match the manifest it served (${digest})`, fix);
+    if (SHA256_DIGEST.test(reference) && reference !== digest)
+        throw new Failure(`the registry served a manifest with digest ${digest} for ${reference}`, fix);
+    return { digest, mediaType: mediaTypeOf(answer), body: answer.body };
+}
+function mediaTypeOf(answer) {
+    const header = answer.headers['content-type']?.split(';')[0].trim();
+    if (header && header !== 'application/json' && header !== 'text/plain')
+        return header;
+    try {
+        const parsed = JSON.parse(answer.body.toString('utf8'));
+        if (typeof parsed.mediaType === 'string')
+            return parsed.mediaType;
+    }
+    catch {
+        // Not JSON: fall back to whatever the header said.
+    }
+    return header ?? '';
+}
+
+// The steps of a release, each small enough to read at a glance; main.ts runs them in order.
+function targetOf(config, chart) {
+    return {
+        repositoryPath: `${config.repository}/${chart.name}`,
+        tag: ociTag(chart.version),
+        ref: chartRef(config.registry, config.repository, chart.name)
+    };
+}
+function readChart(config) {
+    const chart = loadChart(config.chartDir, config.workspace);
+    info(`${chart.file}: ${chart.name} ${chart.version}`);
+    return chart;
+}
+function checkReleaseTag(config, chart, skipped) {
+    if (!config.checkTag) {
+        info("Skipped: 'check-tag' is false.");
+        skipped.push("Tag check: 'check-tag' is false");
+        return;
+    }
+    checkTag({
+        tag: config.tag,
+        githubRef: config.githubRef,
+        pattern: config.tagPattern,
+        chart
+    });
+    info(`Tag '${config.tag}' releases ${chart.name} ${chart.version}.`);
+}
+async function install(config) {
+    const installed = await installHelm({
+        versionSpec: config.helmVersion,
+        downloadBaseUrl: config.helmDownloadUrl
+    });
+    checkHelmCanReach(config, installed);
+    return installed;
+}
+/**
+ * Helm 3's registry client talks plain HTTP to loopback hosts whatever TLS
+ * flags it gets (containerd's localhost rule), so its push to a TLS registry on
+ * localhost fails half-way with "400 Bad Request". Refuse before anything is sent.
+ */
+function checkHelmCanReach(config, helm) {
+    if (helm.major !== 3 ||
+        config.plainHttp ||
+        !isLoopbackRegistry(config.registry))
+        return;
+    throw new UserError(`Helm ${helm.version} always talks plain HTTP to a registry on the loopback address ${config.registry}, ` +
+        "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP.");
+}
+function connection(config) {
+    return {
+        plainHttp: config.plainHttp,
+        caFile: config.caFile,
+        insecureSkipTlsVerify: config.insecureSkipTlsVerify
+    };
+}
+function registryClient(config) {
+    return new RegistryClient({
+        registry: config.registry,
+        username: config.password ? config.username : undefined,
+        password: config.password || undefined,
+        ...connection(config)
+    });
+}
+/**
+ * Looks the version up in the registry. Absent: undefined. Present: with
+ * `if-exists: fail` an error naming the digest (annotated on `version:`), with
+ * `skip` the existing digest. Any doubt fails closed inside the client.
+ */
+async function findPublished(client, config, chart, target) {
+    const existing = await client.manifestDigest(target.repositoryPath, target.tag);
+    if (!existing) {
+        info(`${target.ref}:${target.tag} is not published yet.`);
+        return undefined;
+    }
+    if (config.ifExists === 'skip') {
+        notice(`${target.ref}:${target.tag} is already published (${existing}); 'if-exists: skip': nothing pushed.`);
+        return existing;
+    }
+    throw new UserError(`${target.ref}:${target.tag} is already published (digest ${existing}). ` +
+        `Published versions are never overwritten: bump 'version' in ${chart.file} and tag again, ` +
+        "or set 'if-exists: skip' to succeed without pushing.", { file: chart.file, line: chart.versionLine });
+}
+async function login(helm, config, skipped) {
+    if (!config.password) {
+        info('No password given: pushing anonymously.');
+        skipped.push('Registry login: no password given');
+        return;
+    }
+    await helm.login(config.registry, config.username, config.password, connection(config));
+    info(`Logged in to ${config.registry} as ${config.username}.`);
+}
+async function buildDependencies(helm, chart, skipped) {
+    if (chart.dependencies.length === 0) {
+        info('The chart declares no dependencies.');
+        skipped.push('Dependencies: none declared');
+        return;
+    }
+    await helm.buildDependencies(chart.dir, chart.hasLock);
+}
+async function lint(helm, config, chart, skipped) {
+    if (!config.lint) {
+        info("Skipped: 'lint' is false.");
+        skipped.push("Lint: 'lint' is false");
+        return;
+    }
+    await helm.lint(chart.dir);
+}
+/** Tries of `helm push`: Helm 3 does not retry a failed upload by itself. */
+const PUSH_ATTEMPTS = 3;
+const PUSH_RETRY_DELAY_MS = 2_000;
+/**
+ * Pushes the package (unless dry run) and returns the digest the registry
+ * serves for it ('' when not pushed). A transient failure is retried, but
+ * only after reading the tag back: if it is there now, it must be this very
+ * package (its chart layer is the .tgz's sha256), else another push won a race
+ * and nothing is pushed over it.
+ */
+async function push(helm, client, config, target, packagePath, skipped) {
+    if (config.dryRun) {
+        info(`Dry run: would push ${packagePath} as ${target.ref}:${target.tag}.`);
+        skipped.push("Push: 'dry-run' is true");
+        return '';
+    }
+    const packageDigest = fileDigest(packagePath);
+    for (let attempt = 1;; attempt++) {
+        try {
+            const pushed = await helm.push(packagePath, pushTarget(config.registry, config.repository), connection(config));
+            info(`Pushed ${pushed.pushedRef} (${pushed.digest}).`);
+            return await verifyPushed(client, target, pushed.digest, packageDigest);
+        }
+        catch (error) {
+            const message = errorMessage(error);
+            if (attempt >= PUSH_ATTEMPTS || !isTransientPushError(message))
+                throw error;
+            warning(`helm push failed (${message}); trying again (${attempt + 1} of ${PUSH_ATTEMPTS}).`);
+            await sleep(PUSH_RETRY_DELAY_MS * attempt);
+            const landed = await servedPackage(client, target, packageDigest);
+            if (landed)
+                return landed;
+        }
+    }
+}
+/** sha256 of a file, as an OCI digest. */
+function fileDigest(file) {
+    return `sha256:${createHash('sha256').update(fs$1.readFileSync(file)).digest('hex')}`;
+}
+function sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, ms));
+}
+/**
+ * After a failed push: the served digest when the tag now holds this package,
+ * undefined when the tag is still absent; an error when it holds another chart.
+ */
+async function servedPackage(client, target, packageDigest) {
+    const manifest = await client.getManifest(target.repositoryPath, target.tag);
+    if (!manifest)
+        return undefined;
+    if (chartLayerDigest(manifest.body) === packageDigest) {
+        info(`The failed push had landed: ${target.ref}:${target.tag} holds this package.`);
+        return manifest.digest;
+    }
+    throw raceError(target, manifest.digest);
+}
+function raceError(target, served) {
+    return new UserError(`${target.ref}:${target.tag} appeared in the registry during this release with other content (${served}): ` +
+        'another job published this version at the same time, and nothing was pushed over it. ' +
+        "Serialize releases with a workflow 'concurrency:' group and turn on tag immutability in the registry.");
+}
+/**
+ * Reads the pushed manifest back: the `digest` output is what the registry
+ * serves, and the chart it holds is this package, not just what Helm said.
+ */
+async function verifyPushed(client, target, helmDigest, packageDigest) {
+    const manifest = await client.getManifest(target.repositoryPath, target.tag);
+    if (!manifest || chartLayerDigest(manifest.body) !== packageDigest) {
+        throw raceError(target, manifest?.digest ?? '(nothing)');
+    }
+    if (manifest.digest !== helmDigest) {
+        warning(`Helm reported ${helmDigest}, but the registry serves ${target.ref}:${target.tag} as ${manifest.digest} (with this package): the output is the served digest.`);
+    }
+    info(`The registry serves ${target.ref}:${target.tag} as ${manifest.digest}.`);
+    return manifest.digest;
 }
 
 /** Rows of the job summary table; pure, so tests can read it. */
@@ -44324,25 +45553,50 @@ function escapeHtml(text) {
     return text.replace(/[&<>"]/g, c => `&#${c.charCodeAt(0)};`);
 }
 
-/** The main step: each step of a release, in order, in its own log group. */
+/**
+ * The main step. Order matters: everything that can refuse without side
+ * effects (inputs, Chart.yaml, tag, registry lookup) runs before anything is
+ * pushed, so a refusal publishes nothing.
+ */
 async function run() {
     markMainStarted();
     let sandboxDir;
     try {
         const config = readConfig();
-        const chart = await group('Read Chart.yaml', async () => readChart(config));
-        const installed = await group('Install Helm', () => install(config));
-        const sandbox = createSandbox();
-        sandboxDir = sandbox.root;
-        saveSandboxDir(sandbox.root);
-        const helm = new Helm(installed.path, installed.major, childEnv(sandbox.env));
         const skipped = [];
-        await group(`Log in to ${config.registry}`, () => login(helm, config, skipped));
-        await group('Build dependencies', () => buildDependencies(helm, chart, skipped));
-        await group('Lint', () => lint(helm, config, chart, skipped));
-        const packagePath = await group('Package', () => helm.package(chart.dir, createPackageDir(), config.appVersion));
-        const digest = await group('Push', () => push(helm, config, chart, packagePath, skipped));
-        const result = releaseResult(config, chart, installed, packagePath, digest, skipped);
+        const chart = await group('Read Chart.yaml', async () => readChart(config));
+        const target = targetOf(config, chart);
+        await group('Check the tag', async () => checkReleaseTag(config, chart, skipped));
+        const installed = await group('Install Helm', () => install(config));
+        const client = registryClient(config);
+        const published = await group(`Look up ${target.ref}:${target.tag}`, () => findPublished(client, config, chart, target));
+        const result = {
+            chartName: chart.name,
+            chartVersion: chart.version,
+            tag: target.tag,
+            chartRef: target.ref,
+            digest: published ?? '',
+            pushed: false,
+            packagePath: '',
+            helmVersion: `v${installed.version}`,
+            dryRun: config.dryRun,
+            skipped
+        };
+        if (published) {
+            skipped.push(`Package and push: already published, 'if-exists: skip'`);
+        }
+        else {
+            const sandbox = createSandbox();
+            sandboxDir = sandbox.root;
+            saveSandboxDir(sandbox.root);
+            const helm = new Helm(installed.path, installed.major, childEnv(sandbox.env));
+            await group(`Log in to ${config.registry}`, () => login(helm, config, skipped));
+            await group('Build dependencies', () => buildDependencies(helm, chart, skipped));
+            await group('Lint', () => lint(helm, config, chart, skipped));
+            result.packagePath = await group('Package', () => helm.package(chart.dir, createPackageDir(), config.appVersion));
+            result.digest = await group('Push', () => push(helm, client, config, target, result.packagePath, skipped));
+            result.pushed = result.digest !== '';
+        }
         setOutputs(result);
         await writeSummary(result);
     }
@@ -44362,74 +45616,6 @@ function readConfig() {
         maskSecret(Buffer.from(`${config.username}:${config.password}`).toString('base64'));
     }
     return config;
-}
-function readChart(config) {
-    const chart = loadChart(config.chartDir, config.workspace);
-    info(`${chart.file}: ${chart.name} ${chart.version}`);
-    return chart;
-}
-async function install(config) {
-    return installHelm({
-        versionSpec: config.helmVersion,
-        downloadBaseUrl: config.helmDownloadUrl
-    });
-}
-function connection(config) {
-    return {
-        plainHttp: config.plainHttp,
-        caFile: config.caFile,
-        insecureSkipTlsVerify: config.insecureSkipTlsVerify
-    };
-}
-async function login(helm, config, skipped) {
-    if (!config.password) {
-        info('No password given: pushing anonymously.');
-        skipped.push('Registry login: no password given');
-        return;
-    }
-    await helm.login(config.registry, config.username, config.password, connection(config));
-    info(`Logged in to ${config.registry} as ${config.username}.`);
-}
-async function buildDependencies(helm, chart, skipped) {
-    if (chart.dependencies.length === 0) {
-        info('The chart declares no dependencies.');
-        skipped.push('Dependencies: none declared');
-        return;
-    }
-    await helm.buildDependencies(chart.dir, chart.hasLock);
-}
-async function lint(helm, config, chart, skipped) {
-    if (!config.lint) {
-        info("Skipped: 'lint' is false.");
-        skipped.push("Lint: 'lint' is false");
-        return;
-    }
-    await helm.lint(chart.dir);
-}
-async function push(helm, config, chart, packagePath, skipped) {
-    const ref = `${chartRef(config.registry, config.repository, chart.name)}:${ociTag(chart.version)}`;
-    if (config.dryRun) {
-        info(`Dry run: would push ${packagePath} as ${ref}.`);
-        skipped.push("Push: 'dry-run' is true");
-        return '';
-    }
-    const pushed = await helm.push(packagePath, pushTarget(config.registry, config.repository), connection(config));
-    info(`Pushed ${pushed.pushedRef} (${pushed.digest}).`);
-    return pushed.digest;
-}
-function releaseResult(config, chart, installed, packagePath, digest, skipped) {
-    return {
-        chartName: chart.name,
-        chartVersion: chart.version,
-        tag: ociTag(chart.version),
-        chartRef: chartRef(config.registry, config.repository, chart.name),
-        digest,
-        pushed: digest !== '',
-        packagePath,
-        helmVersion: `v${installed.version}`,
-        dryRun: config.dryRun,
-        skipped
-    };
 }
 /** A refusal is a message (annotated on the file at fault), never a stack trace. */
 function fail(error$1) {

@@ -9,6 +9,7 @@ import {
   type HelmVersionSpec
 } from './helm-release.js'
 import { normalizeRegistry, normalizeRepository } from './reference.js'
+import { DEFAULT_TAG_PATTERN, releaseTag, validateTagPattern } from './tag.js'
 
 /** The newest Helm the tests run; action.yml's `helm-version` default (a test keeps them equal). */
 export const DEFAULT_HELM_VERSION = 'v4.1.4'
@@ -30,7 +31,18 @@ export interface Config {
   appVersion?: string
   lint: boolean
   dryRun: boolean
+  /** The git tag being released; undefined on a branch push without `tag`. */
+  tag?: string
+  /** GITHUB_REF, for messages. */
+  githubRef: string
+  tagPattern: string
+  checkTag: boolean
+  ifExists: IfExists
 }
+
+/** What to do when the version is already in the registry. Nothing ever overwrites. */
+export type IfExists = 'fail' | 'skip'
+const IF_EXISTS: readonly IfExists[] = ['fail', 'skip']
 
 /** Reads the action's inputs into a validated Config; messages name the input. */
 export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -54,7 +66,14 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
     insecureSkipTlsVerify: booleanInput('insecure-skip-tls-verify'),
     appVersion: core.getInput('app-version') || undefined,
     lint: booleanInput('lint', true),
-    dryRun: booleanInput('dry-run')
+    dryRun: booleanInput('dry-run'),
+    tag: releaseTag(core.getInput('tag'), env.GITHUB_REF),
+    githubRef: env.GITHUB_REF ?? '',
+    tagPattern: validateTagPattern(
+      core.getInput('tag-pattern') || DEFAULT_TAG_PATTERN
+    ),
+    checkTag: booleanInput('check-tag', true),
+    ifExists: ifExists(core.getInput('if-exists'))
   }
   checkConnectionInputs(config)
   return config
@@ -72,6 +91,14 @@ function booleanInput(name: string, fallback = false): boolean {
   } catch {
     throw new UserError(`Input '${name}' is '${raw}': use true or false.`)
   }
+}
+
+function ifExists(raw: string): IfExists {
+  const value = (raw.trim() || 'fail') as IfExists
+  if (IF_EXISTS.includes(value)) return value
+  throw new UserError(
+    `Input 'if-exists' is '${raw}': use 'fail' (stop when the version is already published) or 'skip' (succeed without pushing). Nothing is ever overwritten.`
+  )
 }
 
 function caFile(raw: string, workspace: string): string | undefined {

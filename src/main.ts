@@ -1,58 +1,80 @@
 import * as core from '@actions/core'
-import { loadChart, type LoadedChart } from './chart-loader.js'
 import { errorMessage, UserError } from './errors.js'
-import { Helm, type Connection } from './helm.js'
+import { Helm } from './helm.js'
 import { getConfig, type Config } from './inputs.js'
-import { installHelm, type InstalledHelm } from './installer.js'
 import { setOutputs } from './outputs.js'
 import { childEnv } from './process-env.js'
-import { chartRef, ociTag, pushTarget } from './reference.js'
 import type { ReleaseResult } from './release.js'
 import { createPackageDir, createSandbox, removeSandbox } from './sandbox.js'
 import { maskSecret } from './secrets.js'
 import { markMainStarted, saveSandboxDir } from './state.js'
+import * as step from './steps.js'
 import { writeSummary } from './summary.js'
 
-/** The main step: each step of a release, in order, in its own log group. */
+/**
+ * The main step. Order matters: everything that can refuse without side
+ * effects (inputs, Chart.yaml, tag, registry lookup) runs before anything is
+ * pushed, so a refusal publishes nothing.
+ */
 export async function run(): Promise<void> {
   markMainStarted()
   let sandboxDir: string | undefined
   try {
     const config = readConfig()
-    const chart = await core.group('Read Chart.yaml', async () =>
-      readChart(config)
-    )
-    const installed = await core.group('Install Helm', () => install(config))
-    const sandbox = createSandbox()
-    sandboxDir = sandbox.root
-    saveSandboxDir(sandbox.root)
-    const helm = new Helm(
-      installed.path,
-      installed.major,
-      childEnv(sandbox.env)
-    )
     const skipped: string[] = []
-    await core.group(`Log in to ${config.registry}`, () =>
-      login(helm, config, skipped)
+    const chart = await core.group('Read Chart.yaml', async () =>
+      step.readChart(config)
     )
-    await core.group('Build dependencies', () =>
-      buildDependencies(helm, chart, skipped)
+    const target = step.targetOf(config, chart)
+    await core.group('Check the tag', async () =>
+      step.checkReleaseTag(config, chart, skipped)
     )
-    await core.group('Lint', () => lint(helm, config, chart, skipped))
-    const packagePath = await core.group('Package', () =>
-      helm.package(chart.dir, createPackageDir(), config.appVersion)
+    const installed = await core.group('Install Helm', () =>
+      step.install(config)
     )
-    const digest = await core.group('Push', () =>
-      push(helm, config, chart, packagePath, skipped)
+    const client = step.registryClient(config)
+    const published = await core.group(
+      `Look up ${target.ref}:${target.tag}`,
+      () => step.findPublished(client, config, chart, target)
     )
-    const result = releaseResult(
-      config,
-      chart,
-      installed,
-      packagePath,
-      digest,
+    const result: ReleaseResult = {
+      chartName: chart.name,
+      chartVersion: chart.version,
+      tag: target.tag,
+      chartRef: target.ref,
+      digest: published ?? '',
+      pushed: false,
+      packagePath: '',
+      helmVersion: `v${installed.version}`,
+      dryRun: config.dryRun,
       skipped
-    )
+    }
+    if (published) {
+      skipped.push(`Package and push: already published, 'if-exists: skip'`)
+    } else {
+      const sandbox = createSandbox()
+      sandboxDir = sandbox.root
+      saveSandboxDir(sandbox.root)
+      const helm = new Helm(
+        installed.path,
+        installed.major,
+        childEnv(sandbox.env)
+      )
+      await core.group(`Log in to ${config.registry}`, () =>
+        step.login(helm, config, skipped)
+      )
+      await core.group('Build dependencies', () =>
+        step.buildDependencies(helm, chart, skipped)
+      )
+      await core.group('Lint', () => step.lint(helm, config, chart, skipped))
+      result.packagePath = await core.group('Package', () =>
+        helm.package(chart.dir, createPackageDir(), config.appVersion)
+      )
+      result.digest = await core.group('Push', () =>
+        step.push(helm, client, config, target, result.packagePath, skipped)
+      )
+      result.pushed = result.digest !== ''
+    }
     setOutputs(result)
     await writeSummary(result)
   } catch (error) {
@@ -72,117 +94,6 @@ function readConfig(): Config {
     )
   }
   return config
-}
-
-function readChart(config: Config): LoadedChart {
-  const chart = loadChart(config.chartDir, config.workspace)
-  core.info(`${chart.file}: ${chart.name} ${chart.version}`)
-  return chart
-}
-
-async function install(config: Config): Promise<InstalledHelm> {
-  return installHelm({
-    versionSpec: config.helmVersion,
-    downloadBaseUrl: config.helmDownloadUrl
-  })
-}
-
-function connection(config: Config): Connection {
-  return {
-    plainHttp: config.plainHttp,
-    caFile: config.caFile,
-    insecureSkipTlsVerify: config.insecureSkipTlsVerify
-  }
-}
-
-async function login(
-  helm: Helm,
-  config: Config,
-  skipped: string[]
-): Promise<void> {
-  if (!config.password) {
-    core.info('No password given: pushing anonymously.')
-    skipped.push('Registry login: no password given')
-    return
-  }
-  await helm.login(
-    config.registry,
-    config.username,
-    config.password,
-    connection(config)
-  )
-  core.info(`Logged in to ${config.registry} as ${config.username}.`)
-}
-
-async function buildDependencies(
-  helm: Helm,
-  chart: LoadedChart,
-  skipped: string[]
-): Promise<void> {
-  if (chart.dependencies.length === 0) {
-    core.info('The chart declares no dependencies.')
-    skipped.push('Dependencies: none declared')
-    return
-  }
-  await helm.buildDependencies(chart.dir, chart.hasLock)
-}
-
-async function lint(
-  helm: Helm,
-  config: Config,
-  chart: LoadedChart,
-  skipped: string[]
-): Promise<void> {
-  if (!config.lint) {
-    core.info("Skipped: 'lint' is false.")
-    skipped.push("Lint: 'lint' is false")
-    return
-  }
-  await helm.lint(chart.dir)
-}
-
-async function push(
-  helm: Helm,
-  config: Config,
-  chart: LoadedChart,
-  packagePath: string,
-  skipped: string[]
-): Promise<string> {
-  const ref = `${chartRef(config.registry, config.repository, chart.name)}:${ociTag(chart.version)}`
-  if (config.dryRun) {
-    core.info(`Dry run: would push ${packagePath} as ${ref}.`)
-    skipped.push("Push: 'dry-run' is true")
-    return ''
-  }
-  const pushed = await helm.push(
-    packagePath,
-    pushTarget(config.registry, config.repository),
-    connection(config)
-  )
-  core.info(`Pushed ${pushed.pushedRef} (${pushed.digest}).`)
-  return pushed.digest
-}
-
-function releaseResult(
-  config: Config,
-  chart: LoadedChart,
-  installed: InstalledHelm,
-  packagePath: string,
-  digest: string,
-  skipped: string[]
-): ReleaseResult {
-  return {
-    chartName: chart.name,
-    chartVersion: chart.version,
-    tag: ociTag(chart.version),
-    chartRef: chartRef(config.registry, config.repository, chart.name),
-    digest,
-    pushed: digest !== '',
-    packagePath,
-    helmVersion: `v${installed.version}`,
-    dryRun: config.dryRun,
-    skipped
-  }
 }
 
 /** A refusal is a message (annotated on the file at fault), never a stack trace. */

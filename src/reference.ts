@@ -87,3 +87,11 @@ export function chartRef(
 export function ociTag(version: string): string {
   return version.replace(/\+/g, '_')
 }
+
+/** True for localhost, 127.0.0.0/8 and ::1 (with or without a port). */
+export function isLoopbackRegistry(registry: string): boolean {
+  const host = registry.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
+  return (
+    host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+  )
+}

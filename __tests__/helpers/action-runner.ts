@@ -210,3 +210,15 @@ export function filesContaining(dir: string, needles: string[]): string[] {
   }
   return hits
 }
+
+/** Fresh workspace, temp, tool cache and home folders for one simulated job. */
+export function makeRunnerDirs(base: string): RunnerDirs {
+  const dirs = {
+    workspace: path.join(base, 'workspace'),
+    temp: path.join(base, 'temp'),
+    toolCache: path.join(base, 'tool-cache'),
+    home: path.join(base, 'home')
+  }
+  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true })
+  return dirs
+}

@@ -1,0 +1,295 @@
+// The steps of a release, each small enough to read at a glance; main.ts runs them in order.
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import * as core from '@actions/core'
+import { loadChart, type LoadedChart } from './chart-loader.js'
+import { errorMessage, UserError } from './errors.js'
+import { Helm, type Connection } from './helm.js'
+import type { Config } from './inputs.js'
+import { installHelm, type InstalledHelm } from './installer.js'
+import { chartLayerDigest, isTransientPushError } from './oci-manifest.js'
+import {
+  chartRef,
+  isLoopbackRegistry,
+  ociTag,
+  pushTarget
+} from './reference.js'
+import { RegistryClient } from './registry-client.js'
+import { checkTag } from './tag.js'
+
+/** Where the chart goes: `oci://registry/repository/name:tag`, and its parts. */
+export interface Target {
+  /** `repository/name`: the chart's repository path in the registry. */
+  repositoryPath: string
+  tag: string
+  /** `oci://registry/repository/name` */
+  ref: string
+}
+
+export function targetOf(config: Config, chart: LoadedChart): Target {
+  return {
+    repositoryPath: `${config.repository}/${chart.name}`,
+    tag: ociTag(chart.version),
+    ref: chartRef(config.registry, config.repository, chart.name)
+  }
+}
+
+export function readChart(config: Config): LoadedChart {
+  const chart = loadChart(config.chartDir, config.workspace)
+  core.info(`${chart.file}: ${chart.name} ${chart.version}`)
+  return chart
+}
+
+export function checkReleaseTag(
+  config: Config,
+  chart: LoadedChart,
+  skipped: string[]
+): void {
+  if (!config.checkTag) {
+    core.info("Skipped: 'check-tag' is false.")
+    skipped.push("Tag check: 'check-tag' is false")
+    return
+  }
+  checkTag({
+    tag: config.tag,
+    githubRef: config.githubRef,
+    pattern: config.tagPattern,
+    chart
+  })
+  core.info(`Tag '${config.tag}' releases ${chart.name} ${chart.version}.`)
+}
+
+export async function install(config: Config): Promise<InstalledHelm> {
+  const installed = await installHelm({
+    versionSpec: config.helmVersion,
+    downloadBaseUrl: config.helmDownloadUrl
+  })
+  checkHelmCanReach(config, installed)
+  return installed
+}
+
+/**
+ * Helm 3's registry client talks plain HTTP to loopback hosts whatever TLS
+ * flags it gets (containerd's localhost rule), so its push to a TLS registry on
+ * localhost fails half-way with "400 Bad Request". Refuse before anything is sent.
+ */
+export function checkHelmCanReach(config: Config, helm: InstalledHelm): void {
+  if (
+    helm.major !== 3 ||
+    config.plainHttp ||
+    !isLoopbackRegistry(config.registry)
+  )
+    return
+  throw new UserError(
+    `Helm ${helm.version} always talks plain HTTP to a registry on the loopback address ${config.registry}, ` +
+      "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP."
+  )
+}
+
+export function connection(config: Config): Connection {
+  return {
+    plainHttp: config.plainHttp,
+    caFile: config.caFile,
+    insecureSkipTlsVerify: config.insecureSkipTlsVerify
+  }
+}
+
+export function registryClient(config: Config): RegistryClient {
+  return new RegistryClient({
+    registry: config.registry,
+    username: config.password ? config.username : undefined,
+    password: config.password || undefined,
+    ...connection(config)
+  })
+}
+
+/**
+ * Looks the version up in the registry. Absent: undefined. Present: with
+ * `if-exists: fail` an error naming the digest (annotated on `version:`), with
+ * `skip` the existing digest. Any doubt fails closed inside the client.
+ */
+export async function findPublished(
+  client: RegistryClient,
+  config: Config,
+  chart: LoadedChart,
+  target: Target
+): Promise<string | undefined> {
+  const existing = await client.manifestDigest(
+    target.repositoryPath,
+    target.tag
+  )
+  if (!existing) {
+    core.info(`${target.ref}:${target.tag} is not published yet.`)
+    return undefined
+  }
+  if (config.ifExists === 'skip') {
+    core.notice(
+      `${target.ref}:${target.tag} is already published (${existing}); 'if-exists: skip': nothing pushed.`
+    )
+    return existing
+  }
+  throw new UserError(
+    `${target.ref}:${target.tag} is already published (digest ${existing}). ` +
+      `Published versions are never overwritten: bump 'version' in ${chart.file} and tag again, ` +
+      "or set 'if-exists: skip' to succeed without pushing.",
+    { file: chart.file, line: chart.versionLine }
+  )
+}
+
+export async function login(
+  helm: Helm,
+  config: Config,
+  skipped: string[]
+): Promise<void> {
+  if (!config.password) {
+    core.info('No password given: pushing anonymously.')
+    skipped.push('Registry login: no password given')
+    return
+  }
+  await helm.login(
+    config.registry,
+    config.username,
+    config.password,
+    connection(config)
+  )
+  core.info(`Logged in to ${config.registry} as ${config.username}.`)
+}
+
+export async function buildDependencies(
+  helm: Helm,
+  chart: LoadedChart,
+  skipped: string[]
+): Promise<void> {
+  if (chart.dependencies.length === 0) {
+    core.info('The chart declares no dependencies.')
+    skipped.push('Dependencies: none declared')
+    return
+  }
+  await helm.buildDependencies(chart.dir, chart.hasLock)
+}
+
+export async function lint(
+  helm: Helm,
+  config: Config,
+  chart: LoadedChart,
+  skipped: string[]
+): Promise<void> {
+  if (!config.lint) {
+    core.info("Skipped: 'lint' is false.")
+    skipped.push("Lint: 'lint' is false")
+    return
+  }
+  await helm.lint(chart.dir)
+}
+
+/** Tries of `helm push`: Helm 3 does not retry a failed upload by itself. */
+const PUSH_ATTEMPTS = 3
+const PUSH_RETRY_DELAY_MS = 2_000
+
+/**
+ * Pushes the package (unless dry run) and returns the digest the registry
+ * serves for it ('' when not pushed). A transient failure is retried, but
+ * only after reading the tag back: if it is there now, it must be this very
+ * package (its chart layer is the .tgz's sha256), else another push won a race
+ * and nothing is pushed over it.
+ */
+export async function push(
+  helm: Helm,
+  client: RegistryClient,
+  config: Config,
+  target: Target,
+  packagePath: string,
+  skipped: string[]
+): Promise<string> {
+  if (config.dryRun) {
+    core.info(
+      `Dry run: would push ${packagePath} as ${target.ref}:${target.tag}.`
+    )
+    skipped.push("Push: 'dry-run' is true")
+    return ''
+  }
+  const packageDigest = fileDigest(packagePath)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const pushed = await helm.push(
+        packagePath,
+        pushTarget(config.registry, config.repository),
+        connection(config)
+      )
+      core.info(`Pushed ${pushed.pushedRef} (${pushed.digest}).`)
+      return await verifyPushed(client, target, pushed.digest, packageDigest)
+    } catch (error) {
+      const message = errorMessage(error)
+      if (attempt >= PUSH_ATTEMPTS || !isTransientPushError(message))
+        throw error
+      core.warning(
+        `helm push failed (${message}); trying again (${attempt + 1} of ${PUSH_ATTEMPTS}).`
+      )
+      await sleep(PUSH_RETRY_DELAY_MS * attempt)
+      const landed = await servedPackage(client, target, packageDigest)
+      if (landed) return landed
+    }
+  }
+}
+
+/** sha256 of a file, as an OCI digest. */
+function fileDigest(file: string): string {
+  return `sha256:${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms))
+}
+
+/**
+ * After a failed push: the served digest when the tag now holds this package,
+ * undefined when the tag is still absent; an error when it holds another chart.
+ */
+async function servedPackage(
+  client: RegistryClient,
+  target: Target,
+  packageDigest: string
+): Promise<string | undefined> {
+  const manifest = await client.getManifest(target.repositoryPath, target.tag)
+  if (!manifest) return undefined
+  if (chartLayerDigest(manifest.body) === packageDigest) {
+    core.info(
+      `The failed push had landed: ${target.ref}:${target.tag} holds this package.`
+    )
+    return manifest.digest
+  }
+  throw raceError(target, manifest.digest)
+}
+
+function raceError(target: Target, served: string): UserError {
+  return new UserError(
+    `${target.ref}:${target.tag} appeared in the registry during this release with other content (${served}): ` +
+      'another job published this version at the same time, and nothing was pushed over it. ' +
+      "Serialize releases with a workflow 'concurrency:' group and turn on tag immutability in the registry."
+  )
+}
+
+/**
+ * Reads the pushed manifest back: the `digest` output is what the registry
+ * serves, and the chart it holds is this package, not just what Helm said.
+ */
+export async function verifyPushed(
+  client: RegistryClient,
+  target: Target,
+  helmDigest: string,
+  packageDigest: string
+): Promise<string> {
+  const manifest = await client.getManifest(target.repositoryPath, target.tag)
+  if (!manifest || chartLayerDigest(manifest.body) !== packageDigest) {
+    throw raceError(target, manifest?.digest ?? '(nothing)')
+  }
+  if (manifest.digest !== helmDigest) {
+    core.warning(
+      `Helm reported ${helmDigest}, but the registry serves ${target.ref}:${target.tag} as ${manifest.digest} (with this package): the output is the served digest.`
+    )
+  }
+  core.info(
+    `The registry serves ${target.ref}:${target.tag} as ${manifest.digest}.`
+  )
+  return manifest.digest
+}
