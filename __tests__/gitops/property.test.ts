@@ -1,0 +1,586 @@
+// Property tests: random GitOps files (quoting, comments, CRLF, BOM, extra
+// keys, key order, flow and block style, random versions) are bumped, and
+// the result must parse to exactly the model's expected documents while every
+// byte outside the edited version scalars stays the same.
+import fc from 'fast-check'
+import semver from 'semver'
+import { describe, expect, test } from 'vitest'
+import { parseAllDocuments } from 'yaml'
+import {
+  applyEdits,
+  bumpFile,
+  editFor,
+  planBump
+} from '../../src/gitops/edit.js'
+import { findPins, type ChartRef } from '../../src/gitops/pins.js'
+
+const CHART: ChartRef = {
+  name: 'webapp',
+  registry: 'ghcr.io',
+  repository: 'acme/charts'
+}
+
+type Quote = 'plain' | 'single' | 'double'
+type Json = string | Json[] | { [key: string]: Json }
+
+interface Entry {
+  key: string
+  value: string
+  quote: Quote
+}
+
+interface Version {
+  text: string
+  /** The bare SemVer version when `text` is an exact pin. */
+  exact?: string
+  prefix: string
+}
+
+interface Source {
+  /** Whether this source is a pin of CHART (by its location). */
+  pins: boolean
+  entries: Entry[]
+  version: Version
+  flow: boolean
+  comment?: string
+}
+
+interface Doc {
+  form: 'application' | 'applicationset' | 'ocirepository' | 'configmap'
+  name: string
+  source: Source
+  /** Argo CD only: put the source in `sources` after a git `ref:` source. */
+  multi: boolean
+  leadingComment?: string
+}
+
+interface Model {
+  docs: Doc[]
+  crlf: boolean
+  bom: boolean
+  indent: number
+  newVersion: string
+}
+
+const COMMENT = fc.stringMatching(/^[ -~]{0,24}$/)
+// Always has a dash, so YAML never reads it as a boolean, null or number.
+const WORD = fc.stringMatching(/^[a-z]{1,4}-[a-z0-9]{0,8}$/)
+
+const exactVersion = fc
+  .tuple(
+    fc.integer({ min: 0, max: 3 }),
+    fc.integer({ min: 0, max: 12 }),
+    fc.integer({ min: 0, max: 12 }),
+    fc.constantFrom('', '-rc.1', '-beta.2', '-alpha')
+  )
+  .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre}`)
+
+const versionArb: fc.Arbitrary<Version> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(fc.constantFrom('', '', 'v'), exactVersion)
+      .map(([prefix, exact]) => ({ text: prefix + exact, exact, prefix }))
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(
+        '1.*',
+        '^1.2',
+        '>=1.0.0 <2.0.0',
+        'latest',
+        '{{ .v }}',
+        '${V}'
+      )
+      .map(text => ({ text, prefix: '' }))
+  }
+)
+
+const quoteArb = fc.constantFrom<Quote>('plain', 'single', 'double')
+
+// Locations that point at CHART (true) or do not (false), by source style.
+const CLASSIC_URLS: [string, boolean][] = [
+  ['oci://ghcr.io/acme/charts', true],
+  ['ghcr.io/acme/charts', true],
+  ['OCI://GHCR.io/acme/charts/', true],
+  ['oci://quay.io/acme/charts', false],
+  ['https://ghcr.io/acme/charts', false],
+  ['ghcr.io/acme/other', false]
+]
+const NATIVE_URLS: [string, boolean][] = [
+  ['oci://ghcr.io/acme/charts/webapp', true],
+  ['oci://Ghcr.IO/acme/charts/webapp/', true],
+  ['oci://ghcr.io/acme/charts/webapp-api', false],
+  ['ghcr.io/acme/charts/webapp', false]
+]
+
+function sourceArb(form: Doc['form']): fc.Arbitrary<Source> {
+  const native = form === 'ocirepository'
+  return fc
+    .record({
+      style: native
+        ? fc.constant('native')
+        : fc.constantFrom('classic', 'native'),
+      url: fc.nat(),
+      chart: fc.constantFrom('webapp', 'webapp', 'webapp-api'),
+      version: versionArb,
+      quotes: fc.array(quoteArb, { minLength: 4, maxLength: 4 }),
+      extras: fc.array(fc.tuple(WORD, quoteArb, fc.boolean()), {
+        maxLength: 3
+      }),
+      order: fc.array(fc.double({ noNaN: true }), {
+        minLength: 8,
+        maxLength: 8
+      }),
+      flow: fc.boolean(),
+      comment: fc.option(COMMENT, { nil: undefined })
+    })
+    .map(r => buildSource(form, r))
+}
+
+function buildSource(
+  form: Doc['form'],
+  r: {
+    style: string
+    url: number
+    chart: string
+    version: Version
+    quotes: Quote[]
+    extras: [string, Quote, boolean][]
+    order: number[]
+    flow: boolean
+    comment?: string
+  }
+): Source {
+  const urls = r.style === 'classic' ? CLASSIC_URLS : NATIVE_URLS
+  const [url, urlPins] = urls[r.url % urls.length]
+  const versionQuote = r.version.exact
+    ? r.quotes[0]
+    : r.quotes[0] === 'double'
+      ? 'double'
+      : 'single'
+  const entries: Entry[] = [
+    {
+      key: form === 'ocirepository' ? 'url' : 'repoURL',
+      value: url,
+      quote: r.quotes[1]
+    },
+    r.style === 'classic'
+      ? { key: 'chart', value: r.chart, quote: r.quotes[2] }
+      : {
+          key: 'path',
+          value: '.',
+          quote: r.quotes[2] === 'plain' ? 'single' : r.quotes[2]
+        },
+    {
+      key: form === 'ocirepository' ? 'tag' : 'targetRevision',
+      value: r.version.text,
+      quote: versionQuote
+    },
+    // Trap: an extra key whose value is the very same version text.
+    ...r.extras.map(([word, quote, same], i) => ({
+      key: `extra${i}`,
+      value: same && r.version.exact ? r.version.text : word,
+      quote
+    }))
+  ]
+  const order = entries.map((_, i) => r.order[i])
+  const sorted = entries
+    .map((entry, i) => ({ entry, at: order[i] }))
+    .sort((a, b) => a.at - b.at)
+    .map(e => e.entry)
+  const pins = urlPins && (r.style !== 'classic' || r.chart === 'webapp')
+  return {
+    pins,
+    entries: sorted,
+    version: r.version,
+    flow: r.flow,
+    comment: r.comment
+  }
+}
+
+const docArb: fc.Arbitrary<Doc> = fc
+  .constantFrom<Doc['form']>(
+    'application',
+    'applicationset',
+    'ocirepository',
+    'configmap'
+  )
+  .chain(form =>
+    fc.record({
+      form: fc.constant(form),
+      name: WORD,
+      source: sourceArb(form),
+      multi: fc.boolean(),
+      leadingComment: fc.option(COMMENT, { nil: undefined })
+    })
+  )
+
+const modelArb: fc.Arbitrary<Model> = fc.record({
+  docs: fc.array(docArb, { minLength: 1, maxLength: 5 }),
+  crlf: fc.boolean(),
+  bom: fc.boolean(),
+  indent: fc.constantFrom(2, 4),
+  newVersion: exactVersion
+})
+
+// ---------------------------------------------------------------------------
+// Rendering the model as YAML text, and as the data YAML must read back.
+
+function scalar(entry: Entry): string {
+  if (entry.quote === 'single') return `'${entry.value}'`
+  if (entry.quote === 'double') return `"${entry.value}"`
+  return entry.value
+}
+
+function renderSource(
+  source: Source,
+  pad: string,
+  unit: string,
+  key: string
+): string[] {
+  const comment = source.comment !== undefined ? ` # ${source.comment}` : ''
+  if (source.flow) {
+    const body = source.entries.map(e => `${e.key}: ${scalar(e)}`).join(', ')
+    return [`${pad}${key}{${body}}${comment}`]
+  }
+  const inner = key.startsWith('- ') ? pad + '  ' : pad + unit
+  const rows = source.entries.map((e, i) => {
+    const tail = e.key === 'targetRevision' || e.key === 'tag' ? comment : ''
+    return `${i === 0 && key.startsWith('- ') ? pad + key : inner}${e.key}: ${scalar(e)}${tail}`
+  })
+  return key.startsWith('- ') ? rows : [`${pad}${key.trimEnd()}`, ...rows]
+}
+
+function renderArgoSpec(doc: Doc, pad: string, unit: string): string[] {
+  if (!doc.multi)
+    return [
+      `${pad}project: default`,
+      ...renderSource(doc.source, pad, unit, 'source: ')
+    ]
+  return [
+    `${pad}sources:`,
+    `${pad}${unit}- repoURL: https://github.com/acme/gitops.git`,
+    `${pad}${unit}  targetRevision: main`,
+    `${pad}${unit}  ref: values`,
+    ...renderSource(doc.source, pad + unit, unit, '- ')
+  ]
+}
+
+function renderDoc(doc: Doc, unit: string): string[] {
+  const head =
+    doc.leadingComment !== undefined ? [`# ${doc.leadingComment}`] : []
+  const meta = ['metadata:', `${unit}name: ${doc.name}`]
+  switch (doc.form) {
+    case 'application':
+      return [
+        ...head,
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Application',
+        ...meta,
+        'spec:',
+        ...renderArgoSpec(doc, unit, unit)
+      ]
+    case 'applicationset':
+      return [
+        ...head,
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: ApplicationSet',
+        ...meta,
+        'spec:',
+        `${unit}template:`,
+        `${unit}${unit}spec:`,
+        ...renderArgoSpec(doc, unit.repeat(3), unit)
+      ]
+    case 'ocirepository':
+      return [
+        ...head,
+        'apiVersion: source.toolkit.fluxcd.io/v1',
+        'kind: OCIRepository',
+        ...meta,
+        'spec:',
+        ...renderSource(ociSpec(doc.source), unit, unit, 'ref: ')
+      ]
+    case 'configmap':
+      // Not a pin whatever it says.
+      return [
+        ...head,
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        ...meta,
+        'data:',
+        ...renderSource(doc.source, unit, unit, 'source: ')
+      ]
+  }
+}
+
+/** OCIRepository: only the tag goes under spec.ref; the URL sits in spec. */
+function ociSpec(source: Source): Source {
+  return {
+    ...source,
+    entries: source.entries.filter(e => e.key !== 'url' && e.key !== 'path')
+  }
+}
+
+function renderOciUrl(doc: Doc, unit: string): string[] {
+  const url = doc.source.entries.find(e => e.key === 'url')
+  return url ? [`${unit}url: ${scalar(url)}`] : []
+}
+
+function render(model: Model): string {
+  const unit = ' '.repeat(model.indent)
+  const docs = model.docs.map(doc => {
+    const rows = renderDoc(doc, unit)
+    if (doc.form === 'ocirepository')
+      rows.splice(rows.indexOf('spec:') + 1, 0, ...renderOciUrl(doc, unit))
+    return rows.join('\n') + '\n'
+  })
+  const text = docs.join('---\n')
+  return (
+    (model.bom ? '\uFEFF' : '') +
+    (model.crlf ? text.replace(/\n/g, '\r\n') : text)
+  )
+}
+
+function sourceData(source: Source, bumped: boolean, newVersion: string): Json {
+  const data: { [key: string]: Json } = {}
+  for (const e of source.entries) data[e.key] = e.value
+  const key = 'targetRevision' in data ? 'targetRevision' : 'tag'
+  if (bumped) data[key] = source.version.prefix + newVersion
+  return data
+}
+
+function docData(doc: Doc, bumped: boolean, newVersion: string): Json {
+  const metadata = { name: doc.name }
+  const source = sourceData(doc.source, bumped, newVersion)
+  const argoSpec: { [key: string]: Json } = doc.multi
+    ? {
+        sources: [
+          {
+            repoURL: 'https://github.com/acme/gitops.git',
+            targetRevision: 'main',
+            ref: 'values'
+          },
+          source
+        ]
+      }
+    : { project: 'default', source }
+  switch (doc.form) {
+    case 'application':
+      return {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata,
+        spec: argoSpec
+      }
+    case 'applicationset':
+      return {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'ApplicationSet',
+        metadata,
+        spec: { template: { spec: argoSpec } }
+      }
+    case 'ocirepository': {
+      const entries = Object.entries(source as { [key: string]: Json })
+      const ref = Object.fromEntries(
+        entries.filter(([k]) => k !== 'url' && k !== 'path')
+      )
+      const url = (source as { [key: string]: Json }).url
+      return {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'OCIRepository',
+        metadata,
+        spec: { url, ref }
+      }
+    }
+    case 'configmap':
+      return { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { source } }
+  }
+}
+
+/** Whether the model says this document's version must be bumped. */
+function shouldBump(doc: Doc, newVersion: string): boolean {
+  const { exact } = doc.source.version
+  return (
+    doc.form !== 'configmap' &&
+    doc.source.pins &&
+    exact !== undefined &&
+    semver.lt(exact, newVersion)
+  )
+}
+
+function read(text: string): unknown[] {
+  const docs = parseAllDocuments(text)
+  for (const doc of docs) expect(doc.errors).toEqual([])
+  return docs.map(doc => doc.toJS() as unknown)
+}
+
+const FILE = 'apps/webapp.yaml'
+
+function occurrences(line: string, token: string): number[] {
+  const found: number[] = []
+  for (
+    let at = line.indexOf(token);
+    at >= 0;
+    at = line.indexOf(token, at + 1)
+  ) {
+    found.push(at)
+  }
+  return found
+}
+
+describe('bumpFile on generated files', () => {
+  test('output reads back as the model, with exactly the expected versions bumped', () => {
+    fc.assert(
+      fc.property(modelArb, model => {
+        const input = render(model)
+        expect(read(input)).toEqual(
+          model.docs.map(d => docData(d, false, model.newVersion))
+        )
+        const result = bumpFile(FILE, input, CHART, model.newVersion)
+        const expected = model.docs.map(d =>
+          docData(d, shouldBump(d, model.newVersion), model.newVersion)
+        )
+        expect(read(result.text)).toEqual(expected)
+        expect(result.changes).toHaveLength(
+          model.docs.filter(d => shouldBump(d, model.newVersion)).length
+        )
+        expect(result.problems).toEqual([])
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  test('bytes outside the edited version scalars are identical, quotes kept', () => {
+    fc.assert(
+      fc.property(modelArb, model => {
+        const input = render(model)
+        const output = bumpFile(FILE, input, CHART, model.newVersion).text
+        const plans = planBump(
+          findPins(FILE, input, CHART).pins,
+          model.newVersion
+        )
+        const bumped = plans
+          .filter(p => p.action === 'bump')
+          .sort((a, b) => a.pin.start - b.pin.start)
+        let inAt = 0
+        let outAt = 0
+        for (const { pin, to } of bumped) {
+          const kept = input.slice(inAt, pin.start)
+          expect(output.slice(outAt, outAt + kept.length)).toBe(kept)
+          outAt += kept.length
+          const old = input.slice(pin.start, pin.end)
+          const quote = /^['"]/.test(old) ? old[0] : ''
+          const replacement = `${quote}${to}${quote}`
+          expect(output.slice(outAt, outAt + replacement.length)).toBe(
+            replacement
+          )
+          outAt += replacement.length
+          inAt = pin.end
+        }
+        expect(output.slice(outAt)).toBe(input.slice(inAt))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  test('each bump changes one line, and only the version token in it', () => {
+    fc.assert(
+      fc.property(modelArb, model => {
+        const input = render(model)
+        const output = bumpFile(FILE, input, CHART, model.newVersion).text
+        const bumps = model.docs
+          .filter(d => shouldBump(d, model.newVersion))
+          .map(d => [
+            d.source.version.text,
+            d.source.version.prefix + model.newVersion
+          ])
+        const before = input.split('\n')
+        const after = output.split('\n')
+        expect(after).toHaveLength(before.length)
+        const changed = before.flatMap((line, i) =>
+          line === after[i] ? [] : [i]
+        )
+        expect(changed).toHaveLength(bumps.length)
+        for (const i of changed) {
+          const explained = bumps.some(([from, to]) =>
+            occurrences(before[i], from).some(
+              at =>
+                before[i].slice(0, at) +
+                  to +
+                  before[i].slice(at + from.length) ===
+                after[i]
+            )
+          )
+          expect(explained, `${before[i]} -> ${after[i]}`).toBe(true)
+        }
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  test('bumping is idempotent', () => {
+    fc.assert(
+      fc.property(modelArb, model => {
+        const once = bumpFile(FILE, render(model), CHART, model.newVersion).text
+        const twice = bumpFile(FILE, once, CHART, model.newVersion)
+        expect(twice.text).toBe(once)
+        expect(twice.changes).toEqual([])
+      }),
+      { numRuns: 100 }
+    )
+  })
+})
+
+describe('applyEdits', () => {
+  test('equals splicing the edits in one at a time from the right', () => {
+    const arb = fc.string({ maxLength: 60 }).chain(text =>
+      fc.tuple(
+        fc.constant(text),
+        fc.uniqueArray(fc.integer({ min: 0, max: text.length }), {
+          maxLength: 8
+        }),
+        fc.array(fc.string({ maxLength: 5 }), { minLength: 4, maxLength: 4 })
+      )
+    )
+    fc.assert(
+      fc.property(arb, ([text, cuts, inserts]) => {
+        const points = [...cuts].sort((a, b) => a - b)
+        const edits = []
+        for (let i = 0; i + 1 < points.length; i += 2) {
+          edits.push({
+            start: points[i],
+            end: points[i + 1],
+            text: inserts[(i / 2) % 4]
+          })
+        }
+        let expected = text
+        for (const e of [...edits].reverse()) {
+          expected = expected.slice(0, e.start) + e.text + expected.slice(e.end)
+        }
+        expect(applyEdits(text, edits)).toBe(expected)
+        expect(applyEdits(text, [...edits].reverse())).toBe(expected)
+      })
+    )
+  })
+
+  test('editFor writes the version in the pin quote style', () => {
+    fc.assert(
+      fc.property(quoteArb, exactVersion, (quote, version) => {
+        const text = `targetRevision: ${scalar({ key: '', value: '0.0.0-a', quote })}\n`
+        const [plan] = planBump(
+          findPins(
+            'a.yaml',
+            'apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n    repoURL: oci://ghcr.io/acme/charts\n    chart: webapp\n    ' +
+              text,
+            CHART
+          ).pins,
+          version
+        )
+        const edit = editFor(plan)
+        expect(edit?.text).toBe(scalar({ key: '', value: version, quote }))
+      })
+    )
+  })
+})

@@ -1,0 +1,265 @@
+// Decides what to do with each pin and rewrites exactly the bytes of the
+// version scalars that are bumped: quotes, comments, line endings, BOM and
+// everything else in the file stay as they were. Pure: no I/O.
+import { UserError } from '../errors.js'
+import {
+  findPins,
+  type ChartRef,
+  type Pin,
+  type PinKind,
+  type QuoteStyle,
+  type ScanContext,
+  type ScanProblem
+} from './pins.js'
+import {
+  bareVersion,
+  classifyVersion,
+  precedence,
+  rangeAdmits
+} from './version-range.js'
+
+/** `bump`: rewrite it; `current`: already the new version; `skip`: leave it. */
+export type BumpAction = 'bump' | 'current' | 'skip'
+
+/** What to do with one pin, and why. */
+export interface PinPlan {
+  pin: Pin
+  action: BumpAction
+  reason: string
+  /** The new value (without quotes), set when `action` is `bump`. */
+  to?: string
+}
+
+/** Replace `text.slice(start, end)` with `text`. */
+export interface TextEdit {
+  start: number
+  end: number
+  text: string
+}
+
+/**
+ * Plans a bump of every pin to `newVersion`: exact older versions are
+ * bumped (keeping a `v` prefix); ranges, templates, digests, aliases and
+ * newer versions are skipped with a reason.
+ * @throws UserError when `newVersion` is not SemVer 2.
+ */
+export function planBump(pins: readonly Pin[], newVersion: string): PinPlan[] {
+  const version = requireVersion(newVersion)
+  return pins.map(pin => planPin(pin, version))
+}
+
+function requireVersion(newVersion: string): string {
+  const version = bareVersion(newVersion)
+  if (version) return version
+  throw new UserError(
+    `The chart version '${newVersion}' is not a SemVer 2 version (e.g. 1.2.3), ` +
+      "so GitOps pins cannot be bumped to it: fix 'version' in Chart.yaml."
+  )
+}
+
+// Why a value that is neither an exact version nor a range is left alone.
+const NOT_BUMPABLE: Record<
+  'template' | 'digest' | 'empty' | 'other',
+  (value: string) => string
+> = {
+  template: value =>
+    `'${value}' is a template expression; whatever renders it sets the version`,
+  digest: value =>
+    `'${value}' is a digest; pin a version instead to let releases bump it`,
+  empty: () => 'the version is empty',
+  other: value => `'${value}' is not a SemVer version or range`
+}
+
+function planPin(pin: Pin, version: string): PinPlan {
+  if (pin.blocked) return skip(pin, blockedReason(pin, version))
+  const value = classifyVersion(pin.current)
+  if (value.kind === 'exact') {
+    return planExact(pin, value.prefix, value.version, version)
+  }
+  if (value.kind === 'range')
+    return skip(pin, rangeReason(pin.current, version))
+  return skip(pin, NOT_BUMPABLE[value.kind](pin.current))
+}
+
+function planExact(
+  pin: Pin,
+  prefix: string,
+  bare: string,
+  version: string
+): PinPlan {
+  const to = prefix + version
+  if (bare === version) {
+    return { pin, action: 'current', reason: `already ${to}` }
+  }
+  if (precedence(bare, version) > 0) {
+    return skip(
+      pin,
+      `'${pin.current}' is newer than ${version}; it is not downgraded`
+    )
+  }
+  return { pin, action: 'bump', reason: `${pin.current} -> ${to}`, to }
+}
+
+function rangeReason(range: string, version: string): string {
+  return rangeAdmits(range, version)
+    ? `'${range}' is a range that admits ${version}; Argo CD, Flux and Helm resolve ranges themselves`
+    : `'${range}' is a range that does not admit ${version}; widen it or pin an exact version`
+}
+
+function blockedReason(pin: Pin, version: string): string {
+  // A Flux semver ref is a range too: say whether the release is in it.
+  const isRange = classifyVersion(pin.current).kind === 'range'
+  if (!isRange && !pin.path.endsWith('.semver')) return pin.blocked ?? ''
+  const admits = rangeAdmits(pin.current, version)
+  return `${pin.blocked}; '${pin.current}' ${admits ? 'admits' : 'does not admit'} ${version}`
+}
+
+function skip(pin: Pin, reason: string): PinPlan {
+  return { pin, action: 'skip', reason }
+}
+
+/** The edit that writes a bumped pin in its original quote style. */
+export function editFor(plan: PinPlan): TextEdit | undefined {
+  if (plan.action !== 'bump' || plan.to === undefined) return undefined
+  return {
+    start: plan.pin.start,
+    end: plan.pin.end,
+    text: quoted(plan.to, plan.pin.quote)
+  }
+}
+
+function quoted(value: string, quote: QuoteStyle): string {
+  // SemVer characters never need escaping in either quote style.
+  if (quote === 'single') return `'${value}'`
+  if (quote === 'double') return `"${value}"`
+  return value
+}
+
+/**
+ * Applies non-overlapping edits, right to left so earlier offsets stay valid.
+ * @throws Error when edits overlap or fall outside the text (a bug, not user input).
+ */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start)
+  const parts: string[] = []
+  let rest = text.length
+  for (const edit of sorted) {
+    if (edit.start < 0 || edit.start > edit.end || edit.end > rest) {
+      throw new Error(
+        `Edit ${edit.start}-${edit.end} overlaps another edit or lies outside the text.`
+      )
+    }
+    parts.push(text.slice(edit.end, rest), edit.text)
+    rest = edit.start
+  }
+  parts.push(text.slice(0, rest))
+  return parts.reverse().join('')
+}
+
+/** What a bumped umbrella chart still needs: Chart.lock is not edited here. */
+export function lockfileNotice(
+  chartYaml: string,
+  dependency: string,
+  version: string
+): string {
+  const dir = chartYaml.replace(/[\\/]?Chart\.yaml$/, '') || '.'
+  return (
+    `${chartYaml}: dependency '${dependency}' is now ${version}, but ${dir}/Chart.lock ` +
+    `still records the old version and digest: run 'helm dependency update ${dir}' ` +
+    'and commit Chart.lock (this action does not edit it).'
+  )
+}
+
+/** A pin that was bumped. */
+export interface PinChange {
+  file: string
+  line: number
+  path: string
+  kind: PinKind
+  from: string
+  to: string
+}
+
+/** A pin already at the new version. */
+export interface PinCurrent {
+  file: string
+  line: number
+  path: string
+  kind: PinKind
+  value: string
+}
+
+/** A pin left alone, and why. */
+export interface PinSkip extends PinCurrent {
+  reason: string
+}
+
+/** The outcome of bumping one file. */
+export interface BumpResult {
+  /** The new text; the same string when nothing changed. */
+  text: string
+  changed: boolean
+  changes: PinChange[]
+  current: PinCurrent[]
+  skipped: PinSkip[]
+  problems: ScanProblem[]
+  /** Follow-ups for the user, e.g. Chart.lock needs `helm dependency update`. */
+  notices: string[]
+}
+
+/**
+ * Finds the chart's pins in one file and bumps them to `newVersion`.
+ * @throws UserError when `newVersion` is not SemVer 2.
+ */
+export function bumpFile(
+  file: string,
+  text: string,
+  chart: ChartRef,
+  newVersion: string,
+  context?: ScanContext
+): BumpResult {
+  const scan = findPins(file, text, chart, context)
+  const plans = planBump(scan.pins, newVersion)
+  const edits = plans.flatMap(plan => editFor(plan) ?? [])
+  const newText = edits.length > 0 ? applyEdits(text, edits) : text
+  return {
+    text: newText,
+    changed: newText !== text,
+    ...summarize(plans),
+    problems: scan.problems,
+    notices: noticesFor(plans, chart)
+  }
+}
+
+function summarize(
+  plans: readonly PinPlan[]
+): Pick<BumpResult, 'changes' | 'current' | 'skipped'> {
+  const result: Pick<BumpResult, 'changes' | 'current' | 'skipped'> = {
+    changes: [],
+    current: [],
+    skipped: []
+  }
+  for (const { pin, action, reason, to } of plans) {
+    const where = {
+      file: pin.file,
+      line: pin.line,
+      path: pin.path,
+      kind: pin.kind
+    }
+    if (action === 'bump')
+      result.changes.push({ ...where, from: pin.current, to: to ?? '' })
+    else if (action === 'current')
+      result.current.push({ ...where, value: pin.current })
+    else result.skipped.push({ ...where, value: pin.current, reason })
+  }
+  return result
+}
+
+function noticesFor(plans: readonly PinPlan[], chart: ChartRef): string[] {
+  const notices = plans
+    .filter(
+      plan => plan.action === 'bump' && plan.pin.kind === 'helm-dependency'
+    )
+    .map(plan => lockfileNotice(plan.pin.file, chart.name, plan.to ?? ''))
+  return [...new Set(notices)]
+}
