@@ -54,7 +54,8 @@ test('the defaults publish to ghcr.io/<owner, lowercased>/charts with the workfl
     githubRef: '',
     tagPattern: 'v{version}',
     checkTag: true,
-    ifExists: 'fail'
+    ifExists: 'fail',
+    gitops: undefined
   })
 })
 
@@ -141,6 +142,89 @@ describe('bad values name the input', () => {
       /Input 'repository'.*use 'acme\/charts'/
     ]
   ])('%j', (inputs, message) => {
+    withInputs(inputs)
+    expect(() => getConfig()).toThrow(message)
+  })
+})
+
+describe('gitops inputs', () => {
+  test('empty gitops-repository: no GitOps step', () => {
+    withInputs({})
+    expect(getConfig().gitops).toBeUndefined()
+  })
+
+  test('defaults and lists', () => {
+    withInputs({
+      'gitops-repository': 'acme/gitops',
+      'gitops-token': 'ghp_x',
+      'gitops-pr-labels': 'deps, helm\nrelease',
+      'gitops-pr-reviewers': 'alice\nacme/platform, bob',
+      'gitops-auto-merge': 'squash'
+    })
+    process.env.GITHUB_SERVER_URL = 'https://ghes.example.com/'
+    process.env.GITHUB_API_URL = 'https://ghes.example.com/api/v3'
+    expect(getConfig().gitops).toEqual({
+      owner: 'acme',
+      repo: 'gitops',
+      token: 'ghp_x',
+      baseBranch: undefined,
+      paths: ['**/*.yaml', '**/*.yml'],
+      branch: 'helm-oci-release/{name}',
+      commitMessage: 'chore(deps): bump {name} chart to {version}',
+      prTitle: 'chore(deps): bump {name} chart to {version}',
+      labels: ['deps', 'helm', 'release'],
+      reviewers: ['alice', 'bob'],
+      teamReviewers: ['acme/platform'],
+      draft: false,
+      autoMerge: 'squash',
+      signCommits: false,
+      serverUrl: 'https://ghes.example.com',
+      apiUrl: 'https://ghes.example.com/api/v3'
+    })
+  })
+
+  test.each([
+    [
+      { 'gitops-repository': 'acme/gitops' },
+      /Input 'gitops-token' is required with 'gitops-repository'/
+    ],
+    [
+      { 'gitops-repository': 'acme', 'gitops-token': 't' },
+      /Input 'gitops-repository': 'acme' is not a GitHub repository.*owner\/repo/
+    ],
+    [
+      { 'gitops-repository': 'acme/../x', 'gitops-token': 't' },
+      /Input 'gitops-repository'/
+    ],
+    [
+      { 'gitops-repository': 'acme/$(id)', 'gitops-token': 't' },
+      /Input 'gitops-repository'/
+    ],
+    [
+      {
+        'gitops-repository': 'a/b',
+        'gitops-token': 't',
+        'gitops-auto-merge': 'yes'
+      },
+      /Input 'gitops-auto-merge' is 'yes'/
+    ],
+    [
+      {
+        'gitops-repository': 'a/b',
+        'gitops-token': 't',
+        'gitops-branch': 'bump/{chart}'
+      },
+      /Input 'gitops-branch'.*unknown placeholder \{chart\}/
+    ],
+    [
+      {
+        'gitops-repository': 'a/b',
+        'gitops-token': 't',
+        'gitops-branch': 'bump..{name}'
+      },
+      /Input 'gitops-branch' is 'bump\.\.\{name\}', which is not a usable branch name: it must not contain \.\./
+    ]
+  ])('%j is refused', (inputs, message) => {
     withInputs(inputs)
     expect(() => getConfig()).toThrow(message)
   })

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { UserError } from './errors.js'
+import { branchNameProblem, validateRepository } from './git.js'
 import {
   DEFAULT_DOWNLOAD_BASE_URL,
   parseDownloadBaseUrl,
@@ -38,7 +39,36 @@ export interface Config {
   tagPattern: string
   checkTag: boolean
   ifExists: IfExists
+  gitops?: GitopsConfig
 }
+
+/** The GitOps pull request step; absent when `gitops-repository` is empty. */
+export interface GitopsConfig {
+  owner: string
+  repo: string
+  token: string
+  /** Empty: the repository's default branch. */
+  baseBranch?: string
+  /** Globs of files to consider. */
+  paths: string[]
+  /** Templates with {name} and {version}. */
+  branch: string
+  commitMessage: string
+  prTitle: string
+  labels: string[]
+  reviewers: string[]
+  teamReviewers: string[]
+  draft: boolean
+  autoMerge?: 'merge' | 'squash' | 'rebase'
+  signCommits: boolean
+  /** GITHUB_SERVER_URL and GITHUB_API_URL: GitHub Enterprise Server works. */
+  serverUrl: string
+  apiUrl: string
+}
+
+const DEFAULT_GITOPS_PATHS = ['**/*.yaml', '**/*.yml']
+const DEFAULT_COMMIT_MESSAGE = 'chore(deps): bump {name} chart to {version}'
+const AUTO_MERGE = ['merge', 'squash', 'rebase'] as const
 
 /** What to do when the version is already in the registry. Nothing ever overwrites. */
 export type IfExists = 'fail' | 'skip'
@@ -73,7 +103,8 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
       core.getInput('tag-pattern') || DEFAULT_TAG_PATTERN
     ),
     checkTag: booleanInput('check-tag', true),
-    ifExists: ifExists(core.getInput('if-exists'))
+    ifExists: ifExists(core.getInput('if-exists')),
+    gitops: gitopsConfig(env)
   }
   checkConnectionInputs(config)
   return config
@@ -91,6 +122,100 @@ function booleanInput(name: string, fallback = false): boolean {
   } catch {
     throw new UserError(`Input '${name}' is '${raw}': use true or false.`)
   }
+}
+
+/** Comma- or newline-separated values, trimmed, empties dropped. */
+function listInput(name: string): string[] {
+  return core
+    .getInput(name)
+    .split(/[,\n]/)
+    .map(item => item.trim())
+    .filter(Boolean)
+}
+
+function gitopsConfig(env: NodeJS.ProcessEnv): GitopsConfig | undefined {
+  const repository = core.getInput('gitops-repository').trim()
+  if (!repository) return undefined
+  const [owner, repo] = validateRepository(repository).split('/')
+  const token = core.getInput('gitops-token')
+  if (!token) {
+    throw new UserError(
+      "Input 'gitops-token' is required with 'gitops-repository': a token that can push branches and open pull requests there " +
+        '(a fine-grained PAT or a GitHub App token; the workflow token cannot write to other repositories).'
+    )
+  }
+  const reviewers = listInput('gitops-pr-reviewers')
+  const commitMessage =
+    core.getInput('gitops-commit-message') || DEFAULT_COMMIT_MESSAGE
+  return {
+    owner,
+    repo,
+    token,
+    baseBranch: core.getInput('gitops-base-branch').trim() || undefined,
+    paths: core.getMultilineInput('gitops-paths').length
+      ? core.getMultilineInput('gitops-paths')
+      : DEFAULT_GITOPS_PATHS,
+    branch: branchTemplate(
+      core.getInput('gitops-branch') || 'helm-oci-release/{name}'
+    ),
+    commitMessage: placeholders('gitops-commit-message', commitMessage),
+    prTitle: placeholders(
+      'gitops-pr-title',
+      core.getInput('gitops-pr-title') || commitMessage
+    ),
+    labels: listInput('gitops-pr-labels'),
+    reviewers: reviewers.filter(r => !r.includes('/')),
+    teamReviewers: reviewers.filter(r => r.includes('/')),
+    draft: booleanInput('gitops-pr-draft'),
+    autoMerge: autoMerge(core.getInput('gitops-auto-merge')),
+    signCommits: booleanInput('gitops-sign-commits'),
+    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(
+      /\/+$/,
+      ''
+    ),
+    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
+  }
+}
+
+/**
+ * Checks `gitops-branch` now, with a sample name and version, so that a bad
+ * branch is refused before anything is published.
+ */
+function branchTemplate(template: string): string {
+  placeholders('gitops-branch', template)
+  const sample = template
+    .replaceAll('{name}', 'chart')
+    .replaceAll('{version}', '1.0.0+build.1')
+  const problem = branchNameProblem(sample)
+  if (problem) {
+    throw new UserError(
+      `Input 'gitops-branch' is '${template}', which is not a usable branch name: ${problem}.`
+    )
+  }
+  return template
+}
+
+/** Checks that a template uses only {name} and {version}. */
+function placeholders(input: string, template: string): string {
+  const unknown = [...template.matchAll(/\{([^{}]*)\}/g)]
+    .map(m => m[1])
+    .find(p => p !== 'name' && p !== 'version')
+  if (unknown !== undefined) {
+    throw new UserError(
+      `Input '${input}' is '${template}', with unknown placeholder {${unknown}}: use {name} and {version}.`
+    )
+  }
+  return template
+}
+
+function autoMerge(raw: string): GitopsConfig['autoMerge'] {
+  const value = raw.trim()
+  if (!value) return undefined
+  const method = AUTO_MERGE.find(m => m === value)
+  if (method) return method
+  throw new UserError(
+    `Input 'gitops-auto-merge' is '${raw}': use merge, squash or rebase, or leave it empty to not enable auto-merge.`
+  )
 }
 
 function ifExists(raw: string): IfExists {

@@ -2,7 +2,8 @@ import * as core from '@actions/core'
 import { errorMessage, UserError } from './errors.js'
 import { Helm } from './helm.js'
 import { getConfig, type Config } from './inputs.js'
-import { setOutputs } from './outputs.js'
+import { runGitops, type GitopsResult } from './gitops/step.js'
+import { setGitopsOutputs, setOutputs } from './outputs.js'
 import { childEnv } from './process-env.js'
 import type { ReleaseResult } from './release.js'
 import { createPackageDir, createSandbox, removeSandbox } from './sandbox.js'
@@ -76,12 +77,46 @@ export async function run(): Promise<void> {
       result.pushed = result.digest !== ''
     }
     setOutputs(result)
-    await writeSummary(result)
+    try {
+      result.gitops = await gitopsStep(config, result)
+      setGitopsOutputs(result.gitops)
+    } finally {
+      await writeSummary(result)
+    }
   } catch (error) {
     fail(error)
   } finally {
     if (sandboxDir) removeSandbox(sandboxDir)
   }
+}
+
+/** The GitOps pull request, after a publish, a skip or a dry run. */
+async function gitopsStep(
+  config: Config,
+  result: ReleaseResult
+): Promise<GitopsResult | undefined> {
+  const gitops = config.gitops
+  if (!gitops) return undefined
+  return core.group(
+    `Open the pull request in ${gitops.owner}/${gitops.repo}`,
+    () =>
+      runGitops(
+        gitops,
+        {
+          name: result.chartName,
+          version: result.chartVersion,
+          ref: result.chartRef,
+          tag: result.tag,
+          digest: result.digest
+        },
+        {
+          name: result.chartName,
+          registry: config.registry,
+          repository: config.repository
+        },
+        config.dryRun
+      )
+  )
 }
 
 function readConfig(): Config {

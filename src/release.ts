@@ -1,3 +1,5 @@
+import type { GitopsResult } from './gitops/step.js'
+
 /** What one run did (or, in a dry run, would do): the source of outputs and summary. */
 export interface ReleaseResult {
   chartName: string
@@ -13,4 +15,6 @@ export interface ReleaseResult {
   dryRun: boolean
   /** Steps that did not run, with the reason, for the summary. */
   skipped: string[]
+  /** The GitOps pull request, when `gitops-repository` is set. */
+  gitops?: GitopsResult
 }

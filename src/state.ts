@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 // knows it is the post step because main saved `isPost`.
 const IS_POST = 'isPost'
 const SANDBOX = 'sandboxDir'
+const GITOPS = 'gitopsDir'
 
 export function isPost(): boolean {
   return core.getState(IS_POST) === 'true'
@@ -19,4 +20,12 @@ export function saveSandboxDir(dir: string): void {
 
 export function savedSandboxDir(): string | undefined {
   return core.getState(SANDBOX) || undefined
+}
+
+export function saveGitopsDir(dir: string): void {
+  core.saveState(GITOPS, dir)
+}
+
+export function savedGitopsDir(): string | undefined {
+  return core.getState(GITOPS) || undefined
 }

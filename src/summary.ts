@@ -29,6 +29,17 @@ export async function writeSummary(result: ReleaseResult): Promise<void> {
     ],
     ...summaryRows(result).map(([key, value]) => [key, code(value)])
   ])
+  if (result.gitops) {
+    const { operation, number, url, updatedFiles } = result.gitops
+    summary.addHeading('GitOps pull request', 3)
+    summary.addRaw(
+      number && url
+        ? `<p><a href="${escapeHtml(url)}">#${number}</a>: ${operation}</p>`
+        : `<p>${operation === 'none' ? 'No pull request' : operation}</p>`,
+      true
+    )
+    if (updatedFiles.length) summary.addList(updatedFiles.map(escapeHtml))
+  }
   if (result.skipped.length) {
     summary.addHeading('Skipped', 3).addList(result.skipped)
   }

@@ -1,0 +1,69 @@
+// Bumps every pin of a chart across a repository's files. Pure: the caller
+// reads the files; this decides what changes.
+import {
+  bumpFile,
+  type PinChange,
+  type PinCurrent,
+  type PinSkip
+} from './edit.js'
+import { classifyVersion, precedence } from './version-range.js'
+import {
+  collectHelmRepositories,
+  createScanContext,
+  type ChartRef,
+  type ScanProblem
+} from './pins.js'
+
+export interface RepoBump {
+  /** New texts of the files that change, by repository path. */
+  files: Map<string, string>
+  changes: PinChange[]
+  current: PinCurrent[]
+  skipped: PinSkip[]
+  problems: ScanProblem[]
+  notices: string[]
+}
+
+/**
+ * Two passes over the files: Flux HelmRepositories first (a HelmRelease may
+ * name one defined in another file), then every pin.
+ */
+export function bumpRepository(
+  texts: ReadonlyMap<string, string>,
+  chart: ChartRef,
+  version: string
+): RepoBump {
+  const context = createScanContext()
+  for (const [file, text] of texts) {
+    collectHelmRepositories(file, text, chart, context)
+  }
+  const result: RepoBump = {
+    files: new Map(),
+    changes: [],
+    current: [],
+    skipped: [],
+    problems: [],
+    notices: []
+  }
+  for (const [file, text] of texts) {
+    const bump = bumpFile(file, text, chart, version, context)
+    if (bump.changed) result.files.set(file, bump.text)
+    result.changes.push(...bump.changes)
+    result.current.push(...bump.current)
+    result.skipped.push(...bump.skipped)
+    result.problems.push(...bump.problems)
+    result.notices.push(...bump.notices)
+  }
+  return result
+}
+
+/**
+ * The pins left alone because they are newer than `version` (never
+ * downgraded): a branch holding one was bumped by a later release.
+ */
+export function newerPins(bump: RepoBump, version: string): PinSkip[] {
+  return bump.skipped.filter(skip => {
+    const value = classifyVersion(skip.value)
+    return value.kind === 'exact' && precedence(value.version, version) > 0
+  })
+}
