@@ -72,16 +72,20 @@ function ociRepository(registryHost: string, tag: string): string {
 const ranged = (host: string): string =>
   application(host, '0.9.0').replace('"0.9.0"', "'^0.9'")
 
+/** Releases `version` of `chart`, or of several charts given as name -> version. */
 async function release(
   version: string,
   inputs: Record<string, string> = {},
-  chart = 'hello'
+  chart: string | Record<string, string> = 'hello'
 ): Promise<StepResult> {
   const dirs = makeRunnerDirs(path.join(root, `run-${++runs}`))
-  writeChart(path.join(dirs.workspace, 'charts'), { name: chart, version })
+  const charts = typeof chart === 'string' ? { [chart]: version } : chart
+  for (const [name, v] of Object.entries(charts)) {
+    writeChart(path.join(dirs.workspace, 'charts'), { name, version: v })
+  }
   return runMain({
     inputs: {
-      chart: `charts/${chart}`,
+      chart: typeof chart === 'string' ? `charts/${chart}` : 'charts/*',
       registry: registry.host,
       repository: 'acme/charts',
       password: '',
@@ -363,4 +367,52 @@ describe("'gitops-sign-commits': the commit is made through the GitHub API", () 
     expect(pulls[0].title).toBe('chore(deps): bump hello chart to 4.1.0')
     expect(github.violations).toEqual([])
   })
+})
+
+test('many charts: one pull request per released chart', async () => {
+  const MULTI = 'acme/multi'
+  const pin = (chart: string) =>
+    application(registry.host, '0.1.0')
+      .replaceAll('chart: hello', `chart: ${chart}`)
+      .replace('name: hello', `name: ${chart}`)
+  git.createRepo(MULTI, 'main', {
+    'apps/alpha.yaml': pin('alpha'),
+    'apps/beta.yaml': pin('beta')
+  })
+  github.addRepository({ owner: 'acme', repo: 'multi' })
+  const result = await release(
+    '0.2.0',
+    {
+      'check-tag': 'false',
+      'if-exists': 'skip',
+      'gitops-repository': MULTI,
+      'gitops-pr-labels': '',
+      'gitops-pr-reviewers': '',
+      'gitops-auto-merge': ''
+    },
+    { alpha: '0.2.0', beta: '0.3.0' }
+  )
+  expect(result.exitCode, log(result)).toBe(0)
+  expect(result.outputs['pull-request-operation']).toBe('created')
+  expect(JSON.parse(result.outputs['updated-files'])).toEqual([
+    'apps/alpha.yaml',
+    'apps/beta.yaml'
+  ])
+  const pulls = github.pulls('acme', 'multi')
+  expect(pulls.map(p => [p.head, p.title])).toEqual([
+    ['helm-oci-release/alpha', 'chore(deps): bump alpha chart to 0.2.0'],
+    ['helm-oci-release/beta', 'chore(deps): bump beta chart to 0.3.0']
+  ])
+  expect(git.readFile(MULTI, 'helm-oci-release/alpha', 'apps/alpha.yaml')).toBe(
+    pin('alpha').replace('"0.1.0"', '"0.2.0"')
+  )
+  expect(git.readFile(MULTI, 'helm-oci-release/alpha', 'apps/beta.yaml')).toBe(
+    pin('beta')
+  )
+  expect(git.readFile(MULTI, 'helm-oci-release/beta', 'apps/beta.yaml')).toBe(
+    pin('beta').replace('"0.1.0"', '"0.3.0"')
+  )
+  expect(result.summary).toContain('GitOps pull request for alpha')
+  expect(result.summary).toContain('GitOps pull request for beta')
+  expect(github.violations).toEqual([])
 })

@@ -37,7 +37,7 @@ test('the defaults publish to ghcr.io/<owner, lowercased>/charts with the workfl
   withInputs({})
   expect(getConfig()).toEqual({
     workspace,
-    chartDir: workspace,
+    chartPatterns: ['.'],
     registry: 'ghcr.io',
     repository: 'acme-corp/charts',
     username: 'octocat',
@@ -57,6 +57,18 @@ test('the defaults publish to ghcr.io/<owner, lowercased>/charts with the workfl
     ifExists: 'fail',
     gitops: undefined
   })
+})
+
+test("the workflow token may go to GitHub's registries only", () => {
+  withInputs({ registry: 'containers.ghes.example.com' })
+  process.env.GITHUB_SERVER_URL = 'https://ghes.example.com'
+  expect(getConfig().password).toBe('ghs_abc')
+  withInputs({
+    registry: 'registry-1.docker.io',
+    repository: 'acme/charts',
+    password: 'dckr_pat_x'
+  })
+  expect(getConfig().password).toBe('dckr_pat_x')
 })
 
 test('the tag comes from GITHUB_REF on a tag push', () => {
@@ -91,7 +103,7 @@ test('every input is read', () => {
     'if-exists': 'skip'
   })
   expect(getConfig()).toMatchObject({
-    chartDir: path.join(workspace, 'charts/hello'),
+    chartPatterns: ['charts/hello'],
     registry: 'registry.example.com:8443',
     repository: 'team/charts',
     username: 'robot$ci',
@@ -116,6 +128,10 @@ describe('bad values name the input', () => {
       /Input 'plain-http' is 'yes please': use true or false/
     ],
     [{ lint: 'maybe' }, /Input 'lint' is 'maybe'/],
+    [
+      { chart: 'charts/a\n../outside' },
+      /Input 'chart' has '\.\.\/outside'.*without '\.\.'/
+    ],
     [
       { 'if-exists': 'overwrite' },
       /Input 'if-exists' is 'overwrite': use 'fail'.*or 'skip'.*Nothing is ever overwritten/

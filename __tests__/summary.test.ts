@@ -1,44 +1,65 @@
 import { expect, test } from 'vitest'
-import type { ReleaseResult } from '../src/release.js'
-import { summaryRows } from '../src/summary.js'
+import type { ChartResult, RunResult } from '../src/release.js'
+import { summaryRows, summaryTitle } from '../src/summary.js'
 
-const base: ReleaseResult = {
+const hello: ChartResult = {
   chartName: 'hello',
   chartVersion: '1.2.3+build.1',
   tag: '1.2.3_build.1',
   chartRef: 'oci://ghcr.io/acme/charts/hello',
   digest: 'sha256:' + '0'.repeat(64),
   pushed: true,
-  packagePath: '/tmp/hello-1.2.3+build.1.tgz',
-  helmVersion: 'v4.1.4',
-  dryRun: false,
-  skipped: []
+  packagePath: '/tmp/hello-1.2.3+build.1.tgz'
 }
+const run = (charts: ChartResult[], dryRun = false): RunResult => ({
+  charts,
+  helmVersion: 'v4.1.4',
+  dryRun,
+  skipped: []
+})
 
-test('the summary reports the real OCI tag of a build-metadata version', () => {
-  expect(Object.fromEntries(summaryRows(base))).toEqual({
-    Chart: 'hello',
-    Version: '1.2.3+build.1',
-    'OCI tag': '1.2.3_build.1',
-    Reference: 'oci://ghcr.io/acme/charts/hello:1.2.3_build.1',
-    Digest: base.digest,
-    Pushed: 'yes',
-    Helm: 'v4.1.4'
-  })
+test('one row per chart, with the real OCI tag of a build-metadata version', () => {
+  const world = {
+    ...hello,
+    chartName: 'world',
+    chartVersion: '2.0.0',
+    tag: '2.0.0',
+    chartRef: 'oci://ghcr.io/acme/charts/world',
+    pushed: false
+  }
+  expect(summaryRows(run([hello, world]))).toEqual([
+    [
+      'hello',
+      '1.2.3+build.1',
+      'oci://ghcr.io/acme/charts/hello:1.2.3_build.1',
+      hello.digest,
+      'yes'
+    ],
+    [
+      'world',
+      '2.0.0',
+      'oci://ghcr.io/acme/charts/world:2.0.0',
+      hello.digest,
+      'no (already published)'
+    ]
+  ])
+  expect(summaryTitle(run([hello, world]))).toBe('Published 1 of 2 charts')
+  expect(summaryTitle(run([hello]))).toBe('Published hello 1.2.3+build.1')
 })
 
 test('a dry run says nothing was pushed', () => {
-  const rows = Object.fromEntries(
-    summaryRows({
-      ...base,
-      chartVersion: '1.0.0',
-      tag: '1.0.0',
-      digest: '',
-      pushed: false,
-      dryRun: true
-    })
+  const dry = {
+    ...hello,
+    chartVersion: '1.0.0',
+    tag: '1.0.0',
+    digest: '',
+    pushed: false
+  }
+  expect(summaryRows(run([dry], true))[0].slice(3)).toEqual([
+    '(not pushed)',
+    'no (dry run)'
+  ])
+  expect(summaryTitle(run([dry], true))).toBe(
+    'hello 1.0.0: dry run, nothing pushed'
   )
-  expect(rows.Pushed).toBe('no (dry run)')
-  expect(rows.Digest).toBe('(not pushed)')
-  expect(rows['OCI tag']).toBeUndefined()
 })

@@ -26,11 +26,26 @@ interface RunOptions {
  * with the sandboxed environment: no shell, no secret in argv.
  */
 export class Helm {
+  /**
+   * @param transcript when given, Helm's output is collected there instead of
+   * streamed, so that charts released side by side keep readable logs.
+   */
   constructor(
     readonly binary: string,
     readonly major: number,
-    private readonly env: Record<string, string>
+    private readonly env: Record<string, string>,
+    private readonly transcript?: string[]
   ) {}
+
+  /** What Helm printed, when it was collected. */
+  transcriptLines(): readonly string[] {
+    return this.transcript ?? []
+  }
+
+  /** The same Helm, with its output collected into `transcript`. */
+  withTranscript(transcript: string[]): Helm {
+    return new Helm(this.binary, this.major, this.env, transcript)
+  }
 
   /**
    * `helm registry login` with the password on stdin. Helm 4 needs
@@ -62,6 +77,19 @@ export class Helm {
       throw new UserError(
         `Could not log in to ${host} as '${username}': ${helmError(result)}. ` +
           "Check 'username' and 'password' (a token with permission to push packages)."
+      )
+    }
+  }
+
+  /**
+   * `helm repo add`: `dependency build` only downloads from repositories the
+   * Helm home knows, and the action's Helm home starts empty.
+   */
+  async addRepository(name: string, url: string): Promise<void> {
+    const result = await this.run(['repo', 'add', name, url, '--force-update'])
+    if (result.exitCode !== 0) {
+      throw new UserError(
+        `Could not add the chart repository ${url} that a dependency comes from: ${helmError(result)}`
       )
     }
   }
@@ -133,12 +161,19 @@ export class Helm {
     args: string[],
     options: RunOptions = {}
   ): Promise<exec.ExecOutput> {
-    return exec.getExecOutput(this.binary, args, {
+    const result = await exec.getExecOutput(this.binary, args, {
       env: this.env,
       input: options.input,
-      silent: options.quiet,
+      silent: options.quiet || this.transcript !== undefined,
       ignoreReturnCode: true
     })
+    if (this.transcript && !options.quiet) {
+      this.transcript.push(`[command]${this.binary} ${args.join(' ')}`)
+      this.transcript.push(
+        ...`${result.stdout}${result.stderr}`.trimEnd().split('\n')
+      )
+    }
+    return result
   }
 }
 

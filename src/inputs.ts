@@ -18,8 +18,8 @@ export const DEFAULT_HELM_VERSION = 'v4.1.4'
 /** Everything the action was asked to do, read and validated in one place. */
 export interface Config {
   workspace: string
-  /** Absolute path of the chart directory. */
-  chartDir: string
+  /** The `chart` input: folders or globs of folders, relative to the workspace. */
+  chartPatterns: string[]
   registry: string
   repository: string
   username: string
@@ -80,9 +80,13 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const registry = normalizeRegistry(core.getInput('registry') || 'ghcr.io')
   const config: Config = {
     workspace,
-    chartDir: path.resolve(workspace, core.getInput('chart') || '.'),
+    chartPatterns: chartPatterns(),
     registry,
-    repository: normalizeRepository(core.getInput('repository'), registry),
+    repository: normalizeRepository(
+      core.getInput('repository'),
+      registry,
+      isGitHubRegistry(registry, env)
+    ),
     username: core.getInput('username'),
     password: core.getInput('password'),
     helmVersion: parseHelmVersionSpec(
@@ -107,6 +111,7 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gitops: gitopsConfig(env)
   }
   checkConnectionInputs(config)
+  checkPasswordDestination(config, env)
   return config
 }
 
@@ -122,6 +127,20 @@ function booleanInput(name: string, fallback = false): boolean {
   } catch {
     throw new UserError(`Input '${name}' is '${raw}': use true or false.`)
   }
+}
+
+/** Newline-separated chart folders or globs; `.` when empty. */
+function chartPatterns(): string[] {
+  const lines = core.getMultilineInput('chart')
+  const refused = lines.find(
+    line => path.isAbsolute(line) || line.split(/[\\/]/).includes('..')
+  )
+  if (refused) {
+    throw new UserError(
+      `Input 'chart' has '${refused}': give chart folders relative to the workspace, without '..'.`
+    )
+  }
+  return lines.length ? lines : ['.']
 }
 
 /** Comma- or newline-separated values, trimmed, empties dropped. */
@@ -235,6 +254,47 @@ function caFile(raw: string, workspace: string): string | undefined {
     )
   }
   return file
+}
+
+// Prefixes of the tokens GitHub issues: installation and workflow tokens, PATs
+// (classic and fine-grained), OAuth and user-to-server tokens.
+const GITHUB_TOKEN_RE = /^(ghs_|ghp_|gho_|ghu_|github_pat_)/
+
+/**
+ * `password` defaults to the workflow token, which only GitHub's registry can
+ * use: never send a GitHub token to another registry (e.g. when `registry` was
+ * set and `password` forgotten).
+ */
+function checkPasswordDestination(
+  config: Config,
+  env: NodeJS.ProcessEnv
+): void {
+  if (!GITHUB_TOKEN_RE.test(config.password)) return
+  const server = hostOf(env.GITHUB_SERVER_URL) ?? 'github.com'
+  if (
+    config.registry === 'ghcr.io' ||
+    config.registry === `containers.${server}`
+  )
+    return
+  throw new UserError(
+    `Input 'password' is a GitHub token (the default is the workflow token), but 'registry' is '${config.registry}': ` +
+      "the token would be sent to a registry that is not GitHub's. Set 'password' to that registry's credential, " +
+      "or to '' to push without logging in."
+  )
+}
+
+/** ghcr.io, or the container registry of this GitHub Enterprise Server. */
+function isGitHubRegistry(registry: string, env: NodeJS.ProcessEnv): boolean {
+  const server = hostOf(env.GITHUB_SERVER_URL) ?? 'github.com'
+  return registry === 'ghcr.io' || registry === `containers.${server}`
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).host : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function checkConnectionInputs(config: Config): void {

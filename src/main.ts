@@ -1,21 +1,28 @@
 import * as core from '@actions/core'
+import type { LoadedChart } from './chart-loader.js'
+import { dependencyLevels } from './chart-order.js'
+import { mapLimit } from './concurrency.js'
 import { errorMessage, UserError } from './errors.js'
+import { runGitops } from './gitops/step.js'
 import { Helm } from './helm.js'
 import { getConfig, type Config } from './inputs.js'
-import { runGitops, type GitopsResult } from './gitops/step.js'
 import { setGitopsOutputs, setOutputs } from './outputs.js'
 import { childEnv } from './process-env.js'
-import type { ReleaseResult } from './release.js'
+import type { RegistryClient } from './registry-client.js'
+import type { ChartResult, RunResult } from './release.js'
 import { createPackageDir, createSandbox, removeSandbox } from './sandbox.js'
 import { maskSecret } from './secrets.js'
 import { markMainStarted, saveSandboxDir } from './state.js'
 import * as step from './steps.js'
 import { writeSummary } from './summary.js'
 
+/** Charts packaged and pushed side by side, at most. */
+const PUBLISH_CONCURRENCY = 4
+
 /**
- * The main step. Order matters: everything that can refuse without side
- * effects (inputs, Chart.yaml, tag, registry lookup) runs before anything is
- * pushed, so a refusal publishes nothing.
+ * The main step. Everything that can refuse without side effects (inputs,
+ * Chart.yaml, tag, registry lookups) runs before anything is pushed, so a
+ * refusal publishes nothing.
  */
 export async function run(): Promise<void> {
   markMainStarted()
@@ -23,65 +30,49 @@ export async function run(): Promise<void> {
   try {
     const config = readConfig()
     const skipped: string[] = []
-    const chart = await core.group('Read Chart.yaml', async () =>
-      step.readChart(config)
+    const found = await core.group('Read Chart.yaml', async () =>
+      step.readCharts(config)
     )
-    const target = step.targetOf(config, chart)
-    await core.group('Check the tag', async () =>
-      step.checkReleaseTag(config, chart, skipped)
+    const charts = await core.group('Check the tag', async () =>
+      step.selectReleases(config, found, skipped)
     )
     const installed = await core.group('Install Helm', () =>
       step.install(config)
     )
     const client = step.registryClient(config)
     const published = await core.group(
-      `Look up ${target.ref}:${target.tag}`,
-      () => step.findPublished(client, config, chart, target)
+      'Look up the versions in the registry',
+      () => step.lookUpAll(client, config, charts)
     )
-    const result: ReleaseResult = {
-      chartName: chart.name,
-      chartVersion: chart.version,
-      tag: target.tag,
-      chartRef: target.ref,
-      digest: published ?? '',
-      pushed: false,
-      packagePath: '',
+    const toPublish = charts.filter(chart => !published.has(chart))
+    let helm: Helm | undefined
+    if (toPublish.length) {
+      const sandbox = createSandbox()
+      sandboxDir = sandbox.root
+      saveSandboxDir(sandbox.root)
+      helm = new Helm(installed.path, installed.major, childEnv(sandbox.env))
+      await core.group(`Log in to ${config.registry}`, () =>
+        step.login(helm!, config, skipped)
+      )
+    }
+    const run: RunResult = {
+      charts: await publishAll(
+        config,
+        client,
+        helm,
+        charts,
+        published,
+        skipped
+      ),
       helmVersion: `v${installed.version}`,
       dryRun: config.dryRun,
       skipped
     }
-    if (published) {
-      skipped.push(`Package and push: already published, 'if-exists: skip'`)
-    } else {
-      const sandbox = createSandbox()
-      sandboxDir = sandbox.root
-      saveSandboxDir(sandbox.root)
-      const helm = new Helm(
-        installed.path,
-        installed.major,
-        childEnv(sandbox.env)
-      )
-      await core.group(`Log in to ${config.registry}`, () =>
-        step.login(helm, config, skipped)
-      )
-      await core.group('Build dependencies', () =>
-        step.buildDependencies(helm, chart, skipped)
-      )
-      await core.group('Lint', () => step.lint(helm, config, chart, skipped))
-      result.packagePath = await core.group('Package', () =>
-        helm.package(chart.dir, createPackageDir(), config.appVersion)
-      )
-      result.digest = await core.group('Push', () =>
-        step.push(helm, client, config, target, result.packagePath, skipped)
-      )
-      result.pushed = result.digest !== ''
-    }
-    setOutputs(result)
+    setOutputs(run)
     try {
-      result.gitops = await gitopsStep(config, result)
-      setGitopsOutputs(result.gitops)
+      await gitopsSteps(config, run)
     } finally {
-      await writeSummary(result)
+      await writeSummary(run)
     }
   } catch (error) {
     fail(error)
@@ -90,33 +81,154 @@ export async function run(): Promise<void> {
   }
 }
 
-/** The GitOps pull request, after a publish, a skip or a dry run. */
-async function gitopsStep(
+/**
+ * Packages and pushes every chart not yet published: level by level (charts
+ * that others use through file:// first), side by side within a level.
+ */
+async function publishAll(
   config: Config,
-  result: ReleaseResult
-): Promise<GitopsResult | undefined> {
-  const gitops = config.gitops
-  if (!gitops) return undefined
-  return core.group(
-    `Open the pull request in ${gitops.owner}/${gitops.repo}`,
-    () =>
-      runGitops(
-        gitops,
-        {
-          name: result.chartName,
-          version: result.chartVersion,
-          ref: result.chartRef,
-          tag: result.tag,
-          digest: result.digest
-        },
-        {
-          name: result.chartName,
-          registry: config.registry,
-          repository: config.repository
-        },
-        config.dryRun
+  client: RegistryClient,
+  helm: Helm | undefined,
+  charts: LoadedChart[],
+  published: Map<LoadedChart, string>,
+  skipped: string[]
+): Promise<ChartResult[]> {
+  const results = new Map<LoadedChart, ChartResult>()
+  for (const chart of charts.filter(c => published.has(c))) {
+    results.set(chart, skippedResult(config, chart, published.get(chart)!))
+    skipped.push(
+      `${chart.name} ${chart.version}: already published, 'if-exists: skip'`
+    )
+  }
+  const pending = charts.filter(c => !published.has(c))
+  for (const level of dependencyLevels(pending)) {
+    const many = charts.length > 1
+    const done = await mapLimit(level, PUBLISH_CONCURRENCY, chart =>
+      publishOne(
+        config,
+        client,
+        many ? helm!.withTranscript([]) : helm!,
+        chart,
+        skipped,
+        many
       )
+    )
+    level.forEach((chart, i) => results.set(chart, done[i]))
+  }
+  return charts.map(chart => results.get(chart)!)
+}
+
+/** Dependencies, lint, package, push and verify for one chart. */
+async function publishOne(
+  config: Config,
+  client: RegistryClient,
+  helm: Helm,
+  chart: LoadedChart,
+  skipped: string[],
+  many: boolean
+): Promise<ChartResult> {
+  const target = step.targetOf(config, chart)
+  const notes: string[] = []
+  const work = async (): Promise<ChartResult> => {
+    await step.buildDependencies(helm, chart, notes)
+    await step.lint(helm, config, chart, notes)
+    const packagePath = await helm.package(
+      chart.dir,
+      createPackageDir(),
+      config.appVersion
+    )
+    const digest = await step.push(
+      helm,
+      client,
+      config,
+      target,
+      packagePath,
+      notes
+    )
+    return {
+      ...baseResult(chart, target),
+      digest,
+      pushed: digest !== '',
+      packagePath
+    }
+  }
+  try {
+    return many
+      ? await work()
+      : await core.group(`Package and push ${chart.name}`, work)
+  } finally {
+    skipped.push(...notes.map(note => (many ? `${chart.name}: ${note}` : note)))
+    if (many) printTranscript(chart, helm)
+  }
+}
+
+function printTranscript(chart: LoadedChart, helm: Helm): void {
+  core.startGroup(`Package and push ${chart.name} ${chart.version}`)
+  for (const line of helm.transcriptLines()) core.info(line)
+  core.endGroup()
+}
+
+function baseResult(
+  chart: LoadedChart,
+  target: step.Target
+): Omit<ChartResult, 'digest' | 'pushed' | 'packagePath'> {
+  return {
+    chartName: chart.name,
+    chartVersion: chart.version,
+    tag: target.tag,
+    chartRef: target.ref
+  }
+}
+
+function skippedResult(
+  config: Config,
+  chart: LoadedChart,
+  digest: string
+): ChartResult {
+  return {
+    ...baseResult(chart, step.targetOf(config, chart)),
+    digest,
+    pushed: false,
+    packagePath: ''
+  }
+}
+
+/**
+ * One GitOps pull request per chart pushed by this run, or for the chart a tag
+ * named when it was already published ('if-exists: skip').
+ */
+async function gitopsSteps(config: Config, run: RunResult): Promise<void> {
+  const gitops = config.gitops
+  if (!gitops) {
+    setGitopsOutputs([])
+    return
+  }
+  const eligible = run.charts.filter(
+    c => c.pushed || run.dryRun || run.charts.length === 1
   )
+  for (const chart of eligible) {
+    chart.gitops = await core.group(
+      `Pull request for ${chart.chartName} in ${gitops.owner}/${gitops.repo}`,
+      () =>
+        runGitops(
+          gitops,
+          {
+            name: chart.chartName,
+            version: chart.chartVersion,
+            ref: chart.chartRef,
+            tag: chart.tag,
+            digest: chart.digest
+          },
+          {
+            name: chart.chartName,
+            registry: config.registry,
+            repository: config.repository
+          },
+          config.dryRun
+        )
+    )
+  }
+  setGitopsOutputs(eligible.map(c => c.gitops))
 }
 
 function readConfig(): Config {

@@ -47,18 +47,22 @@ export function normalizeRegistry(input: string): string {
 }
 
 /**
- * Normalizes the `repository` input: slashes trimmed, lowercased on ghcr.io
- * (owners there are often mixed-case, package names never are); anything else
- * must already be a valid OCI repository path.
+ * Normalizes the `repository` input: slashes trimmed, lowercased on GitHub's
+ * registries (owners there are often mixed-case, package names never are);
+ * anything else must already be a valid OCI repository path.
  */
-export function normalizeRepository(input: string, registry: string): string {
+export function normalizeRepository(
+  input: string,
+  registry: string,
+  lowercase = registry === 'ghcr.io'
+): string {
   let repository = input.trim().replace(/^\/+|\/+$/g, '')
   if (!repository) {
     throw new UserError(
       "Input 'repository' is empty: give the path in the registry, e.g. 'my-org/charts'."
     )
   }
-  if (registry === 'ghcr.io') repository = repository.toLowerCase()
+  if (lowercase) repository = repository.toLowerCase()
   if (REPOSITORY_RE.test(repository)) return repository
   const hint =
     repository !== repository.toLowerCase()

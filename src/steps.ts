@@ -2,7 +2,10 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import * as core from '@actions/core'
-import { loadChart, type LoadedChart } from './chart-loader.js'
+import type { LoadedChart } from './chart-loader.js'
+import { findCharts } from './chart-finder.js'
+import { mapLimit } from './concurrency.js'
+import { selectCharts } from './selection.js'
 import { errorMessage, UserError } from './errors.js'
 import { Helm, type Connection } from './helm.js'
 import type { Config } from './inputs.js'
@@ -15,7 +18,6 @@ import {
   pushTarget
 } from './reference.js'
 import { RegistryClient } from './registry-client.js'
-import { checkTag } from './tag.js'
 
 /** Where the chart goes: `oci://registry/repository/name:tag`, and its parts. */
 export interface Target {
@@ -34,29 +36,36 @@ export function targetOf(config: Config, chart: LoadedChart): Target {
   }
 }
 
-export function readChart(config: Config): LoadedChart {
-  const chart = loadChart(config.chartDir, config.workspace)
-  core.info(`${chart.file}: ${chart.name} ${chart.version}`)
-  return chart
+/** The charts the `chart` input names, read and validated. */
+export function readCharts(config: Config): LoadedChart[] {
+  const charts = findCharts(config.chartPatterns, config.workspace)
+  for (const chart of charts)
+    core.info(`${chart.file}: ${chart.name} ${chart.version}`)
+  return charts
 }
 
-export function checkReleaseTag(
+/** The charts this run releases: all of them, or those the tag names. */
+export function selectReleases(
   config: Config,
-  chart: LoadedChart,
+  charts: LoadedChart[],
   skipped: string[]
-): void {
+): LoadedChart[] {
   if (!config.checkTag) {
     core.info("Skipped: 'check-tag' is false.")
     skipped.push("Tag check: 'check-tag' is false")
-    return
   }
-  checkTag({
+  const selected = selectCharts(charts, {
+    checkTag: config.checkTag,
     tag: config.tag,
     githubRef: config.githubRef,
-    pattern: config.tagPattern,
-    chart
+    pattern: config.tagPattern
   })
-  core.info(`Tag '${config.tag}' releases ${chart.name} ${chart.version}.`)
+  if (config.checkTag) {
+    core.info(
+      `Tag '${config.tag}' releases ${selected.map(c => `${c.name} ${c.version}`).join(', ')}.`
+    )
+  }
+  return selected
 }
 
 export async function install(config: Config): Promise<InstalledHelm> {
@@ -136,6 +145,42 @@ export async function findPublished(
   )
 }
 
+/**
+ * Looks every chart up before anything is pushed. With `if-exists: fail`,
+ * any published one stops the run (all of them named); with `skip`, their
+ * digests come back and they are left out.
+ */
+export async function lookUpAll(
+  client: RegistryClient,
+  config: Config,
+  charts: LoadedChart[]
+): Promise<Map<LoadedChart, string>> {
+  const found = new Map<LoadedChart, string>()
+  const errors: UserError[] = []
+  const lookups = await mapLimit(charts, LOOKUP_CONCURRENCY, async chart =>
+    findPublished(client, config, chart, targetOf(config, chart)).catch(
+      (error: unknown) => {
+        if (!(error instanceof UserError) || charts.length === 1) throw error
+        errors.push(error)
+        return undefined
+      }
+    )
+  )
+  if (errors.length) {
+    throw new UserError(errors.map(e => e.message).join('\n'), {
+      file: errors[0].file,
+      line: errors[0].line
+    })
+  }
+  charts.forEach((chart, i) => {
+    const digest = lookups[i]
+    if (digest) found.set(chart, digest)
+  })
+  return found
+}
+
+const LOOKUP_CONCURRENCY = 4
+
 export async function login(
   helm: Helm,
   config: Config,
@@ -164,6 +209,16 @@ export async function buildDependencies(
     core.info('The chart declares no dependencies.')
     skipped.push('Dependencies: none declared')
     return
+  }
+  const urls = [
+    ...new Set(
+      chart.dependencies
+        .map(d => d.repository ?? '')
+        .filter(url => /^https?:\/\//i.test(url))
+    )
+  ]
+  for (const [index, url] of urls.entries()) {
+    await helm.addRepository(`${chart.name}-dependency-${index + 1}`, url)
   }
   await helm.buildDependencies(chart.dir, chart.hasLock)
 }

@@ -1,49 +1,69 @@
 import * as core from '@actions/core'
-import type { ReleaseResult } from './release.js'
+import type { ChartResult, RunResult } from './release.js'
 
-/** Rows of the job summary table; pure, so tests can read it. */
-export function summaryRows(result: ReleaseResult): [string, string][] {
-  const rows: [string, string][] = [
-    ['Chart', result.chartName],
-    ['Version', result.chartVersion]
-  ]
-  if (result.tag !== result.chartVersion) rows.push(['OCI tag', result.tag])
-  rows.push(
-    ['Reference', `${result.chartRef}:${result.tag}`],
-    ['Digest', result.digest || '(not pushed)'],
-    ['Pushed', result.pushed ? 'yes' : result.dryRun ? 'no (dry run)' : 'no'],
-    ['Helm', result.helmVersion]
-  )
-  return rows
+const HEADER = ['Chart', 'Version', 'Reference', 'Digest', 'Pushed']
+
+/** One row per chart; pure, so tests can read it. */
+export function summaryRows(run: RunResult): string[][] {
+  return run.charts.map(chart => [
+    chart.chartName,
+    chart.chartVersion,
+    `${chart.chartRef}:${chart.tag}`,
+    chart.digest || '(not pushed)',
+    pushedText(chart, run.dryRun)
+  ])
+}
+
+function pushedText(chart: ChartResult, dryRun: boolean): string {
+  if (chart.pushed) return 'yes'
+  // A digest without a push: the version was there before this run.
+  if (chart.digest) return 'no (already published)'
+  return dryRun ? 'no (dry run)' : 'no'
+}
+
+export function summaryTitle(run: RunResult): string {
+  const pushed = run.charts.filter(c => c.pushed)
+  if (pushed.length === 1 && run.charts.length === 1) {
+    return `Published ${pushed[0].chartName} ${pushed[0].chartVersion}`
+  }
+  if (pushed.length > 0)
+    return `Published ${pushed.length} of ${run.charts.length} charts`
+  if (run.charts.length === 1) {
+    const only = run.charts[0]
+    return `${only.chartName} ${only.chartVersion}: ${run.dryRun ? 'dry run, nothing pushed' : 'nothing pushed'}`
+  }
+  return `${run.charts.length} charts: ${run.dryRun ? 'dry run, nothing pushed' : 'nothing pushed'}`
 }
 
 /** Writes the job summary: what was released, where, and what was skipped. */
-export async function writeSummary(result: ReleaseResult): Promise<void> {
-  const title = result.pushed
-    ? `Published ${result.chartName} ${result.chartVersion}`
-    : `${result.chartName} ${result.chartVersion}: ${result.dryRun ? 'dry run, nothing pushed' : 'nothing pushed'}`
-  const summary = core.summary.addHeading(title, 2).addTable([
-    [
-      { data: 'Field', header: true },
-      { data: 'Value', header: true }
-    ],
-    ...summaryRows(result).map(([key, value]) => [key, code(value)])
-  ])
-  if (result.gitops) {
-    const { operation, number, url, updatedFiles } = result.gitops
-    summary.addHeading('GitOps pull request', 3)
-    summary.addRaw(
-      number && url
-        ? `<p><a href="${escapeHtml(url)}">#${number}</a>: ${operation}</p>`
-        : `<p>${operation === 'none' ? 'No pull request' : operation}</p>`,
-      true
-    )
-    if (updatedFiles.length) summary.addList(updatedFiles.map(escapeHtml))
-  }
-  if (result.skipped.length) {
-    summary.addHeading('Skipped', 3).addList(result.skipped)
-  }
+export async function writeSummary(run: RunResult): Promise<void> {
+  const summary = core.summary
+    .addHeading(escapeHtml(summaryTitle(run)), 2)
+    .addTable([
+      HEADER.map(data => ({ data, header: true })),
+      ...summaryRows(run).map(row => row.map(code))
+    ])
+    .addRaw(`<p>Helm ${escapeHtml(run.helmVersion)}</p>`, true)
+  for (const chart of run.charts) addGitops(chart)
+  if (run.skipped.length)
+    summary.addHeading('Skipped', 3).addList(run.skipped.map(escapeHtml))
   await summary.write()
+}
+
+function addGitops(chart: ChartResult): void {
+  if (!chart.gitops) return
+  const { operation, number, url, updatedFiles } = chart.gitops
+  core.summary.addHeading(
+    `GitOps pull request for ${escapeHtml(chart.chartName)}`,
+    3
+  )
+  core.summary.addRaw(
+    number && url
+      ? `<p><a href="${escapeHtml(url)}">#${number}</a>: ${operation}</p>`
+      : `<p>${operation === 'none' ? 'No pull request' : operation}</p>`,
+    true
+  )
+  if (updatedFiles.length) core.summary.addList(updatedFiles.map(escapeHtml))
 }
 
 function code(value: string): string {

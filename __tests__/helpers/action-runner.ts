@@ -32,6 +32,8 @@ export interface ActionRun {
   dirs: RunnerDirs
   /** Called with the main process once it is running (e.g. to kill it). */
   onSpawn?: (pid: number) => void
+  /** Also print what the action prints, as it prints it (the demo). */
+  echo?: boolean
 }
 
 interface ActionYml {
@@ -90,7 +92,8 @@ export function parseFileCommand(text: string): Record<string, string> {
 function runNode(
   entry: string,
   env: Record<string, string>,
-  onSpawn?: (pid: number) => void
+  onSpawn?: (pid: number) => void,
+  echo = false
 ): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [entry], {
@@ -99,8 +102,14 @@ function runNode(
     })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+      if (echo) process.stdout.write(d)
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+      if (echo) process.stderr.write(d)
+    })
     child.on('error', reject)
     child.on('close', exitCode => resolve({ exitCode, stdout, stderr }))
     if (child.pid && onSpawn) onSpawn(child.pid)
@@ -139,10 +148,11 @@ async function runStep(
   env: Record<string, string>,
   dirs: RunnerDirs,
   step: string,
-  onSpawn?: (pid: number) => void
+  onSpawn?: (pid: number) => void,
+  echo = false
 ): Promise<StepResult> {
   const files = stepFiles(dirs, step)
-  const result = await runNode(entry, { ...env, ...files }, onSpawn)
+  const result = await runNode(entry, { ...env, ...files }, onSpawn, echo)
   return {
     ...result,
     outputs: parseFileCommand(fs.readFileSync(files.GITHUB_OUTPUT, 'utf8')),
@@ -159,7 +169,8 @@ export function runMain(run: ActionRun): Promise<StepResult> {
     env,
     run.dirs,
     'main',
-    run.onSpawn
+    run.onSpawn,
+    run.echo
   )
 }
 
