@@ -1,0 +1,150 @@
+// `npm run bench`: measures the action against the bare commands it replaces
+// and writes BENCHMARKS.md. `npm run bench -- --quick` runs a reduced set (CI
+// smoke, under a minute) and prints the report instead of writing the file.
+// `--out <file>` writes the report to that file in either mode.
+//
+// Needs what the integration tests need: dist/index.js (`npm run bundle`),
+// the Helm binaries (`npm run setup`) and the CNCF distribution registry.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import * as prettier from 'prettier'
+import { HELM4, realHelm, repoRoot } from '../__tests__/helpers/paths.js'
+import { startFixture } from './fixture.js'
+import { describeMachine } from './machine.js'
+import { renderReport } from './markdown.js'
+import { measureGitops } from './measure/gitops.js'
+import { measureInstall } from './measure/install.js'
+import { measureMonorepo } from './measure/monorepo.js'
+import { measurePublish } from './measure/publish.js'
+import { measureStartup } from './measure/startup.js'
+import type { Row, Section } from './report.js'
+
+/** How much each measurement repeats; the full set fits ~10 minutes on 2 cores. */
+interface Plan {
+  startupReps: number
+  reps: number
+  monorepoCharts: number
+  gitopsSizes: number[]
+  cloneSize: number
+}
+
+const FULL: Plan = {
+  startupReps: 15,
+  reps: 7,
+  monorepoCharts: 20,
+  gitopsSizes: [1_000, 10_000, 50_000],
+  cloneSize: 10_000
+}
+
+const QUICK: Plan = {
+  startupReps: 3,
+  reps: 3,
+  monorepoCharts: 4,
+  gitopsSizes: [500, 1_000],
+  cloneSize: 500
+}
+
+interface Args {
+  quick: boolean
+  out?: string
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { quick: false }
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--quick') args.quick = true
+    else if (argv[i] === '--out' && argv[i + 1]) args.out = argv[++i]
+    else
+      throw new Error(
+        `unknown argument '${argv[i]}' (use --quick, --out <file>)`
+      )
+  }
+  return args
+}
+
+function checkPrerequisites(): void {
+  const missing: string[] = []
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'index.js')))
+    missing.push("dist/index.js: run 'npm run bundle'")
+  if (!fs.existsSync(realHelm(HELM4)))
+    missing.push("the Helm binaries: run 'npm run setup'")
+  if (missing.length) throw new Error(`bench needs ${missing.join('; ')}`)
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2))
+  checkPrerequisites()
+  const plan = args.quick ? QUICK : FULL
+  const machine = describeMachine()
+  const started = performance.now()
+  const loadStart = os.loadavg()[0]
+  const log = (message: string): void => {
+    const seconds = ((performance.now() - started) / 1000).toFixed(1)
+    process.stderr.write(`bench [${seconds.padStart(6)} s] ${message}\n`)
+  }
+  const rows: Row[] = []
+  const sections: Section[] = []
+  const fixture = await startFixture()
+  try {
+    log('5. start-up and bundle size')
+    const startup = await measureStartup({ reps: plan.startupReps })
+    log('1. publish one chart, warm tool cache')
+    const publish = await measurePublish(fixture, {
+      reps: plan.reps,
+      nodeStartMs: startup.nodeMs
+    })
+    log('2. installing Helm: cold, warm, system')
+    const install = await measureInstall(fixture, { reps: plan.reps })
+    log(`3. monorepo of ${plan.monorepoCharts} charts`)
+    const monorepo = await measureMonorepo(fixture, {
+      reps: plan.reps,
+      charts: plan.monorepoCharts,
+      cores: machine.cores,
+      singleSteps: publish.steps
+    })
+    log('4. GitOps scan and clone')
+    const gitops = await measureGitops(
+      fixture,
+      {
+        reps: plan.reps,
+        sizes: plan.gitopsSizes,
+        targetSize: 10_000,
+        cloneSize: plan.cloneSize
+      },
+      log
+    )
+    // In the order of the issue: publish, install, monorepo, GitOps, start-up.
+    for (const m of [publish, install, monorepo, gitops, startup]) {
+      rows.push(...m.rows)
+      sections.push(...m.sections)
+    }
+  } finally {
+    await fixture.stop()
+  }
+  const markdown = renderReport({
+    machine,
+    quick: args.quick,
+    date: new Date().toISOString().slice(0, 10),
+    minutes: (performance.now() - started) / 60_000,
+    load: { start: loadStart, end: os.loadavg()[0] },
+    rows,
+    sections
+  })
+  // Formatted as `npm run format:check` wants it, so the written file passes.
+  const report = await prettier.format(markdown, {
+    ...(await prettier.resolveConfig(path.join(repoRoot, 'BENCHMARKS.md'))),
+    parser: 'markdown'
+  })
+  const out =
+    args.out ?? (args.quick ? undefined : path.join(repoRoot, 'BENCHMARKS.md'))
+  if (out) {
+    fs.writeFileSync(out, report)
+    log(`wrote ${path.relative(process.cwd(), out) || out}`)
+  } else {
+    process.stdout.write(report)
+  }
+}
+
+await main()
