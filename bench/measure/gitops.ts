@@ -369,7 +369,7 @@ function gitopsSection(
     'The scan, split (medians; each sample a fresh `node --import tsx` process, timed inside it, so ' +
       'node and tsx start-up are not in the times but are in the peak RSS, whose start value is shown):',
     '',
-    '| files | read (`readMatchingFiles`) | bump (`bumpRepository`) | total | RSS before the scan | peak RSS | glob matching, as in src/ | glob matching, compiled once |',
+    '| files | read (`readMatchingFiles`) | bump (`bumpRepository`) | total | RSS before the scan | peak RSS | glob matching, a matcher per file (before) | glob matching, compiled once (src/ now) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map(
       r =>
@@ -391,12 +391,11 @@ function gitopsSection(
   const compiled = med(largest, s => s.globCompiledMs)
   const share = perCall / med(largest, total)
   lines.push(
-    `**Waste in src/gitops/files.ts:** \`readMatchingFiles\` calls \`minimatch(file, glob)\` for every ` +
-      'file and glob, which parses and compiles the glob again each time. On ' +
-      `${largest.corpus.files.toLocaleString('en-US')} files that matching takes ${ms(perCall)} ` +
-      `(${(share * 100).toFixed(0)}% of the scan); compiling each glob once (\`new Minimatch(glob, { dot: true })\`, ` +
-      `then \`.match(file)\`) takes ${ms(compiled)} for the same answers. Fix (lead developer): build the ` +
-      'Minimatch objects once per call of `readMatchingFiles`.',
+    `**Waste found and fixed in src/gitops/files.ts:** \`readMatchingFiles\` used to call \`minimatch(file, glob)\` for every ` +
+      'file and glob, which parses and compiles the glob again each time. Measured side by side in this run on ' +
+      `${largest.corpus.files.toLocaleString('en-US')} files: before, that matching took ${ms(perCall)} ` +
+      `(${(share * 100).toFixed(0)}% of the scan); after (each glob compiled once, \`new Minimatch(glob, { dot: true })\`, ` +
+      `then \`.match(file)\`, as src/ now does) ${ms(compiled)} for the same answers.`,
     ''
   )
   const target = results.find(r => r.corpus.files === options.targetSize)
