@@ -58054,18 +58054,18 @@ async function run() {
             helm = new Helm(installed.path, installed.major, childEnv(sandbox.env));
             await group(`Log in to ${config.registry}`, () => login(helm, config, skipped));
         }
-        const run = {
+        const result = {
             charts: await publishAll(config, client, helm, charts, published, skipped),
             helmVersion: `v${installed.version}`,
             dryRun: config.dryRun,
             skipped
         };
-        setOutputs(run);
+        setOutputs(result);
         try {
-            await gitopsSteps(config, run);
+            await gitopsSteps(config, result);
         }
         finally {
-            await writeSummary(run);
+            await writeSummary(result);
         }
     }
     catch (error) {

@@ -55,7 +55,7 @@ export async function run(): Promise<void> {
         step.login(helm!, config, skipped)
       )
     }
-    const run: RunResult = {
+    const result: RunResult = {
       charts: await publishAll(
         config,
         client,
@@ -68,11 +68,11 @@ export async function run(): Promise<void> {
       dryRun: config.dryRun,
       skipped
     }
-    setOutputs(run)
+    setOutputs(result)
     try {
-      await gitopsSteps(config, run)
+      await gitopsSteps(config, result)
     } finally {
-      await writeSummary(run)
+      await writeSummary(result)
     }
   } catch (error) {
     fail(error)
