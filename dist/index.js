@@ -56478,6 +56478,34 @@ function helmPlatform(nodePlatform = process.platform, nodeArch = process.arch) 
     return { os, arch };
 }
 
+// What the outside-system modules share about retrying: which network
+// failures are worth another try, and how long to wait before it.
+/**
+ * Node network error codes that a later try may not meet. ENOTFOUND is not
+ * among them: it is nearly always a mistyped host, and retrying only delays
+ * the message.
+ */
+const TRANSIENT_NETWORK_CODES = [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'ENETDOWN'
+];
+/**
+ * The wait before retry number `attempt` (1 = first retry): base * 2^(n-1),
+ * capped at `maxDelayMs`, then scaled by a random 50-100 % so that clients
+ * failing together do not retry together.
+ */
+function backoffDelayMs(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
+    const exponential = baseDelayMs * 2 ** Math.max(0, attempt - 1);
+    return Math.round(Math.min(exponential, maxDelayMs) * (0.5 + random() / 2));
+}
+
 // Puts the requested Helm on PATH: resolve the version, reuse the runner's
 // tool cache or download, verify the checksum, extract, cache, and check the
 // binary reports the version it should (like actions/setup-go).
@@ -56487,18 +56515,9 @@ const TOOL_NAME = 'helm';
 const TOOL_ARCH = process.arch;
 const MAX_DELAY_MS = 30_000;
 const TRANSIENT_STATUS = new Set([408, 429]);
-// Network failures worth another try. ENOTFOUND is not among them: it is
-// nearly always a mistyped host, and retrying only delays the message.
+// Failures of the download client (undici) on top of the shared ones.
 const TRANSIENT_CODES$1 = new Set([
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'ENETDOWN',
+    ...TRANSIENT_NETWORK_CODES,
     'ERR_STREAM_PREMATURE_CLOSE',
     'UND_ERR_SOCKET'
 ]);
@@ -56756,17 +56775,12 @@ async function withRetry(url, policy, attempt) {
             if (n >= attempts) {
                 throw new Error(`${errorMessage(error)} (gave up after ${attempts} attempts)`, { cause: error });
             }
-            const delay = backoffDelay(n, policy.baseDelayMs);
+            const delay = backoffDelayMs(n, policy.baseDelayMs, MAX_DELAY_MS);
             info(`${url}: ${errorMessage(error)}; retrying in ${delay} ms ` +
                 `(attempt ${n + 1} of ${attempts})`);
             await new Promise(resolve => setTimeout(resolve, delay));
         }
     }
-}
-/** base * 2^(n-1), capped, then scaled by a random 50-100% to spread load. */
-function backoffDelay(n, baseDelayMs) {
-    const exponential = Math.min(MAX_DELAY_MS, baseDelayMs * 2 ** (n - 1));
-    return Math.round(exponential * (0.5 + Math.random() / 2));
 }
 function tempRoot() {
     const dir = process.env.RUNNER_TEMP;
@@ -57034,9 +57048,7 @@ function retryAfterMs(value, now = Date.now()) {
 function retryDelayMs(attempt, retry, retryAfter, random = Math.random) {
     if (retryAfter !== undefined)
         return Math.min(retryAfter, retry.maxDelayMs);
-    const exponential = retry.baseDelayMs * 2 ** Math.max(0, attempt - 1);
-    const capped = Math.min(exponential, retry.maxDelayMs);
-    return Math.round(capped * (0.5 + random() / 2));
+    return backoffDelayMs(attempt, retry.baseDelayMs, retry.maxDelayMs, random);
 }
 /** Reads a body up to `limit` bytes; `tooLarge` when there was more. */
 function readBody(message, limit) {
@@ -57144,18 +57156,8 @@ function describeTransportError(error, url, attempts) {
     };
     return new Failure(reasons[code] ?? `the request to ${host} failed${tries} (${detail})`, REACHABLE_FIX, { cause: error });
 }
-const TRANSIENT_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'ENETDOWN',
-    'EPROXY'
-]);
+// The shared codes, and a proxy that failed to connect us.
+const TRANSIENT_CODES = new Set([...TRANSIENT_NETWORK_CODES, 'EPROXY']);
 function isTransient(error) {
     const code = error?.code;
     return code !== undefined && TRANSIENT_CODES.has(code);

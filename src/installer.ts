@@ -31,6 +31,7 @@ import {
 } from './helm-release.js'
 import { helmPlatform, type Platform } from './platform.js'
 import { childEnv } from './process-env.js'
+import { backoffDelayMs, TRANSIENT_NETWORK_CODES } from './retry.js'
 
 /** How often and how patiently HTTP requests are retried. */
 export interface RetryPolicy {
@@ -64,18 +65,9 @@ const TOOL_NAME = 'helm'
 const TOOL_ARCH = process.arch
 const MAX_DELAY_MS = 30_000
 const TRANSIENT_STATUS = new Set([408, 429])
-// Network failures worth another try. ENOTFOUND is not among them: it is
-// nearly always a mistyped host, and retrying only delays the message.
+// Failures of the download client (undici) on top of the shared ones.
 const TRANSIENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ENETDOWN',
+  ...TRANSIENT_NETWORK_CODES,
   'ERR_STREAM_PREMATURE_CLOSE',
   'UND_ERR_SOCKET'
 ])
@@ -420,7 +412,7 @@ async function withRetry<T>(
           { cause: error }
         )
       }
-      const delay = backoffDelay(n, policy.baseDelayMs)
+      const delay = backoffDelayMs(n, policy.baseDelayMs, MAX_DELAY_MS)
       core.info(
         `${url}: ${errorMessage(error)}; retrying in ${delay} ms ` +
           `(attempt ${n + 1} of ${attempts})`
@@ -428,12 +420,6 @@ async function withRetry<T>(
       await new Promise(resolve => setTimeout(resolve, delay))
     }
   }
-}
-
-/** base * 2^(n-1), capped, then scaled by a random 50-100% to spread load. */
-function backoffDelay(n: number, baseDelayMs: number): number {
-  const exponential = Math.min(MAX_DELAY_MS, baseDelayMs * 2 ** (n - 1))
-  return Math.round(exponential * (0.5 + Math.random() / 2))
 }
 
 function tempRoot(): string {

@@ -24,6 +24,7 @@ import {
   parseWwwAuthenticate,
   type Challenge
 } from './www-authenticate.js'
+import { backoffDelayMs, TRANSIENT_NETWORK_CODES } from './retry.js'
 
 /** Retries of transient failures (connection errors, timeouts, 429, 5xx). */
 export interface RetryOptions {
@@ -171,9 +172,7 @@ export function retryDelayMs(
   random: () => number = Math.random
 ): number {
   if (retryAfter !== undefined) return Math.min(retryAfter, retry.maxDelayMs)
-  const exponential = retry.baseDelayMs * 2 ** Math.max(0, attempt - 1)
-  const capped = Math.min(exponential, retry.maxDelayMs)
-  return Math.round(capped * (0.5 + random() / 2))
+  return backoffDelayMs(attempt, retry.baseDelayMs, retry.maxDelayMs, random)
 }
 
 /** Reads a body up to `limit` bytes; `tooLarge` when there was more. */
@@ -311,18 +310,8 @@ function describeTransportError(
   )
 }
 
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ENETDOWN',
-  'EPROXY'
-])
+// The shared codes, and a proxy that failed to connect us.
+const TRANSIENT_CODES = new Set([...TRANSIENT_NETWORK_CODES, 'EPROXY'])
 
 function isTransient(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
