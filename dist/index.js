@@ -54968,6 +54968,7 @@ async function runGitops(config, release, chart, dryRun) {
         const context = {
             config,
             release,
+            chart,
             api,
             git,
             baseBranch,
@@ -55020,20 +55021,15 @@ function reportScan(bump, repository) {
 }
 /** A later release already moved the branch past this version: never downgrade it. */
 async function branchIsNewer(context, files) {
-    const { git, branch, release } = context;
+    const { git, branch, release, chart } = context;
     const onBranch = await readBranchFiles(git, branch, files);
     if (!onBranch)
         return false;
-    const newer = newerPins(bumpRepository(onBranch, { name: release.name, ...chartOf(release) }, release.version), release.version);
+    const newer = newerPins(bumpRepository(onBranch, chart, release.version), release.version);
     if (newer.length === 0)
         return false;
     notice(`Branch '${branch}' already pins ${newer[0].value} (${newer[0].file}), newer than ${release.version}: it is left as it is.`);
     return true;
-}
-function chartOf(release) {
-    const [registry, ...rest] = release.ref.replace(/^oci:\/\//, '').split('/');
-    rest.pop();
-    return { registry, repository: rest.join('/') };
 }
 async function dryRunReport(context, bump) {
     const { git, config, release } = context;
@@ -55046,10 +55042,7 @@ async function dryRunReport(context, bump) {
 }
 /** The diff of the bump against the base checkout. */
 async function unifiedDiff(git, bump) {
-    const { writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    for (const [file, text] of bump.files)
-        writeFileSync(join(git.dir, file), text);
+    git.writeFiles(bump.files);
     return git.diff('HEAD', undefined, [...bump.files.keys()]);
 }
 async function commit(context, bump) {

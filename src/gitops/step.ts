@@ -39,6 +39,7 @@ export interface GitopsResult {
 interface Context {
   config: GitopsConfig
   release: ReleaseInfo
+  chart: ChartRef
   api: GitHubRepo
   git: Git
   baseBranch: string
@@ -77,6 +78,7 @@ export async function runGitops(
     const context = {
       config,
       release,
+      chart,
       api,
       git,
       baseBranch,
@@ -145,15 +147,11 @@ async function branchIsNewer(
   context: Context,
   files: string[]
 ): Promise<boolean> {
-  const { git, branch, release } = context
+  const { git, branch, release, chart } = context
   const onBranch = await readBranchFiles(git, branch, files)
   if (!onBranch) return false
   const newer = newerPins(
-    bumpRepository(
-      onBranch,
-      { name: release.name, ...chartOf(release) },
-      release.version
-    ),
+    bumpRepository(onBranch, chart, release.version),
     release.version
   )
   if (newer.length === 0) return false
@@ -161,15 +159,6 @@ async function branchIsNewer(
     `Branch '${branch}' already pins ${newer[0].value} (${newer[0].file}), newer than ${release.version}: it is left as it is.`
   )
   return true
-}
-
-function chartOf(release: ReleaseInfo): {
-  registry: string
-  repository: string
-} {
-  const [registry, ...rest] = release.ref.replace(/^oci:\/\//, '').split('/')
-  rest.pop()
-  return { registry, repository: rest.join('/') }
 }
 
 async function dryRunReport(
@@ -189,10 +178,7 @@ async function dryRunReport(
 
 /** The diff of the bump against the base checkout. */
 async function unifiedDiff(git: Git, bump: RepoBump): Promise<string> {
-  const { writeFileSync } = await import('node:fs')
-  const { join } = await import('node:path')
-  for (const [file, text] of bump.files)
-    writeFileSync(join(git.dir, file), text)
+  git.writeFiles(bump.files)
   return git.diff('HEAD', undefined, [...bump.files.keys()])
 }
 
