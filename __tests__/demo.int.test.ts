@@ -5,15 +5,25 @@ import { promisify } from 'node:util'
 import { expect, test } from 'vitest'
 import { repoRoot } from './helpers/paths.js'
 
-test('the demo publishes the example chart and prints the GitOps diff', async () => {
+async function demo(...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
       path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      path.join(repoRoot, 'scripts', 'demo.ts')
+      path.join(repoRoot, 'scripts', 'demo.ts'),
+      ...args
     ],
-    { cwd: repoRoot, maxBuffer: 20 * 1024 * 1024 }
+    {
+      cwd: repoRoot,
+      maxBuffer: 20 * 1024 * 1024,
+      env: { ...process.env, RUNNER_DEBUG: '' }
+    }
   )
+  return stdout
+}
+
+test('the demo publishes the example chart and prints the GitOps diff', async () => {
+  const stdout = await demo()
   expect(stdout).toMatch(
     /Pushed: 127\.0\.0\.1:\d+\/demo\/charts\/hello:0\.1\.0/
   )
@@ -29,4 +39,16 @@ test('the demo publishes the example chart and prints the GitOps diff', async ()
     /^ {2}updated-files = \["apps\/hello\.yaml","flux\/hello\.yaml"\]$/m
   )
   expect(stdout).toContain('demo: done.')
+})
+
+test('the demo reads like the run page: headings, no workflow commands, debug only on request', async () => {
+  const plain = await demo()
+  expect(plain).not.toMatch(/^\s*::/m)
+  expect(plain).toMatch(/^▸ Install Helm$/m)
+  expect(plain).toMatch(/^▸ Package and push hello$/m)
+  expect(plain).not.toMatch(/^debug: /m)
+  expect(plain).not.toContain('GNU GPL')
+  const debug = await demo('--debug')
+  expect(debug).not.toMatch(/^\s*::/m)
+  expect(debug).toMatch(/^debug: checking cache: /m)
 })

@@ -89,7 +89,15 @@ describe.each(HELM_VERSIONS)('Helm %s', version => {
         Number(version[0]),
         childEnv(sandbox.env)
       )
-      await buildDependencies(helm, loadChart(chartDir, root), [])
+      await buildDependencies(
+        helm,
+        {
+          registry: 'registry.invalid',
+          connection: { plainHttp: false, insecureSkipTlsVerify: false }
+        },
+        loadChart(chartDir, root),
+        []
+      )
       expect(fs.readdirSync(path.join(chartDir, 'charts'))).toEqual([
         'lib-0.1.0.tgz'
       ])

@@ -16,6 +16,8 @@ import { startMirror, type Mirror } from './helpers/helm-mirror.js'
 import {
   HELM3,
   HELM4,
+  HELM41,
+  HELM_VERSIONS,
   realHelm,
   removeDir,
   repoRoot,
@@ -46,7 +48,7 @@ beforeAll(async () => {
   argvLog = path.join(root, 'helm-argv.log')
   ;[registry, mirror] = await Promise.all([
     startRegistry({ users: { [USER]: PASSWORD } }),
-    startMirror({ versions: [HELM3, HELM4], wrapArgvLog: argvLog })
+    startMirror({ versions: HELM_VERSIONS, wrapArgvLog: argvLog })
   ])
 })
 
@@ -91,22 +93,24 @@ function sandboxes(dirs: RunnerDirs): string[] {
 
 describe.each([
   [HELM3, '1.2.3'],
+  [HELM41, '1.2.4'],
   [HELM4, '1.2.3+build.1']
 ])('Helm %s publishing version %s', (helm, version) => {
   const tag = version.replace('+', '_')
-  const repo = `acme/charts/hello-h${helm[0]}`
+  const name = `hello-h${helm.replaceAll('.', '')}`
+  const repo = `acme/charts/${name}`
   let dirs: RunnerDirs
   let main: Awaited<ReturnType<typeof runMain>>
 
   beforeAll(async () => {
     dirs = newRunner()
     writeChart(path.join(dirs.workspace, 'charts'), {
-      name: `hello-h${helm[0]}`,
+      name,
       version
     })
     fs.writeFileSync(argvLog, '')
     main = await runMain({
-      inputs: inputs(helm, { chart: `charts/hello-h${helm[0]}` }),
+      inputs: inputs(helm, { chart: `charts/${name}` }),
       github,
       dirs,
       env: { GITHUB_REF: `refs/tags/v${version}` }
@@ -116,7 +120,7 @@ describe.each([
   test('succeeds and sets every output', () => {
     expect(main.exitCode, main.stdout + main.stderr).toBe(0)
     expect(main.outputs).toMatchObject({
-      'chart-name': `hello-h${helm[0]}`,
+      'chart-name': name,
       'chart-version': version,
       'chart-ref': `oci://${registry.host}/${repo}`,
       pushed: 'true'
@@ -124,7 +128,7 @@ describe.each([
     expect(main.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
     expect(fs.existsSync(main.outputs['package-path'])).toBe(true)
     expect(path.basename(main.outputs['package-path'])).toBe(
-      `hello-h${helm[0]}-${version}.tgz`
+      `${name}-${version}.tgz`
     )
   })
 
@@ -136,7 +140,7 @@ describe.each([
   })
 
   test('the job summary names the chart, reference, digest and Helm version', () => {
-    expect(main.summary).toContain(`Published hello-h${helm[0]} ${version}`)
+    expect(main.summary).toContain(`Published ${name} ${version}`)
     expect(main.summary).toContain(`oci://${registry.host}/${repo}:${tag}`)
     expect(main.summary).toContain(main.outputs.digest)
     expect(main.summary).toContain(`v${helm}`)

@@ -12,7 +12,15 @@ import {
 } from './helpers/action-runner.js'
 import { writeChart, type ChartSpec } from './helpers/charts.js'
 import { startMirror, type Mirror } from './helpers/helm-mirror.js'
-import { HELM3, HELM4, realHelm, removeDir, tempDir } from './helpers/paths.js'
+import {
+  HELM3,
+  HELM4,
+  HELM41,
+  HELM_VERSIONS,
+  realHelm,
+  removeDir,
+  tempDir
+} from './helpers/paths.js'
 import {
   listTags,
   manifestDigest,
@@ -96,7 +104,7 @@ async function closedPort(): Promise<number> {
 beforeAll(async () => {
   root = tempDir('hor-guards-')
   ;[mirror, basic] = await Promise.all([
-    startMirror({ versions: [HELM3, HELM4] }),
+    startMirror({ versions: HELM_VERSIONS }),
     startRegistry({ users: { [USER]: PASSWORD } })
   ])
   const first = await release()
@@ -362,46 +370,49 @@ test('a version pushed by someone else while the action retries is not pushed ov
   }
 })
 
-describe.each([HELM3, HELM4])('token auth like ghcr.io, Helm %s', helm => {
-  let tokens: TokenServer
-  let registry: Registry
-  const version = `1.${helm[0]}.0`
+describe.each([HELM3, HELM41, HELM4])(
+  'token auth like ghcr.io, Helm %s',
+  helm => {
+    let tokens: TokenServer
+    let registry: Registry
+    const version = `1.${helm[0]}.0`
 
-  beforeAll(async () => {
-    tokens = await startTokenServer({
-      users: { [USER]: PASSWORD },
-      anonymousPull: true
+    beforeAll(async () => {
+      tokens = await startTokenServer({
+        users: { [USER]: PASSWORD },
+        anonymousPull: true
+      })
+      registry = await startRegistry({ auth: tokens.registryAuth() })
     })
-    registry = await startRegistry({ auth: tokens.registryAuth() })
-  })
-  afterAll(async () => {
-    await registry?.stop()
-    await tokens?.stop()
-  })
+    afterAll(async () => {
+      await registry?.stop()
+      await tokens?.stop()
+    })
 
-  test('publishes, then refuses the same version with its digest', async () => {
-    const ref = `refs/tags/v${version}`
-    const first = await release({
-      registry: registry.host,
-      helm,
-      chart: { version },
-      ref
+    test('publishes, then refuses the same version with its digest', async () => {
+      const ref = `refs/tags/v${version}`
+      const first = await release({
+        registry: registry.host,
+        helm,
+        chart: { version },
+        ref
+      })
+      expect(first.exitCode, log(first)).toBe(0)
+      expect(first.outputs.pushed).toBe('true')
+      expect(tokens.requests.length).toBeGreaterThan(0)
+      const again = await release({
+        registry: registry.host,
+        helm,
+        chart: { version },
+        ref
+      })
+      expect(again.exitCode).toBe(1)
+      expect(again.stdout).toContain(
+        `is already published (digest ${first.outputs.digest})`
+      )
     })
-    expect(first.exitCode, log(first)).toBe(0)
-    expect(first.outputs.pushed).toBe('true')
-    expect(tokens.requests.length).toBeGreaterThan(0)
-    const again = await release({
-      registry: registry.host,
-      helm,
-      chart: { version },
-      ref
-    })
-    expect(again.exitCode).toBe(1)
-    expect(again.stdout).toContain(
-      `is already published (digest ${first.outputs.digest})`
-    )
-  })
-})
+  }
+)
 
 describe('TLS with a private CA', () => {
   let registry: Registry

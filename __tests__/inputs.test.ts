@@ -42,7 +42,7 @@ test('the defaults publish to ghcr.io/<owner, lowercased>/charts with the workfl
     repository: 'acme-corp/charts',
     username: 'octocat',
     password: 'ghs_abc',
-    helmVersion: { kind: 'exact', version: '4.1.4' },
+    helmVersion: { kind: 'exact', version: '4.2.3' },
     helmDownloadUrl: 'https://get.helm.sh',
     plainHttp: false,
     caFile: undefined,

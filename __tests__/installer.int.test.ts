@@ -22,7 +22,14 @@ import {
   type Mirror,
   type MirrorOptions
 } from './helpers/helm-mirror.js'
-import { HELM3, HELM4, realHelm, removeDir, tempDir } from './helpers/paths.js'
+import {
+  HELM3,
+  HELM4,
+  HELM41,
+  realHelm,
+  removeDir,
+  tempDir
+} from './helpers/paths.js'
 
 const FAST = { attempts: 3, baseDelayMs: 5 }
 const ENV_KEYS = ['PATH', 'RUNNER_TOOL_CACHE', 'RUNNER_TEMP', 'GITHUB_PATH']
@@ -111,6 +118,7 @@ function leftInTemp(): string[] {
 describe('download and cache', () => {
   test.each([
     [HELM3, 3],
+    [HELM41, 4],
     [HELM4, 4]
   ])('installs Helm %s, then reuses the tool cache', async (version, major) => {
     const pathBefore = process.env.PATH

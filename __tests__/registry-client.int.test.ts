@@ -23,7 +23,14 @@ import {
   startRedirector,
   type FaultProxy
 } from './helpers/fault-proxy.js'
-import { HELM3, HELM4, realHelm, removeDir, tempDir } from './helpers/paths.js'
+import {
+  HELM3,
+  HELM4,
+  HELM41,
+  realHelm,
+  removeDir,
+  tempDir
+} from './helpers/paths.js'
 import {
   manifestDigest as registryDigest,
   startRegistry,
@@ -323,6 +330,7 @@ describe('token auth registry', () => {
     registry = await startRegistry({ auth: tokens.registryAuth() })
     for (const [version, repo] of [
       [HELM3, 'private/h3'],
+      [HELM41, 'private/h41'],
       [HELM4, 'private/h4']
     ]) {
       const before = tokens.requests.length
@@ -348,11 +356,11 @@ describe('token auth registry', () => {
     await tokens?.stop()
   })
 
-  test.each([HELM3, HELM4])(
+  test.each([HELM3, HELM41, HELM4])(
     'finds the chart Helm %s pushed (GET token with Basic)',
     async version => {
       tokens.configure({ refuseGet: undefined, mode: 'both' })
-      const repo = version === HELM3 ? 'private/h3/tok' : 'private/h4/tok'
+      const repo = `private/h${version === HELM41 ? '41' : version[0]}/tok`
       const before = tokens.requests.length
       const c = client(registry.host, { username: 'bob', password: users.bob })
       expect(await c.manifestDigest(repo, '2.0.0')).toBe(pushed[version])

@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { describe, expect, test } from 'vitest'
-import { HELM3, HELM4, repoRoot } from './helpers/paths.js'
+import { HELM_VERSIONS, repoRoot } from './helpers/paths.js'
 import {
   actionSpec,
   isThisAction,
@@ -88,7 +88,7 @@ describe("the repository's workflows", () => {
     }
     const job = Object.values(e2e.jobs)[0]
     expect(job.strategy.matrix['helm-version']).toEqual(
-      expect.arrayContaining([HELM3, HELM4])
+      expect.arrayContaining([...HELM_VERSIONS])
     )
     expect(job.services.registry).toEqual({
       image: 'registry:2',

@@ -23,39 +23,17 @@ export interface TimedRun {
   result: StepResult
 }
 
-/**
- * `runMain` with `echo` on, and process.stdout/stderr.write caught for the
- * duration: the echoed chunks are timestamped instead of printed. The
- * benchmark runs one action at a time, so nothing else writes meanwhile.
- */
+/** `runMain` with every line the action prints timestamped as it arrives. */
 export async function runMainTimed(run: ActionRun): Promise<TimedRun> {
   const start = performance.now()
   const lines: TimedLine[] = []
   let spawnedAt = Number.NaN
-  let partial = ''
-  const catcher = (chunk: string | Uint8Array): boolean => {
-    const at = performance.now() - start
-    const text = partial + chunk.toString()
-    const parts = text.split('\n')
-    partial = parts.pop() ?? ''
-    for (const part of parts) lines.push({ at, text: part })
-    return true
-  }
-  const writes = [process.stdout.write, process.stderr.write] as const
-  process.stdout.write = catcher as typeof process.stdout.write
-  process.stderr.write = catcher as typeof process.stderr.write
-  let result: StepResult
-  try {
-    result = await runMain({
-      ...run,
-      echo: true,
-      onSpawn: () => (spawnedAt = performance.now() - start)
-    })
-  } finally {
-    ;[process.stdout.write, process.stderr.write] = writes
-  }
+  const result = await runMain({
+    ...run,
+    echo: text => lines.push({ at: performance.now() - start, text }),
+    onSpawn: () => (spawnedAt = performance.now() - start)
+  })
   const ms = performance.now() - start
-  if (partial) lines.push({ at: ms, text: partial })
   if (result.exitCode !== 0) {
     throw new Error(
       `the action failed (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`

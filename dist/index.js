@@ -55209,12 +55209,18 @@ class Helm {
             throw new UserError(`Could not add the chart repository ${url} that a dependency comes from: ${helmError(result)}`);
         }
     }
-    /** `helm dependency build` when Chart.lock pins them, `update` otherwise. */
-    async buildDependencies(chartDir, hasLock) {
+    /**
+     * `helm dependency build` when Chart.lock pins them, `update` otherwise,
+     * with the connection flags OCI dependencies need (see dependency-access.ts).
+     * On failure, `explain` may add what to do about Helm's output.
+     */
+    async buildDependencies(chartDir, hasLock, flags, explain = () => undefined) {
         const verb = hasLock ? 'build' : 'update';
-        const result = await this.run(['dependency', verb, chartDir]);
+        const result = await this.run(['dependency', verb, chartDir, ...flags]);
         if (result.exitCode !== 0) {
-            throw new UserError(`helm dependency ${verb} failed for ${chartDir}: ${helmError(result)}`);
+            const hint = explain(`${result.stdout}\n${result.stderr}`);
+            throw new UserError(`helm dependency ${verb} failed for ${chartDir}: ${helmError(result)}` +
+                (hint ? `\n${hint}` : ''));
         }
     }
     /** `helm lint`: an error stops the release; warnings are shown but pass. */
@@ -55596,7 +55602,7 @@ function checkTag({ tag, githubRef, pattern, chart }) {
 }
 
 /** The newest Helm the tests run; action.yml's `helm-version` default (a test keeps them equal). */
-const DEFAULT_HELM_VERSION = 'v4.1.4';
+const DEFAULT_HELM_VERSION = 'v4.2.3';
 const DEFAULT_GITOPS_PATHS = ['**/*.yaml', '**/*.yml'];
 const DEFAULT_COMMIT_MESSAGE = 'chore(deps): bump {name} chart to {version}';
 const AUTO_MERGE = ['merge', 'squash', 'rebase'];
@@ -56062,6 +56068,74 @@ function refuseDuplicateNames(charts) {
         }
         seen.set(chart.name, chart);
     }
+}
+
+/** `host[:port]` of an `oci://` repository, lowercased, `:443` dropped; else undefined. */
+function ociRegistryOf(repository) {
+    const match = /^oci:\/\/([^/]+)/i.exec(repository?.trim() ?? '');
+    return match ? match[1].toLowerCase().replace(/:443$/, '') : undefined;
+}
+/**
+ * Decides how Helm reaches the dependencies of `chartFile`'s chart when the
+ * release registry is `registry` with `connection`. Throws a UserError where
+ * one Helm run cannot honour the connection for some and not for others.
+ */
+function dependencyAccess(chartFile, dependencies, registry, connection) {
+    const home = registry.toLowerCase().replace(/:443$/, '');
+    const oci = dependencies.flatMap(d => {
+        const from = ociRegistryOf(d.repository);
+        return from ? [{ name: d.name, version: d.version, registry: from }] : [];
+    });
+    const here = oci.filter(d => d.registry === home);
+    const elsewhere = oci.filter(d => d.registry !== home);
+    const access = { flags: [], caWithPublicRoots: false, elsewhere };
+    if (here.length === 0)
+        return access;
+    const blanket = connection.plainHttp
+        ? "'plain-http: true'"
+        : connection.insecureSkipTlsVerify
+            ? "'insecure-skip-tls-verify: true'"
+            : undefined;
+    if (blanket && elsewhere.length > 0)
+        throw mixedRegistries(chartFile, registry, blanket, here, elsewhere);
+    if (connection.plainHttp)
+        return { ...access, flags: ['--plain-http'] };
+    if (connection.insecureSkipTlsVerify)
+        return { ...access, flags: ['--insecure-skip-tls-verify'] };
+    if (!connection.caFile)
+        return access;
+    const otherSources = elsewhere.length > 0 ||
+        dependencies.some(d => /^https:\/\//i.test(d.repository ?? ''));
+    return {
+        ...access,
+        flags: ['--ca-file', connection.caFile],
+        caWithPublicRoots: otherSources
+    };
+}
+function mixedRegistries(chartFile, registry, setting, here, elsewhere) {
+    const list = (deps) => deps.map(d => `'${d.name}' (${d.registry})`).join(', ');
+    return new UserError(`${chartFile} depends on ${list(here)} in the release registry, which needs ${setting}, ` +
+        `and on ${list(elsewhere)} in another registry. Helm applies ${setting} to every ` +
+        'OCI registry in one `helm dependency` run, so it cannot reach both. ' +
+        `Publish those dependencies to ${registry} too, or commit them as packages under charts/ ` +
+        'and remove them from dependencies.', { file: chartFile });
+}
+/**
+ * Why a failed `helm dependency` run may be about credentials, or undefined:
+ * names each OCI dependency from a registry the action did not log in to.
+ */
+function credentialHint(helmOutput, access, registry) {
+    if (!/unauthori[sz]ed|authentication required|credentials? not found|no basic auth|denied|\b401\b|\b403\b/i.test(helmOutput))
+        return undefined;
+    const failing = access.elsewhere.filter(d => helmOutput.toLowerCase().includes(d.registry));
+    if (failing.length === 0)
+        return (`The registry refused the credentials the action logged in with ('username', 'password'): ` +
+            `they must be allowed to pull from ${registry} as well as push.`);
+    return failing
+        .map(d => `Dependency '${d.name}' comes from ${d.registry}, and the action logs in to ${registry} only. ` +
+        `Make it pullable without credentials, publish it to ${registry}, or commit it as a package under charts/ ` +
+        'and remove it from dependencies (see README, "Known limits").')
+        .join(' ');
 }
 
 // Which of the charts found a run releases. Pure: no I/O.
@@ -57760,6 +57834,10 @@ function selectReleases(config, charts, skipped) {
     if (config.checkTag) {
         info(`Tag '${config.tag}' releases ${selected.map(c => `${c.name} ${c.version}`).join(', ')}.`);
     }
+    // Before anything is installed or sent: a dependency Helm cannot reach.
+    const target = { registry: config.registry, connection: connection(config) };
+    for (const chart of selected)
+        accessFor(target, chart);
     return selected;
 }
 async function install(config) {
@@ -57854,7 +57932,7 @@ async function login(helm, config, skipped) {
     await helm.login(config.registry, config.username, config.password, connection(config));
     info(`Logged in to ${config.registry} as ${config.username}.`);
 }
-async function buildDependencies(helm, chart, skipped) {
+async function buildDependencies(helm, target, chart, skipped) {
     if (chart.dependencies.length === 0) {
         info('The chart declares no dependencies.');
         skipped.push('Dependencies: none declared');
@@ -57868,7 +57946,26 @@ async function buildDependencies(helm, chart, skipped) {
     for (const [index, url] of urls.entries()) {
         await helm.addRepository(`${chart.name}-dependency-${index + 1}`, url);
     }
-    await helm.buildDependencies(chart.dir, chart.hasLock);
+    const access = accessFor(target, chart);
+    const flags = access.caWithPublicRoots
+        ? ['--ca-file', caBundleWithPublicRoots(access.flags[1])]
+        : access.flags;
+    await helm.buildDependencies(chart.dir, chart.hasLock, flags, output => credentialHint(output, access, target.registry));
+}
+/** How Helm reaches the chart's OCI dependencies; refuses what it cannot do. */
+function accessFor(target, chart) {
+    return dependencyAccess(chart.file, chart.dependencies, target.registry, target.connection);
+}
+/**
+ * `ca-file` plus the public roots Node trusts, for a `helm dependency` run
+ * that also pulls from public sources: Helm's `--ca-file` replaces its trust
+ * store. Written next to the packages (a CA bundle holds nothing secret).
+ */
+function caBundleWithPublicRoots(caFile) {
+    const bundle = path$2.join(createPackageDir(), 'ca-bundle.pem');
+    const roots = tls.rootCertificates.join('\n');
+    fs$1.writeFileSync(bundle, `${fs$1.readFileSync(caFile, 'utf8').trim()}\n${roots}\n`);
+    return bundle;
 }
 async function lint(helm, config, chart, skipped) {
     if (!config.lint) {
@@ -58094,7 +58191,7 @@ async function publishOne(config, client, helm, chart, skipped, many) {
     const target = targetOf(config, chart);
     const notes = [];
     const work = async () => {
-        await buildDependencies(helm, chart, notes);
+        await buildDependencies(helm, { registry: config.registry, connection: connection(config) }, chart, notes);
         await lint(helm, config, chart, notes);
         const packagePath = await helm.package(chart.dir, createPackageDir(), config.appVersion);
         const digest = await push(helm, client, config, target, packagePath, notes);

@@ -23,6 +23,7 @@ import {
   tempDir
 } from '../__tests__/helpers/paths.js'
 import { registryBinary, startRegistry } from '../__tests__/helpers/registry.js'
+import { createRunLog, debugWanted } from './run-log.js'
 
 const TOKEN = 'demo-gitops-token'
 
@@ -78,6 +79,19 @@ function printOutputs(title: string, result: StepResult): void {
   console.log(result.summary)
 }
 
+/**
+ * Prints each line of the action's log as the run page shows it (groups as
+ * headings, annotations as `error:` lines, debug lines only with `--debug` or
+ * RUNNER_DEBUG=1), not as the raw workflow commands the runner reads.
+ */
+function showLikeTheRunPage(): (line: string) => void {
+  const render = createRunLog({ debug: debugWanted(process.argv, process.env) })
+  return line => {
+    const shown = render(line)
+    if (shown !== undefined) console.log(shown)
+  }
+}
+
 async function main(): Promise<void> {
   checkPrerequisites()
   const work = tempDir('helm-oci-release-demo-')
@@ -95,7 +109,7 @@ async function main(): Promise<void> {
         GITHUB_SERVER_URL: git.url,
         GITHUB_API_URL: 'http://127.0.0.1:9/unused-in-dry-run'
       },
-      echo: true
+      echo: showLikeTheRunPage()
     }
     const inputs = {
       chart: 'examples/charts/hello',

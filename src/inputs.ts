@@ -13,7 +13,7 @@ import { normalizeRegistry, normalizeRepository } from './reference.js'
 import { DEFAULT_TAG_PATTERN, releaseTag, validateTagPattern } from './tag.js'
 
 /** The newest Helm the tests run; action.yml's `helm-version` default (a test keeps them equal). */
-export const DEFAULT_HELM_VERSION = 'v4.1.4'
+export const DEFAULT_HELM_VERSION = 'v4.2.3'
 
 /** Everything the action was asked to do, read and validated in one place. */
 export interface Config {

@@ -130,7 +130,12 @@ async function publishOne(
   const target = step.targetOf(config, chart)
   const notes: string[] = []
   const work = async (): Promise<ChartResult> => {
-    await step.buildDependencies(helm, chart, notes)
+    await step.buildDependencies(
+      helm,
+      { registry: config.registry, connection: step.connection(config) },
+      chart,
+      notes
+    )
     await step.lint(helm, config, chart, notes)
     const packagePath = await helm.package(
       chart.dir,

@@ -1,10 +1,17 @@
 // The steps of a release, each small enough to read at a glance; main.ts runs them in order.
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
+import path from 'node:path'
+import tls from 'node:tls'
 import * as core from '@actions/core'
 import type { LoadedChart } from './chart-loader.js'
 import { findCharts } from './chart-finder.js'
 import { mapLimit } from './concurrency.js'
+import {
+  credentialHint,
+  dependencyAccess,
+  type DependencyAccess
+} from './dependency-access.js'
 import { selectCharts } from './selection.js'
 import { errorMessage, UserError } from './errors.js'
 import { Helm, type Connection } from './helm.js'
@@ -18,6 +25,7 @@ import {
   pushTarget
 } from './reference.js'
 import { RegistryClient } from './registry-client.js'
+import { createPackageDir } from './sandbox.js'
 
 /** Where the chart goes: `oci://registry/repository/name:tag`, and its parts. */
 export interface Target {
@@ -65,6 +73,9 @@ export function selectReleases(
       `Tag '${config.tag}' releases ${selected.map(c => `${c.name} ${c.version}`).join(', ')}.`
     )
   }
+  // Before anything is installed or sent: a dependency Helm cannot reach.
+  const target = { registry: config.registry, connection: connection(config) }
+  for (const chart of selected) accessFor(target, chart)
   return selected
 }
 
@@ -200,8 +211,15 @@ export async function login(
   core.info(`Logged in to ${config.registry} as ${config.username}.`)
 }
 
+/** The release registry and how to reach it: what dependencies are pulled with. */
+export interface RegistryAccess {
+  registry: string
+  connection: Connection
+}
+
 export async function buildDependencies(
   helm: Helm,
+  target: RegistryAccess,
   chart: LoadedChart,
   skipped: string[]
 ): Promise<void> {
@@ -220,7 +238,41 @@ export async function buildDependencies(
   for (const [index, url] of urls.entries()) {
     await helm.addRepository(`${chart.name}-dependency-${index + 1}`, url)
   }
-  await helm.buildDependencies(chart.dir, chart.hasLock)
+  const access = accessFor(target, chart)
+  const flags = access.caWithPublicRoots
+    ? ['--ca-file', caBundleWithPublicRoots(access.flags[1])]
+    : access.flags
+  await helm.buildDependencies(chart.dir, chart.hasLock, flags, output =>
+    credentialHint(output, access, target.registry)
+  )
+}
+
+/** How Helm reaches the chart's OCI dependencies; refuses what it cannot do. */
+export function accessFor(
+  target: RegistryAccess,
+  chart: LoadedChart
+): DependencyAccess {
+  return dependencyAccess(
+    chart.file,
+    chart.dependencies,
+    target.registry,
+    target.connection
+  )
+}
+
+/**
+ * `ca-file` plus the public roots Node trusts, for a `helm dependency` run
+ * that also pulls from public sources: Helm's `--ca-file` replaces its trust
+ * store. Written next to the packages (a CA bundle holds nothing secret).
+ */
+function caBundleWithPublicRoots(caFile: string): string {
+  const bundle = path.join(createPackageDir(), 'ca-bundle.pem')
+  const roots = tls.rootCertificates.join('\n')
+  fs.writeFileSync(
+    bundle,
+    `${fs.readFileSync(caFile, 'utf8').trim()}\n${roots}\n`
+  )
+  return bundle
 }
 
 export async function lint(

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { repoRoot } from './paths.js'
+import { node24, repoRoot } from './paths.js'
 
 export interface RunnerDirs {
   workspace: string
@@ -32,8 +32,8 @@ export interface ActionRun {
   dirs: RunnerDirs
   /** Called with the main process once it is running (e.g. to kill it). */
   onSpawn?: (pid: number) => void
-  /** Also print what the action prints, as it prints it (the demo). */
-  echo?: boolean
+  /** Called with each whole line the action prints, as it prints it (the demo). */
+  echo?: (line: string) => void
 }
 
 interface ActionYml {
@@ -93,27 +93,53 @@ function runNode(
   entry: string,
   env: Record<string, string>,
   onSpawn?: (pid: number) => void,
-  echo = false
+  echo?: (line: string) => void
 ): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry], {
+    const child = spawn(node24(), [entry], {
       env,
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let stdout = ''
     let stderr = ''
+    const outLines = lineSplitter(echo)
+    const errLines = lineSplitter(echo)
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString()
-      if (echo) process.stdout.write(d)
+      outLines.push(d.toString())
     })
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString()
-      if (echo) process.stderr.write(d)
+      errLines.push(d.toString())
     })
     child.on('error', reject)
-    child.on('close', exitCode => resolve({ exitCode, stdout, stderr }))
+    child.on('close', exitCode => {
+      outLines.end()
+      errLines.end()
+      resolve({ exitCode, stdout, stderr })
+    })
     if (child.pid && onSpawn) onSpawn(child.pid)
   })
+}
+
+/** Hands `echo` whole lines out of a stream's chunks. */
+function lineSplitter(echo?: (line: string) => void): {
+  push(chunk: string): void
+  end(): void
+} {
+  let partial = ''
+  return {
+    push(chunk) {
+      if (!echo) return
+      const lines = (partial + chunk).split('\n')
+      partial = lines.pop() ?? ''
+      lines.forEach(echo)
+    },
+    end() {
+      if (echo && partial) echo(partial)
+      partial = ''
+    }
+  }
 }
 
 function stepFiles(dirs: RunnerDirs, step: string): Record<string, string> {
@@ -149,7 +175,7 @@ async function runStep(
   dirs: RunnerDirs,
   step: string,
   onSpawn?: (pid: number) => void,
-  echo = false
+  echo?: (line: string) => void
 ): Promise<StepResult> {
   const files = stepFiles(dirs, step)
   const result = await runNode(entry, { ...env, ...files }, onSpawn, echo)

@@ -17,7 +17,7 @@ import {
 } from './paths.js'
 
 export interface MirrorOptions {
-  /** Helm versions to publish; default 3.17.3 and 4.1.4. */
+  /** Helm versions to publish; default every version the tests use. */
   versions?: readonly string[]
   /** Serve archives whose bytes differ from their published checksum. */
   corruptArchive?: boolean

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { makeSigningCertificate } from './tls.js'
 import { removeDir, tempDir } from './paths.js'
@@ -37,6 +38,8 @@ export interface TokenServerOptions {
   /** Status for every POST. */
   refusePost?: number
   mode?: TokenResponseMode
+  /** PEM certificate and key: serve the token endpoint over TLS (a realm on https). */
+  tls?: { certFile: string; keyFile: string }
 }
 
 export interface TokenRequest {
@@ -310,14 +313,23 @@ export async function startTokenServer(
     send(res, 405, '{"error":"method not allowed"}')
   }
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch(() =>
       send(res, 500, '{"error":"token server failed"}')
     )
-  })
+  }
+  const server = options.tls
+    ? https.createServer(
+        {
+          cert: fs.readFileSync(options.tls.certFile),
+          key: fs.readFileSync(options.tls.keyFile)
+        },
+        listener
+      )
+    : http.createServer(listener)
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  const realm = `http://127.0.0.1:${port}/token`
+  const realm = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/token`
   return {
     realm,
     service,
