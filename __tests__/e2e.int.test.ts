@@ -241,7 +241,10 @@ test('the post step removes the credentials when the main step was killed', asyn
         const credentials = sandboxes(dirs).map(d =>
           path.join(dirs.temp, d, 'helm', 'config', 'registry', 'config.json')
         )
-        if (credentials.some(file => fs.existsSync(file))) {
+        // The sandbox writes the file up front (see sandbox.ts): wait for the login.
+        const written = (file: string): boolean =>
+          fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(BASIC)
+        if (credentials.some(written)) {
           clearInterval(poll)
           killed = true
           process.kill(pid, 'SIGKILL')

@@ -245,3 +245,35 @@ describe('gitops inputs', () => {
     expect(() => getConfig()).toThrow(message)
   })
 })
+
+describe('secrets are kept as given, but for the newline a secret store adds', () => {
+  test.each([
+    [' p@ss word ', ' p@ss word '],
+    ['\tpass\t', '\tpass\t'],
+    ['pass\n', 'pass'],
+    ['pass\r\n', 'pass'],
+    [' pass \n\n', ' pass \n'],
+    ['   ', '']
+  ])('%j -> %j', (given, kept) => {
+    withInputs({
+      registry: 'registry.example.com',
+      repository: 'acme/charts',
+      password: given,
+      username: 'robot',
+      'gitops-repository': 'acme/gitops',
+      'gitops-token': given.trim() ? given : 'x'
+    })
+    const config = getConfig()
+    expect(config.password).toBe(kept)
+    if (given.trim()) expect(config.gitops?.token).toBe(kept)
+  })
+
+  test('a GitHub token with a space around it is still kept from other registries', () => {
+    withInputs({
+      registry: 'registry.example.com',
+      repository: 'acme/charts',
+      password: ' ghs_abc '
+    })
+    expect(() => getConfig()).toThrow(/Input 'password' is a GitHub token/)
+  })
+})

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { checkChartLinks, checkFileDependencies } from './chart-links.js'
 import { parseChartYaml, type ChartMetadata } from './chart.js'
 import { UserError } from './errors.js'
 
@@ -21,6 +22,7 @@ export function loadChart(chartDir: string, workspace: string): LoadedChart {
         "Check out the repository first (actions/checkout) and point 'chart' at the folder that holds Chart.yaml."
     )
   }
+  checkChartLinks(chartDir, workspace)
   const chartYaml = path.join(chartDir, 'Chart.yaml')
   const file = path.relative(workspace, chartYaml)
   if (!fs.existsSync(chartYaml)) {
@@ -29,6 +31,7 @@ export function loadChart(chartDir: string, workspace: string): LoadedChart {
     )
   }
   const metadata = parseChartYaml(fs.readFileSync(chartYaml, 'utf8'), file)
+  checkFileDependencies(chartDir, workspace, metadata.dependencies, file)
   return {
     ...metadata,
     dir: chartDir,

@@ -10,6 +10,7 @@ import * as exec from '@actions/exec'
 import * as io from '@actions/io'
 import { UserError } from './errors.js'
 import { childEnv } from './process-env.js'
+import { withCommandsStopped } from './relay.js'
 
 /** The inputs whose values reach git; errors name them. */
 export const GITOPS_INPUTS = {
@@ -405,18 +406,25 @@ export class Git {
     return result
   }
 
+  /**
+   * Runs git; its output is streamed only with debug logging on, and then
+   * with command processing stopped: it holds the GitOps repository's text.
+   */
   private async run(
     args: string[],
     options: RunOptions = {}
   ): Promise<ExecResult> {
-    return exec.getExecOutput(this.binary, args, {
-      cwd: options.cwd ?? this.dir,
-      env: { ...this.env, ...options.env },
-      input:
-        options.input === undefined ? undefined : Buffer.from(options.input),
-      silent: !core.isDebug(),
-      ignoreReturnCode: true
-    })
+    const debug = core.isDebug()
+    const execute = (): Promise<ExecResult> =>
+      exec.getExecOutput(this.binary, args, {
+        cwd: options.cwd ?? this.dir,
+        env: { ...this.env, ...options.env },
+        input:
+          options.input === undefined ? undefined : Buffer.from(options.input),
+        silent: !debug,
+        ignoreReturnCode: true
+      })
+    return debug ? withCommandsStopped(execute) : execute()
   }
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import * as exec from '@actions/exec'
 import { UserError } from './errors.js'
+import { withCommandsStopped } from './relay.js'
 
 /** How to reach the registry over the wire; applies to login and push alike. */
 export interface Connection {
@@ -168,16 +169,25 @@ export class Helm {
     return parsePushOutput(`${result.stdout}\n${result.stderr}`)
   }
 
+  /**
+   * Runs Helm. Its output carries text from charts (templates `helm lint`
+   * echoes) and registries (error bodies), so when it is streamed to the log,
+   * command processing is stopped around it: no line of it can be a workflow
+   * command. (@actions/exec writes stderr to stdout too, so both are inside.)
+   */
   private async run(
     args: string[],
     options: RunOptions = {}
   ): Promise<exec.ExecOutput> {
-    const result = await exec.getExecOutput(this.binary, args, {
-      env: this.env,
-      input: options.input,
-      silent: options.quiet || this.transcript !== undefined,
-      ignoreReturnCode: true
-    })
+    const silent = options.quiet || this.transcript !== undefined
+    const execute = (): Promise<exec.ExecOutput> =>
+      exec.getExecOutput(this.binary, args, {
+        env: this.env,
+        input: options.input,
+        silent,
+        ignoreReturnCode: true
+      })
+    const result = silent ? await execute() : await withCommandsStopped(execute)
     if (this.transcript && !options.quiet) {
       this.transcript.push(`[command]${this.binary} ${args.join(' ')}`)
       this.transcript.push(

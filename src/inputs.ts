@@ -88,7 +88,7 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
       isGitHubRegistry(registry, env)
     ),
     username: core.getInput('username'),
-    password: core.getInput('password'),
+    password: secretInput('password'),
     helmVersion: parseHelmVersionSpec(
       core.getInput('helm-version') || DEFAULT_HELM_VERSION
     ),
@@ -129,6 +129,17 @@ function booleanInput(name: string, fallback = false): boolean {
   }
 }
 
+/**
+ * A secret input as given: `core.getInput` trims, and a registry password may
+ * begin or end with a space. Only the one trailing newline that `echo` and
+ * secret stores add is dropped. A secret of white space only counts as empty
+ * (as it did when trimmed): no registry password is just blanks.
+ */
+export function secretInput(name: string): string {
+  const raw = core.getInput(name, { trimWhitespace: false })
+  return raw.trim() ? raw.replace(/\r?\n$/, '') : ''
+}
+
 /** Newline-separated chart folders or globs; `.` when empty. */
 function chartPatterns(): string[] {
   const lines = core.getMultilineInput('chart')
@@ -156,7 +167,7 @@ function gitopsConfig(env: NodeJS.ProcessEnv): GitopsConfig | undefined {
   const repository = core.getInput('gitops-repository').trim()
   if (!repository) return undefined
   const [owner, repo] = validateRepository(repository).split('/')
-  const token = core.getInput('gitops-token')
+  const token = secretInput('gitops-token')
   if (!token) {
     throw new UserError(
       "Input 'gitops-token' is required with 'gitops-repository': a token that can push branches and open pull requests there " +
@@ -269,7 +280,7 @@ function checkPasswordDestination(
   config: Config,
   env: NodeJS.ProcessEnv
 ): void {
-  if (!GITHUB_TOKEN_RE.test(config.password)) return
+  if (!GITHUB_TOKEN_RE.test(config.password.trim())) return
   const server = hostOf(env.GITHUB_SERVER_URL) ?? 'github.com'
   if (
     config.registry === 'ghcr.io' ||

@@ -11,6 +11,7 @@ import { HttpClient } from '@actions/http-client'
 import * as io from '@actions/io'
 import * as tc from '@actions/tool-cache'
 import semver from 'semver'
+import { extractArchive } from './archive.js'
 import { errorMessage, UserError } from './errors.js'
 import {
   archiveFolder,
@@ -31,6 +32,7 @@ import {
 } from './helm-release.js'
 import { helmPlatform, type Platform } from './platform.js'
 import { childEnv } from './process-env.js'
+import { relay } from './relay.js'
 import { backoffDelayMs, TRANSIENT_NETWORK_CODES } from './retry.js'
 
 /** How often and how patiently HTTP requests are retried. */
@@ -176,7 +178,11 @@ async function download(
       )
     }
     core.info(`Verified sha256 ${actual}`)
-    extracted = await extract(archive, platform)
+    extracted = await extractArchive(
+      archive,
+      platform,
+      path.join(tempRoot(), randomUUID())
+    )
     const folder = path.join(extracted, archiveFolder(platform))
     const binary = path.join(folder, binaryName(platform))
     if (!fs.existsSync(binary)) {
@@ -258,13 +264,6 @@ async function downloadArchive(
       { cause: error }
     )
   }
-}
-
-async function extract(archive: string, platform: Platform): Promise<string> {
-  const dest = path.join(tempRoot(), randomUUID())
-  return platform.os === 'windows'
-    ? tc.extractZip(archive, dest)
-    : tc.extractTar(archive, dest)
 }
 
 /** `helm-version: system`: the helm on PATH, if it is new enough. */
@@ -413,7 +412,8 @@ async function withRetry<T>(
         )
       }
       const delay = backoffDelayMs(n, policy.baseDelayMs, MAX_DELAY_MS)
-      core.info(
+      // relay: the error's text may come from the network.
+      relay(
         `${url}: ${errorMessage(error)}; retrying in ${delay} ms ` +
           `(attempt ${n + 1} of ${attempts})`
       )

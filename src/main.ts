@@ -8,6 +8,7 @@ import { Helm } from './helm.js'
 import { getConfig, type Config } from './inputs.js'
 import { setGitopsOutputs, setOutputs } from './outputs.js'
 import { childEnv } from './process-env.js'
+import { relay } from './relay.js'
 import type { RegistryClient } from './registry-client.js'
 import type { ChartResult, RunResult } from './release.js'
 import { createPackageDir, createSandbox, removeSandbox } from './sandbox.js'
@@ -167,9 +168,11 @@ async function publishOne(
   }
 }
 
+/** Helm's collected output, relayed: it holds text from the chart and the registry. */
 function printTranscript(chart: LoadedChart, helm: Helm): void {
   core.startGroup(`Package and push ${chart.name} ${chart.version}`)
-  for (const line of helm.transcriptLines()) core.info(line)
+  const lines = helm.transcriptLines()
+  if (lines.length) relay(lines.join('\n'))
   core.endGroup()
 }
 
@@ -239,6 +242,8 @@ async function gitopsSteps(config: Config, run: RunResult): Promise<void> {
 function readConfig(): Config {
   const config = getConfig()
   maskSecret(config.password)
+  // Masked from the start, not only once the GitOps step begins.
+  if (config.gitops) maskSecret(config.gitops.token)
   // Helm stores `base64(user:password)` in its registry config: mask that form too.
   if (config.password) {
     maskSecret(

@@ -7,9 +7,13 @@
 import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
 
-/** True when some line of `text` could be read as a workflow command. */
+/**
+ * True when some line of `text` could be read as a workflow command: `::` at
+ * the start after white space (.NET's, which also counts U+0085), or the
+ * legacy `##[`, which the runner honours anywhere on a line.
+ */
 export function mayHoldCommand(text: string): boolean {
-  return /(^|[\r\n])[^\S\r\n]*::/.test(text)
+  return /(^|[\r\n])(?:[^\S\r\n]|\u0085)*::|##\[/.test(text)
 }
 
 /**

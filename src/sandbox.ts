@@ -31,17 +31,38 @@ export function createSandbox(env: NodeJS.ProcessEnv = process.env): Sandbox {
     DOCKER_CONFIG: path.join(root, 'docker')
   }
   for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true })
+  const registryConfig = path.join(
+    dirs.HELM_CONFIG_HOME,
+    'registry',
+    'config.json'
+  )
+  writeCredentialsFile(registryConfig)
+  writeCredentialsFile(path.join(dirs.DOCKER_CONFIG, 'config.json'))
   return {
     root,
-    env: {
-      ...dirs,
-      HELM_REGISTRY_CONFIG: path.join(
-        dirs.HELM_CONFIG_HOME,
-        'registry',
-        'config.json'
-      )
-    }
+    env: { ...dirs, HELM_REGISTRY_CONFIG: registryConfig }
   }
+}
+
+/**
+ * A host no registry has (RFC 2606 `.invalid`): its entry only marks the file
+ * as configured. Helm 3.17+ and 4 open both files with oras-go's
+ * `credentials.NewStore(path, {DetectDefaultNativeStore: true})`, which picks
+ * the OS credential helper on PATH (docker-credential-pass, -secretservice…)
+ * when `IsAuthConfigured()` is false, i.e. when the file has no `credsStore`,
+ * no `credHelpers` and no `auths` entry. Then an anonymous run would push with
+ * the keychain's credentials, and a login would store the password there.
+ * With one `auths` entry nothing is detected: lookups read the file only, and
+ * `helm registry login` writes to it (plain-text put is allowed), in the sandbox.
+ */
+export const PLACEHOLDER_HOST = 'helm-oci-release.invalid'
+
+function writeCredentialsFile(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const config = { auths: { [PLACEHOLDER_HOST]: {} } }
+  fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, {
+    mode: 0o600
+  })
 }
 
 /** Removes a sandbox; refuses paths that are not ours, so a bad state cannot delete elsewhere. */

@@ -25,6 +25,7 @@ import {
   pushTarget
 } from './reference.js'
 import { RegistryClient } from './registry-client.js'
+import { relay } from './relay.js'
 import { createPackageDir } from './sandbox.js'
 
 /** Where the chart goes: `oci://registry/repository/name:tag`, and its parts. */
@@ -47,8 +48,9 @@ export function targetOf(config: Config, chart: LoadedChart): Target {
 /** The charts the `chart` input names, read and validated. */
 export function readCharts(config: Config): LoadedChart[] {
   const charts = findCharts(config.chartPatterns, config.workspace)
+  // relay: a folder name in the workspace may read as a workflow command.
   for (const chart of charts)
-    core.info(`${chart.file}: ${chart.name} ${chart.version}`)
+    relay(`${chart.file}: ${chart.name} ${chart.version}`)
   return charts
 }
 
