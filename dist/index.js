@@ -39,9 +39,9 @@ import { setTimeout as setTimeout$1 } from 'timers';
 import path$2 from 'node:path';
 import fs$1 from 'node:fs';
 import os$1 from 'node:os';
+import crypto$1, { randomUUID, createHash } from 'node:crypto';
 import require$$0$6 from 'process';
 import require$$0$7 from 'buffer';
-import crypto$1, { randomUUID, createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import 'stream';
 import https$1 from 'node:https';
@@ -30788,6 +30788,12 @@ function addPath(inputPath) {
  */
 function getInput(name, options) {
     const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
     return val.trim();
 }
 /**
@@ -30799,7 +30805,7 @@ function getInput(name, options) {
  *
  */
 function getMultilineInput(name, options) {
-    const inputs = getInput(name)
+    const inputs = getInput(name, options)
         .split('\n')
         .filter(x => x !== '');
     return inputs.map(input => input.trim());
@@ -30817,7 +30823,7 @@ function getMultilineInput(name, options) {
 function getBooleanInput(name, options) {
     const trueValue = ['true', 'True', 'TRUE'];
     const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name);
+    const val = getInput(name, options);
     if (trueValue.includes(val))
         return true;
     if (falseValue.includes(val))
@@ -31056,6 +31062,66 @@ function childEnv(overrides = {}, base = process.env) {
         env[key] = value;
     }
     return { ...env, ...overrides };
+}
+
+// Text from outside the action (a GitOps file, a chart, a registry's answer, a
+// child process's output) reaches the log through here, so that no line of it
+// is taken by the runner for a workflow command (`::error::`, `::add-mask::`,
+// `::stop-commands::`…; the runner also strips leading white space first).
+// GitHub's documented way: stop command processing around relayed output.
+// https://docs.github.com/actions/reference/workflows-and-actions/workflow-commands#stopping-and-starting-workflow-commands
+/**
+ * True when some line of `text` could be read as a workflow command: `::` at
+ * the start after white space (.NET's, which also counts U+0085), or the
+ * legacy `##[`, which the runner honours anywhere on a line.
+ */
+function mayHoldCommand(text) {
+    return /(^|[\r\n])(?:[^\S\r\n]|\u0085)*::|##\[/.test(text);
+}
+/**
+ * Prints `text` as plain log lines. When a line could be a workflow command,
+ * command processing is stopped around it with a fresh random token.
+ */
+function relay(text) {
+    if (!mayHoldCommand(text)) {
+        info(text);
+        return;
+    }
+    const token = stopToken(text);
+    info(`::stop-commands::${token}`);
+    info(text);
+    info(`::${token}::`);
+}
+/**
+ * Runs `work`, which streams a child process's output into the log, with
+ * command processing stopped until it ends. Nothing the action itself needs
+ * the runner to read (masks, annotations, groups) may be issued inside.
+ */
+async function withCommandsStopped(work) {
+    const token = stopToken('');
+    info(`::stop-commands::${token}`);
+    try {
+        return await work();
+    }
+    finally {
+        info(`::${token}::`);
+    }
+}
+/**
+ * A name (a file path, a chart name) as it can be shown on one log line and in
+ * an annotation: control characters (newlines above all) escaped, JSON-style.
+ */
+function showable(name) {
+    // eslint-disable-next-line no-control-regex
+    return /[\u0000-\u001f\u007f\u2028\u2029]/.test(name)
+        ? JSON.stringify(name)
+        : name;
+}
+function stopToken(text) {
+    let token = randomUUID();
+    while (text.includes(token))
+        token = randomUUID();
+    return token;
 }
 
 // The git command line, for the GitOps repository. Every call goes through
@@ -31358,14 +31424,20 @@ class Git {
             throw gitFailure(args, result);
         return result;
     }
+    /**
+     * Runs git; its output is streamed only with debug logging on, and then
+     * with command processing stopped: it holds the GitOps repository's text.
+     */
     async run(args, options = {}) {
-        return getExecOutput(this.binary, args, {
+        const debug = isDebug();
+        const execute = () => getExecOutput(this.binary, args, {
             cwd: options.cwd ?? this.dir,
             env: { ...this.env, ...options.env },
             input: options.input === undefined ? undefined : Buffer.from(options.input),
-            silent: !isDebug(),
+            silent: !debug,
             ignoreReturnCode: true
         });
+        return debug ? withCommandsStopped(execute) : execute();
     }
 }
 const AUTH_FAILURE = /terminal prompts disabled|could not read (username|password)|authentication failed|returned error: 40[13]|HTTP 40[13]/i;
@@ -55263,13 +55335,21 @@ class Helm {
         }
         return parsePushOutput(`${result.stdout}\n${result.stderr}`);
     }
+    /**
+     * Runs Helm. Its output carries text from charts (templates `helm lint`
+     * echoes) and registries (error bodies), so when it is streamed to the log,
+     * command processing is stopped around it: no line of it can be a workflow
+     * command. (@actions/exec writes stderr to stdout too, so both are inside.)
+     */
     async run(args, options = {}) {
-        const result = await getExecOutput(this.binary, args, {
+        const silent = options.quiet || this.transcript !== undefined;
+        const execute = () => getExecOutput(this.binary, args, {
             env: this.env,
             input: options.input,
-            silent: options.quiet || this.transcript !== undefined,
+            silent,
             ignoreReturnCode: true
         });
+        const result = silent ? await execute() : await withCommandsStopped(execute);
         if (this.transcript && !options.quiet) {
             this.transcript.push(`[command]${this.binary} ${args.join(' ')}`);
             this.transcript.push(...`${result.stdout}${result.stderr}`.trimEnd().split('\n'));
@@ -55617,7 +55697,7 @@ function getConfig(env = process.env) {
         registry,
         repository: normalizeRepository(getInput('repository'), registry, isGitHubRegistry(registry, env)),
         username: getInput('username'),
-        password: getInput('password'),
+        password: secretInput('password'),
         helmVersion: parseHelmVersionSpec(getInput('helm-version') || DEFAULT_HELM_VERSION),
         helmDownloadUrl: parseDownloadBaseUrl(getInput('helm-download-url') || DEFAULT_DOWNLOAD_BASE_URL),
         plainHttp: booleanInput('plain-http'),
@@ -55652,6 +55732,16 @@ function booleanInput(name, fallback = false) {
         throw new UserError(`Input '${name}' is '${raw}': use true or false.`);
     }
 }
+/**
+ * A secret input as given: `core.getInput` trims, and a registry password may
+ * begin or end with a space. Only the one trailing newline that `echo` and
+ * secret stores add is dropped. A secret of white space only counts as empty
+ * (as it did when trimmed): no registry password is just blanks.
+ */
+function secretInput(name) {
+    const raw = getInput(name, { trimWhitespace: false });
+    return raw.trim() ? raw.replace(/\r?\n$/, '') : '';
+}
 /** Newline-separated chart folders or globs; `.` when empty. */
 function chartPatterns() {
     const lines = getMultilineInput('chart');
@@ -55673,7 +55763,7 @@ function gitopsConfig(env) {
     if (!repository)
         return undefined;
     const [owner, repo] = validateRepository(repository).split('/');
-    const token = getInput('gitops-token');
+    const token = secretInput('gitops-token');
     if (!token) {
         throw new UserError("Input 'gitops-token' is required with 'gitops-repository': a token that can push branches and open pull requests there " +
             '(a fine-grained PAT or a GitHub App token; the workflow token cannot write to other repositories).');
@@ -55759,7 +55849,7 @@ const GITHUB_TOKEN_RE = /^(ghs_|ghp_|gho_|ghu_|github_pat_)/;
  * set and `password` forgotten).
  */
 function checkPasswordDestination(config, env) {
-    if (!GITHUB_TOKEN_RE.test(config.password))
+    if (!GITHUB_TOKEN_RE.test(config.password.trim()))
         return;
     const server = hostOf(env.GITHUB_SERVER_URL) ?? 'github.com';
     if (config.registry === 'ghcr.io' ||
@@ -55848,13 +55938,32 @@ function createSandbox(env = process.env) {
     };
     for (const dir of Object.values(dirs))
         fs$1.mkdirSync(dir, { recursive: true });
+    const registryConfig = path$2.join(dirs.HELM_CONFIG_HOME, 'registry', 'config.json');
+    writeCredentialsFile(registryConfig);
+    writeCredentialsFile(path$2.join(dirs.DOCKER_CONFIG, 'config.json'));
     return {
         root,
-        env: {
-            ...dirs,
-            HELM_REGISTRY_CONFIG: path$2.join(dirs.HELM_CONFIG_HOME, 'registry', 'config.json')
-        }
+        env: { ...dirs, HELM_REGISTRY_CONFIG: registryConfig }
     };
+}
+/**
+ * A host no registry has (RFC 2606 `.invalid`): its entry only marks the file
+ * as configured. Helm 3.17+ and 4 open both files with oras-go's
+ * `credentials.NewStore(path, {DetectDefaultNativeStore: true})`, which picks
+ * the OS credential helper on PATH (docker-credential-pass, -secretservice…)
+ * when `IsAuthConfigured()` is false, i.e. when the file has no `credsStore`,
+ * no `credHelpers` and no `auths` entry. Then an anonymous run would push with
+ * the keychain's credentials, and a login would store the password there.
+ * With one `auths` entry nothing is detected: lookups read the file only, and
+ * `helm registry login` writes to it (plain-text put is allowed), in the sandbox.
+ */
+const PLACEHOLDER_HOST = 'helm-oci-release.invalid';
+function writeCredentialsFile(file) {
+    fs$1.mkdirSync(path$2.dirname(file), { recursive: true });
+    const config = { auths: { [PLACEHOLDER_HOST]: {} } };
+    fs$1.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, {
+        mode: 0o600
+    });
 }
 /** Removes a sandbox; refuses paths that are not ours, so a bad state cannot delete elsewhere. */
 function removeSandbox(root) {
@@ -55984,6 +56093,132 @@ function readDependencies(doc, file) {
     });
 }
 
+// Symbolic links that lead out of the workspace. Helm follows them when it
+// packages a chart (it only warns), so a link to ~/.aws/credentials would be
+// published inside the .tgz, and `chart: charts/link` would publish whatever
+// folder the link points at. Checked before Helm is installed or anything sent.
+/** Files and folders looked at per chart, at most: a chart is small. */
+const MAX_CHART_ENTRIES = 20_000;
+/** True when `target` is `root` or lies under it (both absolute, resolved). */
+function isInside(root, target) {
+    const relative = path$2.relative(root, target);
+    return (relative === '' ||
+        (relative !== '..' &&
+            !relative.startsWith(`..${path$2.sep}`) &&
+            !path$2.isAbsolute(relative)));
+}
+/**
+ * The folder a `file://` dependency names, as Helm computes it: joined to
+ * the chart folder as written (lexically), absolute paths as they are.
+ */
+function fileDependencyPath(chartDir, repository) {
+    const match = /^file:\/\/(.*)$/i.exec(repository.trim());
+    return match ? path$2.resolve(chartDir, match[1]) : undefined;
+}
+function startWalk(workspace) {
+    const root = fs$1.realpathSync(workspace);
+    return { root, workspace, seen: new Set(), entries: 0 };
+}
+/**
+ * Refuses a chart folder, or anything in it, that resolves outside the
+ * workspace, naming the link and where it points. Before Chart.yaml is read.
+ */
+function checkChartLinks(chartDir, workspace) {
+    checkFolder(startWalk(workspace), chartDir, "Input 'chart'");
+}
+/** Refuses a `file://` dependency (or a link in it) that leads out of the workspace. */
+function checkFileDependencies(chartDir, workspace, dependencies, chartFile) {
+    const walk = startWalk(workspace);
+    walk.seen.add(fs$1.realpathSync(chartDir));
+    checkDependencies(walk, chartDir, dependencies, chartFile);
+}
+/** A chart folder: itself inside the workspace, then everything in it. */
+function checkFolder(walk, dir, what) {
+    const real = fs$1.realpathSync(dir);
+    if (!isInside(walk.root, real)) {
+        throw new UserError(`${what} names ${shown$1(walk, dir)}, which resolves to ${showable(real)}, outside the workspace: ` +
+            'the action publishes only what the workspace holds. Point it at the chart folder itself, or copy the chart into the workspace.');
+    }
+    if (walk.seen.has(real))
+        return;
+    walk.seen.add(real);
+    walkFolder(walk, dir);
+}
+function walkFolder(walk, dir) {
+    for (const entry of fs$1.readdirSync(dir, { withFileTypes: true })) {
+        if (++walk.entries > MAX_CHART_ENTRIES)
+            throw tooBig(walk, dir);
+        const full = path$2.join(dir, entry.name);
+        if (entry.isDirectory())
+            walkFolder(walk, full);
+        else if (entry.isSymbolicLink())
+            checkLink(walk, full);
+    }
+}
+/** A link: its target must be in the workspace; a linked folder is walked too. */
+function checkLink(walk, link) {
+    const target = linkTarget(link);
+    if (!isInside(walk.root, target)) {
+        throw new UserError(`${shown$1(walk, link)} is a symbolic link to ${showable(target)}, outside the workspace: ` +
+            'Helm would pack what it points at into the published chart. ' +
+            'Replace the link with a copy of what it should hold, or remove it.', { file: path$2.relative(walk.workspace, link) });
+    }
+    if (!fs$1.existsSync(target) || !fs$1.statSync(target).isDirectory())
+        return;
+    if (walk.seen.has(target))
+        return;
+    walk.seen.add(target);
+    walkFolder(walk, link);
+}
+/** Where a link leads: its real path, or for a dangling one, its text resolved. */
+function linkTarget(link) {
+    try {
+        return fs$1.realpathSync(link);
+    }
+    catch {
+        const parent = fs$1.realpathSync(path$2.dirname(link));
+        return path$2.resolve(parent, fs$1.readlinkSync(link));
+    }
+}
+/** `file://` dependencies: inside the workspace, and walked like the chart. */
+function checkDependencies(walk, chartDir, dependencies, chartFile) {
+    for (const dependency of dependencies) {
+        const dir = fileDependencyPath(chartDir, dependency.repository ?? '');
+        if (!dir)
+            continue;
+        const real = fs$1.existsSync(dir) ? fs$1.realpathSync(dir) : dir;
+        if (!isInside(walk.root, real)) {
+            throw new UserError(`${chartFile}: dependency '${showable(dependency.name)}' comes from ${showable(dependency.repository ?? '')}, ` +
+                `which resolves to ${showable(real)}, outside the workspace: Helm would pack that folder into the published chart. ` +
+                'Keep the dependency in the workspace (check it out there), or pull it from a chart repository.', { file: chartFile });
+        }
+        if (!fs$1.existsSync(dir) || !fs$1.statSync(dir).isDirectory())
+            continue;
+        if (walk.seen.has(real))
+            continue;
+        checkFolder(walk, dir, `${chartFile}: dependency '${dependency.name}'`);
+        checkDependencies(walk, dir, nestedDependencies(dir), chartFile);
+    }
+}
+/** A `file://` dependency's own dependencies; none when its Chart.yaml is unreadable (Helm reports that). */
+function nestedDependencies(dir) {
+    try {
+        const text = fs$1.readFileSync(path$2.join(dir, 'Chart.yaml'), 'utf8');
+        return parseChartYaml(text, 'Chart.yaml').dependencies;
+    }
+    catch {
+        return [];
+    }
+}
+function shown$1(walk, file) {
+    return showable(path$2.relative(walk.workspace, file) || '.');
+}
+function tooBig(walk, dir) {
+    return new UserError(`The chart holds more than ${MAX_CHART_ENTRIES} files and folders (counting under ${shown$1(walk, dir)}): ` +
+        'each is checked for symbolic links out of the workspace before anything is sent. ' +
+        'Keep build output and vendored trees out of the chart folder.');
+}
+
 /**
  * Reads `<chartDir>/Chart.yaml`. Paths in messages and annotations are relative
  * to the workspace, as GitHub expects for annotations.
@@ -55994,12 +56229,14 @@ function loadChart(chartDir, workspace) {
         throw new UserError(`Input 'chart' is '${shown}', but there is no such folder in the workspace. ` +
             "Check out the repository first (actions/checkout) and point 'chart' at the folder that holds Chart.yaml.");
     }
+    checkChartLinks(chartDir, workspace);
     const chartYaml = path$2.join(chartDir, 'Chart.yaml');
     const file = path$2.relative(workspace, chartYaml);
     if (!fs$1.existsSync(chartYaml)) {
         throw new UserError(`There is no Chart.yaml in '${shown}': point 'chart' at the folder that holds Chart.yaml.`);
     }
     const metadata = parseChartYaml(fs$1.readFileSync(chartYaml, 'utf8'), file);
+    checkFileDependencies(chartDir, workspace, metadata.dependencies, file);
     return {
         ...metadata,
         dir: chartDir,
@@ -56211,64 +56448,6 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 };
 const IS_WINDOWS = process.platform === 'win32';
 process.platform === 'darwin';
-/**
- * Extract a compressed tar archive
- *
- * @param file     path to the tar
- * @param dest     destination directory. Optional.
- * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
- * @returns        path to the destination directory
- */
-function extractTar(file_1, dest_1) {
-    return __awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        // Create dest
-        dest = yield _createExtractFolder(dest);
-        // Determine whether GNU tar
-        debug('Checking tar --version');
-        let versionOutput = '';
-        yield exec('tar --version', [], {
-            ignoreReturnCode: true,
-            silent: true,
-            listeners: {
-                stdout: (data) => (versionOutput += data.toString()),
-                stderr: (data) => (versionOutput += data.toString())
-            }
-        });
-        debug(versionOutput.trim());
-        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
-        // Initialize args
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        if (isDebug() && !flags.includes('v')) {
-            args.push('-v');
-        }
-        let destArg = dest;
-        let fileArg = file;
-        if (IS_WINDOWS && isGnuTar) {
-            args.push('--force-local');
-            destArg = dest.replace(/\\/g, '/');
-            // Technically only the dest needs to have `/` but for aesthetic consistency
-            // convert slashes in the file arg too.
-            fileArg = file.replace(/\\/g, '/');
-        }
-        if (isGnuTar) {
-            // Suppress warnings when using GNU tar to extract archives created by BSD tar
-            args.push('--warning=no-unknown-keyword');
-            args.push('--overwrite');
-        }
-        args.push('-C', destArg, '-f', fileArg);
-        yield exec(`tar`, args);
-        return dest;
-    });
-}
 /**
  * Extract a zip
  *
@@ -56527,6 +56706,34 @@ function _getTempDirectory() {
     return tempDirectory;
 }
 
+// Extracts a downloaded Helm archive without streaming anything to the log.
+/** Extracts `archive` (zip on Windows, tar.gz elsewhere) into `dest`; returns `dest`. */
+async function extractArchive(archive, platform, dest) {
+    // tc.extractZip runs its extractor silently on Windows.
+    return platform.os === 'windows'
+        ? extractZip(archive, dest)
+        : extractTar(archive, dest);
+}
+/**
+ * `tar -xzf` with its output kept out of the log: tc.extractTar streams it,
+ * and with debug logging on lists every name in the archive, names that come
+ * from the download mirror (one could read as a workflow command). A failure
+ * is reported through the error, whose text @actions/core escapes.
+ */
+async function extractTar(archive, dest) {
+    fs$1.mkdirSync(dest, { recursive: true });
+    const out = await getExecOutput('tar', ['-xzf', archive, '-C', dest], {
+        silent: true,
+        ignoreReturnCode: true,
+        env: childEnv()
+    });
+    if (out.exitCode !== 0) {
+        throw new UserError(`Could not extract the Helm archive ${path$2.basename(archive)} (tar exit code ${out.exitCode}): ` +
+            `${(out.stderr || out.stdout).trim()}. The mirror at helm-download-url serves a damaged archive.`);
+    }
+    return dest;
+}
+
 const OS_NAMES = {
     linux: 'linux',
     darwin: 'darwin',
@@ -56665,7 +56872,7 @@ async function download(client, base, version, platform, retry) {
                 'helm-download-url serves a damaged or altered file.');
         }
         info(`Verified sha256 ${actual}`);
-        extracted = await extract(archive, platform);
+        extracted = await extractArchive(archive, platform, path$2.join(tempRoot(), randomUUID()));
         const folder = path$2.join(extracted, archiveFolder(platform));
         const binary = path$2.join(folder, binaryName(platform));
         if (!fs$1.existsSync(binary)) {
@@ -56723,12 +56930,6 @@ async function downloadArchive(client, url, dest, version, platform, retry) {
         }
         throw new UserError(`Could not download ${where} from ${url}: ${errorMessage(error)}`, { cause: error });
     }
-}
-async function extract(archive, platform) {
-    const dest = path$2.join(tempRoot(), randomUUID());
-    return platform.os === 'windows'
-        ? extractZip(archive, dest)
-        : extractTar(archive, dest);
 }
 /** `helm-version: system`: the helm on PATH, if it is new enough. */
 async function useSystemHelm() {
@@ -56843,7 +57044,8 @@ async function withRetry(url, policy, attempt) {
                 throw new Error(`${errorMessage(error)} (gave up after ${attempts} attempts)`, { cause: error });
             }
             const delay = backoffDelayMs(n, policy.baseDelayMs, MAX_DELAY_MS);
-            info(`${url}: ${errorMessage(error)}; retrying in ${delay} ms ` +
+            // relay: the error's text may come from the network.
+            relay(`${url}: ${errorMessage(error)}; retrying in ${delay} ms ` +
                 `(attempt ${n + 1} of ${attempts})`);
             await new Promise(resolve => setTimeout(resolve, delay));
         }
@@ -57815,8 +58017,9 @@ function targetOf(config, chart) {
 /** The charts the `chart` input names, read and validated. */
 function readCharts(config) {
     const charts = findCharts(config.chartPatterns, config.workspace);
+    // relay: a folder name in the workspace may read as a workflow command.
     for (const chart of charts)
-        info(`${chart.file}: ${chart.name} ${chart.version}`);
+        relay(`${chart.file}: ${chart.name} ${chart.version}`);
     return charts;
 }
 /** The charts this run releases: all of them, or those the tag names. */
@@ -58213,10 +58416,12 @@ async function publishOne(config, client, helm, chart, skipped, many) {
             printTranscript(chart, helm);
     }
 }
+/** Helm's collected output, relayed: it holds text from the chart and the registry. */
 function printTranscript(chart, helm) {
     startGroup(`Package and push ${chart.name} ${chart.version}`);
-    for (const line of helm.transcriptLines())
-        info(line);
+    const lines = helm.transcriptLines();
+    if (lines.length)
+        relay(lines.join('\n'));
     endGroup();
 }
 function baseResult(chart, target) {
@@ -58264,6 +58469,9 @@ async function gitopsSteps(config, run) {
 function readConfig() {
     const config = getConfig();
     maskSecret(config.password);
+    // Masked from the start, not only once the GitOps step begins.
+    if (config.gitops)
+        maskSecret(config.gitops.token);
     // Helm stores `base64(user:password)` in its registry config: mask that form too.
     if (config.password) {
         maskSecret(Buffer.from(`${config.username}:${config.password}`).toString('base64'));
