@@ -469,6 +469,11 @@ function gitEnv(
     base
   )
   for (const name of REPOSITORY_VARIABLES) delete env[name]
+  // curl, under git, ignores HTTP_PROXY in capitals (a CGI safeguard) while
+  // the API client honours it: without this, git alone would bypass the
+  // proxy to a plain-http GitHub server.
+  if (env['HTTP_PROXY'] && !env['http_proxy'])
+    env['http_proxy'] = env['HTTP_PROXY']
   return { ...env, ...configEnv(config, base) }
 }
 

@@ -14,6 +14,11 @@ import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
 import { UserError, errorMessage } from './errors.js'
+import {
+  PullRequestExistsError,
+  upsertPullRequest,
+  type UpsertedPullRequest
+} from './pull-request.js'
 
 type Octokit = ReturnType<typeof getOctokit>
 
@@ -89,6 +94,12 @@ export class AutoMergeUnavailableError extends UserError {
 const LIMIT_RETRIES = 2
 /** Retries of 5xx and network errors: waits of 1, 4 and 9 units. */
 const SERVER_RETRIES = 3
+/**
+ * Statuses the retry plugin leaves alone: its defaults plus 429, which it
+ * would otherwise retry on its own schedule, ignoring the retry-after GitHub
+ * sent; the throttling plugin waits 429s out within the cap instead.
+ */
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451]
 const DEFAULT_MAX_WAIT_SECONDS = 60
 
 const ENABLE_AUTO_MERGE = `
@@ -149,11 +160,13 @@ export class GitHubRepo {
   readonly owner: string
   readonly repo: string
   private readonly octokit: Octokit
+  private readonly log: (message: string) => void
 
   constructor(options: GitHubRepoOptions) {
     const { owner, repo } = parseRepository(options.repository)
     this.owner = owner
     this.repo = repo
+    this.log = options.log ?? core.info
     this.octokit = createOctokit(options, this.fullName)
   }
 
@@ -184,9 +197,13 @@ export class GitHubRepo {
     }
   }
 
-  /** The open pull request from `headBranch` of this repository, if any. */
+  /**
+   * The open pull request from `headBranch` of this repository (into `base`
+   * when given), if any.
+   */
   async findOpenPullRequest(
-    headBranch: string
+    headBranch: string,
+    base?: string
   ): Promise<PullRequest | undefined> {
     // `head` must be owner:branch: GitHub ignores a bare branch name and
     // lists every open pull request.
@@ -195,11 +212,20 @@ export class GitHubRepo {
         ...this.at(),
         state: 'open',
         head: `${this.owner}:${headBranch}`,
+        ...(base === undefined ? {} : { base }),
         per_page: 100
       })
     )
     const found = data.find(pr => pr.head.ref === headBranch)
     return found && toPullRequest(found)
+  }
+
+  /**
+   * Updates the open pull request of `request.head` (title and body), or
+   * opens one; one GitHub says already exists is found and updated.
+   */
+  upsertPullRequest(request: NewPullRequest): Promise<UpsertedPullRequest> {
+    return upsertPullRequest(this, request, this.log)
   }
 
   /** Opens a pull request. */
@@ -390,13 +416,17 @@ export class GitHubRepo {
       })
     }
     if (status === 422) {
-      return new UserError(
-        `GitHub refused ${where}: ${validationMessages(error)}`,
-        { cause: error }
-      )
+      const messages = validationMessages(error)
+      // Told apart so that the caller can update that pull request instead.
+      const Refusal = /pull request already exists/i.test(messages)
+        ? PullRequestExistsError
+        : UserError
+      return new Refusal(`GitHub refused ${where}: ${messages}`, {
+        cause: error
+      })
     }
     if (status === 403 || status === 429) {
-      return new UserError(forbidden(error, where), { cause: error })
+      return new UserError(forbidden(error, status, where), { cause: error })
     }
     return new Error(`GitHub API failed ${where}: ${errorMessage(error)}`, {
       cause: error
@@ -418,9 +448,10 @@ const FIXES: Record<number, string> = {
 }
 
 /** 403/429: a rate limit waited out in vain, or missing permissions. */
-function forbidden(error: unknown, where: string): string {
+function forbidden(error: unknown, status: number, where: string): string {
   const message = responseMessage(error)
-  if (/rate limit/i.test(message)) {
+  // 429 is Too Many Requests whatever its text says.
+  if (status === 429 || /rate limit/i.test(message)) {
     return (
       `GitHub rate limit ${where} (${message}). The wait GitHub asked for ` +
       'was too long or retries ran out; run the job again later.'
@@ -465,7 +496,11 @@ function createOctokit(options: GitHubRepoOptions, id: string): Octokit {
     {
       baseUrl: options.apiUrl?.replace(/\/+$/, '') || apiUrlFromEnv(),
       throttle,
-      retry: { retries: SERVER_RETRIES, retryAfterBaseValue: unit }
+      retry: {
+        retries: SERVER_RETRIES,
+        retryAfterBaseValue: unit,
+        doNotRetry: DO_NOT_RETRY
+      }
     },
     retry,
     throttling

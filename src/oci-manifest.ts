@@ -38,3 +38,12 @@ export function isTransientPushError(message: string): boolean {
     message
   )
 }
+
+/**
+ * Whether a failed push is the registry refusing to overwrite an immutable
+ * tag: ECR's ImageTagAlreadyExistsException, Harbor's "configured as
+ * immutable", ACR's and others' "tag is immutable". Never worth a retry.
+ */
+export function isImmutableTagError(message: string): boolean {
+  return /ImageTagAlreadyExists|\bimmutable\b/i.test(message)
+}

@@ -408,8 +408,22 @@ function checkReference(reference: string): void {
     )
 }
 
-/** Reads `token` or `access_token` from a token service's answer. */
-function parseToken(answer: Answer): string {
+/** A bearer token and how long it may be used. */
+interface Token {
+  value: string
+  lifetimeMs: number
+}
+
+/** Docker's token spec: `expires_in` defaults to 60 seconds. */
+const DEFAULT_TOKEN_LIFETIME_S = 60
+/** Treated as expired this early, so a token does not lapse in flight. */
+const TOKEN_EXPIRY_MARGIN_MS = 1_000
+
+/**
+ * Reads `token` (or, when absent, its OAuth2 alias `access_token`, as Docker's
+ * token spec says) and `expires_in` from a token service's answer.
+ */
+function parseToken(answer: Answer): Token {
   const where = `the token service ${shown(answer.url)}`
   const fix =
     "The registry's token service is misbehaving: check the 'registry' input, " +
@@ -437,7 +451,11 @@ function parseToken(answer: Answer): string {
   // A token goes into a header: refuse anything that could split it.
   if (!/^[\x21-\x7e]+$/.test(token))
     throw new Failure(`${where} answered a malformed token`, fix)
-  return token
+  const expiresIn =
+    typeof record.expires_in === 'number' && record.expires_in > 0
+      ? record.expires_in
+      : DEFAULT_TOKEN_LIFETIME_S
+  return { value: token, lifetimeMs: expiresIn * 1000 }
 }
 
 /** sha256 digest of bytes, in OCI form. */
@@ -447,7 +465,7 @@ function sha256(body: Buffer): string {
 
 /**
  * A client of one OCI registry (Distribution API v2). Tokens are cached per
- * scope for the client's lifetime. Public methods throw `UserError`s that say
+ * scope until they expire (`expires_in`). Public methods throw `UserError`s that say
  * what failed and how to fix it.
  */
 export class RegistryClient {
@@ -461,7 +479,11 @@ export class RegistryClient {
   private readonly tlsOptions: tls.ConnectionOptions
   private readonly httpAgent = new http.Agent({ keepAlive: false })
   private readonly httpsAgent: https.Agent
-  private readonly tokens = new Map<string, string>()
+  /** Authorization header and expiry (epoch ms) per scope. */
+  private readonly tokens = new Map<
+    string,
+    { header: string; expiresAt: number }
+  >()
   private useBasic = false
 
   constructor(options: RegistryClientOptions) {
@@ -587,7 +609,7 @@ export class RegistryClient {
     limit: number
   ): Promise<Answer> {
     const url = new URL(path, this.baseUrl)
-    const sent = this.tokens.get(scope) ?? this.basicIfChosen()
+    const sent = this.cachedToken(scope) ?? this.basicIfChosen()
     const answer = await this.followRedirects(method, url, accept, sent, limit)
     if (answer.status !== 401 || answer.url.origin !== this.origin)
       return answer
@@ -643,8 +665,10 @@ export class RegistryClient {
       c => c.scheme === 'bearer' && c.params.realm !== undefined
     )
     if (bearer) {
-      const header = `Bearer ${await this.fetchToken(bearer, scope)}`
-      this.tokens.set(scope, header)
+      const token = await this.fetchToken(bearer, scope)
+      const header = `Bearer ${token.value}`
+      const expiresAt = Date.now() + token.lifetimeMs - TOKEN_EXPIRY_MARGIN_MS
+      this.tokens.set(scope, { header, expiresAt })
       return header
     }
     const basic = this.basicHeader()
@@ -655,11 +679,19 @@ export class RegistryClient {
     return undefined
   }
 
+  /** The cached token of `scope` while it has not expired. */
+  private cachedToken(scope: string): string | undefined {
+    const cached = this.tokens.get(scope)
+    if (cached && Date.now() < cached.expiresAt) return cached.header
+    this.tokens.delete(scope)
+    return undefined
+  }
+
   /** A token from the challenge's realm: GET, then the OAuth2 POST form. */
   private async fetchToken(
     challenge: Challenge,
     scope: string
-  ): Promise<string> {
+  ): Promise<Token> {
     const realm = this.realmUrl(challenge.params.realm)
     const service = challenge.params.service
     const scopes = challengeScopes(challenge)
@@ -813,7 +845,8 @@ export class RegistryClient {
   private async errorBody(url: URL, repository: string): Promise<Buffer> {
     try {
       const sent =
-        this.tokens.get(`repository:${repository}:pull`) ?? this.basicIfChosen()
+        this.cachedToken(`repository:${repository}:pull`) ??
+        this.basicIfChosen()
       const headers: http.OutgoingHttpHeaders = { accept: 'application/json' }
       if (sent !== undefined && url.origin === this.origin)
         headers.authorization = sent

@@ -17,7 +17,11 @@ import { errorMessage, UserError } from './errors.js'
 import { Helm, type Connection } from './helm.js'
 import type { Config } from './inputs.js'
 import { installHelm, type InstalledHelm } from './installer.js'
-import { chartLayerDigest, isTransientPushError } from './oci-manifest.js'
+import {
+  chartLayerDigest,
+  isImmutableTagError,
+  isTransientPushError
+} from './oci-manifest.js'
 import {
   chartRef,
   isLoopbackRegistry,
@@ -329,6 +333,7 @@ export async function push(
       return await verifyPushed(client, target, pushed.digest, packageDigest)
     } catch (error) {
       const message = errorMessage(error)
+      if (isImmutableTagError(message)) throw immutableError(target, error)
       if (attempt >= PUSH_ATTEMPTS || !isTransientPushError(message))
         throw error
       core.warning(
@@ -368,6 +373,16 @@ async function servedPackage(
     return manifest.digest
   }
   throw raceError(target, manifest.digest)
+}
+
+/** The registry will not overwrite the tag, whatever the action does. */
+function immutableError(target: Target, error: unknown): UserError {
+  return new UserError(
+    `The registry refused to overwrite ${target.ref}:${target.tag}: the tag is immutable in the registry ` +
+      `(${errorMessage(error)}). Nothing was replaced, and a published version cannot be: ` +
+      "bump 'version' in Chart.yaml and release again.",
+    { cause: error }
+  )
 }
 
 function raceError(target: Target, served: string): UserError {

@@ -361,11 +361,18 @@ export interface InjectedFailure {
     | 'server-error'
     | 'validation'
     | 'forbidden'
+    // The connection drops before GitHub sees the request.
+    | 'network'
+    // GitHub handles the request, then the connection drops before the
+    // answer arrives (a create the client will retry).
+    | 'lost-response'
+    // A list that misses what exists (GitHub's lists lag behind writes).
+    | 'stale-list'
   /** How many requests fail; default 1. */
   times?: number
   /** Seconds in retry-after (or to the rate limit's reset); default 1. */
   retryAfter?: number
-  /** server-error: the status, default 502. */
+  /** server-error: the status, default 502; secondary-rate-limit: 403 or 429. */
   status?: number
   /** validation: GitHub's errors[].message. */
   message?: string
@@ -382,6 +389,7 @@ export interface RecordedRequest {
   path: string
   /** operationId, 'graphql', or undefined when no route matched. */
   operation?: string
+  /** 0 when the connection was dropped instead of answered. */
   status: number
 }
 
@@ -406,6 +414,8 @@ interface Reply {
   status: number
   body?: unknown
   headers?: Record<string, string>
+  /** Drop the connection instead of answering (status is only recorded). */
+  drop?: boolean
 }
 
 interface Context {
@@ -618,9 +628,10 @@ export class GitHubDouble {
       method,
       path: url.pathname + url.search,
       operation,
-      status: reply.status
+      status: reply.drop ? 0 : reply.status
     })
-    send(res, reply)
+    if (reply.drop) res.destroy()
+    else send(res, reply)
   }
 
   private route(
@@ -649,7 +660,12 @@ export class GitHubDouble {
     const denied = this.authenticate(req)
     if (denied) return { reply: denied, operation }
     const failure = this.injected(operation!)
-    if (failure) return { reply: failure, operation }
+    if (failure?.kind === 'lost-response') {
+      // The request takes effect; its answer never arrives.
+      const reply = { ...this.handle(matched!, url, body), drop: true }
+      return { reply, operation }
+    }
+    if (failure) return { reply: failureReply(failure), operation }
     return { reply: this.handle(matched!, url, body), operation }
   }
 
@@ -663,13 +679,13 @@ export class GitHubDouble {
     return undefined
   }
 
-  private injected(operation: string): Reply | undefined {
+  private injected(operation: string): InjectedFailure | undefined {
     const index = this.failures.findIndex(f => f.operation === operation)
     if (index < 0) return undefined
     const failure = this.failures[index]
     failure.times = (failure.times ?? 1) - 1
     if (failure.times <= 0) this.failures.splice(index, 1)
-    return failureReply(failure)
+    return failure
   }
 
   private handle(matched: MatchedRoute, url: URL, body: unknown): Reply {
@@ -709,7 +725,7 @@ export class GitHubDouble {
     const denied = this.authenticate(req)
     if (denied) return denied
     const failure = this.injected('graphql')
-    if (failure) return failure
+    if (failure) return failureReply(failure)
     const variables = (body as { variables: Record<string, unknown> }).variables
     this.graphqlCalls.push({
       mutation: 'enablePullRequestAutoMerge',
@@ -804,7 +820,7 @@ function failureReply(failure: InjectedFailure): Reply {
     case 'secondary-rate-limit':
       return {
         ...message(
-          403,
+          failure.status ?? 403,
           'You have exceeded a secondary rate limit. Please wait a few ' +
             'minutes before you try again. If you reach out to GitHub ' +
             'Support for help, please include the request ID 0000:1111.'
@@ -833,6 +849,11 @@ function failureReply(failure: InjectedFailure): Reply {
           message: failure.message ?? 'Validation failed'
         }
       ])
+    case 'network':
+    case 'lost-response':
+      return { status: 0, drop: true }
+    case 'stale-list':
+      return { status: 200, body: [] }
   }
 }
 

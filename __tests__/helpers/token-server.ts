@@ -13,6 +13,7 @@ import { removeDir, tempDir } from './paths.js'
 /** What the token response looks like (the client tests vary it). */
 export type TokenResponseMode =
   | 'both' // { token, access_token }
+  | 'differing' // { token, access_token } where access_token is not valid
   | 'token' // { token } only
   | 'access_token' // { access_token } only
   | 'empty' // an empty body
@@ -38,6 +39,8 @@ export interface TokenServerOptions {
   /** Status for every POST. */
   refusePost?: number
   mode?: TokenResponseMode
+  /** `expires_in` of the answers and lifetime of the tokens; default 300 s. */
+  expiresIn?: number
   /** PEM certificate and key: serve the token endpoint over TLS (a realm on https). */
   tls?: { certFile: string; keyFile: string }
 }
@@ -149,30 +152,39 @@ function send(
   res.end(body)
 }
 
-function tokenBody(mode: TokenResponseMode, token: string): [string, string] {
+function tokenBody(
+  mode: TokenResponseMode,
+  token: string,
+  expiresIn = 300
+): [string, string] {
   const now = new Date().toISOString()
+  const expires_in = expiresIn
   const json = (o: object): [string, string] => [
     JSON.stringify(o),
     'application/json'
   ]
   switch (mode) {
     case 'token':
-      return json({ token, expires_in: 300, issued_at: now })
+      return json({ token, expires_in, issued_at: now })
     case 'access_token':
-      return json({ access_token: token, expires_in: 300, issued_at: now })
+      return json({ access_token: token, expires_in, issued_at: now })
     case 'empty':
       return ['', 'application/json']
     case 'no-token':
-      return json({ expires_in: 300 })
+      return json({ expires_in })
     case 'not-json':
       return ['<html><body>Sign in</body></html>', 'text/html']
+    case 'differing':
+      // Docker's token spec: `token` wins, `access_token` is its OAuth2
+      // alias. The alias here fails the signature check.
+      return json({ token, access_token: `${token}x`, expires_in })
     case 'oversized':
       return json({ token, padding: 'x'.repeat(2 * 1024 * 1024) })
     default:
       return json({
         token,
         access_token: token,
-        expires_in: 300,
+        expires_in,
         issued_at: now
       })
   }
@@ -217,7 +229,7 @@ export async function startTokenServer(
         iss: issuer,
         sub: user ?? '',
         aud: service, // a plain string: distribution 2.8 compares it as one
-        exp: now + 300,
+        exp: now + (options.expiresIn ?? 300),
         nbf: now - 10,
         iat: now,
         jti: crypto.randomUUID(),
@@ -270,7 +282,8 @@ export async function startTokenServer(
       record(entry, 200)
       const [body, type] = tokenBody(
         options.mode ?? 'both',
-        issue(basic?.username, scopes)
+        issue(basic?.username, scopes),
+        options.expiresIn
       )
       return send(res, 200, body, type)
     }
@@ -306,7 +319,8 @@ export async function startTokenServer(
       record(entry, 200)
       const [body, type] = tokenBody(
         options.mode ?? 'both',
-        issue(username, scopes)
+        issue(username, scopes),
+        options.expiresIn
       )
       return send(res, 200, body, type)
     }

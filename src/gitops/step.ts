@@ -267,16 +267,13 @@ async function upsertPullRequest(
   const { api, config, release, branch, baseBranch } = context
   const title = fillTemplate(config.prTitle, release)
   const body = pullRequestBody(release, bump)
-  const existing = await api.findOpenPullRequest(branch)
-  const pullRequest = existing
-    ? await api.updatePullRequest(existing.number, { title, body })
-    : await api.createPullRequest({
-        head: branch,
-        base: baseBranch,
-        title,
-        body,
-        draft: config.draft
-      })
+  const { pullRequest, created } = await api.upsertPullRequest({
+    head: branch,
+    base: baseBranch,
+    title,
+    body,
+    draft: config.draft
+  })
   if (config.labels.length)
     await api.addLabels(pullRequest.number, config.labels)
   if (config.reviewers.length || config.teamReviewers.length) {
@@ -288,9 +285,9 @@ async function upsertPullRequest(
   }
   await enableAutoMerge(api, pullRequest, config.autoMerge)
   core.info(
-    `Pull request #${pullRequest.number} ${existing ? 'updated' : 'opened'}: ${pullRequest.htmlUrl}`
+    `Pull request #${pullRequest.number} ${created ? 'opened' : 'updated'}: ${pullRequest.htmlUrl}`
   )
-  return { pullRequest, created: !existing }
+  return { pullRequest, created }
 }
 
 async function enableAutoMerge(
