@@ -31472,6 +31472,11 @@ function gitEnv(server, token, base) {
     }, base);
     for (const name of REPOSITORY_VARIABLES)
         delete env[name];
+    // curl, under git, ignores HTTP_PROXY in capitals (a CGI safeguard) while
+    // the API client honours it: without this, git alone would bypass the
+    // proxy to a plain-http GitHub server.
+    if (env['HTTP_PROXY'] && !env['http_proxy'])
+        env['http_proxy'] = env['HTTP_PROXY'];
     return { ...env, ...configEnv(config, base) };
 }
 /** GIT_CONFIG_COUNT/KEY_n/VALUE_n, after any entries the runner already set. */
@@ -38864,6 +38869,55 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION$1;
 throttling.triggersNotification = triggersNotification;
 
+// Opening or updating the GitOps pull request so that a release never fails
+// because its pull request is already there. GitHub answers a create with 422
+// "A pull request already exists for owner:branch." when the list before it
+// missed the pull request (lists lag behind writes), or when the retry plugin
+// repeats a create whose answer was lost on the way back (the first try did
+// open it). Either way the pull request exists: find it by head and base and
+// update it as if the list had found it.
+/** GitHub refused a create because the pull request is already open. */
+class PullRequestExistsError extends UserError {
+    constructor(message, options = {}) {
+        super(message, options);
+        this.name = 'PullRequestExistsError';
+    }
+}
+/**
+ * Updates the title and body of the open pull request of `request.head`, or
+ * opens one; a create refused because it exists updates that one instead.
+ */
+async function upsertPullRequest$1(api, request, log) {
+    const existing = await api.findOpenPullRequest(request.head);
+    if (existing) {
+        return { pullRequest: await update(api, existing, request), created: false };
+    }
+    try {
+        return { pullRequest: await api.createPullRequest(request), created: true };
+    }
+    catch (error) {
+        if (!(error instanceof PullRequestExistsError))
+            throw error;
+        const found = await api.findOpenPullRequest(request.head, request.base);
+        if (!found)
+            throw notListed(api, request, error);
+        log(`Pull request #${found.number} from ${request.head} into ` +
+            `${request.base} already exists in ${api.fullName}: updating it.`);
+        return { pullRequest: await update(api, found, request), created: false };
+    }
+}
+function update(api, pullRequest, request) {
+    const { title, body } = request;
+    return api.updatePullRequest(pullRequest.number, { title, body });
+}
+/** GitHub says it exists, yet lists none open: it may not have caught up. */
+function notListed(api, request, error) {
+    return new UserError(`GitHub answered that a pull request from ${api.owner}:${request.head} ` +
+        `into ${request.base} already exists in ${api.fullName}, but lists no ` +
+        'such open pull request. Run the job again: the next run finds and ' +
+        'updates it.', { cause: error });
+}
+
 // The GitHub REST and GraphQL API, as the GitOps step needs it: find or open
 // the pull request that bumps the chart's version pins, label it, request
 // reviews, enable auto-merge, and commit through the Git Data API so that
@@ -38886,6 +38940,12 @@ class AutoMergeUnavailableError extends UserError {
 const LIMIT_RETRIES = 2;
 /** Retries of 5xx and network errors: waits of 1, 4 and 9 units. */
 const SERVER_RETRIES = 3;
+/**
+ * Statuses the retry plugin leaves alone: its defaults plus 429, which it
+ * would otherwise retry on its own schedule, ignoring the retry-after GitHub
+ * sent; the throttling plugin waits 429s out within the cap instead.
+ */
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
 const DEFAULT_MAX_WAIT_SECONDS = 60;
 const ENABLE_AUTO_MERGE = `
 mutation EnableAutoMerge(
@@ -38934,10 +38994,12 @@ class GitHubRepo {
     owner;
     repo;
     octokit;
+    log;
     constructor(options) {
         const { owner, repo } = parseRepository(options.repository);
         this.owner = owner;
         this.repo = repo;
+        this.log = options.log ?? info;
         this.octokit = createOctokit(options, this.fullName);
     }
     /** `owner/name`. */
@@ -38964,18 +39026,29 @@ class GitHubRepo {
             throw this.explain(error, `reading branch ${branch}`);
         }
     }
-    /** The open pull request from `headBranch` of this repository, if any. */
-    async findOpenPullRequest(headBranch) {
+    /**
+     * The open pull request from `headBranch` of this repository (into `base`
+     * when given), if any.
+     */
+    async findOpenPullRequest(headBranch, base) {
         // `head` must be owner:branch: GitHub ignores a bare branch name and
         // lists every open pull request.
         const { data } = await this.call('listing pull requests', () => this.octokit.rest.pulls.list({
             ...this.at(),
             state: 'open',
             head: `${this.owner}:${headBranch}`,
+            ...(base === undefined ? {} : { base }),
             per_page: 100
         }));
         const found = data.find(pr => pr.head.ref === headBranch);
         return found && toPullRequest(found);
+    }
+    /**
+     * Updates the open pull request of `request.head` (title and body), or
+     * opens one; one GitHub says already exists is found and updated.
+     */
+    upsertPullRequest(request) {
+        return upsertPullRequest$1(this, request, this.log);
     }
     /** Opens a pull request. */
     async createPullRequest(request) {
@@ -39122,10 +39195,17 @@ class GitHubRepo {
             });
         }
         if (status === 422) {
-            return new UserError(`GitHub refused ${where}: ${validationMessages(error)}`, { cause: error });
+            const messages = validationMessages(error);
+            // Told apart so that the caller can update that pull request instead.
+            const Refusal = /pull request already exists/i.test(messages)
+                ? PullRequestExistsError
+                : UserError;
+            return new Refusal(`GitHub refused ${where}: ${messages}`, {
+                cause: error
+            });
         }
         if (status === 403 || status === 429) {
-            return new UserError(forbidden(error, where), { cause: error });
+            return new UserError(forbidden(error, status, where), { cause: error });
         }
         return new Error(`GitHub API failed ${where}: ${errorMessage(error)}`, {
             cause: error
@@ -39143,9 +39223,10 @@ const FIXES = {
         'installed on it, a classic token needs the repo scope.'
 };
 /** 403/429: a rate limit waited out in vain, or missing permissions. */
-function forbidden(error, where) {
+function forbidden(error, status, where) {
     const message = responseMessage(error);
-    if (/rate limit/i.test(message)) {
+    // 429 is Too Many Requests whatever its text says.
+    if (status === 429 || /rate limit/i.test(message)) {
         return (`GitHub rate limit ${where} (${message}). The wait GitHub asked for ` +
             'was too long or retries ran out; run the job again later.');
     }
@@ -39180,7 +39261,11 @@ function createOctokit(options, id) {
     return getOctokit(options.token, {
         baseUrl: options.apiUrl?.replace(/\/+$/, '') || apiUrlFromEnv(),
         throttle,
-        retry: { retries: SERVER_RETRIES, retryAfterBaseValue: unit }
+        retry: {
+            retries: SERVER_RETRIES,
+            retryAfterBaseValue: unit,
+            doNotRetry: DO_NOT_RETRY
+        }
     }, retry, throttling);
 }
 /** Retry after a rate limit at most LIMIT_RETRIES times, short waits only. */
@@ -55183,24 +55268,21 @@ async function upsertPullRequest(context, bump) {
     const { api, config, release, branch, baseBranch } = context;
     const title = fillTemplate(config.prTitle, release);
     const body = pullRequestBody(release, bump);
-    const existing = await api.findOpenPullRequest(branch);
-    const pullRequest = existing
-        ? await api.updatePullRequest(existing.number, { title, body })
-        : await api.createPullRequest({
-            head: branch,
-            base: baseBranch,
-            title,
-            body,
-            draft: config.draft
-        });
+    const { pullRequest, created } = await api.upsertPullRequest({
+        head: branch,
+        base: baseBranch,
+        title,
+        body,
+        draft: config.draft
+    });
     if (config.labels.length)
         await api.addLabels(pullRequest.number, config.labels);
     if (config.reviewers.length || config.teamReviewers.length) {
         await api.requestReviewers(pullRequest.number, config.reviewers, config.teamReviewers);
     }
     await enableAutoMerge(api, pullRequest, config.autoMerge);
-    info(`Pull request #${pullRequest.number} ${existing ? 'updated' : 'opened'}: ${pullRequest.htmlUrl}`);
-    return { pullRequest, created: !existing };
+    info(`Pull request #${pullRequest.number} ${created ? 'opened' : 'updated'}: ${pullRequest.htmlUrl}`);
+    return { pullRequest, created };
 }
 async function enableAutoMerge(api, pullRequest, method) {
     if (!method)
@@ -57085,6 +57167,14 @@ function chartLayerDigest(manifest) {
 function isTransientPushError(message) {
     return /\b(429|5\d\d)\b|Too Many Requests|Service Unavailable|Bad Gateway|Gateway Time-?out|connection reset|broken pipe|unexpected EOF|\bEOF\b|i\/o timeout|TLS handshake timeout|connection refused/i.test(message);
 }
+/**
+ * Whether a failed push is the registry refusing to overwrite an immutable
+ * tag: ECR's ImageTagAlreadyExistsException, Harbor's "configured as
+ * immutable", ACR's and others' "tag is immutable". Never worth a retry.
+ */
+function isImmutableTagError(message) {
+    return /ImageTagAlreadyExists|\bimmutable\b/i.test(message);
+}
 
 // Parses `WWW-Authenticate` headers (RFC 9110 section 11.6.1) the lenient way
 // registries need: they differ in case, quoting and how many challenges they
@@ -57504,7 +57594,14 @@ function checkReference(reference) {
         throw new UserError(`"${reference}" is not a valid OCI tag or digest (tags: letters, digits, _ . -, ` +
             'at most 128 characters; Helm writes a version\'s "+" as "_").');
 }
-/** Reads `token` or `access_token` from a token service's answer. */
+/** Docker's token spec: `expires_in` defaults to 60 seconds. */
+const DEFAULT_TOKEN_LIFETIME_S = 60;
+/** Treated as expired this early, so a token does not lapse in flight. */
+const TOKEN_EXPIRY_MARGIN_MS = 1_000;
+/**
+ * Reads `token` (or, when absent, its OAuth2 alias `access_token`, as Docker's
+ * token spec says) and `expires_in` from a token service's answer.
+ */
 function parseToken(answer) {
     const where = `the token service ${shown(answer.url)}`;
     const fix = "The registry's token service is misbehaving: check the 'registry' input, " +
@@ -57531,7 +57628,10 @@ function parseToken(answer) {
     // A token goes into a header: refuse anything that could split it.
     if (!/^[\x21-\x7e]+$/.test(token))
         throw new Failure(`${where} answered a malformed token`, fix);
-    return token;
+    const expiresIn = typeof record.expires_in === 'number' && record.expires_in > 0
+        ? record.expires_in
+        : DEFAULT_TOKEN_LIFETIME_S;
+    return { value: token, lifetimeMs: expiresIn * 1000 };
 }
 /** sha256 digest of bytes, in OCI form. */
 function sha256(body) {
@@ -57539,7 +57639,7 @@ function sha256(body) {
 }
 /**
  * A client of one OCI registry (Distribution API v2). Tokens are cached per
- * scope for the client's lifetime. Public methods throw `UserError`s that say
+ * scope until they expire (`expires_in`). Public methods throw `UserError`s that say
  * what failed and how to fix it.
  */
 class RegistryClient {
@@ -57553,6 +57653,7 @@ class RegistryClient {
     tlsOptions;
     httpAgent = new http$1.Agent({ keepAlive: false });
     httpsAgent;
+    /** Authorization header and expiry (epoch ms) per scope. */
     tokens = new Map();
     useBasic = false;
     constructor(options) {
@@ -57649,7 +57750,7 @@ class RegistryClient {
     /** A request to the registry with authentication and redirects. */
     async registryRequest(method, path, scope, accept, limit) {
         const url = new URL(path, this.baseUrl);
-        const sent = this.tokens.get(scope) ?? this.basicIfChosen();
+        const sent = this.cachedToken(scope) ?? this.basicIfChosen();
         const answer = await this.followRedirects(method, url, accept, sent, limit);
         if (answer.status !== 401 || answer.url.origin !== this.origin)
             return answer;
@@ -57690,8 +57791,10 @@ class RegistryClient {
     async authorize(challenges, scope) {
         const bearer = challenges.find(c => c.scheme === 'bearer' && c.params.realm !== undefined);
         if (bearer) {
-            const header = `Bearer ${await this.fetchToken(bearer, scope)}`;
-            this.tokens.set(scope, header);
+            const token = await this.fetchToken(bearer, scope);
+            const header = `Bearer ${token.value}`;
+            const expiresAt = Date.now() + token.lifetimeMs - TOKEN_EXPIRY_MARGIN_MS;
+            this.tokens.set(scope, { header, expiresAt });
             return header;
         }
         const basic = this.basicHeader();
@@ -57699,6 +57802,14 @@ class RegistryClient {
             this.useBasic = true;
             return basic;
         }
+        return undefined;
+    }
+    /** The cached token of `scope` while it has not expired. */
+    cachedToken(scope) {
+        const cached = this.tokens.get(scope);
+        if (cached && Date.now() < cached.expiresAt)
+            return cached.header;
+        this.tokens.delete(scope);
         return undefined;
     }
     /** A token from the challenge's realm: GET, then the OAuth2 POST form. */
@@ -57802,7 +57913,8 @@ class RegistryClient {
     /** The body of a GET on `url`, for its error message; empty on failure. */
     async errorBody(url, repository) {
         try {
-            const sent = this.tokens.get(`repository:${repository}:pull`) ?? this.basicIfChosen();
+            const sent = this.cachedToken(`repository:${repository}:pull`) ??
+                this.basicIfChosen();
             const headers = { accept: 'application/json' };
             if (sent !== undefined && url.origin === this.origin)
                 headers.authorization = sent;
@@ -58203,6 +58315,8 @@ async function push(helm, client, config, target, packagePath, skipped) {
         }
         catch (error) {
             const message = errorMessage(error);
+            if (isImmutableTagError(message))
+                throw immutableError(target, error);
             if (attempt >= PUSH_ATTEMPTS || !isTransientPushError(message))
                 throw error;
             warning(`helm push failed (${message}); trying again (${attempt + 1} of ${PUSH_ATTEMPTS}).`);
@@ -58233,6 +58347,12 @@ async function servedPackage(client, target, packageDigest) {
         return manifest.digest;
     }
     throw raceError(target, manifest.digest);
+}
+/** The registry will not overwrite the tag, whatever the action does. */
+function immutableError(target, error) {
+    return new UserError(`The registry refused to overwrite ${target.ref}:${target.tag}: the tag is immutable in the registry ` +
+        `(${errorMessage(error)}). Nothing was replaced, and a published version cannot be: ` +
+        "bump 'version' in Chart.yaml and release again.", { cause: error });
 }
 function raceError(target, served) {
     return new UserError(`${target.ref}:${target.tag} appeared in the registry during this release with other content (${served}): ` +
