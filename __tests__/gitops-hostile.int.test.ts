@@ -75,7 +75,8 @@ function pushedBytes(repository: string, ref: string, file: string): Buffer {
 
 async function release(
   version: string,
-  inputs: Record<string, string>
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
 ): Promise<StepResult> {
   const dirs = makeRunnerDirs(path.join(root, `run-${++runs}`))
   writeChart(path.join(dirs.workspace, 'charts'), { name: 'hello', version })
@@ -100,7 +101,8 @@ async function release(
     env: {
       GITHUB_REF: `refs/tags/v${version}`,
       GITHUB_SERVER_URL: git.url,
-      GITHUB_API_URL: github.apiUrl
+      GITHUB_API_URL: github.apiUrl,
+      ...env
     }
   })
 }
@@ -220,6 +222,20 @@ test('dry run: the diff and the pull request body are printed, none of their lin
   expect(result.exitCode, log(result)).toBe(0)
   expect(result.stdout).toMatch(/^ {9}::warning title=DIFF::pwned-by-diff$/m)
   expect(result.stdout).toContain('+    targetRevision: 5.0.1')
+  expect(injectedCommands(result)).toEqual([])
+})
+
+test('with debug logging on, what git prints (the diff, the files) is no command either', async () => {
+  const REPO = 'acme/hostile-debug'
+  git.createRepo(REPO, 'main', { 'apps/hello.yaml': latin1('0.9.0') })
+  github.addRepository({ owner: 'acme', repo: 'hostile-debug' })
+  const result = await release(
+    '5.0.3',
+    { 'gitops-repository': REPO, 'dry-run': 'true' },
+    { RUNNER_DEBUG: '1' }
+  )
+  expect(result.exitCode, log(result)).toBe(0)
+  expect(result.stdout).toContain('::debug::')
   expect(injectedCommands(result)).toEqual([])
 })
 

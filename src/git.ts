@@ -10,6 +10,7 @@ import * as exec from '@actions/exec'
 import * as io from '@actions/io'
 import { UserError } from './errors.js'
 import { childEnv } from './process-env.js'
+import { withCommandsStopped } from './relay.js'
 
 /** The inputs whose values reach git; errors name them. */
 export const GITOPS_INPUTS = {
@@ -409,14 +410,18 @@ export class Git {
     args: string[],
     options: RunOptions = {}
   ): Promise<ExecResult> {
-    return exec.getExecOutput(this.binary, args, {
-      cwd: options.cwd ?? this.dir,
-      env: { ...this.env, ...options.env },
-      input:
-        options.input === undefined ? undefined : Buffer.from(options.input),
-      silent: !core.isDebug(),
-      ignoreReturnCode: true
-    })
+    const run = (): Promise<ExecResult> =>
+      exec.getExecOutput(this.binary, args, {
+        cwd: options.cwd ?? this.dir,
+        env: { ...this.env, ...options.env },
+        input:
+          options.input === undefined ? undefined : Buffer.from(options.input),
+        silent: !core.isDebug(),
+        ignoreReturnCode: true
+      })
+    // With debug logging git's output is echoed, and it quotes the GitOps
+    // repository's files (diff, cat-file): no line of it may be a command.
+    return core.isDebug() ? withCommandsStopped(run) : run()
   }
 }
 
