@@ -31285,7 +31285,7 @@ class Git {
     }
     /**
      * Writes files into the working tree. Refuses paths that leave the clone or
-     * go through a symbolic link.
+     * go through a symbolic link. Bytes are written as they are (a file need not be UTF-8).
      */
     writeFiles(files) {
         for (const [file, text] of files) {
@@ -31437,6 +31437,8 @@ class Git {
             silent: !debug,
             ignoreReturnCode: true
         });
+        // With debug logging git's output is echoed, and it quotes the GitOps
+        // repository's files (diff, cat-file): no line of it may be a command.
         return debug ? withCommandsStopped(execute) : execute();
     }
 }
@@ -39152,7 +39154,7 @@ class GitHubRepo {
     async createBlob(file) {
         const { data } = await this.call(`uploading ${file.path}`, () => this.octokit.rest.git.createBlob({
             ...this.at(),
-            content: Buffer.from(file.content, 'utf8').toString('base64'),
+            content: Buffer.from(file.content).toString('base64'),
             encoding: 'base64'
         }));
         return data.sha;
@@ -48087,6 +48089,95 @@ function requireDist () {
 
 var distExports = requireDist();
 
+// Looks up keys in a parsed YAML document the way Kubernetes reads it: through
+// aliases and `<<` merge keys. A 600-byte file can merge aliases that merge
+// aliases (fan-out 10, six levels: a million paths), so every lookup visits
+// each mapping at most once, and the whole scan of a file may take only a
+// number of steps proportional to its size. Past that it stops with
+// `ScanLimitError` and the caller reports the file instead of hanging.
+/** Steps a scan may take per byte of the file, and at least. */
+const STEPS_PER_BYTE = 16;
+const MIN_STEPS = 10_000;
+/** Merge keys followed at most this deep (as before: far beyond real use). */
+const MAX_MERGE_DEPTH = 8;
+function budgetFor(text) {
+    const limit = MIN_STEPS + STEPS_PER_BYTE * text.length;
+    return { left: limit, limit, bytes: text.length };
+}
+/** The scan of a file ran out of steps: its aliases make too much work. */
+class ScanLimitError extends Error {
+    budget;
+    constructor(budget) {
+        super(`reading it through its YAML aliases and merge keys takes more than ` +
+            `${budget.limit} steps, the limit for a file of ${budget.bytes} characters; ` +
+            'it is not scanned for pins (write the fields out instead of merging aliases of aliases)');
+        this.budget = budget;
+    }
+}
+/** Alias resolution and key lookup for one document, charged to a budget. */
+class Resolver {
+    budget;
+    /** Each alias's anchored node, found in one pass (yaml's `resolve` walks the whole document per call). */
+    targets = new Map();
+    constructor(doc, budget) {
+        this.budget = budget;
+        // YAML: an alias refers to the last node with that anchor before it.
+        const anchors = new Map();
+        distExports.visit(doc, {
+            Node: (_key, node) => {
+                this.spend();
+                if (distExports.isAlias(node))
+                    this.targets.set(node, anchors.get(node.source));
+                else if (node.anchor)
+                    anchors.set(node.anchor, node);
+            }
+        });
+    }
+    /** The node an alias stands for; any other node as it is. */
+    deref(node) {
+        return distExports.isAlias(node) ? this.targets.get(node) : node;
+    }
+    /** The value node of `key`, looking through `<<` merge keys as Kubernetes does. */
+    field(map, key) {
+        return this.lookup(map, key, new Set(), 0);
+    }
+    lookup(map, key, seen, depth) {
+        seen.add(map);
+        const merges = [];
+        for (const pair of map.items) {
+            this.spend();
+            const name = distExports.isScalar(pair.key) ? pair.key.value : pair.key;
+            if (name === key)
+                return { value: pair.value, merged: false };
+            if (name === '<<')
+                merges.push(pair.value);
+        }
+        if (depth > MAX_MERGE_DEPTH)
+            return undefined;
+        for (const source of merges.flatMap(v => this.mergeSources(v))) {
+            // A mapping already searched did not have the key: not again.
+            if (seen.has(source))
+                continue;
+            const found = this.lookup(source, key, seen, depth + 1);
+            if (found)
+                return { value: found.value, merged: true };
+        }
+        return undefined;
+    }
+    mergeSources(value) {
+        const node = this.deref(value);
+        if (distExports.isMap(node))
+            return [node];
+        if (!distExports.isSeq(node))
+            return [];
+        return node.items.map(item => this.deref(item)).filter(item => distExports.isMap(item));
+    }
+    spend() {
+        if (--this.budget.left < 0)
+            throw new ScanLimitError(this.budget);
+    }
+}
+
 // Finds every place in one GitOps file that pins a chart's version: Argo CD
 // Applications and ApplicationSets, Flux OCIRepository and HelmRelease,
 // Kustomize helmCharts and Helm umbrella Chart.yaml dependencies. Pure: no
@@ -48173,52 +48264,22 @@ function parseOnce(file, text, context) {
     }
     return parseText(file, text);
 }
-function deref(doc, node) {
-    return distExports.isAlias(node) ? node.resolve(doc) : node;
-}
-/** The value node of `key`, looking through `<<` merge keys as Kubernetes does. */
-function field(doc, map, key, depth = 0) {
-    const merges = [];
-    for (const pair of map.items) {
-        const name = distExports.isScalar(pair.key) ? pair.key.value : pair.key;
-        if (name === key)
-            return { value: pair.value, merged: false };
-        if (name === '<<')
-            merges.push(pair.value);
-    }
-    if (depth > 8)
-        return undefined;
-    for (const source of merges.flatMap(v => mergeSources(doc, v))) {
-        const found = field(doc, source, key, depth + 1);
-        if (found)
-            return { value: found.value, merged: true };
-    }
-    return undefined;
-}
-function mergeSources(doc, value) {
-    const node = deref(doc, value);
-    if (distExports.isMap(node))
-        return [node];
-    if (!distExports.isSeq(node))
-        return [];
-    return node.items.map(item => deref(doc, item)).filter(item => distExports.isMap(item));
-}
 function child(w, loc, key) {
-    const found = field(w.doc, loc.node, key);
-    const node = found && deref(w.doc, found.value);
+    const found = w.r.field(loc.node, key);
+    const node = found && w.r.deref(found.value);
     if (!found || !distExports.isMap(node))
         return undefined;
     const alias = loc.alias || found.merged || distExports.isAlias(found.value);
     return { node, path: join(loc.path, key), alias };
 }
 function children(w, loc, key) {
-    const found = field(w.doc, loc.node, key);
-    const seq = found && deref(w.doc, found.value);
+    const found = w.r.field(loc.node, key);
+    const seq = found && w.r.deref(found.value);
     if (!found || !distExports.isSeq(seq))
         return [];
     const locs = [];
     seq.items.forEach((item, index) => {
-        const node = deref(w.doc, item);
+        const node = w.r.deref(item);
         const alias = loc.alias || found.merged || distExports.isAlias(found.value) || distExports.isAlias(item);
         if (distExports.isMap(node))
             locs.push({ node, path: `${join(loc.path, key)}[${index}]`, alias });
@@ -48226,14 +48287,14 @@ function children(w, loc, key) {
     return locs;
 }
 function str(w, loc, key) {
-    const found = field(w.doc, loc.node, key);
-    const node = found && deref(w.doc, found.value);
+    const found = w.r.field(loc.node, key);
+    const node = found && w.r.deref(found.value);
     return distExports.isScalar(node) && typeof node.value === 'string'
         ? node.value
         : undefined;
 }
 function has(w, loc, key) {
-    return field(w.doc, loc.node, key) !== undefined;
+    return w.r.field(loc.node, key) !== undefined;
 }
 function join(path, key) {
     return path ? `${path}.${key}` : key;
@@ -48255,7 +48316,7 @@ const QUOTES = {
 };
 /** Records the version at `loc.key` as a pin; a missing version is a problem. */
 function addPin(w, loc, key, kind, extra = {}) {
-    const found = field(w.doc, loc.node, key);
+    const found = w.r.field(loc.node, key);
     const path = join(loc.path, key);
     if (!found) {
         problem(w, loc, `${path} is not set, so there is no version to bump; set it to an exact version to have releases bump it.`);
@@ -48273,7 +48334,7 @@ function addPin(w, loc, key, kind, extra = {}) {
     });
 }
 function pinOf(w, value, path, kind) {
-    const target = distExports.isAlias(value) ? value.resolve(w.doc) : value;
+    const target = w.r.deref(value);
     const range = distExports.isAlias(value) || distExports.isScalar(value) ? value.range : undefined;
     if (!distExports.isScalar(target) || !range)
         return undefined;
@@ -48491,6 +48552,7 @@ function isHelmRepository(w, root) {
 }
 function walks(file, parsed, m, repositories) {
     const result = { pins: [], problems: [] };
+    const budget = budgetFor(parsed.text);
     return parsed.docs.map(doc => ({
         file,
         text: parsed.text,
@@ -48498,8 +48560,23 @@ function walks(file, parsed, m, repositories) {
         doc,
         m,
         result,
-        repositories
+        repositories,
+        r: new Resolver(doc, budget)
     }));
+}
+/** Runs `scan`; a file whose aliases make too much work becomes a problem. */
+function bounded(file, scan) {
+    try {
+        return scan();
+    }
+    catch (error) {
+        if (!(error instanceof ScanLimitError))
+            throw error;
+        return { file, line: 1, message: error.message };
+    }
+}
+function isProblem(value) {
+    return 'message' in value;
 }
 function repositoriesIn(ws) {
     const found = [];
@@ -48526,7 +48603,11 @@ function collectHelmRepositories(file, text, chart, context) {
     context.parsed.set(file, parsed);
     if (parsed.problem)
         return;
-    context.helmRepositories.push(...repositoriesIn(walks(file, parsed, m, [])));
+    const found = bounded(file, () => repositoriesIn(walks(file, parsed, m, [])));
+    if (isProblem(found))
+        parsed.problem = found;
+    else
+        context.helmRepositories.push(...found);
 }
 // Words a file must contain to hold a pin, by role.
 const MARKERS = {
@@ -48557,13 +48638,18 @@ function findPins(file, text, chart, context) {
     const parsed = parseOnce(file, text, context);
     if (parsed.problem)
         return { pins: [], problems: [parsed.problem] };
+    const result = bounded(file, () => scanFile(file, parsed, role, m, context));
+    if (isProblem(result))
+        return { pins: [], problems: [result] };
+    return { pins: dedupe(result.pins), problems: result.problems };
+}
+function scanFile(file, parsed, role, m, context) {
     const repositories = [...(context?.helmRepositories ?? [])];
     const ws = walks(file, parsed, m, repositories);
     repositories.unshift(...repositoriesIn(ws));
     for (const w of ws)
         scanDocument(w, role);
-    const result = ws[0]?.result ?? { pins: [], problems: [] };
-    return { pins: dedupe(result.pins), problems: result.problems };
+    return ws[0]?.result ?? { pins: [], problems: [] };
 }
 /** One pin per span: an aliased source repeats its anchor's pin. */
 function dedupe(pins) {
@@ -52078,7 +52164,7 @@ function noticesFor(plans, chart) {
  * Two passes over the files: Flux HelmRepositories first (a HelmRelease may
  * name one defined in another file), then every pin.
  */
-function bumpRepository(texts, chart, version) {
+function bumpRepository(texts, chart, version, unread = []) {
     const context = createScanContext();
     for (const [file, text] of texts) {
         collectHelmRepositories(file, text, chart, context);
@@ -52089,7 +52175,8 @@ function bumpRepository(texts, chart, version) {
         current: [],
         skipped: [],
         problems: [],
-        notices: []
+        notices: [],
+        unread: [...unread]
     };
     for (const [file, text] of texts) {
         const bump = bumpFile(file, text, chart, version, context);
@@ -52112,6 +52199,58 @@ function newerPins(bump, version) {
         const value = classifyVersion(skip.value);
         return value.kind === 'exact' && precedence(value.version, version) > 0;
     });
+}
+
+// GitOps files are edited as text but must come back byte for byte, whatever
+// their encoding: only the version scalar changes. UTF-8 round-trips exactly;
+// a file that is not valid UTF-8 but keeps ASCII for ASCII (Latin-1,
+// Windows-1252, EUC…: old repositories have such comments) is read one byte
+// per character, so YAML's ASCII syntax and offsets stay as they are and the
+// other bytes are written back untouched. Files where ASCII characters are not
+// single bytes (UTF-16/32) or that hold NUL bytes are not edited at all.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
+const BYTE_ORDER_MARKS = [
+    [[0x00, 0x00, 0xfe, 0xff], 'UTF-32'],
+    [[0xff, 0xfe, 0x00, 0x00], 'UTF-32'],
+    [[0xfe, 0xff], 'UTF-16'],
+    [[0xff, 0xfe], 'UTF-16']
+];
+/** The file as text, or why it cannot be edited safely. */
+function decodeFile(bytes) {
+    const bom = BYTE_ORDER_MARKS.find(([mark]) => mark.every((byte, i) => bytes[i] === byte));
+    if (bom)
+        return { refused: `it is ${bom[1]} (it starts with a byte-order mark)` };
+    if (bytes.includes(0)) {
+        return {
+            refused: 'it holds NUL bytes (a binary file, or UTF-16/32 without a byte-order mark)'
+        };
+    }
+    try {
+        return { text: UTF8.decode(bytes), encoding: 'utf8' };
+    }
+    catch {
+        return { text: Buffer.from(bytes).toString('latin1'), encoding: 'latin1' };
+    }
+}
+/**
+ * The bytes of `text` in the encoding it was read with.
+ * @throws Error when the text cannot be written back in a one-byte encoding (a bug: edits only insert ASCII).
+ */
+function encodeFile(text, encoding) {
+    // eslint-disable-next-line no-control-regex
+    if (encoding === 'latin1' && /[^\u0000-\u00ff]/.test(text)) {
+        throw new Error('An edit put a non-Latin-1 character in a one-byte file.');
+    }
+    return Buffer.from(text, encoding);
+}
+/** Each file's new text as bytes, in the encoding it was read with (UTF-8 when unknown). */
+function encodeFiles(texts, encodings) {
+    const bytes = new Map();
+    for (const [file, text] of texts) {
+        bytes.set(file, encodeFile(text, encodings.get(file) ?? 'utf8'));
+    }
+    return bytes;
 }
 
 const range = (a, b, str) => {
@@ -54823,7 +54962,7 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape;
 minimatch.unescape = unescape;
 
-/** Files larger than this are not manifests: they are skipped unread. */
+/** Files larger than this are not manifests: they are skipped unread (and said so). */
 const MAX_FILE_BYTES = 1024 * 1024;
 /** Repository paths ('/'-separated, relative to `root`) of every file, `.git` left out. */
 function listFiles(root, dir = '') {
@@ -54841,18 +54980,52 @@ function listFiles(root, dir = '') {
 }
 /** Reads the files of a checkout that match any of `globs`. */
 function readMatchingFiles(root, globs) {
-    const texts = new Map();
+    const result = {
+        texts: new Map(),
+        encodings: new Map(),
+        unread: []
+    };
     // Compiled once: building a matcher per file cost 13% of a 50,000-file scan.
     const matchers = globs.map(glob => new Minimatch(glob, { dot: true }));
     for (const file of listFiles(root)) {
         if (!matchers.some(matcher => matcher.match(file)))
             continue;
-        const full = path$2.join(root, file);
-        if (fs$1.statSync(full).size > MAX_FILE_BYTES)
-            continue;
-        texts.set(file, fs$1.readFileSync(full, 'utf8'));
+        readOne(root, file, result);
     }
-    return texts;
+    return result;
+}
+function readOne(root, file, result) {
+    const unread = (reason, level) => {
+        result.unread.push({ file: showable(file), reason, level });
+    };
+    // A name git cannot be given (a newline in it…) would fail the run later, after the push.
+    const badName = filePathProblem(file);
+    if (badName)
+        return unread(`not scanned: its name cannot be used (${badName}); rename it`, 'warning');
+    const size = statSize(path$2.join(root, file));
+    if (size === undefined) {
+        return unread('not scanned: its name is not valid UTF-8; rename it', 'warning');
+    }
+    if (size > MAX_FILE_BYTES) {
+        return unread(`not scanned: ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for GitOps files; a pin in it is not bumped: bump it by hand, or split the file`, 'notice');
+    }
+    const decoded = decodeFile(fs$1.readFileSync(path$2.join(root, file)));
+    if ('refused' in decoded) {
+        return unread(`left alone: ${decoded.refused}, and only UTF-8 or ASCII-compatible files are edited safely; bump a pin in it by hand, or convert it to UTF-8`, 'warning');
+    }
+    result.texts.set(file, decoded.text);
+    result.encodings.set(file, decoded.encoding);
+}
+/** The size of a listed file; undefined when its name does not survive decoding (not UTF-8). */
+function statSize(full) {
+    try {
+        return fs$1.statSync(full).size;
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
 }
 
 /** Fills {name} and {version} in a template. */
@@ -54870,7 +55043,10 @@ function commitSubjectPattern(template) {
     return new RegExp(`^${parts.join('\\S+')}$`);
 }
 function cell(text) {
-    return String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    // A value from the GitOps repository may hold line breaks: one line per row.
+    return String(text)
+        .replace(/\|/g, '\\|')
+        .replace(/[\r\n\u2028\u2029]/g, ' ');
 }
 function table(header, rows) {
     return [
@@ -54912,6 +55088,9 @@ function pullRequestBody(release, bump) {
     }
     if (bump.problems.length) {
         lines.push('', '### Not read (could not be parsed)', '', ...bump.problems.map(p => `- \`${p.file}\` line ${p.line}: ${p.message}`));
+    }
+    if (bump.unread.length) {
+        lines.push('', '### Not scanned', '', ...bump.unread.map(u => `- \`${u.file}\`: ${u.reason}.`));
     }
     if (bump.notices.length) {
         lines.push('', '### To do', '', ...bump.notices.map(n => `- ${n}`));
@@ -55120,9 +55299,12 @@ async function runGitops(config, release, chart, dryRun) {
         const baseBranch = config.baseBranch ?? (await api.getDefaultBranch());
         await git.clone(baseBranch);
         saveGitopsDir(git.dir);
-        const bump = bumpRepository(readMatchingFiles(git.dir, config.paths), chart, release.version);
+        const files = readMatchingFiles(git.dir, config.paths);
+        const bump = bumpRepository(files.texts, chart, release.version, files.unread);
+        reportUnread(files.unread, repository);
         reportScan(bump, repository);
         const context = {
+            encodings: files.encodings,
             config,
             release,
             chart,
@@ -55169,11 +55351,22 @@ function reportScan(bump, repository) {
     for (const problem of bump.problems) {
         warning(`${repository}: ${problem.file} line ${problem.line}: ${problem.message}; the file is left as it is.`);
     }
+    // Values come from the GitOps repository: a line of one may look like a workflow command.
     for (const skip of bump.skipped) {
-        info(`Left alone: ${skip.file} line ${skip.line} (${skip.path}: ${skip.value}): ${skip.reason}.`);
+        relay(`Left alone: ${skip.file} line ${skip.line} (${skip.path}: ${skip.value}): ${skip.reason}.`);
     }
     for (const change of bump.changes) {
-        info(`Bump: ${change.file} line ${change.line} (${change.path}): ${change.from} -> ${change.to}.`);
+        relay(`Bump: ${change.file} line ${change.line} (${change.path}): ${change.from} -> ${change.to}.`);
+    }
+}
+/** Files the globs match but that were not scanned: named, with why (annotations escape line breaks). */
+function reportUnread(unread, repository) {
+    for (const { file, reason, level } of unread) {
+        const message = `${repository}: ${file}: ${reason}.`;
+        if (level === 'notice')
+            notice(message);
+        else
+            warning(message);
     }
 }
 /** A later release already moved the branch past this version: never downgrade it. */
@@ -55193,13 +55386,15 @@ async function dryRunReport(context, bump) {
     info(`Dry run: the pull request that would be opened in ${git.repository}:`);
     info(`  branch: ${context.branch} -> ${context.baseBranch}`);
     info(`  title: ${fillTemplate(config.prTitle, release)}`);
-    info(pullRequestBody(release, bump));
-    info(await unifiedDiff(git, bump));
+    // Both quote the GitOps repository's files.
+    relay(pullRequestBody(release, bump));
+    relay(await unifiedDiff(context, bump));
     return { operation: 'none', updatedFiles: [...bump.files.keys()] };
 }
 /** The diff of the bump against the base checkout. */
-async function unifiedDiff(git, bump) {
-    git.writeFiles(bump.files);
+async function unifiedDiff(context, bump) {
+    const { git, encodings } = context;
+    git.writeFiles(encodeFiles(bump.files, encodings));
     return git.diff('HEAD', undefined, [...bump.files.keys()]);
 }
 async function commit(context, bump) {
@@ -55210,7 +55405,7 @@ async function commit(context, bump) {
     const result = await updateBranch(git, {
         baseBranch,
         branch,
-        files: bump.files,
+        files: encodeFiles(bump.files, context.encodings),
         message,
         newVersion: release.version
     });
@@ -55237,7 +55432,7 @@ async function signedCommit(context, bump, message) {
             'Merge or close its pull request, or delete the branch, and release again.');
         return 'left-alone';
     }
-    const files = [...bump.files].map(([path, content]) => ({ path, content }));
+    const files = [...encodeFiles(bump.files, context.encodings)].map(([path, content]) => ({ path, content }));
     const sha = await api.commitFiles({
         branch,
         parentSha: baseSha,

@@ -240,9 +240,9 @@ export class Git {
 
   /**
    * Writes files into the working tree. Refuses paths that leave the clone or
-   * go through a symbolic link.
+   * go through a symbolic link. Bytes are written as they are (a file need not be UTF-8).
    */
-  writeFiles(files: ReadonlyMap<string, string>): void {
+  writeFiles(files: ReadonlyMap<string, string | Uint8Array>): void {
     for (const [file, text] of files) {
       const target = this.insideClone(file)
       fs.mkdirSync(path.dirname(target), { recursive: true })
@@ -424,6 +424,8 @@ export class Git {
         silent: !debug,
         ignoreReturnCode: true
       })
+    // With debug logging git's output is echoed, and it quotes the GitOps
+    // repository's files (diff, cat-file): no line of it may be a command.
     return debug ? withCommandsStopped(execute) : execute()
   }
 }

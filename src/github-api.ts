@@ -62,10 +62,10 @@ export interface NewPullRequest {
   draft?: boolean
 }
 
-/** One file to write in a commit, as UTF-8 text. */
+/** One file to write in a commit: text (sent as UTF-8) or its exact bytes. */
 export interface FileChange {
   path: string
-  content: string
+  content: string | Uint8Array
 }
 
 export interface CommitRequest {
@@ -361,7 +361,7 @@ export class GitHubRepo {
     const { data } = await this.call(`uploading ${file.path}`, () =>
       this.octokit.rest.git.createBlob({
         ...this.at(),
-        content: Buffer.from(file.content, 'utf8').toString('base64'),
+        content: Buffer.from(file.content).toString('base64'),
         encoding: 'base64'
       })
     )

@@ -62,7 +62,7 @@ export interface GitServer {
   createRepo(
     repository: string,
     branch: string,
-    files: Record<string, string>,
+    files: Record<string, string | Uint8Array>,
     author?: Person
   ): string
   /** Adds a commit on `branch` (null deletes a file). Returns the commit. */
@@ -189,7 +189,7 @@ function commitFiles(
   git: RunGit,
   bare: string,
   branch: string,
-  files: Record<string, string | null>,
+  files: Record<string, string | Uint8Array | null>,
   options: CommitOptions
 ): string {
   const work = tempDir('hor-git-seed-')

@@ -314,8 +314,8 @@ export interface SeedRepository {
   repo: string
   /** Default 'main'. */
   defaultBranch?: string
-  /** Files of the first commit on the default branch. */
-  files?: Record<string, string>
+  /** Files of the first commit on the default branch (text or bytes). */
+  files?: Record<string, string | Uint8Array>
   /** The repository setting 'Allow auto-merge'; default true. */
   allowAutoMerge?: boolean
 }
@@ -531,7 +531,7 @@ export class GitHubDouble {
     owner: string,
     repo: string,
     branch: string,
-    files: Record<string, string>,
+    files: Record<string, string | Uint8Array>,
     message = 'seed'
   ): string {
     const state = this.state(owner, repo)
@@ -578,6 +578,19 @@ export class GitHubDouble {
       files[path] = state.blobs.get(entry.sha)!.toString('utf8')
     }
     return files
+  }
+
+  /** The exact bytes of one file of a commit or branch, or undefined. */
+  fileBytes(
+    owner: string,
+    repo: string,
+    branchOrSha: string,
+    path: string
+  ): Buffer | undefined {
+    const state = this.state(owner, repo)
+    const sha = state.refs.get(`refs/heads/${branchOrSha}`) ?? branchOrSha
+    const entry = this.treeOf(state, sha).get(path)
+    return entry && state.blobs.get(entry.sha)
   }
 
   /** Pull requests of a repository, in creation order. */

@@ -76,7 +76,7 @@ function main(): void {
   const mb = (bytes: number): number => bytes / 1024 / 1024
   const rssBeforeMB = mb(process.memoryUsage.rss())
   let start = performance.now()
-  const texts = readMatchingFiles(dir, GLOBS)
+  const { texts } = readMatchingFiles(dir, GLOBS)
   const readMs = performance.now() - start
   start = performance.now()
   const bump = bumpRepository(texts, CORPUS_CHART, CORPUS_NEW_VERSION)

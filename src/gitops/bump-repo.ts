@@ -13,6 +13,7 @@ import {
   type ChartRef,
   type ScanProblem
 } from './pins.js'
+import type { UnreadFile } from './files.js'
 
 export interface RepoBump {
   /** New texts of the files that change, by repository path. */
@@ -22,6 +23,8 @@ export interface RepoBump {
   skipped: PinSkip[]
   problems: ScanProblem[]
   notices: string[]
+  /** Files that match the globs but were not scanned (too large, unsafe name or encoding). */
+  unread: UnreadFile[]
 }
 
 /**
@@ -31,7 +34,8 @@ export interface RepoBump {
 export function bumpRepository(
   texts: ReadonlyMap<string, string>,
   chart: ChartRef,
-  version: string
+  version: string,
+  unread: readonly UnreadFile[] = []
 ): RepoBump {
   const context = createScanContext()
   for (const [file, text] of texts) {
@@ -43,7 +47,8 @@ export function bumpRepository(
     current: [],
     skipped: [],
     problems: [],
-    notices: []
+    notices: [],
+    unread: [...unread]
   }
   for (const [file, text] of texts) {
     const bump = bumpFile(file, text, chart, version, context)

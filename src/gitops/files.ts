@@ -1,9 +1,29 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Minimatch } from 'minimatch'
+import { filePathProblem } from '../git.js'
+import { showable } from '../relay.js'
+import { decodeFile, type FileEncoding } from './encoding.js'
 
-/** Files larger than this are not manifests: they are skipped unread. */
-const MAX_FILE_BYTES = 1024 * 1024
+/** Files larger than this are not manifests: they are skipped unread (and said so). */
+export const MAX_FILE_BYTES = 1024 * 1024
+
+/** A file that matches the globs but was not scanned, and why. */
+export interface UnreadFile {
+  /** The path as it can be shown on one line (control characters escaped). */
+  file: string
+  /** Why, and what to do. */
+  reason: string
+  /** A file over the size limit is a notice; one that cannot be read safely, a warning. */
+  level: 'notice' | 'warning'
+}
+
+/** The matching files of a checkout, as text, with what it takes to write them back. */
+export interface GitopsFiles {
+  texts: Map<string, string>
+  encodings: Map<string, FileEncoding>
+  unread: UnreadFile[]
+}
 
 /** Repository paths ('/'-separated, relative to `root`) of every file, `.git` left out. */
 function listFiles(root: string, dir = ''): string[] {
@@ -23,15 +43,62 @@ function listFiles(root: string, dir = ''): string[] {
 export function readMatchingFiles(
   root: string,
   globs: readonly string[]
-): Map<string, string> {
-  const texts = new Map<string, string>()
+): GitopsFiles {
+  const result: GitopsFiles = {
+    texts: new Map(),
+    encodings: new Map(),
+    unread: []
+  }
   // Compiled once: building a matcher per file cost 13% of a 50,000-file scan.
   const matchers = globs.map(glob => new Minimatch(glob, { dot: true }))
   for (const file of listFiles(root)) {
     if (!matchers.some(matcher => matcher.match(file))) continue
-    const full = path.join(root, file)
-    if (fs.statSync(full).size > MAX_FILE_BYTES) continue
-    texts.set(file, fs.readFileSync(full, 'utf8'))
+    readOne(root, file, result)
   }
-  return texts
+  return result
+}
+
+function readOne(root: string, file: string, result: GitopsFiles): void {
+  const unread = (reason: string, level: UnreadFile['level']): void => {
+    result.unread.push({ file: showable(file), reason, level })
+  }
+  // A name git cannot be given (a newline in it…) would fail the run later, after the push.
+  const badName = filePathProblem(file)
+  if (badName)
+    return unread(
+      `not scanned: its name cannot be used (${badName}); rename it`,
+      'warning'
+    )
+  const size = statSize(path.join(root, file))
+  if (size === undefined) {
+    return unread(
+      'not scanned: its name is not valid UTF-8; rename it',
+      'warning'
+    )
+  }
+  if (size > MAX_FILE_BYTES) {
+    return unread(
+      `not scanned: ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for GitOps files; a pin in it is not bumped: bump it by hand, or split the file`,
+      'notice'
+    )
+  }
+  const decoded = decodeFile(fs.readFileSync(path.join(root, file)))
+  if ('refused' in decoded) {
+    return unread(
+      `left alone: ${decoded.refused}, and only UTF-8 or ASCII-compatible files are edited safely; bump a pin in it by hand, or convert it to UTF-8`,
+      'warning'
+    )
+  }
+  result.texts.set(file, decoded.text)
+  result.encodings.set(file, decoded.encoding)
+}
+
+/** The size of a listed file; undefined when its name does not survive decoding (not UTF-8). */
+function statSize(full: string): number | undefined {
+  try {
+    return fs.statSync(full).size
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
 }

@@ -14,6 +14,12 @@ import {
   type Scalar,
   type YAMLMap
 } from 'yaml'
+import {
+  budgetFor,
+  Resolver,
+  ScanLimitError,
+  type Field
+} from './merge-keys.js'
 
 /** The chart being released: it lives at `oci://<registry>/<repository>/<name>`. */
 export interface ChartRef {
@@ -222,60 +228,24 @@ interface Walk {
   m: Matcher
   result: ScanResult
   repositories: HelmRepositorySource[]
-}
-
-interface Field {
-  value: unknown
-  merged: boolean
-}
-
-function deref(doc: Document.Parsed, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(doc) : node
-}
-
-/** The value node of `key`, looking through `<<` merge keys as Kubernetes does. */
-function field(
-  doc: Document.Parsed,
-  map: YAMLMap,
-  key: string,
-  depth = 0
-): Field | undefined {
-  const merges: unknown[] = []
-  for (const pair of map.items) {
-    const name = isScalar(pair.key) ? pair.key.value : pair.key
-    if (name === key) return { value: pair.value, merged: false }
-    if (name === '<<') merges.push(pair.value)
-  }
-  if (depth > 8) return undefined
-  for (const source of merges.flatMap(v => mergeSources(doc, v))) {
-    const found = field(doc, source, key, depth + 1)
-    if (found) return { value: found.value, merged: true }
-  }
-  return undefined
-}
-
-function mergeSources(doc: Document.Parsed, value: unknown): YAMLMap[] {
-  const node = deref(doc, value)
-  if (isMap(node)) return [node]
-  if (!isSeq(node)) return []
-  return node.items.map(item => deref(doc, item)).filter(item => isMap(item))
+  r: Resolver
 }
 
 function child(w: Walk, loc: Loc, key: string): Loc | undefined {
-  const found = field(w.doc, loc.node, key)
-  const node = found && deref(w.doc, found.value)
+  const found = w.r.field(loc.node, key)
+  const node = found && w.r.deref(found.value)
   if (!found || !isMap(node)) return undefined
   const alias = loc.alias || found.merged || isAlias(found.value)
   return { node, path: join(loc.path, key), alias }
 }
 
 function children(w: Walk, loc: Loc, key: string): Loc[] {
-  const found = field(w.doc, loc.node, key)
-  const seq = found && deref(w.doc, found.value)
+  const found = w.r.field(loc.node, key)
+  const seq = found && w.r.deref(found.value)
   if (!found || !isSeq(seq)) return []
   const locs: Loc[] = []
   seq.items.forEach((item, index) => {
-    const node = deref(w.doc, item)
+    const node = w.r.deref(item)
     const alias =
       loc.alias || found.merged || isAlias(found.value) || isAlias(item)
     if (isMap(node))
@@ -285,15 +255,15 @@ function children(w: Walk, loc: Loc, key: string): Loc[] {
 }
 
 function str(w: Walk, loc: Loc, key: string): string | undefined {
-  const found = field(w.doc, loc.node, key)
-  const node = found && deref(w.doc, found.value)
+  const found = w.r.field(loc.node, key)
+  const node = found && w.r.deref(found.value)
   return isScalar(node) && typeof node.value === 'string'
     ? node.value
     : undefined
 }
 
 function has(w: Walk, loc: Loc, key: string): boolean {
-  return field(w.doc, loc.node, key) !== undefined
+  return w.r.field(loc.node, key) !== undefined
 }
 
 function join(path: string, key: string): string {
@@ -330,7 +300,7 @@ function addPin(
   kind: PinKind,
   extra: { note?: string; blocked?: string } = {}
 ): void {
-  const found = field(w.doc, loc.node, key)
+  const found = w.r.field(loc.node, key)
   const path = join(loc.path, key)
   if (!found) {
     problem(
@@ -358,7 +328,7 @@ function pinOf(
   path: string,
   kind: PinKind
 ): Pin | undefined {
-  const target = isAlias(value) ? value.resolve(w.doc) : value
+  const target = w.r.deref(value)
   const range = isAlias(value) || isScalar(value) ? value.range : undefined
   if (!isScalar(target) || !range) return undefined
   const [start, end] = range
@@ -621,6 +591,7 @@ function walks(
   repositories: HelmRepositorySource[]
 ): Walk[] {
   const result: ScanResult = { pins: [], problems: [] }
+  const budget = budgetFor(parsed.text)
   return parsed.docs.map(doc => ({
     file,
     text: parsed.text,
@@ -628,8 +599,23 @@ function walks(
     doc,
     m,
     result,
-    repositories
+    repositories,
+    r: new Resolver(doc, budget)
   }))
+}
+
+/** Runs `scan`; a file whose aliases make too much work becomes a problem. */
+function bounded<T>(file: string, scan: () => T): T | ScanProblem {
+  try {
+    return scan()
+  } catch (error) {
+    if (!(error instanceof ScanLimitError)) throw error
+    return { file, line: 1, message: error.message }
+  }
+}
+
+function isProblem(value: object): value is ScanProblem {
+  return 'message' in value
 }
 
 function repositoriesIn(ws: Walk[]): HelmRepositorySource[] {
@@ -660,7 +646,9 @@ export function collectHelmRepositories(
   const parsed = parseText(file, text)
   context.parsed.set(file, parsed)
   if (parsed.problem) return
-  context.helmRepositories.push(...repositoriesIn(walks(file, parsed, m, [])))
+  const found = bounded(file, () => repositoriesIn(walks(file, parsed, m, [])))
+  if (isProblem(found)) parsed.problem = found
+  else context.helmRepositories.push(...found)
 }
 
 // Words a file must contain to hold a pin, by role.
@@ -702,12 +690,23 @@ export function findPins(
     return { pins: [], problems: [] }
   const parsed = parseOnce(file, text, context)
   if (parsed.problem) return { pins: [], problems: [parsed.problem] }
+  const result = bounded(file, () => scanFile(file, parsed, role, m, context))
+  if (isProblem(result)) return { pins: [], problems: [result] }
+  return { pins: dedupe(result.pins), problems: result.problems }
+}
+
+function scanFile(
+  file: string,
+  parsed: ParsedFile,
+  role: FileRole,
+  m: Matcher,
+  context?: ScanContext
+): ScanResult {
   const repositories = [...(context?.helmRepositories ?? [])]
   const ws = walks(file, parsed, m, repositories)
   repositories.unshift(...repositoriesIn(ws))
   for (const w of ws) scanDocument(w, role)
-  const result = ws[0]?.result ?? { pins: [], problems: [] }
-  return { pins: dedupe(result.pins), problems: result.problems }
+  return ws[0]?.result ?? { pins: [], problems: [] }
 }
 
 /** One pin per span: an aliased source repeats its anchor's pin. */

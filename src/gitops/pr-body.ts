@@ -27,7 +27,10 @@ export function commitSubjectPattern(template: string): RegExp {
 }
 
 function cell(text: string | number): string {
-  return String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ')
+  // A value from the GitOps repository may hold line breaks: one line per row.
+  return String(text)
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n\u2028\u2029]/g, ' ')
 }
 
 function table(header: string[], rows: (string | number)[][]): string[] {
@@ -86,6 +89,14 @@ export function pullRequestBody(release: ReleaseInfo, bump: RepoBump): string {
       '### Not read (could not be parsed)',
       '',
       ...bump.problems.map(p => `- \`${p.file}\` line ${p.line}: ${p.message}`)
+    )
+  }
+  if (bump.unread.length) {
+    lines.push(
+      '',
+      '### Not scanned',
+      '',
+      ...bump.unread.map(u => `- \`${u.file}\`: ${u.reason}.`)
     )
   }
   if (bump.notices.length) {

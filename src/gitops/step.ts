@@ -9,10 +9,12 @@ import {
   type PullRequest
 } from '../github-api.js'
 import type { GitopsConfig } from '../inputs.js'
+import { relay } from '../relay.js'
 import { maskSecret } from '../secrets.js'
 import { saveGitopsDir } from '../state.js'
 import { bumpRepository, newerPins, type RepoBump } from './bump-repo.js'
-import { readMatchingFiles } from './files.js'
+import { encodeFiles, type FileEncoding } from './encoding.js'
+import { readMatchingFiles, type UnreadFile } from './files.js'
 import type { ChartRef } from './pins.js'
 import {
   commitSubjectPattern,
@@ -44,6 +46,8 @@ interface Context {
   git: Git
   baseBranch: string
   branch: string
+  /** How each file was read, to write it back byte for byte. */
+  encodings: ReadonlyMap<string, FileEncoding>
 }
 
 /** Runs the GitOps step; the clone is removed whatever happens. */
@@ -69,13 +73,17 @@ export async function runGitops(
     const baseBranch = config.baseBranch ?? (await api.getDefaultBranch())
     await git.clone(baseBranch)
     saveGitopsDir(git.dir)
+    const files = readMatchingFiles(git.dir, config.paths)
     const bump = bumpRepository(
-      readMatchingFiles(git.dir, config.paths),
+      files.texts,
       chart,
-      release.version
+      release.version,
+      files.unread
     )
+    reportUnread(files.unread, repository)
     reportScan(bump, repository)
     const context = {
+      encodings: files.encodings,
       config,
       release,
       chart,
@@ -130,15 +138,25 @@ function reportScan(bump: RepoBump, repository: string): void {
       `${repository}: ${problem.file} line ${problem.line}: ${problem.message}; the file is left as it is.`
     )
   }
+  // Values come from the GitOps repository: a line of one may look like a workflow command.
   for (const skip of bump.skipped) {
-    core.info(
+    relay(
       `Left alone: ${skip.file} line ${skip.line} (${skip.path}: ${skip.value}): ${skip.reason}.`
     )
   }
   for (const change of bump.changes) {
-    core.info(
+    relay(
       `Bump: ${change.file} line ${change.line} (${change.path}): ${change.from} -> ${change.to}.`
     )
+  }
+}
+
+/** Files the globs match but that were not scanned: named, with why (annotations escape line breaks). */
+function reportUnread(unread: readonly UnreadFile[], repository: string): void {
+  for (const { file, reason, level } of unread) {
+    const message = `${repository}: ${file}: ${reason}.`
+    if (level === 'notice') core.notice(message)
+    else core.warning(message)
   }
 }
 
@@ -171,14 +189,16 @@ async function dryRunReport(
   )
   core.info(`  branch: ${context.branch} -> ${context.baseBranch}`)
   core.info(`  title: ${fillTemplate(config.prTitle, release)}`)
-  core.info(pullRequestBody(release, bump))
-  core.info(await unifiedDiff(git, bump))
+  // Both quote the GitOps repository's files.
+  relay(pullRequestBody(release, bump))
+  relay(await unifiedDiff(context, bump))
   return { operation: 'none', updatedFiles: [...bump.files.keys()] }
 }
 
 /** The diff of the bump against the base checkout. */
-async function unifiedDiff(git: Git, bump: RepoBump): Promise<string> {
-  git.writeFiles(bump.files)
+async function unifiedDiff(context: Context, bump: RepoBump): Promise<string> {
+  const { git, encodings } = context
+  git.writeFiles(encodeFiles(bump.files, encodings))
   return git.diff('HEAD', undefined, [...bump.files.keys()])
 }
 
@@ -192,7 +212,7 @@ async function commit(
   const result = await updateBranch(git, {
     baseBranch,
     branch,
-    files: bump.files,
+    files: encodeFiles(bump.files, context.encodings),
     message,
     newVersion: release.version
   })
@@ -224,7 +244,9 @@ async function signedCommit(
     )
     return 'left-alone'
   }
-  const files = [...bump.files].map(([path, content]) => ({ path, content }))
+  const files = [...encodeFiles(bump.files, context.encodings)].map(
+    ([path, content]) => ({ path, content })
+  )
   const sha = await api.commitFiles({
     branch,
     parentSha: baseSha,
