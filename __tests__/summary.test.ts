@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import type { ChartResult, RunResult } from '../src/release.js'
+import type { ChartResult, RunResult } from '../src/publish/result.js'
 import { summaryRows, summaryTitle } from '../src/summary.js'
 
 const hello: ChartResult = {

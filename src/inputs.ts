@@ -2,15 +2,19 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { UserError } from './errors.js'
-import { branchNameProblem, validateRepository } from './git.js'
+import { branchNameProblem, validateRepository } from './github/git.js'
 import {
   DEFAULT_DOWNLOAD_BASE_URL,
   parseDownloadBaseUrl,
   parseHelmVersionSpec,
   type HelmVersionSpec
-} from './helm-release.js'
-import { normalizeRegistry, normalizeRepository } from './reference.js'
-import { DEFAULT_TAG_PATTERN, releaseTag, validateTagPattern } from './tag.js'
+} from './helm/download-site.js'
+import { normalizeRegistry, normalizeRepository } from './registry/reference.js'
+import {
+  DEFAULT_TAG_PATTERN,
+  releaseTag,
+  validateTagPattern
+} from './chart/tag.js'
 
 /** The newest Helm the tests run; action.yml's `helm-version` default (a test keeps them equal). */
 export const DEFAULT_HELM_VERSION = 'v4.2.3'

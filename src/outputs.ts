@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { GitopsResult } from './gitops/step.js'
-import type { ChartResult, RunResult } from './release.js'
+import type { ChartResult, RunResult } from './publish/result.js'
 
 /**
  * Sets the outputs in one place: `charts` always; the single-chart outputs

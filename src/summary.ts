@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { ChartResult, RunResult } from './release.js'
+import type { ChartResult, RunResult } from './publish/result.js'
 
 const HEADER = ['Chart', 'Version', 'Reference', 'Digest', 'Pushed']
 

@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { UserError } from '../../src/errors.js'
-import { BOT_IDENTITY, Git, type Identity } from '../../src/git.js'
+import { BOT_IDENTITY, Git, type Identity } from '../../src/github/git.js'
 import {
   readBranchFiles,
   updateBranch,
@@ -13,7 +13,7 @@ import {
   type UpdateBranchResult
 } from '../../src/gitops/branch.js'
 import { bumpFile } from '../../src/gitops/edit.js'
-import type { ChartRef } from '../../src/gitops/pins.js'
+import type { ChartRef } from '../../src/gitops/pins/scan.js'
 import {
   ALICE,
   BOB,

@@ -15,7 +15,7 @@ import {
   createScanContext,
   type ChartRef,
   type Pin
-} from '../../src/gitops/pins.js'
+} from '../../src/gitops/pins/scan.js'
 
 const FIXTURES = '__tests__/fixtures/gitops'
 const CHART: ChartRef = {

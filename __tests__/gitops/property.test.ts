@@ -12,7 +12,7 @@ import {
   editFor,
   planBump
 } from '../../src/gitops/edit.js'
-import { findPins, type ChartRef } from '../../src/gitops/pins.js'
+import { findPins, type ChartRef } from '../../src/gitops/pins/scan.js'
 
 const CHART: ChartRef = {
   name: 'webapp',

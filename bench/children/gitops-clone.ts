@@ -1,10 +1,10 @@
-// The action's own clone of a GitOps repository (src/git.ts: shallow, one
+// The action's own clone of a GitOps repository (src/github/git.ts: shallow, one
 // branch, no tags, the token in git's environment), timed in a fresh process.
 // Prints one JSON line: {"ms": …}.
 //   node --import tsx bench/children/gitops-clone.ts <server-url> <owner/repo> <branch> <runner-temp>
 // The token comes in BENCH_GIT_TOKEN, never in argv.
 import { performance } from 'node:perf_hooks'
-import { Git } from '../../src/git.js'
+import { Git } from '../../src/github/git.js'
 
 async function main(): Promise<void> {
   const [serverUrl, repository, branch, runnerTemp] = process.argv.slice(2)

@@ -340,7 +340,7 @@ async function measureClone(
       row: {
         what: `GitOps clone: ${options.cloneSize.toLocaleString('en-US')} files`,
         workload:
-          `the action's \`Git.clone\` (src/git.ts: --depth=1 --single-branch --no-tags, token in git's environment) ` +
+          `the action's \`Git.clone\` (src/github/git.ts: --depth=1 --single-branch --no-tags, token in git's environment) ` +
           `vs \`git clone --depth=1 --single-branch -c http.extraheader=…\`, over the loopback smart-HTTP git server ` +
           `(bare repository ${(bytes / 1024 / 1024).toFixed(1)} MB); ${options.reps} reps`,
         action: figure(action, 'ms'),

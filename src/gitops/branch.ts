@@ -13,7 +13,7 @@ import {
   type CommitInfo,
   type Git,
   type Identity
-} from '../git.js'
+} from '../github/git.js'
 
 /** What happened to the branch. */
 export type BranchOperation = 'created' | 'updated' | 'unchanged' | 'left-alone'

@@ -12,7 +12,7 @@ import {
   createScanContext,
   type ChartRef,
   type ScanProblem
-} from './pins.js'
+} from './pins/scan.js'
 import type { UnreadFile } from './files.js'
 
 export interface RepoBump {

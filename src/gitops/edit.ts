@@ -10,7 +10,7 @@ import {
   type QuoteStyle,
   type ScanContext,
   type ScanProblem
-} from './pins.js'
+} from './pins/scan.js'
 import {
   bareVersion,
   classifyVersion,

@@ -1,13 +1,13 @@
 // The GitOps step: clone the GitOps repository, bump every pin of the chart,
 // and open or update one pull request per chart.
 import * as core from '@actions/core'
-import { Git, remoteRef } from '../git.js'
+import { Git, remoteRef } from '../github/git.js'
 import {
   AutoMergeUnavailableError,
   GitHubRepo,
   type MergeMethod,
   type PullRequest
-} from '../github-api.js'
+} from '../github/api.js'
 import type { GitopsConfig } from '../inputs.js'
 import { relay } from '../relay.js'
 import { maskSecret } from '../secrets.js'
@@ -15,7 +15,7 @@ import { saveGitopsDir } from '../state.js'
 import { bumpRepository, newerPins, type RepoBump } from './bump-repo.js'
 import { encodeFiles, type FileEncoding } from './encoding.js'
 import { readMatchingFiles, type UnreadFile } from './files.js'
-import type { ChartRef } from './pins.js'
+import type { ChartRef } from './pins/scan.js'
 import {
   commitSubjectPattern,
   fillTemplate,

@@ -1,0 +1,113 @@
+import { describe, expect, test } from 'vitest'
+import { parseChartYaml } from '../../src/chart/metadata.js'
+import { UserError } from '../../src/errors.js'
+
+const FILE = 'charts/hello/Chart.yaml'
+
+function refusal(text: string): UserError {
+  try {
+    parseChartYaml(text, FILE)
+  } catch (error) {
+    if (error instanceof UserError) return error
+    throw error
+  }
+  throw new Error('expected a refusal')
+}
+
+describe('parseChartYaml', () => {
+  test('reads name, version, appVersion, dependencies and the version line', () => {
+    const chart = parseChartYaml(
+      [
+        'apiVersion: v2',
+        'name: hello',
+        '# the release version',
+        'version: 1.2.3-rc.1+build.5',
+        'appVersion: "2.0"',
+        'dependencies:',
+        '  - name: common',
+        '    version: 1.x',
+        '    repository: oci://ghcr.io/acme/charts',
+        ''
+      ].join('\n'),
+      FILE
+    )
+    expect(chart).toEqual({
+      file: FILE,
+      name: 'hello',
+      version: '1.2.3-rc.1+build.5',
+      appVersion: '2.0',
+      dependencies: [
+        {
+          name: 'common',
+          version: '1.x',
+          repository: 'oci://ghcr.io/acme/charts'
+        }
+      ],
+      versionLine: 4
+    })
+  })
+
+  test('CRLF and a BOM are fine', () => {
+    const chart = parseChartYaml(
+      '\uFEFFapiVersion: v2\r\nname: a\r\nversion: 0.1.0\r\n',
+      FILE
+    )
+    expect([chart.name, chart.version, chart.versionLine]).toEqual([
+      'a',
+      '0.1.0',
+      3
+    ])
+  })
+
+  test.each([
+    [
+      'a version YAML reads as a number',
+      'version: 1.10',
+      /'version: 1.10'.*not a SemVer 2/,
+      3
+    ],
+    ['a leading v', 'version: v1.2.3', /'version: v1.2.3'.*no leading v/, 3],
+    ['two parts', 'version: "1.2"', /not a SemVer 2/, 3],
+    ['a leading zero', 'version: 01.2.3', /not a SemVer 2/, 3]
+  ])('refuses %s, on the version line', (_name, versionLine, message, line) => {
+    const error = refusal(`apiVersion: v2\nname: hello\n${versionLine}\n`)
+    expect(error.message).toMatch(message)
+    expect(error.message).toContain(FILE)
+    expect(error.line).toBe(line)
+    expect(error.file).toBe(FILE)
+  })
+
+  test.each([
+    [
+      'apiVersion v1',
+      'apiVersion: v1\nname: a\nversion: 1.0.0\n',
+      /'apiVersion: v1'.*set 'apiVersion: v2'/,
+      1
+    ],
+    [
+      'no apiVersion',
+      'name: a\nversion: 1.0.0\n',
+      /no apiVersion.*set 'apiVersion: v2'/,
+      1
+    ],
+    ['no name', 'apiVersion: v2\nversion: 1.0.0\n', /has no 'name'/, 1],
+    ['no version', 'apiVersion: v2\nname: a\n', /has no 'version'/, 1],
+    [
+      'an uppercase name',
+      'apiVersion: v2\nname: Hello\nversion: 1.0.0\n',
+      /'Hello'.*e\.g\. 'hello'/,
+      2
+    ],
+    ['a list', '- a\n- b\n', /must be a YAML mapping/, 1],
+    [
+      'broken YAML',
+      'apiVersion: v2\nname: [a\nversion: 1.0.0\n',
+      /not valid YAML \(line \d\)/,
+      undefined
+    ]
+  ])('refuses %s', (_name, text, message, line) => {
+    const error = refusal(text)
+    expect(error.message).toMatch(message)
+    if (line !== undefined) expect(error.line).toBe(line)
+  })
+})

@@ -1,0 +1,290 @@
+// Opening the GitOps pull request against the OpenAPI-checked GitHub double,
+// when GitHub or the network misbehave: a pull request that already exists
+// (the list missed it, or a create whose answer was lost was retried), rate
+// limits (403 and 429) and dropped connections on the create.
+import { describe, test } from 'vitest'
+import { UserError } from '../../src/errors.js'
+import { GitHubRepo } from '../../src/github/api.js'
+import {
+  startGitHubDouble,
+  type GitHubDouble
+} from '../helpers/github-double.js'
+
+const TOKEN = 'ghs_double-token-5678'
+const OWNER = 'acme'
+const REQUEST = {
+  head: 'helm/web',
+  base: 'main',
+  title: 'Bump web to 1.2.0',
+  body: 'two'
+}
+
+let repoCount = 0
+
+interface Fixtures {
+  gh: GitHubDouble
+  /** A repository with main and the branch helm/web one commit ahead. */
+  repo: string
+  logs: string[]
+  api: GitHubRepo
+}
+
+const it = test.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern
+  gh: async ({}, use) => {
+    const gh = await startGitHubDouble({ tokens: [TOKEN] })
+    await use(gh)
+    await gh.close()
+  },
+  repo: async ({ gh }, use) => {
+    const repo = `gitops-${++repoCount}`
+    gh.addRepository({ owner: OWNER, repo, files: { 'a.yaml': 'v: 1\n' } })
+    gh.commitOn(OWNER, repo, 'helm/web', { 'a.yaml': 'v: 2\n' })
+    await use(repo)
+  },
+  // eslint-disable-next-line no-empty-pattern
+  logs: async ({}, use) => use([]),
+  api: async ({ gh, repo, logs }, use) =>
+    use(
+      new GitHubRepo({
+        token: TOKEN,
+        repository: `${OWNER}/${repo}`,
+        apiUrl: gh.apiUrl,
+        waitUnitMs: 1,
+        log: message => logs.push(message)
+      })
+    )
+})
+
+/** What `promise` rejected with (fails the test when it resolved). */
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error
+  )
+  if (!(outcome instanceof Error)) throw new Error('expected a rejection')
+  return outcome
+}
+
+/** `operation status` of every request, in order. */
+function trace(gh: GitHubDouble): string[] {
+  return gh.requests.map(r => `${r.operation} ${r.status}`)
+}
+
+describe.concurrent('a pull request that already exists', () => {
+  it('a create whose answer was lost is retried; the 422 "already exists" updates that pull request', async ({
+    gh,
+    repo,
+    api,
+    logs,
+    expect
+  }) => {
+    gh.fail({ operation: 'pulls/create', kind: 'lost-response' })
+    const result = await api.upsertPullRequest(REQUEST)
+
+    expect(result.created).toBe(false)
+    expect(result.pullRequest).toMatchObject({
+      number: 1,
+      headRef: 'helm/web',
+      htmlUrl: `https://github.test/${OWNER}/${repo}/pull/1`
+    })
+    expect(gh.pulls(OWNER, repo)).toEqual([
+      expect.objectContaining({ number: 1, state: 'open', ...REQUEST })
+    ])
+    expect(trace(gh)).toEqual([
+      'pulls/list 200',
+      'pulls/create 0',
+      'pulls/create 422',
+      'pulls/list 200',
+      'pulls/update 200'
+    ])
+    // The second list asks for this head into this base only.
+    expect(gh.requests[3].path).toContain(
+      `head=${encodeURIComponent(`${OWNER}:helm/web`)}&base=main`
+    )
+    expect(logs).toContain(
+      `Pull request #1 from helm/web into main already exists in ${OWNER}/${repo}: updating it.`
+    )
+    expect(gh.violations).toEqual([])
+  })
+
+  it('the list missed it: the create answers 422 and the pull request is updated', async ({
+    gh,
+    repo,
+    api,
+    expect
+  }) => {
+    await api.createPullRequest({ ...REQUEST, title: 'old', body: 'one' })
+    gh.clearRecords()
+    gh.fail({ operation: 'pulls/list', kind: 'stale-list' })
+
+    const result = await api.upsertPullRequest(REQUEST)
+
+    expect(result).toMatchObject({ created: false, pullRequest: { number: 1 } })
+    expect(gh.pulls(OWNER, repo)).toEqual([
+      expect.objectContaining({ number: 1, title: REQUEST.title, body: 'two' })
+    ])
+    expect(trace(gh)).toEqual([
+      'pulls/list 200',
+      'pulls/create 422',
+      'pulls/list 200',
+      'pulls/update 200'
+    ])
+    expect(gh.violations).toEqual([])
+  })
+
+  it('GitHub says it exists but lists none: a clear error, nothing else changed', async ({
+    gh,
+    repo,
+    api,
+    expect
+  }) => {
+    await api.createPullRequest({ ...REQUEST, title: 'old', body: 'one' })
+    gh.fail({ operation: 'pulls/list', kind: 'stale-list', times: 2 })
+
+    const error = await failure(api.upsertPullRequest(REQUEST))
+
+    expect(error).toBeInstanceOf(UserError)
+    expect(error.message).toBe(
+      `GitHub answered that a pull request from ${OWNER}:helm/web into main ` +
+        `already exists in ${OWNER}/${repo}, but lists no such open pull ` +
+        'request. Run the job again: the next run finds and updates it.'
+    )
+    expect(gh.pulls(OWNER, repo)[0]).toMatchObject({ title: 'old' })
+  })
+
+  it("another 422 on the create (no commits) still fails with GitHub's message", async ({
+    gh,
+    repo,
+    api,
+    expect
+  }) => {
+    gh.commitOn(OWNER, repo, 'empty', {})
+    const error = await failure(
+      api.upsertPullRequest({ ...REQUEST, head: 'main', base: 'empty' })
+    )
+    expect(error).toBeInstanceOf(UserError)
+    expect(error.message).toBe(
+      `GitHub refused creating the pull request in ${OWNER}/${repo}: ` +
+        'Validation Failed; No commits between empty and main'
+    )
+    expect(gh.pulls(OWNER, repo)).toEqual([])
+  })
+})
+
+describe.concurrent('rate limits and the network on the create', () => {
+  it('429 secondary rate limit with a short retry-after: waited out, one pull request', async ({
+    gh,
+    repo,
+    api,
+    logs,
+    expect
+  }) => {
+    gh.fail({
+      operation: 'pulls/create',
+      kind: 'secondary-rate-limit',
+      status: 429,
+      retryAfter: 2
+    })
+    const result = await api.upsertPullRequest(REQUEST)
+    expect(result).toMatchObject({ created: true, pullRequest: { number: 1 } })
+    expect(gh.pulls(OWNER, repo)).toHaveLength(1)
+    expect(trace(gh)).toEqual([
+      'pulls/list 200',
+      'pulls/create 429',
+      'pulls/create 201'
+    ])
+    expect(logs).toEqual([
+      expect.stringMatching(
+        /^GitHub secondary rate limit on POST \/repos\/.*\/pulls: waiting 2 s \(retry 1 of 2\)$/
+      )
+    ])
+  })
+
+  it('429 asking for longer than the cap: fails at once, not retried blindly', async ({
+    gh,
+    repo,
+    api,
+    expect
+  }) => {
+    gh.fail({
+      operation: 'pulls/create',
+      kind: 'secondary-rate-limit',
+      status: 429,
+      retryAfter: 3600,
+      times: 5
+    })
+    const error = await failure(api.upsertPullRequest(REQUEST))
+    expect(error).toBeInstanceOf(UserError)
+    expect(error.message).toMatch(
+      new RegExp(
+        `^GitHub rate limit creating the pull request in ${OWNER}/${repo} ` +
+          '\\(You have exceeded a secondary rate limit.*\\)\\. The wait ' +
+          'GitHub asked for was too long or retries ran out; run the job ' +
+          'again later\\.$'
+      )
+    )
+    expect(trace(gh)).toEqual(['pulls/list 200', 'pulls/create 429'])
+    expect(gh.pulls(OWNER, repo)).toEqual([])
+  })
+
+  it('an exhausted primary rate limit (403) on the create is waited out', async ({
+    gh,
+    repo,
+    api,
+    expect
+  }) => {
+    gh.fail({ operation: 'pulls/create', kind: 'rate-limit', retryAfter: 1 })
+    await expect(api.upsertPullRequest(REQUEST)).resolves.toMatchObject({
+      created: true
+    })
+    expect(trace(gh)).toEqual([
+      'pulls/list 200',
+      'pulls/create 403',
+      'pulls/create 201'
+    ])
+    expect(gh.pulls(OWNER, repo)).toHaveLength(1)
+  })
+
+  it('a connection dropped before GitHub saw the create: retried, one pull request', async ({
+    gh,
+    repo,
+    api,
+    expect
+  }) => {
+    gh.fail({ operation: 'pulls/create', kind: 'network', times: 2 })
+    await expect(api.upsertPullRequest(REQUEST)).resolves.toMatchObject({
+      created: true,
+      pullRequest: { number: 1 }
+    })
+    expect(trace(gh)).toEqual([
+      'pulls/list 200',
+      'pulls/create 0',
+      'pulls/create 0',
+      'pulls/create 201'
+    ])
+    expect(gh.pulls(OWNER, repo)).toHaveLength(1)
+  })
+
+  it('connections that keep dropping: a clear error after the retries', async ({
+    gh,
+    repo,
+    api,
+    expect
+  }) => {
+    gh.fail({ operation: 'pulls/create', kind: 'network', times: 10 })
+    const error = await failure(api.upsertPullRequest(REQUEST))
+    expect(error.message).toMatch(
+      new RegExp(
+        `^GitHub API failed creating the pull request in ${OWNER}/${repo}: `
+      )
+    )
+    expect(trace(gh).filter(t => t.startsWith('pulls/create'))).toEqual([
+      'pulls/create 0',
+      'pulls/create 0',
+      'pulls/create 0',
+      'pulls/create 0'
+    ])
+    expect(gh.pulls(OWNER, repo)).toEqual([])
+  })
+})

@@ -1,0 +1,232 @@
+import path from 'node:path'
+import * as exec from '@actions/exec'
+import { UserError } from '../errors.js'
+import { withCommandsStopped } from '../relay.js'
+
+/** How to reach the registry over the wire; applies to login and push alike. */
+export interface Connection {
+  plainHttp: boolean
+  caFile?: string
+  insecureSkipTlsVerify: boolean
+}
+
+export interface PushResult {
+  /** `host/repository/name:tag`, as Helm reported it. */
+  pushedRef: string
+  digest: string
+}
+
+interface RunOptions {
+  input?: Buffer
+  /** Keep the command's output out of the log (login). */
+  quiet?: boolean
+}
+
+/**
+ * The Helm command line. Every call goes through `run` as an argument array,
+ * with the sandboxed environment: no shell, no secret in argv.
+ */
+export class Helm {
+  /**
+   * @param transcript when given, Helm's output is collected there instead of
+   * streamed, so that charts released side by side keep readable logs.
+   */
+  constructor(
+    readonly binary: string,
+    readonly major: number,
+    private readonly env: Record<string, string>,
+    private readonly transcript?: string[]
+  ) {}
+
+  /** What Helm printed, when it was collected. */
+  transcriptLines(): readonly string[] {
+    return this.transcript ?? []
+  }
+
+  /** The same Helm, with its output collected into `transcript`. */
+  withTranscript(transcript: string[]): Helm {
+    return new Helm(this.binary, this.major, this.env, transcript)
+  }
+
+  /**
+   * `helm registry login` with the password on stdin. Helm 4 needs
+   * `--plain-http` for an HTTP registry; Helm 3 has no such flag and falls back
+   * to HTTP by itself. `--insecure` means "skip TLS verification" in both.
+   */
+  async login(
+    host: string,
+    username: string,
+    password: string,
+    connection: Connection
+  ): Promise<void> {
+    const args = [
+      'registry',
+      'login',
+      host,
+      '--username',
+      username,
+      '--password-stdin'
+    ]
+    if (connection.plainHttp && this.major >= 4) args.push('--plain-http')
+    if (connection.caFile) args.push('--ca-file', connection.caFile)
+    if (connection.insecureSkipTlsVerify) args.push('--insecure')
+    const result = await this.run(args, {
+      input: Buffer.from(password),
+      quiet: true
+    })
+    if (result.exitCode !== 0) {
+      throw new UserError(
+        `Could not log in to ${host} as '${username}': ${helmError(result)}. ` +
+          "Check 'username' and 'password' (a token with permission to push packages)."
+      )
+    }
+  }
+
+  /**
+   * `helm repo add`: `dependency build` only downloads from repositories the
+   * Helm home knows, and the action's Helm home starts empty.
+   */
+  async addRepository(name: string, url: string): Promise<void> {
+    const result = await this.run(['repo', 'add', name, url, '--force-update'])
+    if (result.exitCode !== 0) {
+      throw new UserError(
+        `Could not add the chart repository ${url} that a dependency comes from: ${helmError(result)}`
+      )
+    }
+  }
+
+  /**
+   * `helm dependency build` when Chart.lock pins them, `update` otherwise,
+   * with the connection flags OCI dependencies need (see dependency-access.ts).
+   * On failure, `explain` may add what to do about Helm's output.
+   */
+  async buildDependencies(
+    chartDir: string,
+    hasLock: boolean,
+    flags: readonly string[],
+    explain: (output: string) => string | undefined = () => undefined
+  ): Promise<void> {
+    const verb = hasLock ? 'build' : 'update'
+    const result = await this.run(['dependency', verb, chartDir, ...flags])
+    if (result.exitCode !== 0) {
+      const hint = explain(`${result.stdout}\n${result.stderr}`)
+      throw new UserError(
+        `helm dependency ${verb} failed for ${chartDir}: ${helmError(result)}` +
+          (hint ? `\n${hint}` : '')
+      )
+    }
+  }
+
+  /** `helm lint`: an error stops the release; warnings are shown but pass. */
+  async lint(chartDir: string): Promise<void> {
+    const result = await this.run(['lint', chartDir])
+    if (result.exitCode !== 0) {
+      throw new UserError(
+        `helm lint found errors in ${chartDir}; fix them or set 'lint: false':\n${lintErrors(result.stdout + result.stderr)}`
+      )
+    }
+  }
+
+  /** `helm package` into `destination`; returns the .tgz path. */
+  async package(
+    chartDir: string,
+    destination: string,
+    appVersion?: string
+  ): Promise<string> {
+    const args = ['package', chartDir, '--destination', destination]
+    if (appVersion) args.push('--app-version', appVersion)
+    const result = await this.run(args)
+    if (result.exitCode !== 0) {
+      throw new UserError(`helm package failed: ${helmError(result)}`)
+    }
+    const saved = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(result.stdout)
+    if (!saved) {
+      throw new Error(
+        `helm package did not say where it saved the chart:\n${result.stdout}`
+      )
+    }
+    return path.resolve(saved[1].trim())
+  }
+
+  /**
+   * `helm push`. The digest is read from stdout and stderr: Helm 3 and Helm 4
+   * before 4.2.1 print `Pushed:`/`Digest:` on stderr, later ones on stdout.
+   */
+  async push(
+    packagePath: string,
+    target: string,
+    connection: Connection
+  ): Promise<PushResult> {
+    const args = ['push', packagePath, target]
+    if (connection.plainHttp) args.push('--plain-http')
+    if (connection.caFile) args.push('--ca-file', connection.caFile)
+    if (connection.insecureSkipTlsVerify)
+      args.push('--insecure-skip-tls-verify')
+    const result = await this.run(args)
+    if (result.exitCode !== 0) {
+      throw new UserError(`helm push to ${target} failed: ${helmError(result)}`)
+    }
+    return parsePushOutput(`${result.stdout}\n${result.stderr}`)
+  }
+
+  /**
+   * Runs Helm. Its output carries text from charts (templates `helm lint`
+   * echoes) and registries (error bodies), so when it is streamed to the log,
+   * command processing is stopped around it: no line of it can be a workflow
+   * command. (@actions/exec writes stderr to stdout too, so both are inside.)
+   */
+  private async run(
+    args: string[],
+    options: RunOptions = {}
+  ): Promise<exec.ExecOutput> {
+    const silent = options.quiet || this.transcript !== undefined
+    const execute = (): Promise<exec.ExecOutput> =>
+      exec.getExecOutput(this.binary, args, {
+        env: this.env,
+        input: options.input,
+        silent,
+        ignoreReturnCode: true
+      })
+    const result = silent ? await execute() : await withCommandsStopped(execute)
+    if (this.transcript && !options.quiet) {
+      this.transcript.push(`[command]${this.binary} ${args.join(' ')}`)
+      this.transcript.push(
+        ...`${result.stdout}${result.stderr}`.trimEnd().split('\n')
+      )
+    }
+    return result
+  }
+}
+
+/** Reads `Pushed:` and `Digest:` lines out of `helm push` output. */
+export function parsePushOutput(output: string): PushResult {
+  const pushed = /^Pushed:\s*(\S+)/m.exec(output)
+  const digest = /^Digest:\s*(sha256:[0-9a-f]{64})/m.exec(output)
+  if (!pushed || !digest) {
+    throw new Error(
+      `helm push did not report what it pushed:\n${output.trim()}`
+    )
+  }
+  return { pushedRef: pushed[1], digest: digest[1] }
+}
+
+/** The useful part of Helm's failure output: its `Error:` line, else the last lines. */
+export function helmError(result: { stdout: string; stderr: string }): string {
+  const text = `${result.stderr}\n${result.stdout}`
+  const error = /^Error:\s*(.+)$/m.exec(text)
+  if (error) return error[1].trim()
+  const lines = text
+    .split('\n')
+    .map(l => l.trim())
+    .filter(Boolean)
+  return lines.slice(-3).join(' ') || 'no output'
+}
+
+function lintErrors(output: string): string {
+  const errors = output
+    .split('\n')
+    .filter(line => /\[ERROR\]|^Error:/.test(line))
+  return (errors.length ? errors : output.trim().split('\n').slice(-5)).join(
+    '\n'
+  )
+}
