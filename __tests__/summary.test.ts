@@ -1,17 +1,25 @@
 import { expect, test } from 'vitest'
-import type { ChartResult, RunResult } from '../src/publish/result.js'
+import type { ChartRelease, RunResult } from '../src/publish/result.js'
 import { summaryRows, summaryTitle } from '../src/summary.js'
 
-const hello: ChartResult = {
-  chartName: 'hello',
-  chartVersion: '1.2.3+build.1',
+const hello: ChartRelease = {
+  name: 'hello',
+  version: '1.2.3+build.1',
+  file: 'charts/hello/Chart.yaml',
+  dir: '/w/charts/hello',
+  dependencies: [],
+  hasLock: false,
+  versionLine: 3,
+  registry: 'ghcr.io',
+  repository: 'acme/charts',
+  repositoryPath: 'acme/charts/hello',
   tag: '1.2.3_build.1',
-  chartRef: 'oci://ghcr.io/acme/charts/hello',
+  ref: 'oci://ghcr.io/acme/charts/hello',
   digest: 'sha256:' + '0'.repeat(64),
   pushed: true,
   packagePath: '/tmp/hello-1.2.3+build.1.tgz'
 }
-const run = (charts: ChartResult[], dryRun = false): RunResult => ({
+const run = (charts: ChartRelease[], dryRun = false): RunResult => ({
   charts,
   helmVersion: 'v4.1.4',
   dryRun,
@@ -21,10 +29,10 @@ const run = (charts: ChartResult[], dryRun = false): RunResult => ({
 test('one row per chart, with the real OCI tag of a build-metadata version', () => {
   const world = {
     ...hello,
-    chartName: 'world',
-    chartVersion: '2.0.0',
+    name: 'world',
+    version: '2.0.0',
     tag: '2.0.0',
-    chartRef: 'oci://ghcr.io/acme/charts/world',
+    ref: 'oci://ghcr.io/acme/charts/world',
     pushed: false
   }
   expect(summaryRows(run([hello, world]))).toEqual([
@@ -50,7 +58,7 @@ test('one row per chart, with the real OCI tag of a build-metadata version', () 
 test('a dry run says nothing was pushed', () => {
   const dry = {
     ...hello,
-    chartVersion: '1.0.0',
+    version: '1.0.0',
     tag: '1.0.0',
     digest: '',
     pushed: false

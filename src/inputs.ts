@@ -116,6 +116,11 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   checkConnectionInputs(config)
   checkPasswordDestination(config, env)
+  // Helm stores `base64(user:password)` in its registry config: mask that form too.
+  if (config.password)
+    maskSecret(
+      Buffer.from(`${config.username}:${config.password}`).toString('base64')
+    )
   return config
 }
 
@@ -141,7 +146,22 @@ function booleanInput(name: string, fallback = false): boolean {
  */
 export function secretInput(name: string): string {
   const raw = core.getInput(name, { trimWhitespace: false })
-  return raw.trim() ? raw.replace(/\r?\n$/, '') : ''
+  const secret = raw.trim() ? raw.replace(/\r?\n$/, '') : ''
+  maskSecret(secret)
+  return secret
+}
+
+/**
+ * Masks a secret in the log, and each of its lines: the runner masks line by line,
+ * so a multi-line secret (a JSON key, a PEM) would leak in pieces otherwise.
+ */
+function maskSecret(secret: string): void {
+  if (!secret) return
+  core.setSecret(secret)
+  for (const line of secret.split(/\r?\n/)) {
+    const trimmed = line.trim()
+    if (trimmed.length >= 4) core.setSecret(trimmed)
+  }
 }
 
 /** Newline-separated chart folders or globs; `.` when empty. */
@@ -285,12 +305,7 @@ function checkPasswordDestination(
   env: NodeJS.ProcessEnv
 ): void {
   if (!GITHUB_TOKEN_RE.test(config.password.trim())) return
-  const server = hostOf(env.GITHUB_SERVER_URL) ?? 'github.com'
-  if (
-    config.registry === 'ghcr.io' ||
-    config.registry === `containers.${server}`
-  )
-    return
+  if (isGitHubRegistry(config.registry, env)) return
   throw new UserError(
     `Input 'password' is a GitHub token (the default is the workflow token), but 'registry' is '${config.registry}': ` +
       "the token would be sent to a registry that is not GitHub's. Set 'password' to that registry's credential, " +

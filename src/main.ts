@@ -1,78 +1,119 @@
 import * as core from '@actions/core'
-import type { LoadedChart } from './chart/load.js'
-import { dependencyLevels } from './chart/order.js'
-import { mapLimit } from './concurrency.js'
+import { findCharts } from './chart/find.js'
+import { selectCharts } from './chart/select.js'
 import { errorMessage, UserError } from './errors.js'
 import { runGitops } from './gitops/step.js'
-import { Helm } from './helm/cli.js'
+import { Helm, type Connection } from './helm/cli.js'
+import { installHelm, type InstalledHelm } from './helm/installer.js'
 import { getConfig, type Config } from './inputs.js'
-import { setGitopsOutputs, setOutputs } from './outputs.js'
+import { setOutputs } from './outputs.js'
 import { childEnv } from './process-env.js'
+import { accessFor } from './publish/dependencies.js'
+import { lookUpAll, type RegistryReader } from './publish/lookup.js'
+import {
+  publishAll,
+  type PublishingHelm,
+  type PublishOptions
+} from './publish/publish.js'
+import type { ChartRelease, Note, RunResult } from './publish/result.js'
+import type { LoadedChart } from './chart/load.js'
+import { checkHelmCanReach, connection, planRelease } from './publish/target.js'
+import { RegistryClient } from './registry/client.js'
 import { relay } from './relay.js'
-import type { RegistryClient } from './registry/client.js'
-import type { ChartResult, RunResult } from './publish/result.js'
-import { createPackageDir, createSandbox, removeSandbox } from './sandbox.js'
-import { maskSecret } from './secrets.js'
+import { createSandbox, removeSandbox } from './sandbox.js'
 import { markMainStarted, saveSandboxDir } from './state.js'
-import * as step from './publish/steps.js'
 import { writeSummary } from './summary.js'
 
-/** Charts packaged and pushed side by side, at most. */
-const PUBLISH_CONCURRENCY = 4
+/** Helm as main uses it: publishing, and logging in first. */
+export interface MainHelm extends PublishingHelm {
+  login(
+    host: string,
+    username: string,
+    password: string,
+    connection: Connection
+  ): Promise<void>
+}
+
+/** The outside systems main talks to; tests pass fakes. */
+export interface Services {
+  installHelm(config: Config): Promise<InstalledHelm>
+  registry(config: Config): RegistryReader
+  helm(installed: InstalledHelm, env: Record<string, string>): MainHelm
+  gitops: typeof runGitops
+}
+
+const realServices: Services = {
+  installHelm: config =>
+    installHelm({
+      versionSpec: config.helmVersion,
+      downloadBaseUrl: config.helmDownloadUrl
+    }),
+  registry: config =>
+    new RegistryClient({
+      registry: config.registry,
+      username: config.password ? config.username : undefined,
+      password: config.password || undefined,
+      ...connection(config)
+    }),
+  helm: (installed, env) =>
+    new Helm(installed.path, installed.major, childEnv(env)),
+  gitops: runGitops
+}
 
 /**
  * The main step. Everything that can refuse without side effects (inputs,
  * Chart.yaml, tag, registry lookups) runs before anything is pushed, so a
- * refusal publishes nothing.
+ * refusal publishes nothing. Outputs and summary are set once, at the end.
  */
-export async function run(): Promise<void> {
+export async function run(services: Services = realServices): Promise<void> {
   markMainStarted()
   let sandboxDir: string | undefined
   try {
-    const config = readConfig()
-    const skipped: string[] = []
-    const found = await core.group('Read Chart.yaml', async () =>
-      step.readCharts(config)
+    const config = getConfig()
+    const charts = await core.group('Read Chart.yaml', async () =>
+      readCharts(config)
     )
-    const charts = await core.group('Check the tag', async () =>
-      step.selectReleases(config, found, skipped)
+    const selection = await core.group('Check the tag', async () =>
+      selectReleases(config, charts)
     )
     const installed = await core.group('Install Helm', () =>
-      step.install(config)
+      install(services, config)
     )
-    const client = step.registryClient(config)
+    const registry = services.registry(config)
     const published = await core.group(
       'Look up the versions in the registry',
-      () => step.lookUpAll(client, config, charts)
+      () => lookUpAll(registry, config.ifExists, selection.releases)
     )
-    const toPublish = charts.filter(chart => !published.has(chart))
-    let helm: Helm | undefined
-    if (toPublish.length) {
+    const result: RunResult = {
+      charts: selection.releases,
+      helmVersion: `v${installed.version}`,
+      dryRun: config.dryRun,
+      skipped: selection.notes
+    }
+    const pending = result.charts.filter(r => !published.has(r))
+    let helm: MainHelm | undefined
+    if (pending.length) {
       const sandbox = createSandbox()
       sandboxDir = sandbox.root
       saveSandboxDir(sandbox.root)
-      helm = new Helm(installed.path, installed.major, childEnv(sandbox.env))
-      await core.group(`Log in to ${config.registry}`, () =>
-        step.login(helm!, config, skipped)
+      helm = services.helm(installed, sandbox.env)
+      const login = await core.group(`Log in to ${config.registry}`, () =>
+        logIn(helm!, config)
+      )
+      if (login) result.skipped.push(login)
+    }
+    result.skipped.push(...skippedAsPublished(published))
+    if (helm) {
+      const many = result.charts.length > 1
+      const options = publishOptions(config)
+      result.skipped.push(
+        ...(await publishAll(helm, registry, options, pending, many))
       )
     }
-    const result: RunResult = {
-      charts: await publishAll(
-        config,
-        client,
-        helm,
-        charts,
-        published,
-        skipped
-      ),
-      helmVersion: `v${installed.version}`,
-      dryRun: config.dryRun,
-      skipped
-    }
-    setOutputs(result)
     try {
-      await gitopsSteps(config, result)
+      await gitopsSteps(services, config, result)
     } finally {
+      setOutputs(result)
       await writeSummary(result)
     }
   } catch (error) {
@@ -82,122 +123,81 @@ export async function run(): Promise<void> {
   }
 }
 
+/** The charts the `chart` input names, read and validated. */
+function readCharts(config: Config): LoadedChart[] {
+  const charts = findCharts(config.chartPatterns, config.workspace)
+  // relay: a folder name in the workspace may read as a workflow command.
+  for (const chart of charts)
+    relay(`${chart.file}: ${chart.name} ${chart.version}`)
+  return charts
+}
+
 /**
- * Packages and pushes every chart not yet published: level by level (charts
- * that others use through file:// first), side by side within a level.
+ * The charts this run releases (all of them, or those the tag names), each
+ * with its release record. Refuses, before anything is installed or sent, a
+ * tag that releases none and a dependency Helm cannot reach.
  */
-async function publishAll(
+function selectReleases(
   config: Config,
-  client: RegistryClient,
-  helm: Helm | undefined,
-  charts: LoadedChart[],
-  published: Map<LoadedChart, string>,
-  skipped: string[]
-): Promise<ChartResult[]> {
-  const results = new Map<LoadedChart, ChartResult>()
-  for (const chart of charts.filter(c => published.has(c))) {
-    results.set(chart, skippedResult(config, chart, published.get(chart)!))
-    skipped.push(
-      `${chart.name} ${chart.version}: already published, 'if-exists: skip'`
-    )
-  }
-  const pending = charts.filter(c => !published.has(c))
-  for (const level of dependencyLevels(pending)) {
-    const many = charts.length > 1
-    const done = await mapLimit(level, PUBLISH_CONCURRENCY, chart =>
-      publishOne(
-        config,
-        client,
-        many ? helm!.withTranscript([]) : helm!,
-        chart,
-        skipped,
-        many
-      )
-    )
-    level.forEach((chart, i) => results.set(chart, done[i]))
-  }
-  return charts.map(chart => results.get(chart)!)
-}
-
-/** Dependencies, lint, package, push and verify for one chart. */
-async function publishOne(
-  config: Config,
-  client: RegistryClient,
-  helm: Helm,
-  chart: LoadedChart,
-  skipped: string[],
-  many: boolean
-): Promise<ChartResult> {
-  const target = step.targetOf(config, chart)
+  charts: LoadedChart[]
+): { releases: ChartRelease[]; notes: string[] } {
+  const selected = selectCharts(charts, {
+    checkTag: config.checkTag,
+    tag: config.tag,
+    githubRef: config.githubRef,
+    pattern: config.tagPattern
+  })
   const notes: string[] = []
-  const work = async (): Promise<ChartResult> => {
-    await step.buildDependencies(
-      helm,
-      { registry: config.registry, connection: step.connection(config) },
-      chart,
-      notes
+  if (config.checkTag) {
+    core.info(
+      `Tag '${config.tag}' releases ${selected.map(c => `${c.name} ${c.version}`).join(', ')}.`
     )
-    await step.lint(helm, config, chart, notes)
-    const packagePath = await helm.package(
-      chart.dir,
-      createPackageDir(),
-      config.appVersion
-    )
-    const digest = await step.push(
-      helm,
-      client,
-      config,
-      target,
-      packagePath,
-      notes
-    )
-    return {
-      ...baseResult(chart, target),
-      digest,
-      pushed: digest !== '',
-      packagePath
-    }
+  } else {
+    core.info("Skipped: 'check-tag' is false.")
+    notes.push("Tag check: 'check-tag' is false")
   }
-  try {
-    return many
-      ? await work()
-      : await core.group(`Package and push ${chart.name}`, work)
-  } finally {
-    skipped.push(...notes.map(note => (many ? `${chart.name}: ${note}` : note)))
-    if (many) printTranscript(chart, helm)
-  }
+  const access = { registry: config.registry, connection: connection(config) }
+  for (const chart of selected) accessFor(access, chart)
+  return { releases: selected.map(c => planRelease(config, c)), notes }
 }
 
-/** Helm's collected output, relayed: it holds text from the chart and the registry. */
-function printTranscript(chart: LoadedChart, helm: Helm): void {
-  core.startGroup(`Package and push ${chart.name} ${chart.version}`)
-  const lines = helm.transcriptLines()
-  if (lines.length) relay(lines.join('\n'))
-  core.endGroup()
+async function install(
+  services: Services,
+  config: Config
+): Promise<InstalledHelm> {
+  const installed = await services.installHelm(config)
+  checkHelmCanReach(config, installed)
+  return installed
 }
 
-function baseResult(
-  chart: LoadedChart,
-  target: step.Target
-): Omit<ChartResult, 'digest' | 'pushed' | 'packagePath'> {
+async function logIn(helm: MainHelm, config: Config): Promise<Note> {
+  if (!config.password) {
+    core.info('No password given: pushing anonymously.')
+    return 'Registry login: no password given'
+  }
+  await helm.login(
+    config.registry,
+    config.username,
+    config.password,
+    connection(config)
+  )
+  core.info(`Logged in to ${config.registry} as ${config.username}.`)
+  return undefined
+}
+
+function skippedAsPublished(published: Set<ChartRelease>): string[] {
+  return [...published].map(
+    r => `${r.name} ${r.version}: already published, 'if-exists: skip'`
+  )
+}
+
+function publishOptions(config: Config): PublishOptions {
   return {
-    chartName: chart.name,
-    chartVersion: chart.version,
-    tag: target.tag,
-    chartRef: target.ref
-  }
-}
-
-function skippedResult(
-  config: Config,
-  chart: LoadedChart,
-  digest: string
-): ChartResult {
-  return {
-    ...baseResult(chart, step.targetOf(config, chart)),
-    digest,
-    pushed: false,
-    packagePath: ''
+    registry: config.registry,
+    connection: connection(config),
+    lint: config.lint,
+    dryRun: config.dryRun,
+    appVersion: config.appVersion
   }
 }
 
@@ -205,52 +205,22 @@ function skippedResult(
  * One GitOps pull request per chart pushed by this run, or for the chart a tag
  * named when it was already published ('if-exists: skip').
  */
-async function gitopsSteps(config: Config, run: RunResult): Promise<void> {
+async function gitopsSteps(
+  services: Services,
+  config: Config,
+  run: RunResult
+): Promise<void> {
   const gitops = config.gitops
-  if (!gitops) {
-    setGitopsOutputs([])
-    return
-  }
+  if (!gitops) return
   const eligible = run.charts.filter(
     c => c.pushed || run.dryRun || run.charts.length === 1
   )
-  for (const chart of eligible) {
-    chart.gitops = await core.group(
-      `Pull request for ${chart.chartName} in ${gitops.owner}/${gitops.repo}`,
-      () =>
-        runGitops(
-          gitops,
-          {
-            name: chart.chartName,
-            version: chart.chartVersion,
-            ref: chart.chartRef,
-            tag: chart.tag,
-            digest: chart.digest
-          },
-          {
-            name: chart.chartName,
-            registry: config.registry,
-            repository: config.repository
-          },
-          config.dryRun
-        )
+  for (const release of eligible) {
+    release.gitops = await core.group(
+      `Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`,
+      () => services.gitops(gitops, release, release, config.dryRun)
     )
   }
-  setGitopsOutputs(eligible.map(c => c.gitops))
-}
-
-function readConfig(): Config {
-  const config = getConfig()
-  maskSecret(config.password)
-  // Masked from the start, not only once the GitOps step begins.
-  if (config.gitops) maskSecret(config.gitops.token)
-  // Helm stores `base64(user:password)` in its registry config: mask that form too.
-  if (config.password) {
-    maskSecret(
-      Buffer.from(`${config.username}:${config.password}`).toString('base64')
-    )
-  }
-  return config
 }
 
 /** A refusal is a message (annotated on the file at fault), never a stack trace. */

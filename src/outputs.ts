@@ -1,18 +1,17 @@
 import * as core from '@actions/core'
 import type { GitopsResult } from './gitops/step.js'
-import type { ChartResult, RunResult } from './publish/result.js'
+import type { RunResult } from './publish/result.js'
 
 /**
- * Sets the outputs in one place: `charts` always; the single-chart outputs
- * from the chart when the run released one (empty with several, but `pushed`
- * says whether any was pushed).
+ * Sets every output, once, at the end of the run: `charts` always; the
+ * single-chart outputs from the chart when the run released one (empty with
+ * several, but `pushed` says whether any was pushed); the GitOps outputs.
  */
 export function setOutputs(run: RunResult): void {
-  const single: ChartResult | undefined =
-    run.charts.length === 1 ? run.charts[0] : undefined
-  core.setOutput('chart-name', single?.chartName ?? '')
-  core.setOutput('chart-version', single?.chartVersion ?? '')
-  core.setOutput('chart-ref', single?.chartRef ?? '')
+  const single = run.charts.length === 1 ? run.charts[0] : undefined
+  core.setOutput('chart-name', single?.name ?? '')
+  core.setOutput('chart-version', single?.version ?? '')
+  core.setOutput('chart-ref', single?.ref ?? '')
   core.setOutput('digest', single?.digest ?? '')
   core.setOutput('pushed', run.charts.some(c => c.pushed) ? 'true' : 'false')
   core.setOutput('package-path', single?.packagePath ?? '')
@@ -20,14 +19,15 @@ export function setOutputs(run: RunResult): void {
     'charts',
     JSON.stringify(
       run.charts.map(c => ({
-        name: c.chartName,
-        version: c.chartVersion,
-        ref: c.chartRef,
+        name: c.name,
+        version: c.version,
+        ref: c.ref,
         digest: c.digest,
         pushed: c.pushed
       }))
     )
   )
+  setGitopsOutputs(run.charts.flatMap(c => (c.gitops ? [c.gitops] : [])))
 }
 
 /**
@@ -35,8 +35,7 @@ export function setOutputs(run: RunResult): void {
  * charts, `pull-request-operation` is the first that is not `none` and
  * `updated-files` lists every chart's files.
  */
-export function setGitopsOutputs(results: (GitopsResult | undefined)[]): void {
-  const done = results.filter((r): r is GitopsResult => r !== undefined)
+function setGitopsOutputs(done: GitopsResult[]): void {
   const first = done.find(r => r.operation !== 'none') ?? done[0]
   const single = done.length === 1 ? done[0] : undefined
   core.setOutput('pull-request-number', single?.number ?? '')

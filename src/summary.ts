@@ -1,20 +1,20 @@
 import * as core from '@actions/core'
-import type { ChartResult, RunResult } from './publish/result.js'
+import type { ChartRelease, RunResult } from './publish/result.js'
 
 const HEADER = ['Chart', 'Version', 'Reference', 'Digest', 'Pushed']
 
 /** One row per chart; pure, so tests can read it. */
 export function summaryRows(run: RunResult): string[][] {
   return run.charts.map(chart => [
-    chart.chartName,
-    chart.chartVersion,
-    `${chart.chartRef}:${chart.tag}`,
+    chart.name,
+    chart.version,
+    `${chart.ref}:${chart.tag}`,
     chart.digest || '(not pushed)',
     pushedText(chart, run.dryRun)
   ])
 }
 
-function pushedText(chart: ChartResult, dryRun: boolean): string {
+function pushedText(chart: ChartRelease, dryRun: boolean): string {
   if (chart.pushed) return 'yes'
   // A digest without a push: the version was there before this run.
   if (chart.digest) return 'no (already published)'
@@ -24,13 +24,13 @@ function pushedText(chart: ChartResult, dryRun: boolean): string {
 export function summaryTitle(run: RunResult): string {
   const pushed = run.charts.filter(c => c.pushed)
   if (pushed.length === 1 && run.charts.length === 1) {
-    return `Published ${pushed[0].chartName} ${pushed[0].chartVersion}`
+    return `Published ${pushed[0].name} ${pushed[0].version}`
   }
   if (pushed.length > 0)
     return `Published ${pushed.length} of ${run.charts.length} charts`
   if (run.charts.length === 1) {
     const only = run.charts[0]
-    return `${only.chartName} ${only.chartVersion}: ${run.dryRun ? 'dry run, nothing pushed' : 'nothing pushed'}`
+    return `${only.name} ${only.version}: ${run.dryRun ? 'dry run, nothing pushed' : 'nothing pushed'}`
   }
   return `${run.charts.length} charts: ${run.dryRun ? 'dry run, nothing pushed' : 'nothing pushed'}`
 }
@@ -50,11 +50,11 @@ export async function writeSummary(run: RunResult): Promise<void> {
   await summary.write()
 }
 
-function addGitops(chart: ChartResult): void {
+function addGitops(chart: ChartRelease): void {
   if (!chart.gitops) return
   const { operation, number, url, updatedFiles } = chart.gitops
   core.summary.addHeading(
-    `GitOps pull request for ${escapeHtml(chart.chartName)}`,
+    `GitOps pull request for ${escapeHtml(chart.name)}`,
     3
   )
   core.summary.addRaw(

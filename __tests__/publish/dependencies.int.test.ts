@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Helm } from '../../src/helm/cli.js'
 import { childEnv } from '../../src/process-env.js'
 import { createSandbox, removeSandbox } from '../../src/sandbox.js'
-import { buildDependencies } from '../../src/publish/steps.js'
+import { buildDependencies } from '../../src/publish/dependencies.js'
 import { loadChart } from '../../src/chart/load.js'
 import { writeChart } from '../helpers/charts.js'
 import {
@@ -100,8 +100,7 @@ describe.each(HELM_VERSIONS)('Helm %s', version => {
           registry: 'registry.invalid',
           connection: { plainHttp: false, insecureSkipTlsVerify: false }
         },
-        loadChart(chartDir, root),
-        []
+        loadChart(chartDir, root)
       )
       expect(fs.readdirSync(path.join(chartDir, 'charts'))).toEqual([
         'lib-0.1.0.tgz'

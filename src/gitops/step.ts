@@ -10,7 +10,6 @@ import {
 } from '../github/api.js'
 import type { GitopsConfig } from '../inputs.js'
 import { relay } from '../relay.js'
-import { maskSecret } from '../secrets.js'
 import { saveGitopsDir } from '../state.js'
 import { bumpRepository, newerPins, type RepoBump } from './bump-repo.js'
 import { encodeFiles, type FileEncoding } from './encoding.js'
@@ -57,7 +56,6 @@ export async function runGitops(
   chart: ChartRef,
   dryRun: boolean
 ): Promise<GitopsResult> {
-  maskSecret(config.token)
   const repository = `${config.owner}/${config.repo}`
   const api = new GitHubRepo({
     token: config.token,

@@ -1,0 +1,140 @@
+// Pushing a package, and proving what the registry then serves.
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import * as core from '@actions/core'
+import { errorMessage, UserError } from '../errors.js'
+import type { Connection, PushResult } from '../helm/cli.js'
+import {
+  chartLayerDigest,
+  isImmutableTagError,
+  isTransientPushError
+} from '../registry/oci-manifest.js'
+import { pushTarget } from '../registry/reference.js'
+import type { RegistryReader } from './lookup.js'
+import type { ChartRelease } from './result.js'
+
+/** What the push needs of Helm. */
+export interface HelmPusher {
+  push(
+    packagePath: string,
+    target: string,
+    connection: Connection
+  ): Promise<PushResult>
+}
+
+/** Tries of `helm push`: Helm 3 does not retry a failed upload by itself. */
+const PUSH_ATTEMPTS = 3
+const PUSH_RETRY_DELAY_MS = 2_000
+
+/**
+ * Pushes the package and returns the digest the registry serves for it. A
+ * transient failure is retried, but only after reading the tag back: if it is
+ * there now, it must be this very package (its chart layer is the .tgz's
+ * sha256), else another push won a race and nothing is pushed over it.
+ */
+export async function pushPackage(
+  helm: HelmPusher,
+  registry: RegistryReader,
+  release: ChartRelease,
+  packagePath: string,
+  connection: Connection,
+  retryDelayMs = PUSH_RETRY_DELAY_MS
+): Promise<string> {
+  const packageDigest = fileDigest(packagePath)
+  const destination = pushTarget(release.registry, release.repository)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const pushed = await helm.push(packagePath, destination, connection)
+      core.info(`Pushed ${pushed.pushedRef} (${pushed.digest}).`)
+      return await verifyPushed(registry, release, pushed.digest, packageDigest)
+    } catch (error) {
+      const message = errorMessage(error)
+      if (isImmutableTagError(message)) throw immutableError(release, error)
+      if (attempt >= PUSH_ATTEMPTS || !isTransientPushError(message))
+        throw error
+      core.warning(
+        `helm push failed (${message}); trying again (${attempt + 1} of ${PUSH_ATTEMPTS}).`
+      )
+      await sleep(retryDelayMs * attempt)
+      const landed = await servedPackage(registry, release, packageDigest)
+      if (landed) return landed
+    }
+  }
+}
+
+/** sha256 of a file, as an OCI digest. */
+function fileDigest(file: string): string {
+  return `sha256:${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms))
+}
+
+/**
+ * After a failed push: the served digest when the tag now holds this package,
+ * undefined when the tag is still absent; an error when it holds another chart.
+ */
+async function servedPackage(
+  registry: RegistryReader,
+  release: ChartRelease,
+  packageDigest: string
+): Promise<string | undefined> {
+  const manifest = await registry.getManifest(
+    release.repositoryPath,
+    release.tag
+  )
+  if (!manifest) return undefined
+  if (chartLayerDigest(manifest.body) === packageDigest) {
+    core.info(
+      `The failed push had landed: ${release.ref}:${release.tag} holds this package.`
+    )
+    return manifest.digest
+  }
+  throw raceError(release, manifest.digest)
+}
+
+/** The registry will not overwrite the tag, whatever the action does. */
+function immutableError(release: ChartRelease, error: unknown): UserError {
+  return new UserError(
+    `The registry refused to overwrite ${release.ref}:${release.tag}: the tag is immutable in the registry ` +
+      `(${errorMessage(error)}). Nothing was replaced, and a published version cannot be: ` +
+      "bump 'version' in Chart.yaml and release again.",
+    { cause: error }
+  )
+}
+
+function raceError(release: ChartRelease, served: string): UserError {
+  return new UserError(
+    `${release.ref}:${release.tag} appeared in the registry during this release with other content (${served}): ` +
+      'another job published this version at the same time, and nothing was pushed over it. ' +
+      "Serialize releases with a workflow 'concurrency:' group and turn on tag immutability in the registry."
+  )
+}
+
+/**
+ * Reads the pushed manifest back: the `digest` output is what the registry
+ * serves, and the chart it holds is this package, not just what Helm said.
+ */
+export async function verifyPushed(
+  registry: RegistryReader,
+  release: ChartRelease,
+  helmDigest: string,
+  packageDigest: string
+): Promise<string> {
+  const where = `${release.ref}:${release.tag}`
+  const manifest = await registry.getManifest(
+    release.repositoryPath,
+    release.tag
+  )
+  if (!manifest || chartLayerDigest(manifest.body) !== packageDigest) {
+    throw raceError(release, manifest?.digest ?? '(nothing)')
+  }
+  if (manifest.digest !== helmDigest) {
+    core.warning(
+      `Helm reported ${helmDigest}, but the registry serves ${where} as ${manifest.digest} (with this package): the output is the served digest.`
+    )
+  }
+  core.info(`The registry serves ${where} as ${manifest.digest}.`)
+  return manifest.digest
+}

@@ -1,0 +1,51 @@
+// Where the charts go and how the registry is reached: computed from the
+// config once, for every step that talks to the registry.
+import type { LoadedChart } from '../chart/load.js'
+import { UserError } from '../errors.js'
+import type { Connection } from '../helm/cli.js'
+import type { InstalledHelm } from '../helm/installer.js'
+import type { Config } from '../inputs.js'
+import { chartRef, isLoopbackRegistry, ociTag } from '../registry/reference.js'
+import type { ChartRelease } from './result.js'
+
+/** The chart's release record, with its target; nothing done yet. */
+export function planRelease(config: Config, chart: LoadedChart): ChartRelease {
+  return {
+    ...chart,
+    registry: config.registry,
+    repository: config.repository,
+    repositoryPath: `${config.repository}/${chart.name}`,
+    tag: ociTag(chart.version),
+    ref: chartRef(config.registry, config.repository, chart.name),
+    digest: '',
+    pushed: false,
+    packagePath: ''
+  }
+}
+
+/** How Helm reaches the registry: for login, push and dependencies alike. */
+export function connection(config: Config): Connection {
+  return {
+    plainHttp: config.plainHttp,
+    caFile: config.caFile,
+    insecureSkipTlsVerify: config.insecureSkipTlsVerify
+  }
+}
+
+/**
+ * Helm 3's registry client talks plain HTTP to loopback hosts whatever TLS
+ * flags it gets (containerd's localhost rule), so its push to a TLS registry on
+ * localhost fails half-way with "400 Bad Request". Refuse before anything is sent.
+ */
+export function checkHelmCanReach(config: Config, helm: InstalledHelm): void {
+  if (
+    helm.major !== 3 ||
+    config.plainHttp ||
+    !isLoopbackRegistry(config.registry)
+  )
+    return
+  throw new UserError(
+    `Helm ${helm.version} always talks plain HTTP to a registry on the loopback address ${config.registry}, ` +
+      "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP."
+  )
+}
