@@ -13,7 +13,7 @@ import {
   type UpdateBranchResult
 } from '../../src/gitops/branch.js'
 import { bumpFile } from '../../src/gitops/edit.js'
-import type { ChartRef } from '../../src/gitops/pins/scan.js'
+import type { ChartRef } from '../../src/gitops/pins/types.js'
 import {
   ALICE,
   BOB,

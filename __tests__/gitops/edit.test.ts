@@ -12,10 +12,9 @@ import {
 } from '../../src/gitops/edit.js'
 import {
   collectHelmRepositories,
-  createScanContext,
-  type ChartRef,
-  type Pin
+  createScanContext
 } from '../../src/gitops/pins/scan.js'
+import type { ChartRef, Pin } from '../../src/gitops/pins/types.js'
 
 const FIXTURES = '__tests__/fixtures/gitops'
 const CHART: ChartRef = {

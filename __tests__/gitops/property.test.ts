@@ -12,7 +12,8 @@ import {
   editFor,
   planBump
 } from '../../src/gitops/edit.js'
-import { findPins, type ChartRef } from '../../src/gitops/pins/scan.js'
+import { findPins } from '../../src/gitops/pins/scan.js'
+import type { ChartRef } from '../../src/gitops/pins/types.js'
 
 const CHART: ChartRef = {
   name: 'webapp',

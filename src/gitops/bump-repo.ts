@@ -7,12 +7,8 @@ import {
   type PinSkip
 } from './edit.js'
 import { classifyVersion, precedence } from './version-range.js'
-import {
-  collectHelmRepositories,
-  createScanContext,
-  type ChartRef,
-  type ScanProblem
-} from './pins/scan.js'
+import { collectHelmRepositories, createScanContext } from './pins/scan.js'
+import type { ChartRef, ScanProblem } from './pins/types.js'
 import type { UnreadFile } from './files.js'
 
 export interface RepoBump {

@@ -2,15 +2,15 @@
 // version scalars that are bumped: quotes, comments, line endings, BOM and
 // everything else in the file stay as they were. Pure: no I/O.
 import { UserError } from '../errors.js'
-import {
-  findPins,
-  type ChartRef,
-  type Pin,
-  type PinKind,
-  type QuoteStyle,
-  type ScanContext,
-  type ScanProblem
-} from './pins/scan.js'
+import { findPins } from './pins/scan.js'
+import type {
+  ChartRef,
+  Pin,
+  PinKind,
+  QuoteStyle,
+  ScanContext,
+  ScanProblem
+} from './pins/types.js'
 import {
   bareVersion,
   classifyVersion,

@@ -14,7 +14,7 @@ import { saveGitopsDir } from '../state.js'
 import { bumpRepository, newerPins, type RepoBump } from './bump-repo.js'
 import { encodeFiles, type FileEncoding } from './encoding.js'
 import { readMatchingFiles, type UnreadFile } from './files.js'
-import type { ChartRef } from './pins/scan.js'
+import type { ChartRef } from './pins/types.js'
 import {
   commitSubjectPattern,
   fillTemplate,

@@ -2,10 +2,9 @@ import { describe, expect, test } from 'vitest'
 import {
   collectHelmRepositories,
   createScanContext,
-  findPins,
-  type ChartRef,
-  type Pin
+  findPins
 } from '../../../src/gitops/pins/scan.js'
+import type { ChartRef, Pin } from '../../../src/gitops/pins/types.js'
 
 const CHART: ChartRef = {
   name: 'webapp',

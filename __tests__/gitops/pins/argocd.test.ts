@@ -1,0 +1,134 @@
+import { describe, expect, test } from 'vitest'
+import { argoCd } from '../../../src/gitops/pins/argocd.js'
+import type { Pin } from '../../../src/gitops/pins/types.js'
+import { lines, runTool } from './run-tool.js'
+
+const application = (kind: string, source: string[]): string =>
+  lines(
+    'apiVersion: argoproj.io/v1alpha1',
+    `kind: ${kind}`,
+    'spec:',
+    '  source:',
+    ...source.map(row => `    ${row}`)
+  )
+
+const HELM_STYLE = ['repoURL: oci://ghcr.io/acme/charts', 'chart: webapp']
+const NATIVE = ['repoURL: oci://ghcr.io/acme/charts/webapp']
+
+describe('argoCd', () => {
+  test('is tried only on files that mention argoproj.io', () => {
+    expect(argoCd.markers).toEqual(['argoproj.io'])
+  })
+
+  test.each<[string, string, Partial<Pin>]>([
+    [
+      'Helm-style, oci://',
+      application('Application', [...HELM_STYLE, 'targetRevision: 1.0.0']),
+      { kind: 'argocd-application', path: 'spec.source.targetRevision' }
+    ],
+    [
+      'Helm-style without a scheme',
+      application('Application', [
+        'repoURL: ghcr.io/acme/charts',
+        'chart: webapp',
+        'targetRevision: 1.0.0'
+      ]),
+      { kind: 'argocd-application' }
+    ],
+    [
+      'native OCI in an Application',
+      application('Application', [...NATIVE, 'targetRevision: 1.0.0']),
+      { kind: 'argocd-oci', note: 'native OCI source' }
+    ],
+    [
+      'source with ref:',
+      application('Application', [
+        ...HELM_STYLE,
+        'ref: values',
+        'targetRevision: 1.0.0'
+      ]),
+      {
+        blocked:
+          'the source has `ref:`, so other sources read files from it; it is left alone'
+      }
+    ]
+  ])('pins %s', (_name, text, expected) => {
+    const { pins, spans } = runTool(argoCd, text)
+    expect(pins).toEqual([expect.objectContaining(expected)])
+    expect(spans).toEqual(['1.0.0'])
+  })
+
+  test('an ApplicationSet pins its template, native sources included', () => {
+    const text = lines(
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: ApplicationSet',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      sources:',
+      '        - repoURL: https://example.com/git.git',
+      '        - repoURL: oci://ghcr.io/acme/charts/webapp',
+      '          targetRevision: 2.0.0'
+    )
+    const { pins } = runTool(argoCd, text)
+    expect(pins).toEqual([
+      expect.objectContaining({
+        kind: 'argocd-applicationset',
+        path: 'spec.template.spec.sources[1].targetRevision',
+        note: 'native OCI source'
+      })
+    ])
+  })
+
+  test.each<[string, string]>([
+    [
+      'an https:// Helm repository',
+      application('Application', [
+        'repoURL: https://ghcr.io/acme/charts',
+        'chart: webapp',
+        'targetRevision: 1.0.0'
+      ])
+    ],
+    [
+      'the chart URL with a chart: field',
+      application('Application', [
+        ...NATIVE,
+        'chart: webapp',
+        'targetRevision: 1'
+      ])
+    ],
+    [
+      'another chart',
+      application('Application', [
+        'repoURL: oci://ghcr.io/acme/charts',
+        'chart: other',
+        'targetRevision: 1.0.0'
+      ])
+    ],
+    [
+      'another kind of the group',
+      application('AppProject', [...HELM_STYLE, 'targetRevision: 1.0.0'])
+    ],
+    [
+      'another API group',
+      application('Application', [
+        ...HELM_STYLE,
+        'targetRevision: 1.0.0'
+      ]).replace('argoproj.io', 'example.com')
+    ]
+  ])('leaves alone %s', (_name, text) => {
+    expect(runTool(argoCd, text)).toEqual({ pins: [], problems: [], spans: [] })
+  })
+
+  test('a matching source without targetRevision is a problem', () => {
+    const { problems } = runTool(argoCd, application('Application', HELM_STYLE))
+    expect(problems).toEqual([
+      {
+        file: 'file.yaml',
+        line: 5,
+        message:
+          'spec.source.targetRevision is not set, so there is no version to bump; set it to an exact version to have releases bump it.'
+      }
+    ])
+  })
+})

@@ -1,0 +1,65 @@
+import { describe, expect, test } from 'vitest'
+import {
+  matcherFor,
+  mentionsRegistry,
+  namesChart,
+  pointsAtChart,
+  pointsAtRepository
+} from '../../../src/gitops/pins/match.js'
+import { CHART } from './run-tool.js'
+
+describe('matcherFor', () => {
+  test('normalises the registry and repository once per chart', () => {
+    const chart = {
+      name: 'webapp',
+      registry: ' GHCR.io/ ',
+      repository: '/acme/charts/'
+    }
+    const matcher = matcherFor(chart)
+    expect(matcher).toMatchObject({
+      host: 'ghcr.io',
+      repositoryPath: 'acme/charts',
+      chartPath: 'acme/charts/webapp'
+    })
+    expect(matcherFor(chart)).toBe(matcher)
+  })
+
+  test('a chart at the registry root', () => {
+    const matcher = matcherFor({ ...CHART, repository: '' })
+    expect(matcher.chartPath).toBe('webapp')
+    expect(pointsAtChart(matcher, 'oci://ghcr.io/webapp')).toBe(true)
+    expect(pointsAtRepository(matcher, 'oci://ghcr.io')).toBe(true)
+  })
+})
+
+describe('references', () => {
+  const matcher = matcherFor(CHART)
+
+  test.each<[string | undefined, boolean, boolean, boolean]>([
+    // url, repository (scheme required), repository (scheme optional), chart
+    ['oci://ghcr.io/acme/charts', true, true, false],
+    ['OCI://GHCR.IO/acme/charts//', true, true, false],
+    [' oci://ghcr.io/acme/charts ', true, true, false],
+    ['ghcr.io/acme/charts', false, true, false],
+    ['https://ghcr.io/acme/charts', false, false, false],
+    ['oci://ghcr.io/Acme/charts', false, false, false],
+    ['oci://ghcr.io/acme/charts/webapp', false, false, true],
+    ['ghcr.io/acme/charts/webapp', false, false, false],
+    ['oci://ghcr.io.evil/acme/charts', false, false, false],
+    [undefined, false, false, false]
+  ])('%s', (url, repository, schemeOptional, chart) => {
+    expect(pointsAtRepository(matcher, url)).toBe(repository)
+    expect(pointsAtRepository(matcher, url, { schemeOptional: true })).toBe(
+      schemeOptional
+    )
+    expect(pointsAtChart(matcher, url)).toBe(chart)
+  })
+
+  test('names and mentions', () => {
+    expect(namesChart(matcher, 'webapp')).toBe(true)
+    expect(namesChart(matcher, 'WebApp')).toBe(false)
+    expect(namesChart(matcher, undefined)).toBe(false)
+    expect(mentionsRegistry(matcher, 'url: oci://GHCR.IO/x')).toBe(true)
+    expect(mentionsRegistry(matcher, 'url: oci://ghcr-io/x')).toBe(false)
+  })
+})

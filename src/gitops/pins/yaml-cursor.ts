@@ -1,0 +1,182 @@
+// Walks parsed YAML the way Kubernetes reads it, through aliases and `<<`
+// merge keys (`merge-keys.ts` bounds that work), while keeping each node's
+// exact place in the text: `edit.ts` rewrites the bytes of a version scalar
+// and nothing else, so a pin carries its offsets, quotes included.
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Scalar,
+  type YAMLMap
+} from 'yaml'
+import { Resolver, type Field, type ScanBudget } from './merge-keys.js'
+import type { ParsedFile, QuoteStyle } from './types.js'
+
+/** Parses every document of a file; its first YAML error is its problem. */
+export function parseYaml(file: string, text: string): ParsedFile {
+  const lines = new LineCounter()
+  const docs = parseAllDocuments(text, { lineCounter: lines })
+  const parsed: ParsedFile = { text, docs: Array.from(docs), lines }
+  const error = parsed.docs.flatMap(doc => doc.errors)[0]
+  if (error) {
+    const line = error.linePos?.[0].line ?? lines.linePos(error.pos[0]).line
+    const reason = error.message.split('\n')[0].replace(/ at line \d+.*$/, '')
+    parsed.problem = {
+      file,
+      line,
+      message: `YAML does not parse (${reason}); the file is left unchanged.`
+    }
+  }
+  return parsed
+}
+
+/** Where a scalar is written, and how: all an edit in place needs. */
+export interface ScalarSpan {
+  /** 1-based. */
+  line: number
+  column: number
+  /** The value as YAML reads it (without quotes). */
+  current: string
+  /** Offsets in the text of the scalar's source, quotes included. */
+  start: number
+  end: number
+  quote: QuoteStyle
+}
+
+const QUOTE_STYLES: Record<string, QuoteStyle> = {
+  PLAIN: 'plain',
+  QUOTE_SINGLE: 'single',
+  QUOTE_DOUBLE: 'double',
+  BLOCK_LITERAL: 'block',
+  BLOCK_FOLDED: 'block'
+}
+
+/** One document of a parsed file, with its own table of anchors. */
+export class YamlDocument {
+  private readonly resolver: Resolver
+
+  constructor(
+    readonly file: string,
+    private readonly parsed: ParsedFile,
+    private readonly doc: Document.Parsed,
+    budget: ScanBudget
+  ) {
+    this.resolver = new Resolver(doc, budget)
+  }
+
+  get text(): string {
+    return this.parsed.text
+  }
+
+  /** The top-level mapping; undefined for a list, a scalar or nothing. */
+  root(): MapCursor | undefined {
+    const node = this.doc.contents
+    return isMap(node) ? new MapCursor(this, node, '', false) : undefined
+  }
+
+  field(map: YAMLMap, key: string): Field | undefined {
+    return this.resolver.field(map, key)
+  }
+
+  deref(node: unknown): unknown {
+    return this.resolver.deref(node)
+  }
+
+  lineOf(node: { range?: [number, number, number] | null }): number {
+    return this.parsed.lines.linePos(node.range?.[0] ?? 0).line
+  }
+
+  /**
+   * The span of a scalar value, or of the alias written in its place (its
+   * bytes are the `*name`, its value the anchor's); undefined for anything
+   * else.
+   */
+  spanOf(value: unknown): ScalarSpan | undefined {
+    const target = this.deref(value)
+    const range = isAlias(value) || isScalar(value) ? value.range : undefined
+    if (!isScalar(target) || !range) return undefined
+    const [start, end] = range
+    const { line, col } = this.parsed.lines.linePos(start)
+    const quote = isAlias(value)
+      ? 'alias'
+      : (QUOTE_STYLES[target.type ?? 'PLAIN'] ?? 'plain')
+    const current = this.scalarText(target)
+    return { line, column: col, current, start, end, quote }
+  }
+
+  /** The scalar as a string: a plain `1.10` stays `1.10`, not the number 1.1. */
+  private scalarText(node: Scalar): string {
+    if (typeof node.value === 'string') return node.value
+    if (node.value === null || !node.range) return ''
+    return this.text.slice(node.range[0], node.range[1])
+  }
+}
+
+/**
+ * A mapping and its YAML path. `viaAlias` records that it was reached
+ * through an alias or a merge key: a version under it is shared with
+ * another place and must not be edited from here.
+ */
+export class MapCursor {
+  constructor(
+    readonly document: YamlDocument,
+    readonly node: YAMLMap,
+    readonly path: string,
+    readonly viaAlias: boolean
+  ) {}
+
+  get line(): number {
+    return this.document.lineOf(this.node)
+  }
+
+  pathTo(key: string): string {
+    return this.path ? `${this.path}.${key}` : key
+  }
+
+  field(key: string): Field | undefined {
+    return this.document.field(this.node, key)
+  }
+
+  has(key: string): boolean {
+    return this.field(key) !== undefined
+  }
+
+  /** The value of `key` if it is a string (`1.10` is a number, so not). */
+  string(key: string): string | undefined {
+    const found = this.field(key)
+    const node = found && this.document.deref(found.value)
+    return isScalar(node) && typeof node.value === 'string'
+      ? node.value
+      : undefined
+  }
+
+  /** The mapping under `key`; undefined when missing or not a mapping. */
+  child(key: string): MapCursor | undefined {
+    const found = this.field(key)
+    const node = found && this.document.deref(found.value)
+    if (!found || !isMap(node)) return undefined
+    const viaAlias = this.viaAlias || found.merged || isAlias(found.value)
+    return new MapCursor(this.document, node, this.pathTo(key), viaAlias)
+  }
+
+  /** The mappings in the list under `key`; other items are skipped. */
+  children(key: string): MapCursor[] {
+    const found = this.field(key)
+    const seq = found && this.document.deref(found.value)
+    if (!found || !isSeq(seq)) return []
+    const listViaAlias = this.viaAlias || found.merged || isAlias(found.value)
+    const cursors: MapCursor[] = []
+    seq.items.forEach((item, index) => {
+      const node = this.document.deref(item)
+      const path = `${this.pathTo(key)}[${index}]`
+      const viaAlias = listViaAlias || isAlias(item)
+      if (isMap(node))
+        cursors.push(new MapCursor(this.document, node, path, viaAlias))
+    })
+    return cursors
+  }
+}
