@@ -34,7 +34,7 @@ import require$$5$1 from 'node:async_hooks';
 import require$$1$4 from 'node:console';
 import require$$1$5 from 'node:dns';
 import require$$5$2, { StringDecoder } from 'string_decoder';
-import * as child$1 from 'child_process';
+import * as child from 'child_process';
 import { setTimeout as setTimeout$1 } from 'timers';
 import fs$1 from 'node:fs';
 import path$2 from 'node:path';
@@ -30416,7 +30416,7 @@ class ToolRunner extends events$1.EventEmitter {
                     return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
                 }
                 const fileName = this._getSpawnFileName();
-                const cp = child$1.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                const cp = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
                 let stdbuffer = '';
                 if (cp.stdout) {
                     cp.stdout.on('data', (data) => {
@@ -42535,7 +42535,7 @@ function firstLine(message) {
     return message.split('\n')[0].replace(/\s+at line \d+, column \d+:?$/, '');
 }
 /** The scalar's text as written: `1.10` must not become the number 1.1. */
-function scalarText$1(doc, key) {
+function scalarText(doc, key) {
     const node = doc.get(key, true);
     if (!distExports.isScalar(node) || node.value === null || node.value === undefined) {
         return undefined;
@@ -42545,7 +42545,7 @@ function scalarText$1(doc, key) {
     return node.source ?? String(node.value);
 }
 function requireString(doc, key, file, line) {
-    const value = scalarText$1(doc, key)?.trim();
+    const value = scalarText(doc, key)?.trim();
     if (!value) {
         throw new UserError(`${file} has no '${key}'. Add '${key}:' to it.`, {
             file,
@@ -42555,10 +42555,10 @@ function requireString(doc, key, file, line) {
     return value;
 }
 function optionalString(doc, key) {
-    return scalarText$1(doc, key)?.trim() || undefined;
+    return scalarText(doc, key)?.trim() || undefined;
 }
 function checkApiVersion(doc, file, line) {
-    const apiVersion = scalarText$1(doc, 'apiVersion');
+    const apiVersion = scalarText(doc, 'apiVersion');
     if (apiVersion === 'v2')
         return;
     const found = apiVersion ? `'apiVersion: ${apiVersion}'` : 'no apiVersion';
@@ -51233,6 +51233,232 @@ function savedGitopsDir() {
     return getState(GITOPS) || undefined;
 }
 
+/** Pins and problems of one file, shared by its documents. */
+class Findings {
+    pins = [];
+    problems = [];
+    /** Records the version at `at.key` as a pin; a missing version is a problem. */
+    addPin(at, key, kind, detail = {}) {
+        const found = at.field(key);
+        const path = at.pathTo(key);
+        if (!found) {
+            this.addProblem(at, `${path} is not set, so there is no version to bump; set it to an exact version to have releases bump it.`);
+            return;
+        }
+        const span = at.document.spanOf(found.value);
+        if (!span) {
+            this.addProblem(at, `${path} is not a single version value; it is left alone.`);
+            return;
+        }
+        const blocked = detail.blocked ?? sharedReason(at, found, span);
+        this.pins.push({
+            ...pinAt(at.document.file, path, kind, span),
+            ...withoutUndefined({ note: detail.note, blocked })
+        });
+    }
+    addProblem(at, message) {
+        this.problems.push({ file: at.document.file, line: at.line, message });
+    }
+}
+// Fields in the order reports have always listed them.
+function pinAt(file, path, kind, span) {
+    const { line, column, current, start, end, quote } = span;
+    return { file, line, column, kind, path, current, start, end, quote };
+}
+function sharedReason(at, found, span) {
+    if (span.quote === 'alias') {
+        const alias = at.document.text.slice(span.start, span.end);
+        return `the value is the alias ${alias}; it changes only with its anchor`;
+    }
+    if (at.viaAlias || found.merged) {
+        return 'the value is shared through a YAML alias or merge key; bump it where the anchor is defined';
+    }
+    if (span.quote === 'block')
+        return 'the version is a block scalar; edit it by hand';
+    return undefined;
+}
+function withoutUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+// Every file of a repository is tested against the same chart: build its
+// matcher once.
+const matchers = new WeakMap();
+function matcherFor(chart) {
+    let matcher = matchers.get(chart);
+    if (!matcher) {
+        matcher = buildMatcher(chart);
+        matchers.set(chart, matcher);
+    }
+    return matcher;
+}
+function buildMatcher(chart) {
+    const host = chart.registry.trim().replace(/\/+$/, '').toLowerCase();
+    const repositoryPath = chart.repository.trim().replace(/^\/+|\/+$/g, '');
+    const escaped = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return {
+        chart,
+        host,
+        hostPattern: new RegExp(escaped, 'i'),
+        repositoryPath,
+        chartPath: repositoryPath ? `${repositoryPath}/${chart.name}` : chart.name
+    };
+}
+/** The text names the chart's registry somewhere (it may still pin nothing). */
+function mentionsRegistry(matcher, text) {
+    return matcher.hostPattern.test(text);
+}
+/** `name` is the chart's name, exactly. */
+function namesChart(matcher, name) {
+    return name === matcher.chart.name;
+}
+/**
+ * `url` is the chart's repository, `oci://<registry>/<repository>`. Argo CD
+ * alone also reads it without the scheme (`schemeOptional`).
+ */
+function pointsAtRepository(matcher, url, { schemeOptional = false } = {}) {
+    return pointsAt(matcher, url, matcher.repositoryPath, !schemeOptional);
+}
+/** `url` is the chart itself, `oci://<registry>/<repository>/<name>`. */
+function pointsAtChart(matcher, url) {
+    return pointsAt(matcher, url, matcher.chartPath, true);
+}
+function pointsAt(matcher, url, path, requireScheme) {
+    if (url === undefined)
+        return false;
+    const location = ociLocation(url, requireScheme);
+    return location?.host === matcher.host && location.path === path;
+}
+/** Host (lowercased) and path of an OCI reference; undefined for other schemes. */
+function ociLocation(url, requireScheme) {
+    let rest = url.trim();
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
+    if (scheme) {
+        if (scheme[1].toLowerCase() !== 'oci')
+            return undefined;
+        rest = rest.slice(scheme[0].length);
+    }
+    else if (requireScheme) {
+        return undefined;
+    }
+    rest = rest.replace(/\/+$/, '');
+    const slash = rest.indexOf('/');
+    if (slash < 0)
+        return { host: rest.toLowerCase(), path: '' };
+    return {
+        host: rest.slice(0, slash).toLowerCase(),
+        path: rest.slice(slash + 1)
+    };
+}
+
+/**
+ * The API group of an `apiVersion` such as `argoproj.io/v1alpha1`; without a
+ * `/` (`v1`) it is Kubernetes' core group, ''.
+ */
+function apiGroup(apiVersion) {
+    if (apiVersion === undefined)
+        return undefined;
+    const slash = apiVersion.indexOf('/');
+    return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+// Flux: an OCIRepository pins the chart's own OCI URL with `spec.ref`; a
+// HelmRelease pins `spec.chart.spec.version` of a chart served by a
+// HelmRepository (type oci), which may be defined in another file. That is
+// why the scan has a first pass: it collects those HelmRepositories.
+/** A file holding no HelmRepository is not parsed by the first pass. */
+const HELM_REPOSITORY_MARKER = 'HelmRepository';
+/** A HelmRelease may find the registry in another file's HelmRepository. */
+const HELM_RELEASE_MARKER = 'HelmRelease';
+const flux = {
+    markers: ['OCIRepository', HELM_RELEASE_MARKER],
+    scan(scan, root, { apiVersion, kind }) {
+        const group = apiGroup(apiVersion);
+        if (group === 'source.toolkit.fluxcd.io' && kind === 'OCIRepository') {
+            scanOciRepository(scan, root);
+        }
+        else if (group === 'helm.toolkit.fluxcd.io' && kind === 'HelmRelease') {
+            scanHelmRelease(scan, root);
+        }
+    }
+};
+/** The HelmRepository a document defines, if it serves the chart's repository. */
+function readHelmRepository(matcher, root) {
+    if (root.string('kind') !== 'HelmRepository')
+        return undefined;
+    const apiVersion = root.string('apiVersion') ?? '';
+    if (!apiVersion.startsWith('source.toolkit.fluxcd.io/'))
+        return undefined;
+    const spec = root.child('spec');
+    const metadata = root.child('metadata');
+    const name = metadata?.string('name');
+    if (!spec || !name || spec.string('type') !== 'oci')
+        return undefined;
+    if (!pointsAtRepository(matcher, spec.string('url')))
+        return undefined;
+    const namespace = metadata?.string('namespace');
+    return {
+        file: root.document.file,
+        line: root.line,
+        name,
+        ...(namespace === undefined ? {} : { namespace })
+    };
+}
+function scanOciRepository(scan, root) {
+    const spec = root.child('spec');
+    if (!spec || !pointsAtChart(scan.matcher, spec.string('url')))
+        return;
+    const ref = spec.child('ref');
+    if (!ref) {
+        scan.findings.addProblem(spec, 'spec.ref is not set, so Flux follows the `latest` tag; set spec.ref.tag to pin it.');
+        return;
+    }
+    // Flux's precedence: digest, then semver, then tag.
+    if (ref.has('digest')) {
+        scan.findings.addPin(ref, 'digest', 'flux-ocirepository', {
+            blocked: 'Flux pins spec.ref.digest, which wins over a tag; it is left alone'
+        });
+    }
+    else if (ref.has('semver')) {
+        scan.findings.addPin(ref, 'semver', 'flux-ocirepository', {
+            blocked: 'Flux resolves spec.ref.semver itself'
+        });
+    }
+    else {
+        scan.findings.addPin(ref, 'tag', 'flux-ocirepository');
+    }
+}
+function scanHelmRelease(scan, root) {
+    const chartSpec = root.child('spec')?.child('chart')?.child('spec');
+    const sourceRef = chartSpec?.child('sourceRef');
+    if (!chartSpec || !sourceRef)
+        return;
+    if (!namesChart(scan.matcher, chartSpec.string('chart')))
+        return;
+    if (sourceRef.string('kind') !== 'HelmRepository')
+        return;
+    const metadata = root.child('metadata');
+    const namespace = sourceRef.string('namespace') ?? metadata?.string('namespace');
+    const name = sourceRef.string('name');
+    const repository = findRepository(scan.repositories, name, namespace);
+    if (!repository)
+        return;
+    const where = repository.file === root.document.file
+        ? `line ${repository.line}`
+        : `${repository.file}:${repository.line}`;
+    scan.findings.addPin(chartSpec, 'version', 'flux-helmrelease', {
+        note: `HelmRepository ${repository.name} (${where})`
+    });
+}
+function findRepository(repositories, name, namespace) {
+    // An unset namespace is filled in at apply time (kustomize, flux
+    // targetNamespace), so it matches any namespace.
+    return repositories.find(repository => repository.name === name &&
+        (!repository.namespace ||
+            !namespace ||
+            repository.namespace === namespace));
+}
+
 // Looks up keys in a parsed YAML document the way Kubernetes reads it: through
 // aliases and `<<` merge keys. A 600-byte file can merge aliases that merge
 // aliases (fan-out 10, six levels: a million paths), so every lookup visits
@@ -51322,60 +51548,116 @@ class Resolver {
     }
 }
 
-// Finds every place in one GitOps file that pins a chart's version: Argo CD
-// Applications and ApplicationSets, Flux OCIRepository and HelmRelease,
-// Kustomize helmCharts and Helm umbrella Chart.yaml dependencies. Pure: no
-// I/O. Each pin carries the exact source span of its version scalar, so
-// `edit.ts` can rewrite those bytes and nothing else.
-/** An empty context for `collectHelmRepositories` to fill. */
-function createScanContext() {
-    return { helmRepositories: [], parsed: new Map() };
-}
-const matchers = new WeakMap();
-function matcherFor(chart) {
-    let matcher = matchers.get(chart);
-    if (!matcher) {
-        const host = chart.registry.trim().replace(/\/+$/, '').toLowerCase();
-        const repoPath = chart.repository.trim().replace(/^\/+|\/+$/g, '');
-        const escaped = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        matcher = {
-            chart,
-            host,
-            hostRe: new RegExp(escaped, 'i'),
-            repoPath,
-            chartPath: repoPath ? `${repoPath}/${chart.name}` : chart.name
-        };
-        matchers.set(chart, matcher);
+// Argo CD: an Application's `spec.source` and `spec.sources`, and an
+// ApplicationSet's `spec.template.spec`. A source pins the chart with
+// `targetRevision`, Helm-style (`repoURL` is the repository, `chart` the
+// name) or natively (`repoURL` is the chart's own OCI URL, no `chart`).
+const argoCd = {
+    markers: ['argoproj.io'],
+    scan(scan, root, { apiVersion, kind }) {
+        if (apiGroup(apiVersion) !== 'argoproj.io')
+            return;
+        const spec = root.child('spec');
+        if (!spec)
+            return;
+        if (kind === 'Application')
+            scanSources(scan, spec, 'argocd-application');
+        if (kind !== 'ApplicationSet')
+            return;
+        // templatePatch is a Go-template string: its text is not a pin.
+        const templateSpec = spec.child('template')?.child('spec');
+        if (templateSpec)
+            scanSources(scan, templateSpec, 'argocd-applicationset');
     }
-    return matcher;
+};
+function scanSources(scan, spec, kind) {
+    const single = spec.child('source');
+    if (single)
+        scanSource(scan, single, kind);
+    for (const source of spec.children('sources'))
+        scanSource(scan, source, kind);
 }
-/** Host (lowercased) and path of an OCI reference; undefined for other schemes. */
-function ociLocation(url, requireScheme) {
-    let rest = url.trim();
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
-    if (scheme) {
-        if (scheme[1].toLowerCase() !== 'oci')
-            return undefined;
-        rest = rest.slice(scheme[0].length);
+function scanSource(scan, source, kind) {
+    const reference = referenceOf(scan.matcher, source);
+    if (!reference)
+        return;
+    const native = reference === 'native';
+    const pinKind = native && kind === 'argocd-application' ? 'argocd-oci' : kind;
+    if (source.has('ref')) {
+        scan.findings.addPin(source, 'targetRevision', pinKind, {
+            blocked: 'the source has `ref:`, so other sources read files from it; it is left alone'
+        });
+        return;
     }
-    else if (requireScheme) {
-        return undefined;
+    const detail = native ? { note: 'native OCI source' } : {};
+    scan.findings.addPin(source, 'targetRevision', pinKind, detail);
+}
+/** How the source refers to the chart, if it does. */
+function referenceOf(matcher, source) {
+    const repoURL = source.string('repoURL');
+    const chart = source.string('chart');
+    // Argo CD reads a Helm repository without the oci:// scheme as OCI too.
+    const helmStyle = namesChart(matcher, chart) &&
+        pointsAtRepository(matcher, repoURL, { schemeOptional: true });
+    const native = !source.has('chart') && pointsAtChart(matcher, repoURL);
+    if (native)
+        return 'native';
+    return helmStyle ? 'helm-style' : undefined;
+}
+
+// Helm: an umbrella chart's Chart.yaml lists its `dependencies`, each a
+// chart name, the repository that serves it and a `version`.
+const helmDependencies = {
+    markers: ['dependencies'],
+    scan(scan, root) {
+        pinHelmStyleEntries(scan, root.children('dependencies'), {
+            urlKey: 'repository',
+            kind: 'helm-dependency'
+        });
     }
-    rest = rest.replace(/\/+$/, '');
-    const slash = rest.indexOf('/');
-    if (slash < 0)
-        return { host: rest.toLowerCase(), path: '' };
-    return {
-        host: rest.slice(0, slash).toLowerCase(),
-        path: rest.slice(slash + 1)
-    };
+};
+/**
+ * Pins the `version` of each entry that names the chart (`name`) in its
+ * repository (`urlKey`): Helm's dependency shape, which Kustomize's
+ * helmCharts copies.
+ */
+function pinHelmStyleEntries(scan, entries, { urlKey, kind }) {
+    for (const entry of entries) {
+        if (!namesChart(scan.matcher, entry.string('name')))
+            continue;
+        if (pointsAtRepository(scan.matcher, entry.string(urlKey))) {
+            scan.findings.addPin(entry, 'version', kind);
+        }
+    }
 }
-function pointsAt(m, url, path, requireScheme) {
-    if (url === undefined)
-        return false;
-    const location = ociLocation(url, requireScheme);
-    return location?.host === m.host && location.path === path;
-}
+
+// Kustomize: `helmCharts` entries of a kustomization name a chart and the
+// repository that serves it, Helm-style, and pin its `version`.
+const kustomize = {
+    markers: ['helmCharts'],
+    scan(scan, root, { apiVersion, kind }) {
+        // A kustomization.yaml may leave out apiVersion and kind.
+        const isKustomization = kind === undefined ||
+            (kind === 'Kustomization' &&
+                apiVersion?.startsWith('kustomize.config.k8s.io/'));
+        if (!isKustomization)
+            return;
+        pinHelmStyleEntries(scan, root.children('helmCharts'), {
+            urlKey: 'repo',
+            kind: 'kustomize-helmchart'
+        });
+    }
+};
+
+// Which tools read a file, decided by its name, and the cheap text test that
+// spares parsing the many files of a GitOps repository that pin nothing.
+/** The tools that may pin a chart in each kind of file. */
+const TOOLS = {
+    chart: [helmDependencies],
+    kustomization: [kustomize],
+    manifests: [argoCd, flux]
+};
+/** A Chart.yaml, a kustomization, any other YAML file, or not ours. */
 function fileRole(file) {
     const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
     if (base === 'Chart.yaml')
@@ -51384,7 +51666,27 @@ function fileRole(file) {
         return 'kustomization';
     return /\.ya?ml$/i.test(base) ? 'manifests' : undefined;
 }
-function parseText(file, text) {
+/** False when the text cannot hold a pin of the chart, without parsing it. */
+function mayPin(text, role, matcher, context) {
+    // Cheap tests first: most files in a GitOps repository fail the first one.
+    if (!text.includes(matcher.chart.name))
+        return false;
+    const markers = TOOLS[role].flatMap(tool => tool.markers);
+    if (!markers.some(marker => text.includes(marker)))
+        return false;
+    if (mentionsRegistry(matcher, text))
+        return true;
+    // A HelmRelease names its HelmRepository, which may hold the registry.
+    return (Boolean(context?.helmRepositories.length) &&
+        text.includes(HELM_RELEASE_MARKER));
+}
+
+// Walks parsed YAML the way Kubernetes reads it, through aliases and `<<`
+// merge keys (`merge-keys.ts` bounds that work), while keeping each node's
+// exact place in the text: `edit.ts` rewrites the bytes of a version scalar
+// and nothing else, so a pin carries its offsets, quotes included.
+/** Parses every document of a file; its first YAML error is its problem. */
+function parseYaml(file, text) {
     const lines = new distExports.LineCounter();
     const docs = distExports.parseAllDocuments(text, { lineCounter: lines });
     const parsed = { text, docs: Array.from(docs), lines };
@@ -51400,313 +51702,231 @@ function parseText(file, text) {
     }
     return parsed;
 }
-function parseOnce(file, text, context) {
-    const cached = context?.parsed.get(file);
-    if (cached?.text === text) {
-        context?.parsed.delete(file);
-        return cached;
-    }
-    return parseText(file, text);
-}
-function child(w, loc, key) {
-    const found = w.r.field(loc.node, key);
-    const node = found && w.r.deref(found.value);
-    if (!found || !distExports.isMap(node))
-        return undefined;
-    const alias = loc.alias || found.merged || distExports.isAlias(found.value);
-    return { node, path: join(loc.path, key), alias };
-}
-function children(w, loc, key) {
-    const found = w.r.field(loc.node, key);
-    const seq = found && w.r.deref(found.value);
-    if (!found || !distExports.isSeq(seq))
-        return [];
-    const locs = [];
-    seq.items.forEach((item, index) => {
-        const node = w.r.deref(item);
-        const alias = loc.alias || found.merged || distExports.isAlias(found.value) || distExports.isAlias(item);
-        if (distExports.isMap(node))
-            locs.push({ node, path: `${join(loc.path, key)}[${index}]`, alias });
-    });
-    return locs;
-}
-function str(w, loc, key) {
-    const found = w.r.field(loc.node, key);
-    const node = found && w.r.deref(found.value);
-    return distExports.isScalar(node) && typeof node.value === 'string'
-        ? node.value
-        : undefined;
-}
-function has(w, loc, key) {
-    return w.r.field(loc.node, key) !== undefined;
-}
-function join(path, key) {
-    return path ? `${path}.${key}` : key;
-}
-function lineOf(w, node) {
-    return w.parsed.lines.linePos(node.range?.[0] ?? 0).line;
-}
-function problem(w, loc, message) {
-    w.result.problems.push({ file: w.file, line: lineOf(w, loc.node), message });
-}
-// ---------------------------------------------------------------------------
-// Pins.
-const QUOTES = {
+const QUOTE_STYLES = {
     PLAIN: 'plain',
     QUOTE_SINGLE: 'single',
     QUOTE_DOUBLE: 'double',
     BLOCK_LITERAL: 'block',
     BLOCK_FOLDED: 'block'
 };
-/** Records the version at `loc.key` as a pin; a missing version is a problem. */
-function addPin(w, loc, key, kind, extra = {}) {
-    const found = w.r.field(loc.node, key);
-    const path = join(loc.path, key);
-    if (!found) {
-        problem(w, loc, `${path} is not set, so there is no version to bump; set it to an exact version to have releases bump it.`);
-        return;
+/** One document of a parsed file, with its own table of anchors. */
+class YamlDocument {
+    file;
+    parsed;
+    doc;
+    resolver;
+    constructor(file, parsed, doc, budget) {
+        this.file = file;
+        this.parsed = parsed;
+        this.doc = doc;
+        this.resolver = new Resolver(doc, budget);
     }
-    const pin = pinOf(w, found.value, path, kind);
-    if (!pin) {
-        problem(w, loc, `${path} is not a single version value; it is left alone.`);
-        return;
+    get text() {
+        return this.parsed.text;
     }
-    const blocked = extra.blocked ?? sharedReason(w, loc, found, pin);
-    w.result.pins.push({
-        ...pin,
-        ...stripUndefined({ note: extra.note, blocked })
-    });
+    /** The top-level mapping; undefined for a list, a scalar or nothing. */
+    root() {
+        const node = this.doc.contents;
+        return distExports.isMap(node) ? new MapCursor(this, node, '', false) : undefined;
+    }
+    field(map, key) {
+        return this.resolver.field(map, key);
+    }
+    deref(node) {
+        return this.resolver.deref(node);
+    }
+    lineOf(node) {
+        return this.parsed.lines.linePos(node.range?.[0] ?? 0).line;
+    }
+    /**
+     * The span of a scalar value, or of the alias written in its place (its
+     * bytes are the `*name`, its value the anchor's); undefined for anything
+     * else.
+     */
+    spanOf(value) {
+        const target = this.deref(value);
+        const range = distExports.isAlias(value) || distExports.isScalar(value) ? value.range : undefined;
+        if (!distExports.isScalar(target) || !range)
+            return undefined;
+        const [start, end] = range;
+        const { line, col } = this.parsed.lines.linePos(start);
+        const quote = distExports.isAlias(value)
+            ? 'alias'
+            : (QUOTE_STYLES[target.type ?? 'PLAIN'] ?? 'plain');
+        const current = this.scalarText(target);
+        return { line, column: col, current, start, end, quote };
+    }
+    /** The scalar as a string: a plain `1.10` stays `1.10`, not the number 1.1. */
+    scalarText(node) {
+        if (typeof node.value === 'string')
+            return node.value;
+        if (node.value === null || !node.range)
+            return '';
+        return this.text.slice(node.range[0], node.range[1]);
+    }
 }
-function pinOf(w, value, path, kind) {
-    const target = w.r.deref(value);
-    const range = distExports.isAlias(value) || distExports.isScalar(value) ? value.range : undefined;
-    if (!distExports.isScalar(target) || !range)
-        return undefined;
-    const [start, end] = range;
-    const { line, col } = w.parsed.lines.linePos(start);
-    const quote = distExports.isAlias(value)
-        ? 'alias'
-        : (QUOTES[target.type ?? 'PLAIN'] ?? 'plain');
-    return {
-        file: w.file,
-        line,
-        column: col,
-        kind,
-        path,
-        current: scalarText(w, target),
-        start,
-        end,
-        quote
+/**
+ * A mapping and its YAML path. `viaAlias` records that it was reached
+ * through an alias or a merge key: a version under it is shared with
+ * another place and must not be edited from here.
+ */
+class MapCursor {
+    document;
+    node;
+    path;
+    viaAlias;
+    constructor(document, node, path, viaAlias) {
+        this.document = document;
+        this.node = node;
+        this.path = path;
+        this.viaAlias = viaAlias;
+    }
+    get line() {
+        return this.document.lineOf(this.node);
+    }
+    pathTo(key) {
+        return this.path ? `${this.path}.${key}` : key;
+    }
+    field(key) {
+        return this.document.field(this.node, key);
+    }
+    has(key) {
+        return this.field(key) !== undefined;
+    }
+    /** The value of `key` if it is a string (`1.10` is a number, so not). */
+    string(key) {
+        const found = this.field(key);
+        const node = found && this.document.deref(found.value);
+        return distExports.isScalar(node) && typeof node.value === 'string'
+            ? node.value
+            : undefined;
+    }
+    /** The mapping under `key`; undefined when missing or not a mapping. */
+    child(key) {
+        const found = this.field(key);
+        const node = found && this.document.deref(found.value);
+        if (!found || !distExports.isMap(node))
+            return undefined;
+        const viaAlias = this.viaAlias || found.merged || distExports.isAlias(found.value);
+        return new MapCursor(this.document, node, this.pathTo(key), viaAlias);
+    }
+    /** The mappings in the list under `key`; other items are skipped. */
+    children(key) {
+        const found = this.field(key);
+        const seq = found && this.document.deref(found.value);
+        if (!found || !distExports.isSeq(seq))
+            return [];
+        const listViaAlias = this.viaAlias || found.merged || distExports.isAlias(found.value);
+        const cursors = [];
+        seq.items.forEach((item, index) => {
+            const node = this.document.deref(item);
+            const path = `${this.pathTo(key)}[${index}]`;
+            const viaAlias = listViaAlias || distExports.isAlias(item);
+            if (distExports.isMap(node))
+                cursors.push(new MapCursor(this.document, node, path, viaAlias));
+        });
+        return cursors;
+    }
+}
+
+// Finds every place in one GitOps file that pins a chart's version: Argo CD
+// Applications and ApplicationSets, Flux OCIRepository and HelmRelease,
+// Kustomize helmCharts and Helm umbrella Chart.yaml dependencies (one file
+// per tool). Pure: no I/O. Each pin carries the exact source span of its
+// version scalar, so `edit.ts` can rewrite those bytes and nothing else.
+/** An empty context for `collectHelmRepositories` to fill. */
+function createScanContext() {
+    return { helmRepositories: [], parsed: new Map() };
+}
+/**
+ * First pass: records the Flux HelmRepositories (type oci) that serve the
+ * chart's repository, so `findPins` can match HelmReleases in other files.
+ * Files it parses are kept in `context` for `findPins`.
+ */
+function collectHelmRepositories(file, text, chart, context) {
+    const matcher = matcherFor(chart);
+    if (fileRole(file) !== 'manifests')
+        return;
+    if (!text.includes(HELM_REPOSITORY_MARKER))
+        return;
+    if (!mentionsRegistry(matcher, text))
+        return;
+    const parsed = parseYaml(file, text);
+    context.parsed.set(file, parsed);
+    if (parsed.problem)
+        return;
+    const found = bounded(file, () => repositoriesIn(matcher, documentsOf(file, parsed)));
+    if (isProblem(found))
+        parsed.problem = found;
+    else
+        context.helmRepositories.push(...found);
+}
+/**
+ * Second pass: every pin of `chart` in one file, in source order. A file
+ * that does not parse yields one problem and no pins.
+ */
+function findPins(file, text, chart, context) {
+    const matcher = matcherFor(chart);
+    const role = fileRole(file);
+    if (!role || !mayPin(text, role, matcher, context))
+        return { pins: [], problems: [] };
+    const parsed = parseOnce(file, text, context);
+    if (parsed.problem)
+        return { pins: [], problems: [parsed.problem] };
+    const findings = bounded(file, () => scanFile(file, parsed, TOOLS[role], matcher, context));
+    if (isProblem(findings))
+        return { pins: [], problems: [findings] };
+    return { pins: dedupe(findings.pins), problems: findings.problems };
+}
+/** The first pass's parse of the file, taken out of the context (used once). */
+function parseOnce(file, text, context) {
+    const cached = context?.parsed.get(file);
+    if (cached?.text === text) {
+        context?.parsed.delete(file);
+        return cached;
+    }
+    return parseYaml(file, text);
+}
+/** The file's documents; their alias lookups share one budget. */
+function documentsOf(file, parsed) {
+    const budget = budgetFor(parsed.text);
+    return parsed.docs.map(doc => new YamlDocument(file, parsed, doc, budget));
+}
+function repositoriesIn(matcher, documents) {
+    const found = [];
+    for (const document of documents) {
+        const root = document.root();
+        const repository = root && readHelmRepository(matcher, root);
+        if (repository)
+            found.push(repository);
+    }
+    return found;
+}
+function scanFile(file, parsed, tools, matcher, context) {
+    const documents = documentsOf(file, parsed);
+    const scan = {
+        matcher,
+        findings: new Findings(),
+        // This file's own HelmRepositories come first.
+        repositories: [
+            ...repositoriesIn(matcher, documents),
+            ...(context?.helmRepositories ?? [])
+        ]
     };
+    for (const document of documents)
+        scanDocument(scan, document, tools);
+    return scan.findings;
 }
-/** The scalar as a string: a plain `1.10` stays `1.10`, not the number 1.1. */
-function scalarText(w, node) {
-    if (typeof node.value === 'string')
-        return node.value;
-    if (node.value === null || !node.range)
-        return '';
-    return w.text.slice(node.range[0], node.range[1]);
-}
-function sharedReason(w, loc, found, pin) {
-    if (distExports.isAlias(found.value)) {
-        return `the value is the alias ${w.text.slice(pin.start, pin.end)}; it changes only with its anchor`;
-    }
-    if (loc.alias || found.merged) {
-        return 'the value is shared through a YAML alias or merge key; bump it where the anchor is defined';
-    }
-    if (pin.quote === 'block')
-        return 'the version is a block scalar; edit it by hand';
-    return undefined;
-}
-function stripUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
-// ---------------------------------------------------------------------------
-// Argo CD.
-function argoSources(w, spec, kind) {
-    const single = child(w, spec, 'source');
-    if (single)
-        argoSource(w, single, kind);
-    for (const source of children(w, spec, 'sources'))
-        argoSource(w, source, kind);
-}
-function argoSource(w, source, kind) {
-    const repoURL = str(w, source, 'repoURL');
-    const chart = str(w, source, 'chart');
-    const classic = chart === w.m.chart.name && pointsAt(w.m, repoURL, w.m.repoPath, false);
-    const native = !has(w, source, 'chart') && pointsAt(w.m, repoURL, w.m.chartPath, true);
-    if (!classic && !native)
-        return;
-    const pinKind = native && kind === 'argocd-application' ? 'argocd-oci' : kind;
-    if (has(w, source, 'ref')) {
-        addPin(w, source, 'targetRevision', pinKind, {
-            blocked: 'the source has `ref:`, so other sources read files from it; it is left alone'
-        });
-        return;
-    }
-    addPin(w, source, 'targetRevision', pinKind, native ? { note: 'native OCI source' } : {});
-}
-function argoApplication(w, root, kind) {
-    const spec = child(w, root, 'spec');
-    if (!spec)
-        return;
-    if (kind === 'Application')
-        argoSources(w, spec, 'argocd-application');
-    if (kind !== 'ApplicationSet')
-        return;
-    // templatePatch is a Go-template string: its text is not a pin.
-    const template = child(w, spec, 'template');
-    const templateSpec = template && child(w, template, 'spec');
-    if (templateSpec)
-        argoSources(w, templateSpec, 'argocd-applicationset');
-}
-// ---------------------------------------------------------------------------
-// Flux.
-function fluxOciRepository(w, root) {
-    const spec = child(w, root, 'spec');
-    if (!spec || !pointsAt(w.m, str(w, spec, 'url'), w.m.chartPath, true))
-        return;
-    const ref = child(w, spec, 'ref');
-    if (!ref) {
-        problem(w, spec, 'spec.ref is not set, so Flux follows the `latest` tag; set spec.ref.tag to pin it.');
-        return;
-    }
-    // Flux's precedence: digest, then semver, then tag.
-    if (has(w, ref, 'digest')) {
-        addPin(w, ref, 'digest', 'flux-ocirepository', {
-            blocked: 'Flux pins spec.ref.digest, which wins over a tag; it is left alone'
-        });
-    }
-    else if (has(w, ref, 'semver')) {
-        addPin(w, ref, 'semver', 'flux-ocirepository', {
-            blocked: 'Flux resolves spec.ref.semver itself'
-        });
-    }
-    else {
-        addPin(w, ref, 'tag', 'flux-ocirepository');
-    }
-}
-function helmRepositoryOf(w, root) {
-    const spec = child(w, root, 'spec');
-    const metadata = child(w, root, 'metadata');
-    const name = metadata && str(w, metadata, 'name');
-    if (!spec || !name || str(w, spec, 'type') !== 'oci')
-        return undefined;
-    if (!pointsAt(w.m, str(w, spec, 'url'), w.m.repoPath, true))
-        return undefined;
-    const namespace = str(w, metadata, 'namespace');
-    return {
-        file: w.file,
-        line: lineOf(w, root.node),
-        name,
-        ...stripUndefined({ namespace })
-    };
-}
-function fluxHelmRelease(w, root) {
-    const spec = child(w, root, 'spec');
-    const chart = spec && child(w, spec, 'chart');
-    const chartSpec = chart && child(w, chart, 'spec');
-    const sourceRef = chartSpec && child(w, chartSpec, 'sourceRef');
-    if (!chartSpec || !sourceRef)
-        return;
-    if (str(w, chartSpec, 'chart') !== w.m.chart.name)
-        return;
-    if (str(w, sourceRef, 'kind') !== 'HelmRepository')
-        return;
-    const metadata = child(w, root, 'metadata');
-    const namespace = str(w, sourceRef, 'namespace') ??
-        (metadata && str(w, metadata, 'namespace'));
-    const repository = findRepository(w, str(w, sourceRef, 'name'), namespace);
-    if (!repository)
-        return;
-    const where = repository.file === w.file
-        ? `line ${repository.line}`
-        : `${repository.file}:${repository.line}`;
-    addPin(w, chartSpec, 'version', 'flux-helmrelease', {
-        note: `HelmRepository ${repository.name} (${where})`
-    });
-}
-function findRepository(w, name, namespace) {
-    // An unset namespace is filled in at apply time (kustomize, flux
-    // targetNamespace), so it matches any namespace.
-    return w.repositories.find(r => r.name === name &&
-        (!r.namespace || !namespace || r.namespace === namespace));
-}
-// ---------------------------------------------------------------------------
-// Kustomize and Helm.
-function kustomizeHelmCharts(w, root, kind, apiVersion) {
-    const isKustomization = kind === undefined ||
-        (kind === 'Kustomization' &&
-            apiVersion?.startsWith('kustomize.config.k8s.io/'));
-    if (!isKustomization)
-        return;
-    for (const entry of children(w, root, 'helmCharts')) {
-        if (str(w, entry, 'name') !== w.m.chart.name)
-            continue;
-        if (pointsAt(w.m, str(w, entry, 'repo'), w.m.repoPath, true)) {
-            addPin(w, entry, 'version', 'kustomize-helmchart');
-        }
-    }
-}
-function helmDependencies(w, root) {
-    for (const dependency of children(w, root, 'dependencies')) {
-        if (str(w, dependency, 'name') !== w.m.chart.name)
-            continue;
-        if (pointsAt(w.m, str(w, dependency, 'repository'), w.m.repoPath, true)) {
-            addPin(w, dependency, 'version', 'helm-dependency');
-        }
-    }
-}
-// ---------------------------------------------------------------------------
-// Files.
-function rootOf(w) {
-    const node = w.doc.contents;
-    return distExports.isMap(node) ? { node, path: '', alias: false } : undefined;
-}
-function scanDocument(w, role) {
-    const root = rootOf(w);
+function scanDocument(scan, document, tools) {
+    const root = document.root();
     if (!root)
         return;
-    const apiVersion = str(w, root, 'apiVersion');
-    const kind = str(w, root, 'kind');
-    if (role === 'chart') {
-        helmDependencies(w, root);
-    }
-    else if (role === 'kustomization') {
-        kustomizeHelmCharts(w, root, kind, apiVersion);
-    }
-    else if (apiVersion) {
-        scanManifest(w, root, apiVersion.slice(0, apiVersion.indexOf('/')), kind);
-    }
-}
-function scanManifest(w, root, group, kind) {
-    if (group === 'argoproj.io') {
-        argoApplication(w, root, kind);
-    }
-    else if (group === 'source.toolkit.fluxcd.io' && kind === 'OCIRepository') {
-        fluxOciRepository(w, root);
-    }
-    else if (group === 'helm.toolkit.fluxcd.io' && kind === 'HelmRelease') {
-        fluxHelmRelease(w, root);
-    }
-}
-function isHelmRepository(w, root) {
-    return (str(w, root, 'kind') === 'HelmRepository' &&
-        (str(w, root, 'apiVersion') ?? '').startsWith('source.toolkit.fluxcd.io/'));
-}
-function walks(file, parsed, m, repositories) {
-    const result = { pins: [], problems: [] };
-    const budget = budgetFor(parsed.text);
-    return parsed.docs.map(doc => ({
-        file,
-        text: parsed.text,
-        parsed,
-        doc,
-        m,
-        result,
-        repositories,
-        r: new Resolver(doc, budget)
-    }));
+    const header = {
+        apiVersion: root.string('apiVersion'),
+        kind: root.string('kind')
+    };
+    for (const tool of tools)
+        tool.scan(scan, root, header);
 }
 /** Runs `scan`; a file whose aliases make too much work becomes a problem. */
 function bounded(file, scan) {
@@ -51721,79 +51941,6 @@ function bounded(file, scan) {
 }
 function isProblem(value) {
     return 'message' in value;
-}
-function repositoriesIn(ws) {
-    const found = [];
-    for (const w of ws) {
-        const root = rootOf(w);
-        const repository = root && isHelmRepository(w, root) ? helmRepositoryOf(w, root) : undefined;
-        if (repository)
-            found.push(repository);
-    }
-    return found;
-}
-/**
- * First pass: records the Flux HelmRepositories (type oci) that serve the
- * chart's repository, so `findPins` can match HelmReleases in other files.
- * Files it parses are kept in `context` for `findPins`.
- */
-function collectHelmRepositories(file, text, chart, context) {
-    const m = matcherFor(chart);
-    if (fileRole(file) !== 'manifests')
-        return;
-    if (!text.includes('HelmRepository') || !m.hostRe.test(text))
-        return;
-    const parsed = parseText(file, text);
-    context.parsed.set(file, parsed);
-    if (parsed.problem)
-        return;
-    const found = bounded(file, () => repositoriesIn(walks(file, parsed, m, [])));
-    if (isProblem(found))
-        parsed.problem = found;
-    else
-        context.helmRepositories.push(...found);
-}
-// Words a file must contain to hold a pin, by role.
-const MARKERS = {
-    chart: ['dependencies'],
-    kustomization: ['helmCharts'],
-    manifests: ['argoproj.io', 'OCIRepository', 'HelmRelease']
-};
-function mayPin(text, role, m, context) {
-    // Cheap tests first: most files in a GitOps repository fail the first one.
-    if (!text.includes(m.chart.name))
-        return false;
-    if (!MARKERS[role].some(marker => text.includes(marker)))
-        return false;
-    if (m.hostRe.test(text))
-        return true;
-    // A HelmRelease names its HelmRepository, which may hold the registry.
-    return (Boolean(context?.helmRepositories.length) && text.includes('HelmRelease'));
-}
-/**
- * Second pass: every pin of `chart` in one file, in source order. A file
- * that does not parse yields one problem and no pins.
- */
-function findPins(file, text, chart, context) {
-    const m = matcherFor(chart);
-    const role = fileRole(file);
-    if (!role || !mayPin(text, role, m, context))
-        return { pins: [], problems: [] };
-    const parsed = parseOnce(file, text, context);
-    if (parsed.problem)
-        return { pins: [], problems: [parsed.problem] };
-    const result = bounded(file, () => scanFile(file, parsed, role, m, context));
-    if (isProblem(result))
-        return { pins: [], problems: [result] };
-    return { pins: dedupe(result.pins), problems: result.problems };
-}
-function scanFile(file, parsed, role, m, context) {
-    const repositories = [...(context?.helmRepositories ?? [])];
-    const ws = walks(file, parsed, m, repositories);
-    repositories.unshift(...repositoriesIn(ws));
-    for (const w of ws)
-        scanDocument(w, role);
-    return ws[0]?.result ?? { pins: [], problems: [] };
 }
 /** One pin per span: an aliased source repeats its anchor's pin. */
 function dedupe(pins) {

@@ -131,4 +131,12 @@ describe('argoCd', () => {
       }
     ])
   })
+
+  test('an apiVersion without a group version is not Argo CD (argoproj.ioX)', () => {
+    const text = application('Application', [
+      ...HELM_STYLE,
+      'targetRevision: 1.0.0'
+    ]).replace('argoproj.io/v1alpha1', 'argoproj.ioX')
+    expect(runTool(argoCd, text).pins).toEqual([])
+  })
 })

@@ -29,10 +29,11 @@ export interface PinTool {
 }
 
 /**
- * The API group of an `apiVersion` such as `argoproj.io/v1alpha1`. Without
- * a `/` the last character is dropped (`v1` gives `v`): kept as it has
- * always been read.
+ * The API group of an `apiVersion` such as `argoproj.io/v1alpha1`; without a
+ * `/` (`v1`) it is Kubernetes' core group, ''.
  */
 export function apiGroup(apiVersion: string | undefined): string | undefined {
-  return apiVersion?.slice(0, apiVersion.indexOf('/'))
+  if (apiVersion === undefined) return undefined
+  const slash = apiVersion.indexOf('/')
+  return slash < 0 ? '' : apiVersion.slice(0, slash)
 }
