@@ -3,7 +3,7 @@
 // said in the log.
 import fs from 'node:fs'
 import { pipeline } from 'node:stream/promises'
-import type { HttpClient } from '@actions/http-client'
+import type { HttpClient, HttpClientResponse } from '@actions/http-client'
 import * as io from '@actions/io'
 import { errorMessage } from '../errors.js'
 import { relay } from '../relay.js'
@@ -48,13 +48,7 @@ export async function getText(
   client: HttpClient,
   url: string
 ): Promise<string> {
-  const response = await client.get(url)
-  const status = response.message.statusCode ?? 0
-  if (status !== 200) {
-    response.message.resume()
-    throw new HttpStatusError(status)
-  }
-  return response.readBody()
+  return (await getOk(client, url)).readBody()
 }
 
 /** Saves `url` to `dest` (removed again on failure), as getText. */
@@ -63,18 +57,28 @@ export async function getFile(
   url: string,
   dest: string
 ): Promise<void> {
-  const response = await client.get(url)
-  const status = response.message.statusCode ?? 0
-  if (status !== 200) {
-    response.message.resume()
-    throw new HttpStatusError(status)
-  }
+  const response = await getOk(client, url)
   try {
     await pipeline(response.message, fs.createWriteStream(dest))
   } catch (error) {
     await io.rmRF(dest)
     throw error
   }
+}
+
+/** A GET answered 200; any other answer is drained and thrown. */
+async function getOk(
+  client: HttpClient,
+  url: string
+): Promise<HttpClientResponse> {
+  const response = await client.get(url)
+  const status = response.message.statusCode ?? 0
+  if (status !== 200) {
+    // Drained, so the socket is freed.
+    response.message.resume()
+    throw new HttpStatusError(status)
+  }
+  return response
 }
 
 /** 5xx, 408, 429, and the network failures a later try may not meet. */

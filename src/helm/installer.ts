@@ -62,6 +62,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
 const TOOL_NAME = 'helm'
 // The runner's tool cache names architectures the Node way (x64, arm64).
 const TOOL_ARCH = process.arch
+
 /**
  * Installs the Helm that `versionSpec` asks for and puts it on PATH (or finds
  * the one already there for `system`), then checks the version it reports.
