@@ -9,8 +9,6 @@ import { UserError } from '../../src/errors.js'
 import { childEnv } from '../../src/process-env.js'
 import {
   RegistryClient,
-  retryAfterMs,
-  retryDelayMs,
   type RegistryClientOptions
 } from '../../src/registry/client.js'
 import { writeChart } from '../helpers/charts.js'
@@ -162,36 +160,6 @@ async function userError(promise: Promise<unknown>): Promise<UserError> {
   expect(error).toBeInstanceOf(UserError)
   return error as UserError
 }
-
-describe('retry timing (pure parts)', () => {
-  test.each([
-    ['seconds', '3', 3000],
-    ['zero', '0', 0],
-    ['HTTP date 2 s ahead', new Date(1_000_000 + 2000).toUTCString(), 2000],
-    ['HTTP date in the past', new Date(0).toUTCString(), 0],
-    ['garbage', 'soon', undefined],
-    ['missing', undefined, undefined]
-  ])('Retry-After %s', (_name, header, expected) => {
-    expect(retryAfterMs(header, 1_000_000)).toBe(expected)
-  })
-
-  test.each([
-    [1, 0, 50],
-    [1, 1, 100],
-    [3, 1, 400],
-    [10, 1, 1000],
-    [10, 0, 500]
-  ])('attempt %i with random %d waits %i ms', (attempt, random, expected) => {
-    const retry = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 }
-    expect(retryDelayMs(attempt, retry, undefined, () => random)).toBe(expected)
-  })
-
-  test('Retry-After is honoured up to maxDelayMs', () => {
-    const retry = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 }
-    expect(retryDelayMs(1, retry, 700)).toBe(700)
-    expect(retryDelayMs(1, retry, 60_000)).toBe(1000)
-  })
-})
 
 describe('anonymous registry', () => {
   let registry: Registry

@@ -1,7 +1,11 @@
 import { describe, expect, test } from 'vitest'
 import {
   chartRef,
+  isDigest,
   isLoopbackRegistry,
+  isRegistryHost,
+  isRepositoryPath,
+  isTag,
   normalizeRegistry,
   normalizeRepository,
   ociTag
@@ -72,4 +76,38 @@ test.each([
   ['10.0.0.1:5000', false]
 ])('isLoopbackRegistry(%s) = %s', (registry, loopback) => {
   expect(isLoopbackRegistry(registry)).toBe(loopback)
+})
+
+describe('the one copy of the name rules', () => {
+  test.each([
+    ['ghcr.io', true],
+    ['Registry.Example.com:5000', true],
+    ['127.0.0.1:5000', true],
+    ['[::1]:5000', true],
+    ['', false],
+    ['ghcr.io/org', false],
+    ['https://ghcr.io', false],
+    ['user@ghcr.io', false],
+    ['my_host', false]
+  ])('registry host %j: %s', (registry, valid) => {
+    expect(isRegistryHost(registry)).toBe(valid)
+  })
+
+  test.each([
+    ['charts/app', true],
+    ['a/b__c/d-e.f', true],
+    ['Charts/app', false],
+    ['charts//app', false],
+    ['/charts', false]
+  ])('repository path %j: %s', (path, valid) => {
+    expect(isRepositoryPath(path)).toBe(valid)
+  })
+
+  test('tags and digests', () => {
+    expect(isTag('1.2.3_build.1')).toBe(true)
+    expect(isTag('1.2.3+build')).toBe(false)
+    expect(isTag('x'.repeat(129))).toBe(false)
+    expect(isDigest(`sha256:${'a'.repeat(64)}`)).toBe(true)
+    expect(isDigest('1.2.3')).toBe(false)
+  })
 })

@@ -32,23 +32,16 @@ import {
 } from './download-site.js'
 import { helmPlatform, type Platform } from './platform.js'
 import { childEnv } from '../process-env.js'
-import { relay } from '../relay.js'
-import { backoffDelayMs, TRANSIENT_NETWORK_CODES } from '../retry.js'
-
-/** How often and how patiently HTTP requests are retried. */
-export interface RetryPolicy {
-  /** Total attempts, the first included. */
-  attempts: number
-  /** Delay before the second attempt; doubles each time, with jitter. */
-  baseDelayMs: number
-}
+import type { RetryPolicy } from '../retry.js'
+import { getFile, getText, retried, statusOf, type Site } from './fetch.js'
 
 export interface InstallHelmOptions {
   /** The `helm-version` input, as given or already parsed. */
   versionSpec: string | HelmVersionSpec
   /** The `helm-download-url` input. */
   downloadBaseUrl: string
-  retry?: RetryPolicy
+  /** Retries of the downloads; what is not given comes from DEFAULT_RETRY. */
+  retry?: Partial<RetryPolicy>
 }
 
 export interface InstalledHelm {
@@ -60,19 +53,15 @@ export interface InstalledHelm {
   source: 'cache' | 'download' | 'system'
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 1000 }
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000
+}
 
 const TOOL_NAME = 'helm'
 // The runner's tool cache names architectures the Node way (x64, arm64).
 const TOOL_ARCH = process.arch
-const MAX_DELAY_MS = 30_000
-const TRANSIENT_STATUS = new Set([408, 429])
-// Failures of the download client (undici) on top of the shared ones.
-const TRANSIENT_CODES = new Set([
-  ...TRANSIENT_NETWORK_CODES,
-  'ERR_STREAM_PREMATURE_CLOSE',
-  'UND_ERR_SOCKET'
-])
 
 /**
  * Installs the Helm that `versionSpec` asks for and puts it on PATH (or finds
@@ -87,15 +76,18 @@ export async function installHelm(
       : options.versionSpec
   if (spec.kind === 'system') return useSystemHelm()
   const base = parseDownloadBaseUrl(options.downloadBaseUrl)
-  const retry = options.retry ?? DEFAULT_RETRY
-  const client = new HttpClient('helm-oci-release', [], {
-    allowRetries: false,
-    socketTimeout: 60_000
-  })
+  const site: Site = {
+    base,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    client: new HttpClient('helm-oci-release', [], {
+      allowRetries: false,
+      socketTimeout: 60_000
+    })
+  }
   const version =
     spec.kind === 'exact'
       ? spec.version
-      : await resolveChannel(client, base, spec.channel, retry)
+      : await resolveChannel(site, spec.channel)
   const platform = helmPlatform()
   const cached = tc.find(TOOL_NAME, version, TOOL_ARCH)
   if (cached) {
@@ -105,7 +97,7 @@ export async function installHelm(
     core.addPath(path.dirname(binary))
     return installed(binary, version, 'cache')
   }
-  const toolDir = await download(client, base, version, platform, retry)
+  const toolDir = await download(site, version, platform)
   const binary = path.resolve(toolDir, binaryName(platform))
   core.addPath(toolDir)
   return installed(binary, version, 'download')
@@ -121,15 +113,13 @@ function installed(
 
 /** `latest`, `3` or `4` -> the version the download site names as newest. */
 async function resolveChannel(
-  client: HttpClient,
-  base: string,
-  channel: HelmChannel,
-  retry: RetryPolicy
+  site: Site,
+  channel: HelmChannel
 ): Promise<string> {
-  const url = `${base}/${latestVersionFile(channel)}`
+  const url = `${site.base}/${latestVersionFile(channel)}`
   let version: string
   try {
-    const body = await withRetry(url, retry, () => getText(client, url))
+    const body = await retried(url, site.retry, () => getText(site.client, url))
     version = parseLatestVersion(body, channel)
   } catch (error) {
     throw new UserError(
@@ -154,20 +144,23 @@ async function resolveChannel(
 
 /** Downloads, verifies, extracts and caches one release; returns its folder. */
 async function download(
-  client: HttpClient,
-  base: string,
+  site: Site,
   version: string,
-  platform: Platform,
-  retry: RetryPolicy
+  platform: Platform
 ): Promise<string> {
-  const expected = await fetchChecksum(client, base, version, platform, retry)
-  const url = archiveUrl(base, version, platform)
+  const expected = await fetchChecksum(site, version, platform)
+  const url = archiveUrl(site.base, version, platform)
   const name = archiveName(version, platform)
   const archive = path.join(tempRoot(), `${randomUUID()}-${name}`)
   let extracted: string | undefined
   try {
     core.info(`Downloading Helm ${version} from ${url}`)
-    await downloadArchive(client, url, archive, version, platform, retry)
+    await downloadArchive(
+      site,
+      url,
+      archive,
+      `Helm ${version} for ${platform.os}/${platform.arch}`
+    )
     const actual = await sha256File(archive)
     if (actual !== expected) {
       throw new UserError(
@@ -204,16 +197,14 @@ async function download(
 
 /** The expected sha256 of the archive; without it nothing is installed. */
 async function fetchChecksum(
-  client: HttpClient,
-  base: string,
+  site: Site,
   version: string,
-  platform: Platform,
-  retry: RetryPolicy
+  platform: Platform
 ): Promise<string> {
-  const url = checksumUrl(base, version, platform)
+  const url = checksumUrl(site.base, version, platform)
   let text: string
   try {
-    text = await withRetry(url, retry, () => getText(client, url))
+    text = await retried(url, site.retry, () => getText(site.client, url))
   } catch (error) {
     const notFound = statusOf(error) === 404
     throw new UserError(
@@ -239,18 +230,16 @@ async function fetchChecksum(
   }
 }
 
+/** Downloads `url` to `dest`; `where` names the release in messages. */
 async function downloadArchive(
-  client: HttpClient,
+  site: Site,
   url: string,
   dest: string,
-  version: string,
-  platform: Platform,
-  retry: RetryPolicy
+  where: string
 ): Promise<void> {
   try {
-    await withRetry(url, retry, () => getFile(client, url, dest))
+    await retried(url, site.retry, () => getFile(site.client, url, dest))
   } catch (error) {
-    const where = `Helm ${version} for ${platform.os}/${platform.arch}`
     if (statusOf(error) === 404) {
       throw new UserError(
         `${where} was not found at ${url} (HTTP 404). Check helm-version ` +
@@ -331,95 +320,10 @@ async function reportedVersion(binary: string): Promise<string> {
   return version
 }
 
-/** An HTTP answer other than 200. */
-class HttpStatusError extends Error {
-  constructor(readonly status: number) {
-    super(`HTTP ${status}`)
-    this.name = 'HttpStatusError'
-  }
-}
-
-function statusOf(error: unknown): number | undefined {
-  return error instanceof HttpStatusError ? error.status : undefined
-}
-
-async function getText(client: HttpClient, url: string): Promise<string> {
-  const response = await client.get(url)
-  const status = response.message.statusCode ?? 0
-  if (status !== 200) {
-    response.message.resume()
-    throw new HttpStatusError(status)
-  }
-  return response.readBody()
-}
-
-async function getFile(
-  client: HttpClient,
-  url: string,
-  dest: string
-): Promise<void> {
-  const response = await client.get(url)
-  const status = response.message.statusCode ?? 0
-  if (status !== 200) {
-    response.message.resume()
-    throw new HttpStatusError(status)
-  }
-  try {
-    await pipeline(response.message, fs.createWriteStream(dest))
-  } catch (error) {
-    await io.rmRF(dest)
-    throw error
-  }
-}
-
 async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256')
   await pipeline(fs.createReadStream(file), hash)
   return hash.digest('hex')
-}
-
-function isTransient(error: unknown): boolean {
-  const status = statusOf(error)
-  if (status !== undefined) return status >= 500 || TRANSIENT_STATUS.has(status)
-  if (!(error instanceof Error)) return false
-  const code = (error as NodeJS.ErrnoException).code
-  return (
-    (code !== undefined && TRANSIENT_CODES.has(code)) ||
-    error.message.startsWith('Request timeout')
-  )
-}
-
-/**
- * Runs `attempt` until it succeeds, a failure is not transient, or the
- * attempts are used up; waits with exponential backoff and jitter in between.
- * The error thrown is the last one.
- */
-async function withRetry<T>(
-  url: string,
-  policy: RetryPolicy,
-  attempt: () => Promise<T>
-): Promise<T> {
-  const attempts = Math.max(1, Math.floor(policy.attempts))
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt()
-    } catch (error) {
-      if (!isTransient(error)) throw error
-      if (n >= attempts) {
-        throw new Error(
-          `${errorMessage(error)} (gave up after ${attempts} attempts)`,
-          { cause: error }
-        )
-      }
-      const delay = backoffDelayMs(n, policy.baseDelayMs, MAX_DELAY_MS)
-      // relay: the error's text may come from the network.
-      relay(
-        `${url}: ${errorMessage(error)}; retrying in ${delay} ms ` +
-          `(attempt ${n + 1} of ${attempts})`
-      )
-      await new Promise(resolve => setTimeout(resolve, delay))
-    }
-  }
 }
 
 function tempRoot(): string {

@@ -5,12 +5,36 @@ import { UserError } from '../errors.js'
 const COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*'
 const COMPONENT_RE = new RegExp(`^${COMPONENT}$`)
 const REPOSITORY_RE = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`)
+// host[:port]: DNS labels or a bracketed IPv6 address; no scheme, no path.
 const HOST_RE =
   /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/
+// Tags and digests, from the distribution spec too.
+const TAG_RE = /^\w[\w.-]{0,127}$/
+const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/
 
 /** True when `name` can be one component of an OCI repository path. */
 export function isRepositoryComponent(name: string): boolean {
   return COMPONENT_RE.test(name)
+}
+
+/** True when `path` is a valid OCI repository path (e.g. `org/charts/app`). */
+export function isRepositoryPath(path: string): boolean {
+  return REPOSITORY_RE.test(path)
+}
+
+/** True when `registry` is a host[:port] (host names are case-insensitive). */
+export function isRegistryHost(registry: string): boolean {
+  return HOST_RE.test(registry.toLowerCase())
+}
+
+/** True when `reference` is a valid OCI tag (e.g. `1.2.3_build.1`). */
+export function isTag(reference: string): boolean {
+  return TAG_RE.test(reference)
+}
+
+/** True when `reference` is a digest (`algorithm:encoded`). */
+export function isDigest(reference: string): boolean {
+  return DIGEST_RE.test(reference)
 }
 
 /**
@@ -38,7 +62,7 @@ export function normalizeRegistry(input: string): string {
     )
   }
   const lower = host.toLowerCase()
-  if (!HOST_RE.test(lower)) {
+  if (!isRegistryHost(lower)) {
     throw new UserError(
       `Input 'registry' is '${raw}', which is not a host[:port] (e.g. 'ghcr.io', 'localhost:5000').`
     )
@@ -63,7 +87,7 @@ export function normalizeRepository(
     )
   }
   if (lowercase) repository = repository.toLowerCase()
-  if (REPOSITORY_RE.test(repository)) return repository
+  if (isRepositoryPath(repository)) return repository
   const hint =
     repository !== repository.toLowerCase()
       ? ` OCI repository names are lowercase: use '${repository.toLowerCase()}'.`
