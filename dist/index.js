@@ -40,10 +40,10 @@ import fs$1 from 'node:fs';
 import path$2 from 'node:path';
 import require$$0$6 from 'process';
 import require$$0$7 from 'buffer';
-import crypto$1, { randomUUID, createHash } from 'node:crypto';
+import { randomUUID, createHash } from 'node:crypto';
 import os$1 from 'node:os';
-import { pipeline } from 'node:stream/promises';
 import 'stream';
+import { pipeline } from 'node:stream/promises';
 import https$1 from 'node:https';
 
 // We use any as a valid input type
@@ -42423,10 +42423,30 @@ function errorMessage(error) {
 const COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
 const COMPONENT_RE = new RegExp(`^${COMPONENT}$`);
 const REPOSITORY_RE = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+// host[:port]: DNS labels or a bracketed IPv6 address; no scheme, no path.
 const HOST_RE = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
+// Tags and digests, from the distribution spec too.
+const TAG_RE = /^\w[\w.-]{0,127}$/;
+const DIGEST_RE$1 = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 /** True when `name` can be one component of an OCI repository path. */
 function isRepositoryComponent(name) {
     return COMPONENT_RE.test(name);
+}
+/** True when `path` is a valid OCI repository path (e.g. `org/charts/app`). */
+function isRepositoryPath(path) {
+    return REPOSITORY_RE.test(path);
+}
+/** True when `registry` is a host[:port] (host names are case-insensitive). */
+function isRegistryHost(registry) {
+    return HOST_RE.test(registry.toLowerCase());
+}
+/** True when `reference` is a valid OCI tag (e.g. `1.2.3_build.1`). */
+function isTag(reference) {
+    return TAG_RE.test(reference);
+}
+/** True when `reference` is a digest (`algorithm:encoded`). */
+function isDigest(reference) {
+    return DIGEST_RE$1.test(reference);
 }
 /**
  * Reduces the `registry` input to host[:port]. `oci://host` and `https://host`
@@ -42447,7 +42467,7 @@ function normalizeRegistry(input) {
             `set 'registry: ${host}' and put the path in 'repository'.`);
     }
     const lower = host.toLowerCase();
-    if (!HOST_RE.test(lower)) {
+    if (!isRegistryHost(lower)) {
         throw new UserError(`Input 'registry' is '${raw}', which is not a host[:port] (e.g. 'ghcr.io', 'localhost:5000').`);
     }
     return lower;
@@ -42464,7 +42484,7 @@ function normalizeRepository(input, registry, lowercase = registry === 'ghcr.io'
     }
     if (lowercase)
         repository = repository.toLowerCase();
-    if (REPOSITORY_RE.test(repository))
+    if (isRepositoryPath(repository))
         return repository;
     const hint = repository !== repository.toLowerCase()
         ? ` OCI repository names are lowercase: use '${repository.toLowerCase()}'.`
@@ -42980,444 +43000,152 @@ function tagNamesChart(tag, pattern, name) {
         tag.length > before.length + (after ?? '').length);
 }
 
-/**
- * The environment handed to child processes: the runner's, without the action's
- * own `INPUT_*` variables (they carry the registry password and tokens), plus
- * the given overrides.
- */
-function childEnv(overrides = {}, base = process.env) {
-    const env = {};
-    for (const [key, value] of Object.entries(base)) {
-        if (value === undefined || key.toUpperCase().startsWith('INPUT_'))
-            continue;
-        env[key] = value;
+// What a failed GitHub API call means for the user: what failed, in which
+// repository, and the fix. Everything the Octokit plugins did not retry fails
+// at once with such a message.
+/** GitHub refused a create because the pull request is already open. */
+class PullRequestExistsError extends UserError {
+    constructor(message, options = {}) {
+        super(message, options);
+        this.name = 'PullRequestExistsError';
     }
-    return { ...env, ...overrides };
+}
+/** Auto-merge could not be enabled; worth a warning, not a failed release. */
+class AutoMergeUnavailableError extends UserError {
+    constructor(message, options = {}) {
+        super(message, options);
+        this.name = 'AutoMergeUnavailableError';
+    }
+}
+/**
+ * GitHub's GraphQL answer refusing auto-merge, as an AutoMergeUnavailableError;
+ * undefined when the call failed otherwise (HTTP, network).
+ */
+function autoMergeRefusal(error, repository) {
+    const messages = graphqlMessages(error);
+    if (!messages)
+        return undefined;
+    return new AutoMergeUnavailableError(`Could not enable auto-merge in ${repository}: ` +
+        `${messages.join('; ')}. ${autoMergeHint(messages)}`, { cause: error });
+}
+/**
+ * An error that says what failed (`action`), in which repository, and the fix.
+ * A 422 "pull request already exists" is a PullRequestExistsError, so that
+ * the caller can update that pull request instead.
+ */
+function explainApiError(error, action, repository) {
+    const status = httpStatus(error);
+    const where = `${action} in ${repository}`;
+    const fix = FIXES[status ?? 0];
+    if (fix) {
+        return new UserError(`GitHub answered ${status} ${where}: ${fix}`, {
+            cause: error
+        });
+    }
+    if (status === 422) {
+        const messages = validationMessages(error);
+        // Told apart so that the caller can update that pull request instead.
+        const Refusal = /pull request already exists/i.test(messages)
+            ? PullRequestExistsError
+            : UserError;
+        return new Refusal(`GitHub refused ${where}: ${messages}`, {
+            cause: error
+        });
+    }
+    if (status === 403 || status === 429) {
+        return new UserError(forbidden(error, status, where), { cause: error });
+    }
+    return new Error(`GitHub API failed ${where}: ${errorMessage(error)}`, {
+        cause: error
+    });
+}
+const FIXES = {
+    401: 'the gitops-token was rejected (bad or expired credentials). Set ' +
+        'gitops-token to a valid token: a fine-grained personal access token ' +
+        'or a GitHub App installation token for this repository, or a classic ' +
+        'token with the repo scope.',
+    404: 'the repository does not exist or the gitops-token cannot see it. Check ' +
+        'gitops-repository (owner/name) and that the token can access the ' +
+        'repository: a fine-grained token must include it, a GitHub App must be ' +
+        'installed on it, a classic token needs the repo scope.'
+};
+/** 403/429: a rate limit waited out in vain, or missing permissions. */
+function forbidden(error, status, where) {
+    const message = responseMessage(error);
+    // 429 is Too Many Requests whatever its text says.
+    if (status === 429 || /rate limit/i.test(message)) {
+        return (`GitHub rate limit ${where} (${message}). The wait GitHub asked for ` +
+            'was too long or retries ran out; run the job again later.');
+    }
+    return (`GitHub denied ${where} (${message}). Give the gitops-token write ` +
+        'access: contents and pull requests read/write for a fine-grained ' +
+        'token or GitHub App, the repo scope for a classic token.');
+}
+function autoMergeHint(messages) {
+    const text = messages.join(' ');
+    if (/not allowed/i.test(text)) {
+        return ("Turn on 'Allow auto-merge' in the repository's settings (General, " +
+            'Pull Requests), or leave gitops-auto-merge empty.');
+    }
+    if (/clean status/i.test(text)) {
+        return 'Nothing blocks the merge (no required checks or reviews pending).';
+    }
+    return 'Check the merge methods and branch protection of the base branch.';
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null;
+}
+/** HTTP status of an Octokit RequestError. */
+function httpStatus(error) {
+    return isRecord(error) && typeof error['status'] === 'number'
+        ? error['status']
+        : undefined;
+}
+/** The JSON body GitHub answered with, when there is one. */
+function responseData(error) {
+    const response = isRecord(error) ? error['response'] : undefined;
+    const data = isRecord(response) ? response['data'] : undefined;
+    return isRecord(data) ? data : {};
+}
+function responseMessage(error) {
+    const message = responseData(error)['message'];
+    return typeof message === 'string' ? message : errorMessage(error);
+}
+/** GitHub's `errors[].message`s (or code and field) after its `message`. */
+function validationMessages(error) {
+    const errors = responseData(error)['errors'];
+    const details = (Array.isArray(errors) ? errors : []).map(detail => {
+        if (typeof detail === 'string')
+            return detail;
+        if (!isRecord(detail))
+            return JSON.stringify(detail);
+        if (typeof detail['message'] === 'string')
+            return detail['message'];
+        return [detail['resource'], detail['field'], detail['code']]
+            .filter(part => typeof part === 'string')
+            .join(' ');
+    });
+    return [responseMessage(error), ...details].join('; ');
+}
+/** Messages of a GraphQL answer with `errors` (not of an HTTP failure). */
+function graphqlMessages(error) {
+    if (!isRecord(error) || httpStatus(error) !== undefined)
+        return undefined;
+    const errors = error['errors'];
+    if (!Array.isArray(errors) || errors.length === 0)
+        return undefined;
+    return errors.map(e => isRecord(e) && typeof e['message'] === 'string'
+        ? e['message']
+        : JSON.stringify(e));
 }
 
-// The git command line, for the GitOps repository. Every call goes through
-// `exec` as an argument array. The token never reaches argv, the remote URL or
-// .git/config: it travels in the child's environment as an `http.extraheader`
-// (GIT_CONFIG_COUNT/KEY/VALUE), which git reads like a `-c` option.
-/** The inputs whose values reach git; errors name them. */
-const GITOPS_INPUTS = {
-    repository: 'gitops-repository',
-    branch: 'gitops-branch',
-    baseBranch: 'gitops-base-branch',
-    token: 'gitops-token',
-    paths: 'gitops-paths'
-};
-/** GitHub's identity for commits made with GITHUB_TOKEN. */
-const BOT_IDENTITY = {
-    name: 'github-actions[bot]',
-    email: '41898282+github-actions[bot]@users.noreply.github.com'
-};
-// Variables that would point git at another repository or index than ours.
-const REPOSITORY_VARIABLES = [
-    'GIT_DIR',
-    'GIT_WORK_TREE',
-    'GIT_INDEX_FILE',
-    'GIT_OBJECT_DIRECTORY',
-    'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-    'GIT_NAMESPACE',
-    'GIT_COMMON_DIR'
-];
-const LOG_FORMAT = '%H%x1f%P%x1f%an%x1f%ae%x1f%ce%x1f%s%x1e';
-/**
- * A clone of the GitOps repository and the git commands the GitOps step
- * needs, one method per subcommand.
- */
-class Git {
-    binary;
-    repository;
-    /** The repository URL, without credentials. */
-    remoteUrl;
-    env;
-    tempRoot;
-    cloneDir;
-    constructor(binary, options) {
-        this.binary = binary;
-        const base = options.env ?? process.env;
-        const server = normalizeServerUrl(options.serverUrl);
-        this.repository = validateRepository(options.repository);
-        this.remoteUrl = `${server}/${this.repository}.git`;
-        this.env = gitEnv(server, options.token, base);
-        this.tempRoot = base.RUNNER_TEMP || os$1.tmpdir();
-    }
-    /**
-     * Finds `git` on PATH and checks the repository and server URL.
-     * @throws UserError for an invalid `gitops-repository` or server URL.
-     */
-    static async create(options) {
-        maskToken(options.token);
-        const binary = await which('git', true);
-        return new Git(binary, options);
-    }
-    /** The working tree of the clone. */
-    get dir() {
-        if (!this.cloneDir)
-            throw new Error('The GitOps repository is not cloned.');
-        return this.cloneDir;
-    }
-    /**
-     * Clones one branch, shallow and without tags, into a new folder under
-     * RUNNER_TEMP (outside the workspace). Returns the branch's commit.
-     * @throws UserError when the repository, the token or the branch is wrong.
-     */
-    async clone(baseBranch) {
-        validateBranchName(baseBranch, GITOPS_INPUTS.baseBranch);
-        const dir = fs$1.mkdtempSync(path$2.join(this.tempRoot, 'helm-oci-release-gitops-'));
-        const args = ['clone', '--depth=1', '--single-branch', '--no-tags'];
-        args.push('--branch', baseBranch, '--', this.remoteUrl, dir);
-        const result = await this.run(args, { cwd: this.tempRoot });
-        if (result.exitCode !== 0) {
-            fs$1.rmSync(dir, { recursive: true, force: true });
-            throw this.remoteError('clone', result, baseBranch);
-        }
-        this.cloneDir = dir;
-        return this.requireCommit('HEAD');
-    }
-    /** Deletes the clone. */
-    remove() {
-        if (this.cloneDir)
-            fs$1.rmSync(this.cloneDir, { recursive: true, force: true });
-        this.cloneDir = undefined;
-    }
-    /** The commit a remote branch points at, or undefined when it does not exist. */
-    async lsRemote(branch) {
-        validateBranchName(branch, GITOPS_INPUTS.branch);
-        const ref = `refs/heads/${branch}`;
-        const result = await this.run(['ls-remote', 'origin', ref]);
-        if (result.exitCode !== 0)
-            throw this.remoteError('ls-remote', result);
-        const line = result.stdout
-            .split('\n')
-            .map(l => l.split('\t'))
-            .find(([, name]) => name === ref);
-        return line?.[0];
-    }
-    /**
-     * Fetches a branch into refs/remotes/origin/<branch> (shallow by default).
-     * Returns its commit, or undefined (and drops the stale local ref) when the
-     * branch does not exist.
-     */
-    async fetchBranch(branch, depth = 1) {
-        validateBranchName(branch, GITOPS_INPUTS.branch);
-        const args = ['fetch', '--no-tags', `--depth=${depth}`, 'origin'];
-        args.push(`+refs/heads/${branch}:${remoteRef(branch)}`);
-        const result = await this.run(args);
-        if (result.exitCode === 0)
-            return this.requireCommit(remoteRef(branch));
-        if (/couldn't find remote ref/i.test(result.stderr)) {
-            await this.run(['update-ref', '-d', remoteRef(branch)]);
-            return undefined;
-        }
-        throw this.remoteError('fetch', result);
-    }
-    /**
-     * Fetches the last `depth` commits of both branches, so their merge base
-     * (where the branch left the base) becomes visible in the shallow clone.
-     */
-    async fetchHistory(baseBranch, branch, depth) {
-        validateBranchName(baseBranch, GITOPS_INPUTS.baseBranch);
-        validateBranchName(branch, GITOPS_INPUTS.branch);
-        const refspecs = [baseBranch, branch].map(b => `+refs/heads/${b}:${remoteRef(b)}`);
-        const args = ['fetch', '--no-tags', `--depth=${depth}`, 'origin'];
-        const result = await this.run([...args, ...refspecs]);
-        if (result.exitCode !== 0)
-            throw this.remoteError('fetch', result);
-    }
-    /** The best common ancestor of two commits, if the clone holds one. */
-    async mergeBase(a, b) {
-        const result = await this.run(['merge-base', a, b]);
-        return result.exitCode === 0 ? result.stdout.trim() : undefined;
-    }
-    /** The commit a ref names, or undefined. */
-    async revParse(ref) {
-        const args = ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`];
-        const result = await this.run(args);
-        return result.exitCode === 0 ? result.stdout.trim() : undefined;
-    }
-    /** The tree of a commit, or of the index when `ref` is omitted. */
-    async tree(ref) {
-        const args = ref ? ['rev-parse', `${ref}^{tree}`] : ['write-tree'];
-        return (await this.check(args)).stdout.trim();
-    }
-    /** Commits reachable from `head` but not from `base`, newest first. */
-    async commitsBetween(base, head) {
-        const args = ['log', `--format=${LOG_FORMAT}`, `${base}..${head}`, '--'];
-        const result = await this.check(args);
-        return parseLog(result.stdout);
-    }
-    /** `checkout --force -B`: the local branch at `start`, local changes dropped. */
-    async checkout(branch, start) {
-        validateBranchName(branch, GITOPS_INPUTS.branch);
-        await this.check(['checkout', '--force', '-B', branch, start, '--']);
-    }
-    /**
-     * Writes files into the working tree. Refuses paths that leave the clone or
-     * go through a symbolic link. Bytes are written as they are (a file need not be UTF-8).
-     */
-    writeFiles(files) {
-        for (const [file, text] of files) {
-            const target = this.insideClone(file);
-            fs$1.mkdirSync(path$2.dirname(target), { recursive: true });
-            fs$1.writeFileSync(target, text);
-        }
-    }
-    /** `git add` of the given files. */
-    async add(files) {
-        for (const file of files)
-            validateFilePath(file);
-        if (files.length > 0)
-            await this.check(['add', '--', ...files]);
-    }
-    /** Whether the index differs from HEAD. */
-    async hasStagedChanges() {
-        const result = await this.run(['diff', '--cached', '--quiet', 'HEAD', '--']);
-        if (result.exitCode > 1)
-            throw gitFailure(['diff', '--cached'], result);
-        return result.exitCode === 1;
-    }
-    /** Commits the index; author and committer are `identity`. Returns the commit. */
-    async commit(message, identity = BOT_IDENTITY) {
-        const args = ['commit', '--no-verify', '--no-edit', '--file=-'];
-        await this.check(args, { input: message, env: identityEnv(identity) });
-        return this.requireCommit('HEAD');
-    }
-    /** A unified diff (no colour, no external diff tool) between two commits or trees. */
-    async diff(from, to, files = []) {
-        for (const file of files)
-            validateFilePath(file);
-        const args = ['diff', '--no-color', '--no-ext-diff', '--no-textconv', from];
-        if (to)
-            args.push(to);
-        return (await this.check([...args, '--', ...files])).stdout;
-    }
-    /** A file's content at a commit (e.g. `refs/remotes/origin/<b>`), or undefined. */
-    async show(ref, file) {
-        validateFilePath(file);
-        const result = await this.run(['cat-file', 'blob', `${ref}:${file}`]);
-        return result.exitCode === 0 ? result.stdout : undefined;
-    }
-    /** Applies a commit's change to the working tree and index, without committing. */
-    async cherryPick(sha) {
-        return this.applyCommit(['cherry-pick', '--no-commit', sha]);
-    }
-    /** Undoes a commit's change in the working tree and index, without committing. */
-    async revert(sha) {
-        return this.applyCommit(['revert', '--no-commit', sha]);
-    }
-    /**
-     * Pushes `sha` to refs/heads/<branch> with `--force-with-lease`: the remote
-     * branch must still be at `expected` (or not exist when undefined).
-     * @throws UserError when the server refuses for another reason (auth, protection).
-     */
-    async push(branch, sha, expected) {
-        validateBranchName(branch, GITOPS_INPUTS.branch);
-        const ref = `refs/heads/${branch}`;
-        const args = ['push', '--porcelain', '--no-verify'];
-        args.push(`--force-with-lease=${ref}:${expected ?? ''}`);
-        args.push('origin', `${sha}:${ref}`);
-        const result = await this.run(args);
-        const rejected = rejectedLine(result.stdout);
-        if (rejected && isLostRace(rejected))
-            return 'rejected';
-        if (result.exitCode === 0 && !rejected)
-            return 'pushed';
-        if (rejected)
-            throw this.pushRefused(branch, rejected);
-        throw this.remoteError('push', result);
-    }
-    async applyCommit(args) {
-        const result = await this.run(args, { env: identityEnv(BOT_IDENTITY) });
-        if (result.exitCode === 0)
-            return { applied: true, conflicts: [] };
-        const unmerged = await this.run(['diff', '--name-only', '--diff-filter=U']);
-        await this.check(['reset', '--hard', '--quiet', 'HEAD']);
-        const conflicts = unmerged.stdout.split('\n').filter(Boolean);
-        if (conflicts.length === 0)
-            throw gitFailure(args, result);
-        return { applied: false, conflicts };
-    }
-    insideClone(file) {
-        validateFilePath(file);
-        let current = this.dir;
-        for (const part of file.split('/')) {
-            current = path$2.join(current, part);
-            const stat = fs$1.lstatSync(current, { throwIfNoEntry: false });
-            if (stat?.isSymbolicLink()) {
-                throw new UserError(`'${file}' in ${this.repository} goes through a symbolic link ` +
-                    `(${path$2.relative(this.dir, current)}); the action edits regular ` +
-                    `files only. Point '${GITOPS_INPUTS.paths}' at the real file.`);
-            }
-        }
-        return current;
-    }
-    async requireCommit(ref) {
-        const sha = await this.revParse(ref);
-        if (!sha)
-            throw new Error(`git could not resolve ${ref} in the clone.`);
-        return sha;
-    }
-    remoteError(command, result, baseBranch) {
-        const detail = lastLines(result.stderr);
-        const repo = `${this.repository} (${this.remoteUrl})`;
-        if (AUTH_FAILURE.test(result.stderr)) {
-            return new UserError(`git ${command} of the GitOps repository ${repo} was refused: the ` +
-                `token is missing or has no access (${detail}). Check ` +
-                `'${GITOPS_INPUTS.repository}', and give '${GITOPS_INPUTS.token}' a ` +
-                'token with contents: write on that repository (the default ' +
-                'GITHUB_TOKEN only reaches the repository running the workflow).');
-        }
-        if (NOT_FOUND.test(result.stderr)) {
-            return new UserError(`The GitOps repository ${repo} was not found, or the token cannot ` +
-                `see it (${detail}). Check '${GITOPS_INPUTS.repository}' ` +
-                `(owner/repo) and that '${GITOPS_INPUTS.token}' has access to it.`);
-        }
-        if (baseBranch && /Remote branch .* not found/i.test(result.stderr)) {
-            return new UserError(`Branch '${baseBranch}' does not exist in ${this.repository}. Check ` +
-                `'${GITOPS_INPUTS.baseBranch}': the branch the pull request ` +
-                'targets (e.g. main).');
-        }
-        return new Error(`git ${command} failed for ${repo}: ${detail}`);
-    }
-    pushRefused(branch, line) {
-        return new UserError(`${this.repository} refused the push to branch '${branch}': ` +
-            `${line.split('\t').slice(2).join(' ')}. Check that ` +
-            `'${GITOPS_INPUTS.branch}' is not protected and that ` +
-            `'${GITOPS_INPUTS.token}' may push to it (contents: write).`);
-    }
-    /** Runs git and throws when it fails. */
-    async check(args, options = {}) {
-        const result = await this.run(args, options);
-        if (result.exitCode !== 0)
-            throw gitFailure(args, result);
-        return result;
-    }
-    /**
-     * Runs git; its output is streamed only with debug logging on, and then
-     * with command processing stopped: it holds the GitOps repository's text.
-     */
-    async run(args, options = {}) {
-        const debug = isDebug();
-        const execute = () => getExecOutput(this.binary, args, {
-            cwd: options.cwd ?? this.dir,
-            env: { ...this.env, ...options.env },
-            input: options.input === undefined ? undefined : Buffer.from(options.input),
-            silent: !debug,
-            ignoreReturnCode: true
-        });
-        // With debug logging git's output is echoed, and it quotes the GitOps
-        // repository's files (diff, cat-file): no line of it may be a command.
-        return debug ? withCommandsStopped(execute) : execute();
-    }
-}
-const AUTH_FAILURE = /terminal prompts disabled|could not read (username|password)|authentication failed|returned error: 40[13]|HTTP 40[13]/i;
-const NOT_FOUND = /repository '[^']*' not found|repository not found|returned error: 404|HTTP 404/i;
-/** refs/remotes/origin/<branch>: where fetched branches land. */
-function remoteRef(branch) {
-    return `refs/remotes/origin/${branch}`;
-}
-/**
- * The environment for every git call: the auth header as config from the
- * environment, no prompts, no credential helpers, C locale.
- */
-function gitEnv(server, token, base) {
-    const key = `http.${server}/.extraheader`;
-    // An empty value first: it clears headers that actions/checkout may have
-    // persisted in a global config for the same URL (two Authorization headers
-    // make GitHub answer 400). Then our own, if there is a token.
-    const config = [
-        [key, ''],
-        // An empty helper list: no stored credential is used or stored.
-        ['credential.helper', '']
-    ];
-    if (token)
-        config.push([key, `AUTHORIZATION: basic ${basicAuth(token)}`]);
-    const env = childEnv({
-        GIT_TERMINAL_PROMPT: '0',
-        // Empty (not unset) so git does not fall back to core.askPass or SSH_ASKPASS.
-        GIT_ASKPASS: '',
-        GCM_INTERACTIVE: 'never',
-        LC_ALL: 'C',
-        LANGUAGE: 'C'
-    }, base);
-    for (const name of REPOSITORY_VARIABLES)
-        delete env[name];
-    // curl, under git, ignores HTTP_PROXY in capitals (a CGI safeguard) while
-    // the API client honours it: without this, git alone would bypass the
-    // proxy to a plain-http GitHub server.
-    if (env['HTTP_PROXY'] && !env['http_proxy'])
-        env['http_proxy'] = env['HTTP_PROXY'];
-    return { ...env, ...configEnv(config, base) };
-}
-/** GIT_CONFIG_COUNT/KEY_n/VALUE_n, after any entries the runner already set. */
-function configEnv(entries, base) {
-    const existing = Number.parseInt(base.GIT_CONFIG_COUNT ?? '', 10);
-    const first = Number.isInteger(existing) && existing > 0 ? existing : 0;
-    const env = {
-        GIT_CONFIG_COUNT: String(first + entries.length)
-    };
-    entries.forEach(([key, value], i) => {
-        env[`GIT_CONFIG_KEY_${first + i}`] = key;
-        env[`GIT_CONFIG_VALUE_${first + i}`] = value;
-    });
-    return env;
-}
-function basicAuth(token) {
-    return Buffer.from(`x-access-token:${token}`).toString('base64');
-}
-function maskToken(token) {
-    if (!token)
-        return;
-    setSecret(token);
-    setSecret(basicAuth(token));
-}
-function identityEnv(identity) {
-    return {
-        GIT_AUTHOR_NAME: identity.name,
-        GIT_AUTHOR_EMAIL: identity.email,
-        GIT_COMMITTER_NAME: identity.name,
-        GIT_COMMITTER_EMAIL: identity.email
-    };
-}
-function parseLog(output) {
-    return output
-        .split('\x1e')
-        .map(record => record.replace(/^\n/, ''))
-        .filter(Boolean)
-        .map(record => {
-        const [sha, parents, authorName, authorEmail, committerEmail, subject] = record.split('\x1f');
-        return {
-            sha,
-            parents: parents ? parents.split(' ') : [],
-            authorName,
-            authorEmail,
-            committerEmail,
-            subject: subject ?? ''
-        };
-    });
-}
-/** The porcelain line of a refused ref (`!\t<src>:<dst>\t[rejected] (why)`). */
-function rejectedLine(stdout) {
-    return stdout.split('\n').find(line => line.startsWith('!'));
-}
-// Why a push loses to a concurrent one: the lease no longer holds, or the
-// server found the ref moved while locking it.
-const LOST_RACE = /stale info|fetch first|non-fast-forward|already exists|cannot lock ref|failed to update ref|incorrect old value/i;
-function isLostRace(line) {
-    return LOST_RACE.test(line);
-}
-function lastLines(text, count = 3) {
-    const lines = text
-        .split('\n')
-        .map(l => l.trim())
-        .filter(Boolean);
-    return lines.slice(-count).join(' ') || 'no output';
-}
-function gitFailure(args, result) {
-    return new Error(`git ${args[0]} failed (exit code ${result.exitCode}): ${lastLines(result.stderr || result.stdout)}`);
+// The one copy of the rules for the names the action hands to GitHub and to
+// git: owner/repo, branch names, file paths in a repository, and server URLs.
+// Each rule says why a value is refused; the `validate…` helpers turn that into
+// a UserError naming the input the caller passes (this file knows no input).
+/** A server URL (GITHUB_SERVER_URL, GITHUB_API_URL) without trailing slashes. */
+function trimServerUrl(url) {
+    return url.replace(/\/+$/, '');
 }
 /**
  * The server URL without a trailing slash.
@@ -43437,7 +43165,7 @@ function normalizeServerUrl(serverUrl) {
         throw serverUrlError(serverUrl, 'it must not contain credentials');
     if (url.search || url.hash)
         throw serverUrlError(serverUrl, 'it must not have a query or fragment');
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    return trimServerUrl(`${url.origin}${url.pathname}`);
 }
 function serverUrlError(serverUrl, why) {
     return new UserError(`The GitHub server URL '${serverUrl}' cannot be used: ${why}. ` +
@@ -43447,21 +43175,33 @@ function serverUrlError(serverUrl, why) {
 // and repository name.
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,99})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-/**
- * Checks `owner/repo`.
- * @throws UserError naming the input when it is not a GitHub repository name.
- */
-function validateRepository(repository, input = GITOPS_INPUTS.repository) {
-    // GitHub serves owner/repo.git as owner/repo.
-    const name = repository.replace(/\.git$/, '');
+/** `owner/repo` as GitHub names it: it serves owner/repo.git as owner/repo. */
+function repositoryName(repository) {
+    return repository.replace(/\.git$/, '');
+}
+/** Why `name` (see `repositoryName`) is not a GitHub `owner/repo`, or undefined. */
+function repositoryProblem(name) {
     const [owner, repo, ...rest] = name.split('/');
-    const why = rest.length > 0 || repo === undefined
-        ? 'it must be owner/repo, with exactly one /'
-        : !OWNER.test(owner)
-            ? `the owner '${owner}' may contain only letters, digits, - and _, and must start with a letter or digit`
-            : !REPO.test(repo) || repo === '.' || repo === '..'
-                ? `the repository name '${repo}' may contain only letters, digits, ., - and _`
-                : undefined;
+    if (rest.length > 0 || repo === undefined)
+        return 'it must be owner/repo, with exactly one /';
+    if (!OWNER.test(owner))
+        return `the owner '${owner}' may contain only letters, digits, - and _, and must start with a letter or digit`;
+    if (!REPO.test(repo) || repo === '.' || repo === '..')
+        return `the repository name '${repo}' may contain only letters, digits, ., - and _`;
+    return undefined;
+}
+/** Splits a name `repositoryProblem` accepted. */
+function splitRepository(name) {
+    const [owner, repo] = name.split('/');
+    return { owner, repo };
+}
+/**
+ * Checks `owner/repo`; returns it without a trailing `.git`.
+ * @throws UserError naming `input` when it is not a GitHub repository name.
+ */
+function validateRepository(repository, input) {
+    const name = repositoryName(repository);
+    const why = repositoryProblem(name);
     if (why) {
         throw new UserError(`Input '${input}': '${repository}' is not a GitHub repository: ${why}. ` +
             `Set it to owner/repo, e.g. my-org/gitops.`);
@@ -43500,7 +43240,7 @@ function branchNameProblem(name) {
 /**
  * Checks a branch name against git's check-ref-format rules, and refuses
  * anything a shell or git option parser could misread.
- * @throws UserError naming the input.
+ * @throws UserError naming `input`.
  */
 function validateBranchName(name, input) {
     const why = branchNameProblem(name);
@@ -43532,17 +43272,30 @@ function filePathProblem(file) {
     return checks.find(([failed]) => failed)?.[1];
 }
 /**
- * Checks a file path inside the GitOps repository: relative, no `..`, no
- * leading `/` or `-`, nothing inside `.git`.
- * @throws UserError naming the input.
+ * Checks a file path inside a repository: relative, no `..`, no leading `/`
+ * or `-`, nothing inside `.git`.
+ * @throws UserError naming `input`.
  */
-function validateFilePath(file, input = GITOPS_INPUTS.paths) {
+function validateFilePath(file, input) {
     const why = filePathProblem(file);
     if (why) {
         throw new UserError(`Input '${input}': the file path '${file}' cannot be used: ${why}. ` +
             'Give paths relative to the root of the GitOps repository, e.g. apps/my-chart/values.yaml.');
     }
     return file;
+}
+/**
+ * Team slug of a reviewer team given as `org/team` (or a bare slug); the org
+ * must own the repository, as GitHub only requests reviews from its teams.
+ */
+function teamSlug(team, owner) {
+    const [org, slug] = team.includes('/') ? team.split('/', 2) : [owner, team];
+    if (!slug || org.toLowerCase() !== owner.toLowerCase()) {
+        throw new UserError(`Reviewer team '${team}' is not a team of ${owner}: GitHub requests ` +
+            `reviews only from teams of the organization that owns the ` +
+            `repository; use ${owner}/<team-slug>.`);
+    }
+    return slug;
 }
 
 class Context {
@@ -50742,73 +50495,10 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION$1;
 throttling.triggersNotification = triggersNotification;
 
-// Opening or updating the GitOps pull request so that a release never fails
-// because its pull request is already there. GitHub answers a create with 422
-// "A pull request already exists for owner:branch." when the list before it
-// missed the pull request (lists lag behind writes), or when the retry plugin
-// repeats a create whose answer was lost on the way back (the first try did
-// open it). Either way the pull request exists: find it by head and base and
-// update it as if the list had found it.
-/** GitHub refused a create because the pull request is already open. */
-class PullRequestExistsError extends UserError {
-    constructor(message, options = {}) {
-        super(message, options);
-        this.name = 'PullRequestExistsError';
-    }
-}
-/**
- * Updates the title and body of the open pull request of `request.head`, or
- * opens one; a create refused because it exists updates that one instead.
- */
-async function upsertPullRequest$1(api, request, log) {
-    const existing = await api.findOpenPullRequest(request.head);
-    if (existing) {
-        return { pullRequest: await update(api, existing, request), created: false };
-    }
-    try {
-        return { pullRequest: await api.createPullRequest(request), created: true };
-    }
-    catch (error) {
-        if (!(error instanceof PullRequestExistsError))
-            throw error;
-        const found = await api.findOpenPullRequest(request.head, request.base);
-        if (!found)
-            throw notListed(api, request, error);
-        log(`Pull request #${found.number} from ${request.head} into ` +
-            `${request.base} already exists in ${api.fullName}: updating it.`);
-        return { pullRequest: await update(api, found, request), created: false };
-    }
-}
-function update(api, pullRequest, request) {
-    const { title, body } = request;
-    return api.updatePullRequest(pullRequest.number, { title, body });
-}
-/** GitHub says it exists, yet lists none open: it may not have caught up. */
-function notListed(api, request, error) {
-    return new UserError(`GitHub answered that a pull request from ${api.owner}:${request.head} ` +
-        `into ${request.base} already exists in ${api.fullName}, but lists no ` +
-        'such open pull request. Run the job again: the next run finds and ' +
-        'updates it.', { cause: error });
-}
-
-// The GitHub REST and GraphQL API, as the GitOps step needs it: find or open
-// the pull request that bumps the chart's version pins, label it, request
-// reviews, enable auto-merge, and commit through the Git Data API so that
-// GitHub signs the commit (commits an App token makes through the API are
-// marked Verified).
-//
-// Octokit comes from @actions/github (proxy-aware fetch for GITHUB_API_URL)
-// with the retry plugin (5xx and network errors, bounded backoff) and the
-// throttling plugin (primary and secondary rate limits, waited out only when
-// GitHub asks for a short enough wait). Everything else fails at once with a
-// message that names the repository and the fix.
-/** Auto-merge could not be enabled; worth a warning, not a failed release. */
-class AutoMergeUnavailableError extends UserError {
-    constructor(message, options = {}) {
-        super(message, options);
-        this.name = 'AutoMergeUnavailableError';
-    }
-}
+// Octokit from @actions/github (proxy-aware fetch for GITHUB_API_URL) with the
+// retry plugin (5xx and network errors, bounded backoff) and the throttling
+// plugin (primary and secondary rate limits, waited out only when GitHub asks
+// for a short enough wait).
 /** Retries of one request after a rate limit (the plugin's `retryCount`). */
 const LIMIT_RETRIES = 2;
 /** Retries of 5xx and network errors: waits of 1, 4 and 9 units. */
@@ -50820,6 +50510,53 @@ const SERVER_RETRIES = 3;
  */
 const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
 const DEFAULT_MAX_WAIT_SECONDS = 60;
+/** The API root: GITHUB_API_URL on github.com and GHES runners alike. */
+function apiUrlFromEnv(env = process.env) {
+    return trimServerUrl(env['GITHUB_API_URL'] || 'https://api.github.com');
+}
+/**
+ * An Octokit for one repository (`id` keys the throttling plugin's limiters),
+ * retrying 5xx and network errors and waiting out short rate limits.
+ */
+function createOctokit(options, id) {
+    const log = options.log ?? info;
+    const unit = options.waitUnitMs ?? 1000;
+    const cap = options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
+    const throttle = {
+        // Keys the plugin's limiters (one write a second, notifications every
+        // 3 s): clients of one repository share them, others do not wait.
+        id,
+        retryAfterBaseValue: unit,
+        fallbackSecondaryRateRetryAfter: cap,
+        onRateLimit: limitHandler('rate limit', cap, log),
+        onSecondaryRateLimit: limitHandler('secondary rate limit', cap, log)
+    };
+    return getOctokit(options.token, {
+        baseUrl: trimServerUrl(options.apiUrl ?? '') || apiUrlFromEnv(),
+        throttle,
+        retry: {
+            retries: SERVER_RETRIES,
+            retryAfterBaseValue: unit,
+            doNotRetry: DO_NOT_RETRY
+        }
+    }, retry, throttling);
+}
+/** Retry after a rate limit at most LIMIT_RETRIES times, short waits only. */
+function limitHandler(kind, cap, log) {
+    return (retryAfter, request, _octokit, retryCount) => {
+        if (retryCount >= LIMIT_RETRIES || retryAfter > cap)
+            return false;
+        log(`GitHub ${kind} on ${request.method} ${request.url}: waiting ` +
+            `${retryAfter} s (retry ${retryCount + 1} of ${LIMIT_RETRIES})`);
+        return true;
+    };
+}
+
+// The GitHub REST and GraphQL API of one repository, as the GitOps step needs
+// it: pull requests (find, open, update, label, reviewers, auto-merge) and the
+// Git Data API (blobs, trees, commits, branches). One method per request; the
+// flows built on them live in gitops/ (pull-request.ts, signed-branch.ts).
+// Octokit and its retries: octokit.ts; failure messages: api-errors.ts.
 const ENABLE_AUTO_MERGE = `
 mutation EnableAutoMerge(
   $pullRequestId: ID!
@@ -50836,43 +50573,24 @@ mutation EnableAutoMerge(
   }
 }
 `;
-/** The API root: GITHUB_API_URL on github.com and GHES runners alike. */
-function apiUrlFromEnv(env = process.env) {
-    return (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '');
-}
-/** Splits `owner/name`, or throws a UserError naming the input. */
+/** Splits `owner/name` (the rule of names.ts), or throws a UserError naming the input. */
 function parseRepository(repository) {
-    const match = /^([\w.-]+)\/([\w.-]+)$/.exec(repository.trim());
-    if (!match) {
+    const name = repositoryName(repository.trim());
+    if (repositoryProblem(name)) {
         throw new UserError(`gitops-repository '${repository}' is not of the form owner/name: ` +
             'set it to the GitOps repository, e.g. my-org/gitops.');
     }
-    return { owner: match[1], repo: match[2] };
-}
-/**
- * Team slug of a reviewer team given as `org/team` (or a bare slug); the org
- * must own the repository, as GitHub only requests reviews from its teams.
- */
-function teamSlug(team, owner) {
-    const [org, slug] = team.includes('/') ? team.split('/', 2) : [owner, team];
-    if (!slug || org.toLowerCase() !== owner.toLowerCase()) {
-        throw new UserError(`Reviewer team '${team}' is not a team of ${owner}: GitHub requests ` +
-            `reviews only from teams of the organization that owns the ` +
-            `repository; use ${owner}/<team-slug>.`);
-    }
-    return slug;
+    return splitRepository(name);
 }
 /** A client of one repository; every failure names that repository. */
 class GitHubRepo {
     owner;
     repo;
     octokit;
-    log;
     constructor(options) {
         const { owner, repo } = parseRepository(options.repository);
         this.owner = owner;
         this.repo = repo;
-        this.log = options.log ?? info;
         this.octokit = createOctokit(options, this.fullName);
     }
     /** `owner/name`. */
@@ -50896,7 +50614,7 @@ class GitHubRepo {
         catch (error) {
             if (httpStatus(error) === 404)
                 return undefined;
-            throw this.explain(error, `reading branch ${branch}`);
+            throw explainApiError(error, `reading branch ${branch}`, this.fullName);
         }
     }
     /**
@@ -50915,13 +50633,6 @@ class GitHubRepo {
         }));
         const found = data.find(pr => pr.head.ref === headBranch);
         return found && toPullRequest(found);
-    }
-    /**
-     * Updates the open pull request of `request.head` (title and body), or
-     * opens one; one GitHub says already exists is found and updated.
-     */
-    upsertPullRequest(request) {
-        return upsertPullRequest$1(this, request, this.log);
     }
     /** Opens a pull request. */
     async createPullRequest(request) {
@@ -50978,67 +50689,57 @@ class GitHubRepo {
             });
         }
         catch (error) {
-            const messages = graphqlMessages(error);
-            if (!messages)
-                throw this.explain(error, 'enabling auto-merge');
-            throw new AutoMergeUnavailableError(`Could not enable auto-merge in ${this.fullName}: ` +
-                `${messages.join('; ')}. ${autoMergeHint(messages)}`, { cause: error });
+            throw (autoMergeRefusal(error, this.fullName) ??
+                explainApiError(error, 'enabling auto-merge', this.fullName));
         }
     }
-    /**
-     * Commits `files` on top of `parentSha` through the Git Data API (blobs,
-     * tree on the parent's tree, commit) and points `branch` at it; GitHub
-     * signs such commits when the token is a GitHub App's. Returns the sha.
-     */
-    async commitFiles(request) {
-        const parent = await this.call('reading the base commit', () => this.octokit.rest.git.getCommit({
-            ...this.at(),
-            commit_sha: request.parentSha
-        }));
-        const tree = await this.createTree(parent.data.tree.sha, request.files);
-        const commit = await this.call('creating the commit', () => this.octokit.rest.git.createCommit({
-            ...this.at(),
-            message: request.message,
-            tree,
-            parents: [request.parentSha]
-        }));
-        await this.setBranch(request.branch, commit.data.sha, request.force);
-        return commit.data.sha;
+    /** The tree of the commit a new commit builds on. */
+    async getCommitTree(sha) {
+        const { data } = await this.call('reading the base commit', () => this.octokit.rest.git.getCommit({ ...this.at(), commit_sha: sha }));
+        return data.tree.sha;
     }
+    /** Uploads one file's content (`path` names it in messages); returns the blob. */
+    async createBlob(path, content) {
+        const { data } = await this.call(`uploading ${path}`, () => this.octokit.rest.git.createBlob({
+            ...this.at(),
+            content: Buffer.from(content).toString('base64'),
+            encoding: 'base64'
+        }));
+        return data.sha;
+    }
+    /** A tree: `baseTree` with regular files set to the given blobs. */
     async createTree(baseTree, files) {
-        const entries = [];
-        // One blob at a time: GitHub's guidance against secondary rate limits.
-        for (const file of files) {
-            entries.push({ path: file.path, sha: await this.createBlob(file) });
-        }
         const { data } = await this.call('creating the tree', () => this.octokit.rest.git.createTree({
             ...this.at(),
             base_tree: baseTree,
-            tree: entries.map(entry => ({
-                ...entry,
+            tree: files.map(file => ({
+                ...file,
                 mode: '100644',
                 type: 'blob'
             }))
         }));
         return data.sha;
     }
-    async createBlob(file) {
-        const { data } = await this.call(`uploading ${file.path}`, () => this.octokit.rest.git.createBlob({
+    /** A commit of `tree` with one parent; GitHub signs it for an App's token. */
+    async createCommit(message, tree, parentSha) {
+        const { data } = await this.call('creating the commit', () => this.octokit.rest.git.createCommit({
             ...this.at(),
-            content: Buffer.from(file.content).toString('base64'),
-            encoding: 'base64'
+            message,
+            tree,
+            parents: [parentSha]
         }));
         return data.sha;
     }
-    async setBranch(branch, sha, force = false) {
-        if ((await this.getBranchHead(branch)) === undefined) {
-            await this.call(`creating branch ${branch}`, () => this.octokit.rest.git.createRef({
-                ...this.at(),
-                ref: `refs/heads/${branch}`,
-                sha
-            }));
-            return;
-        }
+    /** Creates a branch at `sha`. */
+    async createBranch(branch, sha) {
+        await this.call(`creating branch ${branch}`, () => this.octokit.rest.git.createRef({
+            ...this.at(),
+            ref: `refs/heads/${branch}`,
+            sha
+        }));
+    }
+    /** Points an existing branch at `sha` (`force`: even when not a descendant). */
+    async moveBranch(branch, sha, force) {
         await this.call(`updating branch ${branch}`, () => this.octokit.rest.git.updateRef({
             ...this.at(),
             ref: `heads/${branch}`,
@@ -51054,102 +50755,9 @@ class GitHubRepo {
             return await request();
         }
         catch (error) {
-            throw this.explain(error, action);
+            throw explainApiError(error, action, this.fullName);
         }
     }
-    /** An error that says what failed, in which repository, and the fix. */
-    explain(error, action) {
-        const status = httpStatus(error);
-        const where = `${action} in ${this.fullName}`;
-        const fix = FIXES[status ?? 0];
-        if (fix) {
-            return new UserError(`GitHub answered ${status} ${where}: ${fix}`, {
-                cause: error
-            });
-        }
-        if (status === 422) {
-            const messages = validationMessages(error);
-            // Told apart so that the caller can update that pull request instead.
-            const Refusal = /pull request already exists/i.test(messages)
-                ? PullRequestExistsError
-                : UserError;
-            return new Refusal(`GitHub refused ${where}: ${messages}`, {
-                cause: error
-            });
-        }
-        if (status === 403 || status === 429) {
-            return new UserError(forbidden(error, status, where), { cause: error });
-        }
-        return new Error(`GitHub API failed ${where}: ${errorMessage(error)}`, {
-            cause: error
-        });
-    }
-}
-const FIXES = {
-    401: 'the gitops-token was rejected (bad or expired credentials). Set ' +
-        'gitops-token to a valid token: a fine-grained personal access token ' +
-        'or a GitHub App installation token for this repository, or a classic ' +
-        'token with the repo scope.',
-    404: 'the repository does not exist or the gitops-token cannot see it. Check ' +
-        'gitops-repository (owner/name) and that the token can access the ' +
-        'repository: a fine-grained token must include it, a GitHub App must be ' +
-        'installed on it, a classic token needs the repo scope.'
-};
-/** 403/429: a rate limit waited out in vain, or missing permissions. */
-function forbidden(error, status, where) {
-    const message = responseMessage(error);
-    // 429 is Too Many Requests whatever its text says.
-    if (status === 429 || /rate limit/i.test(message)) {
-        return (`GitHub rate limit ${where} (${message}). The wait GitHub asked for ` +
-            'was too long or retries ran out; run the job again later.');
-    }
-    return (`GitHub denied ${where} (${message}). Give the gitops-token write ` +
-        'access: contents and pull requests read/write for a fine-grained ' +
-        'token or GitHub App, the repo scope for a classic token.');
-}
-function autoMergeHint(messages) {
-    const text = messages.join(' ');
-    if (/not allowed/i.test(text)) {
-        return ("Turn on 'Allow auto-merge' in the repository's settings (General, " +
-            'Pull Requests), or leave gitops-auto-merge empty.');
-    }
-    if (/clean status/i.test(text)) {
-        return 'Nothing blocks the merge (no required checks or reviews pending).';
-    }
-    return 'Check the merge methods and branch protection of the base branch.';
-}
-function createOctokit(options, id) {
-    const log = options.log ?? info;
-    const unit = options.waitUnitMs ?? 1000;
-    const cap = options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
-    const throttle = {
-        // Keys the plugin's limiters (one write a second, notifications every
-        // 3 s): clients of one repository share them, others do not wait.
-        id,
-        retryAfterBaseValue: unit,
-        fallbackSecondaryRateRetryAfter: cap,
-        onRateLimit: limitHandler('rate limit', cap, log),
-        onSecondaryRateLimit: limitHandler('secondary rate limit', cap, log)
-    };
-    return getOctokit(options.token, {
-        baseUrl: options.apiUrl?.replace(/\/+$/, '') || apiUrlFromEnv(),
-        throttle,
-        retry: {
-            retries: SERVER_RETRIES,
-            retryAfterBaseValue: unit,
-            doNotRetry: DO_NOT_RETRY
-        }
-    }, retry, throttling);
-}
-/** Retry after a rate limit at most LIMIT_RETRIES times, short waits only. */
-function limitHandler(kind, cap, log) {
-    return (retryAfter, request, _octokit, retryCount) => {
-        if (retryCount >= LIMIT_RETRIES || retryAfter > cap)
-            return false;
-        log(`GitHub ${kind} on ${request.method} ${request.url}: waiting ` +
-            `${retryAfter} s (retry ${retryCount + 1} of ${LIMIT_RETRIES})`);
-        return true;
-    };
 }
 function toPullRequest(data) {
     return {
@@ -51161,76 +50769,6 @@ function toPullRequest(data) {
         title: data.title,
         draft: data.draft ?? false
     };
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null;
-}
-/** HTTP status of an Octokit RequestError. */
-function httpStatus(error) {
-    return isRecord(error) && typeof error['status'] === 'number'
-        ? error['status']
-        : undefined;
-}
-/** The JSON body GitHub answered with, when there is one. */
-function responseData(error) {
-    const response = isRecord(error) ? error['response'] : undefined;
-    const data = isRecord(response) ? response['data'] : undefined;
-    return isRecord(data) ? data : {};
-}
-function responseMessage(error) {
-    const message = responseData(error)['message'];
-    return typeof message === 'string' ? message : errorMessage(error);
-}
-/** GitHub's `errors[].message`s (or code and field) after its `message`. */
-function validationMessages(error) {
-    const errors = responseData(error)['errors'];
-    const details = (Array.isArray(errors) ? errors : []).map(detail => {
-        if (typeof detail === 'string')
-            return detail;
-        if (!isRecord(detail))
-            return JSON.stringify(detail);
-        if (typeof detail['message'] === 'string')
-            return detail['message'];
-        return [detail['resource'], detail['field'], detail['code']]
-            .filter(part => typeof part === 'string')
-            .join(' ');
-    });
-    return [responseMessage(error), ...details].join('; ');
-}
-/** Messages of a GraphQL answer with `errors` (not of an HTTP failure). */
-function graphqlMessages(error) {
-    if (!isRecord(error) || httpStatus(error) !== undefined)
-        return undefined;
-    const errors = error['errors'];
-    if (!Array.isArray(errors) || errors.length === 0)
-        return undefined;
-    return errors.map(e => isRecord(e) && typeof e['message'] === 'string'
-        ? e['message']
-        : JSON.stringify(e));
-}
-
-// Typed main -> post state. The same bundle runs both entry points; the post step
-// knows it is the post step because main saved `isPost`.
-const IS_POST = 'isPost';
-const SANDBOX = 'sandboxDir';
-const GITOPS = 'gitopsDir';
-function isPost() {
-    return getState(IS_POST) === 'true';
-}
-function markMainStarted() {
-    saveState(IS_POST, 'true');
-}
-function saveSandboxDir(dir) {
-    saveState(SANDBOX, dir);
-}
-function savedSandboxDir() {
-    return getState(SANDBOX) || undefined;
-}
-function saveGitopsDir(dir) {
-    saveState(GITOPS, dir);
-}
-function savedGitopsDir() {
-    return getState(GITOPS) || undefined;
 }
 
 /** Pins and problems of one file, shared by its documents. */
@@ -55492,6 +55030,1049 @@ function newerPins(bump, version) {
     });
 }
 
+// What a failed git command means for the user: which repository, what was
+// refused, and the input to fix. Git's own words are quoted, last lines only.
+const AUTH_FAILURE = /terminal prompts disabled|could not read (username|password)|authentication failed|returned error: 40[13]|HTTP 40[13]/i;
+const NOT_FOUND = /repository '[^']*' not found|repository not found|returned error: 404|HTTP 404/i;
+/** A failed clone, fetch, ls-remote or push: auth, a missing repository or base branch, or else git's words. */
+function remoteError(git, command, result, baseBranch) {
+    const detail = lastLines(result.stderr);
+    const repo = `${git.repository} (${git.remoteUrl})`;
+    if (AUTH_FAILURE.test(result.stderr)) {
+        return new UserError(`git ${command} of the GitOps repository ${repo} was refused: the ` +
+            `token is missing or has no access (${detail}). Check ` +
+            `'${git.inputNames.repository}', and give '${git.inputNames.token}' a ` +
+            'token with contents: write on that repository (the default ' +
+            'GITHUB_TOKEN only reaches the repository running the workflow).');
+    }
+    if (NOT_FOUND.test(result.stderr)) {
+        return new UserError(`The GitOps repository ${repo} was not found, or the token cannot ` +
+            `see it (${detail}). Check '${git.inputNames.repository}' ` +
+            `(owner/repo) and that '${git.inputNames.token}' has access to it.`);
+    }
+    if (baseBranch && /Remote branch .* not found/i.test(result.stderr)) {
+        return new UserError(`Branch '${baseBranch}' does not exist in ${git.repository}. Check ` +
+            `'${git.inputNames.baseBranch}': the branch the pull request ` +
+            'targets (e.g. main).');
+    }
+    return new Error(`git ${command} failed for ${repo}: ${detail}`);
+}
+/** The server refused the push for another reason than a lost race (protection, permissions). */
+function pushRefused(git, branch, line) {
+    return new UserError(`${git.repository} refused the push to branch '${branch}': ` +
+        `${line.split('\t').slice(2).join(' ')}. Check that ` +
+        `'${git.inputNames.branch}' is not protected and that ` +
+        `'${git.inputNames.token}' may push to it (contents: write).`);
+}
+/** The porcelain line of a refused ref (`!\t<src>:<dst>\t[rejected] (why)`). */
+function rejectedLine(stdout) {
+    return stdout.split('\n').find(line => line.startsWith('!'));
+}
+// Why a push loses to a concurrent one: the lease no longer holds, or the
+// server found the ref moved while locking it.
+const LOST_RACE = /stale info|fetch first|non-fast-forward|already exists|cannot lock ref|failed to update ref|incorrect old value/i;
+function isLostRace(line) {
+    return LOST_RACE.test(line);
+}
+function lastLines(text, count = 3) {
+    const lines = text
+        .split('\n')
+        .map(l => l.trim())
+        .filter(Boolean);
+    return lines.slice(-count).join(' ') || 'no output';
+}
+function gitFailure(args, result) {
+    return new Error(`git ${args[0]} failed (exit code ${result.exitCode}): ${lastLines(result.stderr || result.stdout)}`);
+}
+/** A file to write goes through a symbolic link in the clone. */
+function symlinkRefused(git, file, link) {
+    return new UserError(`'${file}' in ${git.repository} goes through a symbolic link ` +
+        `(${link}); the action edits regular ` +
+        `files only. Point '${git.inputNames.paths}' at the real file.`);
+}
+
+/**
+ * The environment handed to child processes: the runner's, without the action's
+ * own `INPUT_*` variables (they carry the registry password and tokens), plus
+ * the given overrides.
+ */
+function childEnv(overrides = {}, base = process.env) {
+    const env = {};
+    for (const [key, value] of Object.entries(base)) {
+        if (value === undefined || key.toUpperCase().startsWith('INPUT_'))
+            continue;
+        env[key] = value;
+    }
+    return { ...env, ...overrides };
+}
+
+// The environment of every git call: the token travels as an
+// `http.extraheader` in GIT_CONFIG_COUNT/KEY/VALUE (never in argv, the remote
+// URL or .git/config), no prompts, no credential helpers, C locale.
+/** GitHub's identity for commits made with GITHUB_TOKEN. */
+const BOT_IDENTITY = {
+    name: 'github-actions[bot]',
+    email: '41898282+github-actions[bot]@users.noreply.github.com'
+};
+// Variables that would point git at another repository or index than ours.
+const REPOSITORY_VARIABLES = [
+    'GIT_DIR',
+    'GIT_WORK_TREE',
+    'GIT_INDEX_FILE',
+    'GIT_OBJECT_DIRECTORY',
+    'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+    'GIT_NAMESPACE',
+    'GIT_COMMON_DIR'
+];
+/**
+ * The environment for every git call: the auth header as config from the
+ * environment, no prompts, no credential helpers, C locale.
+ */
+function gitEnv(server, token, base) {
+    const key = `http.${server}/.extraheader`;
+    // An empty value first: it clears headers that actions/checkout may have
+    // persisted in a global config for the same URL (two Authorization headers
+    // make GitHub answer 400). Then our own, if there is a token.
+    const config = [
+        [key, ''],
+        // An empty helper list: no stored credential is used or stored.
+        ['credential.helper', '']
+    ];
+    if (token)
+        config.push([key, `AUTHORIZATION: basic ${basicAuth(token)}`]);
+    const env = childEnv({
+        GIT_TERMINAL_PROMPT: '0',
+        // Empty (not unset) so git does not fall back to core.askPass or SSH_ASKPASS.
+        GIT_ASKPASS: '',
+        GCM_INTERACTIVE: 'never',
+        LC_ALL: 'C',
+        LANGUAGE: 'C'
+    }, base);
+    for (const name of REPOSITORY_VARIABLES)
+        delete env[name];
+    // curl, under git, ignores HTTP_PROXY in capitals (a CGI safeguard) while
+    // the API client honours it: without this, git alone would bypass the
+    // proxy to a plain-http GitHub server.
+    if (env['HTTP_PROXY'] && !env['http_proxy'])
+        env['http_proxy'] = env['HTTP_PROXY'];
+    return { ...env, ...configEnv(config, base) };
+}
+/** GIT_CONFIG_COUNT/KEY_n/VALUE_n, after any entries the runner already set. */
+function configEnv(entries, base) {
+    const existing = Number.parseInt(base.GIT_CONFIG_COUNT ?? '', 10);
+    const first = Number.isInteger(existing) && existing > 0 ? existing : 0;
+    const env = {
+        GIT_CONFIG_COUNT: String(first + entries.length)
+    };
+    entries.forEach(([key, value], i) => {
+        env[`GIT_CONFIG_KEY_${first + i}`] = key;
+        env[`GIT_CONFIG_VALUE_${first + i}`] = value;
+    });
+    return env;
+}
+function basicAuth(token) {
+    return Buffer.from(`x-access-token:${token}`).toString('base64');
+}
+function maskToken(token) {
+    if (!token)
+        return;
+    setSecret(token);
+    setSecret(basicAuth(token));
+}
+/** Author and committer of the commits git makes. */
+function identityEnv(identity) {
+    return {
+        GIT_AUTHOR_NAME: identity.name,
+        GIT_AUTHOR_EMAIL: identity.email,
+        GIT_COMMITTER_NAME: identity.name,
+        GIT_COMMITTER_EMAIL: identity.email
+    };
+}
+
+// The git command line, for the GitOps repository. Every call goes through
+// `exec` as an argument array; the token travels in the child's environment
+// (git-env.ts), never in argv, the remote URL or .git/config.
+const LOG_FORMAT = '%H%x1f%P%x1f%an%x1f%ae%x1f%ce%x1f%s%x1e';
+/**
+ * A clone of the GitOps repository and the git commands the GitOps step
+ * needs, one method per subcommand.
+ */
+class Git {
+    binary;
+    repository;
+    /** The repository URL, without credentials. */
+    remoteUrl;
+    /** Where the user sets each value, as the caller named it. */
+    inputNames;
+    env;
+    tempRoot;
+    cloneDir;
+    constructor(binary, options) {
+        this.binary = binary;
+        const base = options.env ?? process.env;
+        const server = normalizeServerUrl(options.serverUrl);
+        this.inputNames = options.inputNames;
+        this.repository = validateRepository(options.repository, options.inputNames.repository);
+        this.remoteUrl = `${server}/${this.repository}.git`;
+        this.env = gitEnv(server, options.token, base);
+        this.tempRoot = base.RUNNER_TEMP || os$1.tmpdir();
+    }
+    /**
+     * Finds `git` on PATH and checks the repository and server URL.
+     * @throws UserError for an invalid repository or server URL.
+     */
+    static async create(options) {
+        maskToken(options.token);
+        const binary = await which('git', true);
+        return new Git(binary, options);
+    }
+    /** The working tree of the clone. */
+    get dir() {
+        if (!this.cloneDir)
+            throw new Error('The GitOps repository is not cloned.');
+        return this.cloneDir;
+    }
+    /**
+     * Clones one branch, shallow and without tags, into a new folder under
+     * RUNNER_TEMP (outside the workspace). Returns the branch's commit.
+     * @throws UserError when the repository, the token or the branch is wrong.
+     */
+    async clone(baseBranch) {
+        validateBranchName(baseBranch, this.inputNames.baseBranch);
+        const dir = fs$1.mkdtempSync(path$2.join(this.tempRoot, 'helm-oci-release-gitops-'));
+        const args = ['clone', '--depth=1', '--single-branch', '--no-tags'];
+        args.push('--branch', baseBranch, '--', this.remoteUrl, dir);
+        const result = await this.run(args, { cwd: this.tempRoot });
+        if (result.exitCode !== 0) {
+            fs$1.rmSync(dir, { recursive: true, force: true });
+            throw remoteError(this, 'clone', result, baseBranch);
+        }
+        this.cloneDir = dir;
+        return this.requireCommit('HEAD');
+    }
+    /** Deletes the clone. */
+    remove() {
+        if (this.cloneDir)
+            fs$1.rmSync(this.cloneDir, { recursive: true, force: true });
+        this.cloneDir = undefined;
+    }
+    /** The commit a remote branch points at, or undefined when it does not exist. */
+    async lsRemote(branch) {
+        validateBranchName(branch, this.inputNames.branch);
+        const ref = `refs/heads/${branch}`;
+        const result = await this.run(['ls-remote', 'origin', ref]);
+        if (result.exitCode !== 0)
+            throw remoteError(this, 'ls-remote', result);
+        const line = result.stdout
+            .split('\n')
+            .map(l => l.split('\t'))
+            .find(([, name]) => name === ref);
+        return line?.[0];
+    }
+    /**
+     * Fetches a branch into refs/remotes/origin/<branch> (shallow by default).
+     * Returns its commit, or undefined (and drops the stale local ref) when the
+     * branch does not exist.
+     */
+    async fetchBranch(branch, depth = 1) {
+        validateBranchName(branch, this.inputNames.branch);
+        const args = ['fetch', '--no-tags', `--depth=${depth}`, 'origin'];
+        args.push(`+refs/heads/${branch}:${remoteRef(branch)}`);
+        const result = await this.run(args);
+        if (result.exitCode === 0)
+            return this.requireCommit(remoteRef(branch));
+        if (/couldn't find remote ref/i.test(result.stderr)) {
+            await this.run(['update-ref', '-d', remoteRef(branch)]);
+            return undefined;
+        }
+        throw remoteError(this, 'fetch', result);
+    }
+    /**
+     * Fetches the last `depth` commits of both branches, so their merge base
+     * (where the branch left the base) becomes visible in the shallow clone.
+     */
+    async fetchHistory(baseBranch, branch, depth) {
+        validateBranchName(baseBranch, this.inputNames.baseBranch);
+        validateBranchName(branch, this.inputNames.branch);
+        const refspecs = [baseBranch, branch].map(b => `+refs/heads/${b}:${remoteRef(b)}`);
+        const args = ['fetch', '--no-tags', `--depth=${depth}`, 'origin'];
+        const result = await this.run([...args, ...refspecs]);
+        if (result.exitCode !== 0)
+            throw remoteError(this, 'fetch', result);
+    }
+    /** The best common ancestor of two commits, if the clone holds one. */
+    async mergeBase(a, b) {
+        const result = await this.run(['merge-base', a, b]);
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    /** The commit a ref names, or undefined. */
+    async revParse(ref) {
+        const args = ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`];
+        const result = await this.run(args);
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    /** The tree of a commit, or of the index when `ref` is omitted. */
+    async tree(ref) {
+        const args = ref ? ['rev-parse', `${ref}^{tree}`] : ['write-tree'];
+        return (await this.check(args)).stdout.trim();
+    }
+    /** Commits reachable from `head` but not from `base`, newest first. */
+    async commitsBetween(base, head) {
+        const args = ['log', `--format=${LOG_FORMAT}`, `${base}..${head}`, '--'];
+        const result = await this.check(args);
+        return parseLog(result.stdout);
+    }
+    /** `checkout --force -B`: the local branch at `start`, local changes dropped. */
+    async checkout(branch, start) {
+        validateBranchName(branch, this.inputNames.branch);
+        await this.check(['checkout', '--force', '-B', branch, start, '--']);
+    }
+    /**
+     * Writes files into the working tree. Refuses paths that leave the clone or
+     * go through a symbolic link. Bytes are written as they are (a file need not be UTF-8).
+     */
+    writeFiles(files) {
+        for (const [file, text] of files) {
+            const target = this.insideClone(file);
+            fs$1.mkdirSync(path$2.dirname(target), { recursive: true });
+            fs$1.writeFileSync(target, text);
+        }
+    }
+    /** `git add` of the given files. */
+    async add(files) {
+        for (const file of files)
+            validateFilePath(file, this.inputNames.paths);
+        if (files.length > 0)
+            await this.check(['add', '--', ...files]);
+    }
+    /** Whether the index differs from HEAD. */
+    async hasStagedChanges() {
+        const result = await this.run(['diff', '--cached', '--quiet', 'HEAD', '--']);
+        if (result.exitCode > 1)
+            throw gitFailure(['diff', '--cached'], result);
+        return result.exitCode === 1;
+    }
+    /** Commits the index; author and committer are `identity`. Returns the commit. */
+    async commit(message, identity = BOT_IDENTITY) {
+        const args = ['commit', '--no-verify', '--no-edit', '--file=-'];
+        await this.check(args, { input: message, env: identityEnv(identity) });
+        return this.requireCommit('HEAD');
+    }
+    /** A unified diff (no colour, no external diff tool) between two commits or trees. */
+    async diff(from, to, files = []) {
+        for (const file of files)
+            validateFilePath(file, this.inputNames.paths);
+        const args = ['diff', '--no-color', '--no-ext-diff', '--no-textconv', from];
+        if (to)
+            args.push(to);
+        return (await this.check([...args, '--', ...files])).stdout;
+    }
+    /** A file's content at a commit (e.g. `refs/remotes/origin/<b>`), or undefined. */
+    async show(ref, file) {
+        validateFilePath(file, this.inputNames.paths);
+        const result = await this.run(['cat-file', 'blob', `${ref}:${file}`]);
+        return result.exitCode === 0 ? result.stdout : undefined;
+    }
+    /** Applies a commit's change to the working tree and index, without committing. */
+    async cherryPick(sha) {
+        return this.applyCommit(['cherry-pick', '--no-commit', sha]);
+    }
+    /** Undoes a commit's change in the working tree and index, without committing. */
+    async revert(sha) {
+        return this.applyCommit(['revert', '--no-commit', sha]);
+    }
+    /**
+     * Pushes `sha` to refs/heads/<branch> with `--force-with-lease`: the remote
+     * branch must still be at `expected` (or not exist when undefined).
+     * @throws UserError when the server refuses for another reason (auth, protection).
+     */
+    async push(branch, sha, expected) {
+        validateBranchName(branch, this.inputNames.branch);
+        const ref = `refs/heads/${branch}`;
+        const args = ['push', '--porcelain', '--no-verify'];
+        args.push(`--force-with-lease=${ref}:${expected ?? ''}`);
+        args.push('origin', `${sha}:${ref}`);
+        const result = await this.run(args);
+        const rejected = rejectedLine(result.stdout);
+        if (rejected && isLostRace(rejected))
+            return 'rejected';
+        if (result.exitCode === 0 && !rejected)
+            return 'pushed';
+        if (rejected)
+            throw pushRefused(this, branch, rejected);
+        throw remoteError(this, 'push', result);
+    }
+    async applyCommit(args) {
+        const result = await this.run(args, { env: identityEnv(BOT_IDENTITY) });
+        if (result.exitCode === 0)
+            return { applied: true, conflicts: [] };
+        const unmerged = await this.run(['diff', '--name-only', '--diff-filter=U']);
+        await this.check(['reset', '--hard', '--quiet', 'HEAD']);
+        const conflicts = unmerged.stdout.split('\n').filter(Boolean);
+        if (conflicts.length === 0)
+            throw gitFailure(args, result);
+        return { applied: false, conflicts };
+    }
+    insideClone(file) {
+        validateFilePath(file, this.inputNames.paths);
+        let current = this.dir;
+        for (const part of file.split('/')) {
+            current = path$2.join(current, part);
+            const stat = fs$1.lstatSync(current, { throwIfNoEntry: false });
+            if (stat?.isSymbolicLink()) {
+                throw symlinkRefused(this, file, path$2.relative(this.dir, current));
+            }
+        }
+        return current;
+    }
+    async requireCommit(ref) {
+        const sha = await this.revParse(ref);
+        if (!sha)
+            throw new Error(`git could not resolve ${ref} in the clone.`);
+        return sha;
+    }
+    /** Runs git and throws when it fails. */
+    async check(args, options = {}) {
+        const result = await this.run(args, options);
+        if (result.exitCode !== 0)
+            throw gitFailure(args, result);
+        return result;
+    }
+    /**
+     * Runs git; its output is streamed only with debug logging on, and then
+     * with command processing stopped: it holds the GitOps repository's text.
+     */
+    async run(args, options = {}) {
+        const debug = isDebug();
+        const execute = () => getExecOutput(this.binary, args, {
+            cwd: options.cwd ?? this.dir,
+            env: { ...this.env, ...options.env },
+            input: options.input === undefined ? undefined : Buffer.from(options.input),
+            silent: !debug,
+            ignoreReturnCode: true
+        });
+        // With debug logging git's output is echoed, and it quotes the GitOps
+        // repository's files (diff, cat-file): no line of it may be a command.
+        return debug ? withCommandsStopped(execute) : execute();
+    }
+}
+/** refs/remotes/origin/<branch>: where fetched branches land. */
+function remoteRef(branch) {
+    return `refs/remotes/origin/${branch}`;
+}
+function parseLog(output) {
+    return output
+        .split('\x1e')
+        .map(record => record.replace(/^\n/, ''))
+        .filter(Boolean)
+        .map(record => {
+        const [sha, parents, authorName, authorEmail, committerEmail, subject] = record.split('\x1f');
+        return {
+            sha,
+            parents: parents ? parents.split(' ') : [],
+            authorName,
+            authorEmail,
+            committerEmail,
+            subject: subject ?? ''
+        };
+    });
+}
+
+// What the `helm-version` input means and how get.helm.sh names its files.
+// Pure: no I/O, so every rule here is table-tested.
+/** The oldest Helm that can push charts to OCI registries without flags. */
+const MIN_HELM_VERSION = '3.8.0';
+/** Where Helm's releases are published; input `helm-download-url`. */
+const DEFAULT_DOWNLOAD_BASE_URL = 'https://get.helm.sh';
+const ACCEPTED_FORMS = "an exact version such as '3.17.3' or 'v4.1.4', 'latest', " +
+    "'3' or '4' (the newest release of that major), or 'system' (the helm " +
+    'already on PATH)';
+// SemVer 2.0.0 core plus prerelease. Build metadata is left out on purpose:
+// no Helm release carries it, and '+' would end up in download file names.
+const IDENT = '(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)';
+const VERSION = new RegExp(`^v?((0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?)$`);
+const CHANNELS = ['latest', '3', '4'];
+/**
+ * Parses the `helm-version` input. Exact versions come back without the `v`
+ * (`v3.17.3` and `3.17.3` are the same). Throws a UserError for anything else,
+ * and for Helm versions that cannot push to OCI registries (before 3.8) or that
+ * this action does not know (majors other than 3 and 4).
+ */
+function parseHelmVersionSpec(spec) {
+    const value = spec.trim();
+    if (value === 'system')
+        return { kind: 'system' };
+    if (CHANNELS.includes(value)) {
+        return { kind: 'channel', channel: value };
+    }
+    const match = VERSION.exec(value);
+    if (!match) {
+        throw new UserError(`Input 'helm-version' is ${JSON.stringify(spec)}, which is not a Helm ` +
+            `version this action understands. Use ${ACCEPTED_FORMS}.`);
+    }
+    const version = match[1];
+    const problem = unsupportedVersionProblem(version);
+    if (problem) {
+        throw new UserError(`Input 'helm-version' is ${JSON.stringify(spec)}: ${problem} ` +
+            `Use ${ACCEPTED_FORMS}.`);
+    }
+    return { kind: 'exact', version };
+}
+/**
+ * Why this action cannot use a Helm version (a sentence), or undefined when it
+ * can: Helm 3.8.0 or newer within the majors 3 and 4. Expects `X.Y.Z[-pre]`.
+ */
+function unsupportedVersionProblem(version) {
+    const [major, minor] = version.split(/[.-]/).map(Number);
+    if (major < 3) {
+        return (`Helm ${major} cannot push charts to OCI registries; this action needs ` +
+            `Helm ${MIN_HELM_VERSION} or newer.`);
+    }
+    if (major === 3 && minor < 8) {
+        return (`Helm ${version} has no stable OCI support; this action needs Helm ` +
+            `${MIN_HELM_VERSION} or newer.`);
+    }
+    if (major > 4) {
+        return `Helm ${major} is not supported by this action (Helm 3 and 4 are).`;
+    }
+    return undefined;
+}
+/** The file on the download site that holds the newest version of a channel. */
+function latestVersionFile(channel) {
+    switch (channel) {
+        case 'latest':
+            return 'helm-latest-version';
+        case '3':
+            return 'helm3-latest-version';
+        case '4':
+            return 'helm4-latest-version';
+    }
+}
+/**
+ * Checks the `helm-download-url` input and returns it without trailing
+ * slashes. Credentials, queries and fragments are refused: the URL ends up in
+ * logs and error messages, and file names are appended to it.
+ */
+function parseDownloadBaseUrl(input) {
+    const value = input.trim();
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    const problem = !url
+        ? 'is not a URL'
+        : url.protocol !== 'http:' && url.protocol !== 'https:'
+            ? 'must be an http:// or https:// URL'
+            : url.username || url.password
+                ? 'must not contain credentials (they would show in the logs)'
+                : url.search || url.hash
+                    ? 'must not have a query or fragment'
+                    : undefined;
+    if (problem) {
+        const shown = url && (url.username || url.password) ? '(hidden)' : value;
+        throw new UserError(`Input 'helm-download-url' ${problem}: ${shown}. Use the address of ` +
+            `a get.helm.sh-style mirror, e.g. ${DEFAULT_DOWNLOAD_BASE_URL}.`);
+    }
+    return value.replace(/\/+$/, '');
+}
+/** The release archive's name, e.g. `helm-v3.17.3-linux-amd64.tar.gz`. */
+function archiveName(version, platform) {
+    const extension = platform.os === 'windows' ? 'zip' : 'tar.gz';
+    return `helm-v${version}-${platform.os}-${platform.arch}.${extension}`;
+}
+/** The archive's URL under a download base URL (trailing slash tolerated). */
+function archiveUrl(base, version, platform) {
+    return `${base.replace(/\/+$/, '')}/${archiveName(version, platform)}`;
+}
+/** The URL of the archive's `.sha256sum` file. */
+function checksumUrl(base, version, platform) {
+    return `${archiveUrl(base, version, platform)}.sha256sum`;
+}
+/** The folder inside the archive that holds the binary, e.g. `linux-amd64`. */
+function archiveFolder(platform) {
+    return `${platform.os}-${platform.arch}`;
+}
+/** The Helm executable's file name on a platform. */
+function binaryName(platform) {
+    return platform.os === 'windows' ? 'helm.exe' : 'helm';
+}
+/** The binary's path inside the archive, e.g. `linux-amd64/helm`. */
+function binaryPathInArchive(platform) {
+    return `${archiveFolder(platform)}/${binaryName(platform)}`;
+}
+/**
+ * Reads a `.sha256sum` file: `<64 hex>  <file name>` (sha256sum's text or `*`
+ * binary form) or a bare hash, on one line. Returns the hash in lower case.
+ * Throws when the text is anything else or names another file.
+ */
+function parseChecksumFile(text, expectedFileName) {
+    const match = /^([0-9a-fA-F]{64})(?:[ \t]+\*?(\S+))?$/.exec(text.trim());
+    if (!match) {
+        throw new Error('expected one line "<sha256 hex>  <file name>" or a bare sha256 hex ' +
+            `digest, got ${describeText(text)}`);
+    }
+    const [, hash, fileName] = match;
+    if (fileName !== undefined && fileName !== expectedFileName) {
+        throw new Error(`the checksum is for ${JSON.stringify(fileName)}, ` +
+            `not ${JSON.stringify(expectedFileName)}`);
+    }
+    return hash.toLowerCase();
+}
+/**
+ * Reads a `helm*-latest-version` file (`v4.1.4\n`) and returns the version
+ * without the `v`. With a major channel, the version must be of that major.
+ */
+function parseLatestVersion(text, channel) {
+    const match = VERSION.exec(text.trim());
+    if (!match || !text.trim().startsWith('v')) {
+        throw new Error(`expected a Helm version like "v4.1.4", got ${describeText(text)}`);
+    }
+    const version = match[1];
+    if (channel && channel !== 'latest' && match[2] !== channel) {
+        throw new Error(`it names Helm ${version}, which is not a Helm ${channel} release`);
+    }
+    return version;
+}
+/** Untrusted text for an error message: quoted and cut short. */
+function describeText(text) {
+    if (text.trim() === '')
+        return 'an empty file';
+    const short = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    return JSON.stringify(short);
+}
+
+/** The newest Helm the tests run; action.yml's `helm-version` default (a test keeps them equal). */
+const DEFAULT_HELM_VERSION = 'v4.2.3';
+/** The GitOps inputs whose values reach git and GitHub; messages name them. */
+const GITOPS_INPUTS = {
+    repository: 'gitops-repository',
+    branch: 'gitops-branch',
+    baseBranch: 'gitops-base-branch',
+    token: 'gitops-token',
+    paths: 'gitops-paths'
+};
+const DEFAULT_GITOPS_PATHS = ['**/*.yaml', '**/*.yml'];
+const DEFAULT_COMMIT_MESSAGE = 'chore(deps): bump {name} chart to {version}';
+const AUTO_MERGE = ['merge', 'squash', 'rebase'];
+const IF_EXISTS = ['fail', 'skip'];
+/** Reads the action's inputs into a validated Config; messages name the input. */
+function getConfig(env = process.env) {
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const registry = normalizeRegistry(getInput('registry') || 'ghcr.io');
+    const config = {
+        workspace,
+        chartPatterns: chartPatterns(),
+        registry,
+        repository: normalizeRepository(getInput('repository'), registry, isGitHubRegistry(registry, env)),
+        username: getInput('username'),
+        password: secretInput('password'),
+        helmVersion: parseHelmVersionSpec(getInput('helm-version') || DEFAULT_HELM_VERSION),
+        helmDownloadUrl: parseDownloadBaseUrl(getInput('helm-download-url') || DEFAULT_DOWNLOAD_BASE_URL),
+        plainHttp: booleanInput('plain-http'),
+        caFile: caFile(getInput('ca-file'), workspace),
+        insecureSkipTlsVerify: booleanInput('insecure-skip-tls-verify'),
+        appVersion: getInput('app-version') || undefined,
+        lint: booleanInput('lint', true),
+        dryRun: booleanInput('dry-run'),
+        tag: releaseTag(getInput('tag'), env.GITHUB_REF),
+        githubRef: env.GITHUB_REF ?? '',
+        tagPattern: validateTagPattern(getInput('tag-pattern') || DEFAULT_TAG_PATTERN),
+        checkTag: booleanInput('check-tag', true),
+        ifExists: ifExists(getInput('if-exists')),
+        gitops: gitopsConfig(env)
+    };
+    checkConnectionInputs(config);
+    checkPasswordDestination(config, env);
+    // Helm stores `base64(user:password)` in its registry config: mask that form too.
+    if (config.password)
+        maskSecret(Buffer.from(`${config.username}:${config.password}`).toString('base64'));
+    return config;
+}
+/**
+ * `core.getBooleanInput` with the default used when the input is absent (as when
+ * the entry point runs outside action.yml) and an error that names the input.
+ */
+function booleanInput(name, fallback = false) {
+    const raw = getInput(name);
+    if (raw === '')
+        return fallback;
+    try {
+        return getBooleanInput(name);
+    }
+    catch {
+        throw new UserError(`Input '${name}' is '${raw}': use true or false.`);
+    }
+}
+/**
+ * A secret input as given: `core.getInput` trims, and a registry password may
+ * begin or end with a space. Only the one trailing newline that `echo` and
+ * secret stores add is dropped. A secret of white space only counts as empty
+ * (as it did when trimmed): no registry password is just blanks.
+ */
+function secretInput(name) {
+    const raw = getInput(name, { trimWhitespace: false });
+    const secret = raw.trim() ? raw.replace(/\r?\n$/, '') : '';
+    maskSecret(secret);
+    return secret;
+}
+/**
+ * Masks a secret in the log, and each of its lines: the runner masks line by line,
+ * so a multi-line secret (a JSON key, a PEM) would leak in pieces otherwise.
+ */
+function maskSecret(secret) {
+    if (!secret)
+        return;
+    setSecret(secret);
+    for (const line of secret.split(/\r?\n/)) {
+        const trimmed = line.trim();
+        if (trimmed.length >= 4)
+            setSecret(trimmed);
+    }
+}
+/** Newline-separated chart folders or globs; `.` when empty. */
+function chartPatterns() {
+    const lines = getMultilineInput('chart');
+    const refused = lines.find(line => path$2.isAbsolute(line) || line.split(/[\\/]/).includes('..'));
+    if (refused) {
+        throw new UserError(`Input 'chart' has '${refused}': give chart folders relative to the workspace, without '..'.`);
+    }
+    return lines.length ? lines : ['.'];
+}
+/** Comma- or newline-separated values, trimmed, empties dropped. */
+function listInput(name) {
+    return getInput(name)
+        .split(/[,\n]/)
+        .map(item => item.trim())
+        .filter(Boolean);
+}
+function gitopsConfig(env) {
+    const repository = getInput(GITOPS_INPUTS.repository).trim();
+    if (!repository)
+        return undefined;
+    const { owner, repo } = splitRepository(validateRepository(repository, GITOPS_INPUTS.repository));
+    const token = secretInput(GITOPS_INPUTS.token);
+    if (!token) {
+        throw new UserError("Input 'gitops-token' is required with 'gitops-repository': a token that can push branches and open pull requests there " +
+            '(a fine-grained PAT or a GitHub App token; the workflow token cannot write to other repositories).');
+    }
+    const reviewers = listInput('gitops-pr-reviewers');
+    const commitMessage = getInput('gitops-commit-message') || DEFAULT_COMMIT_MESSAGE;
+    return {
+        owner,
+        repo,
+        token,
+        baseBranch: getInput(GITOPS_INPUTS.baseBranch).trim() || undefined,
+        paths: getMultilineInput(GITOPS_INPUTS.paths).length
+            ? getMultilineInput(GITOPS_INPUTS.paths)
+            : DEFAULT_GITOPS_PATHS,
+        branch: branchTemplate(getInput(GITOPS_INPUTS.branch) || 'helm-oci-release/{name}'),
+        commitMessage: placeholders('gitops-commit-message', commitMessage),
+        prTitle: placeholders('gitops-pr-title', getInput('gitops-pr-title') || commitMessage),
+        labels: listInput('gitops-pr-labels'),
+        reviewers: reviewers.filter(r => !r.includes('/')),
+        teamReviewers: reviewers.filter(r => r.includes('/')),
+        draft: booleanInput('gitops-pr-draft'),
+        autoMerge: autoMerge(getInput('gitops-auto-merge')),
+        signCommits: booleanInput('gitops-sign-commits'),
+        serverUrl: trimServerUrl(env.GITHUB_SERVER_URL || 'https://github.com'),
+        apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com')
+    };
+}
+/**
+ * Checks `gitops-branch` now, with a sample name and version, so that a bad
+ * branch is refused before anything is published.
+ */
+function branchTemplate(template) {
+    placeholders('gitops-branch', template);
+    const sample = template
+        .replaceAll('{name}', 'chart')
+        .replaceAll('{version}', '1.0.0+build.1');
+    const problem = branchNameProblem(sample);
+    if (problem) {
+        throw new UserError(`Input 'gitops-branch' is '${template}', which is not a usable branch name: ${problem}.`);
+    }
+    return template;
+}
+/** Checks that a template uses only {name} and {version}. */
+function placeholders(input, template) {
+    const unknown = [...template.matchAll(/\{([^{}]*)\}/g)]
+        .map(m => m[1])
+        .find(p => p !== 'name' && p !== 'version');
+    if (unknown !== undefined) {
+        throw new UserError(`Input '${input}' is '${template}', with unknown placeholder {${unknown}}: use {name} and {version}.`);
+    }
+    return template;
+}
+function autoMerge(raw) {
+    const value = raw.trim();
+    if (!value)
+        return undefined;
+    const method = AUTO_MERGE.find(m => m === value);
+    if (method)
+        return method;
+    throw new UserError(`Input 'gitops-auto-merge' is '${raw}': use merge, squash or rebase, or leave it empty to not enable auto-merge.`);
+}
+function ifExists(raw) {
+    const value = (raw.trim() || 'fail');
+    if (IF_EXISTS.includes(value))
+        return value;
+    throw new UserError(`Input 'if-exists' is '${raw}': use 'fail' (stop when the version is already published) or 'skip' (succeed without pushing). Nothing is ever overwritten.`);
+}
+function caFile(raw, workspace) {
+    if (!raw.trim())
+        return undefined;
+    const file = path$2.resolve(workspace, raw.trim());
+    if (!fs$1.existsSync(file) || !fs$1.statSync(file).isFile()) {
+        throw new UserError(`Input 'ca-file' is '${raw}', but there is no such file (resolved to ${file}). Write the PEM bundle there first.`);
+    }
+    return file;
+}
+// Prefixes of the tokens GitHub issues: installation and workflow tokens, PATs
+// (classic and fine-grained), OAuth and user-to-server tokens.
+const GITHUB_TOKEN_RE = /^(ghs_|ghp_|gho_|ghu_|github_pat_)/;
+/**
+ * `password` defaults to the workflow token, which only GitHub's registry can
+ * use: never send a GitHub token to another registry (e.g. when `registry` was
+ * set and `password` forgotten).
+ */
+function checkPasswordDestination(config, env) {
+    if (!GITHUB_TOKEN_RE.test(config.password.trim()))
+        return;
+    if (isGitHubRegistry(config.registry, env))
+        return;
+    throw new UserError(`Input 'password' is a GitHub token (the default is the workflow token), but 'registry' is '${config.registry}': ` +
+        "the token would be sent to a registry that is not GitHub's. Set 'password' to that registry's credential, " +
+        "or to '' to push without logging in.");
+}
+/** ghcr.io, or the container registry of this GitHub Enterprise Server. */
+function isGitHubRegistry(registry, env) {
+    const server = hostOf(env.GITHUB_SERVER_URL) ?? 'github.com';
+    return registry === 'ghcr.io' || registry === `containers.${server}`;
+}
+function hostOf(url) {
+    try {
+        return url ? new URL(url).host : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function checkConnectionInputs(config) {
+    if (config.plainHttp && (config.caFile || config.insecureSkipTlsVerify)) {
+        throw new UserError("Input 'plain-http: true' talks HTTP, so 'ca-file' and 'insecure-skip-tls-verify' cannot apply: drop one or the other.");
+    }
+    if (config.password && !config.username) {
+        throw new UserError("Input 'password' is set but 'username' is empty: registries need both (for ghcr.io use the workflow actor).");
+    }
+}
+
+// Typed main -> post state. The same bundle runs both entry points; the post step
+// knows it is the post step because main saved `isPost`.
+const IS_POST = 'isPost';
+const SANDBOX = 'sandboxDir';
+const GITOPS = 'gitopsDir';
+function isPost() {
+    return getState(IS_POST) === 'true';
+}
+function markMainStarted() {
+    saveState(IS_POST, 'true');
+}
+function saveSandboxDir(dir) {
+    saveState(SANDBOX, dir);
+}
+function savedSandboxDir() {
+    return getState(SANDBOX) || undefined;
+}
+function saveGitopsDir(dir) {
+    saveState(GITOPS, dir);
+}
+function savedGitopsDir() {
+    return getState(GITOPS) || undefined;
+}
+
+// The branch policy of the GitOps step: one commit on top of the base, force-
+// pushed with a lease, while the branch holds only the action's own commits;
+// someone else's commits are never thrown away (the bump goes on top of them,
+// or the branch is left alone with a warning).
+/** How deep to fetch, in turn, to find where the branch left the base. */
+const HISTORY_DEPTHS = [50, 500];
+/**
+ * Puts the bump on `branch`: creates it from the base, rebuilds it when only
+ * the action committed to it, adds the bump on top of someone else's commits,
+ * or leaves it alone when the bump does not apply there. A push that loses a
+ * race is retried after refetching, up to `maxAttempts` times.
+ * @throws UserError for invalid branch names or when every attempt lost a race.
+ */
+async function updateBranch(git, options) {
+    checkOptions(options);
+    const baseSha = await git.revParse(remoteRef(options.baseBranch));
+    if (!baseSha)
+        throw new Error(`The clone has no ${options.baseBranch}.`);
+    const bump = await commitOnBase(git, options, baseSha);
+    if (!bump) {
+        const head = await git.fetchBranch(options.branch);
+        return { ...unchanged(head ?? baseSha, 0), attempts: 0 };
+    }
+    const maxAttempts = options.maxAttempts ?? 3;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        const plan = await planAttempt(git, options, bump);
+        if ('result' in plan)
+            return { ...plan.result, attempts: attempt - 1 };
+        await options.beforePush?.(attempt);
+        const outcome = await git.push(options.branch, plan.push, plan.expected);
+        if (outcome === 'pushed') {
+            const { operation, kept } = plan;
+            return {
+                operation,
+                headSha: plan.push,
+                keptCommits: kept,
+                attempts: attempt
+            };
+        }
+        info(`Branch '${options.branch}' changed in ${git.repository} while it was ` +
+            `being updated (attempt ${attempt} of ${maxAttempts}); fetching it again.`);
+    }
+    throw new UserError(`Could not push branch '${options.branch}' to ${git.repository}: it ` +
+        `changed while it was being updated, ${maxAttempts} times in a row. ` +
+        `Something else keeps pushing to it: give '${GITOPS_INPUTS.branch}' a ` +
+        'branch of its own, or re-run the job.');
+}
+/**
+ * The files of a remote branch (fetched afresh), for the caller's
+ * never-downgrade check; undefined when the branch does not exist. Files the
+ * branch does not have are missing from the map.
+ */
+async function readBranchFiles(git, branch, files) {
+    const head = await git.fetchBranch(branch);
+    if (!head)
+        return undefined;
+    const result = new Map();
+    for (const file of files) {
+        const text = await git.show(head, file);
+        if (text !== undefined)
+            result.set(file, text);
+    }
+    return result;
+}
+function checkOptions(options) {
+    validateBranchName(options.baseBranch, GITOPS_INPUTS.baseBranch);
+    validateBranchName(options.branch, GITOPS_INPUTS.branch);
+    if (options.branch === options.baseBranch) {
+        throw new UserError(`Input '${GITOPS_INPUTS.branch}' is '${options.branch}', the same as ` +
+            `'${GITOPS_INPUTS.baseBranch}': the bump needs a branch of its own ` +
+            'for the pull request, e.g. helm-oci-release/my-chart.');
+    }
+    for (const file of options.files.keys())
+        validateFilePath(file, GITOPS_INPUTS.paths);
+}
+/** The bump as one commit on the base; undefined when it changes nothing. */
+async function commitOnBase(git, options, baseSha) {
+    await git.checkout(options.branch, baseSha);
+    git.writeFiles(options.files);
+    await git.add([...options.files.keys()]);
+    if (!(await git.hasStagedChanges()))
+        return undefined;
+    const sha = await git.commit(options.message, options.author);
+    return { sha, tree: await git.tree(sha) };
+}
+async function planAttempt(git, options, bump) {
+    const remote = await git.fetchBranch(options.branch);
+    if (!remote)
+        return { push: bump.sha, operation: 'created', kept: 0 };
+    const history = await branchHistory(git, options);
+    const isOwn = ownCommitTest(options);
+    if (history && history.every(isOwn)) {
+        if ((await git.tree(remote)) === bump.tree)
+            return { result: unchanged(remote, 0) };
+        return { push: bump.sha, expected: remote, operation: 'updated', kept: 0 };
+    }
+    return onTopOf(git, options, bump, remote, history ?? []);
+}
+/**
+ * The branch's commits that the base does not have, newest first; undefined
+ * when the shallow clone cannot tell where the branch left the base (then
+ * every commit counts as someone else's, which keeps them).
+ */
+async function branchHistory(git, options) {
+    const base = remoteRef(options.baseBranch);
+    const branch = remoteRef(options.branch);
+    for (const depth of HISTORY_DEPTHS) {
+        await git.fetchHistory(options.baseBranch, options.branch, depth);
+        if (await git.mergeBase(base, branch))
+            return git.commitsBetween(base, branch);
+    }
+    return undefined;
+}
+/** Commits whose author and committer are both the bot or the configured author. */
+function ownCommitTest(options) {
+    const emails = new Set([
+        BOT_IDENTITY.email,
+        options.author?.email ?? '',
+        ...(options.botEmails ?? [])
+    ]
+        .filter(Boolean)
+        .map(email => email.toLowerCase()));
+    return commit => commit.parents.length <= 1 &&
+        emails.has(commit.authorEmail.toLowerCase()) &&
+        emails.has(commit.committerEmail.toLowerCase());
+}
+/**
+ * The branch has someone else's commits: replace the action's earlier bumps
+ * on it (revert them) by this one, on top of the branch, as one commit. When
+ * a revert or the bump conflicts with their changes, leave the branch alone.
+ */
+async function onTopOf(git, options, bump, remote, history) {
+    const isOwn = ownCommitTest(options);
+    const others = history.filter(commit => !isOwn(commit));
+    const kept = history.length > 0 ? others.length : 1;
+    await git.checkout(options.branch, remote);
+    for (const commit of history.filter(isOwn)) {
+        const reverted = await git.revert(commit.sha);
+        if (!reverted.applied)
+            return leftAlone(options, git, remote, others, reverted.conflicts);
+    }
+    const picked = await git.cherryPick(bump.sha);
+    if (!picked.applied)
+        return leftAlone(options, git, remote, others, picked.conflicts);
+    if (!(await git.hasStagedChanges()))
+        return { result: unchanged(remote, kept) };
+    const sha = await git.commit(options.message, options.author);
+    return { push: sha, expected: remote, operation: 'updated', kept };
+}
+function unchanged(headSha, kept) {
+    return { operation: 'unchanged', headSha, keptCommits: kept };
+}
+function leftAlone(options, git, remote, others, conflicts) {
+    const bump = options.newVersion
+        ? `the bump to ${options.newVersion}`
+        : 'the bump';
+    const who = describeAuthors(others);
+    return {
+        result: {
+            operation: 'left-alone',
+            headSha: remote,
+            keptCommits: others.length,
+            warning: `Branch '${options.branch}' in ${git.repository} has commits by ` +
+                `${who}, and ${bump} does not apply on top of them: they change the ` +
+                `same lines of ${conflicts.join(', ')}. The branch was left alone. ` +
+                'Update it by hand, or merge or close its pull request and delete the ' +
+                'branch so that the next release starts it afresh.'
+        }
+    };
+}
+function describeAuthors(commits) {
+    const authors = [
+        ...new Set(commits.map(c => `${c.authorName} <${c.authorEmail}>`))
+    ];
+    if (authors.length === 0)
+        return 'someone else';
+    const shown = authors.slice(0, 3).join(', ');
+    return authors.length > 3 ? `${shown} and others` : shown;
+}
+
 // GitOps files are edited as text but must come back byte for byte, whatever
 // their encoding: only the version scalar changes. UTF-8 round-trips exactly;
 // a file that is not valid UTF-8 but keeps ASCII for ASCII (Latin-1,
@@ -55610,6 +56191,56 @@ function statSize(full) {
     }
 }
 
+// The GitOps repository's clone, as the GitOps step uses it: check out the
+// base, read the files the globs match, read a branch, show a diff, and put
+// the bump on the branch (branch.ts). `GitClone` does it with git; the step's
+// unit tests use a fake.
+/** The clone, made with the git command line. */
+class GitClone {
+    git;
+    constructor(git) {
+        this.git = git;
+    }
+    /** Finds git and checks the repository and server URL; clones nothing yet. */
+    static async create(config) {
+        const git = await Git.create({
+            serverUrl: config.serverUrl,
+            repository: `${config.owner}/${config.repo}`,
+            token: config.token,
+            inputNames: GITOPS_INPUTS
+        });
+        return new GitClone(git);
+    }
+    get repository() {
+        return this.git.repository;
+    }
+    async checkout(baseBranch, globs) {
+        await this.git.clone(baseBranch);
+        saveGitopsDir(this.git.dir);
+        return readMatchingFiles(this.git.dir, globs);
+    }
+    branchFiles(branch, files) {
+        return readBranchFiles(this.git, branch, files);
+    }
+    async diffAgainstBase(files) {
+        this.git.writeFiles(files);
+        return this.git.diff('HEAD', undefined, [...files.keys()]);
+    }
+    updateBranch(options) {
+        return updateBranch(this.git, options);
+    }
+    async branchSubjects(baseBranch, branch) {
+        if (!(await this.git.fetchBranch(branch)))
+            return [];
+        await this.git.fetchHistory(baseBranch, branch, 50);
+        const commits = await this.git.commitsBetween(remoteRef(baseBranch), remoteRef(branch));
+        return commits.map(commit => commit.subject);
+    }
+    remove() {
+        this.git.remove();
+    }
+}
+
 /** Fills {name} and {version} in a template. */
 function fillTemplate(template, release) {
     return template
@@ -55681,230 +56312,185 @@ function pullRequestBody(release, bump) {
     return lines.join('\n') + '\n';
 }
 
-// The branch policy of the GitOps step: one commit on top of the base, force-
-// pushed with a lease, while the branch holds only the action's own commits;
-// someone else's commits are never thrown away (the bump goes on top of them,
-// or the branch is left alone with a warning).
-/** How deep to fetch, in turn, to find where the branch left the base. */
-const HISTORY_DEPTHS = [50, 500];
+// The GitOps pull request: opened, or updated when one from the branch is
+// open, then labelled, with reviews requested and auto-merge enabled.
+//
+// A release never fails because its pull request is already there. GitHub
+// answers a create with 422 "A pull request already exists for owner:branch."
+// when the list before it missed the pull request (lists lag behind writes),
+// or when the retry plugin repeats a create whose answer was lost on the way
+// back (the first try did open it). Either way the pull request exists: find
+// it by head and base and update it as if the list had found it.
 /**
- * Puts the bump on `branch`: creates it from the base, rebuilds it when only
- * the action committed to it, adds the bump on top of someone else's commits,
- * or leaves it alone when the bump does not apply there. A push that loses a
- * race is retried after refetching, up to `maxAttempts` times.
- * @throws UserError for invalid branch names or when every attempt lost a race.
+ * Opens or updates the pull request of `request.head`, labels it, requests
+ * reviews and enables auto-merge (a refusal of auto-merge is a warning).
  */
-async function updateBranch(git, options) {
-    checkOptions(options);
-    const baseSha = await git.revParse(remoteRef(options.baseBranch));
+async function openPullRequest(api, request, settings) {
+    const upserted = await upsertPullRequest(api, request);
+    const { number, nodeId, htmlUrl } = upserted.pullRequest;
+    if (settings.labels.length)
+        await api.addLabels(number, settings.labels);
+    if (settings.reviewers.length || settings.teamReviewers.length) {
+        await api.requestReviewers(number, settings.reviewers, settings.teamReviewers);
+    }
+    await enableAutoMerge(api, nodeId, settings.autoMerge);
+    info(`Pull request #${number} ${upserted.created ? 'opened' : 'updated'}: ${htmlUrl}`);
+    return upserted;
+}
+/**
+ * Updates the title and body of the open pull request of `request.head`, or
+ * opens one; a create refused because it exists updates that one instead.
+ */
+async function upsertPullRequest(api, request, log = info) {
+    const existing = await api.findOpenPullRequest(request.head);
+    if (existing) {
+        return { pullRequest: await update(api, existing, request), created: false };
+    }
+    try {
+        return { pullRequest: await api.createPullRequest(request), created: true };
+    }
+    catch (error) {
+        if (!(error instanceof PullRequestExistsError))
+            throw error;
+        const found = await api.findOpenPullRequest(request.head, request.base);
+        if (!found)
+            throw notListed(api, request, error);
+        log(`Pull request #${found.number} from ${request.head} into ` +
+            `${request.base} already exists in ${api.fullName}: updating it.`);
+        return { pullRequest: await update(api, found, request), created: false };
+    }
+}
+async function enableAutoMerge(api, nodeId, method) {
+    if (!method)
+        return;
+    try {
+        await api.enableAutoMerge(nodeId, method.toUpperCase());
+    }
+    catch (error) {
+        if (!(error instanceof AutoMergeUnavailableError))
+            throw error;
+        warning(error.message);
+    }
+}
+function update(api, pullRequest, request) {
+    const { title, body } = request;
+    return api.updatePullRequest(pullRequest.number, { title, body });
+}
+/** GitHub says it exists, yet lists none open: it may not have caught up. */
+function notListed(api, request, error) {
+    return new UserError(`GitHub answered that a pull request from ${api.owner}:${request.head} ` +
+        `into ${request.base} already exists in ${api.fullName}, but lists no ` +
+        'such open pull request. Run the job again: the next run finds and ' +
+        'updates it.', { cause: error });
+}
+
+// `gitops-sign-commits`: the bump is one commit made through the Git Data API
+// (blobs, a tree on the parent's tree, a commit) on top of the base, so that
+// GitHub signs it (commits an App token makes through the API are marked
+// Verified). The branch is replaced only while it holds nothing but the
+// action's commits (subjects made from `gitops-commit-message`); otherwise it
+// is left alone with a warning.
+/**
+ * Replaces the branch with one signed commit of `files` on top of the base,
+ * unless someone else committed to it (then it is left alone, with a warning).
+ */
+async function updateSignedBranch(api, history, options) {
+    const { branch, baseBranch } = options;
+    const baseSha = await api.getBranchHead(baseBranch);
     if (!baseSha)
-        throw new Error(`The clone has no ${options.baseBranch}.`);
-    const bump = await commitOnBase(git, options, baseSha);
-    if (!bump) {
-        const head = await git.fetchBranch(options.branch);
-        return { ...unchanged(head ?? baseSha, 0), attempts: 0 };
+        throw new Error(`${api.fullName} has no branch ${baseBranch}.`);
+    const head = await api.getBranchHead(branch);
+    const foreign = head ? await foreignCommits(history, options) : 0;
+    if (foreign > 0) {
+        warning(`Branch '${branch}' has ${foreign} commit(s) by others; with 'gitops-sign-commits' the action does not rewrite it. ` +
+            'Merge or close its pull request, or delete the branch, and release again.');
+        return 'left-alone';
     }
-    const maxAttempts = options.maxAttempts ?? 3;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        const plan = await planAttempt(git, options, bump);
-        if ('result' in plan)
-            return { ...plan.result, attempts: attempt - 1 };
-        await options.beforePush?.(attempt);
-        const outcome = await git.push(options.branch, plan.push, plan.expected);
-        if (outcome === 'pushed') {
-            const { operation, kept } = plan;
-            return {
-                operation,
-                headSha: plan.push,
-                keptCommits: kept,
-                attempts: attempt
-            };
-        }
-        info(`Branch '${options.branch}' changed in ${git.repository} while it was ` +
-            `being updated (attempt ${attempt} of ${maxAttempts}); fetching it again.`);
-    }
-    throw new UserError(`Could not push branch '${options.branch}' to ${git.repository}: it ` +
-        `changed while it was being updated, ${maxAttempts} times in a row. ` +
-        `Something else keeps pushing to it: give '${GITOPS_INPUTS.branch}' a ` +
-        'branch of its own, or re-run the job.');
+    const files = [...options.files].map(([path, content]) => ({ path, content }));
+    const sha = await commitFiles(api, {
+        branch,
+        parentSha: baseSha,
+        message: options.message,
+        files,
+        force: true
+    });
+    info(`Branch '${branch}': signed commit ${sha} made through the GitHub API.`);
+    return head ? 'updated' : 'created';
 }
 /**
- * The files of a remote branch (fetched afresh), for the caller's
- * never-downgrade check; undefined when the branch does not exist. Files the
- * branch does not have are missing from the map.
+ * Commits `files` on top of `parentSha` through the Git Data API and points
+ * `branch` at it; GitHub signs such commits when the token is a GitHub App's.
+ * Returns the sha.
  */
-async function readBranchFiles(git, branch, files) {
-    const head = await git.fetchBranch(branch);
-    if (!head)
-        return undefined;
-    const result = new Map();
-    for (const file of files) {
-        const text = await git.show(head, file);
-        if (text !== undefined)
-            result.set(file, text);
+async function commitFiles(api, request) {
+    const baseTree = await api.getCommitTree(request.parentSha);
+    const blobs = [];
+    // One blob at a time: GitHub's guidance against secondary rate limits.
+    for (const file of request.files) {
+        blobs.push({
+            path: file.path,
+            sha: await api.createBlob(file.path, file.content)
+        });
     }
-    return result;
+    const tree = await api.createTree(baseTree, blobs);
+    const sha = await api.createCommit(request.message, tree, request.parentSha);
+    if ((await api.getBranchHead(request.branch)) === undefined)
+        await api.createBranch(request.branch, sha);
+    else
+        await api.moveBranch(request.branch, sha, request.force ?? false);
+    return sha;
 }
-function checkOptions(options) {
-    validateBranchName(options.baseBranch, GITOPS_INPUTS.baseBranch);
-    validateBranchName(options.branch, GITOPS_INPUTS.branch);
-    if (options.branch === options.baseBranch) {
-        throw new UserError(`Input '${GITOPS_INPUTS.branch}' is '${options.branch}', the same as ` +
-            `'${GITOPS_INPUTS.baseBranch}': the bump needs a branch of its own ` +
-            'for the pull request, e.g. helm-oci-release/my-chart.');
-    }
-    for (const file of options.files.keys())
-        validateFilePath(file);
-}
-/** The bump as one commit on the base; undefined when it changes nothing. */
-async function commitOnBase(git, options, baseSha) {
-    await git.checkout(options.branch, baseSha);
-    git.writeFiles(options.files);
-    await git.add([...options.files.keys()]);
-    if (!(await git.hasStagedChanges()))
-        return undefined;
-    const sha = await git.commit(options.message, options.author);
-    return { sha, tree: await git.tree(sha) };
-}
-async function planAttempt(git, options, bump) {
-    const remote = await git.fetchBranch(options.branch);
-    if (!remote)
-        return { push: bump.sha, operation: 'created', kept: 0 };
-    const history = await branchHistory(git, options);
-    const isOwn = ownCommitTest(options);
-    if (history && history.every(isOwn)) {
-        if ((await git.tree(remote)) === bump.tree)
-            return { result: unchanged(remote, 0) };
-        return { push: bump.sha, expected: remote, operation: 'updated', kept: 0 };
-    }
-    return onTopOf(git, options, bump, remote, history ?? []);
-}
-/**
- * The branch's commits that the base does not have, newest first; undefined
- * when the shallow clone cannot tell where the branch left the base (then
- * every commit counts as someone else's, which keeps them).
- */
-async function branchHistory(git, options) {
-    const base = remoteRef(options.baseBranch);
-    const branch = remoteRef(options.branch);
-    for (const depth of HISTORY_DEPTHS) {
-        await git.fetchHistory(options.baseBranch, options.branch, depth);
-        if (await git.mergeBase(base, branch))
-            return git.commitsBetween(base, branch);
-    }
-    return undefined;
-}
-/** Commits whose author and committer are both the bot or the configured author. */
-function ownCommitTest(options) {
-    const emails = new Set([
-        BOT_IDENTITY.email,
-        options.author?.email ?? '',
-        ...(options.botEmails ?? [])
-    ]
-        .filter(Boolean)
-        .map(email => email.toLowerCase()));
-    return commit => commit.parents.length <= 1 &&
-        emails.has(commit.authorEmail.toLowerCase()) &&
-        emails.has(commit.committerEmail.toLowerCase());
-}
-/**
- * The branch has someone else's commits: replace the action's earlier bumps
- * on it (revert them) by this one, on top of the branch, as one commit. When
- * a revert or the bump conflicts with their changes, leave the branch alone.
- */
-async function onTopOf(git, options, bump, remote, history) {
-    const isOwn = ownCommitTest(options);
-    const others = history.filter(commit => !isOwn(commit));
-    const kept = history.length > 0 ? others.length : 1;
-    await git.checkout(options.branch, remote);
-    for (const commit of history.filter(isOwn)) {
-        const reverted = await git.revert(commit.sha);
-        if (!reverted.applied)
-            return leftAlone(options, git, remote, others, reverted.conflicts);
-    }
-    const picked = await git.cherryPick(bump.sha);
-    if (!picked.applied)
-        return leftAlone(options, git, remote, others, picked.conflicts);
-    if (!(await git.hasStagedChanges()))
-        return { result: unchanged(remote, kept) };
-    const sha = await git.commit(options.message, options.author);
-    return { push: sha, expected: remote, operation: 'updated', kept };
-}
-function unchanged(headSha, kept) {
-    return { operation: 'unchanged', headSha, keptCommits: kept };
-}
-function leftAlone(options, git, remote, others, conflicts) {
-    const bump = options.newVersion
-        ? `the bump to ${options.newVersion}`
-        : 'the bump';
-    const who = describeAuthors(others);
-    return {
-        result: {
-            operation: 'left-alone',
-            headSha: remote,
-            keptCommits: others.length,
-            warning: `Branch '${options.branch}' in ${git.repository} has commits by ` +
-                `${who}, and ${bump} does not apply on top of them: they change the ` +
-                `same lines of ${conflicts.join(', ')}. The branch was left alone. ` +
-                'Update it by hand, or merge or close its pull request and delete the ' +
-                'branch so that the next release starts it afresh.'
-        }
-    };
-}
-function describeAuthors(commits) {
-    const authors = [
-        ...new Set(commits.map(c => `${c.authorName} <${c.authorEmail}>`))
-    ];
-    if (authors.length === 0)
-        return 'someone else';
-    const shown = authors.slice(0, 3).join(', ');
-    return authors.length > 3 ? `${shown} and others` : shown;
+/** Commits on the branch (not on the base) whose subject the action would not write. */
+async function foreignCommits(history, options) {
+    const subjects = await history.branchSubjects(options.baseBranch, options.branch);
+    const own = commitSubjectPattern(options.messageTemplate);
+    return subjects.filter(subject => !own.test(subject)).length;
 }
 
 // The GitOps step: clone the GitOps repository, bump every pin of the chart,
-// and open or update one pull request per chart.
-/** Runs the GitOps step; the clone is removed whatever happens. */
-async function runGitops(config, release, chart, dryRun) {
-    const repository = `${config.owner}/${config.repo}`;
+// and open or update one pull request per chart. The clone and GitHub's API
+// are behind small interfaces (GitopsClone, GitopsApi), so the decisions made
+// here are unit-tested with fakes.
+/** The real collaborators: Octokit for the API, the git command line for the clone. */
+async function connectGitops(config) {
     const api = new GitHubRepo({
         token: config.token,
-        repository,
+        repository: `${config.owner}/${config.repo}`,
         apiUrl: config.apiUrl
     });
-    const git = await Git.create({
-        serverUrl: config.serverUrl,
-        repository,
-        token: config.token
-    });
+    return { api, clone: await GitClone.create(config) };
+}
+/** Runs the GitOps step; the clone is removed whatever happens. */
+async function runGitops(config, release, dryRun, connect = connectGitops) {
+    const chart = release;
+    const { api, clone } = await connect(config);
     try {
         const baseBranch = config.baseBranch ?? (await api.getDefaultBranch());
-        await git.clone(baseBranch);
-        saveGitopsDir(git.dir);
-        const files = readMatchingFiles(git.dir, config.paths);
+        const files = await clone.checkout(baseBranch, config.paths);
         const bump = bumpRepository(files.texts, chart, release.version, files.unread);
-        reportUnread(files.unread, repository);
-        reportScan(bump, repository);
+        reportUnread(files.unread, clone.repository);
+        reportScan(bump, clone.repository);
         const context = {
             encodings: files.encodings,
             config,
             release,
             chart,
             api,
-            git,
+            clone,
             baseBranch,
             branch: fillTemplate(config.branch, release)
         };
         return await proposeChange(context, bump, dryRun);
     }
     finally {
-        git.remove();
+        clone.remove();
     }
 }
 async function proposeChange(context, bump, dryRun) {
-    const { git, release } = context;
+    const { clone, release } = context;
     const updatedFiles = [...bump.files.keys()];
     if (updatedFiles.length === 0) {
-        notice(`No pin of ${release.ref} to move to ${release.version} in ${git.repository} (${context.baseBranch}): no branch, no pull request.`);
+        notice(`No pin of ${release.ref} to move to ${release.version} in ${clone.repository} (${context.baseBranch}): no branch, no pull request.`);
         return { operation: 'none', updatedFiles };
     }
     if (await branchIsNewer(context, updatedFiles)) {
@@ -55915,15 +56501,15 @@ async function proposeChange(context, bump, dryRun) {
     const operation = await commit(context, bump);
     if (operation === 'left-alone')
         return { ...(await existingPullRequest(context)), updatedFiles: [] };
-    const pr = await upsertPullRequest(context, bump);
+    const { pullRequest, created } = await openPullRequest(context.api, pullRequestFor(context, bump), context.config);
     return {
-        operation: pr.created
+        operation: created
             ? 'created'
             : operation === 'unchanged'
                 ? 'unchanged'
                 : 'updated',
-        number: pr.pullRequest.number,
-        url: pr.pullRequest.htmlUrl,
+        number: pullRequest.number,
+        url: pullRequest.htmlUrl,
         updatedFiles
     };
 }
@@ -55952,8 +56538,8 @@ function reportUnread(unread, repository) {
 }
 /** A later release already moved the branch past this version: never downgrade it. */
 async function branchIsNewer(context, files) {
-    const { git, branch, release, chart } = context;
-    const onBranch = await readBranchFiles(git, branch, files);
+    const { clone, branch, release, chart } = context;
+    const onBranch = await clone.branchFiles(branch, files);
     if (!onBranch)
         return false;
     const newer = newerPins(bumpRepository(onBranch, chart, release.version), release.version);
@@ -55963,30 +56549,33 @@ async function branchIsNewer(context, files) {
     return true;
 }
 async function dryRunReport(context, bump) {
-    const { git, config, release } = context;
-    info(`Dry run: the pull request that would be opened in ${git.repository}:`);
+    const { clone, config, release } = context;
+    info(`Dry run: the pull request that would be opened in ${clone.repository}:`);
     info(`  branch: ${context.branch} -> ${context.baseBranch}`);
     info(`  title: ${fillTemplate(config.prTitle, release)}`);
-    // Both quote the GitOps repository's files.
+    // Both quote the GitOps repository's files: the diff against the base checkout.
     relay(pullRequestBody(release, bump));
-    relay(await unifiedDiff(context, bump));
+    relay(await clone.diffAgainstBase(encodeFiles(bump.files, context.encodings)));
     return { operation: 'none', updatedFiles: [...bump.files.keys()] };
 }
-/** The diff of the bump against the base checkout. */
-async function unifiedDiff(context, bump) {
-    const { git, encodings } = context;
-    git.writeFiles(encodeFiles(bump.files, encodings));
-    return git.diff('HEAD', undefined, [...bump.files.keys()]);
-}
+/** Puts the bump on the branch: pushed with git, or signed through the API. */
 async function commit(context, bump) {
-    const { config, git, release, branch, baseBranch } = context;
+    const { config, clone, release, branch, baseBranch } = context;
     const message = fillTemplate(config.commitMessage, release);
-    if (config.signCommits)
-        return signedCommit(context, bump, message);
-    const result = await updateBranch(git, {
+    const files = encodeFiles(bump.files, context.encodings);
+    if (config.signCommits) {
+        return updateSignedBranch(context.api, clone, {
+            baseBranch,
+            branch,
+            message,
+            messageTemplate: config.commitMessage,
+            files
+        });
+    }
+    const result = await clone.updateBranch({
         baseBranch,
         branch,
-        files: encodeFiles(bump.files, context.encodings),
+        files,
         message,
         newVersion: release.version
     });
@@ -55995,82 +56584,22 @@ async function commit(context, bump) {
     info(`Branch '${branch}': ${result.operation} (${result.headSha}).`);
     return result.operation;
 }
-/**
- * `gitops-sign-commits`: one commit made through the Git Data API on top of
- * the base, so that GitHub signs it. The branch is replaced only while it
- * holds nothing but the action's commits (subjects made from
- * `gitops-commit-message`); otherwise it is left alone with a warning.
- */
-async function signedCommit(context, bump, message) {
-    const { api, branch, baseBranch } = context;
-    const baseSha = await api.getBranchHead(baseBranch);
-    if (!baseSha)
-        throw new Error(`${api.fullName} has no branch ${baseBranch}.`);
-    const head = await api.getBranchHead(branch);
-    const foreign = head ? await foreignCommits(context) : 0;
-    if (foreign > 0) {
-        warning(`Branch '${branch}' has ${foreign} commit(s) by others; with 'gitops-sign-commits' the action does not rewrite it. ` +
-            'Merge or close its pull request, or delete the branch, and release again.');
-        return 'left-alone';
-    }
-    const files = [...encodeFiles(bump.files, context.encodings)].map(([path, content]) => ({ path, content }));
-    const sha = await api.commitFiles({
-        branch,
-        parentSha: baseSha,
-        message,
-        files,
-        force: true
-    });
-    info(`Branch '${branch}': signed commit ${sha} made through the GitHub API.`);
-    return head ? 'updated' : 'created';
-}
-/** Commits on the branch (not on the base) whose subject the action would not write. */
-async function foreignCommits(context) {
-    const { git, branch, baseBranch, config } = context;
-    if (!(await git.fetchBranch(branch)))
-        return 0;
-    await git.fetchHistory(baseBranch, branch, 50);
-    const commits = await git.commitsBetween(remoteRef(baseBranch), remoteRef(branch));
-    const own = commitSubjectPattern(config.commitMessage);
-    return commits.filter(c => !own.test(c.subject)).length;
+/** The pull request of the bump: branch into base, title and body from the templates. */
+function pullRequestFor(context, bump) {
+    const { config, release } = context;
+    return {
+        head: context.branch,
+        base: context.baseBranch,
+        title: fillTemplate(config.prTitle, release),
+        body: pullRequestBody(release, bump),
+        draft: config.draft
+    };
 }
 async function existingPullRequest(context) {
     const pr = await context.api.findOpenPullRequest(context.branch);
     return pr
         ? { operation: 'unchanged', number: pr.number, url: pr.htmlUrl }
         : { operation: 'none' };
-}
-async function upsertPullRequest(context, bump) {
-    const { api, config, release, branch, baseBranch } = context;
-    const title = fillTemplate(config.prTitle, release);
-    const body = pullRequestBody(release, bump);
-    const { pullRequest, created } = await api.upsertPullRequest({
-        head: branch,
-        base: baseBranch,
-        title,
-        body,
-        draft: config.draft
-    });
-    if (config.labels.length)
-        await api.addLabels(pullRequest.number, config.labels);
-    if (config.reviewers.length || config.teamReviewers.length) {
-        await api.requestReviewers(pullRequest.number, config.reviewers, config.teamReviewers);
-    }
-    await enableAutoMerge(api, pullRequest, config.autoMerge);
-    info(`Pull request #${pullRequest.number} ${created ? 'opened' : 'updated'}: ${pullRequest.htmlUrl}`);
-    return { pullRequest, created };
-}
-async function enableAutoMerge(api, pullRequest, method) {
-    if (!method)
-        return;
-    try {
-        await api.enableAutoMerge(pullRequest.nodeId, method.toUpperCase());
-    }
-    catch (error) {
-        if (!(error instanceof AutoMergeUnavailableError))
-            throw error;
-        warning(error.message);
-    }
 }
 
 /**
@@ -56560,170 +57089,16 @@ async function extractTar(archive, dest) {
     return dest;
 }
 
-// What the `helm-version` input means and how get.helm.sh names its files.
-// Pure: no I/O, so every rule here is table-tested.
-/** The oldest Helm that can push charts to OCI registries without flags. */
-const MIN_HELM_VERSION = '3.8.0';
-/** Where Helm's releases are published; input `helm-download-url`. */
-const DEFAULT_DOWNLOAD_BASE_URL = 'https://get.helm.sh';
-const ACCEPTED_FORMS = "an exact version such as '3.17.3' or 'v4.1.4', 'latest', " +
-    "'3' or '4' (the newest release of that major), or 'system' (the helm " +
-    'already on PATH)';
-// SemVer 2.0.0 core plus prerelease. Build metadata is left out on purpose:
-// no Helm release carries it, and '+' would end up in download file names.
-const IDENT = '(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)';
-const VERSION = new RegExp(`^v?((0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?)$`);
-const CHANNELS = ['latest', '3', '4'];
-/**
- * Parses the `helm-version` input. Exact versions come back without the `v`
- * (`v3.17.3` and `3.17.3` are the same). Throws a UserError for anything else,
- * and for Helm versions that cannot push to OCI registries (before 3.8) or that
- * this action does not know (majors other than 3 and 4).
- */
-function parseHelmVersionSpec(spec) {
-    const value = spec.trim();
-    if (value === 'system')
-        return { kind: 'system' };
-    if (CHANNELS.includes(value)) {
-        return { kind: 'channel', channel: value };
-    }
-    const match = VERSION.exec(value);
-    if (!match) {
-        throw new UserError(`Input 'helm-version' is ${JSON.stringify(spec)}, which is not a Helm ` +
-            `version this action understands. Use ${ACCEPTED_FORMS}.`);
-    }
-    const version = match[1];
-    const problem = unsupportedVersionProblem(version);
-    if (problem) {
-        throw new UserError(`Input 'helm-version' is ${JSON.stringify(spec)}: ${problem} ` +
-            `Use ${ACCEPTED_FORMS}.`);
-    }
-    return { kind: 'exact', version };
+// sha256 as the action uses it: of bytes in memory (manifests), and of a file
+// streamed (Helm archives, chart packages), in hex; `sha256:` in front makes
+// an OCI digest.
+function sha256Hex(data) {
+    return createHash('sha256').update(data).digest('hex');
 }
-/**
- * Why this action cannot use a Helm version (a sentence), or undefined when it
- * can: Helm 3.8.0 or newer within the majors 3 and 4. Expects `X.Y.Z[-pre]`.
- */
-function unsupportedVersionProblem(version) {
-    const [major, minor] = version.split(/[.-]/).map(Number);
-    if (major < 3) {
-        return (`Helm ${major} cannot push charts to OCI registries; this action needs ` +
-            `Helm ${MIN_HELM_VERSION} or newer.`);
-    }
-    if (major === 3 && minor < 8) {
-        return (`Helm ${version} has no stable OCI support; this action needs Helm ` +
-            `${MIN_HELM_VERSION} or newer.`);
-    }
-    if (major > 4) {
-        return `Helm ${major} is not supported by this action (Helm 3 and 4 are).`;
-    }
-    return undefined;
-}
-/** The file on the download site that holds the newest version of a channel. */
-function latestVersionFile(channel) {
-    switch (channel) {
-        case 'latest':
-            return 'helm-latest-version';
-        case '3':
-            return 'helm3-latest-version';
-        case '4':
-            return 'helm4-latest-version';
-    }
-}
-/**
- * Checks the `helm-download-url` input and returns it without trailing
- * slashes. Credentials, queries and fragments are refused: the URL ends up in
- * logs and error messages, and file names are appended to it.
- */
-function parseDownloadBaseUrl(input) {
-    const value = input.trim();
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        url = undefined;
-    }
-    const problem = !url
-        ? 'is not a URL'
-        : url.protocol !== 'http:' && url.protocol !== 'https:'
-            ? 'must be an http:// or https:// URL'
-            : url.username || url.password
-                ? 'must not contain credentials (they would show in the logs)'
-                : url.search || url.hash
-                    ? 'must not have a query or fragment'
-                    : undefined;
-    if (problem) {
-        const shown = url && (url.username || url.password) ? '(hidden)' : value;
-        throw new UserError(`Input 'helm-download-url' ${problem}: ${shown}. Use the address of ` +
-            `a get.helm.sh-style mirror, e.g. ${DEFAULT_DOWNLOAD_BASE_URL}.`);
-    }
-    return value.replace(/\/+$/, '');
-}
-/** The release archive's name, e.g. `helm-v3.17.3-linux-amd64.tar.gz`. */
-function archiveName(version, platform) {
-    const extension = platform.os === 'windows' ? 'zip' : 'tar.gz';
-    return `helm-v${version}-${platform.os}-${platform.arch}.${extension}`;
-}
-/** The archive's URL under a download base URL (trailing slash tolerated). */
-function archiveUrl(base, version, platform) {
-    return `${base.replace(/\/+$/, '')}/${archiveName(version, platform)}`;
-}
-/** The URL of the archive's `.sha256sum` file. */
-function checksumUrl(base, version, platform) {
-    return `${archiveUrl(base, version, platform)}.sha256sum`;
-}
-/** The folder inside the archive that holds the binary, e.g. `linux-amd64`. */
-function archiveFolder(platform) {
-    return `${platform.os}-${platform.arch}`;
-}
-/** The Helm executable's file name on a platform. */
-function binaryName(platform) {
-    return platform.os === 'windows' ? 'helm.exe' : 'helm';
-}
-/** The binary's path inside the archive, e.g. `linux-amd64/helm`. */
-function binaryPathInArchive(platform) {
-    return `${archiveFolder(platform)}/${binaryName(platform)}`;
-}
-/**
- * Reads a `.sha256sum` file: `<64 hex>  <file name>` (sha256sum's text or `*`
- * binary form) or a bare hash, on one line. Returns the hash in lower case.
- * Throws when the text is anything else or names another file.
- */
-function parseChecksumFile(text, expectedFileName) {
-    const match = /^([0-9a-fA-F]{64})(?:[ \t]+\*?(\S+))?$/.exec(text.trim());
-    if (!match) {
-        throw new Error('expected one line "<sha256 hex>  <file name>" or a bare sha256 hex ' +
-            `digest, got ${describeText(text)}`);
-    }
-    const [, hash, fileName] = match;
-    if (fileName !== undefined && fileName !== expectedFileName) {
-        throw new Error(`the checksum is for ${JSON.stringify(fileName)}, ` +
-            `not ${JSON.stringify(expectedFileName)}`);
-    }
-    return hash.toLowerCase();
-}
-/**
- * Reads a `helm*-latest-version` file (`v4.1.4\n`) and returns the version
- * without the `v`. With a major channel, the version must be of that major.
- */
-function parseLatestVersion(text, channel) {
-    const match = VERSION.exec(text.trim());
-    if (!match || !text.trim().startsWith('v')) {
-        throw new Error(`expected a Helm version like "v4.1.4", got ${describeText(text)}`);
-    }
-    const version = match[1];
-    if (channel && channel !== 'latest' && match[2] !== channel) {
-        throw new Error(`it names Helm ${version}, which is not a Helm ${channel} release`);
-    }
-    return version;
-}
-/** Untrusted text for an error message: quoted and cut short. */
-function describeText(text) {
-    if (text.trim() === '')
-        return 'an empty file';
-    const short = text.length > 80 ? `${text.slice(0, 80)}…` : text;
-    return JSON.stringify(short);
+async function fileSha256Hex(file) {
+    const hash = createHash('sha256');
+    await pipeline(fs$1.createReadStream(file), hash);
+    return hash.digest('hex');
 }
 
 const OS_NAMES = {
@@ -56744,8 +57119,10 @@ function helmPlatform(nodePlatform = process.platform, nodeArch = process.arch) 
     return { os, arch };
 }
 
-// What the outside-system modules share about retrying: which network
-// failures are worth another try, and how long to wait before it.
+// The one retry loop of the action, and what its callers share about it:
+// which network failures are worth another try and how long to wait before
+// it. Callers say what is transient (each outside system fails its own way);
+// the loop owns the counting and the waiting, like oras-go's retry.Policy.
 /**
  * Node network error codes that a later try may not meet. ENOTFOUND is not
  * among them: it is nearly always a mistyped host, and retrying only delays
@@ -56762,6 +57139,44 @@ const TRANSIENT_NETWORK_CODES = [
     'EHOSTUNREACH',
     'ENETDOWN'
 ];
+/** The tries a policy allows: a policy of 0 or 2.5 still tries (once, twice). */
+function totalAttempts(policy) {
+    return Math.max(1, Math.floor(policy.attempts));
+}
+/**
+ * Runs `operation` (given its try number, 1 = the first) until it succeeds,
+ * its failure is not transient, or the tries are used up; waits in between
+ * as the policy says. Throws the last failure unchanged: callers word it,
+ * since only they know what was tried. `onRetry` runs before each wait.
+ */
+async function withRetry(policy, isTransient, operation, onRetry) {
+    const attempts = totalAttempts(policy);
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await operation(attempt);
+        }
+        catch (error) {
+            const transience = attempt < attempts ? isTransient(error) : false;
+            if (transience === false)
+                throw error;
+            const requested = transience === true ? undefined : transience.afterMs;
+            const delayMs = retryDelayMs(attempt, policy, requested);
+            await onRetry?.({ error, attempt, attempts, delayMs });
+            await sleep(delayMs);
+        }
+    }
+}
+/**
+ * The wait before retry number `attempt` (1 = first retry): what a server's
+ * Retry-After asks for, or the policy's backoff; never above `maxDelayMs`.
+ */
+function retryDelayMs(attempt, policy, retryAfterMs, random = Math.random) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, policy.maxDelayMs);
+    if (policy.backoff === 'linear')
+        return Math.min(policy.baseDelayMs * attempt, policy.maxDelayMs);
+    return backoffDelayMs(attempt, policy.baseDelayMs, policy.maxDelayMs, random);
+}
 /**
  * The wait before retry number `attempt` (1 = first retry): base * 2^(n-1),
  * capped at `maxDelayMs`, then scaled by a random 50-100 % so that clients
@@ -56771,15 +57186,13 @@ function backoffDelayMs(attempt, baseDelayMs, maxDelayMs, random = Math.random) 
     const exponential = baseDelayMs * 2 ** Math.max(0, attempt - 1);
     return Math.round(Math.min(exponential, maxDelayMs) * (0.5 + random() / 2));
 }
+function sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, ms));
+}
 
-// Puts the requested Helm on PATH: resolve the version, reuse the runner's
-// tool cache or download, verify the checksum, extract, cache, and check the
-// binary reports the version it should (like actions/setup-go).
-const DEFAULT_RETRY$1 = { attempts: 4, baseDelayMs: 1000 };
-const TOOL_NAME = 'helm';
-// The runner's tool cache names architectures the Node way (x64, arm64).
-const TOOL_ARCH = process.arch;
-const MAX_DELAY_MS = 30_000;
+// The downloads of the installer: plain GETs from the download site, with
+// retries of what a later try may not meet (the one withRetry), each retry
+// said in the log.
 const TRANSIENT_STATUS = new Set([408, 429]);
 // Failures of the download client (undici) on top of the shared ones.
 const TRANSIENT_CODES$1 = new Set([
@@ -56787,6 +57200,87 @@ const TRANSIENT_CODES$1 = new Set([
     'ERR_STREAM_PREMATURE_CLOSE',
     'UND_ERR_SOCKET'
 ]);
+/** An HTTP answer other than 200. */
+class HttpStatusError extends Error {
+    status;
+    constructor(status) {
+        super(`HTTP ${status}`);
+        this.status = status;
+        this.name = 'HttpStatusError';
+    }
+}
+/** The HTTP status an error reports, if it is one of ours. */
+function statusOf(error) {
+    return error instanceof HttpStatusError ? error.status : undefined;
+}
+/** The body of `url`; an answer other than 200 throws HttpStatusError. */
+async function getText(client, url) {
+    return (await getOk(client, url)).readBody();
+}
+/** Saves `url` to `dest` (removed again on failure), as getText. */
+async function getFile(client, url, dest) {
+    const response = await getOk(client, url);
+    try {
+        await pipeline(response.message, fs$1.createWriteStream(dest));
+    }
+    catch (error) {
+        await rmRF(dest);
+        throw error;
+    }
+}
+/** A GET answered 200; any other answer is drained and thrown. */
+async function getOk(client, url) {
+    const response = await client.get(url);
+    const status = response.message.statusCode ?? 0;
+    if (status !== 200) {
+        // Drained, so the socket is freed.
+        response.message.resume();
+        throw new HttpStatusError(status);
+    }
+    return response;
+}
+/** 5xx, 408, 429, and the network failures a later try may not meet. */
+function isTransient(error) {
+    const status = statusOf(error);
+    if (status !== undefined)
+        return status >= 500 || TRANSIENT_STATUS.has(status);
+    if (!(error instanceof Error))
+        return false;
+    const code = error.code;
+    return ((code !== undefined && TRANSIENT_CODES$1.has(code)) ||
+        error.message.startsWith('Request timeout'));
+}
+/**
+ * A download with retries of transient failures, each retry said in the log.
+ * Running out of tries is said in the error, so the user knows it was not one
+ * unlucky try.
+ */
+async function retried(url, policy, get) {
+    try {
+        return await withRetry(policy, isTransient, get, event => 
+        // relay: the error's text may come from the network.
+        relay(`${url}: ${errorMessage(event.error)}; retrying in ${event.delayMs} ms ` +
+            `(attempt ${event.attempt + 1} of ${event.attempts})`));
+    }
+    catch (error) {
+        // A transient failure that still escaped: the tries ran out.
+        if (!isTransient(error))
+            throw error;
+        throw new Error(`${errorMessage(error)} (gave up after ${totalAttempts(policy)} attempts)`, { cause: error });
+    }
+}
+
+// Puts the requested Helm on PATH: resolve the version, reuse the runner's
+// tool cache or download, verify the checksum, extract, cache, and check the
+// binary reports the version it should (like actions/setup-go).
+const DEFAULT_RETRY$1 = {
+    attempts: 4,
+    baseDelayMs: 1000,
+    maxDelayMs: 30_000
+};
+const TOOL_NAME = 'helm';
+// The runner's tool cache names architectures the Node way (x64, arm64).
+const TOOL_ARCH = process.arch;
 /**
  * Installs the Helm that `versionSpec` asks for and puts it on PATH (or finds
  * the one already there for `system`), then checks the version it reports.
@@ -56798,14 +57292,17 @@ async function installHelm(options) {
     if (spec.kind === 'system')
         return useSystemHelm();
     const base = parseDownloadBaseUrl(options.downloadBaseUrl);
-    const retry = options.retry ?? DEFAULT_RETRY$1;
-    const client = new HttpClient('helm-oci-release', [], {
-        allowRetries: false,
-        socketTimeout: 60_000
-    });
+    const site = {
+        base,
+        retry: { ...DEFAULT_RETRY$1, ...options.retry },
+        client: new HttpClient('helm-oci-release', [], {
+            allowRetries: false,
+            socketTimeout: 60_000
+        })
+    };
     const version = spec.kind === 'exact'
         ? spec.version
-        : await resolveChannel(client, base, spec.channel, retry);
+        : await resolveChannel(site, spec.channel);
     const platform = helmPlatform();
     const cached = find(TOOL_NAME, version, TOOL_ARCH);
     if (cached) {
@@ -56815,7 +57312,7 @@ async function installHelm(options) {
         addPath(path$2.dirname(binary));
         return installed(binary, version, 'cache');
     }
-    const toolDir = await download(client, base, version, platform, retry);
+    const toolDir = await download(site, version, platform);
     const binary = path$2.resolve(toolDir, binaryName(platform));
     addPath(toolDir);
     return installed(binary, version, 'download');
@@ -56824,11 +57321,11 @@ function installed(binary, version, source) {
     return { path: binary, version, major: semver.major(version), source };
 }
 /** `latest`, `3` or `4` -> the version the download site names as newest. */
-async function resolveChannel(client, base, channel, retry) {
-    const url = `${base}/${latestVersionFile(channel)}`;
+async function resolveChannel(site, channel) {
+    const url = `${site.base}/${latestVersionFile(channel)}`;
     let version;
     try {
-        const body = await withRetry(url, retry, () => getText(client, url));
+        const body = await retried(url, site.retry, () => getText(site.client, url));
         version = parseLatestVersion(body, channel);
     }
     catch (error) {
@@ -56847,16 +57344,16 @@ async function resolveChannel(client, base, channel, retry) {
     return version;
 }
 /** Downloads, verifies, extracts and caches one release; returns its folder. */
-async function download(client, base, version, platform, retry) {
-    const expected = await fetchChecksum(client, base, version, platform, retry);
-    const url = archiveUrl(base, version, platform);
+async function download(site, version, platform) {
+    const expected = await fetchChecksum(site, version, platform);
+    const url = archiveUrl(site.base, version, platform);
     const name = archiveName(version, platform);
     const archive = path$2.join(tempRoot(), `${randomUUID()}-${name}`);
     let extracted;
     try {
         info(`Downloading Helm ${version} from ${url}`);
-        await downloadArchive(client, url, archive, version, platform, retry);
-        const actual = await sha256File(archive);
+        await downloadArchive(site, url, archive, `Helm ${version} for ${platform.os}/${platform.arch}`);
+        const actual = await fileSha256Hex(archive);
         if (actual !== expected) {
             throw new UserError(`The Helm archive downloaded from ${url} does not match its ` +
                 `checksum: expected sha256 ${expected}, got ${actual}. Nothing was ` +
@@ -56884,11 +57381,11 @@ async function download(client, base, version, platform, retry) {
     }
 }
 /** The expected sha256 of the archive; without it nothing is installed. */
-async function fetchChecksum(client, base, version, platform, retry) {
-    const url = checksumUrl(base, version, platform);
+async function fetchChecksum(site, version, platform) {
+    const url = checksumUrl(site.base, version, platform);
     let text;
     try {
-        text = await withRetry(url, retry, () => getText(client, url));
+        text = await retried(url, site.retry, () => getText(site.client, url));
     }
     catch (error) {
         const notFound = statusOf(error) === 404;
@@ -56909,12 +57406,12 @@ async function fetchChecksum(client, base, version, platform, retry) {
             'action does not install Helm without verifying its checksum.', { cause: error });
     }
 }
-async function downloadArchive(client, url, dest, version, platform, retry) {
+/** Downloads `url` to `dest`; `where` names the release in messages. */
+async function downloadArchive(site, url, dest, where) {
     try {
-        await withRetry(url, retry, () => getFile(client, url, dest));
+        await retried(url, site.retry, () => getFile(site.client, url, dest));
     }
     catch (error) {
-        const where = `Helm ${version} for ${platform.os}/${platform.arch}`;
         if (statusOf(error) === 404) {
             throw new UserError(`${where} was not found at ${url} (HTTP 404). Check helm-version ` +
                 'against https://github.com/helm/helm/releases and that ' +
@@ -56967,304 +57464,11 @@ async function reportedVersion(binary) {
     }
     return version;
 }
-/** An HTTP answer other than 200. */
-class HttpStatusError extends Error {
-    status;
-    constructor(status) {
-        super(`HTTP ${status}`);
-        this.status = status;
-        this.name = 'HttpStatusError';
-    }
-}
-function statusOf(error) {
-    return error instanceof HttpStatusError ? error.status : undefined;
-}
-async function getText(client, url) {
-    const response = await client.get(url);
-    const status = response.message.statusCode ?? 0;
-    if (status !== 200) {
-        response.message.resume();
-        throw new HttpStatusError(status);
-    }
-    return response.readBody();
-}
-async function getFile(client, url, dest) {
-    const response = await client.get(url);
-    const status = response.message.statusCode ?? 0;
-    if (status !== 200) {
-        response.message.resume();
-        throw new HttpStatusError(status);
-    }
-    try {
-        await pipeline(response.message, fs$1.createWriteStream(dest));
-    }
-    catch (error) {
-        await rmRF(dest);
-        throw error;
-    }
-}
-async function sha256File(file) {
-    const hash = createHash('sha256');
-    await pipeline(fs$1.createReadStream(file), hash);
-    return hash.digest('hex');
-}
-function isTransient$1(error) {
-    const status = statusOf(error);
-    if (status !== undefined)
-        return status >= 500 || TRANSIENT_STATUS.has(status);
-    if (!(error instanceof Error))
-        return false;
-    const code = error.code;
-    return ((code !== undefined && TRANSIENT_CODES$1.has(code)) ||
-        error.message.startsWith('Request timeout'));
-}
-/**
- * Runs `attempt` until it succeeds, a failure is not transient, or the
- * attempts are used up; waits with exponential backoff and jitter in between.
- * The error thrown is the last one.
- */
-async function withRetry(url, policy, attempt) {
-    const attempts = Math.max(1, Math.floor(policy.attempts));
-    for (let n = 1;; n++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!isTransient$1(error))
-                throw error;
-            if (n >= attempts) {
-                throw new Error(`${errorMessage(error)} (gave up after ${attempts} attempts)`, { cause: error });
-            }
-            const delay = backoffDelayMs(n, policy.baseDelayMs, MAX_DELAY_MS);
-            // relay: the error's text may come from the network.
-            relay(`${url}: ${errorMessage(error)}; retrying in ${delay} ms ` +
-                `(attempt ${n + 1} of ${attempts})`);
-            await new Promise(resolve => setTimeout(resolve, delay));
-        }
-    }
-}
 function tempRoot() {
     const dir = process.env.RUNNER_TEMP;
     if (!dir)
         throw new Error('RUNNER_TEMP is not set; is this a GitHub runner?');
     return dir;
-}
-
-/** The newest Helm the tests run; action.yml's `helm-version` default (a test keeps them equal). */
-const DEFAULT_HELM_VERSION = 'v4.2.3';
-const DEFAULT_GITOPS_PATHS = ['**/*.yaml', '**/*.yml'];
-const DEFAULT_COMMIT_MESSAGE = 'chore(deps): bump {name} chart to {version}';
-const AUTO_MERGE = ['merge', 'squash', 'rebase'];
-const IF_EXISTS = ['fail', 'skip'];
-/** Reads the action's inputs into a validated Config; messages name the input. */
-function getConfig(env = process.env) {
-    const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const registry = normalizeRegistry(getInput('registry') || 'ghcr.io');
-    const config = {
-        workspace,
-        chartPatterns: chartPatterns(),
-        registry,
-        repository: normalizeRepository(getInput('repository'), registry, isGitHubRegistry(registry, env)),
-        username: getInput('username'),
-        password: secretInput('password'),
-        helmVersion: parseHelmVersionSpec(getInput('helm-version') || DEFAULT_HELM_VERSION),
-        helmDownloadUrl: parseDownloadBaseUrl(getInput('helm-download-url') || DEFAULT_DOWNLOAD_BASE_URL),
-        plainHttp: booleanInput('plain-http'),
-        caFile: caFile(getInput('ca-file'), workspace),
-        insecureSkipTlsVerify: booleanInput('insecure-skip-tls-verify'),
-        appVersion: getInput('app-version') || undefined,
-        lint: booleanInput('lint', true),
-        dryRun: booleanInput('dry-run'),
-        tag: releaseTag(getInput('tag'), env.GITHUB_REF),
-        githubRef: env.GITHUB_REF ?? '',
-        tagPattern: validateTagPattern(getInput('tag-pattern') || DEFAULT_TAG_PATTERN),
-        checkTag: booleanInput('check-tag', true),
-        ifExists: ifExists(getInput('if-exists')),
-        gitops: gitopsConfig(env)
-    };
-    checkConnectionInputs(config);
-    checkPasswordDestination(config, env);
-    // Helm stores `base64(user:password)` in its registry config: mask that form too.
-    if (config.password)
-        maskSecret(Buffer.from(`${config.username}:${config.password}`).toString('base64'));
-    return config;
-}
-/**
- * `core.getBooleanInput` with the default used when the input is absent (as when
- * the entry point runs outside action.yml) and an error that names the input.
- */
-function booleanInput(name, fallback = false) {
-    const raw = getInput(name);
-    if (raw === '')
-        return fallback;
-    try {
-        return getBooleanInput(name);
-    }
-    catch {
-        throw new UserError(`Input '${name}' is '${raw}': use true or false.`);
-    }
-}
-/**
- * A secret input as given: `core.getInput` trims, and a registry password may
- * begin or end with a space. Only the one trailing newline that `echo` and
- * secret stores add is dropped. A secret of white space only counts as empty
- * (as it did when trimmed): no registry password is just blanks.
- */
-function secretInput(name) {
-    const raw = getInput(name, { trimWhitespace: false });
-    const secret = raw.trim() ? raw.replace(/\r?\n$/, '') : '';
-    maskSecret(secret);
-    return secret;
-}
-/**
- * Masks a secret in the log, and each of its lines: the runner masks line by line,
- * so a multi-line secret (a JSON key, a PEM) would leak in pieces otherwise.
- */
-function maskSecret(secret) {
-    if (!secret)
-        return;
-    setSecret(secret);
-    for (const line of secret.split(/\r?\n/)) {
-        const trimmed = line.trim();
-        if (trimmed.length >= 4)
-            setSecret(trimmed);
-    }
-}
-/** Newline-separated chart folders or globs; `.` when empty. */
-function chartPatterns() {
-    const lines = getMultilineInput('chart');
-    const refused = lines.find(line => path$2.isAbsolute(line) || line.split(/[\\/]/).includes('..'));
-    if (refused) {
-        throw new UserError(`Input 'chart' has '${refused}': give chart folders relative to the workspace, without '..'.`);
-    }
-    return lines.length ? lines : ['.'];
-}
-/** Comma- or newline-separated values, trimmed, empties dropped. */
-function listInput(name) {
-    return getInput(name)
-        .split(/[,\n]/)
-        .map(item => item.trim())
-        .filter(Boolean);
-}
-function gitopsConfig(env) {
-    const repository = getInput('gitops-repository').trim();
-    if (!repository)
-        return undefined;
-    const [owner, repo] = validateRepository(repository).split('/');
-    const token = secretInput('gitops-token');
-    if (!token) {
-        throw new UserError("Input 'gitops-token' is required with 'gitops-repository': a token that can push branches and open pull requests there " +
-            '(a fine-grained PAT or a GitHub App token; the workflow token cannot write to other repositories).');
-    }
-    const reviewers = listInput('gitops-pr-reviewers');
-    const commitMessage = getInput('gitops-commit-message') || DEFAULT_COMMIT_MESSAGE;
-    return {
-        owner,
-        repo,
-        token,
-        baseBranch: getInput('gitops-base-branch').trim() || undefined,
-        paths: getMultilineInput('gitops-paths').length
-            ? getMultilineInput('gitops-paths')
-            : DEFAULT_GITOPS_PATHS,
-        branch: branchTemplate(getInput('gitops-branch') || 'helm-oci-release/{name}'),
-        commitMessage: placeholders('gitops-commit-message', commitMessage),
-        prTitle: placeholders('gitops-pr-title', getInput('gitops-pr-title') || commitMessage),
-        labels: listInput('gitops-pr-labels'),
-        reviewers: reviewers.filter(r => !r.includes('/')),
-        teamReviewers: reviewers.filter(r => r.includes('/')),
-        draft: booleanInput('gitops-pr-draft'),
-        autoMerge: autoMerge(getInput('gitops-auto-merge')),
-        signCommits: booleanInput('gitops-sign-commits'),
-        serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
-        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
-    };
-}
-/**
- * Checks `gitops-branch` now, with a sample name and version, so that a bad
- * branch is refused before anything is published.
- */
-function branchTemplate(template) {
-    placeholders('gitops-branch', template);
-    const sample = template
-        .replaceAll('{name}', 'chart')
-        .replaceAll('{version}', '1.0.0+build.1');
-    const problem = branchNameProblem(sample);
-    if (problem) {
-        throw new UserError(`Input 'gitops-branch' is '${template}', which is not a usable branch name: ${problem}.`);
-    }
-    return template;
-}
-/** Checks that a template uses only {name} and {version}. */
-function placeholders(input, template) {
-    const unknown = [...template.matchAll(/\{([^{}]*)\}/g)]
-        .map(m => m[1])
-        .find(p => p !== 'name' && p !== 'version');
-    if (unknown !== undefined) {
-        throw new UserError(`Input '${input}' is '${template}', with unknown placeholder {${unknown}}: use {name} and {version}.`);
-    }
-    return template;
-}
-function autoMerge(raw) {
-    const value = raw.trim();
-    if (!value)
-        return undefined;
-    const method = AUTO_MERGE.find(m => m === value);
-    if (method)
-        return method;
-    throw new UserError(`Input 'gitops-auto-merge' is '${raw}': use merge, squash or rebase, or leave it empty to not enable auto-merge.`);
-}
-function ifExists(raw) {
-    const value = (raw.trim() || 'fail');
-    if (IF_EXISTS.includes(value))
-        return value;
-    throw new UserError(`Input 'if-exists' is '${raw}': use 'fail' (stop when the version is already published) or 'skip' (succeed without pushing). Nothing is ever overwritten.`);
-}
-function caFile(raw, workspace) {
-    if (!raw.trim())
-        return undefined;
-    const file = path$2.resolve(workspace, raw.trim());
-    if (!fs$1.existsSync(file) || !fs$1.statSync(file).isFile()) {
-        throw new UserError(`Input 'ca-file' is '${raw}', but there is no such file (resolved to ${file}). Write the PEM bundle there first.`);
-    }
-    return file;
-}
-// Prefixes of the tokens GitHub issues: installation and workflow tokens, PATs
-// (classic and fine-grained), OAuth and user-to-server tokens.
-const GITHUB_TOKEN_RE = /^(ghs_|ghp_|gho_|ghu_|github_pat_)/;
-/**
- * `password` defaults to the workflow token, which only GitHub's registry can
- * use: never send a GitHub token to another registry (e.g. when `registry` was
- * set and `password` forgotten).
- */
-function checkPasswordDestination(config, env) {
-    if (!GITHUB_TOKEN_RE.test(config.password.trim()))
-        return;
-    if (isGitHubRegistry(config.registry, env))
-        return;
-    throw new UserError(`Input 'password' is a GitHub token (the default is the workflow token), but 'registry' is '${config.registry}': ` +
-        "the token would be sent to a registry that is not GitHub's. Set 'password' to that registry's credential, " +
-        "or to '' to push without logging in.");
-}
-/** ghcr.io, or the container registry of this GitHub Enterprise Server. */
-function isGitHubRegistry(registry, env) {
-    const server = hostOf(env.GITHUB_SERVER_URL) ?? 'github.com';
-    return registry === 'ghcr.io' || registry === `containers.${server}`;
-}
-function hostOf(url) {
-    try {
-        return url ? new URL(url).host : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function checkConnectionInputs(config) {
-    if (config.plainHttp && (config.caFile || config.insecureSkipTlsVerify)) {
-        throw new UserError("Input 'plain-http: true' talks HTTP, so 'ca-file' and 'insecure-skip-tls-verify' cannot apply: drop one or the other.");
-    }
-    if (config.password && !config.username) {
-        throw new UserError("Input 'password' is set but 'username' is empty: registries need both (for ghcr.io use the workflow actor).");
-    }
 }
 
 /**
@@ -57611,44 +57815,52 @@ function isImmutableTagError(message) {
 }
 
 // Pushing a package, and proving what the registry then serves.
-/** Tries of `helm push`: Helm 3 does not retry a failed upload by itself. */
-const PUSH_ATTEMPTS = 3;
-const PUSH_RETRY_DELAY_MS = 2_000;
+/** `helm push` is tried again: Helm 3 does not retry a failed upload by itself. */
+const PUSH_RETRY = {
+    attempts: 3,
+    baseDelayMs: 2_000,
+    maxDelayMs: 4_000,
+    backoff: 'linear'
+};
 /**
  * Pushes the package and returns the digest the registry serves for it. A
  * transient failure is retried, but only after reading the tag back: if it is
  * there now, it must be this very package (its chart layer is the .tgz's
  * sha256), else another push won a race and nothing is pushed over it.
  */
-async function pushPackage(helm, registry, release, packagePath, connection, retryDelayMs = PUSH_RETRY_DELAY_MS) {
-    const packageDigest = fileDigest(packagePath);
+async function pushPackage(helm, registry, release, packagePath, connection, retryDelayMs = PUSH_RETRY.baseDelayMs) {
+    const packageDigest = `sha256:${await fileSha256Hex(packagePath)}`;
     const destination = pushTarget(release.registry, release.repository);
-    for (let attempt = 1;; attempt++) {
+    const pushOnce = async (attempt) => {
+        const landed = attempt > 1
+            ? await servedPackage(registry, release, packageDigest)
+            : undefined;
+        if (landed)
+            return landed;
         try {
             const pushed = await helm.push(packagePath, destination, connection);
             info(`Pushed ${pushed.pushedRef} (${pushed.digest}).`);
             return await verifyPushed(registry, release, pushed.digest, packageDigest);
         }
         catch (error) {
-            const message = errorMessage(error);
-            if (isImmutableTagError(message))
+            if (isImmutableTagError(errorMessage(error)))
                 throw immutableError(release, error);
-            if (attempt >= PUSH_ATTEMPTS || !isTransientPushError(message))
-                throw error;
-            warning(`helm push failed (${message}); trying again (${attempt + 1} of ${PUSH_ATTEMPTS}).`);
-            await sleep$1(retryDelayMs * attempt);
-            const landed = await servedPackage(registry, release, packageDigest);
-            if (landed)
-                return landed;
+            throw error;
         }
-    }
+    };
+    const policy = {
+        ...PUSH_RETRY,
+        baseDelayMs: retryDelayMs,
+        maxDelayMs: retryDelayMs * 2
+    };
+    return withRetry(policy, 
+    // Only Helm's own failures: a refusal of ours (a race, an immutable tag)
+    // is final.
+    error => !(error instanceof RefusedPush) &&
+        isTransientPushError(errorMessage(error)), pushOnce, ({ error, attempt, attempts }) => warning(`helm push failed (${errorMessage(error)}); trying again (${attempt + 1} of ${attempts}).`));
 }
-/** sha256 of a file, as an OCI digest. */
-function fileDigest(file) {
-    return `sha256:${createHash('sha256').update(fs$1.readFileSync(file)).digest('hex')}`;
-}
-function sleep$1(ms) {
-    return new Promise(resolve => setTimeout(resolve, ms));
+/** The push must not be tried again: the tag cannot take this package. */
+class RefusedPush extends UserError {
 }
 /**
  * After a failed push: the served digest when the tag now holds this package,
@@ -57666,12 +57878,12 @@ async function servedPackage(registry, release, packageDigest) {
 }
 /** The registry will not overwrite the tag, whatever the action does. */
 function immutableError(release, error) {
-    return new UserError(`The registry refused to overwrite ${release.ref}:${release.tag}: the tag is immutable in the registry ` +
+    return new RefusedPush(`The registry refused to overwrite ${release.ref}:${release.tag}: the tag is immutable in the registry ` +
         `(${errorMessage(error)}). Nothing was replaced, and a published version cannot be: ` +
         "bump 'version' in Chart.yaml and release again.", { cause: error });
 }
 function raceError(release, served) {
-    return new UserError(`${release.ref}:${release.tag} appeared in the registry during this release with other content (${served}): ` +
+    return new RefusedPush(`${release.ref}:${release.tag} appeared in the registry during this release with other content (${served}): ` +
         'another job published this version at the same time, and nothing was pushed over it. ' +
         "Serialize releases with a workflow 'concurrency:' group and turn on tag immutability in the registry.");
 }
@@ -57930,44 +58142,28 @@ function challengeScopes(challenge) {
     return (challenge.params.scope ?? '').split(/\s+/).filter(s => s !== '');
 }
 
-// The OCI registry over the Distribution API: tells whether a chart version
-// exists and reads manifests back, authenticating the way registries demand
-// (Basic, or Bearer tokens from the challenge's realm), retrying transient
-// failures and keeping credentials on the registry's own origin.
-//
-// Requests go through @actions/http-client's `requestRaw` (its timeout and
-// response handling) and its proxy rules (`getProxyUrl`: HTTPS_PROXY,
-// HTTP_PROXY, NO_PROXY; loopback never proxied). Its own agents cannot take a
-// CA bundle, so this module supplies the agents: node:https with the extra CA
-// for direct connections, and a CONNECT tunnel for https through a proxy.
-/** What a manifest request accepts: OCI and Docker manifests and indexes. */
-const MANIFEST_MEDIA_TYPES = [
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json'
-];
-const DEFAULT_RETRY = {
-    attempts: 4,
-    baseDelayMs: 500,
-    maxDelayMs: 10_000
-};
-const DEFAULT_TIMEOUT_MS = 30_000;
-const MAX_REDIRECTS = 5;
-/** Token answers are small; a huge one is a misconfigured realm. */
-const TOKEN_LIMIT = 1024 * 1024;
-/** distribution refuses manifests over 4 MiB. */
-const MANIFEST_LIMIT = 4 * 1024 * 1024;
-const ERROR_BODY_LIMIT = 64 * 1024;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const CLIENT_ID = 'helm-oci-release';
-const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^\w[\w.-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+// What a failure talking to the registry means: whether a later try may not
+// meet it (the transport retries those), and what the user is told, with the
+// cause and the fix. Pure: no I/O.
 const REACHABLE_FIX = "Check the 'registry' input and that the registry is reachable from the runner " +
     '(behind a proxy: HTTPS_PROXY / HTTP_PROXY / NO_PROXY).';
 const CREDENTIALS_FIX = "Check the 'username' and 'password' inputs (a token needs read access to the repository).";
+const SET_CREDENTIALS_FIX = "Set the 'username' and 'password' inputs.";
+const TLS_FIX = "Set the 'ca-file' input to the PEM bundle of the certificate authority " +
+    "that signed the registry's certificate (or, for a test registry only, " +
+    "'insecure-skip-tls-verify: true').";
+/** Node's codes for a certificate chain that does not end at a trusted CA. */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+    'CERT_SIGNATURE_FAILURE'
+]);
+// The shared codes, and a proxy that failed to connect us.
+const TRANSIENT_CODES = new Set([...TRANSIENT_NETWORK_CODES, 'EPROXY']);
 /** A failure with its cause and fix; public methods turn it into a UserError. */
 class Failure extends Error {
     reason;
@@ -57978,73 +58174,36 @@ class Failure extends Error {
         this.fix = fix;
     }
 }
-/** An error of one try: the connection, TLS, a timeout or the proxy. */
-class TransportError extends Error {
-    code;
-    constructor(message, code, options = {}) {
-        super(message, options);
-        this.code = code;
-    }
+/** A failed try that a later one may not meet (connection, timeout, proxy). */
+function isTransientError(error) {
+    const code = error?.code;
+    return code !== undefined && TRANSIENT_CODES.has(code);
 }
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/**
+ * An answer that a later try may not meet: rate limiting and server errors,
+ * except 501 and 505, which say the request itself cannot be served.
+ */
+function isRetryableStatus(status) {
+    return status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
 /** origin + path: what a message may show of a URL (no query, no userinfo). */
 function shown(url) {
     return url.origin + url.pathname;
 }
-/** Hostname without IPv6 brackets, as sockets want it. */
-function bareHost(url) {
-    return url.hostname.replace(/^\[(.*)\]$/, '$1');
+/** ` after N attempts` when the answer took retries, for messages. */
+function afterTries(answer) {
+    return answer.attempts > 1 ? ` after ${answer.attempts} attempts` : '';
 }
-function portOf(url) {
-    if (url.port)
-        return Number(url.port);
-    return url.protocol === 'https:' ? 443 : 80;
-}
-/** Milliseconds a `Retry-After` header asks for (seconds or HTTP date). */
-function retryAfterMs(value, now = Date.now()) {
-    if (value === undefined || value.trim() === '')
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const date = Date.parse(text);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/**
- * The delay before retry number `attempt` (1 = first retry): exponential with
- * jitter (50-100 %), or what Retry-After asks for; never above `maxDelayMs`.
- */
-function retryDelayMs(attempt, retry, retryAfter, random = Math.random) {
-    if (retryAfter !== undefined)
-        return Math.min(retryAfter, retry.maxDelayMs);
-    return backoffDelayMs(attempt, retry.baseDelayMs, retry.maxDelayMs, random);
-}
-/** Reads a body up to `limit` bytes; `tooLarge` when there was more. */
-function readBody(message, limit) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        const declared = Number(message.headers['content-length']);
-        if (Number.isFinite(declared) && declared > limit) {
-            message.destroy();
-            resolve({ body: Buffer.alloc(0), tooLarge: true });
-            return;
-        }
-        message.on('data', (chunk) => {
-            size += chunk.length;
-            if (size > limit) {
-                message.destroy();
-                resolve({ body: Buffer.concat(chunks), tooLarge: true });
-                return;
-            }
-            chunks.push(chunk);
+/** The UserError of a public method: `what` failed, why, and the fix. */
+function toUserError(what, error) {
+    if (error instanceof UserError)
+        return error;
+    if (error instanceof Failure)
+        return new UserError(`${what}: ${error.reason}. ${error.fix}`, {
+            cause: error
         });
-        message.once('end', () => resolve({ body: Buffer.concat(chunks), tooLarge: false }));
-        message.once('error', reject);
-        message.once('close', () => {
-            if (!message.complete)
-                reject(new TransportError('the answer was cut short', 'ECONNRESET'));
-        });
+    return new UserError(`${what}: ${errorMessage(error)}. ${REACHABLE_FIX}`, {
+        cause: error
     });
 }
 /** The registry's error text from a JSON body (Distribution or OAuth2 style). */
@@ -58059,17 +58218,7 @@ function registryErrorMessage(body) {
     if (typeof parsed !== 'object' || parsed === null)
         return undefined;
     const record = parsed;
-    const parts = [];
-    if (Array.isArray(record.errors)) {
-        for (const item of record.errors) {
-            if (typeof item !== 'object' || item === null)
-                continue;
-            const { code, message } = item;
-            const text = [code, message].filter(v => typeof v === 'string');
-            if (text.length > 0)
-                parts.push(text.join(': '));
-        }
-    }
+    const parts = distributionErrors(record.errors);
     for (const key of ['error', 'error_description', 'message', 'details']) {
         if (typeof record[key] === 'string')
             parts.push(record[key]);
@@ -58081,6 +58230,21 @@ function registryErrorMessage(body) {
         .slice(0, 300);
     return text === '' ? undefined : text;
 }
+/** `code: message` of each entry of a Distribution `errors` array. */
+function distributionErrors(errors) {
+    if (!Array.isArray(errors))
+        return [];
+    const parts = [];
+    for (const item of errors) {
+        if (typeof item !== 'object' || item === null)
+            continue;
+        const { code, message } = item;
+        const text = [code, message].filter(part => typeof part === 'string');
+        if (text.length > 0)
+            parts.push(text.join(': '));
+    }
+    return parts;
+}
 /** An error text fit for one message line (OpenSSL's reason only). */
 function oneLine(text) {
     const openssl = /SSL routines:[^:]*:([^:]+):/.exec(text);
@@ -58090,31 +58254,12 @@ function oneLine(text) {
 /** The user-facing explanation of a failed try (TLS, DNS, refused, ...). */
 function describeTransportError(error, url, attempts) {
     const code = error?.code ?? 'UNKNOWN';
-    const host = url.host;
-    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
     const detail = `${code}: ${oneLine(errorMessage(error))}`;
-    const untrusted = [
-        'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-        'SELF_SIGNED_CERT_IN_CHAIN',
-        'DEPTH_ZERO_SELF_SIGNED_CERT',
-        'UNABLE_TO_GET_ISSUER_CERT',
-        'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-        'CERT_UNTRUSTED',
-        'CERT_SIGNATURE_FAILURE'
-    ];
-    const tlsFix = "Set the 'ca-file' input to the PEM bundle of the certificate authority " +
-        "that signed the registry's certificate (or, for a test registry only, " +
-        "'insecure-skip-tls-verify: true').";
-    if (untrusted.includes(code))
-        return new Failure(`the TLS certificate of ${host} is not trusted (${detail})`, tlsFix, { cause: error });
-    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
-        return new Failure(`the TLS certificate of ${host} is not valid for that name (${detail})`, "Use the registry name the certificate was issued for in the 'registry' input " +
-            "(or, for a test registry only, 'insecure-skip-tls-verify: true').", { cause: error });
-    if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
-        return new Failure(`the TLS certificate of ${host} is not valid now (${detail})`, tlsFix, { cause: error });
-    if (code === 'EPROTO' || code.startsWith('ERR_SSL_'))
-        return new Failure(`the TLS handshake with ${host} failed (${detail})`, "If the registry serves plain HTTP, set 'plain-http: true'; otherwise check " +
-            "the 'registry' input.", { cause: error });
+    const tls = tlsFailure(code, url.host, detail);
+    if (tls)
+        return new Failure(tls.reason, tls.fix, { cause: error });
+    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    const host = url.host;
     const reasons = {
         ECONNREFUSED: `${host} refused the connection${tries}`,
         ENOTFOUND: `the host name ${url.hostname} was not found (DNS)${tries}`,
@@ -58125,14 +58270,102 @@ function describeTransportError(error, url, attempts) {
     };
     return new Failure(reasons[code] ?? `the request to ${host} failed${tries} (${detail})`, REACHABLE_FIX, { cause: error });
 }
-// The shared codes, and a proxy that failed to connect us.
-const TRANSIENT_CODES = new Set([...TRANSIENT_NETWORK_CODES, 'EPROXY']);
-function isTransient(error) {
-    const code = error?.code;
-    return code !== undefined && TRANSIENT_CODES.has(code);
+/** The reason and fix of a TLS failure, or undefined for other codes. */
+function tlsFailure(code, host, detail) {
+    if (UNTRUSTED_CERTIFICATE_CODES.has(code))
+        return {
+            reason: `the TLS certificate of ${host} is not trusted (${detail})`,
+            fix: TLS_FIX
+        };
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+        return {
+            reason: `the TLS certificate of ${host} is not valid for that name (${detail})`,
+            fix: "Use the registry name the certificate was issued for in the 'registry' input " +
+                "(or, for a test registry only, 'insecure-skip-tls-verify: true')."
+        };
+    if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+        return {
+            reason: `the TLS certificate of ${host} is not valid now (${detail})`,
+            fix: TLS_FIX
+        };
+    if (code === 'EPROTO' || code.startsWith('ERR_SSL_'))
+        return {
+            reason: `the TLS handshake with ${host} failed (${detail})`,
+            fix: "If the registry serves plain HTTP, set 'plain-http: true'; otherwise check " +
+                "the 'registry' input."
+        };
+    return undefined;
 }
-function isRetryableStatus(status) {
-    return status === 429 || (status >= 500 && status !== 501 && status !== 505);
+/** Explains a token service's answer other than 200. */
+function tokenFailure(answer, withCredentials) {
+    const message = registryErrorMessage(answer.body);
+    const detail = `${answer.status}${message ? `: ${message}` : ''}`;
+    const where = `the token service ${shown(answer.url)}`;
+    if (answer.status === 401 || answer.status === 403)
+        return withCredentials
+            ? new Failure(`${where} refused the credentials (${detail})`, CREDENTIALS_FIX)
+            : new Failure(`${where} requires credentials (${detail}) and none were given`, SET_CREDENTIALS_FIX);
+    return new Failure(`${where} answered ${detail}${afterTries(answer)}`, isRetryableStatus(answer.status)
+        ? "The registry's token service is failing; retry later."
+        : REACHABLE_FIX);
+}
+/** Explains an unexpected status of a registry request. */
+function statusFailure(unexpected) {
+    const { answer, repository, withCredentials } = unexpected;
+    const message = registryErrorMessage(unexpected.body);
+    const detail = `${answer.status}${message ? ` ${message}` : ''}`;
+    const challenges = parseWwwAuthenticate(answer.headers['www-authenticate']);
+    const insufficient = challenges.some(challenge => challenge.params.error === 'insufficient_scope');
+    if (insufficient || answer.status === 403)
+        return new Failure(`the registry denied pull access to ${repository} (${detail})`, `Give the ${withCredentials ? 'credentials' : 'anonymous user'} read (pull) access to ${repository}` +
+            (withCredentials
+                ? '.'
+                : ", or set the 'username' and 'password' inputs."));
+    if (answer.status === 401)
+        return withCredentials
+            ? new Failure(`the registry refused the credentials (${detail})`, CREDENTIALS_FIX)
+            : new Failure(`the registry requires authentication (${detail}) and no credentials were given`, SET_CREDENTIALS_FIX);
+    return unavailableFailure(answer, detail);
+}
+/** Rate limits, server errors and the rest of the unexpected answers. */
+function unavailableFailure(answer, detail) {
+    if (answer.status === 429)
+        return new Failure(`the registry kept rate-limiting the requests (${detail})${afterTries(answer)}`, "Retry later, or log in ('username' / 'password') for a higher rate limit.");
+    if (answer.status >= 500)
+        return new Failure(`the registry kept failing (${detail})${afterTries(answer)}`, 'The registry is unavailable; retry later or check its status.');
+    return new Failure(`the registry answered ${detail}`, "Check the 'registry' and 'repository' inputs.");
+}
+
+// How a request reaches the registry: directly, through a CONNECT tunnel
+// (https through a proxy), or as an absolute-URI request to an HTTP proxy.
+//
+// The proxy rules are @actions/http-client's (`getProxyUrl`: HTTPS_PROXY,
+// HTTP_PROXY, NO_PROXY; loopback never proxied). Its own agents cannot take a
+// CA bundle, so this module supplies the agents: node:https with the extra CA
+// for direct connections, and its own tunnel that starts TLS with that CA.
+/** An error of one try: the connection, TLS, a timeout or the proxy. */
+class TransportError extends Error {
+    code;
+    constructor(message, code, options = {}) {
+        super(message, options);
+        this.code = code;
+    }
+}
+/** Hostname without IPv6 brackets, as sockets want it. */
+function bareHost(url) {
+    return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+function portOf(url) {
+    if (url.port)
+        return Number(url.port);
+    return url.protocol === 'https:' ? 443 : 80;
+}
+/** Basic Proxy-Authorization from the proxy URL's (decoded) user info. */
+function proxyAuth(proxy) {
+    if (!proxy.username && !proxy.password)
+        return undefined;
+    const pair = `${proxy.username}:${proxy.password}`;
+    return 'Basic ' + Buffer.from(pair, 'utf8').toString('base64');
 }
 /** The CA bundle the TLS connections trust: the defaults plus `caFile`. */
 function trustedCas(caFile) {
@@ -58169,45 +58402,310 @@ function defaultCas() {
     }
     return cas;
 }
-/** Checks the `registry` input: host[:port] and nothing else. */
-function registryUrl(registry, plainHttp) {
-    const scheme = plainHttp ? 'http' : 'https';
-    let url;
+/** Makes the connection options of requests: agents, proxies and tunnels. */
+class Connector {
+    options;
+    tlsOptions;
+    httpAgent = new http$1.Agent({ keepAlive: false });
+    httpsAgent;
+    /** Reads the CA bundle now, so a bad `ca-file` fails before any request. */
+    constructor(options) {
+        this.options = options;
+        this.tlsOptions = {
+            rejectUnauthorized: !options.insecureSkipTlsVerify,
+            ...(options.caFile ? { ca: trustedCas(options.caFile) } : {})
+        };
+        this.httpsAgent = new https$1.Agent({ keepAlive: false, ...this.tlsOptions });
+    }
+    /** How to reach `url`: directly, through a CONNECT tunnel, or via an HTTP proxy. */
+    requestInfo(method, url, headers, signal) {
+        const secure = url.protocol === 'https:';
+        const all = {
+            'user-agent': this.options.userAgent,
+            ...headers
+        };
+        const options = {
+            method,
+            host: bareHost(url),
+            port: portOf(url),
+            path: url.pathname + url.search,
+            headers: all,
+            signal
+        };
+        const proxy = getProxyUrl(url);
+        if (!proxy) {
+            options.agent = secure ? this.httpsAgent : this.httpAgent;
+            return { options, parsedUrl: url, httpModule: secure ? https$1 : http$1 };
+        }
+        if (secure) {
+            // No agent: the tunnel hands the request a ready TLS socket.
+            options.createConnection = (_options, done) => {
+                this.tunnel(proxy, url, done);
+                return undefined;
+            };
+            return { options, parsedUrl: url, httpModule: https$1 };
+        }
+        return this.viaHttpProxy(proxy, url, options, all);
+    }
+    /** Plain http through a proxy: an absolute-URI request to the proxy. */
+    viaHttpProxy(proxy, url, options, headers) {
+        options.host = bareHost(proxy);
+        options.port = portOf(proxy);
+        options.path = url.href;
+        headers.host = url.host;
+        const proxyAuthorization = proxyAuth(proxy);
+        if (proxyAuthorization)
+            headers['proxy-authorization'] = proxyAuthorization;
+        const overTls = proxy.protocol === 'https:';
+        options.agent = overTls
+            ? new https$1.Agent({ keepAlive: false })
+            : this.httpAgent;
+        return { options, parsedUrl: url, httpModule: overTls ? https$1 : http$1 };
+    }
+    /** Opens a CONNECT tunnel through `proxy` and starts TLS to `target`. */
+    tunnel(proxy, target, done) {
+        const authority = `${target.hostname}:${portOf(target)}`;
+        const request = this.connectRequest(proxy, authority);
+        // With an error Node ignores the socket argument; the type wants one.
+        const unused = new require$$0$3.Socket();
+        const fail = (message, cause) => done(new TransportError(message, 'EPROXY', { cause }), unused);
+        request.once('connect', (answer, socket) => {
+            if (answer.statusCode === 200)
+                return done(null, this.startTls(socket, target));
+            socket.destroy();
+            fail(`the proxy ${proxy.host} answered ${answer.statusCode} to CONNECT ${authority}`);
+        });
+        request.once('timeout', () => request.destroy(new TransportError(`the proxy ${proxy.host} did not answer`, 'ETIMEDOUT')));
+        request.once('error', error => error instanceof TransportError
+            ? done(error, unused)
+            : fail(`the proxy ${proxy.host} could not be reached (${errorMessage(error)})`, error));
+        request.end();
+    }
+    /** `CONNECT host:port` to the proxy, with its credentials if it has any. */
+    connectRequest(proxy, authority) {
+        const headers = { host: authority };
+        const proxyAuthorization = proxyAuth(proxy);
+        if (proxyAuthorization)
+            headers['proxy-authorization'] = proxyAuthorization;
+        const module = proxy.protocol === 'https:' ? https$1 : http$1;
+        return module.request({
+            host: bareHost(proxy),
+            port: portOf(proxy),
+            method: 'CONNECT',
+            path: authority,
+            headers,
+            agent: false,
+            timeout: this.options.timeoutMs
+        });
+    }
+    /** TLS to `target` over the tunnel, verified as a direct connection is. */
+    startTls(socket, target) {
+        const host = bareHost(target);
+        return tls.connect({
+            ...this.tlsOptions,
+            socket,
+            host,
+            // SNI takes names only, never addresses.
+            servername: require$$0$3.isIP(host) ? undefined : host
+        });
+    }
+}
+
+/** How the action introduces itself: User-Agent, OAuth2 client_id. */
+const CLIENT_ID = 'helm-oci-release';
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Milliseconds a `Retry-After` header asks for (seconds or HTTP date). */
+function retryAfterMs(value, now = Date.now()) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/**
+ * A retryable answer, thrown inside the retry loop so that the loop treats
+ * it like a failure; the last one is returned, not thrown.
+ */
+class RetryableAnswer extends Error {
+    answer;
+    constructor(answer) {
+        super(`HTTP ${answer.status}`);
+        this.answer = answer;
+    }
+}
+/** Whether, and when, a try is worth repeating. */
+function transience(error) {
+    if (!(error instanceof RetryableAnswer))
+        return isTransientError(error);
+    const { status, headers } = error.answer;
+    // Only rate limiting and unavailability come with a meaningful Retry-After.
+    if (status !== 429 && status !== 503)
+        return true;
+    const header = headers['retry-after'];
+    const afterMs = retryAfterMs(Array.isArray(header) ? header[0] : header);
+    return afterMs === undefined ? true : { afterMs };
+}
+/** Reads a body up to `limit` bytes; `tooLarge` when there was more. */
+function readBody(message, limit) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        const declared = Number(message.headers['content-length']);
+        if (Number.isFinite(declared) && declared > limit) {
+            message.destroy();
+            resolve({ body: Buffer.alloc(0), tooLarge: true });
+            return;
+        }
+        message.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > limit) {
+                message.destroy();
+                resolve({ body: Buffer.concat(chunks), tooLarge: true });
+                return;
+            }
+            chunks.push(chunk);
+        });
+        message.once('end', () => resolve({ body: Buffer.concat(chunks), tooLarge: false }));
+        message.once('error', reject);
+        message.once('close', () => {
+            if (!message.complete)
+                reject(new TransportError('the answer was cut short', 'ECONNRESET'));
+        });
+    });
+}
+/** The redirect target; refuses non-HTTP schemes and https -> http. */
+function nextLocation(from, location) {
+    let next;
     try {
-        url = new URL(`${scheme}://${registry}`);
+        next = new URL(location, from);
     }
     catch {
-        url = undefined;
+        throw new Failure(`the registry redirected to an invalid location "${location.slice(0, 200)}"`, "Check the 'registry' input.");
     }
-    if (!url ||
-        registry === '' ||
-        url.username !== '' ||
-        url.password !== '' ||
-        url.pathname !== '/' ||
-        url.search !== '' ||
-        url.hash !== '' ||
-        registry.includes('/'))
-        throw new UserError(`The 'registry' input "${registry}" is not a host[:port] (e.g. ghcr.io or ` +
-            "registry.example.com:5000). Put the path in 'repository'.");
-    // Docker Hub's API lives on registry-1.docker.io, as Helm and Docker know.
-    if (url.hostname === 'docker.io')
-        url.hostname = 'registry-1.docker.io';
-    return url;
+    if (next.protocol !== 'https:' && next.protocol !== 'http:')
+        throw new Failure(`the registry redirected to a non-HTTP location (${next.protocol})`, "Check the 'registry' input.");
+    if (from.protocol === 'https:' && next.protocol === 'http:')
+        throw new Failure(`the registry redirected from https to plain http (${shown(next)}); refusing the downgrade`, "Check the 'registry' input, or ask the registry operator.");
+    return next;
 }
-function checkRepository(repository) {
-    if (!REPOSITORY.test(repository))
-        throw new UserError(`The repository "${repository}" is not a valid OCI repository name ` +
-            "(lowercase letters, digits, separators . _ - and /). Fix the 'repository' input.");
+/** Sends requests to one registry (and the services it names). */
+class Transport {
+    origin;
+    options;
+    http;
+    connector;
+    constructor(options) {
+        this.options = options;
+        this.origin = options.origin;
+        // Our own timer aborts first; the client's is only a backstop.
+        this.http = new HttpClient(CLIENT_ID, [], {
+            socketTimeout: options.timeoutMs + 5_000,
+            allowRedirects: false,
+            allowRetries: false
+        });
+        this.connector = new Connector({
+            caFile: options.caFile,
+            insecureSkipTlsVerify: options.insecureSkipTlsVerify,
+            timeoutMs: options.timeoutMs,
+            userAgent: this.http.userAgent ?? CLIENT_ID
+        });
+    }
+    /**
+     * A GET or HEAD that follows redirects (at most MAX_REDIRECTS), sending
+     * `authorization` only to the registry's origin: a redirect to storage
+     * elsewhere must not carry the registry's credentials.
+     */
+    async followRedirects(request, authorization) {
+        let url = request.url;
+        for (let hop = 0;; hop++) {
+            const answer = await this.exchange({
+                ...request,
+                url,
+                headers: this.withAuthorization(url, request.headers, authorization)
+            });
+            const location = answer.headers.location;
+            if (!REDIRECT_STATUSES.has(answer.status) || !location)
+                return answer;
+            if (hop >= MAX_REDIRECTS)
+                throw new Failure(`the registry redirected more than ${MAX_REDIRECTS} times (last to ${shown(url)})`, "Check the 'registry' input.");
+            url = nextLocation(url, location);
+        }
+    }
+    /** `headers` with Authorization when `url` is on the registry's origin. */
+    withAuthorization(url, headers, authorization) {
+        if (authorization === undefined || url.origin !== this.origin)
+            return headers;
+        return { ...headers, authorization };
+    }
+    /**
+     * One request with retries of transient failures. The last answer is
+     * returned even when it is a retryable one (its status says what failed);
+     * a failed try becomes a Failure that names the cause and the fix.
+     */
+    async exchange(request) {
+        let tries = 0;
+        try {
+            return await withRetry(this.options.retry, transience, async (attempt) => {
+                tries = attempt;
+                const answer = { ...(await this.send(request)), attempts: attempt };
+                if (isRetryableStatus(answer.status))
+                    throw new RetryableAnswer(answer);
+                return answer;
+            });
+        }
+        catch (error) {
+            if (error instanceof RetryableAnswer)
+                return error.answer;
+            throw describeTransportError(error, request.url, tries);
+        }
+    }
+    /** One try: the request, the answer and its body, within the timeout. */
+    async send(request) {
+        const { timeoutMs } = this.options;
+        const controller = new AbortController();
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+        }, timeoutMs);
+        try {
+            const { method, url, headers } = request;
+            const info = this.connector.requestInfo(method, url, headers, controller.signal);
+            const response = await this.http.requestRaw(info, request.body ?? null);
+            const read = await readBody(response.message, request.limit);
+            const status = response.message.statusCode ?? 0;
+            return {
+                status,
+                headers: response.message.headers,
+                ...read,
+                url,
+                attempts: 1
+            };
+        }
+        catch (error) {
+            if (timedOut)
+                throw new TransportError(`no answer within ${timeoutMs} ms`, 'ETIMEDOUT', {
+                    cause: error
+                });
+            throw error;
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
 }
-function checkReference(reference) {
-    if (!TAG.test(reference) && !DIGEST.test(reference))
-        throw new UserError(`"${reference}" is not a valid OCI tag or digest (tags: letters, digits, _ . -, ` +
-            'at most 128 characters; Helm writes a version\'s "+" as "_").');
-}
+
+/** Token answers are small; a huge one is a misconfigured realm. */
+const TOKEN_LIMIT = 1024 * 1024;
 /** Docker's token spec: `expires_in` defaults to 60 seconds. */
 const DEFAULT_TOKEN_LIFETIME_S = 60;
 /** Treated as expired this early, so a token does not lapse in flight. */
 const TOKEN_EXPIRY_MARGIN_MS = 1_000;
+/** Token GET answers after which an OAuth2 POST may still succeed. */
+const POST_FALLBACK_STATUSES = new Set([401, 403, 404, 405]);
 /**
  * Reads `token` (or, when absent, its OAuth2 alias `access_token`, as Docker's
  * token spec says) and `expires_in` from a token service's answer.
@@ -58218,6 +58716,20 @@ function parseToken(answer) {
         'or ask the registry operator.';
     if (answer.tooLarge)
         throw new Failure(`${where} answered more than 1 MiB`, fix);
+    const record = jsonRecord(answer, where, fix);
+    const token = [record.token, record.access_token].find((value) => typeof value === 'string' && value !== '');
+    if (token === undefined)
+        throw new Failure(`${where} answered without a token or access_token`, fix);
+    // A token goes into a header: refuse anything that could split it.
+    if (!/^[\x21-\x7e]+$/.test(token))
+        throw new Failure(`${where} answered a malformed token`, fix);
+    const expiresIn = typeof record.expires_in === 'number' && record.expires_in > 0
+        ? record.expires_in
+        : DEFAULT_TOKEN_LIFETIME_S;
+    return { value: token, lifetimeMs: expiresIn * 1000 };
+}
+/** The fields of a JSON answer ({} when it is JSON but not an object). */
+function jsonRecord(answer, where, fix) {
     const text = answer.body.toString('utf8').trim();
     if (text === '')
         throw new Failure(`${where} answered an empty body`, fix);
@@ -58229,62 +58741,227 @@ function parseToken(answer) {
         const type = answer.headers['content-type'] ?? 'no content type';
         throw new Failure(`${where} did not answer JSON (${type})`, fix);
     }
-    const record = typeof parsed === 'object' && parsed !== null
+    return typeof parsed === 'object' && parsed !== null
         ? parsed
         : {};
-    const token = [record.token, record.access_token].find((v) => typeof v === 'string' && v !== '');
-    if (token === undefined)
-        throw new Failure(`${where} answered without a token or access_token`, fix);
-    // A token goes into a header: refuse anything that could split it.
-    if (!/^[\x21-\x7e]+$/.test(token))
-        throw new Failure(`${where} answered a malformed token`, fix);
-    const expiresIn = typeof record.expires_in === 'number' && record.expires_in > 0
-        ? record.expires_in
-        : DEFAULT_TOKEN_LIFETIME_S;
-    return { value: token, lifetimeMs: expiresIn * 1000 };
 }
-/** sha256 digest of bytes, in OCI form. */
-function sha256(body) {
-    return 'sha256:' + crypto$1.createHash('sha256').update(body).digest('hex');
+/** Sends registry requests with the credentials the registry asks for. */
+class Authenticator {
+    transport;
+    credentials;
+    /** Authorization header and expiry (epoch ms) per scope. */
+    tokens = new Map();
+    /** The registry asked for Basic: send it from the start from now on. */
+    useBasic = false;
+    constructor(transport, credentials) {
+        this.transport = transport;
+        this.credentials = credentials;
+    }
+    /** Credentials were given (a password; a username alone is anonymous). */
+    get hasCredentials() {
+        return this.basicHeader() !== undefined;
+    }
+    /**
+     * A GET or HEAD on the registry for `scope` (e.g. `repository:x:pull`),
+     * following redirects; a 401 from the registry is answered once.
+     */
+    async request(request, scope) {
+        const sent = this.knownHeader(scope);
+        const answer = await this.transport.followRedirects(request, sent);
+        if (answer.status !== 401 || answer.url.origin !== this.transport.origin)
+            return answer;
+        const challenges = parseWwwAuthenticate(answer.headers['www-authenticate']);
+        const fresh = await this.authorize(challenges, scope);
+        if (fresh === undefined || fresh === sent)
+            return answer;
+        return this.transport.followRedirects(request, fresh);
+    }
+    /** The Authorization known to work for `scope`: its token, or Basic. */
+    knownHeader(scope) {
+        const cached = this.tokens.get(scope);
+        if (cached && Date.now() < cached.expiresAt)
+            return cached.header;
+        this.tokens.delete(scope);
+        return this.useBasic ? this.basicHeader() : undefined;
+    }
+    /** Basic credentials; none without a password (empty = anonymous). */
+    basicHeader() {
+        const { username, password } = this.credentials;
+        if (!password)
+            return undefined;
+        const pair = `${username ?? ''}:${password}`;
+        return 'Basic ' + Buffer.from(pair, 'utf8').toString('base64');
+    }
+    /** The Authorization header a challenge asks for, or undefined. */
+    async authorize(challenges, scope) {
+        const bearer = challenges.find(challenge => challenge.scheme === 'bearer' && challenge.params.realm !== undefined);
+        if (bearer) {
+            const token = await this.fetchToken(bearer, scope);
+            const header = `Bearer ${token.value}`;
+            const expiresAt = Date.now() + token.lifetimeMs - TOKEN_EXPIRY_MARGIN_MS;
+            this.tokens.set(scope, { header, expiresAt });
+            return header;
+        }
+        const basic = this.basicHeader();
+        if (basic && challenges.some(challenge => challenge.scheme === 'basic')) {
+            this.useBasic = true;
+            return basic;
+        }
+        return undefined;
+    }
+    /** A token from the challenge's realm: GET, then the OAuth2 POST form. */
+    async fetchToken(challenge, scope) {
+        const realm = this.realmUrl(challenge.params.realm);
+        const service = challenge.params.service;
+        const scopes = challengeScopes(challenge);
+        if (scopes.length === 0)
+            scopes.push(scope);
+        const basic = this.basicHeader();
+        const got = await this.tokenByGet(realm, service, scopes, basic);
+        if (got.status === 200)
+            return parseToken(got);
+        const { username, password } = this.credentials;
+        if (!username || !password || !POST_FALLBACK_STATUSES.has(got.status))
+            throw tokenFailure(got, basic !== undefined);
+        // Some services only speak OAuth2 (RFC 6749 password grant).
+        const form = new URLSearchParams({
+            grant_type: 'password',
+            username,
+            password
+        });
+        if (service !== undefined)
+            form.set('service', service);
+        form.set('scope', scopes.join(' '));
+        form.set('client_id', CLIENT_ID);
+        const posted = await this.transport.exchange({
+            method: 'POST',
+            url: realm,
+            headers: {
+                accept: 'application/json',
+                'content-type': 'application/x-www-form-urlencoded'
+            },
+            body: form.toString(),
+            limit: TOKEN_LIMIT
+        });
+        if (posted.status === 200)
+            return parseToken(posted);
+        throw tokenFailure(posted, true);
+    }
+    /** Docker's token request: GET realm?service=...&scope=..., Basic if any. */
+    tokenByGet(realm, service, scopes, basic) {
+        const url = new URL(realm);
+        if (service !== undefined)
+            url.searchParams.set('service', service);
+        for (const scope of scopes)
+            url.searchParams.append('scope', scope);
+        const headers = { accept: 'application/json' };
+        if (basic)
+            headers.authorization = basic;
+        return this.transport.exchange({
+            method: 'GET',
+            url,
+            headers,
+            limit: TOKEN_LIMIT
+        });
+    }
+    /** The realm URL; no downgrade from an https registry to an http realm. */
+    realmUrl(realm) {
+        let url;
+        try {
+            url = realm === undefined ? undefined : new URL(realm);
+        }
+        catch {
+            url = undefined;
+        }
+        const fix = "The registry's authentication is misconfigured; ask its operator.";
+        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+            throw new Failure(`the registry named an invalid token realm "${realm}"`, fix);
+        if (this.transport.origin.startsWith('https:') && url.protocol === 'http:')
+            throw new Failure(`the registry is served over https but sends clients to a plain-http token service (${shown(url)}); ` +
+                'refusing to send credentials or trust a token over an unencrypted connection', fix);
+        if (url.username || url.password)
+            throw new Failure('the registry named a token realm with credentials in it', fix);
+        return url;
+    }
+}
+
+// The OCI registry over the Distribution API: tells whether a chart version
+// exists and reads manifests back. The layers under it, each in its own file:
+// auth.ts (challenges and tokens) around transport.ts (retries, redirects,
+// timeouts) over connect.ts (proxies, CA bundle); failures.ts words what
+// went wrong. Public methods throw UserErrors that say what failed and how to
+// fix it.
+/** What a manifest request accepts: OCI and Docker manifests and indexes. */
+const MANIFEST_MEDIA_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json'
+];
+const DEFAULT_RETRY = {
+    attempts: 4,
+    baseDelayMs: 500,
+    maxDelayMs: 10_000
+};
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** distribution refuses manifests over 4 MiB. */
+const MANIFEST_LIMIT = 4 * 1024 * 1024;
+const ERROR_BODY_LIMIT = 64 * 1024;
+const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** Checks the `registry` input: host[:port] and nothing else. */
+function registryUrl(registry, plainHttp) {
+    const scheme = plainHttp ? 'http' : 'https';
+    let url;
+    try {
+        // Parsed as well: the host rule does not know that ports end at 65535.
+        url = isRegistryHost(registry)
+            ? new URL(`${scheme}://${registry}`)
+            : undefined;
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url)
+        throw new UserError(`The 'registry' input "${registry}" is not a host[:port] (e.g. ghcr.io or ` +
+            "registry.example.com:5000). Put the path in 'repository'.");
+    // Docker Hub's API lives on registry-1.docker.io, as Helm and Docker know.
+    if (url.hostname === 'docker.io')
+        url.hostname = 'registry-1.docker.io';
+    return url;
+}
+function checkRepository(repository) {
+    if (!isRepositoryPath(repository))
+        throw new UserError(`The repository "${repository}" is not a valid OCI repository name ` +
+            "(lowercase letters, digits, separators . _ - and /). Fix the 'repository' input.");
+}
+function checkReference(reference) {
+    if (!isTag(reference) && !isDigest(reference))
+        throw new UserError(`"${reference}" is not a valid OCI tag or digest (tags: letters, digits, _ . -, ` +
+            'at most 128 characters; Helm writes a version\'s "+" as "_").');
+}
+/** The pull scope of a repository, as tokens are granted for it. */
+function pullScope(repository) {
+    return `repository:${repository}:pull`;
 }
 /**
- * A client of one OCI registry (Distribution API v2). Tokens are cached per
- * scope until they expire (`expires_in`). Public methods throw `UserError`s that say
- * what failed and how to fix it.
+ * A client of one OCI registry (Distribution API v2): the manifest requests
+ * the rest of the action needs, and what their answers mean.
  */
 class RegistryClient {
     /** http(s)://host[:port] of the registry. */
     baseUrl;
-    origin;
-    options;
-    retry;
-    timeoutMs;
-    http;
-    tlsOptions;
-    httpAgent = new http$1.Agent({ keepAlive: false });
-    httpsAgent;
-    /** Authorization header and expiry (epoch ms) per scope. */
-    tokens = new Map();
-    useBasic = false;
+    transport;
+    auth;
     constructor(options) {
-        const base = registryUrl(options.registry, options.plainHttp);
-        this.options = options;
-        this.baseUrl = base.origin;
-        this.origin = base.origin;
-        this.retry = { ...DEFAULT_RETRY, ...options.retry };
-        this.retry.attempts = Math.max(1, Math.floor(this.retry.attempts));
-        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        this.tlsOptions = {
-            rejectUnauthorized: !options.insecureSkipTlsVerify,
-            ...(options.caFile ? { ca: trustedCas(options.caFile) } : {})
-        };
-        this.httpsAgent = new https$1.Agent({ keepAlive: false, ...this.tlsOptions });
-        // Our own timer aborts first; the client's is only a backstop.
-        this.http = new HttpClient(CLIENT_ID, [], {
-            socketTimeout: this.timeoutMs + 5_000,
-            allowRedirects: false,
-            allowRetries: false
+        this.baseUrl = registryUrl(options.registry, options.plainHttp).origin;
+        this.transport = new Transport({
+            origin: this.baseUrl,
+            caFile: options.caFile,
+            insecureSkipTlsVerify: options.insecureSkipTlsVerify,
+            retry: { ...DEFAULT_RETRY, ...options.retry },
+            timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS
         });
+        this.auth = new Authenticator(this.transport, options);
     }
     /**
      * The digest of `repository:tag` (HEAD on the manifest), or undefined when
@@ -58310,7 +58987,7 @@ class RegistryClient {
             throw await this.statusFailure(answer, repository, 'HEAD');
         }
         catch (error) {
-            throw this.userError(what, error);
+            throw toUserError(what, error);
         }
     }
     /**
@@ -58326,23 +59003,13 @@ class RegistryClient {
             return await this.readManifest(repository, reference);
         }
         catch (error) {
-            throw this.userError(what, error);
+            throw toUserError(what, error);
         }
     }
+    /** `oci://host/repository:tag`, or `@digest`, for messages. */
     describe(repository, reference) {
-        const separator = DIGEST.test(reference) && !TAG.test(reference) ? '@' : ':';
+        const separator = isDigest(reference) && !isTag(reference) ? '@' : ':';
         return `oci://${new URL(this.baseUrl).host}/${repository}${separator}${reference}`;
-    }
-    userError(what, error) {
-        if (error instanceof UserError)
-            return error;
-        if (error instanceof Failure)
-            return new UserError(`${what}: ${error.reason}. ${error.fix}`, {
-                cause: error
-            });
-        return new UserError(`${what}: ${errorMessage(error)}. ${REACHABLE_FIX}`, {
-            cause: error
-        });
     }
     async readManifest(repository, reference) {
         const answer = await this.manifestRequest('GET', repository, reference);
@@ -58355,352 +59022,57 @@ class RegistryClient {
         return checkedManifest(answer, reference);
     }
     manifestRequest(method, repository, reference) {
-        return this.registryRequest(method, `/v2/${repository}/manifests/${reference}`, `repository:${repository}:pull`, MANIFEST_MEDIA_TYPES.join(', '), method === 'GET' ? MANIFEST_LIMIT : 0);
+        const path = `/v2/${repository}/manifests/${reference}`;
+        return this.auth.request({
+            method,
+            url: new URL(path, this.baseUrl),
+            headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+            limit: method === 'GET' ? MANIFEST_LIMIT : 0
+        }, pullScope(repository));
     }
-    /** A request to the registry with authentication and redirects. */
-    async registryRequest(method, path, scope, accept, limit) {
-        const url = new URL(path, this.baseUrl);
-        const sent = this.cachedToken(scope) ?? this.basicIfChosen();
-        const answer = await this.followRedirects(method, url, accept, sent, limit);
-        if (answer.status !== 401 || answer.url.origin !== this.origin)
-            return answer;
-        const challenges = parseWwwAuthenticate(answer.headers['www-authenticate']);
-        const fresh = await this.authorize(challenges, scope);
-        if (fresh === undefined || fresh === sent)
-            return answer;
-        return this.followRedirects(method, url, accept, fresh, limit);
-    }
-    basicIfChosen() {
-        return this.useBasic ? this.basicHeader() : undefined;
-    }
-    /** Basic credentials; none without a password (empty = anonymous). */
-    basicHeader() {
-        const { username, password } = this.options;
-        if (!password)
-            return undefined;
-        const pair = `${username ?? ''}:${password ?? ''}`;
-        return 'Basic ' + Buffer.from(pair, 'utf8').toString('base64');
-    }
-    /** Follows redirects (bounded); Authorization only to the registry's origin. */
-    async followRedirects(method, start, accept, authorization, limit) {
-        let url = start;
-        for (let hop = 0;; hop++) {
-            const headers = { accept };
-            if (authorization !== undefined && url.origin === this.origin)
-                headers.authorization = authorization;
-            const answer = await this.exchange(method, url, headers, undefined, limit);
-            const location = answer.headers.location;
-            if (!REDIRECT_STATUSES.has(answer.status) || !location)
-                return answer;
-            if (hop >= MAX_REDIRECTS)
-                throw new Failure(`the registry redirected more than ${MAX_REDIRECTS} times (last to ${shown(url)})`, "Check the 'registry' input.");
-            url = nextLocation(url, location);
-        }
-    }
-    /** The Authorization header a challenge asks for, or undefined. */
-    async authorize(challenges, scope) {
-        const bearer = challenges.find(c => c.scheme === 'bearer' && c.params.realm !== undefined);
-        if (bearer) {
-            const token = await this.fetchToken(bearer, scope);
-            const header = `Bearer ${token.value}`;
-            const expiresAt = Date.now() + token.lifetimeMs - TOKEN_EXPIRY_MARGIN_MS;
-            this.tokens.set(scope, { header, expiresAt });
-            return header;
-        }
-        const basic = this.basicHeader();
-        if (basic && challenges.some(c => c.scheme === 'basic')) {
-            this.useBasic = true;
-            return basic;
-        }
-        return undefined;
-    }
-    /** The cached token of `scope` while it has not expired. */
-    cachedToken(scope) {
-        const cached = this.tokens.get(scope);
-        if (cached && Date.now() < cached.expiresAt)
-            return cached.header;
-        this.tokens.delete(scope);
-        return undefined;
-    }
-    /** A token from the challenge's realm: GET, then the OAuth2 POST form. */
-    async fetchToken(challenge, scope) {
-        const realm = this.realmUrl(challenge.params.realm);
-        const service = challenge.params.service;
-        const scopes = challengeScopes(challenge);
-        if (scopes.length === 0)
-            scopes.push(scope);
-        const basic = this.basicHeader();
-        const query = new URL(realm);
-        if (service !== undefined)
-            query.searchParams.set('service', service);
-        for (const s of scopes)
-            query.searchParams.append('scope', s);
-        const headers = { accept: 'application/json' };
-        if (basic)
-            headers.authorization = basic;
-        const got = await this.exchange('GET', query, headers, undefined, TOKEN_LIMIT);
-        if (got.status === 200)
-            return parseToken(got);
-        const { username, password } = this.options;
-        if (!username || !password || ![401, 403, 404, 405].includes(got.status))
-            throw this.tokenFailure(got, basic !== undefined);
-        // Some services only speak OAuth2 (RFC 6749 password grant).
-        const form = new URLSearchParams({
-            grant_type: 'password',
-            username,
-            password
-        });
-        if (service !== undefined)
-            form.set('service', service);
-        form.set('scope', scopes.join(' '));
-        form.set('client_id', CLIENT_ID);
-        const posted = await this.exchange('POST', realm, {
-            accept: 'application/json',
-            'content-type': 'application/x-www-form-urlencoded'
-        }, form.toString(), TOKEN_LIMIT);
-        if (posted.status === 200)
-            return parseToken(posted);
-        throw this.tokenFailure(posted, true);
-    }
-    /** The realm URL; no downgrade from an https registry to an http realm. */
-    realmUrl(realm) {
-        let url;
-        try {
-            url = realm === undefined ? undefined : new URL(realm);
-        }
-        catch {
-            url = undefined;
-        }
-        const fix = "The registry's authentication is misconfigured; ask its operator.";
-        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-            throw new Failure(`the registry named an invalid token realm "${realm}"`, fix);
-        if (this.baseUrl.startsWith('https:') && url.protocol === 'http:')
-            throw new Failure(`the registry is served over https but sends clients to a plain-http token service (${shown(url)}); ` +
-                'refusing to send credentials or trust a token over an unencrypted connection', fix);
-        if (url.username || url.password)
-            throw new Failure('the registry named a token realm with credentials in it', fix);
-        return url;
-    }
-    tokenFailure(answer, withCredentials) {
-        const message = registryErrorMessage(answer.body);
-        const detail = `${answer.status}${message ? `: ${message}` : ''}`;
-        const where = `the token service ${shown(answer.url)}`;
-        if (answer.status === 401 || answer.status === 403)
-            return withCredentials
-                ? new Failure(`${where} refused the credentials (${detail})`, CREDENTIALS_FIX)
-                : new Failure(`${where} requires credentials (${detail}) and none were given`, "Set the 'username' and 'password' inputs.");
-        return new Failure(`${where} answered ${detail}${tries(answer)}`, isRetryableStatus(answer.status)
-            ? "The registry's token service is failing; retry later."
-            : REACHABLE_FIX);
-    }
-    /** Explains an unexpected status of a registry request. */
+    /** Explains an unexpected status, with the registry's words if it has any. */
     async statusFailure(answer, repository, method) {
-        let body = answer.body;
         // HEAD answers have no body; ask again with GET for the registry's words.
-        if (method === 'HEAD' &&
+        const askAgain = method === 'HEAD' &&
             answer.status >= 400 &&
             answer.status < 500 &&
-            answer.status !== 429)
-            body = await this.errorBody(answer.url, repository);
-        const message = registryErrorMessage(body);
-        const detail = `${answer.status}${message ? ` ${message}` : ''}`;
-        const challenges = parseWwwAuthenticate(answer.headers['www-authenticate']);
-        const insufficient = challenges.some(c => c.params.error === 'insufficient_scope');
-        const credentials = this.basicHeader() !== undefined;
-        if (insufficient || answer.status === 403)
-            return new Failure(`the registry denied pull access to ${repository} (${detail})`, `Give the ${credentials ? 'credentials' : 'anonymous user'} read (pull) access to ${repository}` +
-                (credentials ? '.' : ", or set the 'username' and 'password' inputs."));
-        if (answer.status === 401)
-            return credentials
-                ? new Failure(`the registry refused the credentials (${detail})`, CREDENTIALS_FIX)
-                : new Failure(`the registry requires authentication (${detail}) and no credentials were given`, "Set the 'username' and 'password' inputs.");
-        if (answer.status === 429)
-            return new Failure(`the registry kept rate-limiting the requests (${detail})${tries(answer)}`, "Retry later, or log in ('username' / 'password') for a higher rate limit.");
-        if (answer.status >= 500)
-            return new Failure(`the registry kept failing (${detail})${tries(answer)}`, 'The registry is unavailable; retry later or check its status.');
-        return new Failure(`the registry answered ${detail}`, "Check the 'registry' and 'repository' inputs.");
+            answer.status !== 429;
+        return statusFailure({
+            answer,
+            repository,
+            body: askAgain
+                ? await this.errorBody(answer.url, repository)
+                : answer.body,
+            withCredentials: this.auth.hasCredentials
+        });
     }
-    /** The body of a GET on `url`, for its error message; empty on failure. */
+    /** The body of one GET on `url`, for its error message; empty on failure. */
     async errorBody(url, repository) {
         try {
-            const sent = this.cachedToken(`repository:${repository}:pull`) ??
-                this.basicIfChosen();
-            const headers = { accept: 'application/json' };
-            if (sent !== undefined && url.origin === this.origin)
-                headers.authorization = sent;
-            const answer = await this.send('GET', url, headers, undefined, ERROR_BODY_LIMIT);
+            const authorization = this.auth.knownHeader(pullScope(repository));
+            const headers = this.transport.withAuthorization(url, { accept: 'application/json' }, authorization);
+            const answer = await this.transport.send({
+                method: 'GET',
+                url,
+                headers,
+                limit: ERROR_BODY_LIMIT
+            });
             return answer.body;
         }
         catch {
             return Buffer.alloc(0);
         }
     }
-    /** One request with retries of transient failures. */
-    async exchange(method, url, headers, body, limit) {
-        for (let attempt = 1;; attempt++) {
-            const last = attempt >= this.retry.attempts;
-            let answer;
-            try {
-                answer = await this.send(method, url, headers, body, limit);
-            }
-            catch (error) {
-                if (!isTransient(error) || last)
-                    throw describeTransportError(error, url, attempt);
-                await sleep(retryDelayMs(attempt, this.retry));
-                continue;
-            }
-            answer.attempts = attempt;
-            if (!isRetryableStatus(answer.status) || last)
-                return answer;
-            const header = answer.headers['retry-after'];
-            const after = answer.status === 429 || answer.status === 503
-                ? retryAfterMs(Array.isArray(header) ? header[0] : header)
-                : undefined;
-            await sleep(retryDelayMs(attempt, this.retry, after));
-        }
-    }
-    /** One try: the request, the answer and its body, within `timeoutMs`. */
-    async send(method, url, headers, body, limit) {
-        const controller = new AbortController();
-        let timedOut = false;
-        const timer = setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-        }, this.timeoutMs);
-        try {
-            const info = this.requestInfo(method, url, headers, controller.signal);
-            const response = await this.http.requestRaw(info, body ?? null);
-            const read = await readBody(response.message, limit);
-            return {
-                status: response.message.statusCode ?? 0,
-                headers: response.message.headers,
-                ...read,
-                url,
-                attempts: 1
-            };
-        }
-        catch (error) {
-            if (timedOut)
-                throw new TransportError(`no answer within ${this.timeoutMs} ms`, 'ETIMEDOUT', { cause: error });
-            throw error;
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    /** How to reach `url`: directly, through a CONNECT tunnel, or via an HTTP proxy. */
-    requestInfo(method, url, headers, signal) {
-        const secure = url.protocol === 'https:';
-        const all = {
-            'user-agent': this.http.userAgent ?? CLIENT_ID,
-            ...headers
-        };
-        const options = {
-            method,
-            host: bareHost(url),
-            port: portOf(url),
-            path: url.pathname + url.search,
-            headers: all,
-            signal
-        };
-        const proxy = getProxyUrl(url);
-        if (!proxy) {
-            options.agent = secure ? this.httpsAgent : this.httpAgent;
-            return { options, parsedUrl: url, httpModule: secure ? https$1 : http$1 };
-        }
-        const proxyAuthorization = proxyAuth(proxy);
-        if (secure) {
-            // No agent: the tunnel hands the request a ready TLS socket.
-            options.createConnection = (_opts, done) => {
-                this.tunnel(proxy, url, proxyAuthorization, done);
-                return undefined;
-            };
-            return { options, parsedUrl: url, httpModule: https$1 };
-        }
-        // Plain http through a proxy: absolute-URI request to the proxy.
-        options.host = bareHost(proxy);
-        options.port = portOf(proxy);
-        options.path = url.href;
-        all.host = url.host;
-        if (proxyAuthorization)
-            all['proxy-authorization'] = proxyAuthorization;
-        const overTls = proxy.protocol === 'https:';
-        options.agent = overTls
-            ? new https$1.Agent({ keepAlive: false })
-            : this.httpAgent;
-        return { options, parsedUrl: url, httpModule: overTls ? https$1 : http$1 };
-    }
-    /** Opens a CONNECT tunnel through `proxy` and starts TLS to `target`. */
-    tunnel(proxy, target, proxyAuthorization, done) {
-        const authority = `${target.hostname}:${portOf(target)}`;
-        const headers = { host: authority };
-        if (proxyAuthorization)
-            headers['proxy-authorization'] = proxyAuthorization;
-        const module = proxy.protocol === 'https:' ? https$1 : http$1;
-        const request = module.request({
-            host: bareHost(proxy),
-            port: portOf(proxy),
-            method: 'CONNECT',
-            path: authority,
-            headers,
-            agent: false,
-            timeout: this.timeoutMs
-        });
-        // With an error Node ignores the socket argument; the type wants one.
-        const unused = new require$$0$3.Socket();
-        const fail = (message, cause) => done(new TransportError(message, 'EPROXY', { cause }), unused);
-        request.once('connect', (answer, socket) => {
-            if (answer.statusCode !== 200) {
-                socket.destroy();
-                fail(`the proxy ${proxy.host} answered ${answer.statusCode} to CONNECT ${authority}`);
-                return;
-            }
-            const host = bareHost(target);
-            const secure = tls.connect({
-                ...this.tlsOptions,
-                socket,
-                host,
-                servername: require$$0$3.isIP(host) ? undefined : host
-            });
-            done(null, secure);
-        });
-        request.once('timeout', () => request.destroy(new TransportError(`the proxy ${proxy.host} did not answer`, 'ETIMEDOUT')));
-        request.once('error', error => error instanceof TransportError
-            ? done(error, unused)
-            : fail(`the proxy ${proxy.host} could not be reached (${errorMessage(error)})`, error));
-        request.end();
-    }
 }
-function tries(answer) {
-    return answer.attempts > 1 ? ` after ${answer.attempts} attempts` : '';
-}
-/** Basic Proxy-Authorization from the proxy URL's (decoded) user info. */
-function proxyAuth(proxy) {
-    if (!proxy.username && !proxy.password)
-        return undefined;
-    const pair = `${proxy.username}:${proxy.password}`;
-    return 'Basic ' + Buffer.from(pair, 'utf8').toString('base64');
-}
-/** The redirect target; refuses non-HTTP schemes and https -> http. */
-function nextLocation(from, location) {
-    let next;
-    try {
-        next = new URL(location, from);
-    }
-    catch {
-        throw new Failure(`the registry redirected to an invalid location "${location.slice(0, 200)}"`, "Check the 'registry' input.");
-    }
-    if (next.protocol !== 'https:' && next.protocol !== 'http:')
-        throw new Failure(`the registry redirected to a non-HTTP location (${next.protocol})`, "Check the 'registry' input.");
-    if (from.protocol === 'https:' && next.protocol === 'http:')
-        throw new Failure(`the registry redirected from https to plain http (${shown(next)}); refusing the downgrade`, "Check the 'registry' input, or ask the registry operator.");
-    return next;
+/** sha256 digest of bytes, in OCI form. */
+function sha256(body) {
+    return `sha256:${sha256Hex(body)}`;
 }
 /** A well-formed Docker-Content-Digest header, if any. */
 function headerDigest(answer) {
     const header = answer.headers['docker-content-digest'];
     const value = (Array.isArray(header) ? header[0] : header)?.trim();
-    return value && DIGEST.test(value) ? value : undefined;
+    return value && isDigest(value) ? value : undefined;
 }
 /** The manifest of an answer, its digest checked against what was claimed. */
 function checkedManifest(answer, reference) {
@@ -58713,6 +59085,7 @@ function checkedManifest(answer, reference) {
         throw new Failure(`the registry served a manifest with digest ${digest} for ${reference}`, fix);
     return { digest, mediaType: mediaTypeOf(answer), body: answer.body };
 }
+/** The manifest's media type: Content-Type, unless it is a generic one. */
 function mediaTypeOf(answer) {
     const header = answer.headers['content-type']?.split(';')[0].trim();
     if (header && header !== 'application/json' && header !== 'text/plain')
@@ -58795,6 +59168,8 @@ function escapeHtml(text) {
     return text.replace(/[&<>"]/g, c => `&#${c.charCodeAt(0)};`);
 }
 
+// The main step: the list of steps of a release, one log group each, with
+// the outside systems behind small interfaces (Services) so tests pass fakes.
 const realServices = {
     installHelm: config => installHelm({
         versionSpec: config.helmVersion,
@@ -58932,7 +59307,7 @@ async function gitopsSteps(services, config, run) {
         return;
     const eligible = run.charts.filter(c => c.pushed || run.dryRun || run.charts.length === 1);
     for (const release of eligible) {
-        release.gitops = await group(`Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`, () => services.gitops(gitops, release, release, config.dryRun));
+        release.gitops = await group(`Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`, () => services.gitops(gitops, release, config.dryRun));
     }
 }
 /** A refusal is a message (annotated on the file at fault), never a stack trace. */

@@ -2,7 +2,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { UserError } from './errors.js'
-import { branchNameProblem, validateRepository } from './github/git.js'
+import {
+  branchNameProblem,
+  splitRepository,
+  trimServerUrl,
+  validateRepository
+} from './github/names.js'
 import {
   DEFAULT_DOWNLOAD_BASE_URL,
   parseDownloadBaseUrl,
@@ -69,6 +74,15 @@ export interface GitopsConfig {
   serverUrl: string
   apiUrl: string
 }
+
+/** The GitOps inputs whose values reach git and GitHub; messages name them. */
+export const GITOPS_INPUTS = {
+  repository: 'gitops-repository',
+  branch: 'gitops-branch',
+  baseBranch: 'gitops-base-branch',
+  token: 'gitops-token',
+  paths: 'gitops-paths'
+} as const
 
 const DEFAULT_GITOPS_PATHS = ['**/*.yaml', '**/*.yml']
 const DEFAULT_COMMIT_MESSAGE = 'chore(deps): bump {name} chart to {version}'
@@ -188,10 +202,12 @@ function listInput(name: string): string[] {
 }
 
 function gitopsConfig(env: NodeJS.ProcessEnv): GitopsConfig | undefined {
-  const repository = core.getInput('gitops-repository').trim()
+  const repository = core.getInput(GITOPS_INPUTS.repository).trim()
   if (!repository) return undefined
-  const [owner, repo] = validateRepository(repository).split('/')
-  const token = secretInput('gitops-token')
+  const { owner, repo } = splitRepository(
+    validateRepository(repository, GITOPS_INPUTS.repository)
+  )
+  const token = secretInput(GITOPS_INPUTS.token)
   if (!token) {
     throw new UserError(
       "Input 'gitops-token' is required with 'gitops-repository': a token that can push branches and open pull requests there " +
@@ -205,12 +221,12 @@ function gitopsConfig(env: NodeJS.ProcessEnv): GitopsConfig | undefined {
     owner,
     repo,
     token,
-    baseBranch: core.getInput('gitops-base-branch').trim() || undefined,
-    paths: core.getMultilineInput('gitops-paths').length
-      ? core.getMultilineInput('gitops-paths')
+    baseBranch: core.getInput(GITOPS_INPUTS.baseBranch).trim() || undefined,
+    paths: core.getMultilineInput(GITOPS_INPUTS.paths).length
+      ? core.getMultilineInput(GITOPS_INPUTS.paths)
       : DEFAULT_GITOPS_PATHS,
     branch: branchTemplate(
-      core.getInput('gitops-branch') || 'helm-oci-release/{name}'
+      core.getInput(GITOPS_INPUTS.branch) || 'helm-oci-release/{name}'
     ),
     commitMessage: placeholders('gitops-commit-message', commitMessage),
     prTitle: placeholders(
@@ -223,11 +239,8 @@ function gitopsConfig(env: NodeJS.ProcessEnv): GitopsConfig | undefined {
     draft: booleanInput('gitops-pr-draft'),
     autoMerge: autoMerge(core.getInput('gitops-auto-merge')),
     signCommits: booleanInput('gitops-sign-commits'),
-    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(
-      /\/+$/,
-      ''
-    ),
-    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
+    serverUrl: trimServerUrl(env.GITHUB_SERVER_URL || 'https://github.com'),
+    apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com')
   }
 }
 

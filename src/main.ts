@@ -1,3 +1,5 @@
+// The main step: the list of steps of a release, one log group each, with
+// the outside systems behind small interfaces (Services) so tests pass fakes.
 import * as core from '@actions/core'
 import { findCharts } from './chart/find.js'
 import { selectCharts } from './chart/select.js'
@@ -218,7 +220,7 @@ async function gitopsSteps(
   for (const release of eligible) {
     release.gitops = await core.group(
       `Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`,
-      () => services.gitops(gitops, release, release, config.dryRun)
+      () => services.gitops(gitops, release, config.dryRun)
     )
   }
 }

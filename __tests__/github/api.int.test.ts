@@ -7,12 +7,13 @@
 import { describe, expect, test, vi } from 'vitest'
 import { UserError } from '../../src/errors.js'
 import {
-  AutoMergeUnavailableError,
   GitHubRepo,
   parseRepository,
-  teamSlug,
   type GitHubRepoOptions
 } from '../../src/github/api.js'
+import { AutoMergeUnavailableError } from '../../src/github/api-errors.js'
+import { teamSlug } from '../../src/github/names.js'
+import { commitFiles } from '../../src/gitops/signed-branch.js'
 import {
   startGitHubDouble,
   type GitHubDouble,
@@ -300,7 +301,7 @@ describe.concurrent('signed commits through the Git Data API', () => {
     const branch = 'helm-oci-release/web'
     const base = gh.branchHead(OWNER, repo, 'main')!
 
-    const first = await api.commitFiles({
+    const first = await commitFiles(api, {
       branch,
       parentSha: base,
       message: 'Bump web to 1.1.0',
@@ -334,7 +335,7 @@ describe.concurrent('signed commits through the Git Data API', () => {
     // main moves on; the next release rebuilds the branch on the new main.
     const newBase = gh.commitOn(OWNER, repo, 'main', { 'other.txt': 'x\n' })
     gh.clearRecords()
-    const second = await api.commitFiles({
+    const second = await commitFiles(api, {
       branch,
       parentSha: newBase,
       message: 'Bump web to 1.2.0',
@@ -364,14 +365,12 @@ describe.concurrent('signed commits through the Git Data API', () => {
     gh.commitOn(OWNER, repo, 'helm/web', { 'x.txt': 'someone else\n' })
     const before = gh.branchHead(OWNER, repo, 'helm/web')
 
-    const error = await api
-      .commitFiles({
-        branch: 'helm/web',
-        parentSha: base,
-        message: 'm',
-        files: [{ path: 'a.txt', content: 'a' }]
-      })
-      .catch((e: unknown) => e)
+    const error = await commitFiles(api, {
+      branch: 'helm/web',
+      parentSha: base,
+      message: 'm',
+      files: [{ path: 'a.txt', content: 'a' }]
+    }).catch((e: unknown) => e)
 
     expect(error).toBeInstanceOf(UserError)
     expect((error as Error).message).toBe(
@@ -438,14 +437,12 @@ describe.concurrent('failures the user can fix', () => {
     expect
   }) => {
     gh.fail({ operation: 'git/create-blob', kind: 'forbidden' })
-    const error = await api
-      .commitFiles({
-        branch: 'b',
-        parentSha: gh.branchHead(OWNER, repo, 'main')!,
-        message: 'm',
-        files: [{ path: 'values.yaml', content: 'x' }]
-      })
-      .catch((e: unknown) => e)
+    const error = await commitFiles(api, {
+      branch: 'b',
+      parentSha: gh.branchHead(OWNER, repo, 'main')!,
+      message: 'm',
+      files: [{ path: 'values.yaml', content: 'x' }]
+    }).catch((e: unknown) => e)
 
     expect(error).toBeInstanceOf(UserError)
     expect((error as Error).message).toBe(
@@ -605,14 +602,12 @@ describe.concurrent('waits within bounds', () => {
       status: 503,
       times: 10
     })
-    const error = await api
-      .commitFiles({
-        branch: 'b',
-        parentSha: gh.branchHead(OWNER, repo, 'main')!,
-        message: 'm',
-        files: []
-      })
-      .catch((e: unknown) => e)
+    const error = await commitFiles(api, {
+      branch: 'b',
+      parentSha: gh.branchHead(OWNER, repo, 'main')!,
+      message: 'm',
+      files: []
+    }).catch((e: unknown) => e)
 
     expect(error).toBeInstanceOf(Error)
     expect(error).not.toBeInstanceOf(UserError)

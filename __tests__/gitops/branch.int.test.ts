@@ -5,7 +5,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { UserError } from '../../src/errors.js'
-import { BOT_IDENTITY, Git, type Identity } from '../../src/github/git.js'
+import { BOT_IDENTITY, type Identity } from '../../src/github/git-env.js'
+import { Git } from '../../src/github/git.js'
+import { GITOPS_INPUTS } from '../../src/inputs.js'
 import {
   readBranchFiles,
   updateBranch,
@@ -90,7 +92,8 @@ async function release(
     serverUrl: server.url,
     repository,
     token: TOKEN,
-    env: dirs.env
+    env: dirs.env,
+    inputNames: GITOPS_INPUTS
   })
   try {
     await git.clone('main')
@@ -473,7 +476,8 @@ describe('readBranchFiles', () => {
       serverUrl: server.url,
       repository: repo,
       token: TOKEN,
-      env: dirs.env
+      env: dirs.env,
+      inputNames: GITOPS_INPUTS
     })
     try {
       await git.clone('main')

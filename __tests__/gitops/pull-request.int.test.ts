@@ -4,7 +4,11 @@
 // limits (403 and 429) and dropped connections on the create.
 import { describe, test } from 'vitest'
 import { UserError } from '../../src/errors.js'
-import { GitHubRepo } from '../../src/github/api.js'
+import { GitHubRepo, type NewPullRequest } from '../../src/github/api.js'
+import {
+  upsertPullRequest,
+  type UpsertedPullRequest
+} from '../../src/gitops/pull-request.js'
 import {
   startGitHubDouble,
   type GitHubDouble
@@ -27,6 +31,8 @@ interface Fixtures {
   repo: string
   logs: string[]
   api: GitHubRepo
+  /** `upsertPullRequest` with this client, logging into `logs`. */
+  upsert: (request: NewPullRequest) => Promise<UpsertedPullRequest>
 }
 
 const it = test.extend<Fixtures>({
@@ -53,6 +59,10 @@ const it = test.extend<Fixtures>({
         waitUnitMs: 1,
         log: message => logs.push(message)
       })
+    ),
+  upsert: async ({ api, logs }, use) =>
+    use(request =>
+      upsertPullRequest(api, request, message => logs.push(message))
     )
 })
 
@@ -75,12 +85,12 @@ describe.concurrent('a pull request that already exists', () => {
   it('a create whose answer was lost is retried; the 422 "already exists" updates that pull request', async ({
     gh,
     repo,
-    api,
+    upsert,
     logs,
     expect
   }) => {
     gh.fail({ operation: 'pulls/create', kind: 'lost-response' })
-    const result = await api.upsertPullRequest(REQUEST)
+    const result = await upsert(REQUEST)
 
     expect(result.created).toBe(false)
     expect(result.pullRequest).toMatchObject({
@@ -112,13 +122,14 @@ describe.concurrent('a pull request that already exists', () => {
     gh,
     repo,
     api,
+    upsert,
     expect
   }) => {
     await api.createPullRequest({ ...REQUEST, title: 'old', body: 'one' })
     gh.clearRecords()
     gh.fail({ operation: 'pulls/list', kind: 'stale-list' })
 
-    const result = await api.upsertPullRequest(REQUEST)
+    const result = await upsert(REQUEST)
 
     expect(result).toMatchObject({ created: false, pullRequest: { number: 1 } })
     expect(gh.pulls(OWNER, repo)).toEqual([
@@ -137,12 +148,13 @@ describe.concurrent('a pull request that already exists', () => {
     gh,
     repo,
     api,
+    upsert,
     expect
   }) => {
     await api.createPullRequest({ ...REQUEST, title: 'old', body: 'one' })
     gh.fail({ operation: 'pulls/list', kind: 'stale-list', times: 2 })
 
-    const error = await failure(api.upsertPullRequest(REQUEST))
+    const error = await failure(upsert(REQUEST))
 
     expect(error).toBeInstanceOf(UserError)
     expect(error.message).toBe(
@@ -156,12 +168,12 @@ describe.concurrent('a pull request that already exists', () => {
   it("another 422 on the create (no commits) still fails with GitHub's message", async ({
     gh,
     repo,
-    api,
+    upsert,
     expect
   }) => {
     gh.commitOn(OWNER, repo, 'empty', {})
     const error = await failure(
-      api.upsertPullRequest({ ...REQUEST, head: 'main', base: 'empty' })
+      upsert({ ...REQUEST, head: 'main', base: 'empty' })
     )
     expect(error).toBeInstanceOf(UserError)
     expect(error.message).toBe(
@@ -176,7 +188,7 @@ describe.concurrent('rate limits and the network on the create', () => {
   it('429 secondary rate limit with a short retry-after: waited out, one pull request', async ({
     gh,
     repo,
-    api,
+    upsert,
     logs,
     expect
   }) => {
@@ -186,7 +198,7 @@ describe.concurrent('rate limits and the network on the create', () => {
       status: 429,
       retryAfter: 2
     })
-    const result = await api.upsertPullRequest(REQUEST)
+    const result = await upsert(REQUEST)
     expect(result).toMatchObject({ created: true, pullRequest: { number: 1 } })
     expect(gh.pulls(OWNER, repo)).toHaveLength(1)
     expect(trace(gh)).toEqual([
@@ -204,7 +216,7 @@ describe.concurrent('rate limits and the network on the create', () => {
   it('429 asking for longer than the cap: fails at once, not retried blindly', async ({
     gh,
     repo,
-    api,
+    upsert,
     expect
   }) => {
     gh.fail({
@@ -214,7 +226,7 @@ describe.concurrent('rate limits and the network on the create', () => {
       retryAfter: 3600,
       times: 5
     })
-    const error = await failure(api.upsertPullRequest(REQUEST))
+    const error = await failure(upsert(REQUEST))
     expect(error).toBeInstanceOf(UserError)
     expect(error.message).toMatch(
       new RegExp(
@@ -231,11 +243,11 @@ describe.concurrent('rate limits and the network on the create', () => {
   it('an exhausted primary rate limit (403) on the create is waited out', async ({
     gh,
     repo,
-    api,
+    upsert,
     expect
   }) => {
     gh.fail({ operation: 'pulls/create', kind: 'rate-limit', retryAfter: 1 })
-    await expect(api.upsertPullRequest(REQUEST)).resolves.toMatchObject({
+    await expect(upsert(REQUEST)).resolves.toMatchObject({
       created: true
     })
     expect(trace(gh)).toEqual([
@@ -249,11 +261,11 @@ describe.concurrent('rate limits and the network on the create', () => {
   it('a connection dropped before GitHub saw the create: retried, one pull request', async ({
     gh,
     repo,
-    api,
+    upsert,
     expect
   }) => {
     gh.fail({ operation: 'pulls/create', kind: 'network', times: 2 })
-    await expect(api.upsertPullRequest(REQUEST)).resolves.toMatchObject({
+    await expect(upsert(REQUEST)).resolves.toMatchObject({
       created: true,
       pullRequest: { number: 1 }
     })
@@ -269,11 +281,11 @@ describe.concurrent('rate limits and the network on the create', () => {
   it('connections that keep dropping: a clear error after the retries', async ({
     gh,
     repo,
-    api,
+    upsert,
     expect
   }) => {
     gh.fail({ operation: 'pulls/create', kind: 'network', times: 10 })
-    const error = await failure(api.upsertPullRequest(REQUEST))
+    const error = await failure(upsert(REQUEST))
     expect(error.message).toMatch(
       new RegExp(
         `^GitHub API failed creating the pull request in ${OWNER}/${repo}: `

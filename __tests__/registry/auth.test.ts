@@ -2,7 +2,7 @@
 // tested against real token services in auth.int.test.ts.
 import { describe, expect, test } from 'vitest'
 import { parseToken } from '../../src/registry/auth.js'
-import type { Answer } from '../../src/registry/transport.js'
+import type { Answer } from '../../src/registry/answer.js'
 
 function tokenAnswer(body: string, fields: Partial<Answer> = {}): Answer {
   return {

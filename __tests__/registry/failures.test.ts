@@ -13,7 +13,7 @@ import {
   tokenFailure,
   toUserError
 } from '../../src/registry/failures.js'
-import type { Answer } from '../../src/registry/transport.js'
+import type { Answer } from '../../src/registry/answer.js'
 
 const REGISTRY = new URL(
   'https://registry.example:5000/v2/charts/app/manifests/1.0.0'

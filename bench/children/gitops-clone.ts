@@ -5,6 +5,7 @@
 // The token comes in BENCH_GIT_TOKEN, never in argv.
 import { performance } from 'node:perf_hooks'
 import { Git } from '../../src/github/git.js'
+import { GITOPS_INPUTS } from '../../src/inputs.js'
 
 async function main(): Promise<void> {
   const [serverUrl, repository, branch, runnerTemp] = process.argv.slice(2)
@@ -13,7 +14,8 @@ async function main(): Promise<void> {
     serverUrl,
     repository,
     token: process.env.BENCH_GIT_TOKEN ?? '',
-    env: { ...process.env, RUNNER_TEMP: runnerTemp }
+    env: { ...process.env, RUNNER_TEMP: runnerTemp },
+    inputNames: GITOPS_INPUTS
   })
   await git.clone(branch)
   const ms = performance.now() - start

@@ -1,43 +1,25 @@
-// The GitHub REST and GraphQL API, as the GitOps step needs it: find or open
-// the pull request that bumps the chart's version pins, label it, request
-// reviews, enable auto-merge, and commit through the Git Data API so that
-// GitHub signs the commit (commits an App token makes through the API are
-// marked Verified).
-//
-// Octokit comes from @actions/github (proxy-aware fetch for GITHUB_API_URL)
-// with the retry plugin (5xx and network errors, bounded backoff) and the
-// throttling plugin (primary and secondary rate limits, waited out only when
-// GitHub asks for a short enough wait). Everything else fails at once with a
-// message that names the repository and the fix.
-import * as core from '@actions/core'
-import { getOctokit } from '@actions/github'
-import { retry } from '@octokit/plugin-retry'
-import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
-import { UserError, errorMessage } from '../errors.js'
+// The GitHub REST and GraphQL API of one repository, as the GitOps step needs
+// it: pull requests (find, open, update, label, reviewers, auto-merge) and the
+// Git Data API (blobs, trees, commits, branches). One method per request; the
+// flows built on them live in gitops/ (pull-request.ts, signed-branch.ts).
+// Octokit and its retries: octokit.ts; failure messages: api-errors.ts.
+import { UserError } from '../errors.js'
+import { autoMergeRefusal, explainApiError, httpStatus } from './api-errors.js'
 import {
-  PullRequestExistsError,
-  upsertPullRequest,
-  type UpsertedPullRequest
-} from '../gitops/pull-request.js'
-
-type Octokit = ReturnType<typeof getOctokit>
+  repositoryName,
+  repositoryProblem,
+  splitRepository,
+  teamSlug,
+  type RepositoryName
+} from './names.js'
+import { createOctokit, type Octokit, type OctokitOptions } from './octokit.js'
 
 /** How GitHub merges a pull request once auto-merge fires. */
 export type MergeMethod = 'MERGE' | 'SQUASH' | 'REBASE'
 
-export interface GitHubRepoOptions {
-  /** The `gitops-token` input; the caller has masked it already. */
-  token: string
+export interface GitHubRepoOptions extends OctokitOptions {
   /** `owner/name` of the GitOps repository. */
   repository: string
-  /** REST API root; default GITHUB_API_URL, then https://api.github.com. */
-  apiUrl?: string
-  /** Longest wait (seconds) a rate limit may ask for; default 60. */
-  maxWaitSeconds?: number
-  /** Milliseconds per second of waiting; default 1000 (tests shrink it). */
-  waitUnitMs?: number
-  /** Where waits are reported; default `core.info`. */
-  log?: (message: string) => void
 }
 
 /** The fields of a pull request the GitOps step uses. */
@@ -62,46 +44,6 @@ export interface NewPullRequest {
   draft?: boolean
 }
 
-/** One file to write in a commit: text (sent as UTF-8) or its exact bytes. */
-export interface FileChange {
-  path: string
-  content: string | Uint8Array
-}
-
-export interface CommitRequest {
-  /** Branch to point at the new commit; created when missing. */
-  branch: string
-  /** Commit the new one builds on (its only parent). */
-  parentSha: string
-  message: string
-  files: readonly FileChange[]
-  /**
-   * Move an existing branch even when the new commit does not descend from
-   * its head: set when replacing the action's own earlier commit.
-   */
-  force?: boolean
-}
-
-/** Auto-merge could not be enabled; worth a warning, not a failed release. */
-export class AutoMergeUnavailableError extends UserError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options)
-    this.name = 'AutoMergeUnavailableError'
-  }
-}
-
-/** Retries of one request after a rate limit (the plugin's `retryCount`). */
-const LIMIT_RETRIES = 2
-/** Retries of 5xx and network errors: waits of 1, 4 and 9 units. */
-const SERVER_RETRIES = 3
-/**
- * Statuses the retry plugin leaves alone: its defaults plus 429, which it
- * would otherwise retry on its own schedule, ignoring the retry-after GitHub
- * sent; the throttling plugin waits 429s out within the cap instead.
- */
-const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451]
-const DEFAULT_MAX_WAIT_SECONDS = 60
-
 const ENABLE_AUTO_MERGE = `
 mutation EnableAutoMerge(
   $pullRequestId: ID!
@@ -119,40 +61,16 @@ mutation EnableAutoMerge(
 }
 `
 
-/** The API root: GITHUB_API_URL on github.com and GHES runners alike. */
-export function apiUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '')
-}
-
-/** Splits `owner/name`, or throws a UserError naming the input. */
-export function parseRepository(repository: string): {
-  owner: string
-  repo: string
-} {
-  const match = /^([\w.-]+)\/([\w.-]+)$/.exec(repository.trim())
-  if (!match) {
+/** Splits `owner/name` (the rule of names.ts), or throws a UserError naming the input. */
+export function parseRepository(repository: string): RepositoryName {
+  const name = repositoryName(repository.trim())
+  if (repositoryProblem(name)) {
     throw new UserError(
       `gitops-repository '${repository}' is not of the form owner/name: ` +
         'set it to the GitOps repository, e.g. my-org/gitops.'
     )
   }
-  return { owner: match[1], repo: match[2] }
-}
-
-/**
- * Team slug of a reviewer team given as `org/team` (or a bare slug); the org
- * must own the repository, as GitHub only requests reviews from its teams.
- */
-export function teamSlug(team: string, owner: string): string {
-  const [org, slug] = team.includes('/') ? team.split('/', 2) : [owner, team]
-  if (!slug || org.toLowerCase() !== owner.toLowerCase()) {
-    throw new UserError(
-      `Reviewer team '${team}' is not a team of ${owner}: GitHub requests ` +
-        `reviews only from teams of the organization that owns the ` +
-        `repository; use ${owner}/<team-slug>.`
-    )
-  }
-  return slug
+  return splitRepository(name)
 }
 
 /** A client of one repository; every failure names that repository. */
@@ -160,13 +78,11 @@ export class GitHubRepo {
   readonly owner: string
   readonly repo: string
   private readonly octokit: Octokit
-  private readonly log: (message: string) => void
 
   constructor(options: GitHubRepoOptions) {
     const { owner, repo } = parseRepository(options.repository)
     this.owner = owner
     this.repo = repo
-    this.log = options.log ?? core.info
     this.octokit = createOctokit(options, this.fullName)
   }
 
@@ -193,7 +109,7 @@ export class GitHubRepo {
       return data.object.sha
     } catch (error) {
       if (httpStatus(error) === 404) return undefined
-      throw this.explain(error, `reading branch ${branch}`)
+      throw explainApiError(error, `reading branch ${branch}`, this.fullName)
     }
   }
 
@@ -218,14 +134,6 @@ export class GitHubRepo {
     )
     const found = data.find(pr => pr.head.ref === headBranch)
     return found && toPullRequest(found)
-  }
-
-  /**
-   * Updates the open pull request of `request.head` (title and body), or
-   * opens one; one GitHub says already exists is found and updated.
-   */
-  upsertPullRequest(request: NewPullRequest): Promise<UpsertedPullRequest> {
-    return upsertPullRequest(this, request, this.log)
   }
 
   /** Opens a pull request. */
@@ -299,56 +207,47 @@ export class GitHubRepo {
         mergeMethod: method
       })
     } catch (error) {
-      const messages = graphqlMessages(error)
-      if (!messages) throw this.explain(error, 'enabling auto-merge')
-      throw new AutoMergeUnavailableError(
-        `Could not enable auto-merge in ${this.fullName}: ` +
-          `${messages.join('; ')}. ${autoMergeHint(messages)}`,
-        { cause: error }
+      throw (
+        autoMergeRefusal(error, this.fullName) ??
+        explainApiError(error, 'enabling auto-merge', this.fullName)
       )
     }
   }
 
-  /**
-   * Commits `files` on top of `parentSha` through the Git Data API (blobs,
-   * tree on the parent's tree, commit) and points `branch` at it; GitHub
-   * signs such commits when the token is a GitHub App's. Returns the sha.
-   */
-  async commitFiles(request: CommitRequest): Promise<string> {
-    const parent = await this.call('reading the base commit', () =>
-      this.octokit.rest.git.getCommit({
-        ...this.at(),
-        commit_sha: request.parentSha
-      })
+  /** The tree of the commit a new commit builds on. */
+  async getCommitTree(sha: string): Promise<string> {
+    const { data } = await this.call('reading the base commit', () =>
+      this.octokit.rest.git.getCommit({ ...this.at(), commit_sha: sha })
     )
-    const tree = await this.createTree(parent.data.tree.sha, request.files)
-    const commit = await this.call('creating the commit', () =>
-      this.octokit.rest.git.createCommit({
-        ...this.at(),
-        message: request.message,
-        tree,
-        parents: [request.parentSha]
-      })
-    )
-    await this.setBranch(request.branch, commit.data.sha, request.force)
-    return commit.data.sha
+    return data.tree.sha
   }
 
-  private async createTree(
-    baseTree: string,
-    files: readonly FileChange[]
+  /** Uploads one file's content (`path` names it in messages); returns the blob. */
+  async createBlob(
+    path: string,
+    content: string | Uint8Array
   ): Promise<string> {
-    const entries: { path: string; sha: string }[] = []
-    // One blob at a time: GitHub's guidance against secondary rate limits.
-    for (const file of files) {
-      entries.push({ path: file.path, sha: await this.createBlob(file) })
-    }
+    const { data } = await this.call(`uploading ${path}`, () =>
+      this.octokit.rest.git.createBlob({
+        ...this.at(),
+        content: Buffer.from(content).toString('base64'),
+        encoding: 'base64'
+      })
+    )
+    return data.sha
+  }
+
+  /** A tree: `baseTree` with regular files set to the given blobs. */
+  async createTree(
+    baseTree: string,
+    files: readonly { path: string; sha: string }[]
+  ): Promise<string> {
     const { data } = await this.call('creating the tree', () =>
       this.octokit.rest.git.createTree({
         ...this.at(),
         base_tree: baseTree,
-        tree: entries.map(entry => ({
-          ...entry,
+        tree: files.map(file => ({
+          ...file,
           mode: '100644' as const,
           type: 'blob' as const
         }))
@@ -357,32 +256,36 @@ export class GitHubRepo {
     return data.sha
   }
 
-  private async createBlob(file: FileChange): Promise<string> {
-    const { data } = await this.call(`uploading ${file.path}`, () =>
-      this.octokit.rest.git.createBlob({
+  /** A commit of `tree` with one parent; GitHub signs it for an App's token. */
+  async createCommit(
+    message: string,
+    tree: string,
+    parentSha: string
+  ): Promise<string> {
+    const { data } = await this.call('creating the commit', () =>
+      this.octokit.rest.git.createCommit({
         ...this.at(),
-        content: Buffer.from(file.content).toString('base64'),
-        encoding: 'base64'
+        message,
+        tree,
+        parents: [parentSha]
       })
     )
     return data.sha
   }
 
-  private async setBranch(
-    branch: string,
-    sha: string,
-    force = false
-  ): Promise<void> {
-    if ((await this.getBranchHead(branch)) === undefined) {
-      await this.call(`creating branch ${branch}`, () =>
-        this.octokit.rest.git.createRef({
-          ...this.at(),
-          ref: `refs/heads/${branch}`,
-          sha
-        })
-      )
-      return
-    }
+  /** Creates a branch at `sha`. */
+  async createBranch(branch: string, sha: string): Promise<void> {
+    await this.call(`creating branch ${branch}`, () =>
+      this.octokit.rest.git.createRef({
+        ...this.at(),
+        ref: `refs/heads/${branch}`,
+        sha
+      })
+    )
+  }
+
+  /** Points an existing branch at `sha` (`force`: even when not a descendant). */
+  async moveBranch(branch: string, sha: string, force: boolean): Promise<void> {
     await this.call(`updating branch ${branch}`, () =>
       this.octokit.rest.git.updateRef({
         ...this.at(),
@@ -401,130 +304,8 @@ export class GitHubRepo {
     try {
       return await request()
     } catch (error) {
-      throw this.explain(error, action)
+      throw explainApiError(error, action, this.fullName)
     }
-  }
-
-  /** An error that says what failed, in which repository, and the fix. */
-  private explain(error: unknown, action: string): Error {
-    const status = httpStatus(error)
-    const where = `${action} in ${this.fullName}`
-    const fix = FIXES[status ?? 0]
-    if (fix) {
-      return new UserError(`GitHub answered ${status} ${where}: ${fix}`, {
-        cause: error
-      })
-    }
-    if (status === 422) {
-      const messages = validationMessages(error)
-      // Told apart so that the caller can update that pull request instead.
-      const Refusal = /pull request already exists/i.test(messages)
-        ? PullRequestExistsError
-        : UserError
-      return new Refusal(`GitHub refused ${where}: ${messages}`, {
-        cause: error
-      })
-    }
-    if (status === 403 || status === 429) {
-      return new UserError(forbidden(error, status, where), { cause: error })
-    }
-    return new Error(`GitHub API failed ${where}: ${errorMessage(error)}`, {
-      cause: error
-    })
-  }
-}
-
-const FIXES: Record<number, string> = {
-  401:
-    'the gitops-token was rejected (bad or expired credentials). Set ' +
-    'gitops-token to a valid token: a fine-grained personal access token ' +
-    'or a GitHub App installation token for this repository, or a classic ' +
-    'token with the repo scope.',
-  404:
-    'the repository does not exist or the gitops-token cannot see it. Check ' +
-    'gitops-repository (owner/name) and that the token can access the ' +
-    'repository: a fine-grained token must include it, a GitHub App must be ' +
-    'installed on it, a classic token needs the repo scope.'
-}
-
-/** 403/429: a rate limit waited out in vain, or missing permissions. */
-function forbidden(error: unknown, status: number, where: string): string {
-  const message = responseMessage(error)
-  // 429 is Too Many Requests whatever its text says.
-  if (status === 429 || /rate limit/i.test(message)) {
-    return (
-      `GitHub rate limit ${where} (${message}). The wait GitHub asked for ` +
-      'was too long or retries ran out; run the job again later.'
-    )
-  }
-  return (
-    `GitHub denied ${where} (${message}). Give the gitops-token write ` +
-    'access: contents and pull requests read/write for a fine-grained ' +
-    'token or GitHub App, the repo scope for a classic token.'
-  )
-}
-
-function autoMergeHint(messages: readonly string[]): string {
-  const text = messages.join(' ')
-  if (/not allowed/i.test(text)) {
-    return (
-      "Turn on 'Allow auto-merge' in the repository's settings (General, " +
-      'Pull Requests), or leave gitops-auto-merge empty.'
-    )
-  }
-  if (/clean status/i.test(text)) {
-    return 'Nothing blocks the merge (no required checks or reviews pending).'
-  }
-  return 'Check the merge methods and branch protection of the base branch.'
-}
-
-function createOctokit(options: GitHubRepoOptions, id: string): Octokit {
-  const log = options.log ?? core.info
-  const unit = options.waitUnitMs ?? 1000
-  const cap = options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS
-  const throttle: ThrottlingOptions = {
-    // Keys the plugin's limiters (one write a second, notifications every
-    // 3 s): clients of one repository share them, others do not wait.
-    id,
-    retryAfterBaseValue: unit,
-    fallbackSecondaryRateRetryAfter: cap,
-    onRateLimit: limitHandler('rate limit', cap, log),
-    onSecondaryRateLimit: limitHandler('secondary rate limit', cap, log)
-  }
-  return getOctokit(
-    options.token,
-    {
-      baseUrl: options.apiUrl?.replace(/\/+$/, '') || apiUrlFromEnv(),
-      throttle,
-      retry: {
-        retries: SERVER_RETRIES,
-        retryAfterBaseValue: unit,
-        doNotRetry: DO_NOT_RETRY
-      }
-    },
-    retry,
-    throttling
-  )
-}
-
-/** Retry after a rate limit at most LIMIT_RETRIES times, short waits only. */
-function limitHandler(
-  kind: string,
-  cap: number,
-  log: (message: string) => void
-) {
-  return (
-    retryAfter: number,
-    request: { method: string; url: string },
-    _octokit: unknown,
-    retryCount: number
-  ): boolean => {
-    if (retryCount >= LIMIT_RETRIES || retryAfter > cap) return false
-    log(
-      `GitHub ${kind} on ${request.method} ${request.url}: waiting ` +
-        `${retryAfter} s (retry ${retryCount + 1} of ${LIMIT_RETRIES})`
-    )
-    return true
   }
 }
 
@@ -548,53 +329,4 @@ function toPullRequest(data: OctokitPullRequest): PullRequest {
     title: data.title,
     draft: data.draft ?? false
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null
-}
-
-/** HTTP status of an Octokit RequestError. */
-function httpStatus(error: unknown): number | undefined {
-  return isRecord(error) && typeof error['status'] === 'number'
-    ? error['status']
-    : undefined
-}
-
-/** The JSON body GitHub answered with, when there is one. */
-function responseData(error: unknown): Record<string, unknown> {
-  const response = isRecord(error) ? error['response'] : undefined
-  const data = isRecord(response) ? response['data'] : undefined
-  return isRecord(data) ? data : {}
-}
-
-function responseMessage(error: unknown): string {
-  const message = responseData(error)['message']
-  return typeof message === 'string' ? message : errorMessage(error)
-}
-
-/** GitHub's `errors[].message`s (or code and field) after its `message`. */
-function validationMessages(error: unknown): string {
-  const errors = responseData(error)['errors']
-  const details = (Array.isArray(errors) ? errors : []).map(detail => {
-    if (typeof detail === 'string') return detail
-    if (!isRecord(detail)) return JSON.stringify(detail)
-    if (typeof detail['message'] === 'string') return detail['message']
-    return [detail['resource'], detail['field'], detail['code']]
-      .filter(part => typeof part === 'string')
-      .join(' ')
-  })
-  return [responseMessage(error), ...details].join('; ')
-}
-
-/** Messages of a GraphQL answer with `errors` (not of an HTTP failure). */
-function graphqlMessages(error: unknown): string[] | undefined {
-  if (!isRecord(error) || httpStatus(error) !== undefined) return undefined
-  const errors = error['errors']
-  if (!Array.isArray(errors) || errors.length === 0) return undefined
-  return errors.map(e =>
-    isRecord(e) && typeof e['message'] === 'string'
-      ? e['message']
-      : JSON.stringify(e)
-  )
 }

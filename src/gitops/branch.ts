@@ -4,16 +4,10 @@
 // or the branch is left alone with a warning).
 import * as core from '@actions/core'
 import { UserError } from '../errors.js'
-import {
-  BOT_IDENTITY,
-  GITOPS_INPUTS,
-  remoteRef,
-  validateBranchName,
-  validateFilePath,
-  type CommitInfo,
-  type Git,
-  type Identity
-} from '../github/git.js'
+import { BOT_IDENTITY, type Identity } from '../github/git-env.js'
+import { remoteRef, type CommitInfo, type Git } from '../github/git.js'
+import { validateBranchName, validateFilePath } from '../github/names.js'
+import { GITOPS_INPUTS } from '../inputs.js'
 
 /** What happened to the branch. */
 export type BranchOperation = 'created' | 'updated' | 'unchanged' | 'left-alone'
@@ -149,7 +143,8 @@ function checkOptions(options: UpdateBranchOptions): void {
         'for the pull request, e.g. helm-oci-release/my-chart.'
     )
   }
-  for (const file of options.files.keys()) validateFilePath(file)
+  for (const file of options.files.keys())
+    validateFilePath(file, GITOPS_INPUTS.paths)
 }
 
 /** The bump as one commit on the base; undefined when it changes nothing. */

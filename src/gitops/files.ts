@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Minimatch } from 'minimatch'
-import { filePathProblem } from '../github/git.js'
+import { filePathProblem } from '../github/names.js'
 import { showable } from '../relay.js'
 import { decodeFile, type FileEncoding } from './encoding.js'
 

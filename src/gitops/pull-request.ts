@@ -1,19 +1,49 @@
-// Opening or updating the GitOps pull request so that a release never fails
-// because its pull request is already there. GitHub answers a create with 422
-// "A pull request already exists for owner:branch." when the list before it
-// missed the pull request (lists lag behind writes), or when the retry plugin
-// repeats a create whose answer was lost on the way back (the first try did
-// open it). Either way the pull request exists: find it by head and base and
-// update it as if the list had found it.
+// The GitOps pull request: opened, or updated when one from the branch is
+// open, then labelled, with reviews requested and auto-merge enabled.
+//
+// A release never fails because its pull request is already there. GitHub
+// answers a create with 422 "A pull request already exists for owner:branch."
+// when the list before it missed the pull request (lists lag behind writes),
+// or when the retry plugin repeats a create whose answer was lost on the way
+// back (the first try did open it). Either way the pull request exists: find
+// it by head and base and update it as if the list had found it.
+import * as core from '@actions/core'
 import { UserError } from '../errors.js'
-import type { GitHubRepo, NewPullRequest, PullRequest } from '../github/api.js'
+import {
+  AutoMergeUnavailableError,
+  PullRequestExistsError
+} from '../github/api-errors.js'
+import type { MergeMethod, NewPullRequest, PullRequest } from '../github/api.js'
 
-/** GitHub refused a create because the pull request is already open. */
-export class PullRequestExistsError extends UserError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options)
-    this.name = 'PullRequestExistsError'
-  }
+/** The requests to GitHub this file makes; `GitHubRepo` is the real one. */
+export interface PullRequestApi {
+  /** `owner/name`. */
+  readonly fullName: string
+  readonly owner: string
+  findOpenPullRequest(
+    headBranch: string,
+    base?: string
+  ): Promise<PullRequest | undefined>
+  createPullRequest(request: NewPullRequest): Promise<PullRequest>
+  updatePullRequest(
+    number: number,
+    changes: { title?: string; body?: string }
+  ): Promise<PullRequest>
+  addLabels(number: number, labels: readonly string[]): Promise<void>
+  requestReviewers(
+    number: number,
+    users: readonly string[],
+    teams: readonly string[]
+  ): Promise<void>
+  enableAutoMerge(nodeId: string, method: MergeMethod): Promise<void>
+}
+
+/** What to do to the pull request once it is open (the `gitops-pr-*` inputs). */
+export interface PullRequestSettings {
+  labels: readonly string[]
+  reviewers: readonly string[]
+  teamReviewers: readonly string[]
+  autoMerge?: 'merge' | 'squash' | 'rebase'
 }
 
 export interface UpsertedPullRequest {
@@ -23,13 +53,39 @@ export interface UpsertedPullRequest {
 }
 
 /**
+ * Opens or updates the pull request of `request.head`, labels it, requests
+ * reviews and enables auto-merge (a refusal of auto-merge is a warning).
+ */
+export async function openPullRequest(
+  api: PullRequestApi,
+  request: NewPullRequest,
+  settings: PullRequestSettings
+): Promise<UpsertedPullRequest> {
+  const upserted = await upsertPullRequest(api, request)
+  const { number, nodeId, htmlUrl } = upserted.pullRequest
+  if (settings.labels.length) await api.addLabels(number, settings.labels)
+  if (settings.reviewers.length || settings.teamReviewers.length) {
+    await api.requestReviewers(
+      number,
+      settings.reviewers,
+      settings.teamReviewers
+    )
+  }
+  await enableAutoMerge(api, nodeId, settings.autoMerge)
+  core.info(
+    `Pull request #${number} ${upserted.created ? 'opened' : 'updated'}: ${htmlUrl}`
+  )
+  return upserted
+}
+
+/**
  * Updates the title and body of the open pull request of `request.head`, or
  * opens one; a create refused because it exists updates that one instead.
  */
 export async function upsertPullRequest(
-  api: GitHubRepo,
+  api: PullRequestApi,
   request: NewPullRequest,
-  log: (message: string) => void
+  log: (message: string) => void = core.info
 ): Promise<UpsertedPullRequest> {
   const existing = await api.findOpenPullRequest(request.head)
   if (existing) {
@@ -49,8 +105,22 @@ export async function upsertPullRequest(
   }
 }
 
+async function enableAutoMerge(
+  api: PullRequestApi,
+  nodeId: string,
+  method: PullRequestSettings['autoMerge']
+): Promise<void> {
+  if (!method) return
+  try {
+    await api.enableAutoMerge(nodeId, method.toUpperCase() as MergeMethod)
+  } catch (error) {
+    if (!(error instanceof AutoMergeUnavailableError)) throw error
+    core.warning(error.message)
+  }
+}
+
 function update(
-  api: GitHubRepo,
+  api: PullRequestApi,
   pullRequest: PullRequest,
   request: NewPullRequest
 ): Promise<PullRequest> {
@@ -60,7 +130,7 @@ function update(
 
 /** GitHub says it exists, yet lists none open: it may not have caught up. */
 function notListed(
-  api: GitHubRepo,
+  api: PullRequestApi,
   request: NewPullRequest,
   error: PullRequestExistsError
 ): UserError {

@@ -1,31 +1,20 @@
 // The GitOps step: clone the GitOps repository, bump every pin of the chart,
-// and open or update one pull request per chart.
+// and open or update one pull request per chart. The clone and GitHub's API
+// are behind small interfaces (GitopsClone, GitopsApi), so the decisions made
+// here are unit-tested with fakes.
 import * as core from '@actions/core'
-import { Git, remoteRef } from '../github/git.js'
-import {
-  AutoMergeUnavailableError,
-  GitHubRepo,
-  type MergeMethod,
-  type PullRequest
-} from '../github/api.js'
+import { GitHubRepo, type NewPullRequest } from '../github/api.js'
 import type { GitopsConfig } from '../inputs.js'
 import { relay } from '../relay.js'
-import { saveGitopsDir } from '../state.js'
 import { bumpRepository, newerPins, type RepoBump } from './bump-repo.js'
+import type { BranchOperation } from './branch.js'
+import { GitClone, type GitopsClone } from './clone.js'
 import { encodeFiles, type FileEncoding } from './encoding.js'
-import { readMatchingFiles, type UnreadFile } from './files.js'
+import type { UnreadFile } from './files.js'
 import type { ChartRef } from './pins/types.js'
-import {
-  commitSubjectPattern,
-  fillTemplate,
-  pullRequestBody,
-  type ReleaseInfo
-} from './pr-body.js'
-import {
-  updateBranch,
-  readBranchFiles,
-  type BranchOperation
-} from './branch.js'
+import { fillTemplate, pullRequestBody, type ReleaseInfo } from './pr-body.js'
+import { openPullRequest, type PullRequestApi } from './pull-request.js'
+import { updateSignedBranch, type GitDataApi } from './signed-branch.js'
 
 export type PullRequestOperation = 'created' | 'updated' | 'unchanged' | 'none'
 
@@ -37,62 +26,79 @@ export interface GitopsResult {
   updatedFiles: string[]
 }
 
+/** GitHub's API of the GitOps repository, as the step uses it; `GitHubRepo` is the real one. */
+export interface GitopsApi extends PullRequestApi, GitDataApi {
+  getDefaultBranch(): Promise<string>
+}
+
+/** The step's collaborators: the clone and the API of the GitOps repository. */
+export interface GitopsClients {
+  api: GitopsApi
+  clone: GitopsClone
+}
+
+export type ConnectGitops = (config: GitopsConfig) => Promise<GitopsClients>
+
 interface Context {
   config: GitopsConfig
   release: ReleaseInfo
   chart: ChartRef
-  api: GitHubRepo
-  git: Git
+  api: GitopsApi
+  clone: GitopsClone
   baseBranch: string
   branch: string
   /** How each file was read, to write it back byte for byte. */
   encodings: ReadonlyMap<string, FileEncoding>
 }
 
+/** The real collaborators: Octokit for the API, the git command line for the clone. */
+export async function connectGitops(
+  config: GitopsConfig
+): Promise<GitopsClients> {
+  const api = new GitHubRepo({
+    token: config.token,
+    repository: `${config.owner}/${config.repo}`,
+    apiUrl: config.apiUrl
+  })
+  return { api, clone: await GitClone.create(config) }
+}
+
+/** What the step reads of a release: its version and digest, and where the chart lives. */
+export type GitopsRelease = ReleaseInfo & ChartRef
+
 /** Runs the GitOps step; the clone is removed whatever happens. */
 export async function runGitops(
   config: GitopsConfig,
-  release: ReleaseInfo,
-  chart: ChartRef,
-  dryRun: boolean
+  release: GitopsRelease,
+  dryRun: boolean,
+  connect: ConnectGitops = connectGitops
 ): Promise<GitopsResult> {
-  const repository = `${config.owner}/${config.repo}`
-  const api = new GitHubRepo({
-    token: config.token,
-    repository,
-    apiUrl: config.apiUrl
-  })
-  const git = await Git.create({
-    serverUrl: config.serverUrl,
-    repository,
-    token: config.token
-  })
+  const chart: ChartRef = release
+  const { api, clone } = await connect(config)
   try {
     const baseBranch = config.baseBranch ?? (await api.getDefaultBranch())
-    await git.clone(baseBranch)
-    saveGitopsDir(git.dir)
-    const files = readMatchingFiles(git.dir, config.paths)
+    const files = await clone.checkout(baseBranch, config.paths)
     const bump = bumpRepository(
       files.texts,
       chart,
       release.version,
       files.unread
     )
-    reportUnread(files.unread, repository)
-    reportScan(bump, repository)
+    reportUnread(files.unread, clone.repository)
+    reportScan(bump, clone.repository)
     const context = {
       encodings: files.encodings,
       config,
       release,
       chart,
       api,
-      git,
+      clone,
       baseBranch,
       branch: fillTemplate(config.branch, release)
     }
     return await proposeChange(context, bump, dryRun)
   } finally {
-    git.remove()
+    clone.remove()
   }
 }
 
@@ -101,11 +107,11 @@ async function proposeChange(
   bump: RepoBump,
   dryRun: boolean
 ): Promise<GitopsResult> {
-  const { git, release } = context
+  const { clone, release } = context
   const updatedFiles = [...bump.files.keys()]
   if (updatedFiles.length === 0) {
     core.notice(
-      `No pin of ${release.ref} to move to ${release.version} in ${git.repository} (${context.baseBranch}): no branch, no pull request.`
+      `No pin of ${release.ref} to move to ${release.version} in ${clone.repository} (${context.baseBranch}): no branch, no pull request.`
     )
     return { operation: 'none', updatedFiles }
   }
@@ -116,15 +122,19 @@ async function proposeChange(
   const operation = await commit(context, bump)
   if (operation === 'left-alone')
     return { ...(await existingPullRequest(context)), updatedFiles: [] }
-  const pr = await upsertPullRequest(context, bump)
+  const { pullRequest, created } = await openPullRequest(
+    context.api,
+    pullRequestFor(context, bump),
+    context.config
+  )
   return {
-    operation: pr.created
+    operation: created
       ? 'created'
       : operation === 'unchanged'
         ? 'unchanged'
         : 'updated',
-    number: pr.pullRequest.number,
-    url: pr.pullRequest.htmlUrl,
+    number: pullRequest.number,
+    url: pullRequest.htmlUrl,
     updatedFiles
   }
 }
@@ -163,8 +173,8 @@ async function branchIsNewer(
   context: Context,
   files: string[]
 ): Promise<boolean> {
-  const { git, branch, release, chart } = context
-  const onBranch = await readBranchFiles(git, branch, files)
+  const { clone, branch, release, chart } = context
+  const onBranch = await clone.branchFiles(branch, files)
   if (!onBranch) return false
   const newer = newerPins(
     bumpRepository(onBranch, chart, release.version),
@@ -181,36 +191,39 @@ async function dryRunReport(
   context: Context,
   bump: RepoBump
 ): Promise<GitopsResult> {
-  const { git, config, release } = context
+  const { clone, config, release } = context
   core.info(
-    `Dry run: the pull request that would be opened in ${git.repository}:`
+    `Dry run: the pull request that would be opened in ${clone.repository}:`
   )
   core.info(`  branch: ${context.branch} -> ${context.baseBranch}`)
   core.info(`  title: ${fillTemplate(config.prTitle, release)}`)
-  // Both quote the GitOps repository's files.
+  // Both quote the GitOps repository's files: the diff against the base checkout.
   relay(pullRequestBody(release, bump))
-  relay(await unifiedDiff(context, bump))
+  relay(await clone.diffAgainstBase(encodeFiles(bump.files, context.encodings)))
   return { operation: 'none', updatedFiles: [...bump.files.keys()] }
 }
 
-/** The diff of the bump against the base checkout. */
-async function unifiedDiff(context: Context, bump: RepoBump): Promise<string> {
-  const { git, encodings } = context
-  git.writeFiles(encodeFiles(bump.files, encodings))
-  return git.diff('HEAD', undefined, [...bump.files.keys()])
-}
-
+/** Puts the bump on the branch: pushed with git, or signed through the API. */
 async function commit(
   context: Context,
   bump: RepoBump
 ): Promise<BranchOperation> {
-  const { config, git, release, branch, baseBranch } = context
+  const { config, clone, release, branch, baseBranch } = context
   const message = fillTemplate(config.commitMessage, release)
-  if (config.signCommits) return signedCommit(context, bump, message)
-  const result = await updateBranch(git, {
+  const files = encodeFiles(bump.files, context.encodings)
+  if (config.signCommits) {
+    return updateSignedBranch(context.api, clone, {
+      baseBranch,
+      branch,
+      message,
+      messageTemplate: config.commitMessage,
+      files
+    })
+  }
+  const result = await clone.updateBranch({
     baseBranch,
     branch,
-    files: encodeFiles(bump.files, context.encodings),
+    files,
     message,
     newVersion: release.version
   })
@@ -219,56 +232,16 @@ async function commit(
   return result.operation
 }
 
-/**
- * `gitops-sign-commits`: one commit made through the Git Data API on top of
- * the base, so that GitHub signs it. The branch is replaced only while it
- * holds nothing but the action's commits (subjects made from
- * `gitops-commit-message`); otherwise it is left alone with a warning.
- */
-async function signedCommit(
-  context: Context,
-  bump: RepoBump,
-  message: string
-): Promise<BranchOperation> {
-  const { api, branch, baseBranch } = context
-  const baseSha = await api.getBranchHead(baseBranch)
-  if (!baseSha) throw new Error(`${api.fullName} has no branch ${baseBranch}.`)
-  const head = await api.getBranchHead(branch)
-  const foreign = head ? await foreignCommits(context) : 0
-  if (foreign > 0) {
-    core.warning(
-      `Branch '${branch}' has ${foreign} commit(s) by others; with 'gitops-sign-commits' the action does not rewrite it. ` +
-        'Merge or close its pull request, or delete the branch, and release again.'
-    )
-    return 'left-alone'
+/** The pull request of the bump: branch into base, title and body from the templates. */
+function pullRequestFor(context: Context, bump: RepoBump): NewPullRequest {
+  const { config, release } = context
+  return {
+    head: context.branch,
+    base: context.baseBranch,
+    title: fillTemplate(config.prTitle, release),
+    body: pullRequestBody(release, bump),
+    draft: config.draft
   }
-  const files = [...encodeFiles(bump.files, context.encodings)].map(
-    ([path, content]) => ({ path, content })
-  )
-  const sha = await api.commitFiles({
-    branch,
-    parentSha: baseSha,
-    message,
-    files,
-    force: true
-  })
-  core.info(
-    `Branch '${branch}': signed commit ${sha} made through the GitHub API.`
-  )
-  return head ? 'updated' : 'created'
-}
-
-/** Commits on the branch (not on the base) whose subject the action would not write. */
-async function foreignCommits(context: Context): Promise<number> {
-  const { git, branch, baseBranch, config } = context
-  if (!(await git.fetchBranch(branch))) return 0
-  await git.fetchHistory(baseBranch, branch, 50)
-  const commits = await git.commitsBetween(
-    remoteRef(baseBranch),
-    remoteRef(branch)
-  )
-  const own = commitSubjectPattern(config.commitMessage)
-  return commits.filter(c => !own.test(c.subject)).length
 }
 
 async function existingPullRequest(
@@ -278,51 +251,4 @@ async function existingPullRequest(
   return pr
     ? { operation: 'unchanged', number: pr.number, url: pr.htmlUrl }
     : { operation: 'none' }
-}
-
-async function upsertPullRequest(
-  context: Context,
-  bump: RepoBump
-): Promise<{ pullRequest: PullRequest; created: boolean }> {
-  const { api, config, release, branch, baseBranch } = context
-  const title = fillTemplate(config.prTitle, release)
-  const body = pullRequestBody(release, bump)
-  const { pullRequest, created } = await api.upsertPullRequest({
-    head: branch,
-    base: baseBranch,
-    title,
-    body,
-    draft: config.draft
-  })
-  if (config.labels.length)
-    await api.addLabels(pullRequest.number, config.labels)
-  if (config.reviewers.length || config.teamReviewers.length) {
-    await api.requestReviewers(
-      pullRequest.number,
-      config.reviewers,
-      config.teamReviewers
-    )
-  }
-  await enableAutoMerge(api, pullRequest, config.autoMerge)
-  core.info(
-    `Pull request #${pullRequest.number} ${created ? 'opened' : 'updated'}: ${pullRequest.htmlUrl}`
-  )
-  return { pullRequest, created }
-}
-
-async function enableAutoMerge(
-  api: GitHubRepo,
-  pullRequest: PullRequest,
-  method: GitopsConfig['autoMerge']
-): Promise<void> {
-  if (!method) return
-  try {
-    await api.enableAutoMerge(
-      pullRequest.nodeId,
-      method.toUpperCase() as MergeMethod
-    )
-  } catch (error) {
-    if (!(error instanceof AutoMergeUnavailableError)) throw error
-    core.warning(error.message)
-  }
 }

@@ -1,10 +1,9 @@
 // Puts the requested Helm on PATH: resolve the version, reuse the runner's
 // tool cache or download, verify the checksum, extract, cache, and check the
 // binary reports the version it should (like actions/setup-go).
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import * as core from '@actions/core'
 import { getExecOutput } from '@actions/exec'
 import { HttpClient } from '@actions/http-client'
@@ -12,6 +11,7 @@ import * as io from '@actions/io'
 import * as tc from '@actions/tool-cache'
 import semver from 'semver'
 import { extractArchive } from './archive.js'
+import { fileSha256Hex } from '../digest.js'
 import { errorMessage, UserError } from '../errors.js'
 import {
   archiveFolder,
@@ -161,7 +161,7 @@ async function download(
       archive,
       `Helm ${version} for ${platform.os}/${platform.arch}`
     )
-    const actual = await sha256File(archive)
+    const actual = await fileSha256Hex(archive)
     if (actual !== expected) {
       throw new UserError(
         `The Helm archive downloaded from ${url} does not match its ` +
@@ -320,11 +320,6 @@ async function reportedVersion(binary: string): Promise<string> {
   return version
 }
 
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  await pipeline(fs.createReadStream(file), hash)
-  return hash.digest('hex')
-}
 
 function tempRoot(): string {
   const dir = process.env.RUNNER_TEMP

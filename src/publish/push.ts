@@ -1,7 +1,6 @@
 // Pushing a package, and proving what the registry then serves.
-import { createHash } from 'node:crypto'
-import fs from 'node:fs'
 import * as core from '@actions/core'
+import { fileSha256Hex } from '../digest.js'
 import { errorMessage, UserError } from '../errors.js'
 import type { Connection, PushResult } from '../helm/cli.js'
 import {
@@ -10,6 +9,7 @@ import {
   isTransientPushError
 } from '../registry/oci-manifest.js'
 import { pushTarget } from '../registry/reference.js'
+import { withRetry, type RetryPolicy } from '../retry.js'
 import type { RegistryReader } from './lookup.js'
 import type { ChartRelease } from './result.js'
 
@@ -22,9 +22,13 @@ export interface HelmPusher {
   ): Promise<PushResult>
 }
 
-/** Tries of `helm push`: Helm 3 does not retry a failed upload by itself. */
-const PUSH_ATTEMPTS = 3
-const PUSH_RETRY_DELAY_MS = 2_000
+/** `helm push` is tried again: Helm 3 does not retry a failed upload by itself. */
+const PUSH_RETRY: RetryPolicy = {
+  attempts: 3,
+  baseDelayMs: 2_000,
+  maxDelayMs: 4_000,
+  backoff: 'linear'
+}
 
 /**
  * Pushes the package and returns the digest the registry serves for it. A
@@ -38,38 +42,48 @@ export async function pushPackage(
   release: ChartRelease,
   packagePath: string,
   connection: Connection,
-  retryDelayMs = PUSH_RETRY_DELAY_MS
+  retryDelayMs = PUSH_RETRY.baseDelayMs
 ): Promise<string> {
-  const packageDigest = fileDigest(packagePath)
+  const packageDigest = `sha256:${await fileSha256Hex(packagePath)}`
   const destination = pushTarget(release.registry, release.repository)
-  for (let attempt = 1; ; attempt++) {
+  const pushOnce = async (attempt: number): Promise<string> => {
+    const landed =
+      attempt > 1
+        ? await servedPackage(registry, release, packageDigest)
+        : undefined
+    if (landed) return landed
     try {
       const pushed = await helm.push(packagePath, destination, connection)
       core.info(`Pushed ${pushed.pushedRef} (${pushed.digest}).`)
       return await verifyPushed(registry, release, pushed.digest, packageDigest)
     } catch (error) {
-      const message = errorMessage(error)
-      if (isImmutableTagError(message)) throw immutableError(release, error)
-      if (attempt >= PUSH_ATTEMPTS || !isTransientPushError(message))
-        throw error
-      core.warning(
-        `helm push failed (${message}); trying again (${attempt + 1} of ${PUSH_ATTEMPTS}).`
-      )
-      await sleep(retryDelayMs * attempt)
-      const landed = await servedPackage(registry, release, packageDigest)
-      if (landed) return landed
+      if (isImmutableTagError(errorMessage(error)))
+        throw immutableError(release, error)
+      throw error
     }
   }
+  const policy = {
+    ...PUSH_RETRY,
+    baseDelayMs: retryDelayMs,
+    maxDelayMs: retryDelayMs * 2
+  }
+  return withRetry(
+    policy,
+    // Only Helm's own failures: a refusal of ours (a race, an immutable tag)
+    // is final.
+    error =>
+      !(error instanceof RefusedPush) &&
+      isTransientPushError(errorMessage(error)),
+    pushOnce,
+    ({ error, attempt, attempts }) =>
+      core.warning(
+        `helm push failed (${errorMessage(error)}); trying again (${attempt + 1} of ${attempts}).`
+      )
+  )
 }
 
-/** sha256 of a file, as an OCI digest. */
-function fileDigest(file: string): string {
-  return `sha256:${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms))
-}
+/** The push must not be tried again: the tag cannot take this package. */
+class RefusedPush extends UserError {}
 
 /**
  * After a failed push: the served digest when the tag now holds this package,
@@ -96,7 +110,7 @@ async function servedPackage(
 
 /** The registry will not overwrite the tag, whatever the action does. */
 function immutableError(release: ChartRelease, error: unknown): UserError {
-  return new UserError(
+  return new RefusedPush(
     `The registry refused to overwrite ${release.ref}:${release.tag}: the tag is immutable in the registry ` +
       `(${errorMessage(error)}). Nothing was replaced, and a published version cannot be: ` +
       "bump 'version' in Chart.yaml and release again.",
@@ -105,7 +119,7 @@ function immutableError(release: ChartRelease, error: unknown): UserError {
 }
 
 function raceError(release: ChartRelease, served: string): UserError {
-  return new UserError(
+  return new RefusedPush(
     `${release.ref}:${release.tag} appeared in the registry during this release with other content (${served}): ` +
       'another job published this version at the same time, and nothing was pushed over it. ' +
       "Serialize releases with a workflow 'concurrency:' group and turn on tag immutability in the registry."

@@ -10,12 +10,8 @@ import {
   type Challenge
 } from './www-authenticate.js'
 import { Failure, shown, tokenFailure } from './failures.js'
-import {
-  CLIENT_ID,
-  type Answer,
-  type Request,
-  type Transport
-} from './transport.js'
+import type { Answer } from './answer.js'
+import { CLIENT_ID, type Request, type Transport } from './transport.js'
 
 export interface Credentials {
   username?: string

@@ -4,7 +4,7 @@
 // timeouts) over connect.ts (proxies, CA bundle); failures.ts words what
 // went wrong. Public methods throw UserErrors that say what failed and how to
 // fix it.
-import crypto from 'node:crypto'
+import { sha256Hex } from '../digest.js'
 import { UserError } from '../errors.js'
 import type { RetryPolicy } from '../retry.js'
 import { Authenticator } from './auth.js'
@@ -15,7 +15,8 @@ import {
   isRepositoryPath,
   isTag
 } from './reference.js'
-import { Transport, type Answer } from './transport.js'
+import type { Answer } from './answer.js'
+import { Transport } from './transport.js'
 
 export interface RegistryClientOptions {
   /** host[:port] of the registry, e.g. ghcr.io or 127.0.0.1:5000. */
@@ -263,7 +264,7 @@ export class RegistryClient {
 
 /** sha256 digest of bytes, in OCI form. */
 function sha256(body: Buffer): string {
-  return 'sha256:' + crypto.createHash('sha256').update(body).digest('hex')
+  return `sha256:${sha256Hex(body)}`
 }
 
 /** A well-formed Docker-Content-Digest header, if any. */

@@ -3,7 +3,7 @@
 // cause and the fix. Pure: no I/O.
 import { UserError, errorMessage } from '../errors.js'
 import { TRANSIENT_NETWORK_CODES } from '../retry.js'
-import type { Answer } from './transport.js'
+import type { Answer } from './answer.js'
 import { parseWwwAuthenticate } from './www-authenticate.js'
 
 export const REACHABLE_FIX =

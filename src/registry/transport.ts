@@ -4,6 +4,7 @@
 //
 // Requests go through @actions/http-client's `requestRaw` (its response
 // handling); `connect.ts` says how each request reaches its server.
+import type { Answer } from './answer.js'
 import type http from 'node:http'
 import { HttpClient } from '@actions/http-client'
 import { withRetry, type RetryPolicy, type Transience } from '../retry.js'
@@ -26,18 +27,6 @@ export interface TransportOptions {
   retry: RetryPolicy
   /** Limit of one request, answer body included. */
   timeoutMs: number
-}
-
-/** One HTTP answer with its (bounded) body. */
-export interface Answer {
-  status: number
-  headers: http.IncomingHttpHeaders
-  body: Buffer
-  /** The body was longer than the limit (and is cut). */
-  tooLarge: boolean
-  url: URL
-  /** Tries it took (retries included). */
-  attempts: number
 }
 
 /** One request: `limit` bounds the answer's body that is read. */

@@ -1,0 +1,424 @@
+// The GitOps step's decisions, with the clone and GitHub's API faked behind
+// their interfaces: a new pull request, an update, an unchanged branch, no
+// pin to move, never a downgrade, a dry run, signed commits, and failures.
+// The real git server and GitHub double are in the gitops-*.int tests.
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { UserError } from '../../src/errors.js'
+import type { NewPullRequest, PullRequest } from '../../src/github/api.js'
+import { AutoMergeUnavailableError } from '../../src/github/api-errors.js'
+import type {
+  UpdateBranchOptions,
+  UpdateBranchResult
+} from '../../src/gitops/branch.js'
+import type { GitopsClone } from '../../src/gitops/clone.js'
+import type { GitopsFiles } from '../../src/gitops/files.js'
+import {
+  runGitops,
+  type GitopsApi,
+  type GitopsClients
+} from '../../src/gitops/step.js'
+import type { GitopsConfig } from '../../src/inputs.js'
+
+const CHART = { name: 'webapp', registry: 'ghcr.io', repository: 'acme/charts' }
+const RELEASE = {
+  name: 'webapp',
+  version: '1.3.0',
+  ref: 'oci://ghcr.io/acme/charts/webapp',
+  tag: 'webapp-1.3.0',
+  digest: 'sha256:' + 'a'.repeat(64)
+}
+const FILE = 'apps/webapp.yaml'
+const BRANCH = 'helm-oci-release/webapp'
+
+function application(version: string): string {
+  return [
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: Application',
+    'metadata:',
+    '  name: webapp',
+    'spec:',
+    '  source:',
+    '    chart: webapp',
+    '    repoURL: ghcr.io/acme/charts',
+    `    targetRevision: "${version}"`,
+    ''
+  ].join('\n')
+}
+
+function config(overrides: Partial<GitopsConfig> = {}): GitopsConfig {
+  return {
+    owner: 'acme',
+    repo: 'gitops',
+    token: 'ghs_fake',
+    paths: ['**/*.yaml'],
+    branch: 'helm-oci-release/{name}',
+    commitMessage: 'chore(deps): bump {name} chart to {version}',
+    prTitle: 'Bump {name} to {version}',
+    labels: [],
+    reviewers: [],
+    teamReviewers: [],
+    draft: false,
+    signCommits: false,
+    serverUrl: 'https://github.com',
+    apiUrl: 'https://api.github.com',
+    ...overrides
+  }
+}
+
+/** The clone: the base's files, the branch's files, and what was asked of it. */
+class FakeClone implements GitopsClone {
+  readonly repository = 'acme/gitops'
+  readonly calls: string[] = []
+  pushed?: UpdateBranchOptions
+  operation: UpdateBranchResult['operation'] = 'created'
+  branchSubjectList: string[] = []
+  failClone?: Error
+
+  constructor(
+    private readonly base: Map<string, string>,
+    private readonly branch?: Map<string, string>
+  ) {}
+
+  async checkout(baseBranch: string): Promise<GitopsFiles> {
+    this.calls.push(`checkout ${baseBranch}`)
+    if (this.failClone) throw this.failClone
+    const encodings = new Map(
+      [...this.base.keys()].map(f => [f, 'utf8' as const])
+    )
+    return { texts: new Map(this.base), encodings, unread: [] }
+  }
+
+  async branchFiles(): Promise<Map<string, string> | undefined> {
+    return this.branch && new Map(this.branch)
+  }
+
+  async diffAgainstBase(
+    files: ReadonlyMap<string, string | Uint8Array>
+  ): Promise<string> {
+    this.calls.push(`diff ${[...files.keys()].join(',')}`)
+    return `--- a/${FILE}\n+++ b/${FILE}\n`
+  }
+
+  async updateBranch(
+    options: UpdateBranchOptions
+  ): Promise<UpdateBranchResult> {
+    this.calls.push(`push ${options.branch} onto ${options.baseBranch}`)
+    this.pushed = options
+    return {
+      operation: this.operation,
+      headSha: 'c0ffee',
+      keptCommits: 0,
+      attempts: 1
+    }
+  }
+
+  async branchSubjects(): Promise<string[]> {
+    return this.branchSubjectList
+  }
+
+  remove(): void {
+    this.calls.push('remove')
+  }
+}
+
+function pullRequest(number: number, request: NewPullRequest): PullRequest {
+  return {
+    number,
+    nodeId: `PR_${number}`,
+    htmlUrl: `https://github.com/acme/gitops/pull/${number}`,
+    headRef: request.head,
+    baseRef: request.base,
+    title: request.title,
+    draft: request.draft ?? false
+  }
+}
+
+/** GitHub's API: one optional open pull request, and what was asked of it. */
+class FakeApi implements GitopsApi {
+  readonly fullName = 'acme/gitops'
+  readonly owner = 'acme'
+  readonly calls: string[] = []
+  open?: PullRequest
+  branchHeads = new Map<string, string>([['main', 'base-sha']])
+  autoMergeRefused = false
+
+  async getDefaultBranch(): Promise<string> {
+    this.calls.push('default branch')
+    return 'main'
+  }
+  async findOpenPullRequest(): Promise<PullRequest | undefined> {
+    return this.open
+  }
+  async createPullRequest(request: NewPullRequest): Promise<PullRequest> {
+    this.calls.push(
+      `create ${request.head} -> ${request.base}: ${request.title}`
+    )
+    this.open = pullRequest(7, request)
+    return this.open
+  }
+  async updatePullRequest(number: number): Promise<PullRequest> {
+    this.calls.push(`update #${number}`)
+    return this.open!
+  }
+  async addLabels(number: number, labels: readonly string[]): Promise<void> {
+    this.calls.push(`labels #${number}: ${labels.join(',')}`)
+  }
+  async requestReviewers(
+    number: number,
+    users: readonly string[],
+    teams: readonly string[]
+  ): Promise<void> {
+    this.calls.push(`reviewers #${number}: ${[...users, ...teams].join(',')}`)
+  }
+  async enableAutoMerge(nodeId: string, method: string): Promise<void> {
+    if (this.autoMergeRefused)
+      throw new AutoMergeUnavailableError(
+        'Could not enable auto-merge in acme/gitops: not allowed.'
+      )
+    this.calls.push(`auto-merge ${nodeId} ${method}`)
+  }
+  async getBranchHead(branch: string): Promise<string | undefined> {
+    return this.branchHeads.get(branch)
+  }
+  async getCommitTree(): Promise<string> {
+    return 'base-tree'
+  }
+  async createBlob(path: string): Promise<string> {
+    this.calls.push(`blob ${path}`)
+    return `blob-${path}`
+  }
+  async createTree(): Promise<string> {
+    return 'tree'
+  }
+  async createCommit(message: string): Promise<string> {
+    this.calls.push(`commit ${message}`)
+    return 'signed-sha'
+  }
+  async createBranch(branch: string, sha: string): Promise<void> {
+    this.calls.push(`create branch ${branch} at ${sha}`)
+  }
+  async moveBranch(branch: string, sha: string, force: boolean): Promise<void> {
+    this.calls.push(`move branch ${branch} to ${sha}${force ? ' (force)' : ''}`)
+  }
+}
+
+let output: string[]
+
+beforeEach(() => {
+  output = []
+  vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    output.push(String(chunk))
+    return true
+  })
+})
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+function run(
+  clone: FakeClone,
+  api: FakeApi,
+  options: { config?: GitopsConfig; dryRun?: boolean } = {}
+) {
+  const clients: GitopsClients = { clone, api }
+  return runGitops(
+    options.config ?? config(),
+    { ...RELEASE, ...CHART },
+    options.dryRun ?? false,
+    async () => clients
+  )
+}
+
+const base = (version = '1.2.0') => new Map([[FILE, application(version)]])
+
+describe('runGitops', () => {
+  test('a new pull request: branch pushed from the default branch, pull request opened, labelled, reviewed, auto-merged', async () => {
+    const clone = new FakeClone(base())
+    const api = new FakeApi()
+    const result = await run(clone, api, {
+      config: config({
+        labels: ['deps'],
+        reviewers: ['alice'],
+        teamReviewers: ['acme/platform'],
+        autoMerge: 'squash'
+      })
+    })
+
+    expect(result).toEqual({
+      operation: 'created',
+      number: 7,
+      url: 'https://github.com/acme/gitops/pull/7',
+      updatedFiles: [FILE]
+    })
+    expect(clone.calls).toEqual([
+      'checkout main',
+      `push ${BRANCH} onto main`,
+      'remove'
+    ])
+    expect(clone.pushed?.message).toBe(
+      'chore(deps): bump webapp chart to 1.3.0'
+    )
+    expect(String(clone.pushed?.files.get(FILE))).toContain(
+      'targetRevision: "1.3.0"'
+    )
+    expect(api.calls).toEqual([
+      'default branch',
+      `create ${BRANCH} -> main: Bump webapp to 1.3.0`,
+      'labels #7: deps',
+      'reviewers #7: alice,acme/platform',
+      'auto-merge PR_7 SQUASH'
+    ])
+    expect(output.join('')).toContain(
+      'Pull request #7 opened: https://github.com/acme/gitops/pull/7'
+    )
+  })
+
+  test('an open pull request is updated, on the configured base branch', async () => {
+    const clone = new FakeClone(base())
+    clone.operation = 'updated'
+    const api = new FakeApi()
+    api.open = pullRequest(3, {
+      head: BRANCH,
+      base: 'release',
+      title: 'old',
+      body: ''
+    })
+    const result = await run(clone, api, {
+      config: config({ baseBranch: 'release' })
+    })
+
+    expect(result).toMatchObject({ operation: 'updated', number: 3 })
+    expect(clone.calls[0]).toBe('checkout release')
+    expect(api.calls).toEqual(['update #3'])
+  })
+
+  test('a branch that already holds the bump is unchanged, its pull request refreshed', async () => {
+    const clone = new FakeClone(base())
+    clone.operation = 'unchanged'
+    const api = new FakeApi()
+    api.open = pullRequest(3, {
+      head: BRANCH,
+      base: 'main',
+      title: 't',
+      body: ''
+    })
+    await expect(run(clone, api)).resolves.toMatchObject({
+      operation: 'unchanged',
+      number: 3,
+      updatedFiles: [FILE]
+    })
+  })
+
+  test('no pin of the chart: no branch, no pull request, a notice', async () => {
+    const clone = new FakeClone(
+      new Map([['apps/other.yaml', 'kind: ConfigMap\n']])
+    )
+    const api = new FakeApi()
+    await expect(run(clone, api)).resolves.toEqual({
+      operation: 'none',
+      updatedFiles: []
+    })
+    expect(clone.calls).toEqual(['checkout main', 'remove'])
+    expect(output.join('')).toContain(
+      '::notice::No pin of oci://ghcr.io/acme/charts/webapp to move to 1.3.0 in acme/gitops (main): no branch, no pull request.'
+    )
+  })
+
+  test('never downgrades: a branch that pins a newer version is left alone', async () => {
+    const clone = new FakeClone(base(), base('1.4.0'))
+    const api = new FakeApi()
+    api.open = pullRequest(9, {
+      head: BRANCH,
+      base: 'main',
+      title: 't',
+      body: ''
+    })
+    await expect(run(clone, api)).resolves.toEqual({
+      operation: 'unchanged',
+      number: 9,
+      url: 'https://github.com/acme/gitops/pull/9',
+      updatedFiles: []
+    })
+    expect(clone.pushed).toBeUndefined()
+    expect(output.join('')).toContain(
+      `Branch '${BRANCH}' already pins 1.4.0 (${FILE}), newer than 1.3.0: it is left as it is.`
+    )
+  })
+
+  test('a dry run shows the pull request and the diff, and pushes nothing', async () => {
+    const clone = new FakeClone(base())
+    const api = new FakeApi()
+    const result = await run(clone, api, { dryRun: true })
+
+    expect(result).toEqual({ operation: 'none', updatedFiles: [FILE] })
+    expect(clone.calls).toEqual(['checkout main', `diff ${FILE}`, 'remove'])
+    expect(api.calls).toEqual(['default branch'])
+    const log = output.join('')
+    expect(log).toContain(
+      'Dry run: the pull request that would be opened in acme/gitops:'
+    )
+    expect(log).toContain(`  branch: ${BRANCH} -> main`)
+    expect(log).toContain('  title: Bump webapp to 1.3.0')
+    expect(log).toContain(`+++ b/${FILE}`)
+  })
+
+  test('signed commits: one commit through the API on the base, the branch created', async () => {
+    const clone = new FakeClone(base())
+    const api = new FakeApi()
+    const result = await run(clone, api, {
+      config: config({ signCommits: true })
+    })
+
+    expect(result.operation).toBe('created')
+    expect(clone.pushed).toBeUndefined()
+    expect(api.calls).toEqual([
+      'default branch',
+      `blob ${FILE}`,
+      'commit chore(deps): bump webapp chart to 1.3.0',
+      `create branch ${BRANCH} at signed-sha`,
+      `create ${BRANCH} -> main: Bump webapp to 1.3.0`
+    ])
+  })
+
+  test("signed commits: a branch with someone else's commit is left alone, with a warning", async () => {
+    const clone = new FakeClone(base())
+    clone.branchSubjectList = [
+      'chore(deps): bump webapp chart to 1.2.0',
+      'fix: by hand'
+    ]
+    const api = new FakeApi()
+    api.branchHeads.set(BRANCH, 'their-sha')
+    await expect(
+      run(clone, api, { config: config({ signCommits: true }) })
+    ).resolves.toEqual({ operation: 'none', updatedFiles: [] })
+    expect(api.calls).toEqual(['default branch'])
+    expect(output.join('')).toContain(
+      `::warning::Branch '${BRANCH}' has 1 commit(s) by others; with 'gitops-sign-commits' the action does not rewrite it.`
+    )
+  })
+
+  test('auto-merge refused is a warning, not a failure', async () => {
+    const api = new FakeApi()
+    api.autoMergeRefused = true
+    await expect(
+      run(new FakeClone(base()), api, {
+        config: config({ autoMerge: 'merge' })
+      })
+    ).resolves.toMatchObject({ operation: 'created' })
+    expect(output.join('')).toContain(
+      '::warning::Could not enable auto-merge in acme/gitops: not allowed.'
+    )
+  })
+
+  test('a failure keeps its message, and the clone is removed', async () => {
+    const clone = new FakeClone(base())
+    clone.failClone = new UserError(
+      "Branch 'trunk' does not exist in acme/gitops. Check 'gitops-base-branch': the branch the pull request targets (e.g. main)."
+    )
+    await expect(run(clone, new FakeApi())).rejects.toThrow(
+      clone.failClone.message
+    )
+    expect(clone.calls).toEqual(['checkout main', 'remove'])
+  })
+})
