@@ -320,7 +320,6 @@ async function reportedVersion(binary: string): Promise<string> {
   return version
 }
 
-
 function tempRoot(): string {
   const dir = process.env.RUNNER_TEMP
   if (!dir) throw new Error('RUNNER_TEMP is not set; is this a GitHub runner?')
