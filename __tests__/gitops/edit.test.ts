@@ -176,6 +176,18 @@ describe('planBump', () => {
     expect(plan.reason).toMatch(reason)
   })
 
+  test.each([
+    ['sha256:' + 'a'.repeat(64), /^'sha256:a+' is a digest; /],
+    [
+      'v1.8.2@sha256:' + 'a'.repeat(64),
+      /^'v1\.8\.2@sha256:a+' is a tag with a digest; /
+    ]
+  ])('%s is told apart: a digest or a tag with a digest', (current, reason) => {
+    const [plan] = planBump([pin(current)], '1.3.0')
+    expect(plan.action).toBe('skip')
+    expect(plan.reason).toMatch(reason)
+  })
+
   test('a blocked pin is skipped with the matcher reason, plus range admission', () => {
     const plans = planBump(
       [

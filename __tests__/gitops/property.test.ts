@@ -100,14 +100,27 @@ const versionArb: fc.Arbitrary<Version> = fc.oneof(
 
 const quoteArb = fc.constantFrom<Quote>('plain', 'single', 'double')
 
-// Locations that point at CHART (true) or do not (false), by source style.
-const CLASSIC_URLS: [string, boolean][] = [
-  ['oci://ghcr.io/acme/charts', true],
-  ['ghcr.io/acme/charts', true],
-  ['OCI://GHCR.io/acme/charts/', true],
-  ['oci://quay.io/acme/charts', false],
-  ['https://ghcr.io/acme/charts', false],
-  ['ghcr.io/acme/other', false]
+// Helm-style locations and the one `chart` that completes each into CHART's
+// path (undefined: none does). Argo CD pulls <repoURL>/<chart>.
+const CLASSIC_URLS: [string, string | undefined][] = [
+  ['oci://ghcr.io/acme/charts', 'webapp'],
+  ['ghcr.io/acme/charts', 'webapp'],
+  ['OCI://GHCR.io/acme/charts/', 'webapp'],
+  ['oci://ghcr.io:443/acme', 'charts/webapp'],
+  ['ghcr.io', 'acme/charts/webapp'],
+  ['oci://ghcr.io/acme/chart', undefined],
+  ['oci://quay.io/acme/charts', undefined],
+  ['https://ghcr.io/acme/charts', undefined],
+  ['ghcr.io/acme/other', undefined]
+]
+const CHART_NAMES = [
+  'webapp',
+  'webapp',
+  'charts/webapp',
+  'acme/charts/webapp',
+  'webapp-api',
+  'charts/webapp-api',
+  's/webapp'
 ]
 const NATIVE_URLS: [string, boolean][] = [
   ['oci://ghcr.io/acme/charts/webapp', true],
@@ -115,6 +128,12 @@ const NATIVE_URLS: [string, boolean][] = [
   ['oci://ghcr.io/acme/charts/webapp-api', false],
   ['ghcr.io/acme/charts/webapp', false]
 ]
+
+/** A Helm-style repoURL, and whether it and `chart` join into CHART's path. */
+function classicLocation(index: number, chart: string): [string, boolean] {
+  const [url, completing] = CLASSIC_URLS[index % CLASSIC_URLS.length]
+  return [url, chart === completing]
+}
 
 function sourceArb(form: Doc['form']): fc.Arbitrary<Source> {
   const native = form === 'ocirepository'
@@ -124,7 +143,7 @@ function sourceArb(form: Doc['form']): fc.Arbitrary<Source> {
         ? fc.constant('native')
         : fc.constantFrom('classic', 'native'),
       url: fc.nat(),
-      chart: fc.constantFrom('webapp', 'webapp', 'webapp-api'),
+      chart: fc.constantFrom(...CHART_NAMES),
       version: versionArb,
       quotes: fc.array(quoteArb, { minLength: 4, maxLength: 4 }),
       extras: fc.array(fc.tuple(WORD, quoteArb, fc.boolean()), {
@@ -154,8 +173,10 @@ function buildSource(
     comment?: string
   }
 ): Source {
-  const urls = r.style === 'classic' ? CLASSIC_URLS : NATIVE_URLS
-  const [url, urlPins] = urls[r.url % urls.length]
+  const [url, urlPins] =
+    r.style === 'classic'
+      ? classicLocation(r.url, r.chart)
+      : NATIVE_URLS[r.url % NATIVE_URLS.length]
   const versionQuote = r.version.exact
     ? r.quotes[0]
     : r.quotes[0] === 'double'
@@ -191,7 +212,7 @@ function buildSource(
     .map((entry, i) => ({ entry, at: order[i] }))
     .sort((a, b) => a.at - b.at)
     .map(e => e.entry)
-  const pins = urlPins && (r.style !== 'classic' || r.chart === 'webapp')
+  const pins = urlPins
   return {
     pins,
     entries: sorted,

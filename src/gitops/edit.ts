@@ -65,7 +65,10 @@ const NOT_BUMPABLE: Record<
   template: value =>
     `'${value}' is a template expression; whatever renders it sets the version`,
   digest: value =>
-    `'${value}' is a digest; pin a version instead to let releases bump it`,
+    // `1.2.3@sha256:…` names a version too, but the digest decides what is pulled.
+    value.includes('@')
+      ? `'${value}' is a tag with a digest; the digest decides what is pulled, so it is left alone`
+      : `'${value}' is a digest; pin a version instead to let releases bump it`,
   empty: () => 'the version is empty',
   other: value => `'${value}' is not a SemVer version or range`
 }

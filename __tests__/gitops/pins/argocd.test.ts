@@ -120,6 +120,79 @@ describe('argoCd', () => {
     expect(runTool(argoCd, text)).toEqual({ pins: [], problems: [], spans: [] })
   })
 
+  // Argo CD pulls oci://<repoURL>/<chart>: the chart's path may be split anywhere.
+  const split = (repoURL: string, chart: string): string =>
+    application('Application', [
+      `repoURL: ${repoURL}`,
+      `chart: ${chart}`,
+      'targetRevision: 1.0.0'
+    ])
+
+  test.each<[string, string]>([
+    ['ghcr.io', 'acme/charts/webapp'],
+    ['oci://ghcr.io', 'acme/charts/webapp'],
+    ['oci://ghcr.io/acme', 'charts/webapp'],
+    ['ghcr.io/acme/', 'charts/webapp'],
+    ['ghcr.io/acme/charts', 'webapp'],
+    ['oci://ghcr.io:443/acme/charts', 'webapp'],
+    ['ghcr.io:443/acme', 'charts/webapp'],
+    ['OCI://GHCR.IO:443/acme/charts/', 'webapp']
+  ])('pins the split path %s + %s', (repoURL, chart) => {
+    const { pins, spans } = runTool(argoCd, split(repoURL, chart))
+    expect(pins).toEqual([
+      expect.objectContaining({
+        kind: 'argocd-application',
+        path: 'spec.source.targetRevision'
+      })
+    ])
+    expect(spans).toEqual(['1.0.0'])
+  })
+
+  test.each<[string, string, string]>([
+    ['a look-alike chart name', 'oci://ghcr.io/acme/charts', 'webapp2'],
+    ['a longer chart path', 'oci://ghcr.io/acme', 'charts/webapp-api'],
+    ['a split inside a segment', 'oci://ghcr.io/acme/chart', 's/webapp'],
+    ['a look-alike directory', 'oci://ghcr.io/acme', 'chart/swebapp'],
+    ['the path given twice', 'oci://ghcr.io/acme/charts', 'charts/webapp'],
+    ['part of the path left out', 'oci://ghcr.io/acme', 'webapp'],
+    ['an empty segment', 'oci://ghcr.io/acme/', '/charts/webapp'],
+    ['a leading slash in chart', 'oci://ghcr.io/acme/charts', '/webapp'],
+    ['a trailing slash in chart', 'oci://ghcr.io/acme', 'charts/webapp/'],
+    ['another port', 'oci://ghcr.io:8443/acme/charts', 'webapp'],
+    ['the http port', 'ghcr.io:80/acme/charts', 'webapp'],
+    ['another registry', 'oci://quay.io/acme', 'charts/webapp'],
+    ['an https:// repository', 'https://ghcr.io/acme', 'charts/webapp']
+  ])('leaves alone %s: %s + %s', (_name, repoURL, chart) => {
+    expect(runTool(argoCd, split(repoURL, chart)).pins).toEqual([])
+  })
+
+  test('every source and an ApplicationSet template match on the joined path', () => {
+    const text = lines(
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: ApplicationSet',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      source:',
+      '        repoURL: ghcr.io',
+      '        chart: acme/charts/webapp',
+      '        targetRevision: 1.0.0',
+      '      sources:',
+      '        - repoURL: oci://ghcr.io/acme',
+      '          chart: charts/webapp',
+      '          targetRevision: 1.1.0',
+      '        - repoURL: oci://ghcr.io:443/acme/charts/webapp/',
+      '          targetRevision: 1.2.0'
+    )
+    const { pins, spans } = runTool(argoCd, text)
+    expect(pins.map(pin => pin.path)).toEqual([
+      'spec.template.spec.source.targetRevision',
+      'spec.template.spec.sources[0].targetRevision',
+      'spec.template.spec.sources[1].targetRevision'
+    ])
+    expect(spans).toEqual(['1.0.0', '1.1.0', '1.2.0'])
+  })
+
   test('a matching source without targetRevision is a problem', () => {
     const { problems } = runTool(argoCd, application('Application', HELM_STYLE))
     expect(problems).toEqual([

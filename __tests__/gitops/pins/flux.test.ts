@@ -33,7 +33,8 @@ const REPOSITORY: HelmRepositorySource = {
   file: 'repos.yaml',
   line: 1,
   name: 'charts',
-  namespace: 'apps'
+  namespace: 'apps',
+  chart: 'webapp'
 }
 
 describe('flux: OCIRepository', () => {
@@ -65,15 +66,33 @@ describe('flux: OCIRepository', () => {
     ])
   })
 
-  test('no spec.ref is a problem: Flux follows latest', () => {
-    expect(runTool(flux, ociRepository()).problems).toEqual([
-      {
-        file: 'file.yaml',
-        line: 4,
-        message:
-          'spec.ref is not set, so Flux follows the `latest` tag; set spec.ref.tag to pin it.'
-      }
-    ])
+  const NOT_SET =
+    'spec.ref is not set, so Flux follows the `latest` tag; set spec.ref.tag to pin it.'
+  const NOT_A_MAPPING =
+    'spec.ref is not a mapping (Flux reads `tag`, `semver` or `digest` under it), so there is no version to bump; set spec.ref.tag to pin it.'
+
+  test.each([
+    ['no spec.ref', [], NOT_SET],
+    ['an empty spec.ref', ['  ref:'], NOT_SET],
+    ['spec.ref: null', ['  ref: null'], NOT_SET],
+    ['spec.ref: "not-a-map"', ['  ref: "not-a-map"'], NOT_A_MAPPING],
+    ['spec.ref: 1.0.0', ['  ref: 1.0.0'], NOT_A_MAPPING],
+    ['spec.ref as a list', ['  ref: [1.0.0]'], NOT_A_MAPPING]
+  ])('%s is a problem, not a pin', (_name, ref, message) => {
+    const { pins, problems } = runTool(flux, ociRepository(...ref))
+    expect(pins).toEqual([])
+    expect(problems).toEqual([{ file: 'file.yaml', line: 4, message }])
+  })
+
+  test.each([
+    'oci://ghcr.io:443/acme/charts/webapp',
+    'oci://GHCR.IO:443/acme/charts/webapp/'
+  ])('the url %s is the chart: default port, trailing slash', url => {
+    const text = ociRepository('  ref:', '    tag: 1.0.0').replace(
+      'oci://ghcr.io/acme/charts/webapp',
+      url
+    )
+    expect(runTool(flux, text).spans).toEqual(['1.0.0'])
   })
 })
 
@@ -104,9 +123,50 @@ describe('flux: HelmRelease', () => {
   })
 
   test('a repository without a namespace matches any namespace', () => {
-    const anywhere = { file: 'repos.yaml', line: 1, name: 'charts' }
+    const anywhere = {
+      file: 'repos.yaml',
+      line: 1,
+      name: 'charts',
+      chart: 'webapp'
+    }
     const text = helmRelease('name: charts', 'namespace: elsewhere')
     expect(runTool(flux, text, [anywhere]).pins).toHaveLength(1)
+  })
+
+  // The HelmRepository's url is oci://ghcr.io/acme: Flux pulls <url>/<chart>.
+  const ACME = { ...REPOSITORY, chart: 'charts/webapp' }
+
+  test.each([
+    ['charts/webapp', [ACME], 1],
+    ['webapp', [ACME], 0],
+    ['charts/webapp', [REPOSITORY], 0],
+    ['acme/charts/webapp', [ACME], 0],
+    ['charts/webapp-api', [ACME], 0]
+  ])('a split path: chart %s', (chart, repositories, found) => {
+    const text = helmRelease('name: charts').replace(
+      'chart: webapp',
+      `chart: ${chart}`
+    )
+    expect(runTool(flux, text, repositories).pins).toHaveLength(found)
+  })
+
+  test('a release of a HelmRepository without type oci is a problem naming it', () => {
+    const overHttp: HelmRepositorySource = {
+      ...REPOSITORY,
+      servedOverHttp: true
+    }
+    const { pins, problems } = runTool(flux, helmRelease('name: charts'), [
+      overHttp
+    ])
+    expect(pins).toEqual([])
+    expect(problems).toEqual([
+      {
+        file: 'file.yaml',
+        line: 8,
+        message:
+          'HelmRepository charts (repos.yaml:1) has an oci:// url but not `type: oci`, so Flux serves it as an HTTP Helm repository and this HelmRelease is not an OCI pin of the chart; it is left alone: add `type: oci` to the HelmRepository to have releases bump it.'
+      }
+    ])
   })
 })
 
@@ -132,13 +192,40 @@ describe('readHelmRepository', () => {
     expect(read(repository('oci', 'oci://GHCR.io/acme/charts/'))).toEqual({
       file: 'repos.yaml',
       line: 2,
-      name: 'charts'
+      name: 'charts',
+      chart: 'webapp'
     })
   })
 
   test.each([
-    ['of type default', repository('default', 'oci://ghcr.io/acme/charts')],
+    ['oci://ghcr.io/acme/charts', 'webapp'],
+    ['oci://ghcr.io:443/acme/charts/', 'webapp'],
+    ['oci://ghcr.io/acme', 'charts/webapp'],
+    ['oci://ghcr.io/acme/', 'charts/webapp'],
+    ['oci://ghcr.io', 'acme/charts/webapp'],
+    ['oci://GHCR.IO:443/', 'acme/charts/webapp']
+  ])('the url %s serves the chart as %s', (url, chart) => {
+    expect(read(repository('oci', url))).toMatchObject({ chart })
+  })
+
+  test.each(['default', '""'])(
+    'a HelmRepository of type %s is recorded as served over HTTP',
+    type => {
+      expect(read(repository(type, 'oci://ghcr.io/acme/charts'))).toMatchObject(
+        { chart: 'webapp', servedOverHttp: true }
+      )
+    }
+  )
+
+  test.each([
     ['of another repository', repository('oci', 'oci://ghcr.io/acme/other')],
+    ['of a look-alike path', repository('oci', 'oci://ghcr.io/acme/chart')],
+    [
+      'of the chart itself',
+      repository('oci', 'oci://ghcr.io/acme/charts/webapp')
+    ],
+    ['of another port', repository('oci', 'oci://ghcr.io:5000/acme/charts')],
+    ['over https', repository('oci', 'https://ghcr.io/acme/charts')],
     [
       'of another API group',
       repository('oci', 'oci://ghcr.io/acme/charts').replace(

@@ -44,6 +44,19 @@ describe('helmDependencies', () => {
     ])
   })
 
+  test('the https default port and a trailing slash change nothing', () => {
+    const text = chartYaml('oci://ghcr.io:443/acme/charts/')
+    expect(runTool(helmDependencies, text).spans).toEqual(['1.0.0'])
+  })
+
+  test('a split path is not a dependency on the chart: Helm finds it in charts/ by name', () => {
+    const text = chartYaml('oci://ghcr.io/acme').replace(
+      '- name: webapp',
+      '- name: charts/webapp'
+    )
+    expect(runTool(helmDependencies, text).pins).toEqual([])
+  })
+
   test.each([
     ['an https repository', 'https://ghcr.io/acme/charts'],
     ['another registry', 'oci://docker.io/acme/charts'],

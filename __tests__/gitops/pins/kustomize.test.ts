@@ -39,6 +39,28 @@ describe('kustomize', () => {
     expect(spans).toEqual(['1.0.0'])
   })
 
+  // Kustomize pulls <repo>/<name>: the chart's path may be split anywhere.
+  test.each<[string, string]>([
+    ['oci://ghcr.io/acme', 'charts/webapp'],
+    ['oci://ghcr.io', 'acme/charts/webapp'],
+    ['oci://ghcr.io:443/acme/charts/', 'webapp'],
+    ['oci://GHCR.IO:443/acme/', 'charts/webapp']
+  ])('pins the split path %s + %s', (repo, name) => {
+    const text = kustomization(KUSTOMIZE_HEADER, repo, name)
+    expect(runTool(kustomize, text).spans).toEqual(['1.0.0'])
+  })
+
+  test.each<[string, string]>([
+    ['oci://ghcr.io/acme', 'charts/webapp-api'],
+    ['oci://ghcr.io/acme', 'chart/swebapp'],
+    ['oci://ghcr.io/acme/chart', 's/webapp'],
+    ['oci://ghcr.io/acme', 'webapp'],
+    ['ghcr.io/acme', 'charts/webapp']
+  ])('leaves alone the split path %s + %s', (repo, name) => {
+    const text = kustomization(KUSTOMIZE_HEADER, repo, name)
+    expect(runTool(kustomize, text).pins).toEqual([])
+  })
+
   test.each<[string, string]>([
     [
       'a Flux Kustomization',

@@ -23,7 +23,12 @@ describe('fileRole', () => {
 describe('mayPin: the cheap test before parsing', () => {
   const matcher = matcherFor(CHART)
   const withRepository = createScanContext()
-  withRepository.helmRepositories.push({ file: 'r.yaml', line: 1, name: 'r' })
+  withRepository.helmRepositories.push({
+    file: 'r.yaml',
+    line: 1,
+    name: 'r',
+    chart: 'webapp'
+  })
 
   test.each<[string, 'chart' | 'kustomization' | 'manifests', boolean]>([
     ['argoproj.io ghcr.io webapp', 'manifests', true],

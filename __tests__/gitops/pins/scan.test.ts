@@ -477,8 +477,14 @@ describe('Flux HelmRelease and HelmRepository', () => {
     ])
   })
 
+  test('a HelmRepository not of type oci is collected, marked as served over HTTP', () => {
+    const context = createScanContext()
+    const text = repository('acme').replace('  type: oci\n', '')
+    collectHelmRepositories('repos.yaml', text, CHART, context)
+    expect(context.helmRepositories).toMatchObject([{ servedOverHttp: true }])
+  })
+
   test.each([
-    ['not of type oci', (t: string) => t.replace('  type: oci\n', '')],
     [
       'another repository path',
       (t: string) => t.replace('acme/charts', 'acme/other')

@@ -1,13 +1,9 @@
 // Argo CD: an Application's `spec.source` and `spec.sources`, and an
 // ApplicationSet's `spec.template.spec`. A source pins the chart with
-// `targetRevision`, Helm-style (`repoURL` is the repository, `chart` the
-// name) or natively (`repoURL` is the chart's own OCI URL, no `chart`).
-import {
-  namesChart,
-  pointsAtChart,
-  pointsAtRepository,
-  type ChartMatcher
-} from './match.js'
+// `targetRevision`, Helm-style (Argo CD pulls `oci://<repoURL>/<chart>`, so
+// the chart's path may be split anywhere between the two) or natively
+// (`repoURL` is the chart's own OCI URL, no `chart`).
+import { joinsToChart, pointsAtChart, type ChartMatcher } from './match.js'
 import { apiGroup, type DocumentScan, type PinTool } from './tool.js'
 import type { PinKind } from './types.js'
 import type { MapCursor } from './yaml-cursor.js'
@@ -60,9 +56,9 @@ function referenceOf(
   const repoURL = source.string('repoURL')
   const chart = source.string('chart')
   // Argo CD reads a Helm repository without the oci:// scheme as OCI too.
-  const helmStyle =
-    namesChart(matcher, chart) &&
-    pointsAtRepository(matcher, repoURL, { schemeOptional: true })
+  const helmStyle = joinsToChart(matcher, repoURL, chart, {
+    schemeOptional: true
+  })
   const native = !source.has('chart') && pointsAtChart(matcher, repoURL)
   if (native) return 'native'
   return helmStyle ? 'helm-style' : undefined

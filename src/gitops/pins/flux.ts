@@ -1,13 +1,9 @@
 // Flux: an OCIRepository pins the chart's own OCI URL with `spec.ref`; a
 // HelmRelease pins `spec.chart.spec.version` of a chart served by a
 // HelmRepository (type oci), which may be defined in another file. That is
-// why the scan has a first pass: it collects those HelmRepositories.
-import {
-  namesChart,
-  pointsAtChart,
-  pointsAtRepository,
-  type ChartMatcher
-} from './match.js'
+// why the scan has a first pass: it collects those HelmRepositories. Flux
+// pulls `<url>/<chart>`, so the chart's path may be split between the two.
+import { chartNameUnder, pointsAtChart, type ChartMatcher } from './match.js'
 import { apiGroup, type DocumentScan, type PinTool } from './tool.js'
 import type { HelmRepositorySource } from './types.js'
 import type { MapCursor } from './yaml-cursor.js'
@@ -30,7 +26,11 @@ export const flux: PinTool = {
   }
 }
 
-/** The HelmRepository a document defines, if it serves the chart's repository. */
+/**
+ * The HelmRepository a document defines, if its `oci://` url holds the
+ * chart's path. One without `type: oci` is kept too, marked, so that its
+ * HelmReleases can be reported instead of silently missed.
+ */
 export function readHelmRepository(
   matcher: ChartMatcher,
   root: MapCursor
@@ -41,14 +41,17 @@ export function readHelmRepository(
   const spec = root.child('spec')
   const metadata = root.child('metadata')
   const name = metadata?.string('name')
-  if (!spec || !name || spec.string('type') !== 'oci') return undefined
-  if (!pointsAtRepository(matcher, spec.string('url'))) return undefined
+  if (!spec || !name) return undefined
+  const chart = chartNameUnder(matcher, spec.string('url'))
+  if (chart === undefined) return undefined
   const namespace = metadata?.string('namespace')
   return {
     file: root.document.file,
     line: root.line,
     name,
-    ...(namespace === undefined ? {} : { namespace })
+    ...(namespace === undefined ? {} : { namespace }),
+    chart,
+    ...(spec.string('type') === 'oci' ? {} : { servedOverHttp: true })
   }
 }
 
@@ -57,10 +60,7 @@ function scanOciRepository(scan: DocumentScan, root: MapCursor): void {
   if (!spec || !pointsAtChart(scan.matcher, spec.string('url'))) return
   const ref = spec.child('ref')
   if (!ref) {
-    scan.findings.addProblem(
-      spec,
-      'spec.ref is not set, so Flux follows the `latest` tag; set spec.ref.tag to pin it.'
-    )
+    scan.findings.addProblem(spec, missingRefMessage(spec))
     return
   }
   // Flux's precedence: digest, then semver, then tag.
@@ -82,35 +82,71 @@ function scanHelmRelease(scan: DocumentScan, root: MapCursor): void {
   const chartSpec = root.child('spec')?.child('chart')?.child('spec')
   const sourceRef = chartSpec?.child('sourceRef')
   if (!chartSpec || !sourceRef) return
-  if (!namesChart(scan.matcher, chartSpec.string('chart'))) return
   if (sourceRef.string('kind') !== 'HelmRepository') return
   const metadata = root.child('metadata')
-  const namespace =
-    sourceRef.string('namespace') ?? metadata?.string('namespace')
-  const name = sourceRef.string('name')
-  const repository = findRepository(scan.repositories, name, namespace)
+  const repository = findRepository(scan.repositories, {
+    name: sourceRef.string('name'),
+    namespace: sourceRef.string('namespace') ?? metadata?.string('namespace'),
+    chart: chartSpec.string('chart')
+  })
   if (!repository) return
   const where =
     repository.file === root.document.file
       ? `line ${repository.line}`
       : `${repository.file}:${repository.line}`
+  if (repository.servedOverHttp) {
+    scan.findings.addProblem(
+      chartSpec,
+      servedOverHttpMessage(repository, where)
+    )
+    return
+  }
   scan.findings.addPin(chartSpec, 'version', 'flux-helmrelease', {
     note: `HelmRepository ${repository.name} (${where})`
   })
 }
 
+/** What a HelmRelease's `sourceRef` and `chart` ask for. */
+interface ReleaseSource {
+  name: string | undefined
+  namespace: string | undefined
+  chart: string | undefined
+}
+
 function findRepository(
   repositories: readonly HelmRepositorySource[],
-  name: string | undefined,
-  namespace: string | undefined
+  { name, namespace, chart }: ReleaseSource
 ): HelmRepositorySource | undefined {
   // An unset namespace is filled in at apply time (kustomize, flux
   // targetNamespace), so it matches any namespace.
   return repositories.find(
     repository =>
       repository.name === name &&
+      repository.chart === chart &&
       (!repository.namespace ||
         !namespace ||
         repository.namespace === namespace)
+  )
+}
+
+/** `ref: "not-a-map"` is there, but not as Flux can read it. */
+function missingRefMessage(spec: MapCursor): string {
+  const found = spec.field('ref')
+  const span = found && spec.document.spanOf(found.value)
+  // `ref:`, `ref: ~` and `ref: null` are as good as unset.
+  const unset = !found || (span?.quote === 'plain' && span.current === '')
+  return unset
+    ? 'spec.ref is not set, so Flux follows the `latest` tag; set spec.ref.tag to pin it.'
+    : 'spec.ref is not a mapping (Flux reads `tag`, `semver` or `digest` under it), so there is no version to bump; set spec.ref.tag to pin it.'
+}
+
+function servedOverHttpMessage(
+  repository: HelmRepositorySource,
+  where: string
+): string {
+  return (
+    `HelmRepository ${repository.name} (${where}) has an oci:// url but not \`type: oci\`, ` +
+    'so Flux serves it as an HTTP Helm repository and this HelmRelease is not an OCI pin of the chart; ' +
+    'it is left alone: add `type: oci` to the HelmRepository to have releases bump it.'
   )
 }

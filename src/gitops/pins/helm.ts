@@ -1,6 +1,11 @@
 // Helm: an umbrella chart's Chart.yaml lists its `dependencies`, each a
 // chart name, the repository that serves it and a `version`.
-import { namesChart, pointsAtRepository } from './match.js'
+import {
+  joinsToChart,
+  namesChart,
+  pointsAtRepository,
+  type ChartMatcher
+} from './match.js'
 import type { DocumentScan, PinTool } from './tool.js'
 import type { PinKind } from './types.js'
 import type { MapCursor } from './yaml-cursor.js'
@@ -10,9 +15,19 @@ export const helmDependencies: PinTool = {
   scan(scan, root) {
     pinHelmStyleEntries(scan, root.children('dependencies'), {
       urlKey: 'repository',
-      kind: 'helm-dependency'
+      kind: 'helm-dependency',
+      // Helm finds a dependency in charts/ by its name, which a path breaks.
+      splitPath: false
     })
   }
+}
+
+/** Where an entry's chart is named, and whether its path may be split. */
+export interface HelmStyleShape {
+  urlKey: string
+  kind: PinKind
+  /** `name` may carry the start of the chart's path (`charts/web`). */
+  splitPath: boolean
 }
 
 /**
@@ -23,12 +38,22 @@ export const helmDependencies: PinTool = {
 export function pinHelmStyleEntries(
   scan: DocumentScan,
   entries: MapCursor[],
-  { urlKey, kind }: { urlKey: string; kind: PinKind }
+  shape: HelmStyleShape
 ): void {
   for (const entry of entries) {
-    if (!namesChart(scan.matcher, entry.string('name'))) continue
-    if (pointsAtRepository(scan.matcher, entry.string(urlKey))) {
-      scan.findings.addPin(entry, 'version', kind)
+    if (namesChartIn(scan.matcher, entry, shape)) {
+      scan.findings.addPin(entry, 'version', shape.kind)
     }
   }
+}
+
+function namesChartIn(
+  matcher: ChartMatcher,
+  entry: MapCursor,
+  { urlKey, splitPath }: HelmStyleShape
+): boolean {
+  const url = entry.string(urlKey)
+  const name = entry.string('name')
+  if (splitPath) return joinsToChart(matcher, url, name)
+  return namesChart(matcher, name) && pointsAtRepository(matcher, url)
 }

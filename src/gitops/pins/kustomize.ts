@@ -1,5 +1,6 @@
 // Kustomize: `helmCharts` entries of a kustomization name a chart and the
-// repository that serves it, Helm-style, and pin its `version`.
+// repository that serves it, Helm-style, and pin its `version`. Kustomize
+// pulls `<repo>/<name>`, so the chart's path may be split between the two.
 import { pinHelmStyleEntries } from './helm.js'
 import type { PinTool } from './tool.js'
 
@@ -14,7 +15,8 @@ export const kustomize: PinTool = {
     if (!isKustomization) return
     pinHelmStyleEntries(scan, root.children('helmCharts'), {
       urlKey: 'repo',
-      kind: 'kustomize-helmchart'
+      kind: 'kustomize-helmchart',
+      splitPath: true
     })
   }
 }

@@ -3,13 +3,16 @@
 // ways: Helm-style, a repository URL plus a chart name (Argo CD `chart:`,
 // Flux HelmRepository, Kustomize helmCharts, Chart.yaml dependencies), or
 // natively, the chart's own OCI URL (Argo CD without `chart:`, Flux
-// OCIRepository).
+// OCIRepository). The tools pull `oci://<url>/<chart name>`, so the chart's
+// path may be split anywhere between the two (`oci://ghcr.io/acme` +
+// `charts/web`): Argo CD, Flux and Kustomize references match on the joined
+// path.
 import type { ChartRef } from './types.js'
 
 /** The chart's coordinates, normalised once for all the files of a run. */
 export interface ChartMatcher {
   readonly chart: ChartRef
-  /** host[:port], lowercased, without trailing slashes. */
+  /** host[:port], lowercased, without trailing slashes or the port 443. */
   readonly host: string
   /** The host anywhere in a text, in any case: the cheap test before parsing. */
   readonly hostPattern: RegExp
@@ -33,7 +36,7 @@ export function matcherFor(chart: ChartRef): ChartMatcher {
 }
 
 function buildMatcher(chart: ChartRef): ChartMatcher {
-  const host = chart.registry.trim().replace(/\/+$/, '').toLowerCase()
+  const host = normalHost(chart.registry.trim().replace(/\/+$/, ''))
   const repositoryPath = chart.repository.trim().replace(/^\/+|\/+$/g, '')
   const escaped = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   return {
@@ -78,6 +81,37 @@ export function pointsAtChart(
   return pointsAt(matcher, url, matcher.chartPath, true)
 }
 
+/**
+ * The chart name a tool must be given with `url` to pull the chart: the rest
+ * of the chart's path below `url` (`charts/web` under `oci://ghcr.io/acme`),
+ * or undefined when `url` is not a whole-segment prefix of it. Argo CD alone
+ * also reads `url` without the scheme (`schemeOptional`).
+ */
+export function chartNameUnder(
+  matcher: ChartMatcher,
+  url: string | undefined,
+  { schemeOptional = false } = {}
+): string | undefined {
+  if (url === undefined) return undefined
+  const location = ociLocation(url, !schemeOptional)
+  if (location?.host !== matcher.host) return undefined
+  if (location.path === '') return matcher.chartPath
+  const prefix = `${location.path}/`
+  return matcher.chartPath.startsWith(prefix)
+    ? matcher.chartPath.slice(prefix.length)
+    : undefined
+}
+
+/** `<url>/<name>` is the chart, wherever its path is split between the two. */
+export function joinsToChart(
+  matcher: ChartMatcher,
+  url: string | undefined,
+  name: string | undefined,
+  options: { schemeOptional?: boolean } = {}
+): boolean {
+  return name !== undefined && chartNameUnder(matcher, url, options) === name
+}
+
 function pointsAt(
   matcher: ChartMatcher,
   url: string | undefined,
@@ -104,9 +138,18 @@ function ociLocation(
   }
   rest = rest.replace(/\/+$/, '')
   const slash = rest.indexOf('/')
-  if (slash < 0) return { host: rest.toLowerCase(), path: '' }
+  if (slash < 0) return { host: normalHost(rest), path: '' }
   return {
-    host: rest.slice(0, slash).toLowerCase(),
+    host: normalHost(rest.slice(0, slash)),
     path: rest.slice(slash + 1)
   }
+}
+
+/**
+ * host[:port] as compared: lowercased, and without `:443`, the https default
+ * port every tool here pulls from, so `ghcr.io:443` is `ghcr.io`.
+ */
+function normalHost(host: string): string {
+  const lower = host.toLowerCase()
+  return lower.endsWith(':443') ? lower.slice(0, -':443'.length) : lower
 }

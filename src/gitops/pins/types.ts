@@ -59,12 +59,19 @@ export interface ScanResult {
   problems: ScanProblem[]
 }
 
-/** A Flux HelmRepository (type oci) that serves the chart's repository. */
+/** A Flux HelmRepository whose `oci://` url holds the chart's path. */
 export interface HelmRepositorySource {
   file: string
   line: number
   name: string
   namespace?: string
+  /** The `chart` a HelmRelease names to mean the chart (`charts/web` under `oci://ghcr.io/acme`). */
+  chart: string
+  /**
+   * Set when the repository is not `type: oci`: Flux then serves it as an
+   * HTTP Helm repository, so its HelmReleases are not OCI pins.
+   */
+  servedOverHttp?: true
 }
 
 /** A parsed file, kept between the two passes so no file is parsed twice. */
