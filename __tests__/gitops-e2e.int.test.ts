@@ -21,7 +21,11 @@ import {
 } from './helpers/github-double.js'
 import { startMirror, type Mirror } from './helpers/helm-mirror.js'
 import { HELM4, removeDir, tempDir } from './helpers/paths.js'
-import { startRegistry, type Registry } from './helpers/registry.js'
+import {
+  manifestDigest,
+  startRegistry,
+  type Registry
+} from './helpers/registry.js'
 
 const TOKEN = 'ghs_gitopsTOKEN1234567890'
 const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
@@ -414,5 +418,42 @@ test('many charts: one pull request per released chart', async () => {
   )
   expect(result.summary).toContain('GitOps pull request for alpha')
   expect(result.summary).toContain('GitOps pull request for beta')
+  expect(github.violations).toEqual([])
+})
+
+test('a Flux OCIRepository pinned by tag and digest gets both: the version and the digest the registry serves', async () => {
+  const DIGESTS = 'acme/digests'
+  const old = 'sha256:' + '0'.repeat(64)
+  const pinned = (tag: string, digest: string): string =>
+    ociRepository(registry.host, tag).replace(
+      `    tag: ${tag}\n`,
+      `    tag: "${tag}" # release\n    digest: '${digest}'\n`
+    )
+  git.createRepo(DIGESTS, 'main', { 'flux/hello.yaml': pinned('0.9.0', old) })
+  github.addRepository({ owner: 'acme', repo: 'digests' })
+
+  const result = await release('5.0.0', {
+    'gitops-repository': DIGESTS,
+    'gitops-pr-labels': '',
+    'gitops-pr-reviewers': '',
+    'gitops-auto-merge': ''
+  })
+  expect(result.exitCode, log(result)).toBe(0)
+  const served = await manifestDigest(registry, 'acme/charts/hello', '5.0.0')
+  expect(served).toMatch(/^sha256:[0-9a-f]{64}$/)
+  expect(result.outputs.digest).toBe(served)
+  expect(
+    git.readFile(DIGESTS, 'helm-oci-release/hello', 'flux/hello.yaml')
+  ).toBe(
+    // The ConfigMap's `tag` is no pin: it stays.
+    pinned('0.9.0', old)
+      .replace('tag: "0.9.0" # release', 'tag: "5.0.0" # release')
+      .replace(old, served!)
+  )
+  const [pr] = github.pulls('acme', 'digests')
+  expect(pr.body).toContain('### Digests moved')
+  expect(pr.body).toContain(
+    `| \`flux/hello.yaml\` | 8 | \`spec.ref.digest\` | ${old} | ${served} |`
+  )
   expect(github.violations).toEqual([])
 })

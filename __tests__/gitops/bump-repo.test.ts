@@ -84,6 +84,63 @@ test('newerPins finds what a later release already set', () => {
   ])
 })
 
+test('newerPins reads the version of a pin written with its digest', () => {
+  const digest = 'sha256:' + 'd'.repeat(64)
+  const native = (revision: string): string =>
+    app(revision, 'oci://ghcr.io/acme/charts/hello').replace(
+      '    chart: hello\n',
+      ''
+    )
+  const bump = bumpRepository(
+    new Map([['a.yaml', native(`2.0.0@${digest}`)]]),
+    chart,
+    { version: '1.5.0', digest }
+  )
+  expect(newerPins(bump, '1.5.0').map(p => p.value)).toEqual([
+    `2.0.0@${digest}`
+  ])
+})
+
+test('the PR body names the pins whose digest moved, and to which digest', () => {
+  const from = 'sha256:' + 'e'.repeat(64)
+  const release = {
+    name: 'hello',
+    version: '1.0.1',
+    ref: 'oci://ghcr.io/acme/charts/hello',
+    tag: '1.0.1',
+    digest: 'sha256:' + 'f'.repeat(64)
+  }
+  const native = app(
+    `'1.0.0@${from}'`,
+    'oci://ghcr.io/acme/charts/hello'
+  ).replace('    chart: hello\n', '')
+  const bump = bumpRepository(
+    new Map([
+      ['a.yaml', native],
+      ['b.yaml', app('1.0.0')]
+    ]),
+    chart,
+    release
+  )
+  expect(bump.files.get('a.yaml')).toBe(
+    native.replace(`1.0.0@${from}`, `1.0.1@${release.digest}`)
+  )
+  const body = pullRequestBody(release, bump)
+  expect(body).toContain(
+    [
+      '### Digests moved',
+      '',
+      "These pins hold the chart's digest next to its version: it moved to the digest the registry serves for 1.0.1.",
+      '',
+      '| File | Line | Field | From | To |',
+      '| --- | --- | --- | --- | --- |',
+      `| \`a.yaml\` | 7 | \`spec.source.targetRevision\` | ${from} | ${release.digest} |`
+    ].join('\n')
+  )
+  // A pin without a digest is not in that list.
+  expect(body).not.toMatch(/Digests moved[\s\S]*b\.yaml/)
+})
+
 test('the PR body lists changes, what was left alone, problems and to-dos', () => {
   const bump = bumpRepository(
     new Map([

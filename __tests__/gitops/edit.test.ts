@@ -28,6 +28,8 @@ interface CaseConfig {
   file?: string
   chart?: ChartRef
   version?: string
+  /** The digest the registry serves for `version`; none: a dry run that pushed nothing. */
+  digest?: string
   /** Other files of the repository, scanned first for HelmRepositories. */
   repositories?: { path: string; file: string }[]
 }
@@ -53,13 +55,11 @@ function runCase(
     collectHelmRepositories(other.file, read(dir, other.path), chart, context)
   }
   collectHelmRepositories(file, input, chart, context)
-  const result = bumpFile(
-    file,
-    input,
-    chart,
-    config.version ?? '1.3.0',
-    context
-  )
+  const target = {
+    version: config.version ?? '1.3.0',
+    digest: config.digest ?? ''
+  }
+  const result = bumpFile(file, input, chart, target, context)
   return { input, result }
 }
 

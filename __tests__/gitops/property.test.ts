@@ -1,7 +1,9 @@
 // Property tests: random GitOps files (quoting, comments, CRLF, BOM, extra
 // keys, key order, flow and block style, random versions) are bumped, and
 // the result must parse to exactly the model's expected documents while every
-// byte outside the edited version scalars stays the same.
+// byte outside the edited version scalars stays the same. Flux OCIRepository
+// pins may hold a digest (a `digest` field or `tag: 1.2.3@sha256:…`), which
+// moves with the version: a pin then has two spans, or a longer one.
 import fc from 'fast-check'
 import semver from 'semver'
 import { describe, expect, test } from 'vitest'
@@ -10,6 +12,7 @@ import {
   applyEdits,
   bumpFile,
   editFor,
+  editsFor,
   planBump
 } from '../../src/gitops/edit.js'
 import { findPins } from '../../src/gitops/pins/scan.js'
@@ -37,9 +40,15 @@ interface Version {
   prefix: string
 }
 
+/** The digest pinned now, and the one the registry serves for the new version. */
+const OLD_DIGEST = 'sha256:' + '1'.repeat(64)
+const NEW_DIGEST = 'sha256:' + '2'.repeat(64)
+
 interface Source {
   /** Whether this source is a pin of CHART (by its location). */
   pins: boolean
+  /** OCIRepository only: where the digest is written, if anywhere. */
+  digest: 'none' | 'field' | 'suffix'
   entries: Entry[]
   version: Version
   flow: boolean
@@ -154,7 +163,10 @@ function sourceArb(form: Doc['form']): fc.Arbitrary<Source> {
         maxLength: 8
       }),
       flow: fc.boolean(),
-      comment: fc.option(COMMENT, { nil: undefined })
+      comment: fc.option(COMMENT, { nil: undefined }),
+      digest: native
+        ? fc.constantFrom<Source['digest']>('none', 'field', 'suffix')
+        : fc.constant<Source['digest']>('none')
     })
     .map(r => buildSource(form, r))
 }
@@ -171,8 +183,15 @@ function buildSource(
     order: number[]
     flow: boolean
     comment?: string
+    digest: Source['digest']
   }
 ): Source {
+  // `1.2.3@sha256:…` is written only after an exact version.
+  const digest = r.digest === 'suffix' && !r.version.exact ? 'none' : r.digest
+  const version =
+    digest === 'suffix'
+      ? { ...r.version, text: `${r.version.text}@${OLD_DIGEST}` }
+      : r.version
   const [url, urlPins] =
     r.style === 'classic'
       ? classicLocation(r.url, r.chart)
@@ -197,13 +216,16 @@ function buildSource(
         },
     {
       key: form === 'ocirepository' ? 'tag' : 'targetRevision',
-      value: r.version.text,
+      value: version.text,
       quote: versionQuote
     },
+    ...(digest === 'field'
+      ? [{ key: 'digest', value: OLD_DIGEST, quote: r.quotes[3] }]
+      : []),
     // Trap: an extra key whose value is the very same version text.
     ...r.extras.map(([word, quote, same], i) => ({
       key: `extra${i}`,
-      value: same && r.version.exact ? r.version.text : word,
+      value: same && r.version.exact ? version.text : word,
       quote
     }))
   ]
@@ -215,8 +237,9 @@ function buildSource(
   const pins = urlPins
   return {
     pins,
+    digest,
     entries: sorted,
-    version: r.version,
+    version,
     flow: r.flow,
     comment: r.comment
   }
@@ -369,8 +392,15 @@ function sourceData(source: Source, bumped: boolean, newVersion: string): Json {
   const data: { [key: string]: Json } = {}
   for (const e of source.entries) data[e.key] = e.value
   const key = 'targetRevision' in data ? 'targetRevision' : 'tag'
-  if (bumped) data[key] = source.version.prefix + newVersion
+  if (bumped) data[key] = newValue(source, newVersion)
+  if (bumped && source.digest === 'field') data.digest = NEW_DIGEST
   return data
+}
+
+/** The version scalar's new value: the digest written in it moves too. */
+function newValue(source: Source, newVersion: string): string {
+  const suffix = source.digest === 'suffix' ? `@${NEW_DIGEST}` : ''
+  return source.version.prefix + newVersion + suffix
 }
 
 function docData(doc: Doc, bumped: boolean, newVersion: string): Json {
@@ -440,6 +470,11 @@ function read(text: string): unknown[] {
 
 const FILE = 'apps/webapp.yaml'
 
+/** The release: its version, and the digest the registry serves for it. */
+function targetOf(model: Model): { version: string; digest: string } {
+  return { version: model.newVersion, digest: NEW_DIGEST }
+}
+
 function occurrences(line: string, token: string): number[] {
   const found: number[] = []
   for (
@@ -452,6 +487,27 @@ function occurrences(line: string, token: string): number[] {
   return found
 }
 
+/** `after` is `line` with at most `depth` single tokens replaced. */
+function explains(
+  line: string,
+  after: string,
+  replacements: readonly [string, string][],
+  depth: number
+): boolean {
+  if (line === after) return true
+  if (depth === 0) return false
+  return replacements.some(([from, to]) =>
+    occurrences(line, from).some(at =>
+      explains(
+        line.slice(0, at) + to + line.slice(at + from.length),
+        after,
+        replacements,
+        depth - 1
+      )
+    )
+  )
+}
+
 describe('bumpFile on generated files', () => {
   test('output reads back as the model, with exactly the expected versions bumped', () => {
     fc.assert(
@@ -460,7 +516,7 @@ describe('bumpFile on generated files', () => {
         expect(read(input)).toEqual(
           model.docs.map(d => docData(d, false, model.newVersion))
         )
-        const result = bumpFile(FILE, input, CHART, model.newVersion)
+        const result = bumpFile(FILE, input, CHART, targetOf(model))
         const expected = model.docs.map(d =>
           docData(d, shouldBump(d, model.newVersion), model.newVersion)
         )
@@ -474,32 +530,37 @@ describe('bumpFile on generated files', () => {
     )
   })
 
-  test('bytes outside the edited version scalars are identical, quotes kept', () => {
+  test('bytes outside the edited scalars are identical, quotes kept', () => {
     fc.assert(
       fc.property(modelArb, model => {
         const input = render(model)
-        const output = bumpFile(FILE, input, CHART, model.newVersion).text
-        const plans = planBump(
-          findPins(FILE, input, CHART).pins,
-          model.newVersion
-        )
-        const bumped = plans
-          .filter(p => p.action === 'bump')
-          .sort((a, b) => a.pin.start - b.pin.start)
+        const target = targetOf(model)
+        const output = bumpFile(FILE, input, CHART, target).text
+        const edits = planBump(findPins(FILE, input, CHART).pins, target)
+          .flatMap(editsFor)
+          .sort((a, b) => a.start - b.start)
         let inAt = 0
         let outAt = 0
-        for (const { pin, to } of bumped) {
-          const kept = input.slice(inAt, pin.start)
+        for (const edit of edits) {
+          const kept = input.slice(inAt, edit.start)
           expect(output.slice(outAt, outAt + kept.length)).toBe(kept)
           outAt += kept.length
-          const old = input.slice(pin.start, pin.end)
+          // The new value, in the old scalar's quotes.
+          const old = input.slice(edit.start, edit.end)
           const quote = /^['"]/.test(old) ? old[0] : ''
-          const replacement = `${quote}${to}${quote}`
-          expect(output.slice(outAt, outAt + replacement.length)).toBe(
-            replacement
+          const value = edit.text.slice(
+            quote.length,
+            edit.text.length - quote.length
           )
-          outAt += replacement.length
-          inAt = pin.end
+          expect(edit.text).toBe(`${quote}${value}${quote}`)
+          expect(value).toMatch(
+            new RegExp(
+              `^(v?${model.newVersion.replace(/\./g, '\\.')}(@${NEW_DIGEST})?|${NEW_DIGEST})$`
+            )
+          )
+          expect(output.slice(outAt, outAt + edit.text.length)).toBe(edit.text)
+          outAt += edit.text.length
+          inAt = edit.end
         }
         expect(output.slice(outAt)).toBe(input.slice(inAt))
       }),
@@ -507,35 +568,32 @@ describe('bumpFile on generated files', () => {
     )
   })
 
-  test('each bump changes one line, and only the version token in it', () => {
+  test('each bump changes its version line (and its digest line), only those tokens', () => {
     fc.assert(
       fc.property(modelArb, model => {
         const input = render(model)
-        const output = bumpFile(FILE, input, CHART, model.newVersion).text
-        const bumps = model.docs
-          .filter(d => shouldBump(d, model.newVersion))
-          .map(d => [
-            d.source.version.text,
-            d.source.version.prefix + model.newVersion
-          ])
+        const output = bumpFile(FILE, input, CHART, targetOf(model)).text
+        const bumped = model.docs.filter(d => shouldBump(d, model.newVersion))
+        const replacements: [string, string][] = bumped.map(d => [
+          d.source.version.text,
+          newValue(d.source, model.newVersion)
+        ])
+        const digestFields = bumped.filter(d => d.source.digest === 'field')
+        if (digestFields.length) replacements.push([OLD_DIGEST, NEW_DIGEST])
         const before = input.split('\n')
         const after = output.split('\n')
         expect(after).toHaveLength(before.length)
         const changed = before.flatMap((line, i) =>
           line === after[i] ? [] : [i]
         )
-        expect(changed).toHaveLength(bumps.length)
+        const digestLines = digestFields.filter(d => !d.source.flow).length
+        expect(changed).toHaveLength(bumped.length + digestLines)
         for (const i of changed) {
-          const explained = bumps.some(([from, to]) =>
-            occurrences(before[i], from).some(
-              at =>
-                before[i].slice(0, at) +
-                  to +
-                  before[i].slice(at + from.length) ===
-                after[i]
-            )
-          )
-          expect(explained, `${before[i]} -> ${after[i]}`).toBe(true)
+          // A flow mapping holds the tag and its digest on one line: two tokens.
+          expect(
+            explains(before[i], after[i], replacements, 2),
+            `${before[i]} -> ${after[i]}`
+          ).toBe(true)
         }
       }),
       { numRuns: 300 }
@@ -545,8 +603,8 @@ describe('bumpFile on generated files', () => {
   test('bumping is idempotent', () => {
     fc.assert(
       fc.property(modelArb, model => {
-        const once = bumpFile(FILE, render(model), CHART, model.newVersion).text
-        const twice = bumpFile(FILE, once, CHART, model.newVersion)
+        const once = bumpFile(FILE, render(model), CHART, targetOf(model)).text
+        const twice = bumpFile(FILE, once, CHART, targetOf(model))
         expect(twice.text).toBe(once)
         expect(twice.changes).toEqual([])
       }),

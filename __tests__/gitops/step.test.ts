@@ -422,3 +422,62 @@ describe('runGitops', () => {
     expect(clone.calls).toEqual(['checkout main', 'remove'])
   })
 })
+
+describe('runGitops: pins that hold a digest', () => {
+  const OLD = 'sha256:' + '0'.repeat(64)
+  const ociRepository = (tag: string, digest: string): string =>
+    [
+      'apiVersion: source.toolkit.fluxcd.io/v1',
+      'kind: OCIRepository',
+      'metadata: {name: webapp}',
+      'spec:',
+      '  url: oci://ghcr.io/acme/charts/webapp',
+      '  ref:',
+      `    tag: ${tag}`,
+      `    digest: "${digest}"`,
+      ''
+    ].join('\n')
+
+  /** Keeps the body of the pull request it opens. */
+  class BodyApi extends FakeApi {
+    body?: string
+    override async createPullRequest(
+      request: NewPullRequest
+    ): Promise<PullRequest> {
+      this.body = request.body
+      return super.createPullRequest(request)
+    }
+  }
+
+  const runWith = (clone: FakeClone, api: FakeApi, digest: string) =>
+    runGitops(config(), { ...RELEASE, ...CHART, digest }, digest === '', () =>
+      Promise.resolve({ clone, api })
+    )
+
+  test("the tag and the digest move to the release's, and the body says so", async () => {
+    const clone = new FakeClone(new Map([[FILE, ociRepository('1.2.0', OLD)]]))
+    const api = new BodyApi()
+    await expect(runWith(clone, api, RELEASE.digest)).resolves.toMatchObject({
+      operation: 'created'
+    })
+    expect(String(clone.pushed?.files.get(FILE))).toBe(
+      ociRepository('1.3.0', RELEASE.digest)
+    )
+    expect(api.body).toContain('### Digests moved')
+    expect(api.body).toContain(
+      `| \`${FILE}\` | 8 | \`spec.ref.digest\` | ${OLD} | ${RELEASE.digest} |`
+    )
+    expect(output.join('')).toContain(
+      `Bump: ${FILE} line 7 (spec.ref.tag): 1.2.0 -> 1.3.0 (spec.ref.digest: ${OLD} -> ${RELEASE.digest}).`
+    )
+  })
+
+  test('a dry run that pushed nothing knows no digest: the pin is left alone, and said why', async () => {
+    const clone = new FakeClone(new Map([[FILE, ociRepository('1.2.0', OLD)]]))
+    const result = await runWith(clone, new FakeApi(), '')
+    expect(result).toEqual({ operation: 'none', updatedFiles: [] })
+    expect(output.join('')).toContain(
+      `Left alone: ${FILE} line 7 (spec.ref.tag: 1.2.0): the pin moves a digest with the version, and no digest is known for 1.3.0 (nothing was pushed: dry run); it is left alone.`
+    )
+  })
+})

@@ -1,7 +1,9 @@
 // Bumps every pin of a chart across a repository's files. Pure: the caller
 // reads the files; this decides what changes.
+import { withoutDigest } from './digest-pin.js'
 import {
   bumpFile,
+  type BumpTarget,
   type PinChange,
   type PinCurrent,
   type PinSkip
@@ -30,7 +32,7 @@ export interface RepoBump {
 export function bumpRepository(
   texts: ReadonlyMap<string, string>,
   chart: ChartRef,
-  version: string,
+  version: BumpTarget,
   unread: readonly UnreadFile[] = []
 ): RepoBump {
   const context = createScanContext()
@@ -64,7 +66,8 @@ export function bumpRepository(
  */
 export function newerPins(bump: RepoBump, version: string): PinSkip[] {
   return bump.skipped.filter(skip => {
-    const value = classifyVersion(skip.value)
+    // `1.4.0@sha256:…` is a newer pin too.
+    const value = classifyVersion(withoutDigest(skip.value))
     return value.kind === 'exact' && precedence(value.version, version) > 0
   })
 }

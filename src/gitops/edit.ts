@@ -2,6 +2,13 @@
 // version scalars that are bumped: quotes, comments, line endings, BOM and
 // everything else in the file stay as they were. Pure: no I/O.
 import { UserError } from '../errors.js'
+import {
+  digestBlocker,
+  digestMismatch,
+  pinnedValue,
+  type DigestMove,
+  type ReleaseTarget
+} from './digest-pin.js'
 import { findPins } from './pins/scan.js'
 import type {
   ChartRef,
@@ -26,9 +33,14 @@ export interface PinPlan {
   pin: Pin
   action: BumpAction
   reason: string
-  /** The new value (without quotes), set when `action` is `bump`. */
+  /** The new version (without quotes), set when `action` is `bump`. */
   to?: string
+  /** Set when the digest written with the version moves too. */
+  digest?: DigestMove
 }
+
+/** A version alone (no digest known), or the version and its digest. */
+export type BumpTarget = string | ReleaseTarget
 
 /** Replace `text.slice(start, end)` with `text`. */
 export interface TextEdit {
@@ -39,13 +51,24 @@ export interface TextEdit {
 
 /**
  * Plans a bump of every pin to `newVersion`: exact older versions are
- * bumped (keeping a `v` prefix); ranges, templates, digests, aliases and
+ * bumped (keeping a `v` prefix), with the digest written next to them when
+ * the target's digest is known; ranges, templates, bare digests, aliases and
  * newer versions are skipped with a reason.
  * @throws UserError when `newVersion` is not SemVer 2.
  */
-export function planBump(pins: readonly Pin[], newVersion: string): PinPlan[] {
-  const version = requireVersion(newVersion)
-  return pins.map(pin => planPin(pin, version))
+export function planBump(
+  pins: readonly Pin[],
+  newVersion: BumpTarget
+): PinPlan[] {
+  const target = releaseTarget(newVersion)
+  const version = requireVersion(target.version)
+  return pins.map(pin => planPin(pin, { version, digest: target.digest }))
+}
+
+function releaseTarget(newVersion: BumpTarget): ReleaseTarget {
+  return typeof newVersion === 'string'
+    ? { version: newVersion, digest: '' }
+    : newVersion
 }
 
 function requireVersion(newVersion: string): string {
@@ -73,12 +96,18 @@ const NOT_BUMPABLE: Record<
   other: value => `'${value}' is not a SemVer version or range`
 }
 
-function planPin(pin: Pin, version: string): PinPlan {
+function planPin(pin: Pin, target: ReleaseTarget): PinPlan {
+  const { version } = target
   if (pin.blocked) return skip(pin, blockedReason(pin, version))
-  const value = classifyVersion(pin.current)
+  // `1.2.3@sha256:…`, where the tool reads it, is a version with its digest.
+  const pinned = pinnedValue(pin)
+  const value = classifyVersion(pinned.version)
   if (value.kind === 'exact') {
-    return planExact(pin, value.prefix, value.version, version)
+    return planExact(pin, value, target, pinned.digest)
   }
+  // A range or template with a digest: the whole is what the user reads.
+  if (pinned.version !== pin.current)
+    return skip(pin, NOT_BUMPABLE.digest(pin.current))
   if (value.kind === 'range')
     return skip(pin, rangeReason(pin.current, version))
   return skip(pin, NOT_BUMPABLE[value.kind](pin.current))
@@ -86,12 +115,15 @@ function planPin(pin: Pin, version: string): PinPlan {
 
 function planExact(
   pin: Pin,
-  prefix: string,
-  bare: string,
-  version: string
+  { prefix, version: bare }: { prefix: string; version: string },
+  target: ReleaseTarget,
+  digest: string | undefined
 ): PinPlan {
+  const { version } = target
   const to = prefix + version
   if (bare === version) {
+    const mismatch = digestMismatch(digest, target)
+    if (mismatch) return skip(pin, mismatch)
     return { pin, action: 'current', reason: `already ${to}` }
   }
   if (precedence(bare, version) > 0) {
@@ -100,7 +132,14 @@ function planExact(
       `'${pin.current}' is newer than ${version}; it is not downgraded`
     )
   }
-  return { pin, action: 'bump', reason: `${pin.current} -> ${to}`, to }
+  if (digest === undefined) {
+    return { pin, action: 'bump', reason: `${pin.current} -> ${to}`, to }
+  }
+  const blocker = digestBlocker(pin, digest, target)
+  if (blocker) return skip(pin, blocker)
+  const move = { from: digest, to: target.digest }
+  const reason = `${prefix + bare} -> ${to}, digest ${move.from} -> ${move.to}`
+  return { pin, action: 'bump', reason, to, digest: move }
 }
 
 function rangeReason(range: string, version: string): string {
@@ -121,18 +160,35 @@ function skip(pin: Pin, reason: string): PinPlan {
   return { pin, action: 'skip', reason }
 }
 
-/** The edit that writes a bumped pin in its original quote style. */
+/**
+ * The edit that writes a bumped pin's version scalar in its original quote
+ * style (`<version>@<digest>` when the digest is written in it).
+ */
 export function editFor(plan: PinPlan): TextEdit | undefined {
   if (plan.action !== 'bump' || plan.to === undefined) return undefined
-  return {
-    start: plan.pin.start,
-    end: plan.pin.end,
-    text: quoted(plan.to, plan.pin.quote)
+  const { pin, digest } = plan
+  const value =
+    digest && pin.digest?.form === 'suffix'
+      ? `${plan.to}@${digest.to}`
+      : plan.to
+  return { start: pin.start, end: pin.end, text: quoted(value, pin.quote) }
+}
+
+/** Every edit of a bumped pin: its version scalar, and its digest scalar if apart. */
+export function editsFor(plan: PinPlan): TextEdit[] {
+  const edits: TextEdit[] = []
+  const version = editFor(plan)
+  if (version) edits.push(version)
+  const field = plan.pin.digest?.form === 'field' && plan.pin.digest.field
+  if (version && field && plan.digest) {
+    const text = quoted(plan.digest.to, field.quote)
+    edits.push({ start: field.start, end: field.end, text })
   }
+  return edits
 }
 
 function quoted(value: string, quote: QuoteStyle): string {
-  // SemVer characters never need escaping in either quote style.
+  // SemVer and digest characters never need escaping in either quote style.
   if (quote === 'single') return `'${value}'`
   if (quote === 'double') return `"${value}"`
   return value
@@ -179,8 +235,17 @@ export interface PinChange {
   line: number
   path: string
   kind: PinKind
+  /** The versions, without a digest written with them. */
   from: string
   to: string
+  /** Set when the digest moved too; where it is written. */
+  digest?: DigestChange
+}
+
+/** A digest moved with its version: in the version scalar, or in its own field. */
+export interface DigestChange extends DigestMove {
+  line: number
+  path: string
 }
 
 /** A pin already at the new version. */
@@ -218,12 +283,12 @@ export function bumpFile(
   file: string,
   text: string,
   chart: ChartRef,
-  newVersion: string,
+  newVersion: BumpTarget,
   context?: ScanContext
 ): BumpResult {
   const scan = findPins(file, text, chart, context)
   const plans = planBump(scan.pins, newVersion)
-  const edits = plans.flatMap(plan => editFor(plan) ?? [])
+  const edits = plans.flatMap(editsFor)
   const newText = edits.length > 0 ? applyEdits(text, edits) : text
   return {
     text: newText,
@@ -242,20 +307,37 @@ function summarize(
     current: [],
     skipped: []
   }
-  for (const { pin, action, reason, to } of plans) {
+  for (const plan of plans) {
+    const { pin, action, reason } = plan
     const where = {
       file: pin.file,
       line: pin.line,
       path: pin.path,
       kind: pin.kind
     }
-    if (action === 'bump')
-      result.changes.push({ ...where, from: pin.current, to: to ?? '' })
+    if (action === 'bump') result.changes.push(changeOf(plan))
     else if (action === 'current')
       result.current.push({ ...where, value: pin.current })
     else result.skipped.push({ ...where, value: pin.current, reason })
   }
   return result
+}
+
+function changeOf({ pin, to, digest }: PinPlan): PinChange {
+  const change: PinChange = {
+    file: pin.file,
+    line: pin.line,
+    path: pin.path,
+    kind: pin.kind,
+    from: pinnedValue(pin).version,
+    to: to ?? ''
+  }
+  if (!digest) return change
+  const field = pin.digest?.form === 'field' ? pin.digest.field : pin
+  return {
+    ...change,
+    digest: { ...digest, line: field.line, path: field.path }
+  }
 }
 
 function noticesFor(plans: readonly PinPlan[], chart: ChartRef): string[] {

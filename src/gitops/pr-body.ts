@@ -41,6 +41,25 @@ function table(header: string[], rows: (string | number)[][]): string[] {
   ]
 }
 
+/** The pins whose digest moved with the version: a reviewer checks it is the release's. */
+function digestLines(release: ReleaseInfo, bump: RepoBump): string[] {
+  const moved = bump.changes.flatMap(change =>
+    change.digest ? [{ file: change.file, ...change.digest }] : []
+  )
+  if (moved.length === 0) return []
+  return [
+    '',
+    '### Digests moved',
+    '',
+    `These pins hold the chart's digest next to its version: it moved to the digest the registry serves for ${release.version}.`,
+    '',
+    ...table(
+      ['File', 'Line', 'Field', 'From', 'To'],
+      moved.map(d => [`\`${d.file}\``, d.line, `\`${d.path}\``, d.from, d.to])
+    )
+  ]
+}
+
 /**
  * Lists each changed file and pin (old -> new), the chart reference and
  * digest, and what was left alone and why.
@@ -64,7 +83,8 @@ export function pullRequestBody(release: ReleaseInfo, bump: RepoBump): string {
         c.from,
         c.to
       ])
-    )
+    ),
+    ...digestLines(release, bump)
   ]
   if (bump.skipped.length) {
     lines.push(

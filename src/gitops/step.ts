@@ -78,12 +78,8 @@ export async function runGitops(
   try {
     const baseBranch = config.baseBranch ?? (await api.getDefaultBranch())
     const files = await clone.checkout(baseBranch, config.paths)
-    const bump = bumpRepository(
-      files.texts,
-      chart,
-      release.version,
-      files.unread
-    )
+    // The release's digest moves the pins that hold one with their version.
+    const bump = bumpRepository(files.texts, chart, release, files.unread)
     reportUnread(files.unread, clone.repository)
     reportScan(bump, clone.repository)
     const context = {
@@ -153,8 +149,11 @@ function reportScan(bump: RepoBump, repository: string): void {
     )
   }
   for (const change of bump.changes) {
+    const digest = change.digest
+      ? ` (${change.digest.path}: ${change.digest.from} -> ${change.digest.to})`
+      : ''
     relay(
-      `Bump: ${change.file} line ${change.line} (${change.path}): ${change.from} -> ${change.to}.`
+      `Bump: ${change.file} line ${change.line} (${change.path}): ${change.from} -> ${change.to}${digest}.`
     )
   }
 }
@@ -177,7 +176,7 @@ async function branchIsNewer(
   const onBranch = await clone.branchFiles(branch, files)
   if (!onBranch) return false
   const newer = newerPins(
-    bumpRepository(onBranch, chart, release.version),
+    bumpRepository(onBranch, chart, release),
     release.version
   )
   if (newer.length === 0) return false

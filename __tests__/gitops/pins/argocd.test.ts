@@ -58,6 +58,27 @@ describe('argoCd', () => {
     expect(spans).toEqual(['1.0.0'])
   })
 
+  // Argo CD's OCI guide: a native source's targetRevision is "the desired
+  // image tag or digest"; a Helm-style one goes to `helm pull --version`.
+  test.each<[string, string[], Partial<Pin>]>([
+    [
+      'a native OCI source reads a digest with the version',
+      NATIVE,
+      { kind: 'argocd-oci', digest: { form: 'suffix' } }
+    ],
+    ['a Helm-style source does not', HELM_STYLE, { kind: 'argocd-application' }]
+  ])('%s', (_name, source, expected) => {
+    const revision = `1.0.0@sha256:${'c'.repeat(64)}`
+    const text = application('Application', [
+      ...source,
+      `targetRevision: '${revision}'`
+    ])
+    const { pins, spans } = runTool(argoCd, text)
+    expect(pins).toEqual([expect.objectContaining(expected)])
+    expect('digest' in pins[0]).toBe(expected.digest !== undefined)
+    expect(spans).toEqual([`'${revision}'`])
+  })
+
   test('an ApplicationSet pins its template, native sources included', () => {
     const text = lines(
       'apiVersion: argoproj.io/v1alpha1',

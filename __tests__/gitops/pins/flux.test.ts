@@ -52,17 +52,14 @@ describe('flux: OCIRepository', () => {
     expect(spans).toEqual(['1.0.0'])
   })
 
-  test.each([
-    [
-      'digest',
-      'Flux pins spec.ref.digest, which wins over a tag; it is left alone'
-    ],
-    ['semver', 'Flux resolves spec.ref.semver itself']
-  ])('spec.ref.%s wins over the tag and is left alone', (key, blocked) => {
-    const text = ociRepository('  ref:', '    tag: 1.0.0', `    ${key}: x`)
+  test('spec.ref.semver wins over the tag and is left alone', () => {
+    const text = ociRepository('  ref:', '    tag: 1.0.0', '    semver: x')
     const { pins } = runTool(flux, text)
     expect(pins).toEqual([
-      expect.objectContaining({ path: `spec.ref.${key}`, blocked })
+      expect.objectContaining({
+        path: 'spec.ref.semver',
+        blocked: 'Flux resolves spec.ref.semver itself'
+      })
     ])
   })
 
@@ -93,6 +90,87 @@ describe('flux: OCIRepository', () => {
       url
     )
     expect(runTool(flux, text).spans).toEqual(['1.0.0'])
+  })
+})
+
+describe('flux: OCIRepository digest pins', () => {
+  const DIGEST = 'sha256:' + 'ab'.repeat(32)
+
+  test('spec.ref.tag with spec.ref.digest: one pin, two spans', () => {
+    const text = ociRepository(
+      '  ref:',
+      "    digest: '" + DIGEST + "' # pinned",
+      '    tag: "1.0.0"'
+    )
+    const { pins, spans } = runTool(flux, text)
+    expect(spans).toEqual(['"1.0.0"'])
+    expect(pins).toEqual([
+      expect.objectContaining({
+        path: 'spec.ref.tag',
+        current: '1.0.0',
+        digest: {
+          form: 'field',
+          field: expect.objectContaining({
+            path: 'spec.ref.digest',
+            line: 6,
+            current: DIGEST,
+            quote: 'single'
+          }) as unknown
+        }
+      })
+    ])
+    const [pin] = pins
+    const field = pin.digest?.form === 'field' ? pin.digest.field : undefined
+    expect(field && text.slice(field.start, field.end)).toBe(`'${DIGEST}'`)
+    expect(pin.blocked).toBeUndefined()
+  })
+
+  test('a tag with its digest in one scalar is a pin whose digest is a suffix', () => {
+    const text = ociRepository('  ref:', `    tag: 1.0.0@${DIGEST}`)
+    const { pins, spans } = runTool(flux, text)
+    expect(spans).toEqual([`1.0.0@${DIGEST}`])
+    expect(pins).toEqual([
+      expect.objectContaining({
+        path: 'spec.ref.tag',
+        digest: { form: 'suffix' }
+      })
+    ])
+  })
+
+  test.each([
+    [
+      'a digest alone',
+      ['    digest: ' + DIGEST],
+      'spec.ref.digest',
+      /^Flux pins spec\.ref\.digest with no spec\.ref\.tag.*add spec\.ref\.tag/
+    ],
+    [
+      'a digest with a semver range',
+      ['    semver: ^1.0.0', '    digest: ' + DIGEST],
+      'spec.ref.digest',
+      /^Flux pins spec\.ref\.digest, which wins over spec\.ref\.semver/
+    ],
+    [
+      'a digest that is a mapping',
+      ['    tag: 1.0.0', '    digest: {sha: x}'],
+      'spec.ref.tag',
+      /^spec\.ref\.digest is not a single value/
+    ],
+    [
+      'a digest through an alias',
+      ['    tag: 1.0.0', '    digest: *d'],
+      'spec.ref.tag',
+      /^spec\.ref\.digest: the value is the alias \*d/
+    ]
+  ])('%s is left alone', (_name, ref, path, blocked) => {
+    const text = ociRepository('  ref:', ...ref).replace(
+      'kind: OCIRepository',
+      `kind: OCIRepository\nx: &d ${DIGEST}`
+    )
+    const { pins } = runTool(flux, text)
+    expect(pins).toEqual([
+      expect.objectContaining({ path, blocked: expect.stringMatching(blocked) })
+    ])
   })
 })
 

@@ -44,7 +44,10 @@ function scanSource(
     })
     return
   }
-  const detail = native ? { note: 'native OCI source' } : {}
+  // Argo CD documents a native OCI source's targetRevision as a tag or a
+  // digest, and resolves it with ORAS, which reads `1.2.3@sha256:…` as the
+  // digest; a Helm-style source's goes to Helm as `--version`: no digest.
+  const detail = native ? { note: 'native OCI source', digestSuffix: true } : {}
   scan.findings.addPin(source, 'targetRevision', pinKind, detail)
 }
 

@@ -2,7 +2,14 @@
 // its value: its bytes are not its own (a YAML alias, a merge key) or cannot
 // be rewritten in place (a block scalar).
 import type { Field } from './merge-keys.js'
-import type { Pin, PinKind, ScanProblem, ScanResult } from './types.js'
+import type {
+  DigestField,
+  Pin,
+  PinDigest,
+  PinKind,
+  ScanProblem,
+  ScanResult
+} from './types.js'
 import type { MapCursor, ScalarSpan } from './yaml-cursor.js'
 
 /** What a tool adds to a pin it found. */
@@ -11,6 +18,10 @@ export interface PinDetail {
   note?: string
   /** Why the pin is left alone; when unset, sharing is checked. */
   blocked?: string
+  /** The tool reads `<version>@<digest>` in the version scalar. */
+  digestSuffix?: boolean
+  /** The key next to the version that holds the digest (Flux `digest`). */
+  digestKey?: string
 }
 
 /** Pins and problems of one file, shared by its documents. */
@@ -42,10 +53,18 @@ export class Findings implements ScanResult {
       )
       return
     }
-    const blocked = detail.blocked ?? sharedReason(at, found, span)
+    const digest = digestOf(at, detail)
+    const blocked =
+      detail.blocked ??
+      sharedReason(at, found, span) ??
+      (isProblemText(digest) ? digest : undefined)
     this.pins.push({
       ...pinAt(at.document.file, path, kind, span),
-      ...withoutUndefined({ note: detail.note, blocked })
+      ...withoutUndefined({
+        note: detail.note,
+        blocked,
+        digest: isProblemText(digest) ? undefined : digest
+      })
     })
   }
 
@@ -63,6 +82,31 @@ function pinAt(
 ): Pin {
   const { line, column, current, start, end, quote } = span
   return { file, line, column, kind, path, current, start, end, quote }
+}
+
+/** Where the pin's digest is, or why the digest next to it cannot be edited. */
+function digestOf(
+  at: MapCursor,
+  { digestSuffix, digestKey }: PinDetail
+): PinDigest | string | undefined {
+  if (digestKey === undefined)
+    return digestSuffix ? { form: 'suffix' } : undefined
+  const found = at.field(digestKey)
+  const path = at.pathTo(digestKey)
+  const span = found && at.document.spanOf(found.value)
+  if (!found || !span) return `${path} is not a single value; it is left alone`
+  const shared = sharedReason(at, found, span)
+  if (shared) return `${path}: ${shared}`
+  return { form: 'field', field: digestFieldAt(path, span) }
+}
+
+function digestFieldAt(path: string, span: ScalarSpan): DigestField {
+  const { line, column, current, start, end, quote } = span
+  return { path, line, column, current, start, end, quote }
+}
+
+function isProblemText(value: PinDigest | string | undefined): value is string {
+  return typeof value === 'string'
 }
 
 function sharedReason(

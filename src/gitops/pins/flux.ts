@@ -65,17 +65,35 @@ function scanOciRepository(scan: DocumentScan, root: MapCursor): void {
   }
   // Flux's precedence: digest, then semver, then tag.
   if (ref.has('digest')) {
-    scan.findings.addPin(ref, 'digest', 'flux-ocirepository', {
-      blocked:
-        'Flux pins spec.ref.digest, which wins over a tag; it is left alone'
-    })
+    scanDigestRef(scan, ref)
   } else if (ref.has('semver')) {
     scan.findings.addPin(ref, 'semver', 'flux-ocirepository', {
       blocked: 'Flux resolves spec.ref.semver itself'
     })
   } else {
-    scan.findings.addPin(ref, 'tag', 'flux-ocirepository')
+    // `tag: 1.2.3@sha256:…` is Flux's older way of writing tag and digest
+    // (not pulled by the digest since Flux 2.2); it is kept in its form.
+    scan.findings.addPin(ref, 'tag', 'flux-ocirepository', {
+      digestSuffix: true
+    })
   }
+}
+
+/**
+ * `spec.ref.digest` wins in Flux: with a `tag` beside it (and no semver),
+ * the tag says which version the digest is, so both move together.
+ */
+function scanDigestRef(scan: DocumentScan, ref: MapCursor): void {
+  if (ref.has('tag') && !ref.has('semver')) {
+    scan.findings.addPin(ref, 'tag', 'flux-ocirepository', {
+      digestKey: 'digest'
+    })
+    return
+  }
+  const blocked = ref.has('semver')
+    ? 'Flux pins spec.ref.digest, which wins over spec.ref.semver; it is left alone'
+    : 'Flux pins spec.ref.digest with no spec.ref.tag, so no version says which release it is; add spec.ref.tag to have releases move both'
+  scan.findings.addPin(ref, 'digest', 'flux-ocirepository', { blocked })
 }
 
 function scanHelmRelease(scan: DocumentScan, root: MapCursor): void {

@@ -44,6 +44,28 @@ export interface Pin {
   note?: string
   /** Set when the pin must be left alone whatever its value; says why. */
   blocked?: string
+  /** Set when the tool also reads a digest of the chart here: a bump moves it too. */
+  digest?: PinDigest
+}
+
+/**
+ * Where a pin's tool reads the chart's digest: in the version scalar itself
+ * (`1.2.3@sha256:…`, when written so), or in a second scalar next to it
+ * (Flux `spec.ref.digest`, which wins over `spec.ref.tag`).
+ */
+export type PinDigest =
+  { form: 'suffix' } | { form: 'field'; field: DigestField }
+
+/** The second scalar of a pin: its digest, with its own exact span. */
+export interface DigestField {
+  /** YAML path, e.g. `spec.ref.digest`. */
+  path: string
+  line: number
+  column: number
+  current: string
+  start: number
+  end: number
+  quote: QuoteStyle
 }
 
 /** Something the user should know about a file: it was not (fully) scanned. */
