@@ -4,7 +4,8 @@ import * as core from '@actions/core'
 import { findCharts } from './chart/find.js'
 import { selectCharts } from './chart/select.js'
 import { errorMessage, UserError } from './errors.js'
-import { runGitops } from './gitops/step.js'
+import { RegistryChartPackages } from './gitops/lock/registry-packages.js'
+import { connectGitops, runGitops } from './gitops/step.js'
 import { Helm, type Connection } from './helm/cli.js'
 import { installHelm, type InstalledHelm } from './helm/installer.js'
 import { getConfig, type Config } from './inputs.js'
@@ -44,19 +45,22 @@ export interface Services {
   gitops: typeof runGitops
 }
 
+function registryClient(config: Config): RegistryClient {
+  return new RegistryClient({
+    registry: config.registry,
+    username: config.password ? config.username : undefined,
+    password: config.password || undefined,
+    ...connection(config)
+  })
+}
+
 const realServices: Services = {
   installHelm: config =>
     installHelm({
       versionSpec: config.helmVersion,
       downloadBaseUrl: config.helmDownloadUrl
     }),
-  registry: config =>
-    new RegistryClient({
-      registry: config.registry,
-      username: config.password ? config.username : undefined,
-      password: config.password || undefined,
-      ...connection(config)
-    }),
+  registry: config => registryClient(config),
   helm: (installed, env) =>
     new Helm(installed.path, installed.major, childEnv(env)),
   gitops: runGitops
@@ -220,7 +224,13 @@ async function gitopsSteps(
   for (const release of eligible) {
     release.gitops = await core.group(
       `Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`,
-      () => services.gitops(gitops, release, config.dryRun)
+      () =>
+        services.gitops(gitops, release, config.dryRun, gitopsConfig =>
+          connectGitops(
+            gitopsConfig,
+            new RegistryChartPackages(registryClient(config))
+          )
+        )
     )
   }
 }

@@ -73,6 +73,8 @@ class FakeClone implements GitopsClone {
   operation: UpdateBranchResult['operation'] = 'created'
   branchSubjectList: string[] = []
   failClone?: Error
+  /** Files of the checkout the globs do not match (Chart.lock, charts/*.tgz). */
+  checkoutOnly = new Map<string, Uint8Array>()
 
   constructor(
     private readonly base: Map<string, string>,
@@ -118,6 +120,16 @@ class FakeClone implements GitopsClone {
 
   remove(): void {
     this.calls.push('remove')
+  }
+
+  readCheckoutFile(file: string): Uint8Array | undefined {
+    return this.checkoutOnly.get(file)
+  }
+
+  listCheckoutFolder(folder: string): string[] {
+    return [...this.checkoutOnly.keys()]
+      .filter(file => file.startsWith(`${folder}/`))
+      .map(file => file.slice(folder.length + 1))
   }
 }
 
@@ -478,6 +490,129 @@ describe('runGitops: pins that hold a digest', () => {
     expect(result).toEqual({ operation: 'none', updatedFiles: [] })
     expect(output.join('')).toContain(
       `Left alone: ${FILE} line 7 (spec.ref.tag: 1.2.0): the pin moves a digest with the version, and no digest is known for 1.3.0 (nothing was pushed: dry run); it is left alone.`
+    )
+  })
+})
+
+describe('runGitops: umbrella charts', () => {
+  const UMBRELLA = 'platform/Chart.yaml'
+  const umbrella = (version: string) =>
+    [
+      'apiVersion: v2',
+      'name: platform',
+      'version: 0.1.0',
+      'dependencies:',
+      '  - name: webapp',
+      `    version: ${version}`,
+      '    repository: oci://ghcr.io/acme/charts',
+      ''
+    ].join('\n')
+  const lock = (version: string, digest: string) =>
+    [
+      'dependencies:',
+      '- name: webapp',
+      '  repository: oci://ghcr.io/acme/charts',
+      `  version: ${version}`,
+      `digest: ${digest}`,
+      'generated: "2025-01-01T00:00:00Z"',
+      ''
+    ].join('\n')
+  // Helm's HashReq of the chart above at 1.2.0 (lock/helm-digest.ts, checked against real Helm).
+  const setUp = async () => {
+    const { lockDigest } = await import('../../src/gitops/lock/helm-digest.js')
+    const dep = { name: 'webapp', repository: 'oci://ghcr.io/acme/charts' }
+    const digest = lockDigest(
+      [{ ...dep, version: '1.2.0' }],
+      [{ ...dep, version: '1.2.0' }]
+    )
+    const clone = new FakeClone(new Map([[UMBRELLA, umbrella('1.2.0')]]))
+    clone.checkoutOnly.set(
+      'platform/Chart.lock',
+      Buffer.from(lock('1.2.0', digest))
+    )
+    clone.checkoutOnly.set(
+      'platform/charts/webapp-1.2.0.tgz',
+      Buffer.from('old')
+    )
+    return clone
+  }
+
+  test('Chart.lock and the committed package move with Chart.yaml, in the same commit', async () => {
+    const clone = await setUp()
+    const api = new FakeApi()
+    const fetched: string[] = []
+    const packages = {
+      fetchPackage: async (ref: string, digest: string) => {
+        fetched.push(`${ref}@${digest}`)
+        return Buffer.from('new package')
+      }
+    }
+    const result = await runGitops(
+      config({ paths: ['**/Chart.yaml'] }),
+      { ...RELEASE, ...CHART },
+      false,
+      async () => ({ clone, api, packages })
+    )
+    expect(result.updatedFiles).toEqual([
+      UMBRELLA,
+      'platform/Chart.lock',
+      'platform/charts/webapp-1.2.0.tgz',
+      'platform/charts/webapp-1.3.0.tgz'
+    ])
+    const files = clone.pushed!.files
+    expect(String(files.get('platform/Chart.lock'))).toMatch(
+      /version: 1\.3\.0\ndigest: sha256:[0-9a-f]{64}\ngenerated: "\d{4}-/
+    )
+    expect(files.get('platform/charts/webapp-1.2.0.tgz')).toBeNull()
+    expect(String(files.get('platform/charts/webapp-1.3.0.tgz'))).toBe(
+      'new package'
+    )
+    expect(fetched).toEqual([`${RELEASE.ref}@${RELEASE.digest}`])
+    expect(output.join('')).toContain(
+      'Chart.lock: `platform/Chart.lock` updated'
+    )
+    expect(output.join('')).not.toContain("run 'helm dependency update")
+  })
+
+  test('a range elsewhere leaves the lock alone, and the pull request says why', async () => {
+    const range =
+      umbrella('1.2.0') +
+      '  - name: db\n    version: ^2.0.0\n    repository: oci://ghcr.io/acme/charts\n'
+    const clone = new FakeClone(new Map([[UMBRELLA, range]]))
+    const { lockDigest } = await import('../../src/gitops/lock/helm-digest.js')
+    const repository = 'oci://ghcr.io/acme/charts'
+    const digest = lockDigest(
+      [
+        { name: 'webapp', repository, version: '1.2.0' },
+        { name: 'db', repository, version: '^2.0.0' }
+      ],
+      [
+        { name: 'webapp', repository, version: '1.2.0' },
+        { name: 'db', repository, version: '2.0.1' }
+      ]
+    )
+    const lockText = lock('1.2.0', digest).replace(
+      'digest:',
+      `- name: db\n  repository: ${repository}\n  version: 2.0.1\ndigest:`
+    )
+    clone.checkoutOnly.set('platform/Chart.lock', Buffer.from(lockText))
+    const api = new FakeApi()
+    let body = ''
+    api.createPullRequest = async request => {
+      body = request.body
+      api.open = pullRequest(7, request)
+      return api.open
+    }
+    const result = await runGitops(
+      config({ paths: ['**/Chart.yaml'] }),
+      { ...RELEASE, ...CHART },
+      false,
+      async () => ({ clone, api })
+    )
+    expect(result.updatedFiles).toEqual([UMBRELLA])
+    expect(body).toContain('### Chart.lock')
+    expect(body).toMatch(
+      /`platform\/Chart\.lock` left alone: dependency 'db' is on '\^2\.0\.0'/
     )
   })
 })

@@ -240,7 +240,7 @@ export class GitHubRepo {
   /** A tree: `baseTree` with regular files set to the given blobs. */
   async createTree(
     baseTree: string,
-    files: readonly { path: string; sha: string }[]
+    files: readonly { path: string; sha: string | null }[]
   ): Promise<string> {
     const { data } = await this.call('creating the tree', () =>
       this.octokit.rest.git.createTree({

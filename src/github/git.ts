@@ -232,9 +232,14 @@ export class Git {
    * Writes files into the working tree. Refuses paths that leave the clone or
    * go through a symbolic link. Bytes are written as they are (a file need not be UTF-8).
    */
-  writeFiles(files: ReadonlyMap<string, string | Uint8Array>): void {
+  writeFiles(files: ReadonlyMap<string, string | Uint8Array | null>): void {
     for (const [file, text] of files) {
       const target = this.insideClone(file)
+      // null deletes: `git add` of the path then stages the removal.
+      if (text === null) {
+        fs.rmSync(target, { force: true })
+        continue
+      }
       fs.mkdirSync(path.dirname(target), { recursive: true })
       fs.writeFileSync(target, text)
     }

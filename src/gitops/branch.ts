@@ -17,8 +17,8 @@ export interface UpdateBranchOptions {
   baseBranch: string
   /** The branch that carries the bump. */
   branch: string
-  /** Path -> new content (bytes as the file is encoded), computed by the editor from the base checkout. */
-  files: ReadonlyMap<string, string | Uint8Array>
+  /** Path -> new content (bytes as the file is encoded), computed by the editor from the base checkout; null deletes. */
+  files: ReadonlyMap<string, string | Uint8Array | null>
   /** The commit message. */
   message: string
   /** Author and committer of the commit (default: github-actions[bot]). */

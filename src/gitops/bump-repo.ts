@@ -23,6 +23,8 @@ export interface RepoBump {
   notices: string[]
   /** Files that match the globs but were not scanned (too large, unsafe name or encoding). */
   unread: UnreadFile[]
+  /** What happened to the umbrella charts' Chart.lock (lock/umbrella.ts): updated, or left alone and why. */
+  lockfiles?: string[]
 }
 
 /**

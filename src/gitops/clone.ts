@@ -11,10 +11,16 @@ import {
   type UpdateBranchOptions,
   type UpdateBranchResult
 } from './branch.js'
-import { readMatchingFiles, type GitopsFiles } from './files.js'
+import {
+  listCheckoutFolder,
+  readCheckoutFile,
+  readMatchingFiles,
+  type GitopsFiles
+} from './files.js'
+import type { CheckoutFiles } from './lock/umbrella.js'
 import type { BranchHistory } from './signed-branch.js'
 
-export interface GitopsClone extends BranchHistory {
+export interface GitopsClone extends BranchHistory, CheckoutFiles {
   /** `owner/repo`. */
   readonly repository: string
   /** Clones the base branch; returns the files that match `globs`. */
@@ -26,7 +32,7 @@ export interface GitopsClone extends BranchHistory {
   ): Promise<Map<string, string> | undefined>
   /** Writes `files` into the checkout; returns their diff against it. */
   diffAgainstBase(
-    files: ReadonlyMap<string, string | Uint8Array>
+    files: ReadonlyMap<string, string | Uint8Array | null>
   ): Promise<string>
   /** Commits the bump and pushes the branch, by branch.ts's policy. */
   updateBranch(options: UpdateBranchOptions): Promise<UpdateBranchResult>
@@ -70,7 +76,7 @@ export class GitClone implements GitopsClone {
   }
 
   async diffAgainstBase(
-    files: ReadonlyMap<string, string | Uint8Array>
+    files: ReadonlyMap<string, string | Uint8Array | null>
   ): Promise<string> {
     this.git.writeFiles(files)
     return this.git.diff('HEAD', undefined, [...files.keys()])
@@ -78,6 +84,14 @@ export class GitClone implements GitopsClone {
 
   updateBranch(options: UpdateBranchOptions): Promise<UpdateBranchResult> {
     return updateBranch(this.git, options)
+  }
+
+  readCheckoutFile(file: string): Uint8Array | undefined {
+    return readCheckoutFile(this.git.dir, file)
+  }
+
+  listCheckoutFolder(folder: string): string[] {
+    return listCheckoutFolder(this.git.dir, folder)
   }
 
   async branchSubjects(baseBranch: string, branch: string): Promise<string[]> {

@@ -102,3 +102,24 @@ function statSize(full: string): number | undefined {
     throw error
   }
 }
+
+/** A regular file of the checkout (never through a symlink), or undefined. */
+export function readCheckoutFile(
+  root: string,
+  file: string
+): Uint8Array | undefined {
+  const full = path.join(root, ...file.split('/'))
+  const stat = fs.lstatSync(full, { throwIfNoEntry: false })
+  if (!stat?.isFile() || stat.size > MAX_FILE_BYTES) return undefined
+  return fs.readFileSync(full)
+}
+
+/** The regular files directly in a folder of the checkout; [] without one. */
+export function listCheckoutFolder(root: string, folder: string): string[] {
+  const full = path.join(root, ...folder.split('/'))
+  if (!fs.lstatSync(full, { throwIfNoEntry: false })?.isDirectory()) return []
+  return fs
+    .readdirSync(full, { withFileTypes: true })
+    .filter(entry => entry.isFile())
+    .map(entry => entry.name)
+}

@@ -119,6 +119,9 @@ export function pullRequestBody(release: ReleaseInfo, bump: RepoBump): string {
       ...bump.unread.map(u => `- \`${u.file}\`: ${u.reason}.`)
     )
   }
+  if (bump.lockfiles?.length) {
+    lines.push('', '### Chart.lock', '', ...bump.lockfiles.map(n => `- ${n}`))
+  }
   if (bump.notices.length) {
     lines.push('', '### To do', '', ...bump.notices.map(n => `- ${n}`))
   }

@@ -15,9 +15,10 @@ export interface GitDataApi {
   getBranchHead(branch: string): Promise<string | undefined>
   getCommitTree(sha: string): Promise<string>
   createBlob(path: string, content: string | Uint8Array): Promise<string>
+  /** `sha: null` removes the path from the tree. */
   createTree(
     baseTree: string,
-    files: readonly { path: string; sha: string }[]
+    files: readonly { path: string; sha: string | null }[]
   ): Promise<string>
   createCommit(
     message: string,
@@ -34,10 +35,10 @@ export interface BranchHistory {
   branchSubjects(baseBranch: string, branch: string): Promise<string[]>
 }
 
-/** One file to write in a commit: text (sent as UTF-8) or its exact bytes. */
+/** One file to write in a commit: text (sent as UTF-8) or its exact bytes; null deletes it. */
 export interface FileChange {
   path: string
-  content: string | Uint8Array
+  content: string | Uint8Array | null
 }
 
 export interface CommitRequest {
@@ -61,7 +62,7 @@ export interface SignedBranchOptions {
   message: string
   /** `gitops-commit-message`, the template of the action's subjects. */
   messageTemplate: string
-  files: ReadonlyMap<string, string | Uint8Array>
+  files: ReadonlyMap<string, string | Uint8Array | null>
 }
 
 /**
@@ -109,13 +110,14 @@ export async function commitFiles(
   request: CommitRequest
 ): Promise<string> {
   const baseTree = await api.getCommitTree(request.parentSha)
-  const blobs: { path: string; sha: string }[] = []
+  const blobs: { path: string; sha: string | null }[] = []
   // One blob at a time: GitHub's guidance against secondary rate limits.
   for (const file of request.files) {
-    blobs.push({
-      path: file.path,
-      sha: await api.createBlob(file.path, file.content)
-    })
+    const sha =
+      file.content === null
+        ? null
+        : await api.createBlob(file.path, file.content)
+    blobs.push({ path: file.path, sha })
   }
   const tree = await api.createTree(baseTree, blobs)
   const sha = await api.createCommit(request.message, tree, request.parentSha)

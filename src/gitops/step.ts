@@ -9,6 +9,7 @@ import { relay } from '../relay.js'
 import { bumpRepository, newerPins, type RepoBump } from './bump-repo.js'
 import type { BranchOperation } from './branch.js'
 import { GitClone, type GitopsClone } from './clone.js'
+import { updateUmbrellaLocks, type ChartPackages } from './lock/umbrella.js'
 import { encodeFiles, type FileEncoding } from './encoding.js'
 import type { UnreadFile } from './files.js'
 import type { ChartRef } from './pins/types.js'
@@ -31,10 +32,12 @@ export interface GitopsApi extends PullRequestApi, GitDataApi {
   getDefaultBranch(): Promise<string>
 }
 
-/** The step's collaborators: the clone and the API of the GitOps repository. */
+/** The step's collaborators: the clone and the API of the GitOps repository, and the registry's packages. */
 export interface GitopsClients {
   api: GitopsApi
   clone: GitopsClone
+  /** Pulls the released package, for umbrella charts that commit theirs (charts/*.tgz). */
+  packages?: ChartPackages
 }
 
 export type ConnectGitops = (config: GitopsConfig) => Promise<GitopsClients>
@@ -49,18 +52,21 @@ interface Context {
   branch: string
   /** How each file was read, to write it back byte for byte. */
   encodings: ReadonlyMap<string, FileEncoding>
+  /** Chart.lock files and dependency packages that move with the bump (null: deleted). */
+  lockFiles: ReadonlyMap<string, Uint8Array | null>
 }
 
 /** The real collaborators: Octokit for the API, the git command line for the clone. */
 export async function connectGitops(
-  config: GitopsConfig
+  config: GitopsConfig,
+  packages?: ChartPackages
 ): Promise<GitopsClients> {
   const api = new GitHubRepo({
     token: config.token,
     repository: `${config.owner}/${config.repo}`,
     apiUrl: config.apiUrl
   })
-  return { api, clone: await GitClone.create(config) }
+  return { api, clone: await GitClone.create(config), packages }
 }
 
 /** What the step reads of a release: its version and digest, and where the chart lives. */
@@ -74,16 +80,25 @@ export async function runGitops(
   connect: ConnectGitops = connectGitops
 ): Promise<GitopsResult> {
   const chart: ChartRef = release
-  const { api, clone } = await connect(config)
+  const { api, clone, packages } = await connect(config)
   try {
     const baseBranch = config.baseBranch ?? (await api.getDefaultBranch())
     const files = await clone.checkout(baseBranch, config.paths)
     // The release's digest moves the pins that hold one with their version.
     const bump = bumpRepository(files.texts, chart, release, files.unread)
+    const locks = await updateUmbrellaLocks(bump, {
+      checkout: clone,
+      packages: dryRun ? undefined : packages,
+      release,
+      texts: files.texts,
+      now: new Date()
+    })
+    bump.lockfiles = locks.notes
     reportUnread(files.unread, clone.repository)
     reportScan(bump, clone.repository)
     const context = {
       encodings: files.encodings,
+      lockFiles: locks.files,
       config,
       release,
       chart,
@@ -104,14 +119,14 @@ async function proposeChange(
   dryRun: boolean
 ): Promise<GitopsResult> {
   const { clone, release } = context
-  const updatedFiles = [...bump.files.keys()]
+  const updatedFiles = [...bump.files.keys(), ...context.lockFiles.keys()]
   if (updatedFiles.length === 0) {
     core.notice(
       `No pin of ${release.ref} to move to ${release.version} in ${clone.repository} (${context.baseBranch}): no branch, no pull request.`
     )
     return { operation: 'none', updatedFiles }
   }
-  if (await branchIsNewer(context, updatedFiles)) {
+  if (await branchIsNewer(context, [...bump.files.keys()])) {
     return { ...(await existingPullRequest(context)), updatedFiles: [] }
   }
   if (dryRun) return dryRunReport(context, bump)
@@ -156,6 +171,7 @@ function reportScan(bump: RepoBump, repository: string): void {
       `Bump: ${change.file} line ${change.line} (${change.path}): ${change.from} -> ${change.to}${digest}.`
     )
   }
+  for (const note of bump.lockfiles ?? []) relay(`Chart.lock: ${note}`)
 }
 
 /** Files the globs match but that were not scanned: named, with why (annotations escape line breaks). */
@@ -198,8 +214,20 @@ async function dryRunReport(
   core.info(`  title: ${fillTemplate(config.prTitle, release)}`)
   // Both quote the GitOps repository's files: the diff against the base checkout.
   relay(pullRequestBody(release, bump))
-  relay(await clone.diffAgainstBase(encodeFiles(bump.files, context.encodings)))
-  return { operation: 'none', updatedFiles: [...bump.files.keys()] }
+  const files = committedFiles(context, bump)
+  relay(await clone.diffAgainstBase(files))
+  return { operation: 'none', updatedFiles: [...files.keys()] }
+}
+
+/** The bumped texts in their encodings, with the locks and packages that move with them. */
+function committedFiles(
+  context: Context,
+  bump: RepoBump
+): Map<string, Uint8Array | null> {
+  return new Map<string, Uint8Array | null>([
+    ...encodeFiles(bump.files, context.encodings),
+    ...context.lockFiles
+  ])
 }
 
 /** Puts the bump on the branch: pushed with git, or signed through the API. */
@@ -209,7 +237,7 @@ async function commit(
 ): Promise<BranchOperation> {
   const { config, clone, release, branch, baseBranch } = context
   const message = fillTemplate(config.commitMessage, release)
-  const files = encodeFiles(bump.files, context.encodings)
+  const files = committedFiles(context, bump)
   if (config.signCommits) {
     return updateSignedBranch(context.api, clone, {
       baseBranch,

@@ -64,6 +64,8 @@ export const DEFAULT_RETRY: RetryPolicy = {
 const DEFAULT_TIMEOUT_MS = 30_000
 /** distribution refuses manifests over 4 MiB. */
 const MANIFEST_LIMIT = 4 * 1024 * 1024
+// Chart packages: Helm itself refuses to load archives past 100 MiB.
+const BLOB_LIMIT = 100 * 1024 * 1024
 const ERROR_BODY_LIMIT = 64 * 1024
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/
 
@@ -174,6 +176,36 @@ export class RegistryClient {
     const what = `Could not read the manifest of ${this.describe(repository, reference)}`
     try {
       return await this.readManifest(repository, reference)
+    } catch (error) {
+      throw toUserError(what, error)
+    }
+  }
+
+  /**
+   * The blob `digest` of `repository` (a chart package), checked against its
+   * digest. Throws a UserError when it is missing or cannot be read.
+   */
+  async getBlob(repository: string, digest: string): Promise<Buffer> {
+    checkRepository(repository)
+    const what = `Could not read ${this.describe(repository, digest)}`
+    try {
+      const answer = await this.auth.request(
+        {
+          method: 'GET',
+          url: new URL(`/v2/${repository}/blobs/${digest}`, this.baseUrl),
+          headers: {},
+          limit: BLOB_LIMIT
+        },
+        pullScope(repository)
+      )
+      if (answer.status < 200 || answer.status >= 300)
+        throw await this.statusFailure(answer, repository, 'GET')
+      if (answer.tooLarge || `sha256:${sha256Hex(answer.body)}` !== digest)
+        throw new Failure(
+          'the registry served a blob that is too large or does not match its digest',
+          'Check the registry.'
+        )
+      return answer.body
     } catch (error) {
       throw toUserError(what, error)
     }
