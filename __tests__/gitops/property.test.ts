@@ -1,9 +1,10 @@
 // Property tests: random GitOps files (quoting, comments, CRLF, BOM, extra
-// keys, key order, flow and block style, random versions) are bumped, and
-// the result must parse to exactly the model's expected documents while every
-// byte outside the edited version scalars stays the same. Flux OCIRepository
-// pins may hold a digest (a `digest` field or `tag: 1.2.3@sha256:…`), which
-// moves with the version: a pin then has two spans, or a longer one.
+// keys, key order, flow and block style, random versions; plain and with Helm
+// template lines) are bumped, and the result must parse to exactly the
+// model's expected documents while every byte outside the edited version
+// scalars stays the same. Flux OCIRepository pins may hold a digest (a
+// `digest` field or `tag: 1.2.3@sha256:…`), which moves with the version: a
+// pin then has two spans, or a longer one.
 import fc from 'fast-check'
 import semver from 'semver'
 import { describe, expect, test } from 'vitest'
@@ -605,6 +606,144 @@ describe('bumpFile on generated files', () => {
       fc.property(modelArb, model => {
         const once = bumpFile(FILE, render(model), CHART, targetOf(model)).text
         const twice = bumpFile(FILE, once, CHART, targetOf(model))
+        expect(twice.text).toBe(once)
+        expect(twice.changes).toEqual([])
+      }),
+      { numRuns: 100 }
+    )
+  })
+})
+
+// ---------------------------------------------------------------------------
+// Helm-templated files: the same models with template-only lines put between
+// their lines (conditionals, comments, toYaml, multi-line actions). Dropping
+// those lines from the output must give the plain file's bump, byte for byte.
+
+const TEMPLATE_LINES = [
+  ['{{- if .Values.webapp.enabled }}'],
+  ['{{- end }}'],
+  ['{{/* a comment with }} in it */}}'],
+  ['{{- toYaml .Values.extra | nindent 4 }}'],
+  ['{{- $labels := dict', '      "team" "web" }}'],
+  ['{{- /* over', '   two lines */ -}}'],
+  ['{{ print "}}" `{{` }}']
+]
+
+interface Templated {
+  model: Model
+  /** Where (before which line of the plain file), which template, how indented. */
+  inserts: [number, number, number][]
+}
+
+const templatedArb: fc.Arbitrary<Templated> = fc.record({
+  model: modelArb,
+  inserts: fc.array(
+    fc.tuple(
+      fc.nat(),
+      fc.nat({ max: TEMPLATE_LINES.length - 1 }),
+      fc.nat({ max: 6 })
+    ),
+    { minLength: 1, maxLength: 8 }
+  )
+})
+
+/** The templated text, and how to drop its template lines again. */
+function renderTemplated({ model, inserts }: Templated): {
+  text: string
+  plain: string
+  untemplate: (text: string) => string
+} {
+  const plain = render(model)
+  const eol = model.crlf ? '\r' : ''
+  const rows = plain.split('\n')
+  const added = new Set<number>()
+  const out: string[] = []
+  const before = new Map<number, string[]>()
+  for (const [at, which, indent] of inserts) {
+    // After the first line, so a BOM stays first; before the final ''.
+    const line = 1 + (at % (rows.length - 1))
+    const template = TEMPLATE_LINES[which].map(
+      row => ' '.repeat(indent) + row + eol
+    )
+    before.set(line, [...(before.get(line) ?? []), ...template])
+  }
+  rows.forEach((row, i) => {
+    for (const template of before.get(i) ?? []) {
+      added.add(out.length)
+      out.push(template)
+    }
+    out.push(row)
+  })
+  const untemplate = (text: string): string =>
+    text
+      .split('\n')
+      .filter((_, i) => !added.has(i))
+      .join('\n')
+  return { text: out.join('\n'), plain, untemplate }
+}
+
+const changeOf = (c: { path: string; from: string; to: string }) => [
+  c.path,
+  c.from,
+  c.to
+]
+
+describe('bumpFile on generated Helm-templated files', () => {
+  test('without its template lines, the output is the plain file bumped', () => {
+    fc.assert(
+      fc.property(templatedArb, templated => {
+        const { model } = templated
+        const { text, plain, untemplate } = renderTemplated(templated)
+        expect(untemplate(text)).toBe(plain)
+        const result = bumpFile(FILE, text, CHART, targetOf(model))
+        const expected = bumpFile(FILE, plain, CHART, targetOf(model))
+        expect(result.problems).toEqual([])
+        expect(untemplate(result.text)).toBe(expected.text)
+        expect(result.changes.map(changeOf)).toEqual(
+          expected.changes.map(changeOf)
+        )
+        // Re-parsed, the output is the model's expected documents.
+        expect(read(untemplate(result.text))).toEqual(
+          model.docs.map(d =>
+            docData(d, shouldBump(d, model.newVersion), model.newVersion)
+          )
+        )
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  test('bytes outside the edited version scalars are identical', () => {
+    fc.assert(
+      fc.property(templatedArb, templated => {
+        const { text } = renderTemplated(templated)
+        const target = targetOf(templated.model)
+        const output = bumpFile(FILE, text, CHART, target).text
+        const bumped = planBump(findPins(FILE, text, CHART).pins, target)
+          .flatMap(editsFor)
+          .sort((a, b) => a.start - b.start)
+        let at = 0
+        let outAt = 0
+        for (const edit of bumped) {
+          const kept = text.slice(at, edit.start)
+          expect(output.slice(outAt, outAt + kept.length)).toBe(kept)
+          outAt += kept.length + edit.text.length
+          at = edit.end
+        }
+        expect(output.slice(outAt)).toBe(text.slice(at))
+        expect(output.length - outAt).toBe(text.length - at)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  test('bumping a templated file is idempotent', () => {
+    fc.assert(
+      fc.property(templatedArb, templated => {
+        const { text } = renderTemplated(templated)
+        const target = targetOf(templated.model)
+        const once = bumpFile(FILE, text, CHART, target).text
+        const twice = bumpFile(FILE, once, CHART, target)
         expect(twice.text).toBe(once)
         expect(twice.changes).toEqual([])
       }),

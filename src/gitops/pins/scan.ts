@@ -7,6 +7,7 @@ import { Findings } from './findings.js'
 import { HELM_REPOSITORY_MARKER, readHelmRepository } from './flux.js'
 import { matcherFor, mentionsRegistry, type ChartMatcher } from './match.js'
 import { budgetFor, ScanLimitError } from './merge-keys.js'
+import { repeatedKeyAround, type RepeatedKey } from './repeated-keys.js'
 import { fileRole, mayPin, TOOLS } from './roles.js'
 import type { DocumentScan, PinTool } from './tool.js'
 import type {
@@ -70,7 +71,13 @@ export function findPins(
     scanFile(file, parsed, TOOLS[role], matcher, context)
   )
   if (isProblem(findings)) return { pins: [], problems: [findings] }
-  return { pins: dedupe(findings.pins), problems: findings.problems }
+  const repeated = parsed.template?.repeated ?? []
+  const pins = blockAmbiguous(dedupe(findings.pins), repeated)
+  const problems = [
+    ...findings.problems,
+    ...unpinnedAmbiguity(file, text, matcher, repeated, pins)
+  ]
+  return { pins, problems }
 }
 
 /** The first pass's parse of the file, taken out of the context (used once). */
@@ -100,7 +107,10 @@ function repositoriesIn(
   const found: HelmRepositorySource[] = []
   for (const document of documents) {
     const root = document.root()
-    const repository = root && readHelmRepository(matcher, root)
+    // A HelmRepository whose keys differ between template branches may serve
+    // another registry once rendered: it vouches for no HelmRelease.
+    if (!root || document.setsAKeyTwice(root.node)) continue
+    const repository = readHelmRepository(matcher, root)
     if (repository) found.push(repository)
   }
   return found
@@ -156,6 +166,48 @@ function bounded<T extends object>(
 
 function isProblem(value: object): value is ScanProblem {
   return 'message' in value
+}
+
+const BRANCHES =
+  'as the branches of a template conditional ({{ if }} … {{ else }}) do; ' +
+  'which value applies depends on how the chart is rendered'
+
+/** Leaves alone every pin under a mapping that sets a key twice. */
+function blockAmbiguous(pins: Pin[], repeated: readonly RepeatedKey[]): Pin[] {
+  if (repeated.length === 0) return pins
+  return pins.map(pin => {
+    const around = repeatedKeyAround(repeated, pin.start)
+    if (!around) return pin
+    const blocked = `'${around.key}' is set again at line ${around.line} in the same mapping, ${BRANCHES}, so it is left alone`
+    return { ...pin, blocked }
+  })
+}
+
+/**
+ * A mapping that sets a key twice, names the chart and its registry, and
+ * holds no pin found: the branch read first may have named another chart
+ * (`chart: other` / `chart: webapp`), so the user hears of it.
+ * `pins` and `repeated` are in text order.
+ */
+function unpinnedAmbiguity(
+  file: string,
+  text: string,
+  matcher: ChartMatcher,
+  repeated: readonly RepeatedKey[],
+  pins: readonly Pin[]
+): ScanProblem[] {
+  const problems: ScanProblem[] = []
+  let next = 0
+  for (const range of repeated) {
+    while (next < pins.length && pins[next].start < range.start) next++
+    if (next < pins.length && pins[next].start < range.end) continue
+    const source = text.slice(range.start, range.end)
+    if (!source.includes(matcher.chart.name)) continue
+    if (!mentionsRegistry(matcher, source)) continue
+    const message = `'${range.key}' is set again here in a mapping that may pin the chart, ${BRANCHES}, so nothing in it is bumped.`
+    problems.push({ file, line: range.line, message })
+  }
+  return problems
 }
 
 /** One pin per span: an aliased source repeats its anchor's pin. */

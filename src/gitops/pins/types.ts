@@ -2,6 +2,8 @@
 // for, the pins found with their exact spans, and what kept a file from
 // being scanned.
 import type { Document, LineCounter } from 'yaml'
+import type { RepeatedKey } from './repeated-keys.js'
+import type { TextRange } from './template-blanking.js'
 
 /** The chart being released: it lives at `oci://<registry>/<repository>/<name>`. */
 export interface ChartRef {
@@ -102,6 +104,16 @@ export interface ParsedFile {
   docs: Document.Parsed[]
   lines: LineCounter
   problem?: ScanProblem
+  /** Set when the file was read with its template actions blanked. */
+  template?: TemplateLayout
+}
+
+/** A Helm-templated file as it was read (`template-blanking.ts`). */
+export interface TemplateLayout {
+  /** The template actions, in text order: a scalar touching one is opaque. */
+  readonly actions: readonly TextRange[]
+  /** Mappings that set a key twice (both branches of a conditional). */
+  readonly repeated: readonly RepeatedKey[]
 }
 
 /** What the first pass learns about the whole repository. */

@@ -14,21 +14,59 @@ import {
   type YAMLMap
 } from 'yaml'
 import { Resolver, type Field, type ScanBudget } from './merge-keys.js'
+import { findRepeatedKeys, repeatedKeyAround } from './repeated-keys.js'
+import {
+  blankTemplates,
+  mayHoldTemplates,
+  overlapping,
+  type TextRange
+} from './template-blanking.js'
 import type { ParsedFile, QuoteStyle } from './types.js'
 
-/** Parses every document of a file; its first YAML error is its problem. */
+/**
+ * Parses every document of a file; its first YAML error is its problem. A
+ * file with template actions (a Helm chart's manifests) is read with them
+ * blanked, offsets kept (`template-blanking.ts`); should that fail where the
+ * file as written parses, it is read as written.
+ */
 export function parseYaml(file: string, text: string): ParsedFile {
+  const blanked = mayHoldTemplates(text) ? blankTemplates(text) : undefined
+  if (!blanked) return parseSource(file, text, text)
+  const parsed = parseSource(file, text, blanked.text)
+  if (parsed.problem) {
+    const asWritten = parseSource(file, text, text)
+    return asWritten.problem ? parsed : asWritten
+  }
+  const { actions } = blanked
+  const isTemplated = (range: TextRange): boolean =>
+    overlapping(actions, range.start, range.end) !== undefined
+  const repeated = findRepeatedKeys(parsed.docs, parsed.lines, isTemplated)
+  parsed.template = { actions, repeated }
+  return parsed
+}
+
+/**
+ * Parses `source`, which is `text` or `text` blanked (same length). Blanked,
+ * the branches of a conditional may repeat a key: `repeated-keys.ts` decides
+ * about those instead of the parser.
+ */
+function parseSource(file: string, text: string, source: string): ParsedFile {
+  const blanked = source !== text
   const lines = new LineCounter()
-  const docs = parseAllDocuments(text, { lineCounter: lines })
+  const docs = parseAllDocuments(source, {
+    lineCounter: lines,
+    uniqueKeys: !blanked
+  })
   const parsed: ParsedFile = { text, docs: Array.from(docs), lines }
   const error = parsed.docs.flatMap(doc => doc.errors)[0]
   if (error) {
     const line = error.linePos?.[0].line ?? lines.linePos(error.pos[0]).line
     const reason = error.message.split('\n')[0].replace(/ at line \d+.*$/, '')
+    const aside = blanked ? ', even with its template actions set aside' : ''
     parsed.problem = {
       file,
       line,
-      message: `YAML does not parse (${reason}); the file is left unchanged.`
+      message: `YAML does not parse (${reason})${aside}; the file is left unchanged.`
     }
   }
   return parsed
@@ -104,8 +142,55 @@ export class YamlDocument {
     const quote = isAlias(value)
       ? 'alias'
       : (QUOTE_STYLES[target.type ?? 'PLAIN'] ?? 'plain')
-    const current = this.scalarText(target)
+    const current = this.templatedSource(target) ?? this.scalarText(target)
     return { line, column: col, current, start, end, quote }
+  }
+
+  /** A mapping (or one inside it) sets a key twice: see `repeated-keys.ts`. */
+  setsAKeyTwice(node: YAMLMap): boolean {
+    const repeated = this.parsed.template?.repeated
+    if (!repeated?.length || !node.range) return false
+    const [start, end] = node.range
+    return repeatedKeyAround(repeated, start, end) !== undefined
+  }
+
+  /** The scalar holds a template action: its value is not known here. */
+  isTemplated(node: Scalar): boolean {
+    return this.templatedSource(node) !== undefined
+  }
+
+  /**
+   * The source of a scalar that holds a template action, widened to whole
+   * actions and without quotes, so it reads as the template it is; an empty
+   * value followed by an action on its own line is that action (`key:` then
+   * `{{ .Values.v }}` renders the value there).
+   */
+  private templatedSource(node: Scalar): string | undefined {
+    const actions = this.parsed.template?.actions
+    if (!actions || !node.range) return undefined
+    const [start, end] = node.range
+    const inside = overlapping(actions, start, end)
+    if (!inside) {
+      const after = node.value === null && this.actionAfter(actions, end)
+      return after ? this.text.slice(after.start, after.end) : undefined
+    }
+    const from = Math.min(start, actions[inside[0]].start)
+    const to = Math.max(end, actions[inside[1]].end)
+    const source = this.text.slice(from, to)
+    const quoted = node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE'
+    return quoted && from === start && to === end ? source.slice(1, -1) : source
+  }
+
+  /** The action that starts at the first non-space character at or after `at`. */
+  private actionAfter(
+    actions: readonly TextRange[],
+    at: number
+  ): TextRange | undefined {
+    let next = at
+    while (/\s/.test(this.text[next] ?? '')) next++
+    const hit = overlapping(actions, next, next + 1)
+    const action = hit && actions[hit[0]]
+    return action && action.start === next ? action : undefined
   }
 
   /** The scalar as a string: a plain `1.10` stays `1.10`, not the number 1.1. */
@@ -149,9 +234,8 @@ export class MapCursor {
   string(key: string): string | undefined {
     const found = this.field(key)
     const node = found && this.document.deref(found.value)
-    return isScalar(node) && typeof node.value === 'string'
-      ? node.value
-      : undefined
+    if (!isScalar(node) || this.document.isTemplated(node)) return undefined
+    return typeof node.value === 'string' ? node.value : undefined
   }
 
   /** The mapping under `key`; undefined when missing or not a mapping. */
