@@ -42427,7 +42427,7 @@ const REPOSITORY_RE = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
 const HOST_RE = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
 // Tags and digests, from the distribution spec too.
 const TAG_RE = /^\w[\w.-]{0,127}$/;
-const DIGEST_RE$1 = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+const DIGEST_RE$2 = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 /** True when `name` can be one component of an OCI repository path. */
 function isRepositoryComponent(name) {
     return COMPONENT_RE.test(name);
@@ -42446,7 +42446,7 @@ function isTag(reference) {
 }
 /** True when `reference` is a digest (`algorithm:encoded`). */
 function isDigest(reference) {
-    return DIGEST_RE$1.test(reference);
+    return DIGEST_RE$2.test(reference);
 }
 /**
  * Reduces the `registry` input to host[:port]. `oci://host` and `https://host`
@@ -42998,6 +42998,61 @@ function tagNamesChart(tag, pattern, name) {
     return (tag.startsWith(before) &&
         tag.endsWith(after ?? '') &&
         tag.length > before.length + (after ?? '').length);
+}
+
+// What a Helm chart's OCI manifest says. Pure: no I/O.
+/** The media type of the layer that holds the packaged chart (.tgz). */
+const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+/**
+ * The digest of the chart layer in a manifest: `sha256:` of the .tgz Helm
+ * pushed. Undefined when the manifest is not a Helm chart.
+ */
+function chartLayerDigest(manifest) {
+    let parsed;
+    try {
+        parsed = JSON.parse(manifest.toString());
+    }
+    catch {
+        return undefined;
+    }
+    if (!Array.isArray(parsed.layers))
+        return undefined;
+    const layer = parsed.layers.find(l => l.mediaType === HELM_CHART_LAYER && typeof l.digest === 'string');
+    return layer?.digest;
+}
+/**
+ * True when a `helm push` failure looks transient (a 5xx or 429 from the
+ * registry, a dropped or timed-out connection): worth another try.
+ */
+function isTransientPushError(message) {
+    return /\b(429|5\d\d)\b|Too Many Requests|Service Unavailable|Bad Gateway|Gateway Time-?out|connection reset|broken pipe|unexpected EOF|\bEOF\b|i\/o timeout|TLS handshake timeout|connection refused/i.test(message);
+}
+/**
+ * Whether a failed push is the registry refusing to overwrite an immutable
+ * tag: ECR's ImageTagAlreadyExistsException, Harbor's "configured as
+ * immutable", ACR's and others' "tag is immutable". Never worth a retry.
+ */
+function isImmutableTagError(message) {
+    return /ImageTagAlreadyExists|\bimmutable\b/i.test(message);
+}
+
+// The chart package of a release, pulled from the registry the action just
+// pushed it to: the manifest at the pushed digest, then its chart layer,
+// which is the .tgz byte for byte (what `helm pull` saves).
+class RegistryChartPackages {
+    registry;
+    constructor(registry) {
+        this.registry = registry;
+    }
+    async fetchPackage(ref, digest) {
+        // oci://host/repository/name: the registry client is already the host's.
+        const repository = ref.replace(/^oci:\/\/[^/]+\//, '');
+        const manifest = await this.registry.getManifest(repository, digest);
+        const layer = manifest && chartLayerDigest(manifest.body);
+        if (!layer)
+            throw new UserError(`${ref}@${digest} is not a Helm chart in the registry; its package cannot be committed.`);
+        return this.registry.getBlob(repository, layer);
+    }
 }
 
 // What a failed GitHub API call means for the user: what failed, in which
@@ -50771,6 +50826,55 @@ function toPullRequest(data) {
     };
 }
 
+// The digests registries serve: an algorithm and lowercase hex (OCI image spec).
+const DIGEST = String.raw `sha(?:256|384|512):[0-9a-f]+`;
+const DIGEST_RE$1 = new RegExp(`^${DIGEST}$`, 'i');
+const DIGEST_SUFFIX_RE = new RegExp(`^(.+)@(${DIGEST})$`, 'i');
+/** The pin's version, and the digest written with it (undefined when none). */
+function pinnedValue(pin) {
+    if (pin.digest?.form === 'field') {
+        return { version: pin.current, digest: pin.digest.field.current };
+    }
+    const suffix = pin.digest?.form === 'suffix'
+        ? DIGEST_SUFFIX_RE.exec(pin.current.trim())
+        : null;
+    return suffix
+        ? { version: suffix[1], digest: suffix[2] }
+        : { version: pin.current };
+}
+/** `1.2.3@sha256:…` without its digest: the version a reader compares. */
+function withoutDigest(value) {
+    return DIGEST_SUFFIX_RE.exec(value.trim())?.[1] ?? value;
+}
+/**
+ * Why a pin whose digest would move with its version is left alone:
+ * its digest is not a digest, or no digest is known for the release.
+ */
+function digestBlocker(pin, digest, target) {
+    const where = pin.digest?.form === 'field' ? pin.digest.field.path : pin.path;
+    if (!DIGEST_RE$1.test(digest.trim())) {
+        return `${where} is '${digest}', not a digest; the tag and digest are left alone`;
+    }
+    if (!target.digest) {
+        return (`the pin moves a digest with the version, and no digest is known for ${target.version} ` +
+            '(nothing was pushed: dry run); it is left alone');
+    }
+    return undefined;
+}
+/**
+ * Why a pin already at the version is not current: its digest is not the
+ * one the registry serves for it. That digest is left as it is: a digest
+ * pin exists so that a changed chart under the same tag is not deployed.
+ */
+function digestMismatch(digest, target) {
+    if (digest === undefined || !target.digest)
+        return undefined;
+    if (digest.trim().toLowerCase() === target.digest.toLowerCase())
+        return undefined;
+    return (`already ${target.version}, but with digest ${digest}, while the registry serves ` +
+        `${target.digest} for it; check which is right: it is left alone`);
+}
+
 /** Pins and problems of one file, shared by its documents. */
 class Findings {
     pins = [];
@@ -50788,10 +50892,17 @@ class Findings {
             this.addProblem(at, `${path} is not a single version value; it is left alone.`);
             return;
         }
-        const blocked = detail.blocked ?? sharedReason(at, found, span);
+        const digest = digestOf(at, detail);
+        const blocked = detail.blocked ??
+            sharedReason(at, found, span) ??
+            (isProblemText(digest) ? digest : undefined);
         this.pins.push({
             ...pinAt(at.document.file, path, kind, span),
-            ...withoutUndefined({ note: detail.note, blocked })
+            ...withoutUndefined({
+                note: detail.note,
+                blocked,
+                digest: isProblemText(digest) ? undefined : digest
+            })
         });
     }
     addProblem(at, message) {
@@ -50802,6 +50913,27 @@ class Findings {
 function pinAt(file, path, kind, span) {
     const { line, column, current, start, end, quote } = span;
     return { file, line, column, kind, path, current, start, end, quote };
+}
+/** Where the pin's digest is, or why the digest next to it cannot be edited. */
+function digestOf(at, { digestSuffix, digestKey }) {
+    if (digestKey === undefined)
+        return digestSuffix ? { form: 'suffix' } : undefined;
+    const found = at.field(digestKey);
+    const path = at.pathTo(digestKey);
+    const span = found && at.document.spanOf(found.value);
+    if (!found || !span)
+        return `${path} is not a single value; it is left alone`;
+    const shared = sharedReason(at, found, span);
+    if (shared)
+        return `${path}: ${shared}`;
+    return { form: 'field', field: digestFieldAt(path, span) };
+}
+function digestFieldAt(path, span) {
+    const { line, column, current, start, end, quote } = span;
+    return { path, line, column, current, start, end, quote };
+}
+function isProblemText(value) {
+    return typeof value === 'string';
 }
 function sharedReason(at, found, span) {
     if (span.quote === 'alias') {
@@ -50831,7 +50963,7 @@ function matcherFor(chart) {
     return matcher;
 }
 function buildMatcher(chart) {
-    const host = chart.registry.trim().replace(/\/+$/, '').toLowerCase();
+    const host = normalHost(chart.registry.trim().replace(/\/+$/, ''));
     const repositoryPath = chart.repository.trim().replace(/^\/+|\/+$/g, '');
     const escaped = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return {
@@ -50861,6 +50993,29 @@ function pointsAtRepository(matcher, url, { schemeOptional = false } = {}) {
 function pointsAtChart(matcher, url) {
     return pointsAt(matcher, url, matcher.chartPath, true);
 }
+/**
+ * The chart name a tool must be given with `url` to pull the chart: the rest
+ * of the chart's path below `url` (`charts/web` under `oci://ghcr.io/acme`),
+ * or undefined when `url` is not a whole-segment prefix of it. Argo CD alone
+ * also reads `url` without the scheme (`schemeOptional`).
+ */
+function chartNameUnder(matcher, url, { schemeOptional = false } = {}) {
+    if (url === undefined)
+        return undefined;
+    const location = ociLocation(url, !schemeOptional);
+    if (location?.host !== matcher.host)
+        return undefined;
+    if (location.path === '')
+        return matcher.chartPath;
+    const prefix = `${location.path}/`;
+    return matcher.chartPath.startsWith(prefix)
+        ? matcher.chartPath.slice(prefix.length)
+        : undefined;
+}
+/** `<url>/<name>` is the chart, wherever its path is split between the two. */
+function joinsToChart(matcher, url, name, options = {}) {
+    return name !== undefined && chartNameUnder(matcher, url, options) === name;
+}
 function pointsAt(matcher, url, path, requireScheme) {
     if (url === undefined)
         return false;
@@ -50882,11 +51037,19 @@ function ociLocation(url, requireScheme) {
     rest = rest.replace(/\/+$/, '');
     const slash = rest.indexOf('/');
     if (slash < 0)
-        return { host: rest.toLowerCase(), path: '' };
+        return { host: normalHost(rest), path: '' };
     return {
-        host: rest.slice(0, slash).toLowerCase(),
+        host: normalHost(rest.slice(0, slash)),
         path: rest.slice(slash + 1)
     };
+}
+/**
+ * host[:port] as compared: lowercased, and without `:443`, the https default
+ * port every tool here pulls from, so `ghcr.io:443` is `ghcr.io`.
+ */
+function normalHost(host) {
+    const lower = host.toLowerCase();
+    return lower.endsWith(':443') ? lower.slice(0, -':443'.length) : lower;
 }
 
 /**
@@ -50903,7 +51066,8 @@ function apiGroup(apiVersion) {
 // Flux: an OCIRepository pins the chart's own OCI URL with `spec.ref`; a
 // HelmRelease pins `spec.chart.spec.version` of a chart served by a
 // HelmRepository (type oci), which may be defined in another file. That is
-// why the scan has a first pass: it collects those HelmRepositories.
+// why the scan has a first pass: it collects those HelmRepositories. Flux
+// pulls `<url>/<chart>`, so the chart's path may be split between the two.
 /** A file holding no HelmRepository is not parsed by the first pass. */
 const HELM_REPOSITORY_MARKER = 'HelmRepository';
 /** A HelmRelease may find the registry in another file's HelmRepository. */
@@ -50920,7 +51084,11 @@ const flux = {
         }
     }
 };
-/** The HelmRepository a document defines, if it serves the chart's repository. */
+/**
+ * The HelmRepository a document defines, if its `oci://` url holds the
+ * chart's path. One without `type: oci` is kept too, marked, so that its
+ * HelmReleases can be reported instead of silently missed.
+ */
 function readHelmRepository(matcher, root) {
     if (root.string('kind') !== 'HelmRepository')
         return undefined;
@@ -50930,16 +51098,19 @@ function readHelmRepository(matcher, root) {
     const spec = root.child('spec');
     const metadata = root.child('metadata');
     const name = metadata?.string('name');
-    if (!spec || !name || spec.string('type') !== 'oci')
+    if (!spec || !name)
         return undefined;
-    if (!pointsAtRepository(matcher, spec.string('url')))
+    const chart = chartNameUnder(matcher, spec.string('url'));
+    if (chart === undefined)
         return undefined;
     const namespace = metadata?.string('namespace');
     return {
         file: root.document.file,
         line: root.line,
         name,
-        ...(namespace === undefined ? {} : { namespace })
+        ...(namespace === undefined ? {} : { namespace }),
+        chart,
+        ...(spec.string('type') === 'oci' ? {} : { servedOverHttp: true })
     };
 }
 function scanOciRepository(scan, root) {
@@ -50948,14 +51119,12 @@ function scanOciRepository(scan, root) {
         return;
     const ref = spec.child('ref');
     if (!ref) {
-        scan.findings.addProblem(spec, 'spec.ref is not set, so Flux follows the `latest` tag; set spec.ref.tag to pin it.');
+        scan.findings.addProblem(spec, missingRefMessage(spec));
         return;
     }
     // Flux's precedence: digest, then semver, then tag.
     if (ref.has('digest')) {
-        scan.findings.addPin(ref, 'digest', 'flux-ocirepository', {
-            blocked: 'Flux pins spec.ref.digest, which wins over a tag; it is left alone'
-        });
+        scanDigestRef(scan, ref);
     }
     else if (ref.has('semver')) {
         scan.findings.addPin(ref, 'semver', 'flux-ocirepository', {
@@ -50963,38 +51132,78 @@ function scanOciRepository(scan, root) {
         });
     }
     else {
-        scan.findings.addPin(ref, 'tag', 'flux-ocirepository');
+        // `tag: 1.2.3@sha256:…` is Flux's older way of writing tag and digest
+        // (not pulled by the digest since Flux 2.2); it is kept in its form.
+        scan.findings.addPin(ref, 'tag', 'flux-ocirepository', {
+            digestSuffix: true
+        });
     }
+}
+/**
+ * `spec.ref.digest` wins in Flux: with a `tag` beside it (and no semver),
+ * the tag says which version the digest is, so both move together.
+ */
+function scanDigestRef(scan, ref) {
+    if (ref.has('tag') && !ref.has('semver')) {
+        scan.findings.addPin(ref, 'tag', 'flux-ocirepository', {
+            digestKey: 'digest'
+        });
+        return;
+    }
+    const blocked = ref.has('semver')
+        ? 'Flux pins spec.ref.digest, which wins over spec.ref.semver; it is left alone'
+        : 'Flux pins spec.ref.digest with no spec.ref.tag, so no version says which release it is; add spec.ref.tag to have releases move both';
+    scan.findings.addPin(ref, 'digest', 'flux-ocirepository', { blocked });
 }
 function scanHelmRelease(scan, root) {
     const chartSpec = root.child('spec')?.child('chart')?.child('spec');
     const sourceRef = chartSpec?.child('sourceRef');
     if (!chartSpec || !sourceRef)
         return;
-    if (!namesChart(scan.matcher, chartSpec.string('chart')))
-        return;
     if (sourceRef.string('kind') !== 'HelmRepository')
         return;
     const metadata = root.child('metadata');
-    const namespace = sourceRef.string('namespace') ?? metadata?.string('namespace');
-    const name = sourceRef.string('name');
-    const repository = findRepository(scan.repositories, name, namespace);
+    const repository = findRepository(scan.repositories, {
+        name: sourceRef.string('name'),
+        namespace: sourceRef.string('namespace') ?? metadata?.string('namespace'),
+        chart: chartSpec.string('chart')
+    });
     if (!repository)
         return;
     const where = repository.file === root.document.file
         ? `line ${repository.line}`
         : `${repository.file}:${repository.line}`;
+    if (repository.servedOverHttp) {
+        scan.findings.addProblem(chartSpec, servedOverHttpMessage(repository, where));
+        return;
+    }
     scan.findings.addPin(chartSpec, 'version', 'flux-helmrelease', {
         note: `HelmRepository ${repository.name} (${where})`
     });
 }
-function findRepository(repositories, name, namespace) {
+function findRepository(repositories, { name, namespace, chart }) {
     // An unset namespace is filled in at apply time (kustomize, flux
     // targetNamespace), so it matches any namespace.
     return repositories.find(repository => repository.name === name &&
+        repository.chart === chart &&
         (!repository.namespace ||
             !namespace ||
             repository.namespace === namespace));
+}
+/** `ref: "not-a-map"` is there, but not as Flux can read it. */
+function missingRefMessage(spec) {
+    const found = spec.field('ref');
+    const span = found && spec.document.spanOf(found.value);
+    // `ref:`, `ref: ~` and `ref: null` are as good as unset.
+    const unset = !found || (span?.quote === 'plain' && span.current === '');
+    return unset
+        ? 'spec.ref is not set, so Flux follows the `latest` tag; set spec.ref.tag to pin it.'
+        : 'spec.ref is not a mapping (Flux reads `tag`, `semver` or `digest` under it), so there is no version to bump; set spec.ref.tag to pin it.';
+}
+function servedOverHttpMessage(repository, where) {
+    return (`HelmRepository ${repository.name} (${where}) has an oci:// url but not \`type: oci\`, ` +
+        'so Flux serves it as an HTTP Helm repository and this HelmRelease is not an OCI pin of the chart; ' +
+        'it is left alone: add `type: oci` to the HelmRepository to have releases bump it.');
 }
 
 // Looks up keys in a parsed YAML document the way Kubernetes reads it: through
@@ -51086,10 +51295,85 @@ class Resolver {
     }
 }
 
+// With its template lines blanked, a file keeps both branches of a
+// conditional (`{{ if }} … {{ else }} … {{ end }}`), so a mapping may set the
+// same key twice. Which one Helm renders depends on values we do not have:
+// a pin under such a mapping is ambiguous and is left alone. Pure: no I/O.
+/**
+ * The mappings of `docs` that set a key more than once; keys that hold a
+ * template action (`isTemplated`) are opaque and never compared.
+ */
+function findRepeatedKeys(docs, lines, isTemplated) {
+    const repeated = [];
+    for (const doc of docs) {
+        distExports.visit(doc, {
+            Map: (_key, map) => {
+                const found = repeatedIn(map, lines, isTemplated);
+                if (found)
+                    repeated.push(found);
+            }
+        });
+    }
+    return outermost(repeated);
+}
+function repeatedIn(map, lines, isTemplated) {
+    if (!map.range)
+        return undefined;
+    const seen = new Set();
+    for (const { key } of map.items) {
+        if (!distExports.isScalar(key) || !key.range)
+            continue;
+        const [start, end] = key.range;
+        if (isTemplated({ start, end }))
+            continue;
+        if (seen.has(key.value)) {
+            const line = lines.linePos(start).line;
+            return {
+                start: map.range[0],
+                end: map.range[1],
+                key: String(key.value),
+                line
+            };
+        }
+        seen.add(key.value);
+    }
+    return undefined;
+}
+/** YAML nodes nest or are apart: keep the outer ones, in text order. */
+function outermost(repeated) {
+    const sorted = [...repeated].sort((a, b) => a.start - b.start || b.end - a.end);
+    const kept = [];
+    for (const range of sorted) {
+        const last = kept[kept.length - 1];
+        if (!last || range.start >= last.end)
+            kept.push(range);
+    }
+    return kept;
+}
+/**
+ * The repeated-key mapping that holds `[start, end)` or lies in it, if any
+ * (`repeated` as `findRepeatedKeys` gives it: outermost, in text order).
+ */
+function repeatedKeyAround(repeated, start, end = start + 1) {
+    let low = 0;
+    let high = repeated.length;
+    // The first mapping that ends after `start`: the only one that may overlap.
+    while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (repeated[middle].end <= start)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    const found = repeated.at(low);
+    return found && found.start < end ? found : undefined;
+}
+
 // Argo CD: an Application's `spec.source` and `spec.sources`, and an
 // ApplicationSet's `spec.template.spec`. A source pins the chart with
-// `targetRevision`, Helm-style (`repoURL` is the repository, `chart` the
-// name) or natively (`repoURL` is the chart's own OCI URL, no `chart`).
+// `targetRevision`, Helm-style (Argo CD pulls `oci://<repoURL>/<chart>`, so
+// the chart's path may be split anywhere between the two) or natively
+// (`repoURL` is the chart's own OCI URL, no `chart`).
 const argoCd = {
     markers: ['argoproj.io'],
     scan(scan, root, { apiVersion, kind }) {
@@ -51127,7 +51411,10 @@ function scanSource(scan, source, kind) {
         });
         return;
     }
-    const detail = native ? { note: 'native OCI source' } : {};
+    // Argo CD documents a native OCI source's targetRevision as a tag or a
+    // digest, and resolves it with ORAS, which reads `1.2.3@sha256:…` as the
+    // digest; a Helm-style source's goes to Helm as `--version`: no digest.
+    const detail = native ? { note: 'native OCI source', digestSuffix: true } : {};
     scan.findings.addPin(source, 'targetRevision', pinKind, detail);
 }
 /** How the source refers to the chart, if it does. */
@@ -51135,8 +51422,9 @@ function referenceOf(matcher, source) {
     const repoURL = source.string('repoURL');
     const chart = source.string('chart');
     // Argo CD reads a Helm repository without the oci:// scheme as OCI too.
-    const helmStyle = namesChart(matcher, chart) &&
-        pointsAtRepository(matcher, repoURL, { schemeOptional: true });
+    const helmStyle = joinsToChart(matcher, repoURL, chart, {
+        schemeOptional: true
+    });
     const native = !source.has('chart') && pointsAtChart(matcher, repoURL);
     if (native)
         return 'native';
@@ -51150,7 +51438,9 @@ const helmDependencies = {
     scan(scan, root) {
         pinHelmStyleEntries(scan, root.children('dependencies'), {
             urlKey: 'repository',
-            kind: 'helm-dependency'
+            kind: 'helm-dependency',
+            // Helm finds a dependency in charts/ by its name, which a path breaks.
+            splitPath: false
         });
     }
 };
@@ -51159,18 +51449,24 @@ const helmDependencies = {
  * repository (`urlKey`): Helm's dependency shape, which Kustomize's
  * helmCharts copies.
  */
-function pinHelmStyleEntries(scan, entries, { urlKey, kind }) {
+function pinHelmStyleEntries(scan, entries, shape) {
     for (const entry of entries) {
-        if (!namesChart(scan.matcher, entry.string('name')))
-            continue;
-        if (pointsAtRepository(scan.matcher, entry.string(urlKey))) {
-            scan.findings.addPin(entry, 'version', kind);
+        if (namesChartIn(scan.matcher, entry, shape)) {
+            scan.findings.addPin(entry, 'version', shape.kind);
         }
     }
 }
+function namesChartIn(matcher, entry, { urlKey, splitPath }) {
+    const url = entry.string(urlKey);
+    const name = entry.string('name');
+    if (splitPath)
+        return joinsToChart(matcher, url, name);
+    return namesChart(matcher, name) && pointsAtRepository(matcher, url);
+}
 
 // Kustomize: `helmCharts` entries of a kustomization name a chart and the
-// repository that serves it, Helm-style, and pin its `version`.
+// repository that serves it, Helm-style, and pin its `version`. Kustomize
+// pulls `<repo>/<name>`, so the chart's path may be split between the two.
 const kustomize = {
     markers: ['helmCharts'],
     scan(scan, root, { apiVersion, kind }) {
@@ -51182,7 +51478,8 @@ const kustomize = {
             return;
         pinHelmStyleEntries(scan, root.children('helmCharts'), {
             urlKey: 'repo',
-            kind: 'kustomize-helmchart'
+            kind: 'kustomize-helmchart',
+            splitPath: true
         });
     }
 };
@@ -51219,23 +51516,379 @@ function mayPin(text, role, matcher, context) {
         text.includes(HELM_RELEASE_MARKER));
 }
 
+// Where a Go text/template action (`{{ … }}`) ends, as Helm's template
+// engine reads it: strings, raw strings, characters and comments may hold
+// `}}`, and an action holds only the characters Go's lexer accepts, so a
+// stray `{{` in YAML (`# see {{` in a comment) is not taken for an action
+// that runs on to the next `}}`. Pure: no I/O.
+/** Finds the ends of the actions of one text; each search is remembered, so the work stays linear. */
+class ActionLexer {
+    text;
+    found = new Map();
+    constructor(text) {
+        this.text = text;
+    }
+    /** The offset just past the action opening at `open`; undefined when Go's lexer would reject it. */
+    end(open) {
+        const text = this.text;
+        let at = open + 2;
+        if (text[at] === '-' && isSpace(text.charCodeAt(at + 1)))
+            at += 2;
+        if (text.startsWith('/*', at))
+            return this.commentEnd(at + 2);
+        while (at < text.length) {
+            const char = text[at];
+            if (char === '}' && text[at + 1] === '}')
+                return at + 2;
+            const next = this.tokenEnd(char, at);
+            if (next === undefined)
+                return undefined;
+            at = next;
+        }
+        return undefined;
+    }
+    /** Past the token starting at `at` inside an action; undefined for one Go rejects. */
+    tokenEnd(char, at) {
+        if (char === '`') {
+            const close = this.next('`', at + 1);
+            return close < 0 ? undefined : close + 1;
+        }
+        if (char === '"' || char === "'")
+            return quotedEnd(this.text, at);
+        // `:=` declares a variable; a `:` alone is YAML, not Go.
+        if (char === ':')
+            return this.text[at + 1] === '=' ? at + 2 : undefined;
+        return isActionChar(this.text.charCodeAt(at)) ? at + 1 : undefined;
+    }
+    // A comment must close right before the delimiter, with or without the
+    // ` -` trim marker between.
+    commentEnd(from) {
+        const close = this.next('*/', from);
+        if (close < 0)
+            return undefined;
+        let at = close + 2;
+        if (isSpace(this.text.charCodeAt(at)) && this.text[at + 1] === '-')
+            at += 2;
+        return this.text.startsWith('}}', at) ? at + 2 : undefined;
+    }
+    /**
+     * `text.indexOf(token, from)`, remembered: many lines (or `{{/*`) before
+     * one far `{{` (or `*\/`, or backtick) would otherwise search the same
+     * stretch again each time.
+     */
+    next(token, from) {
+        const last = this.found.get(token);
+        if (last && from >= last.from && (last.at < 0 || from <= last.at))
+            return last.at;
+        const at = this.text.indexOf(token, from);
+        this.found.set(token, { from, at });
+        return at;
+    }
+}
+// Go's lexer and YAML agree on these four.
+function isSpace(code) {
+    return code === 32 || code === 9 || code === 13 || code === 10;
+}
+/**
+ * Identifiers, numbers, fields (`.a`), variables (`$a`), pipes, parentheses,
+ * `,` (range), `=` and spaces; letters beyond ASCII as Go allows them.
+ */
+function isActionChar(code) {
+    if (isSpace(code) || code > 127)
+        return true;
+    if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90))
+        return true;
+    if (code >= 97 && code <= 122)
+        return true;
+    return '_.$|(),=-+'.includes(String.fromCharCode(code));
+}
+/** Past a "string" or 'c'haracter at `at`; undefined when a newline or the end comes first. */
+function quotedEnd(text, at) {
+    const quote = text[at];
+    for (let k = at + 1; k < text.length; k++) {
+        if (text[k] === '\\')
+            k++;
+        else if (text[k] === quote)
+            return k + 1;
+        else if (text[k] === '\n')
+            return undefined;
+    }
+    return undefined;
+}
+
+// Helm renders a chart's manifests as text before any YAML reader sees them,
+// so an app-of-apps chart's Applications are not YAML until rendered: lines
+// such as `{{- if .Values.web.enabled }}` break the parse and every pin in the
+// file is lost. This blanks the template actions out of the text, keeping
+// every offset (one character for one character, newlines where they were),
+// so a span found in the blanked text is the same span in the original bytes
+// and a literal version can still be edited in place. Pure: no I/O.
+//
+// What is blanked, line by line (one pass, linear in the text):
+// - a line holding only actions and whitespace (`{{- if … }}`, `{{- end }}`,
+//   `{{/* … */}}`, `{{- toYaml . | nindent 4 }}`): all spaces, as an empty
+//   line, which is what Helm's `{{-` idiom leaves of it;
+// - an action sharing its line with YAML (`targetRevision: {{ .Values.v }}`):
+//   a run of `x`, one plain word, so the YAML around it keeps its shape; the
+//   reader treats such a value as opaque (see `overlapping`); a comment
+//   there, which renders nothing, is spaces;
+// - nothing inside a block scalar's content (`data: |` and the lines more
+//   indented than its key): there the text is a value, `{{` included, and
+//   blanking it could change where the block ends.
+// A `{{` that Go's template lexer would not read as an action (no `}}`, a
+// newline in a quoted string, a character no action holds) is left as text.
+/** The cheap test: a file without `{{` holds no action and is parsed as it is. */
+function mayHoldTemplates(text) {
+    return text.includes('{{');
+}
+/** The text with its template actions blanked; undefined when there is none. */
+function blankTemplates(text) {
+    const pieces = [];
+    const actions = [];
+    const lexer = new ActionLexer(text);
+    let blockIndent;
+    for (let at = 0; at < text.length;) {
+        const lineEnd = endOfLine(text, at);
+        if (blockIndent !== undefined &&
+            inBlockContent(text, at, lineEnd, blockIndent)) {
+            at = lineEnd + 1;
+            continue;
+        }
+        const group = lexLines(lexer, text, at, lineEnd);
+        const templateOnly = group.actions.length > 0 && !group.lines.some(l => l.content);
+        if (!templateOnly)
+            blockIndent = blockHeaderIndent(text, group);
+        // One by one: a spread of a huge line's actions could overflow the stack.
+        for (const action of group.actions)
+            actions.push(action);
+        for (const piece of piecesOf(text, group))
+            pieces.push(piece);
+        at = group.end + 1;
+    }
+    if (actions.length === 0)
+        return undefined;
+    return { text: assemble(text, pieces), actions };
+}
+function endOfLine(text, at) {
+    const newline = text.indexOf('\n', at);
+    return newline < 0 ? text.length : newline;
+}
+function indentOf(text, start, end) {
+    let at = start;
+    while (at < end && text[at] === ' ')
+        at++;
+    return at - start;
+}
+// YAML reads a BOM at the start of the text as no character at all.
+function isByteOrderMark(text, at) {
+    return at === 0 && text.charCodeAt(0) === 0xfeff;
+}
+function isBlank(text, start, end) {
+    for (let at = start; at < end; at++)
+        if (!isSpace(text.charCodeAt(at)))
+            return false;
+    return true;
+}
+/** A blank line, or one more indented than the block scalar's key, is its content. */
+function inBlockContent(text, start, end, blockIndent) {
+    return isBlank(text, start, end) || indentOf(text, start, end) > blockIndent;
+}
+/** Lexes the actions that start on the line at `start`, and the lines they run onto. */
+function lexLines(lexer, text, start, lineEnd) {
+    const actions = [];
+    let end = lineEnd;
+    // Remembered searches: a line without `{{` must not look to the far end
+    // of the text again for each line.
+    for (let at = lexer.next('{{', start); at >= 0 && at < end;) {
+        const close = lexer.end(at);
+        if (close === undefined) {
+            at = lexer.next('{{', at + 2);
+            continue;
+        }
+        actions.push({ start: at, end: close });
+        if (close > end)
+            end = endOfLine(text, close);
+        at = lexer.next('{{', close);
+    }
+    return { actions, lines: groupLines(text, start, end, actions), end };
+}
+/** Each line of `[start, end)` and whether it holds anything outside `actions`. */
+function groupLines(text, start, end, actions) {
+    const lines = [];
+    let lineStart = start;
+    let content = false;
+    let next = 0;
+    for (let at = start; at <= end; at++) {
+        if (at === end || text[at] === '\n') {
+            lines.push({ start: lineStart, end: at, content });
+            lineStart = at + 1;
+            content = false;
+        }
+        else if (next < actions.length && at >= actions[next].start) {
+            const action = actions[next++];
+            // The action may end on a later line: the lines it covers hold only it.
+            for (let k = action.start; k < action.end; k++) {
+                if (text[k] !== '\n')
+                    continue;
+                lines.push({ start: lineStart, end: k, content });
+                lineStart = k + 1;
+                content = false;
+            }
+            at = action.end - 1;
+        }
+        else if (!isSpace(text.charCodeAt(at)) && !isByteOrderMark(text, at)) {
+            content = true;
+        }
+    }
+    return lines;
+}
+/**
+ * Each action cut at line ends, filled as its line asks; a comment renders
+ * nothing, so it is spaces wherever it is: one after a version on its line
+ * leaves the version literal.
+ */
+function piecesOf(text, group) {
+    const pieces = [];
+    let line = 0;
+    for (const action of group.actions) {
+        while (group.lines[line].end < action.start)
+            line++;
+        const comment = isComment(text, action);
+        for (let start = action.start;;) {
+            const current = group.lines[line];
+            const end = Math.min(action.end, current.end);
+            const fill = current.content && !comment ? 'x' : ' ';
+            if (end > start)
+                pieces.push({ start, end, fill });
+            if (action.end <= current.end)
+                break;
+            start = group.lines[++line].start;
+        }
+    }
+    return pieces;
+}
+function isComment(text, action) {
+    const trim = text[action.start + 2] === '-' ? 2 : 0;
+    return text.startsWith('/*', action.start + 2 + trim);
+}
+// `key: |`, `- >-`, `key: !!str |2 # note`; a tag or an anchor may come first.
+const BLOCK_HEADER = /(?:^|[:-])[ \t]+(?:[!&][^ \t]*[ \t]+)?[|>][-+1-9]{0,2}(?:[ \t]+#.*)?[ \t]*\r?$/;
+/**
+ * When the group's last line opens a block scalar (`key: |`, `- >-`), the
+ * column of its key: lines indented past it are the block's content.
+ */
+function blockHeaderIndent(text, group) {
+    const last = group.lines[group.lines.length - 1];
+    const line = text.slice(last.start, last.end);
+    if (!line.includes('|') && !line.includes('>'))
+        return undefined;
+    if (!BLOCK_HEADER.test(line))
+        return undefined;
+    let column = indentOf(line, 0, line.length);
+    while (line[column] === '-' && line[column + 1] === ' ')
+        column += 2 + indentOf(line, column + 2, line.length);
+    return column;
+}
+/** The text with each piece's characters filled; line breaks kept. */
+function assemble(text, pieces) {
+    const parts = [];
+    let at = 0;
+    for (const piece of pieces) {
+        parts.push(text.slice(at, piece.start));
+        let run = '';
+        for (let k = piece.start; k < piece.end; k++) {
+            const code = text.charCodeAt(k);
+            run += code === 13 ? '\r' : isSpace(code) ? ' ' : piece.fill;
+        }
+        parts.push(run);
+        at = piece.end;
+    }
+    parts.push(text.slice(at));
+    return parts.join('');
+}
+/**
+ * The actions that overlap `[start, end)`, as the index range
+ * `[first, last]` in `actions`; undefined when none does.
+ */
+function overlapping(actions, start, end) {
+    let low = 0;
+    let high = actions.length;
+    // The first action that ends after `start`.
+    while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (actions[middle].end <= start)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    let last = low;
+    while (last < actions.length && actions[last].start < end)
+        last++;
+    return last > low ? [low, last - 1] : undefined;
+}
+
 // Walks parsed YAML the way Kubernetes reads it, through aliases and `<<`
 // merge keys (`merge-keys.ts` bounds that work), while keeping each node's
 // exact place in the text: `edit.ts` rewrites the bytes of a version scalar
 // and nothing else, so a pin carries its offsets, quotes included.
-/** Parses every document of a file; its first YAML error is its problem. */
+/**
+ * Parses every document of a file; its first YAML error is its problem. A
+ * file with template actions (a Helm chart's manifests) is read with them
+ * blanked, offsets kept (`template-blanking.ts`); should that fail where the
+ * file as written parses, it is read as written.
+ */
 function parseYaml(file, text) {
+    const blanked = mayHoldTemplates(text) ? blankTemplates(text) : undefined;
+    if (!blanked)
+        return parseSource(file, text, text);
+    const parsed = parseSource(file, text, blanked.text);
+    if (parsed.problem) {
+        const asWritten = parseSource(file, text, text);
+        return asWritten.problem ? parsed : asWritten;
+    }
+    const { actions } = blanked;
+    const isTemplated = (range) => overlapping(actions, range.start, range.end) !== undefined;
+    const repeated = findRepeatedKeys(parsed.docs, parsed.lines, isTemplated);
+    parsed.template = { actions, repeated };
+    return parsed;
+}
+/**
+ * Parses `source`, which is `text` or `text` blanked (same length). Blanked,
+ * the branches of a conditional may repeat a key: `repeated-keys.ts` decides
+ * about those instead of the parser.
+ */
+function parseSource(file, text, source) {
+    const blanked = source !== text;
     const lines = new distExports.LineCounter();
-    const docs = distExports.parseAllDocuments(text, { lineCounter: lines });
-    const parsed = { text, docs: Array.from(docs), lines };
+    let docs;
+    try {
+        docs = Array.from(distExports.parseAllDocuments(source, { lineCounter: lines, uniqueKeys: !blanked }));
+    }
+    catch (error) {
+        // The parser itself gave up (a stack overflow on hostile nesting): the
+        // file is reported like any that does not parse, never a crash.
+        const reason = error instanceof Error ? error.message : String(error);
+        return {
+            text,
+            docs: [],
+            lines,
+            problem: {
+                file,
+                line: 1,
+                message: `YAML does not parse (${reason}); the file is left unchanged.`
+            }
+        };
+    }
+    const parsed = { text, docs, lines };
     const error = parsed.docs.flatMap(doc => doc.errors)[0];
     if (error) {
         const line = error.linePos?.[0].line ?? lines.linePos(error.pos[0]).line;
         const reason = error.message.split('\n')[0].replace(/ at line \d+.*$/, '');
+        const aside = blanked ? ', even with its template actions set aside' : '';
         parsed.problem = {
             file,
             line,
-            message: `YAML does not parse (${reason}); the file is left unchanged.`
+            message: `YAML does not parse (${reason})${aside}; the file is left unchanged.`
         };
     }
     return parsed;
@@ -51291,8 +51944,51 @@ class YamlDocument {
         const quote = distExports.isAlias(value)
             ? 'alias'
             : (QUOTE_STYLES[target.type ?? 'PLAIN'] ?? 'plain');
-        const current = this.scalarText(target);
+        const current = this.templatedSource(target) ?? this.scalarText(target);
         return { line, column: col, current, start, end, quote };
+    }
+    /** A mapping (or one inside it) sets a key twice: see `repeated-keys.ts`. */
+    setsAKeyTwice(node) {
+        const repeated = this.parsed.template?.repeated;
+        if (!repeated?.length || !node.range)
+            return false;
+        const [start, end] = node.range;
+        return repeatedKeyAround(repeated, start, end) !== undefined;
+    }
+    /** The scalar holds a template action: its value is not known here. */
+    isTemplated(node) {
+        return this.templatedSource(node) !== undefined;
+    }
+    /**
+     * The source of a scalar that holds a template action, widened to whole
+     * actions and without quotes, so it reads as the template it is; an empty
+     * value followed by an action on its own line is that action (`key:` then
+     * `{{ .Values.v }}` renders the value there).
+     */
+    templatedSource(node) {
+        const actions = this.parsed.template?.actions;
+        if (!actions || !node.range)
+            return undefined;
+        const [start, end] = node.range;
+        const inside = overlapping(actions, start, end);
+        if (!inside) {
+            const after = node.value === null && this.actionAfter(actions, end);
+            return after ? this.text.slice(after.start, after.end) : undefined;
+        }
+        const from = Math.min(start, actions[inside[0]].start);
+        const to = Math.max(end, actions[inside[1]].end);
+        const source = this.text.slice(from, to);
+        const quoted = node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE';
+        return quoted && from === start && to === end ? source.slice(1, -1) : source;
+    }
+    /** The action that starts at the first non-space character at or after `at`. */
+    actionAfter(actions, at) {
+        let next = at;
+        while (/\s/.test(this.text[next] ?? ''))
+            next++;
+        const hit = overlapping(actions, next, next + 1);
+        const action = hit && actions[hit[0]];
+        return action && action.start === next ? action : undefined;
     }
     /** The scalar as a string: a plain `1.10` stays `1.10`, not the number 1.1. */
     scalarText(node) {
@@ -51335,9 +52031,9 @@ class MapCursor {
     string(key) {
         const found = this.field(key);
         const node = found && this.document.deref(found.value);
-        return distExports.isScalar(node) && typeof node.value === 'string'
-            ? node.value
-            : undefined;
+        if (!distExports.isScalar(node) || this.document.isTemplated(node))
+            return undefined;
+        return typeof node.value === 'string' ? node.value : undefined;
     }
     /** The mapping under `key`; undefined when missing or not a mapping. */
     child(key) {
@@ -51414,7 +52110,13 @@ function findPins(file, text, chart, context) {
     const findings = bounded(file, () => scanFile(file, parsed, TOOLS[role], matcher, context));
     if (isProblem(findings))
         return { pins: [], problems: [findings] };
-    return { pins: dedupe(findings.pins), problems: findings.problems };
+    const repeated = parsed.template?.repeated ?? [];
+    const pins = blockAmbiguous(dedupe(findings.pins), repeated);
+    const problems = [
+        ...findings.problems,
+        ...unpinnedAmbiguity(file, text, matcher, repeated, pins)
+    ];
+    return { pins, problems };
 }
 /** The first pass's parse of the file, taken out of the context (used once). */
 function parseOnce(file, text, context) {
@@ -51434,7 +52136,11 @@ function repositoriesIn(matcher, documents) {
     const found = [];
     for (const document of documents) {
         const root = document.root();
-        const repository = root && readHelmRepository(matcher, root);
+        // A HelmRepository whose keys differ between template branches may serve
+        // another registry once rendered: it vouches for no HelmRelease.
+        if (!root || document.setsAKeyTwice(root.node))
+            continue;
+        const repository = readHelmRepository(matcher, root);
         if (repository)
             found.push(repository);
     }
@@ -51479,6 +52185,44 @@ function bounded(file, scan) {
 }
 function isProblem(value) {
     return 'message' in value;
+}
+const BRANCHES = 'as the branches of a template conditional ({{ if }} … {{ else }}) do; ' +
+    'which value applies depends on how the chart is rendered';
+/** Leaves alone every pin under a mapping that sets a key twice. */
+function blockAmbiguous(pins, repeated) {
+    if (repeated.length === 0)
+        return pins;
+    return pins.map(pin => {
+        const around = repeatedKeyAround(repeated, pin.start);
+        if (!around)
+            return pin;
+        const blocked = `'${around.key}' is set again at line ${around.line} in the same mapping, ${BRANCHES}, so it is left alone`;
+        return { ...pin, blocked };
+    });
+}
+/**
+ * A mapping that sets a key twice, names the chart and its registry, and
+ * holds no pin found: the branch read first may have named another chart
+ * (`chart: other` / `chart: webapp`), so the user hears of it.
+ * `pins` and `repeated` are in text order.
+ */
+function unpinnedAmbiguity(file, text, matcher, repeated, pins) {
+    const problems = [];
+    let next = 0;
+    for (const range of repeated) {
+        while (next < pins.length && pins[next].start < range.start)
+            next++;
+        if (next < pins.length && pins[next].start < range.end)
+            continue;
+        const source = text.slice(range.start, range.end);
+        if (!source.includes(matcher.chart.name))
+            continue;
+        if (!mentionsRegistry(matcher, source))
+            continue;
+        const message = `'${range.key}' is set again here in a mapping that may pin the chart, ${BRANCHES}, so nothing in it is bumped.`;
+        problems.push({ file, line: range.line, message });
+    }
+    return problems;
 }
 /** One pin per span: an aliased source repeats its anchor's pin. */
 function dedupe(pins) {
@@ -54839,13 +55583,20 @@ function precedence(a, b) {
 // everything else in the file stay as they were. Pure: no I/O.
 /**
  * Plans a bump of every pin to `newVersion`: exact older versions are
- * bumped (keeping a `v` prefix); ranges, templates, digests, aliases and
+ * bumped (keeping a `v` prefix), with the digest written next to them when
+ * the target's digest is known; ranges, templates, bare digests, aliases and
  * newer versions are skipped with a reason.
  * @throws UserError when `newVersion` is not SemVer 2.
  */
 function planBump(pins, newVersion) {
-    const version = requireVersion(newVersion);
-    return pins.map(pin => planPin(pin, version));
+    const target = releaseTarget(newVersion);
+    const version = requireVersion(target.version);
+    return pins.map(pin => planPin(pin, { version, digest: target.digest }));
+}
+function releaseTarget(newVersion) {
+    return typeof newVersion === 'string'
+        ? { version: newVersion, digest: '' }
+        : newVersion;
 }
 function requireVersion(newVersion) {
     const version = bareVersion(newVersion);
@@ -54857,30 +55608,52 @@ function requireVersion(newVersion) {
 // Why a value that is neither an exact version nor a range is left alone.
 const NOT_BUMPABLE = {
     template: value => `'${value}' is a template expression; whatever renders it sets the version`,
-    digest: value => `'${value}' is a digest; pin a version instead to let releases bump it`,
+    digest: value => 
+    // `1.2.3@sha256:…` names a version too, but the digest decides what is pulled.
+    value.includes('@')
+        ? `'${value}' is a tag with a digest; the digest decides what is pulled, so it is left alone`
+        : `'${value}' is a digest; pin a version instead to let releases bump it`,
     empty: () => 'the version is empty',
     other: value => `'${value}' is not a SemVer version or range`
 };
-function planPin(pin, version) {
+function planPin(pin, target) {
+    const { version } = target;
     if (pin.blocked)
         return skip(pin, blockedReason(pin, version));
-    const value = classifyVersion(pin.current);
+    // `1.2.3@sha256:…`, where the tool reads it, is a version with its digest.
+    const pinned = pinnedValue(pin);
+    const value = classifyVersion(pinned.version);
     if (value.kind === 'exact') {
-        return planExact(pin, value.prefix, value.version, version);
+        return planExact(pin, value, target, pinned.digest);
     }
+    // A range or template with a digest: the whole is what the user reads.
+    if (pinned.version !== pin.current)
+        return skip(pin, NOT_BUMPABLE.digest(pin.current));
     if (value.kind === 'range')
         return skip(pin, rangeReason(pin.current, version));
     return skip(pin, NOT_BUMPABLE[value.kind](pin.current));
 }
-function planExact(pin, prefix, bare, version) {
+function planExact(pin, { prefix, version: bare }, target, digest) {
+    const { version } = target;
     const to = prefix + version;
     if (bare === version) {
+        const mismatch = digestMismatch(digest, target);
+        if (mismatch)
+            return skip(pin, mismatch);
         return { pin, action: 'current', reason: `already ${to}` };
     }
     if (precedence(bare, version) > 0) {
         return skip(pin, `'${pin.current}' is newer than ${version}; it is not downgraded`);
     }
-    return { pin, action: 'bump', reason: `${pin.current} -> ${to}`, to };
+    if (digest === undefined) {
+        return { pin, action: 'bump', reason: `${pin.current} -> ${to}`, to };
+    }
+    const blocker = digestBlocker(pin, digest, target);
+    if (blocker)
+        return skip(pin, blocker);
+    const move = { from: digest, to: target.digest };
+    const reason = `${prefix + bare} -> ${to}, digest ${move.from} -> ${move.to}`;
+    return { pin, action: 'bump', reason, to, digest: move };
 }
 function rangeReason(range, version) {
     return rangeAdmits(range, version)
@@ -54898,18 +55671,34 @@ function blockedReason(pin, version) {
 function skip(pin, reason) {
     return { pin, action: 'skip', reason };
 }
-/** The edit that writes a bumped pin in its original quote style. */
+/**
+ * The edit that writes a bumped pin's version scalar in its original quote
+ * style (`<version>@<digest>` when the digest is written in it).
+ */
 function editFor(plan) {
     if (plan.action !== 'bump' || plan.to === undefined)
         return undefined;
-    return {
-        start: plan.pin.start,
-        end: plan.pin.end,
-        text: quoted(plan.to, plan.pin.quote)
-    };
+    const { pin, digest } = plan;
+    const value = digest && pin.digest?.form === 'suffix'
+        ? `${plan.to}@${digest.to}`
+        : plan.to;
+    return { start: pin.start, end: pin.end, text: quoted(value, pin.quote) };
+}
+/** Every edit of a bumped pin: its version scalar, and its digest scalar if apart. */
+function editsFor(plan) {
+    const edits = [];
+    const version = editFor(plan);
+    if (version)
+        edits.push(version);
+    const field = plan.pin.digest?.form === 'field' && plan.pin.digest.field;
+    if (version && field && plan.digest) {
+        const text = quoted(plan.digest.to, field.quote);
+        edits.push({ start: field.start, end: field.end, text });
+    }
+    return edits;
 }
 function quoted(value, quote) {
-    // SemVer characters never need escaping in either quote style.
+    // SemVer and digest characters never need escaping in either quote style.
     if (quote === 'single')
         return `'${value}'`;
     if (quote === 'double')
@@ -54948,7 +55737,7 @@ function lockfileNotice(chartYaml, dependency, version) {
 function bumpFile(file, text, chart, newVersion, context) {
     const scan = findPins(file, text, chart, context);
     const plans = planBump(scan.pins, newVersion);
-    const edits = plans.flatMap(plan => editFor(plan) ?? []);
+    const edits = plans.flatMap(editsFor);
     const newText = edits.length > 0 ? applyEdits(text, edits) : text;
     return {
         text: newText,
@@ -54964,7 +55753,8 @@ function summarize(plans) {
         current: [],
         skipped: []
     };
-    for (const { pin, action, reason, to } of plans) {
+    for (const plan of plans) {
+        const { pin, action, reason } = plan;
         const where = {
             file: pin.file,
             line: pin.line,
@@ -54972,13 +55762,30 @@ function summarize(plans) {
             kind: pin.kind
         };
         if (action === 'bump')
-            result.changes.push({ ...where, from: pin.current, to: to ?? '' });
+            result.changes.push(changeOf(plan));
         else if (action === 'current')
             result.current.push({ ...where, value: pin.current });
         else
             result.skipped.push({ ...where, value: pin.current, reason });
     }
     return result;
+}
+function changeOf({ pin, to, digest }) {
+    const change = {
+        file: pin.file,
+        line: pin.line,
+        path: pin.path,
+        kind: pin.kind,
+        from: pinnedValue(pin).version,
+        to: to ?? ''
+    };
+    if (!digest)
+        return change;
+    const field = pin.digest?.form === 'field' ? pin.digest.field : pin;
+    return {
+        ...change,
+        digest: { ...digest, line: field.line, path: field.path }
+    };
 }
 function noticesFor(plans, chart) {
     const notices = plans
@@ -55025,7 +55832,8 @@ function bumpRepository(texts, chart, version, unread = []) {
  */
 function newerPins(bump, version) {
     return bump.skipped.filter(skip => {
-        const value = classifyVersion(skip.value);
+        // `1.4.0@sha256:…` is a newer pin too.
+        const value = classifyVersion(withoutDigest(skip.value));
         return value.kind === 'exact' && precedence(value.version, version) > 0;
     });
 }
@@ -55334,6 +56142,11 @@ class Git {
     writeFiles(files) {
         for (const [file, text] of files) {
             const target = this.insideClone(file);
+            // null deletes: `git add` of the path then stages the removal.
+            if (text === null) {
+                fs$1.rmSync(target, { force: true });
+                continue;
+            }
             fs$1.mkdirSync(path$2.dirname(target), { recursive: true });
             fs$1.writeFileSync(target, text);
         }
@@ -56190,6 +57003,24 @@ function statSize(full) {
         throw error;
     }
 }
+/** A regular file of the checkout (never through a symlink), or undefined. */
+function readCheckoutFile(root, file) {
+    const full = path$2.join(root, ...file.split('/'));
+    const stat = fs$1.lstatSync(full, { throwIfNoEntry: false });
+    if (!stat?.isFile() || stat.size > MAX_FILE_BYTES)
+        return undefined;
+    return fs$1.readFileSync(full);
+}
+/** The regular files directly in a folder of the checkout; [] without one. */
+function listCheckoutFolder(root, folder) {
+    const full = path$2.join(root, ...folder.split('/'));
+    if (!fs$1.lstatSync(full, { throwIfNoEntry: false })?.isDirectory())
+        return [];
+    return fs$1
+        .readdirSync(full, { withFileTypes: true })
+        .filter(entry => entry.isFile())
+        .map(entry => entry.name);
+}
 
 // The GitOps repository's clone, as the GitOps step uses it: check out the
 // base, read the files the globs match, read a branch, show a diff, and put
@@ -56229,6 +57060,12 @@ class GitClone {
     updateBranch(options) {
         return updateBranch(this.git, options);
     }
+    readCheckoutFile(file) {
+        return readCheckoutFile(this.git.dir, file);
+    }
+    listCheckoutFolder(folder) {
+        return listCheckoutFolder(this.git.dir, folder);
+    }
     async branchSubjects(baseBranch, branch) {
         if (!(await this.git.fetchBranch(branch)))
             return [];
@@ -56239,6 +57076,401 @@ class GitClone {
     remove() {
         this.git.remove();
     }
+}
+
+// The `digest` of a Chart.lock, computed as Helm does (3.17 to 4.2 alike):
+// internal/resolver/resolver.go HashReq is
+//   "sha256:" + hex(sha256(json.Marshal([2][]*chart.Dependency{req, lock})))
+// where req are Chart.yaml's dependencies and lock the lock's entries, and
+// chart.Dependency marshals its fields in this order (omitempty where marked):
+// name, version?, repository, condition?, tags?, enabled?, import-values?, alias?.
+// Pure: Go's encoding/json is reproduced for the strings this module accepts
+// (printable ASCII; checked by the caller).
+// Go escapes <, > and & for HTML safety; the rest of printable ASCII is as JSON has it.
+const GO_ESCAPES = {
+    '<': '\\u003c',
+    '>': '\\u003e',
+    '&': '\\u0026'
+};
+/** A string as Go's json.Marshal writes it (printable ASCII only). */
+function goJsonString(value) {
+    return JSON.stringify(value).replace(/[<>&]/g, c => GO_ESCAPES[c]);
+}
+function importValueJson(value) {
+    if (typeof value === 'string')
+        return goJsonString(value);
+    // Go marshals a map with its keys sorted.
+    const keys = Object.keys(value).sort();
+    return `{${keys.map(k => `${goJsonString(k)}:${goJsonString(value[k])}`).join(',')}}`;
+}
+/** One chart.Dependency as Go's json.Marshal writes it. */
+function dependencyJson(dependency) {
+    const fields = [`"name":${goJsonString(dependency.name)}`];
+    if (dependency.version)
+        fields.push(`"version":${goJsonString(dependency.version)}`);
+    fields.push(`"repository":${goJsonString(dependency.repository ?? '')}`);
+    if (dependency.condition)
+        fields.push(`"condition":${goJsonString(dependency.condition)}`);
+    if (dependency.tags?.length)
+        fields.push(`"tags":[${dependency.tags.map(goJsonString).join(',')}]`);
+    if (dependency.enabled)
+        fields.push('"enabled":true');
+    if (dependency.importValues?.length) {
+        const values = dependency.importValues.map(importValueJson).join(',');
+        fields.push(`"import-values":[${values}]`);
+    }
+    if (dependency.alias)
+        fields.push(`"alias":${goJsonString(dependency.alias)}`);
+    return `{${fields.join(',')}}`;
+}
+function listJson(dependencies) {
+    return `[${dependencies.map(dependencyJson).join(',')}]`;
+}
+/** Helm's HashReq(req, lock): the lock's `digest`. */
+function lockDigest(requested, locked) {
+    const json = `[${listJson(requested)},${listJson(locked)}]`;
+    return `sha256:${createHash('sha256').update(json).digest('hex')}`;
+}
+
+// Strings go-yaml v2 would read back as booleans, nulls, numbers or timestamps.
+const YAML11_NON_STRING = [
+    /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+    /^(?:~|null|Null|NULL|)$/,
+    /^[-+]?(?:\.inf|\.Inf|\.INF)$|^(?:\.nan|\.NaN|\.NAN)$/,
+    /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+|[0-9][0-9_]*)$/,
+    /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+    /^\d{4}-\d\d?-\d\d?/
+];
+// Characters a plain scalar of these values may hold anywhere (no spaces, no indicators).
+const PLAIN_SAFE = /^[A-Za-z0-9_./][A-Za-z0-9_./:@+~=-]*$/;
+/** A value as go-yaml v2 emits it; undefined when it would need more than plain or double quotes. */
+function yamlScalar(value) {
+    if (YAML11_NON_STRING.some(pattern => pattern.test(value)))
+        return /^[\x20-\x7e]*$/.test(value) && !/["\\]/.test(value)
+            ? `"${value}"`
+            : undefined;
+    return PLAIN_SAFE.test(value) && !value.endsWith(':') ? value : undefined;
+}
+/** time.Time as Go's JSON has it (RFC3339Nano), in UTC. */
+function goTimestamp(time) {
+    const iso = time.toISOString(); // 2026-01-02T03:04:05.600Z
+    return iso.replace(/\.(\d+)Z$/, (_, fraction) => {
+        const trimmed = fraction.replace(/0+$/, '');
+        return trimmed ? `.${trimmed}Z` : 'Z';
+    });
+}
+/** Chart.lock's text, or undefined when a value needs quoting this module does not reproduce. */
+function renderLock(entries, digest, now) {
+    const lines = ['dependencies:'];
+    for (const entry of entries) {
+        const name = yamlScalar(entry.name);
+        const repository = yamlScalar(entry.repository ?? '');
+        const version = yamlScalar(entry.version ?? '');
+        if (!name || !repository || !version)
+            return undefined;
+        lines.push(`- name: ${name}`, `  repository: ${repository}`, `  version: ${version}`);
+    }
+    const digestValue = yamlScalar(digest);
+    if (!digestValue)
+        return undefined;
+    lines.push(`digest: ${digestValue}`, `generated: "${goTimestamp(now)}"`);
+    return lines.join('\n') + '\n';
+}
+
+// Reads Chart.yaml's `dependencies` and a Chart.lock into the values Helm
+// hashes. Pure. Helm reads both with a YAML 1.1 parser into Go strings; only
+// what this action can reproduce exactly is accepted (strings of printable
+// ASCII, which Helm's sanitizing leaves as they are, and the fields Helm
+// knows); anything else is a reason to leave the lock alone.
+class Unreadable extends Error {
+}
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const STRING_FIELDS = ['name', 'version', 'repository', 'condition', 'alias'];
+const DEPENDENCY_FIELDS = new Set([
+    ...STRING_FIELDS,
+    'tags',
+    'enabled',
+    'import-values'
+]);
+const LOCK_ENTRY_FIELDS = new Set(['name', 'version', 'repository']);
+function text(value, what) {
+    if (typeof value !== 'string' || !PRINTABLE_ASCII.test(value))
+        throw new Unreadable(`${what} is not a plain ASCII string`);
+    return value;
+}
+function parseYaml11(source, file) {
+    // Helm's YAML reader is YAML 1.1: `yes` is a boolean there, not a string.
+    const document = distExports.parseDocument(source, { version: '1.1', merge: false });
+    if (document.errors.length > 0)
+        throw new Unreadable(`${file} does not parse`);
+    try {
+        return document.toJS({ maxAliasCount: 100 });
+    }
+    catch {
+        throw new Unreadable(`${file} has aliases this action does not follow`);
+    }
+}
+function importValue(value, what) {
+    if (typeof value === 'string')
+        return text(value, what);
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        throw new Unreadable(`${what} is neither a string nor a mapping`);
+    const entries = Object.entries(value);
+    return Object.fromEntries(entries.map(([k, v]) => [k, text(v, what)]));
+}
+function dependency(raw, where, fields) {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+        throw new Unreadable(`${where} is not a mapping`);
+    const entry = raw;
+    const unknown = Object.keys(entry).filter(key => !fields.has(key));
+    if (unknown.length > 0)
+        throw new Unreadable(`${where} has '${unknown[0]}', which this action does not hash`);
+    const result = {};
+    for (const key of STRING_FIELDS) {
+        if (entry[key] !== undefined)
+            result[key] = text(entry[key], `${where}.${key}`);
+    }
+    if (entry.tags !== undefined) {
+        if (!Array.isArray(entry.tags))
+            throw new Unreadable(`${where}.tags is not a list`);
+        result.tags = entry.tags.map(tag => text(tag, `${where}.tags`));
+    }
+    if (entry.enabled !== undefined && typeof entry.enabled !== 'boolean')
+        throw new Unreadable(`${where}.enabled is not a boolean`);
+    if (entry.enabled === true)
+        result.enabled = true;
+    const imports = entry['import-values'];
+    if (imports !== undefined) {
+        if (!Array.isArray(imports))
+            throw new Unreadable(`${where}.import-values is not a list`);
+        result.importValues = imports.map(v => importValue(v, `${where}.import-values`));
+    }
+    if (typeof result.name !== 'string')
+        throw new Unreadable(`${where} has no name`);
+    return result;
+}
+function dependencyList(root, file, fields) {
+    const list = root?.dependencies;
+    if (!Array.isArray(list))
+        throw new Unreadable(`${file} has no dependencies list`);
+    return list.map((raw, i) => dependency(raw, `${file} dependencies[${i}]`, fields));
+}
+function attempt(read) {
+    try {
+        return { value: read() };
+    }
+    catch (error) {
+        if (error instanceof Unreadable)
+            return { reason: error.message };
+        throw error;
+    }
+}
+/** Chart.yaml's dependencies as Helm hashes them; only apiVersion v2 charts have a Chart.lock. */
+function readChartDependencies(source) {
+    return attempt(() => {
+        const root = parseYaml11(source, 'Chart.yaml');
+        const apiVersion = root?.apiVersion;
+        if (apiVersion !== 'v2')
+            throw new Unreadable(`Chart.yaml has apiVersion ${String(apiVersion)}, not v2`);
+        return dependencyList(root, 'Chart.yaml', DEPENDENCY_FIELDS);
+    });
+}
+function readChartLock(source) {
+    return attempt(() => {
+        const root = parseYaml11(source, 'Chart.lock');
+        const digest = root?.digest;
+        return {
+            dependencies: dependencyList(root, 'Chart.lock', LOCK_ENTRY_FIELDS),
+            digest: text(digest, 'Chart.lock digest')
+        };
+    });
+}
+
+// Chart.lock after a Chart.yaml dependency bump: what `helm dependency update`
+// writes, or why the lock is left alone. Pure.
+//
+// Helm's Resolver (internal/resolver/resolver.go) locks each dependency in
+// Chart.yaml's order as {name, repository, version}: an OCI dependency pinned
+// to a version locks that string as written; a range resolves against the
+// registry's tags (or an index), so the newest match, which only Helm can
+// know, would be locked. The lock is therefore rewritten only when every
+// dependency other than the bumped ones keeps its lock entry under Helm's
+// rules without asking any server (see `keepsItsEntry`).
+/** The new Chart.lock, or why it stays as it is. */
+function updateChartLock(input) {
+    const before = readChartDependencies(input.chartBefore);
+    const after = readChartDependencies(input.chartAfter);
+    const lock = readChartLock(input.lock);
+    if ('reason' in before)
+        return { leftAlone: before.reason };
+    if ('reason' in after)
+        return { leftAlone: after.reason };
+    if ('reason' in lock)
+        return { leftAlone: lock.reason };
+    // Our reading of the lock must reproduce its digest, or we would hash differently from Helm.
+    if (lockDigest(before.value, lock.value.dependencies) !== lock.value.digest)
+        return {
+            leftAlone: 'Chart.lock was not in sync with Chart.yaml before the bump (its digest does not match)'
+        };
+    const locked = lockEntries(before.value, after.value, lock.value.dependencies);
+    if ('leftAlone' in locked)
+        return locked;
+    const digest = lockDigest(after.value, locked.entries);
+    const text = renderLock(locked.entries, digest, input.now);
+    if (text === undefined)
+        return {
+            leftAlone: 'a Chart.lock value needs YAML quoting this action does not reproduce'
+        };
+    return { text, moved: locked.moved };
+}
+function lockEntries(before, after, lock) {
+    if (before.length !== after.length || before.length !== lock.length)
+        return {
+            leftAlone: 'Chart.yaml and Chart.lock list different dependencies'
+        };
+    const entries = [];
+    const moved = [];
+    for (let i = 0; i < after.length; i++) {
+        const problem = sameExceptVersion(before[i], after[i]);
+        if (problem)
+            return { leftAlone: problem };
+        const entry = lock[i];
+        if (entry.name !== after[i].name ||
+            (entry.repository ?? '') !== (after[i].repository ?? ''))
+            return {
+                leftAlone: `Chart.lock entry ${i + 1} is not Chart.yaml's '${after[i].name}'`
+            };
+        if (before[i].version === after[i].version) {
+            const keeps = keepsItsEntry(after[i], entry);
+            if (keeps !== true)
+                return { leftAlone: keeps };
+            entries.push(entry);
+            continue;
+        }
+        const to = bumpedEntryVersion(after[i]);
+        if (to === undefined)
+            return {
+                leftAlone: `dependency '${after[i].name}' is now '${after[i].version ?? ''}', not an exact OCI version`
+            };
+        moved.push({ name: entry.name, from: entry.version ?? '', to });
+        entries.push({
+            name: entry.name,
+            repository: entry.repository ?? '',
+            version: to
+        });
+    }
+    return { entries, moved };
+}
+/** The bump edits `version` only; anything else changing is not ours to lock. */
+function sameExceptVersion(a, b) {
+    const strip = (d) => ({ ...d, version: '' });
+    if (JSON.stringify(strip(a)) !== JSON.stringify(strip(b)))
+        return `dependency '${b.name}' changed in more than its version`;
+    return undefined;
+}
+function isOci(repository) {
+    return (repository ?? '').startsWith('oci://');
+}
+/** An OCI dependency pinned exactly is locked as written (Resolver: semver.NewVersion succeeds). */
+function bumpedEntryVersion(dependency) {
+    const version = dependency.version ?? '';
+    if (!isOci(dependency.repository))
+        return undefined;
+    return classifyVersion(version).kind === 'exact' && version === version.trim()
+        ? version
+        : undefined;
+}
+/**
+ * Whether `helm dependency update` would write `entry` again for `dependency`
+ * without asking a server: true, or why not. Kept: an exact version that the
+ * entry records as written, from an OCI or HTTP(S) repository (an exact
+ * constraint admits that version only) or from the chart's own charts/
+ * folder (locked as the constraint string). Not kept: ranges (resolved
+ * against the repository: a newer match may exist), file:// (locked at the
+ * local chart's version, which this action does not read), and `@name` or
+ * `alias:` repositories (Helm hashes them after replacing the name by the
+ * URL from the runner's repositories.yaml).
+ */
+function keepsItsEntry(dependency, entry) {
+    const { name } = dependency;
+    const repository = dependency.repository ?? '';
+    const version = dependency.version ?? '';
+    if (repository === '')
+        return (entry.version === version ||
+            `dependency '${name}' (charts/) is locked at '${entry.version ?? ''}', not '${version}'`);
+    if (repository.startsWith('file://'))
+        return `dependency '${name}' comes from ${repository}: helm dependency update locks the local chart's version`;
+    if (repository.startsWith('@') || repository.startsWith('alias:'))
+        return `dependency '${name}' names its repository '${repository}': Helm hashes the URL from the runner's repositories.yaml`;
+    const pinned = classifyVersion(version);
+    if (pinned.kind !== 'exact' ||
+        version !== version.trim() ||
+        (!isOci(repository) && version.includes('+')))
+        return `dependency '${name}' is on '${version}', which helm dependency update may resolve to a newer version`;
+    return (entry.version === version ||
+        `dependency '${name}' is locked at '${entry.version ?? ''}', not '${version}'`);
+}
+
+function folderOf(file) {
+    const slash = file.lastIndexOf('/');
+    return slash < 0 ? '' : file.slice(0, slash);
+}
+function inFolder(folder, name) {
+    return folder ? `${folder}/${name}` : name;
+}
+/** Rewrites the lock of every Chart.yaml the bump edited; the bump's notices about it are replaced. */
+async function updateUmbrellaLocks(bump, context) {
+    const result = { files: new Map(), notes: [] };
+    const charts = new Set(bump.changes.filter(c => c.kind === 'helm-dependency').map(c => c.file));
+    for (const chartYaml of charts) {
+        const handled = await updateOne(chartYaml, bump, context, result);
+        if (handled)
+            dropLockNotice(bump, chartYaml);
+    }
+    return result;
+}
+/** edit.ts's lockfileNotice asks the user to run `helm dependency update`: no longer needed. */
+function dropLockNotice(bump, chartYaml) {
+    bump.notices = bump.notices.filter(n => !(n.startsWith(`${chartYaml}: dependency '`) && n.includes('Chart.lock')));
+}
+async function updateOne(chartYaml, bump, context, result) {
+    const folder = folderOf(chartYaml);
+    const lockPath = inFolder(folder, 'Chart.lock');
+    const lockBytes = context.checkout.readCheckoutFile(lockPath);
+    const before = context.texts.get(chartYaml);
+    const after = bump.files.get(chartYaml);
+    if (!lockBytes || before === undefined || after === undefined)
+        return false;
+    const update = updateChartLock({
+        chartBefore: before,
+        chartAfter: after,
+        lock: Buffer.from(lockBytes).toString('utf8'),
+        now: context.now
+    });
+    if ('leftAlone' in update) {
+        result.notes.push(`\`${lockPath}\` left alone: ${update.leftAlone}. Run \`helm dependency update ${folder || '.'}\` and commit it.`);
+        return true;
+    }
+    result.files.set(lockPath, Buffer.from(update.text, 'utf8'));
+    result.notes.push(`\`${lockPath}\` updated as \`helm dependency update\` writes it (${update.moved.map(m => `${m.name} ${m.from} -> ${m.to}`).join(', ')}).`);
+    for (const move of update.moved)
+        await replacePackage(inFolder(folder, 'charts'), move, context, result);
+    return true;
+}
+/** A committed dependency package moves with the lock, or `helm template` would use the old one. */
+async function replacePackage(folder, move, context, result) {
+    const oldName = `${move.name}-${move.from}.tgz`;
+    if (!context.checkout.listCheckoutFolder(folder).includes(oldName))
+        return;
+    const newPath = `${folder}/${move.name}-${move.to}.tgz`;
+    if (!context.packages) {
+        result.notes.push(`\`${folder}/${oldName}\` would be replaced by \`${newPath}\` (pulled from the registry).`);
+        return;
+    }
+    const bytes = await context.packages.fetchPackage(context.release.ref, context.release.digest);
+    result.files.set(`${folder}/${oldName}`, null);
+    result.files.set(newPath, bytes);
+    result.notes.push(`\`${folder}/${oldName}\` replaced by \`${newPath}\`, pulled from \`${context.release.ref}@${context.release.digest}\`.`);
 }
 
 /** Fills {name} and {version} in a template. */
@@ -56268,6 +57500,20 @@ function table(header, rows) {
         ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
     ];
 }
+/** The pins whose digest moved with the version: a reviewer checks it is the release's. */
+function digestLines(release, bump) {
+    const moved = bump.changes.flatMap(change => change.digest ? [{ file: change.file, ...change.digest }] : []);
+    if (moved.length === 0)
+        return [];
+    return [
+        '',
+        '### Digests moved',
+        '',
+        `These pins hold the chart's digest next to its version: it moved to the digest the registry serves for ${release.version}.`,
+        '',
+        ...table(['File', 'Line', 'Field', 'From', 'To'], moved.map(d => [`\`${d.file}\``, d.line, `\`${d.path}\``, d.from, d.to]))
+    ];
+}
 /**
  * Lists each changed file and pin (old -> new), the chart reference and
  * digest, and what was left alone and why.
@@ -56288,7 +57534,8 @@ function pullRequestBody(release, bump) {
             `\`${c.path}\``,
             c.from,
             c.to
-        ]))
+        ])),
+        ...digestLines(release, bump)
     ];
     if (bump.skipped.length) {
         lines.push('', '### Left alone', '', ...table(['File', 'Line', 'Field', 'Value', 'Why'], bump.skipped.map(s => [
@@ -56304,6 +57551,9 @@ function pullRequestBody(release, bump) {
     }
     if (bump.unread.length) {
         lines.push('', '### Not scanned', '', ...bump.unread.map(u => `- \`${u.file}\`: ${u.reason}.`));
+    }
+    if (bump.lockfiles?.length) {
+        lines.push('', '### Chart.lock', '', ...bump.lockfiles.map(n => `- ${n}`));
     }
     if (bump.notices.length) {
         lines.push('', '### To do', '', ...bump.notices.map(n => `- ${n}`));
@@ -56427,10 +57677,10 @@ async function commitFiles(api, request) {
     const blobs = [];
     // One blob at a time: GitHub's guidance against secondary rate limits.
     for (const file of request.files) {
-        blobs.push({
-            path: file.path,
-            sha: await api.createBlob(file.path, file.content)
-        });
+        const sha = file.content === null
+            ? null
+            : await api.createBlob(file.path, file.content);
+        blobs.push({ path: file.path, sha });
     }
     const tree = await api.createTree(baseTree, blobs);
     const sha = await api.createCommit(request.message, tree, request.parentSha);
@@ -56452,26 +57702,36 @@ async function foreignCommits(history, options) {
 // are behind small interfaces (GitopsClone, GitopsApi), so the decisions made
 // here are unit-tested with fakes.
 /** The real collaborators: Octokit for the API, the git command line for the clone. */
-async function connectGitops(config) {
+async function connectGitops(config, packages) {
     const api = new GitHubRepo({
         token: config.token,
         repository: `${config.owner}/${config.repo}`,
         apiUrl: config.apiUrl
     });
-    return { api, clone: await GitClone.create(config) };
+    return { api, clone: await GitClone.create(config), packages };
 }
 /** Runs the GitOps step; the clone is removed whatever happens. */
 async function runGitops(config, release, dryRun, connect = connectGitops) {
     const chart = release;
-    const { api, clone } = await connect(config);
+    const { api, clone, packages } = await connect(config);
     try {
         const baseBranch = config.baseBranch ?? (await api.getDefaultBranch());
         const files = await clone.checkout(baseBranch, config.paths);
-        const bump = bumpRepository(files.texts, chart, release.version, files.unread);
+        // The release's digest moves the pins that hold one with their version.
+        const bump = bumpRepository(files.texts, chart, release, files.unread);
+        const locks = await updateUmbrellaLocks(bump, {
+            checkout: clone,
+            packages: dryRun ? undefined : packages,
+            release,
+            texts: files.texts,
+            now: new Date()
+        });
+        bump.lockfiles = locks.notes;
         reportUnread(files.unread, clone.repository);
         reportScan(bump, clone.repository);
         const context = {
             encodings: files.encodings,
+            lockFiles: locks.files,
             config,
             release,
             chart,
@@ -56488,12 +57748,12 @@ async function runGitops(config, release, dryRun, connect = connectGitops) {
 }
 async function proposeChange(context, bump, dryRun) {
     const { clone, release } = context;
-    const updatedFiles = [...bump.files.keys()];
+    const updatedFiles = [...bump.files.keys(), ...context.lockFiles.keys()];
     if (updatedFiles.length === 0) {
         notice(`No pin of ${release.ref} to move to ${release.version} in ${clone.repository} (${context.baseBranch}): no branch, no pull request.`);
         return { operation: 'none', updatedFiles };
     }
-    if (await branchIsNewer(context, updatedFiles)) {
+    if (await branchIsNewer(context, [...bump.files.keys()])) {
         return { ...(await existingPullRequest(context)), updatedFiles: [] };
     }
     if (dryRun)
@@ -56523,8 +57783,13 @@ function reportScan(bump, repository) {
         relay(`Left alone: ${skip.file} line ${skip.line} (${skip.path}: ${skip.value}): ${skip.reason}.`);
     }
     for (const change of bump.changes) {
-        relay(`Bump: ${change.file} line ${change.line} (${change.path}): ${change.from} -> ${change.to}.`);
+        const digest = change.digest
+            ? ` (${change.digest.path}: ${change.digest.from} -> ${change.digest.to})`
+            : '';
+        relay(`Bump: ${change.file} line ${change.line} (${change.path}): ${change.from} -> ${change.to}${digest}.`);
     }
+    for (const note of bump.lockfiles ?? [])
+        relay(`Chart.lock: ${note}`);
 }
 /** Files the globs match but that were not scanned: named, with why (annotations escape line breaks). */
 function reportUnread(unread, repository) {
@@ -56542,7 +57807,7 @@ async function branchIsNewer(context, files) {
     const onBranch = await clone.branchFiles(branch, files);
     if (!onBranch)
         return false;
-    const newer = newerPins(bumpRepository(onBranch, chart, release.version), release.version);
+    const newer = newerPins(bumpRepository(onBranch, chart, release), release.version);
     if (newer.length === 0)
         return false;
     notice(`Branch '${branch}' already pins ${newer[0].value} (${newer[0].file}), newer than ${release.version}: it is left as it is.`);
@@ -56555,14 +57820,22 @@ async function dryRunReport(context, bump) {
     info(`  title: ${fillTemplate(config.prTitle, release)}`);
     // Both quote the GitOps repository's files: the diff against the base checkout.
     relay(pullRequestBody(release, bump));
-    relay(await clone.diffAgainstBase(encodeFiles(bump.files, context.encodings)));
-    return { operation: 'none', updatedFiles: [...bump.files.keys()] };
+    const files = committedFiles(context, bump);
+    relay(await clone.diffAgainstBase(files));
+    return { operation: 'none', updatedFiles: [...files.keys()] };
+}
+/** The bumped texts in their encodings, with the locks and packages that move with them. */
+function committedFiles(context, bump) {
+    return new Map([
+        ...encodeFiles(bump.files, context.encodings),
+        ...context.lockFiles
+    ]);
 }
 /** Puts the bump on the branch: pushed with git, or signed through the API. */
 async function commit(context, bump) {
     const { config, clone, release, branch, baseBranch } = context;
     const message = fillTemplate(config.commitMessage, release);
-    const files = encodeFiles(bump.files, context.encodings);
+    const files = committedFiles(context, bump);
     if (config.signCommits) {
         return updateSignedBranch(context.api, clone, {
             baseBranch,
@@ -57778,42 +59051,6 @@ function localDependencies(chart, byDir) {
         .filter((d) => d !== undefined && d !== chart);
 }
 
-// What a Helm chart's OCI manifest says. Pure: no I/O.
-/** The media type of the layer that holds the packaged chart (.tgz). */
-const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
-/**
- * The digest of the chart layer in a manifest: `sha256:` of the .tgz Helm
- * pushed. Undefined when the manifest is not a Helm chart.
- */
-function chartLayerDigest(manifest) {
-    let parsed;
-    try {
-        parsed = JSON.parse(manifest.toString());
-    }
-    catch {
-        return undefined;
-    }
-    if (!Array.isArray(parsed.layers))
-        return undefined;
-    const layer = parsed.layers.find(l => l.mediaType === HELM_CHART_LAYER && typeof l.digest === 'string');
-    return layer?.digest;
-}
-/**
- * True when a `helm push` failure looks transient (a 5xx or 429 from the
- * registry, a dropped or timed-out connection): worth another try.
- */
-function isTransientPushError(message) {
-    return /\b(429|5\d\d)\b|Too Many Requests|Service Unavailable|Bad Gateway|Gateway Time-?out|connection reset|broken pipe|unexpected EOF|\bEOF\b|i\/o timeout|TLS handshake timeout|connection refused/i.test(message);
-}
-/**
- * Whether a failed push is the registry refusing to overwrite an immutable
- * tag: ECR's ImageTagAlreadyExistsException, Harbor's "configured as
- * immutable", ACR's and others' "tag is immutable". Never worth a retry.
- */
-function isImmutableTagError(message) {
-    return /ImageTagAlreadyExists|\bimmutable\b/i.test(message);
-}
-
 // Pushing a package, and proving what the registry then serves.
 /** `helm push` is tried again: Helm 3 does not retry a failed upload by itself. */
 const PUSH_RETRY = {
@@ -58906,6 +60143,8 @@ const DEFAULT_RETRY = {
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** distribution refuses manifests over 4 MiB. */
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
+// Chart packages: Helm itself refuses to load archives past 100 MiB.
+const BLOB_LIMIT = 100 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 /** Checks the `registry` input: host[:port] and nothing else. */
@@ -59001,6 +60240,30 @@ class RegistryClient {
         const what = `Could not read the manifest of ${this.describe(repository, reference)}`;
         try {
             return await this.readManifest(repository, reference);
+        }
+        catch (error) {
+            throw toUserError(what, error);
+        }
+    }
+    /**
+     * The blob `digest` of `repository` (a chart package), checked against its
+     * digest. Throws a UserError when it is missing or cannot be read.
+     */
+    async getBlob(repository, digest) {
+        checkRepository(repository);
+        const what = `Could not read ${this.describe(repository, digest)}`;
+        try {
+            const answer = await this.auth.request({
+                method: 'GET',
+                url: new URL(`/v2/${repository}/blobs/${digest}`, this.baseUrl),
+                headers: {},
+                limit: BLOB_LIMIT
+            }, pullScope(repository));
+            if (answer.status < 200 || answer.status >= 300)
+                throw await this.statusFailure(answer, repository, 'GET');
+            if (answer.tooLarge || `sha256:${sha256Hex(answer.body)}` !== digest)
+                throw new Failure('the registry served a blob that is too large or does not match its digest', 'Check the registry.');
+            return answer.body;
         }
         catch (error) {
             throw toUserError(what, error);
@@ -59170,17 +60433,20 @@ function escapeHtml(text) {
 
 // The main step: the list of steps of a release, one log group each, with
 // the outside systems behind small interfaces (Services) so tests pass fakes.
+function registryClient(config) {
+    return new RegistryClient({
+        registry: config.registry,
+        username: config.password ? config.username : undefined,
+        password: config.password || undefined,
+        ...connection(config)
+    });
+}
 const realServices = {
     installHelm: config => installHelm({
         versionSpec: config.helmVersion,
         downloadBaseUrl: config.helmDownloadUrl
     }),
-    registry: config => new RegistryClient({
-        registry: config.registry,
-        username: config.password ? config.username : undefined,
-        password: config.password || undefined,
-        ...connection(config)
-    }),
+    registry: config => registryClient(config),
     helm: (installed, env) => new Helm(installed.path, installed.major, childEnv(env)),
     gitops: runGitops
 };
@@ -59307,7 +60573,7 @@ async function gitopsSteps(services, config, run) {
         return;
     const eligible = run.charts.filter(c => c.pushed || run.dryRun || run.charts.length === 1);
     for (const release of eligible) {
-        release.gitops = await group(`Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`, () => services.gitops(gitops, release, config.dryRun));
+        release.gitops = await group(`Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`, () => services.gitops(gitops, release, config.dryRun, gitopsConfig => connectGitops(gitopsConfig, new RegistryChartPackages(registryClient(config)))));
     }
 }
 /** A refusal is a message (annotated on the file at fault), never a stack trace. */

@@ -53,11 +53,27 @@ export function parseYaml(file: string, text: string): ParsedFile {
 function parseSource(file: string, text: string, source: string): ParsedFile {
   const blanked = source !== text
   const lines = new LineCounter()
-  const docs = parseAllDocuments(source, {
-    lineCounter: lines,
-    uniqueKeys: !blanked
-  })
-  const parsed: ParsedFile = { text, docs: Array.from(docs), lines }
+  let docs: Document.Parsed[]
+  try {
+    docs = Array.from(
+      parseAllDocuments(source, { lineCounter: lines, uniqueKeys: !blanked })
+    )
+  } catch (error) {
+    // The parser itself gave up (a stack overflow on hostile nesting): the
+    // file is reported like any that does not parse, never a crash.
+    const reason = error instanceof Error ? error.message : String(error)
+    return {
+      text,
+      docs: [],
+      lines,
+      problem: {
+        file,
+        line: 1,
+        message: `YAML does not parse (${reason}); the file is left unchanged.`
+      }
+    }
+  }
+  const parsed: ParsedFile = { text, docs, lines }
   const error = parsed.docs.flatMap(doc => doc.errors)[0]
   if (error) {
     const line = error.linePos?.[0].line ?? lines.linePos(error.pos[0]).line
