@@ -1,0 +1,72 @@
+// What the pull request's "rendered changes" are made of: for every bumped
+// pin, a place to render the chart the way its consumer does (Argo CD, Flux,
+// Kustomize, an umbrella chart), rendered at the old and the new version.
+
+/** One values file handed to `helm template -f`, in order: later ones win. */
+export interface ValuesFile {
+  /** What it is, for messages: `valueFiles: values-prod.yaml`, `values`, `valuesObject`… */
+  name: string
+  /** YAML text (a JSON object is YAML too). */
+  text: string
+}
+
+/** One `--set` / `--set-string` / `--set-file` of the consumer, applied after the files. */
+export interface SetValue {
+  /** Helm's `--set` path, e.g. `image.tag` or `a.b[0]`. */
+  path: string
+  value: string
+  /** `--set-string` (Argo CD's `forceString`), else `--set`. */
+  forceString: boolean
+  /** `--set-file`: `value` is the file's text (Argo CD's `fileParameters`). */
+  fromFile?: boolean
+}
+
+/** How the consumer renders the chart at one pin. */
+export interface RenderPlace {
+  /** The GitOps file and the line of the bumped version. */
+  file: string
+  line: number
+  /** A short title for the pull request, e.g. `Application web (spec.sources[0])`. */
+  title: string
+  /** `oci://<registry>/<repository>/<name>` of the chart rendered. */
+  chartRef: string
+  releaseName: string
+  namespace?: string
+  valueFiles: ValuesFile[]
+  setValues: SetValue[]
+  /** Render CRDs (`--include-crds`); false is Helm's `--skip-crds` for Argo's `skipCrds`. */
+  includeCrds: boolean
+  kubeVersion?: string
+  apiVersions: string[]
+  /** What could not be taken into account, said in the pull request ("values from Secret x not shown"). */
+  notes: string[]
+  /** Set when this place is not rendered at all, with why ("generated per element"). */
+  skipped?: string
+  /**
+   * An umbrella chart: the chart rendered is the GitOps repository's own chart
+   * at `chartDir` (relative to the clone), with dependency `dependency` at the
+   * old and at the new version; `chartRef` is the dependency's.
+   */
+  umbrella?: { chartDir: string; dependency: string }
+}
+
+/** A file of the GitOps repository, read safely (no path out of the clone, no symlink): undefined when absent. */
+export type ReadRepoFile = (path: string) => Buffer | undefined
+
+/** One Kubernetes resource of a rendered manifest. */
+export interface Resource {
+  kind: string
+  namespace: string
+  name: string
+  /** The resource's YAML as Helm rendered it (one document). */
+  text: string
+}
+
+/** A chart version's release notes, from its OCI config blob (its Chart.yaml as JSON). */
+export interface ChangelogEntry {
+  version: string
+  appVersion?: string
+  deprecated: boolean
+  /** `artifacthub.io/changes`, as `kind: description` lines. */
+  changes: { kind?: string; description: string }[]
+}
