@@ -1,10 +1,9 @@
 // The OCI registry over the Distribution API: tells whether a chart version
-// exists and reads manifests back. The layers under it, each in its own file:
+// exists, reads manifests, blobs and configs back and lists tags. The layers under it, each in its own file:
 // auth.ts (challenges and tokens) around transport.ts (retries, redirects,
 // timeouts) over connect.ts (proxies, CA bundle); failures.ts words what
 // went wrong. Public methods throw UserErrors that say what failed and how to
 // fix it.
-import { sha256Hex } from '../digest.js'
 import { UserError } from '../errors.js'
 import type { RetryPolicy } from '../retry.js'
 import { Authenticator } from './auth.js'
@@ -16,7 +15,17 @@ import {
   isTag
 } from './reference.js'
 import type { Answer } from './answer.js'
+import {
+  checkedManifest,
+  headerDigest,
+  sha256,
+  type Manifest
+} from './manifest-answer.js'
+import { configDescriptor, type ConfigBlob } from './oci-manifest.js'
+import { collectTags, type TagPage } from './tag-list.js'
 import { Transport } from './transport.js'
+
+export type { Manifest } from './manifest-answer.js'
 
 export interface RegistryClientOptions {
   /** host[:port] of the registry, e.g. ghcr.io or 127.0.0.1:5000. */
@@ -38,15 +47,6 @@ export interface RegistryClientOptions {
   timeoutMs?: number
 }
 
-/** A manifest as the registry serves it. */
-export interface Manifest {
-  /** sha256 digest of `body`, the manifest's exact bytes. */
-  digest: string
-  /** The media type, from Content-Type or the manifest's `mediaType`. */
-  mediaType: string
-  body: Buffer
-}
-
 /** What a manifest request accepts: OCI and Docker manifests and indexes. */
 export const MANIFEST_MEDIA_TYPES: readonly string[] = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -66,8 +66,10 @@ const DEFAULT_TIMEOUT_MS = 30_000
 const MANIFEST_LIMIT = 4 * 1024 * 1024
 // Chart packages: Helm itself refuses to load archives past 100 MiB.
 const BLOB_LIMIT = 100 * 1024 * 1024
+// A chart's config is its Chart.yaml as JSON: a few kilobytes.
+const CONFIG_LIMIT = 1024 * 1024
+const TAG_PAGE_LIMIT = 4 * 1024 * 1024
 const ERROR_BODY_LIMIT = 64 * 1024
-const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/
 
 /** Checks the `registry` input: host[:port] and nothing else. */
 function registryUrl(registry: string, plainHttp: boolean): URL {
@@ -189,23 +191,60 @@ export class RegistryClient {
     checkRepository(repository)
     const what = `Could not read ${this.describe(repository, digest)}`
     try {
-      const answer = await this.auth.request(
-        {
-          method: 'GET',
-          url: new URL(`/v2/${repository}/blobs/${digest}`, this.baseUrl),
-          headers: {},
-          limit: BLOB_LIMIT
-        },
-        pullScope(repository)
-      )
-      if (answer.status < 200 || answer.status >= 300)
-        throw await this.statusFailure(answer, repository, 'GET')
-      if (answer.tooLarge || `sha256:${sha256Hex(answer.body)}` !== digest)
+      return await this.readBlob(repository, digest, BLOB_LIMIT)
+    } catch (error) {
+      throw toUserError(what, error)
+    }
+  }
+
+  /**
+   * The config blob of the image manifest `repository` at `reference` (for
+   * a chart: its Chart.yaml as JSON), or undefined when the manifest is
+   * absent (404). Digest checked; a config over 1 MiB is refused.
+   */
+  async getConfig(
+    repository: string,
+    reference: string
+  ): Promise<ConfigBlob | undefined> {
+    checkRepository(repository)
+    checkReference(reference)
+    const what = `Could not read the config of ${this.describe(repository, reference)}`
+    try {
+      const manifest = await this.readManifest(repository, reference)
+      if (!manifest) return undefined
+      const { mediaType, digest, size } = configDescriptor(manifest.body)
+      if (size > CONFIG_LIMIT)
         throw new Failure(
-          'the registry served a blob that is too large or does not match its digest',
-          'Check the registry.'
+          `the config blob is ${size} bytes, more than 1 MiB`,
+          'Check that the reference is a chart Helm pushed.'
         )
-      return answer.body
+      const body = await this.readBlob(repository, digest, CONFIG_LIMIT)
+      return { mediaType, digest, body }
+    } catch (error) {
+      throw toUserError(what, error)
+    }
+  }
+
+  /**
+   * Every tag of `repository`, in the registry's order, through its
+   * `Link: rel="next"` pages (`pageSize` asks for pages of that many: `?n=`);
+   * [] when the repository is absent (404). Bounded: see collectTags.
+   */
+  async listTags(
+    repository: string,
+    options: { pageSize?: number } = {}
+  ): Promise<string[]> {
+    checkRepository(repository)
+    const host = new URL(this.baseUrl).host
+    const what = `Could not list the tags of oci://${host}/${repository}`
+    const first = new URL(`/v2/${repository}/tags/list`, this.baseUrl)
+    if (options.pageSize !== undefined)
+      first.searchParams.set('n', String(options.pageSize))
+    try {
+      const tags = await collectTags(first, url =>
+        this.readTagPage(repository, url)
+      )
+      return tags ?? []
     } catch (error) {
       throw toUserError(what, error)
     }
@@ -215,6 +254,51 @@ export class RegistryClient {
   private describe(repository: string, reference: string): string {
     const separator = isDigest(reference) && !isTag(reference) ? '@' : ':'
     return `oci://${new URL(this.baseUrl).host}/${repository}${separator}${reference}`
+  }
+
+  /** One blob, at most `limit` bytes, checked against its digest. */
+  private async readBlob(
+    repository: string,
+    digest: string,
+    limit: number
+  ): Promise<Buffer> {
+    const answer = await this.auth.request(
+      {
+        method: 'GET',
+        url: new URL(`/v2/${repository}/blobs/${digest}`, this.baseUrl),
+        headers: {},
+        limit
+      },
+      pullScope(repository)
+    )
+    if (answer.status < 200 || answer.status >= 300)
+      throw await this.statusFailure(answer, repository, 'GET')
+    if (answer.tooLarge || sha256(answer.body) !== digest)
+      throw new Failure(
+        'the registry served a blob that is too large or does not match its digest',
+        'Check the registry.'
+      )
+    return answer.body
+  }
+
+  /** One page of a tag list; undefined on 404. */
+  private async readTagPage(
+    repository: string,
+    url: URL
+  ): Promise<TagPage | undefined> {
+    const answer = await this.auth.request(
+      { method: 'GET', url, headers: {}, limit: TAG_PAGE_LIMIT },
+      pullScope(repository)
+    )
+    if (answer.status === 404) return undefined
+    if (answer.status < 200 || answer.status >= 300)
+      throw await this.statusFailure(answer, repository, 'GET')
+    if (answer.tooLarge)
+      throw new Failure(
+        'the registry served a tag-list page larger than 4 MiB',
+        'Check the registry.'
+      )
+    return { body: answer.body, link: answer.headers.link }
   }
 
   private async readManifest(
@@ -292,51 +376,4 @@ export class RegistryClient {
       return Buffer.alloc(0)
     }
   }
-}
-
-/** sha256 digest of bytes, in OCI form. */
-function sha256(body: Buffer): string {
-  return `sha256:${sha256Hex(body)}`
-}
-
-/** A well-formed Docker-Content-Digest header, if any. */
-function headerDigest(answer: Answer): string | undefined {
-  const header = answer.headers['docker-content-digest']
-  const value = (Array.isArray(header) ? header[0] : header)?.trim()
-  return value && isDigest(value) ? value : undefined
-}
-
-/** The manifest of an answer, its digest checked against what was claimed. */
-function checkedManifest(answer: Answer, reference: string): Manifest {
-  const digest = sha256(answer.body)
-  const claimed = headerDigest(answer)
-  const fix =
-    'The registry (or something between it and the runner) altered the manifest; retry, or check the registry.'
-  if (claimed && SHA256_DIGEST.test(claimed) && claimed !== digest)
-    throw new Failure(
-      `the registry's Docker-Content-Digest ${claimed} does not match the manifest it served (${digest})`,
-      fix
-    )
-  if (SHA256_DIGEST.test(reference) && reference !== digest)
-    throw new Failure(
-      `the registry served a manifest with digest ${digest} for ${reference}`,
-      fix
-    )
-  return { digest, mediaType: mediaTypeOf(answer), body: answer.body }
-}
-
-/** The manifest's media type: Content-Type, unless it is a generic one. */
-function mediaTypeOf(answer: Answer): string {
-  const header = answer.headers['content-type']?.split(';')[0].trim()
-  if (header && header !== 'application/json' && header !== 'text/plain')
-    return header
-  try {
-    const parsed = JSON.parse(answer.body.toString('utf8')) as {
-      mediaType?: unknown
-    }
-    if (typeof parsed.mediaType === 'string') return parsed.mediaType
-  } catch {
-    // Not JSON: fall back to whatever the header said.
-  }
-  return header ?? ''
 }

@@ -1,8 +1,20 @@
 // What a Helm chart's OCI manifest says. Pure: no I/O.
+import { Failure } from './failures.js'
+import { isDigest } from './reference.js'
 
 /** The media type of the layer that holds the packaged chart (.tgz). */
 export const HELM_CHART_LAYER =
   'application/vnd.cncf.helm.chart.content.v1.tar+gzip'
+
+/** The media type of a chart's config blob: its Chart.yaml as JSON. */
+export const HELM_CHART_CONFIG = 'application/vnd.cncf.helm.config.v1+json'
+
+/** An image manifest's config blob, its digest checked. */
+export interface ConfigBlob {
+  mediaType: string
+  digest: string
+  body: Buffer
+}
 
 interface Descriptor {
   mediaType?: unknown
@@ -46,4 +58,37 @@ export function isTransientPushError(message: string): boolean {
  */
 export function isImmutableTagError(message: string): boolean {
   return /ImageTagAlreadyExists|\bimmutable\b/i.test(message)
+}
+
+/** The config descriptor of an image manifest: where the config blob is. */
+export interface ConfigDescriptor {
+  mediaType: string
+  digest: string
+  size: number
+}
+
+/**
+ * The `config` descriptor of an OCI (or Docker) image manifest. An index or a
+ * manifest without a well-formed config is a Failure: it is not a chart.
+ */
+export function configDescriptor(manifest: Buffer): ConfigDescriptor {
+  let config: unknown
+  try {
+    config = (JSON.parse(manifest.toString('utf8')) as { config?: unknown })
+      ?.config
+  } catch {
+    config = undefined
+  }
+  const { mediaType, digest, size } = (config ?? {}) as Record<string, unknown>
+  if (
+    typeof mediaType !== 'string' ||
+    typeof digest !== 'string' ||
+    !isDigest(digest) ||
+    typeof size !== 'number'
+  )
+    throw new Failure(
+      'the manifest has no config descriptor (it is not an image manifest, e.g. an index)',
+      'Check that the reference is a chart Helm pushed.'
+    )
+  return { mediaType, digest, size }
 }

@@ -69,4 +69,6 @@ export interface ChangelogEntry {
   deprecated: boolean
   /** `artifacthub.io/changes`, as `kind: description` lines. */
   changes: { kind?: string; description: string }[]
+  /** What could not be read (a malformed annotation, a missing config), said instead of failing. */
+  notes?: string[]
 }

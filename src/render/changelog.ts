@@ -1,0 +1,289 @@
+// The chart's changelog for the GitOps pull request: which versions lie
+// between the old pin and the new one, what each version's config (its
+// Chart.yaml as JSON) says about itself, and that as markdown safe to put in
+// a pull request body. Pure: no I/O.
+import semver from 'semver'
+import { parse as parseYaml } from 'yaml'
+import type { ChangelogEntry } from './types.js'
+
+/** At most this many versions are read and shown; the oldest are cut. */
+export const MAX_VERSIONS = 50
+/** At most this many changes per version. */
+export const MAX_CHANGES = 100
+/** A description, appVersion or note longer than this is cut. */
+const MAX_TEXT = 500
+/** An annotation longer than this is not parsed (Helm allows big Chart.yaml files). */
+const MAX_ANNOTATION = 64 * 1024
+/** YAML aliases expanded at most: a few bytes must not become gigabytes. */
+const MAX_ALIASES = 50
+const CHANGES_ANNOTATION = 'artifacthub.io/changes'
+
+/** A chart version and the registry tag it is stored under (`+` written `_`). */
+export interface TaggedVersion {
+  version: string
+  tag: string
+}
+
+/** The versions to show, newest first, and how many older ones were cut. */
+export interface VersionRange {
+  versions: TaggedVersion[]
+  omitted: number
+}
+
+/** The changelog of one bump: `from` (exclusive) to `to` (inclusive). */
+export interface Changelog {
+  from: string
+  to: string
+  /** Newest first. */
+  entries: ChangelogEntry[]
+  /** Versions in the range left out past MAX_VERSIONS (the oldest ones). */
+  omitted: number
+  /** What kept the whole changelog from being read (tags not listed…). */
+  notes: string[]
+}
+
+/**
+ * A version in SemVer 2's own form, build metadata kept (semver.valid drops
+ * it), or undefined when it is not SemVer.
+ */
+function canonicalVersion(text: string): string | undefined {
+  const parsed = semver.parse(text)
+  if (!parsed) return undefined
+  const build = parsed.build.length > 0 ? `+${parsed.build.join('.')}` : ''
+  return `${parsed.version}${build}`
+}
+
+/** The version a tag stands for, or undefined when it is not SemVer 2. */
+export function versionOfTag(tag: string): string | undefined {
+  const version = tag.replace(/_/g, '+')
+  // Only the canonical form: semver.parse also takes `v1.2.3` and `=1.2.3`.
+  return canonicalVersion(version) === version ? version : undefined
+}
+
+/**
+ * The registry's versions after `oldVersion` up to and including
+ * `newVersion`, newest first, by SemVer precedence with build metadata as a
+ * tie-break. Tags that are not SemVer are ignored. Prereleases count only
+ * when `newVersion` is one: a stable release's notes are the reviewer's
+ * concern, not its release candidates'. `newVersion` itself is always in
+ * (just pushed, it may not be listed yet). Past `limit`, the oldest are cut.
+ */
+export function versionsBetween(
+  tags: readonly string[],
+  oldVersion: string,
+  newVersion: string,
+  limit = MAX_VERSIONS
+): VersionRange {
+  const from = canonicalVersion(oldVersion)
+  const to = canonicalVersion(newVersion)
+  if (!from || !to || semver.compareBuild(to, from) <= 0)
+    return { versions: [], omitted: 0 }
+  const withPrereleases = semver.prerelease(to) !== null
+  const tagOf = new Map<string, string>([[to, to.replace(/\+/g, '_')]])
+  for (const tag of tags) {
+    const version = versionOfTag(tag)
+    if (!version || tagOf.has(version)) continue
+    if (!withPrereleases && semver.prerelease(version) !== null) continue
+    if (
+      semver.compareBuild(version, from) > 0 &&
+      semver.compareBuild(version, to) < 0
+    )
+      tagOf.set(version, tag)
+  }
+  const versions = [...tagOf]
+    .map(([version, tag]) => ({ version, tag }))
+    .sort((a, b) => semver.compareBuild(b.version, a.version))
+  return {
+    versions: versions.slice(0, limit),
+    omitted: Math.max(0, versions.length - limit)
+  }
+}
+
+/** `text` trimmed and cut to MAX_TEXT characters. */
+function bounded(text: string): string {
+  const trimmed = text.trim()
+  return trimmed.length > MAX_TEXT ? `${trimmed.slice(0, MAX_TEXT)}…` : trimmed
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** A JSON object, or undefined when the text is not one. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return isRecord(parsed) ? parsed : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The entry of `version` from its config blob. Never throws: a config that is
+ * not a chart's, or a malformed `artifacthub.io/changes`, becomes a note.
+ */
+export function changelogEntry(
+  version: string,
+  config: Buffer | string
+): ChangelogEntry {
+  const chart = jsonObject(config.toString())
+  if (!chart)
+    return {
+      version,
+      deprecated: false,
+      changes: [],
+      notes: ['its config is not a JSON object (not a Helm chart?)']
+    }
+  const annotations = isRecord(chart.annotations) ? chart.annotations : {}
+  const { changes, notes } = parseChanges(annotations[CHANGES_ANNOTATION])
+  const appVersion =
+    typeof chart.appVersion === 'string' && chart.appVersion.trim() !== ''
+      ? bounded(chart.appVersion)
+      : undefined
+  return {
+    version,
+    ...(appVersion === undefined ? {} : { appVersion }),
+    deprecated: chart.deprecated === true,
+    changes,
+    ...(notes.length > 0 ? { notes } : {})
+  }
+}
+
+type Change = ChangelogEntry['changes'][number]
+
+/** The annotation's YAML list, or a note saying why it is not one. */
+function changeList(annotation: unknown): unknown[] | string {
+  const name = `\`${CHANGES_ANNOTATION}\``
+  if (typeof annotation !== 'string') return `${name} is not a string`
+  if (annotation.length > MAX_ANNOTATION)
+    return `${name} is longer than ${MAX_ANNOTATION} characters: not read`
+  let parsed: unknown
+  try {
+    parsed = parseYaml(annotation, {
+      maxAliasCount: MAX_ALIASES,
+      prettyErrors: false
+    })
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : ''
+    return `${name} is not valid YAML (${bounded(reason)})`
+  }
+  return Array.isArray(parsed) ? parsed : `${name} is not a YAML list`
+}
+
+/**
+ * The changes of an `artifacthub.io/changes` annotation in either form
+ * Artifact Hub accepts: a list of strings, or a list of objects with `kind`
+ * and `description` (`links` are not shown). What cannot be read is a note.
+ */
+export function parseChanges(annotation: unknown): {
+  changes: Change[]
+  notes: string[]
+} {
+  if (annotation === undefined) return { changes: [], notes: [] }
+  const list = changeList(annotation)
+  if (typeof list === 'string') return { changes: [], notes: [list] }
+  const notes: string[] = []
+  const read = list.map(changeOf)
+  const changes = read.filter((change): change is Change => !!change)
+  const unread = read.length - changes.length
+  if (unread > 0)
+    notes.push(
+      `${unread} item(s) of \`${CHANGES_ANNOTATION}\` have no description: not shown`
+    )
+  if (changes.length > MAX_CHANGES)
+    notes.push(`${changes.length - MAX_CHANGES} more change(s) not shown`)
+  return { changes: changes.slice(0, MAX_CHANGES), notes }
+}
+
+/** One item of the list: a string, or `{ kind, description }`. */
+function changeOf(item: unknown): Change | undefined {
+  if (typeof item === 'string')
+    return item.trim() === '' ? undefined : { description: bounded(item) }
+  if (!isRecord(item) || typeof item.description !== 'string') return undefined
+  if (item.description.trim() === '') return undefined
+  const kind =
+    typeof item.kind === 'string' && item.kind.trim() !== ''
+      ? bounded(item.kind)
+      : undefined
+  return {
+    ...(kind === undefined ? {} : { kind }),
+    description: bounded(item.description)
+  }
+}
+
+// HTML and markdown that outside text must not bring into the pull request.
+// `@` and `#<digits>` get a zero-width space, as Renovate does in release
+// notes: in the GitOps repository they would ping people and link its issues.
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '@': '@&#8203;',
+  '#': '#&#8203;'
+}
+const INLINE_SPECIAL = /[&<>@\\`*_[\]~|$!]|#(?=\d)/g
+// Line breaks and other controls, and bidi overrides that reorder what is shown.
+const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]+/gu
+// What starts a block at the beginning of a line (heading, list item).
+const BLOCK_START = /^(?:#{1,6}|[+-]|\d{1,9}[.)])(?=\s|$)/
+
+/**
+ * Outside text as one line of markdown that shows as written: no HTML, no
+ * emphasis, links, code, math or tables, no mentions, no block markers.
+ */
+export function escapeMarkdown(text: string): string {
+  const line = text.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim()
+  const escaped = line.replace(
+    INLINE_SPECIAL,
+    special => ESCAPES[special] ?? `\\${special}`
+  )
+  // `1. x` stays text with the escape before its `.` or `)`.
+  return escaped.replace(BLOCK_START, start =>
+    /^\d/.test(start)
+      ? `${start.slice(0, -1)}\\${start.slice(-1)}`
+      : `\\${start}`
+  )
+}
+
+/** One version's block: heading, appVersion, deprecation, changes, notes. */
+function entryMarkdown(entry: ChangelogEntry): string {
+  const heading = `#### ${escapeMarkdown(entry.version)}${entry.deprecated ? ' (deprecated)' : ''}`
+  const blocks = [heading]
+  const facts: string[] = []
+  if (entry.appVersion !== undefined)
+    facts.push(`appVersion ${escapeMarkdown(entry.appVersion)}`)
+  if (entry.deprecated)
+    facts.push('**deprecated**: this version is marked `deprecated: true`')
+  if (facts.length > 0) blocks.push(facts.join(' · '))
+  const items = entry.changes.map(
+    change =>
+      `- ${change.kind === undefined ? '' : `**${escapeMarkdown(change.kind)}**: `}${escapeMarkdown(change.description)}`
+  )
+  const notes = (entry.notes ?? []).map(
+    note => `- _note_: ${escapeMarkdown(note)}`
+  )
+  if (items.length === 0 && notes.length === 0)
+    blocks.push(`No \`${CHANGES_ANNOTATION}\` annotation.`)
+  else blocks.push([...items, ...notes].join('\n'))
+  return blocks.join('\n\n')
+}
+
+/**
+ * The changelog as markdown for the pull request: one heading per version,
+ * newest first; every piece of outside text escaped (see escapeMarkdown).
+ */
+export function changelogMarkdown(changelog: Changelog): string {
+  const title = `### Chart changelog ${escapeMarkdown(changelog.from)} → ${escapeMarkdown(changelog.to)}`
+  const blocks = [title]
+  for (const note of changelog.notes)
+    blocks.push(`_note_: ${escapeMarkdown(note)}`)
+  if (changelog.entries.length === 0 && changelog.notes.length === 0)
+    blocks.push('No chart version found between the two in the registry.')
+  blocks.push(...changelog.entries.map(entryMarkdown))
+  if (changelog.omitted > 0)
+    blocks.push(
+      `… and ${changelog.omitted} older version(s) in the range, not shown.`
+    )
+  return `${blocks.join('\n\n')}\n`
+}
