@@ -6,8 +6,16 @@
 export interface ValuesFile {
   /** What it is, for messages: `valueFiles: values-prod.yaml`, `values`, `valuesObject`… */
   name: string
-  /** YAML text (a JSON object is YAML too). */
+  /** YAML text (a JSON object is YAML too); empty when `fromChart` says where it is. */
   text: string
+  /**
+   * A file inside the chart package (Argo CD's `valueFiles` of an OCI chart
+   * source), read by the renderer from the unpacked chart at each version:
+   * its text is not known when the place is built. Never absolute, no `..`.
+   */
+  fromChart?: string
+  /** Left out without a word when absent (Argo CD's `ignoreMissingValueFiles`). */
+  optional?: boolean
 }
 
 /** One `--set` / `--set-string` / `--set-file` of the consumer, applied after the files. */
