@@ -1,0 +1,77 @@
+// One file out of a chart package (.tgz), read in memory: a values file the
+// consumer names inside the chart (`valueFiles: values-prod.yaml`). Nothing is
+// written to disk, so no name in the archive can point outside a folder.
+import fs from 'node:fs'
+import path from 'node:path'
+import zlib from 'node:zlib'
+
+/** Chart packages are small; a larger archive is not read. */
+const MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+const BLOCK = 512
+
+/**
+ * A path inside a chart, normalized; undefined when it leaves the chart
+ * (`../x`, an absolute path).
+ */
+export function chartRelativePath(relative: string): string | undefined {
+  const normalized = path.posix.normalize(relative.replace(/\\/g, '/'))
+  if (path.posix.isAbsolute(normalized)) return undefined
+  if (normalized === '..' || normalized.startsWith('../')) return undefined
+  if (normalized === '.' || normalized === '') return undefined
+  return normalized
+}
+
+/**
+ * The text of `relative` inside the package's chart (its top folder), or
+ * undefined when the package has no such regular file.
+ */
+export function readChartPackageFile(
+  packagePath: string,
+  relative: string
+): string | undefined {
+  const wanted = chartRelativePath(relative)
+  if (!wanted) return undefined
+  const tar = zlib.gunzipSync(fs.readFileSync(packagePath), {
+    maxOutputLength: MAX_UNPACKED_BYTES
+  })
+  for (const entry of tarEntries(tar)) {
+    const inside = entry.name.split('/').slice(1).join('/')
+    if (entry.regular && inside === wanted) return entry.body.toString('utf8')
+  }
+  return undefined
+}
+
+interface TarEntry {
+  name: string
+  regular: boolean
+  body: Buffer
+}
+
+/** ustar entries, with PAX `path` records (Go's archive/tar writes them for long names). */
+function* tarEntries(tar: Buffer): Generator<TarEntry> {
+  let offset = 0
+  let paxPath: string | undefined
+  while (offset + BLOCK <= tar.length) {
+    const header = tar.subarray(offset, offset + BLOCK)
+    if (header.every(byte => byte === 0)) return
+    const size = parseInt(field(header, 124, 12).trim() || '0', 8)
+    const type = field(header, 156, 1)
+    const body = tar.subarray(offset + BLOCK, offset + BLOCK + size)
+    offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK
+    if (type === 'x') {
+      paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString('utf8'))?.[1]
+      continue
+    }
+    const prefix = field(header, 345, 155)
+    const name = field(header, 0, 100)
+    const fullName = paxPath ?? (prefix ? `${prefix}/${name}` : name)
+    paxPath = undefined
+    yield { name: fullName, regular: type === '0' || type === '', body }
+  }
+}
+
+function field(header: Buffer, start: number, length: number): string {
+  const raw = header.subarray(start, start + length)
+  const end = raw.indexOf(0)
+  return raw.subarray(0, end === -1 ? length : end).toString('utf8')
+}

@@ -1,0 +1,227 @@
+// Rendering one place at one chart version with the action's Helm. Every
+// failure (a package that cannot be pulled, `helm template` erring, a timeout)
+// is a result: rendering never fails a release.
+import fs from 'node:fs'
+import path from 'node:path'
+import {
+  DEFAULT_TEMPLATE_LIMITS,
+  type Helm,
+  type TemplateLimits,
+  type TemplateRequest
+} from '../helm/cli.js'
+import { errorMessage } from '../errors.js'
+import { chartRelativePath, readChartPackageFile } from './chart-file.js'
+import { splitManifests } from './manifests.js'
+import { compareRenders, type PlaceOutcome } from './outcome.js'
+import type { RenderPlace, Resource, SetValue, ValuesFile } from './types.js'
+import { prepareUmbrella } from './umbrella.js'
+
+/** The chart packages of one run: each version pulled once, by the GitOps step. */
+export interface ChartPackages {
+  /** The local path of the `.tgz` of `chartRef` (`oci://…`) at `version`. */
+  packagePath(chartRef: string, version: string): Promise<string>
+}
+
+export interface RenderOptions {
+  /** A folder for this run's temporary files (values files, umbrella copies). */
+  workDir: string
+  /** For an umbrella place: the absolute path of its chart folder in the clone. */
+  umbrellaChartDir?: string
+  limits?: TemplateLimits
+}
+
+export interface RenderFailure {
+  error: string
+  /** The values file (its `ValuesFile.name`) that the error is about. */
+  valuesFile?: string
+}
+
+export type RenderResult =
+  { resources: Resource[]; duplicates: string[] } | RenderFailure
+
+/** A values file that may live inside the chart (`fromChart`, e.g. `values-prod.yaml`). */
+type ValuesFileInput = ValuesFile & { fromChart?: string }
+
+/** Renders `place` at the old and the new version and compares them. */
+export async function renderPlaceChange(
+  helm: Helm,
+  place: RenderPlace,
+  versions: { old: string; new: string },
+  packages: ChartPackages,
+  options: RenderOptions
+): Promise<PlaceOutcome> {
+  if (place.skipped) return { status: 'skipped', place, reason: place.skipped }
+  const before = await renderPlace(helm, place, versions.old, packages, options)
+  const after = await renderPlace(helm, place, versions.new, packages, options)
+  return compareRenders(place, versions, before, after)
+}
+
+/** `helm template` of `place` at `version`, split into resources. */
+export async function renderPlace(
+  helm: Helm,
+  place: RenderPlace,
+  version: string,
+  packages: ChartPackages,
+  options: RenderOptions
+): Promise<RenderResult> {
+  let packagePath: string
+  try {
+    packagePath = await packages.packagePath(place.chartRef, version)
+  } catch (error) {
+    return {
+      error: `could not pull ${place.chartRef}:${version}: ${errorMessage(error)}`
+    }
+  }
+  fs.mkdirSync(options.workDir, { recursive: true })
+  const folder = fs.mkdtempSync(path.join(options.workDir, 'render-'))
+  try {
+    return await renderIn(folder, helm, place, packagePath, options)
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+async function renderIn(
+  folder: string,
+  helm: Helm,
+  place: RenderPlace,
+  packagePath: string,
+  options: RenderOptions
+): Promise<RenderResult> {
+  const chart = chartToRender(folder, place, packagePath, options)
+  if ('error' in chart) return chart
+  const values = writeValuesFiles(folder, place.valueFiles, chart.readFile)
+  if ('error' in values) return values
+  const request: TemplateRequest = {
+    releaseName: place.releaseName,
+    chart: chart.path,
+    namespace: place.namespace,
+    valuesFiles: values.paths,
+    sets: setFlags(folder, place.setValues),
+    includeCrds: place.includeCrds,
+    kubeVersion: place.kubeVersion,
+    apiVersions: place.apiVersions
+  }
+  const output = await helm.template(
+    request,
+    options.limits ?? DEFAULT_TEMPLATE_LIMITS
+  )
+  if ('error' in output) return namedError(output.error, values.names, folder)
+  return splitManifests(output.manifest, place.namespace ?? 'default')
+}
+
+interface ChartToRender {
+  path: string
+  /** A file inside the chart, for `fromChart` values files. */
+  readFile: (relative: string) => string | undefined
+}
+
+function chartToRender(
+  folder: string,
+  place: RenderPlace,
+  packagePath: string,
+  options: RenderOptions
+): ChartToRender | { error: string } {
+  if (!place.umbrella) {
+    return {
+      path: packagePath,
+      readFile: relative => readChartPackageFile(packagePath, relative)
+    }
+  }
+  if (!options.umbrellaChartDir) {
+    return { error: 'the umbrella chart folder was not given' }
+  }
+  const copy = prepareUmbrella(
+    options.umbrellaChartDir,
+    place.umbrella.dependency,
+    packagePath,
+    path.join(folder, 'umbrella')
+  )
+  if ('error' in copy) return copy
+  return {
+    path: copy.path,
+    readFile: relative => readCopiedFile(copy.path, relative)
+  }
+}
+
+/** A regular file of the umbrella copy (which holds no symlink: see umbrella.ts). */
+function readCopiedFile(
+  chartDir: string,
+  relative: string
+): string | undefined {
+  const inside = chartRelativePath(relative)
+  if (!inside) return undefined
+  const file = path.join(chartDir, inside)
+  const stat = fs.lstatSync(file, { throwIfNoEntry: false })
+  return stat?.isFile() ? fs.readFileSync(file, 'utf8') : undefined
+}
+
+function writeValuesFiles(
+  folder: string,
+  files: readonly ValuesFileInput[],
+  readChartFile: (relative: string) => string | undefined
+): { paths: string[]; names: Map<string, string> } | RenderFailure {
+  const dir = path.join(folder, 'values')
+  fs.mkdirSync(dir)
+  const paths: string[] = []
+  const names = new Map<string, string>()
+  for (const [index, file] of files.entries()) {
+    const text =
+      file.fromChart === undefined ? file.text : readChartFile(file.fromChart)
+    if (text === undefined) {
+      return {
+        error: `values file ${file.fromChart ?? file.name} is not in the chart`,
+        valuesFile: file.name
+      }
+    }
+    const written = path.join(dir, `${index}.yaml`)
+    fs.writeFileSync(written, text)
+    paths.push(written)
+    names.set(written, file.name)
+  }
+  return { paths, names }
+}
+
+/**
+ * `--set` values as Argo CD passes them: commas escaped (Helm splits
+ * `--set` on them) unless the value is a `{a,b}` list.
+ */
+function setFlags(
+  folder: string,
+  values: readonly SetValue[]
+): TemplateRequest['sets'] {
+  return values.map((value, index) => {
+    if (value.fromFile) {
+      const file = path.join(folder, 'values', `set-file-${index}`)
+      fs.writeFileSync(file, value.value)
+      return { flag: '--set-file', assignment: `${value.path}=${file}` }
+    }
+    const flag = value.forceString ? '--set-string' : '--set'
+    return { flag, assignment: `${value.path}=${escapeCommas(value.value)}` }
+  })
+}
+
+export function escapeCommas(value: string): string {
+  if (value.startsWith('{') && value.endsWith('}')) return value
+  return value.replace(/(?<!\\),/g, '\\,')
+}
+
+/**
+ * Helm's error with the temporary paths replaced by what they are
+ * (`valueFiles: values-prod.yaml`), and the values file it names.
+ */
+function namedError(
+  error: string,
+  names: ReadonlyMap<string, string>,
+  folder: string
+): RenderResult {
+  let text = error
+  let valuesFile: string | undefined
+  for (const [written, name] of names) {
+    if (!text.includes(written)) continue
+    text = text.split(written).join(name)
+    valuesFile ??= name
+  }
+  text = text.split(folder + path.sep).join('')
+  return valuesFile ? { error: text, valuesFile } : { error: text }
+}
