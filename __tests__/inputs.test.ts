@@ -194,6 +194,9 @@ describe('gitops inputs', () => {
       draft: false,
       autoMerge: 'squash',
       signCommits: false,
+      render: true,
+      kubeVersion: undefined,
+      apiVersions: [],
       serverUrl: 'https://ghes.example.com',
       apiUrl: 'https://ghes.example.com/api/v3'
     })

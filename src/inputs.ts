@@ -70,6 +70,10 @@ export interface GitopsConfig {
   draft: boolean
   autoMerge?: 'merge' | 'squash' | 'rebase'
   signCommits: boolean
+  /** The rendered preview in the pull request, and what stands in for the cluster. */
+  render: boolean
+  kubeVersion?: string
+  apiVersions: string[]
   /** GITHUB_SERVER_URL and GITHUB_API_URL: GitHub Enterprise Server works. */
   serverUrl: string
   apiUrl: string
@@ -239,6 +243,9 @@ function gitopsConfig(env: NodeJS.ProcessEnv): GitopsConfig | undefined {
     draft: booleanInput('gitops-pr-draft'),
     autoMerge: autoMerge(core.getInput('gitops-auto-merge')),
     signCommits: booleanInput('gitops-sign-commits'),
+    render: booleanInput('gitops-render', true),
+    kubeVersion: kubeVersion(core.getInput('gitops-kube-version')),
+    apiVersions: listInput('gitops-api-versions'),
     serverUrl: trimServerUrl(env.GITHUB_SERVER_URL || 'https://github.com'),
     apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com')
   }
@@ -351,4 +358,14 @@ function checkConnectionInputs(config: Config): void {
       "Input 'password' is set but 'username' is empty: registries need both (for ghcr.io use the workflow actor)."
     )
   }
+}
+
+/** `gitops-kube-version`: what `helm template --kube-version` accepts (`1.30`, `v1.30.2`). */
+function kubeVersion(raw: string): string | undefined {
+  const value = raw.trim()
+  if (!value) return undefined
+  if (/^v?\d+\.\d+(\.\d+)?$/.test(value)) return value
+  throw new UserError(
+    `Input 'gitops-kube-version' is '${raw}': give a Kubernetes version such as '1.30' or 'v1.30.2', or leave it empty for Helm's default.`
+  )
 }

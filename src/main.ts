@@ -1,5 +1,6 @@
 // The main step: the list of steps of a release, one log group each, with
 // the outside systems behind small interfaces (Services) so tests pass fakes.
+import path from 'node:path'
 import * as core from '@actions/core'
 import { findCharts } from './chart/find.js'
 import { selectCharts } from './chart/select.js'
@@ -22,13 +23,16 @@ import type { ChartRelease, Note, RunResult } from './publish/result.js'
 import type { LoadedChart } from './chart/load.js'
 import { checkHelmCanReach, connection, planRelease } from './publish/target.js'
 import { RegistryClient } from './registry/client.js'
+import { PulledChartPackages } from './render/packages.js'
+import type { PreviewServices } from './render/preview.js'
+import type { HelmTemplate } from './render/render.js'
 import { relay } from './relay.js'
 import { createSandbox, removeSandbox } from './sandbox.js'
 import { markMainStarted, saveSandboxDir } from './state.js'
 import { writeSummary } from './summary.js'
 
-/** Helm as main uses it: publishing, and logging in first. */
-export interface MainHelm extends PublishingHelm {
+/** Helm as main uses it: logging in, publishing, and rendering the GitOps preview. */
+export interface MainHelm extends PublishingHelm, HelmTemplate {
   login(
     host: string,
     username: string,
@@ -98,18 +102,21 @@ export async function run(services: Services = realServices): Promise<void> {
     }
     const pending = result.charts.filter(r => !published.has(r))
     let helm: MainHelm | undefined
-    if (pending.length) {
+    // Helm runs in the sandbox: to publish, and to render the GitOps preview.
+    if (pending.length || config.gitops?.render) {
       const sandbox = createSandbox()
       sandboxDir = sandbox.root
       saveSandboxDir(sandbox.root)
       helm = services.helm(installed, sandbox.env)
+    }
+    if (helm && pending.length) {
       const login = await core.group(`Log in to ${config.registry}`, () =>
         logIn(helm!, config)
       )
       if (login) result.skipped.push(login)
     }
     result.skipped.push(...skippedAsPublished(published))
-    if (helm) {
+    if (helm && pending.length) {
       const many = result.charts.length > 1
       const options = publishOptions(config)
       result.skipped.push(
@@ -117,7 +124,11 @@ export async function run(services: Services = realServices): Promise<void> {
       )
     }
     try {
-      await gitopsSteps(services, config, result)
+      const renderer =
+        helm && sandboxDir
+          ? { helm, helmVersion: installed.version, dir: sandboxDir }
+          : undefined
+      await gitopsSteps(services, config, result, renderer)
     } finally {
       setOutputs(result)
       await writeSummary(result)
@@ -214,24 +225,56 @@ function publishOptions(config: Config): PublishOptions {
 async function gitopsSteps(
   services: Services,
   config: Config,
-  run: RunResult
+  run: RunResult,
+  renderer?: Renderer
 ): Promise<void> {
   const gitops = config.gitops
   if (!gitops) return
   const eligible = run.charts.filter(
     c => c.pushed || run.dryRun || run.charts.length === 1
   )
+  const client = registryClient(config)
+  const packages = new RegistryChartPackages(client)
   for (const release of eligible) {
+    const preview = renderer && previewServices(renderer, release, packages)
     release.gitops = await core.group(
       `Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`,
       () =>
-        services.gitops(gitops, release, config.dryRun, gitopsConfig =>
-          connectGitops(
-            gitopsConfig,
-            new RegistryChartPackages(registryClient(config))
-          )
-        )
+        services.gitops(gitops, release, config.dryRun, async gitopsConfig => ({
+          ...(await connectGitops(gitopsConfig, packages)),
+          preview: preview && { ...preview, registry: client }
+        }))
     )
+  }
+}
+
+/** Helm in the run's sandbox, for the GitOps preview. */
+interface Renderer {
+  helm: MainHelm
+  helmVersion: string
+  /** The sandbox: pulled packages go there and leave with it. */
+  dir: string
+}
+
+/**
+ * What the preview renders with: the packages pulled once per version, the
+ * one just built already there (a dry run pushed nothing to pull).
+ */
+function previewServices(
+  renderer: Renderer,
+  release: ChartRelease,
+  packages: RegistryChartPackages
+): Omit<PreviewServices, 'registry'> {
+  const pulled = new PulledChartPackages(
+    (ref, reference) => packages.fetchPackage(ref, reference),
+    path.join(renderer.dir, 'render-packages')
+  )
+  if (release.packagePath)
+    pulled.seed(release.ref, release.version, release.packagePath)
+  return {
+    helm: renderer.helm,
+    helmVersion: renderer.helmVersion,
+    packages: pulled
   }
 }
 

@@ -64,6 +64,12 @@ function addGitops(chart: ChartRelease): void {
     true
   )
   if (updatedFiles.length) core.summary.addList(updatedFiles.map(escapeHtml))
+  // The whole preview (the pull request's may be cut to fit GitHub's limit);
+  // its text is escaped markdown, built in render/report.ts and changelog.ts.
+  if (chart.gitops.preview) {
+    core.summary.addHeading('What changes in the cluster', 4)
+    core.summary.addRaw(`\n${chart.gitops.preview}\n`, true)
+  }
 }
 
 function code(value: string): string {

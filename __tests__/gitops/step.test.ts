@@ -59,6 +59,8 @@ function config(overrides: Partial<GitopsConfig> = {}): GitopsConfig {
     teamReviewers: [],
     draft: false,
     signCommits: false,
+    render: false,
+    apiVersions: [],
     serverUrl: 'https://github.com',
     apiUrl: 'https://api.github.com',
     ...overrides

@@ -122,6 +122,11 @@ export class FakeHelm implements MainHelm {
     )
     return { pushedRef: `${repository}:${tag}`, digest }
   }
+  /** The unit tests of main render nothing (the GitOps step is a fake there). */
+  async template(): Promise<{ error: string }> {
+    this.calls.push('template')
+    return { error: 'not rendered in unit tests' }
+  }
   withTranscript(transcript: string[]): FakeHelm {
     return new FakeHelm(this.registry, this.options, this.calls, transcript)
   }

@@ -23,6 +23,8 @@ import type { BranchHistory } from './signed-branch.js'
 export interface GitopsClone extends BranchHistory, CheckoutFiles {
   /** `owner/repo`. */
   readonly repository: string
+  /** The checkout's folder, once cloned (umbrella charts are rendered from it). */
+  readonly dir?: string
   /** Clones the base branch; returns the files that match `globs`. */
   checkout(baseBranch: string, globs: readonly string[]): Promise<GitopsFiles>
   /** The files as they are on a remote branch; undefined without the branch. */
@@ -57,6 +59,10 @@ export class GitClone implements GitopsClone {
 
   get repository(): string {
     return this.git.repository
+  }
+
+  get dir(): string {
+    return this.git.dir
   }
 
   async checkout(

@@ -108,7 +108,8 @@ export function readCheckoutFile(
   root: string,
   file: string
 ): Uint8Array | undefined {
-  const full = path.join(root, ...file.split('/'))
+  const full = insideCheckout(root, file)
+  if (!full) return undefined
   const stat = fs.lstatSync(full, { throwIfNoEntry: false })
   if (!stat?.isFile() || stat.size > MAX_FILE_BYTES) return undefined
   return fs.readFileSync(full)
@@ -116,10 +117,33 @@ export function readCheckoutFile(
 
 /** The regular files directly in a folder of the checkout; [] without one. */
 export function listCheckoutFolder(root: string, folder: string): string[] {
-  const full = path.join(root, ...folder.split('/'))
+  const full = insideCheckout(root, folder)
+  if (!full) return []
   if (!fs.lstatSync(full, { throwIfNoEntry: false })?.isDirectory()) return []
   return fs
     .readdirSync(full, { withFileTypes: true })
     .filter(entry => entry.isFile())
     .map(entry => entry.name)
+}
+
+/**
+ * The path of a repository path in the checkout, or undefined when it would
+ * leave it: `..` or an absolute path, or a folder on the way that is a
+ * symbolic link out of the clone (a values file may name any path).
+ */
+function insideCheckout(root: string, file: string): string | undefined {
+  const parts = file.split('/')
+  if (path.isAbsolute(file) || parts.some(part => part === '..'))
+    return undefined
+  const full = path.join(root, ...parts)
+  let realFolder: string
+  try {
+    realFolder = fs.realpathSync(path.dirname(full))
+  } catch {
+    return undefined
+  }
+  const realRoot = fs.realpathSync(root)
+  const inside =
+    realFolder === realRoot || realFolder.startsWith(realRoot + path.sep)
+  return inside ? full : undefined
 }

@@ -16,6 +16,11 @@ import type { ChartRef } from './pins/types.js'
 import { fillTemplate, pullRequestBody, type ReleaseInfo } from './pr-body.js'
 import { openPullRequest, type PullRequestApi } from './pull-request.js'
 import { updateSignedBranch, type GitDataApi } from './signed-branch.js'
+import {
+  previewRelease,
+  type Preview,
+  type PreviewServices
+} from '../render/preview.js'
 
 export type PullRequestOperation = 'created' | 'updated' | 'unchanged' | 'none'
 
@@ -25,6 +30,8 @@ export interface GitopsResult {
   url?: string
   /** Repository paths this release changed (or, in a dry run, would change). */
   updatedFiles: string[]
+  /** The whole rendered preview (rendered changes and changelog), for the job summary. */
+  preview?: string
 }
 
 /** GitHub's API of the GitOps repository, as the step uses it; `GitHubRepo` is the real one. */
@@ -38,6 +45,8 @@ export interface GitopsClients {
   clone: GitopsClone
   /** Pulls the released package, for umbrella charts that commit theirs (charts/*.tgz). */
   packages?: ChartPackages
+  /** Renders the chart for the pull request's preview ('gitops-render'). */
+  preview?: PreviewServices
 }
 
 export type ConnectGitops = (config: GitopsConfig) => Promise<GitopsClients>
@@ -54,6 +63,8 @@ interface Context {
   encodings: ReadonlyMap<string, FileEncoding>
   /** Chart.lock files and dependency packages that move with the bump (null: deleted). */
   lockFiles: ReadonlyMap<string, Uint8Array | null>
+  /** What the release changes in the cluster, for the pull request body. */
+  preview?: Preview
 }
 
 /** The real collaborators: Octokit for the API, the git command line for the clone. */
@@ -80,7 +91,7 @@ export async function runGitops(
   connect: ConnectGitops = connectGitops
 ): Promise<GitopsResult> {
   const chart: ChartRef = release
-  const { api, clone, packages } = await connect(config)
+  const { api, clone, packages, preview: renderer } = await connect(config)
   try {
     const baseBranch = config.baseBranch ?? (await api.getDefaultBranch())
     const files = await clone.checkout(baseBranch, config.paths)
@@ -96,7 +107,11 @@ export async function runGitops(
     bump.lockfiles = locks.notes
     reportUnread(files.unread, clone.repository)
     reportScan(bump, clone.repository)
+    const preview = renderer
+      ? await previewOf(renderer, config, release, bump, files.texts, clone)
+      : undefined
     const context = {
+      preview,
       encodings: files.encodings,
       lockFiles: locks.files,
       config,
@@ -107,7 +122,8 @@ export async function runGitops(
       baseBranch,
       branch: fillTemplate(config.branch, release)
     }
-    return await proposeChange(context, bump, dryRun)
+    const result = await proposeChange(context, bump, dryRun)
+    return preview ? { ...result, preview: preview.full } : result
   } finally {
     clone.remove()
   }
@@ -213,7 +229,7 @@ async function dryRunReport(
   core.info(`  branch: ${context.branch} -> ${context.baseBranch}`)
   core.info(`  title: ${fillTemplate(config.prTitle, release)}`)
   // Both quote the GitOps repository's files: the diff against the base checkout.
-  relay(pullRequestBody(release, bump))
+  relay(bodyOf(context, bump))
   const files = committedFiles(context, bump)
   relay(await clone.diffAgainstBase(files))
   return { operation: 'none', updatedFiles: [...files.keys()] }
@@ -266,7 +282,7 @@ function pullRequestFor(context: Context, bump: RepoBump): NewPullRequest {
     head: context.branch,
     base: context.baseBranch,
     title: fillTemplate(config.prTitle, release),
-    body: pullRequestBody(release, bump),
+    body: bodyOf(context, bump),
     draft: config.draft
   }
 }
@@ -278,4 +294,53 @@ async function existingPullRequest(
   return pr
     ? { operation: 'unchanged', number: pr.number, url: pr.htmlUrl }
     : { operation: 'none' }
+}
+
+/** GitHub refuses a pull request body over 65,536 characters: room kept for the rest. */
+const BODY_LIMIT = 60_000
+
+/** The pull request body: the bump, then the preview when there is one. */
+function bodyOf(context: Context, bump: RepoBump): string {
+  const body = pullRequestBody(context.release, bump)
+  if (!context.preview) return body
+  return `${body}\n\n## What changes in the cluster\n\n${context.preview.body}`
+}
+
+/**
+ * The rendered preview of the bumped pins ('gitops-render'): never fails the
+ * step; a place whose new version does not render is a warning.
+ */
+async function previewOf(
+  renderer: PreviewServices,
+  config: GitopsConfig,
+  release: GitopsRelease,
+  bump: RepoBump,
+  texts: ReadonlyMap<string, string>,
+  clone: GitopsClone
+): Promise<Preview | undefined> {
+  if (!config.render || bump.changes.length === 0) return undefined
+  const preview = await previewRelease(renderer, {
+    changes: bump.changes,
+    texts,
+    readRepoFile: file => {
+      const bytes = clone.readCheckoutFile(file)
+      return bytes && Buffer.from(bytes)
+    },
+    cloneDir: clone.dir,
+    chartRef: release.ref,
+    version: release.version,
+    repositoryPath: `${release.repository}/${release.name}`,
+    repositoryUrls: repositoryUrls(config),
+    kubeVersion: config.kubeVersion,
+    apiVersions: config.apiVersions,
+    budget: BODY_LIMIT - pullRequestBody(release, bump).length
+  })
+  for (const warning of preview.warnings) core.warning(warning)
+  return preview
+}
+
+/** How an Argo CD `ref` source may name the GitOps repository. */
+function repositoryUrls(config: GitopsConfig): string[] {
+  const base = `${config.serverUrl}/${config.owner}/${config.repo}`
+  return [base, `${base}.git`]
 }

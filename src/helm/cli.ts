@@ -218,7 +218,7 @@ export class Helm {
       limits
     )
     if (result.failure) return { error: result.failure }
-    if (result.exitCode !== 0) return { error: helmError(result) }
+    if (result.exitCode !== 0) return { error: templateError(result) }
     return { manifest: result.stdout }
   }
 
@@ -338,4 +338,20 @@ function runBounded(
       }
     )
   })
+}
+
+/**
+ * Helm's `Error:` of a failed render with the lines that continue it: Helm 4
+ * writes a template's failure over several indented lines (file, then what).
+ */
+function templateError(result: { stdout: string; stderr: string }): string {
+  const lines = result.stderr.split('\n')
+  const start = lines.findIndex(line => line.startsWith('Error:'))
+  if (start < 0) return helmError(result)
+  const block = [lines[start].slice('Error:'.length).trim()]
+  for (const line of lines.slice(start + 1, start + 10)) {
+    if (!/^\s+\S/.test(line)) break
+    block.push(line.trim())
+  }
+  return block.join(' ')
 }

@@ -39,12 +39,12 @@ export interface RenderFailure {
 export type RenderResult =
   { resources: Resource[]; duplicates: string[] } | RenderFailure
 
-/** A values file that may live inside the chart (`fromChart`, e.g. `values-prod.yaml`). */
-type ValuesFileInput = ValuesFile & { fromChart?: string }
+/** What rendering needs of Helm (the Helm command wrapper has it). */
+export type HelmTemplate = Pick<Helm, 'template'>
 
 /** Renders `place` at the old and the new version and compares them. */
 export async function renderPlaceChange(
-  helm: Helm,
+  helm: HelmTemplate,
   place: RenderPlace,
   versions: { old: string; new: string },
   packages: ChartPackages,
@@ -58,7 +58,7 @@ export async function renderPlaceChange(
 
 /** `helm template` of `place` at `version`, split into resources. */
 export async function renderPlace(
-  helm: Helm,
+  helm: HelmTemplate,
   place: RenderPlace,
   version: string,
   packages: ChartPackages,
@@ -83,7 +83,7 @@ export async function renderPlace(
 
 async function renderIn(
   folder: string,
-  helm: Helm,
+  helm: HelmTemplate,
   place: RenderPlace,
   packagePath: string,
   options: RenderOptions
@@ -158,7 +158,7 @@ function readCopiedFile(
 
 function writeValuesFiles(
   folder: string,
-  files: readonly ValuesFileInput[],
+  files: readonly ValuesFile[],
   readChartFile: (relative: string) => string | undefined
 ): { paths: string[]; names: Map<string, string> } | RenderFailure {
   const dir = path.join(folder, 'values')
@@ -168,6 +168,8 @@ function writeValuesFiles(
   for (const [index, file] of files.entries()) {
     const text =
       file.fromChart === undefined ? file.text : readChartFile(file.fromChart)
+    // Argo CD's ignoreMissingValueFiles: a missing file is simply not applied.
+    if (text === undefined && file.optional) continue
     if (text === undefined) {
       return {
         error: `values file ${file.fromChart ?? file.name} is not in the chart`,
