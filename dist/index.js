@@ -58568,6 +58568,16 @@ function setOwn(map, key, value) {
         configurable: true
     });
 }
+/**
+ * `kubeVersion` and `apiVersions` of a manifest's Helm settings (Argo CD's
+ * `helm`, a Kustomize `helmCharts` entry: the same two keys) onto the place.
+ */
+function readCapabilities(settings, place) {
+    const kubeVersion = stringAt(settings, 'kubeVersion');
+    if (kubeVersion)
+        place.kubeVersion = kubeVersion;
+    place.apiVersions = stringsAt(settings, 'apiVersions');
+}
 
 // Files of the GitOps repository that a consumer reads its values from.
 // Nothing outside the clone is read: a path that is absolute, a URL, or that
@@ -58770,10 +58780,7 @@ function applicationPlace(application, sourcePath, at, title, context) {
     place.notes.push(...files.notes);
     // Argo CD passes --include-crds unless told to skip them.
     place.includeCrds = booleanAt(helm, 'skipCrds') !== true;
-    const kubeVersion = stringAt(helm, 'kubeVersion');
-    if (kubeVersion)
-        place.kubeVersion = kubeVersion;
-    place.apiVersions = stringsAt(helm, 'apiVersions');
+    readCapabilities(helm, place);
     return place;
 }
 /** `values` (a YAML string) or `valuesObject`, as one values file. */
@@ -59201,10 +59208,7 @@ function kustomizePlace(kustomization, pinPath, at, context) {
     place.notes.push(...templatedNote(kustomization));
     // Kustomize leaves CRDs out unless includeCRDs.
     place.includeCrds = booleanAt(entry, 'includeCRDs') === true;
-    const kubeVersion = stringAt(entry, 'kubeVersion');
-    if (kubeVersion)
-        place.kubeVersion = kubeVersion;
-    place.apiVersions = stringsAt(entry, 'apiVersions');
+    readCapabilities(entry, place);
     return place;
 }
 function kustomizeValues(entry, kustomizationFile, context, notes) {

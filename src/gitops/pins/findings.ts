@@ -10,7 +10,8 @@ import type {
   ScanProblem,
   ScanResult
 } from './types.js'
-import type { MapCursor, ScalarSpan } from './yaml-cursor.js'
+import type { ScalarSpan } from './types.js'
+import type { MapCursor } from './yaml-cursor.js'
 
 /** What a tool adds to a pin it found. */
 export interface PinDetail {

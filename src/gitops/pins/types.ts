@@ -58,16 +58,23 @@ export interface Pin {
 export type PinDigest =
   { form: 'suffix' } | { form: 'field'; field: DigestField }
 
-/** The second scalar of a pin: its digest, with its own exact span. */
-export interface DigestField {
-  /** YAML path, e.g. `spec.ref.digest`. */
-  path: string
+/** Where a scalar is written, and how: all an edit in place needs. */
+export interface ScalarSpan {
+  /** 1-based. */
   line: number
   column: number
+  /** The value as YAML reads it (without quotes). */
   current: string
+  /** Offsets in the text of the scalar's source, quotes included. */
   start: number
   end: number
   quote: QuoteStyle
+}
+
+/** The second scalar of a pin: its digest, with its own exact span. */
+export interface DigestField extends ScalarSpan {
+  /** YAML path, e.g. `spec.ref.digest`. */
+  path: string
 }
 
 /** Something the user should know about a file: it was not (fully) scanned. */

@@ -21,7 +21,7 @@ import {
   overlapping,
   type TextRange
 } from './template-blanking.js'
-import type { ParsedFile, QuoteStyle } from './types.js'
+import type { ParsedFile, QuoteStyle, ScalarSpan } from './types.js'
 
 /**
  * Parses every document of a file; its first YAML error is its problem. A
@@ -86,19 +86,6 @@ function parseSource(file: string, text: string, source: string): ParsedFile {
     }
   }
   return parsed
-}
-
-/** Where a scalar is written, and how: all an edit in place needs. */
-export interface ScalarSpan {
-  /** 1-based. */
-  line: number
-  column: number
-  /** The value as YAML reads it (without quotes). */
-  current: string
-  /** Offsets in the text of the scalar's source, quotes included. */
-  start: number
-  end: number
-  quote: QuoteStyle
 }
 
 const QUOTE_STYLES: Record<string, QuoteStyle> = {

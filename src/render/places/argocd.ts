@@ -17,8 +17,8 @@ import {
   listAt,
   mapAt,
   scalarText,
+  readCapabilities,
   stringAt,
-  stringsAt,
   walkPath,
   type PlainMap
 } from './plain.js'
@@ -60,9 +60,7 @@ export function applicationPlace(
   place.notes.push(...files.notes)
   // Argo CD passes --include-crds unless told to skip them.
   place.includeCrds = booleanAt(helm, 'skipCrds') !== true
-  const kubeVersion = stringAt(helm, 'kubeVersion')
-  if (kubeVersion) place.kubeVersion = kubeVersion
-  place.apiVersions = stringsAt(helm, 'apiVersions')
+  readCapabilities(helm, place)
   return place
 }
 

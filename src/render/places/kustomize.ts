@@ -11,6 +11,7 @@ import { templatedNote, type ManifestDocument } from './documents.js'
 import {
   booleanAt,
   mapAt,
+  readCapabilities,
   stringAt,
   stringsAt,
   mapAtPath,
@@ -48,9 +49,7 @@ export function kustomizePlace(
   place.notes.push(...templatedNote(kustomization))
   // Kustomize leaves CRDs out unless includeCRDs.
   place.includeCrds = booleanAt(entry, 'includeCRDs') === true
-  const kubeVersion = stringAt(entry, 'kubeVersion')
-  if (kubeVersion) place.kubeVersion = kubeVersion
-  place.apiVersions = stringsAt(entry, 'apiVersions')
+  readCapabilities(entry, place)
   return place
 }
 

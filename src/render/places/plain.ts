@@ -100,3 +100,16 @@ function setOwn(map: PlainMap, key: string, value: unknown): void {
     configurable: true
   })
 }
+
+/**
+ * `kubeVersion` and `apiVersions` of a manifest's Helm settings (Argo CD's
+ * `helm`, a Kustomize `helmCharts` entry: the same two keys) onto the place.
+ */
+export function readCapabilities(
+  settings: PlainMap | undefined,
+  place: { kubeVersion?: string; apiVersions: string[] }
+): void {
+  const kubeVersion = stringAt(settings, 'kubeVersion')
+  if (kubeVersion) place.kubeVersion = kubeVersion
+  place.apiVersions = stringsAt(settings, 'apiVersions')
+}
