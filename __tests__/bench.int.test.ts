@@ -78,7 +78,10 @@ describe('npm run bench -- --quick', () => {
       'GitOps scan: growth of time',
       'GitOps clone: 500 files',
       'Start-up: fail fast on a missing input',
-      'Bundle size'
+      'Bundle size',
+      'Rendered preview: cost per place (one Application)',
+      'Rendered preview: 20 Applications, total',
+      'Rendered preview: 20 Applications, per place'
     ])
       expect(what).toContain(expected)
     for (const row of rows) expect(row).toHaveLength(HEADER.length)
@@ -116,6 +119,14 @@ describe('npm run bench -- --quick', () => {
     expect(stdout).toMatch(
       /^\| dependencies \(none\), `helm lint`\s+\| [\d.,]+ ms/m
     )
+  })
+
+  test('the rendered preview pulls each version once for 20 places', () => {
+    expect(stdout).toContain('## Rendered preview (GitOps pull request)')
+    const many = tableRows(stdout).find(
+      r => r[0] === 'Rendered preview: 20 Applications, total'
+    )
+    expect(many?.[1]).toContain('package pulls counted: 2 per run')
   })
 
   test('leaves BENCHMARKS.md as it was', () => {

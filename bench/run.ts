@@ -18,6 +18,7 @@ import { measureGitops } from './measure/gitops.js'
 import { measureInstall } from './measure/install.js'
 import { measureMonorepo } from './measure/monorepo.js'
 import { measurePublish } from './measure/publish.js'
+import { measureRender } from './measure/render.js'
 import { measureStartup } from './measure/startup.js'
 import type { Row, Section } from './report.js'
 
@@ -28,6 +29,9 @@ interface Plan {
   monorepoCharts: number
   gitopsSizes: number[]
   cloneSize: number
+  /** Repetitions of the rendered-preview rows, and the Applications of the many-places row. */
+  renderReps: number
+  renderPlaces: number
 }
 
 const FULL: Plan = {
@@ -35,7 +39,9 @@ const FULL: Plan = {
   reps: 7,
   monorepoCharts: 20,
   gitopsSizes: [1_000, 10_000, 50_000],
-  cloneSize: 10_000
+  cloneSize: 10_000,
+  renderReps: 7,
+  renderPlaces: 20
 }
 
 const QUICK: Plan = {
@@ -43,7 +49,9 @@ const QUICK: Plan = {
   reps: 3,
   monorepoCharts: 4,
   gitopsSizes: [500, 1_000],
-  cloneSize: 500
+  cloneSize: 500,
+  renderReps: 2,
+  renderPlaces: 20
 }
 
 interface Args {
@@ -115,8 +123,14 @@ async function main(): Promise<void> {
       },
       log
     )
-    // In the order of the issue: publish, install, monorepo, GitOps, start-up.
-    for (const m of [publish, install, monorepo, gitops, startup]) {
+    log(`6. rendered preview: 1 and ${plan.renderPlaces} Applications`)
+    const render = await measureRender(fixture, {
+      reps: plan.renderReps,
+      places: plan.renderPlaces
+    })
+    // In the order of the issue: publish, install, monorepo, GitOps, start-up;
+    // then the rendered preview (issue 13).
+    for (const m of [publish, install, monorepo, gitops, startup, render]) {
       rows.push(...m.rows)
       sections.push(...m.sections)
     }
