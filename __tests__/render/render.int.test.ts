@@ -213,4 +213,50 @@ describe.each([HELM3, HELM4])('Helm %s', version => {
     })
     if (outcome.status === 'failed') expect(outcome.error).not.toContain(work)
   })
+
+  test('an umbrella chart is rendered with the dependency at the old and the new version', async () => {
+    // The GitOps repository's umbrella chart, with the old package committed.
+    const umbrella = writeChart(path.join(work, `umbrella-${version}`), {
+      name: 'platform',
+      version: '0.1.0'
+    })
+    fs.appendFileSync(
+      path.join(umbrella, 'Chart.yaml'),
+      'dependencies:\n  - name: app\n    version: 1.0.0\n    repository: oci://registry.example/charts\n'
+    )
+    fs.writeFileSync(
+      path.join(umbrella, 'values.yaml'),
+      'app:\n  db: {host: db.platform}\n'
+    )
+    fs.mkdirSync(path.join(umbrella, 'charts'))
+    fs.copyFileSync(
+      packages['1.0.0'],
+      path.join(umbrella, 'charts', 'app-1.0.0.tgz')
+    )
+    const outcome = await renderPlaceChange(
+      helm,
+      place({
+        title: 'chart platform (dependencies[0]: app)',
+        releaseName: 'platform',
+        valueFiles: [],
+        setValues: [],
+        umbrella: { chartDir: 'platform', dependency: 'app' }
+      }),
+      versions,
+      chartPackages,
+      { workDir: path.join(work, 'render'), umbrellaChartDir: umbrella }
+    )
+    expect(outcome.status).toBe('rendered')
+    if (outcome.status !== 'rendered') return
+    // The umbrella's own values reach the dependency (db.host), and the
+    // dependency's 1.1.0 resources show up as added.
+    expect(outcome.diff.added.map(r => `${r.kind} ${r.name}`)).toEqual([
+      'ConfigMap platform-db',
+      'Service platform'
+    ])
+    // The committed package is untouched: the render works on a copy.
+    expect(fs.readdirSync(path.join(umbrella, 'charts'))).toEqual([
+      'app-1.0.0.tgz'
+    ])
+  })
 })
