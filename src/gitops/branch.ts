@@ -5,7 +5,8 @@
 import * as core from '@actions/core'
 import { UserError } from '../errors.js'
 import { BOT_IDENTITY, type Identity } from '../github/git-env.js'
-import { remoteRef, type CommitInfo, type Git } from '../github/git.js'
+import { remoteRef, type Git } from '../github/git.js'
+import type { CommitInfo } from '../github/git-types.js'
 import { validateBranchName, validateFilePath } from '../github/names.js'
 import { GITOPS_INPUTS } from '../inputs.js'
 
