@@ -58192,6 +58192,51 @@ async function mapLimit(items, limit, fn) {
     return results.map(r => r.value);
 }
 
+// Text from outside (charts, GitOps files, Helm's errors) made safe for a
+// pull request body: no HTML can be injected, no code block broken out of.
+/** `&`, `<` and `>` as entities: for HTML blocks such as `<summary>`. */
+function escapeHtml$1(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\r\n]+/g, ' ');
+}
+// HTML and markdown that outside text must not bring into the pull request.
+// `@` and `#<digits>` get a zero-width space, as Renovate does in release
+// notes: in the GitOps repository they would ping people and link its issues.
+const ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '@': '@&#8203;',
+    '#': '#&#8203;'
+};
+const INLINE_SPECIAL = /[&<>@\\`*_[\]~|$!]|#(?=\d)/g;
+// Line breaks and other controls, and bidi overrides that reorder what is shown.
+const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]+/gu;
+// What starts a block at the beginning of a line (heading, list item).
+const BLOCK_START = /^(?:#{1,6}|[+-]|\d{1,9}[.)])(?=\s|$)/;
+/**
+ * Outside text as one line of markdown that shows as written: no HTML, no
+ * emphasis, links, code, math or tables, no mentions, no block markers.
+ */
+function escapeMarkdown(text) {
+    const line = text.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
+    const escaped = line.replace(INLINE_SPECIAL, special => ESCAPES[special] ?? `\\${special}`);
+    // `1. x` stays text with the escape before its `.` or `)`.
+    return escaped.replace(BLOCK_START, start => /^\d/.test(start)
+        ? `${start.slice(0, -1)}\\${start.slice(-1)}`
+        : `\\${start}`);
+}
+/** A fenced code block whose fence is longer than any run of backticks inside. */
+function fenced(language, content) {
+    const longestRun = Math.max(0, ...[...content.matchAll(/`+/g)].map(match => match[0].length));
+    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    const body = content.endsWith('\n') ? content : `${content}\n`;
+    return `${fence}${language}\n${body}${fence}\n`;
+}
+
 // The chart's changelog for the GitOps pull request: which versions lie
 // between the old pin and the new one, what each version's config (its
 // Chart.yaml as JSON) says about itself, and that as markdown safe to put in
@@ -58358,46 +58403,19 @@ function changeOf(item) {
         description: bounded(item.description)
     };
 }
-// HTML and markdown that outside text must not bring into the pull request.
-// `@` and `#<digits>` get a zero-width space, as Renovate does in release
-// notes: in the GitOps repository they would ping people and link its issues.
-const ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '@': '@&#8203;',
-    '#': '#&#8203;'
-};
-const INLINE_SPECIAL = /[&<>@\\`*_[\]~|$!]|#(?=\d)/g;
-// Line breaks and other controls, and bidi overrides that reorder what is shown.
-const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]+/gu;
-// What starts a block at the beginning of a line (heading, list item).
-const BLOCK_START = /^(?:#{1,6}|[+-]|\d{1,9}[.)])(?=\s|$)/;
-/**
- * Outside text as one line of markdown that shows as written: no HTML, no
- * emphasis, links, code, math or tables, no mentions, no block markers.
- */
-function escapeMarkdown$1(text) {
-    const line = text.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
-    const escaped = line.replace(INLINE_SPECIAL, special => ESCAPES[special] ?? `\\${special}`);
-    // `1. x` stays text with the escape before its `.` or `)`.
-    return escaped.replace(BLOCK_START, start => /^\d/.test(start)
-        ? `${start.slice(0, -1)}\\${start.slice(-1)}`
-        : `\\${start}`);
-}
 /** One version's block: heading, appVersion, deprecation, changes, notes. */
 function entryMarkdown(entry) {
-    const heading = `#### ${escapeMarkdown$1(entry.version)}${entry.deprecated ? ' (deprecated)' : ''}`;
+    const heading = `#### ${escapeMarkdown(entry.version)}${entry.deprecated ? ' (deprecated)' : ''}`;
     const blocks = [heading];
     const facts = [];
     if (entry.appVersion !== undefined)
-        facts.push(`appVersion ${escapeMarkdown$1(entry.appVersion)}`);
+        facts.push(`appVersion ${escapeMarkdown(entry.appVersion)}`);
     if (entry.deprecated)
         facts.push('**deprecated**: this version is marked `deprecated: true`');
     if (facts.length > 0)
         blocks.push(facts.join(' · '));
-    const items = entry.changes.map(change => `- ${change.kind === undefined ? '' : `**${escapeMarkdown$1(change.kind)}**: `}${escapeMarkdown$1(change.description)}`);
-    const notes = (entry.notes ?? []).map(note => `- _note_: ${escapeMarkdown$1(note)}`);
+    const items = entry.changes.map(change => `- ${change.kind === undefined ? '' : `**${escapeMarkdown(change.kind)}**: `}${escapeMarkdown(change.description)}`);
+    const notes = (entry.notes ?? []).map(note => `- _note_: ${escapeMarkdown(note)}`);
     if (items.length === 0 && notes.length === 0)
         blocks.push(`No \`${CHANGES_ANNOTATION}\` annotation.`);
     else
@@ -58409,10 +58427,10 @@ function entryMarkdown(entry) {
  * newest first; every piece of outside text escaped (see escapeMarkdown).
  */
 function changelogMarkdown(changelog) {
-    const title = `### Chart changelog ${escapeMarkdown$1(changelog.from)} → ${escapeMarkdown$1(changelog.to)}`;
+    const title = `### Chart changelog ${escapeMarkdown(changelog.from)} → ${escapeMarkdown(changelog.to)}`;
     const blocks = [title];
     for (const note of changelog.notes)
-        blocks.push(`_note_: ${escapeMarkdown$1(note)}`);
+        blocks.push(`_note_: ${escapeMarkdown(note)}`);
     if (changelog.entries.length === 0 && changelog.notes.length === 0)
         blocks.push('No chart version found between the two in the registry.');
     blocks.push(...changelog.entries.map(entryMarkdown));
@@ -59257,23 +59275,25 @@ function umbrellaPlace(chartYaml, pinPath, at, context) {
 
 /** Places built per run at most; past it they are listed, skipped. */
 const MAX_PLACES = 100;
-/** One place per bumped pin (several for an OCIRepository or an ApplicationSet). */
-function renderPlaces(pins, options) {
+/**
+ * The places of each pin, in the pins' order: one parse of each file serves
+ * every pin (a caller that needs each pin's own versions zips them).
+ */
+function placesByPin(pins, options) {
     const context = {
         documents: new RepositoryDocuments(options.texts),
         readRepoFile: options.readRepoFile,
         chartRef: options.chartRef,
         repositoryUrls: options.repositoryUrls
     };
-    const places = [];
-    for (const pin of pins) {
-        if (places.length >= MAX_PLACES) {
-            places.push(tooMany(pin, context.chartRef));
-            continue;
-        }
-        places.push(...placesOfPin(pin, context));
-    }
-    return places;
+    let count = 0;
+    return pins.map(pin => {
+        const places = count >= MAX_PLACES
+            ? [tooMany(pin, context.chartRef)]
+            : placesOfPin(pin, context);
+        count += places.length;
+        return places;
+    });
 }
 function placesOfPin(pin, context) {
     const at = { file: pin.file, line: pin.line };
@@ -60209,28 +60229,6 @@ function namedError(error, names, folder) {
     return valuesFile ? { error: text, valuesFile } : { error: text };
 }
 
-// Text from outside (charts, GitOps files, Helm's errors) made safe for a
-// pull request body: no HTML can be injected, no code block broken out of.
-/** `&`, `<` and `>` as entities: for HTML blocks such as `<summary>`. */
-function escapeHtml$1(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\r\n]+/g, ' ');
-}
-/** One line of markdown text: HTML escaped, and the characters markdown acts on backslashed. */
-function escapeMarkdown(text) {
-    return escapeHtml$1(text).replace(/[\\`*_[\]|~#!]/g, '\\$&');
-}
-/** A fenced code block whose fence is longer than any run of backticks inside. */
-function fenced(language, content) {
-    const longestRun = Math.max(0, ...[...content.matchAll(/`+/g)].map(match => match[0].length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
-    const body = content.endsWith('\n') ? content : `${content}\n`;
-    return `${fence}${language}\n${body}${fence}\n`;
-}
-
 // The "rendered changes" markdown of the pull request, per place, within a
 // character budget; the full text (for the job summary) alongside.
 /** Helm's error is shown up to this length; its first line is what matters. */
@@ -60409,14 +60407,14 @@ async function previewRelease(services, input) {
 }
 async function renderAll(services, input, workDir) {
     const outcomes = [];
+    const byPin = placesByPin(input.changes, {
+        texts: input.texts,
+        readRepoFile: input.readRepoFile,
+        chartRef: input.chartRef,
+        repositoryUrls: input.repositoryUrls
+    });
     for (const [index, change] of input.changes.entries()) {
-        const places = renderPlaces([change], {
-            texts: input.texts,
-            readRepoFile: input.readRepoFile,
-            chartRef: input.chartRef,
-            repositoryUrls: input.repositoryUrls
-        });
-        for (const found of places) {
+        for (const found of byPin[index]) {
             const place = withCapabilities(found, input);
             if (index >= MAX_PREVIEWED_PINS) {
                 const reason = `not rendered: only the first ${MAX_PREVIEWED_PINS} pins are previewed`;

@@ -5,11 +5,11 @@ import {
   MAX_CHANGES,
   changelogEntry,
   changelogMarkdown,
-  escapeMarkdown,
   versionsBetween,
   type Changelog
 } from '../../src/render/changelog.js'
 import { readChangelog } from '../../src/render/changelog-source.js'
+import { escapeMarkdown } from '../../src/render/markdown.js'
 import type { ChangelogEntry } from '../../src/render/types.js'
 
 const TAGS = [

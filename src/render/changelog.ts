@@ -2,6 +2,7 @@
 // between the old pin and the new one, what each version's config (its
 // Chart.yaml as JSON) says about itself, and that as markdown safe to put in
 // a pull request body. Pure: no I/O.
+import { escapeMarkdown } from './markdown.js'
 import semver from 'semver'
 import { parse as parseYaml } from 'yaml'
 import type { ChangelogEntry } from './types.js'
@@ -210,40 +211,6 @@ function changeOf(item: unknown): Change | undefined {
     ...(kind === undefined ? {} : { kind }),
     description: bounded(item.description)
   }
-}
-
-// HTML and markdown that outside text must not bring into the pull request.
-// `@` and `#<digits>` get a zero-width space, as Renovate does in release
-// notes: in the GitOps repository they would ping people and link its issues.
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '@': '@&#8203;',
-  '#': '#&#8203;'
-}
-const INLINE_SPECIAL = /[&<>@\\`*_[\]~|$!]|#(?=\d)/g
-// Line breaks and other controls, and bidi overrides that reorder what is shown.
-const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]+/gu
-// What starts a block at the beginning of a line (heading, list item).
-const BLOCK_START = /^(?:#{1,6}|[+-]|\d{1,9}[.)])(?=\s|$)/
-
-/**
- * Outside text as one line of markdown that shows as written: no HTML, no
- * emphasis, links, code, math or tables, no mentions, no block markers.
- */
-export function escapeMarkdown(text: string): string {
-  const line = text.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim()
-  const escaped = line.replace(
-    INLINE_SPECIAL,
-    special => ESCAPES[special] ?? `\\${special}`
-  )
-  // `1. x` stays text with the escape before its `.` or `)`.
-  return escaped.replace(BLOCK_START, start =>
-    /^\d/.test(start)
-      ? `${start.slice(0, -1)}\\${start.slice(-1)}`
-      : `\\${start}`
-  )
 }
 
 /** One version's block: heading, appVersion, deprecation, changes, notes. */

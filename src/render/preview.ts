@@ -11,14 +11,14 @@ import type { PinChange } from '../gitops/edit.js'
 import { readChangelog, type ChangelogRegistry } from './changelog-source.js'
 import { changelogMarkdown } from './changelog.js'
 import type { PlaceOutcome } from './outcome.js'
-import { renderPlaces } from './places/index.js'
+import { placesByPin } from './places/index.js'
 import {
   renderPlaceChange,
   type ChartPackages,
   type HelmTemplate
 } from './render.js'
 import { renderReport } from './report.js'
-import type { ReadRepoFile } from './types.js'
+import type { ReadRepoFile, RenderPlace } from './types.js'
 
 /** Pins previewed per pull request at most; the others are listed as not rendered. */
 const MAX_PREVIEWED_PINS = 20
@@ -103,14 +103,14 @@ async function renderAll(
   workDir: string
 ): Promise<PlaceOutcome[]> {
   const outcomes: PlaceOutcome[] = []
+  const byPin = placesByPin(input.changes, {
+    texts: input.texts,
+    readRepoFile: input.readRepoFile,
+    chartRef: input.chartRef,
+    repositoryUrls: input.repositoryUrls
+  })
   for (const [index, change] of input.changes.entries()) {
-    const places = renderPlaces([change], {
-      texts: input.texts,
-      readRepoFile: input.readRepoFile,
-      chartRef: input.chartRef,
-      repositoryUrls: input.repositoryUrls
-    })
-    for (const found of places) {
+    for (const found of byPin[index]) {
       const place = withCapabilities(found, input)
       if (index >= MAX_PREVIEWED_PINS) {
         const reason = `not rendered: only the first ${MAX_PREVIEWED_PINS} pins are previewed`
@@ -137,9 +137,9 @@ async function renderAll(
 
 /** The inputs `gitops-kube-version` / `gitops-api-versions` stand in for the cluster's, where the manifest says none. */
 function withCapabilities(
-  place: ReturnType<typeof renderPlaces>[number],
+  place: RenderPlace,
   input: PreviewInput
-): ReturnType<typeof renderPlaces>[number] {
+): RenderPlace {
   return {
     ...place,
     kubeVersion: place.kubeVersion ?? input.kubeVersion,

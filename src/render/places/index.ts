@@ -49,21 +49,32 @@ export function renderPlaces(
   pins: readonly BumpedPin[],
   options: RenderPlacesOptions
 ): RenderPlace[] {
+  return placesByPin(pins, options).flat()
+}
+
+/**
+ * The places of each pin, in the pins' order: one parse of each file serves
+ * every pin (a caller that needs each pin's own versions zips them).
+ */
+export function placesByPin(
+  pins: readonly BumpedPin[],
+  options: RenderPlacesOptions
+): RenderPlace[][] {
   const context: PlaceContext = {
     documents: new RepositoryDocuments(options.texts),
     readRepoFile: options.readRepoFile,
     chartRef: options.chartRef,
     repositoryUrls: options.repositoryUrls
   }
-  const places: RenderPlace[] = []
-  for (const pin of pins) {
-    if (places.length >= MAX_PLACES) {
-      places.push(tooMany(pin, context.chartRef))
-      continue
-    }
-    places.push(...placesOfPin(pin, context))
-  }
-  return places
+  let count = 0
+  return pins.map(pin => {
+    const places =
+      count >= MAX_PLACES
+        ? [tooMany(pin, context.chartRef)]
+        : placesOfPin(pin, context)
+    count += places.length
+    return places
+  })
 }
 
 function placesOfPin(pin: BumpedPin, context: PlaceContext): RenderPlace[] {
