@@ -14,18 +14,16 @@ import {
   type StepResult
 } from './helpers/action-runner.js'
 import { writeChart } from './helpers/charts.js'
-import { startGitServer, type GitServer } from './helpers/git-server.js'
+import type { GitServer } from './helpers/git-server.js'
+import type { GitHubDouble } from './helpers/github-double.js'
+import type { Mirror } from './helpers/helm-mirror.js'
 import {
-  startGitHubDouble,
-  type GitHubDouble
-} from './helpers/github-double.js'
-import { startMirror, type Mirror } from './helpers/helm-mirror.js'
+  gitopsRunContext,
+  startGitopsServers,
+  type GitopsServers
+} from './helpers/gitops-servers.js'
 import { HELM4, removeDir, tempDir } from './helpers/paths.js'
-import {
-  manifestDigest,
-  startRegistry,
-  type Registry
-} from './helpers/registry.js'
+import { manifestDigest, type Registry } from './helpers/registry.js'
 
 const TOKEN = 'ghs_gitopsTOKEN1234567890'
 const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
@@ -37,6 +35,7 @@ let registry: Registry
 let mirror: Mirror
 let git: GitServer
 let github: GitHubDouble
+let servers: GitopsServers
 let runs = 0
 
 function application(registryHost: string, version: string): string {
@@ -103,17 +102,8 @@ async function release(
       'gitops-auto-merge': 'squash',
       ...inputs
     },
-    github: {
-      repository_owner: 'acme',
-      actor: 'octocat',
-      token: 'ghs_workflow'
-    },
     dirs,
-    env: {
-      GITHUB_REF: `refs/tags/v${version}`,
-      GITHUB_SERVER_URL: git.url,
-      GITHUB_API_URL: github.apiUrl
-    }
+    ...gitopsRunContext(servers, version)
   })
 }
 
@@ -123,15 +113,8 @@ function log(result: StepResult): string {
 
 beforeAll(async () => {
   root = tempDir('hor-gitops-e2e-')
-  ;[registry, mirror, git, github] = await Promise.all([
-    startRegistry(),
-    startMirror({ versions: [HELM4] }),
-    startGitServer(TOKEN),
-    startGitHubDouble({
-      tokens: [TOKEN],
-      gitBranchHead: (repository, branch) => git?.head(repository, branch)
-    })
-  ])
+  servers = await startGitopsServers(TOKEN)
+  ;({ registry, mirror, git, github } = servers)
   git.createRepo(REPO, 'main', {
     'apps/hello.yaml': application(registry.host, '0.9.0'),
     'apps/hello-range.yaml': ranged(registry.host),
@@ -143,12 +126,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await Promise.all([
-    registry?.stop(),
-    mirror?.stop(),
-    git?.stop(),
-    github?.close()
-  ])
+  await servers?.stop()
   removeDir(root)
 })
 

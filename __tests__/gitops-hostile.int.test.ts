@@ -14,14 +14,16 @@ import {
   type StepResult
 } from './helpers/action-runner.js'
 import { writeChart } from './helpers/charts.js'
-import { startGitServer, type GitServer } from './helpers/git-server.js'
+import type { GitServer } from './helpers/git-server.js'
+import type { GitHubDouble } from './helpers/github-double.js'
+import type { Mirror } from './helpers/helm-mirror.js'
 import {
-  startGitHubDouble,
-  type GitHubDouble
-} from './helpers/github-double.js'
-import { startMirror, type Mirror } from './helpers/helm-mirror.js'
+  gitopsRunContext,
+  startGitopsServers,
+  type GitopsServers
+} from './helpers/gitops-servers.js'
 import { HELM4, removeDir, tempDir } from './helpers/paths.js'
-import { startRegistry, type Registry } from './helpers/registry.js'
+import type { Registry } from './helpers/registry.js'
 import { runnerCommands } from './helpers/runner-log-commands.js'
 
 const TOKEN = 'ghs_hostileTOKEN1234567890'
@@ -33,6 +35,7 @@ let registry: Registry
 let mirror: Mirror
 let git: GitServer
 let github: GitHubDouble
+let servers: GitopsServers
 let runs = 0
 
 function application(version: string, lines: string[] = []): string {
@@ -92,18 +95,9 @@ async function release(
       'gitops-token': TOKEN,
       ...inputs
     },
-    github: {
-      repository_owner: 'acme',
-      actor: 'octocat',
-      token: 'ghs_workflow'
-    },
     dirs,
-    env: {
-      GITHUB_REF: `refs/tags/v${version}`,
-      GITHUB_SERVER_URL: git.url,
-      GITHUB_API_URL: github.apiUrl,
-      ...env
-    }
+    github: gitopsRunContext(servers, version).github,
+    env: { ...gitopsRunContext(servers, version).env, ...env }
   })
 }
 
@@ -118,24 +112,12 @@ const log = (result: StepResult): string => result.stdout + result.stderr
 
 beforeAll(async () => {
   root = tempDir('hor-gitops-hostile-')
-  ;[registry, mirror, git, github] = await Promise.all([
-    startRegistry(),
-    startMirror({ versions: [HELM4] }),
-    startGitServer(TOKEN),
-    startGitHubDouble({
-      tokens: [TOKEN],
-      gitBranchHead: (repository, branch) => git?.head(repository, branch)
-    })
-  ])
+  servers = await startGitopsServers(TOKEN)
+  ;({ registry, mirror, git, github } = servers)
 })
 
 afterAll(async () => {
-  await Promise.all([
-    registry?.stop(),
-    mirror?.stop(),
-    git?.stop(),
-    github?.close()
-  ])
+  await servers?.stop()
   removeDir(root)
 })
 

@@ -14,14 +14,15 @@ import {
   startConnectProxy,
   type ConnectProxy
 } from './helpers/connect-proxy.js'
-import { startGitServer, type GitServer } from './helpers/git-server.js'
+import type { GitServer } from './helpers/git-server.js'
+import type { GitHubDouble } from './helpers/github-double.js'
+import type { Mirror } from './helpers/helm-mirror.js'
 import {
-  startGitHubDouble,
-  type GitHubDouble
-} from './helpers/github-double.js'
-import { startMirror, type Mirror } from './helpers/helm-mirror.js'
+  startGitopsServers,
+  type GitopsServers
+} from './helpers/gitops-servers.js'
 import { HELM4, removeDir, tempDir } from './helpers/paths.js'
-import { startRegistry, type Registry } from './helpers/registry.js'
+import type { Registry } from './helpers/registry.js'
 
 const TOKEN = 'ghs_networkTOKEN0987654321'
 // Names only the proxy resolves (.test never resolves): a request that
@@ -35,6 +36,7 @@ let registry: Registry
 let mirror: Mirror
 let git: GitServer
 let github: GitHubDouble
+let servers: GitopsServers
 let proxy: ConnectProxy
 let runs = 0
 
@@ -97,28 +99,17 @@ const log = (result: StepResult): string => result.stdout + result.stderr
 
 beforeAll(async () => {
   root = tempDir('hor-gitops-network-')
-  ;[registry, mirror, git, github, proxy] = await Promise.all([
-    startRegistry(),
-    startMirror({ versions: [HELM4] }),
-    startGitServer(TOKEN),
-    startGitHubDouble({
-      tokens: [TOKEN],
-      gitBranchHead: (repository, branch) => git?.head(repository, branch)
-    }),
+  ;[servers, proxy] = await Promise.all([
+    startGitopsServers(TOKEN),
     startConnectProxy({
       hosts: { [API_HOST]: '127.0.0.1', [GIT_HOST]: '127.0.0.1' }
     })
   ])
+  ;({ registry, mirror, git, github } = servers)
 })
 
 afterAll(async () => {
-  await Promise.all([
-    registry?.stop(),
-    mirror?.stop(),
-    git?.stop(),
-    github?.close(),
-    proxy?.stop()
-  ])
+  await Promise.all([servers?.stop(), proxy?.stop()])
   removeDir(root)
 })
 

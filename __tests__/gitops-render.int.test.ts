@@ -11,14 +11,16 @@ import {
   runMain,
   type StepResult
 } from './helpers/action-runner.js'
-import { startGitServer, type GitServer } from './helpers/git-server.js'
+import type { GitServer } from './helpers/git-server.js'
+import type { GitHubDouble } from './helpers/github-double.js'
+import type { Mirror } from './helpers/helm-mirror.js'
 import {
-  startGitHubDouble,
-  type GitHubDouble
-} from './helpers/github-double.js'
-import { startMirror, type Mirror } from './helpers/helm-mirror.js'
+  gitopsRunContext,
+  startGitopsServers,
+  type GitopsServers
+} from './helpers/gitops-servers.js'
 import { HELM3, HELM4, removeDir, tempDir } from './helpers/paths.js'
-import { startRegistry, type Registry } from './helpers/registry.js'
+import type { Registry } from './helpers/registry.js'
 
 const TOKEN = 'ghs_renderTOKEN1234567890'
 const OLD_PASSWORD = 'old-s3cret-value'
@@ -29,6 +31,7 @@ let registry: Registry
 let mirror: Mirror
 let git: GitServer
 let github: GitHubDouble
+let servers: GitopsServers
 let runs = 0
 
 /** The chart `shop` at 1.0.0 and 1.1.0, which differ in known ways. */
@@ -135,13 +138,8 @@ async function release(
       lint: 'false',
       ...inputs
     },
-    github: { repository_owner: 'acme', actor: 'octocat', token: '' },
     dirs,
-    env: {
-      GITHUB_REF: `refs/tags/v${version}`,
-      GITHUB_SERVER_URL: git.url,
-      GITHUB_API_URL: github.apiUrl
-    }
+    ...gitopsRunContext(servers, version, '')
   })
 }
 
@@ -151,26 +149,14 @@ function log(result: StepResult): string {
 
 beforeAll(async () => {
   root = tempDir('hor-render-')
-  ;[registry, mirror, git, github] = await Promise.all([
-    startRegistry(),
-    startMirror({ versions: [HELM3, HELM4] }),
-    startGitServer(TOKEN),
-    startGitHubDouble({
-      tokens: [TOKEN],
-      gitBranchHead: (repository, branch) => git?.head(repository, branch)
-    })
-  ])
+  servers = await startGitopsServers(TOKEN, [HELM3, HELM4])
+  ;({ registry, mirror, git, github } = servers)
   const first = await release(HELM4, '1.0.0', { 'gitops-repository': '' })
   expect(first.exitCode, log(first)).toBe(0)
 })
 
 afterAll(async () => {
-  await Promise.all([
-    registry?.stop(),
-    mirror?.stop(),
-    git?.stop(),
-    github?.close()
-  ])
+  await servers?.stop()
   removeDir(root)
 })
 

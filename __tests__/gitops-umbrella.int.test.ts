@@ -14,14 +14,16 @@ import {
   type StepResult
 } from './helpers/action-runner.js'
 import { writeChart } from './helpers/charts.js'
-import { startGitServer, type GitServer } from './helpers/git-server.js'
+import type { GitServer } from './helpers/git-server.js'
+import type { GitHubDouble } from './helpers/github-double.js'
+import type { Mirror } from './helpers/helm-mirror.js'
 import {
-  startGitHubDouble,
-  type GitHubDouble
-} from './helpers/github-double.js'
-import { startMirror, type Mirror } from './helpers/helm-mirror.js'
+  gitopsRunContext,
+  startGitopsServers,
+  type GitopsServers
+} from './helpers/gitops-servers.js'
 import { HELM4, realHelm, removeDir, tempDir } from './helpers/paths.js'
-import { startRegistry, type Registry } from './helpers/registry.js'
+import type { Registry } from './helpers/registry.js'
 
 const TOKEN = 'ghs_umbrellaTOKEN1234567890'
 const run = promisify(execFile)
@@ -31,6 +33,7 @@ let registry: Registry
 let mirror: Mirror
 let git: GitServer
 let github: GitHubDouble
+let servers: GitopsServers
 let runs = 0
 /** The GitOps repository's files: the umbrella chart as `helm dependency update` left it. */
 let seed: Record<string, Buffer>
@@ -55,13 +58,8 @@ async function release(
       'gitops-paths': 'platform/Chart.yaml',
       ...inputs
     },
-    github: { repository_owner: 'acme', actor: 'octocat', token: '' },
     dirs,
-    env: {
-      GITHUB_REF: `refs/tags/v${version}`,
-      GITHUB_SERVER_URL: git.url,
-      GITHUB_API_URL: github.apiUrl
-    }
+    ...gitopsRunContext(servers, version, '')
   })
 }
 
@@ -143,27 +141,15 @@ async function servedPackageDigest(version: string): Promise<string> {
 
 beforeAll(async () => {
   root = tempDir('hor-umbrella-')
-  ;[registry, mirror, git, github] = await Promise.all([
-    startRegistry(),
-    startMirror({ versions: [HELM4] }),
-    startGitServer(TOKEN),
-    startGitHubDouble({
-      tokens: [TOKEN],
-      gitBranchHead: (repository, branch) => git?.head(repository, branch)
-    })
-  ])
+  servers = await startGitopsServers(TOKEN)
+  ;({ registry, mirror, git, github } = servers)
   const first = await release('1.0.0', { 'gitops-repository': '' })
   expect(first.exitCode, log(first)).toBe(0)
   seed = await umbrellaFiles()
 })
 
 afterAll(async () => {
-  await Promise.all([
-    registry?.stop(),
-    mirror?.stop(),
-    git?.stop(),
-    github?.close()
-  ])
+  await servers?.stop()
   removeDir(root)
 })
 
