@@ -20,6 +20,13 @@ import {
   releaseTag,
   validateTagPattern
 } from './chart/tag.js'
+import {
+  booleanInput,
+  listInput,
+  maskSecret,
+  secretInput
+} from './inputs/read.js'
+import { signingConfig, type SigningConfig } from './inputs/signing.js'
 
 /** The newest Helm the tests run; action.yml's `helm-version` default (a test keeps them equal). */
 export const DEFAULT_HELM_VERSION = 'v4.2.3'
@@ -49,6 +56,8 @@ export interface Config {
   checkTag: boolean
   ifExists: IfExists
   gitops?: GitopsConfig
+  /** Keyless signing and provenance; absent when `sign` and `provenance` are false. */
+  signing?: SigningConfig
 }
 
 /** The GitOps pull request step; absent when `gitops-repository` is empty. */
@@ -130,7 +139,8 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     checkTag: booleanInput('check-tag', true),
     ifExists: ifExists(core.getInput('if-exists')),
-    gitops: gitopsConfig(env)
+    gitops: gitopsConfig(env),
+    signing: signingConfig(env)
   }
   checkConnectionInputs(config)
   checkPasswordDestination(config, env)
@@ -140,46 +150,6 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
       Buffer.from(`${config.username}:${config.password}`).toString('base64')
     )
   return config
-}
-
-/**
- * `core.getBooleanInput` with the default used when the input is absent (as when
- * the entry point runs outside action.yml) and an error that names the input.
- */
-function booleanInput(name: string, fallback = false): boolean {
-  const raw = core.getInput(name)
-  if (raw === '') return fallback
-  try {
-    return core.getBooleanInput(name)
-  } catch {
-    throw new UserError(`Input '${name}' is '${raw}': use true or false.`)
-  }
-}
-
-/**
- * A secret input as given: `core.getInput` trims, and a registry password may
- * begin or end with a space. Only the one trailing newline that `echo` and
- * secret stores add is dropped. A secret of white space only counts as empty
- * (as it did when trimmed): no registry password is just blanks.
- */
-export function secretInput(name: string): string {
-  const raw = core.getInput(name, { trimWhitespace: false })
-  const secret = raw.trim() ? raw.replace(/\r?\n$/, '') : ''
-  maskSecret(secret)
-  return secret
-}
-
-/**
- * Masks a secret in the log, and each of its lines: the runner masks line by line,
- * so a multi-line secret (a JSON key, a PEM) would leak in pieces otherwise.
- */
-function maskSecret(secret: string): void {
-  if (!secret) return
-  core.setSecret(secret)
-  for (const line of secret.split(/\r?\n/)) {
-    const trimmed = line.trim()
-    if (trimmed.length >= 4) core.setSecret(trimmed)
-  }
 }
 
 /** Newline-separated chart folders or globs; `.` when empty. */
@@ -194,15 +164,6 @@ function chartPatterns(): string[] {
     )
   }
   return lines.length ? lines : ['.']
-}
-
-/** Comma- or newline-separated values, trimmed, empties dropped. */
-function listInput(name: string): string[] {
-  return core
-    .getInput(name)
-    .split(/[,\n]/)
-    .map(item => item.trim())
-    .filter(Boolean)
 }
 
 function gitopsConfig(env: NodeJS.ProcessEnv): GitopsConfig | undefined {

@@ -23,6 +23,9 @@ import type { ChartRelease, Note, RunResult } from './publish/result.js'
 import type { LoadedChart } from './chart/load.js'
 import { checkHelmCanReach, connection, planRelease } from './publish/target.js'
 import { RegistryClient } from './registry/client.js'
+import { RegistryWriter } from './registry/writer.js'
+import { signAll, startSigning, type SigningSession } from './signing/step.js'
+import type { SignatureRegistry } from './signing/store.js'
 import { PulledChartPackages } from './render/packages.js'
 import type { PreviewServices } from './render/preview.js'
 import type { HelmTemplate } from './render/render.js'
@@ -47,15 +50,21 @@ export interface Services {
   registry(config: Config): RegistryReader
   helm(installed: InstalledHelm, env: Record<string, string>): MainHelm
   gitops: typeof runGitops
+  /** Where signatures are read and written (`sign`, `provenance`). */
+  signatureRegistry?(config: Config): SignatureRegistry
 }
 
-function registryClient(config: Config): RegistryClient {
-  return new RegistryClient({
+function registryOptions(config: Config) {
+  return {
     registry: config.registry,
     username: config.password ? config.username : undefined,
     password: config.password || undefined,
     ...connection(config)
-  })
+  }
+}
+
+function registryClient(config: Config): RegistryClient {
+  return new RegistryClient(registryOptions(config))
 }
 
 const realServices: Services = {
@@ -67,7 +76,8 @@ const realServices: Services = {
   registry: config => registryClient(config),
   helm: (installed, env) =>
     new Helm(installed.path, installed.major, childEnv(env)),
-  gitops: runGitops
+  gitops: runGitops,
+  signatureRegistry: config => new RegistryWriter(registryOptions(config))
 }
 
 /**
@@ -101,6 +111,12 @@ export async function run(services: Services = realServices): Promise<void> {
       skipped: selection.notes
     }
     const pending = result.charts.filter(r => !published.has(r))
+    const signatures = config.signing && signatureRegistry(services, config)
+    const session =
+      signatures &&
+      (await core.group('Check signing', () =>
+        startSigning(config, signatures, result.charts)
+      ))
     let helm: MainHelm | undefined
     // Helm runs in the sandbox: to publish, and to render the GitOps preview.
     if (pending.length || config.gitops?.render) {
@@ -124,6 +140,8 @@ export async function run(services: Services = realServices): Promise<void> {
       )
     }
     try {
+      if (session && signatures)
+        await signStep(session, signatures, config, result)
       const renderer =
         helm && sandboxDir
           ? { helm, helmVersion: installed.version, dir: sandboxDir }
@@ -138,6 +156,30 @@ export async function run(services: Services = realServices): Promise<void> {
   } finally {
     if (sandboxDir) removeSandbox(sandboxDir)
   }
+}
+
+function signatureRegistry(
+  services: Services,
+  config: Config
+): SignatureRegistry {
+  const make = services.signatureRegistry ?? realServices.signatureRegistry!
+  return make(config)
+}
+
+/** Signs and attests what the registry serves for this run; a dry run signs nothing. */
+async function signStep(
+  session: SigningSession,
+  registry: SignatureRegistry,
+  config: Config,
+  run: RunResult
+): Promise<void> {
+  if (config.dryRun) {
+    run.skipped.push("Signing: 'dry-run' is true (nothing signed)")
+    return
+  }
+  await core.group('Sign and attest', () =>
+    signAll(session, registry, run.charts, config.ifExists)
+  )
 }
 
 /** The charts the `chart` input names, read and validated. */

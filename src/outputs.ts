@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { GitopsResult } from './gitops/step.js'
-import type { RunResult } from './publish/result.js'
+import type { ChartRelease, RunResult } from './publish/result.js'
 
 /**
  * Sets every output, once, at the end of the run: `charts` always; the
@@ -23,10 +23,12 @@ export function setOutputs(run: RunResult): void {
         version: c.version,
         ref: c.ref,
         digest: c.digest,
-        pushed: c.pushed
+        pushed: c.pushed,
+        ...signingFields(c)
       }))
     )
   )
+  setSigningOutputs(single)
   setGitopsOutputs(run.charts.flatMap(c => (c.gitops ? [c.gitops] : [])))
 }
 
@@ -45,4 +47,27 @@ function setGitopsOutputs(done: GitopsResult[]): void {
     'updated-files',
     JSON.stringify([...new Set(done.flatMap(r => r.updatedFiles))])
   )
+}
+
+/** A chart's signing references in the `charts` JSON (absent when not signed). */
+function signingFields(release: ChartRelease): Record<string, unknown> {
+  const signing = release.signing
+  if (!signing) return {}
+  return {
+    signatures: signing.signatures,
+    ...(signing.provenance ? { attestation: signing.provenance } : {}),
+    ...(signing.attestationUrl
+      ? { 'attestation-url': signing.attestationUrl }
+      : {})
+  }
+}
+
+/** The single chart's signature and attestation references; empty otherwise. */
+function setSigningOutputs(single: ChartRelease | undefined): void {
+  const signing = single?.signing
+  core.setOutput('signature', signing?.signatures[0] ?? '')
+  core.setOutput('signatures', JSON.stringify(signing?.signatures ?? []))
+  core.setOutput('attestation', signing?.provenance ?? '')
+  core.setOutput('attestation-id', signing?.attestationId ?? '')
+  core.setOutput('attestation-url', signing?.attestationUrl ?? '')
 }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { ChartRelease, RunResult } from './publish/result.js'
+import { verifyCommands } from './signing/commands.js'
 
 const HEADER = ['Chart', 'Version', 'Reference', 'Digest', 'Pushed']
 
@@ -44,10 +45,51 @@ export async function writeSummary(run: RunResult): Promise<void> {
       ...summaryRows(run).map(row => row.map(code))
     ])
     .addRaw(`<p>Helm ${escapeHtml(run.helmVersion)}</p>`, true)
+  for (const chart of run.charts) addSigning(chart)
   for (const chart of run.charts) addGitops(chart)
   if (run.skipped.length)
     summary.addHeading('Skipped', 3).addList(run.skipped.map(escapeHtml))
   await summary.write()
+}
+
+/** The signatures and attestation of a chart, and how to verify them. */
+function addSigning(chart: ChartRelease): void {
+  const signing = chart.signing
+  if (!signing) return
+  const items = [
+    ...signing.signatures.map(
+      ref => `Signature: <code>${escapeHtml(ref)}</code>`
+    ),
+    ...(signing.provenance
+      ? [`Provenance: <code>${escapeHtml(signing.provenance)}</code>`]
+      : []),
+    ...(signing.attestationUrl
+      ? [
+          `Attestation: <a href="${escapeHtml(signing.attestationUrl)}">${escapeHtml(signing.attestationUrl)}</a>`
+        ]
+      : []),
+    `Identity: <code>${escapeHtml(signing.identity)}</code> (issuer <code>${escapeHtml(signing.issuer)}</code>, Sigstore ${escapeHtml(signing.sigstore)})`,
+    ...signing.kept.map(
+      kept => `Kept: ${escapeHtml(kept)} (signed before by this workflow)`
+    )
+  ]
+  core.summary.addHeading(
+    `Signed: ${escapeHtml(chart.name)} ${escapeHtml(chart.version)}`,
+    3
+  )
+  core.summary.addList(items)
+  const commands = verifyCommands(chart, signing)
+  const blocks: [string, string | undefined][] = [
+    ['cosign', commands.cosign],
+    ['GitHub CLI', commands.gh],
+    ['Flux (OCIRepository)', commands.flux]
+  ]
+  for (const [title, text] of blocks)
+    if (text)
+      core.summary.addRaw(
+        `<p>${title}</p><pre><code>${escapeHtml(text)}</code></pre>`,
+        true
+      )
 }
 
 function addGitops(chart: ChartRelease): void {

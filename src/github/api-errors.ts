@@ -134,7 +134,7 @@ function responseData(error: unknown): Record<string, unknown> {
   return isRecord(data) ? data : {}
 }
 
-function responseMessage(error: unknown): string {
+export function responseMessage(error: unknown): string {
   const message = responseData(error)['message']
   return typeof message === 'string' ? message : errorMessage(error)
 }

@@ -1,5 +1,6 @@
 import type { LoadedChart } from '../chart/load.js'
 import type { GitopsResult } from '../gitops/step.js'
+import type { SigningResult } from '../signing/step.js'
 
 /** Where a chart goes: `oci://<registry>/<repository>/<name>:<tag>`. */
 export interface Target {
@@ -26,6 +27,8 @@ export interface ChartRelease extends LoadedChart, Target {
   pushed: boolean
   /** The packaged .tgz; empty when nothing was packaged (already published). */
   packagePath: string
+  /** Signatures and provenance, when `sign` or `provenance` is on. */
+  signing?: SigningResult
   /** The GitOps pull request, when `gitops-repository` is set. */
   gitops?: GitopsResult
 }

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest'
+import type { SerializedBundle } from '../../src/sigstore/signer.js'
+import {
+  bundleAnnotations,
+  bundleManifest,
+  cosignAnnotations,
+  describe as describeBlob,
+  EMPTY_BLOB,
+  referrersIndex,
+  referrersTag,
+  sha256,
+  signatureConfig,
+  signatureTag
+} from '../../src/signing/layouts.js'
+
+const digest = `sha256:${'0f'.repeat(32)}`
+
+const bundle = {
+  mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+  verificationMaterial: {
+    certificate: { rawBytes: Buffer.from('not really DER').toString('base64') },
+    tlogEntries: [
+      {
+        logIndex: '17',
+        logId: {
+          keyId: Buffer.from([0xde, 0xad, 0xbe, 0xef]).toString('base64')
+        },
+        kindVersion: { kind: 'hashedrekord', version: '0.0.1' },
+        integratedTime: '1700000000',
+        inclusionPromise: { signedEntryTimestamp: 'U0VU' },
+        canonicalizedBody: 'Qk9EWQ=='
+      }
+    ],
+    timestampVerificationData: {
+      rfc3161Timestamps: [{ signedTimestamp: 'VFNB' }]
+    }
+  },
+  messageSignature: {
+    messageDigest: { algorithm: 'SHA2_256', digest: 'ZGln' },
+    signature: 'U0lH'
+  }
+} as unknown as SerializedBundle
+
+describe('tags', () => {
+  it('are where cosign 2 and the referrers tag schema look', () => {
+    expect(signatureTag(digest)).toBe(`sha256-${'0f'.repeat(32)}.sig`)
+    expect(referrersTag(digest)).toBe(`sha256-${'0f'.repeat(32)}`)
+  })
+})
+
+describe('cosignAnnotations', () => {
+  const annotations = cosignAnnotations(bundle)
+  it('carries the signature and the certificate as PEM', () => {
+    expect(annotations['dev.cosignproject.cosign/signature']).toBe('U0lH')
+    expect(annotations['dev.sigstore.cosign/certificate']).toMatch(
+      /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n$/
+    )
+  })
+  it("writes the Rekor promise as cosign's bundle: numbers, hex log id", () => {
+    expect(JSON.parse(annotations['dev.sigstore.cosign/bundle'])).toEqual({
+      SignedEntryTimestamp: 'U0VU',
+      Payload: {
+        body: 'Qk9EWQ==',
+        integratedTime: 1700000000,
+        logIndex: 17,
+        logID: 'deadbeef'
+      }
+    })
+    expect(
+      Object.keys(JSON.parse(annotations['dev.sigstore.cosign/bundle']).Payload)
+    ).toEqual(['body', 'integratedTime', 'logIndex', 'logID'])
+  })
+  it('writes an RFC 3161 timestamp where there is one', () => {
+    expect(
+      JSON.parse(annotations['dev.sigstore.cosign/rfc3161timestamp'])
+    ).toEqual({ SignedRFC3161Timestamp: 'VFNB' })
+  })
+  it('refuses a bundle without a message signature', () => {
+    expect(() =>
+      cosignAnnotations({ ...bundle, messageSignature: undefined } as never)
+    ).toThrow(/no message signature/)
+  })
+})
+
+describe('bundleManifest', () => {
+  it("follows cosign's BUNDLE_SPEC: artifactType, empty config, one layer, subject", () => {
+    const layer = describeBlob(
+      'application/vnd.dev.sigstore.bundle.v0.3+json',
+      Buffer.from('{"bundle":1}')
+    )
+    const subject = describeBlob(
+      'application/vnd.oci.image.manifest.v1+json',
+      Buffer.from('chart manifest')
+    )
+    const created = new Date('2026-11-30T12:00:00Z')
+    const manifest = JSON.parse(
+      bundleManifest(
+        layer,
+        subject,
+        bundleAnnotations('https://slsa.dev/provenance/v1', created)
+      ).toString()
+    )
+    expect(manifest).toEqual({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+      config: {
+        mediaType: 'application/vnd.oci.empty.v1+json',
+        digest:
+          'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+        size: 2
+      },
+      layers: [
+        {
+          ...layer,
+          annotations: {
+            'org.opencontainers.image.title': `${referrersTag(layer.digest)}.sigstore.json`
+          }
+        }
+      ],
+      subject,
+      annotations: {
+        'dev.sigstore.bundle.content': 'dsse-envelope',
+        'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1',
+        'org.opencontainers.image.created': '2026-11-30T12:00:00.000Z'
+      }
+    })
+    expect(sha256(EMPTY_BLOB)).toBe(manifest.config.digest)
+  })
+})
+
+describe('referrersIndex', () => {
+  const a = { mediaType: 'x', digest: `sha256:${'a'.repeat(64)}`, size: 1 }
+  const b = { mediaType: 'x', digest: `sha256:${'b'.repeat(64)}`, size: 2 }
+  it('keeps what is listed and adds the new entry once', () => {
+    const once = JSON.parse(referrersIndex([a], b).toString())
+    expect(once.manifests).toEqual([a, b])
+    expect(once.mediaType).toBe('application/vnd.oci.image.index.v1+json')
+    expect(JSON.parse(referrersIndex([a, b], b).toString()).manifests).toEqual([
+      a,
+      b
+    ])
+  })
+})
+
+describe('signatureConfig', () => {
+  it('is an image config listing each layer', () => {
+    const config = JSON.parse(signatureConfig([a(), b()]).toString())
+    expect(config.rootfs).toEqual({
+      type: 'layers',
+      diff_ids: [a().digest, b().digest]
+    })
+    expect(config.history).toHaveLength(2)
+  })
+  const a = () => describeBlob('t', Buffer.from('a'))
+  const b = () => describeBlob('t', Buffer.from('b'))
+})

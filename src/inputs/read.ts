@@ -1,0 +1,53 @@
+// How an input is read: booleans that name the input when wrong, secrets
+// kept as given and masked, lists. inputs.ts and its parts use these.
+import * as core from '@actions/core'
+import { UserError } from '../errors.js'
+
+/**
+ * `core.getBooleanInput` with the default used when the input is absent (as when
+ * the entry point runs outside action.yml) and an error that names the input.
+ */
+export function booleanInput(name: string, fallback = false): boolean {
+  const raw = core.getInput(name)
+  if (raw === '') return fallback
+  try {
+    return core.getBooleanInput(name)
+  } catch {
+    throw new UserError(`Input '${name}' is '${raw}': use true or false.`)
+  }
+}
+
+/**
+ * A secret input as given: `core.getInput` trims, and a registry password may
+ * begin or end with a space. Only the one trailing newline that `echo` and
+ * secret stores add is dropped. A secret of white space only counts as empty
+ * (as it did when trimmed): no registry password is just blanks.
+ */
+export function secretInput(name: string): string {
+  const raw = core.getInput(name, { trimWhitespace: false })
+  const secret = raw.trim() ? raw.replace(/\r?\n$/, '') : ''
+  maskSecret(secret)
+  return secret
+}
+
+/**
+ * Masks a secret in the log, and each of its lines: the runner masks line by line,
+ * so a multi-line secret (a JSON key, a PEM) would leak in pieces otherwise.
+ */
+export function maskSecret(secret: string): void {
+  if (!secret) return
+  core.setSecret(secret)
+  for (const line of secret.split(/\r?\n/)) {
+    const trimmed = line.trim()
+    if (trimmed.length >= 4) core.setSecret(trimmed)
+  }
+}
+
+/** Comma- or newline-separated values, trimmed, empties dropped. */
+export function listInput(name: string): string[] {
+  return core
+    .getInput(name)
+    .split(/[,\n]/)
+    .map(item => item.trim())
+    .filter(Boolean)
+}

@@ -1,0 +1,106 @@
+// The signing inputs: `sign`, `provenance`, the signature layout, the
+// Sigstore instance and the token for GitHub's attestations API.
+import * as core from '@actions/core'
+import { UserError } from '../errors.js'
+import { splitRepository, trimServerUrl } from '../github/names.js'
+import {
+  parseServiceUrl,
+  SIGSTORE_CHOICES,
+  type SigstoreChoice,
+  type SigstoreOverrides
+} from '../sigstore/instance.js'
+import { idTokenOffered, missingTokenError } from '../sigstore/oidc.js'
+import { booleanInput, secretInput } from './read.js'
+
+/**
+ * Where a signature is stored: `legacy` = cosign 2's `sha256-<hex>.sig` tag
+ * (read by cosign 2 and 3, Flux, Kyverno); `bundle` = cosign 3's Sigstore
+ * bundle referrer (cosign 3, Flux 2.8+); `both` writes the two.
+ */
+export type SignatureFormat = 'legacy' | 'bundle' | 'both'
+const FORMATS: readonly SignatureFormat[] = ['legacy', 'bundle', 'both']
+
+/** Signing and provenance; absent when both inputs are false. */
+export interface SigningConfig {
+  sign: boolean
+  provenance: boolean
+  format: SignatureFormat
+  sigstore: SigstoreChoice
+  overrides: SigstoreOverrides
+  /** For GitHub's attestations API (`provenance`); masked. */
+  githubToken: string
+  /** The workflow's repository (GITHUB_REPOSITORY): where attestations go. */
+  owner: string
+  repo: string
+  serverUrl: string
+  apiUrl: string
+  /** Which inputs asked for the OIDC token, for messages. */
+  asking: string
+}
+
+/** The signing part of the config; refuses before anything runs without an OIDC token. */
+export function signingConfig(
+  env: NodeJS.ProcessEnv
+): SigningConfig | undefined {
+  const sign = booleanInput('sign')
+  const provenance = booleanInput('provenance')
+  if (!sign && !provenance) return undefined
+  const asking = [sign && "'sign: true'", provenance && "'provenance: true'"]
+    .filter(Boolean)
+    .join(' and ')
+  // A dry run pushes nothing and signs nothing: a missing token is only told.
+  if (!idTokenOffered(env)) {
+    if (!booleanInput('dry-run')) throw missingTokenError(asking)
+    core.warning(missingTokenError(asking).message)
+  }
+  const { owner, repo } = workflowRepository(env)
+  return {
+    sign,
+    provenance,
+    format: choice('signature-format', FORMATS, 'legacy'),
+    sigstore: choice('sigstore', SIGSTORE_CHOICES, 'auto'),
+    overrides: {
+      fulcioUrl: serviceUrl('sigstore-fulcio-url'),
+      rekorUrl: serviceUrl('sigstore-rekor-url'),
+      tsaUrl: serviceUrl('sigstore-tsa-url')
+    },
+    githubToken: provenance ? secretInput('github-token') : '',
+    owner,
+    repo,
+    serverUrl: trimServerUrl(env.GITHUB_SERVER_URL || 'https://github.com'),
+    apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com'),
+    asking
+  }
+}
+
+function workflowRepository(env: NodeJS.ProcessEnv): {
+  owner: string
+  repo: string
+} {
+  const repository = env.GITHUB_REPOSITORY ?? ''
+  if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
+    throw new UserError(
+      'Signing needs GITHUB_REPOSITORY (owner/name), which GitHub Actions sets; ' +
+        'run the action in a GitHub Actions job.'
+    )
+  return splitRepository(repository)
+}
+
+function choice<T extends string>(
+  name: string,
+  allowed: readonly T[],
+  fallback: T
+): T {
+  const raw = core.getInput(name)
+  if (raw === '') return fallback
+  const value = allowed.find(option => option === raw)
+  if (!value)
+    throw new UserError(
+      `Input '${name}' is '${raw}': use ${allowed.map(a => `'${a}'`).join(', ')}.`
+    )
+  return value
+}
+
+function serviceUrl(name: string): string | undefined {
+  return parseServiceUrl(name, core.getInput(name))
+}

@@ -1,0 +1,214 @@
+// How signatures sit next to a chart in the registry, per cosign's
+// specifications (specs/SIGNATURE_SPEC.md and specs/BUNDLE_SPEC.md in
+// sigstore/cosign). Pure: builds the JSON documents, pushes nothing.
+//
+// - cosign 2 ("legacy"): tag `sha256-<hex>.sig`, an OCI image manifest with one
+//   Simple Signing layer per signature; signature, certificate and the Rekor
+//   promise (SET) or RFC 3161 timestamp in the layer's annotations.
+// - cosign 3 ("bundle"): a Sigstore bundle v0.3 as the single layer of an OCI
+//   artifact whose `subject` is the chart; found through the referrers API, or
+//   the referrers tag `sha256-<hex>` (an OCI index) where the registry has none.
+import { sha256Hex } from '../digest.js'
+import type { SerializedBundle } from '../sigstore/signer.js'
+
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
+export const OCI_IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json'
+export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json'
+export const EMPTY_BLOB = Buffer.from('{}')
+export const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json'
+export const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json'
+
+export const ANNOTATION = {
+  signature: 'dev.cosignproject.cosign/signature',
+  certificate: 'dev.sigstore.cosign/certificate',
+  chain: 'dev.sigstore.cosign/chain',
+  rekorBundle: 'dev.sigstore.cosign/bundle',
+  timestamp: 'dev.sigstore.cosign/rfc3161timestamp',
+  content: 'dev.sigstore.bundle.content',
+  predicateType: 'dev.sigstore.bundle.predicateType',
+  created: 'org.opencontainers.image.created',
+  title: 'org.opencontainers.image.title'
+} as const
+
+/** An OCI content descriptor. */
+export interface Descriptor {
+  mediaType: string
+  digest: string
+  size: number
+  artifactType?: string
+  annotations?: Record<string, string>
+}
+
+export function sha256(bytes: Buffer): string {
+  return `sha256:${sha256Hex(bytes)}`
+}
+
+export function describe(
+  mediaType: string,
+  bytes: Buffer,
+  annotations?: Record<string, string>
+): Descriptor {
+  return {
+    mediaType,
+    digest: sha256(bytes),
+    size: bytes.length,
+    ...(annotations ? { annotations } : {})
+  }
+}
+
+/** `sha256:abc` → `sha256-abc.sig`: where cosign 2 looks. */
+export function signatureTag(digest: string): string {
+  return `${digest.replace(':', '-')}.sig`
+}
+
+/** `sha256:abc` → `sha256-abc`: the referrers tag (OCI distribution-spec). */
+export function referrersTag(digest: string): string {
+  return digest.replace(':', '-')
+}
+
+/**
+ * The annotations cosign 2 reads from a signature layer, made from a
+ * message-signature bundle: signature, leaf certificate (PEM), and the
+ * Rekor entry as cosign's `bundle` (SET + payload) or the RFC 3161 timestamp.
+ */
+export function cosignAnnotations(
+  bundle: SerializedBundle
+): Record<string, string> {
+  const signature = bundle.messageSignature?.signature
+  const der = leafCertificate(bundle)
+  if (!signature || !der)
+    throw new Error(
+      'the Sigstore bundle has no message signature or certificate'
+    )
+  const annotations: Record<string, string> = {
+    [ANNOTATION.signature]: signature,
+    [ANNOTATION.certificate]: toPem(der)
+  }
+  const entry = bundle.verificationMaterial.tlogEntries[0]
+  const promise = entry?.inclusionPromise?.signedEntryTimestamp
+  if (entry && promise)
+    annotations[ANNOTATION.rekorBundle] = JSON.stringify({
+      SignedEntryTimestamp: promise,
+      Payload: {
+        body: entry.canonicalizedBody,
+        integratedTime: Number(entry.integratedTime),
+        logIndex: Number(entry.logIndex),
+        logID: Buffer.from(entry.logId.keyId, 'base64').toString('hex')
+      }
+    })
+  const stamp =
+    bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps[0]
+  if (stamp)
+    annotations[ANNOTATION.timestamp] = JSON.stringify({
+      SignedRFC3161Timestamp: stamp.signedTimestamp
+    })
+  return annotations
+}
+
+/** The leaf certificate of a bundle, base64 DER. */
+export function leafCertificate(bundle: SerializedBundle): string | undefined {
+  const material = bundle.verificationMaterial
+  if (material.certificate) return material.certificate.rawBytes
+  return material.x509CertificateChain?.certificates[0]?.rawBytes
+}
+
+function toPem(base64Der: string): string {
+  const lines = base64Der.match(/.{1,64}/g) ?? []
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`
+}
+
+/**
+ * The image config cosign's signature manifests carry (go-containerregistry's
+ * empty image plus one layer per signature), so tools that read it as an
+ * image find a valid one.
+ */
+export function signatureConfig(layers: Descriptor[]): Buffer {
+  const epoch = '0001-01-01T00:00:00Z'
+  return Buffer.from(
+    JSON.stringify({
+      architecture: '',
+      created: epoch,
+      history: layers.map(() => ({ created: epoch })),
+      os: '',
+      rootfs: { type: 'layers', diff_ids: layers.map(l => l.digest) },
+      config: {}
+    })
+  )
+}
+
+/** A cosign 2 signature manifest with `layers` (existing ones first). */
+export function signatureManifest(
+  config: Descriptor,
+  layers: Descriptor[]
+): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config,
+      layers
+    })
+  )
+}
+
+/**
+ * A cosign 3 bundle artifact: the bundle as its one layer, the chart as its
+ * subject, and the annotations that tell bundles apart in a referrers list.
+ */
+export function bundleManifest(
+  bundle: Descriptor,
+  subject: Descriptor,
+  annotations: Record<string, string>
+): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: BUNDLE_V03,
+      config: describe(OCI_EMPTY, EMPTY_BLOB),
+      layers: [
+        {
+          ...bundle,
+          annotations: {
+            [ANNOTATION.title]: `${referrersTag(bundle.digest)}.sigstore.json`
+          }
+        }
+      ],
+      subject: {
+        mediaType: subject.mediaType,
+        digest: subject.digest,
+        size: subject.size
+      },
+      annotations
+    })
+  )
+}
+
+/** The annotations of a bundle artifact holding a DSSE statement. */
+export function bundleAnnotations(
+  predicateType: string,
+  created: Date
+): Record<string, string> {
+  return {
+    [ANNOTATION.content]: 'dsse-envelope',
+    [ANNOTATION.predicateType]: predicateType,
+    [ANNOTATION.created]: created.toISOString()
+  }
+}
+
+/**
+ * The referrers index with `entry` added (once): what the referrers tag holds
+ * on a registry without the referrers API. Entries already there are kept.
+ */
+export function referrersIndex(
+  existing: Descriptor[],
+  entry: Descriptor
+): Buffer {
+  const manifests = existing.some(m => m.digest === entry.digest)
+    ? existing
+    : [...existing, entry]
+  return Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests })
+  )
+}

@@ -1,0 +1,128 @@
+// Keyless signing through Sigstore with @sigstore/sign: an ephemeral key,
+// a Fulcio certificate for the workflow's identity, and a Rekor entry and/or
+// an RFC 3161 timestamp as witnesses. The results are Sigstore bundles (JSON);
+// where they are stored is the signing step's business.
+import {
+  bundleToJSON,
+  type Bundle,
+  type SerializedBundle
+} from '@sigstore/bundle'
+import {
+  DSSEBundleBuilder,
+  FulcioSigner,
+  MessageSignatureBundleBuilder,
+  RekorWitness,
+  TSAWitness,
+  type BundleBuilder,
+  type Witness
+} from '@sigstore/sign'
+import { errorMessage } from '../errors.js'
+import type { SigstoreEndpoints } from './instance.js'
+
+export type { SerializedBundle }
+
+/** The payload type of an in-toto statement in a DSSE envelope. */
+export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
+
+/** Signs with the workflow's identity; each call gets a fresh certificate. */
+export interface Signer {
+  /** A message signature over `payload` (Rekor: hashedrekord). */
+  signMessage(payload: Buffer): Promise<SerializedBundle>
+  /** An in-toto statement signed as a DSSE envelope (Rekor: dsse). */
+  signStatement(statement: Buffer): Promise<SerializedBundle>
+}
+
+/** A failure of a Sigstore service, worded for the user. */
+export class SigstoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'SigstoreError'
+  }
+}
+
+const TIMEOUT_MS = 30_000
+const RETRIES = 3
+
+/**
+ * The Sigstore signer for `endpoints`; `token` is asked for before each
+ * certificate (tokens expire within minutes).
+ */
+export function sigstoreSigner(
+  endpoints: SigstoreEndpoints,
+  token: () => Promise<string>
+): Signer {
+  const build = (kind: 'message' | 'dsse'): BundleBuilder => {
+    const signer = new FulcioSigner({
+      identityProvider: { getToken: token },
+      fulcioBaseURL: endpoints.fulcioUrl,
+      timeout: TIMEOUT_MS,
+      retry: RETRIES
+    })
+    const witnesses = witnessesFor(endpoints, kind)
+    return kind === 'message'
+      ? new MessageSignatureBundleBuilder({ signer, witnesses })
+      : new DSSEBundleBuilder({ signer, witnesses })
+  }
+  return {
+    signMessage: payload =>
+      create(endpoints, () => build('message').create({ data: payload })),
+    signStatement: statement =>
+      create(endpoints, () =>
+        build('dsse').create({ data: statement, type: IN_TOTO_PAYLOAD_TYPE })
+      )
+  }
+}
+
+function witnessesFor(
+  endpoints: SigstoreEndpoints,
+  kind: 'message' | 'dsse'
+): Witness[] {
+  const witnesses: Witness[] = []
+  if (endpoints.rekorUrl)
+    witnesses.push(
+      new RekorWitness({
+        rekorBaseURL: endpoints.rekorUrl,
+        ...(kind === 'dsse' ? { entryType: 'dsse' as const } : {}),
+        timeout: TIMEOUT_MS,
+        retry: RETRIES
+      })
+    )
+  if (endpoints.tsaUrl)
+    witnesses.push(
+      new TSAWitness({
+        tsaBaseURL: endpoints.tsaUrl,
+        timeout: TIMEOUT_MS,
+        retry: RETRIES
+      })
+    )
+  return witnesses
+}
+
+/** Runs one bundle build; its failure names the service and what it said. */
+async function create(
+  endpoints: SigstoreEndpoints,
+  make: () => Promise<Bundle>
+): Promise<SerializedBundle> {
+  try {
+    return bundleToJSON(await make())
+  } catch (error) {
+    throw new SigstoreError(
+      `${serviceOf(error, endpoints)} failed: ${errorMessage(error).slice(0, 500)}`,
+      { cause: error }
+    )
+  }
+}
+
+/** Which service a @sigstore/sign error came from (its code says). */
+function serviceOf(error: unknown, endpoints: SigstoreEndpoints): string {
+  const code =
+    error && typeof error === 'object' && 'code' in error
+      ? String(error.code)
+      : ''
+  if (code.startsWith('CA_')) return `Fulcio (${endpoints.fulcioUrl})`
+  if (code.startsWith('TLOG_')) return `Rekor (${endpoints.rekorUrl ?? ''})`
+  if (code.startsWith('TSA_'))
+    return `The timestamp authority (${endpoints.tsaUrl ?? ''})`
+  if (code.startsWith('IDENTITY_')) return 'Getting the OIDC token'
+  return `Sigstore (${endpoints.name})`
+}
