@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import {
   challengeScopes,
+  mergeScopes,
   parseWwwAuthenticate,
   type Challenge
 } from '../../src/registry/www-authenticate.js'
@@ -189,5 +190,42 @@ describe('challengeScopes', () => {
   ])('%s', (scope, expected) => {
     const params: Record<string, string> = scope === undefined ? {} : { scope }
     expect(challengeScopes({ scheme: 'bearer', params })).toEqual(expected)
+  })
+})
+
+describe('mergeScopes', () => {
+  test.each([
+    [
+      'a HEAD challenge (pull) and a push: one pull,push scope',
+      ['repository:org/sig:pull', 'repository:org/sig:pull,push'],
+      ['repository:org/sig:pull,push']
+    ],
+    [
+      'the same scope twice: once',
+      ['repository:a:pull', 'repository:a:pull'],
+      ['repository:a:pull']
+    ],
+    [
+      'actions in first-seen order',
+      ['repository:a:push', 'repository:a:pull,push'],
+      ['repository:a:push,pull']
+    ],
+    [
+      'other repositories stay apart (a cross-repository mount)',
+      ['repository:a:pull', 'repository:b:pull,push'],
+      ['repository:a:pull', 'repository:b:pull,push']
+    ],
+    [
+      'a wildcard and the catalog',
+      ['registry:catalog:*', 'repository:a:*'],
+      ['registry:catalog:*', 'repository:a:*']
+    ],
+    [
+      'scopes that are not type:name:actions are kept verbatim',
+      ['openid', 'offline:access', 'openid'],
+      ['openid', 'offline:access']
+    ]
+  ])('%s', (_name, scopes, expected) => {
+    expect(mergeScopes(scopes)).toEqual(expected)
   })
 })

@@ -6,6 +6,7 @@
 import type http from 'node:http'
 import {
   challengeScopes,
+  mergeScopes,
   parseWwwAuthenticate,
   type Challenge
 } from './www-authenticate.js'
@@ -102,8 +103,9 @@ export class Authenticator {
   }
 
   /**
-   * A GET or HEAD on the registry for `scope` (e.g. `repository:x:pull`),
-   * following redirects; a 401 from the registry is answered once.
+   * A request to the registry for `scope` (e.g. `repository:x:pull`, or
+   * `repository:x:pull,push` for a write), following redirects; a 401 from
+   * the registry is answered once.
    */
   async request(request: Request, scope: string): Promise<Answer> {
     const sent = this.knownHeader(scope)
@@ -163,8 +165,9 @@ export class Authenticator {
   ): Promise<Token> {
     const realm = this.realmUrl(challenge.params.realm)
     const service = challenge.params.service
-    const scopes = challengeScopes(challenge)
-    if (scopes.length === 0) scopes.push(scope)
+    // The challenge names what this request needs (pull for a HEAD); the
+    // token is cached under `scope`, so it must cover that too.
+    const scopes = mergeScopes([...challengeScopes(challenge), scope])
     const basic = this.basicHeader()
     const got = await this.tokenByGet(realm, service, scopes, basic)
     if (got.status === 200) return parseToken(got)

@@ -1,19 +1,20 @@
 // The OCI registry over the Distribution API: tells whether a chart version
-// exists, reads manifests, blobs and configs back and lists tags. The layers under it, each in its own file:
+// exists, reads manifests, blobs and configs back and lists tags (writer.ts
+// adds the writes). The layers under it, each in its own file:
 // auth.ts (challenges and tokens) around transport.ts (retries, redirects,
 // timeouts) over connect.ts (proxies, CA bundle); failures.ts words what
 // went wrong. Public methods throw UserErrors that say what failed and how to
 // fix it.
-import { UserError } from '../errors.js'
 import type { RetryPolicy } from '../retry.js'
 import { Authenticator } from './auth.js'
 import { Failure, statusFailure, toUserError } from './failures.js'
 import {
-  isDigest,
-  isRegistryHost,
-  isRepositoryPath,
-  isTag
-} from './reference.js'
+  checkReference,
+  checkRepository,
+  isDigestReference,
+  pullScope,
+  registryUrl
+} from './targets.js'
 import type { Answer } from './answer.js'
 import {
   checkedManifest,
@@ -63,56 +64,14 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 const DEFAULT_TIMEOUT_MS = 30_000
 /** distribution refuses manifests over 4 MiB. */
-const MANIFEST_LIMIT = 4 * 1024 * 1024
+export const MANIFEST_LIMIT = 4 * 1024 * 1024
 // Chart packages: Helm itself refuses to load archives past 100 MiB.
 const BLOB_LIMIT = 100 * 1024 * 1024
 // A chart's config is its Chart.yaml as JSON: a few kilobytes.
 const CONFIG_LIMIT = 1024 * 1024
 const TAG_PAGE_LIMIT = 4 * 1024 * 1024
-const ERROR_BODY_LIMIT = 64 * 1024
-
-/** Checks the `registry` input: host[:port] and nothing else. */
-function registryUrl(registry: string, plainHttp: boolean): URL {
-  const scheme = plainHttp ? 'http' : 'https'
-  let url: URL | undefined
-  try {
-    // Parsed as well: the host rule does not know that ports end at 65535.
-    url = isRegistryHost(registry)
-      ? new URL(`${scheme}://${registry}`)
-      : undefined
-  } catch {
-    url = undefined
-  }
-  if (!url)
-    throw new UserError(
-      `The 'registry' input "${registry}" is not a host[:port] (e.g. ghcr.io or ` +
-        "registry.example.com:5000). Put the path in 'repository'."
-    )
-  // Docker Hub's API lives on registry-1.docker.io, as Helm and Docker know.
-  if (url.hostname === 'docker.io') url.hostname = 'registry-1.docker.io'
-  return url
-}
-
-function checkRepository(repository: string): void {
-  if (!isRepositoryPath(repository))
-    throw new UserError(
-      `The repository "${repository}" is not a valid OCI repository name ` +
-        "(lowercase letters, digits, separators . _ - and /). Fix the 'repository' input."
-    )
-}
-
-function checkReference(reference: string): void {
-  if (!isTag(reference) && !isDigest(reference))
-    throw new UserError(
-      `"${reference}" is not a valid OCI tag or digest (tags: letters, digits, _ . -, ` +
-        'at most 128 characters; Helm writes a version\'s "+" as "_").'
-    )
-}
-
-/** The pull scope of a repository, as tokens are granted for it. */
-function pullScope(repository: string): string {
-  return `repository:${repository}:pull`
-}
+/** Error answers are a few lines of JSON; more is not read. */
+export const ERROR_BODY_LIMIT = 64 * 1024
 
 /**
  * A client of one OCI registry (Distribution API v2): the manifest requests
@@ -121,8 +80,8 @@ function pullScope(repository: string): string {
 export class RegistryClient {
   /** http(s)://host[:port] of the registry. */
   readonly baseUrl: string
-  private readonly transport: Transport
-  private readonly auth: Authenticator
+  protected readonly transport: Transport
+  protected readonly auth: Authenticator
 
   constructor(options: RegistryClientOptions) {
     this.baseUrl = registryUrl(options.registry, options.plainHttp).origin
@@ -235,8 +194,7 @@ export class RegistryClient {
     options: { pageSize?: number } = {}
   ): Promise<string[]> {
     checkRepository(repository)
-    const host = new URL(this.baseUrl).host
-    const what = `Could not list the tags of oci://${host}/${repository}`
+    const what = `Could not list the tags of ${this.describe(repository)}`
     const first = new URL(`/v2/${repository}/tags/list`, this.baseUrl)
     if (options.pageSize !== undefined)
       first.searchParams.set('n', String(options.pageSize))
@@ -251,9 +209,10 @@ export class RegistryClient {
   }
 
   /** `oci://host/repository:tag`, or `@digest`, for messages. */
-  private describe(repository: string, reference: string): string {
-    const separator = isDigest(reference) && !isTag(reference) ? '@' : ':'
-    return `oci://${new URL(this.baseUrl).host}/${repository}${separator}${reference}`
+  protected describe(repository: string, reference?: string): string {
+    const where = `oci://${new URL(this.baseUrl).host}/${repository}`
+    if (reference === undefined) return where
+    return `${where}${isDigestReference(reference) ? '@' : ':'}${reference}`
   }
 
   /** One blob, at most `limit` bytes, checked against its digest. */
@@ -335,31 +294,40 @@ export class RegistryClient {
   }
 
   /** Explains an unexpected status, with the registry's words if it has any. */
-  private async statusFailure(
+  protected async statusFailure(
     answer: Answer,
     repository: string,
     method: 'GET' | 'HEAD'
   ): Promise<Failure> {
-    // HEAD answers have no body; ask again with GET for the registry's words.
+    return statusFailure({
+      answer,
+      repository,
+      body: await this.errorBodyOf(answer, method, pullScope(repository)),
+      withCredentials: this.auth.hasCredentials
+    })
+  }
+
+  /**
+   * The registry's error body of `answer`. HEAD answers have none: for a
+   * client error, ask again with GET (credentials for `scope`) for its words.
+   */
+  protected async errorBodyOf(
+    answer: Answer,
+    method: string,
+    scope: string
+  ): Promise<Buffer> {
     const askAgain =
       method === 'HEAD' &&
       answer.status >= 400 &&
       answer.status < 500 &&
       answer.status !== 429
-    return statusFailure({
-      answer,
-      repository,
-      body: askAgain
-        ? await this.errorBody(answer.url, repository)
-        : answer.body,
-      withCredentials: this.auth.hasCredentials
-    })
+    return askAgain ? this.errorBody(answer.url, scope) : answer.body
   }
 
   /** The body of one GET on `url`, for its error message; empty on failure. */
-  private async errorBody(url: URL, repository: string): Promise<Buffer> {
+  private async errorBody(url: URL, scope: string): Promise<Buffer> {
     try {
-      const authorization = this.auth.knownHeader(pullScope(repository))
+      const authorization = this.auth.knownHeader(scope)
       const headers = this.transport.withAuthorization(
         url,
         { accept: 'application/json' },

@@ -31,14 +31,16 @@ export function tagsOfPage(body: Buffer): string[] {
 const NEXT_LINK = /<([^>]*)>[^,]*;\s*rel="?next"?(?=[\s;,]|$)/i
 
 /**
- * The URL of the next tag-list page from a `Link: <…>; rel="next"` header, or
- * undefined on the last page. The link is resolved against the page's URL and
- * must stay on the same origin and path: the registry's credentials go with
- * it, so a link elsewhere is refused rather than followed.
+ * The URL of the next page (of a tag list, or of `what`) from a
+ * `Link: <…>; rel="next"` header, or undefined on the last page. The link is
+ * resolved against the page's URL and must stay on the same origin and path:
+ * the registry's credentials go with it, so a link elsewhere is refused
+ * rather than followed.
  */
 export function nextPageUrl(
   link: string | string[] | undefined,
-  page: URL
+  page: URL,
+  what = 'tag list'
 ): URL | undefined {
   const header = Array.isArray(link) ? link.join(', ') : link
   const target = header ? NEXT_LINK.exec(header)?.[1] : undefined
@@ -51,7 +53,7 @@ export function nextPageUrl(
   }
   if (next?.origin !== page.origin || next.pathname !== page.pathname)
     throw new Failure(
-      `the registry's tag list links its next page outside the tag list (${target.slice(0, 200)})`,
+      `the registry's ${what} links its next page outside the ${what} (${target.slice(0, 200)})`,
       'Check the registry.'
     )
   return next

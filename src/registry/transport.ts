@@ -6,6 +6,7 @@
 // handling); `connect.ts` says how each request reaches its server.
 import type { Answer } from './answer.js'
 import type http from 'node:http'
+import { Readable } from 'node:stream'
 import { HttpClient } from '@actions/http-client'
 import { withRetry, type RetryPolicy, type Transience } from '../retry.js'
 import { Connector, TransportError } from './connect.js'
@@ -29,12 +30,15 @@ export interface TransportOptions {
   timeoutMs: number
 }
 
-/** One request: `limit` bounds the answer's body that is read. */
+/**
+ * One request: `limit` bounds the answer's body that is read. A Buffer body
+ * is sent whole on every try (and every redirect hop), from its start.
+ */
 export interface Request {
   method: string
   url: URL
   headers: http.OutgoingHttpHeaders
-  body?: string
+  body?: string | Buffer
   limit: number
 }
 
@@ -42,6 +46,9 @@ export interface Request {
 export const CLIENT_ID = 'helm-oci-release'
 const MAX_REDIRECTS = 5
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+// Only these keep the method and body (RFC 9110); after the others a client
+// would switch to GET, which would silently turn a push into a read.
+const BODY_REDIRECT_STATUSES = new Set([307, 308])
 
 /** Milliseconds a `Retry-After` header asks for (seconds or HTTP date). */
 export function retryAfterMs(
@@ -159,14 +166,17 @@ export class Transport {
   }
 
   /**
-   * A GET or HEAD that follows redirects (at most MAX_REDIRECTS), sending
+   * A request that follows redirects (at most MAX_REDIRECTS), sending
    * `authorization` only to the registry's origin: a redirect to storage
-   * elsewhere must not carry the registry's credentials.
+   * elsewhere must not carry the registry's credentials. A write (PUT, POST)
+   * follows only 307 and 308, the redirects that keep method and body.
    */
   async followRedirects(
     request: Request,
     authorization: string | undefined
   ): Promise<Answer> {
+    const read = request.method === 'GET' || request.method === 'HEAD'
+    const statuses = read ? REDIRECT_STATUSES : BODY_REDIRECT_STATUSES
     let url = request.url
     for (let hop = 0; ; hop++) {
       const answer = await this.exchange({
@@ -175,7 +185,7 @@ export class Transport {
         headers: this.withAuthorization(url, request.headers, authorization)
       })
       const location = answer.headers.location
-      if (!REDIRECT_STATUSES.has(answer.status) || !location) return answer
+      if (!statuses.has(answer.status) || !location) return answer
       if (hop >= MAX_REDIRECTS)
         throw new Failure(
           `the registry redirected more than ${MAX_REDIRECTS} times (last to ${shown(url)})`,
@@ -226,14 +236,22 @@ export class Transport {
       controller.abort()
     }, timeoutMs)
     try {
-      const { method, url, headers } = request
+      const { method, url, body } = request
+      // requestRaw takes a string or a stream: a Buffer goes as a fresh
+      // stream each try, with its length declared (no chunked encoding).
+      const headers = Buffer.isBuffer(body)
+        ? { ...request.headers, 'content-length': body.length }
+        : request.headers
       const info = this.connector.requestInfo(
         method,
         url,
         headers,
         controller.signal
       )
-      const response = await this.http.requestRaw(info, request.body ?? null)
+      const data = Buffer.isBuffer(body)
+        ? Readable.from(body, { objectMode: false })
+        : (body ?? null)
+      const response = await this.http.requestRaw(info, data)
       const read = await readBody(response.message, request.limit)
       const status = response.message.statusCode ?? 0
       return {

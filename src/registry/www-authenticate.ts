@@ -152,3 +152,29 @@ export function parseWwwAuthenticate(
 export function challengeScopes(challenge: Challenge): string[] {
   return (challenge.params.scope ?? '').split(/\s+/).filter(s => s !== '')
 }
+
+/**
+ * Scopes merged per resource, actions in first-seen order: with
+ * `repository:x:pull` (a challenge to a HEAD) and `repository:x:pull,push`
+ * (what a push needs) the token service is asked for `repository:x:pull,push`
+ * once, so the token cached for the push can push. A scope that is not
+ * `type:name:actions` is kept as it is.
+ */
+export function mergeScopes(scopes: string[]): string[] {
+  const actions = new Map<string, string[] | undefined>()
+  for (const scope of scopes) {
+    const colon = scope.lastIndexOf(':')
+    if (scope.indexOf(':') === colon) {
+      actions.set(scope, undefined)
+      continue
+    }
+    const resource = scope.slice(0, colon)
+    const known = actions.get(resource) ?? []
+    for (const action of scope.slice(colon + 1).split(','))
+      if (action !== '' && !known.includes(action)) known.push(action)
+    actions.set(resource, known)
+  }
+  return [...actions].map(([resource, list]) =>
+    list === undefined ? resource : `${resource}:${list.join(',')}`
+  )
+}
