@@ -3,10 +3,9 @@
 // can hold anything: every reader checks shapes and returns undefined rather
 // than trusting a field. Pure: no I/O.
 import { X509Certificate } from 'node:crypto'
+import { parseDescriptor } from '../registry/oci-index.js'
 import type { Descriptor } from './layouts.js'
 
-const DIGEST = /^sha256:[a-f0-9]{64}$/
-/** Descriptors read from one document: a bound against hostile lists. */
 const MAX_DESCRIPTORS = 1000
 
 function parseJson(bytes: Buffer | string): unknown {
@@ -21,29 +20,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function stringMap(value: unknown): Record<string, string> | undefined {
-  if (!isObject(value)) return undefined
-  const entries = Object.entries(value).filter(
-    (entry): entry is [string, string] => typeof entry[1] === 'string'
-  )
-  return Object.fromEntries(entries)
-}
-
-/** One descriptor, or undefined when a required field is missing or wrong. */
-export function toDescriptor(value: unknown): Descriptor | undefined {
-  if (!isObject(value)) return undefined
-  const { mediaType, digest, size, artifactType, annotations } = value
-  if (typeof mediaType !== 'string' || typeof digest !== 'string')
-    return undefined
-  if (!DIGEST.test(digest) || typeof size !== 'number' || size < 0)
-    return undefined
-  const descriptor: Descriptor = { mediaType, digest, size }
-  if (typeof artifactType === 'string') descriptor.artifactType = artifactType
-  const map = stringMap(annotations)
-  if (map) descriptor.annotations = map
-  return descriptor
-}
-
 /**
  * The descriptors of `field` (`layers` of a manifest, `manifests` of an
  * index), or undefined when the document is not of that shape.
@@ -56,8 +32,12 @@ export function parseDescriptors(
   if (!isObject(json) || json.schemaVersion !== 2) return undefined
   const list = json[field]
   if (!Array.isArray(list) || list.length > MAX_DESCRIPTORS) return undefined
-  const descriptors = list.map(toDescriptor)
-  return descriptors.every(d => d !== undefined) ? descriptors : undefined
+  try {
+    // The registry's own check; fields it does not name are kept as they came.
+    return list.map((entry: unknown, i) => parseDescriptor(entry, `entry ${i}`))
+  } catch {
+    return undefined
+  }
 }
 
 /** The digest a cosign Simple Signing payload names, if it is one. */

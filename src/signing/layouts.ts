@@ -9,12 +9,20 @@
 //   artifact whose `subject` is the chart; found through the referrers API, or
 //   the referrers tag `sha256-<hex>` (an OCI index) where the registry has none.
 import { sha256Hex } from '../digest.js'
+import {
+  OCI_EMPTY,
+  OCI_IMAGE_INDEX,
+  OCI_IMAGE_MANIFEST,
+  type OciDescriptor
+} from '../registry/oci-index.js'
 import type { SerializedBundle } from '../sigstore/signer.js'
 
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
+export {
+  OCI_EMPTY,
+  OCI_IMAGE_INDEX as OCI_INDEX,
+  OCI_IMAGE_MANIFEST as OCI_MANIFEST
+}
 export const OCI_IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json'
-export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json'
 export const EMPTY_BLOB = Buffer.from('{}')
 export const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json'
 export const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json'
@@ -32,13 +40,7 @@ export const ANNOTATION = {
 } as const
 
 /** An OCI content descriptor. */
-export interface Descriptor {
-  mediaType: string
-  digest: string
-  size: number
-  artifactType?: string
-  annotations?: Record<string, string>
-}
+export type Descriptor = OciDescriptor
 
 export function sha256(bytes: Buffer): string {
   return `sha256:${sha256Hex(bytes)}`
@@ -145,7 +147,7 @@ export function signatureManifest(
   return Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
+      mediaType: OCI_IMAGE_MANIFEST,
       config,
       layers
     })
@@ -164,7 +166,7 @@ export function bundleManifest(
   return Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
+      mediaType: OCI_IMAGE_MANIFEST,
       artifactType: BUNDLE_V03,
       config: describe(OCI_EMPTY, EMPTY_BLOB),
       layers: [
@@ -209,6 +211,6 @@ export function referrersIndex(
     ? existing
     : [...existing, entry]
   return Buffer.from(
-    JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests })
+    JSON.stringify({ schemaVersion: 2, mediaType: OCI_IMAGE_INDEX, manifests })
   )
 }
