@@ -29,7 +29,7 @@ describe('parseDescriptors', () => {
       'a bad digest',
       JSON.stringify({
         schemaVersion: 2,
-        layers: [{ ...layer, digest: 'sha256:zz' }]
+        layers: [{ ...layer, digest: 'no digest' }]
       })
     ],
     [
