@@ -101,6 +101,10 @@ export async function storeBundleReferrer(
   predicateType: string,
   created: Date
 ): Promise<string> {
+  // The referrers tag is read first: one that holds something else stops
+  // the run before anything is pushed.
+  const tag = referrersTag(subject.digest)
+  const listed = await taggedReferrers(registry, repository, tag)
   const bytes = Buffer.from(JSON.stringify(bundle))
   const layer = await registry.pushBlob(repository, bytes)
   await registry.pushBlob(repository, EMPTY_BLOB)
@@ -126,14 +130,6 @@ export async function storeBundleReferrer(
     artifactType: BUNDLE_V03,
     annotations
   }
-  const tag = referrersTag(subject.digest)
-  const current = await registry.getManifest(repository, tag)
-  const listed = current ? parseDescriptors(current.body, 'manifests') : []
-  if (!listed)
-    throw new UserError(
-      `The tag ${tag} holds something that is not an OCI referrers index; ` +
-        'the action does not overwrite it. Remove or rename that tag, then re-run.'
-    )
   await registry.putManifest(
     repository,
     tag,
@@ -141,6 +137,22 @@ export async function storeBundleReferrer(
     referrersIndex(listed, entry)
   )
   return digest
+}
+
+/** The entries of the referrers tag ([] when absent); refuses anything else under it. */
+async function taggedReferrers(
+  registry: SignatureRegistry,
+  repository: string,
+  tag: string
+): Promise<Descriptor[]> {
+  const current = await registry.getManifest(repository, tag)
+  const listed = current ? parseDescriptors(current.body, 'manifests') : []
+  if (!listed)
+    throw new UserError(
+      `The tag ${tag} holds something that is not an OCI referrers index; ` +
+        'the action does not overwrite it. Remove or rename that tag, then re-run.'
+    )
+  return listed
 }
 
 /** The referrers of `digest`: from the referrers API, else the referrers tag. */
