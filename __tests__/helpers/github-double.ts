@@ -12,6 +12,11 @@
 // `violations`. The router is the description's own route table: handlers
 // are keyed by operationId.
 //
+// Artifact attestations (repos/create-attestation, repos/list-attestations)
+// are stored per repository; a created bundle must parse as a Sigstore
+// bundle holding a DSSE envelope of an in-toto statement, whose subjects'
+// digests are what the list filters on.
+//
 // GraphQL (POST <root>/graphql, or /api/graphql for a GHES-style /api/v3
 // root, which is where @octokit/graphql sends it) serves the
 // enablePullRequestAutoMerge mutation only.
@@ -22,6 +27,7 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
+import { bundleFromJSON } from '@sigstore/bundle'
 
 // ---------------------------------------------------------------- OpenAPI
 
@@ -320,6 +326,16 @@ export interface SeedRepository {
   allowAutoMerge?: boolean
 }
 
+/** An attestation as repos/create-attestation stored it. */
+export interface StoredAttestation {
+  id: number
+  /** The bundle as POSTed (Sigstore bundle JSON). */
+  bundle: Record<string, unknown>
+  /** sha256:<hex> of each subject of the in-toto statement. */
+  subjectDigests: string[]
+  predicateType: string
+}
+
 export interface PullRequestState {
   number: number
   nodeId: string
@@ -347,6 +363,7 @@ interface RepoState {
   trees: Map<string, FlatTree>
   commits: Map<string, CommitObject>
   pulls: PullRequestState[]
+  attestations: StoredAttestation[]
   /** Branch heads known to git but not to the double's own refs. */
   gitBranchHead?: (branch: string) => string | undefined
 }
@@ -509,6 +526,7 @@ export class GitHubDouble {
       trees: new Map(),
       commits: new Map(),
       pulls: [],
+      attestations: [],
       gitBranchHead: this.options.gitBranchHead
         ? branch =>
             this.options.gitBranchHead?.(`${seed.owner}/${seed.repo}`, branch)
@@ -591,6 +609,11 @@ export class GitHubDouble {
     const sha = state.refs.get(`refs/heads/${branchOrSha}`) ?? branchOrSha
     const entry = this.treeOf(state, sha).get(path)
     return entry && state.blobs.get(entry.sha)
+  }
+
+  /** Attestations created in a repository, in creation order. */
+  attestations(owner: string, repo: string): readonly StoredAttestation[] {
+    return this.state(owner, repo).attestations
   }
 
   /** Pull requests of a repository, in creation order. */
@@ -1320,6 +1343,89 @@ function updateRef({ repo, params, body }: Context): Reply {
   return { status: 200, body: refJson(repo, ref) }
 }
 
+let attestationIds = 1
+
+/** What GitHub checks of a bundle before it stores it; throws what is wrong. */
+function attestedStatement(bundle: unknown): {
+  subjectDigests: string[]
+  predicateType: string
+} {
+  const parsed = bundleFromJSON(bundle)
+  if (parsed.content.$case !== 'dsseEnvelope')
+    throw new Error('the bundle must hold a DSSE envelope')
+  const envelope = parsed.content.dsseEnvelope
+  if (envelope.payloadType !== 'application/vnd.in-toto+json')
+    throw new Error(`payloadType ${envelope.payloadType} is not in-toto`)
+  const statement = JSON.parse(envelope.payload.toString('utf8')) as {
+    subject?: { digest?: Record<string, string> }[]
+    predicateType?: unknown
+  }
+  const subjectDigests = (statement.subject ?? []).flatMap(s =>
+    Object.entries(s.digest ?? {}).map(([alg, hex]) => `${alg}:${hex}`)
+  )
+  if (subjectDigests.length === 0)
+    throw new Error('the statement has no subject digest')
+  if (typeof statement.predicateType !== 'string')
+    throw new Error('the statement has no predicateType')
+  return { subjectDigests, predicateType: statement.predicateType }
+}
+
+function createAttestation({ repo, body }: Context): Reply {
+  const bundle = body['bundle'] as Record<string, unknown>
+  let statement: ReturnType<typeof attestedStatement>
+  try {
+    statement = attestedStatement(bundle)
+  } catch (error) {
+    return validationFailed([
+      {
+        resource: 'Attestation',
+        field: 'bundle',
+        code: 'invalid',
+        message: (error as Error).message
+      }
+    ])
+  }
+  const id = attestationIds++
+  repo.attestations.push({ id, bundle, ...statement })
+  return { status: 201, body: { id } }
+}
+
+/** The predicate_type filter: GitHub's aliases, else the exact type. */
+function predicateMatches(predicateType: string, filter: string): boolean {
+  switch (filter) {
+    case 'provenance':
+      return predicateType.startsWith('https://slsa.dev/provenance/')
+    case 'sbom':
+      return (
+        predicateType.startsWith('https://spdx.dev/Document') ||
+        predicateType.startsWith('https://cyclonedx.org/bom')
+      )
+    case 'release':
+      return predicateType.startsWith('https://in-toto.io/attestation/release')
+    default:
+      return predicateType === filter
+  }
+}
+
+function listAttestations({ repo, params, query }: Context): Reply {
+  const digest = params['subject_digest'].toLowerCase()
+  const filter = query.get('predicate_type')
+  const perPage = Number(query.get('per_page') ?? 30)
+  const found = repo.attestations
+    .filter(a => a.subjectDigests.includes(digest))
+    .filter(a => filter === null || predicateMatches(a.predicateType, filter))
+    .slice(0, perPage)
+  return {
+    status: 200,
+    body: {
+      attestations: found.map(a => ({
+        bundle: a.bundle,
+        repository_id: repo.id
+      }))
+    }
+  }
+}
+
 const HANDLERS: Record<string, Handler> = {
   'repos/get': ({ repo }) => ({ status: 200, body: repoJson(repo) }),
   'pulls/list': listPulls,
@@ -1333,5 +1439,7 @@ const HANDLERS: Record<string, Handler> = {
   'git/create-tree': createTree,
   'git/create-commit': createCommit,
   'git/create-ref': createRef,
-  'git/update-ref': updateRef
+  'git/update-ref': updateRef,
+  'repos/create-attestation': createAttestation,
+  'repos/list-attestations': listAttestations
 }
