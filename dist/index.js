@@ -57275,6 +57275,9 @@ function signingConfig(env) {
         warning(missingTokenError(asking).message);
     }
     const { owner, repo } = workflowRepository(env);
+    const serverUrl = trimServerUrl(env.GITHUB_SERVER_URL || 'https://github.com');
+    if (provenance)
+        checkAttestationsApi(serverUrl);
     return {
         sign,
         provenance,
@@ -57288,10 +57291,23 @@ function signingConfig(env) {
         githubToken: provenance ? secretInput('github-token') : '',
         owner,
         repo,
-        serverUrl: trimServerUrl(env.GITHUB_SERVER_URL || 'https://github.com'),
+        serverUrl,
         apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com'),
         asking
     };
+}
+/**
+ * Artifact attestations live on github.com and GHE.com only: on GitHub
+ * Enterprise Server `provenance` would fail after the push, so it is refused now.
+ */
+function checkAttestationsApi(serverUrl) {
+    const host = new URL(serverUrl).hostname;
+    if (host === 'github.com' || host.endsWith('.ghe.com'))
+        return;
+    throw new UserError(`'provenance: true' stores provenance in GitHub's artifact attestations, which ${host} ` +
+        '(GitHub Enterprise Server) does not have. Set provenance to false; `sign` still works ' +
+        "with a Sigstore your server's tokens are accepted by ('sigstore-fulcio-url' and " +
+        "'sigstore-rekor-url' or 'sigstore-tsa-url').");
 }
 function workflowRepository(env) {
     const repository = env.GITHUB_REPOSITORY ?? '';
@@ -102128,7 +102144,8 @@ async function signRelease(session, registry, release) {
         issuer: session.claims.iss,
         sigstore: session.endpoints.name,
         signatures: [],
-        kept: []
+        kept: [],
+        notes: []
     };
     const at = (reference) => `oci://${release.registry}/${repository}${reference}`;
     if (config.sign && config.format !== 'bundle') {
@@ -102143,10 +102160,13 @@ async function signRelease(session, registry, release) {
         const digest = await bundleOnce(session, registry, target, result, 'sign');
         result.signatures.push(at(`@${digest}`));
     }
-    if (config.provenance) {
+    // Provenance says this run built the chart: only true of what it pushed.
+    if (config.provenance && release.pushed) {
         const digest = await bundleOnce(session, registry, target, result, 'provenance');
         result.provenance = at(`@${digest}`);
     }
+    else if (config.provenance)
+        result.notes.push('no provenance: this run did not build this version (it was published before)');
     return result;
 }
 async function chartDescriptor(registry, repository, digest) {
@@ -102276,13 +102296,16 @@ function verifyCommands(release, signing) {
     const byDigest = `${release.registry}/${release.repositoryPath}@${release.digest}`;
     const commands = {};
     if (signing.signatures.length) {
-        const trustedRoot = signing.sigstore === 'github'
-            ? ' \\\n  --trusted-root trusted_root.jsonl --insecure-ignore-tlog  # gh attestation trusted-root > trusted_root.jsonl'
+        // GitHub's own instance has no public log and is not in cosign's default
+        // trust root: its verification is gh's (README: Signed charts).
+        const privateInstance = signing.sigstore === 'github'
+            ? "\n# Signed with GitHub's Sigstore instance (private repository): cosign needs\n" +
+                "# GitHub's trusted root and timestamp flags; see the README, 'Signed charts'."
             : '';
         commands.cosign =
             `cosign verify ${byDigest} \\\n` +
                 `  --certificate-identity ${quoted(signing.identity)} \\\n` +
-                `  --certificate-oidc-issuer ${quoted(signing.issuer)}${trustedRoot}`;
+                `  --certificate-oidc-issuer ${quoted(signing.issuer)}${privateInstance}`;
         commands.flux = fluxBlock(release, signing);
     }
     if (signing.provenance)
@@ -102376,6 +102399,7 @@ function addSigning(chart) {
             ]
             : []),
         `Identity: <code>${escapeHtml(signing.identity)}</code> (issuer <code>${escapeHtml(signing.issuer)}</code>, Sigstore ${escapeHtml(signing.sigstore)})`,
+        ...signing.notes.map(note => `Note: ${escapeHtml(note)}`),
         ...signing.kept.map(kept => `Kept: ${escapeHtml(kept)} (signed before by this workflow)`)
     ];
     summary.addHeading(`Signed: ${escapeHtml(chart.name)} ${escapeHtml(chart.version)}`, 3);

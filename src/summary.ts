@@ -69,6 +69,7 @@ function addSigning(chart: ChartRelease): void {
         ]
       : []),
     `Identity: <code>${escapeHtml(signing.identity)}</code> (issuer <code>${escapeHtml(signing.issuer)}</code>, Sigstore ${escapeHtml(signing.sigstore)})`,
+    ...signing.notes.map(note => `Note: ${escapeHtml(note)}`),
     ...signing.kept.map(
       kept => `Kept: ${escapeHtml(kept)} (signed before by this workflow)`
     )

@@ -189,6 +189,8 @@ export interface SigstoreDouble {
     status: number,
     options?: FailureOptions
   ): void
+  /** Forgets the failures not yet used. */
+  clearFailures(): void
   stop(): Promise<void>
 }
 
@@ -868,6 +870,9 @@ export async function startSigstoreDouble(
     },
     failNext(service, status, failureOptions = {}) {
       failures.push({ service, status, times: 1, ...failureOptions })
+    },
+    clearFailures() {
+      failures.length = 0
     },
     async stop() {
       await Promise.all(

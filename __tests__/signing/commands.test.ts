@@ -26,7 +26,8 @@ const signing: SigningResult = {
   sigstore: 'public-good',
   signatures: [`oci://ghcr.io/acme/charts/app:sha256-${'c'.repeat(64)}.sig`],
   provenance: `oci://ghcr.io/acme/charts/app@sha256:${'d'.repeat(64)}`,
-  kept: []
+  kept: [],
+  notes: []
 }
 
 describe('verifyCommands', () => {
@@ -70,7 +71,7 @@ describe('verifyCommands', () => {
       sigstore: 'github',
       provenance: undefined
     })
-    expect(other.cosign).toContain('--trusted-root')
+    expect(other.cosign).toContain("GitHub's Sigstore instance")
     expect(other.gh).toBeUndefined()
   })
 })

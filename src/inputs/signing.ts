@@ -54,6 +54,8 @@ export function signingConfig(
     core.warning(missingTokenError(asking).message)
   }
   const { owner, repo } = workflowRepository(env)
+  const serverUrl = trimServerUrl(env.GITHUB_SERVER_URL || 'https://github.com')
+  if (provenance) checkAttestationsApi(serverUrl)
   return {
     sign,
     provenance,
@@ -67,10 +69,25 @@ export function signingConfig(
     githubToken: provenance ? secretInput('github-token') : '',
     owner,
     repo,
-    serverUrl: trimServerUrl(env.GITHUB_SERVER_URL || 'https://github.com'),
+    serverUrl,
     apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com'),
     asking
   }
+}
+
+/**
+ * Artifact attestations live on github.com and GHE.com only: on GitHub
+ * Enterprise Server `provenance` would fail after the push, so it is refused now.
+ */
+function checkAttestationsApi(serverUrl: string): void {
+  const host = new URL(serverUrl).hostname
+  if (host === 'github.com' || host.endsWith('.ghe.com')) return
+  throw new UserError(
+    `'provenance: true' stores provenance in GitHub's artifact attestations, which ${host} ` +
+      '(GitHub Enterprise Server) does not have. Set provenance to false; `sign` still works ' +
+      "with a Sigstore your server's tokens are accepted by ('sigstore-fulcio-url' and " +
+      "'sigstore-rekor-url' or 'sigstore-tsa-url')."
+  )
 }
 
 function workflowRepository(env: NodeJS.ProcessEnv): {

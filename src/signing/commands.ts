@@ -43,14 +43,17 @@ export function verifyCommands(
   const byDigest = `${release.registry}/${release.repositoryPath}@${release.digest}`
   const commands: VerifyCommands = {}
   if (signing.signatures.length) {
-    const trustedRoot =
+    // GitHub's own instance has no public log and is not in cosign's default
+    // trust root: its verification is gh's (README: Signed charts).
+    const privateInstance =
       signing.sigstore === 'github'
-        ? ' \\\n  --trusted-root trusted_root.jsonl --insecure-ignore-tlog  # gh attestation trusted-root > trusted_root.jsonl'
+        ? "\n# Signed with GitHub's Sigstore instance (private repository): cosign needs\n" +
+          "# GitHub's trusted root and timestamp flags; see the README, 'Signed charts'."
         : ''
     commands.cosign =
       `cosign verify ${byDigest} \\\n` +
       `  --certificate-identity ${quoted(signing.identity)} \\\n` +
-      `  --certificate-oidc-issuer ${quoted(signing.issuer)}${trustedRoot}`
+      `  --certificate-oidc-issuer ${quoted(signing.issuer)}${privateInstance}`
     commands.flux = fluxBlock(release, signing)
   }
   if (signing.provenance)

@@ -66,6 +66,8 @@ export interface SigningResult {
   attestationUrl?: string
   /** What was there already (by this workflow) and kept. */
   kept: string[]
+  /** What was not made, and why. */
+  notes: string[]
 }
 
 /**
@@ -145,7 +147,8 @@ export async function signRelease(
     issuer: session.claims.iss,
     sigstore: session.endpoints.name,
     signatures: [],
-    kept: []
+    kept: [],
+    notes: []
   }
   const at = (reference: string): string =>
     `oci://${release.registry}/${repository}${reference}`
@@ -162,7 +165,8 @@ export async function signRelease(
     const digest = await bundleOnce(session, registry, target, result, 'sign')
     result.signatures.push(at(`@${digest}`))
   }
-  if (config.provenance) {
+  // Provenance says this run built the chart: only true of what it pushed.
+  if (config.provenance && release.pushed) {
     const digest = await bundleOnce(
       session,
       registry,
@@ -171,7 +175,10 @@ export async function signRelease(
       'provenance'
     )
     result.provenance = at(`@${digest}`)
-  }
+  } else if (config.provenance)
+    result.notes.push(
+      'no provenance: this run did not build this version (it was published before)'
+    )
   return result
 }
 
