@@ -280,3 +280,74 @@ describe('secrets are kept as given, but for the newline a secret store adds', (
     expect(() => getConfig()).toThrow(/Input 'password' is a GitHub token/)
   })
 })
+
+describe('signing inputs', () => {
+  const oidc = {
+    ACTIONS_ID_TOKEN_REQUEST_URL:
+      'https://runner.example/idtoken?api-version=2.0',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
+    GITHUB_REPOSITORY: 'Acme-Corp/charts'
+  }
+
+  test('off by default; on, the defaults are the legacy layout and the auto instance', () => {
+    withInputs({})
+    expect(getConfig().signing).toBeUndefined()
+    withInputs({ sign: 'true' })
+    Object.assign(process.env, oidc)
+    expect(getConfig().signing).toEqual({
+      sign: true,
+      provenance: false,
+      format: 'legacy',
+      sigstore: 'auto',
+      overrides: {
+        fulcioUrl: undefined,
+        rekorUrl: undefined,
+        tsaUrl: undefined
+      },
+      githubToken: '',
+      owner: 'Acme-Corp',
+      repo: 'charts',
+      serverUrl: 'https://github.com',
+      apiUrl: 'https://api.github.com',
+      asking: "'sign: true'"
+    })
+  })
+
+  test('provenance takes github-token (masked) and is refused on GitHub Enterprise Server', () => {
+    withInputs({ provenance: 'true' })
+    Object.assign(process.env, oidc)
+    expect(getConfig().signing?.githubToken).toBe('ghs_abc')
+    process.env.GITHUB_SERVER_URL = 'https://github.acme.example'
+    expect(() => getConfig()).toThrow(
+      /github\.acme\.example \(GitHub Enterprise Server\) does not have/
+    )
+    process.env.GITHUB_SERVER_URL = 'https://acme.ghe.com'
+    expect(getConfig().signing?.provenance).toBe(true)
+  })
+
+  test.each([
+    [
+      { 'signature-format': 'cosign' },
+      /Input 'signature-format' is 'cosign': use 'legacy', 'bundle', 'both'/
+    ],
+    [{ sigstore: 'private' }, /Input 'sigstore' is 'private'/],
+    [
+      { 'sigstore-rekor-url': 'notaurl' },
+      /Input 'sigstore-rekor-url' is "notaurl"/
+    ],
+    [{ sign: 'yes' }, /Input 'sign' is 'yes': use true or false/]
+  ])('%j is refused naming the input', (inputs, message) => {
+    withInputs({ sign: 'true', ...inputs })
+    Object.assign(process.env, oidc)
+    expect(() => getConfig()).toThrow(message)
+  })
+
+  test('without an OIDC token: refused, or only a warning on a dry run', () => {
+    withInputs({ sign: 'true' })
+    process.env.GITHUB_REPOSITORY = 'acme/charts'
+    expect(() => getConfig()).toThrow(/id-token: write/)
+    withInputs({ sign: 'true', 'dry-run': 'true' })
+    process.env.GITHUB_REPOSITORY = 'acme/charts'
+    expect(getConfig().signing?.sign).toBe(true)
+  })
+})
