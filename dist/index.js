@@ -101825,9 +101825,13 @@ async function storeCosignSignature(registry, repository, digest, payload, annot
 function existingLayers(body, tag) {
     const layers = parseDescriptors(body, 'layers');
     if (!layers)
-        throw new UserError(`The tag ${tag} holds something that is not a cosign signature manifest; ` +
-            'the action does not overwrite it. Remove or rename that tag, then re-run.');
+        throw foreignTag(tag, 'a cosign signature manifest');
     return layers;
+}
+/** The refusal to write over a tag that holds something else. */
+function foreignTag(tag, expected) {
+    return new UserError(`The tag ${tag} holds something that is not ${expected}; ` +
+        'the action does not overwrite it. Remove or rename that tag, then re-run.');
 }
 /**
  * Stores `bundle` (a DSSE statement of `predicateType` about `subject`) as a
@@ -101864,8 +101868,7 @@ async function taggedReferrers(registry, repository, tag) {
     const current = await registry.getManifest(repository, tag);
     const listed = current ? parseDescriptors(current.body, 'manifests') : [];
     if (!listed)
-        throw new UserError(`The tag ${tag} holds something that is not an OCI referrers index; ` +
-            'the action does not overwrite it. Remove or rename that tag, then re-run.');
+        throw foreignTag(tag, 'an OCI referrers index');
     return listed;
 }
 /** The referrers of `digest`: from the referrers API, else the referrers tag. */

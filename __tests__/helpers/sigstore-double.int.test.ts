@@ -40,7 +40,7 @@ import {
   startSigstoreDouble,
   type SigstoreDouble
 } from './sigstore-double.js'
-import { checkSlsaProvenance } from './slsa-provenance.js'
+import { checkSlsaProvenance, exampleProvenance } from './slsa-provenance.js'
 
 const WORKFLOW = {
   repository: 'octo-org/charts',
@@ -881,30 +881,7 @@ describe('signatures stored in a real registry', () => {
   it('verifies bundle referrers through the referrers tag (distribution 2.8 has no referrers API)', async () => {
     const repository = 'charts/demo'
     const provenance = {
-      buildDefinition: {
-        buildType: 'https://actions.github.io/buildtypes/workflow/v1',
-        externalParameters: {
-          workflow: {
-            ref: 'refs/tags/v1.2.3',
-            repository: 'https://github.com/octo-org/charts',
-            path: '.github/workflows/release.yml'
-          }
-        },
-        internalParameters: {
-          github: {
-            event_name: 'push',
-            repository_id: '123456789',
-            repository_owner_id: '987654',
-            runner_environment: 'github-hosted'
-          }
-        },
-        resolvedDependencies: [
-          {
-            uri: 'git+https://github.com/octo-org/charts@refs/tags/v1.2.3',
-            digest: { gitCommit: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3' }
-          }
-        ]
-      },
+      ...exampleProvenance().predicate,
       runDetails: {
         builder: { id: SAN },
         metadata: {

@@ -3,71 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import {
   checkSlsaProvenance,
-  GITHUB_WORKFLOW_BUILD_TYPE
+  exampleProvenance as provenance
 } from './slsa-provenance.js'
-
-function provenance(): Record<string, unknown> & {
-  subject: Record<string, unknown>[]
-  predicate: {
-    buildDefinition: Record<string, unknown> & {
-      externalParameters: Record<string, unknown>
-      internalParameters: { github: Record<string, unknown> }
-      resolvedDependencies: Record<string, unknown>[]
-    }
-    runDetails: Record<string, unknown> & {
-      builder: Record<string, unknown>
-      metadata: Record<string, unknown>
-    }
-  }
-} {
-  return {
-    _type: 'https://in-toto.io/Statement/v1',
-    subject: [
-      {
-        name: 'oci://ghcr.io/octo-org/charts/demo',
-        digest: { sha256: 'ab'.repeat(32) }
-      }
-    ],
-    predicateType: 'https://slsa.dev/provenance/v1',
-    predicate: {
-      buildDefinition: {
-        buildType: GITHUB_WORKFLOW_BUILD_TYPE,
-        externalParameters: {
-          workflow: {
-            ref: 'refs/tags/v1.2.3',
-            repository: 'https://github.com/octo-org/charts',
-            path: '.github/workflows/release.yml'
-          }
-        },
-        internalParameters: {
-          github: {
-            event_name: 'push',
-            repository_id: '123456789',
-            repository_owner_id: '987654',
-            runner_environment: 'github-hosted'
-          }
-        },
-        resolvedDependencies: [
-          {
-            uri: 'git+https://github.com/octo-org/charts@refs/tags/v1.2.3',
-            digest: { gitCommit: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3' }
-          }
-        ]
-      },
-      runDetails: {
-        builder: {
-          id: 'https://github.com/octo-org/charts/.github/workflows/release.yml@refs/tags/v1.2.3'
-        },
-        metadata: {
-          invocationId:
-            'https://github.com/octo-org/charts/actions/runs/4242424242/attempts/1',
-          startedOn: '2026-11-30T17:00:00Z',
-          finishedOn: '2026-11-30T17:01:30.250+01:00'
-        }
-      }
-    }
-  }
-}
 
 const paths = (statement: unknown, options?: { buildType?: string }) =>
   checkSlsaProvenance(statement, options).map(

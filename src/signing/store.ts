@@ -80,12 +80,16 @@ export async function storeCosignSignature(
 /** The layers of an existing `.sig` manifest; refuses anything else under the tag. */
 function existingLayers(body: Buffer, tag: string): Descriptor[] {
   const layers = parseDescriptors(body, 'layers')
-  if (!layers)
-    throw new UserError(
-      `The tag ${tag} holds something that is not a cosign signature manifest; ` +
-        'the action does not overwrite it. Remove or rename that tag, then re-run.'
-    )
+  if (!layers) throw foreignTag(tag, 'a cosign signature manifest')
   return layers
+}
+
+/** The refusal to write over a tag that holds something else. */
+function foreignTag(tag: string, expected: string): UserError {
+  return new UserError(
+    `The tag ${tag} holds something that is not ${expected}; ` +
+      'the action does not overwrite it. Remove or rename that tag, then re-run.'
+  )
 }
 
 /**
@@ -147,11 +151,7 @@ async function taggedReferrers(
 ): Promise<Descriptor[]> {
   const current = await registry.getManifest(repository, tag)
   const listed = current ? parseDescriptors(current.body, 'manifests') : []
-  if (!listed)
-    throw new UserError(
-      `The tag ${tag} holds something that is not an OCI referrers index; ` +
-        'the action does not overwrite it. Remove or rename that tag, then re-run.'
-    )
+  if (!listed) throw foreignTag(tag, 'an OCI referrers index')
   return listed
 }
 
