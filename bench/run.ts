@@ -19,6 +19,7 @@ import { measureInstall } from './measure/install.js'
 import { measureMonorepo } from './measure/monorepo.js'
 import { measurePublish } from './measure/publish.js'
 import { measureRender } from './measure/render.js'
+import { measureSigning } from './measure/signing.js'
 import { measureStartup } from './measure/startup.js'
 import type { Row, Section } from './report.js'
 
@@ -32,6 +33,8 @@ interface Plan {
   /** Repetitions of the rendered-preview rows, and the Applications of the many-places row. */
   renderReps: number
   renderPlaces: number
+  /** Repetitions of the signing rows (each a publish without, and two with, signing). */
+  signingReps: number
 }
 
 const FULL: Plan = {
@@ -41,7 +44,8 @@ const FULL: Plan = {
   gitopsSizes: [1_000, 10_000, 50_000],
   cloneSize: 10_000,
   renderReps: 7,
-  renderPlaces: 20
+  renderPlaces: 20,
+  signingReps: 7
 }
 
 const QUICK: Plan = {
@@ -51,7 +55,8 @@ const QUICK: Plan = {
   gitopsSizes: [500, 1_000],
   cloneSize: 500,
   renderReps: 2,
-  renderPlaces: 20
+  renderPlaces: 20,
+  signingReps: 2
 }
 
 interface Args {
@@ -128,9 +133,19 @@ async function main(): Promise<void> {
       reps: plan.renderReps,
       places: plan.renderPlaces
     })
+    log('7. keyless signing: legacy, and both layouts with provenance')
+    const signing = await measureSigning(fixture, { reps: plan.signingReps })
     // In the order of the issue: publish, install, monorepo, GitOps, start-up;
-    // then the rendered preview (issue 13).
-    for (const m of [publish, install, monorepo, gitops, startup, render]) {
+    // then the rendered preview (issue 13) and signing.
+    for (const m of [
+      publish,
+      install,
+      monorepo,
+      gitops,
+      startup,
+      render,
+      signing
+    ]) {
       rows.push(...m.rows)
       sections.push(...m.sections)
     }
