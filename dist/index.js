@@ -101879,6 +101879,46 @@ async function listReferrers(registry, repository, digest) {
     const tagged = await registry.getManifest(repository, referrersTag(digest));
     return (tagged && parseDescriptors(tagged.body, 'manifests')) || [];
 }
+/**
+ * `registry` with each manifest and referrers list read once: looking for
+ * what is there and then adding to it read the same `.sig` manifest and
+ * referrers tag, a round trip each. What this run writes replaces the copy
+ * read; a write drops the referrers lists (a registry with the API lists
+ * the new referrer itself).
+ */
+function readingOnce(registry) {
+    const manifests = new Map();
+    const referrers = new Map();
+    return {
+        getManifest(repository, reference) {
+            const key = `${repository}@${reference}`;
+            let read = manifests.get(key);
+            if (!read) {
+                read = registry.getManifest(repository, reference);
+                manifests.set(key, read);
+            }
+            return read;
+        },
+        getBlob: (repository, digest) => registry.getBlob(repository, digest),
+        pushBlob: (repository, bytes) => registry.pushBlob(repository, bytes),
+        async putManifest(repository, reference, mediaType, bytes) {
+            const put = await registry.putManifest(repository, reference, mediaType, bytes);
+            const stored = { digest: put.digest, mediaType, body: bytes };
+            manifests.set(`${repository}@${reference}`, Promise.resolve(stored));
+            referrers.clear();
+            return put;
+        },
+        referrers(repository, digest) {
+            const key = `${repository}@${digest}`;
+            let read = referrers.get(key);
+            if (!read) {
+                read = registry.referrers(repository, digest);
+                referrers.set(key, read);
+            }
+            return read;
+        }
+    };
+}
 
 // Whether a chart already carries a signature or an attestation by this
 // workflow: a re-run of a release whose signing failed (`if-exists: skip`)
@@ -102132,7 +102172,8 @@ function describeEndpoints(endpoints) {
  * Signs and attests one published chart by digest: the signature layouts
  * asked for and the provenance, each unless this workflow's is already there.
  */
-async function signRelease(session, registry, release) {
+async function signRelease(session, store, release) {
+    const registry = readingOnce(store);
     const { config, identity } = session;
     const repository = release.repositoryPath;
     const subject = {

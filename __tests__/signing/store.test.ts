@@ -9,6 +9,7 @@ import {
 } from '../../src/signing/layouts.js'
 import {
   listReferrers,
+  readingOnce,
   storeBundleReferrer,
   storeCosignSignature,
   type SignatureRegistry
@@ -145,5 +146,36 @@ describe('storeBundleReferrer', () => {
       storeBundleReferrer(registry, repo, chart, bundle, 'p', new Date())
     ).rejects.toThrow(/not an OCI referrers index/)
     expect(registry.puts).toEqual([])
+  })
+})
+
+describe('readingOnce', () => {
+  it('reads a manifest once, then serves what was written', async () => {
+    const registry = new MemoryRegistry()
+    let reads = 0
+    const counting: SignatureRegistry = {
+      ...registry,
+      getManifest: (r, ref) => {
+        reads++
+        return registry.getManifest(r, ref)
+      },
+      getBlob: (r, d) => registry.getBlob(r, d),
+      pushBlob: (r, b) => registry.pushBlob(r, b),
+      putManifest: (r, ref, m, b) => registry.putManifest(r, ref, m, b),
+      referrers: () => registry.referrers()
+    }
+    const once = readingOnce(counting)
+    expect(await once.getManifest(repo, 'x')).toBeUndefined()
+    expect(await once.getManifest(repo, 'x')).toBeUndefined()
+    expect(reads).toBe(1)
+    await storeCosignSignature(once, repo, digest, Buffer.from('p1'), {
+      a: '1'
+    })
+    await storeCosignSignature(once, repo, digest, Buffer.from('p2'), {
+      a: '2'
+    })
+    expect(reads).toBe(2)
+    const sig = await registry.getManifest(repo, signatureTag(digest))
+    expect(JSON.parse(sig!.body.toString()).layers).toHaveLength(2)
   })
 })

@@ -35,6 +35,7 @@ import {
 } from './payloads.js'
 import { checkRegistryAccepts, probesFor } from './probe.js'
 import {
+  readingOnce,
   storeBundleReferrer,
   storeCosignSignature,
   type SignatureRegistry
@@ -130,9 +131,10 @@ function describeEndpoints(endpoints: SigstoreEndpoints): string {
  */
 export async function signRelease(
   session: SigningSession,
-  registry: SignatureRegistry,
+  store: SignatureRegistry,
   release: ChartRelease
 ): Promise<SigningResult> {
+  const registry = readingOnce(store)
   const { config, identity } = session
   const repository = release.repositoryPath
   const subject: Subject = {

@@ -166,3 +166,53 @@ export async function listReferrers(
   const tagged = await registry.getManifest(repository, referrersTag(digest))
   return (tagged && parseDescriptors(tagged.body, 'manifests')) || []
 }
+
+/**
+ * `registry` with each manifest and referrers list read once: looking for
+ * what is there and then adding to it read the same `.sig` manifest and
+ * referrers tag, a round trip each. What this run writes replaces the copy
+ * read; a write drops the referrers lists (a registry with the API lists
+ * the new referrer itself).
+ */
+export function readingOnce(registry: SignatureRegistry): SignatureRegistry {
+  type Read = ReturnType<SignatureRegistry['getManifest']>
+  const manifests = new Map<string, Read>()
+  const referrers = new Map<
+    string,
+    ReturnType<SignatureRegistry['referrers']>
+  >()
+  return {
+    getManifest(repository, reference) {
+      const key = `${repository}@${reference}`
+      let read = manifests.get(key)
+      if (!read) {
+        read = registry.getManifest(repository, reference)
+        manifests.set(key, read)
+      }
+      return read
+    },
+    getBlob: (repository, digest) => registry.getBlob(repository, digest),
+    pushBlob: (repository, bytes) => registry.pushBlob(repository, bytes),
+    async putManifest(repository, reference, mediaType, bytes) {
+      const put = await registry.putManifest(
+        repository,
+        reference,
+        mediaType,
+        bytes
+      )
+      const stored = { digest: put.digest, mediaType, body: bytes }
+      manifests.set(`${repository}@${reference}`, Promise.resolve(stored))
+      referrers.clear()
+      return put
+    },
+    referrers(repository, digest) {
+      const key = `${repository}@${digest}`
+      let read = referrers.get(key)
+      if (!read) {
+        read = registry.referrers(repository, digest)
+        referrers.set(key, read)
+      }
+      return read
+    }
+  }
+}
