@@ -59,7 +59,22 @@ function packTarball(binary: string, target: string): void {
     fs.copyFileSync(binary, path.join(stage, PLATFORM, 'helm'))
     fs.chmodSync(path.join(stage, PLATFORM, 'helm'), 0o755)
     const partial = path.join(stage, 'archive.tar.gz')
-    execFileSync('tar', ['-czf', partial, '-C', stage, PLATFORM])
+    // Byte-for-byte the same archive every time (no times, owners or gzip
+    // name): test files packing at once on a fresh clone agree on its sha256.
+    execFileSync('tar', [
+      '--sort=name',
+      '--mtime=@0',
+      '--owner=0',
+      '--group=0',
+      '--numeric-owner',
+      '-I',
+      'gzip -n',
+      '-cf',
+      partial,
+      '-C',
+      stage,
+      PLATFORM
+    ])
     // Rename last: test files running in parallel never see half a tarball.
     fs.renameSync(partial, target)
   } finally {
@@ -111,6 +126,19 @@ function corruptCopy(source: string, target: string): void {
   fs.writeFileSync(target, bytes)
 }
 
+/**
+ * The mirror's own copy of a shared archive (a hard link where it can): the
+ * checksum it publishes stays true whatever happens to the shared file.
+ */
+function snapshot(shared: string, own: string): string {
+  try {
+    fs.linkSync(shared, own)
+  } catch {
+    fs.copyFileSync(shared, own)
+  }
+  return own
+}
+
 function sha256(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex')
 }
@@ -133,7 +161,7 @@ function buildFiles(options: MirrorOptions, dir: string): Map<string, string> {
     const name = mirrorArchiveName(version)
     let archive = options.wrapArgvLog
       ? wrapperTarball(version, options.wrapArgvLog, dir)
-      : realHelmTarball(version)
+      : snapshot(realHelmTarball(version), path.join(dir, name))
     if (!options.missingChecksum) {
       text[`${name}.sha256sum`] = `${sha256(archive)}  ${name}\n`
     }
