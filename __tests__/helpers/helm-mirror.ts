@@ -30,6 +30,13 @@ export interface MirrorOptions {
   /** URL path (e.g. `/helm-v3.17.3-linux-amd64.tar.gz`) -> answer 503 that many times first. */
   unavailable?: Record<string, number>
   /**
+   * URL path -> that many times first, answer 200 with the full
+   * content-length, send half the body, then cut the connection.
+   */
+  cutMidway?: Record<string, number>
+  /** Version -> a .tar.gz to publish as its archive (checksum to match). */
+  archives?: Record<string, string>
+  /**
    * Ship a `#!/bin/sh` wrapper as `linux-amd64/helm` that appends each argument
    * (one per line, then `---`) to this file and then runs the real Helm.
    */
@@ -159,9 +166,11 @@ function buildFiles(options: MirrorOptions, dir: string): Map<string, string> {
   const text: Record<string, string> = {}
   for (const version of versions) {
     const name = mirrorArchiveName(version)
-    let archive = options.wrapArgvLog
-      ? wrapperTarball(version, options.wrapArgvLog, dir)
-      : snapshot(realHelmTarball(version), path.join(dir, name))
+    let archive =
+      options.archives?.[version] ??
+      (options.wrapArgvLog
+        ? wrapperTarball(version, options.wrapArgvLog, dir)
+        : snapshot(realHelmTarball(version), path.join(dir, name)))
     if (!options.missingChecksum) {
       text[`${name}.sha256sum`] = `${sha256(archive)}  ${name}\n`
     }
@@ -192,6 +201,7 @@ export async function startMirror(
   const dir = tempDir('hor-mirror-')
   const files = buildFiles(options, dir)
   const unavailable = new Map(Object.entries(options.unavailable ?? {}))
+  const cuts = new Map(Object.entries(options.cutMidway ?? {}))
   const requests: string[] = []
   const server = http.createServer((req, res) => {
     const urlPath = new URL(req.url ?? '/', 'http://mirror').pathname
@@ -207,12 +217,20 @@ export async function startMirror(
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n')
       return
     }
+    const size = fs.statSync(file).size
     res.writeHead(200, {
       'content-type': 'application/octet-stream',
-      'content-length': fs.statSync(file).size
+      'content-length': size
     })
+    const cutsLeft = cuts.get(urlPath) ?? 0
     if (req.method === 'HEAD') res.end()
-    else fs.createReadStream(file).pipe(res)
+    else if (cutsLeft > 0) {
+      cuts.set(urlPath, cutsLeft - 1)
+      const half = fs.createReadStream(file, { end: Math.floor(size / 2) })
+      half.on('data', chunk => res.write(chunk))
+      // Once what was sent is flushed, so the client did get half the body.
+      half.on('end', () => res.write('', () => res.socket?.destroy()))
+    } else fs.createReadStream(file).pipe(res)
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo

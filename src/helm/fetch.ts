@@ -2,6 +2,7 @@
 // retries of what a later try may not meet (the one withRetry), each retry
 // said in the log.
 import fs from 'node:fs'
+import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { HttpClient, HttpClientResponse } from '@actions/http-client'
 import * as io from '@actions/io'
@@ -63,6 +64,23 @@ export async function getFile(
   } catch (error) {
     await io.rmRF(dest)
     throw error
+  }
+}
+
+/**
+ * Hands the body of `url` to `consume` as it arrives, as getText. The body is
+ * destroyed when `consume` settles, so a failed try frees its socket.
+ */
+export async function getStream<T>(
+  client: HttpClient,
+  url: string,
+  consume: (body: Readable) => Promise<T>
+): Promise<T> {
+  const response = await getOk(client, url)
+  try {
+    return await consume(response.message)
+  } finally {
+    response.message.destroy()
   }
 }
 

@@ -1,28 +1,18 @@
 // Puts the requested Helm on PATH: resolve the version, reuse the runner's
-// tool cache or download, verify the checksum, extract, cache, and check the
-// binary reports the version it should (like actions/setup-go).
-import { randomUUID } from 'node:crypto'
-import fs from 'node:fs'
+// tool cache or download (checksum verified, the binary's version checked,
+// then cached), like actions/setup-go.
 import path from 'node:path'
 import * as core from '@actions/core'
-import { getExecOutput } from '@actions/exec'
 import { HttpClient } from '@actions/http-client'
 import * as io from '@actions/io'
 import * as tc from '@actions/tool-cache'
 import semver from 'semver'
-import { extractArchive } from './archive.js'
-import { fileSha256Hex } from '../digest.js'
+import { downloadHelm } from './download.js'
 import { errorMessage, UserError } from '../errors.js'
 import {
-  archiveFolder,
-  archiveName,
-  archiveUrl,
   binaryName,
-  binaryPathInArchive,
-  checksumUrl,
   latestVersionFile,
   MIN_HELM_VERSION,
-  parseChecksumFile,
   parseDownloadBaseUrl,
   parseHelmVersionSpec,
   parseLatestVersion,
@@ -30,10 +20,11 @@ import {
   type HelmChannel,
   type HelmVersionSpec
 } from './download-site.js'
-import { helmPlatform, type Platform } from './platform.js'
-import { childEnv } from '../process-env.js'
+import { getText, retried, type Site } from './fetch.js'
+import { reportedVersion } from './helm-version.js'
+import { helmPlatform } from './platform.js'
 import type { RetryPolicy } from '../retry.js'
-import { getFile, getText, retried, statusOf, type Site } from './fetch.js'
+import { cachedBinaryProblem } from './tool-cache.js'
 
 export interface InstallHelmOptions {
   /** The `helm-version` input, as given or already parsed. */
@@ -47,7 +38,10 @@ export interface InstallHelmOptions {
 export interface InstalledHelm {
   /** Absolute path of the helm binary. */
   path: string
-  /** The version the binary reports, without `v`, e.g. '4.1.4'. */
+  /**
+   * Without `v`, e.g. '4.1.4': what the binary reported when it was
+   * downloaded (then cached under it) or, for `system`, now.
+   */
   version: string
   major: number
   source: 'cache' | 'download' | 'system'
@@ -64,8 +58,8 @@ const TOOL_NAME = 'helm'
 const TOOL_ARCH = process.arch
 
 /**
- * Installs the Helm that `versionSpec` asks for and puts it on PATH (or finds
- * the one already there for `system`), then checks the version it reports.
+ * Installs the Helm that `versionSpec` asks for and puts it on PATH, or finds
+ * the one already there for `system` and asks it its version.
  */
 export async function installHelm(
   options: InstallHelmOptions
@@ -93,11 +87,22 @@ export async function installHelm(
   if (cached) {
     const binary = path.resolve(cached, binaryName(platform))
     core.info(`Helm ${version}: found in the tool cache at ${cached}`)
-    await expectVersion(binary, version, 'the tool cache')
+    // No `helm version` here: the binary reported its version before it was
+    // cached, and only a complete, checked entry carries the marker.
+    const problem = cachedBinaryProblem(binary)
+    if (problem) {
+      throw new UserError(
+        `The tool cache entry of Helm ${version} at ${cached} is damaged: ` +
+          `${problem}. Remove it (and ${cached}.complete) and re-run.`
+      )
+    }
     core.addPath(path.dirname(binary))
     return installed(binary, version, 'cache')
   }
-  const toolDir = await download(site, version, platform)
+  const toolDir = await downloadHelm(site, version, platform, {
+    tool: TOOL_NAME,
+    arch: TOOL_ARCH
+  })
   const binary = path.resolve(toolDir, binaryName(platform))
   core.addPath(toolDir)
   return installed(binary, version, 'download')
@@ -142,119 +147,6 @@ async function resolveChannel(
   return version
 }
 
-/** Downloads, verifies, extracts and caches one release; returns its folder. */
-async function download(
-  site: Site,
-  version: string,
-  platform: Platform
-): Promise<string> {
-  const expected = await fetchChecksum(site, version, platform)
-  const url = archiveUrl(site.base, version, platform)
-  const name = archiveName(version, platform)
-  const archive = path.join(tempRoot(), `${randomUUID()}-${name}`)
-  let extracted: string | undefined
-  try {
-    core.info(`Downloading Helm ${version} from ${url}`)
-    await downloadArchive(
-      site,
-      url,
-      archive,
-      `Helm ${version} for ${platform.os}/${platform.arch}`
-    )
-    const actual = await fileSha256Hex(archive)
-    if (actual !== expected) {
-      throw new UserError(
-        `The Helm archive downloaded from ${url} does not match its ` +
-          `checksum: expected sha256 ${expected}, got ${actual}. Nothing was ` +
-          'installed. Re-run the job; if it keeps failing, the mirror at ' +
-          'helm-download-url serves a damaged or altered file.'
-      )
-    }
-    core.info(`Verified sha256 ${actual}`)
-    extracted = await extractArchive(
-      archive,
-      platform,
-      path.join(tempRoot(), randomUUID())
-    )
-    const folder = path.join(extracted, archiveFolder(platform))
-    const binary = path.join(folder, binaryName(platform))
-    if (!fs.existsSync(binary)) {
-      throw new UserError(
-        `The Helm archive from ${url} has no ${binaryPathInArchive(platform)}; ` +
-          'the mirror at helm-download-url does not serve a Helm release.'
-      )
-    }
-    // Checked before caching, so a wrong binary never lands in the cache.
-    await expectVersion(binary, version, url)
-    const toolDir = await tc.cacheDir(folder, TOOL_NAME, version, TOOL_ARCH)
-    core.info(`Helm ${version} cached at ${toolDir}`)
-    return toolDir
-  } finally {
-    await io.rmRF(archive)
-    if (extracted) await io.rmRF(extracted)
-  }
-}
-
-/** The expected sha256 of the archive; without it nothing is installed. */
-async function fetchChecksum(
-  site: Site,
-  version: string,
-  platform: Platform
-): Promise<string> {
-  const url = checksumUrl(site.base, version, platform)
-  let text: string
-  try {
-    text = await retried(url, site.retry, () => getText(site.client, url))
-  } catch (error) {
-    const notFound = statusOf(error) === 404
-    throw new UserError(
-      `Could not fetch the checksum of Helm ${version} for ` +
-        `${platform.os}/${platform.arch} from ${url}: ${errorMessage(error)}. ` +
-        (notFound
-          ? 'Either that Helm version does not exist (check helm-version ' +
-            'against https://github.com/helm/helm/releases) or the mirror at ' +
-            'helm-download-url lacks the checksum file. '
-          : '') +
-        'The action does not install Helm without verifying its checksum.',
-      { cause: error }
-    )
-  }
-  try {
-    return parseChecksumFile(text, archiveName(version, platform))
-  } catch (error) {
-    throw new UserError(
-      `${url} is not a usable checksum file: ${errorMessage(error)}. The ` +
-        'action does not install Helm without verifying its checksum.',
-      { cause: error }
-    )
-  }
-}
-
-/** Downloads `url` to `dest`; `where` names the release in messages. */
-async function downloadArchive(
-  site: Site,
-  url: string,
-  dest: string,
-  where: string
-): Promise<void> {
-  try {
-    await retried(url, site.retry, () => getFile(site.client, url, dest))
-  } catch (error) {
-    if (statusOf(error) === 404) {
-      throw new UserError(
-        `${where} was not found at ${url} (HTTP 404). Check helm-version ` +
-          'against https://github.com/helm/helm/releases and that ' +
-          'helm-download-url points at a complete mirror.',
-        { cause: error }
-      )
-    }
-    throw new UserError(
-      `Could not download ${where} from ${url}: ${errorMessage(error)}`,
-      { cause: error }
-    )
-  }
-}
-
 /** `helm-version: system`: the helm on PATH, if it is new enough. */
 async function useSystemHelm(): Promise<InstalledHelm> {
   const found = await io.which('helm', false)
@@ -282,46 +174,4 @@ async function useSystemHelm(): Promise<InstalledHelm> {
   }
   core.info(`Using the helm on PATH: ${binary} (${version})`)
   return installed(binary, version, 'system')
-}
-
-/** Fails unless `helm version` prints the expected version. */
-async function expectVersion(
-  binary: string,
-  expected: string,
-  origin: string
-): Promise<void> {
-  const actual = await reportedVersion(binary)
-  if (actual !== expected) {
-    throw new UserError(
-      `The helm from ${origin} (${binary}) reports version ${actual}, ` +
-        `expected ${expected}.` +
-        (origin === 'the tool cache'
-          ? ' The tool cache entry is damaged: remove it and re-run.'
-          : '')
-    )
-  }
-}
-
-/** The version `helm version` prints, without `v`. */
-async function reportedVersion(binary: string): Promise<string> {
-  const out = await getExecOutput(
-    binary,
-    ['version', '--template', '{{.Version}}'],
-    { silent: true, ignoreReturnCode: true, env: childEnv() }
-  )
-  const text = out.stdout.trim()
-  const version = semver.valid(text.replace(/^v/, ''))
-  if (out.exitCode !== 0 || !version) {
-    throw new UserError(
-      `'${binary} version' did not report a version ` +
-        `(exit code ${out.exitCode}): ${(out.stderr || text).trim()}`
-    )
-  }
-  return version
-}
-
-function tempRoot(): string {
-  const dir = process.env.RUNNER_TEMP
-  if (!dir) throw new Error('RUNNER_TEMP is not set; is this a GitHub runner?')
-  return dir
 }
