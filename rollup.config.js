@@ -1,8 +1,9 @@
 // Bundles the action into unminified ESM, as GitHub's typescript-action template
 // does: dist/ is what the runner executes, so its diff must stay reviewable.
 // Two entries, dist/index.js (main) and dist/post.js (post), and a chunk per
-// import() in src/ under dist/chunks/: a run loads only the code it uses, and a
-// start-up that fails on a missing input parses a fraction of dist/.
+// import() in src/ under dist/chunks/: a run loads only the code it uses (no
+// @sigstore without signing, no @actions/github without GitOps), and the post
+// step @actions/core and little else.
 import fs from 'node:fs'
 import path from 'node:path'
 import commonjs from '@rollup/plugin-commonjs'
