@@ -1,6 +1,7 @@
-// The entry point for both `main` and `post` in action.yml: it dispatches, nothing more.
-import { run } from './main.js'
-import { runPost } from './post.js'
+// The entry point for `main` in action.yml; a runner or test that still runs it
+// as `post` gets the post step too. It dispatches, nothing more: each path is an
+// import(), so the post step never loads the release code, nor main the clean-up.
 import { isPost } from './state.js'
 
-await (isPost() ? runPost() : run())
+if (isPost()) await (await import('./post.js')).runPost()
+else await (await import('./main.js')).run()

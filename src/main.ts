@@ -1,12 +1,15 @@
 // The main step: the list of steps of a release, one log group each, with
 // the outside systems behind small interfaces (Services) so tests pass fakes.
+// GitOps, signing and the preview are import()ed where a run uses them: most
+// runs use none, and their code (@actions/github, @sigstore/sign) is most of
+// dist/, which node would otherwise parse before the first input check.
 import path from 'node:path'
 import * as core from '@actions/core'
 import { findCharts } from './chart/find.js'
 import { selectCharts } from './chart/select.js'
 import { errorMessage, UserError } from './errors.js'
-import { RegistryChartPackages } from './gitops/lock/registry-packages.js'
-import { connectGitops, runGitops } from './gitops/step.js'
+import type { RegistryChartPackages } from './gitops/lock/registry-packages.js'
+import type { runGitops } from './gitops/step.js'
 import { Helm, type Connection } from './helm/cli.js'
 import { installHelm, type InstalledHelm } from './helm/installer.js'
 import { getConfig, type Config } from './inputs.js'
@@ -23,10 +26,8 @@ import type { ChartRelease, Note, RunResult } from './publish/result.js'
 import type { LoadedChart } from './chart/load.js'
 import { checkHelmCanReach, connection, planRelease } from './publish/target.js'
 import { RegistryClient } from './registry/client.js'
-import { RegistryWriter } from './registry/writer.js'
-import { signAll, startSigning, type SigningSession } from './signing/step.js'
+import type { SigningSession } from './signing/step.js'
 import type { SignatureRegistry } from './signing/store.js'
-import { PulledChartPackages } from './render/packages.js'
 import type { PreviewServices } from './render/preview.js'
 import type { HelmTemplate } from './render/render.js'
 import { relay } from './relay.js'
@@ -76,8 +77,8 @@ const realServices: Services = {
   registry: config => registryClient(config),
   helm: (installed, env) =>
     new Helm(installed.path, installed.major, childEnv(env)),
-  gitops: runGitops,
-  signatureRegistry: config => new RegistryWriter(registryOptions(config))
+  gitops: async (...args) =>
+    (await import('./gitops/step.js')).runGitops(...args)
 }
 
 /**
@@ -111,11 +112,16 @@ export async function run(services: Services = realServices): Promise<void> {
       skipped: selection.notes
     }
     const pending = result.charts.filter(r => !published.has(r))
-    const signatures = config.signing && signatureRegistry(services, config)
+    const signatures =
+      config.signing && (await signatureRegistry(services, config))
     const session =
       signatures &&
-      (await core.group('Check signing', () =>
-        startSigning(config, signatures, result.charts)
+      (await core.group('Check signing', async () =>
+        (await import('./signing/step.js')).startSigning(
+          config,
+          signatures,
+          result.charts
+        )
       ))
     let helm: MainHelm | undefined
     // Helm runs in the sandbox: to publish, and to render the GitOps preview.
@@ -158,12 +164,14 @@ export async function run(services: Services = realServices): Promise<void> {
   }
 }
 
-function signatureRegistry(
+/** The registry writer, unless a test passes its own. */
+async function signatureRegistry(
   services: Services,
   config: Config
-): SignatureRegistry {
-  const make = services.signatureRegistry ?? realServices.signatureRegistry!
-  return make(config)
+): Promise<SignatureRegistry> {
+  if (services.signatureRegistry) return services.signatureRegistry(config)
+  const { RegistryWriter } = await import('./registry/writer.js')
+  return new RegistryWriter(registryOptions(config))
 }
 
 /** Signs and attests what the registry serves for this run; a dry run signs nothing. */
@@ -177,6 +185,7 @@ async function signStep(
     run.skipped.push("Signing: 'dry-run' is true (nothing signed)")
     return
   }
+  const { signAll } = await import('./signing/step.js')
   await core.group('Sign and attest', () =>
     signAll(session, registry, run.charts, config.ifExists)
   )
@@ -275,10 +284,14 @@ async function gitopsSteps(
   const eligible = run.charts.filter(
     c => c.pushed || run.dryRun || run.charts.length === 1
   )
+  const { RegistryChartPackages } =
+    await import('./gitops/lock/registry-packages.js')
+  const { connectGitops } = await import('./gitops/step.js')
   const client = registryClient(config)
   const packages = new RegistryChartPackages(client)
   for (const release of eligible) {
-    const preview = renderer && previewServices(renderer, release, packages)
+    const preview =
+      renderer && (await previewServices(renderer, release, packages))
     release.gitops = await core.group(
       `Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`,
       () =>
@@ -302,11 +315,12 @@ interface Renderer {
  * What the preview renders with: the packages pulled once per version, the
  * one just built already there (a dry run pushed nothing to pull).
  */
-function previewServices(
+async function previewServices(
   renderer: Renderer,
   release: ChartRelease,
   packages: RegistryChartPackages
-): Omit<PreviewServices, 'registry'> {
+): Promise<Omit<PreviewServices, 'registry'>> {
+  const { PulledChartPackages } = await import('./render/packages.js')
   const pulled = new PulledChartPackages(
     (ref, reference) => packages.fetchPackage(ref, reference),
     path.join(renderer.dir, 'render-packages')

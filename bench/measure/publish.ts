@@ -199,7 +199,7 @@ function publishSection(m: Medians): PublishResult['sections'][number] {
     `Package and push inside the action take ${ms(shared)}, the bare commands ${ms(m.bare)} ` +
       '(the same Helm processes). Everything else is what the action adds: ' +
       `${ms(m.action - shared)} in all, mostly ${top.map(t => `${t.label}: ${ms(t.value)}`).join('; ')}. ` +
-      `A runner also runs the post step, a second \`node dist/index.js\` that only checks its state: ` +
+      `A runner also runs the post step, a second node process (\`runs.post\`, dist/post.js) that only cleans up: ` +
       `${ms(m.post)}, not counted above.`,
     '',
     `Even with no JavaScript cost at all, an action pays node's own start (${ms(m.node)}, \`node -e ""\`), ` +
