@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 
-// Typed main -> post state. The same bundle runs both entry points; the post step
-// knows it is the post step because main saved `isPost`.
+// Typed main -> post state. action.yml runs dist/post.js for the post step;
+// dist/index.js still tells the two apart (main saves `isPost`) for runners
+// and tests that start it as both.
 const IS_POST = 'isPost'
 const SANDBOX = 'sandboxDir'
 const GITOPS = 'gitopsDir'
