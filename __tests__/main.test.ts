@@ -241,3 +241,58 @@ test('a GitOps failure after the push fails the step, yet outputs and summary ar
   })
   expect(summary).toContain('Published hello 1.0.0')
 })
+
+test('the lookup runs while Helm is installed, and reports in its own group after', async () => {
+  chart('hello')
+  const fake = fakes()
+  let lookupsDuringInstall = -1
+  const install = fake.services.installHelm
+  fake.services.installHelm = async config => {
+    await new Promise(resolve => setTimeout(resolve, 20))
+    lookupsDuringInstall = fake.registry.lookups.length
+    return install(config)
+  }
+  const { log } = await runMain(fake, { chart: 'charts/hello' })
+  expect(process.exitCode).toBeUndefined()
+  expect(lookupsDuringInstall).toBe(1)
+  const groups = [...log.matchAll(/^::group::(.*)$/gm)].map(m => m[1])
+  expect(groups.slice(2, 4)).toEqual([
+    'Install Helm',
+    'Look up the versions in the registry'
+  ])
+  const lookup = log.slice(log.indexOf('::group::Look up the versions'))
+  expect(lookup).toMatch(
+    /^::group::Look up the versions in the registry\noci:\/\/registry\.test\/acme\/charts\/hello:1\.0\.0 is not published yet\.\n::endgroup::$/m
+  )
+})
+
+test('Helm fails to install and the lookup fails too: the install failure is reported', async () => {
+  chart('hello')
+  const fake = fakes()
+  fake.registry.manifestDigest = async () => {
+    throw new UserError('the registry answered 500')
+  }
+  fake.services.installHelm = async () => {
+    await new Promise(resolve => setTimeout(resolve, 10))
+    throw new UserError('Could not download Helm')
+  }
+  const { log, outputs } = await runMain(fake, { chart: 'charts/hello' })
+  expect(process.exitCode).toBe(1)
+  expect(log).toMatch(/^::error::Could not download Helm$/m)
+  expect(log).not.toContain('the registry answered 500')
+  expect(log).not.toContain('::group::Look up the versions')
+  expect(outputs).toEqual({})
+})
+
+test('the lookup fails while Helm installs: its refusal, after the install, before any Helm', async () => {
+  chart('hello')
+  const fake = fakes()
+  fake.registry.manifestDigest = async () => {
+    throw new UserError('the registry answered 500')
+  }
+  const { log } = await runMain(fake, { chart: 'charts/hello' })
+  expect(process.exitCode).toBe(1)
+  expect(fake.installs).toBe(1)
+  expect(log).toMatch(/^::error::the registry answered 500$/m)
+  expect(fake.helms).toBe(0)
+})

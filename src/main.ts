@@ -16,7 +16,7 @@ import { getConfig, type Config } from './inputs.js'
 import { setOutputs } from './outputs.js'
 import { childEnv } from './process-env.js'
 import { accessFor } from './publish/dependencies.js'
-import { lookUpAll, type RegistryReader } from './publish/lookup.js'
+import { startLookUp, type RegistryReader } from './publish/lookup.js'
 import {
   publishAll,
   type PublishingHelm,
@@ -97,13 +97,16 @@ export async function run(services: Services = realServices): Promise<void> {
     const selection = await core.group('Check the tag', async () =>
       selectReleases(config, charts)
     )
+    const registry = services.registry(config)
+    // Plain HTTP, no Helm: the lookup runs while Helm is installed, and reports
+    // in its own group after it. An install failure is the one reported.
+    const lookup = startLookUp(registry, config.ifExists, selection.releases)
     const installed = await core.group('Install Helm', () =>
       install(services, config)
     )
-    const registry = services.registry(config)
     const published = await core.group(
       'Look up the versions in the registry',
-      () => lookUpAll(registry, config.ifExists, selection.releases)
+      () => lookup.result()
     )
     const result: RunResult = {
       charts: selection.releases,

@@ -12,6 +12,7 @@ import {
 } from '../../src/sandbox.js'
 import { writeChart } from '../helpers/charts.js'
 import {
+  HELM4,
   HELM_VERSIONS,
   realHelm,
   removeDir,
@@ -128,9 +129,96 @@ describe.each(HELM_VERSIONS)('Helm %s', version => {
     const chartDir = writeChart(path.join(work, `lint-${version}`), {
       template: 'kind: ConfigMap\n{{ .Values.missing.field }\n'
     })
-    const error = await helm.lint(chartDir).catch((e: unknown) => e)
-    expect((error as Error).message).toMatch(
+    const [linted] = await helm.lintCharts([chartDir])
+    expect(linted.error).toMatch(
       /helm lint found errors in .*set 'lint: false':\n.*\[ERROR\]/s
     )
   })
+
+  test('one helm lint and one helm package for several charts: each its own result', async () => {
+    const parent = path.join(work, `several-${version}`)
+    const good = writeChart(parent, { name: 'good', version: '1.0.0' })
+    const bad = writeChart(parent, {
+      name: 'bad',
+      template: 'kind: ConfigMap\n{{ .Values.missing.field }\n'
+    })
+    // The folder's name is not the chart's: results follow the folder.
+    const renamed = path.join(parent, 'renamed-folder')
+    fs.renameSync(
+      writeChart(parent, { name: 'other', version: '2.0.0' }),
+      renamed
+    )
+    const lints = await helm.lintCharts([good, bad, renamed])
+    expect(lints.map(l => [path.basename(l.dir), l.error ?? 'passed'])).toEqual(
+      [
+        ['good', 'passed'],
+        [
+          'bad',
+          expect.stringMatching(
+            /^helm lint found errors in .*\/bad;.*\n\[ERROR\] templates\/: parse error/s
+          )
+        ],
+        ['renamed-folder', 'passed']
+      ]
+    )
+    expect(lints[2].output).toContain(`==> Linting ${renamed}`)
+    expect(lints[2].output.join('\n')).not.toContain('parse error')
+    // A chart Helm cannot package stops its run; the charts after it get another.
+    fs.writeFileSync(
+      path.join(bad, 'Chart.yaml'),
+      'apiVersion: v2\nname: [oops\n'
+    )
+    const out = path.join(work, `several-out-${version}`)
+    fs.mkdirSync(out)
+    const packages = await helm.packageCharts(
+      [good, bad, renamed],
+      out,
+      '9.9.9'
+    )
+    expect(
+      packages.map(p => [
+        path.basename(p.dir),
+        p.path && path.basename(p.path),
+        p.error
+      ])
+    ).toEqual([
+      ['good', 'good-1.0.0.tgz', undefined],
+      [
+        'bad',
+        undefined,
+        expect.stringMatching(
+          /^helm package failed for .*\/bad: cannot load Chart\.yaml/
+        )
+      ],
+      ['renamed-folder', 'other-2.0.0.tgz', undefined]
+    ])
+    expect(packages[2].output[0]).toMatch(
+      /\[command\]\S+ package \S+renamed-folder --destination/
+    )
+  })
+})
+
+test('a failed lint of several charts that cannot be split: each chart linted alone', async () => {
+  const parent = path.join(work, 'alone')
+  const good = writeChart(parent, { name: 'good' })
+  const bad = writeChart(parent, {
+    name: 'bad',
+    template: 'kind: ConfigMap\n{{ .Values.missing.field }\n'
+  })
+  // Helm whose lint of several charts prints nothing to split.
+  const wrapper = path.join(work, 'odd-helm')
+  fs.writeFileSync(
+    wrapper,
+    `#!/bin/sh\nif [ "$1" = lint ] && [ $# -gt 2 ]; then echo odd; exit 1; fi\nexec ${realHelm(HELM4)} "$@"\n`,
+    { mode: 0o755 }
+  )
+  const sandbox = createSandbox({ RUNNER_TEMP: work })
+  try {
+    const helm = new Helm(wrapper, 4, childEnv(sandbox.env))
+    const lints = await helm.lintCharts([good, bad])
+    expect(lints.map(l => l.error === undefined)).toEqual([true, false])
+    expect(lints[0].output[0]).toBe(`[command]${wrapper} lint ${good}`)
+  } finally {
+    removeSandbox(sandbox.root)
+  }
 })

@@ -1,5 +1,13 @@
-import { expect, test } from 'vitest'
-import { helmError, parsePushOutput } from '../../src/helm/cli.js'
+import { describe, expect, test } from 'vitest'
+import {
+  helmError,
+  lintResults,
+  parsePushOutput,
+  splitPackageOutput
+} from '../../src/helm/cli-output.js'
+
+const C = '/tmp/ws/charts'
+const dirs = (...names: string[]): string[] => names.map(n => `${C}/${n}`)
 
 const DIGEST = 'sha256:' + 'ab'.repeat(32)
 
@@ -34,4 +42,57 @@ test.each([
   [{ stdout: '', stderr: '' }, 'no output']
 ])('helmError %#', (result, expected) => {
   expect(helmError(result)).toBe(expected)
+})
+
+describe('package output that does not add up', () => {
+  const saved = (name: string): string =>
+    `Successfully packaged chart and saved it to: /out/${name}-1.0.0.tgz\n`
+
+  test('success with a chart not saved: an error, not a guess', () => {
+    const output = { exitCode: 0, stdout: saved('a'), stderr: '' }
+    expect(() => splitPackageOutput(dirs('a', 'b'), output)).toThrow(
+      /saved 1 of the 2 charts/
+    )
+  })
+
+  test('more packages than charts: an error', () => {
+    const output = { exitCode: 0, stdout: saved('a') + saved('b'), stderr: '' }
+    expect(() => splitPackageOutput(dirs('a'), output)).toThrow(
+      /more packages than the 1 charts/
+    )
+  })
+
+  test('a failure after every chart was saved fails them all', () => {
+    const output = {
+      exitCode: 1,
+      stdout: saved('a') + saved('b'),
+      stderr: 'Error: something\n'
+    }
+    const { parts, rest } = splitPackageOutput(dirs('a', 'b'), output)
+    expect(parts.map(p => [p.saved, p.error])).toEqual([
+      [undefined, 'something'],
+      [undefined, 'something']
+    ])
+    expect(rest).toEqual([])
+  })
+})
+
+describe('lintResults', () => {
+  const odd = { exitCode: 1, stdout: 'no sections here\n', stderr: '' }
+
+  test('one chart Helm failed, output not as expected: refused all the same', () => {
+    expect(lintResults(dirs('a'), odd, '[command]helm lint a')).toEqual([
+      {
+        dir: `${C}/a`,
+        output: ['[command]helm lint a', 'no sections here'],
+        error: `helm lint found errors in ${C}/a; fix them or set 'lint: false':\nno sections here`
+      }
+    ])
+  })
+
+  test('several charts, output not as expected: none passed, to be linted alone', () => {
+    expect(lintResults(dirs('a', 'b'), odd, '[command]helm lint a b')).toBe(
+      undefined
+    )
+  })
 })

@@ -5,7 +5,12 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { UserError } from '../../src/errors.js'
-import type { Connection, PushResult } from '../../src/helm/cli.js'
+import type {
+  ChartLint,
+  ChartPackage,
+  Connection,
+  PushResult
+} from '../../src/helm/cli.js'
 import type { MainHelm } from '../../src/main.js'
 import type { RegistryReader } from '../../src/publish/lookup.js'
 import type { Manifest } from '../../src/registry/client.js'
@@ -51,8 +56,14 @@ export interface FakeHelmOptions {
   pushFailures?: string[]
   /** Store the package in the registry even when the push "fails". */
   landDespiteFailure?: boolean
-  /** lint throws this UserError message. */
+  /** Every chart linted fails with this message. */
   lintError?: string
+  /** Lint errors by chart folder name. */
+  lintErrors?: Record<string, string>
+  /** Package errors by chart folder name. */
+  packageErrors?: Record<string, string>
+  /** Lint answers once this settles (to see what runs meanwhile). */
+  holdLint?: Promise<void>
 }
 
 /**
@@ -84,19 +95,44 @@ export class FakeHelm implements MainHelm {
       `dependency ${hasLock ? 'build' : 'update'} ${path.basename(chartDir)}`
     )
   }
-  async lint(chartDir: string): Promise<void> {
-    this.calls.push(`lint ${path.basename(chartDir)}`)
-    if (this.options.lintError) throw new UserError(this.options.lintError)
+  async lintCharts(chartDirs: readonly string[]): Promise<ChartLint[]> {
+    this.calls.push(`lint ${chartDirs.map(d => path.basename(d)).join(' ')}`)
+    await this.options.holdLint
+    return chartDirs.map(dir => {
+      const name = path.basename(dir)
+      const error = this.options.lintErrors?.[name] ?? this.options.lintError
+      return {
+        dir,
+        output: [`==> Linting ${name}`, ...(error ? [`[ERROR] ${error}`] : [])],
+        error: error && `helm lint found errors in ${dir}: ${error}`
+      }
+    })
   }
-  async package(chartDir: string, destination: string): Promise<string> {
-    const name = path.basename(chartDir)
-    this.calls.push(`package ${name}`)
-    const chartYaml = fs.readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')
-    const version = /^version:\s*(\S+)/m.exec(chartYaml)?.[1] ?? '0.0.0'
-    const file = path.join(destination, `${name}-${version}.tgz`)
-    fs.writeFileSync(file, `package of ${chartDir} at ${version}`)
-    this.transcript?.push(`Successfully packaged ${name}`)
-    return file
+  /** A result per chart, in order, as the Helm wrapper gives them. */
+  async packageCharts(
+    chartDirs: readonly string[],
+    destination: string
+  ): Promise<ChartPackage[]> {
+    this.calls.push(`package ${chartDirs.map(d => path.basename(d)).join(' ')}`)
+    const packaged: ChartPackage[] = []
+    for (const dir of chartDirs) {
+      const name = path.basename(dir)
+      const error = this.options.packageErrors?.[name]
+      if (error) {
+        packaged.push({ dir, output: [`Error: ${error}`], error })
+        continue
+      }
+      const chartYaml = fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')
+      const version = /^version:\s*(\S+)/m.exec(chartYaml)?.[1] ?? '0.0.0'
+      const file = path.join(destination, `${name}-${version}.tgz`)
+      fs.writeFileSync(file, `package of ${dir} at ${version}`)
+      packaged.push({
+        dir,
+        output: [`Successfully packaged ${name}`],
+        path: file
+      })
+    }
+    return packaged
   }
   async push(
     packagePath: string,

@@ -3,6 +3,17 @@ import path from 'node:path'
 import * as exec from '@actions/exec'
 import { UserError } from '../errors.js'
 import { withCommandsStopped } from '../relay.js'
+import {
+  helmError,
+  lintResults,
+  parsePushOutput,
+  splitPackageOutput,
+  templateError,
+  type ChartLint,
+  type ChartPackage
+} from './cli-output.js'
+
+export type { ChartLint, ChartPackage } from './cli-output.js'
 
 /** How to reach the registry over the wire; applies to login and push alike. */
 export interface Connection {
@@ -53,6 +64,8 @@ interface RunOptions {
   input?: Buffer
   /** Keep the command's output out of the log (login). */
   quiet?: boolean
+  /** Return the output only: the caller splits it per chart. */
+  collect?: boolean
 }
 
 /**
@@ -150,35 +163,73 @@ export class Helm {
     }
   }
 
-  /** `helm lint`: an error stops the release; warnings are shown but pass. */
-  async lint(chartDir: string): Promise<void> {
-    const result = await this.run(['lint', chartDir])
-    if (result.exitCode !== 0) {
-      throw new UserError(
-        `helm lint found errors in ${chartDir}; fix them or set 'lint: false':\n${lintErrors(result.stdout + result.stderr)}`
-      )
-    }
+  /**
+   * `helm lint` of several charts in one process: one Helm start for all of
+   * them, not one each. Returns each chart's result and part of the output
+   * (collected, not streamed). An error refuses that chart; warnings pass.
+   * When a failed run cannot be told apart per chart, each is linted alone.
+   */
+  async lintCharts(chartDirs: readonly string[]): Promise<ChartLint[]> {
+    // Without a folder Helm would lint the working directory.
+    if (chartDirs.length === 0) return []
+    const args = ['lint', ...chartDirs]
+    const result = await this.run(args, { collect: true })
+    const linted = lintResults(chartDirs, result, this.commandLine(args))
+    if (linted) return linted
+    // Each chart's own run shows its own command line: the log stays true.
+    const alone: ChartLint[] = []
+    for (const dir of chartDirs) alone.push(...(await this.lintCharts([dir])))
+    return alone
   }
 
-  /** `helm package` into `destination`; returns the .tgz path. */
+  /**
+   * `helm package` of several charts in one process into `destination`.
+   * Helm stops at the first chart it cannot package: that one gets the error,
+   * and the charts after it go to another run.
+   */
+  async packageCharts(
+    chartDirs: readonly string[],
+    destination: string,
+    appVersion?: string
+  ): Promise<ChartPackage[]> {
+    const packaged: ChartPackage[] = []
+    let rest = [...chartDirs]
+    while (rest.length) {
+      const args = ['package', ...rest, '--destination', destination]
+      if (appVersion) args.push('--app-version', appVersion)
+      const result = await this.run(args, { collect: true })
+      const command = this.commandLine(args)
+      const split = splitPackageOutput(rest, result)
+      for (const part of split.parts) {
+        packaged.push({
+          dir: part.dir,
+          output: [command, ...part.lines],
+          path: part.saved && path.resolve(part.saved),
+          error:
+            part.error && `helm package failed for ${part.dir}: ${part.error}`
+        })
+      }
+      rest = split.rest
+    }
+    return packaged
+  }
+
+  /** `helm package` of one chart; returns the .tgz path (output not shown). */
   async package(
     chartDir: string,
     destination: string,
     appVersion?: string
   ): Promise<string> {
-    const args = ['package', chartDir, '--destination', destination]
-    if (appVersion) args.push('--app-version', appVersion)
-    const result = await this.run(args)
-    if (result.exitCode !== 0) {
-      throw new UserError(`helm package failed: ${helmError(result)}`)
-    }
-    const saved = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(result.stdout)
-    if (!saved) {
-      throw new Error(
-        `helm package did not say where it saved the chart:\n${result.stdout}`
+    const [packaged] = await this.packageCharts(
+      [chartDir],
+      destination,
+      appVersion
+    )
+    if (!packaged.path)
+      throw new UserError(
+        packaged.error ?? `helm package saved nothing for ${chartDir}`
       )
-    }
-    return path.resolve(saved[1].trim())
+    return packaged.path
   }
 
   /**
@@ -232,7 +283,8 @@ export class Helm {
     args: string[],
     options: RunOptions = {}
   ): Promise<exec.ExecOutput> {
-    const silent = options.quiet || this.transcript !== undefined
+    const silent =
+      options.quiet || options.collect || this.transcript !== undefined
     const execute = (): Promise<exec.ExecOutput> =>
       exec.getExecOutput(this.binary, args, {
         env: this.env,
@@ -241,47 +293,19 @@ export class Helm {
         ignoreReturnCode: true
       })
     const result = silent ? await execute() : await withCommandsStopped(execute)
-    if (this.transcript && !options.quiet) {
-      this.transcript.push(`[command]${this.binary} ${args.join(' ')}`)
+    if (this.transcript && !options.quiet && !options.collect) {
+      this.transcript.push(this.commandLine(args))
       this.transcript.push(
         ...`${result.stdout}${result.stderr}`.trimEnd().split('\n')
       )
     }
     return result
   }
-}
 
-/** Reads `Pushed:` and `Digest:` lines out of `helm push` output. */
-export function parsePushOutput(output: string): PushResult {
-  const pushed = /^Pushed:\s*(\S+)/m.exec(output)
-  const digest = /^Digest:\s*(sha256:[0-9a-f]{64})/m.exec(output)
-  if (!pushed || !digest) {
-    throw new Error(
-      `helm push did not report what it pushed:\n${output.trim()}`
-    )
+  /** How @actions/exec shows a command it runs. */
+  private commandLine(args: readonly string[]): string {
+    return `[command]${this.binary} ${args.join(' ')}`
   }
-  return { pushedRef: pushed[1], digest: digest[1] }
-}
-
-/** The useful part of Helm's failure output: its `Error:` line, else the last lines. */
-export function helmError(result: { stdout: string; stderr: string }): string {
-  const text = `${result.stderr}\n${result.stdout}`
-  const error = /^Error:\s*(.+)$/m.exec(text)
-  if (error) return error[1].trim()
-  const lines = text
-    .split('\n')
-    .map(l => l.trim())
-    .filter(Boolean)
-  return lines.slice(-3).join(' ') || 'no output'
-}
-
-function lintErrors(output: string): string {
-  const errors = output
-    .split('\n')
-    .filter(line => /\[ERROR\]|^Error:/.test(line))
-  return (errors.length ? errors : output.trim().split('\n').slice(-5)).join(
-    '\n'
-  )
 }
 
 /** `helm template` arguments; `--skip-crds` mirrors Argo CD's `skipCrds`. */
@@ -338,20 +362,4 @@ function runBounded(
       }
     )
   })
-}
-
-/**
- * Helm's `Error:` of a failed render with the lines that continue it: Helm 4
- * writes a template's failure over several indented lines (file, then what).
- */
-function templateError(result: { stdout: string; stderr: string }): string {
-  const lines = result.stderr.split('\n')
-  const start = lines.findIndex(line => line.startsWith('Error:'))
-  if (start < 0) return helmError(result)
-  const block = [lines[start].slice('Error:'.length).trim()]
-  for (const line of lines.slice(start + 1, start + 10)) {
-    if (!/^\s+\S/.test(line)) break
-    block.push(line.trim())
-  }
-  return block.join(' ')
 }

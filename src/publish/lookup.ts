@@ -15,6 +15,48 @@ export interface RegistryReader {
 
 const LOOKUP_CONCURRENCY = 4
 
+/** Where the lookup's messages go: the log (`core`), or held for later. */
+export interface LookupLog {
+  info(message: string): void
+  notice(message: string): void
+}
+
+/** A lookup started early, to be reported later; see `startLookUp`. */
+export interface PendingLookUp {
+  /** Prints the lookup's messages, then returns its answer or throws its refusal. */
+  result(): Promise<Set<ChartRelease>>
+}
+
+/**
+ * Starts `lookUpAll` now, holding its messages back: the lookup is plain HTTP
+ * (no Helm), so it runs while Helm is installed, and its messages still appear
+ * in its own log group, printed by `result`. Its failure waits for `result`
+ * too: never an unhandled rejection when an earlier step fails first.
+ */
+export function startLookUp(
+  registry: RegistryReader,
+  ifExists: IfExists,
+  releases: ChartRelease[]
+): PendingLookUp {
+  const held: (() => void)[] = []
+  const log: LookupLog = {
+    info: message => held.push(() => core.info(message)),
+    notice: message => held.push(() => core.notice(message))
+  }
+  const outcome = lookUpAll(registry, ifExists, releases, log).then(
+    published => ({ published }),
+    (error: unknown) => ({ error })
+  )
+  return {
+    async result() {
+      const settled = await outcome
+      for (const print of held.splice(0)) print()
+      if ('error' in settled) throw settled.error
+      return settled.published
+    }
+  }
+}
+
 /**
  * Looks every release up before anything is pushed. With `if-exists: fail`,
  * any published one stops the run (all of them named); with `skip`, their
@@ -23,11 +65,12 @@ const LOOKUP_CONCURRENCY = 4
 export async function lookUpAll(
   registry: RegistryReader,
   ifExists: IfExists,
-  releases: ChartRelease[]
+  releases: ChartRelease[],
+  log: LookupLog = core
 ): Promise<Set<ChartRelease>> {
   const errors: UserError[] = []
   const found = await mapLimit(releases, LOOKUP_CONCURRENCY, release =>
-    findPublished(registry, ifExists, release).catch((error: unknown) => {
+    findPublished(registry, ifExists, release, log).catch((error: unknown) => {
       if (!(error instanceof UserError) || releases.length === 1) throw error
       errors.push(error)
       return undefined
@@ -57,7 +100,8 @@ export async function lookUpAll(
 async function findPublished(
   registry: RegistryReader,
   ifExists: IfExists,
-  release: ChartRelease
+  release: ChartRelease,
+  log: LookupLog
 ): Promise<string | undefined> {
   const where = `${release.ref}:${release.tag}`
   const existing = await registry.manifestDigest(
@@ -65,11 +109,11 @@ async function findPublished(
     release.tag
   )
   if (!existing) {
-    core.info(`${where} is not published yet.`)
+    log.info(`${where} is not published yet.`)
     return undefined
   }
   if (ifExists === 'skip') {
-    core.notice(
+    log.notice(
       `${where} is already published (${existing}); 'if-exists: skip': nothing pushed.`
     )
     return existing
