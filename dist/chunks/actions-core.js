@@ -1934,4 +1934,4 @@ var core = /*#__PURE__*/Object.freeze({
     warning: warning
 });
 
-export { saveState as A, ExitCode as E, which as a, isDebug as b, cp as c, debug as d, exec as e, addPath as f, getExecOutput as g, getInput as h, info as i, getBooleanInput as j, getIDToken as k, getMultilineInput as l, mkdirP as m, notice as n, setOutput as o, core as p, group as q, rmRF as r, setSecret as s, startGroup as t, endGroup as u, summary as v, warning as w, error as x, setFailed as y, getState as z };
+export { summary as A, ExitCode as E, getBooleanInput as a, getIDToken as b, getMultilineInput as c, debug as d, error as e, setFailed as f, getInput as g, getState as h, info as i, saveState as j, getExecOutput as k, cp as l, mkdirP as m, notice as n, which as o, exec as p, isDebug as q, rmRF as r, setSecret as s, addPath as t, setOutput as u, core as v, warning as w, group as x, startGroup as y, endGroup as z };

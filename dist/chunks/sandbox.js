@@ -3,34 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/**
- * A problem the user can fix: the message says what is wrong and how to fix it.
- * `file`/`line` put a `core.error` annotation on the file at fault.
- */
-class UserError extends Error {
-    file;
-    line;
-    constructor(message, options = {}) {
-        super(message, { cause: options.cause });
-        this.name = 'UserError';
-        this.file = options.file;
-        this.line = options.line;
-    }
-}
-/** The message of anything thrown, so `setFailed` never drops a non-Error throw. */
-function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    if (typeof error === 'string')
-        return error;
-    try {
-        return JSON.stringify(error) ?? String(error);
-    }
-    catch {
-        return String(error);
-    }
-}
-
 const PREFIX = 'helm-oci-release-';
 function runnerTemp(env) {
     return env.RUNNER_TEMP || os.tmpdir();
@@ -91,4 +63,4 @@ function createPackageDir(env = process.env) {
     return fs.mkdtempSync(path.join(runnerTemp(env), 'helm-oci-release-package-'));
 }
 
-export { UserError as U, createSandbox as a, createPackageDir as c, errorMessage as e, removeSandbox as r };
+export { createSandbox as a, createPackageDir as c, removeSandbox as r };
