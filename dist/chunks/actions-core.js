@@ -1934,4 +1934,4 @@ var core = /*#__PURE__*/Object.freeze({
     warning: warning
 });
 
-export { summary as A, ExitCode as E, getBooleanInput as a, getIDToken as b, getMultilineInput as c, debug as d, error as e, setFailed as f, getInput as g, getState as h, info as i, saveState as j, getExecOutput as k, cp as l, mkdirP as m, notice as n, which as o, exec as p, isDebug as q, rmRF as r, setSecret as s, addPath as t, setOutput as u, core as v, warning as w, group as x, startGroup as y, endGroup as z };
+export { exec as A, ExitCode as E, getBooleanInput as a, getIDToken as b, getMultilineInput as c, debug as d, error as e, setFailed as f, getInput as g, getState as h, info as i, saveState as j, getExecOutput as k, addPath as l, which as m, notice as n, setOutput as o, core as p, group as q, rmRF as r, setSecret as s, startGroup as t, endGroup as u, summary as v, warning as w, isDebug as x, cp as y, mkdirP as z };

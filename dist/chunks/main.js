@@ -963,7 +963,7 @@ async function run(services) {
     markMainStarted();
     try {
         const config = getConfig();
-        const { release } = await import('./release.js').then(function (n) { return n.A; });
+        const { release } = await import('./release.js').then(function (n) { return n.S; });
         await release(config, services);
     }
     catch (error) {
@@ -988,4 +988,4 @@ var main = /*#__PURE__*/Object.freeze({
     run: run
 });
 
-export { repositoryProblem as A, splitRepository as B, normalizeServerUrl as C, validateRepository as D, validateBranchName as E, validateFilePath as F, GITOPS_INPUTS as G, filePathProblem as H, idTokenOffered as I, requestIdToken as J, parseClaims as K, sigstoreEndpoints as L, MIN_HELM_VERSION as M, certificateIdentity as N, trimServerUrl as O, main as P, archiveUrl as a, checksumUrl as b, checkTag as c, archiveName as d, expectedTag as e, archiveFolder as f, binaryName as g, binaryPathInArchive as h, isRepositoryComponent as i, parseHelmVersionSpec as j, parseDownloadBaseUrl as k, parseLatestVersion as l, latestVersionFile as m, isDigest as n, pushTarget as o, parseChecksumFile as p, chartRef as q, ociTag as r, isLoopbackRegistry as s, tagMatches as t, unsupportedVersionProblem as u, isRepositoryPath as v, isTag as w, isRegistryHost as x, teamSlug as y, repositoryName as z };
+export { filePathProblem as A, idTokenOffered as B, requestIdToken as C, parseClaims as D, sigstoreEndpoints as E, certificateIdentity as F, GITOPS_INPUTS as G, trimServerUrl as H, archiveUrl as I, checksumUrl as J, parseChecksumFile as K, archiveName as L, MIN_HELM_VERSION as M, archiveFolder as N, binaryPathInArchive as O, main as P, parseDownloadBaseUrl as a, binaryName as b, checkTag as c, parseLatestVersion as d, expectedTag as e, isDigest as f, pushTarget as g, chartRef as h, isRepositoryComponent as i, isLoopbackRegistry as j, isRepositoryPath as k, latestVersionFile as l, isTag as m, isRegistryHost as n, ociTag as o, parseHelmVersionSpec as p, teamSlug as q, repositoryName as r, repositoryProblem as s, tagMatches as t, unsupportedVersionProblem as u, splitRepository as v, normalizeServerUrl as w, validateRepository as x, validateBranchName as y, validateFilePath as z };

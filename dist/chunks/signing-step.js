@@ -2,7 +2,7 @@
 import { i as info } from './actions-core.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { c as createOctokit, h as httpStatus, r as responseMessage } from './github-octokit.js';
-import { I as idTokenOffered, J as requestIdToken, K as parseClaims, L as sigstoreEndpoints, N as certificateIdentity } from './main.js';
+import { B as idTokenOffered, C as requestIdToken, D as parseClaims, E as sigstoreEndpoints, F as certificateIdentity } from './main.js';
 import require$$0__default from 'crypto';
 import os__default from 'os';
 import require$$1$4 from 'http2';
@@ -20,7 +20,7 @@ import require$$0$5 from 'zlib';
 import require$$2$3 from 'string_decoder';
 import * as require$$0$2 from 'dns';
 import require$$0__default$1 from 'dns';
-import { c as commonjsGlobal, g as getDefaultExportFromCjs, b as getAugmentedNamespace } from './actions-http-client.js';
+import { c as commonjsGlobal, g as getDefaultExportFromCjs, b as getAugmentedNamespace } from './actions-http-client2.js';
 import require$$0__default$2, { once } from 'events';
 import require$$1$3 from 'stream';
 import require$$0$8 from 'fs/promises';

@@ -3,11 +3,8 @@
 // then cached), like actions/setup-go.
 import path from 'node:path'
 import * as core from '@actions/core'
-import { HttpClient } from '@actions/http-client'
 import * as io from '@actions/io'
-import * as tc from '@actions/tool-cache'
 import semver from 'semver'
-import { downloadHelm } from './download.js'
 import { errorMessage, UserError } from '../errors.js'
 import {
   binaryName,
@@ -24,7 +21,7 @@ import { getText, retried, type Site } from './fetch.js'
 import { reportedVersion } from './helm-version.js'
 import { helmPlatform } from './platform.js'
 import type { RetryPolicy } from '../retry.js'
-import { cachedBinaryProblem } from './tool-cache.js'
+import { cachedBinaryProblem, findInToolCache } from './tool-cache.js'
 
 export interface InstallHelmOptions {
   /** The `helm-version` input, as given or already parsed. */
@@ -70,20 +67,13 @@ export async function installHelm(
       : options.versionSpec
   if (spec.kind === 'system') return useSystemHelm()
   const base = parseDownloadBaseUrl(options.downloadBaseUrl)
-  const site: Site = {
-    base,
-    retry: { ...DEFAULT_RETRY, ...options.retry },
-    client: new HttpClient('helm-oci-release', [], {
-      allowRetries: false,
-      socketTimeout: 60_000
-    })
-  }
+  const retry = { ...DEFAULT_RETRY, ...options.retry }
   const version =
     spec.kind === 'exact'
       ? spec.version
-      : await resolveChannel(site, spec.channel)
+      : await resolveChannel(await downloadSite(base, retry), spec.channel)
   const platform = helmPlatform()
-  const cached = tc.find(TOOL_NAME, version, TOOL_ARCH)
+  const cached = findInToolCache(TOOL_NAME, version, TOOL_ARCH)
   if (cached) {
     const binary = path.resolve(cached, binaryName(platform))
     core.info(`Helm ${version}: found in the tool cache at ${cached}`)
@@ -99,6 +89,9 @@ export async function installHelm(
     core.addPath(path.dirname(binary))
     return installed(binary, version, 'cache')
   }
+  // Only a cache miss loads the download code and its HTTP client.
+  const { downloadHelm } = await import('./download.js')
+  const site = await downloadSite(base, retry)
   const toolDir = await downloadHelm(site, version, platform, {
     tool: TOOL_NAME,
     arch: TOOL_ARCH
@@ -106,6 +99,19 @@ export async function installHelm(
   const binary = path.resolve(toolDir, binaryName(platform))
   core.addPath(toolDir)
   return installed(binary, version, 'download')
+}
+
+/** The download site and its HTTP client, loaded when something is fetched. */
+async function downloadSite(base: string, retry: RetryPolicy): Promise<Site> {
+  const { HttpClient } = await import('@actions/http-client')
+  return {
+    base,
+    retry,
+    client: new HttpClient('helm-oci-release', [], {
+      allowRetries: false,
+      socketTimeout: 60_000
+    })
+  }
 }
 
 function installed(

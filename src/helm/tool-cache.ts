@@ -28,6 +28,24 @@ export function toolCacheEntry(
   return { folder, marker: `${folder}.complete` }
 }
 
+/**
+ * The folder of a complete entry, or undefined: what `tc.find` answers for an
+ * exact version, without loading @actions/tool-cache (and its HTTP client)
+ * on every release.
+ */
+export function findInToolCache(
+  tool: string,
+  version: string,
+  arch: string
+): string | undefined {
+  const root = process.env.RUNNER_TOOL_CACHE
+  if (!root) return undefined
+  const entry = toolCacheEntry(root, tool, version, arch)
+  return fs.existsSync(entry.marker) && fs.existsSync(entry.folder)
+    ? entry.folder
+    : undefined
+}
+
 /** A fresh staging folder's path beside the entry, e.g. `x64.staging-<uuid>`. */
 export function stagingFolder(entry: ToolCacheEntry, id: string): string {
   return `${entry.folder}.staging-${id}`

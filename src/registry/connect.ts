@@ -11,7 +11,7 @@ import https from 'node:https'
 import net from 'node:net'
 import tls from 'node:tls'
 import type { Duplex } from 'node:stream'
-import type { RequestInfo } from '@actions/http-client/lib/interfaces'
+import type { RequestInfo } from './send.js'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { UserError, errorMessage } from '../errors.js'
 

@@ -2,12 +2,11 @@
 // transient failures retried (with the registry's Retry-After), and redirects
 // followed by hand so that credentials stay on the registry's own origin.
 //
-// Requests go through @actions/http-client's `requestRaw` (its response
+// Requests go through send.ts (one node:http(s) request; its response
 // handling); `connect.ts` says how each request reaches its server.
 import type { Answer } from './answer.js'
 import type http from 'node:http'
-import { Readable } from 'node:stream'
-import { HttpClient } from '@actions/http-client'
+import { sendRequest, userAgent } from './send.js'
 import { withRetry, type RetryPolicy, type Transience } from '../retry.js'
 import { Connector, TransportError } from './connect.js'
 import {
@@ -145,23 +144,16 @@ function nextLocation(from: URL, location: string): URL {
 export class Transport {
   readonly origin: string
   private readonly options: TransportOptions
-  private readonly http: HttpClient
   private readonly connector: Connector
 
   constructor(options: TransportOptions) {
     this.options = options
     this.origin = options.origin
-    // Our own timer aborts first; the client's is only a backstop.
-    this.http = new HttpClient(CLIENT_ID, [], {
-      socketTimeout: options.timeoutMs + 5_000,
-      allowRedirects: false,
-      allowRetries: false
-    })
     this.connector = new Connector({
       caFile: options.caFile,
       insecureSkipTlsVerify: options.insecureSkipTlsVerify,
       timeoutMs: options.timeoutMs,
-      userAgent: this.http.userAgent ?? CLIENT_ID
+      userAgent: userAgent(CLIENT_ID)
     })
   }
 
@@ -237,26 +229,19 @@ export class Transport {
     }, timeoutMs)
     try {
       const { method, url, body } = request
-      // requestRaw takes a string or a stream: a Buffer goes as a fresh
-      // stream each try, with its length declared (no chunked encoding).
-      const headers = Buffer.isBuffer(body)
-        ? { ...request.headers, 'content-length': body.length }
-        : request.headers
       const info = this.connector.requestInfo(
         method,
         url,
-        headers,
+        request.headers,
         controller.signal
       )
-      const data = Buffer.isBuffer(body)
-        ? Readable.from(body, { objectMode: false })
-        : (body ?? null)
-      const response = await this.http.requestRaw(info, data)
-      const read = await readBody(response.message, request.limit)
-      const status = response.message.statusCode ?? 0
+      // Our own timer aborts first; the socket timeout is only a backstop.
+      const message = await sendRequest(info, body, timeoutMs + 5_000)
+      const read = await readBody(message, request.limit)
+      const status = message.statusCode ?? 0
       return {
         status,
-        headers: response.message.headers,
+        headers: message.headers,
         ...read,
         url,
         attempts: 1
