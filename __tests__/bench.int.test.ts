@@ -70,6 +70,8 @@ describe('npm run bench -- --quick', () => {
     const what = rows.map(r => r[0])
     for (const expected of [
       'Publish one chart, warm tool cache',
+      'Publish one chart, post step counted',
+      'Cold install vs `curl \\| tar` + `sha256sum`',
       'Cold install: whole run',
       '`helm-version: system`: whole run',
       'Monorepo: 4 charts in one run',
@@ -111,14 +113,43 @@ describe('npm run bench -- --quick', () => {
     }
   })
 
-  test('explains where the publish overhead goes, step by step', () => {
+  test('the issue’s targets, in its order, each on its row', () => {
+    const rows = tableRows(stdout).slice(2)
+    const targets = [
+      ['Publish one chart, warm tool cache', '≤ 1.30×'],
+      ['Publish one chart, post step counted', '≤ 1.50×'],
+      ['Cold install vs `curl \\| tar` + `sha256sum`', '≤ 1.10×'],
+      ['Monorepo: 4 charts in one run', '≤ 0.50×'],
+      ['Start-up: fail fast on a missing input', '≤ 2.0×']
+    ]
+    const at = targets.map(([what, goal]) => {
+      const index = rows.findIndex(r => r[0] === what)
+      expect(rows[index]?.[5], what).toMatch(
+        new RegExp(`^\\*\\*(met|not met)\\*\\*: ${goal}$`)
+      )
+      return index
+    })
+    expect([...at].sort((a, b) => a - b)).toEqual(at)
+  })
+
+  test('explains where the publish overhead goes, step by step, and its floor', () => {
     expect(stdout).toContain('## Publish overhead (warm tool cache)')
-    expect(stdout).toMatch(
-      /^\| node start-up, bundle load, inputs\s+\| [\d.,]+ ms/m
-    )
-    expect(stdout).toMatch(
-      /^\| dependencies \(none\), `helm lint`\s+\| [\d.,]+ ms/m
-    )
+    expect(stdout).toMatch(/^\| node start-up; JS load .*\| [\d.,]+ ms/m)
+    expect(stdout).toMatch(/^\| `helm lint` ∥ `helm package`.*\| [\d.,]+ ms/m)
+    expect(stdout).toMatch(/^\| post step .*\| [\d.,]+ ms/m)
+    expect(stdout).toContain('**The floor.**')
+  })
+
+  test('the cold install is split by the installer’s own lines', () => {
+    expect(stdout).toContain('## Installing Helm')
+    expect(stdout).toMatch(/^\| one pass: download \+ sha256 .*\| [\d.,]+ ms/m)
+  })
+
+  test('the monorepo run’s Helm processes are counted: one lint and one package per level', () => {
+    expect(stdout).toContain('## Monorepo')
+    expect(stdout).toMatch(/`helm lint` × 1 \(naming 4 chart folders/)
+    expect(stdout).toMatch(/`helm package` × 1 \(naming 4 chart folders/)
+    expect(stdout).toMatch(/`helm push` × 4/)
   })
 
   test('the rendered preview pulls each version once for 20 places', () => {

@@ -76,6 +76,37 @@ export const GITHUB_CONTEXT = {
   token: ''
 }
 
+/** What the bare commands' Helm runs with: a fresh Helm home, like the action's sandbox. */
+export function bareHelmEnv(fixture: Fixture): NodeJS.ProcessEnv {
+  const home = fixture.scratch('bare-helm')
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    HELM_CONFIG_HOME: path.join(home, 'config'),
+    HELM_CACHE_HOME: path.join(home, 'cache'),
+    HELM_DATA_HOME: path.join(home, 'data'),
+    DOCKER_CONFIG: path.join(home, 'docker')
+  }
+}
+
+/** `oci://<registry>/<repository>`, where both sides push. */
+export function pushTarget(fixture: Fixture, repository: string): string {
+  return `oci://${fixture.registry.host}/${repository}`
+}
+
+/** The path `helm package` says it saved the package to. */
+export function savedPackage(stdout: string): string {
+  const saved = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(stdout)
+  if (!saved) throw new Error(`helm package said:\n${stdout}`)
+  return saved[1]
+}
+
+/** Wall time of the bare commands, by command, summed over the charts. */
+export interface BareTimes {
+  packageMs: number
+  pushMs: number
+}
+
 /**
  * The baseline: the commands a typical composite action runs with the same
  * Helm binary, in a fresh Helm home like the action's sandbox. No login: the
@@ -85,26 +116,25 @@ export async function barePublish(
   fixture: Fixture,
   chartDirs: readonly string[],
   repository: string
-): Promise<void> {
-  const home = fixture.scratch('bare-helm')
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    HELM_CONFIG_HOME: path.join(home, 'config'),
-    HELM_CACHE_HOME: path.join(home, 'cache'),
-    HELM_DATA_HOME: path.join(home, 'data'),
-    DOCKER_CONFIG: path.join(home, 'docker')
-  }
+): Promise<BareTimes> {
+  const env = bareHelmEnv(fixture)
+  const home = env.HOME!
   const helm = realHelm(HELM_VERSION)
-  const target = `oci://${fixture.registry.host}/${repository}`
+  const target = pushTarget(fixture, repository)
+  const times: BareTimes = { packageMs: 0, pushMs: 0 }
   for (const chartDir of chartDirs) {
     const out = await runCommand(
       helm,
       ['package', chartDir, '--destination', home],
       { env }
     )
-    const saved = /saved it to:\s*(\S.*\.tgz)\s*$/m.exec(out.stdout)
-    if (!saved) throw new Error(`helm package said:\n${out.stdout}`)
-    await runCommand(helm, ['push', saved[1], target, '--plain-http'], { env })
+    times.packageMs += out.ms
+    const pushed = await runCommand(
+      helm,
+      ['push', savedPackage(out.stdout), target, '--plain-http'],
+      { env }
+    )
+    times.pushMs += pushed.ms
   }
+  return times
 }

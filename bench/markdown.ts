@@ -71,6 +71,7 @@ export function renderReport(report: Report): string {
     'Each figure is the **median (min–max)** of the repetitions the workload names. ' +
       'The sides of a comparison ran alternately (A B A B …, after one untimed warm-up round), ' +
       'and the ratio is the median (min–max) of the ratios of each round’s pair. ' +
+      'A step of the action is timed from the spawn of its node process to its exit, like each bare command. ' +
       'Registry, Helm mirror and git server listen on loopback; Helm is ' +
       'the same binary on both sides.',
     '',

@@ -103,19 +103,20 @@ async function main(): Promise<void> {
   try {
     log('5. start-up and bundle size')
     const startup = await measureStartup({ reps: plan.startupReps })
-    log('1. publish one chart, warm tool cache')
+    log('1. publish one chart, warm tool cache, with and without the post step')
     const publish = await measurePublish(fixture, {
       reps: plan.reps,
-      nodeStartMs: startup.nodeMs
+      nodeStartMs: startup.nodeMs,
+      failFastMs: startup.failFastMs
     })
-    log('2. installing Helm: cold, warm, system')
+    log('2. installing Helm: cold, warm, system, `curl | tar` + `sha256sum`')
     const install = await measureInstall(fixture, { reps: plan.reps })
     log(`3. monorepo of ${plan.monorepoCharts} charts`)
     const monorepo = await measureMonorepo(fixture, {
       reps: plan.reps,
       charts: plan.monorepoCharts,
       cores: machine.cores,
-      singleSteps: publish.steps
+      nodeStartMs: startup.nodeMs
     })
     log('4. GitOps scan and clone')
     const gitops = await measureGitops(

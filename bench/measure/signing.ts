@@ -186,7 +186,7 @@ function splitRun(run: TimedRun, variant: Variant): Map<string, number> {
   }
   const durations = new Map<string, number>()
   found.forEach((step, i) => {
-    const end = i + 1 < found.length ? found[i + 1].at : run.ms
+    const end = i + 1 < found.length ? found[i + 1].at : run.closedAt
     durations.set(step.label, (durations.get(step.label) ?? 0) + end - step.at)
   })
   return durations
