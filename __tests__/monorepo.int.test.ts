@@ -147,6 +147,15 @@ describe("'release what changed': check-tag false and if-exists skip", () => {
     ])
     for (const name of ['api', 'common', 'web']) {
       expect(first.stdout).toContain(`::group::Package and push ${name} `)
+      // The chart's own lines (push, read-back) are inside its group.
+      const group = first.stdout
+        .split('::group::')
+        .find(part => part.startsWith(`Package and push ${name} `))!
+      expect(group.split('::endgroup::')[0]).toMatch(
+        new RegExp(
+          `Pushed \\S+/${name}:[^ ]+ \\(sha256:[a-f0-9]{64}\\)\\.\\n[^]*The registry serves oci://\\S+/${name}:`
+        )
+      )
     }
     expect(first.outputs['chart-name']).toBe('')
     expect(first.summary).toContain('Published 3 of 3 charts')

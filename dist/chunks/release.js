@@ -16161,9 +16161,9 @@ function credentialHint(helmOutput, access, registry) {
 // A chart's dependencies, fetched into charts/ in the action's isolated Helm
 // home before it is linted and packaged.
 /** `helm dependency build|update`, with what OCI dependencies need; a note when there are none. */
-async function buildDependencies(helm, target, chart) {
+async function buildDependencies(helm, target, chart, say = info) {
     if (chart.dependencies.length === 0) {
-        info('The chart declares no dependencies.');
+        say('The chart declares no dependencies.');
         return 'Dependencies: none declared';
     }
     const urls = [
@@ -16772,19 +16772,19 @@ const PUSH_RETRY = {
  * there now, it must be this very package (its chart layer is the .tgz's
  * sha256), else another push won a race and nothing is pushed over it.
  */
-async function pushPackage(helm, registry, release, packagePath, connection, retryDelayMs = PUSH_RETRY.baseDelayMs) {
+async function pushPackage(helm, registry, release, packagePath, connection, retryDelayMs = PUSH_RETRY.baseDelayMs, say = info) {
     const packageDigest = `sha256:${await fileSha256Hex(packagePath)}`;
     const destination = pushTarget(release.registry, release.repository);
     const pushOnce = async (attempt) => {
         const landed = attempt > 1
-            ? await servedPackage(registry, release, packageDigest)
+            ? await servedPackage(registry, release, packageDigest, say)
             : undefined;
         if (landed)
             return landed;
         try {
             const pushed = await helm.push(packagePath, destination, connection);
-            info(`Pushed ${pushed.pushedRef} (${pushed.digest}).`);
-            return await verifyPushed(registry, release, pushed.digest, packageDigest);
+            say(`Pushed ${pushed.pushedRef} (${pushed.digest}).`);
+            return await verifyPushed(registry, release, pushed.digest, packageDigest, say);
         }
         catch (error) {
             if (isImmutableTagError(errorMessage(error)))
@@ -16810,12 +16810,12 @@ class RefusedPush extends UserError {
  * After a failed push: the served digest when the tag now holds this package,
  * undefined when the tag is still absent; an error when it holds another chart.
  */
-async function servedPackage(registry, release, packageDigest) {
+async function servedPackage(registry, release, packageDigest, say) {
     const manifest = await registry.getManifest(release.repositoryPath, release.tag);
     if (!manifest)
         return undefined;
     if (chartLayerDigest(manifest.body) === packageDigest) {
-        info(`The failed push had landed: ${release.ref}:${release.tag} holds this package.`);
+        say(`The failed push had landed: ${release.ref}:${release.tag} holds this package.`);
         return manifest.digest;
     }
     throw raceError(release, manifest.digest);
@@ -16835,7 +16835,7 @@ function raceError(release, served) {
  * Reads the pushed manifest back: the `digest` output is what the registry
  * serves, and the chart it holds is this package, not just what Helm said.
  */
-async function verifyPushed(registry, release, helmDigest, packageDigest) {
+async function verifyPushed(registry, release, helmDigest, packageDigest, say = info) {
     const where = `${release.ref}:${release.tag}`;
     const manifest = await registry.getManifest(release.repositoryPath, release.tag);
     if (!manifest || chartLayerDigest(manifest.body) !== packageDigest) {
@@ -16844,7 +16844,7 @@ async function verifyPushed(registry, release, helmDigest, packageDigest) {
     if (manifest.digest !== helmDigest) {
         warning(`Helm reported ${helmDigest}, but the registry serves ${where} as ${manifest.digest} (with this package): the output is the served digest.`);
     }
-    info(`The registry serves ${where} as ${manifest.digest}.`);
+    say(`The registry serves ${where} as ${manifest.digest}.`);
     return manifest.digest;
 }
 
@@ -16913,7 +16913,7 @@ function collectedJob(helm, release) {
 }
 async function publishLevel(helm, registry, options, jobs) {
     await mapLimit(jobs, PUBLISH_CONCURRENCY, job => step(job, async () => {
-        job.notes.push(await buildDependencies(job.helm, options, job.release));
+        job.notes.push(await buildDependencies(job.helm, options, job.release, line => job.show([line])));
     }));
     await lintAndPackage(helm, options, jobs.filter(job => !job.failure));
     await mapLimit(jobs, PUBLISH_CONCURRENCY, async (job) => {
@@ -17017,7 +17017,9 @@ async function push(job, registry, options) {
         job.notes.push("Push: 'dry-run' is true");
         return;
     }
-    release.digest = await pushPackage(job.helm, registry, release, release.packagePath, options.connection, options.pushRetryDelayMs);
+    release.digest = await pushPackage(job.helm, registry, release, release.packagePath, options.connection, options.pushRetryDelayMs, 
+    // With several charts, the lines go to the chart's own log group.
+    line => job.show([line]));
     release.pushed = true;
 }
 

@@ -35,10 +35,11 @@ export interface RegistryAccess {
 export async function buildDependencies(
   helm: HelmDependencies,
   target: RegistryAccess,
-  chart: LoadedChart
+  chart: LoadedChart,
+  say: (line: string) => void = core.info
 ): Promise<Note> {
   if (chart.dependencies.length === 0) {
-    core.info('The chart declares no dependencies.')
+    say('The chart declares no dependencies.')
     return 'Dependencies: none declared'
   }
   const urls = [

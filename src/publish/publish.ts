@@ -132,7 +132,11 @@ async function publishLevel(
 ): Promise<void> {
   await mapLimit(jobs, PUBLISH_CONCURRENCY, job =>
     step(job, async () => {
-      job.notes.push(await buildDependencies(job.helm, options, job.release))
+      job.notes.push(
+        await buildDependencies(job.helm, options, job.release, line =>
+          job.show([line])
+        )
+      )
     })
   )
   await lintAndPackage(
@@ -265,7 +269,9 @@ async function push(
     release,
     release.packagePath,
     options.connection,
-    options.pushRetryDelayMs
+    options.pushRetryDelayMs,
+    // With several charts, the lines go to the chart's own log group.
+    line => job.show([line])
   )
   release.pushed = true
 }

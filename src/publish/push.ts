@@ -42,20 +42,27 @@ export async function pushPackage(
   release: ChartRelease,
   packagePath: string,
   connection: Connection,
-  retryDelayMs = PUSH_RETRY.baseDelayMs
+  retryDelayMs = PUSH_RETRY.baseDelayMs,
+  say: (line: string) => void = core.info
 ): Promise<string> {
   const packageDigest = `sha256:${await fileSha256Hex(packagePath)}`
   const destination = pushTarget(release.registry, release.repository)
   const pushOnce = async (attempt: number): Promise<string> => {
     const landed =
       attempt > 1
-        ? await servedPackage(registry, release, packageDigest)
+        ? await servedPackage(registry, release, packageDigest, say)
         : undefined
     if (landed) return landed
     try {
       const pushed = await helm.push(packagePath, destination, connection)
-      core.info(`Pushed ${pushed.pushedRef} (${pushed.digest}).`)
-      return await verifyPushed(registry, release, pushed.digest, packageDigest)
+      say(`Pushed ${pushed.pushedRef} (${pushed.digest}).`)
+      return await verifyPushed(
+        registry,
+        release,
+        pushed.digest,
+        packageDigest,
+        say
+      )
     } catch (error) {
       if (isImmutableTagError(errorMessage(error)))
         throw immutableError(release, error)
@@ -92,7 +99,8 @@ class RefusedPush extends UserError {}
 async function servedPackage(
   registry: RegistryReader,
   release: ChartRelease,
-  packageDigest: string
+  packageDigest: string,
+  say: (line: string) => void
 ): Promise<string | undefined> {
   const manifest = await registry.getManifest(
     release.repositoryPath,
@@ -100,7 +108,7 @@ async function servedPackage(
   )
   if (!manifest) return undefined
   if (chartLayerDigest(manifest.body) === packageDigest) {
-    core.info(
+    say(
       `The failed push had landed: ${release.ref}:${release.tag} holds this package.`
     )
     return manifest.digest
@@ -134,7 +142,8 @@ export async function verifyPushed(
   registry: RegistryReader,
   release: ChartRelease,
   helmDigest: string,
-  packageDigest: string
+  packageDigest: string,
+  say: (line: string) => void = core.info
 ): Promise<string> {
   const where = `${release.ref}:${release.tag}`
   const manifest = await registry.getManifest(
@@ -149,6 +158,6 @@ export async function verifyPushed(
       `Helm reported ${helmDigest}, but the registry serves ${where} as ${manifest.digest} (with this package): the output is the served digest.`
     )
   }
-  core.info(`The registry serves ${where} as ${manifest.digest}.`)
+  say(`The registry serves ${where} as ${manifest.digest}.`)
   return manifest.digest
 }
