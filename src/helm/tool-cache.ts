@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import * as core from '@actions/core'
 import * as io from '@actions/io'
 import semver from 'semver'
 
@@ -41,6 +42,8 @@ export function findInToolCache(
   const root = process.env.RUNNER_TOOL_CACHE
   if (!root) return undefined
   const entry = toolCacheEntry(root, tool, version, arch)
+  // The line tc.find wrote, for runs with debug logging on.
+  core.debug(`checking cache: ${entry.folder}`)
   return fs.existsSync(entry.marker) && fs.existsSync(entry.folder)
     ? entry.folder
     : undefined
