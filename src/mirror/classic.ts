@@ -87,7 +87,9 @@ export async function downloadClassic(
         size += chunk.length
         // Waits when the disk is behind, so the body is not held in memory.
         if (!file.write(chunk))
-          return new Promise(resolve => file.once('drain', resolve))
+          return new Promise<void>(resolve =>
+            file.once('drain', () => resolve())
+          )
       })
     } finally {
       await new Promise<void>((resolve, reject) =>
