@@ -1,8 +1,7 @@
-// Writes to an OCI registry over the Distribution API, for signing: small
-// blobs (signature payloads, Sigstore bundles, the empty config `{}`) by
-// monolithic upload, manifests and indexes by tag or digest, and the
-// referrers API, whose absence tells the caller to keep the referrers tag
-// itself. Same layers and error style as the client it extends; writes ask
+// Writes to an OCI registry over the Distribution API, for signing and the
+// mirror: blobs by monolithic upload or cross-repository mount, manifests
+// and indexes by tag or digest, and the referrers API, whose absence tells
+// the caller to keep the referrers tag itself. Same layers and error style as the client it extends; writes ask
 // for `pull,push` tokens. Public methods throw UserErrors.
 import type { Answer } from './answer.js'
 import { ERROR_BODY_LIMIT, MANIFEST_LIMIT, RegistryClient } from './client.js'
@@ -49,6 +48,8 @@ const BLOB: WriteTarget = { kind: 'blob' }
 // Registries without the referrers API: distribution 2.8 routes nothing there
 // (404 "404 page not found"); others answer 400, 405 or 501.
 const NO_REFERRERS_API = new Set([400, 404, 405, 501])
+// A mount the registry will not do: the caller uploads instead.
+const NOT_MOUNTED = new Set([401, 403, 404, 405])
 // Pages of referrers read at most: a bounded read, like the tag list's.
 const REFERRERS_PAGES = 20
 // type "/" subtype of RFC 6838 names; anything else could split a header.
@@ -144,6 +145,47 @@ export class RegistryWriter extends RegistryClient {
       if (!(await this.headBlob(repository, digest)))
         await this.upload(repository, digest, bytes)
       return { digest, size: bytes.length }
+    } catch (error) {
+      throw toUserError(what, error)
+    }
+  }
+
+  /**
+   * Mounts the blob `digest` of `from`, another repository of this registry,
+   * into `repository` without sending its bytes (POST ?mount=&from=). True
+   * when the registry mounted it (201). False when it did not: it opened an
+   * upload instead (202, cancelled here), or it will not let these
+   * credentials read `from` or does not mount at all (401, 403, 404, 405);
+   * the caller then uploads the bytes. Anything else throws a UserError.
+   */
+  async mountBlob(
+    repository: string,
+    digest: string,
+    from: string
+  ): Promise<boolean> {
+    checkRepository(repository)
+    checkRepository(from)
+    checkDigest(digest)
+    const what = `Could not mount the blob ${digest} of ${from} into ${this.describe(repository)}`
+    try {
+      const url = new URL(`/v2/${repository}/blobs/uploads/`, this.baseUrl)
+      url.searchParams.set('mount', digest)
+      url.searchParams.set('from', from)
+      // The registry's challenge adds `from`'s pull to the token it asks for.
+      const answer = await this.auth.request(
+        { method: 'POST', url, headers: {}, body: '', limit: ERROR_BODY_LIMIT },
+        pushScope(repository)
+      )
+      if (answer.status === 201) {
+        checkStoredDigest(answer, digest, 'blob')
+        return true
+      }
+      if (answer.status === 202) {
+        await this.cancelUpload(answer, repository)
+        return false
+      }
+      if (NOT_MOUNTED.has(answer.status)) return false
+      throw await this.refusal(answer, repository, 'POST', BLOB)
     } catch (error) {
       throw toUserError(what, error)
     }
@@ -291,6 +333,30 @@ export class RegistryWriter extends RegistryClient {
       throw await this.refusal(answer, repository, 'PUT', BLOB)
     }
     checkStoredDigest(answer, digest, 'blob')
+  }
+
+  /**
+   * Cancels the upload a refused mount opened (DELETE on its Location), so
+   * it does not linger until the registry purges it. Best effort: a failure
+   * changes nothing for the caller, who uploads anew.
+   */
+  private async cancelUpload(
+    answer: Answer,
+    repository: string
+  ): Promise<void> {
+    const header = answer.headers.location
+    const value = Array.isArray(header) ? header[0] : header
+    if (value === undefined) return
+    try {
+      const url = new URL(value, answer.url)
+      if (url.origin !== this.baseUrl) return
+      await this.auth.request(
+        { method: 'DELETE', url, headers: {}, limit: ERROR_BODY_LIMIT },
+        pushScope(repository)
+      )
+    } catch {
+      // Left to the registry's purge of stale uploads.
+    }
   }
 
   /** Explains a refused write, with the registry's words if it has any. */

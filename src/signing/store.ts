@@ -144,7 +144,7 @@ export async function storeBundleReferrer(
 }
 
 /** The entries of the referrers tag ([] when absent); refuses anything else under it. */
-async function taggedReferrers(
+export async function taggedReferrers(
   registry: SignatureRegistry,
   repository: string,
   tag: string
