@@ -5,6 +5,7 @@
 // from a registry, let alone copied.
 import * as core from '@actions/core'
 import { UserError } from '../errors.js'
+import type { Connection } from '../helm/cli.js'
 import {
   DEFAULT_DOWNLOAD_BASE_URL,
   parseDownloadBaseUrl,
@@ -156,5 +157,14 @@ function checkSourceHosts(config: MirrorConfig, env: NodeJS.ProcessEnv): void {
       `Input 'source-password' is a GitHub token, but the source is '${hosts[0]}': ` +
         "the token would be sent to a registry that is not GitHub's. Give that registry's credential, or '' to read anonymously."
     )
+  }
+}
+
+/** How the registry client and Helm reach the destination. */
+export function destinationConnection(config: MirrorConfig): Connection {
+  return {
+    plainHttp: config.plainHttp,
+    caFile: config.caFile,
+    insecureSkipTlsVerify: config.insecureSkipTlsVerify
   }
 }

@@ -7,13 +7,13 @@
 // summary are set once, at the end, failure or not.
 import path from 'node:path'
 import * as core from '@actions/core'
-import { UserError } from '../errors.js'
+import { errorMessage, UserError } from '../errors.js'
 import { Helm, type Connection } from '../helm/cli.js'
 import { installHelm, type InstalledHelm } from '../helm/installer.js'
 import { childEnv } from '../process-env.js'
 import type { HelmPusher } from '../publish/push.js'
 import { RegistryClient } from '../registry/client.js'
-import { chartRef, isLoopbackRegistry, ociTag } from '../registry/reference.js'
+import { chartRef, ociTag } from '../registry/reference.js'
 import { RegistryWriter } from '../registry/writer.js'
 import { createSandbox, removeSandbox, type Sandbox } from '../sandbox.js'
 import { saveSandboxDir } from '../state.js'
@@ -22,10 +22,10 @@ import {
   downloadClassic,
   type ClassicChart
 } from './classic.js'
-import type { MirrorConfig } from './inputs.js'
+import { destinationConnection, type MirrorConfig } from './inputs.js'
 import { mirrorOciVersion } from './oci-copy.js'
 import { setMirrorOutputs } from './outputs.js'
-import { mirrorClassicPackage } from './push-classic.js'
+import { checkHelmCanReach, mirrorClassicPackage } from './push-classic.js'
 import { refusalLines, writeMirrorSummary } from './summary.js'
 import type { Constraint, MirrorOutcome, MirrorSource } from './types.js'
 import { pickVersions } from './versions.js'
@@ -63,7 +63,7 @@ const realServices: MirrorServices = {
       registry: config.registry,
       username: config.password ? config.username : undefined,
       password: config.password || undefined,
-      ...connection(config)
+      ...destinationConnection(config)
     }),
   installHelm: config =>
     installHelm({
@@ -105,7 +105,7 @@ export async function mirror(
     }
   } finally {
     setMirrorOutputs(outcomes)
-    await writeMirrorSummary(outcomes, config.dryRun)
+    await summarize(outcomes, config.dryRun)
     run.cleanUp()
   }
   const refused = refusalLines(outcomes)
@@ -113,6 +113,21 @@ export async function mirror(
     throw new UserError(
       `${refused.length} chart version(s) refused; nothing was overwritten:\n- ${refused.join('\n- ')}`
     )
+}
+
+/**
+ * The job summary, which must not hide the run's own result: a runner (or a
+ * local run) without GITHUB_STEP_SUMMARY gets a warning, not a failure.
+ */
+async function summarize(
+  outcomes: MirrorOutcome[],
+  dryRun: boolean
+): Promise<void> {
+  try {
+    await writeMirrorSummary(outcomes, dryRun)
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${errorMessage(error)}`)
+  }
 }
 
 /** Every line's versions; a line that names none adds a refused outcome. */
@@ -231,7 +246,7 @@ async function copy(
       {
         registry: config.registry,
         repository: config.repository,
-        connection: connection(config)
+        connection: destinationConnection(config)
       },
       { registry: destination, helm: () => run.helm(), say: core.info },
       config.dryRun
@@ -301,7 +316,7 @@ class MirrorRun {
         config.registry,
         config.username,
         config.password,
-        connection(config)
+        destinationConnection(config)
       )
       core.info(`Logged in to ${config.registry} as ${config.username}.`)
     } else core.info('No password given: pushing anonymously.')
@@ -311,34 +326,6 @@ class MirrorRun {
   cleanUp(): void {
     if (this.made) removeSandbox(this.made.root)
   }
-}
-
-function connection(config: MirrorConfig): Connection {
-  return {
-    plainHttp: config.plainHttp,
-    caFile: config.caFile,
-    insecureSkipTlsVerify: config.insecureSkipTlsVerify
-  }
-}
-
-/**
- * publish/target.ts's check, for the mirror's config: Helm 3 talks plain HTTP
- * to a loopback registry whatever it is told, so its push to TLS there fails.
- */
-function checkHelmCanReach(
-  config: MirrorConfig,
-  installed: InstalledHelm
-): void {
-  if (
-    installed.major !== 3 ||
-    config.plainHttp ||
-    !isLoopbackRegistry(config.registry)
-  )
-    return
-  throw new UserError(
-    `Helm ${installed.version} always talks plain HTTP to a registry on the loopback address ${config.registry}, ` +
-      "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP."
-  )
 }
 
 /** A refused outcome for a whole line (its versions unknown). */
