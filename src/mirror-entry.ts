@@ -9,7 +9,7 @@ import { getMirrorConfig } from './mirror/inputs.js'
 try {
   const config = getMirrorConfig()
   core.info(
-    `${config.sources.length} line(s) to mirror into oci://${config.registry}/${config.repository}${config.dryRun ? ' (dry run)' : ''}.`
+    `${config.lines.length} line(s) to mirror into oci://${config.registry}/${config.repository}${config.dryRun ? ' (dry run)' : ''}.`
   )
   const { mirror } = await import('./mirror/run.js')
   await mirror(config)

@@ -25,8 +25,8 @@ import {
   normalizeRegistry,
   normalizeRepository
 } from '../registry/reference.js'
-import { parseMirrorCharts } from './spec.js'
-import type { MirrorSource } from './types.js'
+import { parseCharts } from './spec.js'
+import type { MirrorLine } from './types.js'
 
 /** Where the charts are read from: one set of credentials for every line. */
 export interface SourceAccess {
@@ -39,7 +39,8 @@ export interface SourceAccess {
 /** Everything the mirror was asked to do. */
 export interface MirrorConfig {
   workspace: string
-  sources: MirrorSource[]
+  /** The lines of `charts`, each checked. */
+  lines: MirrorLine[]
   /** The destination: host[:port] and the path the charts go under. */
   registry: string
   repository: string
@@ -66,7 +67,7 @@ export function getMirrorConfig(
   const registry = normalizeRegistry(core.getInput('registry') || 'ghcr.io')
   const config: MirrorConfig = {
     workspace,
-    sources: charts(),
+    lines: charts(source.plainHttp),
     registry,
     repository: normalizeRepository(
       core.getInput('repository'),
@@ -98,8 +99,12 @@ export function getMirrorConfig(
   return config
 }
 
-/** `charts`, one source a line; parseMirrorCharts names the line at fault. */
-function charts(): MirrorSource[] {
+/**
+ * `charts`, one chart a line; parseCharts names the line at fault. `http://`
+ * classic repositories only with `source-plain-http`: the same choice as for
+ * OCI sources, made once, so a typo cannot silently drop TLS.
+ */
+function charts(allowHttp: boolean): MirrorLine[] {
   const text = core.getInput('charts')
   if (!text.trim()) {
     throw new UserError(
@@ -107,7 +112,7 @@ function charts(): MirrorSource[] {
     )
   }
   try {
-    return parseMirrorCharts(text)
+    return parseCharts(text, { allowHttp })
   } catch (error) {
     // The parser words the line and the fix; the input's name goes in front.
     if (error instanceof UserError && !error.message.includes("'charts'"))
@@ -132,8 +137,9 @@ function sourceAccess(): SourceAccess {
   return { username, password, plainHttp }
 }
 
-/** The host a source line is read from. */
-export function sourceHost(source: MirrorSource): string {
+/** The host a line is read from. */
+export function sourceHost(line: MirrorLine): string {
+  const { source } = line
   return source.kind === 'oci' ? source.registry : new URL(source.url).host
 }
 
@@ -145,7 +151,7 @@ export function sourceHost(source: MirrorSource): string {
 function checkSourceHosts(config: MirrorConfig, env: NodeJS.ProcessEnv): void {
   const password = config.source.password
   if (!password) return
-  const hosts = [...new Set(config.sources.map(sourceHost))]
+  const hosts = [...new Set(config.lines.map(sourceHost))]
   if (hosts.length > 1) {
     throw new UserError(
       `Input 'source-password' is sent to every source, but 'charts' names ${hosts.length} hosts (${hosts.join(', ')}): ` +

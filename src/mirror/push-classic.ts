@@ -14,9 +14,10 @@ import { pushPackage, type HelmPusher } from '../publish/push.js'
 import type { ChartRelease } from '../publish/result.js'
 import { chartLayerDigest } from '../registry/oci-manifest.js'
 import { chartRef, isLoopbackRegistry, ociTag } from '../registry/reference.js'
-import type { MirrorOutcome, MirrorSource } from './types.js'
+import type { ClassicSource, MirrorLine, MirrorResult } from './types.js'
 
-export type ClassicSource = Extract<MirrorSource, { kind: 'http' }>
+/** A line of `charts` that names a classic repository. */
+export type ClassicLine = MirrorLine & { source: ClassicSource }
 
 /** Where classic packages go, and how Helm reaches it. */
 export interface ClassicDestination {
@@ -36,27 +37,27 @@ export interface ClassicServices {
 /**
  * Mirrors one downloaded package: skipped when the destination tag holds it,
  * refused when the tag holds another package, pushed otherwise (or, in a dry
- * run, reported as would-copy). `sourceDigest` is the package's sha256.
+ * run, reported as would-copy). `digest` is the package's sha256: a
+ * classic repository has no manifest, so nothing else names the source.
  */
 export async function mirrorClassicPackage(
-  source: ClassicSource,
-  chart: { version: string; url: string },
+  line: ClassicLine,
+  version: string,
   packagePath: string,
   destination: ClassicDestination,
   services: ClassicServices,
   dryRun: boolean
-): Promise<MirrorOutcome> {
-  const release = classicRelease(source, chart.version, destination)
+): Promise<MirrorResult> {
+  const release = classicRelease(line, version, destination)
   const packageDigest = `sha256:${await fileSha256Hex(packagePath)}`
-  const outcome: MirrorOutcome = {
-    chart: source.name,
-    version: chart.version,
-    source: chart.url,
+  const result: MirrorResult = {
+    chart: line.name,
+    version,
+    source: `${line.source.url} ${line.name}@${version}`,
     destination: `${release.ref}:${release.tag}`,
-    result: 'would-copy',
-    sourceDigest: packageDigest,
-    signatures: 0,
-    referrers: 0
+    status: 'would-copy',
+    digest: packageDigest,
+    related: []
   }
   const there = await services.registry.getManifest(
     release.repositoryPath,
@@ -64,16 +65,16 @@ export async function mirrorClassicPackage(
   )
   if (there) {
     const layer = chartLayerDigest(there.body)
-    outcome.destinationDigest = there.digest
     if (layer === packageDigest) {
       services.say(
-        `${outcome.destination} already holds this package (${there.digest}): skipped.`
+        `${result.destination} already holds this package (${there.digest}): skipped.`
       )
-      return { ...outcome, result: 'skipped', reason: 'already mirrored' }
+      return { ...result, status: 'skipped' }
     }
     return {
-      ...outcome,
-      result: 'refused',
+      ...result,
+      status: 'refused',
+      destinationDigest: there.digest,
       reason:
         `the destination tag holds another package (chart layer ${layer ?? 'none: not a Helm chart'}, ` +
         `the source's package is ${packageDigest}): the upstream version changed, or something else was pushed there. ` +
@@ -81,11 +82,13 @@ export async function mirrorClassicPackage(
     }
   }
   if (dryRun) {
-    services.say(`Dry run: would push ${chart.url} to ${outcome.destination}.`)
-    return outcome
+    services.say(`Dry run: would push ${result.source} to ${result.destination}.`)
+    return result
   }
   const helm = await services.helm()
-  const digest = await pushPackage(
+  // pushPackage logs the manifest's digest (Helm's, not the source's);
+  // `digest` stays the package's sha256, the one the index promised.
+  await pushPackage(
     helm,
     services.registry,
     release,
@@ -94,7 +97,7 @@ export async function mirrorClassicPackage(
     undefined,
     services.say
   )
-  return { ...outcome, result: 'copied', destinationDigest: digest }
+  return { ...result, status: 'copied' }
 }
 
 /**
@@ -102,13 +105,13 @@ export async function mirrorClassicPackage(
  * matters; the chart fields describe the package, which has no folder here.
  */
 function classicRelease(
-  source: ClassicSource,
+  line: ClassicLine,
   version: string,
   destination: ClassicDestination
 ): ChartRelease {
   const chart: LoadedChart = {
-    file: source.url,
-    name: source.name,
+    file: line.source.url,
+    name: line.name,
     version,
     dependencies: [],
     versionLine: 0,
@@ -119,9 +122,9 @@ function classicRelease(
     ...chart,
     registry: destination.registry,
     repository: destination.repository,
-    repositoryPath: `${destination.repository}/${source.name}`,
+    repositoryPath: `${destination.repository}/${line.name}`,
     tag: ociTag(version),
-    ref: chartRef(destination.registry, destination.repository, source.name),
+    ref: chartRef(destination.registry, destination.repository, line.name),
     digest: '',
     pushed: false,
     packagePath: ''

@@ -5,6 +5,7 @@
 // refusal while copying (a tag that moved upstream) does not stop the others:
 // the run copies what it can, then fails naming each refusal. Outputs and
 // summary are set once, at the end, failure or not.
+import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { errorMessage, UserError } from '../errors.js'
@@ -12,23 +13,27 @@ import { Helm, type Connection } from '../helm/cli.js'
 import { installHelm, type InstalledHelm } from '../helm/installer.js'
 import { childEnv } from '../process-env.js'
 import type { HelmPusher } from '../publish/push.js'
-import { RegistryClient } from '../registry/client.js'
-import { chartRef, ociTag } from '../registry/reference.js'
+import { chartRef } from '../registry/reference.js'
 import { RegistryWriter } from '../registry/writer.js'
 import { createSandbox, removeSandbox, type Sandbox } from '../sandbox.js'
 import { saveSandboxDir } from '../state.js'
 import {
   classicVersions,
   downloadClassic,
-  type ClassicChart
+  type ClassicOptions,
+  type ClassicVersion
 } from './classic.js'
 import { destinationConnection, type MirrorConfig } from './inputs.js'
-import { mirrorOciVersion } from './oci-copy.js'
+import { mirrorOciVersion, ociVersions } from './oci-copy.js'
 import { setMirrorOutputs } from './outputs.js'
-import { checkHelmCanReach, mirrorClassicPackage } from './push-classic.js'
+import {
+  checkHelmCanReach,
+  mirrorClassicPackage,
+  type ClassicLine
+} from './push-classic.js'
 import { refusalLines, writeMirrorSummary } from './summary.js'
-import type { Constraint, MirrorOutcome, MirrorSource } from './types.js'
-import { pickVersions } from './versions.js'
+import type { MirrorLine, MirrorResult } from './types.js'
+import { ociTag, selectVersions } from './versions.js'
 
 /** Helm as the mirror uses it: log in, push a classic package. */
 export interface MirrorHelm extends HelmPusher {
@@ -43,7 +48,7 @@ export interface MirrorHelm extends HelmPusher {
 /** The outside systems the mirror talks to; tests pass fakes. */
 export interface MirrorServices {
   /** A client of one source registry (host[:port]). */
-  source(host: string, config: MirrorConfig): RegistryClient
+  source(host: string, config: MirrorConfig): RegistryWriter
   destination(config: MirrorConfig): RegistryWriter
   installHelm(config: MirrorConfig): Promise<InstalledHelm>
   helm(installed: InstalledHelm, env: Record<string, string>): MirrorHelm
@@ -51,7 +56,7 @@ export interface MirrorServices {
 
 const realServices: MirrorServices = {
   source: (host, config) =>
-    new RegistryClient({
+    new RegistryWriter({
       registry: host,
       username: config.source.username,
       password: config.source.password,
@@ -76,10 +81,10 @@ const realServices: MirrorServices = {
 
 /** One chart version to copy, as a line resolved it. */
 interface Planned {
-  source: MirrorSource
+  line: MirrorLine
   version: string
   /** The index entry of a classic repository's version. */
-  classic?: ClassicChart
+  classic?: ClassicVersion
 }
 
 /** The mirror, once the inputs are read; a refusal is thrown to the entry. */
@@ -87,31 +92,31 @@ export async function mirror(
   config: MirrorConfig,
   services: MirrorServices = realServices
 ): Promise<void> {
-  const outcomes: MirrorOutcome[] = []
+  const results: MirrorResult[] = []
   const run = new MirrorRun(config, services)
   try {
     const planned = await core.group('Find the versions to copy', () =>
-      resolveAll(run, outcomes)
+      resolveAll(run, results)
     )
     // Only refusals so far: nothing is copied unless every line resolved.
-    if (!outcomes.length) {
+    if (!results.length) {
       const destination = services.destination(config)
       for (const item of planned)
-        outcomes.push(
-          await core.group(`Mirror ${item.source.name} ${item.version}`, () =>
+        results.push(
+          await core.group(`Mirror ${item.line.name} ${item.version}`, () =>
             copy(run, destination, item)
           )
         )
     }
   } finally {
-    setMirrorOutputs(outcomes)
-    await summarize(outcomes, config.dryRun)
+    setMirrorOutputs(results)
+    await summarize(results, config.dryRun)
     run.cleanUp()
   }
-  const refused = refusalLines(outcomes)
+  const refused = refusalLines(results)
   if (refused.length)
     throw new UserError(
-      `${refused.length} chart version(s) refused; nothing was overwritten:\n- ${refused.join('\n- ')}`
+      `${refused.length} refusal(s); nothing was overwritten:\n- ${refused.join('\n- ')}`
     )
 }
 
@@ -120,49 +125,50 @@ export async function mirror(
  * local run) without GITHUB_STEP_SUMMARY gets a warning, not a failure.
  */
 async function summarize(
-  outcomes: MirrorOutcome[],
+  results: MirrorResult[],
   dryRun: boolean
 ): Promise<void> {
   try {
-    await writeMirrorSummary(outcomes, dryRun)
+    await writeMirrorSummary(results, dryRun)
   } catch (error) {
     core.warning(`Could not write the job summary: ${errorMessage(error)}`)
   }
 }
 
-/** Every line's versions; a line that names none adds a refused outcome. */
+/** Every line's versions; a line that names none adds a refused result. */
 async function resolveAll(
   run: MirrorRun,
-  refusals: MirrorOutcome[]
+  refusals: MirrorResult[]
 ): Promise<Planned[]> {
   const planned: Planned[] = []
-  const seen = new Map<string, MirrorSource>()
-  for (const source of run.config.sources) {
+  const seen = new Map<string, MirrorLine>()
+  for (const line of run.config.lines) {
     let versions: Planned[]
     try {
-      versions = await resolve(run, source)
+      versions = await resolve(run, line)
     } catch (error) {
       if (!(error instanceof UserError)) throw error
-      refusals.push(lineRefusal(run.config, source, error.message))
+      refusals.push(lineRefusal(run.config, line, error.message))
       continue
     }
     core.info(
-      `Line ${source.line} (${source.text}): ${versions.map(v => v.version).join(', ')}`
+      `Line ${line.line} (${line.text}): ${versions.map(v => v.version).join(', ')}`
     )
     for (const item of versions) {
       // Two lines may overlap (same chart, two ranges): copy once. Two
       // sources of one name and version would fight over one tag: refuse.
-      const key = `${item.source.name}@${ociTag(item.version)}`
+      const key = `${line.name}@${ociTag(item.version)}`
       const earlier = seen.get(key)
       if (!earlier) {
-        seen.set(key, source)
+        seen.set(key, line)
         planned.push(item)
-      } else if (sourceId(earlier) !== sourceId(source)) {
+      } else if (sourceId(earlier) !== sourceId(line)) {
         refusals.push(
           lineRefusal(
             run.config,
-            source,
-            `${item.source.name} ${item.version} also comes from line ${earlier.line} (${earlier.text}): one destination tag cannot hold both; drop one line.`
+            line,
+            `${lineName(line)}: ${line.name} ${item.version} also comes from line ${earlier.line} (${earlier.text}): ` +
+              'one destination tag cannot hold both; drop one line.'
           )
         )
       }
@@ -172,47 +178,34 @@ async function resolveAll(
 }
 
 /** The versions one line asks for, ascending; a UserError when there are none. */
-async function resolve(
-  run: MirrorRun,
-  source: MirrorSource
-): Promise<Planned[]> {
+async function resolve(run: MirrorRun, line: MirrorLine): Promise<Planned[]> {
+  const { source } = line
   if (source.kind === 'oci') {
-    const tags = await run
-      .sourceClient(source.registry)
-      .listTags(source.repository)
-    if (!tags.length)
+    const versions = await ociVersions(
+      run.sourceClient(source.registry),
+      source.repository
+    )
+    // A missing repository lists no tags (404): worded apart from "no match".
+    if (!versions.length)
       throw new UserError(
-        `oci://${source.registry}/${source.repository} does not exist (or has no tags, or the source credentials cannot read it).`
+        `${lineName(line)}: oci://${source.registry}/${source.repository} does not exist, has no version tag, ` +
+          'or the source credentials cannot read it. Check the address and source-username / source-password.'
       )
-    // Helm writes `+` as `_` in tags: the tag 1.2.3_build.1 is version 1.2.3+build.1.
-    const picked = pickVersions(
-      tags.map(tag => tag.replaceAll('_', '+')),
-      source.constraint
-    )
-    if (!picked.length) throw noMatch(source, tags.length)
-    return picked.map(version => ({ source, version }))
+    return selectVersions(line, versions).map(version => ({ line, version }))
   }
-  const charts = await classicVersions(source, run.sourceAuth())
-  if (!charts.length)
+  const entries = await classicVersions(source.url, line.name, run.sourceAuth())
+  if (!entries.length)
     throw new UserError(
-      `the index of ${source.url} has no chart '${source.name}'.`
+      `${lineName(line)}: ${source.url}/index.yaml has no chart '${line.name}'. Check the chart name and the repository URL.`
     )
-  const picked = pickVersions(
-    charts.map(c => c.version),
-    source.constraint
-  )
-  if (!picked.length) throw noMatch(source, charts.length)
-  return picked.map(version => ({
-    source,
+  return selectVersions(
+    line,
+    entries.map(e => e.version)
+  ).map(version => ({
+    line,
     version,
-    classic: charts.find(c => c.version === version)
+    classic: entries.find(e => e.version === version)
   }))
-}
-
-function noMatch(source: MirrorSource, available: number): UserError {
-  return new UserError(
-    `no version of ${source.name} matches '${constraintText(source.constraint)}' (${available} published).`
-  )
 }
 
 /** One chart version: an OCI copy, or a classic package pushed with Helm. */
@@ -220,28 +213,39 @@ async function copy(
   run: MirrorRun,
   destination: RegistryWriter,
   item: Planned
-): Promise<MirrorOutcome> {
+): Promise<MirrorResult> {
   const { config } = run
+  const { line } = item
   try {
-    if (item.source.kind === 'oci') {
-      return await mirrorOciVersion(
-        item.source,
-        item.version,
-        { source: run.sourceClient(item.source.registry), destination },
-        { registry: config.registry, repository: config.repository },
-        config.dryRun
-      )
+    if (line.source.kind === 'oci') {
+      return await mirrorOciVersion({
+        source: {
+          registry: run.sourceClient(line.source.registry),
+          repository: line.source.repository
+        },
+        destination: {
+          registry: destination,
+          repository: `${config.repository}/${line.name}`
+        },
+        chart: line.name,
+        version: item.version,
+        dryRun: config.dryRun
+      })
     }
     if (!item.classic)
       throw new UserError(`the index has no entry for ${item.version}.`)
-    const packagePath = await downloadClassic(
+    const packages = path.join(run.sandbox().root, 'packages')
+    fs.mkdirSync(packages, { recursive: true })
+    const packagePath = path.join(packages, `${line.name}-${item.version}.tgz`)
+    await downloadClassic(
+      line.source.url,
       item.classic,
-      path.join(run.sandbox().root, 'packages'),
+      packagePath,
       run.sourceAuth()
     )
     return await mirrorClassicPackage(
-      item.source,
-      item.classic,
+      line as ClassicLine,
+      item.version,
       packagePath,
       {
         registry: config.registry,
@@ -254,10 +258,13 @@ async function copy(
   } catch (error) {
     if (!(error instanceof UserError)) throw error
     return {
-      ...lineRefusal(config, item.source, error.message),
+      ...lineRefusal(config, line, error.message),
       version: item.version,
-      source: sourceRef(item),
-      destination: `${chartRef(config.registry, config.repository, item.source.name)}:${ociTag(item.version)}`
+      source:
+        line.source.kind === 'oci'
+          ? `${sourceId(line)}:${ociTag(item.version)}`
+          : `${line.source.url} ${line.name}@${item.version}`,
+      destination: `${chartRef(config.registry, config.repository, line.name)}:${ociTag(item.version)}`
     }
   }
 }
@@ -268,7 +275,7 @@ async function copy(
  * first push).
  */
 class MirrorRun {
-  private readonly clients = new Map<string, RegistryClient>()
+  private readonly clients = new Map<string, RegistryWriter>()
   private made?: Sandbox
   private helmReady?: Promise<MirrorHelm>
 
@@ -277,7 +284,7 @@ class MirrorRun {
     private readonly services: MirrorServices
   ) {}
 
-  sourceClient(host: string): RegistryClient {
+  sourceClient(host: string): RegistryWriter {
     let client = this.clients.get(host)
     if (!client) {
       client = this.services.source(host, this.config)
@@ -286,9 +293,10 @@ class MirrorRun {
     return client
   }
 
-  sourceAuth(): { username: string; password: string } | undefined {
+  /** The classic repositories' credentials (none: anonymous). */
+  sourceAuth(): ClassicOptions {
     const { username, password } = this.config.source
-    return username && password ? { username, password } : undefined
+    return password ? { username, password } : {}
   }
 
   /** Packages and Helm's home, under RUNNER_TEMP; the post step removes it too. */
@@ -328,42 +336,38 @@ class MirrorRun {
   }
 }
 
-/** A refused outcome for a whole line (its versions unknown). */
+/** A refused result for a whole line (its versions unknown). */
 function lineRefusal(
   config: MirrorConfig,
-  source: MirrorSource,
+  line: MirrorLine,
   reason: string
-): MirrorOutcome {
+): MirrorResult {
   return {
-    chart: source.name,
-    version: constraintText(source.constraint),
-    source: sourceId(source),
-    destination: chartRef(config.registry, config.repository, source.name),
-    result: 'refused',
-    signatures: 0,
-    referrers: 0,
-    reason: `line ${source.line}: ${reason}`
+    chart: line.name,
+    version: constraintText(line),
+    source: sourceId(line),
+    destination: chartRef(config.registry, config.repository, line.name),
+    status: 'refused',
+    reason,
+    related: []
   }
 }
 
-function sourceId(source: MirrorSource): string {
+/** `Line N of 'charts' (text)`, as spec.ts and versions.ts word it. */
+function lineName(line: MirrorLine): string {
+  return `Line ${line.line} of 'charts' (${line.text})`
+}
+
+function sourceId(line: MirrorLine): string {
+  const { source } = line
   return source.kind === 'oci'
     ? `oci://${source.registry}/${source.repository}`
-    : `${source.url} ${source.name}`
+    : `${source.url} ${line.name}`
 }
 
-function sourceRef(item: Planned): string {
-  if (item.classic) return item.classic.url
-  return `${sourceId(item.source)}:${ociTag(item.version)}`
-}
-
-export function constraintText(constraint: Constraint): string {
-  switch (constraint.kind) {
-    case 'exact':
-      return constraint.version
-    case 'range':
-      return constraint.range
-    case 'latest':
-      return 'latest'
-  }
+/** A line's constraint as written, where a version would stand. */
+function constraintText(line: MirrorLine): string {
+  const { constraint } = line
+  if (constraint.kind === 'exact') return constraint.version
+  return constraint.kind === 'range' ? constraint.range : 'latest'
 }

@@ -2,39 +2,45 @@
 // spelled out under the table (both digests: someone must decide).
 import * as core from '@actions/core'
 import { countResults } from './outputs.js'
-import type { MirrorOutcome } from './types.js'
+import type { MirrorResult, RelatedResult } from './types.js'
 
 const HEADER = ['Chart', 'Version', 'Result', 'Source', 'Destination', 'Digest']
 
 /** One row per chart version; pure, so tests can read it. */
 export function mirrorSummaryRows(
-  outcomes: readonly MirrorOutcome[]
+  results: readonly MirrorResult[]
 ): string[][] {
-  return outcomes.map(o => [
-    o.chart,
-    o.version,
-    resultText(o),
-    o.source,
-    o.destination,
-    o.destinationDigest ?? o.sourceDigest ?? ''
+  return results.map(r => [
+    r.chart,
+    r.version,
+    statusText(r),
+    r.source,
+    r.destination,
+    r.digest ?? ''
   ])
 }
 
-function resultText(outcome: MirrorOutcome): string {
+/** The status, with the signatures and referrers that travelled with it. */
+function statusText(result: MirrorResult): string {
+  const count = (kind: RelatedResult['kind']): number =>
+    result.related.filter(r => r.kind === kind && r.status !== 'refused')
+      .length
+  const signatures = count('signature')
+  const referrers = count('referrer')
   const extras = [
-    outcome.signatures ? `${outcome.signatures} signature(s)` : '',
-    outcome.referrers ? `${outcome.referrers} referrer(s)` : ''
+    signatures ? `${signatures} signature(s)` : '',
+    referrers ? `${referrers} referrer(s)` : ''
   ].filter(Boolean)
   return extras.length
-    ? `${outcome.result} (${extras.join(', ')})`
-    : outcome.result
+    ? `${result.status} (${extras.join(', ')})`
+    : result.status
 }
 
 export function mirrorSummaryTitle(
-  outcomes: readonly MirrorOutcome[],
+  results: readonly MirrorResult[],
   dryRun: boolean
 ): string {
-  const counts = countResults(outcomes)
+  const counts = countResults(results)
   const parts = [
     dryRun
       ? `${counts['would-copy']} to copy (dry run)`
@@ -47,34 +53,48 @@ export function mirrorSummaryTitle(
 
 /**
  * One line per refusal, for the summary and the failure message: the chart,
- * why, and both digests when there are two.
+ * why, and both digests when there are two. A chart copied whose signature or
+ * referrer was refused counts too: something at the destination was not
+ * overwritten, and someone must decide.
  */
-export function refusalLines(outcomes: readonly MirrorOutcome[]): string[] {
-  return outcomes
-    .filter(o => o.result === 'refused')
-    .map(o => {
-      const digests = [
-        o.sourceDigest ? `source ${o.sourceDigest}` : '',
-        o.destinationDigest ? `destination ${o.destinationDigest}` : ''
-      ].filter(Boolean)
-      const what = `${o.chart} ${o.version} (${o.source} → ${o.destination})`
-      return `${what}: ${o.reason ?? 'refused'}${digests.length ? ` [${digests.join(', ')}]` : ''}`
-    })
+export function refusalLines(results: readonly MirrorResult[]): string[] {
+  const lines: string[] = []
+  for (const r of results) {
+    const what = `${r.chart} ${r.version} (${r.source} → ${r.destination})`
+    if (r.status === 'refused')
+      lines.push(
+        `${what}: ${r.reason ?? 'refused'}${digests(r.digest, r.destinationDigest)}`
+      )
+    for (const related of r.related.filter(x => x.status === 'refused'))
+      lines.push(
+        `${what}, ${related.kind} ${related.reference}: ${related.reason ?? 'refused'}` +
+          digests(related.digest, related.destinationDigest)
+      )
+  }
+  return lines
+}
+
+function digests(source?: string, destination?: string): string {
+  const both = [
+    source ? `source ${source}` : '',
+    destination ? `destination ${destination}` : ''
+  ].filter(Boolean)
+  return both.length ? ` [${both.join(', ')}]` : ''
 }
 
 /** Writes the job summary; `notes` are lines for under the table. */
 export async function writeMirrorSummary(
-  outcomes: readonly MirrorOutcome[],
+  results: readonly MirrorResult[],
   dryRun: boolean,
   notes: readonly string[] = []
 ): Promise<void> {
   const summary = core.summary
-    .addHeading(escapeHtml(mirrorSummaryTitle(outcomes, dryRun)), 2)
+    .addHeading(escapeHtml(mirrorSummaryTitle(results, dryRun)), 2)
     .addTable([
       HEADER.map(data => ({ data, header: true })),
-      ...mirrorSummaryRows(outcomes).map(row => row.map(code))
+      ...mirrorSummaryRows(results).map(row => row.map(code))
     ])
-  const refused = refusalLines(outcomes)
+  const refused = refusalLines(results)
   if (refused.length)
     summary.addHeading('Refused', 3).addList(refused.map(escapeHtml))
   if (notes.length)
