@@ -64,10 +64,9 @@ test('the defaults mirror into ghcr.io/<owner, lowercased>/charts with the workf
     helmDownloadUrl: 'https://get.helm.sh'
   })
   expect(config.source.password).toBeUndefined()
-  expect(config.sources).toHaveLength(1)
-  expect(config.sources[0]).toMatchObject({
-    kind: 'oci',
-    registry: 'ghcr.io',
+  expect(config.lines).toHaveLength(1)
+  expect(config.lines[0]).toMatchObject({
+    source: { kind: 'oci', registry: 'ghcr.io' },
     name: 'podinfo'
   })
 })
@@ -89,7 +88,7 @@ test('several lines, OCI and classic, and the destination and source inputs', ()
   expect(config.caFile).toBe(path.join(workspace, 'ca.pem'))
   expect(config.source.plainHttp).toBe(true)
   expect(config.dryRun).toBe(true)
-  expect(config.sources.map(s => s.kind)).toEqual(['oci', 'http'])
+  expect(config.lines.map(l => l.source.kind)).toEqual(['oci', 'classic'])
 })
 
 test('passwords are masked, with the base64 form Helm stores, before anything can refuse', () => {
@@ -134,6 +133,11 @@ test.each([
     'an unknown scheme',
     { charts: 'ftp://charts.example.com/app 1.0.0' },
     "'charts'"
+  ],
+  [
+    'a plain http:// chart repository without source-plain-http',
+    { charts: 'http://charts.example.com app 1.0.0' },
+    'plain http:// repositories are not mirrored by default'
   ],
   [
     'a bad registry',
@@ -217,5 +221,16 @@ test('a GitHub token may read from ghcr.io', () => {
     username: 'octocat',
     password: 'ghs_abc',
     plainHttp: false
+  })
+})
+
+test('source-plain-http also lets a classic repository be read over http://', () => {
+  withInputs({
+    charts: 'http://127.0.0.1:8080/charts app 1.0.0',
+    'source-plain-http': 'true'
+  })
+  expect(getMirrorConfig().lines[0].source).toEqual({
+    kind: 'classic',
+    url: 'http://127.0.0.1:8080/charts'
   })
 })

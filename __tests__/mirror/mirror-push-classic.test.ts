@@ -9,22 +9,18 @@ import type { Manifest } from '../../src/registry/client.js'
 import { HELM_CHART_LAYER } from '../../src/registry/oci-manifest.js'
 import {
   mirrorClassicPackage,
-  type ClassicSource
+  type ClassicLine
 } from '../../src/mirror/push-classic.js'
 import { removeDir, tempDir } from '../helpers/paths.js'
 
-const source: ClassicSource = {
-  kind: 'http',
+const source: ClassicLine = {
   line: 1,
   text: 'https://charts.example.com app 1.2.3+build.1',
-  url: 'https://charts.example.com',
+  source: { kind: 'classic', url: 'https://charts.example.com' },
   name: 'app',
   constraint: { kind: 'exact', version: '1.2.3+build.1' }
 }
-const chart = {
-  version: '1.2.3+build.1',
-  url: 'https://charts.example.com/app-1.2.3+build.1.tgz'
-}
+const VERSION = '1.2.3+build.1'
 const destination = {
   registry: 'registry.example.com',
   repository: 'mirror/charts',
@@ -103,7 +99,7 @@ test('an absent tag: pushed with Helm to <repository>, and read back', async () 
   const fake = services(new Map())
   const outcome = await mirrorClassicPackage(
     source,
-    chart,
+    VERSION,
     packagePath,
     destination,
     fake.services,
@@ -115,14 +111,13 @@ test('an absent tag: pushed with Helm to <repository>, and read back', async () 
   expect(outcome).toMatchObject({
     chart: 'app',
     version: '1.2.3+build.1',
-    source: chart.url,
+    source: 'https://charts.example.com app@1.2.3+build.1',
     destination: `oci://registry.example.com/mirror/charts/app:${TAG}`,
-    result: 'copied',
-    sourceDigest: packageDigest,
-    signatures: 0,
-    referrers: 0
+    status: 'copied',
+    digest: packageDigest,
+    related: []
   })
-  expect(outcome.destinationDigest).toMatch(/^sha256:/)
+  expect(outcome.destinationDigest).toBeUndefined()
 })
 
 test('the same package already there: skipped, Helm never started', async () => {
@@ -130,16 +125,14 @@ test('the same package already there: skipped, Helm never started', async () => 
   const fake = services(new Map([[`${WHERE}:${TAG}`, there]]))
   const outcome = await mirrorClassicPackage(
     source,
-    chart,
+    VERSION,
     packagePath,
     destination,
     fake.services,
     false
   )
-  expect(outcome).toMatchObject({
-    result: 'skipped',
-    destinationDigest: there.digest
-  })
+  expect(outcome).toMatchObject({ status: 'skipped', digest: packageDigest })
+  expect(outcome.destinationDigest).toBeUndefined()
   expect(fake.helmStarts()).toBe(0)
 })
 
@@ -149,15 +142,15 @@ test('another package under the tag: refused with both digests, nothing pushed',
   const fake = services(new Map([[`${WHERE}:${TAG}`, there]]))
   const outcome = await mirrorClassicPackage(
     source,
-    chart,
+    VERSION,
     packagePath,
     destination,
     fake.services,
     false
   )
   expect(outcome).toMatchObject({
-    result: 'refused',
-    sourceDigest: packageDigest,
+    status: 'refused',
+    digest: packageDigest,
     destinationDigest: there.digest
   })
   expect(outcome.reason).toContain(other)
@@ -170,13 +163,13 @@ test('a dry run pushes nothing and says it would copy', async () => {
   const fake = services(new Map())
   const outcome = await mirrorClassicPackage(
     source,
-    chart,
+    VERSION,
     packagePath,
     destination,
     fake.services,
     true
   )
-  expect(outcome.result).toBe('would-copy')
+  expect(outcome.status).toBe('would-copy')
   expect(fake.pushes).toEqual([])
   expect(fake.helmStarts()).toBe(0)
 })

@@ -1,4 +1,4 @@
-// The mirror's outputs and summary rows: pure functions of the outcomes.
+// The mirror's outputs and summary rows: pure functions of the results.
 import { expect, test } from 'vitest'
 import { countResults, mirroredJson } from '../../src/mirror/outputs.js'
 import {
@@ -6,66 +6,53 @@ import {
   mirrorSummaryTitle,
   refusalLines
 } from '../../src/mirror/summary.js'
-import type { MirrorOutcome } from '../../src/mirror/types.js'
+import type { MirrorResult } from '../../src/mirror/types.js'
 
 const A = `sha256:${'a'.repeat(64)}`
 const B = `sha256:${'b'.repeat(64)}`
+const C = `sha256:${'c'.repeat(64)}`
 
-const copied: MirrorOutcome = {
+const copied: MirrorResult = {
   chart: 'podinfo',
   version: '6.7.0',
   source: 'oci://ghcr.io/stefanprodan/charts/podinfo:6.7.0',
   destination: 'oci://ghcr.io/acme/charts/podinfo:6.7.0',
-  result: 'copied',
-  sourceDigest: A,
-  destinationDigest: A,
-  signatures: 1,
-  referrers: 2
+  status: 'copied',
+  digest: A,
+  related: [
+    {
+      kind: 'signature',
+      reference: 'sha256-a.sig',
+      status: 'copied',
+      digest: B
+    },
+    { kind: 'referrer', reference: B, status: 'copied', digest: B },
+    { kind: 'referrer', reference: C, status: 'skipped', digest: C }
+  ]
 }
-const skipped: MirrorOutcome = {
+const skipped: MirrorResult = {
   ...copied,
   version: '6.6.0',
-  result: 'skipped',
-  signatures: 0,
-  referrers: 0,
-  reason: 'already mirrored'
+  status: 'skipped',
+  related: []
 }
-const refused: MirrorOutcome = {
+const refused: MirrorResult = {
   ...copied,
   version: '6.5.0',
-  result: 'refused',
-  sourceDigest: B,
+  status: 'refused',
+  digest: B,
   destinationDigest: A,
-  signatures: 0,
-  referrers: 0,
-  reason: 'the destination tag holds another digest'
+  reason: 'the destination tag holds another digest',
+  related: []
 }
 
-test('mirrored: every outcome with every key, absent ones empty', () => {
-  const parsed = JSON.parse(
-    mirroredJson([
-      copied,
-      { ...copied, result: 'would-copy', destinationDigest: undefined }
-    ])
-  ) as Record<string, unknown>[]
-  expect(parsed[0]).toEqual({
-    chart: 'podinfo',
-    version: '6.7.0',
-    source: 'oci://ghcr.io/stefanprodan/charts/podinfo:6.7.0',
-    destination: 'oci://ghcr.io/acme/charts/podinfo:6.7.0',
-    result: 'copied',
-    sourceDigest: A,
-    destinationDigest: A,
-    signatures: 1,
-    referrers: 2,
-    reason: ''
-  })
-  expect(Object.keys(parsed[1])).toEqual(Object.keys(parsed[0]))
-  expect(parsed[1].destinationDigest).toBe('')
+test('mirrored: the results as the engine made them', () => {
+  const parsed = JSON.parse(mirroredJson([copied, refused])) as unknown
+  expect(parsed).toEqual([copied, refused])
   expect(mirroredJson([])).toBe('[]')
 })
 
-test('counts per result', () => {
+test('counts per status', () => {
   expect(countResults([copied, skipped, refused, refused])).toEqual({
     copied: 1,
     skipped: 1,
@@ -74,7 +61,7 @@ test('counts per result', () => {
   })
 })
 
-test('one summary row per chart version: chart, version, result, source, destination, digest', () => {
+test('one summary row per chart version: chart, version, status, source, destination, digest', () => {
   expect(mirrorSummaryRows([copied, skipped])).toEqual([
     [
       'podinfo',
@@ -86,12 +73,6 @@ test('one summary row per chart version: chart, version, result, source, destina
     ],
     ['podinfo', '6.6.0', 'skipped', skipped.source, skipped.destination, A]
   ])
-  // A dry run has no destination digest yet: the source's is what will land.
-  expect(
-    mirrorSummaryRows([
-      { ...copied, result: 'would-copy', destinationDigest: undefined }
-    ])[0][5]
-  ).toBe(A)
 })
 
 test('the title counts what happened', () => {
@@ -101,7 +82,7 @@ test('the title counts what happened', () => {
   expect(mirrorSummaryTitle([copied, refused], false)).toBe(
     'Mirror: 1 copied, 0 already there, 1 refused'
   )
-  expect(mirrorSummaryTitle([{ ...copied, result: 'would-copy' }], true)).toBe(
+  expect(mirrorSummaryTitle([{ ...copied, status: 'would-copy' }], true)).toBe(
     'Mirror: 1 to copy (dry run), 0 already there'
   )
 })
@@ -114,10 +95,31 @@ test('a refusal names the chart, both places, the reason and both digests', () =
     refusalLines([
       {
         ...refused,
-        sourceDigest: undefined,
+        digest: undefined,
         destinationDigest: undefined,
         reason: undefined
       }
     ])[0]
   ).toMatch(/: refused$/)
+})
+
+test('a refused signature of a copied chart is a refusal too', () => {
+  const lines = refusalLines([
+    {
+      ...copied,
+      related: [
+        {
+          kind: 'signature',
+          reference: 'sha256-a.sig',
+          status: 'refused',
+          digest: B,
+          destinationDigest: C,
+          reason: 'the tag holds another signature'
+        }
+      ]
+    }
+  ])
+  expect(lines).toEqual([
+    `podinfo 6.7.0 (${copied.source} → ${copied.destination}), signature sha256-a.sig: the tag holds another signature [source ${B}, destination ${C}]`
+  ])
 })

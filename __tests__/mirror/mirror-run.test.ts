@@ -7,50 +7,40 @@ import { afterAll, afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { UserError } from '../../src/errors.js'
 import type { MirrorConfig } from '../../src/mirror/inputs.js'
 import type { MirrorServices } from '../../src/mirror/run.js'
-import type { MirrorOutcome, MirrorSource } from '../../src/mirror/types.js'
+import { parseLine } from '../../src/mirror/spec.js'
+import type { MirrorLine, MirrorResult } from '../../src/mirror/types.js'
 import { parseFileCommand } from '../helpers/action-runner.js'
 import { removeDir, tempDir } from '../helpers/paths.js'
 
 const copies = vi.hoisted(() => [] as string[])
 const moved = vi.hoisted(() => new Set<string>())
 
-vi.mock('../../src/mirror/versions.js', () => ({
-  pickVersions: (
-    available: string[],
-    constraint: { kind: string; version?: string }
-  ) =>
-    constraint.kind === 'exact'
-      ? available.filter(v => v === constraint.version)
-      : available.filter(v => /^\d+\.\d+\.\d+/.test(v)).sort()
-}))
-vi.mock('../../src/mirror/oci-copy.js', () => ({
-  mirrorOciVersion: async (
-    source: { name: string; registry: string; repository: string },
+// The engine's version selection is real (pure); the copy is a fake.
+vi.mock('../../src/mirror/oci-copy.js', async importOriginal => ({
+  ...(await importOriginal<typeof import('../../src/mirror/oci-copy.js')>()),
+  mirrorOciVersion: async (request: {
+    source: { repository: string }
+    destination: { repository: string }
+    chart: string
     version: string
-  ): Promise<MirrorOutcome> => {
-    copies.push(`${source.name} ${version}`)
+  }): Promise<MirrorResult> => {
+    copies.push(`${request.chart} ${request.version}`)
     const base = {
-      chart: source.name,
-      version,
-      source: `oci://${source.registry}/${source.repository}:${version}`,
-      destination: `oci://dest.example.com/mirror/${source.name}:${version}`,
-      signatures: 0,
-      referrers: 0
+      chart: request.chart,
+      version: request.version,
+      source: `oci://src.example.com/${request.source.repository}:${request.version}`,
+      destination: `oci://dest.example.com/${request.destination.repository}:${request.version}`,
+      related: []
     }
-    if (moved.has(version))
+    if (moved.has(request.version))
       return {
         ...base,
-        result: 'refused',
-        sourceDigest: 'sha256:new',
+        status: 'refused',
+        digest: 'sha256:new',
         destinationDigest: 'sha256:old',
         reason: 'the destination tag holds another digest'
       }
-    return {
-      ...base,
-      result: 'copied',
-      sourceDigest: 'sha256:same',
-      destinationDigest: 'sha256:same'
-    }
+    return { ...base, status: 'copied', digest: 'sha256:same' }
   }
 }))
 vi.mock('../../src/mirror/classic.js', () => ({
@@ -81,26 +71,15 @@ afterEach(() => {
   removeDir(dir)
 })
 
-function oci(
-  line: number,
-  name: string,
-  version?: string
-): Extract<MirrorSource, { kind: 'oci' }> {
-  return {
-    kind: 'oci',
-    line,
-    text: `oci://src.example.com/charts/${name} ${version ?? 'latest'}`,
-    registry: 'src.example.com',
-    repository: `charts/${name}`,
-    name,
-    constraint: version ? { kind: 'exact', version } : { kind: 'latest' }
-  }
+/** A line as the engine's parser reads it. */
+function oci(line: number, name: string, version = 'latest'): MirrorLine {
+  return parseLine(`oci://src.example.com/charts/${name} ${version}`, line)
 }
 
-function config(sources: MirrorSource[]): MirrorConfig {
+function config(lines: MirrorLine[]): MirrorConfig {
   return {
     workspace: dir,
-    sources,
+    lines,
     registry: 'dest.example.com',
     repository: 'mirror',
     username: 'robot',
@@ -152,13 +131,17 @@ test('copies every version the lines name, and reports them', async () => {
       'charts/db': ['1.0.0', '2.0.0']
     })
   )
-  expect(copies).toEqual(['app 1.0.0', 'app 1.1.0', 'db 1.0.0'])
+  // `latest` is the highest stable version only.
+  expect(copies).toEqual(['app 1.1.0', 'db 1.0.0'])
   const out = outputs()
-  expect(out.copied).toBe('3')
+  expect(out.copied).toBe('2')
   expect(out.refused).toBe('0')
-  expect(JSON.parse(out.mirrored)).toHaveLength(3)
+  expect(JSON.parse(out.mirrored)).toMatchObject([
+    { chart: 'app', version: '1.1.0', status: 'copied', related: [] },
+    { chart: 'db', version: '1.0.0', status: 'copied' }
+  ])
   expect(fs.readFileSync(process.env.GITHUB_STEP_SUMMARY!, 'utf8')).toContain(
-    'Mirror: 3 copied'
+    'Mirror: 2 copied'
   )
 })
 
@@ -171,11 +154,13 @@ test('a missing chart or a version that does not exist: refused before anything 
     )
   )
   expect(copies).toEqual([])
-  expect(message).toContain('2 chart version(s) refused')
+  expect(message).toContain('2 refusal(s)')
   expect(message).toContain(
-    'line 2: oci://src.example.com/charts/gone does not exist'
+    "Line 2 of 'charts' (oci://src.example.com/charts/gone latest): oci://src.example.com/charts/gone does not exist"
   )
-  expect(message).toContain("line 3: no version of db matches '9.9.9'")
+  expect(message).toContain(
+    "Line 3 of 'charts' (oci://src.example.com/charts/db 9.9.9): no version of db matches version 9.9.9"
+  )
   const out = outputs()
   expect(out.refused).toBe('2')
   expect(out.copied).toBe('0')
@@ -183,9 +168,13 @@ test('a missing chart or a version that does not exist: refused before anything 
 
 test('two sources of one chart version would fight over one tag: refused', async () => {
   const { mirror } = await import('../../src/mirror/run.js')
-  const other: MirrorSource = {
+  const other: MirrorLine = {
     ...oci(2, 'app', '1.0.0'),
-    registry: 'other.example.com'
+    source: {
+      kind: 'oci',
+      registry: 'other.example.com',
+      repository: 'charts/app'
+    }
   }
   const message = await refusal(
     mirror(
@@ -202,14 +191,12 @@ test('an upstream tag that moved is refused with both digests; the others are st
   moved.add('1.0.0')
   const message = await refusal(
     mirror(
-      config([oci(1, 'app')]),
-      services({ 'charts/app': ['1.0.0', '1.1.0'] })
+      config([oci(1, 'app', '>=1.0.0 <2')]),
+      services({ 'charts/app': ['1.0.0', '1.1.0', '2.0.0'] })
     )
   )
   expect(copies).toEqual(['app 1.0.0', 'app 1.1.0'])
-  expect(message).toContain(
-    '1 chart version(s) refused; nothing was overwritten'
-  )
+  expect(message).toContain('1 refusal(s); nothing was overwritten')
   expect(message).toContain('source sha256:new, destination sha256:old')
   const out = outputs()
   expect(out.copied).toBe('1')

@@ -82,7 +82,9 @@ export async function mirrorClassicPackage(
     }
   }
   if (dryRun) {
-    services.say(`Dry run: would push ${result.source} to ${result.destination}.`)
+    services.say(
+      `Dry run: would push ${result.source} to ${result.destination}.`
+    )
     return result
   }
   const helm = await services.helm()

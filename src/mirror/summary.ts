@@ -23,8 +23,7 @@ export function mirrorSummaryRows(
 /** The status, with the signatures and referrers that travelled with it. */
 function statusText(result: MirrorResult): string {
   const count = (kind: RelatedResult['kind']): number =>
-    result.related.filter(r => r.kind === kind && r.status !== 'refused')
-      .length
+    result.related.filter(r => r.kind === kind && r.status !== 'refused').length
   const signatures = count('signature')
   const referrers = count('referrer')
   const extras = [
