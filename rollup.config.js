@@ -1,6 +1,7 @@
 // Bundles the action into unminified ESM, as GitHub's typescript-action template
 // does: dist/ is what the runner executes, so its diff must stay reviewable.
-// Two entries, dist/index.js (main) and dist/post.js (post), and a chunk per
+// Three entries, dist/index.js (main), dist/post.js (post, for both actions)
+// and dist/mirror.js (mirror/action.yml's main), and a chunk per
 // import() in src/ under dist/chunks/: a run loads only the code it uses (no
 // @sigstore without signing, no @actions/github without GitOps), and the post
 // step @actions/core and little else.
@@ -133,7 +134,11 @@ function removeStaleFiles() {
 }
 
 export default {
-  input: { index: 'src/index.ts', post: 'src/post-entry.ts' },
+  input: {
+    index: 'src/index.ts',
+    post: 'src/post-entry.ts',
+    mirror: 'src/mirror-entry.ts'
+  },
   output: {
     dir: DIST,
     format: 'es',

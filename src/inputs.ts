@@ -261,7 +261,7 @@ function ifExists(raw: string): IfExists {
   )
 }
 
-function caFile(raw: string, workspace: string): string | undefined {
+export function caFile(raw: string, workspace: string): string | undefined {
   if (!raw.trim()) return undefined
   const file = path.resolve(workspace, raw.trim())
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
@@ -281,11 +281,11 @@ const GITHUB_TOKEN_RE = /^(ghs_|ghp_|gho_|ghu_|github_pat_)/
  * use: never send a GitHub token to another registry (e.g. when `registry` was
  * set and `password` forgotten).
  */
-function checkPasswordDestination(
-  config: Config,
+export function checkPasswordDestination(
+  config: Pick<Config, 'password' | 'registry'>,
   env: NodeJS.ProcessEnv
 ): void {
-  if (!GITHUB_TOKEN_RE.test(config.password.trim())) return
+  if (!isGitHubToken(config.password)) return
   if (isGitHubRegistry(config.registry, env)) return
   throw new UserError(
     `Input 'password' is a GitHub token (the default is the workflow token), but 'registry' is '${config.registry}': ` +
@@ -294,8 +294,16 @@ function checkPasswordDestination(
   )
 }
 
+/** True for a token GitHub issued, which only GitHub's registry may receive. */
+export function isGitHubToken(secret: string): boolean {
+  return GITHUB_TOKEN_RE.test(secret.trim())
+}
+
 /** ghcr.io, or the container registry of this GitHub Enterprise Server. */
-function isGitHubRegistry(registry: string, env: NodeJS.ProcessEnv): boolean {
+export function isGitHubRegistry(
+  registry: string,
+  env: NodeJS.ProcessEnv
+): boolean {
   const server = hostOf(env.GITHUB_SERVER_URL) ?? 'github.com'
   return registry === 'ghcr.io' || registry === `containers.${server}`
 }
@@ -308,7 +316,12 @@ function hostOf(url: string | undefined): string | undefined {
   }
 }
 
-function checkConnectionInputs(config: Config): void {
+export function checkConnectionInputs(
+  config: Pick<
+    Config,
+    'plainHttp' | 'caFile' | 'insecureSkipTlsVerify' | 'password' | 'username'
+  >
+): void {
   if (config.plainHttp && (config.caFile || config.insecureSkipTlsVerify)) {
     throw new UserError(
       "Input 'plain-http: true' talks HTTP, so 'ca-file' and 'insecure-skip-tls-verify' cannot apply: drop one or the other."

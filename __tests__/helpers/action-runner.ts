@@ -34,6 +34,8 @@ export interface ActionRun {
   onSpawn?: (pid: number) => void
   /** Called with each whole line the action prints, as it prints it (the demo). */
   echo?: (line: string) => void
+  /** Another action.yml of this repository (e.g. mirror/action.yml); default the root's. */
+  actionYmlPath?: string
 }
 
 interface ActionYml {
@@ -41,25 +43,27 @@ interface ActionYml {
   runs: { main: string; post: string }
 }
 
-export function actionYml(): ActionYml {
-  return parse(
-    fs.readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')
-  ) as ActionYml
+export function actionYml(
+  file: string = path.join(repoRoot, 'action.yml')
+): ActionYml {
+  return parse(fs.readFileSync(file, 'utf8')) as ActionYml
 }
 
 /** The runner's input environment: defaults from action.yml, then the `with:` values. */
 export function inputEnv(
   inputs: Record<string, string>,
-  github: Record<string, string> = {}
+  github: Record<string, string> = {},
+  file?: string
 ): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const [name, spec] of Object.entries(actionYml().inputs)) {
+  const yml = actionYml(file)
+  for (const [name, spec] of Object.entries(yml.inputs)) {
     const value = inputs[name] ?? evaluate(spec.default ?? '', github)
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
   for (const name of Object.keys(inputs)) {
-    if (!(name in actionYml().inputs))
-      throw new Error(`action.yml has no input '${name}'`)
+    if (!(name in yml.inputs))
+      throw new Error(`${file ?? 'action.yml'} has no input '${name}'`)
   }
   return env
 }
@@ -189,9 +193,14 @@ async function runStep(
 
 /** Runs the main entry of dist/ as the runner would. */
 export function runMain(run: ActionRun): Promise<StepResult> {
-  const env = { ...baseEnv(run), ...inputEnv(run.inputs ?? {}, run.github) }
+  const file = run.actionYmlPath ?? path.join(repoRoot, 'action.yml')
+  const env = {
+    ...baseEnv(run),
+    ...inputEnv(run.inputs ?? {}, run.github, file)
+  }
   return runStep(
-    path.join(repoRoot, actionYml().runs.main),
+    // `runs.main` is relative to its action.yml (mirror/: `../dist/…`).
+    path.resolve(path.dirname(file), actionYml(file).runs.main),
     env,
     run.dirs,
     'main',

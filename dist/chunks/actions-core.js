@@ -1934,4 +1934,4 @@ var core = /*#__PURE__*/Object.freeze({
     warning: warning
 });
 
-export { exec as A, ExitCode as E, getBooleanInput as a, getIDToken as b, getMultilineInput as c, debug as d, error as e, setFailed as f, getInput as g, getState as h, info as i, saveState as j, getExecOutput as k, addPath as l, which as m, notice as n, setOutput as o, core as p, group as q, rmRF as r, setSecret as s, startGroup as t, endGroup as u, summary as v, warning as w, isDebug as x, cp as y, mkdirP as z };
+export { isDebug as A, ExitCode as E, setSecret as a, setOutput as b, summary as c, debug as d, error as e, getInput as f, group as g, getBooleanInput as h, info as i, getIDToken as j, getMultilineInput as k, getState as l, saveState as m, notice as n, core as o, startGroup as p, endGroup as q, getExecOutput as r, setFailed as s, rmRF as t, addPath as u, which as v, warning as w, cp as x, mkdirP as y, exec as z };

@@ -6,8 +6,8 @@ import { EOL } from 'os';
 import http__default from 'http';
 import https__default from 'https';
 import { r as requireTunnel, a as requireUndici, u as undiciExports } from './undici.js';
-import { c as commonjsGlobal, g as getDefaultExportFromCjs } from './actions-http-client2.js';
-import { H as trimServerUrl } from './main.js';
+import { c as commonjsGlobal, g as getDefaultExportFromCjs } from './_commonjsHelpers.js';
+import { $ as trimServerUrl } from './inputs.js';
 
 // What a failed GitHub API call means for the user: what failed, in which
 // repository, and the fix. Everything the Octokit plugins did not retry fails

@@ -2,17 +2,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs$1 from 'node:fs';
 import path$1 from 'node:path';
-import { d as debug, y as cp, z as mkdirP, m as which, A as exec, x as isDebug, r as rmRF, i as info } from './actions-core.js';
+import { d as debug, x as cp, y as mkdirP, v as which, z as exec, A as isDebug, t as rmRF, i as info } from './actions-core.js';
 import * as require$$0 from 'crypto';
 import * as fs from 'fs';
-import { A as semverExports, B as retried, C as getText, G as statusOf, I as getFile, J as fileSha256Hex, K as expectVersion, L as toolCacheEntry, N as toolCacheRoot, O as getStream, P as createStaging, Q as commitStaging } from './release.js';
+import { a as semverExports } from './semver.js';
 import * as os from 'os';
 import * as path from 'path';
 import './actions-http-client.js';
 import { ok } from 'assert';
 import { createGunzip } from 'node:zlib';
+import { e as retried, g as getText, h as statusOf, j as getFile, f as fileSha256Hex, k as expectVersion, t as toolCacheEntry, l as toolCacheRoot, m as getStream, n as createStaging, o as commitStaging } from './publish-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
-import { I as archiveUrl, J as checksumUrl, K as parseChecksumFile, L as archiveName, N as archiveFolder, b as binaryName, O as binaryPathInArchive } from './main.js';
+import { F as archiveUrl, G as checksumUrl, H as parseChecksumFile, I as archiveName, J as archiveFolder, x as binaryName, K as binaryPathInArchive } from './inputs.js';
 
 (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }

@@ -63,4 +63,4 @@ function createPackageDir(env = process.env) {
     return fs.mkdtempSync(path.join(runnerTemp(env), 'helm-oci-release-package-'));
 }
 
-export { createSandbox as a, createPackageDir as c, removeSandbox as r };
+export { createPackageDir as a, createSandbox as c, removeSandbox as r };

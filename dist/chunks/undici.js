@@ -5,15 +5,15 @@ import https__default from 'https';
 import require$$0__default from 'events';
 import require$$6 from 'util';
 import require$$0$2 from 'node:assert';
-import require$$0$4 from 'node:net';
+import net from 'node:net';
 import http from 'node:http';
 import require$$0$3 from 'node:stream';
 import require$$0 from 'node:buffer';
-import require$$0$5 from 'node:util';
+import require$$0$4 from 'node:util';
 import require$$7 from 'node:querystring';
 import require$$0$1 from 'node:events';
-import require$$0$6 from 'node:diagnostics_channel';
-import { c as commonjsGlobal } from './actions-http-client2.js';
+import require$$0$5 from 'node:diagnostics_channel';
+import { c as commonjsGlobal } from './_commonjsHelpers.js';
 import tls from 'node:tls';
 import require$$1$1 from 'node:zlib';
 import require$$5 from 'node:perf_hooks';
@@ -1113,9 +1113,9 @@ function requireUtil$7 () {
 	const { kDestroyed, kBodyUsed, kListeners, kBody } = requireSymbols$4();
 	const { IncomingMessage } = http;
 	const stream = require$$0$3;
-	const net = require$$0$4;
+	const net$1 = net;
 	const { Blob } = require$$0;
-	const nodeUtil = require$$0$5;
+	const nodeUtil = require$$0$4;
 	const { stringify } = require$$7;
 	const { EventEmitter: EE } = require$$0$1;
 	const { InvalidArgumentError } = requireErrors();
@@ -1345,7 +1345,7 @@ function requireUtil$7 () {
 	  assert(typeof host === 'string');
 
 	  const servername = getHostname(host);
-	  if (net.isIP(servername)) {
+	  if (net$1.isIP(servername)) {
 	    return ''
 	  }
 
@@ -1835,8 +1835,8 @@ var hasRequiredDiagnostics;
 function requireDiagnostics () {
 	if (hasRequiredDiagnostics) return diagnostics;
 	hasRequiredDiagnostics = 1;
-	const diagnosticsChannel = require$$0$6;
-	const util = require$$0$5;
+	const diagnosticsChannel = require$$0$5;
+	const util = require$$0$4;
 
 	const undiciDebugLog = util.debuglog('undici');
 	const fetchDebuglog = util.debuglog('fetch');
@@ -3256,7 +3256,7 @@ function requireConnect () {
 	if (hasRequiredConnect) return connect;
 	hasRequiredConnect = 1;
 
-	const net = require$$0$4;
+	const net$1 = net;
 	const assert = require$$0$2;
 	const util = requireUtil$7();
 	const { InvalidArgumentError, ConnectTimeoutError } = requireErrors();
@@ -3379,7 +3379,7 @@ function requireConnect () {
 
 	      port = port || 80;
 
-	      socket = net.connect({
+	      socket = net$1.connect({
 	        highWaterMark: 64 * 1024, // Same as nodejs fs streams.
 	        ...options,
 	        localAddress,
@@ -4769,7 +4769,7 @@ function requireWebidl () {
 	if (hasRequiredWebidl) return webidl_1;
 	hasRequiredWebidl = 1;
 
-	const { types, inspect } = require$$0$5;
+	const { types, inspect } = require$$0$4;
 	const { markAsUncloneable } = require$$1;
 	const { toUSVString } = requireUtil$7();
 
@@ -7268,7 +7268,7 @@ function requireFormdata () {
 	const { FileLike, isFileLike } = requireFile();
 	const { webidl } = requireWebidl();
 	const { File: NativeFile } = require$$0;
-	const nodeUtil = require$$0$5;
+	const nodeUtil = require$$0$4;
 
 	/** @type {globalThis['File']} */
 	const File = globalThis.File ?? NativeFile;
@@ -11112,7 +11112,7 @@ function requireClient () {
 	hasRequiredClient = 1;
 
 	const assert = require$$0$2;
-	const net = require$$0$4;
+	const net$1 = net;
 	const http$1 = http;
 	const util = requireUtil$7();
 	const { channels } = requireDiagnostics();
@@ -11285,7 +11285,7 @@ function requireClient () {
 	      throw new InvalidArgumentError('maxRequestsPerClient must be a positive number')
 	    }
 
-	    if (localAddress != null && (typeof localAddress !== 'string' || net.isIP(localAddress) === 0)) {
+	    if (localAddress != null && (typeof localAddress !== 'string' || net$1.isIP(localAddress) === 0)) {
 	      throw new InvalidArgumentError('localAddress must be valid string IP address')
 	    }
 
@@ -11513,7 +11513,7 @@ function requireClient () {
 	    assert(idx !== -1);
 	    const ip = hostname.substring(1, idx);
 
-	    assert(net.isIP(ip));
+	    assert(net$1.isIP(ip));
 	    hostname = ip;
 	  }
 
@@ -15118,7 +15118,7 @@ function requireMockUtils () {
 	  types: {
 	    isPromise
 	  }
-	} = require$$0$5;
+	} = require$$0$4;
 
 	function matchValue (match, value) {
 	  if (typeof match === 'string') {
@@ -15695,7 +15695,7 @@ function requireMockClient () {
 	if (hasRequiredMockClient) return mockClient;
 	hasRequiredMockClient = 1;
 
-	const { promisify } = require$$0$5;
+	const { promisify } = require$$0$4;
 	const Client = requireClient();
 	const { buildMockDispatch } = requireMockUtils();
 	const {
@@ -15762,7 +15762,7 @@ function requireMockPool () {
 	if (hasRequiredMockPool) return mockPool;
 	hasRequiredMockPool = 1;
 
-	const { promisify } = require$$0$5;
+	const { promisify } = require$$0$4;
 	const Pool = requirePool();
 	const { buildMockDispatch } = requireMockUtils();
 	const {
@@ -16366,7 +16366,7 @@ var hasRequiredDns;
 function requireDns () {
 	if (hasRequiredDns) return dns;
 	hasRequiredDns = 1;
-	const { isIP } = require$$0$4;
+	const { isIP } = net;
 	const { lookup } = require$$1$3;
 	const DecoratorHandler = requireDecoratorHandler();
 	const { InvalidArgumentError, InformationalError } = requireErrors();
@@ -16759,7 +16759,7 @@ function requireHeaders () {
 	} = requireUtil$6();
 	const { webidl } = requireWebidl();
 	const assert = require$$0$2;
-	const util = require$$0$5;
+	const util = require$$0$4;
 
 	const kHeadersMap = Symbol('headers map');
 	const kHeadersSortedMap = Symbol('headers map sorted');
@@ -17446,7 +17446,7 @@ function requireResponse () {
 	const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = requireHeaders();
 	const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = requireBody();
 	const util = requireUtil$7();
-	const nodeUtil = require$$0$5;
+	const nodeUtil = require$$0$4;
 	const { kEnumerableProperty } = util;
 	const {
 	  isValidReasonPhrase,
@@ -17468,7 +17468,7 @@ function requireResponse () {
 	const { URLSerializer } = requireDataUrl();
 	const { kConstruct } = requireSymbols$4();
 	const assert = require$$0$2;
-	const { types } = require$$0$5;
+	const { types } = require$$0$4;
 
 	const textEncoder = new TextEncoder('utf-8');
 
@@ -18121,7 +18121,7 @@ function requireRequest () {
 	const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = requireHeaders();
 	const { FinalizationRegistry } = requireDispatcherWeakref()();
 	const util = requireUtil$7();
-	const nodeUtil = require$$0$5;
+	const nodeUtil = require$$0$4;
 	const {
 	  isValidHTTPToken,
 	  sameOrigin,
@@ -21774,7 +21774,7 @@ function requireUtil$4 () {
 	const { ProgressEvent } = requireProgressevent();
 	const { getEncoding } = requireEncoding();
 	const { serializeAMimeType, parseMIMEType } = requireDataUrl();
-	const { types } = require$$0$5;
+	const { types } = require$$0$4;
 	const { StringDecoder } = require$$2;
 	const { btoa } = require$$0;
 
@@ -26523,7 +26523,7 @@ function requireWebsocket () {
 	const { ByteParser } = requireReceiver();
 	const { kEnumerableProperty, isBlobLike } = requireUtil$7();
 	const { getGlobalDispatcher } = requireGlobal();
-	const { types } = require$$0$5;
+	const { types } = require$$0$4;
 	const { ErrorEvent, CloseEvent } = requireEvents();
 	const { SendQueue } = requireSender();
 

@@ -1,0 +1,155 @@
+// A package from a classic (https://) chart repository, into the destination
+// as Helm pushes it: a classic repository serves a .tgz, not a manifest, so
+// there is no digest to keep, and the push is the main action's own (helm
+// push, then the tag read back). Never over a tag that is already there: the
+// same package (its chart layer is the .tgz's sha256) is skipped, another is
+// refused.
+import type { LoadedChart } from '../chart/load.js'
+import { fileSha256Hex } from '../digest.js'
+import { UserError } from '../errors.js'
+import type { Connection } from '../helm/cli.js'
+import type { InstalledHelm } from '../helm/installer.js'
+import type { RegistryReader } from '../publish/lookup.js'
+import { pushPackage, type HelmPusher } from '../publish/push.js'
+import type { ChartRelease } from '../publish/result.js'
+import { chartLayerDigest } from '../registry/oci-manifest.js'
+import { chartRef, isLoopbackRegistry, ociTag } from '../registry/reference.js'
+import type { ClassicSource, MirrorLine, MirrorResult } from './types.js'
+
+/** A line of `charts` that names a classic repository. */
+export type ClassicLine = MirrorLine & { source: ClassicSource }
+
+/** Where classic packages go, and how Helm reaches it. */
+export interface ClassicDestination {
+  registry: string
+  repository: string
+  connection: Connection
+}
+
+/** The outside systems: the destination's reader, and Helm when a push is due. */
+export interface ClassicServices {
+  registry: RegistryReader
+  /** Installs Helm and logs in on first use: a run that pushes nothing needs neither. */
+  helm(): Promise<HelmPusher>
+  say(line: string): void
+}
+
+/**
+ * Mirrors one downloaded package: skipped when the destination tag holds it,
+ * refused when the tag holds another package, pushed otherwise (or, in a dry
+ * run, reported as would-copy). `digest` is the package's sha256: a
+ * classic repository has no manifest, so nothing else names the source.
+ */
+export async function mirrorClassicPackage(
+  line: ClassicLine,
+  version: string,
+  packagePath: string,
+  destination: ClassicDestination,
+  services: ClassicServices,
+  dryRun: boolean
+): Promise<MirrorResult> {
+  const release = classicRelease(line, version, destination)
+  const packageDigest = `sha256:${await fileSha256Hex(packagePath)}`
+  const result: MirrorResult = {
+    chart: line.name,
+    version,
+    source: `${line.source.url} ${line.name}@${version}`,
+    destination: `${release.ref}:${release.tag}`,
+    status: 'would-copy',
+    digest: packageDigest,
+    related: []
+  }
+  const there = await services.registry.getManifest(
+    release.repositoryPath,
+    release.tag
+  )
+  if (there) {
+    const layer = chartLayerDigest(there.body)
+    if (layer === packageDigest) {
+      services.say(
+        `${result.destination} already holds this package (${there.digest}): skipped.`
+      )
+      return { ...result, status: 'skipped' }
+    }
+    return {
+      ...result,
+      status: 'refused',
+      destinationDigest: there.digest,
+      reason:
+        `the destination tag holds another package (chart layer ${layer ?? 'none: not a Helm chart'}, ` +
+        `the source's package is ${packageDigest}): the upstream version changed, or something else was pushed there. ` +
+        'Nothing was overwritten; delete the destination tag to take the new package, or keep it and drop the line.'
+    }
+  }
+  if (dryRun) {
+    services.say(
+      `Dry run: would push ${result.source} to ${result.destination}.`
+    )
+    return result
+  }
+  const helm = await services.helm()
+  // pushPackage logs the manifest's digest (Helm's, not the source's);
+  // `digest` stays the package's sha256, the one the index promised.
+  await pushPackage(
+    helm,
+    services.registry,
+    release,
+    packagePath,
+    destination.connection,
+    undefined,
+    services.say
+  )
+  return { ...result, status: 'copied' }
+}
+
+/**
+ * The release record pushPackage reads: only its target (where the tag is)
+ * matters; the chart fields describe the package, which has no folder here.
+ */
+function classicRelease(
+  line: ClassicLine,
+  version: string,
+  destination: ClassicDestination
+): ChartRelease {
+  const chart: LoadedChart = {
+    file: line.source.url,
+    name: line.name,
+    version,
+    dependencies: [],
+    versionLine: 0,
+    dir: '',
+    hasLock: false
+  }
+  return {
+    ...chart,
+    registry: destination.registry,
+    repository: destination.repository,
+    repositoryPath: `${destination.repository}/${line.name}`,
+    tag: ociTag(version),
+    ref: chartRef(destination.registry, destination.repository, line.name),
+    digest: '',
+    pushed: false,
+    packagePath: ''
+  }
+}
+
+/**
+ * publish/target.ts's check, for the mirror's destination: Helm 3 talks plain
+ * HTTP to a loopback registry whatever it is told, so its push to TLS there
+ * fails half-way. Refused before the first push.
+ */
+export function checkHelmCanReach(
+  destination: { registry: string; plainHttp: boolean },
+  installed: InstalledHelm
+): void {
+  if (
+    installed.major !== 3 ||
+    destination.plainHttp ||
+    !isLoopbackRegistry(destination.registry)
+  )
+    return
+  throw new UserError(
+    `Helm ${installed.version} always talks plain HTTP to a registry on the loopback address ${destination.registry}, ` +
+      "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP."
+  )
+}
