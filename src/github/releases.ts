@@ -135,10 +135,8 @@ export function githubReleases(
           // Octokit sends a Buffer as is; its types want a string.
           data: data as unknown as string,
           baseUrl: uploadBase(release.uploadUrl),
-          headers: {
-            'content-type': 'application/octet-stream',
-            'content-length': data.length
-          }
+          // No content-length: fetch sets it, and refuses one given.
+          headers: { 'content-type': 'application/octet-stream' }
         })
         return {
           id: answer.data.id,
