@@ -27,6 +27,10 @@ import {
   secretInput
 } from './inputs/read.js'
 import { signingConfig, type SigningConfig } from './inputs/signing.js'
+import {
+  githubReleaseConfig,
+  type GitHubReleaseConfig
+} from './inputs/github-release.js'
 
 /** The newest Helm the tests run; action.yml's `helm-version` default (a test keeps them equal). */
 export const DEFAULT_HELM_VERSION = 'v4.2.3'
@@ -58,6 +62,8 @@ export interface Config {
   gitops?: GitopsConfig
   /** Keyless signing and provenance; absent when `sign` and `provenance` are false. */
   signing?: SigningConfig
+  /** A GitHub Release per pushed chart; absent when `github-release` is false. */
+  githubRelease?: GitHubReleaseConfig
 }
 
 /** The GitOps pull request step; absent when `gitops-repository` is empty. */
@@ -140,7 +146,8 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkTag: booleanInput('check-tag', true),
     ifExists: ifExists(core.getInput('if-exists')),
     gitops: gitopsConfig(env),
-    signing: signingConfig(env)
+    signing: signingConfig(env),
+    githubRelease: githubReleaseConfig(env)
   }
   checkConnectionInputs(config)
   checkPasswordDestination(config, env)

@@ -24,10 +24,12 @@ export function setOutputs(run: RunResult): void {
         ref: c.ref,
         digest: c.digest,
         pushed: c.pushed,
-        ...signingFields(c)
+        ...signingFields(c),
+        ...(c.githubRelease ? { 'release-url': c.githubRelease.url } : {})
       }))
     )
   )
+  core.setOutput('release-url', single?.githubRelease?.url ?? '')
   setSigningOutputs(single)
   setGitopsOutputs(run.charts.flatMap(c => (c.gitops ? [c.gitops] : [])))
 }

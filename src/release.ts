@@ -1,7 +1,7 @@
 // The list of steps of a release, one log group each, with the outside
 // systems behind small interfaces (Services) so tests pass fakes. main.ts
 // loads it once the inputs are read.
-// GitOps, signing and the preview are import()ed where a run uses them: most
+// GitOps, signing, GitHub releases and the preview are import()ed where a run uses them: most
 // runs use none, and their code (@actions/github, @sigstore/sign) is most of
 // dist/, which node would otherwise parse before the first input check.
 import path from 'node:path'
@@ -153,6 +153,10 @@ export async function release(
     try {
       if (session && signatures)
         await signStep(session, signatures, config, result)
+      if (config.githubRelease)
+        await (
+          await import('./ghrelease/run.js')
+        ).runGitHubRelease(config, result)
       const renderer =
         helm && sandboxDir
           ? { helm, helmVersion: installed.version, dir: sandboxDir }

@@ -46,6 +46,7 @@ export async function writeSummary(run: RunResult): Promise<void> {
     ])
     .addRaw(`<p>Helm ${escapeHtml(run.helmVersion)}</p>`, true)
   for (const chart of run.charts) addSigning(chart)
+  addReleases(run.charts)
   for (const chart of run.charts) addGitops(chart)
   if (run.skipped.length)
     summary.addHeading('Skipped', 3).addList(run.skipped.map(escapeHtml))
@@ -91,6 +92,24 @@ function addSigning(chart: ChartRelease): void {
         `<p>${title}</p><pre><code>${escapeHtml(text)}</code></pre>`,
         true
       )
+}
+
+/** The GitHub releases made or updated, and what happened to their assets. */
+function addReleases(charts: ChartRelease[]): void {
+  const made = charts.filter(c => c.githubRelease)
+  if (!made.length) return
+  core.summary.addHeading('GitHub releases', 3)
+  core.summary.addList(
+    made.map(chart => {
+      const { url, tag, operation, assets } = chart.githubRelease!
+      const files = assets.map(a => `${escapeHtml(a.name)} ${a.action}`)
+      return (
+        `${escapeHtml(chart.name)} ${escapeHtml(chart.version)}: ` +
+        `<a href="${escapeHtml(url)}">${escapeHtml(tag)}</a> ${operation}` +
+        (files.length ? ` (${files.join(', ')})` : '')
+      )
+    })
+  )
 }
 
 function addGitops(chart: ChartRelease): void {

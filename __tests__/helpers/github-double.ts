@@ -17,6 +17,11 @@
 // bundle holding a DSSE envelope of an in-toto statement, whose subjects'
 // digests are what the list filters on.
 //
+// Releases (get by tag, create, update, list/get assets, download with
+// Accept: application/octet-stream) are stored per repository; uploads go to
+// the `upload_url` a release answers, served by the double under /uploads
+// (GitHub's uploads.github.com), with the raw bytes as the body.
+//
 // GraphQL (POST <root>/graphql, or /api/graphql for a GHES-style /api/v3
 // root, which is where @octokit/graphql sends it) serves the
 // enablePullRequestAutoMerge mutation only.
@@ -244,7 +249,8 @@ function checkRequest(
   method: string,
   path: string,
   query: URLSearchParams,
-  body: unknown
+  body: unknown,
+  rawProblems?: string[]
 ): { matched?: MatchedRoute; problems: string[] } {
   const matched = matchRoute(method, path)
   if (!matched) {
@@ -254,7 +260,7 @@ function checkRequest(
   const problems = [
     ...paramProblems(operation, 'path', matched.params),
     ...paramProblems(operation, 'query', queryObject(query)),
-    ...bodyProblems(operation, body)
+    ...(rawProblems ?? bodyProblems(operation, body))
   ]
   return { matched, problems }
 }
@@ -336,6 +342,22 @@ export interface StoredAttestation {
   predicateType: string
 }
 
+/** A release as the releases API stored it. */
+export interface StoredRelease {
+  id: number
+  tag: string
+  name: string
+  body: string
+  targetCommitish: string
+  assets: StoredAsset[]
+}
+
+export interface StoredAsset {
+  id: number
+  name: string
+  data: Buffer
+}
+
 export interface PullRequestState {
   number: number
   nodeId: string
@@ -364,6 +386,7 @@ interface RepoState {
   commits: Map<string, CommitObject>
   pulls: PullRequestState[]
   attestations: StoredAttestation[]
+  releases: StoredRelease[]
   /** Branch heads known to git but not to the double's own refs. */
   gitBranchHead?: (branch: string) => string | undefined
 }
@@ -430,6 +453,8 @@ export interface StartOptions {
 interface Reply {
   status: number
   body?: unknown
+  /** Bytes answered as application/octet-stream instead of JSON. */
+  raw?: Buffer
   headers?: Record<string, string>
   /** Drop the connection instead of answering (status is only recorded). */
   drop?: boolean
@@ -440,6 +465,12 @@ interface Context {
   params: Record<string, string>
   query: URLSearchParams
   body: Record<string, unknown>
+  /** The request body as sent (uploads). */
+  raw: Buffer
+  accept: string
+  /** Where uploads go (upload_url's root). */
+  uploadsUrl: string
+  htmlUrl: string
 }
 
 type Handler = (ctx: Context) => Reply
@@ -527,6 +558,7 @@ export class GitHubDouble {
       commits: new Map(),
       pulls: [],
       attestations: [],
+      releases: [],
       gitBranchHead: this.options.gitBranchHead
         ? branch =>
             this.options.gitBranchHead?.(`${seed.owner}/${seed.repo}`, branch)
@@ -616,6 +648,11 @@ export class GitHubDouble {
     return this.state(owner, repo).attestations
   }
 
+  /** Releases of a repository, in creation order. */
+  releases(owner: string, repo: string): StoredRelease[] {
+    return this.state(owner, repo).releases
+  }
+
   /** Pull requests of a repository, in creation order. */
   pulls(owner: string, repo: string): readonly PullRequestState[] {
     return this.state(owner, repo).pulls
@@ -650,8 +687,12 @@ export class GitHubDouble {
     let reply: Reply
     let operation: string | undefined
     try {
-      const body = raw.length > 0 ? (JSON.parse(raw) as unknown) : undefined
-      ;({ reply, operation } = this.route(req, method, url, body))
+      const upload = url.pathname.startsWith(UPLOADS)
+      const body =
+        raw.length > 0 && !upload
+          ? (JSON.parse(raw.toString('utf8')) as unknown)
+          : undefined
+      ;({ reply, operation } = this.route(req, method, url, body, raw))
     } catch (error) {
       this.violations.push({
         method,
@@ -674,20 +715,32 @@ export class GitHubDouble {
     req: http.IncomingMessage,
     method: string,
     url: URL,
-    body: unknown
+    body: unknown,
+    raw: Buffer = Buffer.alloc(0)
   ): { reply: Reply; operation?: string } {
     if (method === 'POST' && url.pathname === this.graphqlPath) {
       return { reply: this.graphql(req, body), operation: 'graphql' }
     }
-    const path = url.pathname.startsWith(`${this.prefix}/`)
-      ? url.pathname.slice(this.prefix.length)
-      : `(outside ${this.prefix || '/'})${url.pathname}`
+    // Uploads are served under /uploads, as GitHub serves them on their own host.
+    const upload = url.pathname.startsWith(`${UPLOADS}/`)
+    const pathname = upload ? url.pathname.slice(UPLOADS.length) : url.pathname
+    const prefix = upload ? '' : this.prefix
+    const path = pathname.startsWith(`${prefix}/`)
+      ? pathname.slice(prefix.length)
+      : `(outside ${prefix || '/'})${pathname}`
     const { matched, problems } = checkRequest(
       method,
       path,
       url.searchParams,
-      body
+      upload ? undefined : body,
+      upload ? rawBodyProblems(req, raw) : undefined
     )
+    if (matched && upload !== isUpload(matched))
+      problems.push(
+        upload
+          ? `${matched.route.operation.operationId} is not served on the uploads host`
+          : 'uploads go to the upload_url of the release (uploads.github.com)'
+      )
     const operation = matched?.route.operation.operationId
     if (problems.length > 0) {
       this.violations.push({ method, path: url.pathname, problems })
@@ -698,11 +751,14 @@ export class GitHubDouble {
     const failure = this.injected(operation!)
     if (failure?.kind === 'lost-response') {
       // The request takes effect; its answer never arrives.
-      const reply = { ...this.handle(matched!, url, body), drop: true }
+      const reply = {
+        ...this.handle(matched!, url, body, req, raw),
+        drop: true
+      }
       return { reply, operation }
     }
     if (failure) return { reply: failureReply(failure), operation }
-    return { reply: this.handle(matched!, url, body), operation }
+    return { reply: this.handle(matched!, url, body, req, raw), operation }
   }
 
   private authenticate(req: http.IncomingMessage): Reply | undefined {
@@ -724,7 +780,13 @@ export class GitHubDouble {
     return failure
   }
 
-  private handle(matched: MatchedRoute, url: URL, body: unknown): Reply {
+  private handle(
+    matched: MatchedRoute,
+    url: URL,
+    body: unknown,
+    req?: http.IncomingMessage,
+    raw: Buffer = Buffer.alloc(0)
+  ): Reply {
     const { route, params } = matched
     const handler = HANDLERS[route.operation.operationId]
     if (!handler) {
@@ -742,7 +804,11 @@ export class GitHubDouble {
       repo,
       params,
       query: url.searchParams,
-      body: (body ?? {}) as Record<string, unknown>
+      body: (body ?? {}) as Record<string, unknown>,
+      raw,
+      accept: req?.headers.accept ?? '',
+      uploadsUrl: `${new URL(this.apiUrl).origin}${UPLOADS}`,
+      htmlUrl: `https://github.test/${repo.owner}/${repo.name}`
     })
   }
 
@@ -815,11 +881,11 @@ function repoKey(owner: string, repo: string): string {
   return `${owner}/${repo}`.toLowerCase()
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
 }
@@ -830,6 +896,11 @@ function send(res: http.ServerResponse, reply: Reply): void {
     'x-ratelimit-limit': '5000',
     'x-ratelimit-remaining': '4999',
     ...reply.headers
+  }
+  if (reply.raw) {
+    headers['content-type'] = 'application/octet-stream'
+    res.writeHead(reply.status, headers).end(reply.raw)
+    return
   }
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers).end()
@@ -1426,6 +1497,123 @@ function listAttestations({ repo, params, query }: Context): Reply {
   }
 }
 
+// ------------------------------------------------------------- Releases
+
+const UPLOADS = '/uploads'
+
+function isUpload(matched: MatchedRoute): boolean {
+  return matched.route.operation.operationId === 'repos/upload-release-asset'
+}
+
+/** An upload is raw bytes with their type and length. */
+function rawBodyProblems(req: http.IncomingMessage, raw: Buffer): string[] {
+  const problems: string[] = []
+  if (!req.headers['content-type']) problems.push('upload has no content-type')
+  if (raw.length === 0) problems.push('upload has no body')
+  return problems
+}
+
+let releaseIds = 1
+
+function assetJson(ctx: Context, asset: StoredAsset): object {
+  return {
+    id: asset.id,
+    name: asset.name,
+    size: asset.data.length,
+    state: 'uploaded',
+    content_type: 'application/octet-stream',
+    url: `${apiBase(ctx.repo)}/releases/assets/${asset.id}`,
+    browser_download_url: `${ctx.htmlUrl}/releases/download/x/${asset.name}`
+  }
+}
+
+function releaseJson(ctx: Context, release: StoredRelease): object {
+  return {
+    id: release.id,
+    tag_name: release.tag,
+    name: release.name,
+    body: release.body,
+    draft: false,
+    prerelease: false,
+    target_commitish: release.targetCommitish,
+    html_url: `${ctx.htmlUrl}/releases/tag/${encodeURIComponent(release.tag)}`,
+    url: `${apiBase(ctx.repo)}/releases/${release.id}`,
+    upload_url: `${ctx.uploadsUrl}/repos/${ctx.repo.owner}/${ctx.repo.name}/releases/${release.id}/assets{?name,label}`,
+    assets: release.assets.map(a => assetJson(ctx, a))
+  }
+}
+
+function findRelease(ctx: Context): StoredRelease | undefined {
+  const id = Number(ctx.params['release_id'])
+  return ctx.repo.releases.find(r => r.id === id)
+}
+
+function createRelease(ctx: Context): Reply {
+  const tag = String(ctx.body['tag_name'])
+  if (ctx.repo.releases.some(r => r.tag === tag))
+    return validationFailed([
+      { resource: 'Release', code: 'already_exists', field: 'tag_name' }
+    ])
+  const release: StoredRelease = {
+    id: releaseIds++,
+    tag,
+    name: String(ctx.body['name'] ?? tag),
+    body: String(ctx.body['body'] ?? ''),
+    targetCommitish: String(
+      ctx.body['target_commitish'] ?? ctx.repo.defaultBranch
+    ),
+    assets: []
+  }
+  ctx.repo.releases.push(release)
+  return { status: 201, body: releaseJson(ctx, release) }
+}
+
+function uploadAsset(ctx: Context): Reply {
+  const release = findRelease(ctx)
+  if (!release) return message(404, 'Not Found')
+  const name = ctx.query.get('name') ?? ''
+  if (release.assets.some(a => a.name === name))
+    return validationFailed([
+      { resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }
+    ])
+  const asset = { id: releaseIds++, name, data: Buffer.from(ctx.raw) }
+  release.assets.push(asset)
+  return { status: 201, body: assetJson(ctx, asset) }
+}
+
+function getAsset(ctx: Context): Reply {
+  const id = Number(ctx.params['asset_id'])
+  const asset = ctx.repo.releases.flatMap(r => r.assets).find(a => a.id === id)
+  if (!asset) return message(404, 'Not Found')
+  return ctx.accept.includes('application/octet-stream')
+    ? { status: 200, raw: asset.data }
+    : { status: 200, body: assetJson(ctx, asset) }
+}
+
+const RELEASE_HANDLERS: Record<string, Handler> = {
+  'repos/get-release-by-tag': ctx => {
+    const release = ctx.repo.releases.find(r => r.tag === ctx.params['tag'])
+    return release
+      ? { status: 200, body: releaseJson(ctx, release) }
+      : message(404, 'Not Found')
+  },
+  'repos/create-release': createRelease,
+  'repos/update-release': ctx => {
+    const release = findRelease(ctx)
+    if (!release) return message(404, 'Not Found')
+    if (typeof ctx.body['name'] === 'string') release.name = ctx.body['name']
+    if (typeof ctx.body['body'] === 'string') release.body = ctx.body['body']
+    return { status: 200, body: releaseJson(ctx, release) }
+  },
+  'repos/list-release-assets': ctx => {
+    const release = findRelease(ctx)
+    if (!release) return message(404, 'Not Found')
+    return { status: 200, body: release.assets.map(a => assetJson(ctx, a)) }
+  },
+  'repos/get-release-asset': getAsset,
+  'repos/upload-release-asset': uploadAsset
+}
+
 const HANDLERS: Record<string, Handler> = {
   'repos/get': ({ repo }) => ({ status: 200, body: repoJson(repo) }),
   'pulls/list': listPulls,
@@ -1441,5 +1629,6 @@ const HANDLERS: Record<string, Handler> = {
   'git/create-ref': createRef,
   'git/update-ref': updateRef,
   'repos/create-attestation': createAttestation,
-  'repos/list-attestations': listAttestations
+  'repos/list-attestations': listAttestations,
+  ...RELEASE_HANDLERS
 }

@@ -11,6 +11,7 @@ import path, { posix } from 'node:path';
 import { c as saveGitopsDir } from './state.js';
 import { M as Minimatch, m as mapLimit } from './release.js';
 import { createHash } from 'node:crypto';
+import { v as versionsBetween, c as changelogEntry, e as escapeMarkdown, f as fenced, a as escapeHtml, b as changelogMarkdown } from './render-changelog.js';
 import require$$1 from 'node:zlib';
 
 // The GitHub REST and GraphQL API of one repository, as the GitOps step needs
@@ -1495,7 +1496,7 @@ function collectHelmRepositories(file, text, chart, context) {
     context.parsed.set(file, parsed);
     if (parsed.problem)
         return;
-    const found = bounded$1(file, () => repositoriesIn(matcher, documentsOf(file, parsed)));
+    const found = bounded(file, () => repositoriesIn(matcher, documentsOf(file, parsed)));
     if (isProblem(found))
         parsed.problem = found;
     else
@@ -1513,7 +1514,7 @@ function findPins(file, text, chart, context) {
     const parsed = parseOnce(file, text, context);
     if (parsed.problem)
         return { pins: [], problems: [parsed.problem] };
-    const findings = bounded$1(file, () => scanFile(file, parsed, TOOLS[role], matcher, context));
+    const findings = bounded(file, () => scanFile(file, parsed, TOOLS[role], matcher, context));
     if (isProblem(findings))
         return { pins: [], problems: [findings] };
     const repeated = parsed.template?.repeated ?? [];
@@ -1579,7 +1580,7 @@ function scanDocument(scan, document, tools) {
         tool.scan(scan, root, header);
 }
 /** Runs `scan`; a file whose aliases make too much work becomes a problem. */
-function bounded$1(file, scan) {
+function bounded(file, scan) {
     try {
         return scan();
     }
@@ -1877,7 +1878,7 @@ function summarize(plans) {
             kind: pin.kind
         };
         if (action === 'bump')
-            result.changes.push(changeOf$1(plan));
+            result.changes.push(changeOf(plan));
         else if (action === 'current')
             result.current.push({ ...where, value: pin.current });
         else
@@ -1885,7 +1886,7 @@ function summarize(plans) {
     }
     return result;
 }
-function changeOf$1({ pin, to, digest }) {
+function changeOf({ pin, to, digest }) {
     const change = {
         file: pin.file,
         line: pin.line,
@@ -3408,253 +3409,6 @@ async function foreignCommits(history, options) {
     const subjects = await history.branchSubjects(options.baseBranch, options.branch);
     const own = commitSubjectPattern(options.messageTemplate);
     return subjects.filter(subject => !own.test(subject)).length;
-}
-
-// Text from outside (charts, GitOps files, Helm's errors) made safe for a
-// pull request body: no HTML can be injected, no code block broken out of.
-/** `&`, `<` and `>` as entities: for HTML blocks such as `<summary>`. */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\r\n]+/g, ' ');
-}
-// HTML and markdown that outside text must not bring into the pull request.
-// `@` and `#<digits>` get a zero-width space, as Renovate does in release
-// notes: in the GitOps repository they would ping people and link its issues.
-const ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '@': '@&#8203;',
-    '#': '#&#8203;'
-};
-const INLINE_SPECIAL = /[&<>@\\`*_[\]~|$!]|#(?=\d)/g;
-// Line breaks and other controls, and bidi overrides that reorder what is shown.
-const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]+/gu;
-// What starts a block at the beginning of a line (heading, list item).
-const BLOCK_START = /^(?:#{1,6}|[+-]|\d{1,9}[.)])(?=\s|$)/;
-/**
- * Outside text as one line of markdown that shows as written: no HTML, no
- * emphasis, links, code, math or tables, no mentions, no block markers.
- */
-function escapeMarkdown(text) {
-    const line = text.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
-    const escaped = line.replace(INLINE_SPECIAL, special => ESCAPES[special] ?? `\\${special}`);
-    // `1. x` stays text with the escape before its `.` or `)`.
-    return escaped.replace(BLOCK_START, start => /^\d/.test(start)
-        ? `${start.slice(0, -1)}\\${start.slice(-1)}`
-        : `\\${start}`);
-}
-/** A fenced code block whose fence is longer than any run of backticks inside. */
-function fenced(language, content) {
-    const longestRun = Math.max(0, ...[...content.matchAll(/`+/g)].map(match => match[0].length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
-    const body = content.endsWith('\n') ? content : `${content}\n`;
-    return `${fence}${language}\n${body}${fence}\n`;
-}
-
-// The chart's changelog for the GitOps pull request: which versions lie
-// between the old pin and the new one, what each version's config (its
-// Chart.yaml as JSON) says about itself, and that as markdown safe to put in
-// a pull request body. Pure: no I/O.
-/** At most this many versions are read and shown; the oldest are cut. */
-const MAX_VERSIONS = 50;
-/** At most this many changes per version. */
-const MAX_CHANGES = 100;
-/** A description, appVersion or note longer than this is cut. */
-const MAX_TEXT = 500;
-/** An annotation longer than this is not parsed (Helm allows big Chart.yaml files). */
-const MAX_ANNOTATION = 64 * 1024;
-/** YAML aliases expanded at most: a few bytes must not become gigabytes. */
-const MAX_ALIASES = 50;
-const CHANGES_ANNOTATION = 'artifacthub.io/changes';
-/**
- * A version in SemVer 2's own form, build metadata kept (semver.valid drops
- * it), or undefined when it is not SemVer.
- */
-function canonicalVersion(text) {
-    const parsed = semver.parse(text);
-    if (!parsed)
-        return undefined;
-    const build = parsed.build.length > 0 ? `+${parsed.build.join('.')}` : '';
-    return `${parsed.version}${build}`;
-}
-/** The version a tag stands for, or undefined when it is not SemVer 2. */
-function versionOfTag(tag) {
-    const version = tag.replace(/_/g, '+');
-    // Only the canonical form: semver.parse also takes `v1.2.3` and `=1.2.3`.
-    return canonicalVersion(version) === version ? version : undefined;
-}
-/**
- * The registry's versions after `oldVersion` up to and including
- * `newVersion`, newest first, by SemVer precedence with build metadata as a
- * tie-break. Tags that are not SemVer are ignored. Prereleases count only
- * when `newVersion` is one: a stable release's notes are the reviewer's
- * concern, not its release candidates'. `newVersion` itself is always in
- * (just pushed, it may not be listed yet). Past `limit`, the oldest are cut.
- */
-function versionsBetween(tags, oldVersion, newVersion, limit = MAX_VERSIONS) {
-    const from = canonicalVersion(oldVersion);
-    const to = canonicalVersion(newVersion);
-    if (!from || !to || semver.compareBuild(to, from) <= 0)
-        return { versions: [], omitted: 0 };
-    const withPrereleases = semver.prerelease(to) !== null;
-    const tagOf = new Map([[to, to.replace(/\+/g, '_')]]);
-    for (const tag of tags) {
-        const version = versionOfTag(tag);
-        if (!version || tagOf.has(version))
-            continue;
-        if (!withPrereleases && semver.prerelease(version) !== null)
-            continue;
-        if (semver.compareBuild(version, from) > 0 &&
-            semver.compareBuild(version, to) < 0)
-            tagOf.set(version, tag);
-    }
-    const versions = [...tagOf]
-        .map(([version, tag]) => ({ version, tag }))
-        .sort((a, b) => semver.compareBuild(b.version, a.version));
-    return {
-        versions: versions.slice(0, limit),
-        omitted: Math.max(0, versions.length - limit)
-    };
-}
-/** `text` trimmed and cut to MAX_TEXT characters. */
-function bounded(text) {
-    const trimmed = text.trim();
-    return trimmed.length > MAX_TEXT ? `${trimmed.slice(0, MAX_TEXT)}…` : trimmed;
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** A JSON object, or undefined when the text is not one. */
-function jsonObject(text) {
-    try {
-        const parsed = JSON.parse(text);
-        return isRecord(parsed) ? parsed : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * The entry of `version` from its config blob. Never throws: a config that is
- * not a chart's, or a malformed `artifacthub.io/changes`, becomes a note.
- */
-function changelogEntry(version, config) {
-    const chart = jsonObject(config.toString());
-    if (!chart)
-        return {
-            version,
-            deprecated: false,
-            changes: [],
-            notes: ['its config is not a JSON object (not a Helm chart?)']
-        };
-    const annotations = isRecord(chart.annotations) ? chart.annotations : {};
-    const { changes, notes } = parseChanges(annotations[CHANGES_ANNOTATION]);
-    const appVersion = typeof chart.appVersion === 'string' && chart.appVersion.trim() !== ''
-        ? bounded(chart.appVersion)
-        : undefined;
-    return {
-        version,
-        ...(appVersion === undefined ? {} : { appVersion }),
-        deprecated: chart.deprecated === true,
-        changes,
-        ...(notes.length > 0 ? { notes } : {})
-    };
-}
-/** The annotation's YAML list, or a note saying why it is not one. */
-function changeList(annotation) {
-    const name = `\`${CHANGES_ANNOTATION}\``;
-    if (typeof annotation !== 'string')
-        return `${name} is not a string`;
-    if (annotation.length > MAX_ANNOTATION)
-        return `${name} is longer than ${MAX_ANNOTATION} characters: not read`;
-    let parsed;
-    try {
-        parsed = distExports.parse(annotation, {
-            maxAliasCount: MAX_ALIASES,
-            prettyErrors: false
-        });
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message.split('\n')[0] : '';
-        return `${name} is not valid YAML (${bounded(reason)})`;
-    }
-    return Array.isArray(parsed) ? parsed : `${name} is not a YAML list`;
-}
-/**
- * The changes of an `artifacthub.io/changes` annotation in either form
- * Artifact Hub accepts: a list of strings, or a list of objects with `kind`
- * and `description` (`links` are not shown). What cannot be read is a note.
- */
-function parseChanges(annotation) {
-    if (annotation === undefined)
-        return { changes: [], notes: [] };
-    const list = changeList(annotation);
-    if (typeof list === 'string')
-        return { changes: [], notes: [list] };
-    const notes = [];
-    const read = list.map(changeOf);
-    const changes = read.filter((change) => !!change);
-    const unread = read.length - changes.length;
-    if (unread > 0)
-        notes.push(`${unread} item(s) of \`${CHANGES_ANNOTATION}\` have no description: not shown`);
-    if (changes.length > MAX_CHANGES)
-        notes.push(`${changes.length - MAX_CHANGES} more change(s) not shown`);
-    return { changes: changes.slice(0, MAX_CHANGES), notes };
-}
-/** One item of the list: a string, or `{ kind, description }`. */
-function changeOf(item) {
-    if (typeof item === 'string')
-        return item.trim() === '' ? undefined : { description: bounded(item) };
-    if (!isRecord(item) || typeof item.description !== 'string')
-        return undefined;
-    if (item.description.trim() === '')
-        return undefined;
-    const kind = typeof item.kind === 'string' && item.kind.trim() !== ''
-        ? bounded(item.kind)
-        : undefined;
-    return {
-        ...(kind === undefined ? {} : { kind }),
-        description: bounded(item.description)
-    };
-}
-/** One version's block: heading, appVersion, deprecation, changes, notes. */
-function entryMarkdown(entry) {
-    const heading = `#### ${escapeMarkdown(entry.version)}${entry.deprecated ? ' (deprecated)' : ''}`;
-    const blocks = [heading];
-    const facts = [];
-    if (entry.appVersion !== undefined)
-        facts.push(`appVersion ${escapeMarkdown(entry.appVersion)}`);
-    if (entry.deprecated)
-        facts.push('**deprecated**: this version is marked `deprecated: true`');
-    if (facts.length > 0)
-        blocks.push(facts.join(' · '));
-    const items = entry.changes.map(change => `- ${change.kind === undefined ? '' : `**${escapeMarkdown(change.kind)}**: `}${escapeMarkdown(change.description)}`);
-    const notes = (entry.notes ?? []).map(note => `- _note_: ${escapeMarkdown(note)}`);
-    if (items.length === 0 && notes.length === 0)
-        blocks.push(`No \`${CHANGES_ANNOTATION}\` annotation.`);
-    else
-        blocks.push([...items, ...notes].join('\n'));
-    return blocks.join('\n\n');
-}
-/**
- * The changelog as markdown for the pull request: one heading per version,
- * newest first; every piece of outside text escaped (see escapeMarkdown).
- */
-function changelogMarkdown(changelog) {
-    const title = `### Chart changelog ${escapeMarkdown(changelog.from)} → ${escapeMarkdown(changelog.to)}`;
-    const blocks = [title];
-    for (const note of changelog.notes)
-        blocks.push(`_note_: ${escapeMarkdown(note)}`);
-    if (changelog.entries.length === 0 && changelog.notes.length === 0)
-        blocks.push('No chart version found between the two in the registry.');
-    blocks.push(...changelog.entries.map(entryMarkdown));
-    if (changelog.omitted > 0)
-        blocks.push(`… and ${changelog.omitted} older version(s) in the range, not shown.`);
-    return `${blocks.join('\n\n')}\n`;
 }
 
 // Reads a bump's changelog from the registry: the tags, then the config blob

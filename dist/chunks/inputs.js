@@ -764,6 +764,28 @@ function serviceUrl(name) {
     return parseServiceUrl(name, getInput(name));
 }
 
+// The `github-release` input: a GitHub Release per pushed chart in the
+// workflow's repository, written with the `github-token` input.
+/** Refuses, before anything is pushed, what would fail after the push. */
+function githubReleaseConfig(env) {
+    if (!booleanInput('github-release'))
+        return undefined;
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
+        throw new UserError("'github-release: true' needs GITHUB_REPOSITORY (owner/name), which GitHub Actions sets; " +
+            'run the action in a GitHub Actions job, or set github-release to false.');
+    const token = secretInput('github-token');
+    if (!token)
+        throw new UserError("'github-release: true' needs 'github-token': leave it at its default `${{ github.token }}` " +
+            'and give the job `contents: write`, or pass a token that may write releases.');
+    return {
+        token,
+        ...splitRepository(repository),
+        apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com'),
+        sha: env.GITHUB_SHA || undefined
+    };
+}
+
 /** The newest Helm the tests run; action.yml's `helm-version` default (a test keeps them equal). */
 const DEFAULT_HELM_VERSION = 'v4.2.3';
 /** The GitOps inputs whose values reach git and GitHub; messages name them. */
@@ -803,7 +825,8 @@ function getConfig(env = process.env) {
         checkTag: booleanInput('check-tag', true),
         ifExists: ifExists(getInput('if-exists')),
         gitops: gitopsConfig(env),
-        signing: signingConfig(env)
+        signing: signingConfig(env),
+        githubRelease: githubReleaseConfig(env)
     };
     checkConnectionInputs(config);
     checkPasswordDestination(config, env);

@@ -3109,8 +3109,10 @@ function setOutputs(run) {
         ref: c.ref,
         digest: c.digest,
         pushed: c.pushed,
-        ...signingFields(c)
+        ...signingFields(c),
+        ...(c.githubRelease ? { 'release-url': c.githubRelease.url } : {})
     }))));
+    setOutput('release-url', single?.githubRelease?.url ?? '');
     setSigningOutputs(single);
     setGitopsOutputs(run.charts.flatMap(c => (c.gitops ? [c.gitops] : [])));
 }
@@ -3704,6 +3706,7 @@ async function writeSummary(run) {
         .addRaw(`<p>Helm ${escapeHtml(run.helmVersion)}</p>`, true);
     for (const chart of run.charts)
         addSigning(chart);
+    addReleases(run.charts);
     for (const chart of run.charts)
         addGitops(chart);
     if (run.skipped.length)
@@ -3741,6 +3744,20 @@ function addSigning(chart) {
         if (text)
             summary.addRaw(`<p>${title}</p><pre><code>${escapeHtml(text)}</code></pre>`, true);
 }
+/** The GitHub releases made or updated, and what happened to their assets. */
+function addReleases(charts) {
+    const made = charts.filter(c => c.githubRelease);
+    if (!made.length)
+        return;
+    summary.addHeading('GitHub releases', 3);
+    summary.addList(made.map(chart => {
+        const { url, tag, operation, assets } = chart.githubRelease;
+        const files = assets.map(a => `${escapeHtml(a.name)} ${a.action}`);
+        return (`${escapeHtml(chart.name)} ${escapeHtml(chart.version)}: ` +
+            `<a href="${escapeHtml(url)}">${escapeHtml(tag)}</a> ${operation}` +
+            (files.length ? ` (${files.join(', ')})` : ''));
+    }));
+}
 function addGitops(chart) {
     if (!chart.gitops)
         return;
@@ -3770,7 +3787,7 @@ function escapeHtml(text) {
 // The list of steps of a release, one log group each, with the outside
 // systems behind small interfaces (Services) so tests pass fakes. main.ts
 // loads it once the inputs are read.
-// GitOps, signing and the preview are import()ed where a run uses them: most
+// GitOps, signing, GitHub releases and the preview are import()ed where a run uses them: most
 // runs use none, and their code (@actions/github, @sigstore/sign) is most of
 // dist/, which node would otherwise parse before the first input check.
 function registryOptions(config) {
@@ -3842,6 +3859,8 @@ async function release(config, services = realServices) {
         try {
             if (session && signatures)
                 await signStep(session, signatures, config, result);
+            if (config.githubRelease)
+                await (await import('./ghrelease-run.js')).runGitHubRelease(config, result);
             const renderer = helm && sandboxDir
                 ? { helm, helmVersion: installed.version, dir: sandboxDir }
                 : undefined;
@@ -3974,4 +3993,4 @@ var release$1 = /*#__PURE__*/Object.freeze({
     release: release
 });
 
-export { Minimatch as M, mapLimit as m, release$1 as r };
+export { Minimatch as M, connection as c, mapLimit as m, release$1 as r, verifyCommands as v };

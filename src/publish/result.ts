@@ -1,5 +1,6 @@
 import type { LoadedChart } from '../chart/load.js'
 import type { GitopsResult } from '../gitops/step.js'
+import type { GitHubReleaseResult } from '../ghrelease/step.js'
 import type { SigningResult } from '../signing/step.js'
 
 /** Where a chart goes: `oci://<registry>/<repository>/<name>:<tag>`. */
@@ -31,6 +32,8 @@ export interface ChartRelease extends LoadedChart, Target {
   signing?: SigningResult
   /** The GitOps pull request, when `gitops-repository` is set. */
   gitops?: GitopsResult
+  /** The GitHub Release, when `github-release` is true. */
+  githubRelease?: GitHubReleaseResult
 }
 
 /** What the whole run did: the source of outputs and summary. */

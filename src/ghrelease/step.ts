@@ -1,0 +1,141 @@
+// The `github-release` step: after the push (and signing), one GitHub
+// Release per chart the registry serves for this run, in the workflow's
+// repository: created once, updated on a re-run, its package attached.
+// The release is an extra, not a guard: the chart is published already, so
+// a failure says so and how a re-run finishes the job (as signing does).
+import * as core from '@actions/core'
+import { errorMessage, UserError } from '../errors.js'
+import type { ReleaseAsset, ReleaseStore } from '../github/releases.js'
+import type { ChartRelease } from '../publish/result.js'
+import { relay } from '../relay.js'
+import {
+  assetDecision,
+  packageAssetName,
+  releaseTagFor,
+  releaseText,
+  type BodyInput
+} from './notes.js'
+
+/** What the step did for one chart: outputs and summary read it. */
+export interface GitHubReleaseResult {
+  url: string
+  id: number
+  tag: string
+  operation: 'created' | 'updated' | 'unchanged'
+  assets: AssetResult[]
+}
+
+export interface AssetResult {
+  name: string
+  /** uploaded; kept (byte-identical there already); conflict (a different file there, kept). */
+  action: 'uploaded' | 'kept' | 'conflict'
+}
+
+/** What the step reads besides the chart record; tests pass fakes. */
+export interface ReleaseSources {
+  /** The run's tag and `tag-pattern`. */
+  runTag?: string
+  pattern: string
+  /** GITHUB_SHA, for a tag the release creates. */
+  sha?: string
+  /** appVersion and `artifacthub.io/changes` of the chart. */
+  bodyInput(chart: ChartRelease): BodyInput
+  /** The package bytes: the .tgz built, or the registry's when not built here. */
+  packageBytes(chart: ChartRelease): Promise<Uint8Array>
+}
+
+/** Creates or updates the release of one chart and attaches its package. */
+export async function releaseChart(
+  store: ReleaseStore,
+  chart: ChartRelease,
+  sources: ReleaseSources
+): Promise<GitHubReleaseResult> {
+  const tag = releaseTagFor(chart, sources.runTag, sources.pattern)
+  const text = releaseText(chart, sources.bodyInput(chart))
+  const existing = await store.findByTag(tag)
+  let operation: GitHubReleaseResult['operation'] = 'unchanged'
+  let release = existing
+  if (!release) {
+    release = await store.create(tag, text, sources.sha)
+    operation = 'created'
+  } else if (release.name !== text.name || release.body !== text.body) {
+    release = await store.update(release.id, text)
+    operation = 'updated'
+  }
+  const name = packageAssetName(chart)
+  const wanted = Buffer.from(await sources.packageBytes(chart))
+  // A new release has no assets: no need to ask.
+  const assets = existing ? await store.listAssets(release.id) : []
+  const asset = await attach(store, release, assets, name, wanted)
+  return {
+    url: release.htmlUrl,
+    id: release.id,
+    tag,
+    operation,
+    assets: [asset]
+  }
+}
+
+async function attach(
+  store: ReleaseStore,
+  release: Parameters<ReleaseStore['uploadAsset']>[0],
+  assets: ReleaseAsset[],
+  name: string,
+  wanted: Buffer
+): Promise<AssetResult> {
+  const there = assets.find(a => a.name === name)
+  // A different size is a different file: no need to download it.
+  const existing =
+    there &&
+    (there.size === wanted.length
+      ? await store.downloadAsset(there.id)
+      : Buffer.alloc(0))
+  const decision = assetDecision(existing, wanted)
+  if (decision === 'upload') {
+    await store.uploadAsset(release, name, wanted)
+    return { name, action: 'uploaded' }
+  }
+  if (decision === 'conflict')
+    core.warning(
+      `Release ${release.htmlUrl} already has an asset ${name} that differs from the package ` +
+        'published now; it was kept, not replaced. Delete that asset and re-run to attach this package.'
+    )
+  return { name, action: decision === 'keep' ? 'kept' : 'conflict' }
+}
+
+/**
+ * A release for every chart the registry serves for this run (pushed, or
+ * already published with `if-exists: skip`). Failures are gathered and
+ * thrown at the end, saying the charts are published.
+ */
+export async function releaseAll(
+  store: ReleaseStore,
+  charts: ChartRelease[],
+  sources: ReleaseSources,
+  ifExists: 'fail' | 'skip'
+): Promise<void> {
+  const failures: string[] = []
+  for (const chart of charts.filter(c => c.digest)) {
+    try {
+      const result = await releaseChart(store, chart, sources)
+      chart.githubRelease = result
+      // relay: the tag comes from Chart.yaml's name and version.
+      relay(
+        `${chart.name} ${chart.version}: GitHub release ${result.operation}, ${result.url} ` +
+          `(${result.assets.map(a => `${a.name} ${a.action}`).join(', ')}).`
+      )
+    } catch (error) {
+      failures.push(
+        `${chart.ref}:${chart.tag} is published (digest ${chart.digest}) ` +
+          `but its GitHub release is not complete: ${errorMessage(error)}`
+      )
+    }
+  }
+  if (failures.length === 0) return
+  const rerun =
+    ifExists === 'skip'
+      ? 'Re-run the job: with `if-exists: skip` it pushes nothing and completes the release.'
+      : 'Set `if-exists: skip` and run the release again: it pushes nothing and completes the release ' +
+        '(with `fail` a re-run stops at the published version).'
+  throw new UserError(`${failures.join('\n')}\n${rerun}`)
+}
