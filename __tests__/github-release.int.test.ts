@@ -116,9 +116,7 @@ describe('one chart', () => {
     expect(made.assets.map(a => a.name)).toEqual(['web-1.2.0.tgz'])
     expect(made.assets[0].data.equals(packageBytes(first))).toBe(true)
     expect(first.outputs['release-url']).toMatch(
-      new RegExp(
-        `^https://[^/]+/${OWNER}/charts/releases/tag/v1\\.2\\.0$`
-      )
+      new RegExp(`^https://[^/]+/${OWNER}/charts/releases/tag/v1\\.2\\.0$`)
     )
     const charts = JSON.parse(first.outputs['charts'])
     expect(charts[0]['release-url']).toBe(first.outputs['release-url'])
