@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { w as warning, g as group } from './actions-core.js';
-import { r as relay, R as RegistryClient, d as distExports } from './publish-push.js';
+import { r as relay, R as RegistryClient, g as connection, d as distExports } from './publish-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { c as createOctokit, h as httpStatus, r as responseMessage } from './github-octokit.js';
-import { v as verifyCommands, c as connection } from './release.js';
-import { w as tagMatches, v as expectedTag } from './inputs.js';
+import { v as tagMatches, u as expectedTag } from './inputs.js';
 import { e as escapeMarkdown, f as fenced, p as parseChanges } from './render-changelog.js';
+import { v as verifyCommands } from './release.js';
 
 // GitHub's releases API for the `github-release` step: find a release by its
 // tag, create or update it, list, download and upload its assets. Every

@@ -11,9 +11,9 @@ import * as path from 'path';
 import './actions-http-client.js';
 import { ok } from 'assert';
 import { createGunzip } from 'node:zlib';
-import { e as retried, g as getText, h as statusOf, j as getFile, f as fileSha256Hex, k as expectVersion, t as toolCacheEntry, l as toolCacheRoot, m as getStream, n as createStaging, o as commitStaging } from './publish-push.js';
+import { j as retried, k as getText, l as statusOf, m as getFile, f as fileSha256Hex, n as expectVersion, t as toolCacheEntry, o as toolCacheRoot, q as getStream, u as createStaging, v as commitStaging } from './publish-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
-import { F as archiveUrl, G as checksumUrl, H as parseChecksumFile, I as archiveName, J as archiveFolder, x as binaryName, K as binaryPathInArchive } from './inputs.js';
+import { F as archiveUrl, G as checksumUrl, H as parseChecksumFile, I as archiveName, J as archiveFolder, w as binaryName, K as binaryPathInArchive } from './inputs.js';
 
 (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }

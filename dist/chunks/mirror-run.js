@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { b as setOutput, c as summary, g as group, i as info, w as warning } from './actions-core.js';
 import { U as UserError, e as errorMessage } from './errors.js';
-import { d as distExports, w as withRetry, T as TRANSIENT_NETWORK_CODES, f as fileSha256Hex, c as chartLayerDigest, p as pushPackage, H as Helm, a as childEnv, i as installHelm } from './publish-push.js';
-import { o as ociTag, i as isLoopbackRegistry, c as chartRef } from './inputs.js';
+import { d as distExports, w as withRetry, T as TRANSIENT_NETWORK_CODES, f as fileSha256Hex, c as chartLayerDigest, p as pushPackage, H as Helm, a as childEnv, i as installHelm, b as checkHelmCanReach } from './publish-push.js';
+import { o as ociTag, c as chartRef } from './inputs.js';
 import { RegistryWriter } from './registry-writer.js';
 import { c as createSandbox, r as removeSandbox } from './sandbox.js';
 import { b as saveSandboxDir } from './state.js';
@@ -835,19 +835,6 @@ function classicRelease(line, version, destination) {
         pushed: false,
         packagePath: ''
     };
-}
-/**
- * publish/target.ts's check, for the mirror's destination: Helm 3 talks plain
- * HTTP to a loopback registry whatever it is told, so its push to TLS there
- * fails half-way. Refused before the first push.
- */
-function checkHelmCanReach(destination, installed) {
-    if (installed.major !== 3 ||
-        destination.plainHttp ||
-        !isLoopbackRegistry(destination.registry))
-        return;
-    throw new UserError(`Helm ${installed.version} always talks plain HTTP to a registry on the loopback address ${destination.registry}, ` +
-        "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP.");
 }
 
 // The mirror's job summary: one row per chart version, and each refusal

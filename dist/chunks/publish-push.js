@@ -4,7 +4,7 @@ import path from 'node:path';
 import { i as info, r as getExecOutput, t as rmRF, d as debug, u as addPath, v as which, w as warning } from './actions-core.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { s as semver } from './semver.js';
-import { e as parseHelmVersionSpec, p as parseDownloadBaseUrl, x as binaryName, M as MIN_HELM_VERSION, y as latestVersionFile, z as parseLatestVersion, A as unsupportedVersionProblem, d as isRepositoryPath, B as isDigest, C as isTag, b as isRegistryHost, E as pushTarget } from './inputs.js';
+import { d as parseHelmVersionSpec, p as parseDownloadBaseUrl, w as binaryName, M as MIN_HELM_VERSION, x as latestVersionFile, y as parseLatestVersion, z as unsupportedVersionProblem, b as isRepositoryPath, A as isDigest, B as isTag, a as isRegistryHost, c as chartRef, o as ociTag, C as isLoopbackRegistry, E as pushTarget } from './inputs.js';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID, createHash } from 'node:crypto';
@@ -11069,6 +11069,42 @@ function requireDist () {
 
 var distExports = requireDist();
 
+/** The chart's release record, with its target; nothing done yet. */
+function planRelease(config, chart) {
+    return {
+        ...chart,
+        registry: config.registry,
+        repository: config.repository,
+        repositoryPath: `${config.repository}/${chart.name}`,
+        tag: ociTag(chart.version),
+        ref: chartRef(config.registry, config.repository, chart.name),
+        digest: '',
+        pushed: false,
+        packagePath: ''
+    };
+}
+/** How Helm reaches the registry: for login, push and dependencies alike. */
+function connection(config) {
+    return {
+        plainHttp: config.plainHttp,
+        caFile: config.caFile,
+        insecureSkipTlsVerify: config.insecureSkipTlsVerify
+    };
+}
+/**
+ * Helm 3's registry client talks plain HTTP to loopback hosts whatever TLS
+ * flags it gets (containerd's localhost rule), so its push to a TLS registry on
+ * localhost fails half-way with "400 Bad Request". Refuse before anything is sent.
+ */
+function checkHelmCanReach(config, helm) {
+    if (helm.major !== 3 ||
+        config.plainHttp ||
+        !isLoopbackRegistry(config.registry))
+        return;
+    throw new UserError(`Helm ${helm.version} always talks plain HTTP to a registry on the loopback address ${config.registry}, ` +
+        "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP.");
+}
+
 // Pushing a package, and proving what the registry then serves.
 /** `helm push` is tried again: Helm 3 does not retry a failed upload by itself. */
 const PUSH_RETRY = {
@@ -11159,4 +11195,4 @@ async function verifyPushed(registry, release, helmDigest, packageDigest, say = 
     return manifest.digest;
 }
 
-export { statusFailure as A, parseWwwAuthenticate as B, checkRepository as C, DEFAULT_TEMPLATE_LIMITS as D, checkDigest as E, Failure as F, toUserError as G, Helm as H, sha256 as I, ERROR_BODY_LIMIT as J, pushScope as K, checkReference as L, MANIFEST_LIMIT as M, pullScope as N, nextPageUrl as O, headerDigest as P, isDigestReference as Q, RegistryClient as R, TRANSIENT_NETWORK_CODES as T, childEnv as a, HELM_CHART_LAYER as b, chartLayerDigest as c, distExports as d, retried as e, fileSha256Hex as f, getText as g, statusOf as h, installHelm as i, getFile as j, expectVersion as k, toolCacheRoot as l, getStream as m, createStaging as n, commitStaging as o, pushPackage as p, withCommandsStopped as q, relay as r, showable as s, toolCacheEntry as t, HELM_CHART_CONFIG as u, sha256Hex as v, withRetry as w, shown as x, registryErrorMessage as y, isImmutableTagError as z };
+export { shown as A, registryErrorMessage as B, isImmutableTagError as C, DEFAULT_TEMPLATE_LIMITS as D, statusFailure as E, Failure as F, parseWwwAuthenticate as G, Helm as H, checkRepository as I, checkDigest as J, toUserError as K, sha256 as L, ERROR_BODY_LIMIT as M, pushScope as N, checkReference as O, MANIFEST_LIMIT as P, pullScope as Q, RegistryClient as R, nextPageUrl as S, TRANSIENT_NETWORK_CODES as T, headerDigest as U, isDigestReference as V, childEnv as a, checkHelmCanReach as b, chartLayerDigest as c, distExports as d, HELM_CHART_LAYER as e, fileSha256Hex as f, connection as g, planRelease as h, installHelm as i, retried as j, getText as k, statusOf as l, getFile as m, expectVersion as n, toolCacheRoot as o, pushPackage as p, getStream as q, relay as r, showable as s, toolCacheEntry as t, createStaging as u, commitStaging as v, withRetry as w, withCommandsStopped as x, HELM_CHART_CONFIG as y, sha256Hex as z };

@@ -2,9 +2,9 @@
 import path$1 from 'node:path';
 import { n as notice, b as setOutput, i as info, o as core, g as group, p as startGroup, q as endGroup, c as summary } from './actions-core.js';
 import fs from 'node:fs';
-import { d as distExports, s as showable, r as relay, p as pushPackage, b as HELM_CHART_LAYER, H as Helm, a as childEnv, i as installHelm, R as RegistryClient } from './publish-push.js';
+import { d as distExports, s as showable, r as relay, p as pushPackage, e as HELM_CHART_LAYER, H as Helm, a as childEnv, i as installHelm, g as connection, h as planRelease, b as checkHelmCanReach, R as RegistryClient } from './publish-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
-import { a as isRepositoryComponent, u as checkTag, v as expectedTag, w as tagMatches, c as chartRef, o as ociTag, i as isLoopbackRegistry } from './inputs.js';
+import { i as isRepositoryComponent, t as checkTag, u as expectedTag, v as tagMatches } from './inputs.js';
 import tls from 'node:tls';
 import { a as createPackageDir, c as createSandbox, r as removeSandbox } from './sandbox.js';
 import { b as saveSandboxDir } from './state.js';
@@ -3562,42 +3562,6 @@ async function push(job, registry, options) {
     release.pushed = true;
 }
 
-/** The chart's release record, with its target; nothing done yet. */
-function planRelease(config, chart) {
-    return {
-        ...chart,
-        registry: config.registry,
-        repository: config.repository,
-        repositoryPath: `${config.repository}/${chart.name}`,
-        tag: ociTag(chart.version),
-        ref: chartRef(config.registry, config.repository, chart.name),
-        digest: '',
-        pushed: false,
-        packagePath: ''
-    };
-}
-/** How Helm reaches the registry: for login, push and dependencies alike. */
-function connection(config) {
-    return {
-        plainHttp: config.plainHttp,
-        caFile: config.caFile,
-        insecureSkipTlsVerify: config.insecureSkipTlsVerify
-    };
-}
-/**
- * Helm 3's registry client talks plain HTTP to loopback hosts whatever TLS
- * flags it gets (containerd's localhost rule), so its push to a TLS registry on
- * localhost fails half-way with "400 Bad Request". Refuse before anything is sent.
- */
-function checkHelmCanReach(config, helm) {
-    if (helm.major !== 3 ||
-        config.plainHttp ||
-        !isLoopbackRegistry(config.registry))
-        return;
-    throw new UserError(`Helm ${helm.version} always talks plain HTTP to a registry on the loopback address ${config.registry}, ` +
-        "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP.");
-}
-
 /** A regular expression matching `text` exactly. */
 function literal(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -3993,4 +3957,4 @@ var release$1 = /*#__PURE__*/Object.freeze({
     release: release
 });
 
-export { Minimatch as M, connection as c, mapLimit as m, release$1 as r, verifyCommands as v };
+export { Minimatch as M, mapLimit as m, release$1 as r, verifyCommands as v };

@@ -6,14 +6,12 @@
 // refused.
 import type { LoadedChart } from '../chart/load.js'
 import { fileSha256Hex } from '../digest.js'
-import { UserError } from '../errors.js'
 import type { Connection } from '../helm/cli.js'
-import type { InstalledHelm } from '../helm/installer.js'
 import type { RegistryReader } from '../publish/lookup.js'
 import { pushPackage, type HelmPusher } from '../publish/push.js'
 import type { ChartRelease } from '../publish/result.js'
 import { chartLayerDigest } from '../registry/oci-manifest.js'
-import { chartRef, isLoopbackRegistry, ociTag } from '../registry/reference.js'
+import { chartRef, ociTag } from '../registry/reference.js'
 import type { ClassicSource, MirrorLine, MirrorResult } from './types.js'
 
 /** A line of `charts` that names a classic repository. */
@@ -131,25 +129,4 @@ function classicRelease(
     pushed: false,
     packagePath: ''
   }
-}
-
-/**
- * publish/target.ts's check, for the mirror's destination: Helm 3 talks plain
- * HTTP to a loopback registry whatever it is told, so its push to TLS there
- * fails half-way. Refused before the first push.
- */
-export function checkHelmCanReach(
-  destination: { registry: string; plainHttp: boolean },
-  installed: InstalledHelm
-): void {
-  if (
-    installed.major !== 3 ||
-    destination.plainHttp ||
-    !isLoopbackRegistry(destination.registry)
-  )
-    return
-  throw new UserError(
-    `Helm ${installed.version} always talks plain HTTP to a registry on the loopback address ${destination.registry}, ` +
-      "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP."
-  )
 }

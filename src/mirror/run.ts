@@ -26,11 +26,8 @@ import {
 import { destinationConnection, type MirrorConfig } from './inputs.js'
 import { mirrorOciVersion, ociVersions } from './oci-copy.js'
 import { setMirrorOutputs } from './outputs.js'
-import {
-  checkHelmCanReach,
-  mirrorClassicPackage,
-  type ClassicLine
-} from './push-classic.js'
+import { checkHelmCanReach } from '../publish/target.js'
+import { mirrorClassicPackage, type ClassicLine } from './push-classic.js'
 import { refusalLines, writeMirrorSummary } from './summary.js'
 import type { MirrorLine, MirrorResult } from './types.js'
 import { ociTag, selectVersions } from './versions.js'

@@ -37,7 +37,10 @@ export function connection(config: Config): Connection {
  * flags it gets (containerd's localhost rule), so its push to a TLS registry on
  * localhost fails half-way with "400 Bad Request". Refuse before anything is sent.
  */
-export function checkHelmCanReach(config: Config, helm: InstalledHelm): void {
+export function checkHelmCanReach(
+  config: Pick<Config, 'registry' | 'plainHttp'>,
+  helm: InstalledHelm
+): void {
   if (
     helm.major !== 3 ||
     config.plainHttp ||
