@@ -3,9 +3,10 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { UserError } from './errors.js'
 import {
+  apiUrlFromEnv,
   branchNameProblem,
+  serverUrlFromEnv,
   splitRepository,
-  trimServerUrl,
   validateRepository
 } from './github/names.js'
 import {
@@ -214,8 +215,8 @@ function gitopsConfig(env: NodeJS.ProcessEnv): GitopsConfig | undefined {
     render: booleanInput('gitops-render', true),
     kubeVersion: kubeVersion(core.getInput('gitops-kube-version')),
     apiVersions: listInput('gitops-api-versions'),
-    serverUrl: trimServerUrl(env.GITHUB_SERVER_URL || 'https://github.com'),
-    apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com')
+    serverUrl: serverUrlFromEnv(env),
+    apiUrl: apiUrlFromEnv(env)
   }
 }
 

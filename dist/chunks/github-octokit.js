@@ -7,7 +7,7 @@ import http__default from 'http';
 import https__default from 'https';
 import { r as requireTunnel, a as requireUndici, u as undiciExports } from './undici.js';
 import { c as commonjsGlobal, g as getDefaultExportFromCjs } from './_commonjsHelpers.js';
-import { $ as trimServerUrl } from './inputs.js';
+import { $ as trimServerUrl, a0 as apiUrlFromEnv } from './inputs.js';
 
 // What a failed GitHub API call means for the user: what failed, in which
 // repository, and the fix. Everything the Octokit plugins did not retry fails
@@ -7360,10 +7360,6 @@ const SERVER_RETRIES = 3;
  */
 const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
 const DEFAULT_MAX_WAIT_SECONDS = 60;
-/** The API root: GITHUB_API_URL on github.com and GHES runners alike. */
-function apiUrlFromEnv(env = process.env) {
-    return trimServerUrl(env['GITHUB_API_URL'] || 'https://api.github.com');
-}
 /**
  * An Octokit for one repository (`id` keys the throttling plugin's limiters),
  * retrying 5xx and network errors and waiting out short rate limits.

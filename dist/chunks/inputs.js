@@ -55,6 +55,24 @@ function repositoryProblem(name) {
         return `the repository name '${repo}' may contain only letters, digits, ., - and _`;
     return undefined;
 }
+/** The server's URL: GITHUB_SERVER_URL on github.com and GHES runners alike. */
+function serverUrlFromEnv(env = process.env) {
+    return trimServerUrl(env['GITHUB_SERVER_URL'] || 'https://github.com');
+}
+/** The API root: GITHUB_API_URL on github.com and GHES runners alike. */
+function apiUrlFromEnv(env = process.env) {
+    return trimServerUrl(env['GITHUB_API_URL'] || 'https://api.github.com');
+}
+/**
+ * The workflow's repository (GITHUB_REPOSITORY, which GitHub Actions sets);
+ * `refusal` says what needs it and what to do without it.
+ */
+function workflowRepository(env, refusal) {
+    const repository = env['GITHUB_REPOSITORY'] ?? '';
+    if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
+        throw new UserError(refusal);
+    return splitRepository(repository);
+}
 /** Splits a name `repositoryProblem` accepted. */
 function splitRepository(name) {
     const [owner, repo] = name.split('/');
@@ -709,8 +727,9 @@ function signingConfig(env) {
             throw missingTokenError(asking);
         warning(missingTokenError(asking).message);
     }
-    const { owner, repo } = workflowRepository(env);
-    const serverUrl = trimServerUrl(env.GITHUB_SERVER_URL || 'https://github.com');
+    const { owner, repo } = workflowRepository(env, 'Signing needs GITHUB_REPOSITORY (owner/name), which GitHub Actions sets; ' +
+        'run the action in a GitHub Actions job.');
+    const serverUrl = serverUrlFromEnv(env);
     if (provenance)
         checkAttestationsApi(serverUrl);
     return {
@@ -727,7 +746,7 @@ function signingConfig(env) {
         owner,
         repo,
         serverUrl,
-        apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com'),
+        apiUrl: apiUrlFromEnv(env),
         asking
     };
 }
@@ -743,13 +762,6 @@ function checkAttestationsApi(serverUrl) {
         '(GitHub Enterprise Server) does not have. Set provenance to false; `sign` still works ' +
         "with a Sigstore your server's tokens are accepted by ('sigstore-fulcio-url' and " +
         "'sigstore-rekor-url' or 'sigstore-tsa-url').");
-}
-function workflowRepository(env) {
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
-        throw new UserError('Signing needs GITHUB_REPOSITORY (owner/name), which GitHub Actions sets; ' +
-            'run the action in a GitHub Actions job.');
-    return splitRepository(repository);
 }
 function choice(name, allowed, fallback) {
     const raw = getInput(name);
@@ -770,18 +782,16 @@ function serviceUrl(name) {
 function githubReleaseConfig(env) {
     if (!booleanInput('github-release'))
         return undefined;
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
-        throw new UserError("'github-release: true' needs GITHUB_REPOSITORY (owner/name), which GitHub Actions sets; " +
-            'run the action in a GitHub Actions job, or set github-release to false.');
+    const repository = workflowRepository(env, "'github-release: true' needs GITHUB_REPOSITORY (owner/name), which GitHub Actions sets; " +
+        'run the action in a GitHub Actions job, or set github-release to false.');
     const token = secretInput('github-token');
     if (!token)
         throw new UserError("'github-release: true' needs 'github-token': leave it at its default `${{ github.token }}` " +
             'and give the job `contents: write`, or pass a token that may write releases.');
     return {
         token,
-        ...splitRepository(repository),
-        apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com'),
+        ...repository,
+        apiUrl: apiUrlFromEnv(env),
         sha: env.GITHUB_SHA || undefined
     };
 }
@@ -876,8 +886,8 @@ function gitopsConfig(env) {
         render: booleanInput('gitops-render', true),
         kubeVersion: kubeVersion(getInput('gitops-kube-version')),
         apiVersions: listInput('gitops-api-versions'),
-        serverUrl: trimServerUrl(env.GITHUB_SERVER_URL || 'https://github.com'),
-        apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com')
+        serverUrl: serverUrlFromEnv(env),
+        apiUrl: apiUrlFromEnv(env)
     };
 }
 /**
@@ -981,4 +991,4 @@ function kubeVersion(raw) {
     throw new UserError(`Input 'gitops-kube-version' is '${raw}': give a Kubernetes version such as '1.30' or 'v1.30.2', or leave it empty for Helm's default.`);
 }
 
-export { trimServerUrl as $, isDigest as A, isTag as B, isLoopbackRegistry as C, DEFAULT_DOWNLOAD_BASE_URL as D, pushTarget as E, archiveUrl as F, checksumUrl as G, parseChecksumFile as H, archiveName as I, archiveFolder as J, binaryPathInArchive as K, teamSlug as L, MIN_HELM_VERSION as M, repositoryName as N, repositoryProblem as O, splitRepository as P, normalizeServerUrl as Q, validateRepository as R, validateBranchName as S, validateFilePath as T, GITOPS_INPUTS as U, filePathProblem as V, idTokenOffered as W, requestIdToken as X, parseClaims as Y, sigstoreEndpoints as Z, certificateIdentity as _, isRegistryHost as a, isRepositoryPath as b, chartRef as c, parseHelmVersionSpec as d, DEFAULT_HELM_VERSION as e, booleanInput as f, getConfig as g, caFile as h, isRepositoryComponent as i, normalizeRepository as j, isGitHubRegistry as k, checkConnectionInputs as l, checkPasswordDestination as m, normalizeRegistry as n, ociTag as o, parseDownloadBaseUrl as p, maskSecret as q, isGitHubToken as r, secretInput as s, checkTag as t, expectedTag as u, tagMatches as v, binaryName as w, latestVersionFile as x, parseLatestVersion as y, unsupportedVersionProblem as z };
+export { trimServerUrl as $, isDigest as A, isTag as B, isLoopbackRegistry as C, DEFAULT_DOWNLOAD_BASE_URL as D, pushTarget as E, archiveUrl as F, checksumUrl as G, parseChecksumFile as H, archiveName as I, archiveFolder as J, binaryPathInArchive as K, teamSlug as L, MIN_HELM_VERSION as M, repositoryName as N, repositoryProblem as O, splitRepository as P, normalizeServerUrl as Q, validateRepository as R, validateBranchName as S, validateFilePath as T, GITOPS_INPUTS as U, filePathProblem as V, idTokenOffered as W, requestIdToken as X, parseClaims as Y, sigstoreEndpoints as Z, certificateIdentity as _, isRegistryHost as a, apiUrlFromEnv as a0, isRepositoryPath as b, chartRef as c, parseHelmVersionSpec as d, DEFAULT_HELM_VERSION as e, booleanInput as f, getConfig as g, caFile as h, isRepositoryComponent as i, normalizeRepository as j, isGitHubRegistry as k, checkConnectionInputs as l, checkPasswordDestination as m, normalizeRegistry as n, ociTag as o, parseDownloadBaseUrl as p, maskSecret as q, isGitHubToken as r, secretInput as s, checkTag as t, expectedTag as u, tagMatches as v, binaryName as w, latestVersionFile as x, parseLatestVersion as y, unsupportedVersionProblem as z };

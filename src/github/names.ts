@@ -64,6 +64,29 @@ export function repositoryProblem(name: string): string | undefined {
   return undefined
 }
 
+/** The server's URL: GITHUB_SERVER_URL on github.com and GHES runners alike. */
+export function serverUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return trimServerUrl(env['GITHUB_SERVER_URL'] || 'https://github.com')
+}
+
+/** The API root: GITHUB_API_URL on github.com and GHES runners alike. */
+export function apiUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return trimServerUrl(env['GITHUB_API_URL'] || 'https://api.github.com')
+}
+
+/**
+ * The workflow's repository (GITHUB_REPOSITORY, which GitHub Actions sets);
+ * `refusal` says what needs it and what to do without it.
+ */
+export function workflowRepository(
+  env: NodeJS.ProcessEnv,
+  refusal: string
+): RepositoryName {
+  const repository = env['GITHUB_REPOSITORY'] ?? ''
+  if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) throw new UserError(refusal)
+  return splitRepository(repository)
+}
+
 /** Splits a name `repositoryProblem` accepted. */
 export function splitRepository(name: string): RepositoryName {
   const [owner, repo] = name.split('/')

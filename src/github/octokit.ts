@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
-import { trimServerUrl } from './names.js'
+import { apiUrlFromEnv, trimServerUrl } from './names.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -34,11 +34,6 @@ const SERVER_RETRIES = 3
  */
 const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451]
 const DEFAULT_MAX_WAIT_SECONDS = 60
-
-/** The API root: GITHUB_API_URL on github.com and GHES runners alike. */
-export function apiUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return trimServerUrl(env['GITHUB_API_URL'] || 'https://api.github.com')
-}
 
 /**
  * An Octokit for one repository (`id` keys the throttling plugin's limiters),

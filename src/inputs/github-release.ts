@@ -1,7 +1,7 @@
 // The `github-release` input: a GitHub Release per pushed chart in the
 // workflow's repository, written with the `github-token` input.
 import { UserError } from '../errors.js'
-import { splitRepository, trimServerUrl } from '../github/names.js'
+import { apiUrlFromEnv, workflowRepository } from '../github/names.js'
 import { booleanInput, secretInput } from './read.js'
 
 /** Where the releases go and with what; absent when `github-release` is false. */
@@ -21,12 +21,11 @@ export function githubReleaseConfig(
   env: NodeJS.ProcessEnv
 ): GitHubReleaseConfig | undefined {
   if (!booleanInput('github-release')) return undefined
-  const repository = env.GITHUB_REPOSITORY ?? ''
-  if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
-    throw new UserError(
-      "'github-release: true' needs GITHUB_REPOSITORY (owner/name), which GitHub Actions sets; " +
-        'run the action in a GitHub Actions job, or set github-release to false.'
-    )
+  const repository = workflowRepository(
+    env,
+    "'github-release: true' needs GITHUB_REPOSITORY (owner/name), which GitHub Actions sets; " +
+      'run the action in a GitHub Actions job, or set github-release to false.'
+  )
   const token = secretInput('github-token')
   if (!token)
     throw new UserError(
@@ -35,8 +34,8 @@ export function githubReleaseConfig(
     )
   return {
     token,
-    ...splitRepository(repository),
-    apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com'),
+    ...repository,
+    apiUrl: apiUrlFromEnv(env),
     sha: env.GITHUB_SHA || undefined
   }
 }

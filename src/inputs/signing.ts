@@ -2,7 +2,11 @@
 // Sigstore instance and the token for GitHub's attestations API.
 import * as core from '@actions/core'
 import { UserError } from '../errors.js'
-import { splitRepository, trimServerUrl } from '../github/names.js'
+import {
+  apiUrlFromEnv,
+  serverUrlFromEnv,
+  workflowRepository
+} from '../github/names.js'
 import {
   parseServiceUrl,
   SIGSTORE_CHOICES,
@@ -53,8 +57,12 @@ export function signingConfig(
     if (!booleanInput('dry-run')) throw missingTokenError(asking)
     core.warning(missingTokenError(asking).message)
   }
-  const { owner, repo } = workflowRepository(env)
-  const serverUrl = trimServerUrl(env.GITHUB_SERVER_URL || 'https://github.com')
+  const { owner, repo } = workflowRepository(
+    env,
+    'Signing needs GITHUB_REPOSITORY (owner/name), which GitHub Actions sets; ' +
+      'run the action in a GitHub Actions job.'
+  )
+  const serverUrl = serverUrlFromEnv(env)
   if (provenance) checkAttestationsApi(serverUrl)
   return {
     sign,
@@ -70,7 +78,7 @@ export function signingConfig(
     owner,
     repo,
     serverUrl,
-    apiUrl: trimServerUrl(env.GITHUB_API_URL || 'https://api.github.com'),
+    apiUrl: apiUrlFromEnv(env),
     asking
   }
 }
@@ -88,19 +96,6 @@ function checkAttestationsApi(serverUrl: string): void {
       "with a Sigstore your server's tokens are accepted by ('sigstore-fulcio-url' and " +
       "'sigstore-rekor-url' or 'sigstore-tsa-url')."
   )
-}
-
-function workflowRepository(env: NodeJS.ProcessEnv): {
-  owner: string
-  repo: string
-} {
-  const repository = env.GITHUB_REPOSITORY ?? ''
-  if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
-    throw new UserError(
-      'Signing needs GITHUB_REPOSITORY (owner/name), which GitHub Actions sets; ' +
-        'run the action in a GitHub Actions job.'
-    )
-  return splitRepository(repository)
 }
 
 function choice<T extends string>(
