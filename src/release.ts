@@ -24,7 +24,12 @@ import {
 } from './publish/publish.js'
 import type { ChartRelease, Note, RunResult } from './publish/result.js'
 import type { LoadedChart } from './chart/load.js'
-import { checkHelmCanReach, connection, planRelease } from './publish/target.js'
+import {
+  checkHelmCanReach,
+  connection,
+  planRelease,
+  registryOptions
+} from './publish/target.js'
 import { RegistryClient } from './registry/client.js'
 import type { SigningSession } from './signing/step.js'
 import type { SignatureRegistry } from './signing/store.js'
@@ -53,15 +58,6 @@ export interface Services {
   gitops: typeof runGitops
   /** Where signatures are read and written (`sign`, `provenance`). */
   signatureRegistry?(config: Config): SignatureRegistry
-}
-
-function registryOptions(config: Config) {
-  return {
-    registry: config.registry,
-    username: config.password ? config.username : undefined,
-    password: config.password || undefined,
-    ...connection(config)
-  }
 }
 
 function registryClient(config: Config): RegistryClient {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { w as warning, g as group } from './actions-core.js';
-import { r as relay, R as RegistryClient, g as connection, d as distExports } from './publish-push.js';
+import { r as relay, R as RegistryClient, j as registryOptions, d as distExports } from './publish-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { c as createOctokit, h as httpStatus, r as responseMessage } from './github-octokit.js';
 import { v as tagMatches, u as expectedTag } from './inputs.js';
@@ -332,12 +332,7 @@ async function runGitHubRelease(config, run) {
     }
     const store = githubReleases({ token: options.token, apiUrl: options.apiUrl }, options.owner, options.repo);
     const { RegistryChartPackages } = await import('./gitops-lock-registry-packages.js');
-    const registry = new RegistryChartPackages(new RegistryClient({
-        registry: config.registry,
-        username: config.password ? config.username : undefined,
-        password: config.password || undefined,
-        ...connection(config)
-    }));
+    const registry = new RegistryChartPackages(new RegistryClient(registryOptions(config)));
     const sources = {
         runTag: config.tag,
         pattern: config.tagPattern,

@@ -11,7 +11,7 @@ import * as path from 'path';
 import './actions-http-client.js';
 import { ok } from 'assert';
 import { createGunzip } from 'node:zlib';
-import { j as retried, k as getText, l as statusOf, m as getFile, f as fileSha256Hex, n as expectVersion, t as toolCacheEntry, o as toolCacheRoot, q as getStream, u as createStaging, v as commitStaging } from './publish-push.js';
+import { k as retried, l as getText, m as statusOf, n as getFile, f as fileSha256Hex, o as expectVersion, t as toolCacheEntry, q as toolCacheRoot, u as getStream, v as createStaging, x as commitStaging } from './publish-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { F as archiveUrl, G as checksumUrl, H as parseChecksumFile, I as archiveName, J as archiveFolder, w as binaryName, K as binaryPathInArchive } from './inputs.js';
 

@@ -11092,6 +11092,18 @@ function connection(config) {
     };
 }
 /**
+ * How the action's own registry client reaches the registry: the same
+ * connection, and the credentials only when there is a password.
+ */
+function registryOptions(config) {
+    return {
+        registry: config.registry,
+        username: config.password ? config.username : undefined,
+        password: config.password || undefined,
+        ...connection(config)
+    };
+}
+/**
  * Helm 3's registry client talks plain HTTP to loopback hosts whatever TLS
  * flags it gets (containerd's localhost rule), so its push to a TLS registry on
  * localhost fails half-way with "400 Bad Request". Refuse before anything is sent.
@@ -11195,4 +11207,4 @@ async function verifyPushed(registry, release, helmDigest, packageDigest, say = 
     return manifest.digest;
 }
 
-export { shown as A, registryErrorMessage as B, isImmutableTagError as C, DEFAULT_TEMPLATE_LIMITS as D, statusFailure as E, Failure as F, parseWwwAuthenticate as G, Helm as H, checkRepository as I, checkDigest as J, toUserError as K, sha256 as L, ERROR_BODY_LIMIT as M, pushScope as N, checkReference as O, MANIFEST_LIMIT as P, pullScope as Q, RegistryClient as R, nextPageUrl as S, TRANSIENT_NETWORK_CODES as T, headerDigest as U, isDigestReference as V, childEnv as a, checkHelmCanReach as b, chartLayerDigest as c, distExports as d, HELM_CHART_LAYER as e, fileSha256Hex as f, connection as g, planRelease as h, installHelm as i, retried as j, getText as k, statusOf as l, getFile as m, expectVersion as n, toolCacheRoot as o, pushPackage as p, getStream as q, relay as r, showable as s, toolCacheEntry as t, createStaging as u, commitStaging as v, withRetry as w, withCommandsStopped as x, HELM_CHART_CONFIG as y, sha256Hex as z };
+export { sha256Hex as A, shown as B, registryErrorMessage as C, DEFAULT_TEMPLATE_LIMITS as D, isImmutableTagError as E, Failure as F, statusFailure as G, Helm as H, parseWwwAuthenticate as I, checkRepository as J, checkDigest as K, toUserError as L, sha256 as M, ERROR_BODY_LIMIT as N, pushScope as O, checkReference as P, MANIFEST_LIMIT as Q, RegistryClient as R, pullScope as S, TRANSIENT_NETWORK_CODES as T, nextPageUrl as U, headerDigest as V, isDigestReference as W, childEnv as a, checkHelmCanReach as b, chartLayerDigest as c, distExports as d, HELM_CHART_LAYER as e, fileSha256Hex as f, connection as g, planRelease as h, installHelm as i, registryOptions as j, retried as k, getText as l, statusOf as m, getFile as n, expectVersion as o, pushPackage as p, toolCacheRoot as q, relay as r, showable as s, toolCacheEntry as t, getStream as u, createStaging as v, withRetry as w, commitStaging as x, withCommandsStopped as y, HELM_CHART_CONFIG as z };

@@ -2,7 +2,7 @@
 import path$1 from 'node:path';
 import { n as notice, b as setOutput, i as info, o as core, g as group, p as startGroup, q as endGroup, c as summary } from './actions-core.js';
 import fs from 'node:fs';
-import { d as distExports, s as showable, r as relay, p as pushPackage, e as HELM_CHART_LAYER, H as Helm, a as childEnv, i as installHelm, g as connection, h as planRelease, b as checkHelmCanReach, R as RegistryClient } from './publish-push.js';
+import { d as distExports, s as showable, r as relay, p as pushPackage, e as HELM_CHART_LAYER, H as Helm, a as childEnv, i as installHelm, g as connection, h as planRelease, b as checkHelmCanReach, j as registryOptions, R as RegistryClient } from './publish-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { i as isRepositoryComponent, t as checkTag, u as expectedTag, v as tagMatches } from './inputs.js';
 import tls from 'node:tls';
@@ -3754,14 +3754,6 @@ function escapeHtml(text) {
 // GitOps, signing, GitHub releases and the preview are import()ed where a run uses them: most
 // runs use none, and their code (@actions/github, @sigstore/sign) is most of
 // dist/, which node would otherwise parse before the first input check.
-function registryOptions(config) {
-    return {
-        registry: config.registry,
-        username: config.password ? config.username : undefined,
-        password: config.password || undefined,
-        ...connection(config)
-    };
-}
 function registryClient(config) {
     return new RegistryClient(registryOptions(config));
 }

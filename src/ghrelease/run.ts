@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml'
 import { githubReleases } from '../github/releases.js'
 import type { Config } from '../inputs.js'
 import type { RunResult } from '../publish/result.js'
-import { connection } from '../publish/target.js'
+import { registryOptions } from '../publish/target.js'
 import { RegistryClient } from '../registry/client.js'
 import { releaseAll, type ReleaseSources } from './step.js'
 
@@ -34,12 +34,7 @@ export async function runGitHubRelease(
   const { RegistryChartPackages } =
     await import('../gitops/lock/registry-packages.js')
   const registry = new RegistryChartPackages(
-    new RegistryClient({
-      registry: config.registry,
-      username: config.password ? config.username : undefined,
-      password: config.password || undefined,
-      ...connection(config)
-    })
+    new RegistryClient(registryOptions(config))
   )
   const sources: ReleaseSources = {
     runTag: config.tag,

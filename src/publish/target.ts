@@ -2,6 +2,7 @@
 // config once, for every step that talks to the registry.
 import type { LoadedChart } from '../chart/load.js'
 import { UserError } from '../errors.js'
+import type { RegistryClientOptions } from '../registry/client.js'
 import type { Connection } from '../helm/cli.js'
 import type { InstalledHelm } from '../helm/installer.js'
 import type { Config } from '../inputs.js'
@@ -29,6 +30,19 @@ export function connection(config: Config): Connection {
     plainHttp: config.plainHttp,
     caFile: config.caFile,
     insecureSkipTlsVerify: config.insecureSkipTlsVerify
+  }
+}
+
+/**
+ * How the action's own registry client reaches the registry: the same
+ * connection, and the credentials only when there is a password.
+ */
+export function registryOptions(config: Config): RegistryClientOptions {
+  return {
+    registry: config.registry,
+    username: config.password ? config.username : undefined,
+    password: config.password || undefined,
+    ...connection(config)
   }
 }
 
