@@ -111,3 +111,20 @@ describe('parseChartYaml', () => {
     if (line !== undefined) expect(error.line).toBe(line)
   })
 })
+
+describe("the 'artifacthub.io/changes' annotation (for the GitHub release's notes)", () => {
+  const base = 'apiVersion: v2\nname: web\nversion: 1.2.0\n'
+  test('is kept as written: a string, or a list', () => {
+    const text = `${base}annotations:\n  artifacthub.io/changes: |\n    - kind: added\n      description: a thing\n`
+    expect(parseChartYaml(text, FILE).changes).toBe(
+      '- kind: added\n  description: a thing\n'
+    )
+    const list = `${base}annotations:\n  artifacthub.io/changes:\n    - kind: fixed\n      description: x\n`
+    expect(parseChartYaml(list, FILE).changes).toEqual([
+      { kind: 'fixed', description: 'x' }
+    ])
+  })
+  test('is absent without annotations', () => {
+    expect(parseChartYaml(base, FILE).changes).toBeUndefined()
+  })
+})

@@ -2718,6 +2718,7 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape;
 minimatch.unescape = unescape;
 
+const CHANGES = 'artifacthub.io/changes';
 // The regular expression published with SemVer 2 (https://semver.org): unlike
 // semver.valid(), it refuses a leading 'v' and keeps build metadata.
 const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
@@ -2751,14 +2752,25 @@ function parseChartYaml(text, file) {
     checkChartName(name, file, lineOf('name'));
     const version = requireString(doc, 'version', file, lineOf('version'));
     checkVersion(version, file, lineOf('version'));
+    // The document as plain data, once: dependencies and annotations read it.
+    const data = (doc.toJS() ?? {});
     return {
         file,
         name,
         version,
         appVersion: optionalString(doc, 'appVersion'),
-        dependencies: readDependencies(doc, file),
-        versionLine: lineOf('version') ?? 1
+        dependencies: readDependencies(data.dependencies, file),
+        versionLine: lineOf('version') ?? 1,
+        ...changesAnnotation(data)
     };
+}
+/** `annotations['artifacthub.io/changes']` of the plain data, when there is one. */
+function changesAnnotation(data) {
+    const annotations = data.annotations;
+    const changes = typeof annotations === 'object' && annotations !== null
+        ? annotations[CHANGES]
+        : undefined;
+    return changes === undefined || changes === null ? {} : { changes };
 }
 function firstLine(message) {
     return message.split('\n')[0].replace(/\s+at line \d+, column \d+:?$/, '');
@@ -2814,8 +2826,7 @@ function checkVersion(version, file, line) {
         "use MAJOR.MINOR.PATCH, e.g. '1.2.3', '1.2.3-rc.1' or '1.2.3+build.5' " +
         '(no leading v; quote it if YAML reads it as a number).', { file, line });
 }
-function readDependencies(doc, file) {
-    const raw = doc.toJS().dependencies;
+function readDependencies(raw, file) {
     if (raw === undefined || raw === null)
         return [];
     if (!Array.isArray(raw)) {

@@ -8,6 +8,8 @@ import {
 import { UserError } from '../errors.js'
 import { isRepositoryComponent } from '../registry/reference.js'
 
+const CHANGES = 'artifacthub.io/changes'
+
 // The regular expression published with SemVer 2 (https://semver.org): unlike
 // semver.valid(), it refuses a leading 'v' and keeps build metadata.
 const SEMVER_RE =
@@ -35,6 +37,11 @@ export interface ChartMetadata {
   dependencies: ChartDependency[]
   /** 1-based line of `version:` (for annotations on the version). */
   versionLine: number
+  /**
+   * The `artifacthub.io/changes` annotation as written (a string, or a list
+   * in some charts), for the GitHub release's notes; absent when none.
+   */
+  changes?: unknown
 }
 
 /**
@@ -69,14 +76,29 @@ export function parseChartYaml(text: string, file: string): ChartMetadata {
   checkChartName(name, file, lineOf('name'))
   const version = requireString(doc, 'version', file, lineOf('version'))
   checkVersion(version, file, lineOf('version'))
+  // The document as plain data, once: dependencies and annotations read it.
+  const data = (doc.toJS() ?? {}) as Record<string, unknown>
   return {
     file,
     name,
     version,
     appVersion: optionalString(doc, 'appVersion'),
-    dependencies: readDependencies(doc, file),
-    versionLine: lineOf('version') ?? 1
+    dependencies: readDependencies(data.dependencies, file),
+    versionLine: lineOf('version') ?? 1,
+    ...changesAnnotation(data)
   }
+}
+
+/** `annotations['artifacthub.io/changes']` of the plain data, when there is one. */
+function changesAnnotation(data: Record<string, unknown>): {
+  changes?: unknown
+} {
+  const annotations = data.annotations
+  const changes: unknown =
+    typeof annotations === 'object' && annotations !== null
+      ? (annotations as Record<string, unknown>)[CHANGES]
+      : undefined
+  return changes === undefined || changes === null ? {} : { changes }
 }
 
 function firstLine(message: string): string {
@@ -153,8 +175,7 @@ function checkVersion(version: string, file: string, line?: number): void {
   )
 }
 
-function readDependencies(doc: Document, file: string): ChartDependency[] {
-  const raw: unknown = doc.toJS().dependencies
+function readDependencies(raw: unknown, file: string): ChartDependency[] {
   if (raw === undefined || raw === null) return []
   if (!Array.isArray(raw)) {
     throw new UserError(`${file}: 'dependencies' must be a list.`, { file })
