@@ -4,7 +4,8 @@
 // The release is an extra, not a guard: the chart is published already, so
 // a failure says so and how a re-run finishes the job (as signing does).
 import * as core from '@actions/core'
-import { errorMessage, UserError } from '../errors.js'
+import type { IfExists } from '../inputs.js'
+import { forEachPublished } from '../publish/after-push.js'
 import type { ReleaseAsset, ReleaseStore } from '../github/releases.js'
 import type { ChartRelease } from '../publish/result.js'
 import { relay } from '../relay.js'
@@ -112,11 +113,16 @@ export async function releaseAll(
   store: ReleaseStore,
   charts: ChartRelease[],
   sources: ReleaseSources,
-  ifExists: 'fail' | 'skip'
+  ifExists: IfExists
 ): Promise<void> {
-  const failures: string[] = []
-  for (const chart of charts.filter(c => c.digest)) {
-    try {
+  await forEachPublished(
+    charts,
+    ifExists,
+    {
+      undone: 'its GitHub release is not complete',
+      rerunDoes: 'completes the release'
+    },
+    async chart => {
       const result = await releaseChart(store, chart, sources)
       chart.githubRelease = result
       // relay: the tag comes from Chart.yaml's name and version.
@@ -124,18 +130,6 @@ export async function releaseAll(
         `${chart.name} ${chart.version}: GitHub release ${result.operation}, ${result.url} ` +
           `(${result.assets.map(a => `${a.name} ${a.action}`).join(', ')}).`
       )
-    } catch (error) {
-      failures.push(
-        `${chart.ref}:${chart.tag} is published (digest ${chart.digest}) ` +
-          `but its GitHub release is not complete: ${errorMessage(error)}`
-      )
     }
-  }
-  if (failures.length === 0) return
-  const rerun =
-    ifExists === 'skip'
-      ? 'Re-run the job: with `if-exists: skip` it pushes nothing and completes the release.'
-      : 'Set `if-exists: skip` and run the release again: it pushes nothing and completes the release ' +
-        '(with `fail` a re-run stops at the published version).'
-  throw new UserError(`${failures.join('\n')}\n${rerun}`)
+  )
 }

@@ -3,8 +3,8 @@
 // chart's digest is signed and attested (signRelease). What is already
 // there by this workflow is kept, so a re-run completes a release.
 import * as core from '@actions/core'
-import { errorMessage, UserError } from '../errors.js'
-import type { Config } from '../inputs.js'
+import { forEachPublished } from '../publish/after-push.js'
+import type { Config, IfExists } from '../inputs.js'
 import type { SigningConfig } from '../inputs/signing.js'
 import {
   githubAttestations,
@@ -283,28 +283,18 @@ export async function signAll(
   session: SigningSession,
   registry: SignatureRegistry,
   releases: ChartRelease[],
-  ifExists: 'fail' | 'skip'
+  ifExists: IfExists
 ): Promise<void> {
-  const failures: string[] = []
-  for (const release of releases.filter(r => r.digest)) {
-    try {
+  await forEachPublished(
+    releases,
+    ifExists,
+    { undone: 'not signed', rerunDoes: 'signs what is missing' },
+    async release => {
       release.signing = await signRelease(session, registry, release)
       for (const kept of release.signing.kept)
         core.info(
           `${release.name} ${release.version}: kept the ${kept} already there.`
         )
-    } catch (error) {
-      failures.push(
-        `${release.ref}:${release.tag} is published (digest ${release.digest}) ` +
-          `but not signed: ${errorMessage(error)}`
-      )
     }
-  }
-  if (failures.length === 0) return
-  const rerun =
-    ifExists === 'skip'
-      ? 'Re-run the job: with `if-exists: skip` it pushes nothing and signs what is missing.'
-      : 'Set `if-exists: skip` and run the release again: it pushes nothing and signs what is missing ' +
-        '(with `fail` a re-run stops at the published version).'
-  throw new UserError(`${failures.join('\n')}\n${rerun}`)
+  )
 }
