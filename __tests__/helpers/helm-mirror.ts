@@ -115,8 +115,9 @@ function wrapperTarball(version: string, log: string, dir: string): string {
     script,
     [
       '#!/bin/sh',
-      `for arg in "$@"; do printf '%s\\n' "$arg" >> ${shellQuote(log)}; done`,
-      `printf '%s\\n' '---' >> ${shellQuote(log)}`,
+      // One printf, one append: Helm processes run side by side (lint beside
+      // package), and records written an argument at a time interleave.
+      `printf '%s\\n' "$@" '---' >> ${shellQuote(log)}`,
       `exec ${shellQuote(realHelm(version))} "$@"`,
       ''
     ].join('\n'),
