@@ -11,7 +11,7 @@ import * as path from 'path';
 import './actions-http-client.js';
 import { ok } from 'assert';
 import { createGunzip } from 'node:zlib';
-import { k as retried, l as getText, m as statusOf, n as getFile, f as fileSha256Hex, o as expectVersion, t as toolCacheEntry, q as toolCacheRoot, u as getStream, v as createStaging, x as commitStaging } from './publish-push.js';
+import { t as retried, v as getText, x as statusOf, y as getFile, f as fileSha256Hex, z as expectVersion, A as toolCacheEntry, B as toolCacheRoot, D as getStream, E as createStaging, F as commitStaging } from './publish-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { F as archiveUrl, G as checksumUrl, H as parseChecksumFile, I as archiveName, J as archiveFolder, w as binaryName, K as binaryPathInArchive } from './inputs.js';
 
@@ -204,12 +204,10 @@ function _getTempDirectory() {
     return tempDirectory;
 }
 
-// A streaming tar reader that finds one regular file and hands out its bytes,
-// so a Helm release is unpacked in the same pass as its download. Pure: it is
-// fed decompressed bytes and answers with events; the caller writes them.
-// Reads ustar, GNU (long names) and pax headers, like Go's archive/tar, and
-// refuses what it does not read instead of guessing (sparse files, links or
-// folders named like the wanted file, sizes past its limits).
+// The fields of one tar header block, read as Go's archive/tar reads them
+// (Helm is a Go program: what it unpacks is what Go's reader sees). Pure.
+// https://github.com/golang/go/blob/master/src/archive/tar/reader.go
+// https://github.com/golang/go/blob/master/src/archive/tar/format.go
 /** An archive this reader will not read; the text names no archive entry. */
 class TarError extends Error {
     constructor(message) {
@@ -217,13 +215,120 @@ class TarError extends Error {
         this.name = 'TarError';
     }
 }
+const BLOCK = 512;
+/** The text of a NUL-terminated field. */
+function cString(bytes) {
+    const end = bytes.indexOf(0);
+    return bytes.toString('utf8', 0, end === -1 ? bytes.length : end);
+}
+/**
+ * The entry's name: the prefix field joined to the name field. Only POSIX
+ * ustar has a prefix (old GNU headers keep times there); star, whose block
+ * ends in "tar\0", has a shorter one (131 bytes), as Go reads them.
+ */
+function headerName(block) {
+    const name = cString(block.subarray(0, 100));
+    if (block.toString('latin1', 257, 263) !== 'ustar\0')
+        return name;
+    const star = block.toString('latin1', 508, 512) === 'tar\0';
+    const prefix = cString(block.subarray(345, star ? 476 : 500));
+    return prefix ? `${prefix}/${name}` : name;
+}
+function headerSize(block) {
+    return parseNumber(block.subarray(124, 136), 'size');
+}
+/** Octal text, or GNU's base-256 for large values (first byte 0x80). */
+function parseNumber(field, what) {
+    if (field[0] & 0x80) {
+        if (field[0] !== 0x80)
+            throw new TarError(`a header has a negative ${what}`);
+        let value = 0;
+        for (const byte of field.subarray(1)) {
+            value = value * 256 + byte;
+            if (value > Number.MAX_SAFE_INTEGER) {
+                throw new TarError(`a header has a ${what} too large to read`);
+            }
+        }
+        return value;
+    }
+    const text = field
+        .toString('latin1')
+        .replace(/[\0 ]+$/, '')
+        .trim();
+    if (!/^[0-7]*$/.test(text)) {
+        throw new TarError(`a header's ${what} is not a number: not a tar archive`);
+    }
+    return text === '' ? 0 : parseInt(text, 8);
+}
+/** The sum of the header's bytes with the checksum field read as spaces. */
+function checkHeaderChecksum(block) {
+    const stored = parseNumber(block.subarray(148, 156), 'checksum');
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < BLOCK; i++) {
+        const byte = i >= 148 && i < 156 ? 0x20 : block[i];
+        unsigned += byte;
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    // Some old tars summed signed bytes; both are accepted, as GNU tar does.
+    if (stored !== unsigned && stored !== signed) {
+        throw new TarError('a header checksum does not match: not a tar archive, or a damaged one');
+    }
+}
+/** Parses a pax extended header's records. */
+function parsePax(data) {
+    const found = {};
+    let at = 0;
+    while (at < data.length) {
+        const space = data.indexOf(0x20, at);
+        const length = Number(data.toString('latin1', at, space));
+        if (space === -1 ||
+            !/^[1-9][0-9]*$/.test(data.toString('latin1', at, space)) ||
+            at + length > data.length ||
+            at + length - 1 <= space ||
+            data[at + length - 1] !== 0x0a) {
+            throw new TarError('a pax header is damaged');
+        }
+        const record = data.toString('utf8', space + 1, at + length - 1);
+        at += length;
+        const equals = record.indexOf('=');
+        if (equals <= 0)
+            throw new TarError('a pax header is damaged');
+        readRecord(found, record.slice(0, equals), record.slice(equals + 1));
+    }
+    return found;
+}
+/** One record into `found`; an empty value keeps the header's (as Go). */
+function readRecord(found, key, value) {
+    if (key === 'path' && value !== '')
+        found.path = value;
+    else if (key === 'size' && value !== '') {
+        if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+            throw new TarError('a pax header has an unreadable size');
+        }
+        found.size = Number(value);
+    }
+    else if (key.startsWith('GNU.sparse.')) {
+        found.sparse = true;
+        if (key === 'GNU.sparse.name')
+            found.sparseName = value;
+    }
+}
+
+// A streaming tar reader: fed decompressed bytes in chunks of any size, it
+// reports every entry's header and hands out the data of the entries its
+// caller chooses, so a Helm release is unpacked in the same pass as its
+// download, and a chart package read without extracting it. Pure: it answers
+// with events; the caller writes them. Reads ustar, star, GNU (long names)
+// and pax headers the way Go's archive/tar does (Helm is a Go program: what
+// this reader sees must be what Helm sees), and refuses what it does not read
+// instead of guessing (old GNU sparse files, sizes past its limits).
 const DEFAULT_TAR_LIMITS = {
     // A Helm binary is about 60 MB.
     maxEntryBytes: 512 * 1024 * 1024,
     maxHeaderBytes: 1024 * 1024,
     maxTotalBytes: 1024 * 1024 * 1024
 };
-const BLOCK = 512;
 const REGULAR = new Set(['0', '\0', '7']);
 // Types without data, whatever their size field says (as Go reads them).
 const HEADER_ONLY = new Set(['1', '2', '3', '4', '5', '6']);
@@ -236,11 +341,14 @@ const TYPE_NAMES = {
     '6': 'a FIFO'
 };
 /**
- * Reads a tar stream pushed in chunks of any size and reports the data of
- * the first regular file named `wanted` (leading `./` and `/` ignored).
+ * Reads a tar stream pushed in chunks and calls `choose` with every entry
+ * (meta headers applied); the data of the entries it returns true for is
+ * handed out as events. `choose` may throw a TarError to refuse the archive.
+ * With `once`, the reader stops after the first chosen entry.
  */
-class TarFileFinder {
-    wanted;
+class TarReader {
+    choose;
+    once;
     limits;
     phase = 'header';
     header = Buffer.alloc(BLOCK);
@@ -251,18 +359,23 @@ class TarFileFinder {
     left = 0;
     padding = 0;
     total = 0;
-    pending = {};
-    constructor(wanted, limits = {}) {
-        this.wanted = wanted;
+    // What meta headers say of the next entry. A pax header replaces the one
+    // before it, a GNU long name wins over a pax path, and a global header
+    // drops both: Go's reader keeps them only until the entry they precede.
+    pax = {};
+    longName;
+    constructor(choose, limits = {}, once = false) {
+        this.choose = choose;
+        this.once = once;
         this.limits = { ...DEFAULT_TAR_LIMITS, ...limits };
     }
-    /** The wanted file was read in full. */
-    get found() {
-        return this.phase === 'found';
+    /** `once`, and the chosen entry was read in full. */
+    get stopped() {
+        return this.phase === 'stopped';
     }
-    /** Nothing more is worth pushing: the file was found or the archive ended. */
+    /** Nothing more is worth pushing: stopped, or the archive ended. */
     get done() {
-        return this.phase === 'found' || this.phase === 'ended';
+        return this.phase === 'stopped' || this.phase === 'ended';
     }
     /** Reads the next bytes of the archive; throws TarError on what it refuses. */
     push(chunk) {
@@ -317,7 +430,7 @@ class TarFileFinder {
     onHeader(events) {
         const block = this.header;
         if (block.every(byte => byte === 0)) {
-            if (this.pending.name !== undefined || this.pending.size !== undefined) {
+            if (this.longName !== undefined || Object.keys(this.pax).length) {
                 throw new TarError('a long name or pax header is followed by no entry');
             }
             if (this.zeroBlock)
@@ -336,7 +449,10 @@ class TarFileFinder {
             return;
         }
         if (type === 'K' || type === 'g') {
-            // A long link name or a pax global header: nothing this reader uses.
+            // A long link name or a pax global header: nothing this reader uses;
+            // Go returns a global header as an entry, which ends what came before.
+            if (type === 'g')
+                this.clearMeta();
             this.startMeta({ kind: 'skip' }, headerSize(block));
             return;
         }
@@ -344,26 +460,31 @@ class TarFileFinder {
             // Old GNU sparse entries put more headers before their data.
             throw new TarError('the archive holds a GNU sparse file, not supported');
         }
-        const pending = this.pending;
-        this.pending = {};
-        const name = normalize(pending.name ?? headerName(block));
-        const size = HEADER_ONLY.has(type) ? 0 : (pending.size ?? headerSize(block));
-        if (size > this.limits.maxEntryBytes) {
-            throw new TarError(`an entry of ${size} bytes is larger than the ` +
+        const entry = this.entryOf(block, type);
+        this.clearMeta();
+        if (entry.size > this.limits.maxEntryBytes) {
+            throw new TarError(`an entry of ${entry.size} bytes is larger than the ` +
                 `${this.limits.maxEntryBytes} bytes allowed`);
         }
-        if (name !== this.wanted) {
-            this.startBody({ kind: 'skip' }, size, events);
+        if (!this.choose(entry)) {
+            this.startBody({ kind: 'skip' }, entry.size, events);
             return;
         }
-        if (!REGULAR.has(type) || pending.sparse) {
-            const what = pending.sparse
-                ? 'a sparse file'
-                : (TYPE_NAMES[type] ?? `an entry of type ${JSON.stringify(type)}`);
-            throw new TarError(`${this.wanted} is ${what}, not a regular file`);
-        }
-        events.push({ kind: 'start', size });
-        this.startBody({ kind: 'wanted' }, size, events);
+        events.push({ kind: 'start', size: entry.size });
+        this.startBody({ kind: 'chosen' }, entry.size, events);
+    }
+    /** The entry a header describes, with the meta headers before it applied. */
+    entryOf(block, flag) {
+        const { pax, longName } = this;
+        const name = pax.sparseName || longName || pax.path || headerName(block);
+        // Go reads an old-style file ('\0') named with a trailing / as a folder.
+        const type = flag === '\0' && name.endsWith('/') ? '5' : flag;
+        const size = HEADER_ONLY.has(type) ? 0 : (pax.size ?? headerSize(block));
+        return { name, type, size, sparse: pax.sparse === true };
+    }
+    clearMeta() {
+        this.pax = {};
+        this.longName = undefined;
     }
     /** A long name or pax header: its data is kept in memory, so bounded. */
     startMeta(body, size) {
@@ -382,7 +503,7 @@ class TarFileFinder {
             this.endBody(events);
     }
     onData(bytes, events) {
-        if (this.body.kind === 'wanted')
+        if (this.body.kind === 'chosen')
             events.push({ kind: 'data', bytes });
         // Copied: unlike data events, used at once, a header outlives its chunk.
         else if (this.body.kind !== 'skip')
@@ -390,115 +511,66 @@ class TarFileFinder {
     }
     endBody(events) {
         const body = this.body;
-        if (body.kind === 'wanted') {
+        if (body.kind === 'chosen') {
             events.push({ kind: 'end' });
-            this.phase = 'found';
-            return;
+            if (this.once) {
+                this.phase = 'stopped';
+                return;
+            }
         }
-        if (body.kind === 'longName') {
-            this.pending.name = cString(Buffer.concat(body.parts));
+        else if (body.kind === 'longName') {
+            this.longName = cString(Buffer.concat(body.parts));
         }
         else if (body.kind === 'pax') {
-            Object.assign(this.pending, parsePax(Buffer.concat(body.parts)));
+            this.pax = parsePax(Buffer.concat(body.parts));
         }
         this.phase = this.padding > 0 ? 'padding' : 'header';
+    }
+}
+/**
+ * Finds the first regular file named `wanted` (leading `./` and `/`
+ * ignored) and hands out its data; a link, folder or sparse file of that
+ * name is refused. It reads no further once the file is complete.
+ */
+class TarFileFinder {
+    wanted;
+    reader;
+    constructor(wanted, limits = {}) {
+        this.wanted = wanted;
+        this.reader = new TarReader(entry => this.isWanted(entry), limits, true);
+    }
+    /** The wanted file was read in full. */
+    get found() {
+        return this.reader.stopped;
+    }
+    /** Nothing more is worth pushing: the file was found or the archive ended. */
+    get done() {
+        return this.reader.done;
+    }
+    /** Reads the next bytes of the archive; throws TarError on what it refuses. */
+    push(chunk) {
+        return this.reader.push(chunk);
+    }
+    /** See TarReader.finish. */
+    finish() {
+        this.reader.finish();
+    }
+    isWanted(entry) {
+        if (normalize(entry.name) !== this.wanted)
+            return false;
+        if (!REGULAR.has(entry.type) || entry.sparse) {
+            const what = entry.sparse
+                ? 'a sparse file'
+                : (TYPE_NAMES[entry.type] ??
+                    `an entry of type ${JSON.stringify(entry.type)}`);
+            throw new TarError(`${this.wanted} is ${what}, not a regular file`);
+        }
+        return true;
     }
 }
 /** `./a/b`, `/a/b` and `a/b/` all name `a/b`. */
 function normalize(name) {
     return name.replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '');
-}
-/** The text of a NUL-terminated field. */
-function cString(bytes) {
-    const end = bytes.indexOf(0);
-    return bytes.toString('utf8', 0, end === -1 ? bytes.length : end);
-}
-/** The entry's name: ustar's prefix joined to its name field. */
-function headerName(block) {
-    const name = cString(block.subarray(0, 100));
-    // Only POSIX ustar has a prefix; old GNU headers keep times there.
-    if (block.toString('latin1', 257, 263) !== 'ustar\0')
-        return name;
-    const prefix = cString(block.subarray(345, 500));
-    return prefix ? `${prefix}/${name}` : name;
-}
-function headerSize(block) {
-    return parseNumber(block.subarray(124, 136), 'size');
-}
-/** Octal text, or GNU's base-256 for large values (first byte 0x80). */
-function parseNumber(field, what) {
-    if (field[0] & 0x80) {
-        if (field[0] !== 0x80)
-            throw new TarError(`a header has a negative ${what}`);
-        let value = 0;
-        for (const byte of field.subarray(1)) {
-            value = value * 256 + byte;
-            if (value > Number.MAX_SAFE_INTEGER) {
-                throw new TarError(`a header has a ${what} too large to read`);
-            }
-        }
-        return value;
-    }
-    const text = field
-        .toString('latin1')
-        .replace(/[\0 ]+$/, '')
-        .trim();
-    if (!/^[0-7]*$/.test(text)) {
-        throw new TarError(`a header's ${what} is not a number: not a tar archive`);
-    }
-    return text === '' ? 0 : parseInt(text, 8);
-}
-/** The sum of the header's bytes with the checksum field read as spaces. */
-function checkHeaderChecksum(block) {
-    const stored = parseNumber(block.subarray(148, 156), 'checksum');
-    let unsigned = 0;
-    let signed = 0;
-    for (let i = 0; i < BLOCK; i++) {
-        const byte = i >= 148 && i < 156 ? 0x20 : block[i];
-        unsigned += byte;
-        signed += byte > 127 ? byte - 256 : byte;
-    }
-    // Some old tars summed signed bytes; both are accepted, as GNU tar does.
-    if (stored !== unsigned && stored !== signed) {
-        throw new TarError('a header checksum does not match: not a tar archive, or a damaged one');
-    }
-}
-/** The pax records this reader uses: `path`, `size` and GNU sparse ones. */
-function parsePax(data) {
-    const found = {};
-    let at = 0;
-    while (at < data.length) {
-        const space = data.indexOf(0x20, at);
-        const length = Number(data.toString('latin1', at, space));
-        if (space === -1 ||
-            !/^[1-9][0-9]*$/.test(data.toString('latin1', at, space)) ||
-            at + length > data.length ||
-            at + length - 1 <= space ||
-            data[at + length - 1] !== 0x0a) {
-            throw new TarError('a pax header is damaged');
-        }
-        const record = data.toString('utf8', space + 1, at + length - 1);
-        at += length;
-        const equals = record.indexOf('=');
-        if (equals <= 0)
-            throw new TarError('a pax header is damaged');
-        const key = record.slice(0, equals);
-        const value = record.slice(equals + 1);
-        if (key === 'path' && value !== '')
-            found.name = value;
-        else if (key === 'size' && value !== '') {
-            if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-                throw new TarError('a pax header has an unreadable size');
-            }
-            found.size = Number(value);
-        }
-        else if (key.startsWith('GNU.sparse.')) {
-            found.sparse = true;
-            if (key === 'GNU.sparse.name')
-                found.name = value;
-        }
-    }
-    return found;
 }
 
 // Unpacks a Helm .tar.gz while it downloads: one pass over the response, its

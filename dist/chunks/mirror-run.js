@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { b as setOutput, c as summary, g as group, i as info, w as warning } from './actions-core.js';
 import { U as UserError, e as errorMessage } from './errors.js';
-import { d as distExports, w as withRetry, T as TRANSIENT_NETWORK_CODES, f as fileSha256Hex, c as chartLayerDigest, p as pushPackage, H as Helm, a as childEnv, i as installHelm, b as checkHelmCanReach } from './publish-push.js';
+import { d as distExports, C as Connector, u as userAgent, a as CLIENT_ID, w as withRetry, R as REDIRECT_STATUSES, M as MAX_REDIRECTS, s as shown, b as sameOrigin, c as sendRequest, T as TRANSIENT_NETWORK_CODES, r as redirectTarget, f as fileSha256Hex, e as chartLayerDigest, p as pushPackage, H as Helm, g as childEnv, i as installHelm, h as checkHelmCanReach } from './publish-push.js';
 import { o as ociTag, c as chartRef } from './inputs.js';
 import { RegistryWriter } from './registry-writer.js';
 import { c as createSandbox, r as removeSandbox } from './sandbox.js';
@@ -102,15 +102,6 @@ function packageDigest(value, refusal) {
     return hex;
 }
 
-// Reads classic Helm repositories for the mirror: the index.yaml (bounded,
-// parsed by classic-index.ts) and a package, saved to a file and checked
-// against the index's sha256. Credentials go in an Authorization header to
-// the repository's own origin only, as Helm does without --pass-credentials:
-// never in a URL, never to a package hosted elsewhere, never logged.
-/** index.yaml read at most: large public repositories stay under a few MiB. */
-const INDEX_LIMIT = 20 * 1024 * 1024;
-/** A package read at most: Helm refuses chart archives past 100 MiB. */
-const PACKAGE_LIMIT = 100 * 1024 * 1024;
 const DEFAULT_RETRY = {
     attempts: 4,
     baseDelayMs: 500,
@@ -130,6 +121,120 @@ function isTransient(error) {
     const code = error?.code;
     return code !== undefined && TRANSIENT_NETWORK_CODES.includes(code);
 }
+/**
+ * GETs `url` (redirects followed, transient failures retried) and hands the
+ * 200 answer to `consume`, which reads its body within its own bound; any
+ * other answer is a UserError that names the URL and what to check.
+ */
+async function fetchBody(url, repoUrl, options, consume) {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const connector = new Connector({
+        insecureSkipTlsVerify: false,
+        timeoutMs,
+        userAgent: userAgent(CLIENT_ID)
+    });
+    const hops = new Hops(connector, repoUrl, basicAuth(options), timeoutMs);
+    try {
+        return await withRetry(options.retry ?? DEFAULT_RETRY, isTransient, async () => {
+            const message = await hops.follow(new URL(url));
+            try {
+                const status = message.statusCode ?? 0;
+                if (status !== 200)
+                    throw new StatusError(status);
+                return await consume(message);
+            }
+            finally {
+                message.destroy();
+            }
+        });
+    }
+    catch (error) {
+        throw classicFailure(url, error, options.password !== undefined);
+    }
+}
+/** `Basic` credentials, when a password was given. */
+function basicAuth(options) {
+    if (!options.password)
+        return undefined;
+    const pair = `${options.username ?? ''}:${options.password}`;
+    return 'Basic ' + Buffer.from(pair).toString('base64');
+}
+/** The requests of one GET: a hop per redirect, the credentials by origin. */
+class Hops {
+    connector;
+    repoUrl;
+    authorization;
+    timeoutMs;
+    constructor(connector, repoUrl, authorization, timeoutMs) {
+        this.connector = connector;
+        this.repoUrl = repoUrl;
+        this.authorization = authorization;
+        this.timeoutMs = timeoutMs;
+    }
+    /** The first answer that is not a redirect; redirect bodies are never read. */
+    async follow(first) {
+        let url = first;
+        for (let hop = 0;; hop++) {
+            const message = await this.get(url);
+            const location = message.headers.location;
+            if (!REDIRECT_STATUSES.has(message.statusCode ?? 0) || !location)
+                return message;
+            // Closed at the head: however long the body, none of it is read.
+            message.destroy();
+            if (hop >= MAX_REDIRECTS)
+                throw new UserError(`${shown(first)} redirected more than ${MAX_REDIRECTS} times (last to ${shown(url)}). ` +
+                    'Check the repository URL; if it is right, tell the repository maintainers.');
+            url = next(url, location);
+        }
+    }
+    get(url) {
+        const headers = {};
+        if (this.authorization && sameOrigin(url, this.repoUrl))
+            headers.authorization = this.authorization;
+        const info = this.connector.requestInfo('GET', url, headers, new AbortController().signal);
+        return sendRequest(info, undefined, this.timeoutMs);
+    }
+}
+/** The next hop; a Location that must not be followed is refused. */
+function next(from, location) {
+    const target = redirectTarget(from, location);
+    if (target.ok)
+        return target.url;
+    const where = target.problem === 'invalid'
+        ? `an invalid location ${JSON.stringify(location.slice(0, 200))}`
+        : target.problem === 'not-http'
+            ? `a non-HTTP location (${target.protocol})`
+            : `plain http (${shown(target.url)}), from https: the mirror refuses the downgrade`;
+    throw new UserError(`${shown(from)} redirected to ${where}. Check the repository URL; if it is right, ` +
+        'the repository is misconfigured: tell its maintainers.');
+}
+/** A failed GET, worded with what to check. */
+function classicFailure(url, error, withCredentials) {
+    if (error instanceof UserError)
+        return error;
+    if (error instanceof StatusError) {
+        const fix = error.status === 401 || error.status === 403
+            ? withCredentials
+                ? 'Check the username and password given for the repository.'
+                : 'The repository wants credentials: give its username and password.'
+            : error.status === 404
+                ? 'Check the repository URL and the chart name.'
+                : 'The repository is failing; retry later.';
+        return new UserError(`Could not read ${url}: ${error.message}. ${fix}`, {
+            cause: error
+        });
+    }
+    return new UserError(`Could not read ${url}: ${errorMessage(error).slice(0, 300)}. Check the URL and the network.`, { cause: error });
+}
+
+// Reads classic Helm repositories for the mirror: the index.yaml (bounded,
+// parsed by classic-index.ts) and a package, saved to a file and checked
+// against the index's sha256. The GETs, their redirects and where the
+// credentials may go are classic-http.ts's.
+/** index.yaml read at most: large public repositories stay under a few MiB. */
+const INDEX_LIMIT = 20 * 1024 * 1024;
+/** A package read at most: Helm refuses chart archives past 100 MiB. */
+const PACKAGE_LIMIT = 100 * 1024 * 1024;
 /** The versions of `name` in the classic repository at `repoUrl`. */
 async function classicVersions(repoUrl, name, options = {}) {
     const url = `${repoUrl}/index.yaml`;
@@ -189,63 +294,6 @@ async function readBounded(message, limit, url, onChunk) {
             throw tooLarge();
         await onChunk(chunk);
     }
-}
-/** One GET of `url` with retries; `consume` reads the 200 answer's body. */
-async function fetchBody(url, repoUrl, options, consume) {
-    const client = await httpClient(options);
-    const headers = {};
-    // Only to the repository's own origin: a package on a CDN gets nothing.
-    if (options.password && new URL(url).origin === new URL(repoUrl).origin)
-        headers.authorization =
-            'Basic ' +
-                Buffer.from(`${options.username ?? ''}:${options.password}`).toString('base64');
-    try {
-        return await withRetry(options.retry ?? DEFAULT_RETRY, isTransient, async () => {
-            const response = await client.get(url, headers);
-            const message = response.message;
-            try {
-                const status = message.statusCode ?? 0;
-                if (status !== 200)
-                    throw new StatusError(status);
-                return await consume(message);
-            }
-            finally {
-                message.destroy();
-            }
-        });
-    }
-    catch (error) {
-        throw classicFailure(url, error, options.password !== undefined);
-    }
-    finally {
-        client.dispose();
-    }
-}
-/** A failed GET, worded with what to check. */
-function classicFailure(url, error, withCredentials) {
-    if (error instanceof UserError)
-        return error;
-    if (error instanceof StatusError) {
-        const fix = error.status === 401 || error.status === 403
-            ? withCredentials
-                ? 'Check the username and password given for the repository.'
-                : 'The repository wants credentials: give its username and password.'
-            : error.status === 404
-                ? 'Check the repository URL and the chart name.'
-                : 'The repository is failing; retry later.';
-        return new UserError(`Could not read ${url}: ${error.message}. ${fix}`, {
-            cause: error
-        });
-    }
-    return new UserError(`Could not read ${url}: ${errorMessage(error).slice(0, 300)}. Check the URL and the network.`, { cause: error });
-}
-/** The HTTP client, loaded only when a classic repository is read. */
-async function httpClient(options) {
-    const { HttpClient } = await import('./actions-http-client.js');
-    return new HttpClient('helm-oci-release', [], {
-        allowRetries: false,
-        socketTimeout: options.timeoutMs ?? 60_000
-    });
 }
 
 // Which versions of a chart a line's constraint picks from what the source
