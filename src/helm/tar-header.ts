@@ -11,6 +11,7 @@ export class TarError extends Error {
   }
 }
 
+/** Tar's unit: every header, and every entry's data padded to whole blocks. */
 export const BLOCK = 512
 
 /** The text of a NUL-terminated field. */
@@ -32,6 +33,7 @@ export function headerName(block: Buffer): string {
   return prefix ? `${prefix}/${name}` : name
 }
 
+/** The size field: how many bytes of data follow the header. */
 export function headerSize(block: Buffer): number {
   return parseNumber(block.subarray(124, 136), 'size')
 }

@@ -27,6 +27,7 @@ import {
   type RetryPolicy
 } from '../retry.js'
 
+/** The source credentials and how hard to try; none of it is logged. */
 export interface ClassicOptions {
   username?: string
   password?: string
