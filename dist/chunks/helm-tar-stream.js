@@ -10,6 +10,7 @@ class TarError extends Error {
         this.name = 'TarError';
     }
 }
+/** Tar's unit: every header, and every entry's data padded to whole blocks. */
 const BLOCK = 512;
 /** The text of a NUL-terminated field. */
 function cString(bytes) {
@@ -29,6 +30,7 @@ function headerName(block) {
     const prefix = cString(block.subarray(345, star ? 476 : 500));
     return prefix ? `${prefix}/${name}` : name;
 }
+/** The size field: how many bytes of data follow the header. */
 function headerSize(block) {
     return parseNumber(block.subarray(124, 136), 'size');
 }
