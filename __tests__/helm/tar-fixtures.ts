@@ -10,6 +10,8 @@ export interface HeaderOptions {
   /** Raw bytes of the size field (e.g. base-256). */
   sizeField?: Buffer
   linkName?: string
+  /** star's trailer ("tar\0" ending the block), whose prefix is 131 bytes. */
+  star?: boolean
 }
 
 /** One 512-byte header with a correct checksum. */
@@ -31,6 +33,7 @@ export function header(name: string, options: HeaderOptions = {}): Buffer {
   if (options.linkName) block.write(options.linkName, 157, 100, 'utf8')
   block.write(options.gnu ? 'ustar  \0' : 'ustar\u000000', 257, 'latin1')
   if (options.prefix) block.write(options.prefix, 345, 155, 'utf8')
+  if (options.star) block.write('tar\0', 508, 'latin1')
   block.fill(0x20, 148, 156)
   let sum = 0
   for (const byte of block) sum += byte

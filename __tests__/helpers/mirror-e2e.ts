@@ -120,3 +120,65 @@ export function mirrored(result: StepResult): Record<string, unknown>[] {
     unknown
   >[]
 }
+
+/** One request a scripted server answered. */
+export interface Seen {
+  path: string
+  authorization?: string
+}
+
+/** What a route answers: a status, headers and a body (bytes, or a writer). */
+export type Route = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse
+) => void | Promise<void>
+
+/**
+ * A server on a random loopback port whose paths answer as `routes` say
+ * (404 otherwise), recording every request's path and Authorization.
+ */
+export async function serveRoutes(routes: Record<string, Route>): Promise<{
+  url: string
+  port: number
+  seen: Seen[]
+  stop(): Promise<void>
+}> {
+  const seen: Seen[] = []
+  const server = http.createServer((req, res) => {
+    const where = req.url ?? '/'
+    seen.push({ path: where, authorization: req.headers.authorization })
+    const route = routes[where]
+    if (!route) return void res.writeHead(404).end()
+    void route(req, res)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    seen,
+    stop: () =>
+      new Promise(resolve => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
+
+/** A classic index.yaml listing `name` `version` at `url`, with the file's sha256. */
+export function indexYaml(
+  name: string,
+  version: string,
+  url: string,
+  file: string
+): string {
+  const digest = createHash('sha256')
+    .update(fs.readFileSync(file))
+    .digest('hex')
+  return stringify({
+    apiVersion: 'v1',
+    entries: {
+      [name]: [{ apiVersion: 'v2', name, version, urls: [url], digest }]
+    }
+  })
+}

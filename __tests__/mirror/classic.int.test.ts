@@ -1,5 +1,6 @@
 // Classic repositories over a loopback HTTP server: the index, a package
-// checked against its digest, credentials only to the repository's origin.
+// checked against its digest, credentials only to the repository's origin
+// (scheme, host and port) on every hop, redirects bounded.
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
@@ -26,6 +27,25 @@ beforeAll(async () => {
     seen.push({ path: req.url ?? '', authorization: req.headers.authorization })
     if (req.headers.authorization !== AUTH && req.url !== '/public.tgz') {
       res.writeHead(401).end()
+      return
+    }
+    const hop = /^\/hop\/(\d+)$/.exec(req.url ?? '')
+    if (hop) {
+      const n = Number(hop[1])
+      res.writeHead(302, {
+        location: n > 0 ? `/hop/${n - 1}` : '/charts/x.tgz'
+      })
+      res.end()
+      return
+    }
+    const port = /^\/to-port\/(\d+)(\/.*)$/.exec(req.url ?? '')
+    if (port) {
+      res.writeHead(307, { location: `http://127.0.0.1:${port[1]}${port[2]}` })
+      res.end()
+      return
+    }
+    if (req.url === '/to-ftp') {
+      res.writeHead(301, { location: 'ftp://127.0.0.1/index.yaml' }).end()
       return
     }
     if (req.url === '/index.yaml') {
@@ -117,5 +137,65 @@ describe('classic repositories', () => {
       auth
     ).catch(() => undefined)
     expect(seen).toEqual([{ path: '/public.tgz', authorization: undefined }])
+  })
+
+  test('redirects: followed up to 5 hops, credentials on each hop of the origin', async () => {
+    seen.length = 0
+    const file = path.join(root, 'hop.tgz')
+    const entry = { version: '1.0.0', url: `${repo}/hop/4`, digest: HEX }
+    await downloadClassic(repo, entry, file, auth)
+    expect(seen.map(s => s.authorization)).toEqual(Array(6).fill(AUTH))
+    const error = await downloadClassic(
+      repo,
+      { ...entry, url: `${repo}/hop/5` },
+      file,
+      auth
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UserError)
+    expect((error as Error).message).toBe(
+      `${repo}/hop/5 redirected more than 5 times (last to ${repo}/hop/0). ` +
+        'Check the repository URL; if it is right, tell the repository maintainers.'
+    )
+  })
+
+  test('a redirect out of HTTP is refused, naming where it led', async () => {
+    const refused = await downloadClassic(
+      repo,
+      { version: '1.0.0', url: `${repo}/to-ftp` },
+      path.join(root, 'ftp.tgz'),
+      auth
+    ).catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(UserError)
+    expect((refused as Error).message).toBe(
+      `${repo}/to-ftp redirected to a non-HTTP location (ftp:). Check the repository URL; ` +
+        'if it is right, the repository is misconfigured: tell its maintainers.'
+    )
+  })
+
+  test('another port of the same host gets no credentials, after a redirect too', async () => {
+    const other = http.createServer((req, res) => {
+      seen.push({
+        path: `other ${req.url}`,
+        authorization: req.headers.authorization
+      })
+      res.end(PACKAGE)
+    })
+    await new Promise<void>(resolve => other.listen(0, '127.0.0.1', resolve))
+    const { port } = other.address() as AddressInfo
+    try {
+      seen.length = 0
+      await downloadClassic(
+        repo,
+        { version: '1.0.0', url: `${repo}/to-port/${port}/hello.tgz` },
+        path.join(root, 'other.tgz'),
+        auth
+      )
+      expect(seen).toEqual([
+        { path: `/to-port/${port}/hello.tgz`, authorization: AUTH },
+        { path: 'other /hello.tgz', authorization: undefined }
+      ])
+    } finally {
+      await new Promise(resolve => other.close(resolve))
+    }
   })
 })

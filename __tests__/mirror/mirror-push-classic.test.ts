@@ -1,7 +1,10 @@
-// A classic repository's package into the destination: never over a tag
-// that is there; pushed with Helm, and read back, when it is not.
+// A classic repository's package into the destination: only when it is the
+// chart version its index line says (helm push names the tag after the
+// package), never over a tag that is there; pushed with Helm, and read back,
+// when it is not.
 import fs from 'node:fs'
 import path from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { sha256Hex } from '../../src/digest.js'
 import type { Connection, PushResult } from '../../src/helm/cli.js'
@@ -11,6 +14,7 @@ import {
   mirrorClassicPackage,
   type ClassicLine
 } from '../../src/mirror/push-classic.js'
+import { archive, END, entry } from '../helm/tar-fixtures.js'
 import { removeDir, tempDir } from '../helpers/paths.js'
 
 const source: ClassicLine = {
@@ -29,14 +33,21 @@ const destination = {
 const WHERE = 'mirror/charts/app'
 const TAG = '1.2.3_build.1'
 
+/** A chart package (.tgz) whose Chart.yaml says `name` `version`. */
+function chartPackage(name: string, version: string): Buffer {
+  const chart = `apiVersion: v2\nname: ${name}\nversion: ${version}\n`
+  return gzipSync(archive(entry(`${name}/Chart.yaml`, chart), END))
+}
+
 let dir: string
 let packagePath: string
 let packageDigest: string
 beforeEach(() => {
   dir = tempDir()
   packagePath = path.join(dir, 'app-1.2.3+build.1.tgz')
-  fs.writeFileSync(packagePath, 'the package bytes')
-  packageDigest = `sha256:${sha256Hex('the package bytes')}`
+  const bytes = chartPackage('app', VERSION)
+  fs.writeFileSync(packagePath, bytes)
+  packageDigest = `sha256:${sha256Hex(bytes)}`
 })
 afterEach(() => removeDir(dir))
 
@@ -170,6 +181,73 @@ test('a dry run pushes nothing and says it would copy', async () => {
     true
   )
   expect(outcome.status).toBe('would-copy')
+  expect(fake.pushes).toEqual([])
+  expect(fake.helmStarts()).toBe(0)
+})
+
+test.each([false, true])(
+  'a package that is another chart: refused naming both, nothing pushed (dry run %s)',
+  async dryRun => {
+    fs.writeFileSync(packagePath, chartPackage('victim', '2.0.0'))
+    const fake = services(new Map())
+    const outcome = await mirrorClassicPackage(
+      source,
+      VERSION,
+      packagePath,
+      destination,
+      fake.services,
+      dryRun
+    )
+    expect(outcome).toMatchObject({
+      chart: 'app',
+      version: VERSION,
+      status: 'refused',
+      destination: `oci://registry.example.com/mirror/charts/app:${TAG}`
+    })
+    expect(outcome.reason).toBe(
+      `index.yaml says app ${VERSION}, but the package is victim 2.0.0 (its Chart.yaml): ` +
+        'helm push would write oci://registry.example.com/mirror/charts/victim:2.0.0, ' +
+        `not oci://registry.example.com/mirror/charts/app:${TAG}. Nothing was pushed for it. ` +
+        "The repository's index and package disagree: tell its maintainers, or drop the line"
+    )
+    expect(fake.pushes).toEqual([])
+    expect(fake.helmStarts()).toBe(0)
+  }
+)
+
+test('the same chart in another version is refused too', async () => {
+  fs.writeFileSync(packagePath, chartPackage('app', '1.2.3'))
+  const fake = services(new Map())
+  const outcome = await mirrorClassicPackage(
+    source,
+    VERSION,
+    packagePath,
+    destination,
+    fake.services,
+    false
+  )
+  expect(outcome.status).toBe('refused')
+  expect(outcome.reason).toContain('but the package is app 1.2.3')
+  expect(fake.pushes).toEqual([])
+})
+
+test('a package that cannot be read is refused, nothing pushed', async () => {
+  fs.writeFileSync(packagePath, 'not a package')
+  const fake = services(new Map())
+  const outcome = await mirrorClassicPackage(
+    source,
+    VERSION,
+    packagePath,
+    destination,
+    fake.services,
+    false
+  )
+  expect(outcome.status).toBe('refused')
+  expect(outcome.reason).toBe(
+    `the package cannot be checked against what index.yaml says app ${VERSION}: ` +
+      'it is not a gzip archive. Nothing was pushed for it: Helm could push it under another ' +
+      'name or version. Tell the repository maintainers, or drop the line'
+  )
   expect(fake.pushes).toEqual([])
   expect(fake.helmStarts()).toBe(0)
 })

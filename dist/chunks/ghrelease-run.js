@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { w as warning, g as group } from './actions-core.js';
 import { U as UserError } from './errors.js';
 import { c as createOctokit, h as httpStatus, r as responseMessage } from './github-octokit.js';
-import { r as relay, R as RegistryClient, j as registryOptions } from './publish-push.js';
+import { k as relay, q as RegistryClient, o as registryOptions } from './publish-push.js';
 import { f as forEachPublished } from './publish-after-push.js';
 import { v as tagMatches, u as expectedTag } from './inputs.js';
 import { e as escapeMarkdown, f as fenced, p as parseChanges } from './render-changelog.js';

@@ -3,7 +3,7 @@ import { a as setSecret, v as which, A as isDebug, r as getExecOutput, i as info
 import { U as UserError, e as errorMessage } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
 import { L as teamSlug, N as repositoryName, O as repositoryProblem, P as splitRepository, Q as normalizeServerUrl, R as validateRepository, S as validateBranchName, T as validateFilePath, U as GITOPS_INPUTS, V as filePathProblem } from './inputs.js';
-import { d as distExports, a as childEnv, y as withCommandsStopped, s as showable, z as HELM_CHART_CONFIG, D as DEFAULT_TEMPLATE_LIMITS, r as relay } from './publish-push.js';
+import { d as distExports, h as childEnv, G as withCommandsStopped, e as showable, I as HELM_CHART_CONFIG, J as DEFAULT_TEMPLATE_LIMITS, k as relay } from './publish-push.js';
 import { s as semver } from './semver.js';
 import fs from 'node:fs';
 import os from 'node:os';

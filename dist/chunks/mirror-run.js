@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { b as setOutput, c as summary, g as group, i as info, w as warning } from './actions-core.js';
 import { U as UserError, e as errorMessage } from './errors.js';
-import { d as distExports, w as withRetry, T as TRANSIENT_NETWORK_CODES, f as fileSha256Hex, c as chartLayerDigest, p as pushPackage, H as Helm, a as childEnv, i as installHelm, b as checkHelmCanReach } from './publish-push.js';
+import { d as distExports, C as Connector, u as userAgent, a as CLIENT_ID, w as withRetry, R as REDIRECT_STATUSES, M as MAX_REDIRECTS, s as shown$1, b as sameOrigin, c as sendRequest, T as TRANSIENT_NETWORK_CODES, r as redirectTarget, e as showable, f as fileSha256Hex, g as chartLayerDigest, p as pushPackage, H as Helm, h as childEnv, i as installHelm, j as checkHelmCanReach } from './publish-push.js';
 import { o as ociTag, c as chartRef } from './inputs.js';
 import { RegistryWriter } from './registry-writer.js';
 import { c as createSandbox, r as removeSandbox } from './sandbox.js';
@@ -13,6 +13,9 @@ import { s as semver } from './semver.js';
 import { n as nodeRange, d as destinationConnection } from './mirror-inputs.js';
 import { O as OCI_IMAGE_INDEX, a as OCI_IMAGE_MANIFEST, p as parseDescriptor } from './registry-oci-index.js';
 import { s as signatureTag, r as referrersTag, p as parseDescriptors, t as taggedReferrers, a as referrersIndex } from './signing-store.js';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { T as TarReader, a as TarError } from './helm-tar-stream.js';
 
 // A classic Helm repository's index.yaml: the versions of one chart, each
 // with the URL of its package (resolved against the repository, as Helm
@@ -102,15 +105,6 @@ function packageDigest(value, refusal) {
     return hex;
 }
 
-// Reads classic Helm repositories for the mirror: the index.yaml (bounded,
-// parsed by classic-index.ts) and a package, saved to a file and checked
-// against the index's sha256. Credentials go in an Authorization header to
-// the repository's own origin only, as Helm does without --pass-credentials:
-// never in a URL, never to a package hosted elsewhere, never logged.
-/** index.yaml read at most: large public repositories stay under a few MiB. */
-const INDEX_LIMIT = 20 * 1024 * 1024;
-/** A package read at most: Helm refuses chart archives past 100 MiB. */
-const PACKAGE_LIMIT = 100 * 1024 * 1024;
 const DEFAULT_RETRY = {
     attempts: 4,
     baseDelayMs: 500,
@@ -130,6 +124,120 @@ function isTransient(error) {
     const code = error?.code;
     return code !== undefined && TRANSIENT_NETWORK_CODES.includes(code);
 }
+/**
+ * GETs `url` (redirects followed, transient failures retried) and hands the
+ * 200 answer to `consume`, which reads its body within its own bound; any
+ * other answer is a UserError that names the URL and what to check.
+ */
+async function fetchBody(url, repoUrl, options, consume) {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const connector = new Connector({
+        insecureSkipTlsVerify: false,
+        timeoutMs,
+        userAgent: userAgent(CLIENT_ID)
+    });
+    const hops = new Hops(connector, repoUrl, basicAuth(options), timeoutMs);
+    try {
+        return await withRetry(options.retry ?? DEFAULT_RETRY, isTransient, async () => {
+            const message = await hops.follow(new URL(url));
+            try {
+                const status = message.statusCode ?? 0;
+                if (status !== 200)
+                    throw new StatusError(status);
+                return await consume(message);
+            }
+            finally {
+                message.destroy();
+            }
+        });
+    }
+    catch (error) {
+        throw classicFailure(url, error, options.password !== undefined);
+    }
+}
+/** `Basic` credentials, when a password was given. */
+function basicAuth(options) {
+    if (!options.password)
+        return undefined;
+    const pair = `${options.username ?? ''}:${options.password}`;
+    return 'Basic ' + Buffer.from(pair).toString('base64');
+}
+/** The requests of one GET: a hop per redirect, the credentials by origin. */
+class Hops {
+    connector;
+    repoUrl;
+    authorization;
+    timeoutMs;
+    constructor(connector, repoUrl, authorization, timeoutMs) {
+        this.connector = connector;
+        this.repoUrl = repoUrl;
+        this.authorization = authorization;
+        this.timeoutMs = timeoutMs;
+    }
+    /** The first answer that is not a redirect; redirect bodies are never read. */
+    async follow(first) {
+        let url = first;
+        for (let hop = 0;; hop++) {
+            const message = await this.get(url);
+            const location = message.headers.location;
+            if (!REDIRECT_STATUSES.has(message.statusCode ?? 0) || !location)
+                return message;
+            // Closed at the head: however long the body, none of it is read.
+            message.destroy();
+            if (hop >= MAX_REDIRECTS)
+                throw new UserError(`${shown$1(first)} redirected more than ${MAX_REDIRECTS} times (last to ${shown$1(url)}). ` +
+                    'Check the repository URL; if it is right, tell the repository maintainers.');
+            url = next(url, location);
+        }
+    }
+    get(url) {
+        const headers = {};
+        if (this.authorization && sameOrigin(url, this.repoUrl))
+            headers.authorization = this.authorization;
+        const info = this.connector.requestInfo('GET', url, headers, new AbortController().signal);
+        return sendRequest(info, undefined, this.timeoutMs);
+    }
+}
+/** The next hop; a Location that must not be followed is refused. */
+function next(from, location) {
+    const target = redirectTarget(from, location);
+    if (target.ok)
+        return target.url;
+    const where = target.problem === 'invalid'
+        ? `an invalid location ${JSON.stringify(location.slice(0, 200))}`
+        : target.problem === 'not-http'
+            ? `a non-HTTP location (${target.protocol})`
+            : `plain http (${shown$1(target.url)}), from https: the mirror refuses the downgrade`;
+    throw new UserError(`${shown$1(from)} redirected to ${where}. Check the repository URL; if it is right, ` +
+        'the repository is misconfigured: tell its maintainers.');
+}
+/** A failed GET, worded with what to check. */
+function classicFailure(url, error, withCredentials) {
+    if (error instanceof UserError)
+        return error;
+    if (error instanceof StatusError) {
+        const fix = error.status === 401 || error.status === 403
+            ? withCredentials
+                ? 'Check the username and password given for the repository.'
+                : 'The repository wants credentials: give its username and password.'
+            : error.status === 404
+                ? 'Check the repository URL and the chart name.'
+                : 'The repository is failing; retry later.';
+        return new UserError(`Could not read ${url}: ${error.message}. ${fix}`, {
+            cause: error
+        });
+    }
+    return new UserError(`Could not read ${url}: ${errorMessage(error).slice(0, 300)}. Check the URL and the network.`, { cause: error });
+}
+
+// Reads classic Helm repositories for the mirror: the index.yaml (bounded,
+// parsed by classic-index.ts) and a package, saved to a file and checked
+// against the index's sha256. The GETs, their redirects and where the
+// credentials may go are classic-http.ts's.
+/** index.yaml read at most: large public repositories stay under a few MiB. */
+const INDEX_LIMIT = 20 * 1024 * 1024;
+/** A package read at most: Helm refuses chart archives past 100 MiB. */
+const PACKAGE_LIMIT = 100 * 1024 * 1024;
 /** The versions of `name` in the classic repository at `repoUrl`. */
 async function classicVersions(repoUrl, name, options = {}) {
     const url = `${repoUrl}/index.yaml`;
@@ -189,63 +297,6 @@ async function readBounded(message, limit, url, onChunk) {
             throw tooLarge();
         await onChunk(chunk);
     }
-}
-/** One GET of `url` with retries; `consume` reads the 200 answer's body. */
-async function fetchBody(url, repoUrl, options, consume) {
-    const client = await httpClient(options);
-    const headers = {};
-    // Only to the repository's own origin: a package on a CDN gets nothing.
-    if (options.password && new URL(url).origin === new URL(repoUrl).origin)
-        headers.authorization =
-            'Basic ' +
-                Buffer.from(`${options.username ?? ''}:${options.password}`).toString('base64');
-    try {
-        return await withRetry(options.retry ?? DEFAULT_RETRY, isTransient, async () => {
-            const response = await client.get(url, headers);
-            const message = response.message;
-            try {
-                const status = message.statusCode ?? 0;
-                if (status !== 200)
-                    throw new StatusError(status);
-                return await consume(message);
-            }
-            finally {
-                message.destroy();
-            }
-        });
-    }
-    catch (error) {
-        throw classicFailure(url, error, options.password !== undefined);
-    }
-    finally {
-        client.dispose();
-    }
-}
-/** A failed GET, worded with what to check. */
-function classicFailure(url, error, withCredentials) {
-    if (error instanceof UserError)
-        return error;
-    if (error instanceof StatusError) {
-        const fix = error.status === 401 || error.status === 403
-            ? withCredentials
-                ? 'Check the username and password given for the repository.'
-                : 'The repository wants credentials: give its username and password.'
-            : error.status === 404
-                ? 'Check the repository URL and the chart name.'
-                : 'The repository is failing; retry later.';
-        return new UserError(`Could not read ${url}: ${error.message}. ${fix}`, {
-            cause: error
-        });
-    }
-    return new UserError(`Could not read ${url}: ${errorMessage(error).slice(0, 300)}. Check the URL and the network.`, { cause: error });
-}
-/** The HTTP client, loaded only when a classic repository is read. */
-async function httpClient(options) {
-    const { HttpClient } = await import('./actions-http-client.js');
-    return new HttpClient('helm-oci-release', [], {
-        allowRetries: false,
-        socketTimeout: options.timeoutMs ?? 60_000
-    });
 }
 
 // Which versions of a chart a line's constraint picks from what the source
@@ -766,10 +817,266 @@ function setMirrorOutputs(results) {
     setOutput('refused', String(counts.refused));
 }
 
+// A chart package's name and version as `helm push` will read them, from
+// the texts of its Chart.yaml (and requirements.yaml, which Helm reads into
+// the same metadata), or a refusal when Helm could read something else.
+// helm push names the tag it writes after them, so the mirror must know
+// them before it pushes; this module decides them. Pure: no I/O.
+//
+// Helm reads Chart.yaml with sigs.k8s.io/yaml: YAML 1.1 by go-yaml v2 (the
+// first document only; `yes` is true, `0o17` 15, `1_0` 10), converted to JSON,
+// then Go's encoding/json, whose keys match fields without regard to case
+// (`NAME:` sets the name) and where a later key wins. Rather than follow
+// every such rule, a Chart.yaml that relies on one for its name or version
+// is refused: real charts write `name: x` and `version: 1.2.3` plainly.
+// https://github.com/helm/helm/blob/main/pkg/chart/v2/loader/load.go
+// https://github.com/go-yaml/yaml/blob/v2/resolve.go
+const FIELDS = ['name', 'version'];
+const STR_TAG = 'tag:yaml.org,2002:str';
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /**
- * Mirrors one downloaded package: skipped when the destination tag holds it,
- * refused when the tag holds another package, pushed otherwise (or, in a dry
- * run, reported as would-copy). `digest` is the package's sha256: a
+ * The name and version Helm reads from a package's Chart.yaml (`chart`),
+ * or a Refused saying why the package cannot be trusted to have them.
+ * `requirements` is its requirements.yaml, when it has one.
+ */
+function chartIdentity(chart, requirements) {
+    const fields = topFields(chart, 'Chart.yaml');
+    if (requirements) {
+        const extra = [...topFields(requirements, 'requirements.yaml').keys()];
+        if (extra.length)
+            throw new Refused(`its requirements.yaml sets ${extra.join(' and ')}, which Helm reads over Chart.yaml's`);
+    }
+    const name = fields.get('name');
+    const version = fields.get('version');
+    if (name === undefined || version === undefined)
+        throw new Refused(`its Chart.yaml has no ${name === undefined ? 'name' : 'version'}`);
+    return { name, version };
+}
+/** The top-level fields of a metadata file that Helm would take for ours. */
+function topFields(bytes, file) {
+    const refusal = (why) => new Refused(`its ${file} ${why}`);
+    const text = decode(bytes, refusal);
+    const [doc] = distExports.parseAllDocuments(text, {
+        schema: 'failsafe',
+        uniqueKeys: false
+    });
+    const fields = new Map();
+    if (doc === undefined)
+        return fields;
+    const [error] = doc.errors;
+    if (error)
+        throw refusal(`is not valid YAML (${error.code} at offset ${error.pos[0]})`);
+    if (doc.contents === null)
+        return fields;
+    if (!distExports.isMap(doc.contents))
+        throw refusal('is not a YAML mapping');
+    for (const { key, value } of doc.contents.items) {
+        if (!distExports.isScalar(key))
+            throw refusal('has a key that is not plain text');
+        const keyText = scalarText(key, text, refusal);
+        if (keyText === '<<')
+            throw refusal('uses a YAML merge key (<<) at its top');
+        const field = foldedField(keyText);
+        if (!field)
+            continue;
+        if (fields.has(field))
+            throw refusal(`sets ${field} more than once`);
+        fields.set(field, fieldValue(field, value, text, refusal));
+    }
+    return fields;
+}
+/** The text of `name` or `version`, when Helm reads exactly that. */
+function fieldValue(field, node, text, refusal) {
+    if (!distExports.isScalar(node) || node.value === null || node.value === '')
+        throw refusal(`gives ${field} no text value`);
+    const value = scalarText(node, text, refusal);
+    if (node.type === 'PLAIN' && !readAsWritten(value))
+        throw refusal(`has '${field}: ${shown(value)}', which Helm does not read as written (quote it)`);
+    return value;
+}
+/** The file as text, as go-yaml would read it: UTF-8, Helm's BOM trimmed. */
+function decode(bytes, refusal) {
+    const body = bytes.subarray(0, 3).equals(UTF8_BOM) ? bytes.subarray(3) : bytes;
+    // go-yaml would read UTF-16 (with its BOM): refused rather than guessed.
+    if (body.includes(0))
+        throw refusal('is not UTF-8 text');
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(body);
+    }
+    catch {
+        throw refusal('is not UTF-8 text');
+    }
+}
+/** A scalar's text: on one line, without an explicit tag other than !!str. */
+function scalarText(node, text, refusal) {
+    if (node.tag !== undefined && node.tag !== STR_TAG)
+        throw refusal(`has a key or value tagged ${shown(node.tag)}`);
+    const [start, end] = node.range ?? [0, 0];
+    if (/[\r\n]/.test(text.slice(start, end)))
+        throw refusal('has a key or value written over several lines');
+    return String(node.value);
+}
+/**
+ * The field a key sets in Go's encoding/json, which matches keys to fields
+ * without regard to case (strings.EqualFold): `Name`, `VERSION`, even
+ * `verſion` (the only non-ASCII letters that fold to ASCII ones are ſ, a
+ * long s, and K, the Kelvin sign).
+ */
+function foldedField(key) {
+    const folded = key
+        .replace(/\u017f/g, 's')
+        .replace(/\u212a/g, 'k')
+        .replace(/[A-Z]/g, c => c.toLowerCase());
+    return FIELDS.find(f => f === folded);
+}
+// go-yaml v2's plain scalars that are not text (resolve.go): booleans of
+// YAML 1.1, nulls, infinities, the merge key; then numbers of every base.
+const NOT_TEXT = new Set([
+    'y Y yes Yes YES on On ON true True TRUE',
+    'n N no No NO off Off OFF false False FALSE',
+    '~ null Null NULL .nan .NaN .NAN <<',
+    '.inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF'
+].flatMap(list => list.split(' ')));
+const INTEGER = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const TIMESTAMP = /^[0-9]{4}-/;
+/**
+ * Whether go-yaml v2 reads this plain (unquoted) scalar as the very text
+ * written: `1.2.3` and `m7` yes; `yes` (true), `1e3` (1000), `0o17` (15),
+ * `1_0` (10) no. Dates stay text in Go but are refused too, to be sure.
+ */
+function readAsWritten(plain) {
+    if (plain === '' || NOT_TEXT.has(plain))
+        return false;
+    if (!/^[-+.0-9]/.test(plain))
+        return true;
+    const digits = plain.replace(/_/g, '');
+    return !(INTEGER.test(digits) ||
+        FLOAT.test(digits) ||
+        /^-?0b/.test(digits) ||
+        TIMESTAMP.test(plain));
+}
+/** Text from a package, as it can stand in a message: short, one line. */
+function shown(text) {
+    return showable(text.length > 100 ? `${text.slice(0, 100)}…` : text);
+}
+
+// Reads a chart package (.tgz) the way Helm's loader does before `helm push`
+// names the tag it writes: every entry's path with its first folder taken
+// off (any folder: Helm merges them all into one chart), and the files that
+// end up as Chart.yaml and requirements.yaml. One streamed pass, bounded;
+// nothing is written to disk. chart-identity.ts decides from their texts.
+// https://github.com/helm/helm/blob/main/pkg/chart/loader/archive/archive.go
+/** Unpacked bytes read at most (Helm 4 stops at 100 MiB of files). */
+const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
+/** A Chart.yaml or requirements.yaml larger than this is no real chart's. */
+const MAX_METADATA_BYTES = 1024 * 1024;
+const METADATA = new Set(['Chart.yaml', 'requirements.yaml']);
+/**
+ * Where Helm puts an archive entry: its first folder (`top`) and its path
+ * in the chart. A name with a backslash is split on backslashes (Windows
+ * archives), then cleaned as Go's path.Clean does.
+ */
+function helmArchivePath(name) {
+    const parts = name.split(name.includes('\\') ? '\\' : '/');
+    return { top: parts[0], path: goClean(parts.slice(1).join('/')) };
+}
+/** Go's path.Clean: `a//b/./c/` → `a/b/c`, `` → `.`. */
+function goClean(p) {
+    if (p === '')
+        return '.';
+    const n = path.posix.normalize(p);
+    return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+}
+/**
+ * The name and version `helm push` will read from the package at
+ * `packagePath`; a Refused when it cannot be read or could be read two ways.
+ */
+async function readPackageIdentity(packagePath) {
+    const files = new MetadataFiles();
+    const reader = new TarReader(entry => files.choose(entry), {
+        maxEntryBytes: MAX_UNPACKED_BYTES,
+        maxTotalBytes: MAX_UNPACKED_BYTES
+    });
+    try {
+        await pipeline(fs.createReadStream(packagePath), createGunzip(), async (source) => {
+            for await (const chunk of source)
+                for (const event of reader.push(chunk))
+                    files.take(event);
+            reader.finish();
+        });
+    }
+    catch (error) {
+        throw unreadable(error);
+    }
+    const chart = files.get('Chart.yaml');
+    if (!chart)
+        throw new Refused('it holds no Chart.yaml in its top folder');
+    return chartIdentity(chart, files.get('requirements.yaml'));
+}
+/** What a failure to read the archive means, without its entries' names. */
+function unreadable(error) {
+    if (error instanceof Refused)
+        return error;
+    if (error instanceof TarError)
+        return new Refused(`it is not a tar archive Helm can read (${error.message})`);
+    const code = error?.code;
+    if (typeof code === 'string' && code.startsWith('Z_'))
+        return new Refused('it is not a gzip archive');
+    throw error;
+}
+/** The entries Helm reads as the chart's metadata, and the folders seen. */
+class MetadataFiles {
+    top;
+    // Chosen while a chunk's headers are read; their events come after.
+    chosen = [];
+    current;
+    texts = new Map();
+    seen = new Set();
+    /** Keeps a metadata file's data; refuses what Helm would read otherwise. */
+    choose(entry) {
+        if (entry.type === '5')
+            return false;
+        const where = helmArchivePath(entry.name);
+        if (this.top !== undefined && where.top !== this.top)
+            throw new Refused(`it holds more than one top folder (${shown(this.top)}, ${shown(where.top)}), which Helm merges into one chart`);
+        this.top = where.top;
+        if (!METADATA.has(where.path))
+            return false;
+        if (this.seen.has(where.path))
+            throw new Refused(`it holds ${where.path} twice`);
+        this.seen.add(where.path);
+        if (entry.sparse)
+            throw new Refused(`its ${where.path} is a sparse file`);
+        if (entry.size > MAX_METADATA_BYTES)
+            throw new Refused(`its ${where.path} is larger than ${MAX_METADATA_BYTES / 1024 / 1024} MiB`);
+        this.chosen.push(where.path);
+        return true;
+    }
+    /** The data of the entry chosen last. */
+    take(event) {
+        if (event.kind === 'start')
+            this.current = { path: this.chosen.shift() ?? '', parts: [] };
+        else if (!this.current)
+            return;
+        else if (event.kind === 'data')
+            this.current.parts.push(Buffer.from(event.bytes));
+        else if (event.kind === 'end') {
+            this.texts.set(this.current.path, Buffer.concat(this.current.parts));
+            this.current = undefined;
+        }
+    }
+    /** A metadata file's bytes, when the package holds it. */
+    get(file) {
+        return this.texts.get(file);
+    }
+}
+
+/**
+ * Mirrors one downloaded package: refused when it is not the chart version
+ * its index line names, skipped when the destination tag holds it, refused
+ * when the tag holds another package, pushed otherwise (or, in a dry run,
+ * reported as would-copy). `digest` is the package's sha256: a
  * classic repository has no manifest, so nothing else names the source.
  */
 async function mirrorClassicPackage(line, version, packagePath, destination, services, dryRun) {
@@ -784,6 +1091,9 @@ async function mirrorClassicPackage(line, version, packagePath, destination, ser
         digest: packageDigest,
         related: []
     };
+    const mismatch = await identityRefusal(line, version, packagePath, release);
+    if (mismatch)
+        return { ...result, status: 'refused', reason: mismatch };
     const there = await services.registry.getManifest(release.repositoryPath, release.tag);
     if (there) {
         const layer = chartLayerDigest(there.body);
@@ -809,6 +1119,29 @@ async function mirrorClassicPackage(line, version, packagePath, destination, ser
     // `digest` stays the package's sha256, the one the index promised.
     await pushPackage(helm, services.registry, release, packagePath, destination.connection, undefined, services.say);
     return { ...result, status: 'copied' };
+}
+/**
+ * Why the package must not be pushed for `line` `version`: `helm push`
+ * would write another chart's tag, or the package cannot tell which.
+ */
+async function identityRefusal(line, version, packagePath, release) {
+    const said = `index.yaml says ${line.name} ${version}`;
+    let chart;
+    try {
+        chart = await readPackageIdentity(packagePath);
+    }
+    catch (error) {
+        if (!(error instanceof Refused))
+            throw error;
+        return (`the package cannot be checked against what ${said}: ${error.message}. Nothing was pushed ` +
+            'for it: Helm could push it under another name or version. Tell the repository maintainers, or drop the line');
+    }
+    if (chart.name === line.name && chart.version === version)
+        return undefined;
+    const written = chartRef(release.registry, release.repository, chart.name);
+    return (`${said}, but the package is ${shown(chart.name)} ${shown(chart.version)} (its Chart.yaml): ` +
+        `helm push would write ${shown(`${written}:${ociTag(chart.version)}`)}, not ${release.ref}:${release.tag}. ` +
+        "Nothing was pushed for it. The repository's index and package disagree: tell its maintainers, or drop the line");
 }
 /**
  * The release record pushPackage reads: only its target (where the tag is)

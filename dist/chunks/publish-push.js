@@ -1514,13 +1514,53 @@ class Connector {
     }
 }
 
+// The rules for following a redirect by hand, written once for the registry
+// transport and the mirror's classic repositories: how many hops, which
+// statuses, where a Location may lead, and which hops may carry credentials.
+// Pure: the callers word the refusals for their users.
+/** Hops followed at most; Go's client (Helm's) stops at 10. */
+const MAX_REDIRECTS = 5;
+/** Redirect statuses a read (GET, HEAD) follows. */
+const REDIRECT_STATUSES = new Set([
+    301, 302, 303, 307, 308
+]);
+/**
+ * Only these keep the method and body (RFC 9110); after the others a client
+ * would switch to GET, which would silently turn a push into a read.
+ */
+const BODY_REDIRECT_STATUSES = new Set([307, 308]);
+/**
+ * The target of a redirect from `from` to `location` (resolved against
+ * `from`, so a relative Location works: RFC 9110 section 10.2.2).
+ */
+function redirectTarget(from, location) {
+    let url;
+    try {
+        url = new URL(location, from);
+    }
+    catch {
+        return { ok: false, problem: 'invalid' };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return { ok: false, problem: 'not-http', protocol: url.protocol };
+    if (from.protocol === 'https:' && url.protocol === 'http:')
+        return { ok: false, problem: 'downgrade', url };
+    return { ok: true, url };
+}
+/**
+ * Whether a request to `url` may carry the credentials of `origin`: only
+ * when scheme, host and port are all the same (the URL standard's origin),
+ * checked on every hop. Another port of the same host is another service;
+ * Helm's getter compares scheme and host:port for that reason (pkg/getter/
+ * httpgetter.go: "credentials are not passed between different services on
+ * different ports"), where @actions/http-client compared host names only.
+ */
+function sameOrigin(url, origin) {
+    return url.origin === new URL(origin).origin;
+}
+
 /** How the action introduces itself: User-Agent, OAuth2 client_id. */
 const CLIENT_ID = 'helm-oci-release';
-const MAX_REDIRECTS = 5;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-// Only these keep the method and body (RFC 9110); after the others a client
-// would switch to GET, which would silently turn a push into a read.
-const BODY_REDIRECT_STATUSES = new Set([307, 308]);
 /** Milliseconds a `Retry-After` header asks for (seconds or HTTP date). */
 function retryAfterMs(value, now = Date.now()) {
     if (value === undefined || value.trim() === '')
@@ -1584,18 +1624,14 @@ function readBody(message, limit) {
 }
 /** The redirect target; refuses non-HTTP schemes and https -> http. */
 function nextLocation(from, location) {
-    let next;
-    try {
-        next = new URL(location, from);
-    }
-    catch {
+    const target = redirectTarget(from, location);
+    if (target.ok)
+        return target.url;
+    if (target.problem === 'invalid')
         throw new Failure(`the registry redirected to an invalid location "${location.slice(0, 200)}"`, "Check the 'registry' input.");
-    }
-    if (next.protocol !== 'https:' && next.protocol !== 'http:')
-        throw new Failure(`the registry redirected to a non-HTTP location (${next.protocol})`, "Check the 'registry' input.");
-    if (from.protocol === 'https:' && next.protocol === 'http:')
-        throw new Failure(`the registry redirected from https to plain http (${shown(next)}); refusing the downgrade`, "Check the 'registry' input, or ask the registry operator.");
-    return next;
+    if (target.problem === 'not-http')
+        throw new Failure(`the registry redirected to a non-HTTP location (${target.protocol})`, "Check the 'registry' input.");
+    throw new Failure(`the registry redirected from https to plain http (${shown(target.url)}); refusing the downgrade`, "Check the 'registry' input, or ask the registry operator.");
 }
 /** Sends requests to one registry (and the services it names). */
 class Transport {
@@ -1638,7 +1674,7 @@ class Transport {
     }
     /** `headers` with Authorization when `url` is on the registry's origin. */
     withAuthorization(url, headers, authorization) {
-        if (authorization === undefined || url.origin !== this.origin)
+        if (authorization === undefined || !sameOrigin(url, this.origin))
             return headers;
         return { ...headers, authorization };
     }
@@ -11207,4 +11243,4 @@ async function verifyPushed(registry, release, helmDigest, packageDigest, say = 
     return manifest.digest;
 }
 
-export { sha256Hex as A, shown as B, registryErrorMessage as C, DEFAULT_TEMPLATE_LIMITS as D, isImmutableTagError as E, Failure as F, statusFailure as G, Helm as H, parseWwwAuthenticate as I, checkRepository as J, checkDigest as K, toUserError as L, sha256 as M, ERROR_BODY_LIMIT as N, pushScope as O, checkReference as P, MANIFEST_LIMIT as Q, RegistryClient as R, pullScope as S, TRANSIENT_NETWORK_CODES as T, nextPageUrl as U, headerDigest as V, isDigestReference as W, childEnv as a, checkHelmCanReach as b, chartLayerDigest as c, distExports as d, HELM_CHART_LAYER as e, fileSha256Hex as f, connection as g, planRelease as h, installHelm as i, registryOptions as j, retried as k, getText as l, statusOf as m, getFile as n, expectVersion as o, pushPackage as p, toolCacheRoot as q, relay as r, showable as s, toolCacheEntry as t, getStream as u, createStaging as v, withRetry as w, commitStaging as x, withCommandsStopped as y, HELM_CHART_CONFIG as z };
+export { pullScope as $, toolCacheEntry as A, toolCacheRoot as B, Connector as C, getStream as D, createStaging as E, commitStaging as F, withCommandsStopped as G, Helm as H, HELM_CHART_CONFIG as I, DEFAULT_TEMPLATE_LIMITS as J, sha256Hex as K, Failure as L, MAX_REDIRECTS as M, registryErrorMessage as N, isImmutableTagError as O, statusFailure as P, parseWwwAuthenticate as Q, REDIRECT_STATUSES as R, checkRepository as S, TRANSIENT_NETWORK_CODES as T, checkDigest as U, toUserError as V, sha256 as W, ERROR_BODY_LIMIT as X, pushScope as Y, checkReference as Z, MANIFEST_LIMIT as _, CLIENT_ID as a, nextPageUrl as a0, headerDigest as a1, isDigestReference as a2, sameOrigin as b, sendRequest as c, distExports as d, showable as e, fileSha256Hex as f, chartLayerDigest as g, childEnv as h, installHelm as i, checkHelmCanReach as j, relay as k, HELM_CHART_LAYER as l, connection as m, planRelease as n, registryOptions as o, pushPackage as p, RegistryClient as q, redirectTarget as r, shown as s, retried as t, userAgent as u, getText as v, withRetry as w, statusOf as x, getFile as y, expectVersion as z };

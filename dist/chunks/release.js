@@ -2,7 +2,7 @@
 import path$1 from 'node:path';
 import { n as notice, b as setOutput, i as info, o as core, g as group, p as startGroup, q as endGroup, c as summary } from './actions-core.js';
 import fs from 'node:fs';
-import { d as distExports, s as showable, r as relay, p as pushPackage, e as HELM_CHART_LAYER, H as Helm, a as childEnv, i as installHelm, g as connection, h as planRelease, b as checkHelmCanReach, j as registryOptions, R as RegistryClient } from './publish-push.js';
+import { d as distExports, e as showable, k as relay, p as pushPackage, l as HELM_CHART_LAYER, H as Helm, h as childEnv, i as installHelm, m as connection, n as planRelease, j as checkHelmCanReach, o as registryOptions, q as RegistryClient } from './publish-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { i as isRepositoryComponent, t as checkTag, u as expectedTag, v as tagMatches } from './inputs.js';
 import tls from 'node:tls';

@@ -1,17 +1,23 @@
-// A streaming tar reader that finds one regular file and hands out its bytes,
-// so a Helm release is unpacked in the same pass as its download. Pure: it is
-// fed decompressed bytes and answers with events; the caller writes them.
-// Reads ustar, GNU (long names) and pax headers, like Go's archive/tar, and
-// refuses what it does not read instead of guessing (sparse files, links or
-// folders named like the wanted file, sizes past its limits).
+// A streaming tar reader: fed decompressed bytes in chunks of any size, it
+// reports every entry's header and hands out the data of the entries its
+// caller chooses, so a Helm release is unpacked in the same pass as its
+// download, and a chart package read without extracting it. Pure: it answers
+// with events; the caller writes them. Reads ustar, star, GNU (long names)
+// and pax headers the way Go's archive/tar does (Helm is a Go program: what
+// this reader sees must be what Helm sees), and refuses what it does not read
+// instead of guessing (old GNU sparse files, sizes past its limits).
+import {
+  BLOCK,
+  checkHeaderChecksum,
+  cString,
+  headerName,
+  headerSize,
+  parsePax,
+  TarError,
+  type PaxRecords
+} from './tar-header.js'
 
-/** An archive this reader will not read; the text names no archive entry. */
-export class TarError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'TarError'
-  }
-}
+export { TarError }
 
 export interface TarLimits {
   /** Largest data of one entry, in bytes. */
@@ -29,15 +35,26 @@ export const DEFAULT_TAR_LIMITS: TarLimits = {
   maxTotalBytes: 1024 * 1024 * 1024
 }
 
+/** One entry's header, as Go's reader returns it. */
+export interface TarEntry {
+  /** As the archive spells it (GNU long name, pax path or header), not cleaned. */
+  name: string
+  /** The type flag; an old-style file named with a trailing `/` is a folder ('5'). */
+  type: string
+  /** Bytes of data that follow (none for links, folders and devices). */
+  size: number
+  /** A pax GNU sparse file: its data is a map and fragments, not its bytes. */
+  sparse: boolean
+}
+
 export type TarEvent =
-  /** The wanted file starts; `size` bytes of data follow. */
+  /** A chosen entry starts; `size` bytes of data follow. */
   | { kind: 'start'; size: number }
   /** Some of its data, a view into the chunk that was pushed (no copy). */
   | { kind: 'data'; bytes: Buffer }
-  /** It is complete; the reader reads no further. */
+  /** It is complete. */
   | { kind: 'end' }
 
-const BLOCK = 512
 const REGULAR = new Set(['0', '\0', '7'])
 // Types without data, whatever their size field says (as Go reads them).
 const HEADER_ONLY = new Set(['1', '2', '3', '4', '5', '6'])
@@ -51,25 +68,20 @@ const TYPE_NAMES: Record<string, string> = {
 }
 
 type Body =
-  | { kind: 'wanted' }
+  | { kind: 'chosen' }
   | { kind: 'skip' }
   /** A GNU long name or a pax header, kept to apply to the next entry. */
   | { kind: 'longName' | 'pax'; parts: Buffer[] }
 
-/** What the headers before an entry say about it. */
-interface Pending {
-  name?: string
-  size?: number
-  sparse?: boolean
-}
-
 /**
- * Reads a tar stream pushed in chunks of any size and reports the data of
- * the first regular file named `wanted` (leading `./` and `/` ignored).
+ * Reads a tar stream pushed in chunks and calls `choose` with every entry
+ * (meta headers applied); the data of the entries it returns true for is
+ * handed out as events. `choose` may throw a TarError to refuse the archive.
+ * With `once`, the reader stops after the first chosen entry.
  */
-export class TarFileFinder {
+export class TarReader {
   private readonly limits: TarLimits
-  private phase: 'header' | 'body' | 'padding' | 'found' | 'ended' = 'header'
+  private phase: 'header' | 'body' | 'padding' | 'stopped' | 'ended' = 'header'
   private readonly header = Buffer.alloc(BLOCK)
   private headerFill = 0
   // A first zero block was read: the next one ends the archive.
@@ -78,23 +90,28 @@ export class TarFileFinder {
   private left = 0
   private padding = 0
   private total = 0
-  private pending: Pending = {}
+  // What meta headers say of the next entry. A pax header replaces the one
+  // before it, a GNU long name wins over a pax path, and a global header
+  // drops both: Go's reader keeps them only until the entry they precede.
+  private pax: PaxRecords = {}
+  private longName?: string
 
   constructor(
-    private readonly wanted: string,
-    limits: Partial<TarLimits> = {}
+    private readonly choose: (entry: TarEntry) => boolean,
+    limits: Partial<TarLimits> = {},
+    private readonly once = false
   ) {
     this.limits = { ...DEFAULT_TAR_LIMITS, ...limits }
   }
 
-  /** The wanted file was read in full. */
-  get found(): boolean {
-    return this.phase === 'found'
+  /** `once`, and the chosen entry was read in full. */
+  get stopped(): boolean {
+    return this.phase === 'stopped'
   }
 
-  /** Nothing more is worth pushing: the file was found or the archive ended. */
+  /** Nothing more is worth pushing: stopped, or the archive ended. */
   get done(): boolean {
-    return this.phase === 'found' || this.phase === 'ended'
+    return this.phase === 'stopped' || this.phase === 'ended'
   }
 
   /** Reads the next bytes of the archive; throws TarError on what it refuses. */
@@ -150,7 +167,7 @@ export class TarFileFinder {
   private onHeader(events: TarEvent[]): void {
     const block = this.header
     if (block.every(byte => byte === 0)) {
-      if (this.pending.name !== undefined || this.pending.size !== undefined) {
+      if (this.longName !== undefined || Object.keys(this.pax).length) {
         throw new TarError('a long name or pax header is followed by no entry')
       }
       if (this.zeroBlock) this.phase = 'ended'
@@ -168,7 +185,9 @@ export class TarFileFinder {
       return
     }
     if (type === 'K' || type === 'g') {
-      // A long link name or a pax global header: nothing this reader uses.
+      // A long link name or a pax global header: nothing this reader uses;
+      // Go returns a global header as an entry, which ends what came before.
+      if (type === 'g') this.clearMeta()
       this.startMeta({ kind: 'skip' }, headerSize(block))
       return
     }
@@ -176,28 +195,35 @@ export class TarFileFinder {
       // Old GNU sparse entries put more headers before their data.
       throw new TarError('the archive holds a GNU sparse file, not supported')
     }
-    const pending = this.pending
-    this.pending = {}
-    const name = normalize(pending.name ?? headerName(block))
-    const size = HEADER_ONLY.has(type) ? 0 : (pending.size ?? headerSize(block))
-    if (size > this.limits.maxEntryBytes) {
+    const entry = this.entryOf(block, type)
+    this.clearMeta()
+    if (entry.size > this.limits.maxEntryBytes) {
       throw new TarError(
-        `an entry of ${size} bytes is larger than the ` +
+        `an entry of ${entry.size} bytes is larger than the ` +
           `${this.limits.maxEntryBytes} bytes allowed`
       )
     }
-    if (name !== this.wanted) {
-      this.startBody({ kind: 'skip' }, size, events)
+    if (!this.choose(entry)) {
+      this.startBody({ kind: 'skip' }, entry.size, events)
       return
     }
-    if (!REGULAR.has(type) || pending.sparse) {
-      const what = pending.sparse
-        ? 'a sparse file'
-        : (TYPE_NAMES[type] ?? `an entry of type ${JSON.stringify(type)}`)
-      throw new TarError(`${this.wanted} is ${what}, not a regular file`)
-    }
-    events.push({ kind: 'start', size })
-    this.startBody({ kind: 'wanted' }, size, events)
+    events.push({ kind: 'start', size: entry.size })
+    this.startBody({ kind: 'chosen' }, entry.size, events)
+  }
+
+  /** The entry a header describes, with the meta headers before it applied. */
+  private entryOf(block: Buffer, flag: string): TarEntry {
+    const { pax, longName } = this
+    const name = pax.sparseName || longName || pax.path || headerName(block)
+    // Go reads an old-style file ('\0') named with a trailing / as a folder.
+    const type = flag === '\0' && name.endsWith('/') ? '5' : flag
+    const size = HEADER_ONLY.has(type) ? 0 : (pax.size ?? headerSize(block))
+    return { name, type, size, sparse: pax.sparse === true }
+  }
+
+  private clearMeta(): void {
+    this.pax = {}
+    this.longName = undefined
   }
 
   /** A long name or pax header: its data is kept in memory, so bounded. */
@@ -220,124 +246,77 @@ export class TarFileFinder {
   }
 
   private onData(bytes: Buffer, events: TarEvent[]): void {
-    if (this.body.kind === 'wanted') events.push({ kind: 'data', bytes })
+    if (this.body.kind === 'chosen') events.push({ kind: 'data', bytes })
     // Copied: unlike data events, used at once, a header outlives its chunk.
     else if (this.body.kind !== 'skip') this.body.parts.push(Buffer.from(bytes))
   }
 
   private endBody(events: TarEvent[]): void {
     const body = this.body
-    if (body.kind === 'wanted') {
+    if (body.kind === 'chosen') {
       events.push({ kind: 'end' })
-      this.phase = 'found'
-      return
-    }
-    if (body.kind === 'longName') {
-      this.pending.name = cString(Buffer.concat(body.parts))
+      if (this.once) {
+        this.phase = 'stopped'
+        return
+      }
+    } else if (body.kind === 'longName') {
+      this.longName = cString(Buffer.concat(body.parts))
     } else if (body.kind === 'pax') {
-      Object.assign(this.pending, parsePax(Buffer.concat(body.parts)))
+      this.pax = parsePax(Buffer.concat(body.parts))
     }
     this.phase = this.padding > 0 ? 'padding' : 'header'
+  }
+}
+
+/**
+ * Finds the first regular file named `wanted` (leading `./` and `/`
+ * ignored) and hands out its data; a link, folder or sparse file of that
+ * name is refused. It reads no further once the file is complete.
+ */
+export class TarFileFinder {
+  private readonly reader: TarReader
+
+  constructor(
+    private readonly wanted: string,
+    limits: Partial<TarLimits> = {}
+  ) {
+    this.reader = new TarReader(entry => this.isWanted(entry), limits, true)
+  }
+
+  /** The wanted file was read in full. */
+  get found(): boolean {
+    return this.reader.stopped
+  }
+
+  /** Nothing more is worth pushing: the file was found or the archive ended. */
+  get done(): boolean {
+    return this.reader.done
+  }
+
+  /** Reads the next bytes of the archive; throws TarError on what it refuses. */
+  push(chunk: Buffer): TarEvent[] {
+    return this.reader.push(chunk)
+  }
+
+  /** See TarReader.finish. */
+  finish(): void {
+    this.reader.finish()
+  }
+
+  private isWanted(entry: TarEntry): boolean {
+    if (normalize(entry.name) !== this.wanted) return false
+    if (!REGULAR.has(entry.type) || entry.sparse) {
+      const what = entry.sparse
+        ? 'a sparse file'
+        : (TYPE_NAMES[entry.type] ??
+          `an entry of type ${JSON.stringify(entry.type)}`)
+      throw new TarError(`${this.wanted} is ${what}, not a regular file`)
+    }
+    return true
   }
 }
 
 /** `./a/b`, `/a/b` and `a/b/` all name `a/b`. */
 function normalize(name: string): string {
   return name.replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '')
-}
-
-/** The text of a NUL-terminated field. */
-function cString(bytes: Buffer): string {
-  const end = bytes.indexOf(0)
-  return bytes.toString('utf8', 0, end === -1 ? bytes.length : end)
-}
-
-/** The entry's name: ustar's prefix joined to its name field. */
-function headerName(block: Buffer): string {
-  const name = cString(block.subarray(0, 100))
-  // Only POSIX ustar has a prefix; old GNU headers keep times there.
-  if (block.toString('latin1', 257, 263) !== 'ustar\0') return name
-  const prefix = cString(block.subarray(345, 500))
-  return prefix ? `${prefix}/${name}` : name
-}
-
-function headerSize(block: Buffer): number {
-  return parseNumber(block.subarray(124, 136), 'size')
-}
-
-/** Octal text, or GNU's base-256 for large values (first byte 0x80). */
-function parseNumber(field: Buffer, what: string): number {
-  if (field[0] & 0x80) {
-    if (field[0] !== 0x80) throw new TarError(`a header has a negative ${what}`)
-    let value = 0
-    for (const byte of field.subarray(1)) {
-      value = value * 256 + byte
-      if (value > Number.MAX_SAFE_INTEGER) {
-        throw new TarError(`a header has a ${what} too large to read`)
-      }
-    }
-    return value
-  }
-  const text = field
-    .toString('latin1')
-    .replace(/[\0 ]+$/, '')
-    .trim()
-  if (!/^[0-7]*$/.test(text)) {
-    throw new TarError(`a header's ${what} is not a number: not a tar archive`)
-  }
-  return text === '' ? 0 : parseInt(text, 8)
-}
-
-/** The sum of the header's bytes with the checksum field read as spaces. */
-function checkHeaderChecksum(block: Buffer): void {
-  const stored = parseNumber(block.subarray(148, 156), 'checksum')
-  let unsigned = 0
-  let signed = 0
-  for (let i = 0; i < BLOCK; i++) {
-    const byte = i >= 148 && i < 156 ? 0x20 : block[i]
-    unsigned += byte
-    signed += byte > 127 ? byte - 256 : byte
-  }
-  // Some old tars summed signed bytes; both are accepted, as GNU tar does.
-  if (stored !== unsigned && stored !== signed) {
-    throw new TarError(
-      'a header checksum does not match: not a tar archive, or a damaged one'
-    )
-  }
-}
-
-/** The pax records this reader uses: `path`, `size` and GNU sparse ones. */
-function parsePax(data: Buffer): Pending {
-  const found: Pending = {}
-  let at = 0
-  while (at < data.length) {
-    const space = data.indexOf(0x20, at)
-    const length = Number(data.toString('latin1', at, space))
-    if (
-      space === -1 ||
-      !/^[1-9][0-9]*$/.test(data.toString('latin1', at, space)) ||
-      at + length > data.length ||
-      at + length - 1 <= space ||
-      data[at + length - 1] !== 0x0a
-    ) {
-      throw new TarError('a pax header is damaged')
-    }
-    const record = data.toString('utf8', space + 1, at + length - 1)
-    at += length
-    const equals = record.indexOf('=')
-    if (equals <= 0) throw new TarError('a pax header is damaged')
-    const key = record.slice(0, equals)
-    const value = record.slice(equals + 1)
-    if (key === 'path' && value !== '') found.name = value
-    else if (key === 'size' && value !== '') {
-      if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-        throw new TarError('a pax header has an unreadable size')
-      }
-      found.size = Number(value)
-    } else if (key.startsWith('GNU.sparse.')) {
-      found.sparse = true
-      if (key === 'GNU.sparse.name') found.name = value
-    }
-  }
-  return found
 }

@@ -1,8 +1,11 @@
 // A package from a classic (https://) chart repository, into the destination
 // as Helm pushes it: a classic repository serves a .tgz, not a manifest, so
 // there is no digest to keep, and the push is the main action's own (helm
-// push, then the tag read back). Never over a tag that is already there: the
-// same package (its chart layer is the .tgz's sha256) is skipped, another is
+// push, then the tag read back). helm push names the tag after the package's
+// own Chart.yaml, not the index, so the package must be the chart and version
+// its index line says before anything else: else the tag checked would not
+// be the tag written. Never over a tag that is already there: the same
+// package (its chart layer is the .tgz's sha256) is skipped, another is
 // refused.
 import type { LoadedChart } from '../chart/load.js'
 import { fileSha256Hex } from '../digest.js'
@@ -12,6 +15,9 @@ import { pushPackage, type HelmPusher } from '../publish/push.js'
 import type { ChartRelease } from '../publish/result.js'
 import { chartLayerDigest } from '../registry/oci-manifest.js'
 import { chartRef, ociTag } from '../registry/reference.js'
+import { Refused } from './artifact.js'
+import { shown } from './chart-identity.js'
+import { readPackageIdentity } from './package-chart.js'
 import type { ClassicSource, MirrorLine, MirrorResult } from './types.js'
 
 /** A line of `charts` that names a classic repository. */
@@ -33,9 +39,10 @@ export interface ClassicServices {
 }
 
 /**
- * Mirrors one downloaded package: skipped when the destination tag holds it,
- * refused when the tag holds another package, pushed otherwise (or, in a dry
- * run, reported as would-copy). `digest` is the package's sha256: a
+ * Mirrors one downloaded package: refused when it is not the chart version
+ * its index line names, skipped when the destination tag holds it, refused
+ * when the tag holds another package, pushed otherwise (or, in a dry run,
+ * reported as would-copy). `digest` is the package's sha256: a
  * classic repository has no manifest, so nothing else names the source.
  */
 export async function mirrorClassicPackage(
@@ -57,6 +64,8 @@ export async function mirrorClassicPackage(
     digest: packageDigest,
     related: []
   }
+  const mismatch = await identityRefusal(line, version, packagePath, release)
+  if (mismatch) return { ...result, status: 'refused', reason: mismatch }
   const there = await services.registry.getManifest(
     release.repositoryPath,
     release.tag
@@ -98,6 +107,36 @@ export async function mirrorClassicPackage(
     services.say
   )
   return { ...result, status: 'copied' }
+}
+
+/**
+ * Why the package must not be pushed for `line` `version`: `helm push`
+ * would write another chart's tag, or the package cannot tell which.
+ */
+async function identityRefusal(
+  line: ClassicLine,
+  version: string,
+  packagePath: string,
+  release: ChartRelease
+): Promise<string | undefined> {
+  const said = `index.yaml says ${line.name} ${version}`
+  let chart: { name: string; version: string }
+  try {
+    chart = await readPackageIdentity(packagePath)
+  } catch (error) {
+    if (!(error instanceof Refused)) throw error
+    return (
+      `the package cannot be checked against what ${said}: ${error.message}. Nothing was pushed ` +
+      'for it: Helm could push it under another name or version. Tell the repository maintainers, or drop the line'
+    )
+  }
+  if (chart.name === line.name && chart.version === version) return undefined
+  const written = chartRef(release.registry, release.repository, chart.name)
+  return (
+    `${said}, but the package is ${shown(chart.name)} ${shown(chart.version)} (its Chart.yaml): ` +
+    `helm push would write ${shown(`${written}:${ociTag(chart.version)}`)}, not ${release.ref}:${release.tag}. ` +
+    "Nothing was pushed for it. The repository's index and package disagree: tell its maintainers, or drop the line"
+  )
 }
 
 /**

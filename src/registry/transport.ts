@@ -10,6 +10,13 @@ import { sendRequest, userAgent } from './send.js'
 import { withRetry, type RetryPolicy, type Transience } from '../retry.js'
 import { Connector, TransportError } from './connect.js'
 import {
+  BODY_REDIRECT_STATUSES,
+  MAX_REDIRECTS,
+  REDIRECT_STATUSES,
+  redirectTarget,
+  sameOrigin
+} from './redirects.js'
+import {
   describeTransportError,
   Failure,
   isRetryableStatus,
@@ -43,11 +50,6 @@ export interface Request {
 
 /** How the action introduces itself: User-Agent, OAuth2 client_id. */
 export const CLIENT_ID = 'helm-oci-release'
-const MAX_REDIRECTS = 5
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
-// Only these keep the method and body (RFC 9110); after the others a client
-// would switch to GET, which would silently turn a push into a read.
-const BODY_REDIRECT_STATUSES = new Set([307, 308])
 
 /** Milliseconds a `Retry-After` header asks for (seconds or HTTP date). */
 export function retryAfterMs(
@@ -118,26 +120,22 @@ function readBody(
 
 /** The redirect target; refuses non-HTTP schemes and https -> http. */
 function nextLocation(from: URL, location: string): URL {
-  let next: URL
-  try {
-    next = new URL(location, from)
-  } catch {
+  const target = redirectTarget(from, location)
+  if (target.ok) return target.url
+  if (target.problem === 'invalid')
     throw new Failure(
       `the registry redirected to an invalid location "${location.slice(0, 200)}"`,
       "Check the 'registry' input."
     )
-  }
-  if (next.protocol !== 'https:' && next.protocol !== 'http:')
+  if (target.problem === 'not-http')
     throw new Failure(
-      `the registry redirected to a non-HTTP location (${next.protocol})`,
+      `the registry redirected to a non-HTTP location (${target.protocol})`,
       "Check the 'registry' input."
     )
-  if (from.protocol === 'https:' && next.protocol === 'http:')
-    throw new Failure(
-      `the registry redirected from https to plain http (${shown(next)}); refusing the downgrade`,
-      "Check the 'registry' input, or ask the registry operator."
-    )
-  return next
+  throw new Failure(
+    `the registry redirected from https to plain http (${shown(target.url)}); refusing the downgrade`,
+    "Check the 'registry' input, or ask the registry operator."
+  )
 }
 
 /** Sends requests to one registry (and the services it names). */
@@ -193,7 +191,7 @@ export class Transport {
     headers: http.OutgoingHttpHeaders,
     authorization: string | undefined
   ): http.OutgoingHttpHeaders {
-    if (authorization === undefined || url.origin !== this.origin)
+    if (authorization === undefined || !sameOrigin(url, this.origin))
       return headers
     return { ...headers, authorization }
   }
