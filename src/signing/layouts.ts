@@ -3,8 +3,8 @@
 // sigstore/cosign). Pure: builds the JSON documents, pushes nothing.
 //
 // - cosign 2 ("legacy"): tag `sha256-<hex>.sig`, an OCI image manifest with one
-//   Simple Signing layer per signature; signature, certificate and the Rekor
-//   promise (SET) or RFC 3161 timestamp in the layer's annotations.
+//   Simple Signing layer per signature; signature, certificate, chain and the
+//   Rekor promise (SET) and/or RFC 3161 timestamp in the layer's annotations.
 // - cosign 3 ("bundle"): a Sigstore bundle v0.3 as the single layer of an OCI
 //   artifact whose `subject` is the chart; found through the referrers API, or
 //   the referrers tag `sha256-<hex>` (an OCI index) where the registry has none.
@@ -69,25 +69,44 @@ export function referrersTag(digest: string): string {
   return digest.replace(':', '-')
 }
 
+/** What a message-signature bundle holds, as bundleToJSON writes it. */
+interface WireMaterial {
+  certificate?: { rawBytes: string }
+  x509CertificateChain?: { certificates?: { rawBytes: string }[] }
+  // protobuf JSON leaves empty lists out: no Rekor, no `tlogEntries`.
+  tlogEntries?: SerializedBundle['verificationMaterial']['tlogEntries']
+  timestampVerificationData?: {
+    rfc3161Timestamps?: { signedTimestamp: string }[]
+  }
+}
+
 /**
- * The annotations cosign 2 reads from a signature layer, made from a
- * message-signature bundle: signature, leaf certificate (PEM), and the
- * Rekor entry as cosign's `bundle` (SET + payload) or the RFC 3161 timestamp.
+ * The annotations `cosign sign` writes on a signature layer (pkg/oci/static:
+ * options.go, signature.go), made from a message-signature bundle and the
+ * chain Fulcio returned with its leaf: signature, leaf certificate and chain
+ * (PEM), then what the instance witnessed: the Rekor entry as cosign's
+ * `bundle` (SET + payload) where there is a log, the RFC 3161 timestamp
+ * where there is a timestamp authority. Keys in Go's order (sorted), as
+ * encoding/json writes cosign's map.
  */
 export function cosignAnnotations(
-  bundle: SerializedBundle
+  bundle: SerializedBundle,
+  chain: string[]
 ): Record<string, string> {
   const signature = bundle.messageSignature?.signature
-  const der = leafCertificate(bundle)
+  const material: WireMaterial = bundle.verificationMaterial
+  const der = leafCertificate(material)
   if (!signature || !der)
     throw new Error(
       'the Sigstore bundle has no message signature or certificate'
     )
   const annotations: Record<string, string> = {
     [ANNOTATION.signature]: signature,
-    [ANNOTATION.certificate]: toPem(der)
+    [ANNOTATION.certificate]: toPem(der),
+    // cosign writes the chain annotation whenever it writes a certificate.
+    [ANNOTATION.chain]: chain.join('')
   }
-  const entry = bundle.verificationMaterial.tlogEntries[0]
+  const entry = material.tlogEntries?.[0]
   const promise = entry?.inclusionPromise?.signedEntryTimestamp
   if (entry && promise)
     annotations[ANNOTATION.rekorBundle] = JSON.stringify({
@@ -99,20 +118,20 @@ export function cosignAnnotations(
         logID: Buffer.from(entry.logId.keyId, 'base64').toString('hex')
       }
     })
-  const stamp =
-    bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps[0]
+  const stamp = material.timestampVerificationData?.rfc3161Timestamps?.[0]
   if (stamp)
     annotations[ANNOTATION.timestamp] = JSON.stringify({
       SignedRFC3161Timestamp: stamp.signedTimestamp
     })
-  return annotations
+  return Object.fromEntries(
+    Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : 1))
+  )
 }
 
-/** The leaf certificate of a bundle, base64 DER. */
-export function leafCertificate(bundle: SerializedBundle): string | undefined {
-  const material = bundle.verificationMaterial
+/** The leaf certificate of a bundle's material, base64 DER. */
+function leafCertificate(material: WireMaterial): string | undefined {
   if (material.certificate) return material.certificate.rawBytes
-  return material.x509CertificateChain?.certificates[0]?.rawBytes
+  return material.x509CertificateChain?.certificates?.[0]?.rawBytes
 }
 
 function toPem(base64Der: string): string {

@@ -204,13 +204,13 @@ async function signLegacy(
   subject: Subject
 ): Promise<void> {
   const payload = simpleSigningPayload(subject)
-  const bundle = await session.signer.signMessage(payload)
+  const { bundle, chain } = await session.signer.signMessage(payload)
   const stored = await storeCosignSignature(
     registry,
     repository,
     subject.digest,
     payload,
-    cosignAnnotations(bundle)
+    cosignAnnotations(bundle, chain)
   )
   core.info(`Signed ${subject.name}@${subject.digest}: ${stored.tag}.`)
 }
