@@ -35,8 +35,7 @@ export const ANNOTATION = {
   timestamp: 'dev.sigstore.cosign/rfc3161timestamp',
   content: 'dev.sigstore.bundle.content',
   predicateType: 'dev.sigstore.bundle.predicateType',
-  created: 'org.opencontainers.image.created',
-  title: 'org.opencontainers.image.title'
+  created: 'org.opencontainers.image.created'
 } as const
 
 /** An OCI content descriptor. */
@@ -173,9 +172,26 @@ export function signatureManifest(
   )
 }
 
+/** A descriptor in go-containerregistry's field order (v1.Descriptor). */
+function goDescriptor(
+  descriptor: Descriptor,
+  artifactType?: string
+): Record<string, unknown> {
+  return {
+    mediaType: descriptor.mediaType,
+    size: descriptor.size,
+    digest: descriptor.digest,
+    ...(artifactType ? { artifactType } : {})
+  }
+}
+
 /**
- * A cosign 3 bundle artifact: the bundle as its one layer, the chart as its
- * subject, and the annotations that tell bundles apart in a referrers list.
+ * A cosign 3 bundle artifact as `cosign sign --new-bundle-format` writes it
+ * (pkg/oci/remote/write.go: WriteAttestationNewBundleFormat, WriteReferrer):
+ * the bundle as its one layer (no annotations), the empty config whose
+ * descriptor names the artifact type too, the chart as its subject, the
+ * annotations that tell bundles apart in a referrers list; fields in the
+ * order encoding/json writes cosign's referrerManifest.
  */
 export function bundleManifest(
   bundle: Descriptor,
@@ -186,27 +202,19 @@ export function bundleManifest(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: OCI_IMAGE_MANIFEST,
-      artifactType: BUNDLE_V03,
-      config: describe(OCI_EMPTY, EMPTY_BLOB),
-      layers: [
-        {
-          ...bundle,
-          annotations: {
-            [ANNOTATION.title]: `${referrersTag(bundle.digest)}.sigstore.json`
-          }
-        }
-      ],
-      subject: {
-        mediaType: subject.mediaType,
-        digest: subject.digest,
-        size: subject.size
-      },
-      annotations
+      config: goDescriptor(describe(OCI_EMPTY, EMPTY_BLOB), BUNDLE_V03),
+      layers: [goDescriptor(bundle)],
+      annotations,
+      subject: goDescriptor(subject),
+      artifactType: BUNDLE_V03
     })
   )
 }
 
-/** The annotations of a bundle artifact holding a DSSE statement. */
+/**
+ * The annotations of a bundle artifact holding a DSSE statement, sorted as
+ * Go writes the map; `created` in time.RFC3339, whole seconds, UTC.
+ */
 export function bundleAnnotations(
   predicateType: string,
   created: Date
@@ -214,7 +222,7 @@ export function bundleAnnotations(
   return {
     [ANNOTATION.content]: 'dsse-envelope',
     [ANNOTATION.predicateType]: predicateType,
-    [ANNOTATION.created]: created.toISOString()
+    [ANNOTATION.created]: created.toISOString().replace(/\.\d+Z$/, 'Z')
   }
 }
 
