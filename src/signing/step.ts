@@ -22,7 +22,11 @@ import {
   requestIdToken,
   type WorkflowClaims
 } from '../sigstore/oidc.js'
-import { sigstoreSigner, type Signer } from '../sigstore/signer.js'
+import {
+  sigstoreSigner,
+  type SerializedBundle,
+  type Signer
+} from '../sigstore/signer.js'
 import { findBundleReferrer, hasCosignSignature } from './existing.js'
 import { cosignAnnotations, signatureTag, type Descriptor } from './layouts.js'
 import {
@@ -253,15 +257,8 @@ async function bundleOnce(
       ? cosignSignStatement(subject)
       : provenanceStatement(subject, session.claims, session.config.serverUrl)
   const bundle = await session.signer.signStatement(statement)
-  if (kind === 'provenance' && session.attestations) {
-    const id = await session.attestations.create(bundle)
-    const { serverUrl, owner, repo } = session.config
-    result.attestationId = id
-    result.attestationUrl = `${serverUrl}/${owner}/${repo}/attestations/${id}`
-    core.info(
-      `Attestation ${id} stored in ${owner}/${repo}: ${result.attestationUrl}`
-    )
-  }
+  if (kind === 'provenance' && session.attestations)
+    await attest(session, session.attestations, bundle, result)
   const digest = await storeBundleReferrer(
     registry,
     repository,
@@ -272,6 +269,26 @@ async function bundleOnce(
   )
   core.info(`${what} of ${subject.name}@${subject.digest}: referrer ${digest}.`)
   return digest
+}
+
+/** Stores the provenance in GitHub's attestations; its URL when GitHub gave an id. */
+async function attest(
+  session: SigningSession,
+  attestations: AttestationStore,
+  bundle: SerializedBundle,
+  result: SigningResult
+): Promise<void> {
+  const id = await attestations.create(bundle)
+  const { serverUrl, owner, repo } = session.config
+  if (id === undefined) {
+    core.info(`Attestation stored in ${owner}/${repo} (GitHub answered no id).`)
+    return
+  }
+  result.attestationId = id
+  result.attestationUrl = `${serverUrl}/${owner}/${repo}/attestations/${id}`
+  core.info(
+    `Attestation ${id} stored in ${owner}/${repo}: ${result.attestationUrl}`
+  )
 }
 
 /**
