@@ -16,8 +16,10 @@ import {
   type SigstoreEndpoints
 } from '../sigstore/instance.js'
 import {
+  callingWorkflow,
   certificateIdentity,
   idTokenOffered,
+  type CallingWorkflow,
   parseClaims,
   requestIdToken,
   type WorkflowClaims
@@ -62,6 +64,11 @@ export interface SigningResult {
   owner: string
   identity: string
   issuer: string
+  /**
+   * When a reusable workflow signed (job_workflow_ref is not workflow_ref):
+   * the repository and workflow that called it, which the identity does not name.
+   */
+  caller?: CallingWorkflow
   sigstore: SigstoreEndpoints['name']
   /** `oci://…:sha256-<hex>.sig` and/or `oci://…@<referrer digest>`. */
   signatures: string[]
@@ -71,7 +78,7 @@ export interface SigningResult {
   attestationUrl?: string
   /** What was there already (by this workflow) and kept. */
   kept: string[]
-  /** What was not made, and why. */
+  /** What was not made, and why; what a verifier must know. */
   notes: string[]
 }
 
@@ -147,14 +154,16 @@ export async function signRelease(
   }
   const chart = await chartDescriptor(registry, repository, release.digest)
   const target: BundleTarget = { repository, chart, subject }
+  const caller = callingWorkflow(session.claims)
   const result: SigningResult = {
     owner: config.owner,
     identity,
     issuer: session.claims.iss,
+    ...(caller ? { caller } : {}),
     sigstore: session.endpoints.name,
     signatures: [],
     kept: [],
-    notes: []
+    notes: caller ? [reusableWorkflowNote(identity, caller)] : []
   }
   const at = (reference: string): string =>
     `oci://${release.registry}/${repository}${reference}`
@@ -186,6 +195,20 @@ export async function signRelease(
       'no provenance: this run did not build this version (it was published before)'
     )
   return result
+}
+
+/** What a verifier of a reusable workflow's signature must know. */
+function reusableWorkflowNote(
+  identity: string,
+  caller: CallingWorkflow
+): string {
+  return (
+    `signed by the reusable workflow ${identity}, called by ${caller.workflowRef}. ` +
+    'The identity names the reusable workflow only: a check of the identity alone ' +
+    'accepts a signature from any repository that calls it. The cosign command below ' +
+    `also pins the calling repository (${caller.repository}); Flux cannot, its ` +
+    'pattern below accepts this reusable workflow at this ref only.'
+  )
 }
 
 async function chartDescriptor(
