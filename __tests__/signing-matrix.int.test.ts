@@ -215,6 +215,10 @@ describe('every instance × signature-format × provenance', () => {
       const check = registryCheck(instance, `${OWNER}/${REPO}/${chart}`, digest)
       const signatures = JSON.parse(result.outputs['signatures']) as string[]
       expect(signatures).toHaveLength(format === 'both' ? 2 : 1)
+      // The summary's Flux block says when Flux cannot verify the instance.
+      expect(result.summary.includes("Flux cannot verify GitHub's")).toBe(
+        instance === 'github'
+      )
       if (format === 'bundle')
         await expect(verifyCosignSignatures(check)).rejects.toThrow(
           /no cosign signature/

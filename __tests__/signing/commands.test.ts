@@ -65,7 +65,7 @@ describe('verifyCommands', () => {
       false
     )
   })
-  it('adds the trusted root for GitHub’s private instance; no gh without provenance', () => {
+  it('adds the trusted root for GitHub’s private instance, says Flux cannot verify it; no gh without provenance', () => {
     const other = verifyCommands(release, {
       ...signing,
       sigstore: 'github',
@@ -73,6 +73,11 @@ describe('verifyCommands', () => {
     })
     expect(other.cosign).toContain("GitHub's Sigstore instance")
     expect(other.gh).toBeUndefined()
+    // Flux wants a transparency log: the block says it will not verify.
+    expect(other.flux).toContain(
+      "# Flux cannot verify GitHub's Sigstore instance (no transparency log)"
+    )
+    expect(commands.flux).not.toContain('Flux cannot')
   })
 })
 
