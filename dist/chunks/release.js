@@ -3641,12 +3641,21 @@ function fluxBlock(release, signing) {
     const subject = signing.caller
         ? `^${literal(signing.identity)}$`
         : workflowIdentityPattern(signing.identity);
-    const limit = signing.caller
-        ? [
-            `    # Also accepts any other repository that calls this workflow at this ref:`,
-            `    # Flux cannot check the caller (${signing.caller.repository}); cosign can.`
-        ]
-        : [];
+    const limit = [
+        ...(signing.caller
+            ? [
+                `    # Also accepts any other repository that calls this workflow at this ref:`,
+                `    # Flux cannot check the caller (${signing.caller.repository}); cosign can.`
+            ]
+            : []),
+        // source-controller wants a transparency log, which GitHub's instance lacks.
+        ...(signing.sigstore === 'github'
+            ? [
+                "    # Flux cannot verify GitHub's Sigstore instance (no transparency log):",
+                "    # see the README, 'Which verifier for which instance'."
+            ]
+            : [])
+    ];
     return [
         'apiVersion: source.toolkit.fluxcd.io/v1',
         'kind: OCIRepository',
