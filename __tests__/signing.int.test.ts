@@ -1,26 +1,26 @@
-// Signed and attested charts through dist/ as a runner runs it: real Helm 3
-// and 4 pushing to a real registry with token auth, the Sigstore doubles
-// (OIDC, Fulcio, Rekor, TSA) and the OpenAPI-checked GitHub double; what
-// the registry then holds is checked by an independent verifier
-// (@sigstore/verify against the doubles' trusted root).
+// Signed and attested charts through dist/ as a runner runs it: real Helm
+// pushing to a real registry with token auth, a private Sigstore double
+// (OIDC, Fulcio, Rekor, TSA) and the OpenAPI-checked GitHub double; what the
+// registry then holds is checked by an independent verifier (@sigstore/verify
+// against the double's trusted root). What the outputs and provenance say,
+// what does not verify, a signing that fails after the push, secrets, the
+// summary. Every shape of Sigstore: signing-matrix.int.test.ts; refusals
+// before the push: signing-refusals.int.test.ts.
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { RegistryClient } from '../src/registry/client.js'
+import type { StepResult } from './helpers/action-runner.js'
+import { HELM4 } from './helpers/paths.js'
 import {
-  makeRunnerDirs,
-  runMain,
-  visibleLog,
-  type StepResult
-} from './helpers/action-runner.js'
-import { writeChart } from './helpers/charts.js'
-import {
-  startGitHubDouble,
-  type GitHubDouble
-} from './helpers/github-double.js'
-import { startMirror, type Mirror } from './helpers/helm-mirror.js'
-import { HELM3, HELM4, removeDir, tempDir } from './helpers/paths.js'
-import { listTags, startRegistry, type Registry } from './helpers/registry.js'
+  ATTEST_TOKEN,
+  log,
+  OWNER,
+  PASSWORD,
+  startSigningBench,
+  USER,
+  type SigningBench,
+  type SigningRun
+} from './helpers/signing-bench.js'
 import {
   COSIGN_SIGN_PREDICATE,
   SLSA_PROVENANCE_V1,
@@ -33,28 +33,12 @@ import {
   type SigstoreDouble
 } from './helpers/sigstore-double.js'
 import { checkSlsaProvenance } from './helpers/slsa-provenance.js'
-import { startTokenServer, type TokenServer } from './helpers/token-server.js'
-import { startFaultProxy } from './helpers/fault-proxy.js'
 
-const USER = 'releaser'
-const PASSWORD = 'push-s3cret'
-const ATTEST_TOKEN = 'ghs_attestationsToken0123456789'
-const OWNER = 'octo-org'
-
-let root: string
-let mirror: Mirror
-let tokens: TokenServer
-let registry: Registry
+let bench: SigningBench
 let sigstore: SigstoreDouble
-let github: GitHubDouble
-let client: RegistryClient
-let runs = 0
 
 beforeAll(async () => {
-  root = tempDir('hor-signing-')
-  mirror = await startMirror({ versions: [HELM3, HELM4] })
-  tokens = await startTokenServer({ users: { [USER]: PASSWORD } })
-  registry = await startRegistry({ auth: tokens.registryAuth() })
+  bench = await startSigningBench('hor-signing-')
   sigstore = await startSigstoreDouble({
     workflow: {
       repository: `${OWNER}/charts`,
@@ -62,26 +46,10 @@ beforeAll(async () => {
       visibility: 'public'
     }
   })
-  github = await startGitHubDouble({ tokens: [ATTEST_TOKEN] })
-  github.addRepository({ owner: OWNER, repo: 'charts' })
-  client = new RegistryClient({
-    registry: registry.host,
-    username: USER,
-    password: PASSWORD,
-    plainHttp: true,
-    insecureSkipTlsVerify: false
-  })
 }, 120_000)
 
 afterAll(async () => {
-  await Promise.all([
-    mirror?.stop(),
-    registry?.stop(),
-    tokens?.stop(),
-    sigstore?.stop(),
-    github?.close()
-  ])
-  removeDir(root)
+  await Promise.all([bench?.stop(), sigstore?.stop()])
 })
 
 interface Release {
@@ -92,48 +60,23 @@ interface Release {
   env?: Record<string, string>
 }
 
-/** One release run of `chart` at `version`, signed and attested unless told otherwise. */
-async function release(options: Release): Promise<StepResult> {
-  const dirs = makeRunnerDirs(path.join(root, `run-${++runs}`))
-  writeChart(path.join(dirs.workspace, 'charts'), {
-    name: options.chart,
-    version: options.version
-  })
-  return runMain({
+/**
+ * One release run of `chart` at `version` through the private Sigstore
+ * double (all three services), signed in both layouts and attested unless
+ * told otherwise.
+ */
+function release(options: Release): Promise<SigningRun> {
+  return bench.release({
+    ...options,
+    sigstore,
     inputs: {
-      chart: `charts/${options.chart}`,
-      registry: registry.host,
-      repository: `${OWNER}/charts`,
-      username: USER,
-      password: PASSWORD,
-      'plain-http': 'true',
-      tag: `v${options.version}`,
-      'helm-version': options.helm ?? HELM4,
-      'helm-download-url': mirror.url,
       sign: 'true',
       provenance: 'true',
       'signature-format': 'both',
-      'sigstore-fulcio-url': sigstore.fulcioUrl,
-      'sigstore-rekor-url': sigstore.rekorUrl,
-      'sigstore-tsa-url': sigstore.tsaUrl,
       'github-token': ATTEST_TOKEN,
       ...options.inputs
-    },
-    github: { repository_owner: OWNER, actor: 'octocat', token: '' },
-    env: {
-      ...sigstore.oidcEnv,
-      GITHUB_REPOSITORY: `${OWNER}/charts`,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_API_URL: github.apiUrl,
-      GITHUB_REF: `refs/tags/v${options.version}`,
-      ...options.env
-    },
-    dirs
+    }
   })
-}
-
-function log(result: StepResult): string {
-  return visibleLog(result).join('\n')
 }
 
 const identity = () => ({
@@ -141,7 +84,7 @@ const identity = () => ({
   issuer: sigstore.identity.issuer
 })
 
-describe.each([HELM3, HELM4])('a chart pushed by Helm %s', helm => {
+describe.each([HELM4])('a chart pushed by Helm %s', helm => {
   const chart = `signed-${helm.replace(/\./g, '-')}`
   const repository = `${OWNER}/charts/${chart}`
   let result: StepResult
@@ -156,25 +99,27 @@ describe.each([HELM3, HELM4])('a chart pushed by Helm %s', helm => {
     expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/)
     const hex = digest.slice('sha256:'.length)
     expect(JSON.parse(result.outputs['signatures'])).toEqual([
-      `oci://${registry.host}/${repository}:sha256-${hex}.sig`,
+      `oci://${bench.registry.host}/${repository}:sha256-${hex}.sig`,
       expect.stringMatching(
-        new RegExp(`^oci://${registry.host}/${repository}@sha256:[a-f0-9]{64}$`)
+        new RegExp(
+          `^oci://${bench.registry.host}/${repository}@sha256:[a-f0-9]{64}$`
+        )
       )
     ])
     expect(result.outputs['signature']).toBe(
-      `oci://${registry.host}/${repository}:sha256-${hex}.sig`
+      `oci://${bench.registry.host}/${repository}:sha256-${hex}.sig`
     )
     const legacy = await verifyCosignSignatures({
-      client,
+      client: bench.client,
       repository,
       digest,
       trust: sigstore.trustedRoot,
       identity: identity(),
-      dockerReference: `${registry.host}/${repository}`
+      dockerReference: `${bench.registry.host}/${repository}`
     })
     expect(legacy.filter(l => l.verified)).toHaveLength(1)
     const bundles = await verifyBundleReferrers({
-      client,
+      client: bench.client,
       repository,
       digest,
       trust: sigstore.trustedRoot,
@@ -188,7 +133,7 @@ describe.each([HELM3, HELM4])('a chart pushed by Helm %s', helm => {
   test('carries SLSA v1 provenance in the registry and in GitHub attestations', async () => {
     const digest = result.outputs['digest']
     const referrers = await verifyBundleReferrers({
-      client,
+      client: bench.client,
       repository,
       digest,
       trust: sigstore.trustedRoot,
@@ -198,17 +143,17 @@ describe.each([HELM3, HELM4])('a chart pushed by Helm %s', helm => {
     const verified = referrers.filter(r => !r.error)
     expect(verified).toHaveLength(1)
     expect(result.outputs['attestation']).toBe(
-      `oci://${registry.host}/${repository}@${verified[0].referrer}`
+      `oci://${bench.registry.host}/${repository}@${verified[0].referrer}`
     )
     const statement = verified[0].statement!
     expect(checkSlsaProvenance(statement)).toEqual([])
     expect(statement.subject).toEqual([
       {
-        name: `${registry.host}/${repository}`,
+        name: `${bench.registry.host}/${repository}`,
         digest: { sha256: digest.slice(7) }
       }
     ])
-    const stored = github
+    const stored = bench.github
       .attestations(OWNER, 'charts')
       .filter(a => a.subjectDigests.includes(digest))
     expect(stored).toHaveLength(1)
@@ -225,7 +170,11 @@ describe.each([HELM3, HELM4])('a chart pushed by Helm %s', helm => {
 
   test('a wrong identity, another digest, or a chart pushed over do not verify', async () => {
     const digest = result.outputs['digest']
-    const base = { client, repository, trust: sigstore.trustedRoot }
+    const base = {
+      client: bench.client,
+      repository,
+      trust: sigstore.trustedRoot
+    }
     await expect(
       verifyCosignSignatures({
         ...base,
@@ -266,13 +215,13 @@ describe.each([HELM3, HELM4])('a chart pushed by Helm %s', helm => {
 
 /** Puts another (valid) manifest under `tag`, as someone overwriting it would. */
 async function pushOver(repository: string, tag: string): Promise<string> {
-  const current = await client.getManifest(repository, tag)
+  const current = await bench.client.getManifest(repository, tag)
   const manifest = JSON.parse(current!.body.toString())
   manifest.annotations = { ...manifest.annotations, 'pushed.over': 'yes' }
   const body = Buffer.from(JSON.stringify(manifest))
   const { RegistryWriter } = await import('../src/registry/writer.js')
   const writer = new RegistryWriter({
-    registry: registry.host,
+    registry: bench.registry.host,
     username: USER,
     password: PASSWORD,
     plainHttp: true,
@@ -305,106 +254,6 @@ function filesUnder(dir: string): string[] {
     .filter(file => fs.statSync(file).size < 5_000_000)
 }
 
-describe('refusals before anything is pushed', () => {
-  test('without an OIDC token: names id-token: write, shows the YAML, pushes nothing', async () => {
-    const result = await release({
-      chart: 'no-token',
-      version: '1.0.0',
-      env: {
-        ACTIONS_ID_TOKEN_REQUEST_URL: '',
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: ''
-      }
-    })
-    expect(result.exitCode).toBe(1)
-    // The runner shows an annotation's message with its line breaks.
-    const text = log(result).replace(/%0A/g, '\n').replace(/%25/g, '%')
-    expect(text).toMatch(
-      /'sign: true' and 'provenance: true' needs the workflow's OIDC token/
-    )
-    expect(text).toContain('id-token: write')
-    expect(text).toMatch(/^ *permissions:$/m)
-    expect(text).not.toMatch(/\n\s+at /)
-    expect(
-      await listTags(registry, `${OWNER}/charts/no-token`, {
-        username: USER,
-        password: PASSWORD
-      }).catch(() => [])
-    ).toEqual([])
-  })
-
-  test('the OIDC endpoint refusing (403) fails before the push too', async () => {
-    const result = await release({
-      chart: 'token-refused',
-      version: '1.0.0',
-      env: { ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'not-the-request-token' }
-    })
-    expect(result.exitCode).toBe(1)
-    expect(log(result)).toContain('id-token: write')
-    expect(await tagsOf('token-refused')).toEqual([])
-  })
-
-  test('a dry run without a token warns and succeeds, signing nothing', async () => {
-    const result = await release({
-      chart: 'dry',
-      version: '1.0.0',
-      inputs: { 'dry-run': 'true' },
-      env: {
-        ACTIONS_ID_TOKEN_REQUEST_URL: '',
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: ''
-      }
-    })
-    expect(result.exitCode, log(result)).toBe(0)
-    expect(result.stdout).toMatch(/^::warning::.*id-token: write/m)
-    expect(result.outputs['signature']).toBe('')
-  })
-
-  test('a registry that refuses the signature artifact type: named, nothing published', async () => {
-    const proxy = await startFaultProxy(registry.url, {
-      match: (method, p) => method === 'PUT' && /\/manifests\/sha256:/.test(p)
-    })
-    try {
-      proxy.failAlways({
-        kind: 'status',
-        status: 400,
-        body: JSON.stringify({
-          errors: [
-            {
-              code: 'MANIFEST_INVALID',
-              message: 'manifest invalid',
-              detail: 'unsupported artifact type'
-            }
-          ]
-        })
-      })
-      const result = await release({
-        chart: 'refused-type',
-        version: '1.0.0',
-        inputs: {
-          registry: proxy.host,
-          'signature-format': 'bundle',
-          provenance: 'false'
-        }
-      })
-      expect(result.exitCode).toBe(1)
-      const text = log(result)
-      expect(text).toContain('does not accept Sigstore bundles')
-      expect(text).toContain('application/vnd.dev.sigstore.bundle.v0.3+json')
-      expect(text).toContain('Nothing was published')
-      expect(await tagsOf('refused-type')).toEqual([])
-    } finally {
-      await proxy.stop()
-    }
-  })
-})
-
-async function tagsOf(chart: string): Promise<string[]> {
-  try {
-    return await client.listTags(`${OWNER}/charts/${chart}`)
-  } catch {
-    return []
-  }
-}
-
 describe('a release whose signing failed after the push', () => {
   const chart = 'rerun'
   const repository = `${OWNER}/charts/${chart}`
@@ -422,7 +271,7 @@ describe('a release whose signing failed after the push', () => {
     const text = log(first)
     expect(text).toMatch(
       new RegExp(
-        `oci://${registry.host}/${repository}:2\\.0\\.0 is published \\(digest sha256:[a-f0-9]{64}\\) but not signed: Fulcio`
+        `oci://${bench.registry.host}/${repository}:2\\.0\\.0 is published \\(digest sha256:[a-f0-9]{64}\\) but not signed: Fulcio`
       )
     )
     expect(text).toContain(
@@ -443,7 +292,7 @@ describe('a release whose signing failed after the push', () => {
     expect(rerun.outputs['pushed']).toBe('false')
     expect(rerun.outputs['digest']).toBe(digest)
     const layers = await verifyCosignSignatures({
-      client,
+      client: bench.client,
       repository,
       digest,
       trust: sigstore.trustedRoot,
@@ -465,7 +314,7 @@ describe('a release whose signing failed after the push', () => {
     expect(fulcioCalls()).toBe(before)
     expect(again.summary).toContain('Kept: cosign signature')
     const layers = await verifyCosignSignatures({
-      client,
+      client: bench.client,
       repository,
       digest: again.outputs['digest'],
       trust: sigstore.trustedRoot,
@@ -490,11 +339,10 @@ describe('a release whose signing failed after the push', () => {
 
 describe('secrets', () => {
   test('the OIDC token is in no log line, output, summary or file the run leaves', async () => {
-    const dirs = path.join(root, `run-${runs + 1}`)
     const result = await release({ chart: 'secret-check', version: '1.0.0' })
     expect(result.exitCode, log(result)).toBe(0)
     expect(sigstore.oidcRequests.length).toBeGreaterThan(0)
-    expect(jwtsIn(result, [dirs])).toEqual([])
+    expect(jwtsIn(result, [result.runDir])).toEqual([])
   })
 })
 
@@ -504,13 +352,13 @@ describe('the job summary', () => {
     expect(result.exitCode, log(result)).toBe(0)
     const summary = result.summary
     expect(summary).toContain(
-      `cosign verify ${registry.host}/${OWNER}/charts/summary@${result.outputs['digest']}`
+      `cosign verify ${bench.registry.host}/${OWNER}/charts/summary@${result.outputs['digest']}`
     )
     expect(summary).toContain(
       `--certificate-identity '${sigstore.identity.subjectAlternativeName}'`
     )
     expect(summary).toContain(
-      `gh attestation verify oci://${registry.host}/${OWNER}/charts/summary:1.0.0 --owner ${OWNER}`
+      `gh attestation verify oci://${bench.registry.host}/${OWNER}/charts/summary:1.0.0 --owner ${OWNER}`
     )
     expect(summary).toContain('provider: cosign')
     expect(summary).toContain('matchOIDCIdentity:')

@@ -2,7 +2,10 @@
 // absolute-URI requests (for http targets). It records every target it
 // carried, and resolves host names through its own `hosts` map, so a test can
 // use a name only the proxy knows: a client can reach it through the proxy and
-// nowhere else.
+// nowhere else. With `routes`, it carries only the host:port pairs listed
+// (each to a loopback server of the test) and refuses every other target
+// with 502 without connecting anywhere: a test can use a real service's name
+// (fulcio.sigstore.dev:443) and is sure never to reach the real one.
 import http from 'node:http'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -26,14 +29,31 @@ export interface ConnectProxy {
 export interface ConnectProxyOptions {
   /** Host name -> address the proxy connects to (e.g. registry.test -> 127.0.0.1). */
   hosts?: Record<string, string>
+  /**
+   * host:port -> host:port the proxy connects to instead (e.g.
+   * fulcio.sigstore.dev:443 -> 127.0.0.1:41234); every other target is refused.
+   */
+  routes?: Record<string, string>
 }
 
 export async function startConnectProxy(
   options: ConnectProxyOptions = {}
 ): Promise<ConnectProxy> {
   const hosts = options.hosts ?? {}
+  const routes = options.routes
   const resolve = (host: string): string =>
     Object.hasOwn(hosts, host) ? hosts[host] : host
+  /** Where host:port goes: [host, port], or undefined when it is refused. */
+  const destination = (
+    host: string,
+    port: number
+  ): [string, number] | undefined => {
+    if (!routes) return [resolve(host), port]
+    const routed = routes[`${host}:${port}`] as string | undefined
+    if (routed === undefined) return undefined
+    const colon = routed.lastIndexOf(':')
+    return [routed.slice(0, colon), Number(routed.slice(colon + 1))]
+  }
   const targets: ProxiedTarget[] = []
   const sockets = new Set<net.Socket>()
 
@@ -54,10 +74,16 @@ export async function startConnectProxy(
     })
     const headers = { ...req.headers }
     delete headers['proxy-authorization']
+    const to = destination(url.hostname, Number(url.port || 80))
+    if (!to) {
+      res.writeHead(502)
+      res.end(`no route to ${url.host}`)
+      return
+    }
     const upstream = http.request(
       {
-        host: resolve(url.hostname),
-        port: url.port || 80,
+        host: to[0],
+        port: to[1],
         method: req.method,
         path: url.pathname + url.search,
         headers
@@ -85,10 +111,15 @@ export async function startConnectProxy(
         proxyAuthorization: req.headers['proxy-authorization'] !== undefined
       })
       const colon = target.lastIndexOf(':')
-      const upstream = net.connect(
-        Number(target.slice(colon + 1)),
-        resolve(target.slice(0, colon))
+      const to = destination(
+        target.slice(0, colon),
+        Number(target.slice(colon + 1))
       )
+      if (!to) {
+        client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n')
+        return
+      }
+      const upstream = net.connect(to[1], to[0])
       sockets.add(upstream)
       upstream.on('connect', () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n')

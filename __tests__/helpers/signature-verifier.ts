@@ -5,6 +5,14 @@
 // shares no code with the action: the layouts are read as cosign, Flux and
 // the OCI spec define them, not as the action writes them.
 //
+// The policy is the one verifiers apply to each instance (cli/cli
+// verification/sigstore.go): what the trusted root offers, a signature must
+// have. A root with a transparency log wants a verified log entry, one with
+// a CT log an SCT, and every signature needs at least one verified time, an
+// inclusion promise (SET) or an RFC 3161 timestamp. So public-good (Rekor, no
+// timestamp authority) verifies on its SET; GitHub's instance (a timestamp
+// authority, no log, no CT log) on its timestamp alone.
+//
 // Two registry layouts:
 // - cosign v2 (cosign's SIGNATURE_SPEC): tag `sha256-<hex>.sig`, an image
 //   manifest whose simple-signing layers carry the signature, certificate,
@@ -17,6 +25,7 @@
 //   statement); found through the referrers API, or the `sha256-<hex>`
 //   referrers tag (an index) where the registry has no such API.
 import crypto from 'node:crypto'
+import { X509Certificate as CoreCertificate } from '@sigstore/core'
 import {
   bundleFromJSON,
   BUNDLE_V01_MEDIA_TYPE,
@@ -82,7 +91,10 @@ export interface ExpectedIdentity {
 /** A trusted root (protobuf-specs JSON, as the double gives it) or trust material. */
 export type Trust = TrustedRootJson | TrustMaterial
 
-/** Minimum counts of verified evidence; default 1 each. */
+/**
+ * Minimum counts of verified evidence; by default what the trusted root
+ * offers (thresholdsFor).
+ */
 export interface Thresholds {
   /** Transparency log entries (Rekor). */
   tlog?: number
@@ -116,6 +128,15 @@ export interface VerifiedSigner {
   rfc3161Timestamps: number
 }
 
+/**
+ * What a verifier that trusts only Fulcio's root makes of a `.sig` layer's
+ * `dev.sigstore.cosign/chain` (cosign's pkg/cosign/verify.go takes the
+ * intermediates from it when none were loaded; Kyverno's `roots` works so):
+ * 'verified' when leaf, chain and a trusted root chain up, 'empty' when the
+ * annotation is there and empty (cosign 3 writes it so), 'absent' without it.
+ */
+export type ChainAnnotation = 'verified' | 'empty' | 'absent'
+
 export interface InTotoStatement {
   _type: string
   subject: { name?: string; digest: Record<string, string> }[]
@@ -135,6 +156,9 @@ export interface CosignLayerResult {
   /** `critical.identity.docker-reference` of the payload. */
   dockerReference?: string
   payload?: Record<string, unknown>
+  /** The layer's annotations, as stored. */
+  annotations?: Record<string, string>
+  chain?: ChainAnnotation
 }
 
 export interface ReferrerResult {
@@ -217,6 +241,19 @@ export function trustMaterial(trust: Trust): TrustMaterial {
   return trust
 }
 
+/**
+ * The thresholds the trusted root calls for: a log entry if it has a log,
+ * an SCT if it has a CT log, and always one verified time.
+ */
+export function thresholdsFor(trust: Trust): Required<Thresholds> {
+  const material = trustMaterial(trust)
+  return {
+    tlog: material.tlogs.length > 0 ? 1 : 0,
+    ctlog: material.ctlogs.length > 0 ? 1 : 0,
+    timestamp: 1
+  }
+}
+
 async function blob(
   client: OciReader,
   repository: string,
@@ -245,11 +282,12 @@ export function verifySigstoreBundle(
     thresholds?: Thresholds
   }
 ): VerifiedSigner {
-  const { identity, thresholds = {} } = options
+  const { identity } = options
+  const thresholds = { ...thresholdsFor(options.trust), ...options.thresholds }
   const verifier = new Verifier(trustMaterial(options.trust), {
-    tlogThreshold: thresholds.tlog ?? 1,
-    timestampThreshold: thresholds.timestamp ?? 1,
-    ctlogThreshold: thresholds.ctlog ?? 1
+    tlogThreshold: thresholds.tlog,
+    timestampThreshold: thresholds.timestamp,
+    ctlogThreshold: thresholds.ctlog
   })
   const san =
     typeof identity.subjectAlternativeName === 'string'
@@ -316,7 +354,9 @@ export function cosignBundle(
     )
   const chainPem = annotations[COSIGN_ANNOTATIONS.chain]
   const chain = chainPem === undefined ? [] : pemCertificates(chainPem)
-  if (chainPem !== undefined && chain.length === 0)
+  // cosign writes the annotation with every certificate, empty when it had
+  // no chain (cosign 3's keyless signing keeps only the leaf).
+  if (chainPem !== undefined && chainPem !== '' && chain.length === 0)
     throw new Error(`${COSIGN_ANNOTATIONS.chain} holds no PEM certificate`)
   const tlogEntries: unknown[] = []
   const rekorBundle = annotations[COSIGN_ANNOTATIONS.bundle]
@@ -387,6 +427,46 @@ export function cosignBundle(
       signature
     }
   })
+}
+
+/**
+ * Whether a `.sig` layer's chain annotation takes its leaf to one of the
+ * trusted root's Fulcio roots by itself: each certificate issued and signed
+ * by the next, each past the leaf a CA, the last self-signed and one of the
+ * roots. Throws what breaks; 'empty' or 'absent' when there is no chain.
+ */
+export function checkChainAnnotation(
+  annotations: Record<string, string>,
+  trust: Trust
+): ChainAnnotation {
+  const text = annotations[COSIGN_ANNOTATIONS.chain]
+  if (text === undefined) return 'absent'
+  if (text === '') return 'empty'
+  const parse = (der: Buffer) => CoreCertificate.parse(Buffer.from(der))
+  const [leaf] = pemCertificates(
+    annotations[COSIGN_ANNOTATIONS.certificate] ?? ''
+  )
+  const path = [leaf, ...pemCertificates(text)].map(parse)
+  for (let i = 0; i + 1 < path.length; i++) {
+    const [cert, issuer] = [path[i], path[i + 1]]
+    if (
+      !issuer.isCA ||
+      !cert.issuer.equals(issuer.subject) ||
+      !cert.verify(issuer)
+    )
+      throw new Error(
+        `${COSIGN_ANNOTATIONS.chain}: certificate ${i + 1} is not issued by the next`
+      )
+  }
+  const root = path[path.length - 1]
+  const roots = trustMaterial(trust).certificateAuthorities.flatMap(ca =>
+    ca.certChain.slice(-1)
+  )
+  if (!root.verify() || !roots.some(r => r.equals(root)))
+    throw new Error(
+      `${COSIGN_ANNOTATIONS.chain} does not end in a trusted Fulcio root`
+    )
+  return 'verified'
 }
 
 /** The in-toto statement of a verified DSSE bundle, checked against the chart. */
@@ -504,10 +584,12 @@ export async function verifyCosignSignatures(
       result.payload = doc
       result.dockerManifestDigest = critical?.image?.['docker-manifest-digest']
       result.dockerReference = critical?.identity?.['docker-reference']
+      result.annotations = layer.annotations ?? {}
       result.signer = verifySigstoreBundle(
-        cosignBundle(payload, layer.annotations ?? {}),
+        cosignBundle(payload, result.annotations),
         { ...check, artifact: payload }
       )
+      result.chain = checkChainAnnotation(result.annotations, check.trust)
       if (critical?.type !== COSIGN_SIGNATURE_TYPE)
         throw new Error(
           `payload type ${String(critical?.type)}, expected ${COSIGN_SIGNATURE_TYPE}`

@@ -318,7 +318,7 @@ describe('the Fulcio double', () => {
           }
         })
       })
-    expect((await request(double.idToken('sigstore'))).status).toBe(201)
+    expect((await request(double.idToken('sigstore'))).status).toBe(200)
     expect(
       (await request(double.idToken('https://github.com/octo-org'))).status
     ).toBe(401)
@@ -759,7 +759,8 @@ describe('signatures stored in a real registry', () => {
   beforeAll(async () => {
     registry = await startRegistry()
     chart = await pushChart(registry, 'charts/demo', '1.2.3')
-    // FulcioSigner keeps only the leaf; the chain is Fulcio's trust bundle.
+    // FulcioSigner keeps only the leaf; the chain is Fulcio's trust bundle
+    // (intermediate, root), what Fulcio returns after the leaf.
     const trustBundle = (await (
       await fetch(`${double.fulcioUrl}/api/v2/trustBundle`)
     ).json()) as { chains: { certificates: string[] }[] }
@@ -845,6 +846,8 @@ describe('signatures stored in a real registry', () => {
     expect(results[0]).toMatchObject({
       layer: good.digest,
       dockerManifestDigest: chart.digest,
+      // Fulcio's trust bundle as the chain: leaf to root from the signature.
+      chain: 'verified',
       signer: {
         subjectAlternativeName: SAN,
         tlogEntries: 1,

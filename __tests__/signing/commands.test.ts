@@ -65,7 +65,7 @@ describe('verifyCommands', () => {
       false
     )
   })
-  it('adds the trusted root for GitHub’s private instance; no gh without provenance', () => {
+  it('adds the trusted root for GitHub’s private instance, says Flux cannot verify it; no gh without provenance', () => {
     const other = verifyCommands(release, {
       ...signing,
       sigstore: 'github',
@@ -73,6 +73,57 @@ describe('verifyCommands', () => {
     })
     expect(other.cosign).toContain("GitHub's Sigstore instance")
     expect(other.gh).toBeUndefined()
+    // Flux wants a transparency log: the block says it will not verify.
+    expect(other.flux).toContain(
+      "# Flux cannot verify GitHub's Sigstore instance (no transparency log)"
+    )
+    expect(commands.flux).not.toContain('Flux cannot')
+  })
+})
+
+describe('verifyCommands for a reusable workflow in another repository', () => {
+  const shared =
+    'https://github.com/platform/workflows/.github/workflows/helm.yml@refs/tags/v2'
+  const reusable: SigningResult = {
+    ...signing,
+    identity: shared,
+    caller: {
+      repository: 'acme/charts',
+      workflowRef: 'acme/charts/.github/workflows/release.yml@refs/tags/v1.2.0'
+    }
+  }
+  const commands = verifyCommands(release, reusable)
+  it('has cosign pin the calling repository as well as the identity', () => {
+    expect(commands.cosign).toBe(
+      `cosign verify ghcr.io/acme/charts/app@${digest} \\\n` +
+        `  --certificate-identity '${shared}' \\\n` +
+        "  --certificate-oidc-issuer 'https://token.actions.githubusercontent.com' \\\n" +
+        "  --certificate-github-workflow-repository 'acme/charts'"
+    )
+  })
+  it('has gh check the signer workflow, which --owner alone would refuse', () => {
+    expect(commands.gh).toBe(
+      'gh attestation verify oci://ghcr.io/acme/charts/app:1.2.0_build.1 --owner acme ' +
+        "--signer-workflow 'github.com/platform/workflows/.github/workflows/helm.yml'"
+    )
+  })
+  it('gives Flux the exact identity, and says what Flux cannot check', () => {
+    const block = parse(commands.flux!)
+    const [match] = block.spec.verify.matchOIDCIdentity
+    const subject = new RegExp(match.subject)
+    expect(subject.test(shared)).toBe(true)
+    // Another version of the shared workflow is not accepted...
+    expect(subject.test(shared.replace('@refs/tags/v2', '@refs/tags/v3'))).toBe(
+      false
+    )
+    expect(subject.test(`${shared}x`)).toBe(false)
+    // ... but the caller is not in the certificate's subject: the limit is said.
+    expect(commands.flux).toContain(
+      '# Also accepts any other repository that calls this workflow at this ref:'
+    )
+    expect(commands.flux).toContain(
+      'Flux cannot check the caller (acme/charts)'
+    )
   })
 })
 

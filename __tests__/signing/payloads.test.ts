@@ -20,11 +20,11 @@ describe('simpleSigningPayload', () => {
 })
 
 describe('cosignSignStatement', () => {
-  it('is an in-toto v1 statement with cosign 3 predicate type about the digest', () => {
+  it('is the in-toto v1 statement cosign 3 signs: the digest alone, no name', () => {
     const statement = JSON.parse(cosignSignStatement(subject).toString())
     expect(statement).toEqual({
       _type: 'https://in-toto.io/Statement/v1',
-      subject: [{ name: subject.name, digest: { sha256: 'ab'.repeat(32) } }],
+      subject: [{ digest: { sha256: 'ab'.repeat(32) }, annotations: {} }],
       predicateType: 'https://sigstore.dev/cosign/sign/v1',
       predicate: {}
     })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  callingWorkflow,
   certificateIdentity,
   missingTokenError,
   parseClaims
@@ -56,5 +57,31 @@ describe('missingTokenError', () => {
     expect(message).toContain("'sign: true' needs the workflow's OIDC token")
     expect(message).toContain('id-token: write')
     expect(message).toMatch(/^permissions:$/m)
+  })
+})
+
+describe('callingWorkflow', () => {
+  const caller = 'acme/charts/.github/workflows/release.yml@refs/tags/v1'
+  it.each([
+    ['the workflow itself signs', caller, undefined],
+    [
+      'a reusable workflow of another repository signs',
+      'platform/workflows/.github/workflows/helm.yml@refs/tags/v2',
+      { repository: 'acme/charts', workflowRef: caller }
+    ],
+    [
+      'a reusable workflow of the same repository signs',
+      'acme/charts/.github/workflows/shared.yml@refs/tags/v1',
+      { repository: 'acme/charts', workflowRef: caller }
+    ]
+  ])('%s', (_, jobWorkflowRef, expected) => {
+    expect(
+      callingWorkflow({
+        ...claims,
+        repository: 'acme/charts',
+        workflow_ref: caller,
+        job_workflow_ref: jobWorkflowRef
+      })
+    ).toEqual(expected)
   })
 })

@@ -708,6 +708,16 @@ function claimText(claims, name) {
 function certificateIdentity(claims, serverUrl) {
     return `${serverUrl.replace(/\/+$/, '')}/${claims.job_workflow_ref}`;
 }
+/**
+ * The calling workflow when a reusable workflow runs the job: then Fulcio's
+ * SAN is the reusable workflow (`job_workflow_ref`), which any repository
+ * may call, and only the certificate's other extensions name the caller.
+ */
+function callingWorkflow(claims) {
+    if (claims.job_workflow_ref === claims.workflow_ref)
+        return undefined;
+    return { repository: claims.repository, workflowRef: claims.workflow_ref };
+}
 
 // The signing inputs: `sign`, `provenance`, the signature layout, the
 // Sigstore instance and the token for GitHub's attestations API.
@@ -991,4 +1001,4 @@ function kubeVersion(raw) {
     throw new UserError(`Input 'gitops-kube-version' is '${raw}': give a Kubernetes version such as '1.30' or 'v1.30.2', or leave it empty for Helm's default.`);
 }
 
-export { trimServerUrl as $, isDigest as A, isTag as B, isLoopbackRegistry as C, DEFAULT_DOWNLOAD_BASE_URL as D, pushTarget as E, archiveUrl as F, checksumUrl as G, parseChecksumFile as H, archiveName as I, archiveFolder as J, binaryPathInArchive as K, teamSlug as L, MIN_HELM_VERSION as M, repositoryName as N, repositoryProblem as O, splitRepository as P, normalizeServerUrl as Q, validateRepository as R, validateBranchName as S, validateFilePath as T, GITOPS_INPUTS as U, filePathProblem as V, idTokenOffered as W, requestIdToken as X, parseClaims as Y, sigstoreEndpoints as Z, certificateIdentity as _, isRegistryHost as a, apiUrlFromEnv as a0, isRepositoryPath as b, chartRef as c, parseHelmVersionSpec as d, DEFAULT_HELM_VERSION as e, booleanInput as f, getConfig as g, caFile as h, isRepositoryComponent as i, normalizeRepository as j, isGitHubRegistry as k, checkConnectionInputs as l, checkPasswordDestination as m, normalizeRegistry as n, ociTag as o, parseDownloadBaseUrl as p, maskSecret as q, isGitHubToken as r, secretInput as s, checkTag as t, expectedTag as u, tagMatches as v, binaryName as w, latestVersionFile as x, parseLatestVersion as y, unsupportedVersionProblem as z };
+export { callingWorkflow as $, isDigest as A, isTag as B, isLoopbackRegistry as C, DEFAULT_DOWNLOAD_BASE_URL as D, pushTarget as E, archiveUrl as F, checksumUrl as G, parseChecksumFile as H, archiveName as I, archiveFolder as J, binaryPathInArchive as K, teamSlug as L, MIN_HELM_VERSION as M, repositoryName as N, repositoryProblem as O, splitRepository as P, normalizeServerUrl as Q, validateRepository as R, validateBranchName as S, validateFilePath as T, GITOPS_INPUTS as U, filePathProblem as V, idTokenOffered as W, requestIdToken as X, parseClaims as Y, sigstoreEndpoints as Z, certificateIdentity as _, isRegistryHost as a, trimServerUrl as a0, apiUrlFromEnv as a1, isRepositoryPath as b, chartRef as c, parseHelmVersionSpec as d, DEFAULT_HELM_VERSION as e, booleanInput as f, getConfig as g, caFile as h, isRepositoryComponent as i, normalizeRepository as j, isGitHubRegistry as k, checkConnectionInputs as l, checkPasswordDestination as m, normalizeRegistry as n, ociTag as o, parseDownloadBaseUrl as p, maskSecret as q, isGitHubToken as r, secretInput as s, checkTag as t, expectedTag as u, tagMatches as v, binaryName as w, latestVersionFile as x, parseLatestVersion as y, unsupportedVersionProblem as z };

@@ -3597,26 +3597,65 @@ function workflowIdentityPattern(identity) {
 }
 /** The three verifications of one signed chart. */
 function verifyCommands(release, signing) {
-    const byDigest = `${release.registry}/${release.repositoryPath}@${release.digest}`;
     const commands = {};
     if (signing.signatures.length) {
-        // GitHub's own instance has no public log and is not in cosign's default
-        // trust root: its verification is gh's (README: Signed charts).
-        const privateInstance = signing.sigstore === 'github'
-            ? "\n# Signed with GitHub's Sigstore instance (private repository): cosign needs\n" +
-                "# GitHub's trusted root and timestamp flags; see the README, 'Signed charts'."
-            : '';
-        commands.cosign =
-            `cosign verify ${byDigest} \\\n` +
-                `  --certificate-identity ${quoted(signing.identity)} \\\n` +
-                `  --certificate-oidc-issuer ${quoted(signing.issuer)}${privateInstance}`;
+        commands.cosign = cosignCommand(release, signing);
         commands.flux = fluxBlock(release, signing);
     }
-    if (signing.provenance)
-        commands.gh = `gh attestation verify oci://${release.registry}/${release.repositoryPath}:${release.tag} --owner ${signing.owner}`;
+    if (signing.provenance) {
+        const signer = signing.caller
+            ? ` --signer-workflow ${quoted(workflowPath(signing.identity))}`
+            : '';
+        commands.gh = `gh attestation verify oci://${release.registry}/${release.repositoryPath}:${release.tag} --owner ${signing.owner}${signer}`;
+    }
     return commands;
 }
+function cosignCommand(release, signing) {
+    const byDigest = `${release.registry}/${release.repositoryPath}@${release.digest}`;
+    const lines = [
+        `cosign verify ${byDigest}`,
+        `  --certificate-identity ${quoted(signing.identity)}`,
+        `  --certificate-oidc-issuer ${quoted(signing.issuer)}`,
+        ...(signing.caller
+            ? [
+                `  --certificate-github-workflow-repository ${quoted(signing.caller.repository)}`
+            ]
+            : [])
+    ];
+    // GitHub's own instance has no public log and is not in cosign's default
+    // trust root: its verification is gh's (README: Signed charts).
+    const privateInstance = signing.sigstore === 'github'
+        ? "\n# Signed with GitHub's Sigstore instance (private repository): cosign needs\n" +
+            "# GitHub's trusted root and timestamp flags; see the README, 'Signed charts'."
+        : '';
+    return lines.join(' \\\n') + privateInstance;
+}
+/** `github.com/owner/repo/path` of a workflow identity (scheme and ref cut). */
+function workflowPath(identity) {
+    const path = identity.replace(/^https:\/\//, '');
+    const at = path.indexOf('@');
+    return at < 0 ? path : path.slice(0, at);
+}
 function fluxBlock(release, signing) {
+    // A reusable workflow: its exact ref, the narrowest Flux can match.
+    const subject = signing.caller
+        ? `^${literal(signing.identity)}$`
+        : workflowIdentityPattern(signing.identity);
+    const limit = [
+        ...(signing.caller
+            ? [
+                `    # Also accepts any other repository that calls this workflow at this ref:`,
+                `    # Flux cannot check the caller (${signing.caller.repository}); cosign can.`
+            ]
+            : []),
+        // source-controller wants a transparency log, which GitHub's instance lacks.
+        ...(signing.sigstore === 'github'
+            ? [
+                "    # Flux cannot verify GitHub's Sigstore instance (no transparency log):",
+                "    # see the README, 'Which verifier for which instance'."
+            ]
+            : [])
+    ];
     return [
         'apiVersion: source.toolkit.fluxcd.io/v1',
         'kind: OCIRepository',
@@ -3632,9 +3671,10 @@ function fluxBlock(release, signing) {
         '    operation: copy',
         '  verify:',
         '    provider: cosign',
+        ...limit,
         '    matchOIDCIdentity:',
         `      - issuer: ${yamlQuoted(`^${literal(signing.issuer)}$`)}`,
-        `        subject: ${yamlQuoted(workflowIdentityPattern(signing.identity))}`
+        `        subject: ${yamlQuoted(subject)}`
     ].join('\n');
 }
 

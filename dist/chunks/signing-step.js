@@ -3,7 +3,7 @@ import { i as info } from './actions-core.js';
 import { f as forEachPublished } from './publish-after-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { c as createOctokit, h as httpStatus, r as responseMessage } from './github-octokit.js';
-import { W as idTokenOffered, X as requestIdToken, Y as parseClaims, Z as sigstoreEndpoints, _ as certificateIdentity } from './inputs.js';
+import { W as idTokenOffered, X as requestIdToken, Y as parseClaims, Z as sigstoreEndpoints, _ as certificateIdentity, $ as callingWorkflow } from './inputs.js';
 import require$$0__default from 'crypto';
 import os__default from 'os';
 import require$$1$4 from 'http2';
@@ -41,6 +41,8 @@ import tls__default from 'tls';
 import require$$0$a from 'tty';
 import require$$3$1 from 'timers/promises';
 import require$$1$5 from 'node:child_process';
+import crypto$1, { X509Certificate } from 'node:crypto';
+import { K as Transport, L as Failure, N as registryErrorMessage } from './publish-push.js';
 import { s as signatureTag, p as parseDescriptors, S as SIMPLE_SIGNING, c as certificateIdentities, A as ANNOTATION, b as simpleSigningDigest, l as listReferrers, B as BUNDLE_V03, d as bundleFacts, e as sha256, E as EMPTY_BLOB, f as describe, O as OCI_IMAGE_CONFIG, g as readingOnce, h as storeCosignSignature, i as cosignAnnotations, j as storeBundleReferrer } from './signing-store.js';
 import { a as OCI_IMAGE_MANIFEST, b as OCI_EMPTY } from './registry-oci-index.js';
 
@@ -53,10 +55,10 @@ function githubAttestations(options, owner, repo) {
         async create(bundle) {
             try {
                 const answer = await octokit.request('POST /repos/{owner}/{repo}/attestations', { owner, repo, bundle });
-                const id = answer.data.id;
-                if (typeof id !== 'number')
-                    throw new Error('the answer has no attestation id');
-                return id;
+                const id = answer.data?.id;
+                return typeof id === 'number' && Number.isSafeInteger(id) && id > 0
+                    ? id
+                    : undefined;
             }
             catch (error) {
                 throw attestationError(error, `${owner}/${repo}`);
@@ -37970,10 +37972,227 @@ function requireDist () {
 
 var distExports = requireDist();
 
+// What Fulcio answers to a certificate request, read without trusting it:
+// the leaf certificate and the chain after it. Pure: no I/O.
+//
+// fulcio.proto (sigstore/fulcio) `SigningCertificate`: one of
+// `signedCertificateEmbeddedSct` (a Fulcio with a CT log, the SCT inside the
+// leaf) or `signedCertificateDetachedSct` (a Fulcio without one: no SCT, or
+// a detached one beside the chain), each with `chain.certificates`, PEM,
+// "the leaf certificate first, followed by all intermediate certificates (if
+// present), finishing with the root certificate".
+/** Certificates read per answer: a chain is three or four long. */
+const MAX_CERTIFICATES = 10;
+const PEM_BLOCK = /^-----BEGIN CERTIFICATE-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END CERTIFICATE-----\s*$/;
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** `der` as PEM, 64 columns, as Go's pem.EncodeToMemory writes it. */
+function derToPem(der) {
+    const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+    return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+/** One PEM certificate of the answer, checked and written again; or undefined. */
+function certificate(pem) {
+    if (typeof pem !== 'string' || pem.length > 64 * 1024)
+        return undefined;
+    const match = PEM_BLOCK.exec(pem.trim() + '\n');
+    if (!match)
+        return undefined;
+    try {
+        return new X509Certificate(Buffer.from(match[1], 'base64'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The `chain.certificates` of either answer form, or undefined. */
+function chainOf(answer) {
+    if (!isObject(answer))
+        return undefined;
+    const form = answer.signedCertificateEmbeddedSct ?? answer.signedCertificateDetachedSct;
+    const chain = isObject(form) ? form.chain : undefined;
+    const list = isObject(chain) ? chain.certificates : undefined;
+    return Array.isArray(list) ? list : undefined;
+}
+/**
+ * The leaf and chain of Fulcio's answer `body`, for the key `publicKey`
+ * (SPKI PEM) the request named. Throws what is wrong with the answer: not
+ * JSON, no chain, a certificate that does not parse, or a leaf for another key.
+ */
+function readSigningCertificate(body, publicKey) {
+    let answer;
+    try {
+        answer = JSON.parse(body.toString('utf8'));
+    }
+    catch {
+        answer = undefined;
+    }
+    const listed = chainOf(answer);
+    if (!listed || listed.length === 0 || listed.length > MAX_CERTIFICATES)
+        throw new Error('the answer has no certificate chain (signedCertificateEmbeddedSct or signedCertificateDetachedSct)');
+    const certificates = listed.map(certificate);
+    const bad = certificates.findIndex(c => c === undefined);
+    if (bad >= 0)
+        throw new Error(`certificate ${bad + 1} of the answer is not a PEM certificate`);
+    const [leaf, ...chain] = certificates;
+    const ours = leaf.publicKey.export({ type: 'spki', format: 'pem' });
+    if (String(ours).trim() !== publicKey.trim())
+        throw new Error('the certificate is for another public key than the one sent');
+    return {
+        leaf: derToPem(leaf.raw),
+        chain: chain.map(c => derToPem(c.raw))
+    };
+}
+/**
+ * The subject Fulcio checks the proof of possession against: the token's
+ * email (when its issuer verified it), else its `sub`, as @sigstore/sign's
+ * extractJWTSubject reads it. Not verified here: Fulcio verifies the token.
+ */
+function tokenSubject(token) {
+    let claims;
+    try {
+        const payload = token.split('.')[1] ?? '';
+        claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    }
+    catch {
+        claims = undefined;
+    }
+    if (isObject(claims) && typeof claims.email === 'string') {
+        if (claims.email_verified === true)
+            return claims.email;
+        throw new Error("the OIDC token's email is not verified by its issuer");
+    }
+    if (isObject(claims) && typeof claims.sub === 'string' && claims.sub)
+        return claims.sub;
+    throw new Error('the OIDC token has no subject (sub) claim');
+}
+
+// A keyless signer that keeps the certificate chain Fulcio returns.
+//
+// @sigstore/sign's FulcioSigner returns only the leaf ("Specifically
+// returning only the first certificate in the chain"), but cosign's `.sig`
+// layout carries the rest too: `cosign sign` (cosign 2,
+// cmd/cosign/cli/fulcio NewSigner: `Chain: resp.ChainPEM`, written by
+// pkg/oci/static WithCertChain as `dev.sigstore.cosign/chain`), and
+// verifiers trusting only Fulcio's root (Kyverno's `roots`, cosign with
+// `--ca-roots`) build the path through it (pkg/cosign/verify.go: "If there is
+// no chain annotation present, we preserve the pools set in the CheckOpts").
+// So this signer asks Fulcio itself, as FulcioSigner does: an ephemeral P-256
+// key, its signature over the token's subject as proof of possession,
+// POST /api/v2/signingCert; the request goes through the registry's transport
+// (proxies, NODE_EXTRA_CA_CERTS, retries, a bounded answer).
+/** A failure of one Sigstore service; `code` as @sigstore/sign's errors name them. */
+class ServiceError extends Error {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.code = code;
+        this.name = 'ServiceError';
+    }
+}
+/** Fulcio's answer is a few kilobytes of PEM. */
+const ANSWER_LIMIT = 256 * 1024;
+/** A signer that gets a Fulcio certificate per signature and keeps its chain. */
+function fulcioSigner(options) {
+    let chain = [];
+    return {
+        get chain() {
+            return chain;
+        },
+        async sign(data) {
+            const keys = crypto$1.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+            const publicKey = String(keys.publicKey.export({ format: 'pem', type: 'spki' }));
+            const token = await readToken(options);
+            const proof = crypto$1.sign('sha256', subjectOf(token), keys.privateKey);
+            const issued = await requestCertificate(options, token, publicKey, proof);
+            chain = issued.chain;
+            return {
+                signature: crypto$1.sign('sha256', data, keys.privateKey),
+                key: { $case: 'x509Certificate', certificate: issued.leaf }
+            };
+        }
+    };
+}
+async function readToken(options) {
+    try {
+        return await options.token();
+    }
+    catch (error) {
+        throw new ServiceError('IDENTITY_TOKEN_READ_ERROR', errorMessage(error), {
+            cause: error
+        });
+    }
+}
+function subjectOf(token) {
+    try {
+        return Buffer.from(tokenSubject(token));
+    }
+    catch (error) {
+        throw new ServiceError('IDENTITY_TOKEN_READ_ERROR', errorMessage(error), {
+            cause: error
+        });
+    }
+}
+/** POST /api/v2/signingCert with the token in the body, as @sigstore/sign sends it. */
+async function requestCertificate(options, token, publicKey, proof) {
+    const url = new URL(`${options.fulcioUrl.replace(/\/+$/, '')}/api/v2/signingCert`);
+    const transport = new Transport({
+        origin: url.origin,
+        insecureSkipTlsVerify: false,
+        timeoutMs: options.timeoutMs,
+        retry: {
+            attempts: options.retries + 1,
+            baseDelayMs: 1000,
+            maxDelayMs: 8000
+        }
+    });
+    const body = JSON.stringify({
+        credentials: { oidcIdentityToken: token },
+        publicKeyRequest: {
+            publicKey: { algorithm: 'ECDSA', content: publicKey },
+            proofOfPossession: proof.toString('base64')
+        }
+    });
+    const fail = (message, cause) => new ServiceError('CA_CREATE_SIGNING_CERTIFICATE_ERROR', message, { cause });
+    let answer;
+    try {
+        answer = await transport.exchange({
+            method: 'POST',
+            url,
+            headers: {
+                'content-type': 'application/json',
+                accept: 'application/json'
+            },
+            body,
+            limit: ANSWER_LIMIT
+        });
+    }
+    catch (error) {
+        throw fail(error instanceof Failure ? error.reason : errorMessage(error), error);
+    }
+    // Fulcio answers 200 (grpc-gateway); its legacy v1 API answered 201.
+    if (answer.status !== 200 && answer.status !== 201) {
+        const said = registryErrorMessage(answer.body) ?? 'no message';
+        throw fail(`HTTP ${answer.status}: ${said}`);
+    }
+    if (answer.tooLarge)
+        throw fail(`the answer is larger than ${ANSWER_LIMIT} bytes`);
+    try {
+        return readSigningCertificate(answer.body, publicKey);
+    }
+    catch (error) {
+        throw fail(errorMessage(error), error);
+    }
+}
+
 // Keyless signing through Sigstore with @sigstore/sign: an ephemeral key,
-// a Fulcio certificate for the workflow's identity, and a Rekor entry and/or
-// an RFC 3161 timestamp as witnesses. The results are Sigstore bundles (JSON);
-// where they are stored is the signing step's business.
+// a Fulcio certificate for the workflow's identity (fulcio.ts, which keeps
+// the chain), and a Rekor entry and/or an RFC 3161 timestamp as witnesses,
+// whichever the instance has. The results are Sigstore bundles (JSON), as
+// bundleToJSON writes them: protobuf JSON, so an empty list is left out (no
+// `tlogEntries` without Rekor, `timestampVerificationData: {}` without a
+// timestamp authority). Where they are stored is the signing step's business.
 /** The payload type of an in-toto statement in a DSSE envelope. */
 const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 /** A failure of a Sigstore service, worded for the user. */
@@ -37990,21 +38209,29 @@ const RETRIES = 3;
  * certificate (tokens expire within minutes).
  */
 function sigstoreSigner(endpoints, token) {
-    const build = (kind) => {
-        const signer = new distExports.FulcioSigner({
-            identityProvider: { getToken: token },
-            fulcioBaseURL: endpoints.fulcioUrl,
-            timeout: TIMEOUT_MS,
-            retry: RETRIES
-        });
-        const witnesses = witnessesFor(endpoints, kind);
-        return kind === 'message'
-            ? new distExports.MessageSignatureBundleBuilder({ signer, witnesses })
-            : new distExports.DSSEBundleBuilder({ signer, witnesses });
-    };
+    const certified = () => fulcioSigner({
+        fulcioUrl: endpoints.fulcioUrl,
+        token,
+        timeoutMs: TIMEOUT_MS,
+        retries: RETRIES
+    });
     return {
-        signMessage: payload => create(endpoints, () => build('message').create({ data: payload })),
-        signStatement: statement => create(endpoints, () => build('dsse').create({ data: statement, type: IN_TOTO_PAYLOAD_TYPE }))
+        async signMessage(payload) {
+            const signer = certified();
+            const witnesses = witnessesFor(endpoints, 'message');
+            const builder = new distExports.MessageSignatureBundleBuilder({ signer, witnesses });
+            const bundle = await create(endpoints, builder, { data: payload });
+            return { bundle, chain: signer.chain };
+        },
+        signStatement(statement) {
+            const signer = certified();
+            const witnesses = witnessesFor(endpoints, 'dsse');
+            const builder = new distExports.DSSEBundleBuilder({ signer, witnesses });
+            return create(endpoints, builder, {
+                data: statement,
+                type: IN_TOTO_PAYLOAD_TYPE
+            });
+        }
     };
 }
 function witnessesFor(endpoints, kind) {
@@ -38025,15 +38252,15 @@ function witnessesFor(endpoints, kind) {
     return witnesses;
 }
 /** Runs one bundle build; its failure names the service and what it said. */
-async function create(endpoints, make) {
+async function create(endpoints, builder, artifact) {
     try {
-        return distExports$1.bundleToJSON(await make());
+        return distExports$1.bundleToJSON(await builder.create(artifact));
     }
     catch (error) {
         throw new SigstoreError(`${serviceOf(error, endpoints)} failed: ${errorMessage(error).slice(0, 500)}`, { cause: error });
     }
 }
-/** Which service a @sigstore/sign error came from (its code says). */
+/** Which service a @sigstore/sign or fulcio.ts error came from (its code says). */
 function serviceOf(error, endpoints) {
     const code = error && typeof error === 'object' && 'code' in error
         ? String(error.code)
@@ -38137,9 +38364,20 @@ function inTotoStatement(subject, predicateType, predicate) {
         predicate
     }));
 }
-/** The statement of a cosign 3 signature: an empty predicate about the digest. */
+/**
+ * The statement of a cosign 3 signature, as `cosign sign --new-bundle-format`
+ * makes it (cmd/cosign/cli/sign/sign.go, signDigestBundle): its one subject
+ * is the digest alone, no name, with the (here empty) annotations `-a` would
+ * add; the predicate is empty.
+ */
 function cosignSignStatement(subject) {
-    return inTotoStatement(subject, COSIGN_SIGN_PREDICATE, {});
+    const [algorithm, hex] = subject.digest.split(':');
+    return Buffer.from(JSON.stringify({
+        _type: IN_TOTO_STATEMENT_V1,
+        subject: [{ digest: { [algorithm]: hex }, annotations: {} }],
+        predicateType: COSIGN_SIGN_PREDICATE,
+        predicate: {}
+    }));
 }
 /**
  * SLSA v1 build provenance for this run, in the GitHub Actions workflow build
@@ -38311,14 +38549,16 @@ async function signRelease(session, store, release) {
     };
     const chart = await chartDescriptor(registry, repository, release.digest);
     const target = { repository, chart, subject };
+    const caller = callingWorkflow(session.claims);
     const result = {
         owner: config.owner,
         identity,
         issuer: session.claims.iss,
+        ...(caller ? { caller } : {}),
         sigstore: session.endpoints.name,
         signatures: [],
         kept: [],
-        notes: []
+        notes: caller ? [reusableWorkflowNote(identity, caller)] : []
     };
     const at = (reference) => `oci://${release.registry}/${repository}${reference}`;
     if (config.sign && config.format !== 'bundle') {
@@ -38342,6 +38582,14 @@ async function signRelease(session, store, release) {
         result.notes.push('no provenance: this run did not build this version (it was published before)');
     return result;
 }
+/** What a verifier of a reusable workflow's signature must know. */
+function reusableWorkflowNote(identity, caller) {
+    return (`signed by the reusable workflow ${identity}, called by ${caller.workflowRef}. ` +
+        'The identity names the reusable workflow only: a check of the identity alone ' +
+        'accepts a signature from any repository that calls it. The cosign command below ' +
+        `also pins the calling repository (${caller.repository}); Flux cannot, its ` +
+        'pattern below accepts this reusable workflow at this ref only.');
+}
 async function chartDescriptor(registry, repository, digest) {
     const manifest = await registry.getManifest(repository, digest);
     if (!manifest)
@@ -38350,8 +38598,8 @@ async function chartDescriptor(registry, repository, digest) {
 }
 async function signLegacy(session, registry, repository, subject) {
     const payload = simpleSigningPayload(subject);
-    const bundle = await session.signer.signMessage(payload);
-    const stored = await storeCosignSignature(registry, repository, subject.digest, payload, cosignAnnotations(bundle));
+    const { bundle, chain } = await session.signer.signMessage(payload);
+    const stored = await storeCosignSignature(registry, repository, subject.digest, payload, cosignAnnotations(bundle, chain));
     info(`Signed ${subject.name}@${subject.digest}: ${stored.tag}.`);
 }
 /**
@@ -38371,16 +38619,23 @@ async function bundleOnce(session, registry, { repository, chart, subject }, res
         ? cosignSignStatement(subject)
         : provenanceStatement(subject, session.claims, session.config.serverUrl);
     const bundle = await session.signer.signStatement(statement);
-    if (kind === 'provenance' && session.attestations) {
-        const id = await session.attestations.create(bundle);
-        const { serverUrl, owner, repo } = session.config;
-        result.attestationId = id;
-        result.attestationUrl = `${serverUrl}/${owner}/${repo}/attestations/${id}`;
-        info(`Attestation ${id} stored in ${owner}/${repo}: ${result.attestationUrl}`);
-    }
+    if (kind === 'provenance' && session.attestations)
+        await attest(session, session.attestations, bundle, result);
     const digest = await storeBundleReferrer(registry, repository, chart, bundle, predicateType, new Date());
     info(`${what} of ${subject.name}@${subject.digest}: referrer ${digest}.`);
     return digest;
+}
+/** Stores the provenance in GitHub's attestations; its URL when GitHub gave an id. */
+async function attest(session, attestations, bundle, result) {
+    const id = await attestations.create(bundle);
+    const { serverUrl, owner, repo } = session.config;
+    if (id === undefined) {
+        info(`Attestation stored in ${owner}/${repo} (GitHub answered no id).`);
+        return;
+    }
+    result.attestationId = id;
+    result.attestationUrl = `${serverUrl}/${owner}/${repo}/attestations/${id}`;
+    info(`Attestation ${id} stored in ${owner}/${repo}: ${result.attestationUrl}`);
 }
 /**
  * Signs every chart the registry now serves for this run (pushed, or already

@@ -7,8 +7,12 @@ import { createOctokit, type OctokitOptions } from './octokit.js'
 
 /** Stores attestations in one repository's attestations. */
 export interface AttestationStore {
-  /** Uploads `bundle`; returns the attestation's id. */
-  create(bundle: SerializedBundle): Promise<number>
+  /**
+   * Uploads `bundle`; returns the attestation's id, or undefined when the
+   * answer has none (the OpenAPI description's 201 schema does not require
+   * `id`; actions/toolkit's attest reads it as optional too).
+   */
+  create(bundle: SerializedBundle): Promise<number | undefined>
 }
 
 /** The attestations API of `owner/repo`, with the `github-token` input. */
@@ -25,10 +29,10 @@ export function githubAttestations(
           'POST /repos/{owner}/{repo}/attestations',
           { owner, repo, bundle }
         )
-        const id = (answer.data as { id?: unknown }).id
-        if (typeof id !== 'number')
-          throw new Error('the answer has no attestation id')
-        return id
+        const id = (answer.data as { id?: unknown } | undefined)?.id
+        return typeof id === 'number' && Number.isSafeInteger(id) && id > 0
+          ? id
+          : undefined
       } catch (error) {
         throw attestationError(error, `${owner}/${repo}`)
       }

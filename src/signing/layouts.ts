@@ -3,8 +3,8 @@
 // sigstore/cosign). Pure: builds the JSON documents, pushes nothing.
 //
 // - cosign 2 ("legacy"): tag `sha256-<hex>.sig`, an OCI image manifest with one
-//   Simple Signing layer per signature; signature, certificate and the Rekor
-//   promise (SET) or RFC 3161 timestamp in the layer's annotations.
+//   Simple Signing layer per signature; signature, certificate, chain and the
+//   Rekor promise (SET) and/or RFC 3161 timestamp in the layer's annotations.
 // - cosign 3 ("bundle"): a Sigstore bundle v0.3 as the single layer of an OCI
 //   artifact whose `subject` is the chart; found through the referrers API, or
 //   the referrers tag `sha256-<hex>` (an OCI index) where the registry has none.
@@ -35,8 +35,7 @@ export const ANNOTATION = {
   timestamp: 'dev.sigstore.cosign/rfc3161timestamp',
   content: 'dev.sigstore.bundle.content',
   predicateType: 'dev.sigstore.bundle.predicateType',
-  created: 'org.opencontainers.image.created',
-  title: 'org.opencontainers.image.title'
+  created: 'org.opencontainers.image.created'
 } as const
 
 /** An OCI content descriptor. */
@@ -69,25 +68,44 @@ export function referrersTag(digest: string): string {
   return digest.replace(':', '-')
 }
 
+/** What a message-signature bundle holds, as bundleToJSON writes it. */
+interface WireMaterial {
+  certificate?: { rawBytes: string }
+  x509CertificateChain?: { certificates?: { rawBytes: string }[] }
+  // protobuf JSON leaves empty lists out: no Rekor, no `tlogEntries`.
+  tlogEntries?: SerializedBundle['verificationMaterial']['tlogEntries']
+  timestampVerificationData?: {
+    rfc3161Timestamps?: { signedTimestamp: string }[]
+  }
+}
+
 /**
- * The annotations cosign 2 reads from a signature layer, made from a
- * message-signature bundle: signature, leaf certificate (PEM), and the
- * Rekor entry as cosign's `bundle` (SET + payload) or the RFC 3161 timestamp.
+ * The annotations `cosign sign` writes on a signature layer (pkg/oci/static:
+ * options.go, signature.go), made from a message-signature bundle and the
+ * chain Fulcio returned with its leaf: signature, leaf certificate and chain
+ * (PEM), then what the instance witnessed: the Rekor entry as cosign's
+ * `bundle` (SET + payload) where there is a log, the RFC 3161 timestamp
+ * where there is a timestamp authority. Keys in Go's order (sorted), as
+ * encoding/json writes cosign's map.
  */
 export function cosignAnnotations(
-  bundle: SerializedBundle
+  bundle: SerializedBundle,
+  chain: string[]
 ): Record<string, string> {
   const signature = bundle.messageSignature?.signature
-  const der = leafCertificate(bundle)
+  const material: WireMaterial = bundle.verificationMaterial
+  const der = leafCertificate(material)
   if (!signature || !der)
     throw new Error(
       'the Sigstore bundle has no message signature or certificate'
     )
   const annotations: Record<string, string> = {
     [ANNOTATION.signature]: signature,
-    [ANNOTATION.certificate]: toPem(der)
+    [ANNOTATION.certificate]: toPem(der),
+    // cosign writes the chain annotation whenever it writes a certificate.
+    [ANNOTATION.chain]: chain.join('')
   }
-  const entry = bundle.verificationMaterial.tlogEntries[0]
+  const entry = material.tlogEntries?.[0]
   const promise = entry?.inclusionPromise?.signedEntryTimestamp
   if (entry && promise)
     annotations[ANNOTATION.rekorBundle] = JSON.stringify({
@@ -99,20 +117,20 @@ export function cosignAnnotations(
         logID: Buffer.from(entry.logId.keyId, 'base64').toString('hex')
       }
     })
-  const stamp =
-    bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps[0]
+  const stamp = material.timestampVerificationData?.rfc3161Timestamps?.[0]
   if (stamp)
     annotations[ANNOTATION.timestamp] = JSON.stringify({
       SignedRFC3161Timestamp: stamp.signedTimestamp
     })
-  return annotations
+  return Object.fromEntries(
+    Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : 1))
+  )
 }
 
-/** The leaf certificate of a bundle, base64 DER. */
-export function leafCertificate(bundle: SerializedBundle): string | undefined {
-  const material = bundle.verificationMaterial
+/** The leaf certificate of a bundle's material, base64 DER. */
+function leafCertificate(material: WireMaterial): string | undefined {
   if (material.certificate) return material.certificate.rawBytes
-  return material.x509CertificateChain?.certificates[0]?.rawBytes
+  return material.x509CertificateChain?.certificates?.[0]?.rawBytes
 }
 
 function toPem(base64Der: string): string {
@@ -154,9 +172,26 @@ export function signatureManifest(
   )
 }
 
+/** A descriptor in go-containerregistry's field order (v1.Descriptor). */
+function goDescriptor(
+  descriptor: Descriptor,
+  artifactType?: string
+): Record<string, unknown> {
+  return {
+    mediaType: descriptor.mediaType,
+    size: descriptor.size,
+    digest: descriptor.digest,
+    ...(artifactType ? { artifactType } : {})
+  }
+}
+
 /**
- * A cosign 3 bundle artifact: the bundle as its one layer, the chart as its
- * subject, and the annotations that tell bundles apart in a referrers list.
+ * A cosign 3 bundle artifact as `cosign sign --new-bundle-format` writes it
+ * (pkg/oci/remote/write.go: WriteAttestationNewBundleFormat, WriteReferrer):
+ * the bundle as its one layer (no annotations), the empty config whose
+ * descriptor names the artifact type too, the chart as its subject, the
+ * annotations that tell bundles apart in a referrers list; fields in the
+ * order encoding/json writes cosign's referrerManifest.
  */
 export function bundleManifest(
   bundle: Descriptor,
@@ -167,27 +202,19 @@ export function bundleManifest(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: OCI_IMAGE_MANIFEST,
-      artifactType: BUNDLE_V03,
-      config: describe(OCI_EMPTY, EMPTY_BLOB),
-      layers: [
-        {
-          ...bundle,
-          annotations: {
-            [ANNOTATION.title]: `${referrersTag(bundle.digest)}.sigstore.json`
-          }
-        }
-      ],
-      subject: {
-        mediaType: subject.mediaType,
-        digest: subject.digest,
-        size: subject.size
-      },
-      annotations
+      config: goDescriptor(describe(OCI_EMPTY, EMPTY_BLOB), BUNDLE_V03),
+      layers: [goDescriptor(bundle)],
+      annotations,
+      subject: goDescriptor(subject),
+      artifactType: BUNDLE_V03
     })
   )
 }
 
-/** The annotations of a bundle artifact holding a DSSE statement. */
+/**
+ * The annotations of a bundle artifact holding a DSSE statement, sorted as
+ * Go writes the map; `created` in time.RFC3339, whole seconds, UTC.
+ */
 export function bundleAnnotations(
   predicateType: string,
   created: Date
@@ -195,7 +222,7 @@ export function bundleAnnotations(
   return {
     [ANNOTATION.content]: 'dsse-envelope',
     [ANNOTATION.predicateType]: predicateType,
-    [ANNOTATION.created]: created.toISOString()
+    [ANNOTATION.created]: created.toISOString().replace(/\.\d+Z$/, 'Z')
   }
 }
 

@@ -52,9 +52,22 @@ export function inTotoStatement(
   )
 }
 
-/** The statement of a cosign 3 signature: an empty predicate about the digest. */
+/**
+ * The statement of a cosign 3 signature, as `cosign sign --new-bundle-format`
+ * makes it (cmd/cosign/cli/sign/sign.go, signDigestBundle): its one subject
+ * is the digest alone, no name, with the (here empty) annotations `-a` would
+ * add; the predicate is empty.
+ */
 export function cosignSignStatement(subject: Subject): Buffer {
-  return inTotoStatement(subject, COSIGN_SIGN_PREDICATE, {})
+  const [algorithm, hex] = subject.digest.split(':')
+  return Buffer.from(
+    JSON.stringify({
+      _type: IN_TOTO_STATEMENT_V1,
+      subject: [{ digest: { [algorithm]: hex }, annotations: {} }],
+      predicateType: COSIGN_SIGN_PREDICATE,
+      predicate: {}
+    })
+  )
 }
 
 /**

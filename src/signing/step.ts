@@ -16,13 +16,19 @@ import {
   type SigstoreEndpoints
 } from '../sigstore/instance.js'
 import {
+  callingWorkflow,
   certificateIdentity,
   idTokenOffered,
+  type CallingWorkflow,
   parseClaims,
   requestIdToken,
   type WorkflowClaims
 } from '../sigstore/oidc.js'
-import { sigstoreSigner, type Signer } from '../sigstore/signer.js'
+import {
+  sigstoreSigner,
+  type SerializedBundle,
+  type Signer
+} from '../sigstore/signer.js'
 import { findBundleReferrer, hasCosignSignature } from './existing.js'
 import { cosignAnnotations, signatureTag, type Descriptor } from './layouts.js'
 import {
@@ -58,6 +64,11 @@ export interface SigningResult {
   owner: string
   identity: string
   issuer: string
+  /**
+   * When a reusable workflow signed (job_workflow_ref is not workflow_ref):
+   * the repository and workflow that called it, which the identity does not name.
+   */
+  caller?: CallingWorkflow
   sigstore: SigstoreEndpoints['name']
   /** `oci://…:sha256-<hex>.sig` and/or `oci://…@<referrer digest>`. */
   signatures: string[]
@@ -67,7 +78,7 @@ export interface SigningResult {
   attestationUrl?: string
   /** What was there already (by this workflow) and kept. */
   kept: string[]
-  /** What was not made, and why. */
+  /** What was not made, and why; what a verifier must know. */
   notes: string[]
 }
 
@@ -143,14 +154,16 @@ export async function signRelease(
   }
   const chart = await chartDescriptor(registry, repository, release.digest)
   const target: BundleTarget = { repository, chart, subject }
+  const caller = callingWorkflow(session.claims)
   const result: SigningResult = {
     owner: config.owner,
     identity,
     issuer: session.claims.iss,
+    ...(caller ? { caller } : {}),
     sigstore: session.endpoints.name,
     signatures: [],
     kept: [],
-    notes: []
+    notes: caller ? [reusableWorkflowNote(identity, caller)] : []
   }
   const at = (reference: string): string =>
     `oci://${release.registry}/${repository}${reference}`
@@ -184,6 +197,20 @@ export async function signRelease(
   return result
 }
 
+/** What a verifier of a reusable workflow's signature must know. */
+function reusableWorkflowNote(
+  identity: string,
+  caller: CallingWorkflow
+): string {
+  return (
+    `signed by the reusable workflow ${identity}, called by ${caller.workflowRef}. ` +
+    'The identity names the reusable workflow only: a check of the identity alone ' +
+    'accepts a signature from any repository that calls it. The cosign command below ' +
+    `also pins the calling repository (${caller.repository}); Flux cannot, its ` +
+    'pattern below accepts this reusable workflow at this ref only.'
+  )
+}
+
 async function chartDescriptor(
   registry: SignatureRegistry,
   repository: string,
@@ -204,13 +231,13 @@ async function signLegacy(
   subject: Subject
 ): Promise<void> {
   const payload = simpleSigningPayload(subject)
-  const bundle = await session.signer.signMessage(payload)
+  const { bundle, chain } = await session.signer.signMessage(payload)
   const stored = await storeCosignSignature(
     registry,
     repository,
     subject.digest,
     payload,
-    cosignAnnotations(bundle)
+    cosignAnnotations(bundle, chain)
   )
   core.info(`Signed ${subject.name}@${subject.digest}: ${stored.tag}.`)
 }
@@ -253,15 +280,8 @@ async function bundleOnce(
       ? cosignSignStatement(subject)
       : provenanceStatement(subject, session.claims, session.config.serverUrl)
   const bundle = await session.signer.signStatement(statement)
-  if (kind === 'provenance' && session.attestations) {
-    const id = await session.attestations.create(bundle)
-    const { serverUrl, owner, repo } = session.config
-    result.attestationId = id
-    result.attestationUrl = `${serverUrl}/${owner}/${repo}/attestations/${id}`
-    core.info(
-      `Attestation ${id} stored in ${owner}/${repo}: ${result.attestationUrl}`
-    )
-  }
+  if (kind === 'provenance' && session.attestations)
+    await attest(session, session.attestations, bundle, result)
   const digest = await storeBundleReferrer(
     registry,
     repository,
@@ -272,6 +292,26 @@ async function bundleOnce(
   )
   core.info(`${what} of ${subject.name}@${subject.digest}: referrer ${digest}.`)
   return digest
+}
+
+/** Stores the provenance in GitHub's attestations; its URL when GitHub gave an id. */
+async function attest(
+  session: SigningSession,
+  attestations: AttestationStore,
+  bundle: SerializedBundle,
+  result: SigningResult
+): Promise<void> {
+  const id = await attestations.create(bundle)
+  const { serverUrl, owner, repo } = session.config
+  if (id === undefined) {
+    core.info(`Attestation stored in ${owner}/${repo} (GitHub answered no id).`)
+    return
+  }
+  result.attestationId = id
+  result.attestationUrl = `${serverUrl}/${owner}/${repo}/attestations/${id}`
+  core.info(
+    `Attestation ${id} stored in ${owner}/${repo}: ${result.attestationUrl}`
+  )
 }
 
 /**

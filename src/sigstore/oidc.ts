@@ -148,3 +148,23 @@ export function certificateIdentity(
 ): string {
   return `${serverUrl.replace(/\/+$/, '')}/${claims.job_workflow_ref}`
 }
+
+/** The workflow that called a reusable one: what its certificate also records. */
+export interface CallingWorkflow {
+  /** owner/repo of the run (the certificate's GitHub Workflow Repository). */
+  repository: string
+  /** owner/repo/path@ref of the calling workflow (`workflow_ref`). */
+  workflowRef: string
+}
+
+/**
+ * The calling workflow when a reusable workflow runs the job: then Fulcio's
+ * SAN is the reusable workflow (`job_workflow_ref`), which any repository
+ * may call, and only the certificate's other extensions name the caller.
+ */
+export function callingWorkflow(
+  claims: WorkflowClaims
+): CallingWorkflow | undefined {
+  if (claims.job_workflow_ref === claims.workflow_ref) return undefined
+  return { repository: claims.repository, workflowRef: claims.workflow_ref }
+}

@@ -1,15 +1,13 @@
 // Keyless signing through Sigstore with @sigstore/sign: an ephemeral key,
-// a Fulcio certificate for the workflow's identity, and a Rekor entry and/or
-// an RFC 3161 timestamp as witnesses. The results are Sigstore bundles (JSON);
-// where they are stored is the signing step's business.
-import {
-  bundleToJSON,
-  type Bundle,
-  type SerializedBundle
-} from '@sigstore/bundle'
+// a Fulcio certificate for the workflow's identity (fulcio.ts, which keeps
+// the chain), and a Rekor entry and/or an RFC 3161 timestamp as witnesses,
+// whichever the instance has. The results are Sigstore bundles (JSON), as
+// bundleToJSON writes them: protobuf JSON, so an empty list is left out (no
+// `tlogEntries` without Rekor, `timestampVerificationData: {}` without a
+// timestamp authority). Where they are stored is the signing step's business.
+import { bundleToJSON, type SerializedBundle } from '@sigstore/bundle'
 import {
   DSSEBundleBuilder,
-  FulcioSigner,
   MessageSignatureBundleBuilder,
   RekorWitness,
   TSAWitness,
@@ -17,6 +15,7 @@ import {
   type Witness
 } from '@sigstore/sign'
 import { errorMessage } from '../errors.js'
+import { fulcioSigner } from './fulcio.js'
 import type { SigstoreEndpoints } from './instance.js'
 
 export type { SerializedBundle }
@@ -24,10 +23,17 @@ export type { SerializedBundle }
 /** The payload type of an in-toto statement in a DSSE envelope. */
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
 
+/** A message signature and the certificates after its leaf. */
+export interface MessageSignature {
+  bundle: SerializedBundle
+  /** PEM intermediates and root, as Fulcio returned them with the leaf. */
+  chain: string[]
+}
+
 /** Signs with the workflow's identity; each call gets a fresh certificate. */
 export interface Signer {
   /** A message signature over `payload` (Rekor: hashedrekord). */
-  signMessage(payload: Buffer): Promise<SerializedBundle>
+  signMessage(payload: Buffer): Promise<MessageSignature>
   /** An in-toto statement signed as a DSSE envelope (Rekor: dsse). */
   signStatement(statement: Buffer): Promise<SerializedBundle>
 }
@@ -51,25 +57,30 @@ export function sigstoreSigner(
   endpoints: SigstoreEndpoints,
   token: () => Promise<string>
 ): Signer {
-  const build = (kind: 'message' | 'dsse'): BundleBuilder => {
-    const signer = new FulcioSigner({
-      identityProvider: { getToken: token },
-      fulcioBaseURL: endpoints.fulcioUrl,
-      timeout: TIMEOUT_MS,
-      retry: RETRIES
+  const certified = () =>
+    fulcioSigner({
+      fulcioUrl: endpoints.fulcioUrl,
+      token,
+      timeoutMs: TIMEOUT_MS,
+      retries: RETRIES
     })
-    const witnesses = witnessesFor(endpoints, kind)
-    return kind === 'message'
-      ? new MessageSignatureBundleBuilder({ signer, witnesses })
-      : new DSSEBundleBuilder({ signer, witnesses })
-  }
   return {
-    signMessage: payload =>
-      create(endpoints, () => build('message').create({ data: payload })),
-    signStatement: statement =>
-      create(endpoints, () =>
-        build('dsse').create({ data: statement, type: IN_TOTO_PAYLOAD_TYPE })
-      )
+    async signMessage(payload) {
+      const signer = certified()
+      const witnesses = witnessesFor(endpoints, 'message')
+      const builder = new MessageSignatureBundleBuilder({ signer, witnesses })
+      const bundle = await create(endpoints, builder, { data: payload })
+      return { bundle, chain: signer.chain }
+    },
+    signStatement(statement) {
+      const signer = certified()
+      const witnesses = witnessesFor(endpoints, 'dsse')
+      const builder = new DSSEBundleBuilder({ signer, witnesses })
+      return create(endpoints, builder, {
+        data: statement,
+        type: IN_TOTO_PAYLOAD_TYPE
+      })
+    }
   }
 }
 
@@ -101,10 +112,11 @@ function witnessesFor(
 /** Runs one bundle build; its failure names the service and what it said. */
 async function create(
   endpoints: SigstoreEndpoints,
-  make: () => Promise<Bundle>
+  builder: BundleBuilder,
+  artifact: Parameters<BundleBuilder['create']>[0]
 ): Promise<SerializedBundle> {
   try {
-    return bundleToJSON(await make())
+    return bundleToJSON(await builder.create(artifact))
   } catch (error) {
     throw new SigstoreError(
       `${serviceOf(error, endpoints)} failed: ${errorMessage(error).slice(0, 500)}`,
@@ -113,7 +125,7 @@ async function create(
   }
 }
 
-/** Which service a @sigstore/sign error came from (its code says). */
+/** Which service a @sigstore/sign or fulcio.ts error came from (its code says). */
 function serviceOf(error: unknown, endpoints: SigstoreEndpoints): string {
   const code =
     error && typeof error === 'object' && 'code' in error
