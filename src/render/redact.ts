@@ -8,8 +8,9 @@
 // - a Secret among the `items` of a `List` or any `*List` (kubectl applies
 //   each item; in a `SecretList` an item without a kind is a Secret);
 // - a document a strict YAML parser refuses (Helm renders a Secret whose key
-//   repeats; this parser does not) or reads oddly (a tag): shown only when a
-//   text scan finds that it cannot be a Secret, else redacted whole.
+//   repeats; this parser does not) or reads as more than JSON holds (a
+//   `!!binary` tag): shown only when a text scan finds that it cannot be a
+//   Secret, else redacted whole.
 import { parseDocument, stringify } from 'yaml'
 
 export const REDACTED = '<redacted>'
@@ -50,7 +51,25 @@ function readMap(text: string): YamlMap | undefined {
   if (document.errors.length > 0 || document.warnings.length > 0)
     return undefined
   const value: unknown = document.toJS({ maxAliasCount: 100 })
-  return isMap(value) ? value : undefined
+  return isMap(value) && isPlainData(value) ? value : undefined
+}
+
+/**
+ * Only what JSON holds: a tag that makes bytes or a date (`kind: !!binary
+ * U2VjcmV0` is `Secret` to Kubernetes' YAML reader) is not read here.
+ */
+function isPlainData(value: unknown): boolean {
+  const stack = [value]
+  while (stack.length > 0) {
+    const item = stack.pop()
+    if (item === null || ['string', 'number', 'boolean'].includes(typeof item))
+      continue
+    const plain =
+      Array.isArray(item) || Object.getPrototypeOf(item) === Object.prototype
+    if (!plain) return false
+    for (const child of Object.values(item as object)) stack.push(child)
+  }
+  return true
 }
 
 /**
