@@ -339,6 +339,7 @@ class IsolatedHelm {
     base;
     /**
      * @param scratch where each render's empty folders are made (and removed).
+     * @param base the runner's environment, of which only the allow-list is kept.
      */
     constructor(binary, version, isolation, scratch, base = process.env) {
         this.binary = binary;
@@ -347,9 +348,15 @@ class IsolatedHelm {
         this.scratch = scratch;
         this.base = base;
     }
+    /** `--skip-schema-validation` came with Helm 3.16.0. */
     get skipsSchemaValidation() {
         return semver.gte(semver.coerce(this.version) ?? '0.0.0', '3.16.0');
     }
+    /**
+     * `helm template` in empty folders made for this render alone, through
+     * the isolation's prefix; a request with a value Helm must not get is not
+     * run. Never throws for Helm's sake: a failure is the result.
+     */
     async template(request, limits = DEFAULT_TEMPLATE_LIMITS) {
         const problem = templateRequestProblem(request);
         if (problem)

@@ -76,6 +76,7 @@ export async function isolatedHelm(
 export class IsolatedHelm implements HelmTemplate {
   /**
    * @param scratch where each render's empty folders are made (and removed).
+   * @param base the runner's environment, of which only the allow-list is kept.
    */
   constructor(
     readonly binary: string,
@@ -85,10 +86,16 @@ export class IsolatedHelm implements HelmTemplate {
     private readonly base: NodeJS.ProcessEnv = process.env
   ) {}
 
+  /** `--skip-schema-validation` came with Helm 3.16.0. */
   get skipsSchemaValidation(): boolean {
     return semver.gte(semver.coerce(this.version) ?? '0.0.0', '3.16.0')
   }
 
+  /**
+   * `helm template` in empty folders made for this render alone, through
+   * the isolation's prefix; a request with a value Helm must not get is not
+   * run. Never throws for Helm's sake: a failure is the result.
+   */
   async template(
     request: TemplateRequest,
     limits: TemplateLimits = DEFAULT_TEMPLATE_LIMITS
