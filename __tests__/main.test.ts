@@ -76,6 +76,7 @@ function fakes(gitops?: (name: string) => GitopsResult): Fakes {
         state.helms++
         return helm
       },
+      renderHelm: async () => helm,
       gitops: async (_config, release) => {
         state.gitops.push(`${release.name} ${release.version}`)
         if (!gitops) throw new Error('no GitOps step expected')

@@ -40,8 +40,8 @@ import { createSandbox, removeSandbox } from './sandbox.js'
 import { saveSandboxDir } from './state.js'
 import { writeSummary } from './summary.js'
 
-/** Helm as main uses it: logging in, publishing, and rendering the GitOps preview. */
-export interface MainHelm extends PublishingHelm, HelmTemplate {
+/** Helm as main uses it: logging in and publishing. */
+export interface MainHelm extends PublishingHelm {
   login(
     host: string,
     username: string,
@@ -55,6 +55,8 @@ export interface Services {
   installHelm(config: Config): Promise<InstalledHelm>
   registry(config: Config): RegistryReader
   helm(installed: InstalledHelm, env: Record<string, string>): MainHelm
+  /** The Helm of the GitOps preview: run isolated, never in the sandbox. */
+  renderHelm(installed: InstalledHelm): Promise<HelmTemplate>
   gitops: typeof runGitops
   /** Where signatures are read and written (`sign`, `provenance`). */
   signatureRegistry?(config: Config): SignatureRegistry
@@ -73,6 +75,8 @@ const realServices: Services = {
   registry: config => registryClient(config),
   helm: (installed, env) =>
     new Helm(installed.path, installed.major, childEnv(env)),
+  renderHelm: async installed =>
+    (await import('./helm/template.js')).isolatedHelm(installed),
   gitops: async (...args) =>
     (await import('./gitops/step.js')).runGitops(...args)
 }
@@ -125,7 +129,8 @@ export async function release(
         )
       ))
     let helm: MainHelm | undefined
-    // Helm runs in the sandbox: to publish, and to render the GitOps preview.
+    // Helm runs in the sandbox to publish; the preview's pulled packages go
+    // there too (its Helm runs isolated, outside it).
     if (pending.length || config.gitops?.render) {
       const sandbox = createSandbox()
       sandboxDir = sandbox.root
@@ -153,9 +158,15 @@ export async function release(
         await (
           await import('./ghrelease/run.js')
         ).runGitHubRelease(config, result)
+      let renderHelm: Promise<HelmTemplate> | undefined
       const renderer =
-        helm && sandboxDir
-          ? { helm, helmVersion: installed.version, dir: sandboxDir }
+        helm && sandboxDir && config.gitops?.render
+          ? {
+              // Probed once per run, when a preview first needs it.
+              helm: () => (renderHelm ??= services.renderHelm(installed)),
+              helmVersion: installed.version,
+              dir: sandboxDir
+            }
           : undefined
       await gitopsSteps(services, config, result, renderer)
     } finally {
@@ -306,9 +317,9 @@ async function gitopsSteps(
   }
 }
 
-/** Helm in the run's sandbox, for the GitOps preview. */
+/** The GitOps preview's Helm (made when a preview first needs it), and the sandbox. */
 interface Renderer {
-  helm: MainHelm
+  helm: () => Promise<HelmTemplate>
   helmVersion: string
   /** The sandbox: pulled packages go there and leave with it. */
   dir: string
@@ -331,7 +342,7 @@ async function previewServices(
   if (release.packagePath)
     pulled.seed(release.ref, release.version, release.packagePath)
   return {
-    helm: renderer.helm,
+    helm: await renderer.helm(),
     helmVersion: renderer.helmVersion,
     packages: pulled
   }

@@ -36,8 +36,8 @@ export function createSandbox(env: NodeJS.ProcessEnv = process.env): Sandbox {
     'registry',
     'config.json'
   )
-  writeCredentialsFile(registryConfig)
-  writeCredentialsFile(path.join(dirs.DOCKER_CONFIG, 'config.json'))
+  writePlaceholderCredentials(registryConfig)
+  writePlaceholderCredentials(path.join(dirs.DOCKER_CONFIG, 'config.json'))
   return {
     root,
     env: { ...dirs, HELM_REGISTRY_CONFIG: registryConfig }
@@ -57,7 +57,8 @@ export function createSandbox(env: NodeJS.ProcessEnv = process.env): Sandbox {
  */
 export const PLACEHOLDER_HOST = 'helm-oci-release.invalid'
 
-function writeCredentialsFile(file: string): void {
+/** A credentials file with one `PLACEHOLDER_HOST` entry (mode 0600): see above. */
+export function writePlaceholderCredentials(file: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const config = { auths: { [PLACEHOLDER_HOST]: {} } }
   fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, {

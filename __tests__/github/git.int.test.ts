@@ -341,4 +341,44 @@ describe('validation of what reaches git', () => {
       "Input 'gitops-paths'"
     )
   })
+  test('file names are taken literally: never a glob or pathspec magic', async () => {
+    const git = await gitFor()
+    await git.clone('main')
+    const staged = (): string =>
+      execFileSync('git', ['diff', '--cached', '--name-only'], {
+        cwd: git.dir,
+        encoding: 'utf8'
+      })
+    const magic = ':(exclude)apps'
+    git.writeFiles(
+      new Map([
+        [VALUES, 'image:\n  tag: 9.9.9\n'],
+        ['README.md', '# changed\n'],
+        [magic, 'a file with a strange name\n']
+      ])
+    )
+    // As magic, it would stage every change outside apps/ (README.md).
+    await git.add([magic])
+    expect(staged()).toBe(`${magic}\n`)
+    expect(await git.diff('HEAD', undefined, [magic])).not.toContain('9.9.9')
+    // A file removed: as a glob, its name would stage apps/webapp/values.yaml.
+    git.writeFiles(new Map([['apps/*.yaml', null]]))
+    await expect(git.add(['apps/*.yaml'])).rejects.toThrow(
+      /did not match any files/
+    )
+    expect(staged()).toBe(`${magic}\n`)
+  })
+
+  test.each([
+    ['--output=/tmp/x', (git: Git, ref: string) => git.revParse(ref)],
+    ['-p', (git: Git, ref: string) => git.show(ref, VALUES)],
+    ['HEAD..main', (git: Git, ref: string) => git.commitsBetween(ref, 'HEAD')],
+    ['--orphan', (git: Git, ref: string) => git.checkout('topic', ref)]
+  ])('a revision %j is never handed to git', async (ref, use) => {
+    const git = await gitFor()
+    await git.clone('main')
+    await expect(use(git, ref)).rejects.toThrow(
+      `git was handed a revision it must not take: ${JSON.stringify(ref)}`
+    )
+  })
 })

@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest'
 import { UserError } from '../../src/errors.js'
 import {
+  gitRevision,
   normalizeServerUrl,
   trimServerUrl,
   validateBranchName,
@@ -139,3 +140,19 @@ describe('server URLs', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
+
+test.each<[string, boolean]>([
+  ['HEAD', true],
+  ['0123456789abcdef0123456789abcdef01234567', true],
+  ['refs/remotes/origin/helm-oci-release/web', true],
+  ['refs/remotes/origin/release+1=a,b@c', true],
+  ['--output=/tmp/x', false],
+  ['-p', false],
+  ['HEAD..main', false],
+  ['HEAD main', false],
+  ['main^{tree}', false],
+  ['', false]
+])('gitRevision(%j) passes: %s', (ref, ok) => {
+  if (ok) expect(gitRevision(ref)).toBe(ref)
+  else expect(() => gitRevision(ref)).toThrow(/must not take/)
+})

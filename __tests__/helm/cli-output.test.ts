@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest'
 import {
   splitLintOutput,
   splitPackageOutput,
+  templateError,
   type HelmOutput
 } from '../../src/helm/cli-output.js'
 
@@ -376,4 +377,30 @@ describe('a lint failure that cannot be told apart per chart is not split', () =
       { dir: `${C}/b`, lines: ['something else'], errors: [] }
     ])
   })
+})
+
+// `helm template`'s failures as Helm 3.17.3 and 4.2.3 print them (captured by hand).
+test.each<[string, string, string]>([
+  [
+    'Helm 4: a template failure over indented lines',
+    'Error: template: c/templates/x.yaml:3:4: executing "c/templates/x.yaml" at <fail "no">:\n\terror calling fail: no\n',
+    'template: c/templates/x.yaml:3:4: executing "c/templates/x.yaml" at <fail "no">: error calling fail: no'
+  ],
+  [
+    "Helm 4: a schema's failure goes on after the chart(s): line",
+    'Error: values don\'t meet the specifications of the schema(s) in the following chart(s):\nc:\nfailing loading "http://127.0.0.1:1/x.json": dial tcp: connect: network is unreachable\n\nUse --debug flag to render out invalid YAML\n',
+    'values don\'t meet the specifications of the schema(s) in the following chart(s): c: failing loading "http://127.0.0.1:1/x.json": dial tcp: connect: network is unreachable'
+  ],
+  [
+    "Helm 3: a schema's failures, one per line",
+    "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nc:\n- tier: Invalid type. Expected: string, given: integer\n- port: Must be less than 65536\n",
+    "values don't meet the specifications of the schema(s) in the following chart(s): c: - tier: Invalid type. Expected: string, given: integer - port: Must be less than 65536"
+  ],
+  [
+    'a one-line error stops at the next line',
+    'Error: release name check failed\nsomething else\n',
+    'release name check failed'
+  ]
+])('templateError: %s', (_what, stderr, expected) => {
+  expect(templateError({ stdout: '', stderr })).toBe(expected)
 })

@@ -159,6 +159,7 @@ export class FakeHelm implements MainHelm {
     return { pushedRef: `${repository}:${tag}`, digest }
   }
   /** The unit tests of main render nothing (the GitOps step is a fake there). */
+  readonly skipsSchemaValidation = true
   async template(): Promise<{ error: string }> {
     this.calls.push('template')
     return { error: 'not rendered in unit tests' }

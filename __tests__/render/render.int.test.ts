@@ -4,6 +4,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Helm } from '../../src/helm/cli.js'
+import { probeIsolation } from '../../src/helm/isolation.js'
+import { IsolatedHelm } from '../../src/helm/template.js'
 import { childEnv } from '../../src/process-env.js'
 import {
   renderPlace,
@@ -124,15 +126,12 @@ afterAll(() => removeDir(work))
 
 describe.each([HELM3, HELM4])('Helm %s', version => {
   const versions = { old: '1.0.0', new: '1.1.0' }
-  let helm: Helm
+  let helm: IsolatedHelm
 
-  beforeAll(() => {
-    const sandbox = createSandbox({ RUNNER_TEMP: work })
-    helm = new Helm(
-      realHelm(version),
-      Number(version[0]),
-      childEnv(sandbox.env)
-    )
+  beforeAll(async () => {
+    const binary = realHelm(version)
+    const isolation = await probeIsolation(binary, work)
+    helm = new IsolatedHelm(binary, version, isolation, work)
   })
 
   test('the diff a reviewer sees', async () => {

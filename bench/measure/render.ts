@@ -12,8 +12,8 @@ import { bumpRepository } from '../../src/gitops/bump-repo.js'
 import type { PinChange } from '../../src/gitops/edit.js'
 import { RegistryChartPackages } from '../../src/gitops/lock/registry-packages.js'
 import type { ChartRef } from '../../src/gitops/pins/types.js'
-import { Helm } from '../../src/helm/cli.js'
-import { childEnv } from '../../src/process-env.js'
+import { probeIsolation } from '../../src/helm/isolation.js'
+import { IsolatedHelm } from '../../src/helm/template.js'
 import { RegistryClient } from '../../src/registry/client.js'
 import { PulledChartPackages } from '../../src/render/packages.js'
 import { previewRelease, type Preview } from '../../src/render/preview.js'
@@ -176,13 +176,13 @@ async function preview(
       },
       path.join(sandbox.root, 'render-packages')
     )
-    const real = new Helm(
-      realHelm(HELM_VERSION),
-      Number(HELM_VERSION.split('.')[0]),
-      childEnv(sandbox.env)
-    )
+    // The preview's Helm as the action runs it: isolated (probed once here).
+    const binary = realHelm(HELM_VERSION)
+    const isolation = await probeIsolation(binary, sandbox.root)
+    const real = new IsolatedHelm(binary, HELM_VERSION, isolation, sandbox.root)
     let templateMs = 0
     const helm: HelmTemplate = {
+      skipsSchemaValidation: real.skipsSchemaValidation,
       template: async (request, limits) => {
         const start = performance.now()
         try {

@@ -2,8 +2,8 @@
 import { a as setSecret, v as which, A as isDebug, r as getExecOutput, i as info, w as warning, n as notice } from './actions-core.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
-import { L as teamSlug, N as repositoryName, O as repositoryProblem, P as splitRepository, Q as normalizeServerUrl, R as validateRepository, S as validateBranchName, T as validateFilePath, U as GITOPS_INPUTS, V as filePathProblem } from './inputs.js';
-import { d as distExports, h as childEnv, G as withCommandsStopped, e as showable, I as HELM_CHART_CONFIG, J as DEFAULT_TEMPLATE_LIMITS, k as relay } from './publish-push.js';
+import { L as teamSlug, N as repositoryName, O as repositoryProblem, P as splitRepository, Q as normalizeServerUrl, R as validateRepository, S as validateBranchName, T as gitRevision, U as validateFilePath, V as GITOPS_INPUTS, W as filePathProblem } from './inputs.js';
+import { d as distExports, h as childEnv, G as withCommandsStopped, e as showable, I as HELM_CHART_CONFIG, k as relay } from './publish-push.js';
 import { s as semver } from './semver.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import { c as saveGitopsDir } from './state.js';
 import { M as Minimatch, m as mapLimit } from './release.js';
 import { createHash } from 'node:crypto';
 import { v as versionsBetween, c as changelogEntry, e as escapeMarkdown, f as fenced, a as escapeHtml, b as changelogMarkdown } from './render-changelog.js';
+import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted$1, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
 import require$$1 from 'node:zlib';
 
 // The GitHub REST and GraphQL API of one repository, as the GitOps step needs
@@ -2017,7 +2018,8 @@ function symlinkRefused(git, file, link) {
 
 // The environment of every git call: the token travels as an
 // `http.extraheader` in GIT_CONFIG_COUNT/KEY/VALUE (never in argv, the remote
-// URL or .git/config), no prompts, no credential helpers, C locale.
+// URL or .git/config), no prompts, no credential helpers, C locale, and
+// pathspecs taken literally.
 /** GitHub's identity for commits made with GITHUB_TOKEN. */
 const BOT_IDENTITY = {
     name: 'github-actions[bot]',
@@ -2055,7 +2057,10 @@ function gitEnv(server, token, base) {
         GIT_ASKPASS: '',
         GCM_INTERACTIVE: 'never',
         LC_ALL: 'C',
-        LANGUAGE: 'C'
+        LANGUAGE: 'C',
+        // Paths are file names of the GitOps repository: taken literally, never
+        // as pathspec magic or globs (`:(exclude)…`, `*.yaml`), after `--`.
+        GIT_LITERAL_PATHSPECS: '1'
     }, base);
     for (const name of REPOSITORY_VARIABLES)
         delete env[name];
@@ -2211,30 +2216,43 @@ class Git {
     }
     /** The best common ancestor of two commits, if the clone holds one. */
     async mergeBase(a, b) {
-        const result = await this.run(['merge-base', a, b]);
+        const result = await this.run(['merge-base', gitRevision(a), gitRevision(b)]);
         return result.exitCode === 0 ? result.stdout.trim() : undefined;
     }
     /** The commit a ref names, or undefined. */
     async revParse(ref) {
-        const args = ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`];
+        const args = [
+            'rev-parse',
+            '--verify',
+            '--quiet',
+            `${gitRevision(ref)}^{commit}`
+        ];
         const result = await this.run(args);
         return result.exitCode === 0 ? result.stdout.trim() : undefined;
     }
     /** The tree of a commit, or of the index when `ref` is omitted. */
     async tree(ref) {
-        const args = ref ? ['rev-parse', `${ref}^{tree}`] : ['write-tree'];
+        const args = ref ? ['rev-parse', `${gitRevision(ref)}^{tree}`] : ['write-tree'];
         return (await this.check(args)).stdout.trim();
     }
     /** Commits reachable from `head` but not from `base`, newest first. */
     async commitsBetween(base, head) {
-        const args = ['log', `--format=${LOG_FORMAT}`, `${base}..${head}`, '--'];
+        const range = `${gitRevision(base)}..${gitRevision(head)}`;
+        const args = ['log', `--format=${LOG_FORMAT}`, range, '--'];
         const result = await this.check(args);
         return parseLog(result.stdout);
     }
     /** `checkout --force -B`: the local branch at `start`, local changes dropped. */
     async checkout(branch, start) {
         validateBranchName(branch, this.inputNames.branch);
-        await this.check(['checkout', '--force', '-B', branch, start, '--']);
+        await this.check([
+            'checkout',
+            '--force',
+            '-B',
+            branch,
+            gitRevision(start),
+            '--'
+        ]);
     }
     /**
      * Writes files into the working tree. Refuses paths that leave the clone or
@@ -2276,24 +2294,29 @@ class Git {
     async diff(from, to, files = []) {
         for (const file of files)
             validateFilePath(file, this.inputNames.paths);
-        const args = ['diff', '--no-color', '--no-ext-diff', '--no-textconv', from];
+        const args = ['diff', '--no-color', '--no-ext-diff', '--no-textconv'];
+        args.push(gitRevision(from));
         if (to)
-            args.push(to);
+            args.push(gitRevision(to));
         return (await this.check([...args, '--', ...files])).stdout;
     }
     /** A file's content at a commit (e.g. `refs/remotes/origin/<b>`), or undefined. */
     async show(ref, file) {
         validateFilePath(file, this.inputNames.paths);
-        const result = await this.run(['cat-file', 'blob', `${ref}:${file}`]);
+        const result = await this.run([
+            'cat-file',
+            'blob',
+            `${gitRevision(ref)}:${file}`
+        ]);
         return result.exitCode === 0 ? result.stdout : undefined;
     }
     /** Applies a commit's change to the working tree and index, without committing. */
     async cherryPick(sha) {
-        return this.applyCommit(['cherry-pick', '--no-commit', sha]);
+        return this.applyCommit(['cherry-pick', '--no-commit', gitRevision(sha)]);
     }
     /** Undoes a commit's change in the working tree and index, without committing. */
     async revert(sha) {
-        return this.applyCommit(['revert', '--no-commit', sha]);
+        return this.applyCommit(['revert', '--no-commit', gitRevision(sha)]);
     }
     /**
      * Pushes `sha` to refs/heads/<branch> with `--force-with-lease`: the remote
@@ -2304,8 +2327,8 @@ class Git {
         validateBranchName(branch, this.inputNames.branch);
         const ref = `refs/heads/${branch}`;
         const args = ['push', '--porcelain', '--no-verify'];
-        args.push(`--force-with-lease=${ref}:${expected ?? ''}`);
-        args.push('origin', `${sha}:${ref}`);
+        args.push(`--force-with-lease=${ref}:${expected ? gitRevision(expected) : ''}`);
+        args.push('origin', `${gitRevision(sha)}:${ref}`);
         const result = await this.run(args);
         const rejected = rejectedLine(result.stdout);
         if (rejected && isLostRace(rejected))
@@ -3411,6 +3434,49 @@ async function foreignCommits(history, options) {
     return subjects.filter(subject => !own.test(subject)).length;
 }
 
+// The preview's time budget: all the renders of one pull request together.
+// Each render is bounded on its own (60 s), but a GitOps repository with a
+// hundred places whose chart loops would hold the release for hours; past
+// the budget, the places left are listed as not rendered, saying why.
+// Pure but for the clock, which tests pass.
+/** Time all the renders of one pull request's preview may take together. */
+const RENDER_TIME_BUDGET_MS = 5 * 60_000;
+/**
+ * The test seam: this variable may lower the budget (never raise it), so
+ * that a test of a template that never ends need not wait five minutes.
+ */
+const BUDGET_VARIABLE = 'HELM_OCI_RELEASE_RENDER_BUDGET_MS';
+/** The budget of a preview: `RENDER_TIME_BUDGET_MS`, or less where `BUDGET_VARIABLE` says so. */
+function budgetMs(env = process.env) {
+    const lowered = Number(env[BUDGET_VARIABLE]);
+    return Number.isInteger(lowered) && lowered > 0
+        ? Math.min(lowered, RENDER_TIME_BUDGET_MS)
+        : RENDER_TIME_BUDGET_MS;
+}
+/** A deadline that starts when it is made. */
+class TimeBudget {
+    totalMs;
+    now;
+    end;
+    constructor(totalMs, now = Date.now) {
+        this.totalMs = totalMs;
+        this.now = now;
+        this.end = now() + totalMs;
+    }
+    /** Milliseconds left; 0 once spent. */
+    remainingMs() {
+        return Math.max(0, this.end - this.now());
+    }
+    spent() {
+        return this.remainingMs() === 0;
+    }
+    /** `the preview's time budget (300 s for all places)`, for the pull request. */
+    describe() {
+        const seconds = Math.max(1, Math.round(this.totalMs / 1000));
+        return `the preview's time budget (${seconds} s for all places)`;
+    }
+}
+
 // Reads a bump's changelog from the registry: the tags, then the config blob
 // of each version in the range (a few kilobytes each: no package is pulled).
 // Nothing here fails the release: what cannot be read becomes a note.
@@ -3468,7 +3534,7 @@ async function readEntry(registry, repository, { version, tag }) {
 // lookups that say "absent" for anything of the wrong shape, and `<<` merge
 // keys applied as Kubernetes applies them.
 /** Merge keys followed at most this deep; the documents are small. */
-const MAX_DEPTH$1 = 64;
+const MAX_DEPTH$3 = 64;
 function isPlainMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -3527,7 +3593,7 @@ function parentPath(path) {
  * then earlier merged mappings over later ones (YAML 1.1's merge key).
  */
 function withMergeKeys(value, depth = 0) {
-    if (depth > MAX_DEPTH$1)
+    if (depth > MAX_DEPTH$3)
         return value;
     if (Array.isArray(value))
         return value.map(item => withMergeKeys(item, depth + 1));
@@ -3541,16 +3607,16 @@ function withMergeKeys(value, depth = 0) {
         if (!isPlainMap(expanded))
             continue;
         for (const [key, item] of Object.entries(expanded))
-            setOwn(merged, key, item);
+            setOwn$1(merged, key, item);
     }
     for (const [key, item] of Object.entries(value)) {
         if (key !== '<<')
-            setOwn(merged, key, withMergeKeys(item, depth + 1));
+            setOwn$1(merged, key, withMergeKeys(item, depth + 1));
     }
     return merged;
 }
 /** A key named `__proto__` is data in a manifest, never the prototype. */
-function setOwn(map, key, value) {
+function setOwn$1(map, key, value) {
     Object.defineProperty(map, key, {
         value,
         enumerable: true,
@@ -3810,7 +3876,7 @@ function parameters(helm, notes) {
 /** Elements rendered per ApplicationSet at most. */
 const MAX_ELEMENTS = 20;
 /** Nesting followed when filling a template; manifests are far shallower. */
-const MAX_DEPTH = 64;
+const MAX_DEPTH$2 = 64;
 const GENERATED = 'not rendered: generated per element';
 function applicationSetPlaces(applicationSet, pinPath, at, context) {
     const spec = mapAt(applicationSet, 'spec');
@@ -3863,7 +3929,7 @@ function literalElements(spec) {
 }
 /** The template with every placeholder of its strings filled from `element`. */
 function fillTemplate(value, element, goTemplate, depth) {
-    if (depth > MAX_DEPTH)
+    if (depth > MAX_DEPTH$2)
         return { unknown: 'the template nests too deep' };
     if (typeof value === 'string')
         return fillString(value, element, goTemplate);
@@ -4345,20 +4411,25 @@ function readChartPackageFile(packagePath, relative) {
     const wanted = chartRelativePath(relative);
     if (!wanted)
         return undefined;
-    const tar = require$$1.gunzipSync(fs.readFileSync(packagePath), {
-        maxOutputLength: MAX_UNPACKED_BYTES
-    });
-    for (const entry of tarEntries(tar)) {
+    for (const entry of packageEntries(fs.readFileSync(packagePath))) {
         const inside = entry.name.split('/').slice(1).join('/');
         if (entry.regular && inside === wanted)
             return entry.body.toString('utf8');
     }
     return undefined;
 }
-/** ustar entries, with PAX `path` records (Go's archive/tar writes them for long names). */
+/** The entries of a chart package (gzip, then tar), unpacked in memory within a bound. */
+function packageEntries(bytes) {
+    const tar = require$$1.gunzipSync(bytes, { maxOutputLength: MAX_UNPACKED_BYTES });
+    return tarEntries(tar);
+}
+/**
+ * ustar entries, with PAX `path` records (Go's archive/tar writes them for
+ * long names) and GNU long names (`L` entries), as Go's archive/tar reads them.
+ */
 function* tarEntries(tar) {
     let offset = 0;
-    let paxPath;
+    let longName;
     while (offset + BLOCK <= tar.length) {
         const header = tar.subarray(offset, offset + BLOCK);
         if (header.every(byte => byte === 0))
@@ -4367,16 +4438,27 @@ function* tarEntries(tar) {
         const type = field(header, 156, 1);
         const body = tar.subarray(offset + BLOCK, offset + BLOCK + size);
         offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
-        if (type === 'x') {
-            paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString('utf8'))?.[1];
+        if (type === 'x' || type === 'L') {
+            longName = type === 'L' ? cString(body) : (paxPath(body) ?? longName);
             continue;
         }
+        if (type === 'g')
+            continue;
         const prefix = field(header, 345, 155);
         const name = field(header, 0, 100);
-        const fullName = paxPath ?? (prefix ? `${prefix}/${name}` : name);
-        paxPath = undefined;
-        yield { name: fullName, regular: type === '0' || type === '', body };
+        const fullName = longName ?? (prefix ? `${prefix}/${name}` : name);
+        longName = undefined;
+        const regular = type === '0' || type === '';
+        const directory = type === '5' || (type !== '0' && fullName.endsWith('/'));
+        yield { name: fullName, regular, directory, body };
     }
+}
+function paxPath(body) {
+    return /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString('utf8'))?.[1];
+}
+function cString(body) {
+    const end = body.indexOf(0);
+    return body.subarray(0, end === -1 ? body.length : end).toString('utf8');
 }
 function field(header, start, length) {
     const raw = header.subarray(start, start + length);
@@ -4502,73 +4584,213 @@ function readMetadata(text) {
     };
 }
 
-// Secrets out of the pull request: the values of a Secret's `data` and
-// `stringData` are replaced by markers before anything is diffed, so that no
-// value can reach the diff, while the keys added, removed or changed still show.
+// Secrets out of the pull request: before anything is diffed, every value a
+// Secret holds is replaced by a marker, so that no value can reach the diff
+// while the keys added, removed or changed still show. What is a Secret is
+// decided by what each document holds, not by how the manifest splitter
+// named it:
+// - a Secret: its `data` and `stringData`, and its own annotations
+//   (`kubectl.kubernetes.io/last-applied-configuration` holds its data);
+// - a Secret among the `items` of a `List` or any `*List` (kubectl applies
+//   each item; in a `SecretList` an item without a kind is a Secret);
+// - a document a strict YAML parser refuses (Helm renders a Secret whose key
+//   repeats; this parser does not) or reads as more than JSON holds (a
+//   `!!binary` tag): shown only when a text scan finds that it cannot be a
+//   Secret, else redacted whole.
 const REDACTED = '<redacted>';
 const REDACTED_CHANGED = '<redacted: changed>';
 const REDACTED_ADDED = '<redacted: added>';
 const SECTIONS = ['data', 'stringData'];
-/** A Secret's text, old and new, with its values replaced by markers. */
-function redactSecretPair(oldText, newText) {
-    const before = parseSecret(oldText);
-    const after = parseSecret(newText);
-    if (!before || !after)
-        return unreadablePair(oldText, newText);
-    for (const section of SECTIONS) {
-        const oldValues = before[section];
-        const newValues = after[section];
-        if (oldValues === undefined && newValues === undefined)
-            continue;
-        const redacted = redactSection(oldValues, newValues);
-        if (oldValues !== undefined)
-            before[section] = redacted.old;
-        if (newValues !== undefined)
-            after[section] = redacted.new;
+/** Lists inside lists followed at most this deep. */
+const MAX_DEPTH$1 = 8;
+const UNREADABLE = '# not readable as YAML and may be a Secret: its whole text is redacted\n';
+/** A changed resource's text, old and new, with every Secret value in it replaced by markers. */
+function redactPair(oldText, newText) {
+    const before = readMap(oldText);
+    const after = readMap(newText);
+    if (!before || !after) {
+        const risky = mayBeSecret(oldText) || mayBeSecret(newText);
+        return risky ? unreadablePair(oldText, newText) : { oldText, newText };
     }
+    if (!holdsSecret(before, 0) && !holdsSecret(after, 0))
+        return { oldText, newText };
+    redactObjects(before, after, 0);
     return { oldText: distExports.stringify(before), newText: distExports.stringify(after) };
 }
-function parseSecret(text) {
+/**
+ * The document as one map, or undefined when it is not one that this parser
+ * reads the way Kubernetes does: errors (a repeated key) or warnings (a tag
+ * it does not know, such as `!!binary`).
+ */
+function readMap(text) {
     const document = distExports.parseDocument(text);
-    if (document.errors.length > 0)
+    if (document.errors.length > 0 || document.warnings.length > 0)
         return undefined;
     const value = document.toJS({ maxAliasCount: 100 });
-    return isPlainObject(value) ? value : undefined;
+    return isMap(value) && isPlainData(value) ? value : undefined;
 }
-function isPlainObject(value) {
+/**
+ * Only what JSON holds: a tag that makes bytes or a date (`kind: !!binary
+ * U2VjcmV0` is `Secret` to Kubernetes' YAML reader) is not read here.
+ */
+function isPlainData(value) {
+    const stack = [value];
+    while (stack.length > 0) {
+        const item = stack.pop();
+        if (item === null || ['string', 'number', 'boolean'].includes(typeof item))
+            continue;
+        const plain = Array.isArray(item) || Object.getPrototypeOf(item) === Object.prototype;
+        if (!plain)
+            return false;
+        for (const child of Object.values(item))
+            stack.push(child);
+    }
+    return true;
+}
+/**
+ * Whether a text no parser read could be a Secret: it says `secret` in any
+ * case, or holds what could spell it otherwise (a `\` escape in a quoted
+ * string, a `!` tag such as `!!binary`).
+ */
+function mayBeSecret(text) {
+    return /secret/i.test(text) || /[\\!]/.test(text);
+}
+function isMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+function isSecret(value, listKind) {
+    if (!isMap(value))
+        return false;
+    return (value.kind === 'Secret' ||
+        (listKind === 'SecretList' && value.kind === undefined));
+}
+/** The `items` of a `List` / `*List`, or undefined. */
+function listItems(value) {
+    const kind = value.kind;
+    if (typeof kind !== 'string' || !kind.endsWith('List'))
+        return undefined;
+    return Array.isArray(value.items) ? value.items : undefined;
+}
+function holdsSecret(value, depth, listKind) {
+    if (isSecret(value, listKind))
+        return true;
+    const items = listItems(value);
+    if (!items)
+        return false;
+    // Past the depth bound, assume the worst.
+    if (depth >= MAX_DEPTH$1)
+        return true;
+    const kind = value.kind;
+    return items.some(item => isMap(item) && holdsSecret(item, depth + 1, kind));
+}
+/** Redacts `before` and `after` (the same resource, old and new) in place. */
+function redactObjects(before, after, depth, listKind) {
+    const sample = after ?? before;
+    if (!sample)
+        return;
+    if (isSecret(sample, listKind))
+        return redactSecret(before, after);
+    const oldItems = before && listItems(before);
+    const newItems = after && listItems(after);
+    if (!oldItems && !newItems)
+        return;
+    if (depth >= MAX_DEPTH$1)
+        return redactWhole(before, after);
+    const kind = sample.kind;
+    const oldByName = new Map((oldItems ?? []).filter(isMap).map(i => [itemKey(i), i]));
+    const paired = new Set();
+    for (const item of (newItems ?? []).filter(isMap)) {
+        const match = oldByName.get(itemKey(item));
+        if (match)
+            paired.add(match);
+        redactObjects(match, item, depth + 1, kind);
+    }
+    for (const item of (oldItems ?? []).filter(isMap))
+        if (!paired.has(item))
+            redactObjects(item, undefined, depth + 1, kind);
+}
+/** Kind, namespace and name of a list item: how an item is matched with its old self. */
+function itemKey(item) {
+    const metadata = isMap(item.metadata) ? item.metadata : {};
+    return JSON.stringify([item.kind, metadata.namespace, metadata.name]);
+}
+/** A Secret's values (data, stringData, annotations) replaced, keys kept. */
+function redactSecret(before, after) {
+    for (const section of SECTIONS)
+        redactSection(before, after, [section]);
+    redactSection(before, after, ['metadata', 'annotations']);
+}
+/** Past the depth bound: nothing of either side but that it is there. */
+function redactWhole(before, after) {
+    for (const side of [before, after]) {
+        if (!side)
+            continue;
+        for (const key of Object.keys(side))
+            if (key !== 'kind')
+                side[key] = REDACTED;
+    }
+}
+/** The map at `path` of both sides, each value replaced by a marker. */
+function redactSection(before, after, path) {
+    const oldValues = before && valueAt(before, path);
+    const newValues = after && valueAt(after, path);
+    if (oldValues === undefined && newValues === undefined)
+        return;
+    const markers = sectionMarkers(oldValues, newValues, before === undefined);
+    if (oldValues !== undefined && before)
+        setAt(before, path, markers.old);
+    if (newValues !== undefined && after)
+        setAt(after, path, markers.new);
+}
+function valueAt(value, path) {
+    let at = value;
+    for (const key of path)
+        at = isMap(at) ? at[key] : undefined;
+    return at;
+}
+function setAt(value, path, marker) {
+    const parent = valueAt(value, path.slice(0, -1));
+    if (isMap(parent))
+        parent[path[path.length - 1]] = marker;
+}
 /** Per key: the same marker on both sides when unchanged, a telling one when not. */
-function redactSection(oldValues, newValues) {
-    if (!isPlainObject(oldValues) || !isPlainObject(newValues)) {
+function sectionMarkers(oldValues, newValues, allNew) {
+    if (!isMap(newValues) || (!allNew && !isMap(oldValues))) {
         // Not a map on one side (a templated string, null): no key to show.
-        const changed = !sameValue(oldValues, newValues);
+        const changed = allNew || !sameValue(oldValues, newValues);
         return { old: REDACTED, new: changed ? REDACTED_CHANGED : REDACTED };
     }
+    const old = isMap(oldValues) ? oldValues : {};
     const oldMarkers = {};
     const newMarkers = {};
-    for (const key of Object.keys(oldValues))
-        oldMarkers[key] = REDACTED;
+    for (const key of Object.keys(old))
+        setOwn(oldMarkers, key, REDACTED);
     for (const key of Object.keys(newValues)) {
-        newMarkers[key] = !(key in oldValues)
+        const marker = !Object.hasOwn(old, key)
             ? REDACTED_ADDED
-            : sameValue(oldValues[key], newValues[key])
+            : sameValue(old[key], newValues[key])
                 ? REDACTED
                 : REDACTED_CHANGED;
+        setOwn(newMarkers, key, marker);
     }
     return { old: oldMarkers, new: newMarkers };
+}
+/** A key named `__proto__` is data here, never the prototype. */
+function setOwn(map, key, value) {
+    Object.defineProperty(map, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true
+    });
 }
 function sameValue(a, b) {
     return JSON.stringify(a) === JSON.stringify(b);
 }
-/**
- * A Secret that does not parse as one YAML map: nothing of it is shown, only
- * whether it changed.
- */
+/** A document that may be a Secret and does not parse: only whether it changed. */
 function unreadablePair(oldText, newText) {
-    const marker = '# Secret not readable as YAML: its whole text is redacted\n';
     const changed = oldText === newText ? '' : `${REDACTED_CHANGED}\n`;
-    return { oldText: marker, newText: marker + changed };
+    return { oldText: UNREADABLE, newText: UNREADABLE + changed };
 }
 
 // A bounded line diff (Myers' O(ND) algorithm) printed as unified-diff hunks.
@@ -4737,10 +4959,9 @@ function diffResources(oldResources, newResources) {
         changed: changed.sort(byId)
     };
 }
+/** Both texts with every Secret in them redacted, whatever the resource was named (redact.ts). */
 function comparableTexts(before, after) {
-    if (before.kind === 'Secret')
-        return redactSecretPair(before.text, after.text);
-    return { oldText: before.text, newText: after.text };
+    return redactPair(before.text, after.text);
 }
 function idOf(resource) {
     return {
@@ -4772,6 +4993,176 @@ function compareRenders(place, versions, before, after) {
 }
 function failed(place, side, version, result) {
     return { status: 'failed', place, side, version, ...result };
+}
+
+// A place's values from the GitOps repository checked before Helm is run:
+// each one against the rule of what it is (helm/template-args.ts). A place
+// with a value Helm's rules refuse is not rendered, and the pull request
+// says which value and why; the release goes on. Pure: no I/O.
+/** Why `place` is not rendered as written, or undefined when Helm may take it. */
+function placeRefusal(place) {
+    const checks = [
+        ['the release name', place.releaseName, releaseNameProblem],
+        ['the namespace', place.namespace, namespaceProblem],
+        ['the Kubernetes version', place.kubeVersion, kubeVersionProblem],
+        ...place.apiVersions.map((api) => [
+            'the API version',
+            api,
+            apiVersionProblem
+        ]),
+        ...place.setValues.map((set) => [
+            set.fromFile ? 'the file parameter' : 'the parameter',
+            set.path,
+            setPathProblem
+        ])
+    ];
+    for (const [what, value, rule] of checks) {
+        // An empty namespace or version is not given to Helm at all.
+        if (value === undefined || (value === '' && what !== 'the release name'))
+            continue;
+        const why = rule(value);
+        if (why)
+            return `${what} ${quoted$1(value)} is not one Helm accepts: ${why}`;
+    }
+    return undefined;
+}
+
+// Whether a chart's values.schema.json files reach outside themselves. Helm
+// validates values against them while rendering, and follows their
+// references with loaders for `file:`, `http:` and `https:` URLs (Helm 4.2:
+// pkg/chart/common/util/jsonschema.go; Helm 3: gojsonschema): a `$ref` to
+// `file:///proc/…` reads the runner's files into Helm's error (a JSON file's
+// `enum` is quoted whole), one to `http://127.0.0.1:…` reaches the runner's
+// own services, which no proxy setting stops (Go never proxies loopback),
+// and a `$schema` that is not one of the drafts the libraries carry is
+// fetched. So every schema file of the chart, its subcharts and their
+// packages (at any depth, as Helm reads them: any entry named
+// values.schema.json, a UTF-8 BOM dropped) is read first; a reference that
+// is not inside its own document means the render skips schema validation
+// (`--skip-schema-validation`) and says so.
+const SCHEMA_FILE = 'values.schema.json';
+/** Chart packages inside packages followed at most this deep. */
+const MAX_DEPTH = 8;
+/** Files and folders of an umbrella chart's folder looked at, at most. */
+const MAX_FOLDER_ENTRIES = 20_000;
+/** JSON values of one schema walked, at most. */
+const MAX_NODES = 1_000_000;
+/** Shown in the note: the first few references. */
+const SHOWN = 3;
+// The metaschemas both libraries carry (no load): drafts 4, 6 and 7 over
+// http, 2019-09 and 2020-12 over https, as they are written in the drafts.
+const KNOWN_SCHEMAS = new Set([
+    'http://json-schema.org/draft-04/schema',
+    'http://json-schema.org/draft-06/schema',
+    'http://json-schema.org/draft-07/schema',
+    'https://json-schema.org/draft/2019-09/schema',
+    'https://json-schema.org/draft/2020-12/schema'
+]);
+const REFERENCE_KEYS = ['$ref', '$dynamicRef', '$recursiveRef'];
+/**
+ * The references of the chart at `chart` (a package or a folder) that leave
+ * their own schema document, or why its schemas could not all be read.
+ * Empty when Helm may validate with nothing loaded.
+ */
+function outsideReferences(chart) {
+    const found = [];
+    try {
+        const stat = fs.lstatSync(chart);
+        if (stat.isDirectory())
+            scanFolder(chart, found);
+        else
+            scanPackage(fs.readFileSync(chart), path.basename(chart), found, 0);
+    }
+    catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        found.push(`${path.basename(chart)}: not readable (${why})`);
+    }
+    return { found: found.slice(0, SHOWN) };
+}
+function scanPackage(bytes, name, found, depth) {
+    if (depth > MAX_DEPTH) {
+        found.push(`${name}: packages nest deeper than ${MAX_DEPTH}`);
+        return;
+    }
+    for (const entry of packageEntries(bytes)) {
+        if (found.length >= SHOWN)
+            return;
+        if (entry.directory)
+            continue;
+        const inside = `${name}/${entry.name.replace(/\\/g, '/')}`;
+        if (isSchemaFile(entry.name))
+            scanSchema(entry.body, inside, found);
+        else if (isPackage(entry.name))
+            scanPackage(entry.body, inside, found, depth + 1);
+    }
+}
+function scanFolder(root, found) {
+    const entries = fs.readdirSync(root, { recursive: true, withFileTypes: true });
+    if (entries.length > MAX_FOLDER_ENTRIES) {
+        found.push(`the chart holds more than ${MAX_FOLDER_ENTRIES} files`);
+        return;
+    }
+    for (const entry of entries) {
+        if (found.length >= SHOWN)
+            return;
+        if (entry.isDirectory())
+            continue;
+        const file = path.join(entry.parentPath, entry.name);
+        const inside = path.relative(root, file).split(path.sep).join('/');
+        if (isSchemaFile(entry.name))
+            scanSchema(fs.readFileSync(file), inside, found);
+        else if (isPackage(entry.name))
+            scanPackage(fs.readFileSync(file), inside, found, 1);
+    }
+}
+function isSchemaFile(name) {
+    return name.replace(/\\/g, '/').split('/').pop() === SCHEMA_FILE;
+}
+function isPackage(name) {
+    return /\.(tgz|tar\.gz)$/i.test(name);
+}
+/** One schema file's references outside itself, added to `found`. */
+function scanSchema(bytes, file, found) {
+    let schema;
+    try {
+        schema = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+    }
+    catch {
+        found.push(`${file}: not JSON the preview can read`);
+        return;
+    }
+    const stack = [schema];
+    for (let nodes = 0; stack.length > 0 && found.length < SHOWN; nodes++) {
+        if (nodes > MAX_NODES) {
+            found.push(`${file}: more than ${MAX_NODES} values`);
+            return;
+        }
+        const value = stack.pop();
+        if (typeof value !== 'object' || value === null)
+            continue;
+        const children = Array.isArray(value) ? value : Object.values(value);
+        if (!Array.isArray(value))
+            for (const problem of keyProblems(value))
+                found.push(`${file}: ${problem}`);
+        for (const child of children)
+            stack.push(child);
+    }
+}
+/** `$ref`s that are not `#…` fragments, and a `$schema` no library carries. */
+function keyProblems(map) {
+    const problems = [];
+    for (const key of REFERENCE_KEYS) {
+        const ref = map[key];
+        if (ref === undefined)
+            continue;
+        if (typeof ref !== 'string' || (ref !== '' && !ref.startsWith('#')))
+            problems.push(`${key} ${JSON.stringify(ref)}`);
+    }
+    const schema = map['$schema'];
+    if (schema !== undefined &&
+        (typeof schema !== 'string' || !KNOWN_SCHEMAS.has(schema.replace(/#$/, ''))))
+        problems.push(`$schema ${JSON.stringify(schema)}`);
+    return problems;
 }
 
 // An umbrella chart rendered with one dependency at a given version: a copy of
@@ -4816,16 +5207,35 @@ function isDependencyEntry(entry, dependency) {
     return /^\d/.test(entry.slice(dependency.length + 1));
 }
 
-// Rendering one place at one chart version with the action's Helm. Every
-// failure (a package that cannot be pulled, `helm template` erring, a timeout)
-// is a result: rendering never fails a release.
+// Rendering one place at one chart version with the action's Helm, run
+// isolated (helm/template.ts). Every failure (a package that cannot be
+// pulled, `helm template` erring, a timeout) is a result: rendering never
+// fails a release. Before Helm runs, the place's values are checked
+// (place-check.ts) and the chart's schemas read (schema-refs.ts); the
+// preview's time budget (budget.ts) bounds all the renders together.
 /** Renders `place` at the old and the new version and compares them. */
 async function renderPlaceChange(helm, place, versions, packages, options) {
-    if (place.skipped)
-        return { status: 'skipped', place, reason: place.skipped };
+    const reason = place.skipped ?? placeRefusal(place) ?? spent(options.budget);
+    if (reason)
+        return { status: 'skipped', place, reason };
     const before = await renderPlace(helm, place, versions.old, packages, options);
+    if ('skip' in before && before.skip)
+        return { status: 'skipped', place, reason: before.skip };
     const after = await renderPlace(helm, place, versions.new, packages, options);
-    return compareRenders(place, versions, before, after);
+    if ('skip' in after && after.skip)
+        return { status: 'skipped', place, reason: after.skip };
+    return compareRenders(withNotes(place, before, after), versions, before, after);
+}
+function spent(budget) {
+    return budget?.spent()
+        ? `${budget.describe()} was spent on the places before`
+        : undefined;
+}
+/** The place with what its renders noted (a schema not checked), once each. */
+function withNotes(place, ...results) {
+    const notes = results.flatMap(result => result.notes ?? []);
+    const added = [...new Set(notes)].filter(n => !place.notes.includes(n));
+    return added.length ? { ...place, notes: [...place.notes, ...added] } : place;
 }
 /** `helm template` of `place` at `version`, split into resources. */
 async function renderPlace(helm, place, version, packages, options) {
@@ -4854,6 +5264,9 @@ async function renderIn(folder, helm, place, packagePath, options) {
     const values = writeValuesFiles(folder, place.valueFiles, chart.readFile);
     if ('error' in values)
         return values;
+    const schema = schemaCheck(helm, chart.path);
+    if ('error' in schema)
+        return schema;
     const request = {
         releaseName: place.releaseName,
         chart: chart.path,
@@ -4862,12 +5275,53 @@ async function renderIn(folder, helm, place, packagePath, options) {
         sets: setFlags(folder, place.setValues),
         includeCrds: place.includeCrds,
         kubeVersion: place.kubeVersion,
-        apiVersions: place.apiVersions
+        apiVersions: place.apiVersions,
+        skipSchemaValidation: schema.notes.length > 0
     };
-    const output = await helm.template(request, options.limits ?? DEFAULT_TEMPLATE_LIMITS);
+    const output = await runTemplate(helm, request, options);
+    if ('skip' in output)
+        return { error: output.skip, skip: output.skip };
     if ('error' in output)
-        return namedError(output.error, values.names, folder);
-    return splitManifests(output.manifest, place.namespace ?? 'default');
+        return { ...namedError(output.error, values.names, folder), ...schema };
+    const split = splitManifests(output.manifest, place.namespace ?? 'default');
+    return { ...split, notes: schema.notes };
+}
+/**
+ * Helm under the budget: never past what is left of it, and a render the
+ * budget stopped is not rendered (rather than "does not render").
+ */
+async function runTemplate(helm, request, options) {
+    const limits = options.limits ?? DEFAULT_TEMPLATE_LIMITS;
+    const budget = options.budget;
+    if (!budget)
+        return helm.template(request, limits);
+    const reason = spent(budget);
+    if (reason)
+        return { skip: reason };
+    const timeoutMs = Math.max(1, Math.min(limits.timeoutMs, budget.remainingMs()));
+    const output = await helm.template(request, {
+        ...limits,
+        timeoutMs
+    });
+    if ('error' in output && output.stopped === 'time' && budget.spent())
+        return { skip: `${budget.describe()} ran out while rendering it` };
+    return output;
+}
+/**
+ * The chart's schemas read first: one that reaches outside itself is not
+ * given to Helm to follow (`--skip-schema-validation`, said in a note);
+ * a Helm without that flag is not run.
+ */
+function schemaCheck(helm, chart) {
+    const { found } = outsideReferences(chart);
+    if (found.length === 0)
+        return { notes: [] };
+    const what = `it refers outside itself (${found.join('; ')}), and the preview follows no such reference`;
+    if (!helm.skipsSchemaValidation) {
+        const skip = `values.schema.json cannot be checked: ${what}; this Helm cannot skip schema validation (Helm 3.16 or later can)`;
+        return { error: skip, skip };
+    }
+    return { notes: [`values.schema.json not checked: ${what}`] };
 }
 function chartToRender(folder, place, packagePath, options) {
     if (!place.umbrella) {
@@ -4928,10 +5382,10 @@ function setFlags(folder, values) {
         if (value.fromFile) {
             const file = path.join(folder, 'values', `set-file-${index}`);
             fs.writeFileSync(file, value.value);
-            return { flag: '--set-file', assignment: `${value.path}=${file}` };
+            return { flag: '--set-file', path: value.path, value: file };
         }
         const flag = value.forceString ? '--set-string' : '--set';
-        return { flag, assignment: `${value.path}=${escapeCommas(value.value)}` };
+        return { flag, path: value.path, value: escapeCommas(value.value) };
     });
 }
 function escapeCommas(value) {
@@ -5134,6 +5588,7 @@ async function previewRelease(services, input) {
 }
 async function renderAll(services, input, workDir) {
     const outcomes = [];
+    const budget = new TimeBudget(budgetMs());
     const byPin = placesByPin(input.changes, {
         texts: input.texts,
         readRepoFile: input.readRepoFile,
@@ -5151,7 +5606,7 @@ async function renderAll(services, input, workDir) {
             const umbrellaChartDir = place.umbrella && input.cloneDir
                 ? path.join(input.cloneDir, place.umbrella.chartDir)
                 : undefined;
-            outcomes.push(await renderPlaceChange(services.helm, place, { old: change.from, new: change.to }, services.packages, { workDir, umbrellaChartDir }));
+            outcomes.push(await renderPlaceChange(services.helm, place, { old: change.from, new: change.to }, services.packages, { workDir, umbrellaChartDir, budget }));
         }
     }
     return outcomes;

@@ -133,6 +133,17 @@ function validateBranchName(name, input) {
     }
     return name;
 }
+/**
+ * A revision the Git class hands to git: a commit id git or GitHub reported,
+ * `HEAD`, or a ref made from a checked branch name. Never an option, never
+ * a range or two arguments: anything else is a bug, not a user's mistake.
+ * @throws Error for anything else.
+ */
+function gitRevision(ref) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._/+=,@-]*$/.test(ref) || ref.includes('..'))
+        throw new Error(`git was handed a revision it must not take: ${JSON.stringify(ref)}`);
+    return ref;
+}
 /** Why `file` is not an acceptable path inside the repository, or undefined. */
 function filePathProblem(file) {
     const parts = file.split('/');
@@ -1001,4 +1012,4 @@ function kubeVersion(raw) {
     throw new UserError(`Input 'gitops-kube-version' is '${raw}': give a Kubernetes version such as '1.30' or 'v1.30.2', or leave it empty for Helm's default.`);
 }
 
-export { callingWorkflow as $, isDigest as A, isTag as B, isLoopbackRegistry as C, DEFAULT_DOWNLOAD_BASE_URL as D, pushTarget as E, archiveUrl as F, checksumUrl as G, parseChecksumFile as H, archiveName as I, archiveFolder as J, binaryPathInArchive as K, teamSlug as L, MIN_HELM_VERSION as M, repositoryName as N, repositoryProblem as O, splitRepository as P, normalizeServerUrl as Q, validateRepository as R, validateBranchName as S, validateFilePath as T, GITOPS_INPUTS as U, filePathProblem as V, idTokenOffered as W, requestIdToken as X, parseClaims as Y, sigstoreEndpoints as Z, certificateIdentity as _, isRegistryHost as a, trimServerUrl as a0, apiUrlFromEnv as a1, isRepositoryPath as b, chartRef as c, parseHelmVersionSpec as d, DEFAULT_HELM_VERSION as e, booleanInput as f, getConfig as g, caFile as h, isRepositoryComponent as i, normalizeRepository as j, isGitHubRegistry as k, checkConnectionInputs as l, checkPasswordDestination as m, normalizeRegistry as n, ociTag as o, parseDownloadBaseUrl as p, maskSecret as q, isGitHubToken as r, secretInput as s, checkTag as t, expectedTag as u, tagMatches as v, binaryName as w, latestVersionFile as x, parseLatestVersion as y, unsupportedVersionProblem as z };
+export { certificateIdentity as $, isDigest as A, isTag as B, isLoopbackRegistry as C, DEFAULT_DOWNLOAD_BASE_URL as D, pushTarget as E, archiveUrl as F, checksumUrl as G, parseChecksumFile as H, archiveName as I, archiveFolder as J, binaryPathInArchive as K, teamSlug as L, MIN_HELM_VERSION as M, repositoryName as N, repositoryProblem as O, splitRepository as P, normalizeServerUrl as Q, validateRepository as R, validateBranchName as S, gitRevision as T, validateFilePath as U, GITOPS_INPUTS as V, filePathProblem as W, idTokenOffered as X, requestIdToken as Y, parseClaims as Z, sigstoreEndpoints as _, isRegistryHost as a, callingWorkflow as a0, trimServerUrl as a1, apiUrlFromEnv as a2, isRepositoryPath as b, chartRef as c, parseHelmVersionSpec as d, DEFAULT_HELM_VERSION as e, booleanInput as f, getConfig as g, caFile as h, isRepositoryComponent as i, normalizeRepository as j, isGitHubRegistry as k, checkConnectionInputs as l, checkPasswordDestination as m, normalizeRegistry as n, ociTag as o, parseDownloadBaseUrl as p, maskSecret as q, isGitHubToken as r, secretInput as s, checkTag as t, expectedTag as u, tagMatches as v, binaryName as w, latestVersionFile as x, parseLatestVersion as y, unsupportedVersionProblem as z };

@@ -3815,6 +3815,7 @@ const realServices = {
     }),
     registry: config => registryClient(config),
     helm: (installed, env) => new Helm(installed.path, installed.major, childEnv(env)),
+    renderHelm: async (installed) => (await import('./helm-template.js').then(function (n) { return n.t; })).isolatedHelm(installed),
     gitops: async (...args) => (await import('./gitops-step.js')).runGitops(...args)
 };
 /**
@@ -3845,7 +3846,8 @@ async function release(config, services = realServices) {
         const session = signatures &&
             (await group('Check signing', async () => (await import('./signing-step.js')).startSigning(config, signatures, result.charts)));
         let helm;
-        // Helm runs in the sandbox: to publish, and to render the GitOps preview.
+        // Helm runs in the sandbox to publish; the preview's pulled packages go
+        // there too (its Helm runs isolated, outside it).
         if (pending.length || config.gitops?.render) {
             const sandbox = createSandbox();
             sandboxDir = sandbox.root;
@@ -3868,8 +3870,14 @@ async function release(config, services = realServices) {
                 await signStep(session, signatures, config, result);
             if (config.githubRelease)
                 await (await import('./ghrelease-run.js')).runGitHubRelease(config, result);
-            const renderer = helm && sandboxDir
-                ? { helm, helmVersion: installed.version, dir: sandboxDir }
+            let renderHelm;
+            const renderer = helm && sandboxDir && config.gitops?.render
+                ? {
+                    // Probed once per run, when a preview first needs it.
+                    helm: () => (renderHelm ??= services.renderHelm(installed)),
+                    helmVersion: installed.version,
+                    dir: sandboxDir
+                }
                 : undefined;
             await gitopsSteps(services, config, result, renderer);
         }
@@ -3989,7 +3997,7 @@ async function previewServices(renderer, release, packages) {
     if (release.packagePath)
         pulled.seed(release.ref, release.version, release.packagePath);
     return {
-        helm: renderer.helm,
+        helm: await renderer.helm(),
         helmVersion: renderer.helmVersion,
         packages: pulled
     };

@@ -25,8 +25,8 @@ function createSandbox(env = process.env) {
     for (const dir of Object.values(dirs))
         fs.mkdirSync(dir, { recursive: true });
     const registryConfig = path.join(dirs.HELM_CONFIG_HOME, 'registry', 'config.json');
-    writeCredentialsFile(registryConfig);
-    writeCredentialsFile(path.join(dirs.DOCKER_CONFIG, 'config.json'));
+    writePlaceholderCredentials(registryConfig);
+    writePlaceholderCredentials(path.join(dirs.DOCKER_CONFIG, 'config.json'));
     return {
         root,
         env: { ...dirs, HELM_REGISTRY_CONFIG: registryConfig }
@@ -44,7 +44,8 @@ function createSandbox(env = process.env) {
  * `helm registry login` writes to it (plain-text put is allowed), in the sandbox.
  */
 const PLACEHOLDER_HOST = 'helm-oci-release.invalid';
-function writeCredentialsFile(file) {
+/** A credentials file with one `PLACEHOLDER_HOST` entry (mode 0600): see above. */
+function writePlaceholderCredentials(file) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const config = { auths: { [PLACEHOLDER_HOST]: {} } };
     fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, {
@@ -63,4 +64,4 @@ function createPackageDir(env = process.env) {
     return fs.mkdtempSync(path.join(runnerTemp(env), 'helm-oci-release-package-'));
 }
 
-export { createPackageDir as a, createSandbox as c, removeSandbox as r };
+export { createPackageDir as a, createSandbox as c, removeSandbox as r, writePlaceholderCredentials as w };

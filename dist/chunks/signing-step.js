@@ -3,7 +3,7 @@ import { i as info } from './actions-core.js';
 import { f as forEachPublished } from './publish-after-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { c as createOctokit, h as httpStatus, r as responseMessage } from './github-octokit.js';
-import { W as idTokenOffered, X as requestIdToken, Y as parseClaims, Z as sigstoreEndpoints, _ as certificateIdentity, $ as callingWorkflow } from './inputs.js';
+import { X as idTokenOffered, Y as requestIdToken, Z as parseClaims, _ as sigstoreEndpoints, $ as certificateIdentity, a0 as callingWorkflow } from './inputs.js';
 import require$$0__default from 'crypto';
 import os__default from 'os';
 import require$$1$4 from 'http2';

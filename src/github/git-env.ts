@@ -1,6 +1,7 @@
 // The environment of every git call: the token travels as an
 // `http.extraheader` in GIT_CONFIG_COUNT/KEY/VALUE (never in argv, the remote
-// URL or .git/config), no prompts, no credential helpers, C locale.
+// URL or .git/config), no prompts, no credential helpers, C locale, and
+// pathspecs taken literally.
 import * as core from '@actions/core'
 import { childEnv } from '../process-env.js'
 
@@ -53,7 +54,10 @@ export function gitEnv(
       GIT_ASKPASS: '',
       GCM_INTERACTIVE: 'never',
       LC_ALL: 'C',
-      LANGUAGE: 'C'
+      LANGUAGE: 'C',
+      // Paths are file names of the GitOps repository: taken literally, never
+      // as pathspec magic or globs (`:(exclude)…`, `*.yaml`), after `--`.
+      GIT_LITERAL_PATHSPECS: '1'
     },
     base
   )

@@ -26,6 +26,7 @@ import {
   type Identity
 } from './git-env.js'
 import {
+  gitRevision as revision,
   normalizeServerUrl,
   validateBranchName,
   validateFilePath,
@@ -172,26 +173,32 @@ export class Git {
 
   /** The best common ancestor of two commits, if the clone holds one. */
   async mergeBase(a: string, b: string): Promise<string | undefined> {
-    const result = await this.run(['merge-base', a, b])
+    const result = await this.run(['merge-base', revision(a), revision(b)])
     return result.exitCode === 0 ? result.stdout.trim() : undefined
   }
 
   /** The commit a ref names, or undefined. */
   async revParse(ref: string): Promise<string | undefined> {
-    const args = ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]
+    const args = [
+      'rev-parse',
+      '--verify',
+      '--quiet',
+      `${revision(ref)}^{commit}`
+    ]
     const result = await this.run(args)
     return result.exitCode === 0 ? result.stdout.trim() : undefined
   }
 
   /** The tree of a commit, or of the index when `ref` is omitted. */
   async tree(ref?: string): Promise<string> {
-    const args = ref ? ['rev-parse', `${ref}^{tree}`] : ['write-tree']
+    const args = ref ? ['rev-parse', `${revision(ref)}^{tree}`] : ['write-tree']
     return (await this.check(args)).stdout.trim()
   }
 
   /** Commits reachable from `head` but not from `base`, newest first. */
   async commitsBetween(base: string, head: string): Promise<CommitInfo[]> {
-    const args = ['log', `--format=${LOG_FORMAT}`, `${base}..${head}`, '--']
+    const range = `${revision(base)}..${revision(head)}`
+    const args = ['log', `--format=${LOG_FORMAT}`, range, '--']
     const result = await this.check(args)
     return parseLog(result.stdout)
   }
@@ -199,7 +206,14 @@ export class Git {
   /** `checkout --force -B`: the local branch at `start`, local changes dropped. */
   async checkout(branch: string, start: string): Promise<void> {
     validateBranchName(branch, this.inputNames.branch)
-    await this.check(['checkout', '--force', '-B', branch, start, '--'])
+    await this.check([
+      'checkout',
+      '--force',
+      '-B',
+      branch,
+      revision(start),
+      '--'
+    ])
   }
 
   /**
@@ -245,26 +259,31 @@ export class Git {
   /** A unified diff (no colour, no external diff tool) between two commits or trees. */
   async diff(from: string, to?: string, files: string[] = []): Promise<string> {
     for (const file of files) validateFilePath(file, this.inputNames.paths)
-    const args = ['diff', '--no-color', '--no-ext-diff', '--no-textconv', from]
-    if (to) args.push(to)
+    const args = ['diff', '--no-color', '--no-ext-diff', '--no-textconv']
+    args.push(revision(from))
+    if (to) args.push(revision(to))
     return (await this.check([...args, '--', ...files])).stdout
   }
 
   /** A file's content at a commit (e.g. `refs/remotes/origin/<b>`), or undefined. */
   async show(ref: string, file: string): Promise<string | undefined> {
     validateFilePath(file, this.inputNames.paths)
-    const result = await this.run(['cat-file', 'blob', `${ref}:${file}`])
+    const result = await this.run([
+      'cat-file',
+      'blob',
+      `${revision(ref)}:${file}`
+    ])
     return result.exitCode === 0 ? result.stdout : undefined
   }
 
   /** Applies a commit's change to the working tree and index, without committing. */
   async cherryPick(sha: string): Promise<ApplyResult> {
-    return this.applyCommit(['cherry-pick', '--no-commit', sha])
+    return this.applyCommit(['cherry-pick', '--no-commit', revision(sha)])
   }
 
   /** Undoes a commit's change in the working tree and index, without committing. */
   async revert(sha: string): Promise<ApplyResult> {
-    return this.applyCommit(['revert', '--no-commit', sha])
+    return this.applyCommit(['revert', '--no-commit', revision(sha)])
   }
 
   /**
@@ -280,8 +299,8 @@ export class Git {
     validateBranchName(branch, this.inputNames.branch)
     const ref = `refs/heads/${branch}`
     const args = ['push', '--porcelain', '--no-verify']
-    args.push(`--force-with-lease=${ref}:${expected ?? ''}`)
-    args.push('origin', `${sha}:${ref}`)
+    args.push(`--force-with-lease=${ref}:${expected ? revision(expected) : ''}`)
+    args.push('origin', `${revision(sha)}:${ref}`)
     const result = await this.run(args)
     const rejected = rejectedLine(result.stdout)
     if (rejected && isLostRace(rejected)) return 'rejected'

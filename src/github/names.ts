@@ -156,6 +156,20 @@ export function validateBranchName(name: string, input: string): string {
   return name
 }
 
+/**
+ * A revision the Git class hands to git: a commit id git or GitHub reported,
+ * `HEAD`, or a ref made from a checked branch name. Never an option, never
+ * a range or two arguments: anything else is a bug, not a user's mistake.
+ * @throws Error for anything else.
+ */
+export function gitRevision(ref: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/+=,@-]*$/.test(ref) || ref.includes('..'))
+    throw new Error(
+      `git was handed a revision it must not take: ${JSON.stringify(ref)}`
+    )
+  return ref
+}
+
 /** Why `file` is not an acceptable path inside the repository, or undefined. */
 export function filePathProblem(file: string): string | undefined {
   const parts = file.split('/')

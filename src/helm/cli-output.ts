@@ -229,7 +229,8 @@ function errorLines(section: readonly string[]): string[] {
 
 /**
  * Helm's `Error:` of a failed render with the lines that continue it: Helm 4
- * writes a template's failure over several indented lines (file, then what).
+ * writes a template's failure over several indented lines (file, then what),
+ * and a schema's failure over the lines after a `…chart(s):` line.
  */
 export function templateError(result: {
   stdout: string
@@ -239,9 +240,13 @@ export function templateError(result: {
   const start = lines.findIndex(line => line.startsWith('Error:'))
   if (start < 0) return helmError(result)
   const block = [lines[start].slice('Error:'.length).trim()]
+  // A line that ends in `:` (a schema failure: "…in the following chart(s):")
+  // goes on over the lines after it, up to an empty one.
+  let open = block[0].endsWith(':')
   for (const line of lines.slice(start + 1, start + 10)) {
-    if (!/^\s+\S/.test(line)) break
+    if (!/^\s+\S/.test(line) && !(open && line.trim() !== '')) break
     block.push(line.trim())
+    open ||= line.trimEnd().endsWith(':')
   }
   return block.join(' ')
 }

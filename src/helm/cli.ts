@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import path from 'node:path'
 import * as exec from '@actions/exec'
 import { UserError } from '../errors.js'
@@ -8,7 +7,6 @@ import {
   lintResults,
   parsePushOutput,
   splitPackageOutput,
-  templateError,
   type ChartLint,
   type ChartPackage
 } from './cli-output.js'
@@ -27,38 +25,6 @@ export interface PushResult {
   pushedRef: string
   digest: string
 }
-
-/** `helm template` of one chart; see `Helm.template`. */
-export interface TemplateRequest {
-  releaseName: string
-  /** A chart package (.tgz) or chart folder. */
-  chart: string
-  namespace?: string
-  /** Paths for `-f`, in order. */
-  valuesFiles: readonly string[]
-  /** `--set`, `--set-string` or `--set-file` with its `path=value`, in order. */
-  sets: readonly {
-    flag: '--set' | '--set-string' | '--set-file'
-    assignment: string
-  }[]
-  includeCrds: boolean
-  kubeVersion?: string
-  apiVersions: readonly string[]
-}
-
-export interface TemplateLimits {
-  timeoutMs: number
-  /** Bytes of stdout (and of stderr) kept; past it the render fails. */
-  maxOutputBytes: number
-}
-
-export const DEFAULT_TEMPLATE_LIMITS: TemplateLimits = {
-  timeoutMs: 60_000,
-  maxOutputBytes: 32 * 1024 * 1024
-}
-
-/** The manifest Helm printed, or why there is none (Helm's error line). */
-export type TemplateOutput = { manifest: string } | { error: string }
 
 interface RunOptions {
   input?: Buffer
@@ -254,26 +220,6 @@ export class Helm {
   }
 
   /**
-   * `helm template`. Not through `run`: @actions/exec has no timeout and no
-   * output bound, and a chart's manifest is not for the log. A failure is
-   * returned, not thrown: a chart that does not render is a finding.
-   */
-  async template(
-    request: TemplateRequest,
-    limits: TemplateLimits = DEFAULT_TEMPLATE_LIMITS
-  ): Promise<TemplateOutput> {
-    const result = await runBounded(
-      this.binary,
-      templateArgs(request),
-      this.env,
-      limits
-    )
-    if (result.failure) return { error: result.failure }
-    if (result.exitCode !== 0) return { error: templateError(result) }
-    return { manifest: result.stdout }
-  }
-
-  /**
    * Runs Helm. Its output carries text from charts (templates `helm lint`
    * echoes) and registries (error bodies), so when it is streamed to the log,
    * command processing is stopped around it: no line of it can be a workflow
@@ -306,60 +252,4 @@ export class Helm {
   private commandLine(args: readonly string[]): string {
     return `[command]${this.binary} ${args.join(' ')}`
   }
-}
-
-/** `helm template` arguments; `--skip-crds` mirrors Argo CD's `skipCrds`. */
-export function templateArgs(request: TemplateRequest): string[] {
-  const args = ['template', request.releaseName, request.chart]
-  if (request.namespace) args.push('--namespace', request.namespace)
-  for (const file of request.valuesFiles) args.push('--values', file)
-  for (const set of request.sets) args.push(set.flag, set.assignment)
-  args.push(request.includeCrds ? '--include-crds' : '--skip-crds')
-  if (request.kubeVersion) args.push('--kube-version', request.kubeVersion)
-  for (const api of request.apiVersions) args.push('--api-versions', api)
-  return args
-}
-
-interface BoundedResult {
-  exitCode: number
-  stdout: string
-  stderr: string
-  /** Set when the process was stopped: too slow or too much output. */
-  failure?: string
-}
-
-/** A child process with a deadline and an output bound, killed past either. */
-function runBounded(
-  binary: string,
-  args: string[],
-  env: Record<string, string>,
-  limits: TemplateLimits
-): Promise<BoundedResult> {
-  return new Promise(resolve => {
-    execFile(
-      binary,
-      args,
-      {
-        env,
-        timeout: limits.timeoutMs,
-        maxBuffer: limits.maxOutputBytes,
-        killSignal: 'SIGKILL',
-        encoding: 'utf8',
-        windowsHide: true
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ exitCode: 0, stdout, stderr })
-        const failure =
-          error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER'
-            ? `helm printed more than ${limits.maxOutputBytes} bytes`
-            : error.killed
-              ? `helm did not finish within ${Math.round(limits.timeoutMs / 1000)} s`
-              : typeof error.code === 'string'
-                ? `helm could not run: ${error.message}`
-                : undefined
-        const exitCode = typeof error.code === 'number' ? error.code : 1
-        resolve({ exitCode, stdout, stderr, failure })
-      }
-    )
-  })
 }

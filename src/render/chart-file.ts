@@ -31,26 +31,34 @@ export function readChartPackageFile(
 ): string | undefined {
   const wanted = chartRelativePath(relative)
   if (!wanted) return undefined
-  const tar = zlib.gunzipSync(fs.readFileSync(packagePath), {
-    maxOutputLength: MAX_UNPACKED_BYTES
-  })
-  for (const entry of tarEntries(tar)) {
+  for (const entry of packageEntries(fs.readFileSync(packagePath))) {
     const inside = entry.name.split('/').slice(1).join('/')
     if (entry.regular && inside === wanted) return entry.body.toString('utf8')
   }
   return undefined
 }
 
-interface TarEntry {
+export interface TarEntry {
   name: string
   regular: boolean
+  /** A folder entry: Helm skips those, and reads every other one as a file. */
+  directory: boolean
   body: Buffer
 }
 
-/** ustar entries, with PAX `path` records (Go's archive/tar writes them for long names). */
+/** The entries of a chart package (gzip, then tar), unpacked in memory within a bound. */
+export function packageEntries(bytes: Uint8Array): Generator<TarEntry> {
+  const tar = zlib.gunzipSync(bytes, { maxOutputLength: MAX_UNPACKED_BYTES })
+  return tarEntries(tar)
+}
+
+/**
+ * ustar entries, with PAX `path` records (Go's archive/tar writes them for
+ * long names) and GNU long names (`L` entries), as Go's archive/tar reads them.
+ */
 function* tarEntries(tar: Buffer): Generator<TarEntry> {
   let offset = 0
-  let paxPath: string | undefined
+  let longName: string | undefined
   while (offset + BLOCK <= tar.length) {
     const header = tar.subarray(offset, offset + BLOCK)
     if (header.every(byte => byte === 0)) return
@@ -58,16 +66,28 @@ function* tarEntries(tar: Buffer): Generator<TarEntry> {
     const type = field(header, 156, 1)
     const body = tar.subarray(offset + BLOCK, offset + BLOCK + size)
     offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK
-    if (type === 'x') {
-      paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString('utf8'))?.[1]
+    if (type === 'x' || type === 'L') {
+      longName = type === 'L' ? cString(body) : (paxPath(body) ?? longName)
       continue
     }
+    if (type === 'g') continue
     const prefix = field(header, 345, 155)
     const name = field(header, 0, 100)
-    const fullName = paxPath ?? (prefix ? `${prefix}/${name}` : name)
-    paxPath = undefined
-    yield { name: fullName, regular: type === '0' || type === '', body }
+    const fullName = longName ?? (prefix ? `${prefix}/${name}` : name)
+    longName = undefined
+    const regular = type === '0' || type === ''
+    const directory = type === '5' || (type !== '0' && fullName.endsWith('/'))
+    yield { name: fullName, regular, directory, body }
   }
+}
+
+function paxPath(body: Buffer): string | undefined {
+  return /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString('utf8'))?.[1]
+}
+
+function cString(body: Buffer): string {
+  const end = body.indexOf(0)
+  return body.subarray(0, end === -1 ? body.length : end).toString('utf8')
 }
 
 function field(header: Buffer, start: number, length: number): string {

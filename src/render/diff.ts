@@ -1,6 +1,6 @@
 // Old vs new resources of one place: what was added, removed and changed.
 import { resourceKey } from './manifests.js'
-import { redactSecretPair } from './redact.js'
+import { redactPair } from './redact.js'
 import type { Resource } from './types.js'
 import { unifiedDiff } from './unified-diff.js'
 
@@ -60,12 +60,12 @@ export function isUnchanged(diff: ResourceDiff): boolean {
   )
 }
 
+/** Both texts with every Secret in them redacted, whatever the resource was named (redact.ts). */
 function comparableTexts(
   before: Resource,
   after: Resource
 ): { oldText: string; newText: string } {
-  if (before.kind === 'Secret') return redactSecretPair(before.text, after.text)
-  return { oldText: before.text, newText: after.text }
+  return redactPair(before.text, after.text)
 }
 
 function idOf(resource: ResourceId): ResourceId {

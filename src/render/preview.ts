@@ -8,6 +8,7 @@ import path from 'node:path'
 import semver from 'semver'
 import { errorMessage } from '../errors.js'
 import type { PinChange } from '../gitops/edit.js'
+import { budgetMs, TimeBudget } from './budget.js'
 import { readChangelog, type ChangelogRegistry } from './changelog-source.js'
 import { changelogMarkdown } from './changelog.js'
 import type { PlaceOutcome } from './outcome.js'
@@ -103,6 +104,7 @@ async function renderAll(
   workDir: string
 ): Promise<PlaceOutcome[]> {
   const outcomes: PlaceOutcome[] = []
+  const budget = new TimeBudget(budgetMs())
   const byPin = placesByPin(input.changes, {
     texts: input.texts,
     readRepoFile: input.readRepoFile,
@@ -127,7 +129,7 @@ async function renderAll(
           place,
           { old: change.from, new: change.to },
           services.packages,
-          { workDir, umbrellaChartDir }
+          { workDir, umbrellaChartDir, budget }
         )
       )
     }

@@ -1,81 +1,241 @@
-// Secrets out of the pull request: the values of a Secret's `data` and
-// `stringData` are replaced by markers before anything is diffed, so that no
-// value can reach the diff, while the keys added, removed or changed still show.
+// Secrets out of the pull request: before anything is diffed, every value a
+// Secret holds is replaced by a marker, so that no value can reach the diff
+// while the keys added, removed or changed still show. What is a Secret is
+// decided by what each document holds, not by how the manifest splitter
+// named it:
+// - a Secret: its `data` and `stringData`, and its own annotations
+//   (`kubectl.kubernetes.io/last-applied-configuration` holds its data);
+// - a Secret among the `items` of a `List` or any `*List` (kubectl applies
+//   each item; in a `SecretList` an item without a kind is a Secret);
+// - a document a strict YAML parser refuses (Helm renders a Secret whose key
+//   repeats; this parser does not) or reads as more than JSON holds (a
+//   `!!binary` tag): shown only when a text scan finds that it cannot be a
+//   Secret, else redacted whole.
 import { parseDocument, stringify } from 'yaml'
 
 export const REDACTED = '<redacted>'
 export const REDACTED_CHANGED = '<redacted: changed>'
 export const REDACTED_ADDED = '<redacted: added>'
 const SECTIONS = ['data', 'stringData'] as const
+/** Lists inside lists followed at most this deep. */
+const MAX_DEPTH = 8
+const UNREADABLE =
+  '# not readable as YAML and may be a Secret: its whole text is redacted\n'
 
-/** A Secret's text, old and new, with its values replaced by markers. */
-export function redactSecretPair(
+type YamlMap = Record<string, unknown>
+
+/** A changed resource's text, old and new, with every Secret value in it replaced by markers. */
+export function redactPair(
   oldText: string,
   newText: string
 ): { oldText: string; newText: string } {
-  const before = parseSecret(oldText)
-  const after = parseSecret(newText)
-  if (!before || !after) return unreadablePair(oldText, newText)
-  for (const section of SECTIONS) {
-    const oldValues = before[section]
-    const newValues = after[section]
-    if (oldValues === undefined && newValues === undefined) continue
-    const redacted = redactSection(oldValues, newValues)
-    if (oldValues !== undefined) before[section] = redacted.old
-    if (newValues !== undefined) after[section] = redacted.new
+  const before = readMap(oldText)
+  const after = readMap(newText)
+  if (!before || !after) {
+    const risky = mayBeSecret(oldText) || mayBeSecret(newText)
+    return risky ? unreadablePair(oldText, newText) : { oldText, newText }
   }
+  if (!holdsSecret(before, 0) && !holdsSecret(after, 0))
+    return { oldText, newText }
+  redactObjects(before, after, 0)
   return { oldText: stringify(before), newText: stringify(after) }
 }
 
-type SecretObject = Record<string, unknown>
-
-function parseSecret(text: string): SecretObject | undefined {
+/**
+ * The document as one map, or undefined when it is not one that this parser
+ * reads the way Kubernetes does: errors (a repeated key) or warnings (a tag
+ * it does not know, such as `!!binary`).
+ */
+function readMap(text: string): YamlMap | undefined {
   const document = parseDocument(text)
-  if (document.errors.length > 0) return undefined
+  if (document.errors.length > 0 || document.warnings.length > 0)
+    return undefined
   const value: unknown = document.toJS({ maxAliasCount: 100 })
-  return isPlainObject(value) ? value : undefined
+  return isMap(value) && isPlainData(value) ? value : undefined
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/**
+ * Only what JSON holds: a tag that makes bytes or a date (`kind: !!binary
+ * U2VjcmV0` is `Secret` to Kubernetes' YAML reader) is not read here.
+ */
+function isPlainData(value: unknown): boolean {
+  const stack = [value]
+  while (stack.length > 0) {
+    const item = stack.pop()
+    if (item === null || ['string', 'number', 'boolean'].includes(typeof item))
+      continue
+    const plain =
+      Array.isArray(item) || Object.getPrototypeOf(item) === Object.prototype
+    if (!plain) return false
+    for (const child of Object.values(item as object)) stack.push(child)
+  }
+  return true
+}
+
+/**
+ * Whether a text no parser read could be a Secret: it says `secret` in any
+ * case, or holds what could spell it otherwise (a `\` escape in a quoted
+ * string, a `!` tag such as `!!binary`).
+ */
+export function mayBeSecret(text: string): boolean {
+  return /secret/i.test(text) || /[\\!]/.test(text)
+}
+
+function isMap(value: unknown): value is YamlMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** Per key: the same marker on both sides when unchanged, a telling one when not. */
+function isSecret(value: unknown, listKind?: string): boolean {
+  if (!isMap(value)) return false
+  return (
+    value.kind === 'Secret' ||
+    (listKind === 'SecretList' && value.kind === undefined)
+  )
+}
+
+/** The `items` of a `List` / `*List`, or undefined. */
+function listItems(value: YamlMap): unknown[] | undefined {
+  const kind = value.kind
+  if (typeof kind !== 'string' || !kind.endsWith('List')) return undefined
+  return Array.isArray(value.items) ? value.items : undefined
+}
+
+function holdsSecret(
+  value: YamlMap,
+  depth: number,
+  listKind?: string
+): boolean {
+  if (isSecret(value, listKind)) return true
+  const items = listItems(value)
+  if (!items) return false
+  // Past the depth bound, assume the worst.
+  if (depth >= MAX_DEPTH) return true
+  const kind = value.kind as string
+  return items.some(item => isMap(item) && holdsSecret(item, depth + 1, kind))
+}
+
+/** Redacts `before` and `after` (the same resource, old and new) in place. */
+function redactObjects(
+  before: YamlMap | undefined,
+  after: YamlMap | undefined,
+  depth: number,
+  listKind?: string
+): void {
+  const sample = after ?? before
+  if (!sample) return
+  if (isSecret(sample, listKind)) return redactSecret(before, after)
+  const oldItems = before && listItems(before)
+  const newItems = after && listItems(after)
+  if (!oldItems && !newItems) return
+  if (depth >= MAX_DEPTH) return redactWhole(before, after)
+  const kind = sample.kind as string
+  const oldByName = new Map(
+    (oldItems ?? []).filter(isMap).map(i => [itemKey(i), i])
+  )
+  const paired = new Set<YamlMap>()
+  for (const item of (newItems ?? []).filter(isMap)) {
+    const match = oldByName.get(itemKey(item))
+    if (match) paired.add(match)
+    redactObjects(match, item, depth + 1, kind)
+  }
+  for (const item of (oldItems ?? []).filter(isMap))
+    if (!paired.has(item)) redactObjects(item, undefined, depth + 1, kind)
+}
+
+/** Kind, namespace and name of a list item: how an item is matched with its old self. */
+function itemKey(item: YamlMap): string {
+  const metadata = isMap(item.metadata) ? item.metadata : {}
+  return JSON.stringify([item.kind, metadata.namespace, metadata.name])
+}
+
+/** A Secret's values (data, stringData, annotations) replaced, keys kept. */
+function redactSecret(
+  before: YamlMap | undefined,
+  after: YamlMap | undefined
+): void {
+  for (const section of SECTIONS) redactSection(before, after, [section])
+  redactSection(before, after, ['metadata', 'annotations'])
+}
+
+/** Past the depth bound: nothing of either side but that it is there. */
+function redactWhole(before?: YamlMap, after?: YamlMap): void {
+  for (const side of [before, after]) {
+    if (!side) continue
+    for (const key of Object.keys(side))
+      if (key !== 'kind') side[key] = REDACTED
+  }
+}
+
+/** The map at `path` of both sides, each value replaced by a marker. */
 function redactSection(
+  before: YamlMap | undefined,
+  after: YamlMap | undefined,
+  path: readonly string[]
+): void {
+  const oldValues = before && valueAt(before, path)
+  const newValues = after && valueAt(after, path)
+  if (oldValues === undefined && newValues === undefined) return
+  const markers = sectionMarkers(oldValues, newValues, before === undefined)
+  if (oldValues !== undefined && before) setAt(before, path, markers.old)
+  if (newValues !== undefined && after) setAt(after, path, markers.new)
+}
+
+function valueAt(value: YamlMap, path: readonly string[]): unknown {
+  let at: unknown = value
+  for (const key of path) at = isMap(at) ? at[key] : undefined
+  return at
+}
+
+function setAt(value: YamlMap, path: readonly string[], marker: unknown): void {
+  const parent = valueAt(value, path.slice(0, -1))
+  if (isMap(parent)) parent[path[path.length - 1]] = marker
+}
+
+/** Per key: the same marker on both sides when unchanged, a telling one when not. */
+function sectionMarkers(
   oldValues: unknown,
-  newValues: unknown
+  newValues: unknown,
+  allNew: boolean
 ): { old: unknown; new: unknown } {
-  if (!isPlainObject(oldValues) || !isPlainObject(newValues)) {
+  if (!isMap(newValues) || (!allNew && !isMap(oldValues))) {
     // Not a map on one side (a templated string, null): no key to show.
-    const changed = !sameValue(oldValues, newValues)
+    const changed = allNew || !sameValue(oldValues, newValues)
     return { old: REDACTED, new: changed ? REDACTED_CHANGED : REDACTED }
   }
-  const oldMarkers: Record<string, string> = {}
-  const newMarkers: Record<string, string> = {}
-  for (const key of Object.keys(oldValues)) oldMarkers[key] = REDACTED
+  const old = isMap(oldValues) ? oldValues : {}
+  const oldMarkers: YamlMap = {}
+  const newMarkers: YamlMap = {}
+  for (const key of Object.keys(old)) setOwn(oldMarkers, key, REDACTED)
   for (const key of Object.keys(newValues)) {
-    newMarkers[key] = !(key in oldValues)
+    const marker = !Object.hasOwn(old, key)
       ? REDACTED_ADDED
-      : sameValue(oldValues[key], newValues[key])
+      : sameValue(old[key], newValues[key])
         ? REDACTED
         : REDACTED_CHANGED
+    setOwn(newMarkers, key, marker)
   }
   return { old: oldMarkers, new: newMarkers }
+}
+
+/** A key named `__proto__` is data here, never the prototype. */
+function setOwn(map: YamlMap, key: string, value: unknown): void {
+  Object.defineProperty(map, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true
+  })
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
 }
 
-/**
- * A Secret that does not parse as one YAML map: nothing of it is shown, only
- * whether it changed.
- */
+/** A document that may be a Secret and does not parse: only whether it changed. */
 function unreadablePair(
   oldText: string,
   newText: string
 ): { oldText: string; newText: string } {
-  const marker = '# Secret not readable as YAML: its whole text is redacted\n'
   const changed = oldText === newText ? '' : `${REDACTED_CHANGED}\n`
-  return { oldText: marker, newText: marker + changed }
+  return { oldText: UNREADABLE, newText: UNREADABLE + changed }
 }

@@ -1,20 +1,29 @@
-// Rendering one place at one chart version with the action's Helm. Every
-// failure (a package that cannot be pulled, `helm template` erring, a timeout)
-// is a result: rendering never fails a release.
+// Rendering one place at one chart version with the action's Helm, run
+// isolated (helm/template.ts). Every failure (a package that cannot be
+// pulled, `helm template` erring, a timeout) is a result: rendering never
+// fails a release. Before Helm runs, the place's values are checked
+// (place-check.ts) and the chart's schemas read (schema-refs.ts); the
+// preview's time budget (budget.ts) bounds all the renders together.
 import fs from 'node:fs'
 import path from 'node:path'
+import type { TemplateRequest } from '../helm/template-args.js'
 import {
   DEFAULT_TEMPLATE_LIMITS,
-  type Helm,
+  type HelmTemplate,
   type TemplateLimits,
-  type TemplateRequest
-} from '../helm/cli.js'
+  type TemplateOutput
+} from '../helm/template.js'
 import { errorMessage } from '../errors.js'
+import type { TimeBudget } from './budget.js'
 import { chartRelativePath, readChartPackageFile } from './chart-file.js'
 import { splitManifests } from './manifests.js'
 import { compareRenders, type PlaceOutcome } from './outcome.js'
+import { placeRefusal } from './place-check.js'
+import { outsideReferences } from './schema-refs.js'
 import type { RenderPlace, Resource, SetValue, ValuesFile } from './types.js'
 import { prepareUmbrella } from './umbrella.js'
+
+export type { HelmTemplate } from '../helm/template.js'
 
 /** The chart packages of one run: each version pulled once, by the GitOps step. */
 export interface ChartPackages {
@@ -28,19 +37,22 @@ export interface RenderOptions {
   /** For an umbrella place: the absolute path of its chart folder in the clone. */
   umbrellaChartDir?: string
   limits?: TemplateLimits
+  /** The preview's time budget, shared by all its renders. */
+  budget?: TimeBudget
 }
 
 export interface RenderFailure {
   error: string
   /** The values file (its `ValuesFile.name`) that the error is about. */
   valuesFile?: string
+  /** Set when Helm was not run (or was stopped) for a reason of the preview's: the place is not rendered. */
+  skip?: string
+  notes?: string[]
 }
 
 export type RenderResult =
-  { resources: Resource[]; duplicates: string[] } | RenderFailure
-
-/** What rendering needs of Helm (the Helm command wrapper has it). */
-export type HelmTemplate = Pick<Helm, 'template'>
+  | { resources: Resource[]; duplicates: string[]; notes?: string[] }
+  | RenderFailure
 
 /** Renders `place` at the old and the new version and compares them. */
 export async function renderPlaceChange(
@@ -50,10 +62,36 @@ export async function renderPlaceChange(
   packages: ChartPackages,
   options: RenderOptions
 ): Promise<PlaceOutcome> {
-  if (place.skipped) return { status: 'skipped', place, reason: place.skipped }
+  const reason = place.skipped ?? placeRefusal(place) ?? spent(options.budget)
+  if (reason) return { status: 'skipped', place, reason }
   const before = await renderPlace(helm, place, versions.old, packages, options)
+  if ('skip' in before && before.skip)
+    return { status: 'skipped', place, reason: before.skip }
   const after = await renderPlace(helm, place, versions.new, packages, options)
-  return compareRenders(place, versions, before, after)
+  if ('skip' in after && after.skip)
+    return { status: 'skipped', place, reason: after.skip }
+  return compareRenders(
+    withNotes(place, before, after),
+    versions,
+    before,
+    after
+  )
+}
+
+function spent(budget: TimeBudget | undefined): string | undefined {
+  return budget?.spent()
+    ? `${budget.describe()} was spent on the places before`
+    : undefined
+}
+
+/** The place with what its renders noted (a schema not checked), once each. */
+function withNotes(
+  place: RenderPlace,
+  ...results: RenderResult[]
+): RenderPlace {
+  const notes = results.flatMap(result => result.notes ?? [])
+  const added = [...new Set(notes)].filter(n => !place.notes.includes(n))
+  return added.length ? { ...place, notes: [...place.notes, ...added] } : place
 }
 
 /** `helm template` of `place` at `version`, split into resources. */
@@ -92,6 +130,8 @@ async function renderIn(
   if ('error' in chart) return chart
   const values = writeValuesFiles(folder, place.valueFiles, chart.readFile)
   if ('error' in values) return values
+  const schema = schemaCheck(helm, chart.path)
+  if ('error' in schema) return schema
   const request: TemplateRequest = {
     releaseName: place.releaseName,
     chart: chart.path,
@@ -100,14 +140,61 @@ async function renderIn(
     sets: setFlags(folder, place.setValues),
     includeCrds: place.includeCrds,
     kubeVersion: place.kubeVersion,
-    apiVersions: place.apiVersions
+    apiVersions: place.apiVersions,
+    skipSchemaValidation: schema.notes.length > 0
   }
-  const output = await helm.template(
-    request,
-    options.limits ?? DEFAULT_TEMPLATE_LIMITS
+  const output = await runTemplate(helm, request, options)
+  if ('skip' in output) return { error: output.skip, skip: output.skip }
+  if ('error' in output)
+    return { ...namedError(output.error, values.names, folder), ...schema }
+  const split = splitManifests(output.manifest, place.namespace ?? 'default')
+  return { ...split, notes: schema.notes }
+}
+
+/**
+ * Helm under the budget: never past what is left of it, and a render the
+ * budget stopped is not rendered (rather than "does not render").
+ */
+async function runTemplate(
+  helm: HelmTemplate,
+  request: TemplateRequest,
+  options: RenderOptions
+): Promise<TemplateOutput | { skip: string }> {
+  const limits = options.limits ?? DEFAULT_TEMPLATE_LIMITS
+  const budget = options.budget
+  if (!budget) return helm.template(request, limits)
+  const reason = spent(budget)
+  if (reason) return { skip: reason }
+  const timeoutMs = Math.max(
+    1,
+    Math.min(limits.timeoutMs, budget.remainingMs())
   )
-  if ('error' in output) return namedError(output.error, values.names, folder)
-  return splitManifests(output.manifest, place.namespace ?? 'default')
+  const output: TemplateOutput = await helm.template(request, {
+    ...limits,
+    timeoutMs
+  })
+  if ('error' in output && output.stopped === 'time' && budget.spent())
+    return { skip: `${budget.describe()} ran out while rendering it` }
+  return output
+}
+
+/**
+ * The chart's schemas read first: one that reaches outside itself is not
+ * given to Helm to follow (`--skip-schema-validation`, said in a note);
+ * a Helm without that flag is not run.
+ */
+function schemaCheck(
+  helm: HelmTemplate,
+  chart: string
+): { notes: string[] } | RenderFailure {
+  const { found } = outsideReferences(chart)
+  if (found.length === 0) return { notes: [] }
+  const what = `it refers outside itself (${found.join('; ')}), and the preview follows no such reference`
+  if (!helm.skipsSchemaValidation) {
+    const skip = `values.schema.json cannot be checked: ${what}; this Helm cannot skip schema validation (Helm 3.16 or later can)`
+    return { error: skip, skip }
+  }
+  return { notes: [`values.schema.json not checked: ${what}`] }
 }
 
 interface ChartToRender {
@@ -196,10 +283,10 @@ function setFlags(
     if (value.fromFile) {
       const file = path.join(folder, 'values', `set-file-${index}`)
       fs.writeFileSync(file, value.value)
-      return { flag: '--set-file', assignment: `${value.path}=${file}` }
+      return { flag: '--set-file', path: value.path, value: file }
     }
     const flag = value.forceString ? '--set-string' : '--set'
-    return { flag, assignment: `${value.path}=${escapeCommas(value.value)}` }
+    return { flag, path: value.path, value: escapeCommas(value.value) }
   })
 }
 
