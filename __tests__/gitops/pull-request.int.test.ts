@@ -300,3 +300,28 @@ describe.concurrent('rate limits and the network on the create', () => {
     expect(gh.pulls(OWNER, repo)).toEqual([])
   })
 })
+
+describe.concurrent('the body limit, as GitHub counts it', () => {
+  it('65,536 characters are taken, astral ones counting one each; one more is refused with 422', async ({
+    gh,
+    repo,
+    api,
+    upsert,
+    expect
+  }) => {
+    const astral = '\u{1F600}'.repeat(65_536)
+    const created = await upsert({ ...REQUEST, body: astral })
+    expect(created.created).toBe(true)
+    expect(gh.pulls(OWNER, repo)[0].body).toBe(astral)
+
+    const error = await failure(
+      api.updatePullRequest(1, { body: 'x'.repeat(65_537) })
+    )
+    expect(error).toBeInstanceOf(UserError)
+    expect(error.message).toBe(
+      `GitHub refused updating pull request #1 in ${OWNER}/${repo}: ` +
+        'Validation Failed; body is too long (maximum is 65536 characters)'
+    )
+    expect(gh.pulls(OWNER, repo)[0].body).toBe(astral)
+  })
+})
