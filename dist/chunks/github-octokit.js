@@ -7348,7 +7348,7 @@ throttling.triggersNotification = triggersNotification;
 // Octokit from @actions/github (proxy-aware fetch for GITHUB_API_URL) with the
 // retry plugin (5xx and network errors, bounded backoff) and the throttling
 // plugin (primary and secondary rate limits, waited out when GitHub asks for
-// at most MAX_WAIT_SECONDS; each wait, and the cap, said in the log).
+// at most DEFAULT_MAX_WAIT_SECONDS; each wait, and the cap, said in the log).
 /** Retries of one request after a rate limit (the plugin's `retryCount`). */
 const LIMIT_RETRIES = 2;
 /** Retries of 5xx and network errors: waits of 1, 4 and 9 units. */

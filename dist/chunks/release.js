@@ -3868,10 +3868,7 @@ function cellCode(text) {
  */
 function inlineCode(text) {
     const shown = visible(text);
-    let longestRun = 0;
-    for (const run of shown.matchAll(/`+/g))
-        longestRun = Math.max(longestRun, run[0].length);
-    const fence = '`'.repeat(longestRun + 1);
+    const fence = '`'.repeat(longestBacktickRun(shown) + 1);
     const pad = /^[` ]|[` ]$/.test(shown) && shown.trim() !== '' ? ' ' : '';
     return `${fence}${pad}${shown}${pad}${fence}`;
 }
@@ -3889,12 +3886,16 @@ function clip(text, max) {
     }
     return end < text.length ? `${text.slice(0, end)}…` : text;
 }
+/** The length of the longest run of backticks in `text` (a fence must be longer). */
+function longestBacktickRun(text) {
+    let longest = 0;
+    for (const run of text.matchAll(/`+/g))
+        longest = Math.max(longest, run[0].length);
+    return longest;
+}
 /** A fenced code block whose fence is longer than any run of backticks inside. */
 function fenced(language, content) {
-    let longestRun = 0;
-    for (const run of content.matchAll(/`+/g))
-        longestRun = Math.max(longestRun, run[0].length);
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
     const body = content.endsWith('\n') ? content : `${content}\n`;
     return `${fence}${language}\n${body}${fence}\n`;
 }

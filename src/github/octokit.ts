@@ -1,7 +1,7 @@
 // Octokit from @actions/github (proxy-aware fetch for GITHUB_API_URL) with the
 // retry plugin (5xx and network errors, bounded backoff) and the throttling
 // plugin (primary and secondary rate limits, waited out when GitHub asks for
-// at most MAX_WAIT_SECONDS; each wait, and the cap, said in the log).
+// at most DEFAULT_MAX_WAIT_SECONDS; each wait, and the cap, said in the log).
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'

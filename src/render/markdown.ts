@@ -181,10 +181,7 @@ export function cellCode(text: string): string {
  */
 export function inlineCode(text: string): string {
   const shown = visible(text)
-  let longestRun = 0
-  for (const run of shown.matchAll(/`+/g))
-    longestRun = Math.max(longestRun, run[0].length)
-  const fence = '`'.repeat(longestRun + 1)
+  const fence = '`'.repeat(longestBacktickRun(shown) + 1)
   const pad = /^[` ]|[` ]$/.test(shown) && shown.trim() !== '' ? ' ' : ''
   return `${fence}${pad}${shown}${pad}${fence}`
 }
@@ -202,12 +199,17 @@ export function clip(text: string, max: number): string {
   return end < text.length ? `${text.slice(0, end)}…` : text
 }
 
+/** The length of the longest run of backticks in `text` (a fence must be longer). */
+function longestBacktickRun(text: string): number {
+  let longest = 0
+  for (const run of text.matchAll(/`+/g))
+    longest = Math.max(longest, run[0].length)
+  return longest
+}
+
 /** A fenced code block whose fence is longer than any run of backticks inside. */
 export function fenced(language: string, content: string): string {
-  let longestRun = 0
-  for (const run of content.matchAll(/`+/g))
-    longestRun = Math.max(longestRun, run[0].length)
-  const fence = '`'.repeat(Math.max(3, longestRun + 1))
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1))
   const body = content.endsWith('\n') ? content : `${content}\n`
   return `${fence}${language}\n${body}${fence}\n`
 }
