@@ -193,7 +193,7 @@ describe('one pull request per chart, updated by later releases', () => {
     expect(pr.body).toContain(`oci://${registry.host}/acme/charts/hello:1.0.0`)
     expect(pr.body).toContain(first.outputs.digest)
     expect(pr.body).toMatch(
-      /`apps\/hello\.yaml` \| 9 \| argocd-application .* \| 0\.9\.0 \| 1\.0\.0 \|/
+      /<code>apps\/hello\.yaml<\/code> \| 9 \| argocd-application .* \| <code>0\.9\.0<\/code> \| <code>1\.0\.0<\/code> \|/
     )
     expect(pr.body).toMatch(
       /### Left alone[\s\S]*apps\/hello-range\.yaml.*\^0\.9.*does not admit 1\.0\.0/
@@ -431,7 +431,7 @@ test('a Flux OCIRepository pinned by tag and digest gets both: the version and t
   const [pr] = github.pulls('acme', 'digests')
   expect(pr.body).toContain('### Digests moved')
   expect(pr.body).toContain(
-    `| \`flux/hello.yaml\` | 8 | \`spec.ref.digest\` | ${old} | ${served} |`
+    `| <code>flux/hello.yaml</code> | 8 | <code>spec.ref.digest</code> | <code>${old}</code> | <code>${served}</code> |`
   )
   expect(github.violations).toEqual([])
 })

@@ -1,6 +1,11 @@
-import { expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { ChartRelease, RunResult } from '../src/publish/result.js'
-import { summaryRows, summaryTitle } from '../src/summary.js'
+import {
+  gitopsSummary,
+  SUMMARY_LIMIT,
+  summaryRows,
+  summaryTitle
+} from '../src/summary.js'
 
 const hello: ChartRelease = {
   name: 'hello',
@@ -70,4 +75,59 @@ test('a dry run says nothing was pushed', () => {
   expect(summaryTitle(run([dry], true))).toBe(
     'hello 1.0.0: dry run, nothing pushed'
   )
+})
+
+describe('the GitOps sections fit the room the summary leaves', () => {
+  const withGitops = (files: number, diffs: number): ChartRelease => ({
+    ...hello,
+    gitops: {
+      operation: 'created',
+      number: 7,
+      url: 'https://github.test/acme/gitops/pull/7',
+      updatedFiles: Array.from(
+        { length: files },
+        (_, i) => `apps/@org-${i}.yaml`
+      ),
+      preview: [
+        {
+          head: '### Application web\n\n',
+          items: Array.from({ length: diffs }, () => ({
+            text: `${'日'.repeat(9_999)}\n`,
+            unit: 'resource diff'
+          }))
+        }
+      ]
+    }
+  })
+
+  test.each([
+    ['a small pull request, whole', 3, 2, 1_000_000, false],
+    ['800 files and 200 diffs of 30 KB', 800, 200, 1_000_000, true],
+    ['two charts in little room', 50, 50, 20_000, true]
+  ])('%s', (_, files, diffs, room, cut) => {
+    const charts = [
+      withGitops(files, diffs),
+      { ...withGitops(files, diffs), name: 'api' }
+    ]
+    const text = gitopsSummary(charts, room)
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(room)
+    expect(text).toContain('### GitOps pull request for hello')
+    expect(text).toContain(
+      '<a href="https://github.test/acme/gitops/pull/7">#7</a>: created'
+    )
+    expect(text).toContain('- `apps/@org-0.yaml`')
+    expect(
+      text.includes(
+        "left out to keep the job summary within the runner's 1 MiB limit"
+      )
+    ).toBe(cut)
+  })
+
+  test('a summary of everything stays under SUMMARY_LIMIT', () => {
+    const text = gitopsSummary([withGitops(50_000, 2_000)], SUMMARY_LIMIT)
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(SUMMARY_LIMIT)
+    expect(text).toMatch(
+      /files left out .*: the `updated-files` output lists every one\._/
+    )
+  })
 })

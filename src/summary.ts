@@ -1,6 +1,24 @@
+// The job summary: what was released, where, signed how, and the GitOps
+// pull requests with their rendered preview. The runner drops a summary over
+// 1 MiB whole (actions/runner, FileCommandManager.cs: "$GITHUB_STEP_SUMMARY
+// upload aborted, supports content up to a size of 1024k"; @actions/core's
+// summary.write writes whatever it is given): the GitOps sections take what
+// the rest leaves of SUMMARY_LIMIT, fitted by render/fit.ts. Text goes
+// through render/markdown.ts.
 import * as core from '@actions/core'
 import type { ChartRelease, RunResult } from './publish/result.js'
+import { fitParts, utf8Bytes, type Part } from './render/fit.js'
+import {
+  escapeHtml,
+  escapeMarkdown,
+  htmlLiteral,
+  inlineCode
+} from './render/markdown.js'
 import { verifyCommands } from './signing/commands.js'
+
+/** UTF-8 bytes the summary may take: under the runner's 1 MiB (1,048,576). */
+export const SUMMARY_LIMIT = 1_000_000
+const SUMMARY_REASON = "to keep the job summary within the runner's 1 MiB limit"
 
 const HEADER = ['Chart', 'Version', 'Reference', 'Digest', 'Pushed']
 
@@ -45,11 +63,13 @@ export async function writeSummary(run: RunResult): Promise<void> {
       ...summaryRows(run).map(row => row.map(code))
     ])
     .addRaw(`<p>Helm ${escapeHtml(run.helmVersion)}</p>`, true)
-  for (const chart of run.charts) addSigning(chart)
-  addReleases(run.charts)
-  for (const chart of run.charts) addGitops(chart)
   if (run.skipped.length)
     summary.addHeading('Skipped', 3).addList(run.skipped.map(escapeHtml))
+  for (const chart of run.charts) addSigning(chart)
+  addReleases(run.charts)
+  const room = SUMMARY_LIMIT - utf8Bytes(summary.stringify())
+  const gitops = gitopsSummary(run.charts, room)
+  if (gitops) summary.addRaw(`\n${gitops}`, true)
   await summary.write()
 }
 
@@ -59,17 +79,17 @@ function addSigning(chart: ChartRelease): void {
   if (!signing) return
   const items = [
     ...signing.signatures.map(
-      ref => `Signature: <code>${escapeHtml(ref)}</code>`
+      ref => `Signature: <code>${htmlLiteral(ref)}</code>`
     ),
     ...(signing.provenance
-      ? [`Provenance: <code>${escapeHtml(signing.provenance)}</code>`]
+      ? [`Provenance: <code>${htmlLiteral(signing.provenance)}</code>`]
       : []),
     ...(signing.attestationUrl
       ? [
-          `Attestation: <a href="${escapeHtml(signing.attestationUrl)}">${escapeHtml(signing.attestationUrl)}</a>`
+          `Attestation: <a href="${htmlLiteral(signing.attestationUrl)}">${htmlLiteral(signing.attestationUrl)}</a>`
         ]
       : []),
-    `Identity: <code>${escapeHtml(signing.identity)}</code> (issuer <code>${escapeHtml(signing.issuer)}</code>, Sigstore ${escapeHtml(signing.sigstore)})`,
+    `Identity: <code>${htmlLiteral(signing.identity)}</code> (issuer <code>${htmlLiteral(signing.issuer)}</code>, Sigstore ${escapeHtml(signing.sigstore)})`,
     ...signing.notes.map(note => `Note: ${escapeHtml(note)}`),
     ...signing.kept.map(
       kept => `Kept: ${escapeHtml(kept)} (signed before by this workflow)`
@@ -89,7 +109,7 @@ function addSigning(chart: ChartRelease): void {
   for (const [title, text] of blocks)
     if (text)
       core.summary.addRaw(
-        `<p>${title}</p><pre><code>${escapeHtml(text)}</code></pre>`,
+        `<p>${title}</p><pre><code>${htmlLiteral(text)}</code></pre>`,
         true
       )
 }
@@ -105,41 +125,55 @@ function addReleases(charts: ChartRelease[]): void {
       const files = assets.map(a => `${escapeHtml(a.name)} ${a.action}`)
       return (
         `${escapeHtml(chart.name)} ${escapeHtml(chart.version)}: ` +
-        `<a href="${escapeHtml(url)}">${escapeHtml(tag)}</a> ${operation}` +
+        `<a href="${htmlLiteral(url)}">${escapeHtml(tag)}</a> ${operation}` +
         (files.length ? ` (${files.join(', ')})` : '')
       )
     })
   )
 }
 
-function addGitops(chart: ChartRelease): void {
-  if (!chart.gitops) return
-  const { operation, number, url, updatedFiles } = chart.gitops
-  core.summary.addHeading(
-    `GitOps pull request for ${escapeHtml(chart.name)}`,
-    3
-  )
-  core.summary.addRaw(
+/**
+ * The GitOps sections of every chart (pull request, files, preview) as
+ * markdown within `room` bytes; each part cut says what it left out.
+ */
+export function gitopsSummary(
+  charts: readonly ChartRelease[],
+  room: number
+): string {
+  const parts = charts.flatMap(gitopsParts)
+  if (parts.length === 0) return ''
+  return fitParts(parts, {
+    budget: room,
+    measure: utf8Bytes,
+    reason: SUMMARY_REASON
+  })
+}
+
+function gitopsParts(chart: ChartRelease): Part[] {
+  if (!chart.gitops) return []
+  const { operation, number, url, updatedFiles, preview } = chart.gitops
+  const link =
     number && url
-      ? `<p><a href="${escapeHtml(url)}">#${number}</a>: ${operation}</p>`
-      : `<p>${operation === 'none' ? 'No pull request' : operation}</p>`,
-    true
-  )
-  if (updatedFiles.length) core.summary.addList(updatedFiles.map(escapeHtml))
-  // The whole preview (the pull request's may be cut to fit GitHub's limit);
-  // its text is escaped markdown, built in render/report.ts and changelog.ts.
-  if (chart.gitops.preview) {
-    core.summary.addHeading('What changes in the cluster', 4)
-    core.summary.addRaw(`\n${chart.gitops.preview}\n`, true)
+      ? `<p><a href="${htmlLiteral(url)}">#${number}</a>: ${operation}</p>`
+      : `<p>${operation === 'none' ? 'No pull request' : operation}</p>`
+  const files: Part = {
+    head: `### GitOps pull request for ${escapeMarkdown(chart.name)}\n\n${link}\n\n`,
+    items: updatedFiles.map(file => ({
+      text: `- ${inlineCode(file)}\n`,
+      unit: 'file'
+    })),
+    tail: '\n',
+    elsewhere: 'the `updated-files` output lists every one'
   }
+  // The whole preview as far as it fits (the pull request's is cut sooner).
+  const cluster: Part[] = preview
+    ? [{ head: '#### What changes in the cluster\n\n' }, ...preview]
+    : []
+  return [files, ...cluster]
 }
 
 function code(value: string): string {
   return /^(oci:|sha256:|\d)/.test(value)
-    ? `<code>${escapeHtml(value)}</code>`
+    ? `<code>${htmlLiteral(value)}</code>`
     : escapeHtml(value)
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, c => `&#${c.charCodeAt(0)};`)
 }

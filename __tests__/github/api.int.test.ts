@@ -530,8 +530,8 @@ describe.concurrent('waits within bounds', () => {
     expect(statuses(gh, 'pulls/create')).toEqual([403, 403, 201])
     expect(gh.pulls(OWNER, repo)).toHaveLength(1)
     expect(logs).toEqual([
-      'GitHub secondary rate limit on POST /repos/{owner}/{repo}/pulls: waiting 3 s (retry 1 of 2)',
-      'GitHub secondary rate limit on POST /repos/{owner}/{repo}/pulls: waiting 3 s (retry 2 of 2)'
+      'GitHub secondary rate limit on POST /repos/{owner}/{repo}/pulls: waiting 3 s (retry 1 of 2; GitHub may ask for up to 300 s)',
+      'GitHub secondary rate limit on POST /repos/{owner}/{repo}/pulls: waiting 3 s (retry 2 of 2; GitHub may ask for up to 300 s)'
     ])
   })
 
@@ -554,7 +554,9 @@ describe.concurrent('waits within bounds', () => {
         '(You have exceeded a secondary rate limit.'
     )
     expect(statuses(gh, 'repos/get')).toEqual([403])
-    expect(logs).toEqual([])
+    expect(logs).toEqual([
+      'GitHub secondary rate limit on GET /repos/{owner}/{repo}: GitHub asks to wait 3600 s, over the 300 s this action waits'
+    ])
   })
 
   it('a third secondary rate limit in a row is not waited out', async ({

@@ -134,7 +134,7 @@ test('the PR body names the pins whose digest moved, and to which digest', () =>
       '',
       '| File | Line | Field | From | To |',
       '| --- | --- | --- | --- | --- |',
-      `| \`a.yaml\` | 7 | \`spec.source.targetRevision\` | ${from} | ${release.digest} |`
+      `| <code>a.yaml</code> | 7 | <code>spec.source.targetRevision</code> | <code>${from}</code> | <code>${release.digest}</code> |`
     ].join('\n')
   )
   // A pin without a digest is not in that list.
@@ -166,9 +166,11 @@ test('the PR body lists changes, what was left alone, problems and to-dos', () =
   expect(body).toContain('`oci://ghcr.io/acme/charts/hello:1.0.1`')
   expect(body).toContain(release.digest)
   expect(body).toMatch(
-    /\| `a\.yaml` \| 8 \| argocd-application \| `spec\.source\.targetRevision` \| 1\.0\.0 \| 1\.0\.1 \|/
+    /\| <code>a\.yaml<\/code> \| 8 \| argocd-application \| <code>spec\.source\.targetRevision<\/code> \| <code>1\.0\.0<\/code> \| <code>1\.0\.1<\/code> \|/
   )
-  expect(body).toMatch(/### Left alone[\s\S]*`b\.yaml`.*~1\.0.*admits 1\.0\.1/)
+  expect(body).toMatch(
+    /### Left alone[\s\S]*<code>b\.yaml<\/code>.*&#126;1\.0.*admits 1\.0\.1/
+  )
   expect(fillTemplate('bump {name} to {version}', release)).toBe(
     'bump hello to 1.0.1'
   )

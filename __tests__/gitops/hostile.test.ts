@@ -239,8 +239,9 @@ test('a pin value with line breaks stays on its row of the pull request table', 
   expect(bump.skipped).toHaveLength(1)
   const body = pullRequestBody(release, bump)
   expect(body.split(/\r\n|\r|\n/).filter(l => l.includes('pwned'))).toEqual([
+    // The value shows its line breaks as escapes; the reason quotes it on one line.
     expect.stringMatching(
-      /^\| `apps\/a\.yaml` \| 7 \| .*x ::error title=CELL::pwned ::warning::pwned/
+      /^\| <code>apps\/a\.yaml<\/code> \| 7 \| .*&#34;x&#92;r::error title=CELL::pwned&#92;n::warning::pwned&#34;.*x ::error title=CELL::pwned ::warning::pwned/
     )
   ])
   expect(runnerCommands(body)).toEqual([])

@@ -208,8 +208,32 @@ describe.concurrent('rate limits and the network on the create', () => {
     ])
     expect(logs).toEqual([
       expect.stringMatching(
-        /^GitHub secondary rate limit on POST \/repos\/.*\/pulls: waiting 2 s \(retry 1 of 2\)$/
+        /^GitHub secondary rate limit on POST \/repos\/.*\/pulls: waiting 2 s \(retry 1 of 2; GitHub may ask for up to 300 s\)$/
       )
+    ])
+  })
+
+  it('429 asking for 137 s (over the old 60 s cap, within 300 s): waited out, one pull request', async ({
+    gh,
+    upsert,
+    logs,
+    expect
+  }) => {
+    gh.fail({
+      operation: 'pulls/create',
+      kind: 'secondary-rate-limit',
+      status: 429,
+      retryAfter: 137
+    })
+    const result = await upsert(REQUEST)
+    expect(result).toMatchObject({ created: true, pullRequest: { number: 1 } })
+    expect(trace(gh)).toEqual([
+      'pulls/list 200',
+      'pulls/create 429',
+      'pulls/create 201'
+    ])
+    expect(logs).toEqual([
+      'GitHub secondary rate limit on POST /repos/{owner}/{repo}/pulls: waiting 137 s (retry 1 of 2; GitHub may ask for up to 300 s)'
     ])
   })
 
@@ -217,6 +241,7 @@ describe.concurrent('rate limits and the network on the create', () => {
     gh,
     repo,
     upsert,
+    logs,
     expect
   }) => {
     gh.fail({
@@ -238,6 +263,9 @@ describe.concurrent('rate limits and the network on the create', () => {
     )
     expect(trace(gh)).toEqual(['pulls/list 200', 'pulls/create 429'])
     expect(gh.pulls(OWNER, repo)).toEqual([])
+    expect(logs).toEqual([
+      'GitHub secondary rate limit on POST /repos/{owner}/{repo}/pulls: GitHub asks to wait 3600 s, over the 300 s this action waits'
+    ])
   })
 
   it('an exhausted primary rate limit (403) on the create is waited out', async ({
@@ -298,5 +326,30 @@ describe.concurrent('rate limits and the network on the create', () => {
       'pulls/create 0'
     ])
     expect(gh.pulls(OWNER, repo)).toEqual([])
+  })
+})
+
+describe.concurrent('the body limit, as GitHub counts it', () => {
+  it('65,536 characters are taken, astral ones counting one each; one more is refused with 422', async ({
+    gh,
+    repo,
+    api,
+    upsert,
+    expect
+  }) => {
+    const astral = '\u{1F600}'.repeat(65_536)
+    const created = await upsert({ ...REQUEST, body: astral })
+    expect(created.created).toBe(true)
+    expect(gh.pulls(OWNER, repo)[0].body).toBe(astral)
+
+    const error = await failure(
+      api.updatePullRequest(1, { body: 'x'.repeat(65_537) })
+    )
+    expect(error).toBeInstanceOf(UserError)
+    expect(error.message).toBe(
+      `GitHub refused updating pull request #1 in ${OWNER}/${repo}: ` +
+        'Validation Failed; body is too long (maximum is 65536 characters)'
+    )
+    expect(gh.pulls(OWNER, repo)[0].body).toBe(astral)
   })
 })

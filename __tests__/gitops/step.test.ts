@@ -479,7 +479,7 @@ describe('runGitops: pins that hold a digest', () => {
     )
     expect(api.body).toContain('### Digests moved')
     expect(api.body).toContain(
-      `| \`${FILE}\` | 8 | \`spec.ref.digest\` | ${OLD} | ${RELEASE.digest} |`
+      `| <code>${FILE}</code> | 8 | <code>spec.ref.digest</code> | <code>${OLD}</code> | <code>${RELEASE.digest}</code> |`
     )
     expect(output.join('')).toContain(
       `Bump: ${FILE} line 7 (spec.ref.tag): 1.2.0 -> 1.3.0 (spec.ref.digest: ${OLD} -> ${RELEASE.digest}).`

@@ -1222,10 +1222,33 @@ function createPullProblem(
   return undefined
 }
 
+/**
+ * GitHub's 422 for a pull request body over 65,536 characters, counted in
+ * code points (Ruby's String#length): a body of 65,537 astral characters is
+ * refused, as one of 65,537 ASCII ones is (measured in
+ * dead-claudia/github-limits#13; the message is GitHub's, as in
+ * renovatebot/renovate#2032).
+ */
+export const PULL_BODY_LIMIT = 65_536
+
+function bodyTooLong(body: unknown): Reply | undefined {
+  if (typeof body !== 'string' || [...body].length <= PULL_BODY_LIMIT)
+    return undefined
+  return validationFailed([
+    {
+      resource: 'Issue',
+      code: 'custom',
+      field: 'body',
+      message: `body is too long (maximum is ${PULL_BODY_LIMIT} characters)`
+    }
+  ])
+}
+
 function createPull({ repo, body }: Context): Reply {
   const head = ownBranch(repo, String(body['head'])) ?? ''
   const base = String(body['base'])
-  const problem = createPullProblem(repo, head, base)
+  const problem =
+    bodyTooLong(body['body']) ?? createPullProblem(repo, head, base)
   if (problem) return problem
   const number = repo.pulls.length + 1
   const pull: PullRequestState = {
@@ -1250,6 +1273,8 @@ function updatePull(ctx: Context): Reply {
   const pull = findPull(ctx)
   if (!pull) return message(404, 'Not Found')
   const { title, body, state } = ctx.body
+  const tooLong = bodyTooLong(body)
+  if (tooLong) return tooLong
   if (typeof title === 'string') pull.title = title
   if (typeof body === 'string') pull.body = body
   if (state === 'open' || state === 'closed') pull.state = state

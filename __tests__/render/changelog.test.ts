@@ -299,7 +299,7 @@ describe('changelogMarkdown', () => {
       "_note_: the registry's tags could not be listed: 503"
     )
     expect(markdown).toContain(
-      '… and 7 older version(s) in the range, not shown.'
+      '… and 7 older versions in the range, not shown.'
     )
   })
 

@@ -1,9 +1,18 @@
 // Diff, Secret redaction and the pull request's markdown, without Helm.
 import { describe, expect, test } from 'vitest'
-import { diffResources } from '../../src/render/diff.js'
+import {
+  diffResources,
+  MAX_PLACE_DIFF_CHARS,
+  MAX_RESOURCE_DIFF_CHARS
+} from '../../src/render/diff.js'
+import { fitParts, utf16Units, wholeText } from '../../src/render/fit.js'
 import { splitManifests } from '../../src/render/manifests.js'
 import { fenced } from '../../src/render/markdown.js'
 import { compareRenders, type PlaceOutcome } from '../../src/render/outcome.js'
+import {
+  keepBounded,
+  MAX_PREVIEW_DIFF_CHARS
+} from '../../src/render/preview.js'
 import { renderReport } from '../../src/render/report.js'
 import type { RenderPlace } from '../../src/render/types.js'
 
@@ -95,10 +104,9 @@ describe('Secret redaction', () => {
 
   test('no secret value appears anywhere in the report', () => {
     const outcome = rendered([before], [after])
-    const { body, full } = renderReport([outcome], {
-      helmVersion: '3.17.3',
-      budget: 50_000
-    })
+    const full = wholeText(
+      renderReport([outcome], { helmVersion: '3.17.3' }).parts
+    )
     for (const value of [
       'dXNlci1PTEQ=',
       'cGFzcy1PTEQ=',
@@ -107,7 +115,6 @@ describe('Secret redaction', () => {
       'YWRkZWQtTkVX',
       'SECRET'
     ]) {
-      expect(body).not.toContain(value)
       expect(full).not.toContain(value)
     }
   })
@@ -138,14 +145,16 @@ describe('Secret redaction', () => {
   })
 })
 
-describe('renderReport', () => {
-  const options = { helmVersion: '4.2.3', budget: 50_000 }
+/** The report with every item: what the job summary shows when it has room. */
+function report(outcomes: PlaceOutcome[]): string {
+  return wholeText(renderReport(outcomes, { helmVersion: '4.2.3' }).parts)
+}
 
+describe('renderReport', () => {
   test('lists, collapsed diffs and the Helm version', () => {
-    const { body } = renderReport(
-      [rendered([cm('a', '1')], [cm('a', '2'), cm('b', '1')])],
-      options
-    )
+    const body = report([
+      rendered([cm('a', '1')], [cm('a', '2'), cm('b', '1')])
+    ])
     expect(body).toContain('Rendered with Helm 4.2.3')
     expect(body).toContain('1 added, 0 removed, 1 changed.')
     expect(body).toContain('- ConfigMap apps/b\n')
@@ -155,11 +164,9 @@ describe('renderReport', () => {
   })
 
   test('no rendered change', () => {
-    const { body } = renderReport(
-      [rendered([cm('a', '1')], [cm('a', '1')])],
-      options
+    expect(report([rendered([cm('a', '1')], [cm('a', '1')])])).toContain(
+      'No rendered change.'
     )
-    expect(body).toContain('No rendered change.')
   })
 
   test('a failure is marked at the top of its section, with the values file', () => {
@@ -173,9 +180,12 @@ describe('renderReport', () => {
         valuesFile: 'valueFiles: values-prod.yaml'
       }
     )
-    const report = renderReport([failed], options)
-    expect(report.failures).toEqual([failed])
-    const section = report.body.slice(report.body.indexOf('> [!CAUTION]'))
+    const { parts, failures } = renderReport([failed], {
+      helmVersion: '4.2.3'
+    })
+    expect(failures).toEqual([failed])
+    const body = wholeText(parts)
+    const section = body.slice(body.indexOf('> [!CAUTION]'))
     expect(section.indexOf('CAUTION')).toBeLessThan(
       section.indexOf('### Application web')
     )
@@ -184,57 +194,133 @@ describe('renderReport', () => {
     expect(section).toContain('values-prod.yaml')
   })
 
-  test('a skipped place says why', () => {
-    const place = { ...PLACE, skipped: 'generated per element' }
-    const outcome: PlaceOutcome = {
+  test('the places not rendered are one list, each saying why', () => {
+    const skipped = (line: number, reason: string): PlaceOutcome => ({
       status: 'skipped',
-      place,
-      reason: 'generated per element'
-    }
-    expect(renderReport([outcome], options).body).toContain(
-      'Not rendered: generated per element'
+      place: { ...PLACE, line, skipped: reason },
+      reason
+    })
+    const body = report([
+      skipped(12, 'generated per element'),
+      skipped(30, 'only the first 20 pins are previewed')
+    ])
+    expect(body).toContain(
+      '### Not rendered\n\n' +
+        '- Application web (spec.source), apps/web.yaml line 12: generated per element\n' +
+        '- Application web (spec.source), apps/web.yaml line 30: only the first 20 pins are previewed\n'
     )
   })
 
-  test('no HTML or markdown from outside gets through', () => {
+  test('no HTML, markdown, mention or issue reference from outside gets through', () => {
     const place = {
       ...PLACE,
-      title: '<img src=x onerror=alert(1)> *x*',
+      title: '<img src=x onerror=alert(1)> *x* @org/team #123',
       notes: ['<script>']
     }
-    const { body } = renderReport(
-      [rendered([cm('a', '1')], [cm('a', '2')], place)],
-      options
+    const body = report([
+      rendered(
+        [cm('"@org/team #123"', '1')],
+        [cm('"@org/team #123"', '2')],
+        place
+      )
+    ])
+    // Code blocks are text to GitHub: nothing in them is linked or read as HTML.
+    const outsideCode = body.replace(/```diff\n[\s\S]*?```\n/g, '')
+    expect(outsideCode).not.toMatch(/<img|<script|@org|#123/)
+    expect(body).toContain(
+      '### &lt;img src=x onerror=alert(1)&gt; \\*x\\* @&#8203;org/team #&#8203;123'
     )
-    expect(body).not.toMatch(/<img|<script/)
-    expect(body).toContain('&lt;img src=x onerror=alert(1)&gt; \\*x\\*')
+    expect(body).toContain(
+      '<summary>ConfigMap apps/@&#8203;org/team #&#8203;123</summary>'
+    )
   })
 
   test('a diff line cannot close the fence', () => {
-    const { body } = renderReport(
-      [rendered([cm('a', '1')], [cm('a', '"````` </details> <b>x</b>"')])],
-      options
-    )
+    const body = report([
+      rendered([cm('a', '1')], [cm('a', '"````` </details> <b>x</b>"')])
+    ])
     expect(body).toContain('``````diff\n')
     const block = fenced('diff', '+ ```\n')
     expect(block).toBe('````diff\n+ ```\n````\n')
   })
 
-  test('past the budget diffs are cut with a line that says so; the full text keeps them', () => {
+  test('fitted into a small budget, diffs are cut with a line that says so; the whole keeps them', () => {
     const many = Array.from({ length: 40 }, (_, i) =>
       cm(`r${i}`, 'x'.repeat(500))
     )
     const changed = many.map(d => d.replace('x'.repeat(500), 'y'.repeat(500)))
-    const report = renderReport([rendered(many, changed)], {
-      ...options,
-      budget: 8_000
+    const { parts } = renderReport([rendered(many, changed)], {
+      helmVersion: '4.2.3'
     })
-    expect(report.body.length).toBeLessThan(8_000)
-    expect(report.body).toMatch(
-      /Cut to keep the pull request within its size limit: \d+ characters left out \(\d+ resource diff\(s\)/
+    const body = fitParts(parts, {
+      budget: 8_000,
+      measure: utf16Units,
+      reason: 'to fit'
+    })
+    expect(body.length).toBeLessThanOrEqual(8_000)
+    expect(body).toContain('0 added, 0 removed, 40 changed.')
+    expect(body).toMatch(/\n_\d+ resource diffs left out to fit\._\n/)
+    expect(wholeText(parts).match(/<details>/g)).toHaveLength(40)
+  })
+})
+
+describe('what is kept of the diffs is bounded, whatever the chart renders', () => {
+  /** `count` ConfigMaps whose `lines` lines all change between versions. */
+  const big = (count: number, lines: number, version: string) =>
+    Array.from({ length: count }, (_, i) =>
+      cm(
+        `big-${i}`,
+        `|\n${Array.from({ length: lines }, (_, j) => `    ${j} ${version} ${'z'.repeat(40)}`).join('\n')}`
+      )
     )
-    expect(report.body).toContain('The whole diff is in the job summary')
-    expect(report.full.match(/<details>/g)).toHaveLength(40)
-    expect(report.full).not.toContain('Cut to keep')
+  const keptChars = (outcome: PlaceOutcome): number =>
+    outcome.status === 'rendered'
+      ? outcome.diff.changed.reduce((sum, c) => sum + c.diff.length, 0)
+      : 0
+
+  test.each([
+    ['one 200 KB resource', 1, 4_000, MAX_RESOURCE_DIFF_CHARS],
+    ['six 200 KB resources', 6, 4_000, 6 * MAX_RESOURCE_DIFF_CHARS],
+    [
+      "twelve 60 KB resources, past the place's bound",
+      12,
+      1_200,
+      MAX_PLACE_DIFF_CHARS
+    ]
+  ])(
+    '%s: each diff and the place within their bounds, the rest counted',
+    (_, count, lines, bound) => {
+      const outcome = rendered(
+        big(count, lines, '1.0.0'),
+        big(count, lines, '1.1.0')
+      )
+      if (outcome.status !== 'rendered') throw new Error(outcome.status)
+      expect(outcome.diff.changed).toHaveLength(count)
+      for (const resource of outcome.diff.changed) {
+        expect(resource.diff.length).toBeLessThanOrEqual(
+          MAX_RESOURCE_DIFF_CHARS
+        )
+        expect(resource.omittedLines).toBeGreaterThan(0)
+      }
+      expect(keptChars(outcome)).toBeLessThanOrEqual(bound)
+      const body = report([outcome])
+      expect(body).toMatch(/more lines of this diff not kept/)
+    }
+  )
+
+  test('over all places, the preview keeps at most MAX_PREVIEW_DIFF_CHARS; the diffs not kept are said', () => {
+    const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS }
+    const outcomes = Array.from({ length: 4 }, () =>
+      keepBounded(
+        rendered(big(12, 1_200, '1.0.0'), big(12, 1_200, '1.1.0')),
+        kept
+      )
+    )
+    const total = outcomes.reduce((sum, o) => sum + keptChars(o), 0)
+    expect(total).toBeLessThanOrEqual(MAX_PREVIEW_DIFF_CHARS)
+    expect(total).toBeGreaterThan(MAX_PREVIEW_DIFF_CHARS / 2)
+    expect(report(outcomes.slice(3))).toMatch(
+      /- 12 resource diffs not kept: the preview keeps a bounded part of the diffs/
+    )
   })
 })

@@ -12,6 +12,7 @@ import {
   renderPlaceChange,
   type ChartPackages
 } from '../../src/render/render.js'
+import { wholeText } from '../../src/render/fit.js'
 import { renderReport } from '../../src/render/report.js'
 import type { RenderPlace } from '../../src/render/types.js'
 import { createSandbox } from '../../src/sandbox.js'
@@ -145,10 +146,9 @@ describe.each([HELM3, HELM4])('Helm %s', version => {
       }
     )
     expect(outcome.status).toBe('rendered')
-    const { body } = renderReport([outcome], {
-      helmVersion: version,
-      budget: 50_000
-    })
+    const body = wholeText(
+      renderReport([outcome], { helmVersion: version }).parts
+    )
     expect(body).toContain(`Rendered with Helm ${version}`)
     expect(body).toContain('2 added, 0 removed, 1 changed.')
     expect(body).toContain('- ConfigMap apps/app-db\n')
@@ -182,10 +182,10 @@ describe.each([HELM3, HELM4])('Helm %s', version => {
       side: 'new',
       version: '1.1.0'
     })
-    const { body, failures } = renderReport([outcome], {
-      helmVersion: version,
-      budget: 50_000
+    const { parts, failures } = renderReport([outcome], {
+      helmVersion: version
     })
+    const body = wholeText(parts)
     expect(failures).toHaveLength(1)
     expect(body).toContain('db.host is required from 1.1.0 on')
     expect(body.indexOf('[!CAUTION]')).toBeLessThan(

@@ -8,7 +8,8 @@ describe('unifiedDiff', () => {
   test('equal texts give no hunk', () => {
     expect(unifiedDiff('a\nb\n', 'a\nb\n')).toEqual({
       text: '',
-      replacedWhole: false
+      replacedWhole: false,
+      omittedLines: 0
     })
   })
 
@@ -53,5 +54,37 @@ describe('unifiedDiff', () => {
     expect(diff.text.split('\n').filter(l => l.startsWith('-'))).toHaveLength(
       50
     )
+  })
+
+  test.each([
+    // [what, old, new, maxChars, kept text, omitted lines]
+    ['all fits', lines(3), lines(3, i => `x${i}`), 1_000, 7, 0],
+    ['cut after some lines', lines(3), lines(3, i => `x${i}`), 40, 4, 3],
+    ['a header alone is not kept', lines(3), lines(3, i => `x${i}`), 18, 0, 7],
+    ['nothing fits', lines(3), lines(3, i => `x${i}`), 0, 0, 7]
+  ])('maxChars: %s', (_, before, after, maxChars, keptLines, omitted) => {
+    const diff = unifiedDiff(before, after, 3, {
+      maxLines: 10_000,
+      maxEdits: 1_000,
+      maxChars
+    })
+    expect(diff.text.length).toBeLessThanOrEqual(maxChars)
+    expect(diff.text.split('\n').filter(Boolean)).toHaveLength(keptLines)
+    expect(diff.omittedLines).toBe(omitted)
+  })
+
+  test('a huge replaced-whole diff keeps maxChars and counts the rest', () => {
+    const before = lines(100_000)
+    const after = lines(100_000, i => `other ${i}`)
+    const diff = unifiedDiff(before, after, 3, {
+      maxLines: 1_000,
+      maxEdits: 20,
+      maxChars: 5_000
+    })
+    expect(diff.replacedWhole).toBe(true)
+    expect(diff.text.length).toBeLessThanOrEqual(5_000)
+    expect(
+      diff.text.split('\n').filter(Boolean).length + diff.omittedLines
+    ).toBe(200_001)
   })
 })

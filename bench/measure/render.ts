@@ -16,6 +16,7 @@ import { probeIsolation } from '../../src/helm/isolation.js'
 import { IsolatedHelm } from '../../src/helm/template.js'
 import { RegistryClient } from '../../src/registry/client.js'
 import { PulledChartPackages } from '../../src/render/packages.js'
+import { wholeText } from '../../src/render/fit.js'
 import { previewRelease, type Preview } from '../../src/render/preview.js'
 import type { HelmTemplate } from '../../src/render/render.js'
 import { createSandbox, removeSandbox } from '../../src/sandbox.js'
@@ -203,8 +204,7 @@ async function preview(
         version: NEW,
         repositoryPath: `${REPOSITORY}/${CHART}`,
         repositoryUrls: [],
-        apiVersions: [],
-        budget: 60_000
+        apiVersions: []
       }
     )
     const elapsed = performance.now() - start
@@ -216,7 +216,8 @@ async function preview(
 }
 
 /** Every place rendered at both versions, each version pulled once: or the sample is void. */
-function checkPreview(result: Preview, work: Workload, pulls: number): void {
+function checkPreview(preview: Preview, work: Workload, pulls: number): void {
+  const result = { ...preview, full: wholeText(preview.parts) }
   const trouble = [
     ...result.warnings,
     ...(/does not render|could not pull|not rendered|preview failed/.exec(

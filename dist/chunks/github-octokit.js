@@ -7347,8 +7347,8 @@ throttling.triggersNotification = triggersNotification;
 
 // Octokit from @actions/github (proxy-aware fetch for GITHUB_API_URL) with the
 // retry plugin (5xx and network errors, bounded backoff) and the throttling
-// plugin (primary and secondary rate limits, waited out only when GitHub asks
-// for a short enough wait).
+// plugin (primary and secondary rate limits, waited out when GitHub asks for
+// at most DEFAULT_MAX_WAIT_SECONDS; each wait, and the cap, said in the log).
 /** Retries of one request after a rate limit (the plugin's `retryCount`). */
 const LIMIT_RETRIES = 2;
 /** Retries of 5xx and network errors: waits of 1, 4 and 9 units. */
@@ -7359,7 +7359,18 @@ const SERVER_RETRIES = 3;
  * sent; the throttling plugin waits 429s out within the cap instead.
  */
 const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
-const DEFAULT_MAX_WAIT_SECONDS = 60;
+/**
+ * GitHub's secondary rate limit asks to "wait a few minutes" (its message),
+ * and its retry-after says how long: a creation refused with 429 and
+ * `retry-after: 120` is worth two minutes of a release job, not a failed run
+ * after the chart was published. Longer waits fail with the fix.
+ */
+const DEFAULT_MAX_WAIT_SECONDS = 300;
+/**
+ * A secondary limit without retry-after: "wait for at least one minute"
+ * (GitHub's docs, "Rate limits for the REST API").
+ */
+const SECONDARY_FALLBACK_SECONDS = 60;
 /**
  * An Octokit for one repository (`id` keys the throttling plugin's limiters),
  * retrying 5xx and network errors and waiting out short rate limits.
@@ -7373,7 +7384,7 @@ function createOctokit(options, id) {
         // 3 s): clients of one repository share them, others do not wait.
         id,
         retryAfterBaseValue: unit,
-        fallbackSecondaryRateRetryAfter: cap,
+        fallbackSecondaryRateRetryAfter: Math.min(SECONDARY_FALLBACK_SECONDS, cap),
         onRateLimit: limitHandler('rate limit', cap, log),
         onSecondaryRateLimit: limitHandler('secondary rate limit', cap, log)
     };
@@ -7390,10 +7401,15 @@ function createOctokit(options, id) {
 /** Retry after a rate limit at most LIMIT_RETRIES times, short waits only. */
 function limitHandler(kind, cap, log) {
     return (retryAfter, request, _octokit, retryCount) => {
-        if (retryCount >= LIMIT_RETRIES || retryAfter > cap)
+        const where = `GitHub ${kind} on ${request.method} ${request.url}`;
+        if (retryCount >= LIMIT_RETRIES)
             return false;
-        log(`GitHub ${kind} on ${request.method} ${request.url}: waiting ` +
-            `${retryAfter} s (retry ${retryCount + 1} of ${LIMIT_RETRIES})`);
+        if (retryAfter > cap) {
+            log(`${where}: GitHub asks to wait ${retryAfter} s, over the ${cap} s this action waits`);
+            return false;
+        }
+        log(`${where}: waiting ${retryAfter} s (retry ${retryCount + 1} of ` +
+            `${LIMIT_RETRIES}; GitHub may ask for up to ${cap} s)`);
         return true;
     };
 }

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path, { posix } from 'node:path';
 import { c as saveGitopsDir } from './state.js';
-import { M as Minimatch, m as mapLimit } from './release.js';
+import { M as Minimatch, f as fitParts, u as utf16Units, e as escapeMarkdown, i as inlineCode, m as markdownWithCode, c as clip, t as tableLines, a as tableRow, b as cellCode, d as mapLimit, p as plural, g as fenced, h as escapeHtml } from './release.js';
 import { createHash } from 'node:crypto';
-import { v as versionsBetween, c as changelogEntry, e as escapeMarkdown, f as fenced, a as escapeHtml, b as changelogMarkdown } from './render-changelog.js';
+import { v as versionsBetween, c as changelogEntry, a as changelogPart } from './render-changelog.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted$1, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
 import require$$1 from 'node:zlib';
 
@@ -1075,7 +1075,7 @@ function blankTemplates(text) {
     }
     if (actions.length === 0)
         return undefined;
-    return { text: assemble$1(text, pieces), actions };
+    return { text: assemble(text, pieces), actions };
 }
 function endOfLine(text, at) {
     const newline = text.indexOf('\n', at);
@@ -1198,7 +1198,7 @@ function blockHeaderIndent(text, group) {
     return column;
 }
 /** The text with each piece's characters filled; line breaks kept. */
-function assemble$1(text, pieces) {
+function assemble(text, pieces) {
     const parts = [];
     let at = 0;
     for (const piece of pieces) {
@@ -3210,7 +3210,41 @@ async function replacePackage(folder, move, context, result) {
     result.notes.push(`\`${folder}/${oldName}\` replaced by \`${newPath}\`, pulled from \`${context.release.ref}@${context.release.digest}\`.`);
 }
 
-/** Fills {name} and {version} in a template. */
+// The pull request's title, branch and body. The body is parts (see
+// render/fit.ts): the intro, the tables of pins, the notes, the rendered
+// preview and the changelog all draw from one budget, so that GitHub never
+// refuses it for its length, whatever the GitOps repository holds; every
+// piece of text from it, a chart or a registry goes through
+// render/markdown.ts. Pure.
+/**
+ * GitHub refuses a body over 65,536 characters, which it counts as code
+ * points (measured in dead-claudia/github-limits#13: 65,537 astral
+ * characters are refused as 65,537 ASCII ones are). The body is counted in
+ * UTF-16 code units, never fewer than code points, and kept under 65,000 of
+ * them.
+ */
+const BODY_LIMIT = {
+    budget: 65_000,
+    measure: utf16Units,
+    reason: "to keep the pull request within GitHub's 65,536-character limit"
+};
+/** Where a reviewer finds what the body leaves out. */
+const IN_THE_LOG = {
+    pins: "the run's log lists every pin (its `Bump:` and `Left alone:` lines)",
+    warnings: "the run's log names each one in a warning or notice",
+    lock: "the run's log lists each one (its `Chart.lock:` lines)",
+    todo: "the run's log lists each one (its `To do:` lines)"
+};
+const IN_THE_SUMMARY = 'the job summary of the run shows more of it';
+/** A value or name from outside longer than this is cut in a table. */
+const MAX_CELL = 200;
+const FOOTER = '<sub>Opened by helm-oci-release.</sub>\n';
+/**
+ * Fills {name} and {version} in a template (the title, the branch, the commit
+ * message). Nothing from the GitOps repository goes in: the name is an OCI
+ * repository name and the version SemVer (chart/metadata.ts checks both), so
+ * neither holds markup, a mention or an issue reference.
+ */
 function fillTemplate$1(template, release) {
     return template
         .replaceAll('{name}', release.name)
@@ -3224,79 +3258,112 @@ function commitSubjectPattern(template) {
         .map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     return new RegExp(`^${parts.join('\\S+')}$`);
 }
-function cell(text) {
-    // A value from the GitOps repository may hold line breaks: one line per row.
-    return String(text)
-        .replace(/\|/g, '\\|')
-        .replace(/[\r\n\u2028\u2029]/g, ' ');
+/** Outside text as a table cell of code, cut to MAX_CELL. */
+const cell = (text) => cellCode(clip(text, MAX_CELL));
+/** A table whose rows are shown while they fit. */
+function tablePart(title, header, rows, intro = '') {
+    const [head, rule] = tableLines(header, []);
+    return {
+        head: `### ${title}\n\n${intro}${head}\n${rule}\n`,
+        items: rows.map(row => ({ text: `${tableRow(row)}\n`, unit: 'pin' })),
+        tail: '\n',
+        elsewhere: IN_THE_LOG.pins
+    };
 }
-function table(header, rows) {
-    return [
-        `| ${header.join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
-    ];
+/** A list of our sentences (which quote names in backticks). */
+function listPart(title, lines, unit, elsewhere) {
+    const items = lines.map(line => ({
+        text: `- ${markdownWithCode(line)}\n`,
+        unit
+    }));
+    return { head: `### ${title}\n\n`, items, tail: '\n', elsewhere };
+}
+function introduction$1(release) {
+    const digest = release.digest || '(not pushed: dry run)';
+    return {
+        head: `Moves the Helm chart **${escapeMarkdown(release.name)}** to **${escapeMarkdown(release.version)}**.\n\n` +
+            `- Chart: ${inlineCode(`${release.ref}:${release.tag}`)}\n` +
+            `- Digest: ${inlineCode(digest)}\n\n`,
+        pinned: true
+    };
+}
+function changedPart(bump) {
+    return tablePart('Changed', ['File', 'Line', 'Kind', 'Field', 'From', 'To'], bump.changes.map(c => [
+        cell(c.file),
+        c.line,
+        escapeMarkdown(c.kind),
+        cell(c.path),
+        cell(c.from),
+        cell(c.to)
+    ]));
 }
 /** The pins whose digest moved with the version: a reviewer checks it is the release's. */
-function digestLines(release, bump) {
+function digestPart(release, bump) {
     const moved = bump.changes.flatMap(change => change.digest ? [{ file: change.file, ...change.digest }] : []);
     if (moved.length === 0)
         return [];
+    const intro = `These pins hold the chart's digest next to its version: it moved to the digest the registry serves for ${escapeMarkdown(release.version)}.\n\n`;
+    const rows = moved.map(d => [
+        cell(d.file),
+        d.line,
+        cell(d.path),
+        cell(d.from),
+        cell(d.to)
+    ]);
     return [
-        '',
-        '### Digests moved',
-        '',
-        `These pins hold the chart's digest next to its version: it moved to the digest the registry serves for ${release.version}.`,
-        '',
-        ...table(['File', 'Line', 'Field', 'From', 'To'], moved.map(d => [`\`${d.file}\``, d.line, `\`${d.path}\``, d.from, d.to]))
+        tablePart('Digests moved', ['File', 'Line', 'Field', 'From', 'To'], rows, intro)
     ];
+}
+function leftAlonePart(bump) {
+    if (bump.skipped.length === 0)
+        return [];
+    const rows = bump.skipped.map(s => [
+        cell(s.file),
+        s.line,
+        cell(s.path),
+        cell(s.value),
+        markdownWithCode(clip(s.reason, 2 * MAX_CELL), true)
+    ]);
+    return [
+        tablePart('Left alone', ['File', 'Line', 'Field', 'Value', 'Why'], rows)
+    ];
+}
+/** What was not read or scanned, the Chart.lock notes and the follow-ups. */
+function noteParts(bump) {
+    const parts = [];
+    const add = (title, lines, unit, elsewhere) => {
+        if (lines?.length)
+            parts.push(listPart(title, lines, unit, elsewhere));
+    };
+    const problems = bump.problems.map(p => `\`${p.file}\` line ${p.line}: ${p.message}`);
+    const unread = bump.unread.map(u => `\`${u.file}\`: ${u.reason}.`);
+    add('Not read (could not be parsed)', problems, 'file', IN_THE_LOG.warnings);
+    add('Not scanned', unread, 'file', IN_THE_LOG.warnings);
+    add('Chart.lock', bump.lockfiles, 'note', IN_THE_LOG.lock);
+    add('To do', bump.notices, 'follow-up', IN_THE_LOG.todo);
+    return parts;
 }
 /**
  * Lists each changed file and pin (old -> new), the chart reference and
- * digest, and what was left alone and why.
+ * digest, what was left alone and why, then the rendered preview when there
+ * is one: all within BODY_LIMIT, each part cut saying what it left out.
  */
-function pullRequestBody(release, bump) {
-    const lines = [
-        `Moves the Helm chart **${release.name}** to **${release.version}**.`,
-        '',
-        `- Chart: \`${release.ref}:${release.tag}\``,
-        `- Digest: \`${release.digest || '(not pushed: dry run)'}\``,
-        '',
-        '### Changed',
-        '',
-        ...table(['File', 'Line', 'Kind', 'Field', 'From', 'To'], bump.changes.map(c => [
-            `\`${c.file}\``,
-            c.line,
-            c.kind,
-            `\`${c.path}\``,
-            c.from,
-            c.to
-        ])),
-        ...digestLines(release, bump)
-    ];
-    if (bump.skipped.length) {
-        lines.push('', '### Left alone', '', ...table(['File', 'Line', 'Field', 'Value', 'Why'], bump.skipped.map(s => [
-            `\`${s.file}\``,
-            s.line,
-            `\`${s.path}\``,
-            s.value,
-            s.reason
-        ])));
-    }
-    if (bump.problems.length) {
-        lines.push('', '### Not read (could not be parsed)', '', ...bump.problems.map(p => `- \`${p.file}\` line ${p.line}: ${p.message}`));
-    }
-    if (bump.unread.length) {
-        lines.push('', '### Not scanned', '', ...bump.unread.map(u => `- \`${u.file}\`: ${u.reason}.`));
-    }
-    if (bump.lockfiles?.length) {
-        lines.push('', '### Chart.lock', '', ...bump.lockfiles.map(n => `- ${n}`));
-    }
-    if (bump.notices.length) {
-        lines.push('', '### To do', '', ...bump.notices.map(n => `- ${n}`));
-    }
-    lines.push('', '<sub>Opened by helm-oci-release.</sub>');
-    return lines.join('\n') + '\n';
+function pullRequestBody(release, bump, preview) {
+    const previewParts = preview
+        ? [
+            { head: '## What changes in the cluster\n\n' },
+            ...preview.map(part => ({ ...part, elsewhere: IN_THE_SUMMARY }))
+        ]
+        : [];
+    return fitParts([
+        introduction$1(release),
+        changedPart(bump),
+        ...digestPart(release, bump),
+        ...leftAlonePart(bump),
+        ...noteParts(bump),
+        ...previewParts,
+        { head: FOOTER, pinned: true }
+    ], BODY_LIMIT);
 }
 
 // The GitOps pull request: opened, or updated when one from the branch is
@@ -4665,7 +4732,7 @@ function isSecret(value, listKind) {
         (listKind === 'SecretList' && value.kind === undefined));
 }
 /** The `items` of a `List` / `*List`, or undefined. */
-function listItems(value) {
+function listItems$1(value) {
     const kind = value.kind;
     if (typeof kind !== 'string' || !kind.endsWith('List'))
         return undefined;
@@ -4674,7 +4741,7 @@ function listItems(value) {
 function holdsSecret(value, depth, listKind) {
     if (isSecret(value, listKind))
         return true;
-    const items = listItems(value);
+    const items = listItems$1(value);
     if (!items)
         return false;
     // Past the depth bound, assume the worst.
@@ -4690,8 +4757,8 @@ function redactObjects(before, after, depth, listKind) {
         return;
     if (isSecret(sample, listKind))
         return redactSecret(before, after);
-    const oldItems = before && listItems(before);
-    const newItems = after && listItems(after);
+    const oldItems = before && listItems$1(before);
+    const newItems = after && listItems$1(after);
     if (!oldItems && !newItems)
         return;
     if (depth >= MAX_DEPTH$1)
@@ -4800,17 +4867,58 @@ const DEFAULT_DIFF_LIMITS = {
     maxLines: 20_000,
     maxEdits: 1_000
 };
-/** The unified diff of two texts, line by line. */
+/** The unified diff of two texts, line by line, within `limits.maxChars`. */
 function unifiedDiff(oldText, newText, context = 3, limits = DEFAULT_DIFF_LIMITS) {
     const oldLines = toLines(oldText);
     const newLines = toLines(newText);
-    let edits = lineEdits(oldLines, newLines, limits);
-    const replacedWhole = edits === undefined;
-    edits ??= [
-        ...oldLines.map(line => ({ op: '-', line })),
-        ...newLines.map(line => ({ op: '+', line }))
-    ];
-    return { text: formatHunks(edits, context), replacedWhole };
+    const edits = lineEdits(oldLines, newLines, limits);
+    const out = new BoundedLines(limits.maxChars ?? Number.POSITIVE_INFINITY);
+    if (edits)
+        writeHunks(out, edits, context);
+    else
+        writeReplaced(out, oldLines, newLines);
+    return { text: out.text, replacedWhole: !edits, omittedLines: out.omitted };
+}
+/**
+ * Lines appended while they fit; from the first that does not, only counted.
+ * A hunk header is never left without a line of its own after it.
+ */
+class BoundedLines {
+    maxChars;
+    text = '';
+    omitted = 0;
+    headerAt = -1;
+    constructor(maxChars) {
+        this.maxChars = maxChars;
+    }
+    header(line) {
+        const at = this.text.length;
+        this.push(line);
+        if (this.omitted === 0)
+            this.headerAt = at;
+    }
+    push(line) {
+        if (this.omitted === 0 && this.text.length + line.length <= this.maxChars) {
+            this.text += line;
+            this.headerAt = -1;
+            return;
+        }
+        if (this.omitted === 0 && this.headerAt >= 0) {
+            this.text = this.text.slice(0, this.headerAt);
+            this.omitted++;
+        }
+        this.omitted++;
+    }
+}
+/** Every old line removed, every new one added: one hunk, no edit script. */
+function writeReplaced(out, oldLines, newLines) {
+    if (oldLines.length + newLines.length === 0)
+        return;
+    out.header(`@@ -${range(1, oldLines.length)} +${range(1, newLines.length)} @@\n`);
+    for (const line of oldLines)
+        out.push(`-${line}\n`);
+    for (const line of newLines)
+        out.push(`+${line}\n`);
 }
 function toLines(text) {
     if (text === '')
@@ -4896,12 +5004,10 @@ function walkBack(a, b, trace) {
     }
     return edits.reverse();
 }
-/** Groups an edit script into `@@ -a,b +c,d @@` hunks. */
-function formatHunks(edits, context) {
+function writeHunks(out, edits, context) {
     const changed = edits.flatMap((edit, index) => edit.op === ' ' ? [] : [index]);
-    if (changed.length === 0)
-        return '';
-    const hunks = [];
+    // Line numbers at `at`, counted once over the whole script.
+    const position = { at: 0, oldLine: 1, newLine: 1 };
     let start = 0;
     while (start < changed.length) {
         let end = start;
@@ -4910,47 +5016,63 @@ function formatHunks(edits, context) {
             end++;
         const from = Math.max(0, changed[start] - context);
         const to = Math.min(edits.length, changed[end] + context + 1);
-        hunks.push(formatHunk(edits, from, to));
+        for (; position.at < from; position.at++) {
+            if (edits[position.at].op !== '+')
+                position.oldLine++;
+            if (edits[position.at].op !== '-')
+                position.newLine++;
+        }
+        writeHunk(out, edits.slice(from, to), position);
         start = end + 1;
     }
-    return hunks.join('');
 }
-function formatHunk(edits, from, to) {
-    let oldLine = 1;
-    let newLine = 1;
-    for (const edit of edits.slice(0, from)) {
-        if (edit.op !== '+')
-            oldLine++;
-        if (edit.op !== '-')
-            newLine++;
-    }
-    const slice = edits.slice(from, to);
+function writeHunk(out, slice, { oldLine, newLine }) {
     const oldCount = slice.filter(e => e.op !== '+').length;
     const newCount = slice.filter(e => e.op !== '-').length;
-    // GNU diff names the line before an empty range.
-    const range = (line, count) => `${count === 0 ? line - 1 : line},${count}`;
-    const header = `@@ -${range(oldLine, oldCount)} +${range(newLine, newCount)} @@\n`;
-    return header + slice.map(e => `${e.op}${e.line}\n`).join('');
+    out.header(`@@ -${range(oldLine, oldCount)} +${range(newLine, newCount)} @@\n`);
+    for (const edit of slice)
+        out.push(`${edit.op}${edit.line}\n`);
+}
+/** GNU diff names the line before an empty range. */
+function range(line, count) {
+    return `${count === 0 ? line - 1 : line},${count}`;
 }
 
 // Old vs new resources of one place: what was added, removed and changed.
-/** Added, removed and changed resources, each list ordered by kind, namespace, name. */
-function diffResources(oldResources, newResources) {
+// What is kept of the diffs is bounded per resource and per place, whatever
+// the chart renders: a 24 MB render must not become a 50 MB diff held in
+// memory, of which the pull request shows 60 KB and the job summary 1 MB.
+/** Characters of one resource's diff kept (a pull request body holds 65,536). */
+const MAX_RESOURCE_DIFF_CHARS = 50_000;
+/** Characters of all the diffs of one place kept. */
+const MAX_PLACE_DIFF_CHARS = 400_000;
+/**
+ * Added, removed and changed resources, each list ordered by kind,
+ * namespace, name; each diff kept up to MAX_RESOURCE_DIFF_CHARS, all of them
+ * up to `maxPlaceChars`, in the order Helm rendered them.
+ */
+function diffResources(oldResources, newResources, maxPlaceChars = MAX_PLACE_DIFF_CHARS) {
     const oldByKey = new Map(oldResources.map(r => [resourceKey(r), r]));
     const newByKey = new Map(newResources.map(r => [resourceKey(r), r]));
     const added = newResources.filter(r => !oldByKey.has(resourceKey(r)));
     const removed = oldResources.filter(r => !newByKey.has(resourceKey(r)));
     const changed = [];
+    let room = maxPlaceChars;
     for (const after of newResources) {
         const before = oldByKey.get(resourceKey(after));
         if (!before || before.text === after.text)
             continue;
         const texts = comparableTexts(before, after);
-        const diff = unifiedDiff(texts.oldText, texts.newText);
+        const maxChars = Math.min(MAX_RESOURCE_DIFF_CHARS, room);
+        const diff = unifiedDiff(texts.oldText, texts.newText, 3, {
+            ...DEFAULT_DIFF_LIMITS,
+            maxChars
+        });
         // A Secret whose only change was reformatting may compare equal once redacted.
-        if (diff.text) {
-            const { text, replacedWhole } = diff;
-            changed.push({ ...idOf(after), diff: text, replacedWhole });
+        if (diff.text || diff.omittedLines) {
+            const { text, replacedWhole, omittedLines } = diff;
+            changed.push({ ...idOf(after), diff: text, replacedWhole, omittedLines });
+            room -= text.length;
         }
     }
     return {
@@ -5410,146 +5532,142 @@ function namedError(error, names, folder) {
     return valuesFile ? { error: text, valuesFile } : { error: text };
 }
 
-// The "rendered changes" markdown of the pull request, per place, within a
-// character budget; the full text (for the job summary) alongside.
+// The "rendered changes" of the pull request as parts of a document (see
+// fit.ts): an intro, one part per place rendered (its counts and notes
+// always shown, its lists and diffs while they fit), one for the places not
+// rendered. The pull request body and the job summary fit the same parts
+// into their own limits. Pure.
 /** Helm's error is shown up to this length; its first line is what matters. */
 const MAX_ERROR_CHARS = 2_000;
-/** Room kept per place for the line that says what was cut. */
-const CUT_LINE_RESERVE = 300;
+/** Titles, notes and duplicates listed in a head at most; the rest are counted. */
+const MAX_LISTED = 10;
+/** A title, file name or note longer than this is cut. */
+const MAX_NAME = 300;
+/** The report's parts, in the order of the places. */
 function renderReport(outcomes, options) {
     const failures = outcomes.filter(o => o.status === 'failed' && o.side === 'new');
-    const intro = introduction(options.helmVersion, failures);
-    const sections = outcomes.map(section);
+    const skipped = outcomes.filter((o) => o.status === 'skipped');
+    const places = outcomes.flatMap(o => o.status === 'failed'
+        ? [failedPart(o)]
+        : o.status === 'rendered'
+            ? [renderedPart(o)]
+            : []);
     return {
-        body: assemble(intro, sections, options.budget),
-        full: assemble(intro, sections, Number.POSITIVE_INFINITY),
+        parts: [
+            { head: introduction(options.helmVersion, failures) },
+            ...places,
+            ...(skipped.length ? [notRenderedPart(skipped)] : [])
+        ],
         failures
     };
 }
 function introduction(helmVersion, failures) {
     let text = `Rendered with Helm ${escapeMarkdown(helmVersion)} (\`helm template\`), old version vs new.\n\n`;
     if (failures.length > 0) {
-        const titles = failures.map(f => escapeMarkdown(f.place.title)).join(', ');
-        text += `> [!WARNING]\n> The new version does not render for ${failures.length} place(s): ${titles}.\n\n`;
+        const titles = listed(failures.map(f => f.place.title)).join(', ');
+        text += `> [!WARNING]\n> The new version does not render for ${plural(failures.length, 'place')}: ${titles}.\n\n`;
     }
     return text;
 }
-function section(outcome) {
-    let head = `### ${escapeMarkdown(outcome.place.title)}\n\n`;
-    if (outcome.status === 'failed')
-        head = failureMark(outcome) + head;
-    head += `${escapeMarkdown(outcome.place.file)} line ${outcome.place.line}\n\n`;
-    const notes = [...outcome.place.notes];
-    if (outcome.status === 'skipped') {
-        head += `Not rendered: ${escapeMarkdown(outcome.reason)}\n\n`;
-        return { head: head + noteList(notes), optional: [] };
-    }
-    if (outcome.status === 'failed') {
-        return {
-            head: head + failureDetail(outcome) + noteList(notes),
-            optional: []
-        };
-    }
-    for (const duplicate of outcome.duplicates) {
-        notes.push(`${duplicate} is rendered more than once`);
-    }
-    const { added, removed, changed } = outcome.diff;
-    if (added.length + removed.length + changed.length === 0) {
-        return {
-            head: `${head}No rendered change.\n\n${noteList(notes)}`,
-            optional: []
-        };
-    }
-    head += `${added.length} added, ${removed.length} removed, ${changed.length} changed.\n\n`;
-    head += noteList(notes);
+/** The first MAX_LISTED texts escaped, then how many more. */
+function listed(texts) {
+    const shown = texts
+        .slice(0, MAX_LISTED)
+        .map(text => escapeMarkdown(clip(text, MAX_NAME)));
+    const more = texts.length - shown.length;
+    return more > 0 ? [...shown, `and ${more} more`] : shown;
+}
+/** Title and where the place is: the start of every place's head. */
+function placeHead(outcome) {
+    const { title, file, line } = outcome.place;
+    return (`### ${escapeMarkdown(clip(title, MAX_NAME))}\n\n` +
+        `${escapeMarkdown(clip(file, MAX_NAME))} line ${line}\n\n`);
+}
+function failedPart(outcome) {
+    const which = outcome.side === 'new' ? 'new' : 'old';
+    // Above the title, so that a reviewer cannot miss it.
+    const mark = `> [!CAUTION]\n> **Does not render** at the ${which} version ${escapeMarkdown(outcome.version)}.\n\n`;
     return {
-        head,
-        optional: [
-            ...listPieces('Added', added),
-            ...listPieces('Removed', removed),
-            ...listPieces('Changed', changed),
-            ...changed.map(diffPiece)
-        ]
+        head: mark +
+            placeHead(outcome) +
+            failureDetail(outcome) +
+            noteList(outcome.place.notes)
     };
 }
-/** Above the title, so that a reviewer cannot miss it. */
-function failureMark(outcome) {
-    const which = outcome.side === 'new' ? 'new' : 'old';
-    return `> [!CAUTION]\n> **Does not render** at the ${which} version ${escapeMarkdown(outcome.version)}.\n\n`;
-}
 function failureDetail(outcome) {
-    const error = outcome.error.length > MAX_ERROR_CHARS
-        ? `${outcome.error.slice(0, MAX_ERROR_CHARS)}…`
-        : outcome.error;
+    const error = clip(outcome.error, MAX_ERROR_CHARS);
     const file = outcome.valuesFile
-        ? `The values that broke it: ${escapeMarkdown(outcome.valuesFile)}.\n\n`
+        ? `The values that broke it: ${escapeMarkdown(clip(outcome.valuesFile, MAX_NAME))}.\n\n`
         : '';
     const old = outcome.side === 'old'
         ? 'The old version does not render with these values, so there is nothing to compare.\n\n'
         : '';
     return `Helm's error at ${escapeMarkdown(outcome.version)}:\n\n${fenced('text', error)}\n${file}${old}`;
 }
+function renderedPart(outcome) {
+    const notes = [...outcome.place.notes];
+    for (const duplicate of outcome.duplicates)
+        notes.push(`${duplicate} is rendered more than once`);
+    const { added, removed, changed } = outcome.diff;
+    const head = placeHead(outcome);
+    if (added.length + removed.length + changed.length === 0)
+        return { head: `${head}No rendered change.\n\n${noteList(notes)}` };
+    const notKept = changed.filter(c => !c.diff).length;
+    if (notKept > 0)
+        notes.push(`${plural(notKept, 'resource diff')} not kept: the preview keeps a bounded part of the diffs`);
+    const counts = `${added.length} added, ${removed.length} removed, ${changed.length} changed.\n\n`;
+    return {
+        head: head + counts + noteList(notes),
+        items: [
+            ...listItems('Added', added),
+            ...listItems('Removed', removed),
+            ...listItems('Changed', changed),
+            ...changed.filter(c => c.diff).map(diffItem)
+        ]
+    };
+}
 function noteList(notes) {
     if (notes.length === 0)
         return '';
-    return `Notes:\n${notes.map(n => `- ${escapeMarkdown(n)}\n`).join('')}\n`;
+    return `Notes:\n${listed(notes)
+        .map(n => `- ${n}\n`)
+        .join('')}\n`;
 }
-function listPieces(label, ids) {
-    if (ids.length === 0)
-        return [];
-    return [
-        { text: `**${label}:**\n\n`, isDiff: false },
-        ...ids.map(id => ({
-            text: `- ${escapeMarkdown(describeResource(id))}\n`,
-            isDiff: false
-        })),
-        { text: '\n', isDiff: false }
-    ];
+/** A list of resources: its label with the first, a blank line after the last. */
+function listItems(label, ids) {
+    return ids.map((id, index) => {
+        const first = index === 0 ? `**${label}:**\n\n` : '';
+        const last = index === ids.length - 1 ? '\n' : '';
+        const name = escapeMarkdown(clip(describeResource(id), MAX_NAME));
+        return { text: `${first}- ${name}\n${last}`, unit: 'listed resource' };
+    });
 }
-function diffPiece(resource) {
+function diffItem(resource) {
     const replaced = resource.replacedWhole
         ? 'Too large a change to compare line by line: shown as replaced.\n\n'
         : '';
-    const text = `<details><summary>${escapeHtml(describeResource(resource))}</summary>\n\n` +
-        `${replaced}${fenced('diff', resource.diff)}\n</details>\n\n`;
-    return { text, isDiff: true };
+    const omitted = resource.omittedLines
+        ? `\n_${plural(resource.omittedLines, 'more line')} of this diff not kept: the preview keeps a bounded part of each diff._\n`
+        : '';
+    const name = escapeHtml(clip(describeResource(resource), MAX_NAME));
+    return {
+        text: `<details><summary>${name}</summary>\n\n` +
+            `${replaced}${fenced('diff', resource.diff)}${omitted}\n</details>\n\n`,
+        unit: 'resource diff'
+    };
 }
-/**
- * Heads first (every place's failure marks and counts are always shown),
- * then lists and diffs in order while they fit: once one does not, the rest
- * of them are left out and each place says how many.
- */
-function assemble(intro, sections, budget) {
-    const fixed = intro.length +
-        sections.reduce((sum, s) => sum + s.head.length + CUT_LINE_RESERVE, 0);
-    let room = budget - fixed;
-    let cut = false;
-    let text = intro;
-    for (const { head, optional } of sections) {
-        text += head;
-        const left = [];
-        for (const piece of optional) {
-            if (!cut && piece.text.length <= room) {
-                text += piece.text;
-                room -= piece.text.length;
-            }
-            else {
-                cut = true;
-                left.push(piece);
-            }
-        }
-        if (left.length > 0)
-            text += cutLine(left);
-    }
-    return text;
-}
-function cutLine(left) {
-    const diffs = left.filter(p => p.isDiff);
-    const diffLines = diffs.reduce((sum, p) => sum + p.text.split('\n').length, 0);
-    const characters = left.reduce((sum, p) => sum + p.text.length, 0);
-    return (`_Cut to keep the pull request within its size limit: ${characters} characters left out ` +
-        `(${diffs.length} resource diff(s), about ${diffLines} lines). ` +
-        `The whole diff is in the job summary of the run._\n\n`);
+/** The places not rendered (past the pins previewed, generated per element…), one line each. */
+function notRenderedPart(skipped) {
+    return {
+        head: '### Not rendered\n\n',
+        items: skipped.map(({ place, reason }) => ({
+            text: `- ${escapeMarkdown(clip(place.title, MAX_NAME))}, ` +
+                `${escapeMarkdown(clip(place.file, MAX_NAME))} line ${place.line}: ` +
+                `${escapeMarkdown(clip(reason, MAX_NAME))}\n`,
+            unit: 'place'
+        })),
+        tail: '\n'
+    };
 }
 
 // The pull request's preview of a release: for every bumped pin, the chart
@@ -5558,27 +5676,34 @@ function cutLine(left) {
 // goes wrong is said in the pull request and as a warning.
 /** Pins previewed per pull request at most; the others are listed as not rendered. */
 const MAX_PREVIEWED_PINS = 20;
+/**
+ * Characters of diffs the preview keeps over all its places: about what the
+ * job summary (1 MiB) can show. Past it, a place's diffs are not kept (its
+ * counts still are), so that memory stays bounded whatever the charts render.
+ */
+const MAX_PREVIEW_DIFF_CHARS = 900_000;
 /** Renders every bumped pin old vs new and reads the changelog. Never throws. */
 async function previewRelease(services, input) {
     const workDir = fs.mkdtempSync(path.join(tempRoot(), 'helm-oci-release-render-'));
     try {
         const outcomes = await renderAll(services, input, workDir);
         const report = renderReport(outcomes, {
-            helmVersion: services.helmVersion,
-            budget: input.budget
+            helmVersion: services.helmVersion
         });
-        const changelog = changelogMarkdown(await readChangelog(services.registry, input.repositoryPath, oldestFrom(input.changes), input.version));
+        const changelog = changelogPart(await readChangelog(services.registry, input.repositoryPath, oldestFrom(input.changes), input.version));
         return {
-            body: `${report.body}\n\n${changelog}`,
-            full: `${report.full}\n\n${changelog}`,
+            parts: [...report.parts, changelog],
             warnings: report.failures.map(failureLine)
         };
     }
     catch (error) {
         const message = `The rendered preview failed: ${errorMessage(error)}`;
         return {
-            body: `> [!WARNING]\n> ${message}`,
-            full: message,
+            parts: [
+                {
+                    head: `> [!WARNING]\n> ${escapeMarkdown(clip(message, MAX_ERROR_CHARS))}\n\n`
+                }
+            ],
             warnings: [message]
         };
     }
@@ -5589,6 +5714,7 @@ async function previewRelease(services, input) {
 async function renderAll(services, input, workDir) {
     const outcomes = [];
     const budget = new TimeBudget(budgetMs());
+    const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS };
     const byPin = placesByPin(input.changes, {
         texts: input.texts,
         readRepoFile: input.readRepoFile,
@@ -5606,10 +5732,34 @@ async function renderAll(services, input, workDir) {
             const umbrellaChartDir = place.umbrella && input.cloneDir
                 ? path.join(input.cloneDir, place.umbrella.chartDir)
                 : undefined;
-            outcomes.push(await renderPlaceChange(services.helm, place, { old: change.from, new: change.to }, services.packages, { workDir, umbrellaChartDir, budget }));
+            const outcome = await renderPlaceChange(services.helm, place, { old: change.from, new: change.to }, services.packages, { workDir, umbrellaChartDir, budget });
+            outcomes.push(keepBounded(outcome, kept));
         }
     }
     return outcomes;
+}
+/**
+ * What the preview keeps of a place: diffs while `kept.diffChars` lasts
+ * (then none, each counted as not kept) and Helm's error up to what is shown.
+ */
+function keepBounded(outcome, kept) {
+    if (outcome.status === 'failed')
+        return { ...outcome, error: outcome.error.slice(0, MAX_ERROR_CHARS + 1) };
+    if (outcome.status !== 'rendered')
+        return outcome;
+    const changed = outcome.diff.changed.map(resource => {
+        if (resource.diff.length <= kept.diffChars) {
+            kept.diffChars -= resource.diff.length;
+            return resource;
+        }
+        const lines = resource.diff.split('\n').length - 1;
+        return {
+            ...resource,
+            diff: '',
+            omittedLines: resource.omittedLines + lines
+        };
+    });
+    return { ...outcome, diff: { ...outcome.diff, changed } };
 }
 /** The inputs `gitops-kube-version` / `gitops-api-versions` stand in for the cluster's, where the manifest says none. */
 function withCapabilities(place, input) {
@@ -5687,7 +5837,7 @@ async function runGitops(config, release, dryRun, connect = connectGitops) {
             branch: fillTemplate$1(config.branch, release)
         };
         const result = await proposeChange(context, bump, dryRun);
-        return preview ? { ...result, preview: preview.full } : result;
+        return preview ? { ...result, preview: preview.parts } : result;
     }
     finally {
         clone.remove();
@@ -5737,6 +5887,8 @@ function reportScan(bump, repository) {
     }
     for (const note of bump.lockfiles ?? [])
         relay(`Chart.lock: ${note}`);
+    for (const notice of bump.notices)
+        relay(`To do: ${notice}`);
 }
 /** Files the globs match but that were not scanned: named, with why (annotations escape line breaks). */
 function reportUnread(unread, repository) {
@@ -5821,14 +5973,9 @@ async function existingPullRequest(context) {
         ? { operation: 'unchanged', number: pr.number, url: pr.htmlUrl }
         : { operation: 'none' };
 }
-/** GitHub refuses a pull request body over 65,536 characters: room kept for the rest. */
-const BODY_LIMIT = 60_000;
-/** The pull request body: the bump, then the preview when there is one. */
+/** The pull request body: the bump, then the preview when there is one (pr-body.ts fits both). */
 function bodyOf(context, bump) {
-    const body = pullRequestBody(context.release, bump);
-    if (!context.preview)
-        return body;
-    return `${body}\n\n## What changes in the cluster\n\n${context.preview.body}`;
+    return pullRequestBody(context.release, bump, context.preview?.parts);
 }
 /**
  * The rendered preview of the bumped pins ('gitops-render'): never fails the
@@ -5850,8 +5997,7 @@ async function previewOf(renderer, config, release, bump, texts, clone) {
         repositoryPath: `${release.repository}/${release.name}`,
         repositoryUrls: repositoryUrls(config),
         kubeVersion: config.kubeVersion,
-        apiVersions: config.apiVersions,
-        budget: BODY_LIMIT - pullRequestBody(release, bump).length
+        apiVersions: config.apiVersions
     });
     for (const warning$1 of preview.warnings)
         warning(warning$1);

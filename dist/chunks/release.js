@@ -3573,6 +3573,349 @@ async function push(job, registry, options) {
     release.pushed = true;
 }
 
+// Fitting a document into a size limit, whatever its parts hold: GitHub
+// refuses a pull request body over 65,536 characters (422, and no pull
+// request), the runner drops a job summary over 1 MiB. A document is a list
+// of parts (the intro, a table, a place of the preview, the changelog); all
+// draw from one budget, so the whole fits, and each part that is cut says
+// what it left out, why, and where to see all of it. Pure.
+/** UTF-16 code units: never fewer than the code points GitHub counts. */
+const utf16Units = text => text.length;
+/** UTF-8 bytes: what the runner measures of the job summary file. */
+const utf8Bytes = text => Buffer.byteLength(text, 'utf8');
+/**
+ * The parts as one text within `limit.budget`, in order. When all of them do
+ * not fit, every part first gets its head, tail and room for a cut line; the
+ * rest of the budget is shared fairly (a part that needs less than an equal
+ * share leaves the rest to the others) and each part shows its first items
+ * within its share. Should even the heads not fit, parts are dropped from the
+ * end (pinned ones stay) and one line says how many.
+ */
+function fitParts(parts, limit) {
+    // Each item measured once: a preview may hold thousands of them.
+    const sized = parts.map(part => measured(part, limit));
+    const whole = sized.reduce((sum, part) => sum + part.whole, 0);
+    if (whole <= limit.budget)
+        return wholeText(parts);
+    const { kept, dropped } = keepHeads(sized, limit);
+    const fixed = kept.reduce((sum, part) => sum + part.fixed, 0);
+    const droppedLine = dropped ? droppedNote(dropped, limit) : '';
+    const room = limit.budget - fixed - limit.measure(droppedLine);
+    const shares = fairShares(kept.map(part => part.demand), room);
+    const texts = new Map();
+    let carry = 0;
+    kept.forEach((part, index) => {
+        const shown = fillItems(part.sizes, shares[index] + carry);
+        carry = shares[index] + carry - shown.used;
+        const items = part.part.items ?? [];
+        texts.set(part.part, render(part.part, items.slice(0, shown.count), items.slice(shown.count), limit));
+    });
+    return assemble(parts, texts, droppedLine);
+}
+function measured(part, limit) {
+    const items = part.items ?? [];
+    const sizes = items.map(item => limit.measure(item.text));
+    const demand = sizes.reduce((sum, size) => sum + size, 0);
+    const bare = limit.measure(part.head) + limit.measure(part.tail ?? '');
+    const cut = items.length ? limit.measure(cutLine(part, items, limit)) : 0;
+    return { part, sizes, demand, fixed: bare + cut, whole: bare + demand };
+}
+/** Every part with all its items, whatever their size (for tests and measurements). */
+function wholeText(parts) {
+    return parts
+        .map(part => {
+        const items = (part.items ?? []).map(item => item.text).join('');
+        return `${part.head}${items}${part.tail ?? ''}`;
+    })
+        .join('');
+}
+/** The parts kept in order, the dropped line where the first dropped part was. */
+function assemble(parts, texts, droppedLine) {
+    let text = '';
+    let saidDropped = false;
+    for (const part of parts) {
+        const shown = texts.get(part);
+        if (shown !== undefined)
+            text += shown;
+        else if (!saidDropped) {
+            text += droppedLine;
+            saidDropped = true;
+        }
+    }
+    return text;
+}
+/** A part with some items shown and the others counted. */
+function render(part, shown, left, limit) {
+    const items = shown.map(item => item.text).join('');
+    const cut = left.length ? cutLine(part, left, limit) : '';
+    return `${part.head}${items}${cut}${part.tail ?? ''}`;
+}
+/** Parts dropped from the end (pinned ones kept) until the heads fit. */
+function keepHeads(parts, limit) {
+    let cost = parts.reduce((sum, part) => sum + part.fixed, 0);
+    const droppedLine = limit.measure(droppedNote(parts.length, limit));
+    const dropped = new Set();
+    for (let i = parts.length - 1; i >= 0; i--) {
+        if (cost + (dropped.size ? droppedLine : 0) <= limit.budget)
+            break;
+        if (parts[i].part.pinned)
+            continue;
+        dropped.add(parts[i]);
+        cost -= parts[i].fixed;
+    }
+    return {
+        kept: parts.filter(part => !dropped.has(part)),
+        dropped: dropped.size
+    };
+}
+/**
+ * Max-min fair shares of `room`: demands below an equal share are met,
+ * the rest is split equally among the larger ones.
+ */
+function fairShares(demands, room) {
+    const shares = demands.map(() => 0);
+    const order = demands
+        .map((need, index) => ({ need, index }))
+        .sort((a, b) => a.need - b.need);
+    let left = Math.max(0, room);
+    order.forEach(({ need, index }, position) => {
+        const equal = Math.floor(left / (order.length - position));
+        shares[index] = Math.min(need, equal);
+        left -= shares[index];
+    });
+    return shares;
+}
+/** How many of the first items fit in `room`, and their size. */
+function fillItems(sizes, room) {
+    let used = 0;
+    let count = 0;
+    for (const size of sizes) {
+        if (used + size > room)
+            break;
+        used += size;
+        count++;
+    }
+    return { count, used };
+}
+/** `_3 pins and 1 resource diff left out <reason>: <elsewhere>._` */
+function cutLine(part, left, limit) {
+    const counts = new Map();
+    for (const item of left)
+        counts.set(item.unit, (counts.get(item.unit) ?? 0) + 1);
+    const what = [...counts].map(([unit, n]) => plural(n, unit)).join(' and ');
+    const where = part.elsewhere ? `: ${part.elsewhere}` : '';
+    return `\n_${what} left out ${limit.reason}${where}._\n\n`;
+}
+function droppedNote(count, limit) {
+    return `\n_${plural(count, 'more section')} left out ${limit.reason}._\n\n`;
+}
+/** `1 pin`, `3 pins`. */
+function plural(count, unit) {
+    return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+// The one place where text from outside (GitOps files, charts, registries,
+// Helm's errors) becomes GitHub markdown or HTML: the pull request body, the
+// job summary, a release's notes. Nothing of it is read as markup, breaks
+// out of code or a table cell, or becomes a live mention or reference.
+//
+// What GitHub links by itself ("Autolinked references and URLs" in GitHub's
+// docs): @user and @org/team, which notify; #123, GH-123 and owner/repo#123,
+// which link and cross-reference the issue. It finds them in the text of the
+// rendered HTML, where `&#64;` is `@` again: a zero-width space after `@`,
+// after `#` before a digit and after `GH` before `-digit` breaks them, as
+// Renovate's sanitizeMarkdown does (lib/util/markdown.ts: `@&#8203;`,
+// `#&#8203;`). Nothing is linked inside <code> and <pre>, so code keeps every
+// character as it is.
+//
+// Tables: cmark-gfm splits a row into cells before it parses them, inside
+// code spans too, with the longest match of `(escaped_char|[^|\r\n])+`
+// where a backslash escapes the next character (ext_scanners.re): a `|`
+// after a backslash stays in its cell, any other ends it. So a cell holds
+// `<code>` with entities (`cellCode`: no `|` or `\` at all), or escaped text
+// whose every `|` is written `\|` (`escapeMarkdown`), and the row adds a
+// space before each `|` of its own.
+/** Line breaks, other controls, and bidi overrides that reorder what is shown. */
+const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+const ALL_UNPRINTABLE = new RegExp(UNPRINTABLE.source, 'gu');
+/** What GitHub would turn into a mention or an issue link. */
+const REFERENCE = /@|#(?=\d)|\bGH-(?=\d)/gi;
+const ZERO_WIDTH_SPACE = '\u200B';
+/**
+ * The references of raw `text` broken by a zero-width space after `@`, `#`
+ * or `GH` (before any escaping, which writes `#` in entities of its own).
+ */
+function breakReferences(text) {
+    return text.replace(REFERENCE, found => found.length === 3
+        ? `${found.slice(0, 2)}${ZERO_WIDTH_SPACE}-`
+        : `${found}${ZERO_WIDTH_SPACE}`);
+}
+/** The zero-width spaces as `&#8203;`: visible in the body's source. */
+function zeroWidthEntities(escaped) {
+    return escaped.replaceAll(ZERO_WIDTH_SPACE, '&#8203;');
+}
+/** One line: controls, line breaks and runs of spaces become one space. */
+function oneLine(text) {
+    return text.replace(ALL_UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
+}
+// Markdown text: backslash escapes for what starts inline markup; `&`, `<`
+// and `>` as entities (no HTML, no autolink `<…>`).
+const MARKDOWN_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;'
+};
+const INLINE_SPECIAL = /[&<>\\`*_[\]~|$!]/g;
+// What starts a block at the beginning of a line (heading, list item).
+const BLOCK_START = /^(?:#{1,6}|[+-]|\d{1,9}[.)])(?=\s|$)/;
+/**
+ * Outside text as one line of markdown that shows as written: no HTML, no
+ * emphasis, links, code, math or table cell breaks, no mentions or issue
+ * references, no block markers. Safe in a paragraph, a list item, a heading
+ * and a table cell.
+ */
+function escapeMarkdown(text) {
+    return zeroWidthEntities(unblock(escapeInline(oneLine(text))));
+}
+/** A line that would start a block (`# x`, `- x`, `1. x`) escaped to stay text. */
+function unblock(line) {
+    // `1. x` stays text with the escape before its `.` or `)`.
+    return line.replace(BLOCK_START, start => /^\d/.test(start)
+        ? `${start.slice(0, -1)}\\${start.slice(-1)}`
+        : `\\${start}`);
+}
+/** Inline escapes of one line, its spaces kept (a piece between code spans). */
+function escapeInline(line) {
+    return breakReferences(line).replace(INLINE_SPECIAL, special => MARKDOWN_ENTITIES[special] ?? `\\${special}`);
+}
+/**
+ * A sentence of ours (a note, a reason) that quotes names from outside
+ * between backticks, on one line: each quoted span as code (`cellCode` in a
+ * table cell, else `inlineCode`), the rest escaped. Outside text may hold
+ * backticks of its own and so move a span's edges, but every piece is
+ * escaped as the one or the other: nothing of it is read as markup.
+ */
+function markdownWithCode(text, inTable = false) {
+    const pieces = oneLine(text).split('`');
+    const asCode = inTable ? cellCode : inlineCode;
+    const markdown = pieces
+        .map((piece, index) => index % 2 === 1 && index < pieces.length - 1
+        ? asCode(piece)
+        : escapeInline(index % 2 === 1 ? `\`${piece}` : piece))
+        .join('');
+    return zeroWidthEntities(unblock(markdown));
+}
+/** Every character of `pattern` as a numeric character reference. */
+function entities(text, pattern) {
+    return text.replace(pattern, c => `&#${c.charCodeAt(0)};`);
+}
+// HTML text: what HTML reads, and what markdown would read if the HTML were
+// inline rather than a block.
+const HTML_SPECIAL = /[&<>"\\`*_[\]~|$]/g;
+/**
+ * Outside text as the text of an HTML element (`<summary>`, `<li>`, `<p>`,
+ * `<h3>`), on one line: no tag, no markdown, no mention or issue reference.
+ * (An attribute value or a command is `htmlLiteral`: a zero-width space
+ * would break a URL.)
+ */
+function escapeHtml(text) {
+    const broken = breakReferences(oneLine(text));
+    return zeroWidthEntities(entities(broken, HTML_SPECIAL));
+}
+/**
+ * Text shown as it is inside `<pre>`, `<code>` or a double-quoted attribute
+ * value (a command, a URL): `&`, `<`, `>` and `"` as entities, lines kept.
+ * Nothing is linked inside code, so nothing else changes.
+ */
+function htmlLiteral(text) {
+    return entities(text, /[&<>"]/g);
+}
+// Inside <code> in markdown, everything inline markup and cmark-gfm's
+// autolinks start with: the `:` of `://`, `@` (an email address) and the `.`
+// of `www.` too. (A digest's `sha256:` stays as it is: no scheme links it.)
+const CODE_SPECIAL = /[&<>"'\\`*_[\]~|$!@]|:(?=\/\/)|(?<=www)\./gi;
+const VISIBLE_ESCAPES = {
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t'
+};
+/** Controls and bidi overrides as escapes (`\n`, `\u202e`), the whole quoted. */
+function visible(text) {
+    if (text !== '' && !UNPRINTABLE.test(text))
+        return text;
+    const escaped = text
+        .replace(/["\\]/g, '\\$&')
+        .replace(ALL_UNPRINTABLE, c => VISIBLE_ESCAPES[c] ??
+        `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return `"${escaped}"`;
+}
+/**
+ * Outside text as inline code that nothing can break out of, in a table
+ * cell too: `<code>` with every character markdown, HTML or an autolink
+ * could read written as an entity (a `|` among them, so the row is not
+ * split: backslash escapes in a cell are ambiguous to cmark-gfm's scanner);
+ * controls and line breaks shown as escapes (the value quoted), an empty
+ * value as `""`.
+ */
+function cellCode(text) {
+    return `<code>${entities(visible(text), CODE_SPECIAL)}</code>`;
+}
+/**
+ * Outside text as a code span, outside tables: a fence of one backtick more
+ * than the longest run inside, padded with a space where the text starts or
+ * ends with a backtick or a space (CommonMark takes one off each side);
+ * controls and line breaks shown as escapes.
+ */
+function inlineCode(text) {
+    const shown = visible(text);
+    const fence = '`'.repeat(longestBacktickRun(shown) + 1);
+    const pad = /^[` ]|[` ]$/.test(shown) && shown.trim() !== '' ? ' ' : '';
+    return `${fence}${pad}${shown}${pad}${fence}`;
+}
+/** `text` cut to `max` characters (whole code points) with `…` when longer. */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = 0;
+    let count = 0;
+    for (const point of text) {
+        if (count === max)
+            break;
+        end += point.length;
+        count++;
+    }
+    return end < text.length ? `${text.slice(0, end)}…` : text;
+}
+/** The length of the longest run of backticks in `text` (a fence must be longer). */
+function longestBacktickRun(text) {
+    let longest = 0;
+    for (const run of text.matchAll(/`+/g))
+        longest = Math.max(longest, run[0].length);
+    return longest;
+}
+/** A fenced code block whose fence is longer than any run of backticks inside. */
+function fenced(language, content) {
+    const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
+    const body = content.endsWith('\n') ? content : `${content}\n`;
+    return `${fence}${language}\n${body}${fence}\n`;
+}
+/**
+ * A markdown table: a header row and rows whose cells are already markdown
+ * made with `escapeMarkdown`, `cellCode`, `markdownWithCode(…, true)` or
+ * numbers (none holds a `|` the row would be split at).
+ */
+function tableLines(header, rows) {
+    return [
+        tableRow(header),
+        tableRow(header.map(() => '---')),
+        ...rows.map(tableRow)
+    ];
+}
+/** One row of a table (see `tableLines`). */
+function tableRow(cells) {
+    return `| ${cells.join(' | ')} |`;
+}
+
 /** A regular expression matching `text` exactly. */
 function literal(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -3678,6 +4021,16 @@ function fluxBlock(release, signing) {
     ].join('\n');
 }
 
+// The job summary: what was released, where, signed how, and the GitOps
+// pull requests with their rendered preview. The runner drops a summary over
+// 1 MiB whole (actions/runner, FileCommandManager.cs: "$GITHUB_STEP_SUMMARY
+// upload aborted, supports content up to a size of 1024k"; @actions/core's
+// summary.write writes whatever it is given): the GitOps sections take what
+// the rest leaves of SUMMARY_LIMIT, fitted by render/fit.ts. Text goes
+// through render/markdown.ts.
+/** UTF-8 bytes the summary may take: under the runner's 1 MiB (1,048,576). */
+const SUMMARY_LIMIT = 1_000_000;
+const SUMMARY_REASON = "to keep the job summary within the runner's 1 MiB limit";
 const HEADER = ['Chart', 'Version', 'Reference', 'Digest', 'Pushed'];
 /** One row per chart; pure, so tests can read it. */
 function summaryRows(run) {
@@ -3719,13 +4072,15 @@ async function writeSummary(run) {
         ...summaryRows(run).map(row => row.map(code))
     ])
         .addRaw(`<p>Helm ${escapeHtml(run.helmVersion)}</p>`, true);
+    if (run.skipped.length)
+        summary$1.addHeading('Skipped', 3).addList(run.skipped.map(escapeHtml));
     for (const chart of run.charts)
         addSigning(chart);
     addReleases(run.charts);
-    for (const chart of run.charts)
-        addGitops(chart);
-    if (run.skipped.length)
-        summary$1.addHeading('Skipped', 3).addList(run.skipped.map(escapeHtml));
+    const room = SUMMARY_LIMIT - utf8Bytes(summary$1.stringify());
+    const gitops = gitopsSummary(run.charts, room);
+    if (gitops)
+        summary$1.addRaw(`\n${gitops}`, true);
     await summary$1.write();
 }
 /** The signatures and attestation of a chart, and how to verify them. */
@@ -3734,16 +4089,16 @@ function addSigning(chart) {
     if (!signing)
         return;
     const items = [
-        ...signing.signatures.map(ref => `Signature: <code>${escapeHtml(ref)}</code>`),
+        ...signing.signatures.map(ref => `Signature: <code>${htmlLiteral(ref)}</code>`),
         ...(signing.provenance
-            ? [`Provenance: <code>${escapeHtml(signing.provenance)}</code>`]
+            ? [`Provenance: <code>${htmlLiteral(signing.provenance)}</code>`]
             : []),
         ...(signing.attestationUrl
             ? [
-                `Attestation: <a href="${escapeHtml(signing.attestationUrl)}">${escapeHtml(signing.attestationUrl)}</a>`
+                `Attestation: <a href="${htmlLiteral(signing.attestationUrl)}">${htmlLiteral(signing.attestationUrl)}</a>`
             ]
             : []),
-        `Identity: <code>${escapeHtml(signing.identity)}</code> (issuer <code>${escapeHtml(signing.issuer)}</code>, Sigstore ${escapeHtml(signing.sigstore)})`,
+        `Identity: <code>${htmlLiteral(signing.identity)}</code> (issuer <code>${htmlLiteral(signing.issuer)}</code>, Sigstore ${escapeHtml(signing.sigstore)})`,
         ...signing.notes.map(note => `Note: ${escapeHtml(note)}`),
         ...signing.kept.map(kept => `Kept: ${escapeHtml(kept)} (signed before by this workflow)`)
     ];
@@ -3757,7 +4112,7 @@ function addSigning(chart) {
     ];
     for (const [title, text] of blocks)
         if (text)
-            summary.addRaw(`<p>${title}</p><pre><code>${escapeHtml(text)}</code></pre>`, true);
+            summary.addRaw(`<p>${title}</p><pre><code>${htmlLiteral(text)}</code></pre>`, true);
 }
 /** The GitHub releases made or updated, and what happened to their assets. */
 function addReleases(charts) {
@@ -3769,34 +4124,50 @@ function addReleases(charts) {
         const { url, tag, operation, assets } = chart.githubRelease;
         const files = assets.map(a => `${escapeHtml(a.name)} ${a.action}`);
         return (`${escapeHtml(chart.name)} ${escapeHtml(chart.version)}: ` +
-            `<a href="${escapeHtml(url)}">${escapeHtml(tag)}</a> ${operation}` +
+            `<a href="${htmlLiteral(url)}">${escapeHtml(tag)}</a> ${operation}` +
             (files.length ? ` (${files.join(', ')})` : ''));
     }));
 }
-function addGitops(chart) {
+/**
+ * The GitOps sections of every chart (pull request, files, preview) as
+ * markdown within `room` bytes; each part cut says what it left out.
+ */
+function gitopsSummary(charts, room) {
+    const parts = charts.flatMap(gitopsParts);
+    if (parts.length === 0)
+        return '';
+    return fitParts(parts, {
+        budget: room,
+        measure: utf8Bytes,
+        reason: SUMMARY_REASON
+    });
+}
+function gitopsParts(chart) {
     if (!chart.gitops)
-        return;
-    const { operation, number, url, updatedFiles } = chart.gitops;
-    summary.addHeading(`GitOps pull request for ${escapeHtml(chart.name)}`, 3);
-    summary.addRaw(number && url
-        ? `<p><a href="${escapeHtml(url)}">#${number}</a>: ${operation}</p>`
-        : `<p>${operation === 'none' ? 'No pull request' : operation}</p>`, true);
-    if (updatedFiles.length)
-        summary.addList(updatedFiles.map(escapeHtml));
-    // The whole preview (the pull request's may be cut to fit GitHub's limit);
-    // its text is escaped markdown, built in render/report.ts and changelog.ts.
-    if (chart.gitops.preview) {
-        summary.addHeading('What changes in the cluster', 4);
-        summary.addRaw(`\n${chart.gitops.preview}\n`, true);
-    }
+        return [];
+    const { operation, number, url, updatedFiles, preview } = chart.gitops;
+    const link = number && url
+        ? `<p><a href="${htmlLiteral(url)}">#${number}</a>: ${operation}</p>`
+        : `<p>${operation === 'none' ? 'No pull request' : operation}</p>`;
+    const files = {
+        head: `### GitOps pull request for ${escapeMarkdown(chart.name)}\n\n${link}\n\n`,
+        items: updatedFiles.map(file => ({
+            text: `- ${inlineCode(file)}\n`,
+            unit: 'file'
+        })),
+        tail: '\n',
+        elsewhere: 'the `updated-files` output lists every one'
+    };
+    // The whole preview as far as it fits (the pull request's is cut sooner).
+    const cluster = preview
+        ? [{ head: '#### What changes in the cluster\n\n' }, ...preview]
+        : [];
+    return [files, ...cluster];
 }
 function code(value) {
     return /^(oci:|sha256:|\d)/.test(value)
-        ? `<code>${escapeHtml(value)}</code>`
+        ? `<code>${htmlLiteral(value)}</code>`
         : escapeHtml(value);
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, c => `&#${c.charCodeAt(0)};`);
 }
 
 // The list of steps of a release, one log group each, with the outside
@@ -4008,4 +4379,4 @@ var release$1 = /*#__PURE__*/Object.freeze({
     release: release
 });
 
-export { Minimatch as M, mapLimit as m, release$1 as r, verifyCommands as v };
+export { Minimatch as M, tableRow as a, cellCode as b, clip as c, mapLimit as d, escapeMarkdown as e, fitParts as f, fenced as g, escapeHtml as h, inlineCode as i, markdownWithCode as m, plural as p, release$1 as r, tableLines as t, utf16Units as u, verifyCommands as v };

@@ -1,7 +1,7 @@
 // Octokit from @actions/github (proxy-aware fetch for GITHUB_API_URL) with the
 // retry plugin (5xx and network errors, bounded backoff) and the throttling
-// plugin (primary and secondary rate limits, waited out only when GitHub asks
-// for a short enough wait).
+// plugin (primary and secondary rate limits, waited out when GitHub asks for
+// at most DEFAULT_MAX_WAIT_SECONDS; each wait, and the cap, said in the log).
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
@@ -15,7 +15,7 @@ export interface OctokitOptions {
   token: string
   /** REST API root; default GITHUB_API_URL, then https://api.github.com. */
   apiUrl?: string
-  /** Longest wait (seconds) a rate limit may ask for; default 60. */
+  /** Longest wait (seconds) a rate limit may ask for; default 300. */
   maxWaitSeconds?: number
   /** Milliseconds per second of waiting; default 1000 (tests shrink it). */
   waitUnitMs?: number
@@ -33,7 +33,18 @@ const SERVER_RETRIES = 3
  * sent; the throttling plugin waits 429s out within the cap instead.
  */
 const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451]
-const DEFAULT_MAX_WAIT_SECONDS = 60
+/**
+ * GitHub's secondary rate limit asks to "wait a few minutes" (its message),
+ * and its retry-after says how long: a creation refused with 429 and
+ * `retry-after: 120` is worth two minutes of a release job, not a failed run
+ * after the chart was published. Longer waits fail with the fix.
+ */
+const DEFAULT_MAX_WAIT_SECONDS = 300
+/**
+ * A secondary limit without retry-after: "wait for at least one minute"
+ * (GitHub's docs, "Rate limits for the REST API").
+ */
+const SECONDARY_FALLBACK_SECONDS = 60
 
 /**
  * An Octokit for one repository (`id` keys the throttling plugin's limiters),
@@ -48,7 +59,7 @@ export function createOctokit(options: OctokitOptions, id: string): Octokit {
     // 3 s): clients of one repository share them, others do not wait.
     id,
     retryAfterBaseValue: unit,
-    fallbackSecondaryRateRetryAfter: cap,
+    fallbackSecondaryRateRetryAfter: Math.min(SECONDARY_FALLBACK_SECONDS, cap),
     onRateLimit: limitHandler('rate limit', cap, log),
     onSecondaryRateLimit: limitHandler('secondary rate limit', cap, log)
   }
@@ -80,10 +91,17 @@ function limitHandler(
     _octokit: unknown,
     retryCount: number
   ): boolean => {
-    if (retryCount >= LIMIT_RETRIES || retryAfter > cap) return false
+    const where = `GitHub ${kind} on ${request.method} ${request.url}`
+    if (retryCount >= LIMIT_RETRIES) return false
+    if (retryAfter > cap) {
+      log(
+        `${where}: GitHub asks to wait ${retryAfter} s, over the ${cap} s this action waits`
+      )
+      return false
+    }
     log(
-      `GitHub ${kind} on ${request.method} ${request.url}: waiting ` +
-        `${retryAfter} s (retry ${retryCount + 1} of ${LIMIT_RETRIES})`
+      `${where}: waiting ${retryAfter} s (retry ${retryCount + 1} of ` +
+        `${LIMIT_RETRIES}; GitHub may ask for up to ${cap} s)`
     )
     return true
   }

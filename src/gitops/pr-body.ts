@@ -1,4 +1,25 @@
-// The pull request's title, branch and body. Pure.
+// The pull request's title, branch and body. The body is parts (see
+// render/fit.ts): the intro, the tables of pins, the notes, the rendered
+// preview and the changelog all draw from one budget, so that GitHub never
+// refuses it for its length, whatever the GitOps repository holds; every
+// piece of text from it, a chart or a registry goes through
+// render/markdown.ts. Pure.
+import {
+  fitParts,
+  utf16Units,
+  type Item,
+  type Limit,
+  type Part
+} from '../render/fit.js'
+import {
+  cellCode,
+  clip,
+  escapeMarkdown,
+  inlineCode,
+  markdownWithCode,
+  tableLines,
+  tableRow
+} from '../render/markdown.js'
 import type { RepoBump } from './bump-repo.js'
 
 export interface ReleaseInfo {
@@ -10,7 +31,37 @@ export interface ReleaseInfo {
   digest: string
 }
 
-/** Fills {name} and {version} in a template. */
+/**
+ * GitHub refuses a body over 65,536 characters, which it counts as code
+ * points (measured in dead-claudia/github-limits#13: 65,537 astral
+ * characters are refused as 65,537 ASCII ones are). The body is counted in
+ * UTF-16 code units, never fewer than code points, and kept under 65,000 of
+ * them.
+ */
+export const BODY_LIMIT: Limit = {
+  budget: 65_000,
+  measure: utf16Units,
+  reason: "to keep the pull request within GitHub's 65,536-character limit"
+}
+
+/** Where a reviewer finds what the body leaves out. */
+const IN_THE_LOG = {
+  pins: "the run's log lists every pin (its `Bump:` and `Left alone:` lines)",
+  warnings: "the run's log names each one in a warning or notice",
+  lock: "the run's log lists each one (its `Chart.lock:` lines)",
+  todo: "the run's log lists each one (its `To do:` lines)"
+}
+const IN_THE_SUMMARY = 'the job summary of the run shows more of it'
+/** A value or name from outside longer than this is cut in a table. */
+const MAX_CELL = 200
+const FOOTER = '<sub>Opened by helm-oci-release.</sub>\n'
+
+/**
+ * Fills {name} and {version} in a template (the title, the branch, the commit
+ * message). Nothing from the GitOps repository goes in: the name is an OCI
+ * repository name and the version SemVer (chart/metadata.ts checks both), so
+ * neither holds markup, a mention or an issue reference.
+ */
 export function fillTemplate(template: string, release: ReleaseInfo): string {
   return template
     .replaceAll('{name}', release.name)
@@ -26,105 +77,151 @@ export function commitSubjectPattern(template: string): RegExp {
   return new RegExp(`^${parts.join('\\S+')}$`)
 }
 
-function cell(text: string | number): string {
-  // A value from the GitOps repository may hold line breaks: one line per row.
-  return String(text)
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n\u2028\u2029]/g, ' ')
+/** Outside text as a table cell of code, cut to MAX_CELL. */
+const cell = (text: string): string => cellCode(clip(text, MAX_CELL))
+
+/** A table whose rows are shown while they fit. */
+function tablePart(
+  title: string,
+  header: string[],
+  rows: (string | number)[][],
+  intro = ''
+): Part {
+  const [head, rule] = tableLines(header, [])
+  return {
+    head: `### ${title}\n\n${intro}${head}\n${rule}\n`,
+    items: rows.map(row => ({ text: `${tableRow(row)}\n`, unit: 'pin' })),
+    tail: '\n',
+    elsewhere: IN_THE_LOG.pins
+  }
 }
 
-function table(header: string[], rows: (string | number)[][]): string[] {
-  return [
-    `| ${header.join(' | ')} |`,
-    `| ${header.map(() => '---').join(' | ')} |`,
-    ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
-  ]
+/** A list of our sentences (which quote names in backticks). */
+function listPart(
+  title: string,
+  lines: readonly string[],
+  unit: string,
+  elsewhere: string
+): Part {
+  const items: Item[] = lines.map(line => ({
+    text: `- ${markdownWithCode(line)}\n`,
+    unit
+  }))
+  return { head: `### ${title}\n\n`, items, tail: '\n', elsewhere }
+}
+
+function introduction(release: ReleaseInfo): Part {
+  const digest = release.digest || '(not pushed: dry run)'
+  return {
+    head:
+      `Moves the Helm chart **${escapeMarkdown(release.name)}** to **${escapeMarkdown(release.version)}**.\n\n` +
+      `- Chart: ${inlineCode(`${release.ref}:${release.tag}`)}\n` +
+      `- Digest: ${inlineCode(digest)}\n\n`,
+    pinned: true
+  }
+}
+
+function changedPart(bump: RepoBump): Part {
+  return tablePart(
+    'Changed',
+    ['File', 'Line', 'Kind', 'Field', 'From', 'To'],
+    bump.changes.map(c => [
+      cell(c.file),
+      c.line,
+      escapeMarkdown(c.kind),
+      cell(c.path),
+      cell(c.from),
+      cell(c.to)
+    ])
+  )
 }
 
 /** The pins whose digest moved with the version: a reviewer checks it is the release's. */
-function digestLines(release: ReleaseInfo, bump: RepoBump): string[] {
+function digestPart(release: ReleaseInfo, bump: RepoBump): Part[] {
   const moved = bump.changes.flatMap(change =>
     change.digest ? [{ file: change.file, ...change.digest }] : []
   )
   if (moved.length === 0) return []
+  const intro = `These pins hold the chart's digest next to its version: it moved to the digest the registry serves for ${escapeMarkdown(release.version)}.\n\n`
+  const rows = moved.map(d => [
+    cell(d.file),
+    d.line,
+    cell(d.path),
+    cell(d.from),
+    cell(d.to)
+  ])
   return [
-    '',
-    '### Digests moved',
-    '',
-    `These pins hold the chart's digest next to its version: it moved to the digest the registry serves for ${release.version}.`,
-    '',
-    ...table(
+    tablePart(
+      'Digests moved',
       ['File', 'Line', 'Field', 'From', 'To'],
-      moved.map(d => [`\`${d.file}\``, d.line, `\`${d.path}\``, d.from, d.to])
+      rows,
+      intro
     )
   ]
 }
 
+function leftAlonePart(bump: RepoBump): Part[] {
+  if (bump.skipped.length === 0) return []
+  const rows = bump.skipped.map(s => [
+    cell(s.file),
+    s.line,
+    cell(s.path),
+    cell(s.value),
+    markdownWithCode(clip(s.reason, 2 * MAX_CELL), true)
+  ])
+  return [
+    tablePart('Left alone', ['File', 'Line', 'Field', 'Value', 'Why'], rows)
+  ]
+}
+
+/** What was not read or scanned, the Chart.lock notes and the follow-ups. */
+function noteParts(bump: RepoBump): Part[] {
+  const parts: Part[] = []
+  const add = (
+    title: string,
+    lines: readonly string[] | undefined,
+    unit: string,
+    elsewhere: string
+  ): void => {
+    if (lines?.length) parts.push(listPart(title, lines, unit, elsewhere))
+  }
+  const problems = bump.problems.map(
+    p => `\`${p.file}\` line ${p.line}: ${p.message}`
+  )
+  const unread = bump.unread.map(u => `\`${u.file}\`: ${u.reason}.`)
+  add('Not read (could not be parsed)', problems, 'file', IN_THE_LOG.warnings)
+  add('Not scanned', unread, 'file', IN_THE_LOG.warnings)
+  add('Chart.lock', bump.lockfiles, 'note', IN_THE_LOG.lock)
+  add('To do', bump.notices, 'follow-up', IN_THE_LOG.todo)
+  return parts
+}
+
 /**
  * Lists each changed file and pin (old -> new), the chart reference and
- * digest, and what was left alone and why.
+ * digest, what was left alone and why, then the rendered preview when there
+ * is one: all within BODY_LIMIT, each part cut saying what it left out.
  */
-export function pullRequestBody(release: ReleaseInfo, bump: RepoBump): string {
-  const lines = [
-    `Moves the Helm chart **${release.name}** to **${release.version}**.`,
-    '',
-    `- Chart: \`${release.ref}:${release.tag}\``,
-    `- Digest: \`${release.digest || '(not pushed: dry run)'}\``,
-    '',
-    '### Changed',
-    '',
-    ...table(
-      ['File', 'Line', 'Kind', 'Field', 'From', 'To'],
-      bump.changes.map(c => [
-        `\`${c.file}\``,
-        c.line,
-        c.kind,
-        `\`${c.path}\``,
-        c.from,
-        c.to
-      ])
-    ),
-    ...digestLines(release, bump)
-  ]
-  if (bump.skipped.length) {
-    lines.push(
-      '',
-      '### Left alone',
-      '',
-      ...table(
-        ['File', 'Line', 'Field', 'Value', 'Why'],
-        bump.skipped.map(s => [
-          `\`${s.file}\``,
-          s.line,
-          `\`${s.path}\``,
-          s.value,
-          s.reason
-        ])
-      )
-    )
-  }
-  if (bump.problems.length) {
-    lines.push(
-      '',
-      '### Not read (could not be parsed)',
-      '',
-      ...bump.problems.map(p => `- \`${p.file}\` line ${p.line}: ${p.message}`)
-    )
-  }
-  if (bump.unread.length) {
-    lines.push(
-      '',
-      '### Not scanned',
-      '',
-      ...bump.unread.map(u => `- \`${u.file}\`: ${u.reason}.`)
-    )
-  }
-  if (bump.lockfiles?.length) {
-    lines.push('', '### Chart.lock', '', ...bump.lockfiles.map(n => `- ${n}`))
-  }
-  if (bump.notices.length) {
-    lines.push('', '### To do', '', ...bump.notices.map(n => `- ${n}`))
-  }
-  lines.push('', '<sub>Opened by helm-oci-release.</sub>')
-  return lines.join('\n') + '\n'
+export function pullRequestBody(
+  release: ReleaseInfo,
+  bump: RepoBump,
+  preview?: readonly Part[]
+): string {
+  const previewParts: Part[] = preview
+    ? [
+        { head: '## What changes in the cluster\n\n' },
+        ...preview.map(part => ({ ...part, elsewhere: IN_THE_SUMMARY }))
+      ]
+    : []
+  return fitParts(
+    [
+      introduction(release),
+      changedPart(bump),
+      ...digestPart(release, bump),
+      ...leftAlonePart(bump),
+      ...noteParts(bump),
+      ...previewParts,
+      { head: FOOTER, pinned: true }
+    ],
+    BODY_LIMIT
+  )
 }

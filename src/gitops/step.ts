@@ -16,6 +16,7 @@ import type { ChartRef } from './pins/types.js'
 import { fillTemplate, pullRequestBody, type ReleaseInfo } from './pr-body.js'
 import { openPullRequest, type PullRequestApi } from './pull-request.js'
 import { updateSignedBranch, type GitDataApi } from './signed-branch.js'
+import type { Part } from '../render/fit.js'
 import {
   previewRelease,
   type Preview,
@@ -30,8 +31,8 @@ export interface GitopsResult {
   url?: string
   /** Repository paths this release changed (or, in a dry run, would change). */
   updatedFiles: string[]
-  /** The whole rendered preview (rendered changes and changelog), for the job summary. */
-  preview?: string
+  /** The rendered preview (rendered changes and changelog), for the job summary to fit in. */
+  preview?: Part[]
 }
 
 /** GitHub's API of the GitOps repository, as the step uses it; `GitHubRepo` is the real one. */
@@ -123,7 +124,7 @@ export async function runGitops(
       branch: fillTemplate(config.branch, release)
     }
     const result = await proposeChange(context, bump, dryRun)
-    return preview ? { ...result, preview: preview.full } : result
+    return preview ? { ...result, preview: preview.parts } : result
   } finally {
     clone.remove()
   }
@@ -188,6 +189,7 @@ function reportScan(bump: RepoBump, repository: string): void {
     )
   }
   for (const note of bump.lockfiles ?? []) relay(`Chart.lock: ${note}`)
+  for (const notice of bump.notices) relay(`To do: ${notice}`)
 }
 
 /** Files the globs match but that were not scanned: named, with why (annotations escape line breaks). */
@@ -296,14 +298,9 @@ async function existingPullRequest(
     : { operation: 'none' }
 }
 
-/** GitHub refuses a pull request body over 65,536 characters: room kept for the rest. */
-const BODY_LIMIT = 60_000
-
-/** The pull request body: the bump, then the preview when there is one. */
+/** The pull request body: the bump, then the preview when there is one (pr-body.ts fits both). */
 function bodyOf(context: Context, bump: RepoBump): string {
-  const body = pullRequestBody(context.release, bump)
-  if (!context.preview) return body
-  return `${body}\n\n## What changes in the cluster\n\n${context.preview.body}`
+  return pullRequestBody(context.release, bump, context.preview?.parts)
 }
 
 /**
@@ -332,8 +329,7 @@ async function previewOf(
     repositoryPath: `${release.repository}/${release.name}`,
     repositoryUrls: repositoryUrls(config),
     kubeVersion: config.kubeVersion,
-    apiVersions: config.apiVersions,
-    budget: BODY_LIMIT - pullRequestBody(release, bump).length
+    apiVersions: config.apiVersions
   })
   for (const warning of preview.warnings) core.warning(warning)
   return preview

@@ -2,6 +2,7 @@
 // between the old pin and the new one, what each version's config (its
 // Chart.yaml as JSON) says about itself, and that as markdown safe to put in
 // a pull request body. Pure: no I/O.
+import { plural, type Item, type Part } from './fit.js'
 import { escapeMarkdown } from './markdown.js'
 import semver from 'semver'
 import { parse as parseYaml } from 'yaml'
@@ -213,8 +214,8 @@ function changeOf(item: unknown): Change | undefined {
   }
 }
 
-/** One version's block: heading, appVersion, deprecation, changes, notes. */
-function entryMarkdown(entry: ChangelogEntry): string {
+/** One version as items: its heading and facts, then each change and note. */
+function entryItems(entry: ChangelogEntry): Item[] {
   const heading = `#### ${escapeMarkdown(entry.version)}${entry.deprecated ? ' (deprecated)' : ''}`
   const blocks = [heading]
   const facts: string[] = []
@@ -223,34 +224,50 @@ function entryMarkdown(entry: ChangelogEntry): string {
   if (entry.deprecated)
     facts.push('**deprecated**: this version is marked `deprecated: true`')
   if (facts.length > 0) blocks.push(facts.join(' · '))
-  const items = entry.changes.map(
-    change =>
-      `- ${change.kind === undefined ? '' : `**${escapeMarkdown(change.kind)}**: `}${escapeMarkdown(change.description)}`
-  )
-  const notes = (entry.notes ?? []).map(
-    note => `- _note_: ${escapeMarkdown(note)}`
-  )
-  if (items.length === 0 && notes.length === 0)
+  const lines = [
+    ...entry.changes.map(
+      change =>
+        `- ${change.kind === undefined ? '' : `**${escapeMarkdown(change.kind)}**: `}${escapeMarkdown(change.description)}`
+    ),
+    ...(entry.notes ?? []).map(note => `- _note_: ${escapeMarkdown(note)}`)
+  ]
+  if (lines.length === 0)
     blocks.push(`No \`${CHANGES_ANNOTATION}\` annotation.`)
-  else blocks.push([...items, ...notes].join('\n'))
-  return blocks.join('\n\n')
+  const head = { text: `${blocks.join('\n\n')}\n\n`, unit: 'version' }
+  return [
+    head,
+    ...lines.map((line, index) => ({
+      text: `${line}\n${index === lines.length - 1 ? '\n' : ''}`,
+      unit: 'change'
+    }))
+  ]
 }
 
 /**
- * The changelog as markdown for the pull request: one heading per version,
- * newest first; every piece of outside text escaped (see escapeMarkdown).
+ * The changelog as a part of the pull request (see fit.ts): its title and
+ * notes always, then each version (newest first) and its changes while they
+ * fit; every piece of outside text escaped (see escapeMarkdown).
  */
-export function changelogMarkdown(changelog: Changelog): string {
+export function changelogPart(changelog: Changelog): Part {
   const title = `### Chart changelog ${escapeMarkdown(changelog.from)} → ${escapeMarkdown(changelog.to)}`
   const blocks = [title]
   for (const note of changelog.notes)
     blocks.push(`_note_: ${escapeMarkdown(note)}`)
   if (changelog.entries.length === 0 && changelog.notes.length === 0)
     blocks.push('No chart version found between the two in the registry.')
-  blocks.push(...changelog.entries.map(entryMarkdown))
-  if (changelog.omitted > 0)
-    blocks.push(
-      `… and ${changelog.omitted} older version(s) in the range, not shown.`
-    )
-  return `${blocks.join('\n\n')}\n`
+  return {
+    head: `${blocks.join('\n\n')}\n\n`,
+    items: changelog.entries.flatMap(entryItems),
+    tail:
+      changelog.omitted > 0
+        ? `… and ${plural(changelog.omitted, 'older version')} in the range, not shown.\n\n`
+        : ''
+  }
+}
+
+/** The whole changelog as markdown (the part with every item). */
+export function changelogMarkdown(changelog: Changelog): string {
+  const part = changelogPart(changelog)
+  const items = (part.items ?? []).map(item => item.text).join('')
+  return `${`${part.head}${items}${part.tail ?? ''}`.trimEnd()}\n`
 }

@@ -1,8 +1,16 @@
 // Old vs new resources of one place: what was added, removed and changed.
+// What is kept of the diffs is bounded per resource and per place, whatever
+// the chart renders: a 24 MB render must not become a 50 MB diff held in
+// memory, of which the pull request shows 60 KB and the job summary 1 MB.
 import { resourceKey } from './manifests.js'
 import { redactPair } from './redact.js'
 import type { Resource } from './types.js'
-import { unifiedDiff } from './unified-diff.js'
+import { DEFAULT_DIFF_LIMITS, unifiedDiff } from './unified-diff.js'
+
+/** Characters of one resource's diff kept (a pull request body holds 65,536). */
+export const MAX_RESOURCE_DIFF_CHARS = 50_000
+/** Characters of all the diffs of one place kept. */
+export const MAX_PLACE_DIFF_CHARS = 400_000
 
 export interface ResourceId {
   kind: string
@@ -11,10 +19,12 @@ export interface ResourceId {
 }
 
 export interface ChangedResource extends ResourceId {
-  /** `@@` hunks with 3 lines of context; Secret values already redacted. */
+  /** `@@` hunks with 3 lines of context; Secret values already redacted; cut past the bounds. */
   diff: string
   /** The diff was too large to compute line by line: every line shows as replaced. */
   replacedWhole: boolean
+  /** Lines of the diff not kept in `diff` (all of them when `diff` is empty). */
+  omittedLines: number
 }
 
 export interface ResourceDiff {
@@ -23,25 +33,36 @@ export interface ResourceDiff {
   changed: ChangedResource[]
 }
 
-/** Added, removed and changed resources, each list ordered by kind, namespace, name. */
+/**
+ * Added, removed and changed resources, each list ordered by kind,
+ * namespace, name; each diff kept up to MAX_RESOURCE_DIFF_CHARS, all of them
+ * up to `maxPlaceChars`, in the order Helm rendered them.
+ */
 export function diffResources(
   oldResources: readonly Resource[],
-  newResources: readonly Resource[]
+  newResources: readonly Resource[],
+  maxPlaceChars = MAX_PLACE_DIFF_CHARS
 ): ResourceDiff {
   const oldByKey = new Map(oldResources.map(r => [resourceKey(r), r]))
   const newByKey = new Map(newResources.map(r => [resourceKey(r), r]))
   const added = newResources.filter(r => !oldByKey.has(resourceKey(r)))
   const removed = oldResources.filter(r => !newByKey.has(resourceKey(r)))
   const changed: ChangedResource[] = []
+  let room = maxPlaceChars
   for (const after of newResources) {
     const before = oldByKey.get(resourceKey(after))
     if (!before || before.text === after.text) continue
     const texts = comparableTexts(before, after)
-    const diff = unifiedDiff(texts.oldText, texts.newText)
+    const maxChars = Math.min(MAX_RESOURCE_DIFF_CHARS, room)
+    const diff = unifiedDiff(texts.oldText, texts.newText, 3, {
+      ...DEFAULT_DIFF_LIMITS,
+      maxChars
+    })
     // A Secret whose only change was reformatting may compare equal once redacted.
-    if (diff.text) {
-      const { text, replacedWhole } = diff
-      changed.push({ ...idOf(after), diff: text, replacedWhole })
+    if (diff.text || diff.omittedLines) {
+      const { text, replacedWhole, omittedLines } = diff
+      changed.push({ ...idOf(after), diff: text, replacedWhole, omittedLines })
+      room -= text.length
     }
   }
   return {

@@ -10,7 +10,9 @@ import { errorMessage } from '../errors.js'
 import type { PinChange } from '../gitops/edit.js'
 import { budgetMs, TimeBudget } from './budget.js'
 import { readChangelog, type ChangelogRegistry } from './changelog-source.js'
-import { changelogMarkdown } from './changelog.js'
+import { changelogPart } from './changelog.js'
+import type { Part } from './fit.js'
+import { clip, escapeMarkdown } from './markdown.js'
 import type { PlaceOutcome } from './outcome.js'
 import { placesByPin } from './places/index.js'
 import {
@@ -18,11 +20,17 @@ import {
   type ChartPackages,
   type HelmTemplate
 } from './render.js'
-import { renderReport } from './report.js'
+import { MAX_ERROR_CHARS, renderReport } from './report.js'
 import type { ReadRepoFile, RenderPlace } from './types.js'
 
 /** Pins previewed per pull request at most; the others are listed as not rendered. */
 const MAX_PREVIEWED_PINS = 20
+/**
+ * Characters of diffs the preview keeps over all its places: about what the
+ * job summary (1 MiB) can show. Past it, a place's diffs are not kept (its
+ * counts still are), so that memory stays bounded whatever the charts render.
+ */
+export const MAX_PREVIEW_DIFF_CHARS = 900_000
 
 /** What the preview needs from outside: Helm, the chart's packages, the registry's tags and configs. */
 export interface PreviewServices {
@@ -46,15 +54,14 @@ export interface PreviewInput {
   repositoryUrls: readonly string[]
   kubeVersion?: string
   apiVersions: readonly string[]
-  /** Characters of the pull request body the preview may take. */
-  budget: number
 }
 
 export interface Preview {
-  /** For the pull request body (within the budget). */
-  body: string
-  /** Everything, for the job summary. */
-  full: string
+  /**
+   * The rendered changes and the changelog, as parts that the pull request
+   * body and the job summary each fit into their own limit (see fit.ts).
+   */
+  parts: Part[]
   /** One line per place whose new version does not render, or per failure of the preview itself. */
   warnings: string[]
 }
@@ -70,10 +77,9 @@ export async function previewRelease(
   try {
     const outcomes = await renderAll(services, input, workDir)
     const report = renderReport(outcomes, {
-      helmVersion: services.helmVersion,
-      budget: input.budget
+      helmVersion: services.helmVersion
     })
-    const changelog = changelogMarkdown(
+    const changelog = changelogPart(
       await readChangelog(
         services.registry,
         input.repositoryPath,
@@ -82,15 +88,17 @@ export async function previewRelease(
       )
     )
     return {
-      body: `${report.body}\n\n${changelog}`,
-      full: `${report.full}\n\n${changelog}`,
+      parts: [...report.parts, changelog],
       warnings: report.failures.map(failureLine)
     }
   } catch (error) {
     const message = `The rendered preview failed: ${errorMessage(error)}`
     return {
-      body: `> [!WARNING]\n> ${message}`,
-      full: message,
+      parts: [
+        {
+          head: `> [!WARNING]\n> ${escapeMarkdown(clip(message, MAX_ERROR_CHARS))}\n\n`
+        }
+      ],
       warnings: [message]
     }
   } finally {
@@ -105,6 +113,7 @@ async function renderAll(
 ): Promise<PlaceOutcome[]> {
   const outcomes: PlaceOutcome[] = []
   const budget = new TimeBudget(budgetMs())
+  const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS }
   const byPin = placesByPin(input.changes, {
     texts: input.texts,
     readRepoFile: input.readRepoFile,
@@ -123,18 +132,43 @@ async function renderAll(
         place.umbrella && input.cloneDir
           ? path.join(input.cloneDir, place.umbrella.chartDir)
           : undefined
-      outcomes.push(
-        await renderPlaceChange(
-          services.helm,
-          place,
-          { old: change.from, new: change.to },
-          services.packages,
-          { workDir, umbrellaChartDir, budget }
-        )
+      const outcome = await renderPlaceChange(
+        services.helm,
+        place,
+        { old: change.from, new: change.to },
+        services.packages,
+        { workDir, umbrellaChartDir, budget }
       )
+      outcomes.push(keepBounded(outcome, kept))
     }
   }
   return outcomes
+}
+
+/**
+ * What the preview keeps of a place: diffs while `kept.diffChars` lasts
+ * (then none, each counted as not kept) and Helm's error up to what is shown.
+ */
+export function keepBounded(
+  outcome: PlaceOutcome,
+  kept: { diffChars: number }
+): PlaceOutcome {
+  if (outcome.status === 'failed')
+    return { ...outcome, error: outcome.error.slice(0, MAX_ERROR_CHARS + 1) }
+  if (outcome.status !== 'rendered') return outcome
+  const changed = outcome.diff.changed.map(resource => {
+    if (resource.diff.length <= kept.diffChars) {
+      kept.diffChars -= resource.diff.length
+      return resource
+    }
+    const lines = resource.diff.split('\n').length - 1
+    return {
+      ...resource,
+      diff: '',
+      omittedLines: resource.omittedLines + lines
+    }
+  })
+  return { ...outcome, diff: { ...outcome.diff, changed } }
 }
 
 /** The inputs `gitops-kube-version` / `gitops-api-versions` stand in for the cluster's, where the manifest says none. */

@@ -1,42 +1,37 @@
-// The "rendered changes" markdown of the pull request, per place, within a
-// character budget; the full text (for the job summary) alongside.
+// The "rendered changes" of the pull request as parts of a document (see
+// fit.ts): an intro, one part per place rendered (its counts and notes
+// always shown, its lists and diffs while they fit), one for the places not
+// rendered. The pull request body and the job summary fit the same parts
+// into their own limits. Pure.
 import { describeResource } from './manifests.js'
 import type { ChangedResource, ResourceId } from './diff.js'
-import { escapeHtml, escapeMarkdown, fenced } from './markdown.js'
+import { plural, type Item, type Part } from './fit.js'
+import { clip, escapeHtml, escapeMarkdown, fenced } from './markdown.js'
 import type { PlaceOutcome } from './outcome.js'
 
 export interface ReportOptions {
   /** The Helm that rendered, e.g. `3.17.3`. */
   helmVersion: string
-  /** Characters the body may take for all places (GitHub's limit is 65,536 for the whole PR). */
-  budget: number
 }
 
 export interface RenderedReport {
-  /** Within the budget: diffs past it are cut with a line saying so. */
-  body: string
-  /** Everything, for the job summary. */
-  full: string
+  parts: Part[]
   /** Places whose new version does not render: the caller warns about each. */
   failures: PlaceOutcome[]
 }
 
 /** Helm's error is shown up to this length; its first line is what matters. */
-const MAX_ERROR_CHARS = 2_000
-/** Room kept per place for the line that says what was cut. */
-const CUT_LINE_RESERVE = 300
+export const MAX_ERROR_CHARS = 2_000
+/** Titles, notes and duplicates listed in a head at most; the rest are counted. */
+const MAX_LISTED = 10
+/** A title, file name or note longer than this is cut. */
+const MAX_NAME = 300
 
-/** A section of one place: parts always shown, then parts shown while they fit. */
-interface Section {
-  head: string
-  optional: Piece[]
-}
+type Failed = Extract<PlaceOutcome, { status: 'failed' }>
+type Rendered = Extract<PlaceOutcome, { status: 'rendered' }>
+type Skipped = Extract<PlaceOutcome, { status: 'skipped' }>
 
-interface Piece {
-  text: string
-  isDiff: boolean
-}
-
+/** The report's parts, in the order of the places. */
 export function renderReport(
   outcomes: readonly PlaceOutcome[],
   options: ReportOptions
@@ -44,11 +39,20 @@ export function renderReport(
   const failures = outcomes.filter(
     o => o.status === 'failed' && o.side === 'new'
   )
-  const intro = introduction(options.helmVersion, failures)
-  const sections = outcomes.map(section)
+  const skipped = outcomes.filter((o): o is Skipped => o.status === 'skipped')
+  const places = outcomes.flatMap(o =>
+    o.status === 'failed'
+      ? [failedPart(o)]
+      : o.status === 'rendered'
+        ? [renderedPart(o)]
+        : []
+  )
   return {
-    body: assemble(intro, sections, options.budget),
-    full: assemble(intro, sections, Number.POSITIVE_INFINITY),
+    parts: [
+      { head: introduction(options.helmVersion, failures) },
+      ...places,
+      ...(skipped.length ? [notRenderedPart(skipped)] : [])
+    ],
     failures
   }
 }
@@ -56,65 +60,47 @@ export function renderReport(
 function introduction(helmVersion: string, failures: PlaceOutcome[]): string {
   let text = `Rendered with Helm ${escapeMarkdown(helmVersion)} (\`helm template\`), old version vs new.\n\n`
   if (failures.length > 0) {
-    const titles = failures.map(f => escapeMarkdown(f.place.title)).join(', ')
-    text += `> [!WARNING]\n> The new version does not render for ${failures.length} place(s): ${titles}.\n\n`
+    const titles = listed(failures.map(f => f.place.title)).join(', ')
+    text += `> [!WARNING]\n> The new version does not render for ${plural(failures.length, 'place')}: ${titles}.\n\n`
   }
   return text
 }
 
-function section(outcome: PlaceOutcome): Section {
-  let head = `### ${escapeMarkdown(outcome.place.title)}\n\n`
-  if (outcome.status === 'failed') head = failureMark(outcome) + head
-  head += `${escapeMarkdown(outcome.place.file)} line ${outcome.place.line}\n\n`
-  const notes = [...outcome.place.notes]
-  if (outcome.status === 'skipped') {
-    head += `Not rendered: ${escapeMarkdown(outcome.reason)}\n\n`
-    return { head: head + noteList(notes), optional: [] }
-  }
-  if (outcome.status === 'failed') {
-    return {
-      head: head + failureDetail(outcome) + noteList(notes),
-      optional: []
-    }
-  }
-  for (const duplicate of outcome.duplicates) {
-    notes.push(`${duplicate} is rendered more than once`)
-  }
-  const { added, removed, changed } = outcome.diff
-  if (added.length + removed.length + changed.length === 0) {
-    return {
-      head: `${head}No rendered change.\n\n${noteList(notes)}`,
-      optional: []
-    }
-  }
-  head += `${added.length} added, ${removed.length} removed, ${changed.length} changed.\n\n`
-  head += noteList(notes)
-  return {
-    head,
-    optional: [
-      ...listPieces('Added', added),
-      ...listPieces('Removed', removed),
-      ...listPieces('Changed', changed),
-      ...changed.map(diffPiece)
-    ]
-  }
+/** The first MAX_LISTED texts escaped, then how many more. */
+function listed(texts: readonly string[]): string[] {
+  const shown = texts
+    .slice(0, MAX_LISTED)
+    .map(text => escapeMarkdown(clip(text, MAX_NAME)))
+  const more = texts.length - shown.length
+  return more > 0 ? [...shown, `and ${more} more`] : shown
 }
 
-type Failed = Extract<PlaceOutcome, { status: 'failed' }>
+/** Title and where the place is: the start of every place's head. */
+function placeHead(outcome: PlaceOutcome): string {
+  const { title, file, line } = outcome.place
+  return (
+    `### ${escapeMarkdown(clip(title, MAX_NAME))}\n\n` +
+    `${escapeMarkdown(clip(file, MAX_NAME))} line ${line}\n\n`
+  )
+}
 
-/** Above the title, so that a reviewer cannot miss it. */
-function failureMark(outcome: Failed): string {
+function failedPart(outcome: Failed): Part {
   const which = outcome.side === 'new' ? 'new' : 'old'
-  return `> [!CAUTION]\n> **Does not render** at the ${which} version ${escapeMarkdown(outcome.version)}.\n\n`
+  // Above the title, so that a reviewer cannot miss it.
+  const mark = `> [!CAUTION]\n> **Does not render** at the ${which} version ${escapeMarkdown(outcome.version)}.\n\n`
+  return {
+    head:
+      mark +
+      placeHead(outcome) +
+      failureDetail(outcome) +
+      noteList(outcome.place.notes)
+  }
 }
 
 function failureDetail(outcome: Failed): string {
-  const error =
-    outcome.error.length > MAX_ERROR_CHARS
-      ? `${outcome.error.slice(0, MAX_ERROR_CHARS)}…`
-      : outcome.error
+  const error = clip(outcome.error, MAX_ERROR_CHARS)
   const file = outcome.valuesFile
-    ? `The values that broke it: ${escapeMarkdown(outcome.valuesFile)}.\n\n`
+    ? `The values that broke it: ${escapeMarkdown(clip(outcome.valuesFile, MAX_NAME))}.\n\n`
     : ''
   const old =
     outcome.side === 'old'
@@ -123,69 +109,75 @@ function failureDetail(outcome: Failed): string {
   return `Helm's error at ${escapeMarkdown(outcome.version)}:\n\n${fenced('text', error)}\n${file}${old}`
 }
 
+function renderedPart(outcome: Rendered): Part {
+  const notes = [...outcome.place.notes]
+  for (const duplicate of outcome.duplicates)
+    notes.push(`${duplicate} is rendered more than once`)
+  const { added, removed, changed } = outcome.diff
+  const head = placeHead(outcome)
+  if (added.length + removed.length + changed.length === 0)
+    return { head: `${head}No rendered change.\n\n${noteList(notes)}` }
+  const notKept = changed.filter(c => !c.diff).length
+  if (notKept > 0)
+    notes.push(
+      `${plural(notKept, 'resource diff')} not kept: the preview keeps a bounded part of the diffs`
+    )
+  const counts = `${added.length} added, ${removed.length} removed, ${changed.length} changed.\n\n`
+  return {
+    head: head + counts + noteList(notes),
+    items: [
+      ...listItems('Added', added),
+      ...listItems('Removed', removed),
+      ...listItems('Changed', changed),
+      ...changed.filter(c => c.diff).map(diffItem)
+    ]
+  }
+}
+
 function noteList(notes: readonly string[]): string {
   if (notes.length === 0) return ''
-  return `Notes:\n${notes.map(n => `- ${escapeMarkdown(n)}\n`).join('')}\n`
+  return `Notes:\n${listed(notes)
+    .map(n => `- ${n}\n`)
+    .join('')}\n`
 }
 
-function listPieces(label: string, ids: readonly ResourceId[]): Piece[] {
-  if (ids.length === 0) return []
-  return [
-    { text: `**${label}:**\n\n`, isDiff: false },
-    ...ids.map(id => ({
-      text: `- ${escapeMarkdown(describeResource(id))}\n`,
-      isDiff: false
-    })),
-    { text: '\n', isDiff: false }
-  ]
+/** A list of resources: its label with the first, a blank line after the last. */
+function listItems(label: string, ids: readonly ResourceId[]): Item[] {
+  return ids.map((id, index) => {
+    const first = index === 0 ? `**${label}:**\n\n` : ''
+    const last = index === ids.length - 1 ? '\n' : ''
+    const name = escapeMarkdown(clip(describeResource(id), MAX_NAME))
+    return { text: `${first}- ${name}\n${last}`, unit: 'listed resource' }
+  })
 }
 
-function diffPiece(resource: ChangedResource): Piece {
+function diffItem(resource: ChangedResource): Item {
   const replaced = resource.replacedWhole
     ? 'Too large a change to compare line by line: shown as replaced.\n\n'
     : ''
-  const text =
-    `<details><summary>${escapeHtml(describeResource(resource))}</summary>\n\n` +
-    `${replaced}${fenced('diff', resource.diff)}\n</details>\n\n`
-  return { text, isDiff: true }
-}
-
-/**
- * Heads first (every place's failure marks and counts are always shown),
- * then lists and diffs in order while they fit: once one does not, the rest
- * of them are left out and each place says how many.
- */
-function assemble(intro: string, sections: Section[], budget: number): string {
-  const fixed =
-    intro.length +
-    sections.reduce((sum, s) => sum + s.head.length + CUT_LINE_RESERVE, 0)
-  let room = budget - fixed
-  let cut = false
-  let text = intro
-  for (const { head, optional } of sections) {
-    text += head
-    const left: Piece[] = []
-    for (const piece of optional) {
-      if (!cut && piece.text.length <= room) {
-        text += piece.text
-        room -= piece.text.length
-      } else {
-        cut = true
-        left.push(piece)
-      }
-    }
-    if (left.length > 0) text += cutLine(left)
+  const omitted = resource.omittedLines
+    ? `\n_${plural(resource.omittedLines, 'more line')} of this diff not kept: the preview keeps a bounded part of each diff._\n`
+    : ''
+  const name = escapeHtml(clip(describeResource(resource), MAX_NAME))
+  return {
+    text:
+      `<details><summary>${name}</summary>\n\n` +
+      `${replaced}${fenced('diff', resource.diff)}${omitted}\n</details>\n\n`,
+    unit: 'resource diff'
   }
-  return text
 }
 
-function cutLine(left: Piece[]): string {
-  const diffs = left.filter(p => p.isDiff)
-  const diffLines = diffs.reduce((sum, p) => sum + p.text.split('\n').length, 0)
-  const characters = left.reduce((sum, p) => sum + p.text.length, 0)
-  return (
-    `_Cut to keep the pull request within its size limit: ${characters} characters left out ` +
-    `(${diffs.length} resource diff(s), about ${diffLines} lines). ` +
-    `The whole diff is in the job summary of the run._\n\n`
-  )
+/** The places not rendered (past the pins previewed, generated per element…), one line each. */
+function notRenderedPart(skipped: readonly Skipped[]): Part {
+  return {
+    head: '### Not rendered\n\n',
+    items: skipped.map(({ place, reason }) => ({
+      text:
+        `- ${escapeMarkdown(clip(place.title, MAX_NAME))}, ` +
+        `${escapeMarkdown(clip(place.file, MAX_NAME))} line ${place.line}: ` +
+        `${escapeMarkdown(clip(reason, MAX_NAME))}\n`,
+      unit: 'place'
+    })),
+    tail: '\n'
+  }
 }

@@ -13,6 +13,11 @@ export interface DiffLimits {
   maxLines: number
   /** Edits (lines removed + added) Myers may search for before giving up. */
   maxEdits: number
+  /**
+   * Characters of hunks kept (default: all); the lines past it are only
+   * counted, so that a huge resource never becomes a huge string.
+   */
+  maxChars?: number
 }
 
 export const DEFAULT_DIFF_LIMITS: DiffLimits = {
@@ -25,9 +30,11 @@ export interface UnifiedDiff {
   text: string
   /** True when the limits were reached and the diff shows every line as replaced. */
   replacedWhole: boolean
+  /** Lines of the hunks (headers included) past `maxChars`, left out of `text`. */
+  omittedLines: number
 }
 
-/** The unified diff of two texts, line by line. */
+/** The unified diff of two texts, line by line, within `limits.maxChars`. */
 export function unifiedDiff(
   oldText: string,
   newText: string,
@@ -36,13 +43,56 @@ export function unifiedDiff(
 ): UnifiedDiff {
   const oldLines = toLines(oldText)
   const newLines = toLines(newText)
-  let edits = lineEdits(oldLines, newLines, limits)
-  const replacedWhole = edits === undefined
-  edits ??= [
-    ...oldLines.map(line => ({ op: '-' as const, line })),
-    ...newLines.map(line => ({ op: '+' as const, line }))
-  ]
-  return { text: formatHunks(edits, context), replacedWhole }
+  const edits = lineEdits(oldLines, newLines, limits)
+  const out = new BoundedLines(limits.maxChars ?? Number.POSITIVE_INFINITY)
+  if (edits) writeHunks(out, edits, context)
+  else writeReplaced(out, oldLines, newLines)
+  return { text: out.text, replacedWhole: !edits, omittedLines: out.omitted }
+}
+
+/**
+ * Lines appended while they fit; from the first that does not, only counted.
+ * A hunk header is never left without a line of its own after it.
+ */
+class BoundedLines {
+  text = ''
+  omitted = 0
+  private headerAt = -1
+
+  constructor(private readonly maxChars: number) {}
+
+  header(line: string): void {
+    const at = this.text.length
+    this.push(line)
+    if (this.omitted === 0) this.headerAt = at
+  }
+
+  push(line: string): void {
+    if (this.omitted === 0 && this.text.length + line.length <= this.maxChars) {
+      this.text += line
+      this.headerAt = -1
+      return
+    }
+    if (this.omitted === 0 && this.headerAt >= 0) {
+      this.text = this.text.slice(0, this.headerAt)
+      this.omitted++
+    }
+    this.omitted++
+  }
+}
+
+/** Every old line removed, every new one added: one hunk, no edit script. */
+function writeReplaced(
+  out: BoundedLines,
+  oldLines: readonly string[],
+  newLines: readonly string[]
+): void {
+  if (oldLines.length + newLines.length === 0) return
+  out.header(
+    `@@ -${range(1, oldLines.length)} +${range(1, newLines.length)} @@\n`
+  )
+  for (const line of oldLines) out.push(`-${line}\n`)
+  for (const line of newLines) out.push(`+${line}\n`)
 }
 
 function toLines(text: string): string[] {
@@ -151,11 +201,21 @@ export function formatHunks(
   edits: readonly LineEdit[],
   context: number
 ): string {
+  const out = new BoundedLines(Number.POSITIVE_INFINITY)
+  writeHunks(out, edits, context)
+  return out.text
+}
+
+function writeHunks(
+  out: BoundedLines,
+  edits: readonly LineEdit[],
+  context: number
+): void {
   const changed = edits.flatMap((edit, index) =>
     edit.op === ' ' ? [] : [index]
   )
-  if (changed.length === 0) return ''
-  const hunks: string[] = []
+  // Line numbers at `at`, counted once over the whole script.
+  const position = { at: 0, oldLine: 1, newLine: 1 }
   let start = 0
   while (start < changed.length) {
     let end = start
@@ -166,29 +226,29 @@ export function formatHunks(
       end++
     const from = Math.max(0, changed[start] - context)
     const to = Math.min(edits.length, changed[end] + context + 1)
-    hunks.push(formatHunk(edits, from, to))
+    for (; position.at < from; position.at++) {
+      if (edits[position.at].op !== '+') position.oldLine++
+      if (edits[position.at].op !== '-') position.newLine++
+    }
+    writeHunk(out, edits.slice(from, to), position)
     start = end + 1
   }
-  return hunks.join('')
 }
 
-function formatHunk(
-  edits: readonly LineEdit[],
-  from: number,
-  to: number
-): string {
-  let oldLine = 1
-  let newLine = 1
-  for (const edit of edits.slice(0, from)) {
-    if (edit.op !== '+') oldLine++
-    if (edit.op !== '-') newLine++
-  }
-  const slice = edits.slice(from, to)
+function writeHunk(
+  out: BoundedLines,
+  slice: readonly LineEdit[],
+  { oldLine, newLine }: { oldLine: number; newLine: number }
+): void {
   const oldCount = slice.filter(e => e.op !== '+').length
   const newCount = slice.filter(e => e.op !== '-').length
-  // GNU diff names the line before an empty range.
-  const range = (line: number, count: number): string =>
-    `${count === 0 ? line - 1 : line},${count}`
-  const header = `@@ -${range(oldLine, oldCount)} +${range(newLine, newCount)} @@\n`
-  return header + slice.map(e => `${e.op}${e.line}\n`).join('')
+  out.header(
+    `@@ -${range(oldLine, oldCount)} +${range(newLine, newCount)} @@\n`
+  )
+  for (const edit of slice) out.push(`${edit.op}${edit.line}\n`)
+}
+
+/** GNU diff names the line before an empty range. */
+function range(line: number, count: number): string {
+  return `${count === 0 ? line - 1 : line},${count}`
 }
