@@ -22,7 +22,13 @@ import {
   type PublishingHelm,
   type PublishOptions
 } from './publish/publish.js'
-import type { ChartRelease, Note, RunResult } from './publish/result.js'
+import type { ChartRelease } from './record/chart-release.js'
+import {
+  recordOf,
+  type Note,
+  type RunRecord,
+  type RunResult
+} from './record/run.js'
 import type { LoadedChart } from './chart/load.js'
 import {
   checkHelmCanReach,
@@ -114,8 +120,10 @@ export async function release(
       charts: selection.releases,
       helmVersion: `v${installed.version}`,
       dryRun: config.dryRun,
-      skipped: selection.notes
+      skipped: []
     }
+    const record = recordOf(result)
+    record.skip(...selection.notes)
     const pending = result.charts.filter(r => !published.has(r))
     const signatures =
       config.signing && (await signatureRegistry(services, config))
@@ -141,23 +149,23 @@ export async function release(
       const login = await core.group(`Log in to ${config.registry}`, () =>
         logIn(helm!, config)
       )
-      if (login) result.skipped.push(login)
+      record.skip(login)
     }
-    result.skipped.push(...skippedAsPublished(published))
+    record.skip(...skippedAsPublished(published))
     if (helm && pending.length) {
       const many = result.charts.length > 1
       const options = publishOptions(config)
-      result.skipped.push(
-        ...(await publishAll(helm, registry, options, pending, many))
-      )
+      record.skip(...(await publishAll(helm, registry, options, pending, many)))
     }
     try {
       if (session && signatures)
-        await signStep(session, signatures, config, result)
+        record.skip(await signStep(session, signatures, config, result, record))
       if (config.githubRelease)
-        await (
-          await import('./ghrelease/run.js')
-        ).runGitHubRelease(config, result)
+        record.skip(
+          await (
+            await import('./ghrelease/run.js')
+          ).runGitHubRelease(config, result.charts, record)
+        )
       let renderHelm: Promise<HelmTemplate> | undefined
       const renderer =
         helm && sandboxDir && config.gitops?.render
@@ -168,7 +176,7 @@ export async function release(
               dir: sandboxDir
             }
           : undefined
-      await gitopsSteps(services, config, result, renderer)
+      await gitopsSteps(services, config, result, record, renderer)
     } finally {
       setOutputs(result)
       await writeSummary(result)
@@ -193,16 +201,15 @@ async function signStep(
   session: SigningSession,
   registry: SignatureRegistry,
   config: Config,
-  run: RunResult
-): Promise<void> {
-  if (config.dryRun) {
-    run.skipped.push("Signing: 'dry-run' is true (nothing signed)")
-    return
-  }
+  run: RunResult,
+  record: RunRecord
+): Promise<Note> {
+  if (config.dryRun) return "Signing: 'dry-run' is true (nothing signed)"
   const { signAll } = await import('./signing/step.js')
   await core.group('Sign and attest', () =>
-    signAll(session, registry, run.charts, config.ifExists)
+    signAll(session, registry, run.charts, config.ifExists, record)
   )
+  return undefined
 }
 
 /** The charts the `chart` input names, read and validated. */
@@ -291,6 +298,7 @@ async function gitopsSteps(
   services: Services,
   config: Config,
   run: RunResult,
+  record: RunRecord,
   renderer?: Renderer
 ): Promise<void> {
   const gitops = config.gitops
@@ -306,7 +314,7 @@ async function gitopsSteps(
   for (const release of eligible) {
     const preview =
       renderer && (await previewServices(renderer, release, packages))
-    release.gitops = await core.group(
+    const pullRequest = await core.group(
       `Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`,
       () =>
         services.gitops(gitops, release, config.dryRun, async gitopsConfig => ({
@@ -314,6 +322,7 @@ async function gitopsSteps(
           preview: preview && { ...preview, registry: client }
         }))
     )
+    record.proposed(release, pullRequest)
   }
 }
 

@@ -6,22 +6,26 @@ import fs from 'node:fs'
 import * as core from '@actions/core'
 import { githubReleases } from '../github/releases.js'
 import type { Config } from '../inputs.js'
-import type { RunResult } from '../publish/result.js'
+import type { ChartRelease } from '../record/chart-release.js'
+import type { Note, RunRecord } from '../record/run.js'
 import { registryOptions } from '../publish/target.js'
 import { RegistryClient } from '../registry/client.js'
 import { releaseAll, type ReleaseSources } from './step.js'
 
-/** Creates or updates the releases of this run's charts; a dry run makes none. */
+/**
+ * Creates or updates the releases of this run's charts, each handed to the
+ * record as it is done; a dry run makes none, and says so.
+ */
 export async function runGitHubRelease(
   config: Config,
-  run: RunResult
-): Promise<void> {
+  charts: ChartRelease[],
+  record: Pick<RunRecord, 'released'>
+): Promise<Note> {
   const options = config.githubRelease
-  if (!options) return
-  if (config.dryRun) {
-    run.skipped.push("GitHub release: 'dry-run' is true (no release made)")
-    return
-  }
+  if (!options) return undefined
+  if (config.dryRun)
+    return "GitHub release: 'dry-run' is true (no release made)"
+
   const store = githubReleases(
     { token: options.token, apiUrl: options.apiUrl },
     options.owner,
@@ -46,6 +50,7 @@ export async function runGitHubRelease(
         : registry.fetchPackage(chart.ref, chart.digest)
   }
   await core.group(`GitHub releases in ${options.owner}/${options.repo}`, () =>
-    releaseAll(store, run.charts, sources, config.ifExists)
+    releaseAll(store, charts, sources, config.ifExists, record)
   )
+  return undefined
 }

@@ -4,7 +4,7 @@ import { mapLimit } from '../concurrency.js'
 import { UserError } from '../errors.js'
 import type { IfExists } from '../inputs.js'
 import type { Manifest } from '../registry/client.js'
-import type { ChartRelease } from './result.js'
+import type { ChartRelease } from '../record/chart-release.js'
 
 /** What the publish steps read from the registry (the registry client). */
 export interface RegistryReader {

@@ -11,7 +11,7 @@ import {
 import { pushTarget } from '../registry/reference.js'
 import { withRetry, type RetryPolicy } from '../retry.js'
 import type { RegistryReader } from './lookup.js'
-import type { ChartRelease } from './result.js'
+import type { ChartRelease } from '../record/chart-release.js'
 
 /** What the push needs of Helm. */
 export interface HelmPusher {

@@ -6,18 +6,19 @@ import type { RegistryClientOptions } from '../registry/client.js'
 import type { Connection } from '../helm/cli.js'
 import type { InstalledHelm } from '../helm/installer.js'
 import type { Config } from '../inputs.js'
-import { chartRef, isLoopbackRegistry, ociTag } from '../registry/reference.js'
-import type { ChartRelease } from './result.js'
+import type { ChartRelease } from '../record/chart-release.js'
+import { chartTarget, isLoopbackRegistry } from '../registry/reference.js'
 
 /** The chart's release record, with its target; nothing done yet. */
 export function planRelease(config: Config, chart: LoadedChart): ChartRelease {
   return {
     ...chart,
-    registry: config.registry,
-    repository: config.repository,
-    repositoryPath: `${config.repository}/${chart.name}`,
-    tag: ociTag(chart.version),
-    ref: chartRef(config.registry, config.repository, chart.name),
+    ...chartTarget(
+      config.registry,
+      config.repository,
+      chart.name,
+      chart.version
+    ),
     digest: '',
     pushed: false,
     packagePath: ''

@@ -1,7 +1,8 @@
 // The signing step: before anything is pushed, the workflow's identity and
 // the registry's acceptance are checked (startSigning); after the push, each
-// chart's digest is signed and attested (signRelease). What is already
-// there by this workflow is kept, so a re-run completes a release.
+// chart's digest is signed and attested (signRelease), and its result handed
+// to the run's record. What is already there by this workflow is kept, so a
+// re-run completes a release.
 import * as core from '@actions/core'
 import { forEachPublished } from '../publish/after-push.js'
 import type { Config, IfExists } from '../inputs.js'
@@ -10,7 +11,9 @@ import {
   githubAttestations,
   type AttestationStore
 } from '../github/attestations.js'
-import type { ChartRelease } from '../publish/result.js'
+import type { ChartRelease } from '../record/chart-release.js'
+import type { RunRecord } from '../record/run.js'
+import type { SigningResult } from '../record/signing.js'
 import {
   sigstoreEndpoints,
   type SigstoreEndpoints
@@ -56,30 +59,6 @@ export interface SigningSession {
   endpoints: SigstoreEndpoints
   signer: Signer
   attestations?: AttestationStore
-}
-
-/** What signing did for one chart: the outputs and summary read it. */
-export interface SigningResult {
-  /** The workflow repository's owner: `gh attestation verify --owner`. */
-  owner: string
-  identity: string
-  issuer: string
-  /**
-   * When a reusable workflow signed (job_workflow_ref is not workflow_ref):
-   * the repository and workflow that called it, which the identity does not name.
-   */
-  caller?: CallingWorkflow
-  sigstore: SigstoreEndpoints['name']
-  /** `oci://…:sha256-<hex>.sig` and/or `oci://…@<referrer digest>`. */
-  signatures: string[]
-  /** The provenance referrer, `oci://…@<digest>`. */
-  provenance?: string
-  attestationId?: number
-  attestationUrl?: string
-  /** What was there already (by this workflow) and kept. */
-  kept: string[]
-  /** What was not made, and why; what a verifier must know. */
-  notes: string[]
 }
 
 /**
@@ -323,15 +302,17 @@ export async function signAll(
   session: SigningSession,
   registry: SignatureRegistry,
   releases: ChartRelease[],
-  ifExists: IfExists
+  ifExists: IfExists,
+  record: Pick<RunRecord, 'signed'>
 ): Promise<void> {
   await forEachPublished(
     releases,
     ifExists,
     { undone: 'not signed', rerunDoes: 'signs what is missing' },
     async release => {
-      release.signing = await signRelease(session, registry, release)
-      for (const kept of release.signing.kept)
+      const signing = await signRelease(session, registry, release)
+      record.signed(release, signing)
+      for (const kept of signing.kept)
         core.info(
           `${release.name} ${release.version}: kept the ${kept} already there.`
         )
