@@ -8,7 +8,7 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { findCharts } from './chart/find.js'
 import { selectCharts } from './chart/select.js'
-import type { RegistryChartPackages } from './gitops/lock/registry-packages.js'
+import type { RegistryChartPackages } from './registry/chart-packages.js'
 import type { runGitops } from './gitops/step.js'
 import { Helm, type Connection } from './helm/cli.js'
 import { installHelm, type InstalledHelm } from './helm/installer.js'
@@ -307,7 +307,7 @@ async function gitopsSteps(
     c => c.pushed || run.dryRun || run.charts.length === 1
   )
   const { RegistryChartPackages } =
-    await import('./gitops/lock/registry-packages.js')
+    await import('./registry/chart-packages.js')
   const { connectGitops } = await import('./gitops/step.js')
   const client = registryClient(config)
   const packages = new RegistryChartPackages(client)

@@ -32,7 +32,7 @@ export async function runGitHubRelease(
     options.repo
   )
   const { RegistryChartPackages } =
-    await import('../gitops/lock/registry-packages.js')
+    await import('../registry/chart-packages.js')
   const registry = new RegistryChartPackages(
     new RegistryClient(registryOptions(config))
   )

@@ -2,8 +2,7 @@
 // oci-copy.ts, classic.ts) and its entry: what one line of the `charts` input
 // asks for, what the registries must offer, and what each version came to.
 // Types only: no logic, no I/O.
-import type { OciIndexBody } from '../registry/oci-index.js'
-import type { Manifest } from '../registry/client.js'
+import type { RegistryReads, RegistryWrites } from '../registry/operations.js'
 
 /** Which versions of a chart a line asks for. */
 export type VersionConstraint =
@@ -87,36 +86,13 @@ export interface MirrorResult {
 }
 
 /** What the mirror reads from a source registry (RegistryWriter has it). */
-export interface SourceRegistry {
-  /** http(s)://host[:port]: two registries are one when these are equal. */
-  readonly baseUrl: string
-  getManifest(
-    repository: string,
-    reference: string
-  ): Promise<Manifest | undefined>
-  getBlob(repository: string, digest: string): Promise<Buffer>
-  listTags(repository: string): Promise<string[]>
-  /** The referrers API's index; undefined when the registry has none. */
-  referrers(
-    repository: string,
-    digest: string
-  ): Promise<OciIndexBody | undefined>
-}
+export type SourceRegistry = Pick<
+  RegistryReads,
+  'baseUrl' | 'getManifest' | 'getBlob' | 'listTags'
+> &
+  Pick<RegistryWrites, 'referrers'>
 
 /** What the mirror does at the destination (RegistryWriter has it). */
-export interface DestinationRegistry extends SourceRegistry {
-  manifestDigest(repository: string, tag: string): Promise<string | undefined>
-  blobExists(repository: string, digest: string): Promise<boolean>
-  pushBlob(
-    repository: string,
-    bytes: Buffer
-  ): Promise<{ digest: string; size: number }>
-  /** Cross-repository mount on the same registry; false: not mounted. */
-  mountBlob(repository: string, digest: string, from: string): Promise<boolean>
-  putManifest(
-    repository: string,
-    reference: string,
-    mediaType: string,
-    bytes: Buffer
-  ): Promise<{ digest: string; subject?: string }>
-}
+export type DestinationRegistry = SourceRegistry &
+  Pick<RegistryReads, 'manifestDigest'> &
+  Pick<RegistryWrites, 'blobExists' | 'pushBlob' | 'mountBlob' | 'putManifest'>
