@@ -3,7 +3,7 @@
 // steps and their libraries (Helm, the registry client, HTTP) load after.
 import * as core from '@actions/core'
 import { errorMessage, UserError } from './errors.js'
-import { getConfig } from './inputs.js'
+import { getConfig } from './inputs/release.js'
 import type { Services } from './release.js'
 import { markMainStarted } from './state.js'
 

@@ -12,7 +12,7 @@ import type { RegistryChartPackages } from './registry/chart-packages.js'
 import type { runGitops } from './gitops/step.js'
 import { Helm, type Connection } from './helm/cli.js'
 import { installHelm, type InstalledHelm } from './helm/installer.js'
-import type { Config } from './inputs.js'
+import type { Config } from './inputs/release.js'
 import { setOutputs } from './outputs.js'
 import { childEnv } from './process-env.js'
 import { accessFor } from './publish/dependencies.js'
@@ -306,8 +306,7 @@ async function gitopsSteps(
   const eligible = run.charts.filter(
     c => c.pushed || run.dryRun || run.charts.length === 1
   )
-  const { RegistryChartPackages } =
-    await import('./registry/chart-packages.js')
+  const { RegistryChartPackages } = await import('./registry/chart-packages.js')
   const { connectGitops } = await import('./gitops/step.js')
   const client = registryClient(config)
   const packages = new RegistryChartPackages(client)

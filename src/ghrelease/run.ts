@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import * as core from '@actions/core'
 import { githubReleases } from '../github/releases.js'
-import type { Config } from '../inputs.js'
+import type { Config } from '../inputs/release.js'
 import type { ChartRelease } from '../record/chart-release.js'
 import type { Note, RunRecord } from '../record/run.js'
 import { registryOptions } from '../publish/target.js'

@@ -4,7 +4,7 @@
 // The release is an extra, not a guard: the chart is published already, so
 // a failure says so and how a re-run finishes the job (as signing does).
 import * as core from '@actions/core'
-import type { IfExists } from '../inputs.js'
+import type { IfExists } from '../inputs/release.js'
 import { forEachPublished } from '../publish/after-push.js'
 import type { ReleaseAsset, ReleaseStore } from '../github/releases.js'
 import type { ChartRelease } from '../record/chart-release.js'

@@ -1,5 +1,5 @@
 // How an input is read: booleans that name the input when wrong, secrets
-// kept as given and masked, lists. inputs.ts and its parts use these.
+// kept as given and masked, lists. release.ts and its parts use these.
 import * as core from '@actions/core'
 import { UserError } from '../errors.js'
 

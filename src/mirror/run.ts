@@ -23,7 +23,7 @@ import {
   type ClassicOptions,
   type ClassicVersion
 } from './classic.js'
-import { destinationConnection, type MirrorConfig } from './inputs.js'
+import { destinationConnection, type MirrorConfig } from '../inputs/mirror.js'
 import { mirrorOciVersion, ociVersions } from './oci-copy.js'
 import { setMirrorOutputs } from './outputs.js'
 import { checkHelmCanReach } from '../publish/target.js'

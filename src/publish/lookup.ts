@@ -2,7 +2,7 @@
 import * as core from '@actions/core'
 import { mapLimit } from '../concurrency.js'
 import { UserError } from '../errors.js'
-import type { IfExists } from '../inputs.js'
+import type { IfExists } from '../inputs/release.js'
 import type { RegistryReads } from '../registry/operations.js'
 import type { ChartRelease } from '../record/chart-release.js'
 

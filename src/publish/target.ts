@@ -5,7 +5,7 @@ import { UserError } from '../errors.js'
 import type { RegistryClientOptions } from '../registry/client.js'
 import type { Connection } from '../helm/cli.js'
 import type { InstalledHelm } from '../helm/installer.js'
-import type { Config } from '../inputs.js'
+import type { Config } from '../inputs/release.js'
 import type { ChartRelease } from '../record/chart-release.js'
 import { chartTarget, isLoopbackRegistry } from '../registry/reference.js'
 

@@ -5,7 +5,7 @@
 // re-run completes a release.
 import * as core from '@actions/core'
 import { forEachPublished } from '../publish/after-push.js'
-import type { Config, IfExists } from '../inputs.js'
+import type { Config, IfExists } from '../inputs/release.js'
 import type { SigningConfig } from '../inputs/signing.js'
 import {
   githubAttestations,

@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { DEFAULT_HELM_VERSION, getConfig } from '../src/inputs.js'
-import { actionYml, inputEnv } from './helpers/action-runner.js'
-import { removeDir, tempDir } from './helpers/paths.js'
+import { DEFAULT_HELM_VERSION, getConfig } from '../../src/inputs/release.js'
+import { actionYml, inputEnv } from '../helpers/action-runner.js'
+import { removeDir, tempDir } from '../helpers/paths.js'
 
 const github = {
   repository_owner: 'Acme-Corp',

@@ -1,37 +1,35 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { UserError } from './errors.js'
+import { UserError } from '../errors.js'
 import {
   apiUrlFromEnv,
   branchNameProblem,
   serverUrlFromEnv,
   splitRepository,
   validateRepository
-} from './github/names.js'
+} from '../github/names.js'
 import {
   DEFAULT_DOWNLOAD_BASE_URL,
   parseDownloadBaseUrl,
   parseHelmVersionSpec,
   type HelmVersionSpec
-} from './helm/download-site.js'
-import { normalizeRegistry, normalizeRepository } from './registry/reference.js'
+} from '../helm/download-site.js'
+import {
+  normalizeRegistry,
+  normalizeRepository
+} from '../registry/reference.js'
 import {
   DEFAULT_TAG_PATTERN,
   releaseTag,
   validateTagPattern
-} from './chart/tag.js'
-import {
-  booleanInput,
-  listInput,
-  maskSecret,
-  secretInput
-} from './inputs/read.js'
-import { signingConfig, type SigningConfig } from './inputs/signing.js'
+} from '../chart/tag.js'
+import { booleanInput, listInput, maskSecret, secretInput } from './read.js'
+import { signingConfig, type SigningConfig } from './signing.js'
 import {
   githubReleaseConfig,
   type GitHubReleaseConfig
-} from './inputs/github-release.js'
+} from './github-release.js'
 
 /** The newest Helm the tests run; action.yml's `helm-version` default (a test keeps them equal). */
 export const DEFAULT_HELM_VERSION = 'v4.2.3'

@@ -19,14 +19,14 @@ import {
   DEFAULT_HELM_VERSION,
   isGitHubRegistry,
   isGitHubToken
-} from '../inputs.js'
-import { booleanInput, maskSecret, secretInput } from '../inputs/read.js'
+} from './release.js'
+import { booleanInput, maskSecret, secretInput } from './read.js'
 import {
   normalizeRegistry,
   normalizeRepository
 } from '../registry/reference.js'
-import { parseCharts } from './spec.js'
-import type { MirrorLine } from './types.js'
+import { parseCharts } from '../mirror/spec.js'
+import type { MirrorLine } from '../mirror/types.js'
 
 /** Where the charts are read from: one set of credentials for every line. */
 export interface SourceAccess {
