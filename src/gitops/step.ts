@@ -4,7 +4,7 @@
 // here are unit-tested with fakes.
 import * as core from '@actions/core'
 import { GitHubRepo, type NewPullRequest } from '../github/api.js'
-import type { GitopsConfig } from '../inputs/release.js'
+import type { GitopsConfig } from '../inputs/gitops.js'
 import type { GitopsResult } from '../record/gitops.js'
 import { relay } from '../relay.js'
 import { bumpRepository, newerPins, type RepoBump } from './bump-repo.js'

@@ -18,7 +18,8 @@ import { chartRef, ociTag } from '../registry/reference.js'
 import { Refused } from './artifact.js'
 import { shown } from './chart-identity.js'
 import { readPackageIdentity } from './package-chart.js'
-import type { ClassicSource, MirrorLine, MirrorResult } from './types.js'
+import type { ClassicSource, MirrorLine } from '../inputs/mirror-lines.js'
+import type { MirrorResult } from './types.js'
 
 /** A line of `charts` that names a classic repository. */
 export type ClassicLine = MirrorLine & { source: ClassicSource }

@@ -23,13 +23,18 @@ import {
   type ClassicOptions,
   type ClassicVersion
 } from './classic.js'
-import { destinationConnection, type MirrorConfig } from '../inputs/mirror.js'
+import type { MirrorConfig } from '../inputs/mirror.js'
 import { mirrorOciVersion, ociVersions } from './oci-copy.js'
 import { setMirrorOutputs } from './outputs.js'
-import { checkHelmCanReach } from '../publish/target.js'
+import {
+  checkHelmCanReach,
+  connection,
+  registryOptions
+} from '../publish/target.js'
 import { mirrorClassicPackage, type ClassicLine } from './push-classic.js'
 import { refusalLines, writeMirrorSummary } from './summary.js'
-import type { MirrorLine, MirrorResult } from './types.js'
+import type { MirrorLine } from '../inputs/mirror-lines.js'
+import type { MirrorResult } from './types.js'
 import { ociTag, selectVersions } from './versions.js'
 
 /** Helm as the mirror uses it: log in, push a classic package. */
@@ -60,13 +65,7 @@ const realServices: MirrorServices = {
       plainHttp: config.source.plainHttp,
       insecureSkipTlsVerify: false
     }),
-  destination: config =>
-    new RegistryWriter({
-      registry: config.registry,
-      username: config.password ? config.username : undefined,
-      password: config.password || undefined,
-      ...destinationConnection(config)
-    }),
+  destination: config => new RegistryWriter(registryOptions(config)),
   installHelm: config =>
     installHelm({
       versionSpec: config.helmVersion,
@@ -247,7 +246,7 @@ async function copy(
       {
         registry: config.registry,
         repository: config.repository,
-        connection: destinationConnection(config)
+        connection: connection(config)
       },
       { registry: destination, helm: () => run.helm(), say: core.info },
       config.dryRun
@@ -321,7 +320,7 @@ class MirrorRun {
         config.registry,
         config.username,
         config.password,
-        destinationConnection(config)
+        connection(config)
       )
       core.info(`Logged in to ${config.registry} as ${config.username}.`)
     } else core.info('No password given: pushing anonymously.')

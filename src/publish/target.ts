@@ -1,11 +1,13 @@
 // Where the charts go and how the registry is reached: computed from the
-// config once, for every step that talks to the registry.
+// inputs once, for every step that talks to the registry (the mirror's
+// destination too).
 import type { LoadedChart } from '../chart/load.js'
 import { UserError } from '../errors.js'
 import type { RegistryClientOptions } from '../registry/client.js'
 import type { Connection } from '../helm/cli.js'
 import type { InstalledHelm } from '../helm/installer.js'
 import type { Config } from '../inputs/release.js'
+import type { ConnectionInputs, RegistryInputs } from '../inputs/registry.js'
 import type { ChartRelease } from '../record/chart-release.js'
 import { chartTarget, isLoopbackRegistry } from '../registry/reference.js'
 
@@ -26,7 +28,7 @@ export function planRelease(config: Config, chart: LoadedChart): ChartRelease {
 }
 
 /** How Helm reaches the registry: for login, push and dependencies alike. */
-export function connection(config: Config): Connection {
+export function connection(config: ConnectionInputs): Connection {
   return {
     plainHttp: config.plainHttp,
     caFile: config.caFile,
@@ -38,7 +40,7 @@ export function connection(config: Config): Connection {
  * How the action's own registry client reaches the registry: the same
  * connection, and the credentials only when there is a password.
  */
-export function registryOptions(config: Config): RegistryClientOptions {
+export function registryOptions(config: RegistryInputs): RegistryClientOptions {
   return {
     registry: config.registry,
     username: config.password ? config.username : undefined,
@@ -53,7 +55,7 @@ export function registryOptions(config: Config): RegistryClientOptions {
  * localhost fails half-way with "400 Bad Request". Refuse before anything is sent.
  */
 export function checkHelmCanReach(
-  config: Pick<Config, 'registry' | 'plainHttp'>,
+  config: Pick<RegistryInputs, 'registry' | 'plainHttp'>,
   helm: InstalledHelm
 ): void {
   if (
