@@ -10,12 +10,13 @@ import { findCharts } from './chart/find.js'
 import { selectCharts } from './chart/select.js'
 import type { RegistryChartPackages } from './registry/chart-packages.js'
 import type { runGitops } from './gitops/step.js'
-import { Helm, type Connection } from './helm/cli.js'
+import { Helm } from './helm/cli.js'
 import { installHelm, type InstalledHelm } from './helm/installer.js'
 import type { Config } from './inputs/release.js'
 import { setOutputs } from './outputs.js'
 import { childEnv } from './process-env.js'
 import { accessFor } from './publish/dependencies.js'
+import { logIn, type HelmLogin } from './publish/login.js'
 import { startLookUp, type RegistryReader } from './publish/lookup.js'
 import {
   publishAll,
@@ -47,14 +48,7 @@ import { saveSandboxDir } from './state.js'
 import { writeSummary } from './summary.js'
 
 /** Helm as main uses it: logging in and publishing. */
-export interface MainHelm extends PublishingHelm {
-  login(
-    host: string,
-    username: string,
-    password: string,
-    connection: Connection
-  ): Promise<void>
-}
+export interface MainHelm extends PublishingHelm, HelmLogin {}
 
 /** The outside systems main talks to; tests pass fakes. */
 export interface Services {
@@ -257,21 +251,6 @@ async function install(
   const installed = await services.installHelm(config)
   checkHelmCanReach(config, installed)
   return installed
-}
-
-async function logIn(helm: MainHelm, config: Config): Promise<Note> {
-  if (!config.password) {
-    core.info('No password given: pushing anonymously.')
-    return 'Registry login: no password given'
-  }
-  await helm.login(
-    config.registry,
-    config.username,
-    config.password,
-    connection(config)
-  )
-  core.info(`Logged in to ${config.registry} as ${config.username}.`)
-  return undefined
 }
 
 function skippedAsPublished(published: Set<ChartRelease>): string[] {

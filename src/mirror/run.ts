@@ -9,9 +9,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { errorMessage, UserError } from '../errors.js'
-import { Helm, type Connection } from '../helm/cli.js'
+import { Helm } from '../helm/cli.js'
 import { installHelm, type InstalledHelm } from '../helm/installer.js'
 import { childEnv } from '../process-env.js'
+import { logIn, type HelmLogin } from '../publish/login.js'
 import type { HelmPusher } from '../publish/push.js'
 import { chartRef } from '../registry/reference.js'
 import { RegistryWriter } from '../registry/writer.js'
@@ -38,14 +39,7 @@ import type { MirrorResult } from './types.js'
 import { ociTag, selectVersions } from './versions.js'
 
 /** Helm as the mirror uses it: log in, push a classic package. */
-export interface MirrorHelm extends HelmPusher {
-  login(
-    host: string,
-    username: string,
-    password: string,
-    connection: Connection
-  ): Promise<void>
-}
+export interface MirrorHelm extends HelmPusher, HelmLogin {}
 
 /** The outside systems the mirror talks to; tests pass fakes. */
 export interface MirrorServices {
@@ -315,15 +309,7 @@ class MirrorRun {
     core.info(`Helm ${installed.version} (${installed.source}).`)
     checkHelmCanReach(config, installed)
     const helm = this.services.helm(installed, this.sandbox().env)
-    if (config.password) {
-      await helm.login(
-        config.registry,
-        config.username,
-        config.password,
-        connection(config)
-      )
-      core.info(`Logged in to ${config.registry} as ${config.username}.`)
-    } else core.info('No password given: pushing anonymously.')
+    await logIn(helm, config)
     return helm
   }
 
