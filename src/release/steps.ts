@@ -6,46 +6,46 @@
 // dist/, which node would otherwise parse before the first input check.
 import path from 'node:path'
 import * as core from '@actions/core'
-import { findCharts } from './chart/find.js'
-import { selectCharts } from './chart/select.js'
-import type { RegistryChartPackages } from './registry/chart-packages.js'
-import type { runGitops } from './gitops/step.js'
-import { Helm } from './helm/cli.js'
-import { installHelm, type InstalledHelm } from './helm/installer.js'
-import type { Config } from './inputs/release.js'
-import { setOutputs } from './outputs.js'
-import { childEnv } from './process-env.js'
-import { accessFor } from './publish/dependencies.js'
-import { logIn, type HelmLogin } from './publish/login.js'
-import { startLookUp, type RegistryReader } from './publish/lookup.js'
+import { findCharts } from '../chart/find.js'
+import { selectCharts } from '../chart/select.js'
+import type { RegistryChartPackages } from '../registry/chart-packages.js'
+import type { runGitops } from '../gitops/step.js'
+import { Helm } from '../helm/cli.js'
+import { installHelm, type InstalledHelm } from '../helm/installer.js'
+import type { Config } from '../inputs/release.js'
+import { setOutputs } from '../outputs.js'
+import { childEnv } from '../process-env.js'
+import { accessFor } from '../publish/dependencies.js'
+import { logIn, type HelmLogin } from '../publish/login.js'
+import { startLookUp, type RegistryReader } from '../publish/lookup.js'
 import {
   publishAll,
   type PublishingHelm,
   type PublishOptions
-} from './publish/publish.js'
-import type { ChartRelease } from './record/chart-release.js'
+} from '../publish/publish.js'
+import type { ChartRelease } from '../record/chart-release.js'
 import {
   recordOf,
   type Note,
   type RunRecord,
   type RunResult
-} from './record/run.js'
-import type { LoadedChart } from './chart/load.js'
+} from '../record/run.js'
+import type { LoadedChart } from '../chart/load.js'
 import {
   checkHelmCanReach,
   connection,
   planRelease,
   registryOptions
-} from './publish/target.js'
-import { RegistryClient } from './registry/client.js'
-import type { SigningSession } from './signing/step.js'
-import type { SignatureRegistry } from './signing/store.js'
-import type { PreviewServices } from './render/preview.js'
-import type { HelmTemplate } from './render/render.js'
-import { relay } from './relay.js'
-import { createSandbox, removeSandbox } from './sandbox.js'
-import { saveSandboxDir } from './state.js'
-import { writeSummary } from './summary.js'
+} from '../publish/target.js'
+import { RegistryClient } from '../registry/client.js'
+import type { SigningSession } from '../signing/step.js'
+import type { SignatureRegistry } from '../signing/store.js'
+import type { PreviewServices } from '../render/preview.js'
+import type { HelmTemplate } from '../render/render.js'
+import { relay } from '../relay.js'
+import { createSandbox, removeSandbox } from '../sandbox.js'
+import { saveSandboxDir } from '../state.js'
+import { writeSummary } from '../summary.js'
 
 /** Helm as main uses it: logging in and publishing. */
 export interface MainHelm extends PublishingHelm, HelmLogin {}
@@ -76,9 +76,9 @@ const realServices: Services = {
   helm: (installed, env) =>
     new Helm(installed.path, installed.major, childEnv(env)),
   renderHelm: async installed =>
-    (await import('./helm/template.js')).isolatedHelm(installed),
+    (await import('../helm/template.js')).isolatedHelm(installed),
   gitops: async (...args) =>
-    (await import('./gitops/step.js')).runGitops(...args)
+    (await import('../gitops/step.js')).runGitops(...args)
 }
 
 /**
@@ -124,7 +124,7 @@ export async function release(
     const session =
       signatures &&
       (await core.group('Check signing', async () =>
-        (await import('./signing/step.js')).startSigning(
+        (await import('../signing/step.js')).startSigning(
           config,
           signatures,
           result.charts
@@ -157,7 +157,7 @@ export async function release(
       if (config.githubRelease)
         record.skip(
           await (
-            await import('./ghrelease/run.js')
+            await import('../ghrelease/run.js')
           ).runGitHubRelease(config, result.charts, record)
         )
       let renderHelm: Promise<HelmTemplate> | undefined
@@ -186,7 +186,7 @@ async function signatureRegistry(
   config: Config
 ): Promise<SignatureRegistry> {
   if (services.signatureRegistry) return services.signatureRegistry(config)
-  const { RegistryWriter } = await import('./registry/writer.js')
+  const { RegistryWriter } = await import('../registry/writer.js')
   return new RegistryWriter(registryOptions(config))
 }
 
@@ -199,7 +199,7 @@ async function signStep(
   record: RunRecord
 ): Promise<Note> {
   if (config.dryRun) return "Signing: 'dry-run' is true (nothing signed)"
-  const { signAll } = await import('./signing/step.js')
+  const { signAll } = await import('../signing/step.js')
   await core.group('Sign and attest', () =>
     signAll(session, registry, run.charts, config.ifExists, record)
   )
@@ -285,8 +285,8 @@ async function gitopsSteps(
   const eligible = run.charts.filter(
     c => c.pushed || run.dryRun || run.charts.length === 1
   )
-  const { RegistryChartPackages } = await import('./registry/chart-packages.js')
-  const { connectGitops } = await import('./gitops/step.js')
+  const { RegistryChartPackages } = await import('../registry/chart-packages.js')
+  const { connectGitops } = await import('../gitops/step.js')
   const client = registryClient(config)
   const packages = new RegistryChartPackages(client)
   for (const release of eligible) {
@@ -321,7 +321,7 @@ async function previewServices(
   release: ChartRelease,
   packages: RegistryChartPackages
 ): Promise<Omit<PreviewServices, 'registry'>> {
-  const { PulledChartPackages } = await import('./render/packages.js')
+  const { PulledChartPackages } = await import('../render/packages.js')
   const pulled = new PulledChartPackages(
     (ref, reference) => packages.fetchPackage(ref, reference),
     path.join(renderer.dir, 'render-packages')
