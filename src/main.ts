@@ -4,10 +4,10 @@
 import * as core from '@actions/core'
 import { errorMessage, UserError } from './errors.js'
 import { getConfig } from './inputs/release.js'
-import type { Services } from './release/steps.js'
+import type { Services } from './release/services.js'
 import { markMainStarted } from './state.js'
 
-export type { MainHelm, Services } from './release/steps.js'
+export type { MainHelm, Services } from './release/services.js'
 
 /** The main step; tests pass fakes for the outside systems. */
 export async function run(services?: Services): Promise<void> {

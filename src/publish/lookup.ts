@@ -91,6 +91,13 @@ export async function lookUpAll(
   return published
 }
 
+/** The summary's note for each release left out as already published. */
+export function publishedNotes(published: Set<ChartRelease>): string[] {
+  return [...published].map(
+    r => `${r.name} ${r.version}: already published, 'if-exists: skip'`
+  )
+}
+
 /**
  * Looks the version up in the registry. Absent: undefined. Present: with
  * `if-exists: fail` an error naming the digest (annotated on `version:`), with

@@ -1,31 +1,14 @@
 // Where the charts go and how the registry is reached: computed from the
 // inputs once, for every step that talks to the registry (the mirror's
 // destination too).
-import type { LoadedChart } from '../chart/load.js'
 import { UserError } from '../errors.js'
 import type { RegistryClientOptions } from '../registry/client.js'
 import type { Connection } from '../helm/cli.js'
 import type { InstalledHelm } from '../helm/installer.js'
 import type { Config } from '../inputs/release.js'
 import type { ConnectionInputs, RegistryInputs } from '../inputs/registry.js'
-import type { ChartRelease } from '../record/chart-release.js'
-import { chartTarget, isLoopbackRegistry } from '../registry/reference.js'
-
-/** The chart's release record, with its target; nothing done yet. */
-export function planRelease(config: Config, chart: LoadedChart): ChartRelease {
-  return {
-    ...chart,
-    ...chartTarget(
-      config.registry,
-      config.repository,
-      chart.name,
-      chart.version
-    ),
-    digest: '',
-    pushed: false,
-    packagePath: ''
-  }
-}
+import { isLoopbackRegistry } from '../registry/reference.js'
+import type { PublishOptions } from './publish.js'
 
 /** How Helm reaches the registry: for login, push and dependencies alike. */
 export function connection(config: ConnectionInputs): Connection {
@@ -68,4 +51,15 @@ export function checkHelmCanReach(
     `Helm ${helm.version} always talks plain HTTP to a registry on the loopback address ${config.registry}, ` +
       "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP."
   )
+}
+
+/** What publishing needs of the config: where, how, lint, dry run, appVersion. */
+export function publishOptions(config: Config): PublishOptions {
+  return {
+    registry: config.registry,
+    connection: connection(config),
+    lint: config.lint,
+    dryRun: config.dryRun,
+    appVersion: config.appVersion
+  }
 }

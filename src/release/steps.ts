@@ -1,85 +1,34 @@
-// The list of steps of a release, one log group each, with the outside
-// systems behind small interfaces (Services) so tests pass fakes. main.ts
-// loads it once the inputs are read.
-// GitOps, signing, GitHub releases and the preview are import()ed where a run uses them: most
-// runs use none, and their code (@actions/github, @sigstore/sign) is most of
-// dist/, which node would otherwise parse before the first input check.
-import path from 'node:path'
+// The list of steps of a release, top to bottom, one log group each. The
+// outside systems, and the steps that load their code where a run reaches
+// them, come from services.ts, so tests pass fakes; main.ts loads this once
+// the inputs are read. Every refusal that needs no side effect (Chart.yaml,
+// the tag, the lookup, the signing checks) comes before the first push, and
+// outputs and summary are set once, at the end.
 import * as core from '@actions/core'
 import { findCharts } from '../chart/find.js'
-import { selectCharts } from '../chart/select.js'
-import type { RegistryChartPackages } from '../registry/chart-packages.js'
-import type { runGitops } from '../gitops/step.js'
-import { Helm } from '../helm/cli.js'
-import { installHelm, type InstalledHelm } from '../helm/installer.js'
+import type { LoadedChart } from '../chart/load.js'
+import type { InstalledHelm } from '../helm/installer.js'
 import type { Config } from '../inputs/release.js'
 import { setOutputs } from '../outputs.js'
-import { childEnv } from '../process-env.js'
-import { accessFor } from '../publish/dependencies.js'
-import { logIn, type HelmLogin } from '../publish/login.js'
-import { startLookUp, type RegistryReader } from '../publish/lookup.js'
-import {
-  publishAll,
-  type PublishingHelm,
-  type PublishOptions
-} from '../publish/publish.js'
+import { logIn } from '../publish/login.js'
+import { publishedNotes, startLookUp } from '../publish/lookup.js'
+import { planReleases } from '../publish/plan.js'
+import { publishAll } from '../publish/publish.js'
+import { checkHelmCanReach, publishOptions } from '../publish/target.js'
 import type { ChartRelease } from '../record/chart-release.js'
-import {
-  recordOf,
-  type Note,
-  type RunRecord,
-  type RunResult
-} from '../record/run.js'
-import type { LoadedChart } from '../chart/load.js'
-import {
-  checkHelmCanReach,
-  connection,
-  planRelease,
-  registryOptions
-} from '../publish/target.js'
-import { RegistryClient } from '../registry/client.js'
-import type { SigningSession } from '../signing/step.js'
-import type { SignatureRegistry } from '../signing/store.js'
-import type { PreviewServices } from '../render/preview.js'
-import type { HelmTemplate } from '../render/render.js'
+import { recordOf, type RunResult } from '../record/run.js'
 import { relay } from '../relay.js'
-import { createSandbox, removeSandbox } from '../sandbox.js'
+import { createSandbox, removeSandbox, type Sandbox } from '../sandbox.js'
+import type { SigningSession } from '../signing/step.js'
 import { saveSandboxDir } from '../state.js'
 import { writeSummary } from '../summary.js'
-
-/** Helm as main uses it: logging in and publishing. */
-export interface MainHelm extends PublishingHelm, HelmLogin {}
-
-/** The outside systems main talks to; tests pass fakes. */
-export interface Services {
-  installHelm(config: Config): Promise<InstalledHelm>
-  registry(config: Config): RegistryReader
-  helm(installed: InstalledHelm, env: Record<string, string>): MainHelm
-  /** The Helm of the GitOps preview: run isolated, never in the sandbox. */
-  renderHelm(installed: InstalledHelm): Promise<HelmTemplate>
-  gitops: typeof runGitops
-  /** Where signatures are read and written (`sign`, `provenance`). */
-  signatureRegistry?(config: Config): SignatureRegistry
-}
-
-function registryClient(config: Config): RegistryClient {
-  return new RegistryClient(registryOptions(config))
-}
-
-const realServices: Services = {
-  installHelm: config =>
-    installHelm({
-      versionSpec: config.helmVersion,
-      downloadBaseUrl: config.helmDownloadUrl
-    }),
-  registry: config => registryClient(config),
-  helm: (installed, env) =>
-    new Helm(installed.path, installed.major, childEnv(env)),
-  renderHelm: async installed =>
-    (await import('../helm/template.js')).isolatedHelm(installed),
-  gitops: async (...args) =>
-    (await import('../gitops/step.js')).runGitops(...args)
-}
+import { gitopsSteps, previewRenderer } from './gitops.js'
+import {
+  realServices,
+  type MainHelm,
+  type RunRegistry,
+  type Services
+} from './services.js'
 
 /**
  * The release, once the inputs are read. Everything that can refuse without
@@ -91,18 +40,18 @@ export async function release(
   config: Config,
   services: Services = realServices
 ): Promise<void> {
-  let sandboxDir: string | undefined
+  let sandbox: Sandbox | undefined
   try {
     const charts = await core.group('Read Chart.yaml', async () =>
       readCharts(config)
     )
-    const selection = await core.group('Check the tag', async () =>
-      selectReleases(config, charts)
+    const plan = await core.group('Check the tag', async () =>
+      planReleases(config, charts)
     )
-    const registry = services.registry(config)
+    const registry = await services.registry(config)
     // Plain HTTP, no Helm: the lookup runs while Helm is installed, and reports
     // in its own group after it. An install failure is the one reported.
-    const lookup = startLookUp(registry, config.ifExists, selection.releases)
+    const lookup = startLookUp(registry.reads, config.ifExists, plan.releases)
     const installed = await core.group('Install Helm', () =>
       install(services, config)
     )
@@ -110,32 +59,21 @@ export async function release(
       'Look up the versions in the registry',
       () => lookup.result()
     )
-    const result: RunResult = {
-      charts: selection.releases,
+    const run: RunResult = {
+      charts: plan.releases,
       helmVersion: `v${installed.version}`,
       dryRun: config.dryRun,
       skipped: []
     }
-    const record = recordOf(result)
-    record.skip(...selection.notes)
-    const pending = result.charts.filter(r => !published.has(r))
-    const signatures =
-      config.signing && (await signatureRegistry(services, config))
-    const session =
-      signatures &&
-      (await core.group('Check signing', async () =>
-        (await import('../signing/step.js')).startSigning(
-          config,
-          signatures,
-          result.charts
-        )
-      ))
+    const record = recordOf(run)
+    record.skip(...plan.notes)
+    const pending = run.charts.filter(r => !published.has(r))
+    const session = await checkSigning(services, config, registry, run.charts)
     let helm: MainHelm | undefined
     // Helm runs in the sandbox to publish; the preview's pulled packages go
     // there too (its Helm runs isolated, outside it).
     if (pending.length || config.gitops?.render) {
-      const sandbox = createSandbox()
-      sandboxDir = sandbox.root
+      sandbox = createSandbox()
       saveSandboxDir(sandbox.root)
       helm = services.helm(installed, sandbox.env)
     }
@@ -145,65 +83,46 @@ export async function release(
       )
       record.skip(login)
     }
-    record.skip(...skippedAsPublished(published))
+    record.skip(...publishedNotes(published))
     if (helm && pending.length) {
-      const many = result.charts.length > 1
+      const many = run.charts.length > 1
       const options = publishOptions(config)
-      record.skip(...(await publishAll(helm, registry, options, pending, many)))
+      record.skip(
+        ...(await publishAll(helm, registry.reads, options, pending, many))
+      )
     }
     try {
-      if (session && signatures)
-        record.skip(await signStep(session, signatures, config, result, record))
+      if (session && registry.writes)
+        record.skip(
+          await services.signAndAttest(
+            session,
+            registry.writes,
+            config,
+            run.charts,
+            record
+          )
+        )
       if (config.githubRelease)
         record.skip(
-          await (
-            await import('../ghrelease/run.js')
-          ).runGitHubRelease(config, result.charts, record)
+          await services.githubRelease(
+            config,
+            run.charts,
+            registry.reads,
+            record
+          )
         )
-      let renderHelm: Promise<HelmTemplate> | undefined
       const renderer =
-        helm && sandboxDir && config.gitops?.render
-          ? {
-              // Probed once per run, when a preview first needs it.
-              helm: () => (renderHelm ??= services.renderHelm(installed)),
-              helmVersion: installed.version,
-              dir: sandboxDir
-            }
+        helm && sandbox && config.gitops?.render
+          ? previewRenderer(services, installed, sandbox.root)
           : undefined
-      await gitopsSteps(services, config, result, record, renderer)
+      await gitopsSteps(services, config, run, record, registry.reads, renderer)
     } finally {
-      setOutputs(result)
-      await writeSummary(result)
+      setOutputs(run)
+      await writeSummary(run)
     }
   } finally {
-    if (sandboxDir) removeSandbox(sandboxDir)
+    if (sandbox) removeSandbox(sandbox.root)
   }
-}
-
-/** The registry writer, unless a test passes its own. */
-async function signatureRegistry(
-  services: Services,
-  config: Config
-): Promise<SignatureRegistry> {
-  if (services.signatureRegistry) return services.signatureRegistry(config)
-  const { RegistryWriter } = await import('../registry/writer.js')
-  return new RegistryWriter(registryOptions(config))
-}
-
-/** Signs and attests what the registry serves for this run; a dry run signs nothing. */
-async function signStep(
-  session: SigningSession,
-  registry: SignatureRegistry,
-  config: Config,
-  run: RunResult,
-  record: RunRecord
-): Promise<Note> {
-  if (config.dryRun) return "Signing: 'dry-run' is true (nothing signed)"
-  const { signAll } = await import('../signing/step.js')
-  await core.group('Sign and attest', () =>
-    signAll(session, registry, run.charts, config.ifExists, record)
-  )
-  return undefined
 }
 
 /** The charts the `chart` input names, read and validated. */
@@ -215,35 +134,6 @@ function readCharts(config: Config): LoadedChart[] {
   return charts
 }
 
-/**
- * The charts this run releases (all of them, or those the tag names), each
- * with its release record. Refuses, before anything is installed or sent, a
- * tag that releases none and a dependency Helm cannot reach.
- */
-function selectReleases(
-  config: Config,
-  charts: LoadedChart[]
-): { releases: ChartRelease[]; notes: string[] } {
-  const selected = selectCharts(charts, {
-    checkTag: config.checkTag,
-    tag: config.tag,
-    githubRef: config.githubRef,
-    pattern: config.tagPattern
-  })
-  const notes: string[] = []
-  if (config.checkTag) {
-    core.info(
-      `Tag '${config.tag}' releases ${selected.map(c => `${c.name} ${c.version}`).join(', ')}.`
-    )
-  } else {
-    core.info("Skipped: 'check-tag' is false.")
-    notes.push("Tag check: 'check-tag' is false")
-  }
-  const access = { registry: config.registry, connection: connection(config) }
-  for (const chart of selected) accessFor(access, chart)
-  return { releases: selected.map(c => planRelease(config, c)), notes }
-}
-
 async function install(
   services: Services,
   config: Config
@@ -253,84 +143,16 @@ async function install(
   return installed
 }
 
-function skippedAsPublished(published: Set<ChartRelease>): string[] {
-  return [...published].map(
-    r => `${r.name} ${r.version}: already published, 'if-exists: skip'`
-  )
-}
-
-function publishOptions(config: Config): PublishOptions {
-  return {
-    registry: config.registry,
-    connection: connection(config),
-    lint: config.lint,
-    dryRun: config.dryRun,
-    appVersion: config.appVersion
-  }
-}
-
-/**
- * One GitOps pull request per chart pushed by this run, or for the chart a tag
- * named when it was already published ('if-exists: skip').
- */
-async function gitopsSteps(
+/** When the run signs: its session, checked before anything is pushed. */
+async function checkSigning(
   services: Services,
   config: Config,
-  run: RunResult,
-  record: RunRecord,
-  renderer?: Renderer
-): Promise<void> {
-  const gitops = config.gitops
-  if (!gitops) return
-  const eligible = run.charts.filter(
-    c => c.pushed || run.dryRun || run.charts.length === 1
+  registry: RunRegistry,
+  charts: ChartRelease[]
+): Promise<SigningSession | undefined> {
+  const writes = registry.writes
+  if (!config.signing || !writes) return undefined
+  return core.group('Check signing', () =>
+    services.startSigning(config, writes, charts)
   )
-  const { RegistryChartPackages } = await import('../registry/chart-packages.js')
-  const { connectGitops } = await import('../gitops/step.js')
-  const client = registryClient(config)
-  const packages = new RegistryChartPackages(client)
-  for (const release of eligible) {
-    const preview =
-      renderer && (await previewServices(renderer, release, packages))
-    const pullRequest = await core.group(
-      `Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`,
-      () =>
-        services.gitops(gitops, release, config.dryRun, async gitopsConfig => ({
-          ...(await connectGitops(gitopsConfig, packages)),
-          preview: preview && { ...preview, registry: client }
-        }))
-    )
-    record.proposed(release, pullRequest)
-  }
-}
-
-/** The GitOps preview's Helm (made when a preview first needs it), and the sandbox. */
-interface Renderer {
-  helm: () => Promise<HelmTemplate>
-  helmVersion: string
-  /** The sandbox: pulled packages go there and leave with it. */
-  dir: string
-}
-
-/**
- * What the preview renders with: the packages pulled once per version, the
- * one just built already there (a dry run pushed nothing to pull).
- */
-async function previewServices(
-  renderer: Renderer,
-  release: ChartRelease,
-  packages: RegistryChartPackages
-): Promise<Omit<PreviewServices, 'registry'>> {
-  const { PulledChartPackages } = await import('../render/packages.js')
-  const pulled = new PulledChartPackages(
-    (ref, reference) => packages.fetchPackage(ref, reference),
-    path.join(renderer.dir, 'render-packages')
-  )
-  if (release.packagePath)
-    pulled.seed(release.ref, release.version, release.packagePath)
-  return {
-    helm: await renderer.helm(),
-    helmVersion: renderer.helmVersion,
-    packages: pulled
-  }
 }

@@ -12,7 +12,7 @@ import {
   type AttestationStore
 } from '../github/attestations.js'
 import type { ChartRelease } from '../record/chart-release.js'
-import type { RunRecord } from '../record/run.js'
+import type { Note, RunRecord } from '../record/run.js'
 import type { SigningResult } from '../record/signing.js'
 import {
   sigstoreEndpoints,
@@ -291,6 +291,24 @@ async function attest(
   core.info(
     `Attestation ${id} stored in ${owner}/${repo}: ${result.attestationUrl}`
   )
+}
+
+/**
+ * The step after the push: signs and attests what the registry serves for
+ * this run, in its own log group; a dry run signs nothing, and says so.
+ */
+export async function signAndAttest(
+  session: SigningSession,
+  registry: SignatureRegistry,
+  config: Pick<Config, 'dryRun' | 'ifExists'>,
+  releases: ChartRelease[],
+  record: Pick<RunRecord, 'signed'>
+): Promise<Note> {
+  if (config.dryRun) return "Signing: 'dry-run' is true (nothing signed)"
+  await core.group('Sign and attest', () =>
+    signAll(session, registry, releases, config.ifExists, record)
+  )
+  return undefined
 }
 
 /**
