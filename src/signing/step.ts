@@ -73,7 +73,8 @@ export async function startSigning(
 ): Promise<SigningSession | undefined> {
   const signing = config.signing
   if (!signing) return undefined
-  // inputs.ts warned already: a dry run without a token checks nothing here.
+  // inputs/signing.ts warned already: a dry run without a token checks
+  // nothing here.
   if (config.dryRun && !idTokenOffered(process.env)) return undefined
   const token = await requestIdToken(signing.asking)
   const claims = parseClaims(token)
