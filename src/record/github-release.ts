@@ -10,6 +10,7 @@ export interface GitHubReleaseResult {
   assets: AssetResult[]
 }
 
+/** What became of one asset of the release (the chart's package). */
 export interface AssetResult {
   name: string
   /** uploaded; kept (byte-identical there already); conflict (a different file there, kept). */

@@ -3,8 +3,13 @@
 // Types only: the step fills it.
 import type { Part } from '../render/fit.js'
 
+/**
+ * What became of the pull request; `none`: there is none (nothing to move,
+ * or a dry run).
+ */
 export type PullRequestOperation = 'created' | 'updated' | 'unchanged' | 'none'
 
+/** What the GitOps step did for one chart: outputs and summary read it. */
 export interface GitopsResult {
   operation: PullRequestOperation
   number?: number
