@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { afterAll, afterEach, beforeEach, expect, test, vi } from 'vitest'
-import type { GitopsResult } from '../src/gitops/step.js'
+import type { GitopsResult } from '../src/record/gitops.js'
 import { UserError } from '../src/errors.js'
 import { run, type Services } from '../src/main.js'
 import { inputEnv, parseFileCommand } from './helpers/action-runner.js'
@@ -71,12 +71,15 @@ function fakes(gitops?: (name: string) => GitopsResult): Fakes {
           source: 'cache'
         }
       },
-      registry: () => registry,
+      registry: async () => ({ reads: registry }),
       helm: () => {
         state.helms++
         return helm
       },
       renderHelm: async () => helm,
+      startSigning: () => unexpected('signing'),
+      signAndAttest: () => unexpected('signing'),
+      githubRelease: () => unexpected('GitHub release'),
       gitops: async (_config, release) => {
         state.gitops.push(`${release.name} ${release.version}`)
         if (!gitops) throw new Error('no GitOps step expected')
@@ -85,6 +88,11 @@ function fakes(gitops?: (name: string) => GitopsResult): Fakes {
     }
   }
   return state
+}
+
+/** A step these tests never reach: its fake fails loudly. */
+function unexpected(step: string): Promise<never> {
+  return Promise.reject(new Error(`no ${step} step expected`))
 }
 
 /** Runs main with `inputs` (action.yml's defaults for the rest) and the fakes. */

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import type { ChartRelease, RunResult } from '../src/publish/result.js'
+import type { ChartRelease } from '../src/record/chart-release.js'
+import type { RunResult } from '../src/record/run.js'
 import {
   gitopsSummary,
   SUMMARY_LIMIT,

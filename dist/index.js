@@ -7,4 +7,4 @@ import { i as isPost } from './chunks/state.js';
 if (isPost())
     await (await import('./chunks/post.js')).runPost();
 else
-    await (await import('./chunks/main.js')).run();
+    await (await import('./chunks/main.js').then(function (n) { return n.u; })).run();

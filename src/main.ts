@@ -3,18 +3,18 @@
 // steps and their libraries (Helm, the registry client, HTTP) load after.
 import * as core from '@actions/core'
 import { errorMessage, UserError } from './errors.js'
-import { getConfig } from './inputs.js'
-import type { Services } from './release.js'
+import { getConfig } from './inputs/release.js'
+import type { Services } from './release/services.js'
 import { markMainStarted } from './state.js'
 
-export type { MainHelm, Services } from './release.js'
+export type { MainHelm, Services } from './release/services.js'
 
 /** The main step; tests pass fakes for the outside systems. */
 export async function run(services?: Services): Promise<void> {
   markMainStarted()
   try {
     const config = getConfig()
-    const { release } = await import('./release.js')
+    const { release } = await import('./release/steps.js')
     await release(config, services)
   } catch (error) {
     fail(error)

@@ -4,7 +4,7 @@
 // and the copy load after, as src/main.ts does for the release.
 import * as core from '@actions/core'
 import { errorMessage, UserError } from './errors.js'
-import { getMirrorConfig } from './mirror/inputs.js'
+import { getMirrorConfig } from './inputs/mirror.js'
 
 try {
   const config = getMirrorConfig()

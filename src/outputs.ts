@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
-import type { GitopsResult } from './gitops/step.js'
-import type { ChartRelease, RunResult } from './publish/result.js'
+import type { ChartRelease } from './record/chart-release.js'
+import type { GitopsResult } from './record/gitops.js'
+import type { RunResult } from './record/run.js'
 
 /**
  * Sets every output, once, at the end of the run: `charts` always; the

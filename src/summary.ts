@@ -6,7 +6,8 @@
 // the rest leaves of SUMMARY_LIMIT, fitted by render/fit.ts. Text goes
 // through render/markdown.ts.
 import * as core from '@actions/core'
-import type { ChartRelease, RunResult } from './publish/result.js'
+import type { ChartRelease } from './record/chart-release.js'
+import type { RunResult } from './record/run.js'
 import { fitParts, utf8Bytes, type Part } from './render/fit.js'
 import {
   escapeHtml,

@@ -5,7 +5,7 @@ import {
   releaseTagFor,
   releaseText
 } from '../../src/ghrelease/notes.js'
-import type { ChartRelease } from '../../src/publish/result.js'
+import type { ChartRelease } from '../../src/record/chart-release.js'
 
 const chart = {
   name: 'web',

@@ -9,7 +9,7 @@ import { promisify } from 'node:util'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { UserError } from '../../src/errors.js'
 import { Git } from '../../src/github/git.js'
-import { GITOPS_INPUTS } from '../../src/inputs.js'
+import { GITOPS_INPUTS } from '../../src/inputs/gitops.js'
 import { updateBranch } from '../../src/gitops/branch.js'
 import {
   BOB,

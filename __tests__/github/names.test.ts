@@ -10,7 +10,7 @@ import {
   validateFilePath,
   validateRepository
 } from '../../src/github/names.js'
-import { GITOPS_INPUTS } from '../../src/inputs.js'
+import { GITOPS_INPUTS } from '../../src/inputs/gitops.js'
 
 describe('validation of what reaches git', () => {
   test.each([

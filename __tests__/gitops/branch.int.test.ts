@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { UserError } from '../../src/errors.js'
 import { BOT_IDENTITY, type Identity } from '../../src/github/git-env.js'
 import { Git } from '../../src/github/git.js'
-import { GITOPS_INPUTS } from '../../src/inputs.js'
+import { GITOPS_INPUTS } from '../../src/inputs/gitops.js'
 import {
   readBranchFiles,
   updateBranch,

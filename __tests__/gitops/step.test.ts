@@ -17,7 +17,7 @@ import {
   type GitopsApi,
   type GitopsClients
 } from '../../src/gitops/step.js'
-import type { GitopsConfig } from '../../src/inputs.js'
+import type { GitopsConfig } from '../../src/inputs/gitops.js'
 
 const CHART = { name: 'webapp', registry: 'ghcr.io', repository: 'acme/charts' }
 const RELEASE = {

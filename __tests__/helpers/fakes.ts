@@ -12,12 +12,12 @@ import type {
   PushResult
 } from '../../src/helm/cli.js'
 import type { MainHelm } from '../../src/main.js'
-import type { RegistryReader } from '../../src/publish/lookup.js'
+import type { ReleaseReads } from '../../src/release/services.js'
 import type { Manifest } from '../../src/registry/client.js'
 import { HELM_CHART_LAYER } from '../../src/registry/oci-manifest.js'
 
 /** A registry of manifests held in memory: `repository:tag` -> manifest. */
-export class FakeRegistry implements RegistryReader {
+export class FakeRegistry implements ReleaseReads {
   readonly manifests = new Map<string, Manifest>()
   readonly lookups: string[] = []
 
@@ -44,6 +44,22 @@ export class FakeRegistry implements RegistryReader {
 
   async getManifest(repository: string, tag: string) {
     return this.manifests.get(`${repository}:${tag}`)
+  }
+
+  /** The tags of `repository`, in the order they were put. */
+  async listTags(repository: string) {
+    return [...this.manifests.keys()]
+      .filter(key => key.startsWith(`${repository}:`))
+      .map(key => key.slice(repository.length + 1))
+  }
+
+  /** Manifests only: a package or config is never read in these tests. */
+  async getBlob(repository: string, digest: string): Promise<Buffer> {
+    throw new Error(`FakeRegistry holds no blobs (${repository}@${digest})`)
+  }
+
+  async getConfig() {
+    return undefined
   }
 }
 

@@ -8,7 +8,8 @@ import {
   OCI_EMPTY_SIZE,
   OCI_IMAGE_MANIFEST
 } from '../../src/registry/oci-index.js'
-import { RegistryWriter, type PushedBlob } from '../../src/registry/writer.js'
+import type { PushedBlob } from '../../src/registry/operations.js'
+import { RegistryWriter } from '../../src/registry/writer.js'
 
 const FAST_RETRY = { attempts: 4, baseDelayMs: 20, maxDelayMs: 200 }
 export const BUNDLE = 'application/vnd.dev.sigstore.bundle.v0.3+json'

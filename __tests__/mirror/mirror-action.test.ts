@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { expect, test } from 'vitest'
-import { DEFAULT_HELM_VERSION } from '../../src/inputs.js'
+import { DEFAULT_HELM_VERSION } from '../../src/inputs/helm.js'
 import { repoRoot } from '../helpers/paths.js'
 import { mirrorActionYml } from './mirror-action.helpers.js'
 

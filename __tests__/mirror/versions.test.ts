@@ -1,7 +1,7 @@
 // Which versions a constraint picks, and the OCI tags of versions.
 import { describe, expect, test } from 'vitest'
 import { UserError } from '../../src/errors.js'
-import { parseLine } from '../../src/mirror/spec.js'
+import { parseLine } from '../../src/inputs/mirror-lines.js'
 import {
   ociTag,
   selectVersions,

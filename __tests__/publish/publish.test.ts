@@ -14,7 +14,7 @@ import {
 } from 'vitest'
 import { loadChart } from '../../src/chart/load.js'
 import { publishAll, type PublishOptions } from '../../src/publish/publish.js'
-import type { ChartRelease } from '../../src/publish/result.js'
+import type { ChartRelease } from '../../src/record/chart-release.js'
 import { writeChart } from '../helpers/charts.js'
 import { FakeHelm, FakeRegistry, sha256 } from '../helpers/fakes.js'
 import { removeDir, tempDir } from '../helpers/paths.js'

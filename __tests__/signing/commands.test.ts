@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import type { ChartRelease } from '../../src/publish/result.js'
+import type { ChartRelease } from '../../src/record/chart-release.js'
 import {
   verifyCommands,
   workflowIdentityPattern
 } from '../../src/signing/commands.js'
-import type { SigningResult } from '../../src/signing/step.js'
+import type { SigningResult } from '../../src/record/signing.js'
 
 const identity =
   'https://github.com/acme/charts/.github/workflows/release.yml@refs/tags/v1.2.0'

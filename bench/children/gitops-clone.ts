@@ -5,7 +5,7 @@
 // The token comes in BENCH_GIT_TOKEN, never in argv.
 import { performance } from 'node:perf_hooks'
 import { Git } from '../../src/github/git.js'
-import { GITOPS_INPUTS } from '../../src/inputs.js'
+import { GITOPS_INPUTS } from '../../src/inputs/gitops.js'
 
 async function main(): Promise<void> {
   const [serverUrl, repository, branch, runnerTemp] = process.argv.slice(2)

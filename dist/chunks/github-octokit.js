@@ -7,7 +7,7 @@ import http__default from 'http';
 import https__default from 'https';
 import { r as requireTunnel, a as requireUndici, u as undiciExports } from './undici.js';
 import { c as commonjsGlobal, g as getDefaultExportFromCjs } from './_commonjsHelpers.js';
-import { a1 as trimServerUrl, a2 as apiUrlFromEnv } from './inputs.js';
+import { o as trimServerUrl, q as apiUrlFromEnv } from './main.js';
 
 // What a failed GitHub API call means for the user: what failed, in which
 // repository, and the fix. Everything the Octokit plugins did not retry fails

@@ -12,9 +12,9 @@ import './actions-http-client.js';
 import { ok } from 'assert';
 import { createGunzip } from 'node:zlib';
 import { b as TarFileFinder, a as TarError } from './helm-tar-stream.js';
-import { t as retried, v as getText, x as statusOf, y as getFile, f as fileSha256Hex, z as expectVersion, A as toolCacheEntry, B as toolCacheRoot, D as getStream, E as createStaging, F as commitStaging } from './publish-push.js';
+import { v as retried, x as getText, y as statusOf, z as getFile, f as fileSha256Hex, A as expectVersion, B as toolCacheEntry, D as toolCacheRoot, E as getStream, F as createStaging, G as commitStaging } from './publish-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
-import { F as archiveUrl, G as checksumUrl, H as parseChecksumFile, I as archiveName, J as archiveFolder, w as binaryName, K as binaryPathInArchive } from './inputs.js';
+import { r as archiveUrl, s as checksumUrl, t as parseChecksumFile, v as archiveName, w as archiveFolder, g as binaryName, x as binaryPathInArchive } from './registry-reference.js';
 
 (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }

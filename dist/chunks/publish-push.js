@@ -3,7 +3,7 @@ import path from 'node:path';
 import { i as info, r as getExecOutput, t as rmRF, d as debug, u as addPath, v as which, w as warning } from './actions-core.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { s as semver } from './semver.js';
-import { d as parseHelmVersionSpec, p as parseDownloadBaseUrl, w as binaryName, M as MIN_HELM_VERSION, x as latestVersionFile, y as parseLatestVersion, z as unsupportedVersionProblem, b as isRepositoryPath, A as isDigest, B as isTag, a as isRegistryHost, c as chartRef, o as ociTag, C as isLoopbackRegistry, E as pushTarget } from './inputs.js';
+import { a as parseHelmVersionSpec, p as parseDownloadBaseUrl, g as binaryName, M as MIN_HELM_VERSION, l as latestVersionFile, h as parseLatestVersion, u as unsupportedVersionProblem, j as isLoopbackRegistry, e as isRegistryHost, f as isRepositoryPath, k as isTag, m as isDigest, q as pushTarget } from './registry-reference.js';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID, createHash } from 'node:crypto';
@@ -75,6 +75,10 @@ function stopToken(text) {
     return token;
 }
 
+// What Helm prints, read: the digest of a push, the useful part of a failure,
+// and each chart's part of one `helm lint` or `helm package` run over several
+// charts. Pure: cli.ts runs the commands. The formats were read off Helm
+// 3.17.3, 4.1.4 and 4.2.3: the same in all three (see cli-output.test.ts).
 /** Reads `Pushed:` and `Digest:` lines out of `helm push` output. */
 function parsePushOutput(output) {
     const pushed = /^Pushed:\s*(\S+)/m.exec(output);
@@ -891,6 +895,66 @@ async function useSystemHelm() {
     }
     info(`Using the helm on PATH: ${binary} (${version})`);
     return installed(binary, version, 'system');
+}
+
+// Where the charts go and how the registry is reached: computed from the
+// inputs once, for every step that talks to the registry (the mirror's
+// destination too).
+/** How Helm reaches the registry: for login, push and dependencies alike. */
+function connection(config) {
+    return {
+        plainHttp: config.plainHttp,
+        caFile: config.caFile,
+        insecureSkipTlsVerify: config.insecureSkipTlsVerify
+    };
+}
+/**
+ * How the action's own registry client reaches the registry: the same
+ * connection, and the credentials only when there is a password.
+ */
+function registryOptions(config) {
+    return {
+        registry: config.registry,
+        username: config.password ? config.username : undefined,
+        password: config.password || undefined,
+        ...connection(config)
+    };
+}
+/**
+ * Helm 3's registry client talks plain HTTP to loopback hosts whatever TLS
+ * flags it gets (containerd's localhost rule), so its push to a TLS registry on
+ * localhost fails half-way with "400 Bad Request". Refuse before anything is sent.
+ */
+function checkHelmCanReach(config, helm) {
+    if (helm.major !== 3 ||
+        config.plainHttp ||
+        !isLoopbackRegistry(config.registry))
+        return;
+    throw new UserError(`Helm ${helm.version} always talks plain HTTP to a registry on the loopback address ${config.registry}, ` +
+        "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP.");
+}
+/** What publishing needs of the config: where, how, lint, dry run, appVersion. */
+function publishOptions(config) {
+    return {
+        registry: config.registry,
+        connection: connection(config),
+        lint: config.lint,
+        dryRun: config.dryRun,
+        appVersion: config.appVersion
+    };
+}
+
+// Logging Helm in to the destination registry before the first push, or
+// saying the push is anonymous: the release and the mirror log in alike.
+/** `helm registry login` with the registry inputs; without a password, a note. */
+async function logIn(helm, config) {
+    if (!config.password) {
+        info('No password given: pushing anonymously.');
+        return 'Registry login: no password given';
+    }
+    await helm.login(config.registry, config.username, config.password, connection(config));
+    info(`Logged in to ${config.registry} as ${config.username}.`);
+    return undefined;
 }
 
 // Parses `WWW-Authenticate` headers (RFC 9110 section 11.6.1) the lenient way
@@ -11051,55 +11115,8 @@ function requireDist () {
 
 var distExports = requireDist();
 
-/** The chart's release record, with its target; nothing done yet. */
-function planRelease(config, chart) {
-    return {
-        ...chart,
-        registry: config.registry,
-        repository: config.repository,
-        repositoryPath: `${config.repository}/${chart.name}`,
-        tag: ociTag(chart.version),
-        ref: chartRef(config.registry, config.repository, chart.name),
-        digest: '',
-        pushed: false,
-        packagePath: ''
-    };
-}
-/** How Helm reaches the registry: for login, push and dependencies alike. */
-function connection(config) {
-    return {
-        plainHttp: config.plainHttp,
-        caFile: config.caFile,
-        insecureSkipTlsVerify: config.insecureSkipTlsVerify
-    };
-}
-/**
- * How the action's own registry client reaches the registry: the same
- * connection, and the credentials only when there is a password.
- */
-function registryOptions(config) {
-    return {
-        registry: config.registry,
-        username: config.password ? config.username : undefined,
-        password: config.password || undefined,
-        ...connection(config)
-    };
-}
-/**
- * Helm 3's registry client talks plain HTTP to loopback hosts whatever TLS
- * flags it gets (containerd's localhost rule), so its push to a TLS registry on
- * localhost fails half-way with "400 Bad Request". Refuse before anything is sent.
- */
-function checkHelmCanReach(config, helm) {
-    if (helm.major !== 3 ||
-        config.plainHttp ||
-        !isLoopbackRegistry(config.registry))
-        return;
-    throw new UserError(`Helm ${helm.version} always talks plain HTTP to a registry on the loopback address ${config.registry}, ` +
-        "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP.");
-}
-
-// Pushing a package, and proving what the registry then serves.
+// Pushing a package to its target (a chart of the release, or a package the
+// mirror copies), and proving what the registry then serves.
 /** `helm push` is tried again: Helm 3 does not retry a failed upload by itself. */
 const PUSH_RETRY = {
     attempts: 3,
@@ -11108,28 +11125,29 @@ const PUSH_RETRY = {
     backoff: 'linear'
 };
 /**
- * Pushes the package and returns the digest the registry serves for it. A
+ * Pushes the package to `target` and returns the digest the registry serves
+ * for it. A
  * transient failure is retried, but only after reading the tag back: if it is
  * there now, it must be this very package (its chart layer is the .tgz's
  * sha256), else another push won a race and nothing is pushed over it.
  */
-async function pushPackage(helm, registry, release, packagePath, connection, retryDelayMs = PUSH_RETRY.baseDelayMs, say = info) {
+async function pushPackage(helm, registry, target, packagePath, connection, retryDelayMs = PUSH_RETRY.baseDelayMs, say = info) {
     const packageDigest = `sha256:${await fileSha256Hex(packagePath)}`;
-    const destination = pushTarget(release.registry, release.repository);
+    const destination = pushTarget(target.registry, target.repository);
     const pushOnce = async (attempt) => {
         const landed = attempt > 1
-            ? await servedPackage(registry, release, packageDigest, say)
+            ? await servedPackage(registry, target, packageDigest, say)
             : undefined;
         if (landed)
             return landed;
         try {
             const pushed = await helm.push(packagePath, destination, connection);
             say(`Pushed ${pushed.pushedRef} (${pushed.digest}).`);
-            return await verifyPushed(registry, release, pushed.digest, packageDigest, say);
+            return await verifyPushed(registry, target, pushed.digest, packageDigest, say);
         }
         catch (error) {
             if (isImmutableTagError(errorMessage(error)))
-                throw immutableError(release, error);
+                throw immutableError(target, error);
             throw error;
         }
     };
@@ -11151,24 +11169,24 @@ class RefusedPush extends UserError {
  * After a failed push: the served digest when the tag now holds this package,
  * undefined when the tag is still absent; an error when it holds another chart.
  */
-async function servedPackage(registry, release, packageDigest, say) {
-    const manifest = await registry.getManifest(release.repositoryPath, release.tag);
+async function servedPackage(registry, target, packageDigest, say) {
+    const manifest = await registry.getManifest(target.repositoryPath, target.tag);
     if (!manifest)
         return undefined;
     if (chartLayerDigest(manifest.body) === packageDigest) {
-        say(`The failed push had landed: ${release.ref}:${release.tag} holds this package.`);
+        say(`The failed push had landed: ${target.ref}:${target.tag} holds this package.`);
         return manifest.digest;
     }
-    throw raceError(release, manifest.digest);
+    throw raceError(target, manifest.digest);
 }
 /** The registry will not overwrite the tag, whatever the action does. */
-function immutableError(release, error) {
-    return new RefusedPush(`The registry refused to overwrite ${release.ref}:${release.tag}: the tag is immutable in the registry ` +
+function immutableError(target, error) {
+    return new RefusedPush(`The registry refused to overwrite ${target.ref}:${target.tag}: the tag is immutable in the registry ` +
         `(${errorMessage(error)}). Nothing was replaced, and a published version cannot be: ` +
         "bump 'version' in Chart.yaml and release again.", { cause: error });
 }
-function raceError(release, served) {
-    return new RefusedPush(`${release.ref}:${release.tag} appeared in the registry during this release with other content (${served}): ` +
+function raceError(target, served) {
+    return new RefusedPush(`${target.ref}:${target.tag} appeared in the registry during this release with other content (${served}): ` +
         'another job published this version at the same time, and nothing was pushed over it. ' +
         "Serialize releases with a workflow 'concurrency:' group and turn on tag immutability in the registry.");
 }
@@ -11176,11 +11194,11 @@ function raceError(release, served) {
  * Reads the pushed manifest back: the `digest` output is what the registry
  * serves, and the chart it holds is this package, not just what Helm said.
  */
-async function verifyPushed(registry, release, helmDigest, packageDigest, say = info) {
-    const where = `${release.ref}:${release.tag}`;
-    const manifest = await registry.getManifest(release.repositoryPath, release.tag);
+async function verifyPushed(registry, target, helmDigest, packageDigest, say = info) {
+    const where = `${target.ref}:${target.tag}`;
+    const manifest = await registry.getManifest(target.repositoryPath, target.tag);
     if (!manifest || chartLayerDigest(manifest.body) !== packageDigest) {
-        throw raceError(release, manifest?.digest ?? '(nothing)');
+        throw raceError(target, manifest?.digest ?? '(nothing)');
     }
     if (manifest.digest !== helmDigest) {
         warning(`Helm reported ${helmDigest}, but the registry serves ${where} as ${manifest.digest} (with this package): the output is the served digest.`);
@@ -11189,4 +11207,4 @@ async function verifyPushed(registry, release, helmDigest, packageDigest, say = 
     return manifest.digest;
 }
 
-export { MANIFEST_LIMIT as $, toolCacheEntry as A, toolCacheRoot as B, Connector as C, getStream as D, createStaging as E, commitStaging as F, withCommandsStopped as G, Helm as H, HELM_CHART_CONFIG as I, templateError as J, Transport as K, Failure as L, MAX_REDIRECTS as M, registryErrorMessage as N, sha256Hex as O, isImmutableTagError as P, statusFailure as Q, REDIRECT_STATUSES as R, parseWwwAuthenticate as S, TRANSIENT_NETWORK_CODES as T, checkRepository as U, checkDigest as V, toUserError as W, sha256 as X, ERROR_BODY_LIMIT as Y, pushScope as Z, checkReference as _, CLIENT_ID as a, pullScope as a0, nextPageUrl as a1, headerDigest as a2, isDigestReference as a3, sameOrigin as b, sendRequest as c, distExports as d, showable as e, fileSha256Hex as f, chartLayerDigest as g, childEnv as h, installHelm as i, checkHelmCanReach as j, relay as k, HELM_CHART_LAYER as l, connection as m, planRelease as n, registryOptions as o, pushPackage as p, RegistryClient as q, redirectTarget as r, shown as s, retried as t, userAgent as u, getText as v, withRetry as w, statusOf as x, getFile as y, expectVersion as z };
+export { nextPageUrl as $, expectVersion as A, toolCacheEntry as B, Connector as C, toolCacheRoot as D, getStream as E, createStaging as F, commitStaging as G, Helm as H, withCommandsStopped as I, HELM_CHART_CONFIG as J, Failure as K, registryErrorMessage as L, MAX_REDIRECTS as M, isImmutableTagError as N, statusFailure as O, parseWwwAuthenticate as P, checkRepository as Q, REDIRECT_STATUSES as R, checkDigest as S, TRANSIENT_NETWORK_CODES as T, toUserError as U, sha256 as V, ERROR_BODY_LIMIT as W, pushScope as X, checkReference as Y, MANIFEST_LIMIT as Z, pullScope as _, CLIENT_ID as a, headerDigest as a0, isDigestReference as a1, templateError as a2, Transport as a3, sha256Hex as a4, sameOrigin as b, sendRequest as c, distExports as d, showable as e, fileSha256Hex as f, chartLayerDigest as g, childEnv as h, installHelm as i, registryOptions as j, checkHelmCanReach as k, logIn as l, connection as m, relay as n, HELM_CHART_LAYER as o, pushPackage as p, RegistryClient as q, redirectTarget as r, shown as s, publishOptions as t, userAgent as u, retried as v, withRetry as w, getText as x, statusOf as y, getFile as z };

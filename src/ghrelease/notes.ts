@@ -2,7 +2,7 @@
 // belongs to, what the release says, and what to do with an asset of the
 // same name already there. No I/O: tested without servers.
 import { expectedTag, tagMatches } from '../chart/tag.js'
-import type { ChartRelease } from '../publish/result.js'
+import type { ChartRelease } from '../record/chart-release.js'
 import { parseChanges } from '../render/changelog.js'
 import { escapeMarkdown, fenced } from '../render/markdown.js'
 import { verifyCommands } from '../signing/commands.js'

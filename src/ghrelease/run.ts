@@ -1,37 +1,39 @@
-// The `github-release` step as release.ts runs it: the real releases API,
+// The `github-release` step as the release runs it: the real releases API,
 // the chart's `artifacthub.io/changes` from its record, and the package from
 // disk or, for a version published before (`if-exists: skip`), from the
-// registry.
+// run's registry client.
 import fs from 'node:fs'
 import * as core from '@actions/core'
 import { githubReleases } from '../github/releases.js'
-import type { Config } from '../inputs.js'
-import type { RunResult } from '../publish/result.js'
-import { registryOptions } from '../publish/target.js'
-import { RegistryClient } from '../registry/client.js'
+import type { Config } from '../inputs/release.js'
+import type { ChartRelease } from '../record/chart-release.js'
+import type { Note, RunRecord } from '../record/run.js'
+import {
+  RegistryChartPackages,
+  type BlobReader
+} from '../registry/chart-packages.js'
 import { releaseAll, type ReleaseSources } from './step.js'
 
-/** Creates or updates the releases of this run's charts; a dry run makes none. */
+/**
+ * Creates or updates the releases of this run's charts, each handed to the
+ * record as it is done; a dry run makes none, and says so.
+ */
 export async function runGitHubRelease(
   config: Config,
-  run: RunResult
-): Promise<void> {
+  charts: ChartRelease[],
+  registry: BlobReader,
+  record: Pick<RunRecord, 'released'>
+): Promise<Note> {
   const options = config.githubRelease
-  if (!options) return
-  if (config.dryRun) {
-    run.skipped.push("GitHub release: 'dry-run' is true (no release made)")
-    return
-  }
+  if (!options) return undefined
+  if (config.dryRun)
+    return "GitHub release: 'dry-run' is true (no release made)"
   const store = githubReleases(
     { token: options.token, apiUrl: options.apiUrl },
     options.owner,
     options.repo
   )
-  const { RegistryChartPackages } =
-    await import('../gitops/lock/registry-packages.js')
-  const registry = new RegistryChartPackages(
-    new RegistryClient(registryOptions(config))
-  )
+  const packages = new RegistryChartPackages(registry)
   const sources: ReleaseSources = {
     runTag: config.tag,
     pattern: config.tagPattern,
@@ -43,9 +45,10 @@ export async function runGitHubRelease(
     packageBytes: chart =>
       chart.packagePath
         ? fs.promises.readFile(chart.packagePath)
-        : registry.fetchPackage(chart.ref, chart.digest)
+        : packages.fetchPackage(chart.ref, chart.digest)
   }
   await core.group(`GitHub releases in ${options.owner}/${options.repo}`, () =>
-    releaseAll(store, run.charts, sources, config.ifExists)
+    releaseAll(store, charts, sources, config.ifExists, record)
   )
+  return undefined
 }

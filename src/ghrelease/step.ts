@@ -4,10 +4,15 @@
 // The release is an extra, not a guard: the chart is published already, so
 // a failure says so and how a re-run finishes the job (as signing does).
 import * as core from '@actions/core'
-import type { IfExists } from '../inputs.js'
+import type { IfExists } from '../inputs/release.js'
 import { forEachPublished } from '../publish/after-push.js'
 import type { ReleaseAsset, ReleaseStore } from '../github/releases.js'
-import type { ChartRelease } from '../publish/result.js'
+import type { ChartRelease } from '../record/chart-release.js'
+import type {
+  AssetResult,
+  GitHubReleaseResult
+} from '../record/github-release.js'
+import type { RunRecord } from '../record/run.js'
 import { relay } from '../relay.js'
 import {
   assetDecision,
@@ -16,21 +21,6 @@ import {
   releaseText,
   type BodyInput
 } from './notes.js'
-
-/** What the step did for one chart: outputs and summary read it. */
-export interface GitHubReleaseResult {
-  url: string
-  id: number
-  tag: string
-  operation: 'created' | 'updated' | 'unchanged'
-  assets: AssetResult[]
-}
-
-export interface AssetResult {
-  name: string
-  /** uploaded; kept (byte-identical there already); conflict (a different file there, kept). */
-  action: 'uploaded' | 'kept' | 'conflict'
-}
 
 /** What the step reads besides the chart record; tests pass fakes. */
 export interface ReleaseSources {
@@ -113,7 +103,8 @@ export async function releaseAll(
   store: ReleaseStore,
   charts: ChartRelease[],
   sources: ReleaseSources,
-  ifExists: IfExists
+  ifExists: IfExists,
+  record: Pick<RunRecord, 'released'>
 ): Promise<void> {
   await forEachPublished(
     charts,
@@ -124,7 +115,7 @@ export async function releaseAll(
     },
     async chart => {
       const result = await releaseChart(store, chart, sources)
-      chart.githubRelease = result
+      record.released(chart, result)
       // relay: the tag comes from Chart.yaml's name and version.
       relay(
         `${chart.name} ${chart.version}: GitHub release ${result.operation}, ${result.url} ` +

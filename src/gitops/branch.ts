@@ -8,7 +8,7 @@ import { BOT_IDENTITY, type Identity } from '../github/git-env.js'
 import { remoteRef, type Git } from '../github/git.js'
 import type { CommitInfo } from '../github/git-types.js'
 import { validateBranchName, validateFilePath } from '../github/names.js'
-import { GITOPS_INPUTS } from '../inputs.js'
+import { GITOPS_INPUTS } from '../inputs/gitops.js'
 
 /** What happened to the branch. */
 export type BranchOperation = 'created' | 'updated' | 'unchanged' | 'left-alone'

@@ -3,7 +3,7 @@
 // the bump on the branch (branch.ts). `GitClone` does it with git; the step's
 // unit tests use a fake.
 import { Git, remoteRef } from '../github/git.js'
-import { GITOPS_INPUTS, type GitopsConfig } from '../inputs.js'
+import { GITOPS_INPUTS, type GitopsConfig } from '../inputs/gitops.js'
 import { saveGitopsDir } from '../state.js'
 import {
   readBranchFiles,

@@ -4,7 +4,8 @@
 // here are unit-tested with fakes.
 import * as core from '@actions/core'
 import { GitHubRepo, type NewPullRequest } from '../github/api.js'
-import type { GitopsConfig } from '../inputs.js'
+import type { GitopsConfig } from '../inputs/gitops.js'
+import type { GitopsResult } from '../record/gitops.js'
 import { relay } from '../relay.js'
 import { bumpRepository, newerPins, type RepoBump } from './bump-repo.js'
 import type { BranchOperation } from './branch.js'
@@ -16,24 +17,11 @@ import type { ChartRef } from './pins/types.js'
 import { fillTemplate, pullRequestBody, type ReleaseInfo } from './pr-body.js'
 import { openPullRequest, type PullRequestApi } from './pull-request.js'
 import { updateSignedBranch, type GitDataApi } from './signed-branch.js'
-import type { Part } from '../render/fit.js'
 import {
   previewRelease,
   type Preview,
   type PreviewServices
 } from '../render/preview.js'
-
-export type PullRequestOperation = 'created' | 'updated' | 'unchanged' | 'none'
-
-export interface GitopsResult {
-  operation: PullRequestOperation
-  number?: number
-  url?: string
-  /** Repository paths this release changed (or, in a dry run, would change). */
-  updatedFiles: string[]
-  /** The rendered preview (rendered changes and changelog), for the job summary to fit in. */
-  preview?: Part[]
-}
 
 /** GitHub's API of the GitOps repository, as the step uses it; `GitHubRepo` is the real one. */
 export interface GitopsApi extends PullRequestApi, GitDataApi {

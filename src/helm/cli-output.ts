@@ -2,7 +2,6 @@
 // and each chart's part of one `helm lint` or `helm package` run over several
 // charts. Pure: cli.ts runs the commands. The formats were read off Helm
 // 3.17.3, 4.1.4 and 4.2.3: the same in all three (see cli-output.test.ts).
-import type { PushResult } from './cli.js'
 
 /** A finished Helm process, as @actions/exec reports it. */
 export interface HelmOutput {
@@ -46,6 +45,13 @@ export interface PackagePart {
   saved?: string
   /** Helm's error, when packaging this chart failed. */
   error?: string
+}
+
+/** What `helm push` reports. */
+export interface PushResult {
+  /** `host/repository/name:tag`, as Helm reported it. */
+  pushedRef: string
+  digest: string
 }
 
 /** Reads `Pushed:` and `Digest:` lines out of `helm push` output. */

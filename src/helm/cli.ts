@@ -8,22 +8,17 @@ import {
   parsePushOutput,
   splitPackageOutput,
   type ChartLint,
-  type ChartPackage
+  type ChartPackage,
+  type PushResult
 } from './cli-output.js'
 
-export type { ChartLint, ChartPackage } from './cli-output.js'
+export type { ChartLint, ChartPackage, PushResult } from './cli-output.js'
 
 /** How to reach the registry over the wire; applies to login and push alike. */
 export interface Connection {
   plainHttp: boolean
   caFile?: string
   insecureSkipTlsVerify: boolean
-}
-
-export interface PushResult {
-  /** `host/repository/name:tag`, as Helm reported it. */
-  pushedRef: string
-  digest: string
 }
 
 interface RunOptions {

@@ -1,5 +1,6 @@
 // How an input is read: booleans that name the input when wrong, secrets
-// kept as given and masked, lists. inputs.ts and its parts use these.
+// kept as given and masked (with the form Helm stores a login in), lists.
+// Every reader of both actions uses these.
 import * as core from '@actions/core'
 import { UserError } from '../errors.js'
 
@@ -41,6 +42,15 @@ export function maskSecret(secret: string): void {
     const trimmed = line.trim()
     if (trimmed.length >= 4) core.setSecret(trimmed)
   }
+}
+
+/**
+ * Masks a registry login the way Helm stores it in its registry config,
+ * `base64(user:password)`, beside the password itself; nothing without one.
+ */
+export function maskLogin(username: string, password: string): void {
+  if (password)
+    maskSecret(Buffer.from(`${username}:${password}`).toString('base64'))
 }
 
 /** Comma- or newline-separated values, trimmed, empties dropped. */

@@ -7,18 +7,22 @@
 // be the tag written. Never over a tag that is already there: the same
 // package (its chart layer is the .tgz's sha256) is skipped, another is
 // refused.
-import type { LoadedChart } from '../chart/load.js'
 import { fileSha256Hex } from '../digest.js'
 import type { Connection } from '../helm/cli.js'
 import type { RegistryReader } from '../publish/lookup.js'
 import { pushPackage, type HelmPusher } from '../publish/push.js'
-import type { ChartRelease } from '../publish/result.js'
 import { chartLayerDigest } from '../registry/oci-manifest.js'
-import { chartRef, ociTag } from '../registry/reference.js'
+import {
+  chartRef,
+  chartTarget,
+  ociTag,
+  type Target
+} from '../registry/reference.js'
 import { Refused } from './artifact.js'
 import { shown } from './chart-identity.js'
 import { readPackageIdentity } from './package-chart.js'
-import type { ClassicSource, MirrorLine, MirrorResult } from './types.js'
+import type { ClassicSource, MirrorLine } from '../inputs/mirror-lines.js'
+import type { MirrorResult } from './types.js'
 
 /** A line of `charts` that names a classic repository. */
 export type ClassicLine = MirrorLine & { source: ClassicSource }
@@ -53,22 +57,27 @@ export async function mirrorClassicPackage(
   services: ClassicServices,
   dryRun: boolean
 ): Promise<MirrorResult> {
-  const release = classicRelease(line, version, destination)
+  const target = chartTarget(
+    destination.registry,
+    destination.repository,
+    line.name,
+    version
+  )
   const packageDigest = `sha256:${await fileSha256Hex(packagePath)}`
   const result: MirrorResult = {
     chart: line.name,
     version,
     source: `${line.source.url} ${line.name}@${version}`,
-    destination: `${release.ref}:${release.tag}`,
+    destination: `${target.ref}:${target.tag}`,
     status: 'would-copy',
     digest: packageDigest,
     related: []
   }
-  const mismatch = await identityRefusal(line, version, packagePath, release)
+  const mismatch = await identityRefusal(line, version, packagePath, target)
   if (mismatch) return { ...result, status: 'refused', reason: mismatch }
   const there = await services.registry.getManifest(
-    release.repositoryPath,
-    release.tag
+    target.repositoryPath,
+    target.tag
   )
   if (there) {
     const layer = chartLayerDigest(there.body)
@@ -100,7 +109,7 @@ export async function mirrorClassicPackage(
   await pushPackage(
     helm,
     services.registry,
-    release,
+    target,
     packagePath,
     destination.connection,
     undefined,
@@ -117,7 +126,7 @@ async function identityRefusal(
   line: ClassicLine,
   version: string,
   packagePath: string,
-  release: ChartRelease
+  target: Target
 ): Promise<string | undefined> {
   const said = `index.yaml says ${line.name} ${version}`
   let chart: { name: string; version: string }
@@ -131,41 +140,10 @@ async function identityRefusal(
     )
   }
   if (chart.name === line.name && chart.version === version) return undefined
-  const written = chartRef(release.registry, release.repository, chart.name)
+  const written = chartRef(target.registry, target.repository, chart.name)
   return (
     `${said}, but the package is ${shown(chart.name)} ${shown(chart.version)} (its Chart.yaml): ` +
-    `helm push would write ${shown(`${written}:${ociTag(chart.version)}`)}, not ${release.ref}:${release.tag}. ` +
+    `helm push would write ${shown(`${written}:${ociTag(chart.version)}`)}, not ${target.ref}:${target.tag}. ` +
     "Nothing was pushed for it. The repository's index and package disagree: tell its maintainers, or drop the line"
   )
-}
-
-/**
- * The release record pushPackage reads: only its target (where the tag is)
- * matters; the chart fields describe the package, which has no folder here.
- */
-function classicRelease(
-  line: ClassicLine,
-  version: string,
-  destination: ClassicDestination
-): ChartRelease {
-  const chart: LoadedChart = {
-    file: line.source.url,
-    name: line.name,
-    version,
-    dependencies: [],
-    versionLine: 0,
-    dir: '',
-    hasLock: false
-  }
-  return {
-    ...chart,
-    registry: destination.registry,
-    repository: destination.repository,
-    repositoryPath: `${destination.repository}/${line.name}`,
-    tag: ociTag(version),
-    ref: chartRef(destination.registry, destination.repository, line.name),
-    digest: '',
-    pushed: false,
-    packagePath: ''
-  }
 }

@@ -9,9 +9,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { errorMessage, UserError } from '../errors.js'
-import { Helm, type Connection } from '../helm/cli.js'
+import { Helm } from '../helm/cli.js'
 import { installHelm, type InstalledHelm } from '../helm/installer.js'
 import { childEnv } from '../process-env.js'
+import { logIn, type HelmLogin } from '../publish/login.js'
 import type { HelmPusher } from '../publish/push.js'
 import { chartRef } from '../registry/reference.js'
 import { RegistryWriter } from '../registry/writer.js'
@@ -23,24 +24,22 @@ import {
   type ClassicOptions,
   type ClassicVersion
 } from './classic.js'
-import { destinationConnection, type MirrorConfig } from './inputs.js'
+import type { MirrorConfig } from '../inputs/mirror.js'
 import { mirrorOciVersion, ociVersions } from './oci-copy.js'
 import { setMirrorOutputs } from './outputs.js'
-import { checkHelmCanReach } from '../publish/target.js'
+import {
+  checkHelmCanReach,
+  connection,
+  registryOptions
+} from '../publish/target.js'
 import { mirrorClassicPackage, type ClassicLine } from './push-classic.js'
 import { refusalLines, writeMirrorSummary } from './summary.js'
-import type { MirrorLine, MirrorResult } from './types.js'
+import type { MirrorLine } from '../inputs/mirror-lines.js'
+import type { MirrorResult } from './types.js'
 import { ociTag, selectVersions } from './versions.js'
 
 /** Helm as the mirror uses it: log in, push a classic package. */
-export interface MirrorHelm extends HelmPusher {
-  login(
-    host: string,
-    username: string,
-    password: string,
-    connection: Connection
-  ): Promise<void>
-}
+export interface MirrorHelm extends HelmPusher, HelmLogin {}
 
 /** The outside systems the mirror talks to; tests pass fakes. */
 export interface MirrorServices {
@@ -60,13 +59,7 @@ const realServices: MirrorServices = {
       plainHttp: config.source.plainHttp,
       insecureSkipTlsVerify: false
     }),
-  destination: config =>
-    new RegistryWriter({
-      registry: config.registry,
-      username: config.password ? config.username : undefined,
-      password: config.password || undefined,
-      ...destinationConnection(config)
-    }),
+  destination: config => new RegistryWriter(registryOptions(config)),
   installHelm: config =>
     installHelm({
       versionSpec: config.helmVersion,
@@ -247,7 +240,7 @@ async function copy(
       {
         registry: config.registry,
         repository: config.repository,
-        connection: destinationConnection(config)
+        connection: connection(config)
       },
       { registry: destination, helm: () => run.helm(), say: core.info },
       config.dryRun
@@ -316,15 +309,7 @@ class MirrorRun {
     core.info(`Helm ${installed.version} (${installed.source}).`)
     checkHelmCanReach(config, installed)
     const helm = this.services.helm(installed, this.sandbox().env)
-    if (config.password) {
-      await helm.login(
-        config.registry,
-        config.username,
-        config.password,
-        destinationConnection(config)
-      )
-      core.info(`Logged in to ${config.registry} as ${config.username}.`)
-    } else core.info('No password given: pushing anonymously.')
+    await logIn(helm, config)
     return helm
   }
 

@@ -1,46 +1,8 @@
-// The mirror's vocabulary, shared by its engine (spec.ts, versions.ts,
-// oci-copy.ts, classic.ts) and its entry: what one line of the `charts` input
-// asks for, what the registries must offer, and what each version came to.
-// Types only: no logic, no I/O.
-import type { OciIndexBody } from '../registry/oci-index.js'
-import type { Manifest } from '../registry/client.js'
-
-/** Which versions of a chart a line asks for. */
-export type VersionConstraint =
-  /** The highest stable SemVer version (prereleases only by an exact pin). */
-  | { kind: 'latest' }
-  /** One version, as written (build metadata included: `1.2.3+build`). */
-  | { kind: 'exact'; version: string }
-  /** Every version in a SemVer range (`>=18.0.0 <19`, `^1.2`, `1.x`). */
-  | { kind: 'range'; range: string }
-
-/** A chart in an OCI registry: `oci://<registry>/<repository>`. */
-export interface OciSource {
-  kind: 'oci'
-  /** host[:port]. */
-  registry: string
-  /** The chart's repository path; its last component is the chart's name. */
-  repository: string
-}
-
-/** A chart in a classic Helm repository (an `index.yaml` over HTTP(S)). */
-export interface ClassicSource {
-  kind: 'classic'
-  /** The repository's URL as written, without a trailing slash. */
-  url: string
-}
-
-/** One line of the `charts` input, checked. */
-export interface MirrorLine {
-  /** 1-based line number in the input, for messages. */
-  line: number
-  /** The line as written (trimmed), for messages. */
-  text: string
-  source: OciSource | ClassicSource
-  /** The chart's name: the destination repository's last component. */
-  name: string
-  constraint: VersionConstraint
-}
+// The mirror's vocabulary, shared by its engine (versions.ts, oci-copy.ts,
+// classic.ts) and its entry: what each version came to, and what the
+// registries must offer. What a line of `charts` asks for is the input's
+// (inputs/mirror-lines.ts). Types only: no logic, no I/O.
+import type { RegistryReads, RegistryWrites } from '../registry/operations.js'
 
 /**
  * What became of one version (or one signature or referrer of it):
@@ -87,36 +49,13 @@ export interface MirrorResult {
 }
 
 /** What the mirror reads from a source registry (RegistryWriter has it). */
-export interface SourceRegistry {
-  /** http(s)://host[:port]: two registries are one when these are equal. */
-  readonly baseUrl: string
-  getManifest(
-    repository: string,
-    reference: string
-  ): Promise<Manifest | undefined>
-  getBlob(repository: string, digest: string): Promise<Buffer>
-  listTags(repository: string): Promise<string[]>
-  /** The referrers API's index; undefined when the registry has none. */
-  referrers(
-    repository: string,
-    digest: string
-  ): Promise<OciIndexBody | undefined>
-}
+export type SourceRegistry = Pick<
+  RegistryReads,
+  'baseUrl' | 'getManifest' | 'getBlob' | 'listTags'
+> &
+  Pick<RegistryWrites, 'referrers'>
 
 /** What the mirror does at the destination (RegistryWriter has it). */
-export interface DestinationRegistry extends SourceRegistry {
-  manifestDigest(repository: string, tag: string): Promise<string | undefined>
-  blobExists(repository: string, digest: string): Promise<boolean>
-  pushBlob(
-    repository: string,
-    bytes: Buffer
-  ): Promise<{ digest: string; size: number }>
-  /** Cross-repository mount on the same registry; false: not mounted. */
-  mountBlob(repository: string, digest: string, from: string): Promise<boolean>
-  putManifest(
-    repository: string,
-    reference: string,
-    mediaType: string,
-    bytes: Buffer
-  ): Promise<{ digest: string; subject?: string }>
-}
+export type DestinationRegistry = SourceRegistry &
+  Pick<RegistryReads, 'manifestDigest'> &
+  Pick<RegistryWrites, 'blobExists' | 'pushBlob' | 'mountBlob' | 'putManifest'>

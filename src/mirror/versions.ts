@@ -4,8 +4,7 @@
 import semver from 'semver'
 import { UserError } from '../errors.js'
 import { ociTag } from '../registry/reference.js'
-import { nodeRange } from './spec.js'
-import type { MirrorLine } from './types.js'
+import { nodeRange, type MirrorLine } from '../inputs/mirror-lines.js'
 
 export { ociTag }
 

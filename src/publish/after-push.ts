@@ -2,8 +2,8 @@
 // every chart the registry serves for this run; a failure cannot undo the
 // publication, so it is told as such, with how a re-run finishes the job.
 import { errorMessage, UserError } from '../errors.js'
-import type { IfExists } from '../inputs.js'
-import type { ChartRelease } from './result.js'
+import type { IfExists } from '../inputs/release.js'
+import type { ChartRelease } from '../record/chart-release.js'
 
 /** How the step's failures read: "… but <undone>", "it pushes nothing and <rerunDoes>". */
 export interface AfterPushWords {

@@ -12,7 +12,7 @@ import {
   dependencyAccess,
   type DependencyAccess
 } from './dependency-access.js'
-import type { Note } from './result.js'
+import type { Note } from '../record/run.js'
 
 /** What dependency building needs of Helm. */
 export interface HelmDependencies {

@@ -2,16 +2,15 @@
 import * as core from '@actions/core'
 import { mapLimit } from '../concurrency.js'
 import { UserError } from '../errors.js'
-import type { IfExists } from '../inputs.js'
-import type { Manifest } from '../registry/client.js'
-import type { ChartRelease } from './result.js'
+import type { IfExists } from '../inputs/release.js'
+import type { RegistryReads } from '../registry/operations.js'
+import type { ChartRelease } from '../record/chart-release.js'
 
 /** What the publish steps read from the registry (the registry client). */
-export interface RegistryReader {
-  /** The digest the registry serves for the tag; undefined when it is absent. */
-  manifestDigest(repository: string, tag: string): Promise<string | undefined>
-  getManifest(repository: string, tag: string): Promise<Manifest | undefined>
-}
+export type RegistryReader = Pick<
+  RegistryReads,
+  'manifestDigest' | 'getManifest'
+>
 
 const LOOKUP_CONCURRENCY = 4
 
@@ -90,6 +89,13 @@ export async function lookUpAll(
     published.add(release)
   })
   return published
+}
+
+/** The summary's note for each release left out as already published. */
+export function publishedNotes(published: Set<ChartRelease>): string[] {
+  return [...published].map(
+    r => `${r.name} ${r.version}: already published, 'if-exists: skip'`
+  )
 }
 
 /**

@@ -15,7 +15,8 @@ import { createPackageDir } from '../sandbox.js'
 import { buildDependencies, type HelmDependencies } from './dependencies.js'
 import type { RegistryReader } from './lookup.js'
 import { pushPackage, type HelmPusher } from './push.js'
-import type { ChartRelease, Note } from './result.js'
+import type { ChartRelease } from '../record/chart-release.js'
+import type { Note } from '../record/run.js'
 
 /** Charts whose dependencies are built, or which are pushed, side by side, at most. */
 const PUBLISH_CONCURRENCY = 4

@@ -1,4 +1,5 @@
-// Pushing a package, and proving what the registry then serves.
+// Pushing a package to its target (a chart of the release, or a package the
+// mirror copies), and proving what the registry then serves.
 import * as core from '@actions/core'
 import { fileSha256Hex } from '../digest.js'
 import { errorMessage, UserError } from '../errors.js'
@@ -8,10 +9,9 @@ import {
   isImmutableTagError,
   isTransientPushError
 } from '../registry/oci-manifest.js'
-import { pushTarget } from '../registry/reference.js'
+import { pushTarget, type Target } from '../registry/reference.js'
 import { withRetry, type RetryPolicy } from '../retry.js'
 import type { RegistryReader } from './lookup.js'
-import type { ChartRelease } from './result.js'
 
 /** What the push needs of Helm. */
 export interface HelmPusher {
@@ -31,7 +31,8 @@ const PUSH_RETRY: RetryPolicy = {
 }
 
 /**
- * Pushes the package and returns the digest the registry serves for it. A
+ * Pushes the package to `target` and returns the digest the registry serves
+ * for it. A
  * transient failure is retried, but only after reading the tag back: if it is
  * there now, it must be this very package (its chart layer is the .tgz's
  * sha256), else another push won a race and nothing is pushed over it.
@@ -39,18 +40,18 @@ const PUSH_RETRY: RetryPolicy = {
 export async function pushPackage(
   helm: HelmPusher,
   registry: RegistryReader,
-  release: ChartRelease,
+  target: Target,
   packagePath: string,
   connection: Connection,
   retryDelayMs = PUSH_RETRY.baseDelayMs,
   say: (line: string) => void = core.info
 ): Promise<string> {
   const packageDigest = `sha256:${await fileSha256Hex(packagePath)}`
-  const destination = pushTarget(release.registry, release.repository)
+  const destination = pushTarget(target.registry, target.repository)
   const pushOnce = async (attempt: number): Promise<string> => {
     const landed =
       attempt > 1
-        ? await servedPackage(registry, release, packageDigest, say)
+        ? await servedPackage(registry, target, packageDigest, say)
         : undefined
     if (landed) return landed
     try {
@@ -58,14 +59,14 @@ export async function pushPackage(
       say(`Pushed ${pushed.pushedRef} (${pushed.digest}).`)
       return await verifyPushed(
         registry,
-        release,
+        target,
         pushed.digest,
         packageDigest,
         say
       )
     } catch (error) {
       if (isImmutableTagError(errorMessage(error)))
-        throw immutableError(release, error)
+        throw immutableError(target, error)
       throw error
     }
   }
@@ -98,37 +99,34 @@ class RefusedPush extends UserError {}
  */
 async function servedPackage(
   registry: RegistryReader,
-  release: ChartRelease,
+  target: Target,
   packageDigest: string,
   say: (line: string) => void
 ): Promise<string | undefined> {
-  const manifest = await registry.getManifest(
-    release.repositoryPath,
-    release.tag
-  )
+  const manifest = await registry.getManifest(target.repositoryPath, target.tag)
   if (!manifest) return undefined
   if (chartLayerDigest(manifest.body) === packageDigest) {
     say(
-      `The failed push had landed: ${release.ref}:${release.tag} holds this package.`
+      `The failed push had landed: ${target.ref}:${target.tag} holds this package.`
     )
     return manifest.digest
   }
-  throw raceError(release, manifest.digest)
+  throw raceError(target, manifest.digest)
 }
 
 /** The registry will not overwrite the tag, whatever the action does. */
-function immutableError(release: ChartRelease, error: unknown): UserError {
+function immutableError(target: Target, error: unknown): UserError {
   return new RefusedPush(
-    `The registry refused to overwrite ${release.ref}:${release.tag}: the tag is immutable in the registry ` +
+    `The registry refused to overwrite ${target.ref}:${target.tag}: the tag is immutable in the registry ` +
       `(${errorMessage(error)}). Nothing was replaced, and a published version cannot be: ` +
       "bump 'version' in Chart.yaml and release again.",
     { cause: error }
   )
 }
 
-function raceError(release: ChartRelease, served: string): UserError {
+function raceError(target: Target, served: string): UserError {
   return new RefusedPush(
-    `${release.ref}:${release.tag} appeared in the registry during this release with other content (${served}): ` +
+    `${target.ref}:${target.tag} appeared in the registry during this release with other content (${served}): ` +
       'another job published this version at the same time, and nothing was pushed over it. ' +
       "Serialize releases with a workflow 'concurrency:' group and turn on tag immutability in the registry."
   )
@@ -140,18 +138,15 @@ function raceError(release: ChartRelease, served: string): UserError {
  */
 export async function verifyPushed(
   registry: RegistryReader,
-  release: ChartRelease,
+  target: Target,
   helmDigest: string,
   packageDigest: string,
   say: (line: string) => void = core.info
 ): Promise<string> {
-  const where = `${release.ref}:${release.tag}`
-  const manifest = await registry.getManifest(
-    release.repositoryPath,
-    release.tag
-  )
+  const where = `${target.ref}:${target.tag}`
+  const manifest = await registry.getManifest(target.repositoryPath, target.tag)
   if (!manifest || chartLayerDigest(manifest.body) !== packageDigest) {
-    throw raceError(release, manifest?.digest ?? '(nothing)')
+    throw raceError(target, manifest?.digest ?? '(nothing)')
   }
   if (manifest.digest !== helmDigest) {
     core.warning(

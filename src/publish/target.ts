@@ -1,31 +1,17 @@
 // Where the charts go and how the registry is reached: computed from the
-// config once, for every step that talks to the registry.
-import type { LoadedChart } from '../chart/load.js'
+// inputs once, for every step that talks to the registry (the mirror's
+// destination too).
 import { UserError } from '../errors.js'
 import type { RegistryClientOptions } from '../registry/client.js'
 import type { Connection } from '../helm/cli.js'
 import type { InstalledHelm } from '../helm/installer.js'
-import type { Config } from '../inputs.js'
-import { chartRef, isLoopbackRegistry, ociTag } from '../registry/reference.js'
-import type { ChartRelease } from './result.js'
-
-/** The chart's release record, with its target; nothing done yet. */
-export function planRelease(config: Config, chart: LoadedChart): ChartRelease {
-  return {
-    ...chart,
-    registry: config.registry,
-    repository: config.repository,
-    repositoryPath: `${config.repository}/${chart.name}`,
-    tag: ociTag(chart.version),
-    ref: chartRef(config.registry, config.repository, chart.name),
-    digest: '',
-    pushed: false,
-    packagePath: ''
-  }
-}
+import type { Config } from '../inputs/release.js'
+import type { ConnectionInputs, RegistryInputs } from '../inputs/registry.js'
+import { isLoopbackRegistry } from '../registry/reference.js'
+import type { PublishOptions } from './publish.js'
 
 /** How Helm reaches the registry: for login, push and dependencies alike. */
-export function connection(config: Config): Connection {
+export function connection(config: ConnectionInputs): Connection {
   return {
     plainHttp: config.plainHttp,
     caFile: config.caFile,
@@ -37,7 +23,7 @@ export function connection(config: Config): Connection {
  * How the action's own registry client reaches the registry: the same
  * connection, and the credentials only when there is a password.
  */
-export function registryOptions(config: Config): RegistryClientOptions {
+export function registryOptions(config: RegistryInputs): RegistryClientOptions {
   return {
     registry: config.registry,
     username: config.password ? config.username : undefined,
@@ -52,7 +38,7 @@ export function registryOptions(config: Config): RegistryClientOptions {
  * localhost fails half-way with "400 Bad Request". Refuse before anything is sent.
  */
 export function checkHelmCanReach(
-  config: Pick<Config, 'registry' | 'plainHttp'>,
+  config: Pick<RegistryInputs, 'registry' | 'plainHttp'>,
   helm: InstalledHelm
 ): void {
   if (
@@ -65,4 +51,15 @@ export function checkHelmCanReach(
     `Helm ${helm.version} always talks plain HTTP to a registry on the loopback address ${config.registry}, ` +
       "so it cannot push there over TLS: use 'helm-version: 4', or set 'plain-http: true' if the registry speaks HTTP."
   )
+}
+
+/** What publishing needs of the config: where, how, lint, dry run, appVersion. */
+export function publishOptions(config: Config): PublishOptions {
+  return {
+    registry: config.registry,
+    connection: connection(config),
+    lint: config.lint,
+    dryRun: config.dryRun,
+    appVersion: config.appVersion
+  }
 }

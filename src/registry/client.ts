@@ -23,6 +23,7 @@ import {
   type Manifest
 } from './manifest-answer.js'
 import { configDescriptor, type ConfigBlob } from './oci-manifest.js'
+import type { RegistryReads } from './operations.js'
 import { collectTags, type TagPage } from './tag-list.js'
 import { Transport } from './transport.js'
 
@@ -77,7 +78,7 @@ export const ERROR_BODY_LIMIT = 64 * 1024
  * A client of one OCI registry (Distribution API v2): the manifest requests
  * the rest of the action needs, and what their answers mean.
  */
-export class RegistryClient {
+export class RegistryClient implements RegistryReads {
   /** http(s)://host[:port] of the registry. */
   readonly baseUrl: string
   protected readonly transport: Transport

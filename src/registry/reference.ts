@@ -1,3 +1,6 @@
+// The one copy of the registry's naming rules (hosts, repository paths,
+// tags, digests, as the distribution spec has them) and of where a chart
+// version goes. Pure: the inputs, publish and the mirror all ask here.
 import { UserError } from '../errors.js'
 
 // One path component of an OCI repository name, from the distribution spec:
@@ -114,6 +117,34 @@ export function chartRef(
 /** The OCI tag Helm pushes for a chart version: `+` is not allowed in tags. */
 export function ociTag(version: string): string {
   return version.replace(/\+/g, '_')
+}
+
+/** Where a chart version goes: `oci://<registry>/<repository>/<name>:<tag>`. */
+export interface Target {
+  registry: string
+  repository: string
+  /** `repository/name`: the chart's repository path in the registry. */
+  repositoryPath: string
+  /** The OCI tag: the version with `+` turned into `_`, as Helm pushes it. */
+  tag: string
+  /** `oci://<registry>/<repository>/<name>` */
+  ref: string
+}
+
+/** The target of chart `name` at `version` under `registry`/`repository`. */
+export function chartTarget(
+  registry: string,
+  repository: string,
+  name: string,
+  version: string
+): Target {
+  return {
+    registry,
+    repository,
+    repositoryPath: `${repository}/${name}`,
+    tag: ociTag(version),
+    ref: chartRef(registry, repository, name)
+  }
 }
 
 /** True for localhost, 127.0.0.0/8 and ::1 (with or without a port). */

@@ -13,6 +13,11 @@ import {
   parseOciIndex,
   type OciIndexBody
 } from './oci-index.js'
+import type {
+  PushedBlob,
+  PushedManifest,
+  RegistryWrites
+} from './operations.js'
 import { isDigest } from './reference.js'
 import { nextPageUrl } from './tag-list.js'
 import {
@@ -25,22 +30,6 @@ import {
 } from './targets.js'
 import { uploadUrl } from './upload.js'
 import { writeFailure, type WriteTarget } from './write-failures.js'
-
-/** A blob in the repository: its digest and size. */
-export interface PushedBlob {
-  digest: string
-  size: number
-}
-
-/** A pushed manifest: its digest, and the registry's OCI-Subject if any. */
-export interface PushedManifest {
-  digest: string
-  /**
-   * The OCI-Subject header (distribution-spec 1.1): the registry indexed the
-   * manifest's `subject` itself. Absent: the client keeps the referrers tag.
-   */
-  subject?: string
-}
 
 type ManifestTarget = Extract<WriteTarget, { kind: 'manifest' }>
 
@@ -120,7 +109,7 @@ function manifestTarget(
  * A client of one OCI registry that also writes: blobs, manifests and
  * indexes, and reads the referrers API.
  */
-export class RegistryWriter extends RegistryClient {
+export class RegistryWriter extends RegistryClient implements RegistryWrites {
   /** Whether the blob `digest` is in `repository` (HEAD: 200 yes, 404 no). */
   async blobExists(repository: string, digest: string): Promise<boolean> {
     checkRepository(repository)

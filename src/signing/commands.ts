@@ -9,9 +9,9 @@
 // (`--signer-workflow`); Flux's `matchOIDCIdentity` matches only issuer and
 // subject (source-controller api/v1 OIDCIdentityMatch), so its pattern is
 // the exact identity, and the summary says what it still accepts.
-import type { ChartRelease } from '../publish/result.js'
+import type { ChartRelease } from '../record/chart-release.js'
+import type { SigningResult } from '../record/signing.js'
 import { HELM_CHART_LAYER } from '../registry/oci-manifest.js'
-import type { SigningResult } from './step.js'
 
 export interface VerifyCommands {
   cosign?: string

@@ -1,16 +1,19 @@
 // The signing step: before anything is pushed, the workflow's identity and
 // the registry's acceptance are checked (startSigning); after the push, each
-// chart's digest is signed and attested (signRelease). What is already
-// there by this workflow is kept, so a re-run completes a release.
+// chart's digest is signed and attested (signRelease), and its result handed
+// to the run's record. What is already there by this workflow is kept, so a
+// re-run completes a release.
 import * as core from '@actions/core'
 import { forEachPublished } from '../publish/after-push.js'
-import type { Config, IfExists } from '../inputs.js'
+import type { Config, IfExists } from '../inputs/release.js'
 import type { SigningConfig } from '../inputs/signing.js'
 import {
   githubAttestations,
   type AttestationStore
 } from '../github/attestations.js'
-import type { ChartRelease } from '../publish/result.js'
+import type { ChartRelease } from '../record/chart-release.js'
+import type { Note, RunRecord } from '../record/run.js'
+import type { SigningResult } from '../record/signing.js'
 import {
   sigstoreEndpoints,
   type SigstoreEndpoints
@@ -58,30 +61,6 @@ export interface SigningSession {
   attestations?: AttestationStore
 }
 
-/** What signing did for one chart: the outputs and summary read it. */
-export interface SigningResult {
-  /** The workflow repository's owner: `gh attestation verify --owner`. */
-  owner: string
-  identity: string
-  issuer: string
-  /**
-   * When a reusable workflow signed (job_workflow_ref is not workflow_ref):
-   * the repository and workflow that called it, which the identity does not name.
-   */
-  caller?: CallingWorkflow
-  sigstore: SigstoreEndpoints['name']
-  /** `oci://…:sha256-<hex>.sig` and/or `oci://…@<referrer digest>`. */
-  signatures: string[]
-  /** The provenance referrer, `oci://…@<digest>`. */
-  provenance?: string
-  attestationId?: number
-  attestationUrl?: string
-  /** What was there already (by this workflow) and kept. */
-  kept: string[]
-  /** What was not made, and why; what a verifier must know. */
-  notes: string[]
-}
-
 /**
  * Gets the OIDC token (refusing without `id-token: write`), names the
  * identity, and checks that the registry takes the artifacts: all before the
@@ -94,7 +73,8 @@ export async function startSigning(
 ): Promise<SigningSession | undefined> {
   const signing = config.signing
   if (!signing) return undefined
-  // inputs.ts warned already: a dry run without a token checks nothing here.
+  // inputs/signing.ts warned already: a dry run without a token checks
+  // nothing here.
   if (config.dryRun && !idTokenOffered(process.env)) return undefined
   const token = await requestIdToken(signing.asking)
   const claims = parseClaims(token)
@@ -315,6 +295,24 @@ async function attest(
 }
 
 /**
+ * The step after the push: signs and attests what the registry serves for
+ * this run, in its own log group; a dry run signs nothing, and says so.
+ */
+export async function signAndAttest(
+  session: SigningSession,
+  registry: SignatureRegistry,
+  config: Pick<Config, 'dryRun' | 'ifExists'>,
+  releases: ChartRelease[],
+  record: Pick<RunRecord, 'signed'>
+): Promise<Note> {
+  if (config.dryRun) return "Signing: 'dry-run' is true (nothing signed)"
+  await core.group('Sign and attest', () =>
+    signAll(session, registry, releases, config.ifExists, record)
+  )
+  return undefined
+}
+
+/**
  * Signs every chart the registry now serves for this run (pushed, or already
  * published with `if-exists: skip`). A failure after the push says the chart
  * is published and how a re-run finishes the job.
@@ -323,15 +321,17 @@ export async function signAll(
   session: SigningSession,
   registry: SignatureRegistry,
   releases: ChartRelease[],
-  ifExists: IfExists
+  ifExists: IfExists,
+  record: Pick<RunRecord, 'signed'>
 ): Promise<void> {
   await forEachPublished(
     releases,
     ifExists,
     { undone: 'not signed', rerunDoes: 'signs what is missing' },
     async release => {
-      release.signing = await signRelease(session, registry, release)
-      for (const kept of release.signing.kept)
+      const signing = await signRelease(session, registry, release)
+      record.signed(release, signing)
+      for (const kept of signing.kept)
         core.info(
           `${release.name} ${release.version}: kept the ${kept} already there.`
         )

@@ -3,6 +3,7 @@
 // layers, other referrers), and a tag holding something else is never
 // overwritten.
 import { UserError } from '../errors.js'
+import type { RegistryReads, RegistryWrites } from '../registry/operations.js'
 import type { SerializedBundle } from '../sigstore/signer.js'
 import {
   BUNDLE_V03,
@@ -25,28 +26,8 @@ import {
 import { parseDescriptors } from './documents.js'
 
 /** What signing needs of the registry: reads, and small writes. */
-export interface SignatureRegistry {
-  getManifest(
-    repository: string,
-    reference: string
-  ): Promise<{ digest: string; mediaType: string; body: Buffer } | undefined>
-  getBlob(repository: string, digest: string): Promise<Buffer>
-  pushBlob(
-    repository: string,
-    bytes: Buffer
-  ): Promise<{ digest: string; size: number }>
-  putManifest(
-    repository: string,
-    reference: string,
-    mediaType: string,
-    bytes: Buffer
-  ): Promise<{ digest: string; subject?: string }>
-  /** The referrers API's index; undefined when the registry has no such API. */
-  referrers(
-    repository: string,
-    digest: string
-  ): Promise<{ manifests: Descriptor[] } | undefined>
-}
+export type SignatureRegistry = Pick<RegistryReads, 'getManifest' | 'getBlob'> &
+  Pick<RegistryWrites, 'pushBlob' | 'putManifest' | 'referrers'>
 
 /**
  * Adds one cosign 2 signature layer to the `.sig` manifest of `digest`

@@ -3,7 +3,8 @@
 //   https://charts.example.com name <constraint>
 // where <constraint> is an exact version, a SemVer range (spaces allowed:
 // `>=18.0.0 <19`) or `latest`. Blank lines and `#` comments are skipped.
-// Every refusal names the line. Pure: no I/O.
+// Every refusal names the line. What a checked line asks for (MirrorLine)
+// is declared here, beside its parser, for the mirror to read. Pure: no I/O.
 import semver from 'semver'
 import { UserError } from '../errors.js'
 import {
@@ -11,7 +12,43 @@ import {
   isRepositoryComponent,
   isRepositoryPath
 } from '../registry/reference.js'
-import type { ClassicSource, MirrorLine, VersionConstraint } from './types.js'
+
+/** Which versions of a chart a line asks for. */
+export type VersionConstraint =
+  /** The highest stable SemVer version (prereleases only by an exact pin). */
+  | { kind: 'latest' }
+  /** One version, as written (build metadata included: `1.2.3+build`). */
+  | { kind: 'exact'; version: string }
+  /** Every version in a SemVer range (`>=18.0.0 <19`, `^1.2`, `1.x`). */
+  | { kind: 'range'; range: string }
+
+/** A chart in an OCI registry: `oci://<registry>/<repository>`. */
+export interface OciSource {
+  kind: 'oci'
+  /** host[:port]. */
+  registry: string
+  /** The chart's repository path; its last component is the chart's name. */
+  repository: string
+}
+
+/** A chart in a classic Helm repository (an `index.yaml` over HTTP(S)). */
+export interface ClassicSource {
+  kind: 'classic'
+  /** The repository's URL as written, without a trailing slash. */
+  url: string
+}
+
+/** One line of the `charts` input, checked. */
+export interface MirrorLine {
+  /** 1-based line number in the input, for messages. */
+  line: number
+  /** The line as written (trimmed), for messages. */
+  text: string
+  source: OciSource | ClassicSource
+  /** The chart's name: the destination repository's last component. */
+  name: string
+  constraint: VersionConstraint
+}
 
 /** Lines read at most: a schedule mirrors a list, not a catalogue. */
 export const MAX_LINES = 500

@@ -1,9 +1,12 @@
+// The release action's inputs: the defaults, every input read, refusals that
+// name the input, and secrets kept as given.
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { DEFAULT_HELM_VERSION, getConfig } from '../src/inputs.js'
-import { actionYml, inputEnv } from './helpers/action-runner.js'
-import { removeDir, tempDir } from './helpers/paths.js'
+import { DEFAULT_HELM_VERSION } from '../../src/inputs/helm.js'
+import { getConfig } from '../../src/inputs/release.js'
+import { actionYml, inputEnv } from '../helpers/action-runner.js'
+import { removeDir, tempDir } from '../helpers/paths.js'
 
 const github = {
   repository_owner: 'Acme-Corp',
@@ -163,92 +166,6 @@ describe('bad values name the input', () => {
   })
 })
 
-describe('gitops inputs', () => {
-  test('empty gitops-repository: no GitOps step', () => {
-    withInputs({})
-    expect(getConfig().gitops).toBeUndefined()
-  })
-
-  test('defaults and lists', () => {
-    withInputs({
-      'gitops-repository': 'acme/gitops',
-      'gitops-token': 'ghp_x',
-      'gitops-pr-labels': 'deps, helm\nrelease',
-      'gitops-pr-reviewers': 'alice\nacme/platform, bob',
-      'gitops-auto-merge': 'squash'
-    })
-    process.env.GITHUB_SERVER_URL = 'https://ghes.example.com/'
-    process.env.GITHUB_API_URL = 'https://ghes.example.com/api/v3'
-    expect(getConfig().gitops).toEqual({
-      owner: 'acme',
-      repo: 'gitops',
-      token: 'ghp_x',
-      baseBranch: undefined,
-      paths: ['**/*.yaml', '**/*.yml'],
-      branch: 'helm-oci-release/{name}',
-      commitMessage: 'chore(deps): bump {name} chart to {version}',
-      prTitle: 'chore(deps): bump {name} chart to {version}',
-      labels: ['deps', 'helm', 'release'],
-      reviewers: ['alice', 'bob'],
-      teamReviewers: ['acme/platform'],
-      draft: false,
-      autoMerge: 'squash',
-      signCommits: false,
-      render: true,
-      kubeVersion: undefined,
-      apiVersions: [],
-      serverUrl: 'https://ghes.example.com',
-      apiUrl: 'https://ghes.example.com/api/v3'
-    })
-  })
-
-  test.each([
-    [
-      { 'gitops-repository': 'acme/gitops' },
-      /Input 'gitops-token' is required with 'gitops-repository'/
-    ],
-    [
-      { 'gitops-repository': 'acme', 'gitops-token': 't' },
-      /Input 'gitops-repository': 'acme' is not a GitHub repository.*owner\/repo/
-    ],
-    [
-      { 'gitops-repository': 'acme/../x', 'gitops-token': 't' },
-      /Input 'gitops-repository'/
-    ],
-    [
-      { 'gitops-repository': 'acme/$(id)', 'gitops-token': 't' },
-      /Input 'gitops-repository'/
-    ],
-    [
-      {
-        'gitops-repository': 'a/b',
-        'gitops-token': 't',
-        'gitops-auto-merge': 'yes'
-      },
-      /Input 'gitops-auto-merge' is 'yes'/
-    ],
-    [
-      {
-        'gitops-repository': 'a/b',
-        'gitops-token': 't',
-        'gitops-branch': 'bump/{chart}'
-      },
-      /Input 'gitops-branch'.*unknown placeholder \{chart\}/
-    ],
-    [
-      {
-        'gitops-repository': 'a/b',
-        'gitops-token': 't',
-        'gitops-branch': 'bump..{name}'
-      },
-      /Input 'gitops-branch' is 'bump\.\.\{name\}', which is not a usable branch name: it must not contain \.\./
-    ]
-  ])('%j is refused', (inputs, message) => {
-    withInputs(inputs)
-    expect(() => getConfig()).toThrow(message)
-  })
-})
-
 describe('secrets are kept as given, but for the newline a secret store adds', () => {
   test.each([
     [' p@ss word ', ' p@ss word '],
@@ -278,76 +195,5 @@ describe('secrets are kept as given, but for the newline a secret store adds', (
       password: ' ghs_abc '
     })
     expect(() => getConfig()).toThrow(/Input 'password' is a GitHub token/)
-  })
-})
-
-describe('signing inputs', () => {
-  const oidc = {
-    ACTIONS_ID_TOKEN_REQUEST_URL:
-      'https://runner.example/idtoken?api-version=2.0',
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
-    GITHUB_REPOSITORY: 'Acme-Corp/charts'
-  }
-
-  test('off by default; on, the defaults are the legacy layout and the auto instance', () => {
-    withInputs({})
-    expect(getConfig().signing).toBeUndefined()
-    withInputs({ sign: 'true' })
-    Object.assign(process.env, oidc)
-    expect(getConfig().signing).toEqual({
-      sign: true,
-      provenance: false,
-      format: 'legacy',
-      sigstore: 'auto',
-      overrides: {
-        fulcioUrl: undefined,
-        rekorUrl: undefined,
-        tsaUrl: undefined
-      },
-      githubToken: '',
-      owner: 'Acme-Corp',
-      repo: 'charts',
-      serverUrl: 'https://github.com',
-      apiUrl: 'https://api.github.com',
-      asking: "'sign: true'"
-    })
-  })
-
-  test('provenance takes github-token (masked) and is refused on GitHub Enterprise Server', () => {
-    withInputs({ provenance: 'true' })
-    Object.assign(process.env, oidc)
-    expect(getConfig().signing?.githubToken).toBe('ghs_abc')
-    process.env.GITHUB_SERVER_URL = 'https://github.acme.example'
-    expect(() => getConfig()).toThrow(
-      /github\.acme\.example \(GitHub Enterprise Server\) does not have/
-    )
-    process.env.GITHUB_SERVER_URL = 'https://acme.ghe.com'
-    expect(getConfig().signing?.provenance).toBe(true)
-  })
-
-  test.each([
-    [
-      { 'signature-format': 'cosign' },
-      /Input 'signature-format' is 'cosign': use 'legacy', 'bundle', 'both'/
-    ],
-    [{ sigstore: 'private' }, /Input 'sigstore' is 'private'/],
-    [
-      { 'sigstore-rekor-url': 'notaurl' },
-      /Input 'sigstore-rekor-url' is "notaurl"/
-    ],
-    [{ sign: 'yes' }, /Input 'sign' is 'yes': use true or false/]
-  ])('%j is refused naming the input', (inputs, message) => {
-    withInputs({ sign: 'true', ...inputs })
-    Object.assign(process.env, oidc)
-    expect(() => getConfig()).toThrow(message)
-  })
-
-  test('without an OIDC token: refused, or only a warning on a dry run', () => {
-    withInputs({ sign: 'true' })
-    process.env.GITHUB_REPOSITORY = 'acme/charts'
-    expect(() => getConfig()).toThrow(/id-token: write/)
-    withInputs({ sign: 'true', 'dry-run': 'true' })
-    process.env.GITHUB_REPOSITORY = 'acme/charts'
-    expect(getConfig().signing?.sign).toBe(true)
   })
 })

@@ -2,7 +2,7 @@
 // refused with its number and the fix.
 import { describe, expect, test } from 'vitest'
 import { UserError } from '../../src/errors.js'
-import { MAX_LINES, parseCharts } from '../../src/mirror/spec.js'
+import { MAX_LINES, parseCharts } from '../../src/inputs/mirror-lines.js'
 
 function refusal(input: string, options = {}): string {
   try {

@@ -8,7 +8,8 @@ import {
   releaseChart,
   type ReleaseSources
 } from '../../src/ghrelease/step.js'
-import type { ChartRelease } from '../../src/publish/result.js'
+import type { ChartRelease } from '../../src/record/chart-release.js'
+import { recordOf, type RunRecord } from '../../src/record/run.js'
 import {
   startGitHubDouble,
   type GitHubDouble
@@ -64,6 +65,11 @@ function chart(version = '1.2.0'): ChartRelease {
     pushed: true,
     packagePath: '/tmp/web.tgz'
   }
+}
+
+/** The run's record of `charts`, which releaseAll writes each result to. */
+function recordFor(charts: ChartRelease[]): RunRecord {
+  return recordOf({ charts, helmVersion: 'v4.2.3', dryRun: false, skipped: [] })
 }
 
 const PACKAGE = Buffer.from('the package bytes')
@@ -137,9 +143,13 @@ test('other assets are kept; a different asset of the same name is warned about,
 test('403 names contents: write and says the chart is published', async () => {
   github.fail({ operation: 'repos/create-release', kind: 'forbidden' })
   const charts = [chart()]
-  const failure = await releaseAll(store(), charts, sources(), 'fail').catch(
-    (e: unknown) => e
-  )
+  const failure = await releaseAll(
+    store(),
+    charts,
+    sources(),
+    'fail',
+    recordFor(charts)
+  ).catch((e: unknown) => e)
   expect(String(failure)).toContain('contents: write')
   expect(String(failure)).toContain('is published')
   expect(String(failure)).toContain('if-exists: skip')
@@ -166,7 +176,8 @@ test('several charts each get their own release', async () => {
     store(),
     charts,
     { ...sources(), runTag: undefined, pattern: '{name}-v{version}' },
-    'skip'
+    'skip',
+    recordFor(charts)
   )
   expect(github.releases(OWNER, repo).map(r => r.tag)).toEqual([
     'web-v1.0.0',

@@ -5,28 +5,18 @@
 // from a registry, let alone copied.
 import * as core from '@actions/core'
 import { UserError } from '../errors.js'
-import type { Connection } from '../helm/cli.js'
+import { helmInputs, type HelmInputs } from './helm.js'
+import { parseCharts, type MirrorLine } from './mirror-lines.js'
+import { booleanInput, maskLogin, secretInput } from './read.js'
 import {
-  DEFAULT_DOWNLOAD_BASE_URL,
-  parseDownloadBaseUrl,
-  parseHelmVersionSpec,
-  type HelmVersionSpec
-} from '../helm/download-site.js'
-import {
-  caFile,
-  checkConnectionInputs,
-  checkPasswordDestination,
-  DEFAULT_HELM_VERSION,
+  checkRegistryInputs,
+  connectionInputs,
   isGitHubRegistry,
-  isGitHubToken
-} from '../inputs.js'
-import { booleanInput, maskSecret, secretInput } from '../inputs/read.js'
-import {
-  normalizeRegistry,
-  normalizeRepository
-} from '../registry/reference.js'
-import { parseCharts } from './spec.js'
-import type { MirrorLine } from './types.js'
+  isGitHubToken,
+  registryInput,
+  repositoryInput,
+  type RegistryInputs
+} from './registry.js'
 
 /** Where the charts are read from: one set of credentials for every line. */
 export interface SourceAccess {
@@ -36,24 +26,13 @@ export interface SourceAccess {
   plainHttp: boolean
 }
 
-/** Everything the mirror was asked to do. */
-export interface MirrorConfig {
+/** Everything the mirror was asked to do; the destination is `registry`/`repository`. */
+export interface MirrorConfig extends RegistryInputs, HelmInputs {
   workspace: string
   /** The lines of `charts`, each checked. */
   lines: MirrorLine[]
-  /** The destination: host[:port] and the path the charts go under. */
-  registry: string
-  repository: string
-  username: string
-  password: string
-  plainHttp: boolean
-  caFile?: string
-  insecureSkipTlsVerify: boolean
   source: SourceAccess
   dryRun: boolean
-  /** Helm pushes classic packages only; installed when one needs a push. */
-  helmVersion: HelmVersionSpec
-  helmDownloadUrl: string
 }
 
 /** Reads the mirror's inputs into a validated MirrorConfig; messages name the input. */
@@ -64,38 +43,23 @@ export function getMirrorConfig(
   // Secrets first: masked before any later refusal could print them.
   const password = secretInput('password')
   const source = sourceAccess()
-  const registry = normalizeRegistry(core.getInput('registry') || 'ghcr.io')
+  const registry = registryInput()
   const config: MirrorConfig = {
     workspace,
     lines: charts(source.plainHttp),
     registry,
-    repository: normalizeRepository(
-      core.getInput('repository'),
-      registry,
-      isGitHubRegistry(registry, env)
-    ),
+    repository: repositoryInput(registry, env),
     username: core.getInput('username'),
     password,
-    plainHttp: booleanInput('plain-http'),
-    caFile: caFile(core.getInput('ca-file'), workspace),
-    insecureSkipTlsVerify: booleanInput('insecure-skip-tls-verify'),
+    ...connectionInputs(workspace),
     source,
     dryRun: booleanInput('dry-run'),
-    helmVersion: parseHelmVersionSpec(
-      core.getInput('helm-version') || DEFAULT_HELM_VERSION
-    ),
-    helmDownloadUrl: parseDownloadBaseUrl(
-      core.getInput('helm-download-url') || DEFAULT_DOWNLOAD_BASE_URL
-    )
+    // Helm pushes classic packages only; installed when one needs a push.
+    ...helmInputs()
   }
-  checkConnectionInputs(config)
-  checkPasswordDestination(config, env)
+  checkRegistryInputs(config, env)
   checkSourceHosts(config, env)
-  // Helm stores `base64(user:password)` in its registry config: mask that form too.
-  if (config.password)
-    maskSecret(
-      Buffer.from(`${config.username}:${config.password}`).toString('base64')
-    )
+  maskLogin(config.username, config.password)
   return config
 }
 
@@ -133,7 +97,7 @@ function sourceAccess(): SourceAccess {
     )
   }
   if (!password) return { plainHttp }
-  maskSecret(Buffer.from(`${username}:${password}`).toString('base64'))
+  maskLogin(username, password)
   return { username, password, plainHttp }
 }
 
@@ -163,14 +127,5 @@ function checkSourceHosts(config: MirrorConfig, env: NodeJS.ProcessEnv): void {
       `Input 'source-password' is a GitHub token, but the source is '${hosts[0]}': ` +
         "the token would be sent to a registry that is not GitHub's. Give that registry's credential, or '' to read anonymously."
     )
-  }
-}
-
-/** How the registry client and Helm reach the destination. */
-export function destinationConnection(config: MirrorConfig): Connection {
-  return {
-    plainHttp: config.plainHttp,
-    caFile: config.caFile,
-    insecureSkipTlsVerify: config.insecureSkipTlsVerify
   }
 }

@@ -1,19 +1,11 @@
+// One chart's line in the run's record: the chart as read, where it goes, and
+// what each step did with it. The step results are types of this folder, so
+// the record imports no step, and a new step adds its type here.
 import type { LoadedChart } from '../chart/load.js'
-import type { GitopsResult } from '../gitops/step.js'
-import type { GitHubReleaseResult } from '../ghrelease/step.js'
-import type { SigningResult } from '../signing/step.js'
-
-/** Where a chart goes: `oci://<registry>/<repository>/<name>:<tag>`. */
-export interface Target {
-  registry: string
-  repository: string
-  /** `repository/name`: the chart's repository path in the registry. */
-  repositoryPath: string
-  /** The OCI tag: the version with `+` turned into `_`, as Helm pushes it. */
-  tag: string
-  /** `oci://<registry>/<repository>/<name>` */
-  ref: string
-}
+import type { Target } from '../registry/reference.js'
+import type { GitHubReleaseResult } from './github-release.js'
+import type { GitopsResult } from './gitops.js'
+import type { SigningResult } from './signing.js'
 
 /**
  * One chart's release: the chart as read, where it goes, and what the run did
@@ -35,15 +27,3 @@ export interface ChartRelease extends LoadedChart, Target {
   /** The GitHub Release, when `github-release` is true. */
   githubRelease?: GitHubReleaseResult
 }
-
-/** What the whole run did: the source of outputs and summary. */
-export interface RunResult {
-  charts: ChartRelease[]
-  helmVersion: string
-  dryRun: boolean
-  /** Steps that did not run, with the reason, for the summary. */
-  skipped: string[]
-}
-
-/** A step that did not run, and why (for the summary's "Skipped" list). */
-export type Note = string | undefined

@@ -3,9 +3,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { UserError } from '../../src/errors.js'
-import { getMirrorConfig } from '../../src/mirror/inputs.js'
+import { getMirrorConfig } from '../../src/inputs/mirror.js'
 import { removeDir, tempDir } from '../helpers/paths.js'
-import { mirrorInputEnv } from './mirror-action.helpers.js'
+import { mirrorInputEnv } from '../mirror/mirror-action.helpers.js'
 
 const github = {
   repository_owner: 'Acme-Corp',

@@ -1,0 +1,158 @@
+// The list of steps of a release, top to bottom, one log group each. The
+// outside systems, and the steps that load their code where a run reaches
+// them, come from services.ts, so tests pass fakes; main.ts loads this once
+// the inputs are read. Every refusal that needs no side effect (Chart.yaml,
+// the tag, the lookup, the signing checks) comes before the first push, and
+// outputs and summary are set once, at the end.
+import * as core from '@actions/core'
+import { findCharts } from '../chart/find.js'
+import type { LoadedChart } from '../chart/load.js'
+import type { InstalledHelm } from '../helm/installer.js'
+import type { Config } from '../inputs/release.js'
+import { setOutputs } from '../outputs.js'
+import { logIn } from '../publish/login.js'
+import { publishedNotes, startLookUp } from '../publish/lookup.js'
+import { planReleases } from '../publish/plan.js'
+import { publishAll } from '../publish/publish.js'
+import { checkHelmCanReach, publishOptions } from '../publish/target.js'
+import type { ChartRelease } from '../record/chart-release.js'
+import { recordOf, type RunResult } from '../record/run.js'
+import { relay } from '../relay.js'
+import { createSandbox, removeSandbox, type Sandbox } from '../sandbox.js'
+import type { SigningSession } from '../signing/step.js'
+import { saveSandboxDir } from '../state.js'
+import { writeSummary } from '../summary.js'
+import { gitopsSteps, previewRenderer } from './gitops.js'
+import {
+  realServices,
+  type MainHelm,
+  type RunRegistry,
+  type Services
+} from './services.js'
+
+/**
+ * The release, once the inputs are read. Everything that can refuse without
+ * side effects (Chart.yaml, tag, registry lookups, signing checks) runs
+ * before anything is pushed, so a refusal publishes nothing. Outputs and
+ * summary are set once, at the end; a failure is thrown to main.ts.
+ */
+export async function release(
+  config: Config,
+  services: Services = realServices
+): Promise<void> {
+  let sandbox: Sandbox | undefined
+  try {
+    const charts = await core.group('Read Chart.yaml', async () =>
+      readCharts(config)
+    )
+    const plan = await core.group('Check the tag', async () =>
+      planReleases(config, charts)
+    )
+    const registry = await services.registry(config)
+    // Plain HTTP, no Helm: the lookup runs while Helm is installed, and reports
+    // in its own group after it. An install failure is the one reported.
+    const lookup = startLookUp(registry.reads, config.ifExists, plan.releases)
+    const installed = await core.group('Install Helm', () =>
+      install(services, config)
+    )
+    const published = await core.group(
+      'Look up the versions in the registry',
+      () => lookup.result()
+    )
+    const run: RunResult = {
+      charts: plan.releases,
+      helmVersion: `v${installed.version}`,
+      dryRun: config.dryRun,
+      skipped: []
+    }
+    const record = recordOf(run)
+    record.skip(...plan.notes)
+    const pending = run.charts.filter(r => !published.has(r))
+    const session = await checkSigning(services, config, registry, run.charts)
+    let helm: MainHelm | undefined
+    // Helm runs in the sandbox to publish; the preview's pulled packages go
+    // there too (its Helm runs isolated, outside it).
+    if (pending.length || config.gitops?.render) {
+      sandbox = createSandbox()
+      saveSandboxDir(sandbox.root)
+      helm = services.helm(installed, sandbox.env)
+    }
+    if (helm && pending.length) {
+      const login = await core.group(`Log in to ${config.registry}`, () =>
+        logIn(helm!, config)
+      )
+      record.skip(login)
+    }
+    record.skip(...publishedNotes(published))
+    if (helm && pending.length) {
+      const many = run.charts.length > 1
+      const options = publishOptions(config)
+      record.skip(
+        ...(await publishAll(helm, registry.reads, options, pending, many))
+      )
+    }
+    try {
+      if (session && registry.writes)
+        record.skip(
+          await services.signAndAttest(
+            session,
+            registry.writes,
+            config,
+            run.charts,
+            record
+          )
+        )
+      if (config.githubRelease)
+        record.skip(
+          await services.githubRelease(
+            config,
+            run.charts,
+            registry.reads,
+            record
+          )
+        )
+      const renderer =
+        helm && sandbox && config.gitops?.render
+          ? previewRenderer(services, installed, sandbox.root)
+          : undefined
+      await gitopsSteps(services, config, run, record, registry.reads, renderer)
+    } finally {
+      setOutputs(run)
+      await writeSummary(run)
+    }
+  } finally {
+    if (sandbox) removeSandbox(sandbox.root)
+  }
+}
+
+/** The charts the `chart` input names, read and validated. */
+function readCharts(config: Config): LoadedChart[] {
+  const charts = findCharts(config.chartPatterns, config.workspace)
+  // relay: a folder name in the workspace may read as a workflow command.
+  for (const chart of charts)
+    relay(`${chart.file}: ${chart.name} ${chart.version}`)
+  return charts
+}
+
+async function install(
+  services: Services,
+  config: Config
+): Promise<InstalledHelm> {
+  const installed = await services.installHelm(config)
+  checkHelmCanReach(config, installed)
+  return installed
+}
+
+/** When the run signs: its session, checked before anything is pushed. */
+async function checkSigning(
+  services: Services,
+  config: Config,
+  registry: RunRegistry,
+  charts: ChartRelease[]
+): Promise<SigningSession | undefined> {
+  const writes = registry.writes
+  if (!config.signing || !writes) return undefined
+  return core.group('Check signing', () =>
+    services.startSigning(config, writes, charts)
+  )
+}
