@@ -14,7 +14,6 @@ import type {
   ChartRef,
   Pin,
   PinKind,
-  QuoteStyle,
   ScanContext,
   ScanProblem
 } from './pins/types.js'
@@ -24,6 +23,7 @@ import {
   precedence,
   rangeAdmits
 } from './version-range.js'
+import type { QuoteStyle } from '../yaml/types.js'
 
 /** `bump`: rewrite it; `current`: already the new version; `skip`: leave it. */
 export type BumpAction = 'bump' | 'current' | 'skip'

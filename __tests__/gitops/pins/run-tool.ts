@@ -2,16 +2,12 @@
 // so each tool can be tested on its own.
 import { Findings } from '../../../src/gitops/pins/findings.js'
 import { matcherFor } from '../../../src/gitops/pins/match.js'
-import { budgetFor } from '../../../src/gitops/pins/merge-keys.js'
 import type { PinTool } from '../../../src/gitops/pins/tool.js'
 import type {
   ChartRef,
   HelmRepositorySource
 } from '../../../src/gitops/pins/types.js'
-import {
-  parseYaml,
-  YamlDocument
-} from '../../../src/gitops/pins/yaml-cursor.js'
+import { documentsOf } from '../../yaml/documents.js'
 
 export const CHART: ChartRef = {
   name: 'webapp',
@@ -19,14 +15,7 @@ export const CHART: ChartRef = {
   repository: 'acme/charts'
 }
 
-export const lines = (...rows: string[]): string => rows.join('\n') + '\n'
-
-/** The documents of a text, read with a fresh budget. */
-export function documentsOf(text: string, file = 'file.yaml'): YamlDocument[] {
-  const parsed = parseYaml(file, text)
-  const budget = budgetFor(text)
-  return parsed.docs.map(doc => new YamlDocument(file, parsed, doc, budget))
-}
+export { documentsOf, lines } from '../../yaml/documents.js'
 
 /** What `tool` finds in `text`, plus the source text each pin's span covers. */
 export function runTool(

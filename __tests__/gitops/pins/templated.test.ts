@@ -9,8 +9,8 @@ import {
   createScanContext,
   findPins
 } from '../../../src/gitops/pins/scan.js'
-import { blankTemplates } from '../../../src/gitops/pins/template-blanking.js'
-import { parseYaml } from '../../../src/gitops/pins/yaml-cursor.js'
+import { blankTemplates } from '../../../src/yaml/template-blanking.js'
+import { parseYaml } from '../../../src/yaml/cursor.js'
 import { CHART, lines } from './run-tool.js'
 
 const FILE = 'apps/templates/webapp.yaml'

@@ -6,7 +6,7 @@
 import { joinsToChart, pointsAtChart, type ChartMatcher } from './match.js'
 import { apiGroup, type DocumentScan, type PinTool } from './tool.js'
 import type { PinKind } from './types.js'
-import type { MapCursor } from './yaml-cursor.js'
+import type { MapCursor } from '../../yaml/cursor.js'
 
 export const argoCd: PinTool = {
   markers: ['argoproj.io'],

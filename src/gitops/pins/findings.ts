@@ -1,7 +1,7 @@
 // What the scan of one file finds, and when a pin must be left alone whatever
 // its value: its bytes are not its own (a YAML alias, a merge key) or cannot
 // be rewritten in place (a block scalar).
-import type { Field } from './merge-keys.js'
+import type { Field } from '../../yaml/merge-keys.js'
 import type {
   DigestField,
   Pin,
@@ -10,8 +10,8 @@ import type {
   ScanProblem,
   ScanResult
 } from './types.js'
-import type { ScalarSpan } from './types.js'
-import type { MapCursor } from './yaml-cursor.js'
+import type { ScalarSpan } from '../../yaml/types.js'
+import type { MapCursor } from '../../yaml/cursor.js'
 
 /** What a tool adds to a pin it found. */
 export interface PinDetail {

@@ -6,7 +6,7 @@
 import { chartNameUnder, pointsAtChart, type ChartMatcher } from './match.js'
 import { apiGroup, type DocumentScan, type PinTool } from './tool.js'
 import type { HelmRepositorySource } from './types.js'
-import type { MapCursor } from './yaml-cursor.js'
+import type { MapCursor } from '../../yaml/cursor.js'
 
 /** A file holding no HelmRepository is not parsed by the first pass. */
 export const HELM_REPOSITORY_MARKER = 'HelmRepository'

@@ -8,7 +8,7 @@ import {
 } from './match.js'
 import type { DocumentScan, PinTool } from './tool.js'
 import type { PinKind } from './types.js'
-import type { MapCursor } from './yaml-cursor.js'
+import type { MapCursor } from '../../yaml/cursor.js'
 
 export const helmDependencies: PinTool = {
   markers: ['dependencies'],

@@ -6,20 +6,23 @@
 import { Findings } from './findings.js'
 import { HELM_REPOSITORY_MARKER, readHelmRepository } from './flux.js'
 import { matcherFor, mentionsRegistry, type ChartMatcher } from './match.js'
-import { budgetFor, ScanLimitError } from './merge-keys.js'
-import { repeatedKeyAround, type RepeatedKey } from './repeated-keys.js'
+import { budgetFor, ScanLimitError } from '../../yaml/merge-keys.js'
+import {
+  repeatedKeyAround,
+  type RepeatedKey
+} from '../../yaml/repeated-keys.js'
 import { fileRole, mayPin, TOOLS } from './roles.js'
 import type { DocumentScan, PinTool } from './tool.js'
 import type {
   ChartRef,
   HelmRepositorySource,
-  ParsedFile,
   Pin,
   ScanContext,
   ScanProblem,
   ScanResult
 } from './types.js'
-import { parseYaml, YamlDocument } from './yaml-cursor.js'
+import { parseYaml, YamlDocument } from '../../yaml/cursor.js'
+import type { ParsedFile } from '../../yaml/types.js'
 
 /** An empty context for `collectHelmRepositories` to fill. */
 export function createScanContext(): ScanContext {

@@ -5,7 +5,7 @@
 import type { Findings } from './findings.js'
 import type { ChartMatcher } from './match.js'
 import type { HelmRepositorySource } from './types.js'
-import type { MapCursor } from './yaml-cursor.js'
+import type { MapCursor } from '../../yaml/cursor.js'
 
 /** The top-level `apiVersion` and `kind` of a document, read once. */
 export interface ResourceHeader {

@@ -1,9 +1,12 @@
 // The records a scan hands to the rest of the GitOps code: the chart looked
 // for, the pins found with their exact spans, and what kept a file from
 // being scanned.
-import type { Document, LineCounter } from 'yaml'
-import type { RepeatedKey } from './repeated-keys.js'
-import type { TextRange } from './template-blanking.js'
+import type {
+  FileProblem,
+  ParsedFile,
+  QuoteStyle,
+  ScalarSpan
+} from '../../yaml/types.js'
 
 /** The chart being released: it lives at `oci://<registry>/<repository>/<name>`. */
 export interface ChartRef {
@@ -23,9 +26,6 @@ export type PinKind =
   | 'flux-helmrelease'
   | 'kustomize-helmchart'
   | 'helm-dependency'
-
-/** How the version is written in the source: edits keep the same style. */
-export type QuoteStyle = 'plain' | 'single' | 'double' | 'block' | 'alias'
 
 /** One place that pins the chart's version. */
 export interface Pin {
@@ -58,19 +58,6 @@ export interface Pin {
 export type PinDigest =
   { form: 'suffix' } | { form: 'field'; field: DigestField }
 
-/** Where a scalar is written, and how: all an edit in place needs. */
-export interface ScalarSpan {
-  /** 1-based. */
-  line: number
-  column: number
-  /** The value as YAML reads it (without quotes). */
-  current: string
-  /** Offsets in the text of the scalar's source, quotes included. */
-  start: number
-  end: number
-  quote: QuoteStyle
-}
-
 /** The second scalar of a pin: its digest, with its own exact span. */
 export interface DigestField extends ScalarSpan {
   /** YAML path, e.g. `spec.ref.digest`. */
@@ -78,11 +65,7 @@ export interface DigestField extends ScalarSpan {
 }
 
 /** Something the user should know about a file: it was not (fully) scanned. */
-export interface ScanProblem {
-  file: string
-  line: number
-  message: string
-}
+export type ScanProblem = FileProblem
 
 /** Pins and problems found in one file. */
 export interface ScanResult {
@@ -103,24 +86,6 @@ export interface HelmRepositorySource {
    * HTTP Helm repository, so its HelmReleases are not OCI pins.
    */
   servedOverHttp?: true
-}
-
-/** A parsed file, kept between the two passes so no file is parsed twice. */
-export interface ParsedFile {
-  text: string
-  docs: Document.Parsed[]
-  lines: LineCounter
-  problem?: ScanProblem
-  /** Set when the file was read with its template actions blanked. */
-  template?: TemplateLayout
-}
-
-/** A Helm-templated file as it was read (`template-blanking.ts`). */
-export interface TemplateLayout {
-  /** The template actions, in text order: a scalar touching one is opaque. */
-  readonly actions: readonly TextRange[]
-  /** Mappings that set a key twice (both branches of a conditional). */
-  readonly repeated: readonly RepeatedKey[]
 }
 
 /** What the first pass learns about the whole repository. */

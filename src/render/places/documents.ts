@@ -4,9 +4,9 @@
 // the HelmReleases of an OCIRepository). Each file is parsed once, with
 // `parseYaml` (Helm templates are read with their actions blanked).
 import { parseDocument, type Document } from 'yaml'
-import { parseYaml } from '../../gitops/pins/yaml-cursor.js'
-import { overlapping } from '../../gitops/pins/template-blanking.js'
-import type { ParsedFile } from '../../gitops/pins/types.js'
+import { parseYaml } from '../../yaml/cursor.js'
+import { overlapping } from '../../yaml/template-blanking.js'
+import type { ParsedFile } from '../../yaml/types.js'
 import { withMergeKeys, type PlainMap, isPlainMap } from './plain.js'
 
 /** Aliases expanded per document at most (yaml's guard against alias bombs). */

@@ -1,9 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import {
-  parseYaml,
-  type MapCursor
-} from '../../../src/gitops/pins/yaml-cursor.js'
-import { documentsOf, lines } from './run-tool.js'
+import { parseYaml, type MapCursor } from '../../src/yaml/cursor.js'
+import { documentsOf, lines } from './documents.js'
 
 function rootOf(text: string): MapCursor {
   const root = documentsOf(text)[0].root()

@@ -1,7 +1,7 @@
 // When the YAML parser itself throws (as it can on hostile nesting), the file
 // is reported as one that does not parse: the scan never crashes the step.
 import { expect, test, vi } from 'vitest'
-import { parseYaml } from '../../../src/gitops/pins/yaml-cursor.js'
+import { parseYaml } from '../../src/yaml/cursor.js'
 
 vi.mock('yaml', async original => ({
   ...(await original<typeof import('yaml')>()),

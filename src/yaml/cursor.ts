@@ -1,6 +1,6 @@
 // Walks parsed YAML the way Kubernetes reads it, through aliases and `<<`
 // merge keys (`merge-keys.ts` bounds that work), while keeping each node's
-// exact place in the text: `edit.ts` rewrites the bytes of a version scalar
+// exact place in the text: the GitOps edit rewrites the bytes of a version scalar
 // and nothing else, so a pin carries its offsets, quotes included.
 import {
   isAlias,

@@ -4,8 +4,8 @@ import {
   blankTemplates,
   mayHoldTemplates,
   overlapping
-} from '../../../src/gitops/pins/template-blanking.js'
-import { lines } from './run-tool.js'
+} from '../../src/yaml/template-blanking.js'
+import { lines } from './documents.js'
 
 /** The blanked text; fails the test when nothing was blanked. */
 function blank(text: string): string {
