@@ -3,17 +3,17 @@
 // 1 MiB whole (actions/runner, FileCommandManager.cs: "$GITHUB_STEP_SUMMARY
 // upload aborted, supports content up to a size of 1024k"; @actions/core's
 // summary.write writes whatever it is given): the GitOps sections take what
-// the rest leaves of SUMMARY_LIMIT, fitted by render/fit.ts. Text goes
-// through render/markdown.ts.
+// the rest leaves of SUMMARY_LIMIT, fitted by fit.ts. Text goes through
+// markdown.ts.
 import * as core from '@actions/core'
 import type { ChartRelease, RunResult } from './publish/result.js'
-import { fitParts, utf8Bytes, type Part } from './render/fit.js'
+import { fitParts, utf8Bytes, type Part } from './fit.js'
 import {
   escapeHtml,
   escapeMarkdown,
   htmlLiteral,
   inlineCode
-} from './render/markdown.js'
+} from './markdown.js'
 import { verifyCommands } from './signing/commands.js'
 
 /** UTF-8 bytes the summary may take: under the runner's 1 MiB (1,048,576). */

@@ -5,9 +5,9 @@ import {
   MAX_PLACE_DIFF_CHARS,
   MAX_RESOURCE_DIFF_CHARS
 } from '../../src/render/diff.js'
-import { fitParts, utf16Units, wholeText } from '../../src/render/fit.js'
+import { fitParts, utf16Units, wholeText } from '../../src/fit.js'
 import { splitManifests } from '../../src/render/manifests.js'
-import { fenced } from '../../src/render/markdown.js'
+import { fenced } from '../../src/markdown.js'
 import { compareRenders, type PlaceOutcome } from '../../src/render/outcome.js'
 import {
   keepBounded,

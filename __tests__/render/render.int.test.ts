@@ -12,7 +12,7 @@ import {
   renderPlaceChange,
   type ChartPackages
 } from '../../src/render/render.js'
-import { wholeText } from '../../src/render/fit.js'
+import { wholeText } from '../../src/fit.js'
 import { renderReport } from '../../src/render/report.js'
 import type { RenderPlace } from '../../src/render/types.js'
 import { createSandbox } from '../../src/sandbox.js'

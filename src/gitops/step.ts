@@ -16,7 +16,7 @@ import type { ChartRef } from './pins/types.js'
 import { fillTemplate, pullRequestBody, type ReleaseInfo } from './pr-body.js'
 import { openPullRequest, type PullRequestApi } from './pull-request.js'
 import { updateSignedBranch, type GitDataApi } from './signed-branch.js'
-import type { Part } from '../render/fit.js'
+import type { Part } from '../fit.js'
 import {
   previewRelease,
   type Preview,

@@ -1,6 +1,7 @@
 // What the pull request's "rendered changes" are made of: for every bumped
 // pin, a place to render the chart the way its consumer does (Argo CD, Flux,
 // Kustomize, an umbrella chart), rendered at the old and the new version.
+import type { Change } from '../chart/changes.js'
 
 /** One values file handed to `helm template -f`, in order: later ones win. */
 export interface ValuesFile {
@@ -76,7 +77,7 @@ export interface ChangelogEntry {
   appVersion?: string
   deprecated: boolean
   /** `artifacthub.io/changes`, as `kind: description` lines. */
-  changes: { kind?: string; description: string }[]
+  changes: Change[]
   /** What could not be read (a malformed annotation, a missing config), said instead of failing. */
   notes?: string[]
 }

@@ -10,7 +10,7 @@ import {
   htmlLiteral,
   inlineCode,
   markdownWithCode
-} from '../../src/render/markdown.js'
+} from '../src/markdown.js'
 
 const ZWSP = '&#8203;'
 

@@ -10,7 +10,7 @@ import {
   wholeText,
   type Limit,
   type Part
-} from '../../src/render/fit.js'
+} from '../src/fit.js'
 
 const limit = (budget: number, measure = utf16Units): Limit => ({
   budget,
