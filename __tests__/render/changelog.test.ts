@@ -10,7 +10,7 @@ import {
 } from '../../src/render/changelog.js'
 import { readChangelog } from '../../src/render/changelog-source.js'
 import { escapeMarkdown } from '../../src/markdown.js'
-import type { ChangelogEntry } from '../../src/render/types.js'
+import type { ChangelogEntry } from '../../src/render/changelog.js'
 
 const TAGS = [
   '0.9.0',

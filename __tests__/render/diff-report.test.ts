@@ -14,7 +14,7 @@ import {
   MAX_PREVIEW_DIFF_CHARS
 } from '../../src/render/preview.js'
 import { renderReport } from '../../src/render/report.js'
-import type { RenderPlace } from '../../src/render/types.js'
+import type { RenderPlace } from '../../src/render/place.js'
 
 const cm = (name: string, value: string, ns = 'apps'): string =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${ns}\ndata:\n  value: ${value}\n`

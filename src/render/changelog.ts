@@ -9,12 +9,23 @@ import semver from 'semver'
 import {
   boundedText,
   CHANGES_ANNOTATION,
-  parseChanges
+  parseChanges,
+  type Change
 } from '../chart/changes.js'
-import type { ChangelogEntry } from './types.js'
 
 /** At most this many versions are read and shown; the oldest are cut. */
 export const MAX_VERSIONS = 50
+
+/** A chart version's release notes, from its OCI config blob (its Chart.yaml as JSON). */
+export interface ChangelogEntry {
+  version: string
+  appVersion?: string
+  deprecated: boolean
+  /** `artifacthub.io/changes`, as `kind: description` lines. */
+  changes: Change[]
+  /** What could not be read (a malformed annotation, a missing config), said instead of failing. */
+  notes?: string[]
+}
 
 /** A chart version and the registry tag it is stored under (`+` written `_`). */
 export interface TaggedVersion {

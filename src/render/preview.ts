@@ -21,7 +21,7 @@ import {
   type HelmTemplate
 } from './render.js'
 import { MAX_ERROR_CHARS, renderReport } from './report.js'
-import type { ReadRepoFile, RenderPlace } from './types.js'
+import type { ReadRepoFile, RenderPlace } from './place.js'
 
 /** Pins previewed per pull request at most; the others are listed as not rendered. */
 const MAX_PREVIEWED_PINS = 20

@@ -3,7 +3,7 @@ import {
   isRepository,
   normaliseRepositoryUrl
 } from '../../../src/render/places/argocd-values.js'
-import type { RenderPlace } from '../../../src/render/types.js'
+import type { RenderPlace } from '../../../src/render/place.js'
 import { CHART_REF, build, lines, onePlace, type Repository } from './build.js'
 
 const application = (helm: string[], extra: string[] = []): string =>

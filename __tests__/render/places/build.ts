@@ -5,7 +5,7 @@
 import { bumpRepository } from '../../../src/gitops/bump-repo.js'
 import type { ChartRef } from '../../../src/gitops/pins/types.js'
 import { renderPlaces } from '../../../src/render/places/index.js'
-import type { RenderPlace } from '../../../src/render/types.js'
+import type { RenderPlace } from '../../../src/render/place.js'
 
 export const CHART: ChartRef = {
   name: 'webapp',

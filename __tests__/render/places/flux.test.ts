@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { RenderPlace } from '../../../src/render/types.js'
+import type { RenderPlace } from '../../../src/render/place.js'
 import { build, lines, onePlace, type Repository } from './build.js'
 
 const HELM_REPOSITORY = lines(

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { repoPath } from '../../../src/render/places/repo-files.js'
-import type { RenderPlace } from '../../../src/render/types.js'
+import type { RenderPlace } from '../../../src/render/place.js'
 import { CHART_REF, build, lines, onePlace, type Repository } from './build.js'
 
 const kustomization = (entry: string[]): string =>

@@ -4,7 +4,7 @@
 // (`{{ .key }}` with goTemplate, `{{key}}` without). Anything more (other
 // generators, nested keys, functions, templatePatch) is not guessed at: the
 // place is skipped, saying why.
-import type { RenderPlace } from '../types.js'
+import type { RenderPlace } from '../place.js'
 import { applicationPlace } from './argocd.js'
 import { skippedPlace, type PinPlace, type PlaceContext } from './context.js'
 import {

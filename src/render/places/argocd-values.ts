@@ -4,7 +4,7 @@
 // multi-source Application, `$<ref>/path` is a file of the source whose
 // `ref` is `<ref>`: read here only when that source is the GitOps repository
 // itself (the clone at hand); any other repository is not fetched.
-import type { SetValue, ValuesFile } from '../types.js'
+import type { SetValue, ValuesFile } from '../place.js'
 import type { PlaceContext } from './context.js'
 import { booleanAt, listAt, stringAt, type PlainMap } from './plain.js'
 import { readValuesText, repoPath } from './repo-files.js'

@@ -3,7 +3,7 @@
 // valueFiles, then `values` or `valuesObject` (the object replaces the
 // string when both are set), then `parameters` and `fileParameters`.
 import { stringify } from 'yaml'
-import type { RenderPlace, SetValue, ValuesFile } from '../types.js'
+import type { RenderPlace, SetValue, ValuesFile } from '../place.js'
 import { argoSourceFiles } from './argocd-values.js'
 import {
   emptyPlace,

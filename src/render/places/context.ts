@@ -1,6 +1,6 @@
 // What building a render place needs, and the two shapes every tool's place
 // starts from: one to render, one skipped with the reason.
-import type { ReadRepoFile, RenderPlace } from '../types.js'
+import type { ReadRepoFile, RenderPlace } from '../place.js'
 import type { RepositoryDocuments } from './documents.js'
 
 export interface PlaceContext {

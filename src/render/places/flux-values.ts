@@ -1,7 +1,7 @@
 // Flux HelmRelease `spec.valuesFrom`: ConfigMaps are looked up among the
 // GitOps repository's manifests (one made by a generator, or applied from
 // elsewhere, is not found: said in a note); Secrets are never shown.
-import type { SetValue, ValuesFile } from '../types.js'
+import type { SetValue, ValuesFile } from '../place.js'
 import type { PlaceContext } from './context.js'
 import type { ManifestDocument } from './documents.js'
 import { booleanAt, listAt, mapAt, stringAt } from './plain.js'

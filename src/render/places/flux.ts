@@ -5,7 +5,7 @@
 // `spec.chart.spec.valuesFiles`, then `spec.valuesFrom` in order, then
 // `spec.values`.
 import { stringify } from 'yaml'
-import type { RenderPlace, ValuesFile } from '../types.js'
+import type { RenderPlace, ValuesFile } from '../place.js'
 import {
   emptyPlace,
   skippedPlace,

@@ -3,7 +3,7 @@
 // chart) runs Helm, read from the manifest that holds the pin. Pure: the
 // step passes the repository's texts and a safe file reader.
 import type { PinKind } from '../../gitops/pins/types.js'
-import type { ReadRepoFile, RenderPlace } from '../types.js'
+import type { ReadRepoFile, RenderPlace } from '../place.js'
 import { applicationPlace } from './argocd.js'
 import { applicationSetPlaces } from './applicationset.js'
 import { skippedPlace, type PinPlace, type PlaceContext } from './context.js'

@@ -5,7 +5,7 @@
 // `additionalValuesFiles` after them.
 import { posix } from 'node:path'
 import { stringify } from 'yaml'
-import type { RenderPlace, ValuesFile } from '../types.js'
+import type { RenderPlace, ValuesFile } from '../place.js'
 import { emptyPlace, type PinPlace, type PlaceContext } from './context.js'
 import { templatedNote, type ManifestDocument } from './documents.js'
 import {

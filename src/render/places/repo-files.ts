@@ -3,7 +3,7 @@
 // climbs out with `..` is refused here, before the reader is asked; the
 // reader itself refuses symlinks (it throws or answers undefined).
 import { posix } from 'node:path'
-import type { ReadRepoFile } from '../types.js'
+import type { ReadRepoFile } from '../place.js'
 
 /** Values files larger than this are not read: no real one comes close. */
 export const MAX_VALUES_BYTES = 1024 * 1024

@@ -2,7 +2,7 @@
 // is rendered itself, with the dependency at the old and the new version.
 // Helm applies the umbrella's own values.yaml: no values file to add.
 import { posix } from 'node:path'
-import type { RenderPlace } from '../types.js'
+import type { RenderPlace } from '../place.js'
 import { emptyPlace, type PinPlace, type PlaceContext } from './context.js'
 import type { ManifestDocument } from './documents.js'
 import { mapAtPath, parentPath, stringAt } from './plain.js'

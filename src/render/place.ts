@@ -1,7 +1,8 @@
-// What the pull request's "rendered changes" are made of: for every bumped
-// pin, a place to render the chart the way its consumer does (Argo CD, Flux,
-// Kustomize, an umbrella chart), rendered at the old and the new version.
-import type { Change } from '../chart/changes.js'
+// What the preview renders: a place, the way a consumer of the chart runs
+// Helm on it (release name, namespace, values files and `--set` values in
+// order, CRDs, capabilities), rendered at the old and the new version of its
+// pin. Types only: each GitOps tool describes its places in these words
+// (gitops/tools), and render/ runs Helm from them without knowing the tool.
 
 /** One values file handed to `helm template -f`, in order: later ones win. */
 export interface ValuesFile {
@@ -10,12 +11,12 @@ export interface ValuesFile {
   /** YAML text (a JSON object is YAML too); empty when `fromChart` says where it is. */
   text: string
   /**
-   * A file inside the chart package (Argo CD's `valueFiles` of an OCI chart
+   * A file inside the chart package (e.g. Argo CD's `valueFiles` of an OCI chart
    * source), read by the renderer from the unpacked chart at each version:
    * its text is not known when the place is built. Never absolute, no `..`.
    */
   fromChart?: string
-  /** Left out without a word when absent (Argo CD's `ignoreMissingValueFiles`). */
+  /** Left out without a word when absent (e.g. Argo CD's `ignoreMissingValueFiles`). */
   optional?: boolean
 }
 
@@ -24,9 +25,9 @@ export interface SetValue {
   /** Helm's `--set` path, e.g. `image.tag` or `a.b[0]`. */
   path: string
   value: string
-  /** `--set-string` (Argo CD's `forceString`), else `--set`. */
+  /** `--set-string` (e.g. Argo CD's `forceString`), else `--set`. */
   forceString: boolean
-  /** `--set-file`: `value` is the file's text (Argo CD's `fileParameters`). */
+  /** `--set-file`: `value` is the file's text (e.g. Argo CD's `fileParameters`). */
   fromFile?: boolean
 }
 
@@ -43,7 +44,7 @@ export interface RenderPlace {
   namespace?: string
   valueFiles: ValuesFile[]
   setValues: SetValue[]
-  /** Render CRDs (`--include-crds`); false is Helm's `--skip-crds` for Argo's `skipCrds`. */
+  /** Render CRDs (`--include-crds`); false is Helm's `--skip-crds` (e.g. Argo CD's `skipCrds`). */
   includeCrds: boolean
   kubeVersion?: string
   apiVersions: string[]
@@ -62,22 +63,8 @@ export interface RenderPlace {
 /** A file of the GitOps repository, read safely (no path out of the clone, no symlink): undefined when absent. */
 export type ReadRepoFile = (path: string) => Buffer | undefined
 
-/** One Kubernetes resource of a rendered manifest. */
-export interface Resource {
-  kind: string
-  namespace: string
-  name: string
-  /** The resource's YAML as Helm rendered it (one document). */
-  text: string
-}
-
-/** A chart version's release notes, from its OCI config blob (its Chart.yaml as JSON). */
-export interface ChangelogEntry {
-  version: string
-  appVersion?: string
-  deprecated: boolean
-  /** `artifacthub.io/changes`, as `kind: description` lines. */
-  changes: Change[]
-  /** What could not be read (a malformed annotation, a missing config), said instead of failing. */
-  notes?: string[]
+/** A place and the versions its pin moves between: the preview renders both. */
+export interface PlaceChange {
+  place: RenderPlace
+  versions: { old: string; new: string }
 }
