@@ -9,14 +9,9 @@ import {
   type DigestMove,
   type ReleaseTarget
 } from './digest-pin.js'
-import { findPins } from './pins/scan.js'
-import type {
-  ChartRef,
-  Pin,
-  PinKind,
-  ScanContext,
-  ScanProblem
-} from './pins/types.js'
+import type { ScanContext } from './scan/sources.js'
+import type { ChartRef, Pin, PinKind, ScanProblem } from './scan/types.js'
+import { findPins } from './tools/index.js'
 import {
   bareVersion,
   classifyVersion,

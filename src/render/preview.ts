@@ -14,7 +14,7 @@ import { changelogPart } from './changelog.js'
 import type { Part } from '../fit.js'
 import { clip, escapeMarkdown } from '../markdown.js'
 import type { PlaceOutcome } from './outcome.js'
-import { placesByPin } from './places/index.js'
+import { placesByPin } from '../gitops/tools/index.js'
 import {
   renderPlaceChange,
   type ChartPackages,
