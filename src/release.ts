@@ -33,6 +33,7 @@ import {
 import { RegistryClient } from './registry/client.js'
 import type { SigningSession } from './signing/step.js'
 import type { SignatureRegistry } from './signing/store.js'
+import type { PreviewPullRequest } from './gitops/preview.js'
 import type { PreviewServices } from './render/preview.js'
 import type { HelmTemplate } from './render/render.js'
 import { relay } from './relay.js'
@@ -311,9 +312,33 @@ async function gitopsSteps(
       () =>
         services.gitops(gitops, release, config.dryRun, async gitopsConfig => ({
           ...(await connectGitops(gitopsConfig, packages)),
-          preview: preview && { ...preview, registry: client }
+          preview:
+            preview && previewPullRequest({ ...preview, registry: client })
         }))
     )
+  }
+}
+
+/**
+ * The pull request's preview, handed to the GitOps step: the GitOps tools
+ * build the places from the bumped pins, render/ renders them and reads the
+ * changelog. Both are loaded when a preview first runs.
+ */
+function previewPullRequest(services: PreviewServices): PreviewPullRequest {
+  return async request => {
+    const [{ previewRelease }, { placeChanges }] = await Promise.all([
+      import('./render/preview.js'),
+      import('./gitops/tools/index.js')
+    ])
+    return previewRelease(services, {
+      places: () => placeChanges(request.changes, request),
+      cloneDir: request.cloneDir,
+      repositoryPath: request.repositoryPath,
+      fromVersions: request.changes.map(change => change.from),
+      version: request.version,
+      kubeVersion: request.kubeVersion,
+      apiVersions: request.apiVersions
+    })
   }
 }
 

@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import { createScanContext } from '../../../src/gitops/scan/sources.js'
+import {
+  collectSources as collectSourcesWith,
+  findPins as findPinsWith
+} from '../../../src/gitops/scan/scan.js'
+import {
+  createScanContext,
+  type SourceReader
+} from '../../../src/gitops/scan/sources.js'
+import type { PinTool } from '../../../src/gitops/scan/tool.js'
 import type { ChartRef, Pin } from '../../../src/gitops/scan/types.js'
 import { helmRepositories } from '../../../src/gitops/tools/flux/pins.js'
 import { collectSources, findPins } from '../../../src/gitops/tools/index.js'
@@ -524,5 +532,79 @@ describe('Flux HelmRelease and HelmRepository', () => {
     expect(
       findPins('apps/webapp.yaml', edited, CHART, context).pins
     ).toMatchObject([{ current: '1.2.5' }])
+  })
+})
+
+describe('the scan with the tools it is given', () => {
+  // A tool the scan has never heard of: Widgets pin the chart with
+  // `spec.version`, directly or through a WidgetSource of another file.
+  const widgetSources: SourceReader<{ name: string }> = {
+    markers: ['WidgetSource'],
+    namedBy: ['Widget'],
+    read: (matcher, root) => {
+      const url = root.child('spec')?.string('url') ?? ''
+      const name = root.child('metadata')?.string('name')
+      return root.string('kind') === 'WidgetSource' &&
+        url.includes(matcher.host) &&
+        name
+        ? { name }
+        : undefined
+    }
+  }
+  const widgets: PinTool = {
+    role: 'manifests',
+    markers: ['Widget'],
+    sources: widgetSources,
+    scan(scan, root, { kind }) {
+      if (kind !== 'Widget') return
+      const spec = root.child('spec')
+      const source = spec?.string('source')
+      const known = scan.sources
+        .of(widgetSources)
+        .some(({ name }) => name === source)
+      if (spec && known) scan.findings.addPin(spec, 'version', 'widget-pin')
+    }
+  }
+  const widget = lines(
+    'kind: Widget',
+    'spec:',
+    '  chart: webapp',
+    '  source: shop',
+    '  version: 1.2.0'
+  )
+  const widgetSource = lines(
+    'kind: WidgetSource',
+    'metadata: {name: shop}',
+    'spec: {url: oci://ghcr.io/acme/charts}'
+  )
+
+  test('no tool: nothing is a pin, not even an Argo CD Application', () => {
+    const application = argo([
+      'repoURL: oci://ghcr.io/acme/charts',
+      'chart: webapp',
+      'targetRevision: 1.2.0'
+    ])
+    expect(findPins('app.yaml', application, CHART).pins).toHaveLength(1)
+    expect(findPinsWith([], 'app.yaml', application, CHART)).toEqual({
+      pins: [],
+      problems: []
+    })
+  })
+
+  test("a new tool's pins, through a source its first pass found in another file", () => {
+    const context = createScanContext()
+    collectSourcesWith([widgets], 'sources.yaml', widgetSource, CHART, context)
+    expect(context.sources.of(widgetSources)).toEqual([{ name: 'shop' }])
+    // The widget's file names no registry: its source does.
+    expect(
+      findPinsWith([widgets], 'widget.yaml', widget, CHART, context).pins
+    ).toMatchObject([
+      { kind: 'widget-pin', path: 'spec.version', current: '1.2.0' }
+    ])
+    expect(findPinsWith([widgets], 'widget.yaml', widget, CHART).pins).toEqual(
+      []
+    )
+    // The tools that know nothing of widgets find nothing there.
+    expect(findPins('widget.yaml', widget, CHART, context).pins).toEqual([])
   })
 })
