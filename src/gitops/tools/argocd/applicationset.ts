@@ -5,11 +5,8 @@
 // generators, nested keys, functions, templatePatch) is not guessed at: the
 // place is skipped, saying why.
 import type { RenderPlace } from '../../../render/place.js'
-import {
-  skippedPlace,
-  type PinPlace,
-  type PlaceContext
-} from '../../places/context.js'
+import type { PinPlace, PlaceContext } from '../../places/context.js'
+import { skippedPlace } from '../../places/context.js'
 import {
   booleanAt,
   isPlainMap,
