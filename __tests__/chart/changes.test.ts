@@ -4,10 +4,10 @@
 import { describe, expect, test } from 'vitest'
 import {
   boundedText,
-  CHANGES_ANNOTATION,
   MAX_CHANGES,
   parseChanges
 } from '../../src/chart/changes.js'
+import { CHANGES_ANNOTATION } from '../../src/chart/metadata.js'
 
 describe('parseChanges', () => {
   test.each<[string, unknown, ReturnType<typeof parseChanges>]>([

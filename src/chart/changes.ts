@@ -4,9 +4,8 @@
 // a chart, so it is read bounded: its size, its aliases, the length of each
 // text and the number of changes. Pure: no I/O.
 import { parse as parseYaml } from 'yaml'
+import { CHANGES_ANNOTATION } from './metadata.js'
 
-/** The annotation's key in Chart.yaml's `annotations`. */
-export const CHANGES_ANNOTATION = 'artifacthub.io/changes'
 /** At most this many changes per version. */
 export const MAX_CHANGES = 100
 /** A description, appVersion or note longer than this is cut. */

@@ -7,7 +7,9 @@ import {
 } from 'yaml'
 import { UserError } from '../errors.js'
 import { isRepositoryComponent } from '../registry/reference.js'
-import { CHANGES_ANNOTATION } from './changes.js'
+
+/** Artifact Hub's annotation of what changed in a version (read by changes.ts). */
+export const CHANGES_ANNOTATION = 'artifacthub.io/changes'
 
 // The regular expression published with SemVer 2 (https://semver.org): unlike
 // semver.valid(), it refuses a leading 'v' and keeps build metadata.

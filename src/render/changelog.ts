@@ -6,12 +6,8 @@
 import { plural, type Item, type Part } from '../fit.js'
 import { escapeMarkdown } from '../markdown.js'
 import semver from 'semver'
-import {
-  boundedText,
-  CHANGES_ANNOTATION,
-  parseChanges,
-  type Change
-} from '../chart/changes.js'
+import { boundedText, parseChanges, type Change } from '../chart/changes.js'
+import { CHANGES_ANNOTATION } from '../chart/metadata.js'
 
 /** At most this many versions are read and shown; the oldest are cut. */
 export const MAX_VERSIONS = 50
