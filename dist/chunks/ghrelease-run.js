@@ -6,8 +6,8 @@ import { c as createOctokit, h as httpStatus, r as responseMessage } from './git
 import { k as relay, q as RegistryClient, o as registryOptions } from './publish-push.js';
 import { f as forEachPublished } from './publish-after-push.js';
 import { v as tagMatches, u as expectedTag } from './inputs.js';
-import { p as parseChanges } from './render-changelog.js';
-import { e as escapeMarkdown, g as fenced, v as verifyCommands } from './release.js';
+import { p as parseChanges } from './chart-changes.js';
+import { e as escapeMarkdown, d as fenced, v as verifyCommands } from './release.js';
 
 // GitHub's releases API for the `github-release` step: find a release by its
 // tag, create or update it, list, download and upload its assets. Every

@@ -2718,7 +2718,8 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape;
 minimatch.unescape = unescape;
 
-const CHANGES = 'artifacthub.io/changes';
+/** Artifact Hub's annotation of what changed in a version (read by changes.ts). */
+const CHANGES_ANNOTATION = 'artifacthub.io/changes';
 // The regular expression published with SemVer 2 (https://semver.org): unlike
 // semver.valid(), it refuses a leading 'v' and keeps build metadata.
 const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
@@ -2768,7 +2769,7 @@ function parseChartYaml(text, file) {
 function changesAnnotation(data) {
     const annotations = data.annotations;
     const changes = typeof annotations === 'object' && annotations !== null
-        ? annotations[CHANGES]
+        ? annotations[CHANGES_ANNOTATION]
         : undefined;
     return changes === undefined || changes === null ? {} : { changes };
 }
@@ -4026,8 +4027,8 @@ function fluxBlock(release, signing) {
 // 1 MiB whole (actions/runner, FileCommandManager.cs: "$GITHUB_STEP_SUMMARY
 // upload aborted, supports content up to a size of 1024k"; @actions/core's
 // summary.write writes whatever it is given): the GitOps sections take what
-// the rest leaves of SUMMARY_LIMIT, fitted by render/fit.ts. Text goes
-// through render/markdown.ts.
+// the rest leaves of SUMMARY_LIMIT, fitted by fit.ts. Text goes through
+// markdown.ts.
 /** UTF-8 bytes the summary may take: under the runner's 1 MiB (1,048,576). */
 const SUMMARY_LIMIT = 1_000_000;
 const SUMMARY_REASON = "to keep the job summary within the runner's 1 MiB limit";
@@ -4354,9 +4355,31 @@ async function gitopsSteps(services, config, run, renderer) {
         const preview = renderer && (await previewServices(renderer, release, packages));
         release.gitops = await group(`Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`, () => services.gitops(gitops, release, config.dryRun, async (gitopsConfig) => ({
             ...(await connectGitops(gitopsConfig, packages)),
-            preview: preview && { ...preview, registry: client }
+            preview: preview && previewPullRequest({ ...preview, registry: client })
         })));
     }
+}
+/**
+ * The pull request's preview, handed to the GitOps step: the GitOps tools
+ * build the places from the bumped pins, render/ renders them and reads the
+ * changelog. Both are loaded when a preview first runs.
+ */
+function previewPullRequest(services) {
+    return async (request) => {
+        const [{ previewRelease }, { placeChanges }] = await Promise.all([
+            import('./render-preview.js'),
+            import('./gitops-tools-index.js').then(function (n) { return n.i; })
+        ]);
+        return previewRelease(services, {
+            places: () => placeChanges(request.changes, request),
+            cloneDir: request.cloneDir,
+            repositoryPath: request.repositoryPath,
+            fromVersions: request.changes.map(change => change.from),
+            version: request.version,
+            kubeVersion: request.kubeVersion,
+            apiVersions: request.apiVersions
+        });
+    };
 }
 /**
  * What the preview renders with: the packages pulled once per version, the
@@ -4379,4 +4402,4 @@ var release$1 = /*#__PURE__*/Object.freeze({
     release: release
 });
 
-export { Minimatch as M, tableRow as a, cellCode as b, clip as c, mapLimit as d, escapeMarkdown as e, fitParts as f, fenced as g, escapeHtml as h, inlineCode as i, markdownWithCode as m, plural as p, release$1 as r, tableLines as t, utf16Units as u, verifyCommands as v };
+export { CHANGES_ANNOTATION as C, Minimatch as M, tableRow as a, cellCode as b, clip as c, fenced as d, escapeMarkdown as e, fitParts as f, mapLimit as g, escapeHtml as h, inlineCode as i, markdownWithCode as m, plural as p, release$1 as r, tableLines as t, utf16Units as u, verifyCommands as v };
