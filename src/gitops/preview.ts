@@ -1,9 +1,9 @@
 // The rendered preview as the GitOps step sees it ('gitops-render'): what the
 // step hands over (the bump and how to read the clone) and what it gets back
-// for the pull request body and the job summary. The real preview is made
-// elsewhere and handed in (release/: the places from the pins by
-// gitops/tools, rendered by render/), so the step imports no render code and
-// is tested with a fake.
+// for the pull request body and the job summary. The release wires the real
+// one and hands it in (the places built from the pins by gitops/tools,
+// rendered by render/), so the step imports no render code and is tested
+// with a fake.
 import type { Part } from '../fit.js'
 import type { PinChange } from './edit.js'
 

@@ -1,7 +1,8 @@
 // The GitOps step: clone the GitOps repository, bump every pin of the chart,
-// and open or update one pull request per chart. The clone and GitHub's API
-// are behind small interfaces (GitopsClone, GitopsApi), so the decisions made
-// here are unit-tested with fakes.
+// and open or update one pull request per chart. The clone, GitHub's API and
+// the rendered preview are behind small interfaces (GitopsClone, GitopsApi,
+// PreviewPullRequest: handed in), so the decisions made here are unit-tested
+// with fakes.
 import * as core from '@actions/core'
 import { GitHubRepo, type NewPullRequest } from '../github/api.js'
 import type { GitopsConfig } from '../inputs.js'
