@@ -2141,9 +2141,10 @@ async function foreignCommits(history, options) {
 }
 
 // The GitOps step: clone the GitOps repository, bump every pin of the chart,
-// and open or update one pull request per chart. The clone and GitHub's API
-// are behind small interfaces (GitopsClone, GitopsApi), so the decisions made
-// here are unit-tested with fakes.
+// and open or update one pull request per chart. The clone, GitHub's API and
+// the rendered preview are behind small interfaces (GitopsClone, GitopsApi,
+// PreviewPullRequest: handed in), so the decisions made here are unit-tested
+// with fakes.
 /** The real collaborators: Octokit for the API, the git command line for the clone. */
 async function connectGitops(config, packages) {
     const api = new GitHubRepo({
