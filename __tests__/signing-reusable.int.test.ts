@@ -96,7 +96,7 @@ describe('signed by a reusable workflow of another repository', () => {
 
   test('the summary says what the identity alone accepts', () => {
     expect(result.summary).toContain(
-      `Note: signed by the reusable workflow https://github.com/${SHARED}, called by ${CALLER}. ` +
+      `Note: signed by the reusable workflow <code>https://github.com/${SHARED}</code>, called by <code>${CALLER}</code>. ` +
         'The identity names the reusable workflow only: a check of the identity alone ' +
         'accepts a signature from any repository that calls it.'
     )

@@ -3,18 +3,19 @@
 // 1 MiB whole (actions/runner, FileCommandManager.cs: "$GITHUB_STEP_SUMMARY
 // upload aborted, supports content up to a size of 1024k"; @actions/core's
 // summary.write writes whatever it is given): the GitOps sections take what
-// the rest leaves of SUMMARY_LIMIT, fitted by render/fit.ts. Text goes
-// through render/markdown.ts.
+// the rest leaves of SUMMARY_LIMIT, fitted by fit.ts. Text goes through
+// markdown.ts.
 import * as core from '@actions/core'
 import type { ChartRelease } from './record/chart-release.js'
 import type { RunResult } from './record/run.js'
-import { fitParts, utf8Bytes, type Part } from './render/fit.js'
+import { fitParts, utf8Bytes, type Part } from './fit.js'
 import {
   escapeHtml,
   escapeMarkdown,
   htmlLiteral,
+  htmlWithCode,
   inlineCode
-} from './render/markdown.js'
+} from './markdown.js'
 import { verifyCommands } from './signing/commands.js'
 
 /** UTF-8 bytes the summary may take: under the runner's 1 MiB (1,048,576). */
@@ -91,7 +92,7 @@ function addSigning(chart: ChartRelease): void {
         ]
       : []),
     `Identity: <code>${htmlLiteral(signing.identity)}</code> (issuer <code>${htmlLiteral(signing.issuer)}</code>, Sigstore ${escapeHtml(signing.sigstore)})`,
-    ...signing.notes.map(note => `Note: ${escapeHtml(note)}`),
+    ...signing.notes.map(note => `Note: ${htmlWithCode(note)}`),
     ...signing.kept.map(
       kept => `Kept: ${escapeHtml(kept)} (signed before by this workflow)`
     )

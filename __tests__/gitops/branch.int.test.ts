@@ -15,7 +15,7 @@ import {
   type UpdateBranchResult
 } from '../../src/gitops/branch.js'
 import { bumpFile } from '../../src/gitops/edit.js'
-import type { ChartRef } from '../../src/gitops/pins/types.js'
+import type { ChartRef } from '../../src/gitops/scan/types.js'
 import {
   ALICE,
   BOB,

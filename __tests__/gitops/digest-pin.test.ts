@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest'
 import { withoutDigest } from '../../src/gitops/digest-pin.js'
 import { editsFor, planBump } from '../../src/gitops/edit.js'
-import type { Pin } from '../../src/gitops/pins/types.js'
+import type { Pin } from '../../src/gitops/scan/types.js'
 
 function pin(current: string, extra: Partial<Pin> = {}): Pin {
   return {

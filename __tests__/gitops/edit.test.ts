@@ -10,13 +10,30 @@ import {
   planBump,
   type BumpResult
 } from '../../src/gitops/edit.js'
-import {
-  collectHelmRepositories,
-  createScanContext
-} from '../../src/gitops/pins/scan.js'
-import type { ChartRef, Pin } from '../../src/gitops/pins/types.js'
+import { createScanContext } from '../../src/gitops/scan/sources.js'
+import type { ChartRef, Pin } from '../../src/gitops/scan/types.js'
+import { collectSources, TOOLS } from '../../src/gitops/tools/index.js'
 
-const FIXTURES = '__tests__/fixtures/gitops'
+// The corpus: each tool's fixtures beside its tests (tools/<tool>/fixtures),
+// those of YAML and the edit itself beside this file. A case is named by its
+// folder, unique across them.
+const FIXTURE_FOLDERS = [
+  '__tests__/gitops/fixtures',
+  ...TOOLS.map(tool => join('__tests__/gitops/tools', tool.name, 'fixtures'))
+].filter(folder => existsSync(folder))
+const FIXTURES = new Map(
+  FIXTURE_FOLDERS.flatMap(folder =>
+    readdirSync(folder).map(name => [name, join(folder, name)] as const)
+  )
+)
+
+/** The folder of a case. */
+function fixture(name: string): string {
+  const dir = FIXTURES.get(name)
+  if (!dir) throw new Error(`no fixture ${name}`)
+  return dir
+}
+
 const CHART: ChartRef = {
   name: 'webapp',
   registry: 'ghcr.io',
@@ -43,7 +60,7 @@ function runCase(
   name: string,
   text?: string
 ): { input: string; result: BumpResult } {
-  const dir = join(FIXTURES, name)
+  const dir = fixture(name)
   const config: CaseConfig = existsSync(join(dir, 'case.json'))
     ? (JSON.parse(read(dir, 'case.json')) as CaseConfig)
     : {}
@@ -52,9 +69,9 @@ function runCase(
   const input = text ?? read(dir, 'input.yaml')
   const context = createScanContext()
   for (const other of config.repositories ?? []) {
-    collectHelmRepositories(other.file, read(dir, other.path), chart, context)
+    collectSources(other.file, read(dir, other.path), chart, context)
   }
-  collectHelmRepositories(file, input, chart, context)
+  collectSources(file, input, chart, context)
   const target = {
     version: config.version ?? '1.3.0',
     digest: config.digest ?? ''
@@ -63,16 +80,19 @@ function runCase(
   return { input, result }
 }
 
-const cases = readdirSync(FIXTURES).sort()
+const cases = [...FIXTURES.keys()].sort()
 
 describe('fixture corpus', () => {
   test('covers every form and trap', () => {
     expect(cases.length).toBeGreaterThanOrEqual(30)
+    // No folder hides another's case of the same name.
+    const folders = FIXTURE_FOLDERS.flatMap(folder => readdirSync(folder))
+    expect(folders).toHaveLength(cases.length)
   })
 
   test.each(cases)('%s: output equals expected.yaml byte for byte', name => {
     const { result } = runCase(name)
-    const expected = readFileSync(join(FIXTURES, name, 'expected.yaml'))
+    const expected = readFileSync(join(fixture(name), 'expected.yaml'))
     expect(result.text).toBe(expected.toString('utf8'))
     expect(Buffer.compare(Buffer.from(result.text, 'utf8'), expected)).toBe(0)
   })
@@ -80,9 +100,7 @@ describe('fixture corpus', () => {
   test.each(cases)('%s: report equals expected.json', name => {
     const { input, result } = runCase(name)
     const { text, ...report } = result
-    expect(report).toEqual(
-      JSON.parse(read(join(FIXTURES, name), 'expected.json'))
-    )
+    expect(report).toEqual(JSON.parse(read(fixture(name), 'expected.json')))
     // A file without changes comes back as the very same string.
     expect(result.changed).toBe(text !== input)
   })

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest'
 import type { RepoBump } from '../../src/gitops/bump-repo.js'
 import type { PinChange, PinSkip } from '../../src/gitops/edit.js'
 import { BODY_LIMIT, pullRequestBody } from '../../src/gitops/pr-body.js'
-import type { Part } from '../../src/render/fit.js'
+import type { Part } from '../../src/fit.js'
 
 const RELEASE = {
   name: 'web',

@@ -16,8 +16,8 @@ import {
   editsFor,
   planBump
 } from '../../src/gitops/edit.js'
-import { findPins } from '../../src/gitops/pins/scan.js'
-import type { ChartRef } from '../../src/gitops/pins/types.js'
+import { findPins } from '../../src/gitops/tools/index.js'
+import type { ChartRef } from '../../src/gitops/scan/types.js'
 
 const CHART: ChartRef = {
   name: 'webapp',

@@ -12,6 +12,7 @@ import type {
 } from '../../src/gitops/branch.js'
 import type { GitopsClone } from '../../src/gitops/clone.js'
 import type { GitopsFiles } from '../../src/gitops/files.js'
+import type { PreviewRequest, PreviewResult } from '../../src/gitops/preview.js'
 import {
   runGitops,
   type GitopsApi,
@@ -152,6 +153,8 @@ class FakeApi implements GitopsApi {
   readonly fullName = 'acme/gitops'
   readonly owner = 'acme'
   readonly calls: string[] = []
+  /** The bodies of the pull requests created. */
+  readonly bodies: string[] = []
   open?: PullRequest
   branchHeads = new Map<string, string>([['main', 'base-sha']])
   autoMergeRefused = false
@@ -164,6 +167,7 @@ class FakeApi implements GitopsApi {
     return this.open
   }
   async createPullRequest(request: NewPullRequest): Promise<PullRequest> {
+    this.bodies.push(request.body)
     this.calls.push(
       `create ${request.head} -> ${request.base}: ${request.title}`
     )
@@ -616,5 +620,97 @@ describe('runGitops: umbrella charts', () => {
     expect(body).toMatch(
       /`platform\/Chart\.lock` left alone: dependency 'db' is on '\^2\.0\.0'/
     )
+  })
+})
+
+describe('runGitops: the rendered preview it is handed', () => {
+  /** A preview that records what it is asked and answers `result`. */
+  function fakePreview(result: PreviewResult) {
+    const requests: PreviewRequest[] = []
+    const preview = async (request: PreviewRequest) => {
+      requests.push(request)
+      return result
+    }
+    return { preview, requests }
+  }
+
+  const RENDERED: PreviewResult = {
+    parts: [{ head: '### Rendered changes (from the fake preview)\n\n' }],
+    warnings: ['apps/webapp.yaml line 9 (Application webapp): it broke']
+  }
+
+  function runWithPreview(
+    clone: FakeClone,
+    api: FakeApi,
+    preview: GitopsClients['preview'],
+    overrides: Partial<GitopsConfig> = {}
+  ) {
+    return runGitops(
+      config({
+        render: true,
+        kubeVersion: '1.31.0',
+        apiVersions: ['monitoring.coreos.com/v1'],
+        ...overrides
+      }),
+      { ...RELEASE, ...CHART },
+      false,
+      async () => ({ clone, api, preview })
+    )
+  }
+
+  test('it is asked with the bump and the clone, and its parts go to the body and the result', async () => {
+    const clone = new FakeClone(base())
+    clone.checkoutOnly.set('values/prod.yaml', Buffer.from('replicas: 3\n'))
+    const api = new FakeApi()
+    const { preview, requests } = fakePreview(RENDERED)
+    const result = await runWithPreview(clone, api, preview)
+
+    expect(requests).toHaveLength(1)
+    const [request] = requests
+    expect(request).toMatchObject({
+      changes: [
+        { file: FILE, line: 9, kind: 'argocd-application', from: '1.2.0' }
+      ],
+      chartRef: 'oci://ghcr.io/acme/charts/webapp',
+      version: '1.3.0',
+      repositoryPath: 'acme/charts/webapp',
+      repositoryUrls: [
+        'https://github.com/acme/gitops',
+        'https://github.com/acme/gitops.git'
+      ],
+      kubeVersion: '1.31.0',
+      apiVersions: ['monitoring.coreos.com/v1']
+    })
+    expect([...request.texts.keys()]).toEqual([FILE])
+    expect(request.readRepoFile('values/prod.yaml')?.toString()).toBe(
+      'replicas: 3\n'
+    )
+    expect(request.readRepoFile('values/none.yaml')).toBeUndefined()
+    expect(result.preview).toEqual(RENDERED.parts)
+    expect(api.bodies[0]).toContain(
+      '### Rendered changes (from the fake preview)'
+    )
+    expect(output.join('')).toContain(
+      '::warning::apps/webapp.yaml line 9 (Application webapp): it broke'
+    )
+  })
+
+  test("not asked without 'gitops-render', nor when no pin moves", async () => {
+    const { preview, requests } = fakePreview(RENDERED)
+    const off = await runWithPreview(
+      new FakeClone(base()),
+      new FakeApi(),
+      preview,
+      { render: false }
+    )
+    const current = await runWithPreview(
+      new FakeClone(base('1.3.0')),
+      new FakeApi(),
+      preview
+    )
+
+    expect(requests).toEqual([])
+    expect(off.preview).toBeUndefined()
+    expect(current.preview).toBeUndefined()
   })
 })

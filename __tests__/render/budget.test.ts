@@ -17,7 +17,7 @@ import {
   renderPlaceChange,
   type HelmTemplate
 } from '../../src/render/render.js'
-import type { RenderPlace } from '../../src/render/types.js'
+import type { RenderPlace } from '../../src/render/place.js'
 import { archive, END, entry } from '../helm/tar-fixtures.js'
 import { removeDir, tempDir } from '../helpers/paths.js'
 

@@ -1,16 +1,16 @@
 // The changelog's pure core: which versions, what each config says, and the
 // markdown that goes into the pull request.
 import { describe, expect, test } from 'vitest'
+import { MAX_CHANGES } from '../../src/chart/changes.js'
 import {
-  MAX_CHANGES,
   changelogEntry,
   changelogMarkdown,
   versionsBetween,
   type Changelog
 } from '../../src/render/changelog.js'
 import { readChangelog } from '../../src/render/changelog-source.js'
-import { escapeMarkdown } from '../../src/render/markdown.js'
-import type { ChangelogEntry } from '../../src/render/types.js'
+import { escapeMarkdown } from '../../src/markdown.js'
+import type { ChangelogEntry } from '../../src/render/changelog.js'
 
 const TAGS = [
   '0.9.0',

@@ -5,16 +5,16 @@ import {
   MAX_PLACE_DIFF_CHARS,
   MAX_RESOURCE_DIFF_CHARS
 } from '../../src/render/diff.js'
-import { fitParts, utf16Units, wholeText } from '../../src/render/fit.js'
+import { fitParts, utf16Units, wholeText } from '../../src/fit.js'
 import { splitManifests } from '../../src/render/manifests.js'
-import { fenced } from '../../src/render/markdown.js'
+import { fenced } from '../../src/markdown.js'
 import { compareRenders, type PlaceOutcome } from '../../src/render/outcome.js'
 import {
   keepBounded,
   MAX_PREVIEW_DIFF_CHARS
 } from '../../src/render/preview.js'
 import { renderReport } from '../../src/render/report.js'
-import type { RenderPlace } from '../../src/render/types.js'
+import type { RenderPlace } from '../../src/render/place.js'
 
 const cm = (name: string, value: string, ns = 'apps'): string =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${ns}\ndata:\n  value: ${value}\n`

@@ -2,7 +2,7 @@
 // reason a refused place is not rendered is what the pull request shows.
 import { expect, test } from 'vitest'
 import { placeRefusal } from '../../src/render/place-check.js'
-import type { RenderPlace } from '../../src/render/types.js'
+import type { RenderPlace } from '../../src/render/place.js'
 
 const PLACE: RenderPlace = {
   file: 'apps/web.yaml',

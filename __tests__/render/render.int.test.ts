@@ -12,9 +12,9 @@ import {
   renderPlaceChange,
   type ChartPackages
 } from '../../src/render/render.js'
-import { wholeText } from '../../src/render/fit.js'
+import { wholeText } from '../../src/fit.js'
 import { renderReport } from '../../src/render/report.js'
-import type { RenderPlace } from '../../src/render/types.js'
+import type { RenderPlace } from '../../src/render/place.js'
 import { createSandbox } from '../../src/sandbox.js'
 import { writeChart } from '../helpers/charts.js'
 import { HELM3, HELM4, realHelm, removeDir, tempDir } from '../helpers/paths.js'

@@ -1,5 +1,6 @@
 // 6. The rendered preview of the GitOps pull request (issue 13): src/'s
-// `previewRelease` with the real Helm and the loopback registry holding two
+// preview as the release wires it (the places from the pins by
+// `placeChanges`, rendered by `previewRelease`) with the real Helm and the loopback registry holding two
 // versions of a small chart, against rendering both versions by hand with
 // bare `helm template oci://… --version …` (which pulls the chart itself).
 // Once for one Argo CD Application, once for 20 Applications pinning the
@@ -11,12 +12,13 @@ import { realHelm } from '../../__tests__/helpers/paths.js'
 import { bumpRepository } from '../../src/gitops/bump-repo.js'
 import type { PinChange } from '../../src/gitops/edit.js'
 import { RegistryChartPackages } from '../../src/registry/chart-packages.js'
-import type { ChartRef } from '../../src/gitops/pins/types.js'
+import type { ChartRef } from '../../src/gitops/scan/types.js'
+import { placeChanges } from '../../src/gitops/tools/index.js'
 import { probeIsolation } from '../../src/helm/isolation.js'
 import { IsolatedHelm } from '../../src/helm/template.js'
 import { RegistryClient } from '../../src/registry/client.js'
 import { PulledChartPackages } from '../../src/render/packages.js'
-import { wholeText } from '../../src/render/fit.js'
+import { wholeText } from '../../src/fit.js'
 import { previewRelease, type Preview } from '../../src/render/preview.js'
 import type { HelmTemplate } from '../../src/render/render.js'
 import { createSandbox, removeSandbox } from '../../src/sandbox.js'
@@ -197,13 +199,16 @@ async function preview(
     const result = await previewRelease(
       { helm, helmVersion: HELM_VERSION, packages, registry: client },
       {
-        changes: work.changes,
-        texts: work.texts,
-        readRepoFile: () => undefined,
-        chartRef: `oci://${fixture.registry.host}/${REPOSITORY}/${CHART}`,
-        version: NEW,
+        places: () =>
+          placeChanges(work.changes, {
+            texts: work.texts,
+            readRepoFile: () => undefined,
+            chartRef: `oci://${fixture.registry.host}/${REPOSITORY}/${CHART}`,
+            repositoryUrls: []
+          }),
         repositoryPath: `${REPOSITORY}/${CHART}`,
-        repositoryUrls: [],
+        fromVersions: work.changes.map(change => change.from),
+        version: NEW,
         apiVersions: []
       }
     )

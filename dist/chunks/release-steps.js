@@ -2719,7 +2719,8 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape;
 minimatch.unescape = unescape;
 
-const CHANGES = 'artifacthub.io/changes';
+/** Artifact Hub's annotation of what changed in a version (read by changes.ts). */
+const CHANGES_ANNOTATION = 'artifacthub.io/changes';
 // The regular expression published with SemVer 2 (https://semver.org): unlike
 // semver.valid(), it refuses a leading 'v' and keeps build metadata.
 const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
@@ -2769,7 +2770,7 @@ function parseChartYaml(text, file) {
 function changesAnnotation(data) {
     const annotations = data.annotations;
     const changes = typeof annotations === 'object' && annotations !== null
-        ? annotations[CHANGES]
+        ? annotations[CHANGES_ANNOTATION]
         : undefined;
     return changes === undefined || changes === null ? {} : { changes };
 }
@@ -3883,8 +3884,11 @@ const HTML_SPECIAL = /[&<>"\\`*_[\]~|$]/g;
  * would break a URL.)
  */
 function escapeHtml(text) {
-    const broken = breakReferences(oneLine(text));
-    return zeroWidthEntities(entities(broken, HTML_SPECIAL));
+    return htmlText(oneLine(text));
+}
+/** `escapeHtml` of text already on one line (a piece of one). */
+function htmlText(line) {
+    return zeroWidthEntities(entities(breakReferences(line), HTML_SPECIAL));
 }
 /**
  * Text shown as it is inside `<pre>`, `<code>` or a double-quoted attribute
@@ -3893,6 +3897,20 @@ function escapeHtml(text) {
  */
 function htmlLiteral(text) {
     return entities(text, /[&<>"]/g);
+}
+/**
+ * `markdownWithCode` for HTML text (a `<li>` of the job summary): each span
+ * between backticks as `<code>` shown as it is, the rest `escapeHtml`. A name
+ * in code keeps its characters (an `@refs/...` is not broken by a zero-width
+ * space), and nothing inside an HTML block is linked.
+ */
+function htmlWithCode(text) {
+    const pieces = oneLine(text).split('`');
+    return pieces
+        .map((piece, index) => index % 2 === 1 && index < pieces.length - 1
+        ? `<code>${htmlLiteral(piece)}</code>`
+        : htmlText(index % 2 === 1 ? `\`${piece}` : piece))
+        .join('');
 }
 // Inside <code> in markdown, everything inline markup and cmark-gfm's
 // autolinks start with: the `:` of `://`, `@` (an email address) and the `.`
@@ -4090,8 +4108,8 @@ function fluxBlock(release, signing) {
 // 1 MiB whole (actions/runner, FileCommandManager.cs: "$GITHUB_STEP_SUMMARY
 // upload aborted, supports content up to a size of 1024k"; @actions/core's
 // summary.write writes whatever it is given): the GitOps sections take what
-// the rest leaves of SUMMARY_LIMIT, fitted by render/fit.ts. Text goes
-// through render/markdown.ts.
+// the rest leaves of SUMMARY_LIMIT, fitted by fit.ts. Text goes through
+// markdown.ts.
 /** UTF-8 bytes the summary may take: under the runner's 1 MiB (1,048,576). */
 const SUMMARY_LIMIT = 1_000_000;
 const SUMMARY_REASON = "to keep the job summary within the runner's 1 MiB limit";
@@ -4163,7 +4181,7 @@ function addSigning(chart) {
             ]
             : []),
         `Identity: <code>${htmlLiteral(signing.identity)}</code> (issuer <code>${htmlLiteral(signing.issuer)}</code>, Sigstore ${escapeHtml(signing.sigstore)})`,
-        ...signing.notes.map(note => `Note: ${escapeHtml(note)}`),
+        ...signing.notes.map(note => `Note: ${htmlWithCode(note)}`),
         ...signing.kept.map(kept => `Kept: ${escapeHtml(kept)} (signed before by this workflow)`)
     ];
     summary.addHeading(`Signed: ${escapeHtml(chart.name)} ${escapeHtml(chart.version)}`, 3);
@@ -4254,10 +4272,32 @@ async function gitopsSteps(services, config, run, record, client, renderer) {
         const preview = renderer && (await previewServices(renderer, release, packages));
         const pullRequest = await group(`Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`, () => services.gitops(gitops, release, config.dryRun, async (gitopsConfig) => ({
             ...(await connectGitops(gitopsConfig, packages)),
-            preview: preview && { ...preview, registry: client }
+            preview: preview && previewPullRequest({ ...preview, registry: client })
         })));
         record.proposed(release, pullRequest);
     }
+}
+/**
+ * The pull request's preview, handed to the GitOps step: the GitOps tools
+ * build the places from the bumped pins, render/ renders them and reads the
+ * changelog. Both are loaded when a preview first runs.
+ */
+function previewPullRequest(services) {
+    return async (request) => {
+        const [{ previewRelease }, { placeChanges }] = await Promise.all([
+            import('./render-preview.js'),
+            import('./gitops-tools-index.js').then(function (n) { return n.i; })
+        ]);
+        return previewRelease(services, {
+            places: () => placeChanges(request.changes, request),
+            cloneDir: request.cloneDir,
+            repositoryPath: request.repositoryPath,
+            fromVersions: request.changes.map(change => change.from),
+            version: request.version,
+            kubeVersion: request.kubeVersion,
+            apiVersions: request.apiVersions
+        });
+    };
 }
 /** The preview's renderer: its Helm probed once per run, when a preview first needs it. */
 function previewRenderer(services, installed, dir) {
@@ -4403,4 +4443,4 @@ var steps = /*#__PURE__*/Object.freeze({
     release: release
 });
 
-export { Minimatch as M, tableRow as a, cellCode as b, clip as c, mapLimit as d, escapeMarkdown as e, fitParts as f, fenced as g, escapeHtml as h, inlineCode as i, markdownWithCode as m, plural as p, steps as s, tableLines as t, utf16Units as u, verifyCommands as v };
+export { CHANGES_ANNOTATION as C, Minimatch as M, tableRow as a, cellCode as b, clip as c, mapLimit as d, escapeMarkdown as e, fitParts as f, fenced as g, escapeHtml as h, inlineCode as i, markdownWithCode as m, plural as p, steps as s, tableLines as t, utf16Units as u, verifyCommands as v };

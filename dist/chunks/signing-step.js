@@ -38586,10 +38586,10 @@ async function signRelease(session, store, release) {
 }
 /** What a verifier of a reusable workflow's signature must know. */
 function reusableWorkflowNote(identity, caller) {
-    return (`signed by the reusable workflow ${identity}, called by ${caller.workflowRef}. ` +
+    return (`signed by the reusable workflow \`${identity}\`, called by \`${caller.workflowRef}\`. ` +
         'The identity names the reusable workflow only: a check of the identity alone ' +
         'accepts a signature from any repository that calls it. The cosign command below ' +
-        `also pins the calling repository (${caller.repository}); Flux cannot, its ` +
+        `also pins the calling repository (\`${caller.repository}\`); Flux cannot, its ` +
         'pattern below accepts this reusable workflow at this ref only.');
 }
 async function chartDescriptor(registry, repository, digest) {

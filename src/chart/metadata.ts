@@ -8,7 +8,8 @@ import {
 import { UserError } from '../errors.js'
 import { isRepositoryComponent } from '../registry/reference.js'
 
-const CHANGES = 'artifacthub.io/changes'
+/** Artifact Hub's annotation of what changed in a version (read by changes.ts). */
+export const CHANGES_ANNOTATION = 'artifacthub.io/changes'
 
 // The regular expression published with SemVer 2 (https://semver.org): unlike
 // semver.valid(), it refuses a leading 'v' and keeps build metadata.
@@ -96,7 +97,7 @@ function changesAnnotation(data: Record<string, unknown>): {
   const annotations = data.annotations
   const changes: unknown =
     typeof annotations === 'object' && annotations !== null
-      ? (annotations as Record<string, unknown>)[CHANGES]
+      ? (annotations as Record<string, unknown>)[CHANGES_ANNOTATION]
       : undefined
   return changes === undefined || changes === null ? {} : { changes }
 }

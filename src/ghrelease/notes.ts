@@ -3,8 +3,8 @@
 // same name already there. No I/O: tested without servers.
 import { expectedTag, tagMatches } from '../chart/tag.js'
 import type { ChartRelease } from '../record/chart-release.js'
-import { parseChanges } from '../render/changelog.js'
-import { escapeMarkdown, fenced } from '../render/markdown.js'
+import { parseChanges } from '../chart/changes.js'
+import { escapeMarkdown, fenced } from '../markdown.js'
 import { verifyCommands } from '../signing/commands.js'
 
 /**

@@ -9,8 +9,9 @@ import {
   type PinSkip
 } from './edit.js'
 import { classifyVersion, precedence } from './version-range.js'
-import { collectHelmRepositories, createScanContext } from './pins/scan.js'
-import type { ChartRef, ScanProblem } from './pins/types.js'
+import { createScanContext } from './scan/sources.js'
+import type { ChartRef, ScanProblem } from './scan/types.js'
+import { collectSources } from './tools/index.js'
 import type { UnreadFile } from './files.js'
 
 export interface RepoBump {
@@ -28,8 +29,9 @@ export interface RepoBump {
 }
 
 /**
- * Two passes over the files: Flux HelmRepositories first (a HelmRelease may
- * name one defined in another file), then every pin.
+ * Two passes over the files: the sources that pins of other files name first
+ * (Flux HelmRepositories: a HelmRelease may name one defined in another
+ * file), then every pin.
  */
 export function bumpRepository(
   texts: ReadonlyMap<string, string>,
@@ -39,7 +41,7 @@ export function bumpRepository(
 ): RepoBump {
   const context = createScanContext()
   for (const [file, text] of texts) {
-    collectHelmRepositories(file, text, chart, context)
+    collectSources(file, text, chart, context)
   }
   const result: RepoBump = {
     files: new Map(),

@@ -3,7 +3,7 @@
 // the digest, so moving the version alone would deploy nothing new (or the
 // old chart under a new name): the digest moves with it, to the one the
 // registry serves for the new version. Pure: no I/O.
-import type { Pin } from './pins/types.js'
+import type { Pin } from './scan/types.js'
 
 /** What the pins are bumped to: the version, and the digest the registry serves for it. */
 export interface ReleaseTarget {

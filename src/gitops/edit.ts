@@ -9,21 +9,16 @@ import {
   type DigestMove,
   type ReleaseTarget
 } from './digest-pin.js'
-import { findPins } from './pins/scan.js'
-import type {
-  ChartRef,
-  Pin,
-  PinKind,
-  QuoteStyle,
-  ScanContext,
-  ScanProblem
-} from './pins/types.js'
+import type { ScanContext } from './scan/sources.js'
+import type { ChartRef, Pin, PinKind, ScanProblem } from './scan/types.js'
+import { findPins } from './tools/index.js'
 import {
   bareVersion,
   classifyVersion,
   precedence,
   rangeAdmits
 } from './version-range.js'
+import type { QuoteStyle } from '../yaml/types.js'
 
 /** `bump`: rewrite it; `current`: already the new version; `skip`: leave it. */
 export type BumpAction = 'bump' | 'current' | 'skip'

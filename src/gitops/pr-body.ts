@@ -1,16 +1,16 @@
 // The pull request's title, branch and body. The body is parts (see
-// render/fit.ts): the intro, the tables of pins, the notes, the rendered
+// src/fit.ts): the intro, the tables of pins, the notes, the rendered
 // preview and the changelog all draw from one budget, so that GitHub never
 // refuses it for its length, whatever the GitOps repository holds; every
 // piece of text from it, a chart or a registry goes through
-// render/markdown.ts. Pure.
+// src/markdown.ts. Pure.
 import {
   fitParts,
   utf16Units,
   type Item,
   type Limit,
   type Part
-} from '../render/fit.js'
+} from '../fit.js'
 import {
   cellCode,
   clip,
@@ -19,7 +19,7 @@ import {
   markdownWithCode,
   tableLines,
   tableRow
-} from '../render/markdown.js'
+} from '../markdown.js'
 import type { RepoBump } from './bump-repo.js'
 
 export interface ReleaseInfo {

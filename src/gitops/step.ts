@@ -1,7 +1,8 @@
 // The GitOps step: clone the GitOps repository, bump every pin of the chart,
-// and open or update one pull request per chart. The clone and GitHub's API
-// are behind small interfaces (GitopsClone, GitopsApi), so the decisions made
-// here are unit-tested with fakes.
+// and open or update one pull request per chart. The clone, GitHub's API and
+// the rendered preview are behind small interfaces (GitopsClone, GitopsApi,
+// PreviewPullRequest: handed in), so the decisions made here are unit-tested
+// with fakes.
 import * as core from '@actions/core'
 import { GitHubRepo, type NewPullRequest } from '../github/api.js'
 import type { GitopsConfig } from '../inputs/gitops.js'
@@ -13,15 +14,15 @@ import { GitClone, type GitopsClone } from './clone.js'
 import { updateUmbrellaLocks, type ChartPackages } from './lock/umbrella.js'
 import { encodeFiles, type FileEncoding } from './encoding.js'
 import type { UnreadFile } from './files.js'
-import type { ChartRef } from './pins/types.js'
+import type { ChartRef } from './scan/types.js'
 import { fillTemplate, pullRequestBody, type ReleaseInfo } from './pr-body.js'
 import { openPullRequest, type PullRequestApi } from './pull-request.js'
 import { updateSignedBranch, type GitDataApi } from './signed-branch.js'
-import {
-  previewRelease,
-  type Preview,
-  type PreviewServices
-} from '../render/preview.js'
+import type {
+  PreviewPullRequest,
+  PreviewRequest,
+  PreviewResult
+} from './preview.js'
 
 /** GitHub's API of the GitOps repository, as the step uses it; `GitHubRepo` is the real one. */
 export interface GitopsApi extends PullRequestApi, GitDataApi {
@@ -34,8 +35,8 @@ export interface GitopsClients {
   clone: GitopsClone
   /** Pulls the released package, for umbrella charts that commit theirs (charts/*.tgz). */
   packages?: ChartPackages
-  /** Renders the chart for the pull request's preview ('gitops-render'). */
-  preview?: PreviewServices
+  /** Renders the bump for the pull request's preview ('gitops-render'). */
+  preview?: PreviewPullRequest
 }
 
 export type ConnectGitops = (config: GitopsConfig) => Promise<GitopsClients>
@@ -53,7 +54,7 @@ interface Context {
   /** Chart.lock files and dependency packages that move with the bump (null: deleted). */
   lockFiles: ReadonlyMap<string, Uint8Array | null>
   /** What the release changes in the cluster, for the pull request body. */
-  preview?: Preview
+  preview?: PreviewResult
 }
 
 /** The real collaborators: Octokit for the API, the git command line for the clone. */
@@ -296,15 +297,30 @@ function bodyOf(context: Context, bump: RepoBump): string {
  * step; a place whose new version does not render is a warning.
  */
 async function previewOf(
-  renderer: PreviewServices,
+  renderer: PreviewPullRequest,
   config: GitopsConfig,
   release: GitopsRelease,
   bump: RepoBump,
   texts: ReadonlyMap<string, string>,
   clone: GitopsClone
-): Promise<Preview | undefined> {
+): Promise<PreviewResult | undefined> {
   if (!config.render || bump.changes.length === 0) return undefined
-  const preview = await previewRelease(renderer, {
+  const preview = await renderer(
+    previewRequest(config, release, bump, texts, clone)
+  )
+  for (const warning of preview.warnings) core.warning(warning)
+  return preview
+}
+
+/** What the preview is told of the bump and the clone. */
+function previewRequest(
+  config: GitopsConfig,
+  release: GitopsRelease,
+  bump: RepoBump,
+  texts: ReadonlyMap<string, string>,
+  clone: GitopsClone
+): PreviewRequest {
+  return {
     changes: bump.changes,
     texts,
     readRepoFile: file => {
@@ -318,9 +334,7 @@ async function previewOf(
     repositoryUrls: repositoryUrls(config),
     kubeVersion: config.kubeVersion,
     apiVersions: config.apiVersions
-  })
-  for (const warning of preview.warnings) core.warning(warning)
-  return preview
+  }
 }
 
 /** How an Argo CD `ref` source may name the GitOps repository. */

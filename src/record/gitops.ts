@@ -1,7 +1,7 @@
 // What the GitOps step did for one chart: the pull request, the files it
 // changed and the rendered preview, as the outputs and the summary read it.
 // Types only: the step fills it.
-import type { Part } from '../render/fit.js'
+import type { Part } from '../fit.js'
 
 /**
  * What became of the pull request; `none`: there is none (nothing to move,

@@ -9,6 +9,7 @@ import type { Config } from '../inputs/release.js'
 import type { ChartRelease } from '../record/chart-release.js'
 import type { RunRecord, RunResult } from '../record/run.js'
 import type { RegistryChartPackages } from '../registry/chart-packages.js'
+import type { PreviewPullRequest } from '../gitops/preview.js'
 import type { PreviewServices } from '../render/preview.js'
 import type { HelmTemplate } from '../render/render.js'
 import type { ReleaseReads, Services } from './services.js'
@@ -42,10 +43,34 @@ export async function gitopsSteps(
       () =>
         services.gitops(gitops, release, config.dryRun, async gitopsConfig => ({
           ...(await connectGitops(gitopsConfig, packages)),
-          preview: preview && { ...preview, registry: client }
+          preview:
+            preview && previewPullRequest({ ...preview, registry: client })
         }))
     )
     record.proposed(release, pullRequest)
+  }
+}
+
+/**
+ * The pull request's preview, handed to the GitOps step: the GitOps tools
+ * build the places from the bumped pins, render/ renders them and reads the
+ * changelog. Both are loaded when a preview first runs.
+ */
+function previewPullRequest(services: PreviewServices): PreviewPullRequest {
+  return async request => {
+    const [{ previewRelease }, { placeChanges }] = await Promise.all([
+      import('../render/preview.js'),
+      import('../gitops/tools/index.js')
+    ])
+    return previewRelease(services, {
+      places: () => placeChanges(request.changes, request),
+      cloneDir: request.cloneDir,
+      repositoryPath: request.repositoryPath,
+      fromVersions: request.changes.map(change => change.from),
+      version: request.version,
+      kubeVersion: request.kubeVersion,
+      apiVersions: request.apiVersions
+    })
   }
 }
 

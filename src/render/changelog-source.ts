@@ -11,7 +11,7 @@ import {
   type Changelog,
   type TaggedVersion
 } from './changelog.js'
-import type { ChangelogEntry } from './types.js'
+import type { ChangelogEntry } from './changelog.js'
 
 /** What the changelog needs of the registry (RegistryClient has it). */
 export interface ChangelogRegistry {

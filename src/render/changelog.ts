@@ -1,24 +1,27 @@
 // The chart's changelog for the GitOps pull request: which versions lie
 // between the old pin and the new one, what each version's config (its
-// Chart.yaml as JSON) says about itself, and that as markdown safe to put in
-// a pull request body. Pure: no I/O.
-import { plural, type Item, type Part } from './fit.js'
-import { escapeMarkdown } from './markdown.js'
+// Chart.yaml as JSON) says about itself (its Artifact Hub changes read by
+// chart/changes.ts), and that as markdown safe to put in a pull request
+// body. Pure: no I/O.
+import { plural, type Item, type Part } from '../fit.js'
+import { escapeMarkdown } from '../markdown.js'
 import semver from 'semver'
-import { parse as parseYaml } from 'yaml'
-import type { ChangelogEntry } from './types.js'
+import { boundedText, parseChanges, type Change } from '../chart/changes.js'
+import { CHANGES_ANNOTATION } from '../chart/metadata.js'
 
 /** At most this many versions are read and shown; the oldest are cut. */
 export const MAX_VERSIONS = 50
-/** At most this many changes per version. */
-export const MAX_CHANGES = 100
-/** A description, appVersion or note longer than this is cut. */
-const MAX_TEXT = 500
-/** An annotation longer than this is not parsed (Helm allows big Chart.yaml files). */
-const MAX_ANNOTATION = 64 * 1024
-/** YAML aliases expanded at most: a few bytes must not become gigabytes. */
-const MAX_ALIASES = 50
-const CHANGES_ANNOTATION = 'artifacthub.io/changes'
+
+/** A chart version's release notes, from its OCI config blob (its Chart.yaml as JSON). */
+export interface ChangelogEntry {
+  version: string
+  appVersion?: string
+  deprecated: boolean
+  /** `artifacthub.io/changes`, as `kind: description` lines. */
+  changes: Change[]
+  /** What could not be read (a malformed annotation, a missing config), said instead of failing. */
+  notes?: string[]
+}
 
 /** A chart version and the registry tag it is stored under (`+` written `_`). */
 export interface TaggedVersion {
@@ -101,12 +104,6 @@ export function versionsBetween(
   }
 }
 
-/** `text` trimmed and cut to MAX_TEXT characters. */
-function bounded(text: string): string {
-  const trimmed = text.trim()
-  return trimmed.length > MAX_TEXT ? `${trimmed.slice(0, MAX_TEXT)}…` : trimmed
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -141,7 +138,7 @@ export function changelogEntry(
   const { changes, notes } = parseChanges(annotations[CHANGES_ANNOTATION])
   const appVersion =
     typeof chart.appVersion === 'string' && chart.appVersion.trim() !== ''
-      ? bounded(chart.appVersion)
+      ? boundedText(chart.appVersion)
       : undefined
   return {
     version,
@@ -149,68 +146,6 @@ export function changelogEntry(
     deprecated: chart.deprecated === true,
     changes,
     ...(notes.length > 0 ? { notes } : {})
-  }
-}
-
-type Change = ChangelogEntry['changes'][number]
-
-/** The annotation's YAML list, or a note saying why it is not one. */
-function changeList(annotation: unknown): unknown[] | string {
-  const name = `\`${CHANGES_ANNOTATION}\``
-  if (typeof annotation !== 'string') return `${name} is not a string`
-  if (annotation.length > MAX_ANNOTATION)
-    return `${name} is longer than ${MAX_ANNOTATION} characters: not read`
-  let parsed: unknown
-  try {
-    parsed = parseYaml(annotation, {
-      maxAliasCount: MAX_ALIASES,
-      prettyErrors: false
-    })
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : ''
-    return `${name} is not valid YAML (${bounded(reason)})`
-  }
-  return Array.isArray(parsed) ? parsed : `${name} is not a YAML list`
-}
-
-/**
- * The changes of an `artifacthub.io/changes` annotation in either form
- * Artifact Hub accepts: a list of strings, or a list of objects with `kind`
- * and `description` (`links` are not shown). What cannot be read is a note.
- */
-export function parseChanges(annotation: unknown): {
-  changes: Change[]
-  notes: string[]
-} {
-  if (annotation === undefined) return { changes: [], notes: [] }
-  const list = changeList(annotation)
-  if (typeof list === 'string') return { changes: [], notes: [list] }
-  const notes: string[] = []
-  const read = list.map(changeOf)
-  const changes = read.filter((change): change is Change => !!change)
-  const unread = read.length - changes.length
-  if (unread > 0)
-    notes.push(
-      `${unread} item(s) of \`${CHANGES_ANNOTATION}\` have no description: not shown`
-    )
-  if (changes.length > MAX_CHANGES)
-    notes.push(`${changes.length - MAX_CHANGES} more change(s) not shown`)
-  return { changes: changes.slice(0, MAX_CHANGES), notes }
-}
-
-/** One item of the list: a string, or `{ kind, description }`. */
-function changeOf(item: unknown): Change | undefined {
-  if (typeof item === 'string')
-    return item.trim() === '' ? undefined : { description: bounded(item) }
-  if (!isRecord(item) || typeof item.description !== 'string') return undefined
-  if (item.description.trim() === '') return undefined
-  const kind =
-    typeof item.kind === 'string' && item.kind.trim() !== ''
-      ? bounded(item.kind)
-      : undefined
-  return {
-    ...(kind === undefined ? {} : { kind }),
-    description: bounded(item.description)
   }
 }
 

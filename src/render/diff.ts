@@ -4,7 +4,7 @@
 // memory, of which the pull request shows 60 KB and the job summary 1 MB.
 import { resourceKey } from './manifests.js'
 import { redactPair } from './redact.js'
-import type { Resource } from './types.js'
+import type { Resource } from './manifests.js'
 import { DEFAULT_DIFF_LIMITS, unifiedDiff } from './unified-diff.js'
 
 /** Characters of one resource's diff kept (a pull request body holds 65,536). */

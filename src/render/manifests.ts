@@ -1,6 +1,14 @@
 // `helm template` output, split into resources keyed by kind, namespace and name.
 import { parseDocument } from 'yaml'
-import type { Resource } from './types.js'
+
+/** One Kubernetes resource of a rendered manifest. */
+export interface Resource {
+  kind: string
+  namespace: string
+  name: string
+  /** The resource's YAML as Helm rendered it (one document). */
+  text: string
+}
 
 /** Kinds that live outside namespaces: no namespace is given to them. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([

@@ -1,7 +1,23 @@
-// What one place's render came to, old vs new: the input of the report.
+// What one render of a place came to, and what the two renders of a place
+// (old vs new) came to together: the input of the report.
 import { diffResources, type ResourceDiff } from './diff.js'
-import type { RenderResult } from './render.js'
-import type { RenderPlace } from './types.js'
+import type { Resource } from './manifests.js'
+import type { RenderPlace } from './place.js'
+
+/** `helm template` of a place at one version did not give resources. */
+export interface RenderFailure {
+  error: string
+  /** The values file (its `ValuesFile.name`) that the error is about. */
+  valuesFile?: string
+  /** Set when Helm was not run (or was stopped) for a reason of the preview's: the place is not rendered. */
+  skip?: string
+  notes?: string[]
+}
+
+/** One render of a place: its resources, or why there are none. */
+export type RenderResult =
+  | { resources: Resource[]; duplicates: string[]; notes?: string[] }
+  | RenderFailure
 
 export type PlaceOutcome =
   | { status: 'skipped'; place: RenderPlace; reason: string }

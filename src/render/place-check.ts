@@ -10,7 +10,7 @@ import {
   releaseNameProblem,
   setPathProblem
 } from '../helm/template-args.js'
-import type { RenderPlace } from './types.js'
+import type { RenderPlace } from './place.js'
 
 type Rule = (value: string) => string | undefined
 

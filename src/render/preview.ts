@@ -1,30 +1,27 @@
-// The pull request's preview of a release: for every bumped pin, the chart
-// rendered the way its consumer renders it, old version vs new, and the
-// chart's changelog between them. A preview never fails a release: whatever
-// goes wrong is said in the pull request and as a warning.
+// The pull request's preview of a release: every place it is given (the way
+// a consumer of the chart renders it, built from the bumped pins by the
+// GitOps tools) rendered at its old version and its new one, and the chart's
+// changelog between them. A preview never fails a release: whatever goes
+// wrong is said in the pull request and as a warning.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import semver from 'semver'
 import { errorMessage } from '../errors.js'
-import type { PinChange } from '../gitops/edit.js'
 import { budgetMs, TimeBudget } from './budget.js'
 import { readChangelog, type ChangelogRegistry } from './changelog-source.js'
 import { changelogPart } from './changelog.js'
-import type { Part } from './fit.js'
-import { clip, escapeMarkdown } from './markdown.js'
+import type { Part } from '../fit.js'
+import { clip, escapeMarkdown } from '../markdown.js'
 import type { PlaceOutcome } from './outcome.js'
-import { placesByPin } from './places/index.js'
 import {
   renderPlaceChange,
   type ChartPackages,
   type HelmTemplate
 } from './render.js'
 import { MAX_ERROR_CHARS, renderReport } from './report.js'
-import type { ReadRepoFile, RenderPlace } from './types.js'
+import type { PlaceChange, RenderPlace } from './place.js'
 
-/** Pins previewed per pull request at most; the others are listed as not rendered. */
-const MAX_PREVIEWED_PINS = 20
 /**
  * Characters of diffs the preview keeps over all its places: about what the
  * job summary (1 MiB) can show. Past it, a place's diffs are not kept (its
@@ -42,16 +39,21 @@ export interface PreviewServices {
 }
 
 export interface PreviewInput {
-  changes: readonly PinChange[]
-  texts: ReadonlyMap<string, string>
-  readRepoFile: ReadRepoFile
+  /**
+   * The places to render, each with its pin's versions, in the pull
+   * request's order. Built when the preview starts, inside its guard: a
+   * failure to build them is said like any failure of the preview.
+   */
+  places: () => readonly PlaceChange[]
   /** The clone's folder: umbrella charts are rendered from there (without it, they are not). */
   cloneDir?: string
-  /** `oci://<registry>/<repository>/<name>`, the version released, and `repository/name`. */
-  chartRef: string
-  version: string
+  /** `repository/name` in the registry: the changelog is read from its tags. */
   repositoryPath: string
-  repositoryUrls: readonly string[]
+  /** The versions the pins move from: the changelog starts after the oldest. */
+  fromVersions: readonly string[]
+  /** The version released: the changelog ends with it. */
+  version: string
+  /** What `gitops-kube-version` and `gitops-api-versions` say of the cluster. */
   kubeVersion?: string
   apiVersions: readonly string[]
 }
@@ -66,7 +68,7 @@ export interface Preview {
   warnings: string[]
 }
 
-/** Renders every bumped pin old vs new and reads the changelog. Never throws. */
+/** Renders every place old vs new and reads the changelog. Never throws. */
 export async function previewRelease(
   services: PreviewServices,
   input: PreviewInput
@@ -83,7 +85,7 @@ export async function previewRelease(
       await readChangelog(
         services.registry,
         input.repositoryPath,
-        oldestFrom(input.changes),
+        oldestFrom(input.fromVersions),
         input.version
       )
     )
@@ -114,33 +116,20 @@ async function renderAll(
   const outcomes: PlaceOutcome[] = []
   const budget = new TimeBudget(budgetMs())
   const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS }
-  const byPin = placesByPin(input.changes, {
-    texts: input.texts,
-    readRepoFile: input.readRepoFile,
-    chartRef: input.chartRef,
-    repositoryUrls: input.repositoryUrls
-  })
-  for (const [index, change] of input.changes.entries()) {
-    for (const found of byPin[index]) {
-      const place = withCapabilities(found, input)
-      if (index >= MAX_PREVIEWED_PINS) {
-        const reason = `not rendered: only the first ${MAX_PREVIEWED_PINS} pins are previewed`
-        outcomes.push({ status: 'skipped', place, reason })
-        continue
-      }
-      const umbrellaChartDir =
-        place.umbrella && input.cloneDir
-          ? path.join(input.cloneDir, place.umbrella.chartDir)
-          : undefined
-      const outcome = await renderPlaceChange(
-        services.helm,
-        place,
-        { old: change.from, new: change.to },
-        services.packages,
-        { workDir, umbrellaChartDir, budget }
-      )
-      outcomes.push(keepBounded(outcome, kept))
-    }
+  for (const { place: found, versions } of input.places()) {
+    const place = withCapabilities(found, input)
+    const umbrellaChartDir =
+      place.umbrella && input.cloneDir
+        ? path.join(input.cloneDir, place.umbrella.chartDir)
+        : undefined
+    const outcome = await renderPlaceChange(
+      services.helm,
+      place,
+      versions,
+      services.packages,
+      { workDir, umbrellaChartDir, budget }
+    )
+    outcomes.push(keepBounded(outcome, kept))
   }
   return outcomes
 }
@@ -186,11 +175,9 @@ function withCapabilities(
 }
 
 /** The oldest version the pins move from: the changelog starts after it. */
-function oldestFrom(changes: readonly PinChange[]): string {
-  const versions = changes
-    .map(change => change.from)
-    .filter(version => semver.valid(version))
-  return versions.sort(semver.compare)[0] ?? changes[0]?.from ?? ''
+function oldestFrom(fromVersions: readonly string[]): string {
+  const versions = fromVersions.filter(version => semver.valid(version))
+  return versions.sort(semver.compare)[0] ?? fromVersions[0] ?? ''
 }
 
 function failureLine(outcome: PlaceOutcome): string {

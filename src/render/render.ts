@@ -17,10 +17,15 @@ import { errorMessage } from '../errors.js'
 import type { TimeBudget } from './budget.js'
 import { chartRelativePath, readChartPackageFile } from './chart-file.js'
 import { splitManifests } from './manifests.js'
-import { compareRenders, type PlaceOutcome } from './outcome.js'
+import {
+  compareRenders,
+  type PlaceOutcome,
+  type RenderFailure,
+  type RenderResult
+} from './outcome.js'
 import { placeRefusal } from './place-check.js'
 import { outsideReferences } from './schema-refs.js'
-import type { RenderPlace, Resource, SetValue, ValuesFile } from './types.js'
+import type { RenderPlace, SetValue, ValuesFile } from './place.js'
 import { prepareUmbrella } from './umbrella.js'
 
 export type { HelmTemplate } from '../helm/template.js'
@@ -40,19 +45,6 @@ export interface RenderOptions {
   /** The preview's time budget, shared by all its renders. */
   budget?: TimeBudget
 }
-
-export interface RenderFailure {
-  error: string
-  /** The values file (its `ValuesFile.name`) that the error is about. */
-  valuesFile?: string
-  /** Set when Helm was not run (or was stopped) for a reason of the preview's: the place is not rendered. */
-  skip?: string
-  notes?: string[]
-}
-
-export type RenderResult =
-  | { resources: Resource[]; duplicates: string[]; notes?: string[] }
-  | RenderFailure
 
 /** Renders `place` at the old and the new version and compares them. */
 export async function renderPlaceChange(

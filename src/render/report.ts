@@ -5,8 +5,8 @@
 // into their own limits. Pure.
 import { describeResource } from './manifests.js'
 import type { ChangedResource, ResourceId } from './diff.js'
-import { plural, type Item, type Part } from './fit.js'
-import { clip, escapeHtml, escapeMarkdown, fenced } from './markdown.js'
+import { plural, type Item, type Part } from '../fit.js'
+import { clip, escapeHtml, escapeMarkdown, fenced } from '../markdown.js'
 import type { PlaceOutcome } from './outcome.js'
 
 export interface ReportOptions {

@@ -183,10 +183,10 @@ function reusableWorkflowNote(
   caller: CallingWorkflow
 ): string {
   return (
-    `signed by the reusable workflow ${identity}, called by ${caller.workflowRef}. ` +
+    `signed by the reusable workflow \`${identity}\`, called by \`${caller.workflowRef}\`. ` +
     'The identity names the reusable workflow only: a check of the identity alone ' +
     'accepts a signature from any repository that calls it. The cosign command below ' +
-    `also pins the calling repository (${caller.repository}); Flux cannot, its ` +
+    `also pins the calling repository (\`${caller.repository}\`); Flux cannot, its ` +
     'pattern below accepts this reusable workflow at this ref only.'
   )
 }
