@@ -2,7 +2,10 @@
 // so each tool can be tested on its own.
 import { Findings } from '../../../src/gitops/pins/findings.js'
 import { matcherFor } from '../../../src/gitops/pins/match.js'
-import { budgetFor } from '../../../src/gitops/pins/merge-keys.js'
+import {
+  budgetFor,
+  type ScanBudget
+} from '../../../src/gitops/pins/merge-keys.js'
 import type { PinTool } from '../../../src/gitops/pins/tool.js'
 import type {
   ChartRef,
@@ -21,10 +24,13 @@ export const CHART: ChartRef = {
 
 export const lines = (...rows: string[]): string => rows.join('\n') + '\n'
 
-/** The documents of a text, read with a fresh budget. */
-export function documentsOf(text: string, file = 'file.yaml'): YamlDocument[] {
+/** The documents of a text, read with a fresh budget (or `budget`, to count the steps). */
+export function documentsOf(
+  text: string,
+  file = 'file.yaml',
+  budget: ScanBudget = budgetFor(text)
+): YamlDocument[] {
   const parsed = parseYaml(file, text)
-  const budget = budgetFor(text)
   return parsed.docs.map(doc => new YamlDocument(file, parsed, doc, budget))
 }
 
@@ -33,11 +39,12 @@ export function runTool(
   tool: PinTool,
   text: string,
   repositories: HelmRepositorySource[] = [],
-  file = 'file.yaml'
+  file = 'file.yaml',
+  budget?: ScanBudget
 ) {
   const findings = new Findings()
   const scan = { matcher: matcherFor(CHART), findings, repositories }
-  for (const document of documentsOf(text, file)) {
+  for (const document of documentsOf(text, file, budget)) {
     const root = document.root()
     if (!root) continue
     const header = {
