@@ -6,6 +6,7 @@
 // nothing else uses (a Retry-After of 137 s), so that wait is what gets
 // skipped, and the record proves it was asked for. Vitest keeps its own
 // timers, and Node's modules theirs: neither goes through `globalThis`.
+// skip-wait.ts does the same for the bundled action, in its own process.
 
 export interface Timers {
   /** The length (ms) of each timer set since `recordTimers`, in order. */
