@@ -1,11 +1,12 @@
 // Writes the benchmark report as Markdown: the table, then one section per
 // measurement with its breakdown and the reading of its targets.
 import { machineCell, type Machine } from './machine.js'
+import type { Mode } from './plans.js'
 import { formatFigure, formatRatio, type Row, type Section } from './report.js'
 
 export interface Report {
   machine: Machine
-  quick: boolean
+  mode: Mode
   /** ISO date of the run. */
   date: string
   /** Minutes the whole run took. */
@@ -57,12 +58,13 @@ function tableLines(rows: readonly Row[], machine: Machine): string[] {
 
 export function renderReport(report: Report): string {
   const m = report.machine
+  const full = report.mode === 'full'
   const lines = [
-    report.quick ? '# Benchmarks (quick run)' : '# Benchmarks',
+    full ? '# Benchmarks' : `# Benchmarks (${report.mode} run)`,
     '',
     '<!-- Written by `npm run bench` (bench/run.ts). Do not edit by hand: run it again. -->',
     '',
-    `Measured ${report.date} in one run of \`npm run bench${report.quick ? ' -- --quick' : ''}\` ` +
+    `Measured ${report.date} in one run of \`npm run bench${full ? '' : ` -- --${report.mode}`}\` ` +
       `(${report.minutes.toFixed(1)} min) on ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB, ` +
       `${m.cpu}, ${m.platform}, node ${m.node}. 1-minute load average ${report.load.start.toFixed(2)} ` +
       `at the start, ${report.load.end.toFixed(2)} at the end (the benchmark itself keeps up to ` +

@@ -1,7 +1,8 @@
 // `npm run bench`: measures the action against the bare commands it replaces
-// and writes BENCHMARKS.md. `npm run bench -- --quick` runs a reduced set (CI
-// smoke, under a minute) and prints the report instead of writing the file.
-// `--out <file>` writes the report to that file in either mode.
+// and writes BENCHMARKS.md. `npm run bench -- --quick` runs a reduced set and
+// `-- --smoke` every measurement once on the smallest workloads (what the
+// test suite runs); both print the report instead of writing the file (see
+// plans.ts). `--out <file>` writes the report to that file in any mode.
 //
 // Needs what the integration tests need: dist/index.js (`npm run bundle`),
 // the Helm binaries (`npm run setup`) and the CNCF distribution registry.
@@ -21,57 +22,23 @@ import { measurePublish } from './measure/publish.js'
 import { measureRender } from './measure/render.js'
 import { measureSigning } from './measure/signing.js'
 import { measureStartup } from './measure/startup.js'
+import { PLANS, type Mode } from './plans.js'
 import type { Row, Section } from './report.js'
 
-/** How much each measurement repeats; the full set fits ~10 minutes on 2 cores. */
-interface Plan {
-  startupReps: number
-  reps: number
-  monorepoCharts: number
-  gitopsSizes: number[]
-  cloneSize: number
-  /** Repetitions of the rendered-preview rows, and the Applications of the many-places row. */
-  renderReps: number
-  renderPlaces: number
-  /** Repetitions of the signing rows (each a publish without, and two with, signing). */
-  signingReps: number
-}
-
-const FULL: Plan = {
-  startupReps: 15,
-  reps: 7,
-  monorepoCharts: 20,
-  gitopsSizes: [1_000, 10_000, 50_000],
-  cloneSize: 10_000,
-  renderReps: 7,
-  renderPlaces: 20,
-  signingReps: 7
-}
-
-const QUICK: Plan = {
-  startupReps: 3,
-  reps: 3,
-  monorepoCharts: 4,
-  gitopsSizes: [500, 1_000],
-  cloneSize: 500,
-  renderReps: 2,
-  renderPlaces: 20,
-  signingReps: 2
-}
-
 interface Args {
-  quick: boolean
+  mode: Mode
   out?: string
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false }
+  const args: Args = { mode: 'full' }
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--quick') args.quick = true
+    if (argv[i] === '--quick') args.mode = 'quick'
+    else if (argv[i] === '--smoke') args.mode = 'smoke'
     else if (argv[i] === '--out' && argv[i + 1]) args.out = argv[++i]
     else
       throw new Error(
-        `unknown argument '${argv[i]}' (use --quick, --out <file>)`
+        `unknown argument '${argv[i]}' (use --quick or --smoke, --out <file>)`
       )
   }
   return args
@@ -89,7 +56,7 @@ function checkPrerequisites(): void {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   checkPrerequisites()
-  const plan = args.quick ? QUICK : FULL
+  const plan = PLANS[args.mode]
   const machine = describeMachine()
   const started = performance.now()
   const loadStart = os.loadavg()[0]
@@ -155,7 +122,7 @@ async function main(): Promise<void> {
   }
   const markdown = renderReport({
     machine,
-    quick: args.quick,
+    mode: args.mode,
     date: new Date().toISOString().slice(0, 10),
     minutes: (performance.now() - started) / 60_000,
     load: { start: loadStart, end: os.loadavg()[0] },
@@ -168,7 +135,8 @@ async function main(): Promise<void> {
     parser: 'markdown'
   })
   const out =
-    args.out ?? (args.quick ? undefined : path.join(repoRoot, 'BENCHMARKS.md'))
+    args.out ??
+    (args.mode === 'full' ? path.join(repoRoot, 'BENCHMARKS.md') : undefined)
   if (out) {
     fs.writeFileSync(out, report)
     log(`wrote ${path.relative(process.cwd(), out) || out}`)

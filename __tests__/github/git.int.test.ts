@@ -92,7 +92,7 @@ describe('clone', () => {
     'refuses %s with an error naming the repository, without prompting',
     async (_, token) => {
       const git = await gitFor({ token })
-      const started = Date.now()
+      const before = server.requests.length
       const error = await git.clone('main').catch((e: unknown) => e)
 
       expect(error).toBeInstanceOf(UserError)
@@ -100,8 +100,9 @@ describe('clone', () => {
       expect(message).toContain(`GitOps repository ${REPO}`)
       expect(message).toContain("'gitops-token'")
       expect(message).toContain('terminal prompts disabled')
-      expect(Date.now() - started).toBeLessThan(20_000)
-      expect(server.requests.at(-1)?.status).toBe(401)
+      // Counted, not timed: one request, refused, and git stops there
+      // (a prompt would wait for an answer that never comes).
+      expect(server.requests.slice(before).map(r => r.status)).toEqual([401])
       // Nothing is left behind in RUNNER_TEMP after a failed clone.
       expect(fs.readdirSync(dirs.runnerTemp)).toEqual([])
     },

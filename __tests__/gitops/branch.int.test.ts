@@ -219,9 +219,12 @@ describe('a branch holding only the action’s commits', () => {
   test('is still recognized when the base moved on by more than the first fetch depth', async () => {
     const repo = newRepo()
     await release(repo, '1.1.0')
-    for (let i = 0; i < 55; i++) {
-      server.commit(repo, 'main', { 'log.txt': `${i}\n` }, { author: ALICE })
-    }
+    server.commitMany(
+      repo,
+      'main',
+      Array.from({ length: 55 }, (_, i) => ({ 'log.txt': `${i}\n` })),
+      { author: ALICE }
+    )
     const result = await release(repo, '1.2.0')
 
     expect(result.operation).toBe('updated')

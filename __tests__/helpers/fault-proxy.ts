@@ -42,6 +42,12 @@ export interface FaultProxyOptions {
   match?: (method: string, path: string) => boolean
   /** Response headers to remove (e.g. docker-content-digest). */
   dropResponseHeaders?: string[]
+  /**
+   * Runs before a fault is applied, while the client waits for its answer:
+   * a test makes something happen at that point of the exchange (a
+   * competing push), in order, without polling.
+   */
+  onFault?: (request: RecordedRequest) => void
 }
 
 interface Server {
@@ -157,14 +163,19 @@ export async function startFaultProxy(
     const method = req.method ?? 'GET'
     const path = req.url ?? '/'
     const fault = match(method, path) ? (queue.shift() ?? always) : undefined
-    requests.push({
+    const request: RecordedRequest = {
       method,
       path,
       authorization: req.headers.authorization !== undefined,
       outcome: fault ? fault.kind : 'forwarded'
-    })
-    if (fault) applyFault(fault, req, res)
-    else forward(target, req, res, options.dropResponseHeaders ?? [])
+    }
+    requests.push(request)
+    if (!fault) {
+      forward(target, req, res, options.dropResponseHeaders ?? [])
+      return
+    }
+    options.onFault?.(request)
+    applyFault(fault, req, res)
   })
   return {
     host: `127.0.0.1:${server.port}`,

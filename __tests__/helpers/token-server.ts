@@ -10,6 +10,11 @@ import type { AddressInfo } from 'node:net'
 import { makeSigningCertificate } from './tls.js'
 import { removeDir, tempDir } from './paths.js'
 
+// The registry checks tokens on the real clock, so they are minted on it,
+// even while a test fakes the client's (`vi.useFakeTimers({ toFake: ['Date']
+// })` replaces `Date`, not this function taken before).
+const realNow = Date.now
+
 /** What the token response looks like (the client tests vary it). */
 export type TokenResponseMode =
   | 'both' // { token, access_token }
@@ -157,7 +162,7 @@ function tokenBody(
   token: string,
   expiresIn = 300
 ): [string, string] {
-  const now = new Date().toISOString()
+  const now = new Date(realNow()).toISOString()
   const expires_in = expiresIn
   const json = (o: object): [string, string] => [
     JSON.stringify(o),
@@ -223,7 +228,7 @@ export async function startTokenServer(
   }
 
   function issue(user: string | undefined, scopes: string[]): string {
-    const now = Math.floor(Date.now() / 1000)
+    const now = Math.floor(realNow() / 1000)
     return signJwt(
       {
         iss: issuer,

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { UserError } from '../../src/errors.js'
 import { childEnv } from '../../src/process-env.js'
 import {
@@ -38,10 +38,15 @@ import {
   makeServerCertificate,
   type ServerCertificate
 } from '../helpers/tls.js'
+import { recordTimers } from '../helpers/timers.js'
 import { startTokenServer, type TokenServer } from '../helpers/token-server.js'
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
 const FAST_RETRY = { attempts: 4, baseDelayMs: 20, maxDelayMs: 200 }
+/** A wait between tries under FAST_RETRY. */
+const WAIT = expect.toSatisfy(
+  (ms: number) => ms > 0 && ms <= FAST_RETRY.maxDelayMs
+) as number
 
 interface Run {
   code: number | null
@@ -575,32 +580,47 @@ describe('faults between the runner and the registry', () => {
     expect(outcomes()).toEqual(['HEAD status', 'HEAD status', 'HEAD forwarded'])
   })
 
+  // The waits are asserted on a recording clock (helpers/timers.ts), not
+  // timed: a Retry-After of 137 s, which nothing else asks for, passes at
+  // once, and the record says the client waited for exactly that.
+  const PATIENT = { attempts: 3, baseDelayMs: 10, maxDelayMs: 200_000 }
+
   test('429 with Retry-After in seconds is honoured', async () => {
     proxy.clear()
-    proxy.failNext(1, { kind: 'status', status: 429, retryAfter: '1' })
-    const c = client(proxy.host, {
-      retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5_000 }
-    })
-    const started = Date.now()
-    expect(await c.manifestDigest('charts/flaky', '1.0.0')).toBe(pushed)
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950)
+    proxy.failNext(1, { kind: 'status', status: 429, retryAfter: '137' })
+    const timers = recordTimers(137_000)
+    try {
+      const c = client(proxy.host, { retry: PATIENT })
+      expect(await c.manifestDigest('charts/flaky', '1.0.0')).toBe(pushed)
+    } finally {
+      timers.restore()
+    }
+    // Each try's own timeout (5 s), and the wait between them.
+    expect(timers.lengths).toEqual([5_000, 137_000, 5_000])
     expect(outcomes()).toEqual(['HEAD status', 'HEAD forwarded'])
   })
 
   test('429 with Retry-After as an HTTP date is honoured', async () => {
     proxy.clear()
-    // Whole seconds: the date loses the milliseconds.
-    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000)
+    // The client's clock stands still on a whole second (the date has no
+    // milliseconds): the wait is the date minus now, exactly.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 0, 1, 12) })
+    const at = new Date(Date.now() + 137_000)
     proxy.failNext(1, {
       kind: 'status',
       status: 429,
       retryAfter: at.toUTCString()
     })
-    const c = client(proxy.host, {
-      retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 5_000 }
-    })
-    expect(await c.manifestDigest('charts/flaky', '1.0.0')).toBe(pushed)
-    expect(Date.now()).toBeGreaterThanOrEqual(at.getTime() - 50)
+    const timers = recordTimers(137_000)
+    try {
+      const c = client(proxy.host, { retry: PATIENT })
+      expect(await c.manifestDigest('charts/flaky', '1.0.0')).toBe(pushed)
+    } finally {
+      timers.restore()
+      vi.useRealTimers()
+    }
+    expect(timers.lengths).toEqual([5_000, 137_000, 5_000])
+    expect(outcomes()).toEqual(['HEAD status', 'HEAD forwarded'])
   })
 
   test('connection resets, then the answer', async () => {
@@ -615,18 +635,29 @@ describe('faults between the runner and the registry', () => {
   test('a registry that keeps answering 503: clear error in bounded time', async () => {
     proxy.clear()
     proxy.failAlways({ kind: 'status', status: 503 })
+    const timers = recordTimers()
     try {
-      const started = Date.now()
       const error = await userError(
         client(proxy.host).manifestDigest('charts/flaky', '1.0.0')
       )
-      expect(Date.now() - started).toBeLessThan(3_000)
+      // Bounded by count: four tries of at most 5 s, three waits of at most
+      // FAST_RETRY's 200 ms between them.
+      expect(timers.lengths).toEqual([
+        5_000,
+        WAIT,
+        5_000,
+        WAIT,
+        5_000,
+        WAIT,
+        5_000
+      ])
       expect(error.message).toMatch(
         /Could not tell whether .*flaky:1\.0\.0 already exists/
       )
       expect(error.message).toMatch(/kept failing \(503\) after 4 attempts/)
       expect(outcomes()).toEqual(Array(4).fill('HEAD status'))
     } finally {
+      timers.restore()
       proxy.clear()
     }
   })
@@ -651,18 +682,25 @@ describe('faults between the runner and the registry', () => {
   test('a registry that never answers: timeout error in bounded time', async () => {
     proxy.clear()
     proxy.failAlways({ kind: 'hang' })
+    const timers = recordTimers()
     try {
       const c = client(proxy.host, {
         timeoutMs: 300,
         retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 }
       })
-      const started = Date.now()
       const error = await userError(c.manifestDigest('charts/flaky', '1.0.0'))
-      expect(Date.now() - started).toBeLessThan(3_000)
       expect(error.message).toMatch(
         /did not answer in time \(after 2 attempts\)/
       )
+      // Bounded by count: each try cut by its own 300 ms timer (the proxy
+      // never answers, so nothing else can end it), one wait between.
+      expect(timers.lengths).toEqual([
+        300,
+        expect.toSatisfy((ms: number) => ms <= 50),
+        300
+      ])
     } finally {
+      timers.restore()
       proxy.clear()
     }
   })

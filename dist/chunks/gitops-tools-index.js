@@ -192,9 +192,11 @@ function repeatedKeyAround(repeated, start, end = start + 1) {
 /** Finds the ends of the actions of one text; each search is remembered, so the work stays linear. */
 class ActionLexer {
     text;
+    counter;
     found = new Map();
-    constructor(text) {
+    constructor(text, counter) {
         this.text = text;
+        this.counter = counter;
     }
     /** The offset just past the action opening at `open`; undefined when Go's lexer would reject it. */
     end(open) {
@@ -205,6 +207,7 @@ class ActionLexer {
         if (text.startsWith('/*', at))
             return this.commentEnd(at + 2);
         while (at < text.length) {
+            this.count(1);
             const char = text[at];
             if (char === '}' && text[at + 1] === '}')
                 return at + 2;
@@ -222,7 +225,7 @@ class ActionLexer {
             return close < 0 ? undefined : close + 1;
         }
         if (char === '"' || char === "'")
-            return quotedEnd(this.text, at);
+            return this.quotedEnd(at);
         // `:=` declares a variable; a `:` alone is YAML, not Go.
         if (char === ':')
             return this.text[at + 1] === '=' ? at + 2 : undefined;
@@ -250,7 +253,27 @@ class ActionLexer {
             return last.at;
         const at = this.text.indexOf(token, from);
         this.found.set(token, { from, at });
+        this.count((at < 0 ? this.text.length : at + token.length) - from);
         return at;
+    }
+    /** Past a "string" or 'c'haracter at `at`; undefined when a newline or the end comes first. */
+    quotedEnd(at) {
+        const text = this.text;
+        const quote = text[at];
+        let k = at + 1;
+        for (; k < text.length; k++) {
+            if (text[k] === '\\')
+                k++;
+            else if (text[k] === quote || text[k] === '\n')
+                break;
+        }
+        this.count(k - at);
+        return text[k] === quote ? k + 1 : undefined;
+    }
+    /** Charges `chars` looked at to the counter, if there is one. */
+    count(chars) {
+        if (this.counter)
+            this.counter.chars += chars;
     }
 }
 // Go's lexer and YAML agree on these four.
@@ -269,19 +292,6 @@ function isActionChar(code) {
     if (code >= 97 && code <= 122)
         return true;
     return '_.$|(),=-+'.includes(String.fromCharCode(code));
-}
-/** Past a "string" or 'c'haracter at `at`; undefined when a newline or the end comes first. */
-function quotedEnd(text, at) {
-    const quote = text[at];
-    for (let k = at + 1; k < text.length; k++) {
-        if (text[k] === '\\')
-            k++;
-        else if (text[k] === quote)
-            return k + 1;
-        else if (text[k] === '\n')
-            return undefined;
-    }
-    return undefined;
 }
 
 // Helm renders a chart's manifests as text before any YAML reader sees them,
@@ -309,20 +319,26 @@ function quotedEnd(text, at) {
 function mayHoldTemplates(text) {
     return text.includes('{{');
 }
-/** The text with its template actions blanked; undefined when there is none. */
-function blankTemplates(text) {
+/**
+ * The text with its template actions blanked; undefined when there is none.
+ * `counter`, for tests, counts the characters looked at: each line once as
+ * the loop walks it, plus what the lexer scans.
+ */
+function blankTemplates(text, counter) {
     const pieces = [];
     const actions = [];
-    const lexer = new ActionLexer(text);
+    const lexer = new ActionLexer(text, counter);
     let blockIndent;
     for (let at = 0; at < text.length;) {
         const lineEnd = endOfLine(text, at);
         if (blockIndent !== undefined &&
             inBlockContent(text, at, lineEnd, blockIndent)) {
+            lexer.count(lineEnd + 1 - at);
             at = lineEnd + 1;
             continue;
         }
         const group = lexLines(lexer, text, at, lineEnd);
+        lexer.count(group.end + 1 - at);
         const templateOnly = group.actions.length > 0 && !group.lines.some(l => l.content);
         if (!templateOnly)
             blockIndent = blockHeaderIndent(text, group);

@@ -4,11 +4,23 @@
 // stray `{{` in YAML (`# see {{` in a comment) is not taken for an action
 // that runs on to the next `}}`. Pure: no I/O.
 
+/**
+ * Counts the characters a pass looks at. Tests pass one to check that the
+ * work grows linearly with the text (a stopwatch fails whenever the machine
+ * is busy); production passes none.
+ */
+export interface ScanCounter {
+  chars: number
+}
+
 /** Finds the ends of the actions of one text; each search is remembered, so the work stays linear. */
 export class ActionLexer {
   private readonly found = new Map<string, { from: number; at: number }>()
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly counter?: ScanCounter
+  ) {}
 
   /** The offset just past the action opening at `open`; undefined when Go's lexer would reject it. */
   end(open: number): number | undefined {
@@ -17,6 +29,7 @@ export class ActionLexer {
     if (text[at] === '-' && isSpace(text.charCodeAt(at + 1))) at += 2
     if (text.startsWith('/*', at)) return this.commentEnd(at + 2)
     while (at < text.length) {
+      this.count(1)
       const char = text[at]
       if (char === '}' && text[at + 1] === '}') return at + 2
       const next = this.tokenEnd(char, at)
@@ -32,7 +45,7 @@ export class ActionLexer {
       const close = this.next('`', at + 1)
       return close < 0 ? undefined : close + 1
     }
-    if (char === '"' || char === "'") return quotedEnd(this.text, at)
+    if (char === '"' || char === "'") return this.quotedEnd(at)
     // `:=` declares a variable; a `:` alone is YAML, not Go.
     if (char === ':') return this.text[at + 1] === '=' ? at + 2 : undefined
     return isActionChar(this.text.charCodeAt(at)) ? at + 1 : undefined
@@ -59,7 +72,26 @@ export class ActionLexer {
       return last.at
     const at = this.text.indexOf(token, from)
     this.found.set(token, { from, at })
+    this.count((at < 0 ? this.text.length : at + token.length) - from)
     return at
+  }
+
+  /** Past a "string" or 'c'haracter at `at`; undefined when a newline or the end comes first. */
+  private quotedEnd(at: number): number | undefined {
+    const text = this.text
+    const quote = text[at]
+    let k = at + 1
+    for (; k < text.length; k++) {
+      if (text[k] === '\\') k++
+      else if (text[k] === quote || text[k] === '\n') break
+    }
+    this.count(k - at)
+    return text[k] === quote ? k + 1 : undefined
+  }
+
+  /** Charges `chars` looked at to the counter, if there is one. */
+  count(chars: number): void {
+    if (this.counter) this.counter.chars += chars
   }
 }
 
@@ -77,15 +109,4 @@ function isActionChar(code: number): boolean {
   if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90)) return true
   if (code >= 97 && code <= 122) return true
   return '_.$|(),=-+'.includes(String.fromCharCode(code))
-}
-
-/** Past a "string" or 'c'haracter at `at`; undefined when a newline or the end comes first. */
-function quotedEnd(text: string, at: number): number | undefined {
-  const quote = text[at]
-  for (let k = at + 1; k < text.length; k++) {
-    if (text[k] === '\\') k++
-    else if (text[k] === quote) return k + 1
-    else if (text[k] === '\n') return undefined
-  }
-  return undefined
 }

@@ -20,7 +20,7 @@
 // A `{{` that Go's template lexer would not read as an action (no `}}`, a
 // newline in a quoted string, a character no action holds) is left as text.
 
-import { ActionLexer, isSpace } from './go-template-lexer.js'
+import { ActionLexer, isSpace, type ScanCounter } from './go-template-lexer.js'
 
 /** `[start, end)` offsets in the text. */
 export interface TextRange {
@@ -41,11 +41,18 @@ export function mayHoldTemplates(text: string): boolean {
   return text.includes('{{')
 }
 
-/** The text with its template actions blanked; undefined when there is none. */
-export function blankTemplates(text: string): BlankedTemplate | undefined {
+/**
+ * The text with its template actions blanked; undefined when there is none.
+ * `counter`, for tests, counts the characters looked at: each line once as
+ * the loop walks it, plus what the lexer scans.
+ */
+export function blankTemplates(
+  text: string,
+  counter?: ScanCounter
+): BlankedTemplate | undefined {
   const pieces: BlankPiece[] = []
   const actions: TextRange[] = []
-  const lexer = new ActionLexer(text)
+  const lexer = new ActionLexer(text, counter)
   let blockIndent: number | undefined
   for (let at = 0; at < text.length;) {
     const lineEnd = endOfLine(text, at)
@@ -53,10 +60,12 @@ export function blankTemplates(text: string): BlankedTemplate | undefined {
       blockIndent !== undefined &&
       inBlockContent(text, at, lineEnd, blockIndent)
     ) {
+      lexer.count(lineEnd + 1 - at)
       at = lineEnd + 1
       continue
     }
     const group = lexLines(lexer, text, at, lineEnd)
+    lexer.count(group.end + 1 - at)
     const templateOnly =
       group.actions.length > 0 && !group.lines.some(l => l.content)
     if (!templateOnly) blockIndent = blockHeaderIndent(text, group)

@@ -5,6 +5,7 @@ import { matcherFor } from '../../../src/gitops/scan/match.js'
 import { SourceTable } from '../../../src/gitops/scan/sources.js'
 import type { DocumentScan, PinTool } from '../../../src/gitops/scan/tool.js'
 import type { ChartRef } from '../../../src/gitops/scan/types.js'
+import type { ScanBudget } from '../../../src/yaml/merge-keys.js'
 import { documentsOf } from '../../yaml/documents.js'
 
 export const CHART: ChartRef = {
@@ -23,7 +24,8 @@ export function runTool(
   tool: PinTool,
   text: string,
   sources: readonly unknown[] = [],
-  file = 'file.yaml'
+  file = 'file.yaml',
+  budget?: ScanBudget
 ) {
   const findings = new Findings()
   const table = new SourceTable()
@@ -33,7 +35,7 @@ export function runTool(
     findings,
     sources: table
   }
-  for (const document of documentsOf(text, file)) {
+  for (const document of documentsOf(text, file, budget)) {
     const root = document.root()
     if (!root) continue
     const header = {
