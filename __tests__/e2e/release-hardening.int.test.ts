@@ -297,7 +297,7 @@ describe('symbolic links out of the workspace are refused before anything is sen
       prepare: d => {
         fs.writeFileSync(path.join(d.workspace, 'shared.txt'), 'shared\n')
         fs.symlinkSync(
-          '../../../shared.txt',
+          '../../shared.txt',
           path.join(d.workspace, 'charts/hello/shared.txt')
         )
       }

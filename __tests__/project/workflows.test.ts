@@ -94,7 +94,7 @@ describe("the repository's workflows", () => {
       image: 'registry:2',
       ports: ['5000:5000']
     })
-    const own = job.steps.filter(step => step.uses === '..')
+    const own = job.steps.filter(step => step.uses === './')
     expect(own.length).toBeGreaterThan(0)
     for (const step of own) {
       expect(step.with).toMatchObject({
@@ -211,13 +211,13 @@ describe('the check itself', () => {
   })
 
   test.each([
-    ['..', true],
+    ['./', true],
     ['helm-oci-release/helm-oci-release@v1', true],
     [
       'helm-oci-release/helm-oci-release@0123456789abcdef0123456789abcdef01234567',
       true
     ],
-    ['../.github/actions/other', false],
+    ['./.github/actions/other', false],
     ['helm-oci-release/helm-oci-release', false],
     ['someone/helm-oci-release@v1', false],
     ['actions/checkout@v5', false]

@@ -7,7 +7,11 @@
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { RegistryClient } from '../../../src/registry/client.js'
-import { makeRunnerDirs, runMain, visibleLog } from '../../helpers/action-runner.js'
+import {
+  makeRunnerDirs,
+  runMain,
+  visibleLog
+} from '../../helpers/action-runner.js'
 import { writeChart } from '../../helpers/charts.js'
 import { startMirror, type Mirror } from '../../helpers/helm-mirror.js'
 import {
@@ -33,7 +37,10 @@ import {
   startSigstoreDouble,
   type SigstoreDouble
 } from '../../helpers/sigstore-double.js'
-import { startTokenServer, type TokenServer } from '../../helpers/token-server.js'
+import {
+  startTokenServer,
+  type TokenServer
+} from '../../helpers/token-server.js'
 
 const UP = { username: 'upstream', password: 'up-s3cret' }
 const DOWN = { username: 'mirror', password: 'mi-s3cret' }
