@@ -281,6 +281,8 @@ function digestMismatch(digest, target) {
         `${target.digest} for it; check which is right: it is left alone`);
 }
 
+// What a pinned version string is (exact, range, template, digest) and
+// whether a release moves it (pure).
 // `{{ ... }}`: Argo CD ApplicationSet / Helm templates; `${...}`: Flux
 // post-build substitution. Either way the real value comes from elsewhere.
 const TEMPLATE_RE = /\{\{[\s\S]*\}\}|\$\{[^}]*\}/;
@@ -1286,6 +1288,8 @@ function encodeFiles(texts, encodings) {
     return bytes;
 }
 
+// The files of the GitOps repository the scan reads: within `gitops-paths`,
+// bounded in size and number, decoded byte-exact, symlinks not followed.
 /** Files larger than this are not manifests: they are skipped unread (and said so). */
 const MAX_FILE_BYTES = 1024 * 1024;
 /** Repository paths ('/'-separated, relative to `root`) of every file, `.git` left out. */

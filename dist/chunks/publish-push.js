@@ -303,6 +303,8 @@ function trimEnd(list) {
     return list.slice(0, end);
 }
 
+// The Helm command line the publish uses (login, dependencies, lint, package,
+// push), run with argument arrays and its output read by cli-output.ts.
 /**
  * The Helm command line. Every call goes through `run` as an argument array,
  * with the sandboxed environment: no shell, no secret in argv.
@@ -647,6 +649,8 @@ async function retried(url, policy, get) {
     }
 }
 
+// Child processes never see the action's inputs: the registry password and
+// tokens are INPUT_* variables of the runner's environment.
 /**
  * The environment handed to child processes: the runner's, without the action's
  * own `INPUT_*` variables (they carry the registry password and tokens), plus
@@ -684,6 +688,7 @@ async function reportedVersion(binary) {
     return version;
 }
 
+// The runner's OS and architecture as get.helm.sh names them.
 const OS_NAMES = {
     linux: 'linux',
     darwin: 'darwin',

@@ -2719,6 +2719,8 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape;
 minimatch.unescape = unescape;
 
+// Chart.yaml read as Helm reads it (pure): name, version, apiVersion,
+// dependencies and the annotations the action uses, or a refusal naming the line.
 /** Artifact Hub's annotation of what changed in a version (read by changes.ts). */
 const CHANGES_ANNOTATION = 'artifacthub.io/changes';
 // The regular expression published with SemVer 2 (https://semver.org): unlike
@@ -2973,6 +2975,8 @@ function tooBig(walk, dir) {
         'Keep build output and vendored trees out of the chart folder.');
 }
 
+// Reading one chart folder: its Chart.yaml, and the links and file://
+// dependencies that must stay inside the workspace.
 /**
  * Reads `<chartDir>/Chart.yaml`. Paths in messages and annotations are relative
  * to the workspace, as GitHub expects for annotations.
@@ -2998,6 +3002,8 @@ function loadChart(chartDir, workspace) {
     };
 }
 
+// Finding the charts of a workspace (`charts`: a folder or globs), each read
+// and checked before anything is published.
 const GLOB_CHARS = /[*?[\]{}!]/;
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
 /**
@@ -3061,6 +3067,8 @@ function refuseDuplicateNames(charts) {
     }
 }
 
+// The step's outputs, set once from the run's record at the end of the run
+// (also when it fails), so that every output tells what really happened.
 /**
  * Sets every output, once, at the end of the run: `charts` always; the
  * single-chart outputs from the chart when the run released one (empty with
