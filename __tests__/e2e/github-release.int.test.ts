@@ -34,7 +34,7 @@ beforeAll(async () => {
   github = await startGitHubDouble({ tokens: [TOKEN] })
   github.addRepository({ owner: OWNER, repo: 'charts' })
   github.addRepository({ owner: OWNER, repo: 'locked' })
-}, 120_000)
+})
 
 afterAll(async () => {
   await Promise.all([mirror?.stop(), registry?.stop(), github?.close()])
@@ -103,7 +103,7 @@ describe('one chart', () => {
     ;({ result: first } = await release({
       charts: [{ name: 'web', version: '1.2.0' }]
     }))
-  }, 120_000)
+  })
 
   test('gets a release for its tag, with the notes and the package attached', () => {
     expect(first.exitCode, log(first)).toBe(0)

@@ -45,7 +45,7 @@ beforeAll(async () => {
     startRegistry({ users: { [DOWN.username]: DOWN.password } })
   ])
   hello = await packageChart(helmWith(HELM4), root, 'hello', '0.1.0')
-}, 120_000)
+})
 
 afterAll(async () => {
   await Promise.all([helmSite?.stop(), destination?.stop()])
@@ -142,7 +142,7 @@ test('an index line whose package is another chart: refused before the push, the
     await repo.stop()
     removeDir(dir)
   }
-}, 90_000)
+})
 
 describe('redirects of a classic repository', () => {
   /**
@@ -203,7 +203,7 @@ describe('redirects of a classic repository', () => {
     } finally {
       await server.stop()
     }
-  }, 90_000)
+  })
 
   test('the source credentials do not follow a redirect to another port of the same host', async () => {
     let elsewhereUrl = ''
@@ -238,7 +238,7 @@ describe('redirects of a classic repository', () => {
     } finally {
       await Promise.all([repo.stop(), elsewhere.stop()])
     }
-  }, 90_000)
+  })
 
   test('a redirect within the repository origin keeps the credentials, on every hop', async () => {
     // A relative Location (RFC 9110 10.2.2; Go's client, so Helm, follows
@@ -280,5 +280,5 @@ describe('redirects of a classic repository', () => {
     } finally {
       await repo.stop()
     }
-  }, 90_000)
+  })
 })

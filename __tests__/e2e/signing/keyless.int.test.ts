@@ -46,7 +46,7 @@ beforeAll(async () => {
       visibility: 'public'
     }
   })
-}, 120_000)
+})
 
 afterAll(async () => {
   await Promise.all([bench?.stop(), sigstore?.stop()])
@@ -91,7 +91,7 @@ describe.each([HELM4])('a chart pushed by Helm %s', helm => {
 
   beforeAll(async () => {
     result = await release({ chart, version: '1.0.0', helm })
-  }, 180_000)
+  })
 
   test('is signed in both layouts and attested, by the digest it pushed', async () => {
     expect(result.exitCode, log(result)).toBe(0)

@@ -103,7 +103,7 @@ beforeAll(async () => {
   ])
   doubles = { 'public-good': publicGood, github, private: own }
   bench = await startSigningBench('hor-signing-matrix-')
-}, 180_000)
+})
 
 afterAll(async () => {
   await Promise.all([
@@ -293,7 +293,7 @@ describe.each(INSTANCES)(
         )
       )
       expect(first.outputs['pushed']).toBe('true')
-    }, 120_000)
+    })
 
     test('the re-run with if-exists: skip pushes nothing and signs the published digest', async () => {
       const rerun = await bench.release({
@@ -312,7 +312,7 @@ describe.each(INSTANCES)(
       )
       await checkLegacy(instance, check)
       await checkBundle(check)
-    }, 120_000)
+    })
   }
 )
 
@@ -346,5 +346,5 @@ describe('the defaults a user gets: `sign: true` and nothing else, public reposi
       'fulcio.sigstore.dev:443',
       'rekor.sigstore.dev:443'
     ])
-  }, 120_000)
+  })
 })

@@ -28,7 +28,7 @@ beforeAll(async () => {
     startSigningBench('hor-signing-refusals-'),
     startSigstoreDouble({ workflow: { repository: `${OWNER}/charts` } })
   ])
-}, 120_000)
+})
 
 afterAll(async () => {
   await Promise.all([bench?.stop(), sigstore?.stop()])

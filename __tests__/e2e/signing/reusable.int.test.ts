@@ -55,7 +55,7 @@ beforeAll(async () => {
       'github-token': ATTEST_TOKEN
     }
   })
-}, 180_000)
+})
 
 afterAll(async () => {
   await Promise.all([bench?.stop(), sigstore?.stop()])
