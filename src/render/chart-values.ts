@@ -7,6 +7,7 @@
 // stay inside it) for Helm to render.
 import fs from 'node:fs'
 import path from 'node:path'
+import { errorMessage } from '../errors.js'
 import { chartRelativePath, packageEntries } from './chart-file.js'
 import type { ChartValues } from './place.js'
 import { mergeMaps, readValues, type PlainMap } from './values-merge.js'
@@ -29,7 +30,7 @@ export function chartWithValues(
 ): { path: string } | { error: string } {
   const files = chartFiles(packagePath)
   if ('error' in files) return files
-  const merged = mergeValuesFiles(files.files, chartValues)
+  const merged = mergedOrError(files.files, chartValues)
   if ('error' in merged)
     return { error: `failed to merge chart values: ${merged.error}` }
   const values = merged.values
@@ -39,10 +40,17 @@ export function chartWithValues(
     Object.keys(values).length > 0 ? `${JSON.stringify(values)}\n` : ''
   files.files.set(VALUES_FILE, Buffer.from(text))
   const chartDir = path.join(destination, files.top)
-  for (const [name, body] of files.files) {
-    const file = path.join(chartDir, name)
-    fs.mkdirSync(path.dirname(file), { recursive: true })
-    fs.writeFileSync(file, body)
+  try {
+    for (const [name, body] of files.files) {
+      const file = path.join(chartDir, name)
+      fs.mkdirSync(path.dirname(file), { recursive: true })
+      fs.writeFileSync(file, body)
+    }
+  } catch (error) {
+    // A name that is both a file and a folder, say: Helm's loader refuses it too.
+    return {
+      error: `the chart package cannot be unpacked: ${errorMessage(error)}`
+    }
   }
   return { path: chartDir }
 }
@@ -68,6 +76,19 @@ function chartFiles(packagePath: string): ChartFiles | { error: string } {
   }
   if (!top) return { error: 'the chart package holds no file' }
   return { top, files }
+}
+
+/** Values nested past what the action's own stack holds are not merged. */
+function mergedOrError(
+  files: ReadonlyMap<string, Buffer>,
+  chartValues: ChartValues
+): { values: PlainMap } | { error: string } {
+  try {
+    return mergeValuesFiles(files, chartValues)
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    return { error: 'the values files are nested too deeply to merge here' }
+  }
 }
 
 /** `mergeChartValues`: each file in order; values.yaml is the chart's own. */

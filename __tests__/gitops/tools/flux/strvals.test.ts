@@ -103,3 +103,18 @@ describe('parseInto writes into the map it is given', () => {
     expect(parseInto(path, values, false)).toBe(error)
   })
 })
+
+describe("the action's own bounds (Helm runs its parser in a sandbox)", () => {
+  test('list items created in one value are bounded', () => {
+    const many = Array.from({ length: 16 }, (_, i) => `l${i}[65536]=x`)
+    expect(parse(many.join(','))).toEqual({
+      error: 'not composed here: more than 1000000 list items'
+    })
+  })
+
+  test('a nesting deeper than the stack is refused, not a crash', () => {
+    expect(parse(`a${'[0]'.repeat(200_000)}=1`)).toEqual({
+      error: 'not composed here: nested too deeply'
+    })
+  })
+})

@@ -21,13 +21,25 @@ export function parseInto(
   asString: boolean
 ): string | undefined {
   const parser = new Parser([...text], asString)
-  for (;;) {
-    const result = parser.keyRecovered(dest, 0)
-    if (result === undefined) continue
-    if (result === EOF) return undefined
-    return result
+  try {
+    for (;;) {
+      const result = parser.keyRecovered(dest, 0)
+      if (result === undefined) continue
+      if (result === EOF) return undefined
+      return result
+    }
+  } catch (error) {
+    // Not Flux's: bounds of the action's own process (Helm has none).
+    if (error instanceof RangeError || error instanceof TooLarge)
+      return `not composed here: ${error instanceof TooLarge ? error.message : 'nested too deeply'}`
+    throw error
   }
 }
+
+/** List items the parser may create in one call (Helm: 65,537 per index). */
+const MAX_CREATED_ITEMS = 1_000_000
+
+class TooLarge extends Error {}
 
 const EOF = Symbol('EOF')
 const NOT_LIST = Symbol('not a list')
@@ -38,6 +50,7 @@ class GoPanic extends Error {}
 
 class Parser {
   private at = 0
+  private created = 0
 
   constructor(
     private readonly runes: string[],
@@ -134,7 +147,7 @@ class Parser {
         existing === null || existing === undefined ? [] : asList(existing)
       const [inner, failure] = this.listItem(current, next, level)
       if (failure !== undefined) return [list, failure]
-      return setIndex(list, index, inner)
+      return this.setIndex(list, index, inner)
     }
     let inner: PlainMap = {}
     if (list.length > index) {
@@ -144,7 +157,7 @@ class Parser {
     }
     const failure = this.key(inner, level)
     if (failure !== undefined) return [list, failure]
-    return setIndex(list, index, inner)
+    return this.setIndex(list, index, inner)
   }
 
   private listValue(
@@ -152,11 +165,11 @@ class Parser {
     index: number
   ): [unknown[], Failure | undefined] {
     const values = this.valList()
-    if (Array.isArray(values)) return setIndex(list, index, values)
-    if (values === EOF) return setIndex(list, index, '')
+    if (Array.isArray(values)) return this.setIndex(list, index, values)
+    if (values === EOF) return this.setIndex(list, index, '')
     if (values !== NOT_LIST) return [list, values]
     const [value] = this.until(',')
-    return setIndex(list, index, this.typed(value))
+    return this.setIndex(list, index, this.typed(value))
   }
 
   /** `{a,b}`: a list; anything else is not one. */
@@ -188,6 +201,20 @@ class Parser {
       } else value += rune
     }
     return [value, undefined, true]
+  }
+
+  /** Helm's `setIndex`, counting the items it creates. */
+  private setIndex(
+    list: unknown[],
+    index: number,
+    value: unknown
+  ): [unknown[], Failure | undefined] {
+    if (index >= list.length && index <= MAX_INDEX) {
+      this.created += index + 1 - list.length
+      if (this.created > MAX_CREATED_ITEMS)
+        throw new TooLarge(`more than ${MAX_CREATED_ITEMS} list items`)
+    }
+    return setIndex(list, index, value)
   }
 
   /** `typedVal`: booleans, null and int64 unless the value is a string. */

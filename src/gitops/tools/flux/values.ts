@@ -53,12 +53,25 @@ export function releaseValues(
     const files = layers.flatMap(layer => ('text' in layer ? [layer] : []))
     return { valueFiles: [...files, ...own], notes }
   }
-  const composed = composeValues(layers, values ?? {})
+  const composed = composedOrRefused(layers, values ?? {})
   if ('refused' in composed) return { valueFiles: [], notes, ...composed }
   const name = 'spec.valuesFrom and spec.values, composed as Flux does'
   return {
     valueFiles: [{ name, text: JSON.stringify(composed.values) }],
     notes
+  }
+}
+
+/** Values nested past what the action's own stack holds are not composed. */
+function composedOrRefused(
+  layers: readonly Layer[],
+  values: PlainMap
+): { values: PlainMap } | { refused: string } {
+  try {
+    return composeValues(layers, values)
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    return { refused: 'the values are nested too deeply to compose here' }
   }
 }
 
