@@ -2161,14 +2161,26 @@ const MAX_NESTED_NAME_LEVEL = 30;
 /** `strvals.ParseInto` (typed values) or `ParseIntoString` (`asString`). */
 function parseInto(text, dest, asString) {
     const parser = new Parser([...text], asString);
-    for (;;) {
-        const result = parser.keyRecovered(dest, 0);
-        if (result === undefined)
-            continue;
-        if (result === EOF)
-            return undefined;
-        return result;
+    try {
+        for (;;) {
+            const result = parser.keyRecovered(dest, 0);
+            if (result === undefined)
+                continue;
+            if (result === EOF)
+                return undefined;
+            return result;
+        }
     }
+    catch (error) {
+        // Not Flux's: bounds of the action's own process (Helm has none).
+        if (error instanceof RangeError || error instanceof TooLarge)
+            return `not composed here: ${error instanceof TooLarge ? error.message : 'nested too deeply'}`;
+        throw error;
+    }
+}
+/** List items the parser may create in one call (Helm: 65,537 per index). */
+const MAX_CREATED_ITEMS = 1_000_000;
+class TooLarge extends Error {
 }
 const EOF = Symbol('EOF');
 const NOT_LIST = Symbol('not a list');
@@ -2178,6 +2190,7 @@ class Parser {
     runes;
     asString;
     at = 0;
+    created = 0;
     constructor(runes, asString) {
         this.runes = runes;
         this.asString = asString;
@@ -2271,7 +2284,7 @@ class Parser {
             const [inner, failure] = this.listItem(current, next, level);
             if (failure !== undefined)
                 return [list, failure];
-            return setIndex(list, index, inner);
+            return this.setIndex(list, index, inner);
         }
         let inner = {};
         if (list.length > index) {
@@ -2284,18 +2297,18 @@ class Parser {
         const failure = this.key(inner, level);
         if (failure !== undefined)
             return [list, failure];
-        return setIndex(list, index, inner);
+        return this.setIndex(list, index, inner);
     }
     listValue(list, index) {
         const values = this.valList();
         if (Array.isArray(values))
-            return setIndex(list, index, values);
+            return this.setIndex(list, index, values);
         if (values === EOF)
-            return setIndex(list, index, '');
+            return this.setIndex(list, index, '');
         if (values !== NOT_LIST)
             return [list, values];
         const [value] = this.until(',');
-        return setIndex(list, index, this.typed(value));
+        return this.setIndex(list, index, this.typed(value));
     }
     /** `{a,b}`: a list; anything else is not one. */
     valList() {
@@ -2333,6 +2346,15 @@ class Parser {
                 value += rune;
         }
         return [value, undefined, true];
+    }
+    /** Helm's `setIndex`, counting the items it creates. */
+    setIndex(list, index, value) {
+        if (index >= list.length && index <= MAX_INDEX) {
+            this.created += index + 1 - list.length;
+            if (this.created > MAX_CREATED_ITEMS)
+                throw new TooLarge(`more than ${MAX_CREATED_ITEMS} list items`);
+        }
+        return setIndex(list, index, value);
     }
     /** `typedVal`: booleans, null and int64 unless the value is a string. */
     typed(value) {
@@ -2446,7 +2468,7 @@ function releaseValues(spec, releaseNamespace, context) {
         const files = layers.flatMap(layer => ('text' in layer ? [layer] : []));
         return { valueFiles: [...files, ...own], notes };
     }
-    const composed = composeValues(layers, values ?? {});
+    const composed = composedOrRefused(layers, values ?? {});
     if ('refused' in composed)
         return { valueFiles: [], notes, ...composed };
     const name = 'spec.valuesFrom and spec.values, composed as Flux does';
@@ -2454,6 +2476,17 @@ function releaseValues(spec, releaseNamespace, context) {
         valueFiles: [{ name, text: JSON.stringify(composed.values) }],
         notes
     };
+}
+/** Values nested past what the action's own stack holds are not composed. */
+function composedOrRefused(layers, values) {
+    try {
+        return composeValues(layers, values);
+    }
+    catch (error) {
+        if (!(error instanceof RangeError))
+            throw error;
+        return { refused: 'the values are nested too deeply to compose here' };
+    }
 }
 /**
  * `ChartValuesFromReferences`. `values` is one object throughout and the

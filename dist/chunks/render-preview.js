@@ -352,7 +352,7 @@ function chartWithValues(packagePath, chartValues, destination) {
     const files = chartFiles(packagePath);
     if ('error' in files)
         return files;
-    const merged = mergeValuesFiles(files.files, chartValues);
+    const merged = mergedOrError(files.files, chartValues);
     if ('error' in merged)
         return { error: `failed to merge chart values: ${merged.error}` };
     const values = merged.values;
@@ -361,10 +361,18 @@ function chartWithValues(packagePath, chartValues, destination) {
     const text = Object.keys(values).length > 0 ? `${JSON.stringify(values)}\n` : '';
     files.files.set(VALUES_FILE, Buffer.from(text));
     const chartDir = path.join(destination, files.top);
-    for (const [name, body] of files.files) {
-        const file = path.join(chartDir, name);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, body);
+    try {
+        for (const [name, body] of files.files) {
+            const file = path.join(chartDir, name);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, body);
+        }
+    }
+    catch (error) {
+        // A name that is both a file and a folder, say: Helm's loader refuses it too.
+        return {
+            error: `the chart package cannot be unpacked: ${errorMessage(error)}`
+        };
     }
     return { path: chartDir };
 }
@@ -386,6 +394,17 @@ function chartFiles(packagePath) {
     if (!top)
         return { error: 'the chart package holds no file' };
     return { top, files };
+}
+/** Values nested past what the action's own stack holds are not merged. */
+function mergedOrError(files, chartValues) {
+    try {
+        return mergeValuesFiles(files, chartValues);
+    }
+    catch (error) {
+        if (!(error instanceof RangeError))
+            throw error;
+        return { error: 'the values files are nested too deeply to merge here' };
+    }
 }
 /** `mergeChartValues`: each file in order; values.yaml is the chart's own. */
 function mergeValuesFiles(files, chartValues) {
