@@ -31,6 +31,26 @@ export interface SetValue {
   fromFile?: boolean
 }
 
+/**
+ * The chart's values.yaml replaced by files of the chart merged in order
+ * (Flux's `chart.spec.valuesFiles`): render/chart-values.ts.
+ */
+export interface ChartValues {
+  /** Paths inside the chart; `values.yaml` is the chart's own. */
+  files: string[]
+  /** A file not in the chart is left out (else the render fails, as the tool's build does). */
+  ignoreMissing: boolean
+}
+
+/** Skip: none applied; Create: only new ones; CreateReplace: all; none deleted. */
+export type CrdUpgradePolicy = 'Skip' | 'Create' | 'CreateReplace'
+
+/** Labels and annotations the consumer sets on every rendered object. */
+export interface CommonMetadata {
+  labels: Record<string, string>
+  annotations: Record<string, string>
+}
+
 /** How the consumer renders the chart at one pin. */
 export interface RenderPlace {
   /** The GitOps file and the line of the bumped version. */
@@ -48,6 +68,17 @@ export interface RenderPlace {
   includeCrds: boolean
   kubeVersion?: string
   apiVersions: string[]
+  /** The chart's own default values replaced (Flux's `chart.spec.valuesFiles`). */
+  chartValues?: ChartValues
+  /**
+   * How an upgrade applies the chart's `crds/` folder (Flux's
+   * `upgrade.crds`): render/crd-upgrade.ts. Unset: as `helm template` prints it.
+   */
+  crdsOnUpgrade?: CrdUpgradePolicy
+  /** `--skip-schema-validation` (Flux's `disableSchemaValidation`). */
+  skipSchemaValidation?: boolean
+  /** Set on every rendered object's metadata (Flux's `commonMetadata`). */
+  commonMetadata?: CommonMetadata
   /** What could not be taken into account, said in the pull request ("values from Secret x not shown"). */
   notes: string[]
   /** Set when this place is not rendered at all, with why ("generated per element"). */
