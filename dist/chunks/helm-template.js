@@ -304,6 +304,10 @@ function templateArgs(request) {
         args.push(`--api-versions=${api}`);
     if (request.skipSchemaValidation)
         args.push('--skip-schema-validation');
+    if (request.skipTests)
+        args.push('--skip-tests');
+    if (request.noHooks)
+        args.push('--no-hooks');
     args.push('--', request.releaseName, request.chart);
     return args;
 }

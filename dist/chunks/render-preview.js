@@ -1198,7 +1198,9 @@ async function renderIn(folder, helm, place, packagePath, options) {
         includeCrds: place.includeCrds,
         kubeVersion: place.kubeVersion,
         apiVersions: place.apiVersions,
-        skipSchemaValidation: schema.notes.length > 0
+        skipSchemaValidation: schema.notes.length > 0,
+        skipTests: place.skipTests,
+        noHooks: place.noHooks
     };
     const output = await runTemplate(helm, request, options);
     if ('skip' in output)
@@ -1278,16 +1280,20 @@ function writeValuesFiles(folder, files, readChartFile) {
     const paths = [];
     const names = new Map();
     for (const [index, file] of files.entries()) {
-        const text = file.fromChart === undefined ? file.text : readChartFile(file.fromChart);
+        const read = file.fromChart === undefined ? file.text : readChartFile(file.fromChart);
         // Argo CD's ignoreMissingValueFiles: a missing file is simply not applied.
-        if (text === undefined && file.optional)
+        if (read === undefined && file.optional)
             continue;
-        if (text === undefined) {
+        if (read === undefined) {
             return {
                 error: `values file ${file.fromChart ?? file.name} is not in the chart`,
                 valuesFile: file.name
             };
         }
+        const derived = file.derive ? file.derive(read) : { text: read };
+        if ('error' in derived)
+            return { error: `${file.name}: ${derived.error}`, valuesFile: file.name };
+        const text = derived.text;
         const written = path.join(dir, `${index}.yaml`);
         fs.writeFileSync(written, text);
         paths.push(written);
