@@ -195,6 +195,20 @@ describe('Kustomize helmCharts places: the inflation generator rules', () => {
       { replicas: 1, image: { tag: '1.0' } }
     ],
     [
+      'valuesInline is read as YAML 1.1, as Kustomize reads it: a plain on is true',
+      [
+        'releaseName: web',
+        'valuesInline: {enabled: on, legacy: "no", mode: 0755}'
+      ],
+      {
+        replicas: 1,
+        image: { tag: '1.0', pullPolicy: 'Always' },
+        enabled: true,
+        legacy: 'no',
+        mode: 493
+      }
+    ],
+    [
       'a kind mismatch fails the render as Kustomize fails the build',
       ['releaseName: web', 'valuesInline: {image: nginx}'],
       {

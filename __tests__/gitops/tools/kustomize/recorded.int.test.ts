@@ -25,6 +25,7 @@ const CASES = [
   'defaults',
   'flags',
   'inline-null',
+  'inline-yaml11',
   'merge-no-values-file',
   'namespace',
   'values-file'

@@ -56,7 +56,13 @@ function kustomizePlace(
   const namespace =
     stringAt(entry, 'namespace') ?? stringAt(kustomization.value, 'namespace')
   if (namespace) place.namespace = namespace
-  const values = kustomizeValues(entry, at.file, context, place.notes)
+  const values = kustomizeValues(
+    entry,
+    inlineValues(kustomization, pin, context),
+    at.file,
+    context,
+    place.notes
+  )
   if ('refused' in values) return { ...place, skipped: values.refused }
   place.valueFiles = values.files
   place.notes.push(...templatedNote(kustomization))
@@ -110,8 +116,25 @@ function releaseName(
 
 type KustomizeValues = { files: ValuesFile[] } | { refused: string }
 
+/**
+ * `valuesInline` as Kustomize reads it: the kustomization is YAML 1.1 to Go's
+ * sigs.k8s.io/yaml (api/types/kustomization.go, Kustomization.Unmarshal:
+ * yaml.YAMLToJSON, sigs.k8s.io/yaml v1.5.0), so a plain
+ * `on` is true; `yaml` reads YAML 1.2 unless told.
+ */
+function inlineValues(
+  kustomization: ManifestDocument,
+  pin: BumpedPin,
+  context: PlaceContext
+): PlainMap | undefined {
+  const asRead = context.documents.asYaml11(kustomization)
+  const value = asRead ?? kustomization.value
+  return mapAt(pinnedEntry(value, pin.path).entry, 'valuesInline')
+}
+
 function kustomizeValues(
   entry: PlainMap | undefined,
+  inline: PlainMap | undefined,
   kustomizationFile: string,
   context: PlaceContext,
   notes: string[]
@@ -140,7 +163,7 @@ function kustomizeValues(
   const additional = stringsAt(entry, 'additionalValuesFiles').flatMap(path =>
     read('additionalValuesFiles', path)
   )
-  const main = mainValues(file, mapAt(entry, 'valuesInline'), merge)
+  const main = mainValues(file, inline, merge)
   if ('refused' in main) return main
   return { files: [...main.files, ...additional] }
 }
