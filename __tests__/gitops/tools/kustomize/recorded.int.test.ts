@@ -124,3 +124,33 @@ describe('Kustomize places against recorded kustomize build --enable-helm', () =
     expect(byIdentity(rendered)).toEqual(byIdentity(expected))
   })
 })
+
+// kustomize v5.8.1 on the same entry: "could not merge values: wrong node
+// kind: expected MappingNode but got ScalarNode" (no output to record).
+test('a map against a single value fails the render, as it fails the build', async () => {
+  const { places } = build({
+    manifests: {
+      'kustomization.yaml': [
+        'helmCharts:',
+        '  - name: webapp',
+        '    repo: oci://ghcr.io/acme/charts',
+        '    version: 1.0.0',
+        '    releaseName: web',
+        '    valuesInline: {image: nginx}',
+        ''
+      ].join('\n')
+    }
+  })
+  const result = await renderPlace(
+    helm,
+    places[0],
+    '1.5.0',
+    { packagePath: () => Promise.resolve(chartPackage) },
+    { workDir: path.join(work, 'render') }
+  )
+  expect(result).toEqual({
+    error:
+      'the chart values.yaml merged with valuesInline (override): Kustomize cannot merge valuesInline into it (merge2): at image, valuesInline has a single value and the file a mapping',
+    valuesFile: 'the chart values.yaml merged with valuesInline (override)'
+  })
+})
