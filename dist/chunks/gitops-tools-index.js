@@ -931,6 +931,25 @@ class RepositoryDocuments {
             unreadable: `${manifest.file}:${manifest.line} does not parse without its template actions blanked`
         };
     }
+    /**
+     * The document read as YAML 1.1, as Go's sigs.k8s.io/yaml reads it (a
+     * plain yes, no, on or off is a boolean, 0755 octal): how Kustomize reads
+     * a kustomization. Undefined for a Helm template or what does not read so.
+     */
+    asYaml11(manifest) {
+        if (manifest.templated)
+            return undefined;
+        const text = this.texts.get(manifest.file) ?? '';
+        const source = text.slice(manifest.start, manifest.end);
+        try {
+            const doc = distExports.parseDocument(source, { uniqueKeys: false, version: '1.1' });
+            const value = withMergeKeys(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+            return doc.errors.length === 0 && isPlainMap(value) ? value : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
     parse(file) {
         const cached = this.parsed.get(file);
         if (cached)
@@ -1733,7 +1752,7 @@ function applicationPlace(application, sourcePath, at, title, context) {
     if (namespace)
         place.namespace = namespace;
     const files = argoSourceFiles(helm, listAt(spec, 'sources'), context);
-    place.valueFiles = [...files.valueFiles, ...inlineValues(helm, place.notes)];
+    place.valueFiles = [...files.valueFiles, ...inlineValues$1(helm, place.notes)];
     place.setValues = [...parameters(helm, place.notes), ...files.fileParameters];
     place.notes.push(...files.notes);
     // Argo CD passes --include-crds unless told to skip them.
@@ -1742,7 +1761,7 @@ function applicationPlace(application, sourcePath, at, title, context) {
     return place;
 }
 /** `values` (a YAML string) or `valuesObject`, as one values file. */
-function inlineValues(helm, notes) {
+function inlineValues$1(helm, notes) {
     const object = mapAt(helm, 'valuesObject');
     const values = helm?.values;
     if (object) {
@@ -2423,7 +2442,7 @@ function kustomizePlace(kustomization, pin, at, context) {
     const namespace = stringAt(entry, 'namespace') ?? stringAt(kustomization.value, 'namespace');
     if (namespace)
         place.namespace = namespace;
-    const values = kustomizeValues(entry, at.file, context, place.notes);
+    const values = kustomizeValues(entry, inlineValues(kustomization, pin, context), at.file, context, place.notes);
     if ('refused' in values)
         return { ...place, skipped: values.refused };
     place.valueFiles = values.files;
@@ -2469,7 +2488,18 @@ function releaseName(entry, templated) {
         notes: [`${why}; rendered as ${HELM_DEFAULT_RELEASE_NAME}`]
     };
 }
-function kustomizeValues(entry, kustomizationFile, context, notes) {
+/**
+ * `valuesInline` as Kustomize reads it: the kustomization is YAML 1.1 to Go's
+ * sigs.k8s.io/yaml (api/types/kustomization.go, Kustomization.Unmarshal:
+ * yaml.YAMLToJSON, sigs.k8s.io/yaml v1.5.0), so a plain
+ * `on` is true; `yaml` reads YAML 1.2 unless told.
+ */
+function inlineValues(kustomization, pin, context) {
+    const asRead = context.documents.asYaml11(kustomization);
+    const value = asRead ?? kustomization.value;
+    return mapAt(pinnedEntry(value, pin.path).entry, 'valuesInline');
+}
+function kustomizeValues(entry, inline, kustomizationFile, context, notes) {
     const base = folderOf(kustomizationFile);
     const read = (what, path) => {
         const found = readValuesText(context.readRepoFile, `${what} ${path}`, base, path);
@@ -2487,7 +2517,7 @@ function kustomizeValues(entry, kustomizationFile, context, notes) {
     const valuesFile = stringAt(entry, 'valuesFile');
     const file = valuesFile ? read('valuesFile', valuesFile) : undefined;
     const additional = stringsAt(entry, 'additionalValuesFiles').flatMap(path => read('additionalValuesFiles', path));
-    const main = mainValues(file, mapAt(entry, 'valuesInline'), merge);
+    const main = mainValues(file, inline, merge);
     if ('refused' in main)
         return main;
     return { files: [...main.files, ...additional] };
