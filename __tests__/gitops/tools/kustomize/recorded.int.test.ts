@@ -4,8 +4,9 @@
 // of each expected.yaml; CI has no Kustomize; not under fixtures/, which is
 // the scan's corpus). One
 // normalisation, because Kustomize re-serialises and sorts what Helm
-// printed (api/resmap reorder, `legacy` by default): the objects are
-// compared as parsed YAML, ordered by kind, namespace and name.
+// printed (api/krusty/kustomizer.go applies the `legacy` sort order when
+// none is set; kyaml writes its own YAML): the objects are compared as
+// parsed YAML, ordered by kind, namespace and name.
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseAllDocuments } from 'yaml'
