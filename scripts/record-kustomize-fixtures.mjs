@@ -7,11 +7,12 @@
 // pinned by version and integrity; Helm is the one the tests render with.
 // Each case holds its chart in charts/<name>-<version>/<name>/, where
 // Kustomize looks first (HelmChartInflationGenerator.go, absChartHome and
-// chartExistsLocally), so nothing is pulled. Writes <case>/expected.yaml,
-// headed by the versions that made it.
+// chartExistsLocally), so nothing is pulled. Writes <case>/expected.yaml
+// (or expected-error.txt when Kustomize fails the build), headed by the
+// versions that made it.
 //
 //   node scripts/record-kustomize-fixtures.mjs [case…]
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fetchHelm, readZipMember } from './fetch-helm.mjs'
@@ -57,10 +58,16 @@ function versions(kubectl, helm) {
   return `kubectl ${client.clientVersion.gitVersion}, kustomize ${client.kustomizeVersion}, helm ${helmVersion}`
 }
 
+/**
+ * `kubectl kustomize` of one case: its output in expected.yaml, or, when
+ * Kustomize fails the build, its error in expected-error.txt.
+ */
 function record(kubectl, helm, name, header) {
   const dir = path.join(CASES, name)
-  // A fresh HELM_CONFIG_HOME each time: Kustomize makes one per run.
-  const output = execFileSync(
+  const stamp = `# Recorded by scripts/record-kustomize-fixtures.mjs with ${header}\n`
+  for (const file of ['expected.yaml', 'expected-error.txt'])
+    fs.rmSync(path.join(dir, file), { force: true })
+  const run = spawnSync(
     kubectl,
     [
       'kustomize',
@@ -69,11 +76,21 @@ function record(kubectl, helm, name, header) {
       '--load-restrictor=LoadRestrictionsNone',
       dir
     ],
+    // Kustomize gives Helm a fresh HELM_CONFIG_HOME of its own each run.
     { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }
   )
-  const text = `# Recorded by scripts/record-kustomize-fixtures.mjs with ${header}\n${output}`
-  fs.writeFileSync(path.join(dir, 'expected.yaml'), text)
-  console.log(`${name}: ${output.split('\n---\n').length} objects`)
+  if (run.status === 0) {
+    fs.writeFileSync(path.join(dir, 'expected.yaml'), stamp + run.stdout)
+    console.log(`${name}: ${run.stdout.split('\n---\n').length} objects`)
+    return
+  }
+  // No path of this machine in the recording.
+  const error = run.stderr
+    .split(root)
+    .join('<repository>')
+    .replace(/\/[^\s']*kustomize-helm-\d+/g, '<kustomize temp>')
+  fs.writeFileSync(path.join(dir, 'expected-error.txt'), stamp + error)
+  console.log(`${name}: fails: ${error.split('\n')[0]}`)
 }
 
 const kubectl = fetchKubectl()
