@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { s as semver } from './semver.js';
 import { e as errorMessage } from './errors.js';
-import { e as escapeMarkdown, p as plural, C as CHANGES_ANNOTATION, d as mapLimit, c as clip, g as fenced, h as escapeHtml } from './release-steps.js';
-import { J as HELM_CHART_CONFIG, d as distExports } from './publish-push.js';
+import { p as plural, C as CHANGES_ANNOTATION, m as mapLimit } from './release-steps.js';
+import { y as escapeMarkdown, W as HELM_CHART_CONFIG, d as distExports, Q as clip, X as fenced, h as escapeHtml } from './markdown.js';
 import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
 import require$$1 from 'node:zlib';
@@ -1392,7 +1392,9 @@ async function renderIn(folder, helm, place, packagePath, options) {
         includeCrds: place.includeCrds,
         kubeVersion: place.kubeVersion,
         apiVersions: place.apiVersions,
-        skipSchemaValidation: place.skipSchemaValidation === true || schema.notes.length > 0
+        skipSchemaValidation: place.skipSchemaValidation === true || schema.notes.length > 0,
+        skipTests: place.skipTests,
+        noHooks: place.noHooks
     };
     const output = await runTemplate(helm, request, options);
     if ('skip' in output)
@@ -1489,16 +1491,20 @@ function writeValuesFiles(folder, files, readChartFile) {
     const paths = [];
     const names = new Map();
     for (const [index, file] of files.entries()) {
-        const text = file.fromChart === undefined ? file.text : readChartFile(file.fromChart);
+        const read = file.fromChart === undefined ? file.text : readChartFile(file.fromChart);
         // Argo CD's ignoreMissingValueFiles: a missing file is simply not applied.
-        if (text === undefined && file.optional)
+        if (read === undefined && file.optional)
             continue;
-        if (text === undefined) {
+        if (read === undefined) {
             return {
                 error: `values file ${file.fromChart ?? file.name} is not in the chart`,
                 valuesFile: file.name
             };
         }
+        const derived = file.derive ? file.derive(read) : { text: read };
+        if ('error' in derived)
+            return { error: `${file.name}: ${derived.error}`, valuesFile: file.name };
+        const text = derived.text;
         const written = path.join(dir, `${index}.yaml`);
         fs.writeFileSync(written, text);
         paths.push(written);

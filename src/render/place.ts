@@ -18,6 +18,12 @@ export interface ValuesFile {
   fromChart?: string
   /** Left out without a word when absent (e.g. Argo CD's `ignoreMissingValueFiles`). */
   optional?: boolean
+  /**
+   * Makes what Helm gets from the text read (`text`, or the chart's file):
+   * e.g. Kustomize merges `valuesInline` into the chart's values.yaml, known
+   * only once the chart is pulled. An error fails the render.
+   */
+  derive?: (text: string) => { text: string } | { error: string }
 }
 
 /** One `--set` / `--set-string` / `--set-file` of the consumer, applied after the files. */
@@ -79,6 +85,10 @@ export interface RenderPlace {
   skipSchemaValidation?: boolean
   /** Set on every rendered object's metadata (Flux's `commonMetadata`). */
   commonMetadata?: CommonMetadata
+  /** `--skip-tests`: the chart's test hooks left out (e.g. Kustomize's `skipTests`). */
+  skipTests?: boolean
+  /** `--no-hooks`: every hook left out (e.g. Kustomize's `skipHooks`). */
+  noHooks?: boolean
   /** What could not be taken into account, said in the pull request ("values from Secret x not shown"). */
   notes: string[]
   /** Set when this place is not rendered at all, with why ("generated per element"). */

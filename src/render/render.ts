@@ -140,7 +140,9 @@ async function renderIn(
     kubeVersion: place.kubeVersion,
     apiVersions: place.apiVersions,
     skipSchemaValidation:
-      place.skipSchemaValidation === true || schema.notes.length > 0
+      place.skipSchemaValidation === true || schema.notes.length > 0,
+    skipTests: place.skipTests,
+    noHooks: place.noHooks
   }
   const output = await runTemplate(helm, request, options)
   if ('skip' in output) return { error: output.skip, skip: output.skip }
@@ -276,16 +278,20 @@ function writeValuesFiles(
   const paths: string[] = []
   const names = new Map<string, string>()
   for (const [index, file] of files.entries()) {
-    const text =
+    const read =
       file.fromChart === undefined ? file.text : readChartFile(file.fromChart)
     // Argo CD's ignoreMissingValueFiles: a missing file is simply not applied.
-    if (text === undefined && file.optional) continue
-    if (text === undefined) {
+    if (read === undefined && file.optional) continue
+    if (read === undefined) {
       return {
         error: `values file ${file.fromChart ?? file.name} is not in the chart`,
         valuesFile: file.name
       }
     }
+    const derived = file.derive ? file.derive(read) : { text: read }
+    if ('error' in derived)
+      return { error: `${file.name}: ${derived.error}`, valuesFile: file.name }
+    const text = derived.text
     const written = path.join(dir, `${index}.yaml`)
     fs.writeFileSync(written, text)
     paths.push(written)
