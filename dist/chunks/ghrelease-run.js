@@ -8,7 +8,7 @@ import { f as forEachPublished } from './publish-after-push.js';
 import { n as relay } from './publish-push.js';
 import { t as tagMatches, e as expectedTag } from './main.js';
 import { p as parseChanges } from './chart-changes.js';
-import { e as escapeMarkdown, g as fenced, v as verifyCommands } from './release-steps.js';
+import { e as escapeMarkdown, h as fenced, v as verifyCommands } from './release-steps.js';
 
 // GitHub's releases API for the `github-release` step: find a release by its
 // tag, create or update it, list, download and upload its assets. Every

@@ -3982,6 +3982,20 @@ function fenced(language, content) {
     return `${fence}${language}\n${body}${fence}\n`;
 }
 /**
+ * Outside text (Helm's error) as a fenced `text` block, its lines kept: the
+ * fence longer than any run of backticks inside, and controls other than
+ * tabs and line breaks, and bidi overrides, shown as escapes (`\u001b`), so
+ * that what is shown is what was written.
+ */
+function preformatted(text) {
+    const shown = text
+        .replace(/\r\n/g, '\n')
+        .replace(ALL_UNPRINTABLE, c => c === '\n' || c === '\t'
+        ? c
+        : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return fenced('text', shown);
+}
+/**
  * A markdown table: a header row and rows whose cells are already markdown
  * made with `escapeMarkdown`, `cellCode`, `markdownWithCode(…, true)` or
  * numbers (none holds a `|` the row would be split at).
@@ -4443,4 +4457,4 @@ var steps = /*#__PURE__*/Object.freeze({
     release: release
 });
 
-export { CHANGES_ANNOTATION as C, Minimatch as M, tableRow as a, cellCode as b, clip as c, mapLimit as d, escapeMarkdown as e, fitParts as f, fenced as g, escapeHtml as h, inlineCode as i, markdownWithCode as m, plural as p, steps as s, tableLines as t, utf16Units as u, verifyCommands as v };
+export { CHANGES_ANNOTATION as C, Minimatch as M, tableRow as a, cellCode as b, clip as c, mapLimit as d, escapeMarkdown as e, fitParts as f, escapeHtml as g, fenced as h, inlineCode as i, preformatted as j, markdownWithCode as m, plural as p, steps as s, tableLines as t, utf16Units as u, verifyCommands as v };

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { s as semver } from './semver.js';
 import { e as errorMessage } from './errors.js';
-import { e as escapeMarkdown, p as plural, C as CHANGES_ANNOTATION, d as mapLimit, c as clip, g as fenced, h as escapeHtml } from './release-steps.js';
+import { e as escapeMarkdown, p as plural, C as CHANGES_ANNOTATION, d as mapLimit, c as clip, g as escapeHtml, h as fenced, j as preformatted } from './release-steps.js';
 import { J as HELM_CHART_CONFIG, d as distExports } from './publish-push.js';
 import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
@@ -903,8 +903,16 @@ function compare(a, b) {
 
 // What one render of a place came to, and what the two renders of a place
 // (old vs new) came to together: the input of the report.
-/** Compares two renders; a failure of the new version wins over one of the old. */
+/**
+ * Compares two renders. A failure says which versions fail: the new one's
+ * error first, the old one's with it when both fail.
+ */
 function compareRenders(place, versions, before, after) {
+    if ('error' in after && 'error' in before)
+        return {
+            ...failed(place, 'both', versions.new, after),
+            old: versionFailure(versions.old, before)
+        };
     if ('error' in after)
         return failed(place, 'new', versions.new, after);
     if ('error' in before)
@@ -914,7 +922,14 @@ function compareRenders(place, versions, before, after) {
     return { status: 'rendered', place, diff, duplicates };
 }
 function failed(place, side, version, result) {
-    return { status: 'failed', place, side, version, ...result };
+    return { status: 'failed', place, side, ...versionFailure(version, result) };
+}
+/** What the report shows of a failure (not why Helm was not run, nor notes). */
+function versionFailure(version, result) {
+    const { error, valuesFile } = result;
+    return valuesFile === undefined
+        ? { version, error }
+        : { version, error, valuesFile };
 }
 
 // A place's values from the GitOps repository checked before Helm is run:
@@ -1337,15 +1352,18 @@ function namedError(error, names, folder) {
 // always shown, its lists and diffs while they fit), one for the places not
 // rendered. The pull request body and the job summary fit the same parts
 // into their own limits. Pure.
-/** Helm's error is shown up to this length; its first line is what matters. */
-const MAX_ERROR_CHARS = 2_000;
+/**
+ * Helm's error is shown whole up to this length (a schema failure names each
+ * value and the rule it breaks, one line each); past it, clipped with a note.
+ */
+const MAX_ERROR_CHARS = 8_000;
 /** Titles, notes and duplicates listed in a head at most; the rest are counted. */
 const MAX_LISTED = 10;
 /** A title, file name or note longer than this is cut. */
 const MAX_NAME = 300;
 /** The report's parts, in the order of the places. */
 function renderReport(outcomes, options) {
-    const failures = outcomes.filter(o => o.status === 'failed' && o.side === 'new');
+    const failures = outcomes.filter(o => o.status === 'failed' && o.side !== 'old');
     const skipped = outcomes.filter((o) => o.status === 'skipped');
     const places = outcomes.flatMap(o => o.status === 'failed'
         ? [failedPart(o)]
@@ -1384,25 +1402,66 @@ function placeHead(outcome) {
         `${escapeMarkdown(clip(file, MAX_NAME))} line ${line}\n\n`);
 }
 function failedPart(outcome) {
-    const which = outcome.side === 'new' ? 'new' : 'old';
     // Above the title, so that a reviewer cannot miss it.
-    const mark = `> [!CAUTION]\n> **Does not render** at the ${which} version ${escapeMarkdown(outcome.version)}.\n\n`;
+    const mark = `> [!CAUTION]\n> **Does not render** ${failedWhere(outcome)}.\n\n`;
     return {
         head: mark +
             placeHead(outcome) +
-            failureDetail(outcome) +
-            noteList(outcome.place.notes)
+            valuesFileLine(outcome) +
+            sideNote(outcome) +
+            noteList(outcome.place.notes),
+        items: errorItems(outcome)
     };
 }
-function failureDetail(outcome) {
-    const error = clip(outcome.error, MAX_ERROR_CHARS);
-    const file = outcome.valuesFile
-        ? `The values that broke it: ${escapeMarkdown(clip(outcome.valuesFile, MAX_NAME))}.\n\n`
+/** At which versions: the old, the new, or both. */
+function failedWhere(outcome) {
+    const version = escapeMarkdown(outcome.version);
+    if (outcome.side === 'new')
+        return `at the new version ${version}`;
+    if (outcome.side === 'old' || !outcome.old)
+        return `at the old version ${version}`;
+    const old = escapeMarkdown(outcome.old.version);
+    return `at either version: neither the old ${old} nor the new ${version}`;
+}
+function valuesFileLine(outcome) {
+    const files = [
+        ...new Set([outcome.old?.valuesFile, outcome.valuesFile].filter(Boolean))
+    ];
+    if (files.length === 0)
+        return '';
+    const names = files.map(f => escapeMarkdown(clip(f, MAX_NAME))).join(', ');
+    return `The values that broke it: ${names}.\n\n`;
+}
+function sideNote(outcome) {
+    if (outcome.side === 'old')
+        return 'The old version does not render with these values, so there is nothing to compare.\n\n';
+    if (outcome.side === 'both')
+        return 'Neither version renders with these values, so there is nothing to compare.\n\n';
+    return '';
+}
+/** Helm's whole error at each version that failed: once when both say the same. */
+function errorItems(outcome) {
+    const { old } = outcome;
+    if (!old || old.error === outcome.error)
+        return [
+            errorItem(old ? [old.version, outcome.version] : [outcome.version], outcome.error)
+        ];
+    return [
+        errorItem([old.version], old.error),
+        errorItem([outcome.version], outcome.error)
+    ];
+}
+function errorItem(versions, error) {
+    const at = versions.map(escapeMarkdown).join(' and ');
+    const long = [...error].length > MAX_ERROR_CHARS;
+    const shown = long ? clip(error, MAX_ERROR_CHARS) : error;
+    const cut = long
+        ? `_Helm's error is longer: its first ${MAX_ERROR_CHARS.toLocaleString('en-US')} characters are shown._\n\n`
         : '';
-    const old = outcome.side === 'old'
-        ? 'The old version does not render with these values, so there is nothing to compare.\n\n'
-        : '';
-    return `Helm's error at ${escapeMarkdown(outcome.version)}:\n\n${fenced('text', error)}\n${file}${old}`;
+    return {
+        text: `Helm's error at ${at}:\n\n${preformatted(shown)}\n${cut}`,
+        unit: 'Helm error'
+    };
 }
 function renderedPart(outcome) {
     const notes = [...outcome.place.notes];
@@ -1529,8 +1588,14 @@ async function renderAll(services, input, workDir) {
  * (then none, each counted as not kept) and Helm's error up to what is shown.
  */
 function keepBounded(outcome, kept) {
-    if (outcome.status === 'failed')
-        return { ...outcome, error: outcome.error.slice(0, MAX_ERROR_CHARS + 1) };
+    if (outcome.status === 'failed') {
+        const { old } = outcome;
+        return {
+            ...outcome,
+            error: keptError(outcome.error),
+            ...(old && { old: { ...old, error: keptError(old.error) } })
+        };
+    }
     if (outcome.status !== 'rendered')
         return outcome;
     const changed = outcome.diff.changed.map(resource => {
@@ -1562,12 +1627,25 @@ function oldestFrom(fromVersions) {
     const versions = fromVersions.filter(version => semver.valid(version));
     return versions.sort(semver.compare)[0] ?? fromVersions[0] ?? '';
 }
+/** Helm's error up to what the report shows, and one more character: it says it was clipped. */
+function keptError(error) {
+    return clip(error, MAX_ERROR_CHARS + 1);
+}
+/**
+ * The warning of a place whose new version does not render: where, at which
+ * versions, and Helm's whole error as the pull request shows it (a warning
+ * is one workflow command: its line breaks are escaped, so no line of the
+ * error reaches the log as a command of its own).
+ */
 function failureLine(outcome) {
     const where = `${outcome.place.file} line ${outcome.place.line} (${outcome.place.title})`;
     if (outcome.status !== 'failed')
         return where;
     const values = outcome.valuesFile ? `, with ${outcome.valuesFile}` : '';
-    return `${where}: version ${outcome.version} does not render${values}: ${outcome.error.split('\n')[0]}`;
+    const versions = outcome.old
+        ? `neither version ${outcome.old.version} nor ${outcome.version} renders`
+        : `version ${outcome.version} does not render`;
+    return `${where}: ${versions}${values}: ${clip(outcome.error, MAX_ERROR_CHARS)}`;
 }
 function tempRoot() {
     return process.env.RUNNER_TEMP || os.tmpdir();

@@ -142,8 +142,14 @@ export function keepBounded(
   outcome: PlaceOutcome,
   kept: { diffChars: number }
 ): PlaceOutcome {
-  if (outcome.status === 'failed')
-    return { ...outcome, error: outcome.error.slice(0, MAX_ERROR_CHARS + 1) }
+  if (outcome.status === 'failed') {
+    const { old } = outcome
+    return {
+      ...outcome,
+      error: keptError(outcome.error),
+      ...(old && { old: { ...old, error: keptError(old.error) } })
+    }
+  }
   if (outcome.status !== 'rendered') return outcome
   const changed = outcome.diff.changed.map(resource => {
     if (resource.diff.length <= kept.diffChars) {
@@ -180,11 +186,25 @@ function oldestFrom(fromVersions: readonly string[]): string {
   return versions.sort(semver.compare)[0] ?? fromVersions[0] ?? ''
 }
 
+/** Helm's error up to what the report shows, and one more character: it says it was clipped. */
+function keptError(error: string): string {
+  return clip(error, MAX_ERROR_CHARS + 1)
+}
+
+/**
+ * The warning of a place whose new version does not render: where, at which
+ * versions, and Helm's whole error as the pull request shows it (a warning
+ * is one workflow command: its line breaks are escaped, so no line of the
+ * error reaches the log as a command of its own).
+ */
 function failureLine(outcome: PlaceOutcome): string {
   const where = `${outcome.place.file} line ${outcome.place.line} (${outcome.place.title})`
   if (outcome.status !== 'failed') return where
   const values = outcome.valuesFile ? `, with ${outcome.valuesFile}` : ''
-  return `${where}: version ${outcome.version} does not render${values}: ${outcome.error.split('\n')[0]}`
+  const versions = outcome.old
+    ? `neither version ${outcome.old.version} nor ${outcome.version} renders`
+    : `version ${outcome.version} does not render`
+  return `${where}: ${versions}${values}: ${clip(outcome.error, MAX_ERROR_CHARS)}`
 }
 
 function tempRoot(): string {
