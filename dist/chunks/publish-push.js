@@ -3,7 +3,7 @@ import path from 'node:path';
 import { i as info, r as getExecOutput, t as rmRF, d as debug, u as addPath, v as which, w as warning } from './actions-core.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { s as semver } from './semver.js';
-import { a as parseHelmVersionSpec, p as parseDownloadBaseUrl, g as binaryName, M as MIN_HELM_VERSION, l as latestVersionFile, h as parseLatestVersion, u as unsupportedVersionProblem, j as isLoopbackRegistry, e as isRegistryHost, f as isRepositoryPath, k as isTag, m as isDigest, q as pushTarget } from './registry-reference.js';
+import { p as parseHelmVersionSpec, a as parseDownloadBaseUrl, g as binaryName, M as MIN_HELM_VERSION, l as latestVersionFile, h as parseLatestVersion, u as unsupportedVersionProblem, j as isLoopbackRegistry, e as isRegistryHost, f as isRepositoryPath, k as isTag, m as isDigest, q as pushTarget } from './registry-reference.js';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID, createHash } from 'node:crypto';
@@ -813,7 +813,7 @@ async function installHelm(options) {
     const retry = { ...DEFAULT_RETRY$1, ...options.retry };
     const version = spec.kind === 'exact'
         ? spec.version
-        : await resolveChannel(await downloadSite(base, retry), spec.channel);
+        : await resolveChannel(await downloadSite(base, retry), spec.channel, options.input ?? 'helm-version');
     const platform = helmPlatform();
     const cached = findInToolCache(TOOL_NAME, version, TOOL_ARCH);
     if (cached) {
@@ -826,7 +826,8 @@ async function installHelm(options) {
             throw new UserError(`The tool cache entry of Helm ${version} at ${cached} is damaged: ` +
                 `${problem}. Remove it (and ${cached}.complete) and re-run.`);
         }
-        addPath(path.dirname(binary));
+        if (options.addToPath !== false)
+            addPath(path.dirname(binary));
         return installed(binary, version, 'cache');
     }
     // Only a cache miss loads the download code and its HTTP client.
@@ -837,7 +838,8 @@ async function installHelm(options) {
         arch: TOOL_ARCH
     });
     const binary = path.resolve(toolDir, binaryName(platform));
-    addPath(toolDir);
+    if (options.addToPath !== false)
+        addPath(toolDir);
     return installed(binary, version, 'download');
 }
 /** The download site and its HTTP client, loaded when something is fetched. */
@@ -856,7 +858,7 @@ function installed(binary, version, source) {
     return { path: binary, version, major: semver.major(version), source };
 }
 /** `latest`, `3` or `4` -> the version the download site names as newest. */
-async function resolveChannel(site, channel) {
+async function resolveChannel(site, channel, input) {
     const url = `${site.base}/${latestVersionFile(channel)}`;
     let version;
     try {
@@ -864,18 +866,18 @@ async function resolveChannel(site, channel) {
         version = parseLatestVersion(body, channel);
     }
     catch (error) {
-        throw new UserError(`Could not find the newest Helm for helm-version '${channel}' at ` +
+        throw new UserError(`Could not find the newest Helm for ${input} '${channel}' at ` +
             `${url}: ${errorMessage(error)}. The action will not fall back to ` +
             'another Helm version: make that URL reachable (or point ' +
             'helm-download-url at a mirror that serves it), or set an exact ' +
-            "helm-version such as '3.17.3'.", { cause: error });
+            `${input} such as '3.17.3'.`, { cause: error });
     }
     const problem = unsupportedVersionProblem(version);
     if (problem) {
-        throw new UserError(`helm-version '${channel}' resolved to ${version} (from ${url}). ` +
-            `${problem} Set an exact helm-version such as '4.1.4'.`);
+        throw new UserError(`${input} '${channel}' resolved to ${version} (from ${url}). ` +
+            `${problem} Set an exact ${input} such as '4.1.4'.`);
     }
-    info(`helm-version '${channel}' resolved to ${version} (from ${url})`);
+    info(`${input} '${channel}' resolved to ${version} (from ${url})`);
     return version;
 }
 /** `helm-version: system`: the helm on PATH, if it is new enough. */

@@ -10,6 +10,49 @@ import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
 import require$$1 from 'node:zlib';
 
+/**
+ * The assumptions behind the places rendered, each a short phrase, in a
+ * fixed order: the tools' Helm, the Kubernetes version, the API versions.
+ * None when every place says all of it.
+ */
+function assumptions(places, input) {
+    return [
+        ...toolHelm(places, input),
+        ...kubeVersion(places, input),
+        ...apiVersions(places, input)
+    ];
+}
+function toolHelm(places, input) {
+    const tools = [...new Set(places.flatMap(place => place.helmOf ?? []))].sort();
+    if (tools.length === 0)
+        return [];
+    const source = input.helmChosen
+        ? 'gitops-render-helm-version'
+        : 'set gitops-render-helm-version to theirs';
+    const names = tools.length === 1
+        ? `${tools[0]} renders`
+        : `${tools.slice(0, -1).join(', ')} and ${tools.at(-1)} render`;
+    return [`${names} with Helm ${input.helmVersion} (${source})`];
+}
+function kubeVersion(places, input) {
+    if (!places.some(place => place.kubeVersion === undefined))
+        return [];
+    if (input.kubeVersion)
+        return [`Kubernetes ${input.kubeVersion} (gitops-kube-version)`];
+    return [
+        "Helm's default Kubernetes version, not the cluster's (set gitops-kube-version)"
+    ];
+}
+function apiVersions(places, input) {
+    if (!places.some(place => place.apiVersions.length === 0))
+        return [];
+    if (input.apiVersions.length)
+        return [`the API versions of gitops-api-versions`];
+    return [
+        "Helm's built-in API versions only, none of the cluster's CRDs (set gitops-api-versions)"
+    ];
+}
+
 // The preview's time budget: all the renders of one pull request together.
 // Each render is bounded on its own (60 s), but a GitOps repository with a
 // hundred places whose chart loops would hold the release for hours; past
@@ -1372,15 +1415,18 @@ function renderReport(outcomes, options) {
             : []);
     return {
         parts: [
-            { head: introduction(options.helmVersion, failures) },
+            { head: introduction(options, failures) },
             ...places,
             ...(skipped.length ? [notRenderedPart(skipped)] : [])
         ],
         failures
     };
 }
-function introduction(helmVersion, failures) {
-    let text = `Rendered with Helm ${escapeMarkdown(helmVersion)} (\`helm template\`), old version vs new.\n\n`;
+function introduction(options, failures) {
+    const assumed = options.assumed?.length
+        ? `; assumed: ${options.assumed.map(escapeMarkdown).join('; ')}`
+        : '';
+    let text = `Rendered with Helm ${escapeMarkdown(options.helmVersion)} (\`helm template\`), old version vs new${assumed}.\n\n`;
     if (failures.length > 0) {
         const titles = listed(failures.map(f => f.place.title)).join(', ');
         text += `> [!WARNING]\n> The new version does not render for ${plural(failures.length, 'place')}: ${titles}.\n\n`;
@@ -1544,9 +1590,15 @@ const MAX_PREVIEW_DIFF_CHARS = 900_000;
 async function previewRelease(services, input) {
     const workDir = fs.mkdtempSync(path.join(tempRoot(), 'helm-oci-release-render-'));
     try {
-        const outcomes = await renderAll(services, input, workDir);
+        const { outcomes, places } = await renderAll(services, input, workDir);
         const report = renderReport(outcomes, {
-            helmVersion: services.helmVersion
+            helmVersion: services.helmVersion,
+            assumed: assumptions(places, {
+                helmVersion: services.helmVersion,
+                helmChosen: services.helmChosen ?? false,
+                kubeVersion: input.kubeVersion,
+                apiVersions: input.apiVersions
+            })
         });
         const changelog = changelogPart(await readChangelog(services.registry, input.repositoryPath, oldestFrom(input.fromVersions), input.version));
         return {
@@ -1555,22 +1607,32 @@ async function previewRelease(services, input) {
         };
     }
     catch (error) {
-        const message = `The rendered preview failed: ${errorMessage(error)}`;
-        return {
-            parts: [
-                {
-                    head: `> [!WARNING]\n> ${escapeMarkdown(clip(message, MAX_ERROR_CHARS))}\n\n`
-                }
-            ],
-            warnings: [message]
-        };
+        return previewFailure(error);
     }
     finally {
         fs.rmSync(workDir, { recursive: true, force: true });
     }
 }
+/** A preview that could not be made: one warning, said in the pull request too. */
+function previewFailure(error) {
+    const message = `The rendered preview failed: ${errorMessage(error)}`;
+    return {
+        parts: [
+            {
+                head: `> [!WARNING]\n> ${escapeMarkdown(clip(message, MAX_ERROR_CHARS))}\n\n`
+            }
+        ],
+        warnings: [message]
+    };
+}
+/**
+ * Each place's outcome, and the places Helm was run for as their tools
+ * wrote them (before the inputs stand in for the cluster): what the
+ * preview assumed is said of those.
+ */
 async function renderAll(services, input, workDir) {
     const outcomes = [];
+    const places = [];
     const budget = new TimeBudget(budgetMs());
     const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS };
     for (const { place: found, versions } of input.places()) {
@@ -1580,8 +1642,10 @@ async function renderAll(services, input, workDir) {
             : undefined;
         const outcome = await renderPlaceChange(services.helm, place, versions, services.packages, { workDir, umbrellaChartDir, budget });
         outcomes.push(keepBounded(outcome, kept));
+        if (outcome.status !== 'skipped')
+            places.push(found);
     }
-    return outcomes;
+    return { outcomes, places };
 }
 /**
  * What the preview keeps of a place: diffs while `kept.diffChars` lasts
@@ -1651,4 +1715,4 @@ function tempRoot() {
     return process.env.RUNNER_TEMP || os.tmpdir();
 }
 
-export { MAX_PREVIEW_DIFF_CHARS, keepBounded, previewRelease };
+export { MAX_PREVIEW_DIFF_CHARS, keepBounded, previewFailure, previewRelease };

@@ -18,6 +18,8 @@ import type { PlaceOutcome } from './outcome.js'
 export interface ReportOptions {
   /** The Helm that rendered, e.g. `3.17.3`. */
   helmVersion: string
+  /** What the preview assumed where it cannot follow the tool (render/assumptions.ts). */
+  assumed?: readonly string[]
 }
 
 export interface RenderedReport {
@@ -58,7 +60,7 @@ export function renderReport(
   )
   return {
     parts: [
-      { head: introduction(options.helmVersion, failures) },
+      { head: introduction(options, failures) },
       ...places,
       ...(skipped.length ? [notRenderedPart(skipped)] : [])
     ],
@@ -66,8 +68,14 @@ export function renderReport(
   }
 }
 
-function introduction(helmVersion: string, failures: PlaceOutcome[]): string {
-  let text = `Rendered with Helm ${escapeMarkdown(helmVersion)} (\`helm template\`), old version vs new.\n\n`
+function introduction(
+  options: ReportOptions,
+  failures: PlaceOutcome[]
+): string {
+  const assumed = options.assumed?.length
+    ? `; assumed: ${options.assumed.map(escapeMarkdown).join('; ')}`
+    : ''
+  let text = `Rendered with Helm ${escapeMarkdown(options.helmVersion)} (\`helm template\`), old version vs new${assumed}.\n\n`
   if (failures.length > 0) {
     const titles = listed(failures.map(f => f.place.title)).join(', ')
     text += `> [!WARNING]\n> The new version does not render for ${plural(failures.length, 'place')}: ${titles}.\n\n`
