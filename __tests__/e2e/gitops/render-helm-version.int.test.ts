@@ -244,6 +244,22 @@ describe('no gitops-render-helm-version: the action’s Helm 4.2.3 renders', () 
   })
 })
 
+test('a Helm that cannot be installed: the pull request opens without the preview, saying why', async () => {
+  const run = await previewWith('render-missing', {
+    'gitops-render-helm-version': '3.16.4'
+  })
+  expect(run.result.exitCode, log(run.result)).toBe(0)
+  const said =
+    'The rendered preview failed: could not install the Helm of gitops-render-helm-version (3.16.4)'
+  expect(run.body).toContain(said)
+  expect(run.body).not.toContain('Rendered with Helm')
+  expect(
+    runnerLines(run.result.stdout).some(line =>
+      line.startsWith(`::warning::${said}`)
+    )
+  ).toBe(true)
+})
+
 /** The body from a place's heading to the next heading. */
 function section(body: string, title: string): string {
   const start = body.indexOf(`### ${title}`)
