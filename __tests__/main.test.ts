@@ -77,6 +77,7 @@ function fakes(gitops?: (name: string) => GitopsResult): Fakes {
         return helm
       },
       renderHelm: async () => helm,
+      installRenderHelm: () => unexpected('preview Helm install'),
       startSigning: () => unexpected('signing'),
       signAndAttest: () => unexpected('signing'),
       githubRelease: () => unexpected('GitHub release'),

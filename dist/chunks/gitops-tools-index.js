@@ -2985,14 +2985,29 @@ function mainValues(file, inline, merge) {
 
 /** Every tool, in the order the scan asks them about a document. */
 const TOOLS = [
-    { name: 'argocd', pins: argoCd, places: argoCdPlaces },
-    { name: 'flux', pins: flux, places: fluxPlaces },
-    { name: 'kustomize', pins: kustomize, places: kustomizePlaces },
+    { name: 'argocd', pins: argoCd, places: argoCdPlaces, ownHelm: 'Argo CD' },
+    { name: 'flux', pins: flux, places: fluxPlaces, ownHelm: 'Flux' },
+    {
+        name: 'kustomize',
+        pins: kustomize,
+        places: kustomizePlaces,
+        ownHelm: 'kustomize'
+    },
     { name: 'helm', pins: helmDependencies, places: umbrellaPlaces }
 ];
 /** The tools as the scan takes them. */
 const PIN_TOOLS = TOOLS.map(tool => tool.pins);
-const PLACE_TOOLS = TOOLS.map(tool => tool.places);
+const PLACE_TOOLS = TOOLS.map(withOwnHelm);
+/** The tool's places marked with the tool whose Helm renders them. */
+function withOwnHelm(tool) {
+    const helmOf = tool.ownHelm;
+    if (!helmOf)
+        return tool.places;
+    return {
+        kinds: tool.places.kinds,
+        places: (...args) => tool.places.places(...args).map(place => ({ ...place, helmOf }))
+    };
+}
 /** The scan's first pass over one file, with every tool (see scan/scan.ts). */
 function collectSources(file, text, chart, context) {
     collectSources$1(PIN_TOOLS, file, text, chart, context);

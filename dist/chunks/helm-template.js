@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { v as which, i as info } from './actions-core.js';
 import { s as semver } from './semver.js';
-import { ad as templateError } from './markdown.js';
+import { ae as templateError } from './markdown.js';
 import { w as writePlaceholderCredentials } from './sandbox.js';
 
 // How the preview's Helm is cut off from the publishing runner. The GitOps

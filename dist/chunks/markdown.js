@@ -3,7 +3,7 @@ import path from 'node:path';
 import { i as info, r as getExecOutput, t as rmRF, d as debug, u as addPath, v as which, w as warning } from './actions-core.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { s as semver } from './semver.js';
-import { a as parseHelmVersionSpec, p as parseDownloadBaseUrl, g as binaryName, M as MIN_HELM_VERSION, l as latestVersionFile, h as parseLatestVersion, u as unsupportedVersionProblem, j as isLoopbackRegistry, e as isRegistryHost, f as isRepositoryPath, k as isTag, m as isDigest, q as pushTarget } from './registry-reference.js';
+import { p as parseHelmVersionSpec, a as parseDownloadBaseUrl, g as binaryName, M as MIN_HELM_VERSION, l as latestVersionFile, h as parseLatestVersion, u as unsupportedVersionProblem, j as isLoopbackRegistry, e as isRegistryHost, f as isRepositoryPath, k as isTag, m as isDigest, q as pushTarget } from './registry-reference.js';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID, createHash } from 'node:crypto';
@@ -226,27 +226,31 @@ function errorLines(section) {
     return errors;
 }
 /**
- * Helm's `Error:` of a failed render with the lines that continue it: Helm 4
- * writes a template's failure over several indented lines (file, then what),
- * and a schema's failure over the lines after a `…chart(s):` line.
+ * Helm's whole error of a failed render, its lines as Helm wrote them: from
+ * the `Error:` line (warnings before it left out) to the end, without the
+ * "Use --debug flag…" hint pkg/cmd/template.go adds to a failure. A schema's
+ * failure names each value and the rule it breaks on the lines after its
+ * "…chart(s):" line (pkg/chart/common/util/values.go, ToRenderValues, over
+ * jsonschema.go's ValidateAgainstSchema: one line per violation), and
+ * Helm 4 writes a template's failure over indented lines: all of it is the
+ * error. Unbounded here: the preview clips what it shows (render/preview.ts).
  */
 function templateError(result) {
     const lines = result.stderr.split('\n');
     const start = lines.findIndex(line => line.startsWith('Error:'));
     if (start < 0)
         return helmError(result);
-    const block = [lines[start].slice('Error:'.length).trim()];
-    // A line that ends in `:` (a schema failure: "…in the following chart(s):")
-    // goes on over the lines after it, up to an empty one.
-    let open = block[0].endsWith(':');
-    for (const line of lines.slice(start + 1, start + 10)) {
-        if (!/^\s+\S/.test(line) && !(open && line.trim() !== ''))
-            break;
-        block.push(line.trim());
-        open ||= line.trimEnd().endsWith(':');
-    }
-    return block.join(' ');
+    const block = lines.slice(start);
+    block[0] = block[0].slice('Error:'.length).trimStart();
+    while (block.length > 1 && isTrailer(block.at(-1) ?? ''))
+        block.pop();
+    return block.map(line => line.trimEnd()).join('\n');
 }
+/** Blank lines and Helm's hint after a failure, left out at the end. */
+function isTrailer(line) {
+    return line.trim() === '' || DEBUG_HINT.test(line);
+}
+const DEBUG_HINT = /^Use --debug flag to render out invalid YAML\s*$/;
 const SAVED = /^Successfully packaged chart and saved it to: (.+)$/;
 /**
  * Each chart's part of `helm package dir1 dir2 …`. Helm packages the charts
@@ -814,7 +818,7 @@ async function installHelm(options) {
     const retry = { ...DEFAULT_RETRY$1, ...options.retry };
     const version = spec.kind === 'exact'
         ? spec.version
-        : await resolveChannel(await downloadSite(base, retry), spec.channel);
+        : await resolveChannel(await downloadSite(base, retry), spec.channel, options.input ?? 'helm-version');
     const platform = helmPlatform();
     const cached = findInToolCache(TOOL_NAME, version, TOOL_ARCH);
     if (cached) {
@@ -827,7 +831,8 @@ async function installHelm(options) {
             throw new UserError(`The tool cache entry of Helm ${version} at ${cached} is damaged: ` +
                 `${problem}. Remove it (and ${cached}.complete) and re-run.`);
         }
-        addPath(path.dirname(binary));
+        if (options.addToPath !== false)
+            addPath(path.dirname(binary));
         return installed(binary, version, 'cache');
     }
     // Only a cache miss loads the download code and its HTTP client.
@@ -838,7 +843,8 @@ async function installHelm(options) {
         arch: TOOL_ARCH
     });
     const binary = path.resolve(toolDir, binaryName(platform));
-    addPath(toolDir);
+    if (options.addToPath !== false)
+        addPath(toolDir);
     return installed(binary, version, 'download');
 }
 /** The download site and its HTTP client, loaded when something is fetched. */
@@ -857,7 +863,7 @@ function installed(binary, version, source) {
     return { path: binary, version, major: semver.major(version), source };
 }
 /** `latest`, `3` or `4` -> the version the download site names as newest. */
-async function resolveChannel(site, channel) {
+async function resolveChannel(site, channel, input) {
     const url = `${site.base}/${latestVersionFile(channel)}`;
     let version;
     try {
@@ -865,18 +871,18 @@ async function resolveChannel(site, channel) {
         version = parseLatestVersion(body, channel);
     }
     catch (error) {
-        throw new UserError(`Could not find the newest Helm for helm-version '${channel}' at ` +
+        throw new UserError(`Could not find the newest Helm for ${input} '${channel}' at ` +
             `${url}: ${errorMessage(error)}. The action will not fall back to ` +
             'another Helm version: make that URL reachable (or point ' +
             'helm-download-url at a mirror that serves it), or set an exact ' +
-            "helm-version such as '3.17.3'.", { cause: error });
+            `${input} such as '3.17.3'.`, { cause: error });
     }
     const problem = unsupportedVersionProblem(version);
     if (problem) {
-        throw new UserError(`helm-version '${channel}' resolved to ${version} (from ${url}). ` +
-            `${problem} Set an exact helm-version such as '4.1.4'.`);
+        throw new UserError(`${input} '${channel}' resolved to ${version} (from ${url}). ` +
+            `${problem} Set an exact ${input} such as '4.1.4'.`);
     }
-    info(`helm-version '${channel}' resolved to ${version} (from ${url})`);
+    info(`${input} '${channel}' resolved to ${version} (from ${url})`);
     return version;
 }
 /** `helm-version: system`: the helm on PATH, if it is new enough. */
@@ -11415,6 +11421,20 @@ function fenced(language, content) {
     return `${fence}${language}\n${body}${fence}\n`;
 }
 /**
+ * Outside text (Helm's error) as a fenced `text` block, its lines kept: the
+ * fence longer than any run of backticks inside, and controls other than
+ * tabs and line breaks, and bidi overrides, shown as escapes (`\u001b`), so
+ * that what is shown is what was written.
+ */
+function preformatted(text) {
+    const shown = text
+        .replace(/\r\n/g, '\n')
+        .replace(ALL_UNPRINTABLE, c => c === '\n' || c === '\t'
+        ? c
+        : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return fenced('text', shown);
+}
+/**
  * A markdown table: a header row and rows whose cells are already markdown
  * made with `escapeMarkdown`, `cellCode`, `markdownWithCode(…, true)` or
  * numbers (none holds a `|` the row would be split at).
@@ -11431,4 +11451,4 @@ function tableRow(cells) {
     return `| ${cells.join(' | ')} |`;
 }
 
-export { statusFailure as $, publishOptions as A, retried as B, Connector as C, getText as D, statusOf as E, getFile as F, expectVersion as G, Helm as H, toolCacheEntry as I, toolCacheRoot as J, getStream as K, createStaging as L, MAX_REDIRECTS as M, commitStaging as N, withCommandsStopped as O, markdownWithCode as P, clip as Q, REDIRECT_STATUSES as R, tableLines as S, TRANSIENT_NETWORK_CODES as T, tableRow as U, cellCode as V, HELM_CHART_CONFIG as W, fenced as X, Failure as Y, registryErrorMessage as Z, isImmutableTagError as _, CLIENT_ID as a, parseWwwAuthenticate as a0, checkRepository as a1, checkDigest as a2, toUserError as a3, sha256 as a4, ERROR_BODY_LIMIT as a5, pushScope as a6, checkReference as a7, MANIFEST_LIMIT as a8, pullScope as a9, nextPageUrl as aa, headerDigest as ab, isDigestReference as ac, templateError as ad, Transport as ae, sha256Hex as af, sameOrigin as b, sendRequest as c, distExports as d, showable as e, fileSha256Hex as f, chartLayerDigest as g, escapeHtml as h, htmlWithCode as i, htmlLiteral as j, childEnv as k, installHelm as l, registryOptions as m, checkHelmCanReach as n, logIn as o, pushPackage as p, connection as q, redirectTarget as r, shown as s, relay as t, userAgent as u, HELM_CHART_LAYER as v, withRetry as w, inlineCode as x, escapeMarkdown as y, RegistryClient as z };
+export { isImmutableTagError as $, publishOptions as A, retried as B, Connector as C, getText as D, statusOf as E, getFile as F, expectVersion as G, Helm as H, toolCacheEntry as I, toolCacheRoot as J, getStream as K, createStaging as L, MAX_REDIRECTS as M, commitStaging as N, withCommandsStopped as O, markdownWithCode as P, clip as Q, REDIRECT_STATUSES as R, tableLines as S, TRANSIENT_NETWORK_CODES as T, tableRow as U, cellCode as V, HELM_CHART_CONFIG as W, fenced as X, preformatted as Y, Failure as Z, registryErrorMessage as _, CLIENT_ID as a, statusFailure as a0, parseWwwAuthenticate as a1, checkRepository as a2, checkDigest as a3, toUserError as a4, sha256 as a5, ERROR_BODY_LIMIT as a6, pushScope as a7, checkReference as a8, MANIFEST_LIMIT as a9, pullScope as aa, nextPageUrl as ab, headerDigest as ac, isDigestReference as ad, templateError as ae, Transport as af, sha256Hex as ag, sameOrigin as b, sendRequest as c, distExports as d, showable as e, fileSha256Hex as f, chartLayerDigest as g, escapeHtml as h, htmlWithCode as i, htmlLiteral as j, childEnv as k, installHelm as l, registryOptions as m, checkHelmCanReach as n, logIn as o, pushPackage as p, connection as q, redirectTarget as r, shown as s, relay as t, userAgent as u, HELM_CHART_LAYER as v, withRetry as w, inlineCode as x, escapeMarkdown as y, RegistryClient as z };

@@ -2,10 +2,10 @@
 import { n as notice, h as setOutput, o as core, i as info, k as group, p as startGroup, q as endGroup, j as summary } from './actions-core.js';
 import fs from 'node:fs';
 import path$1 from 'node:path';
-import { d as distExports, e as showable, q as connection, t as relay, p as pushPackage, v as HELM_CHART_LAYER, h as escapeHtml, j as htmlLiteral, i as htmlWithCode, x as inlineCode, y as escapeMarkdown, H as Helm, k as childEnv, m as registryOptions, z as RegistryClient, l as installHelm, o as logIn, A as publishOptions, n as checkHelmCanReach } from './markdown.js';
+import { d as distExports, e as showable, q as connection, t as relay, p as pushPackage, v as HELM_CHART_LAYER, h as escapeHtml, j as htmlLiteral, i as htmlWithCode, x as inlineCode, y as escapeMarkdown, H as Helm, l as installHelm, k as childEnv, m as registryOptions, z as RegistryClient, o as logIn, A as publishOptions, n as checkHelmCanReach } from './markdown.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { i as isRepositoryComponent, c as chartTarget } from './registry-reference.js';
-import { c as checkTag, e as expectedTag, t as tagMatches } from './main.js';
+import { c as checkTag, e as expectedTag, t as tagMatches, R as RENDER_HELM_VERSION } from './main.js';
 import tls from 'node:tls';
 import { a as createPackageDir, c as createSandbox, r as removeSandbox } from './sandbox.js';
 import { b as saveSandboxDir } from './state.js';
@@ -4058,10 +4058,10 @@ async function gitopsSteps(services, config, run, record, client, renderer) {
     const { connectGitops } = await import('./gitops-step.js');
     const packages = new RegistryChartPackages(client);
     for (const release of eligible) {
-        const preview = renderer && (await previewServices(renderer, release, packages));
+        const preview = renderer && (() => previewServices(renderer, release, packages));
         const pullRequest = await group(`Pull request for ${release.name} in ${gitops.owner}/${gitops.repo}`, () => services.gitops(gitops, release, config.dryRun, async (gitopsConfig) => ({
             ...(await connectGitops(gitopsConfig, packages)),
-            preview: preview && previewPullRequest({ ...preview, registry: client })
+            preview: preview && previewPullRequest(preview, client)
         })));
         record.proposed(release, pullRequest);
     }
@@ -4069,14 +4069,23 @@ async function gitopsSteps(services, config, run, record, client, renderer) {
 /**
  * The pull request's preview, handed to the GitOps step: the GitOps tools
  * build the places from the bumped pins, render/ renders them and reads the
- * changelog. Both are loaded when a preview first runs.
+ * changelog. Both are loaded when a preview first runs, and its Helm made
+ * (installed, for `gitops-render-helm-version`): a Helm that cannot be had
+ * is the preview's failure, said in the pull request, not the release's.
  */
-function previewPullRequest(services) {
+function previewPullRequest(rendering, registry) {
     return async (request) => {
-        const [{ previewRelease }, { placeChanges }] = await Promise.all([
+        const [{ previewFailure, previewRelease }, { placeChanges }] = await Promise.all([
             import('./render-preview.js'),
             import('./gitops-tools-index.js').then(function (n) { return n.i; })
         ]);
+        let services;
+        try {
+            services = { ...(await rendering()), registry };
+        }
+        catch (error) {
+            return previewFailure(error);
+        }
         return previewRelease(services, {
             places: () => placeChanges(request.changes, request),
             cloneDir: request.cloneDir,
@@ -4088,14 +4097,45 @@ function previewPullRequest(services) {
         });
     };
 }
-/** The preview's renderer: its Helm probed once per run, when a preview first needs it. */
-function previewRenderer(services, installed, dir) {
+/**
+ * The preview's renderer: its Helm (`gitops-render-helm-version`'s, else the
+ * action's) installed and probed once per run, when a preview first needs it.
+ */
+function previewRenderer(services, config, installed, dir) {
     let renderHelm;
     return {
-        helm: () => (renderHelm ??= services.renderHelm(installed)),
-        helmVersion: installed.version,
+        helm: () => (renderHelm ??= makeRenderHelm(services, config, installed)),
         dir
     };
+}
+async function makeRenderHelm(services, config, installed) {
+    const spec = config.gitops?.renderHelmVersion;
+    const chosen = spec && !isInstalled(spec, installed)
+        ? await installRenderHelm(services, config, spec)
+        : installed;
+    return {
+        helm: await services.renderHelm(chosen),
+        version: chosen.version,
+        chosen: spec !== undefined
+    };
+}
+/** That Helm, or an error naming the input (the preview says it). */
+async function installRenderHelm(services, config, spec) {
+    try {
+        return await services.installRenderHelm(spec, config);
+    }
+    catch (error) {
+        const asked = spec.kind === 'exact'
+            ? spec.version
+            : spec.kind === 'channel'
+                ? spec.channel
+                : 'system';
+        throw new Error(`could not install the Helm of ${RENDER_HELM_VERSION} (${asked}): ${errorMessage(error)}`, { cause: error });
+    }
+}
+/** Whether `spec` asks for the Helm already installed: not installed twice. */
+function isInstalled(spec, installed) {
+    return spec.kind === 'exact' && spec.version === installed.version;
 }
 /**
  * What the preview renders with: the packages pulled once per version, the
@@ -4106,11 +4146,8 @@ async function previewServices(renderer, release, packages) {
     const pulled = new PulledChartPackages((ref, reference) => packages.fetchPackage(ref, reference), path$1.join(renderer.dir, 'render-packages'));
     if (release.packagePath)
         pulled.seed(release.ref, release.version, release.packagePath);
-    return {
-        helm: await renderer.helm(),
-        helmVersion: renderer.helmVersion,
-        packages: pulled
-    };
+    const { helm, version, chosen } = await renderer.helm();
+    return { helm, helmVersion: version, helmChosen: chosen, packages: pulled };
 }
 
 /** The real systems and steps. */
@@ -4128,6 +4165,12 @@ const realServices = {
         return { reads: writer, writes: writer };
     },
     helm: (installed, env) => new Helm(installed.path, installed.major, childEnv(env)),
+    installRenderHelm: (spec, config) => installHelm({
+        versionSpec: spec,
+        downloadBaseUrl: config.helmDownloadUrl,
+        addToPath: false,
+        input: RENDER_HELM_VERSION
+    }),
     renderHelm: async (installed) => (await import('./helm-template.js').then(function (n) { return n.t; })).isolatedHelm(installed),
     startSigning: async (...args) => (await import('./signing-step.js')).startSigning(...args),
     signAndAttest: async (...args) => (await import('./signing-step.js')).signAndAttest(...args),
@@ -4192,7 +4235,7 @@ async function release(config, services = realServices) {
             if (config.githubRelease)
                 record.skip(await services.githubRelease(config, run.charts, registry.reads, record));
             const renderer = helm && sandbox && config.gitops?.render
-                ? previewRenderer(services, installed, sandbox.root)
+                ? previewRenderer(services, config, installed, sandbox.root)
                 : undefined;
             await gitopsSteps(services, config, run, record, registry.reads, renderer);
         }

@@ -5,11 +5,54 @@ import path from 'node:path';
 import { s as semver } from './semver.js';
 import { e as errorMessage } from './errors.js';
 import { p as plural, C as CHANGES_ANNOTATION, m as mapLimit } from './release-steps.js';
-import { y as escapeMarkdown, W as HELM_CHART_CONFIG, d as distExports, Q as clip, X as fenced, h as escapeHtml } from './markdown.js';
+import { y as escapeMarkdown, W as HELM_CHART_CONFIG, d as distExports, Q as clip, h as escapeHtml, X as fenced, Y as preformatted } from './markdown.js';
 import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
 import require$$1 from 'node:zlib';
 import { r as readValues, m as mergeMaps } from './render-values-merge.js';
+
+/**
+ * The assumptions behind the places rendered, each a short phrase, in a
+ * fixed order: the tools' Helm, the Kubernetes version, the API versions.
+ * None when every place says all of it.
+ */
+function assumptions(places, input) {
+    return [
+        ...toolHelm(places, input),
+        ...kubeVersion(places, input),
+        ...apiVersions(places, input)
+    ];
+}
+function toolHelm(places, input) {
+    const tools = [...new Set(places.flatMap(place => place.helmOf ?? []))].sort();
+    if (tools.length === 0)
+        return [];
+    const source = input.helmChosen
+        ? 'gitops-render-helm-version'
+        : 'set gitops-render-helm-version to theirs';
+    const names = tools.length === 1
+        ? `${tools[0]} renders`
+        : `${tools.slice(0, -1).join(', ')} and ${tools.at(-1)} render`;
+    return [`${names} with Helm ${input.helmVersion} (${source})`];
+}
+function kubeVersion(places, input) {
+    if (!places.some(place => place.kubeVersion === undefined))
+        return [];
+    if (input.kubeVersion)
+        return [`Kubernetes ${input.kubeVersion} (gitops-kube-version)`];
+    return [
+        "Helm's default Kubernetes version, not the cluster's (set gitops-kube-version)"
+    ];
+}
+function apiVersions(places, input) {
+    if (!places.some(place => place.apiVersions.length === 0))
+        return [];
+    if (input.apiVersions.length)
+        return [`the API versions of gitops-api-versions`];
+    return [
+        "Helm's built-in API versions only, none of the cluster's CRDs (set gitops-api-versions)"
+    ];
+}
 
 // The preview's time budget: all the renders of one pull request together.
 // Each render is bounded on its own (60 s), but a GitOps repository with a
@@ -1093,8 +1136,16 @@ function compare(a, b) {
 
 // What one render of a place came to, and what the two renders of a place
 // (old vs new) came to together: the input of the report.
-/** Compares two renders; a failure of the new version wins over one of the old. */
+/**
+ * Compares two renders. A failure says which versions fail: the new one's
+ * error first, the old one's with it when both fail.
+ */
 function compareRenders(place, versions, before, after) {
+    if ('error' in after && 'error' in before)
+        return {
+            ...failed(place, 'both', versions.new, after),
+            old: versionFailure(versions.old, before)
+        };
     if ('error' in after)
         return failed(place, 'new', versions.new, after);
     if ('error' in before)
@@ -1104,7 +1155,14 @@ function compareRenders(place, versions, before, after) {
     return { status: 'rendered', place, diff, duplicates };
 }
 function failed(place, side, version, result) {
-    return { status: 'failed', place, side, version, ...result };
+    return { status: 'failed', place, side, ...versionFailure(version, result) };
+}
+/** What the report shows of a failure (not why Helm was not run, nor notes). */
+function versionFailure(version, result) {
+    const { error, valuesFile } = result;
+    return valuesFile === undefined
+        ? { version, error }
+        : { version, error, valuesFile };
 }
 
 // A place's values from the GitOps repository checked before Helm is run:
@@ -1554,15 +1612,18 @@ function namedError(error, names, folder) {
 // always shown, its lists and diffs while they fit), one for the places not
 // rendered. The pull request body and the job summary fit the same parts
 // into their own limits. Pure.
-/** Helm's error is shown up to this length; its first line is what matters. */
-const MAX_ERROR_CHARS = 2_000;
+/**
+ * Helm's error is shown whole up to this length (a schema failure names each
+ * value and the rule it breaks, one line each); past it, clipped with a note.
+ */
+const MAX_ERROR_CHARS = 8_000;
 /** Titles, notes and duplicates listed in a head at most; the rest are counted. */
 const MAX_LISTED = 10;
 /** A title, file name or note longer than this is cut. */
 const MAX_NAME = 300;
 /** The report's parts, in the order of the places. */
 function renderReport(outcomes, options) {
-    const failures = outcomes.filter(o => o.status === 'failed' && o.side === 'new');
+    const failures = outcomes.filter(o => o.status === 'failed' && o.side !== 'old');
     const skipped = outcomes.filter((o) => o.status === 'skipped');
     const places = outcomes.flatMap(o => o.status === 'failed'
         ? [failedPart(o)]
@@ -1571,15 +1632,18 @@ function renderReport(outcomes, options) {
             : []);
     return {
         parts: [
-            { head: introduction(options.helmVersion, failures) },
+            { head: introduction(options, failures) },
             ...places,
             ...(skipped.length ? [notRenderedPart(skipped)] : [])
         ],
         failures
     };
 }
-function introduction(helmVersion, failures) {
-    let text = `Rendered with Helm ${escapeMarkdown(helmVersion)} (\`helm template\`), old version vs new.\n\n`;
+function introduction(options, failures) {
+    const assumed = options.assumed?.length
+        ? `; assumed: ${options.assumed.map(escapeMarkdown).join('; ')}`
+        : '';
+    let text = `Rendered with Helm ${escapeMarkdown(options.helmVersion)} (\`helm template\`), old version vs new${assumed}.\n\n`;
     if (failures.length > 0) {
         const titles = listed(failures.map(f => f.place.title)).join(', ');
         text += `> [!WARNING]\n> The new version does not render for ${plural(failures.length, 'place')}: ${titles}.\n\n`;
@@ -1601,25 +1665,66 @@ function placeHead(outcome) {
         `${escapeMarkdown(clip(file, MAX_NAME))} line ${line}\n\n`);
 }
 function failedPart(outcome) {
-    const which = outcome.side === 'new' ? 'new' : 'old';
     // Above the title, so that a reviewer cannot miss it.
-    const mark = `> [!CAUTION]\n> **Does not render** at the ${which} version ${escapeMarkdown(outcome.version)}.\n\n`;
+    const mark = `> [!CAUTION]\n> **Does not render** ${failedWhere(outcome)}.\n\n`;
     return {
         head: mark +
             placeHead(outcome) +
-            failureDetail(outcome) +
-            noteList(outcome.place.notes)
+            valuesFileLine(outcome) +
+            sideNote(outcome) +
+            noteList(outcome.place.notes),
+        items: errorItems(outcome)
     };
 }
-function failureDetail(outcome) {
-    const error = clip(outcome.error, MAX_ERROR_CHARS);
-    const file = outcome.valuesFile
-        ? `The values that broke it: ${escapeMarkdown(clip(outcome.valuesFile, MAX_NAME))}.\n\n`
+/** At which versions: the old, the new, or both. */
+function failedWhere(outcome) {
+    const version = escapeMarkdown(outcome.version);
+    if (outcome.side === 'new')
+        return `at the new version ${version}`;
+    if (outcome.side === 'old' || !outcome.old)
+        return `at the old version ${version}`;
+    const old = escapeMarkdown(outcome.old.version);
+    return `at either version: neither the old ${old} nor the new ${version}`;
+}
+function valuesFileLine(outcome) {
+    const files = [
+        ...new Set([outcome.old?.valuesFile, outcome.valuesFile].filter(Boolean))
+    ];
+    if (files.length === 0)
+        return '';
+    const names = files.map(f => escapeMarkdown(clip(f, MAX_NAME))).join(', ');
+    return `The values that broke it: ${names}.\n\n`;
+}
+function sideNote(outcome) {
+    if (outcome.side === 'old')
+        return 'The old version does not render with these values, so there is nothing to compare.\n\n';
+    if (outcome.side === 'both')
+        return 'Neither version renders with these values, so there is nothing to compare.\n\n';
+    return '';
+}
+/** Helm's whole error at each version that failed: once when both say the same. */
+function errorItems(outcome) {
+    const { old } = outcome;
+    if (!old || old.error === outcome.error)
+        return [
+            errorItem(old ? [old.version, outcome.version] : [outcome.version], outcome.error)
+        ];
+    return [
+        errorItem([old.version], old.error),
+        errorItem([outcome.version], outcome.error)
+    ];
+}
+function errorItem(versions, error) {
+    const at = versions.map(escapeMarkdown).join(' and ');
+    const long = [...error].length > MAX_ERROR_CHARS;
+    const shown = long ? clip(error, MAX_ERROR_CHARS) : error;
+    const cut = long
+        ? `_Helm's error is longer: its first ${MAX_ERROR_CHARS.toLocaleString('en-US')} characters are shown._\n\n`
         : '';
-    const old = outcome.side === 'old'
-        ? 'The old version does not render with these values, so there is nothing to compare.\n\n'
-        : '';
-    return `Helm's error at ${escapeMarkdown(outcome.version)}:\n\n${fenced('text', error)}\n${file}${old}`;
+    return {
+        text: `Helm's error at ${at}:\n\n${preformatted(shown)}\n${cut}`,
+        unit: 'Helm error'
+    };
 }
 function renderedPart(outcome) {
     const notes = [...outcome.place.notes];
@@ -1702,9 +1807,15 @@ const MAX_PREVIEW_DIFF_CHARS = 900_000;
 async function previewRelease(services, input) {
     const workDir = fs.mkdtempSync(path.join(tempRoot(), 'helm-oci-release-render-'));
     try {
-        const outcomes = await renderAll(services, input, workDir);
+        const { outcomes, places } = await renderAll(services, input, workDir);
         const report = renderReport(outcomes, {
-            helmVersion: services.helmVersion
+            helmVersion: services.helmVersion,
+            assumed: assumptions(places, {
+                helmVersion: services.helmVersion,
+                helmChosen: services.helmChosen ?? false,
+                kubeVersion: input.kubeVersion,
+                apiVersions: input.apiVersions
+            })
         });
         const changelog = changelogPart(await readChangelog(services.registry, input.repositoryPath, oldestFrom(input.fromVersions), input.version));
         return {
@@ -1713,22 +1824,32 @@ async function previewRelease(services, input) {
         };
     }
     catch (error) {
-        const message = `The rendered preview failed: ${errorMessage(error)}`;
-        return {
-            parts: [
-                {
-                    head: `> [!WARNING]\n> ${escapeMarkdown(clip(message, MAX_ERROR_CHARS))}\n\n`
-                }
-            ],
-            warnings: [message]
-        };
+        return previewFailure(error);
     }
     finally {
         fs.rmSync(workDir, { recursive: true, force: true });
     }
 }
+/** A preview that could not be made: one warning, said in the pull request too. */
+function previewFailure(error) {
+    const message = `The rendered preview failed: ${errorMessage(error)}`;
+    return {
+        parts: [
+            {
+                head: `> [!WARNING]\n> ${escapeMarkdown(clip(message, MAX_ERROR_CHARS))}\n\n`
+            }
+        ],
+        warnings: [message]
+    };
+}
+/**
+ * Each place's outcome, and the places Helm was run for as their tools
+ * wrote them (before the inputs stand in for the cluster): what the
+ * preview assumed is said of those.
+ */
 async function renderAll(services, input, workDir) {
     const outcomes = [];
+    const places = [];
     const budget = new TimeBudget(budgetMs());
     const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS };
     for (const { place: found, versions } of input.places()) {
@@ -1738,16 +1859,24 @@ async function renderAll(services, input, workDir) {
             : undefined;
         const outcome = await renderPlaceChange(services.helm, place, versions, services.packages, { workDir, umbrellaChartDir, budget });
         outcomes.push(keepBounded(outcome, kept));
+        if (outcome.status !== 'skipped')
+            places.push(found);
     }
-    return outcomes;
+    return { outcomes, places };
 }
 /**
  * What the preview keeps of a place: diffs while `kept.diffChars` lasts
  * (then none, each counted as not kept) and Helm's error up to what is shown.
  */
 function keepBounded(outcome, kept) {
-    if (outcome.status === 'failed')
-        return { ...outcome, error: outcome.error.slice(0, MAX_ERROR_CHARS + 1) };
+    if (outcome.status === 'failed') {
+        const { old } = outcome;
+        return {
+            ...outcome,
+            error: keptError(outcome.error),
+            ...(old && { old: { ...old, error: keptError(old.error) } })
+        };
+    }
     if (outcome.status !== 'rendered')
         return outcome;
     const changed = outcome.diff.changed.map(resource => {
@@ -1779,15 +1908,28 @@ function oldestFrom(fromVersions) {
     const versions = fromVersions.filter(version => semver.valid(version));
     return versions.sort(semver.compare)[0] ?? fromVersions[0] ?? '';
 }
+/** Helm's error up to what the report shows, and one more character: it says it was clipped. */
+function keptError(error) {
+    return clip(error, MAX_ERROR_CHARS + 1);
+}
+/**
+ * The warning of a place whose new version does not render: where, at which
+ * versions, and Helm's whole error as the pull request shows it (a warning
+ * is one workflow command: its line breaks are escaped, so no line of the
+ * error reaches the log as a command of its own).
+ */
 function failureLine(outcome) {
     const where = `${outcome.place.file} line ${outcome.place.line} (${outcome.place.title})`;
     if (outcome.status !== 'failed')
         return where;
     const values = outcome.valuesFile ? `, with ${outcome.valuesFile}` : '';
-    return `${where}: version ${outcome.version} does not render${values}: ${outcome.error.split('\n')[0]}`;
+    const versions = outcome.old
+        ? `neither version ${outcome.old.version} nor ${outcome.version} renders`
+        : `version ${outcome.version} does not render`;
+    return `${where}: ${versions}${values}: ${clip(outcome.error, MAX_ERROR_CHARS)}`;
 }
 function tempRoot() {
     return process.env.RUNNER_TEMP || os.tmpdir();
 }
 
-export { MAX_PREVIEW_DIFF_CHARS, keepBounded, previewRelease };
+export { MAX_PREVIEW_DIFF_CHARS, keepBounded, previewFailure, previewRelease };

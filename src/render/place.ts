@@ -99,6 +99,11 @@ export interface RenderPlace {
    * old and at the new version; `chartRef` is the dependency's.
    */
   umbrella?: { chartDir: string; dependency: string }
+  /**
+   * The GitOps tool whose own Helm renders this place (`Argo CD`): the
+   * preview says which Helm it took for it. Absent: Helm as the user runs it.
+   */
+  helmOf?: string
 }
 
 /** A file of the GitOps repository, read safely (no path out of the clone, no symlink): undefined when absent. */
