@@ -1,12 +1,17 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { checkChartLinks, checkFileDependencies } from './links.js'
-import { parseChartYaml, type ChartMetadata } from './metadata.js'
+import { lockFileName, REQUIREMENTS_FILE } from './api-version.js'
+import type { ChartMetadata } from './metadata.js'
+import { readChartMetadata } from './read.js'
 import { UserError } from '../errors.js'
 
 export interface LoadedChart extends ChartMetadata {
   dir: string
-  /** Chart.lock is present: dependencies are pinned, `helm dependency build` applies. */
+  /**
+   * Chart.lock (a v1 chart's requirements.lock) is present: dependencies are
+   * pinned, `helm dependency build` applies.
+   */
   hasLock: boolean
 }
 
@@ -30,11 +35,18 @@ export function loadChart(chartDir: string, workspace: string): LoadedChart {
       `There is no Chart.yaml in '${shown}': point 'chart' at the folder that holds Chart.yaml.`
     )
   }
-  const metadata = parseChartYaml(fs.readFileSync(chartYaml, 'utf8'), file)
-  checkFileDependencies(chartDir, workspace, metadata.dependencies, file)
+  const metadata = readChartMetadata(chartDir, file)
+  // A v1 chart's dependencies are listed in requirements.yaml: name that file.
+  const listedIn =
+    metadata.apiVersion === 'v1'
+      ? path.join(path.dirname(file), REQUIREMENTS_FILE)
+      : file
+  checkFileDependencies(chartDir, workspace, metadata.dependencies, listedIn)
   return {
     ...metadata,
     dir: chartDir,
-    hasLock: fs.existsSync(path.join(chartDir, 'Chart.lock'))
+    hasLock: fs.existsSync(
+      path.join(chartDir, lockFileName(metadata.apiVersion))
+    )
   }
 }

@@ -5,6 +5,12 @@ import {
   parseDocument,
   type Document
 } from 'yaml'
+import {
+  checkApiVersion,
+  checkV1Keys,
+  requirementsDependencies,
+  type ChartApiVersion
+} from './api-version.js'
 import { UserError } from '../errors.js'
 import { isRepositoryComponent } from '../registry/reference.js'
 
@@ -32,6 +38,8 @@ export interface ChartDependency {
 export interface ChartMetadata {
   /** Path of Chart.yaml, as given (used for annotations). */
   file: string
+  /** v2, or Helm 2's v1 (its dependencies read from requirements.yaml). */
+  apiVersion: ChartApiVersion
   name: string
   version: string
   appVersion?: string
@@ -45,11 +53,22 @@ export interface ChartMetadata {
   changes?: unknown
 }
 
+/** A v1 chart's requirements.yaml: its text and its path for messages. */
+export interface Requirements {
+  text: string
+  file: string
+}
+
 /**
- * Parses Chart.yaml text. Pure: the caller reads the file. Every refusal names
- * the file, the line where known, and the fix.
+ * Parses Chart.yaml text (and, for a v1 chart, its requirements.yaml). Pure:
+ * the caller reads the files. Every refusal names the file, the line where
+ * known, and the fix.
  */
-export function parseChartYaml(text: string, file: string): ChartMetadata {
+export function parseChartYaml(
+  text: string,
+  file: string,
+  requirements?: Requirements
+): ChartMetadata {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
   const syntaxError = doc.errors[0]
@@ -66,25 +85,48 @@ export function parseChartYaml(text: string, file: string): ChartMetadata {
       { file, line: 1 }
     )
   }
+  const map = doc.contents
   const lineOf = (key: string): number | undefined => {
     const node = doc.get(key, true)
-    return isScalar(node) && node.range
-      ? lines.linePos(node.range[0]).line
+    if (isScalar(node) && node.range) return lines.linePos(node.range[0]).line
+    // A list or mapping starts below its key: point at the key.
+    const pair = map.items.find(
+      item => isScalar(item.key) && item.key.value === key
+    )
+    const keyNode = pair?.key
+    return isScalar(keyNode) && keyNode.range
+      ? lines.linePos(keyNode.range[0]).line
       : undefined
   }
-  checkApiVersion(doc, file, lineOf('apiVersion'))
+  const apiVersion = checkApiVersion(
+    scalarText(doc, 'apiVersion'),
+    file,
+    lineOf('apiVersion')
+  )
+  if (apiVersion === 'v1') checkV1Keys(doc, file, lineOf)
   const name = requireString(doc, 'name', file, lineOf('name'))
   checkChartName(name, file, lineOf('name'))
   const version = requireString(doc, 'version', file, lineOf('version'))
   checkVersion(version, file, lineOf('version'))
   // The document as plain data, once: dependencies and annotations read it.
   const data = (doc.toJS() ?? {}) as Record<string, unknown>
+  const dependencies =
+    apiVersion === 'v1'
+      ? readDependencies(
+          requirementsDependencies(
+            requirements?.text,
+            requirements?.file ?? ''
+          ),
+          requirements?.file ?? file
+        )
+      : readDependencies(data.dependencies, file)
   return {
     file,
+    apiVersion,
     name,
     version,
     appVersion: optionalString(doc, 'appVersion'),
-    dependencies: readDependencies(data.dependencies, file),
+    dependencies,
     versionLine: lineOf('version') ?? 1,
     ...changesAnnotation(data)
   }
@@ -134,17 +176,6 @@ function requireString(
 
 function optionalString(doc: Document, key: string): string | undefined {
   return scalarText(doc, key)?.trim() || undefined
-}
-
-function checkApiVersion(doc: Document, file: string, line?: number): void {
-  const apiVersion = scalarText(doc, 'apiVersion')
-  if (apiVersion === 'v2') return
-  const found = apiVersion ? `'apiVersion: ${apiVersion}'` : 'no apiVersion'
-  throw new UserError(
-    `${file} has ${found}; OCI registries need a Helm 3 chart: set 'apiVersion: v2' ` +
-      '(for a v1 chart, move requirements.yaml into Chart.yaml dependencies).',
-    { file, line: line ?? 1 }
-  )
 }
 
 function checkChartName(name: string, file: string, line?: number): void {
