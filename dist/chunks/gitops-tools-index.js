@@ -1885,13 +1885,24 @@ function fillString(text, element, goTemplate) {
     return unknown ? { unknown } : { value };
 }
 
+/**
+ * Argo CD maps `helm.sh/hook` onto its sync hooks for pre-/post-install and
+ * -upgrade only; a resource with the annotation is a hook all the same, so a
+ * test hook has no phase and is never applied (gitops-engine/pkg/sync/hook/
+ * hook.go IsHook and Types, hook/helm/type.go; docs/user-guide/helm.md,
+ * "Helm Hooks": test-success and test-failure "Not supported").
+ */
+const ARGOCD_HOOKS = {
+    which: 'tests',
+    why: 'Argo CD does not run them'
+};
 const argoCdPlaces = {
     kinds: Object.values(ARGOCD_KINDS),
-    places: (pin, manifest, at, context) => pin.kind === ARGOCD_KINDS.applicationSet
+    places: (pin, manifest, at, context) => (pin.kind === ARGOCD_KINDS.applicationSet
         ? applicationSet(pin, manifest, at, context)
         : [
             withTemplatedNote(argoApplication(pin, manifest, at, context), manifest)
-        ]
+        ]).map(place => ({ ...place, hooks: ARGOCD_HOOKS }))
 };
 function argoApplication(pin, manifest, at, context) {
     const sourcePath = parentPath(pin.path);
@@ -2161,8 +2172,20 @@ function helmReleasePlace(release, at, context, via = '') {
         place.notes.push(`release name ${releaseName} is longer than ${MAX_RELEASE_NAME} characters: Flux shortens it, rendered as written`);
     // Flux creates CRDs on install unless `install.crds: Skip`.
     place.includeCrds = stringAt(mapAt(spec, 'install'), 'crds') !== 'Skip';
+    if (booleanAt(mapAt(spec, 'test'), 'enable') !== true)
+        place.hooks = FLUX_NO_TESTS;
     return place;
 }
+/**
+ * helm-controller runs Helm's test action only when `spec.test.enable` is
+ * true (internal/reconcile/state.go: a release is "Untested" only then;
+ * atomic_release.go then runs NewTest), and Helm's install and upgrade run
+ * only their own hook events, never the test event.
+ */
+const FLUX_NO_TESTS = {
+    which: 'tests',
+    why: 'Flux runs them only with spec.test.enable: true'
+};
 /** The HelmReleases that take the chart from this OCIRepository. */
 function ociRepositoryPlaces(repository, at, context) {
     const metadata = mapAt(repository.value, 'metadata');
@@ -2303,7 +2326,24 @@ function kustomizePlace(kustomization, pin, at, context) {
     // Kustomize leaves CRDs out unless includeCRDs.
     place.includeCrds = booleanAt(entry, 'includeCRDs') === true;
     readCapabilities(entry, place);
+    const hooks = kustomizeHooks(entry);
+    if (hooks)
+        place.hooks = hooks;
     return place;
+}
+/**
+ * Kustomize keeps what `helm template` prints, test hooks included, and the
+ * tool that applies the build applies them as plain resources: they stay in
+ * the preview unless the entry passes `--skip-tests` (`skipTests`) or
+ * `--no-hooks` (`skipHooks`) (api/types/helmchartargs.go, AsHelmArgs;
+ * api/internal/builtins/HelmChartInflationGenerator.go keeps the output).
+ */
+function kustomizeHooks(entry) {
+    if (booleanAt(entry, 'skipHooks') === true)
+        return { which: 'no-hooks', why: 'skipHooks: true (helm --no-hooks)' };
+    if (booleanAt(entry, 'skipTests') === true)
+        return { which: 'skip-tests', why: 'skipTests: true (helm --skip-tests)' };
+    return undefined;
 }
 function kustomizeValues(entry, kustomizationFile, context, notes) {
     const base = folderOf(kustomizationFile);

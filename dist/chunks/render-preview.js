@@ -332,7 +332,52 @@ function field(header, start, length) {
     return raw.subarray(0, end === -1 ? length : end).toString('utf8');
 }
 
+const TEST_EVENTS = new Set([
+    'test',
+    'test-success',
+    'test-failure'
+]);
+/** A hook annotation's events, as Helm splits them; empty ones dropped. */
+function hookEvents(annotation) {
+    return annotation
+        .split(',')
+        .map(event => event.trim().toLowerCase())
+        .filter(event => event !== '');
+}
+/**
+ * Whether a resource with this hook annotation (undefined: not a hook) is
+ * left out under `filter`: `tests` — every event a test (a hook also bound
+ * to `pre-install` still runs there); `skip-tests` — any event a test, as
+ * `helm template --skip-tests` (pkg/cmd/template.go, isTestHook); `no-hooks`
+ * — every hook, as `--no-hooks`.
+ */
+function leftOut(hook, filter) {
+    if (hook === undefined)
+        return false;
+    if (filter === 'no-hooks')
+        return true;
+    const events = hookEvents(hook);
+    if (events.length === 0)
+        return false;
+    const tests = events.filter(event => TEST_EVENTS.has(event));
+    return filter === 'skip-tests'
+        ? tests.length > 0
+        : tests.length === events.length;
+}
+/** The resources the tool applies, and a note when some were left out. */
+function applicableResources(resources, filter) {
+    if (!filter)
+        return { resources: [...resources], notes: [] };
+    const kept = resources.filter(r => !leftOut(r.hook, filter.which));
+    if (kept.length === resources.length)
+        return { resources: kept, notes: [] };
+    const what = filter.which === 'no-hooks' ? 'Helm hooks' : 'Helm test hooks';
+    return { resources: kept, notes: [`${what} not shown: ${filter.why}`] };
+}
+
 // `helm template` output, split into resources keyed by kind, namespace and name.
+/** Helm's hook annotation (render/hooks.ts reads its events). */
+const HOOK = 'helm.sh/hook';
 /** Kinds that live outside namespaces: no namespace is given to them. */
 const CLUSTER_SCOPED_KINDS = new Set([
     'Namespace',
@@ -347,12 +392,20 @@ const CLUSTER_SCOPED_KINDS = new Set([
     'APIService',
     'IngressClass'
 ]);
-/** `Kind namespace/name`, or `Kind name` for a cluster-scoped one: for messages. */
+/** Characters of a hook annotation shown with the resource's name. */
+const MAX_HOOK_SHOWN = 80;
+/**
+ * `Kind namespace/name`, or `Kind name` for a cluster-scoped one, then the
+ * hook annotation of a Helm hook (`(helm.sh/hook: pre-upgrade)`): for messages.
+ */
 function describeResource(resource) {
     const where = resource.namespace
         ? `${resource.namespace}/${resource.name}`
         : resource.name;
-    return `${resource.kind} ${where}`;
+    const hook = resource.hook === undefined
+        ? ''
+        : ` (helm.sh/hook: ${resource.hook.slice(0, MAX_HOOK_SHOWN)})`;
+    return `${resource.kind} ${where}${hook}`;
 }
 /** The identity of a resource; `# Source:` comments take no part in it. */
 function resourceKey(resource) {
@@ -426,6 +479,7 @@ function identify(document, defaultNamespace, index) {
         kind: metadata.kind,
         name: metadata.name,
         namespace,
+        ...(metadata.hook === undefined ? {} : { hook: metadata.hook }),
         text: document.text
     };
 }
@@ -439,6 +493,7 @@ function readMetadata(text) {
     const kind = document.get('kind');
     const name = document.getIn(['metadata', 'name']);
     const namespace = document.getIn(['metadata', 'namespace']);
+    const hook = document.getIn(['metadata', 'annotations', HOOK]);
     if (typeof kind !== 'string' || !kind)
         return undefined;
     if (typeof name !== 'string' || !name)
@@ -446,7 +501,8 @@ function readMetadata(text) {
     return {
         kind,
         name,
-        namespace: typeof namespace === 'string' && namespace ? namespace : undefined
+        namespace: typeof namespace === 'string' && namespace ? namespace : undefined,
+        hook: typeof hook === 'string' ? hook : undefined
     };
 }
 
@@ -888,7 +944,8 @@ function idOf(resource) {
     return {
         kind: resource.kind,
         namespace: resource.namespace,
-        name: resource.name
+        name: resource.name,
+        ...(resource.hook === undefined ? {} : { hook: resource.hook })
     };
 }
 /** Code-unit order, not locale order: the same on every runner. */
@@ -1206,7 +1263,12 @@ async function renderIn(folder, helm, place, packagePath, options) {
     if ('error' in output)
         return { ...namedError(output.error, values.names, folder), ...schema };
     const split = splitManifests(output.manifest, place.namespace ?? 'default');
-    return { ...split, notes: schema.notes };
+    const applied = applicableResources(split.resources, place.hooks);
+    return {
+        resources: applied.resources,
+        duplicates: split.duplicates,
+        notes: [...schema.notes, ...applied.notes]
+    };
 }
 /**
  * Helm under the budget: never past what is left of it, and a render the

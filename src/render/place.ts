@@ -31,6 +31,17 @@ export interface SetValue {
   fromFile?: boolean
 }
 
+/**
+ * Helm hooks a GitOps tool does not apply, left out of the preview
+ * (render/hooks.ts): `tests` (every event of the hook a test), `skip-tests`
+ * (as `helm template --skip-tests`), `no-hooks` (every hook).
+ */
+export interface HookFilter {
+  which: 'tests' | 'skip-tests' | 'no-hooks'
+  /** Why, for the pull request: "Argo CD does not run Helm test hooks". */
+  why: string
+}
+
 /** How the consumer renders the chart at one pin. */
 export interface RenderPlace {
   /** The GitOps file and the line of the bumped version. */
@@ -58,6 +69,8 @@ export interface RenderPlace {
    * old and at the new version; `chartRef` is the dependency's.
    */
   umbrella?: { chartDir: string; dependency: string }
+  /** Hooks the tool does not apply; absent, every rendered hook is shown. */
+  hooks?: HookFilter
 }
 
 /** A file of the GitOps repository, read safely (no path out of the clone, no symlink): undefined when absent. */

@@ -16,6 +16,7 @@ import {
 import { errorMessage } from '../errors.js'
 import type { TimeBudget } from './budget.js'
 import { chartRelativePath, readChartPackageFile } from './chart-file.js'
+import { applicableResources } from './hooks.js'
 import { splitManifests } from './manifests.js'
 import {
   compareRenders,
@@ -140,7 +141,12 @@ async function renderIn(
   if ('error' in output)
     return { ...namedError(output.error, values.names, folder), ...schema }
   const split = splitManifests(output.manifest, place.namespace ?? 'default')
-  return { ...split, notes: schema.notes }
+  const applied = applicableResources(split.resources, place.hooks)
+  return {
+    resources: applied.resources,
+    duplicates: split.duplicates,
+    notes: [...schema.notes, ...applied.notes]
+  }
 }
 
 /**

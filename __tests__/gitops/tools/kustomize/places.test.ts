@@ -140,3 +140,23 @@ describe('Kustomize helmCharts places', () => {
     expect(reads).toEqual(['shop/ok.yaml'])
   })
 })
+
+describe('Kustomize helmCharts places: Helm hooks', () => {
+  test.each<[string, string[], RenderPlace['hooks']]>([
+    // helm template prints test hooks and Kustomize keeps them: applied.
+    ['by default test hooks are kept', [], undefined],
+    [
+      'skipTests: left out as helm --skip-tests leaves them out',
+      ['skipTests: true'],
+      { which: 'skip-tests', why: 'skipTests: true (helm --skip-tests)' }
+    ],
+    [
+      'skipHooks: every hook left out, as helm --no-hooks',
+      ['skipHooks: true', 'skipTests: true'],
+      { which: 'no-hooks', why: 'skipHooks: true (helm --no-hooks)' }
+    ]
+  ])('%s', (_name, entry, hooks) => {
+    const manifests = { 'shop/kustomization.yaml': kustomization(entry) }
+    expect(onePlace({ manifests }).hooks).toEqual(hooks)
+  })
+})

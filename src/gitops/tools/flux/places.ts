@@ -5,7 +5,11 @@
 // `spec.chart.spec.valuesFiles`, then `spec.valuesFrom` in order, then
 // `spec.values`.
 import { stringify } from 'yaml'
-import type { RenderPlace, ValuesFile } from '../../../render/place.js'
+import type {
+  HookFilter,
+  RenderPlace,
+  ValuesFile
+} from '../../../render/place.js'
 import {
   emptyPlace,
   skippedPlace,
@@ -14,7 +18,7 @@ import {
   type PlaceTool
 } from '../../places/context.js'
 import { templatedNote, type ManifestDocument } from '../../places/documents.js'
-import { mapAt, stringAt, stringsAt } from '../../places/plain.js'
+import { booleanAt, mapAt, stringAt, stringsAt } from '../../places/plain.js'
 import { repoPath } from '../../places/repo-files.js'
 import { FLUX_KINDS } from './pins.js'
 import { valuesFrom } from './values.js'
@@ -62,7 +66,20 @@ function helmReleasePlace(
     )
   // Flux creates CRDs on install unless `install.crds: Skip`.
   place.includeCrds = stringAt(mapAt(spec, 'install'), 'crds') !== 'Skip'
+  if (booleanAt(mapAt(spec, 'test'), 'enable') !== true)
+    place.hooks = FLUX_NO_TESTS
   return place
+}
+
+/**
+ * helm-controller runs Helm's test action only when `spec.test.enable` is
+ * true (internal/reconcile/state.go: a release is "Untested" only then;
+ * atomic_release.go then runs NewTest), and Helm's install and upgrade run
+ * only their own hook events, never the test event.
+ */
+const FLUX_NO_TESTS: HookFilter = {
+  which: 'tests',
+  why: 'Flux runs them only with spec.test.enable: true'
 }
 
 /** The HelmReleases that take the chart from this OCIRepository. */

@@ -4,7 +4,11 @@
 // values win; merge lets the file win; replace drops the file), then passes
 // `additionalValuesFiles` after them.
 import { stringify } from 'yaml'
-import type { RenderPlace, ValuesFile } from '../../../render/place.js'
+import type {
+  HookFilter,
+  RenderPlace,
+  ValuesFile
+} from '../../../render/place.js'
 import {
   emptyPlace,
   type BumpedPin,
@@ -61,7 +65,24 @@ function kustomizePlace(
   // Kustomize leaves CRDs out unless includeCRDs.
   place.includeCrds = booleanAt(entry, 'includeCRDs') === true
   readCapabilities(entry, place)
+  const hooks = kustomizeHooks(entry)
+  if (hooks) place.hooks = hooks
   return place
+}
+
+/**
+ * Kustomize keeps what `helm template` prints, test hooks included, and the
+ * tool that applies the build applies them as plain resources: they stay in
+ * the preview unless the entry passes `--skip-tests` (`skipTests`) or
+ * `--no-hooks` (`skipHooks`) (api/types/helmchartargs.go, AsHelmArgs;
+ * api/internal/builtins/HelmChartInflationGenerator.go keeps the output).
+ */
+function kustomizeHooks(entry: PlainMap | undefined): HookFilter | undefined {
+  if (booleanAt(entry, 'skipHooks') === true)
+    return { which: 'no-hooks', why: 'skipHooks: true (helm --no-hooks)' }
+  if (booleanAt(entry, 'skipTests') === true)
+    return { which: 'skip-tests', why: 'skipTests: true (helm --skip-tests)' }
+  return undefined
 }
 
 function kustomizeValues(
