@@ -40,9 +40,9 @@ function budgetFor(text) {
 class ScanLimitError extends Error {
     budget;
     constructor(budget) {
-        super(`reading it through its YAML aliases and merge keys takes more than ` +
-            `${budget.limit} steps, the limit for a file of ${budget.bytes} characters; ` +
-            'it is not scanned for pins (write the fields out instead of merging aliases of aliases)');
+        super(`Reading it through its YAML aliases and merge keys takes more than ` +
+            `${budget.limit} steps, the limit for a file of ${budget.bytes} characters, ` +
+            'so it is not scanned for pins: write the fields out instead of merging aliases of aliases.');
         this.budget = budget;
     }
 }
@@ -1336,10 +1336,10 @@ function findPins$1(tools, file, text, chart, context) {
         return { pins: [], problems: [] };
     const parsed = parseOnce(file, text, context);
     if (parsed.problem)
-        return { pins: [], problems: [parsed.problem] };
+        return notRead(parsed.problem);
     const findings = bounded(file, () => scanFile(file, parsed, tools, toolsFor(tools, role), matcher, context));
     if (isProblem(findings))
-        return { pins: [], problems: [findings] };
+        return notRead(findings);
     const repeated = parsed.template?.repeated ?? [];
     const pins = blockAmbiguous(dedupe(findings.pins), repeated);
     const problems = [
@@ -1347,6 +1347,10 @@ function findPins$1(tools, file, text, chart, context) {
         ...unpinnedAmbiguity(file, text, matcher, repeated, pins)
     ];
     return { pins, problems };
+}
+/** A file that was not read at all: its one problem says why. */
+function notRead(problem) {
+    return { pins: [], problems: [{ ...problem, notRead: true }] };
 }
 /** The first pass's parse of the file, taken out of the context (used once). */
 function parseOnce(file, text, context) {
