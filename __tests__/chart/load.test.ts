@@ -63,15 +63,21 @@ describe('loadChart', () => {
     expect(loaded.dependencies.map(d => d.name)).toEqual(['redis'])
   })
 
-  test('a file:// dependency out of the workspace names requirements.yaml', () => {
-    const dir = chart({
-      'Chart.yaml': V1,
-      'requirements.yaml':
-        'dependencies:\n  - name: outside\n    repository: file:///etc\n'
-    })
-    expect(() => loadChart(dir, workspace)).toThrow(UserError)
-    expect(() => loadChart(dir, workspace)).toThrow(
-      /^charts\/app\/requirements\.yaml: dependency 'outside' comes from file:\/\/\/etc/
-    )
-  })
+  test.each([
+    ['v1', V1],
+    ['v2', V2]
+  ])(
+    'a file:// dependency out of the workspace names requirements.yaml (%s)',
+    (_label, chartYaml) => {
+      const dir = chart({
+        'Chart.yaml': chartYaml,
+        'requirements.yaml':
+          'dependencies:\n  - name: outside\n    repository: file:///etc\n'
+      })
+      expect(() => loadChart(dir, workspace)).toThrow(UserError)
+      expect(() => loadChart(dir, workspace)).toThrow(
+        /^charts\/app\/requirements\.yaml: dependency 'outside' comes from file:\/\/\/etc/
+      )
+    }
+  )
 })

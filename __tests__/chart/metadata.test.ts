@@ -195,14 +195,33 @@ describe('an apiVersion v1 chart (Helm 2 format, as Helm 3 and 4 publish it)', (
     }
   )
 
-  test("a v2 chart's requirements.yaml is not its dependencies list", () => {
-    const v2 = podinfo.replace('apiVersion: v1', 'apiVersion: v2')
+  test("requirements.yaml's dependencies win over a v2 Chart.yaml's, as Helm's loader reads them", () => {
+    const v2 = `${podinfo.replace('apiVersion: v1', 'apiVersion: v2')}dependencies:\n  - name: mine\n`
     const chart = parseChartYaml(v2, FILE, {
-      text: 'dependencies:\n  - name: redis\n',
+      // encoding/json folds keys: Helm reads `Dependencies` too.
+      text: 'Dependencies:\n  - name: redis\n',
       file: REQUIREMENTS
     })
-    expect(chart.dependencies).toEqual([])
+    expect(chart.dependencies).toEqual([{ name: 'redis' }])
+    expect(chart.dependenciesFile).toBe(REQUIREMENTS)
+    const without = parseChartYaml(v2, FILE, {
+      text: 'x: 1\n',
+      file: REQUIREMENTS
+    })
+    expect(without.dependencies).toEqual([{ name: 'mine' }])
+    expect(without.dependenciesFile).toBeUndefined()
   })
+
+  test.each(['name: other', 'VERSION: 9.9.9', 'verſion: 9.9.9'])(
+    'a requirements.yaml that sets %s (Helm reads it over Chart.yaml) is refused',
+    line => {
+      expect(() =>
+        parseChartYaml(podinfo, FILE, { text: `${line}\n`, file: REQUIREMENTS })
+      ).toThrow(
+        /requirements\.yaml sets '.+', which Helm reads over Chart\.yaml's/
+      )
+    }
+  )
 })
 
 describe("the 'artifacthub.io/changes' annotation (for the GitHub release's notes)", () => {

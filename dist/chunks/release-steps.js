@@ -52,8 +52,13 @@ function checkV1Keys(doc, file, lineOf) {
     }
 }
 /**
- * The `dependencies` of a v1 chart's requirements.yaml, as plain data for
- * Chart.yaml's reader; none when there is no such file.
+ * The `dependencies` of a requirements.yaml, as plain data for Chart.yaml's
+ * reader; undefined without the file or the key. Helm's loader reads the file
+ * over the chart's metadata whatever its apiVersion (a v2 chart only gets a
+ * warning), with Go's case-insensitive keys (sigs.k8s.io/yaml, then
+ * encoding/json): its `dependencies` win over Chart.yaml's, and a `name` or
+ * `version` in it would publish another chart than Chart.yaml says (refused,
+ * as the mirror refuses such a package: mirror/chart-identity.ts).
  */
 function requirementsDependencies(text, file) {
     if (text === undefined)
@@ -63,7 +68,29 @@ function requirementsDependencies(text, file) {
         throw new UserError(`${file} is not a YAML mapping Helm can read: fix it, or set ` +
             "'apiVersion: v2' in Chart.yaml and list the dependencies there.", { file });
     }
-    return doc.toJS()?.dependencies;
+    let dependencies;
+    const data = (doc.toJS() ?? {});
+    for (const [key, value] of Object.entries(data)) {
+        const field = goField(key);
+        if (field === 'name' || field === 'version')
+            throw new UserError(`${file} sets '${key}', which Helm reads over Chart.yaml's: the ` +
+                'package would be another chart than Chart.yaml says. Remove it ' +
+                `from ${REQUIREMENTS_FILE}.`, { file });
+        // encoding/json: the last of keys that fold alike wins.
+        if (field === 'dependencies')
+            dependencies = value;
+    }
+    return dependencies;
+}
+/**
+ * A key as encoding/json matches it to a field (strings.EqualFold): the
+ * only non-ASCII letters that fold to ASCII ones are ſ and the Kelvin sign.
+ */
+function goField(key) {
+    return key
+        .replace(/\u017f/g, 's')
+        .replace(/\u212a/g, 'k')
+        .replace(/[A-Z]/g, c => c.toLowerCase());
 }
 /** The notice for a v1 chart: published as it is; v2 suggested. */
 function v1Notice(file) {
@@ -2791,7 +2818,7 @@ function isStrictSemver(version) {
     return SEMVER_RE.test(version);
 }
 /**
- * Parses Chart.yaml text (and, for a v1 chart, its requirements.yaml). Pure:
+ * Parses Chart.yaml text (and its requirements.yaml when it has one). Pure:
  * the caller reads the files. Every refusal names the file, the line where
  * known, and the fix.
  */
@@ -2827,8 +2854,13 @@ function parseChartYaml(text, file, requirements) {
     checkVersion(version, file, lineOf('version'));
     // The document as plain data, once: dependencies and annotations read it.
     const data = (doc.toJS() ?? {});
-    const dependencies = apiVersion === 'v1'
-        ? readDependencies(requirementsDependencies(requirements?.text, requirements?.file ?? ''), requirements?.file ?? file)
+    // Helm's loader reads requirements.yaml's dependencies over Chart.yaml's.
+    const required = requirements
+        ? requirementsDependencies(requirements.text, requirements.file)
+        : undefined;
+    const fromRequirements = requirements && required !== undefined;
+    const dependencies = fromRequirements
+        ? readDependencies(required, requirements.file)
         : readDependencies(data.dependencies, file);
     return {
         file,
@@ -2837,6 +2869,7 @@ function parseChartYaml(text, file, requirements) {
         version,
         appVersion: optionalString(doc, 'appVersion'),
         dependencies,
+        ...(fromRequirements ? { dependenciesFile: requirements.file } : {}),
         versionLine: lineOf('version') ?? 1,
         ...changesAnnotation(data)
     };
@@ -3073,11 +3106,7 @@ function loadChart(chartDir, workspace) {
         throw new UserError(`There is no Chart.yaml in '${shown}': point 'chart' at the folder that holds Chart.yaml.`);
     }
     const metadata = readChartMetadata(chartDir, file);
-    // A v1 chart's dependencies are listed in requirements.yaml: name that file.
-    const listedIn = metadata.apiVersion === 'v1'
-        ? path$1.join(path$1.dirname(file), REQUIREMENTS_FILE)
-        : file;
-    checkFileDependencies(chartDir, workspace, metadata.dependencies, listedIn);
+    checkFileDependencies(chartDir, workspace, metadata.dependencies, metadata.dependenciesFile ?? file);
     return {
         ...metadata,
         dir: chartDir,

@@ -66,8 +66,13 @@ export function checkV1Keys(
 }
 
 /**
- * The `dependencies` of a v1 chart's requirements.yaml, as plain data for
- * Chart.yaml's reader; none when there is no such file.
+ * The `dependencies` of a requirements.yaml, as plain data for Chart.yaml's
+ * reader; undefined without the file or the key. Helm's loader reads the file
+ * over the chart's metadata whatever its apiVersion (a v2 chart only gets a
+ * warning), with Go's case-insensitive keys (sigs.k8s.io/yaml, then
+ * encoding/json): its `dependencies` win over Chart.yaml's, and a `name` or
+ * `version` in it would publish another chart than Chart.yaml says (refused,
+ * as the mirror refuses such a package: mirror/chart-identity.ts).
  */
 export function requirementsDependencies(
   text: string | undefined,
@@ -82,7 +87,32 @@ export function requirementsDependencies(
       { file }
     )
   }
-  return (doc.toJS() as Record<string, unknown> | null)?.dependencies
+  let dependencies: unknown
+  const data = (doc.toJS() ?? {}) as Record<string, unknown>
+  for (const [key, value] of Object.entries(data)) {
+    const field = goField(key)
+    if (field === 'name' || field === 'version')
+      throw new UserError(
+        `${file} sets '${key}', which Helm reads over Chart.yaml's: the ` +
+          'package would be another chart than Chart.yaml says. Remove it ' +
+          `from ${REQUIREMENTS_FILE}.`,
+        { file }
+      )
+    // encoding/json: the last of keys that fold alike wins.
+    if (field === 'dependencies') dependencies = value
+  }
+  return dependencies
+}
+
+/**
+ * A key as encoding/json matches it to a field (strings.EqualFold): the
+ * only non-ASCII letters that fold to ASCII ones are ſ and the Kelvin sign.
+ */
+function goField(key: string): string {
+  return key
+    .replace(/\u017f/g, 's')
+    .replace(/\u212a/g, 'k')
+    .replace(/[A-Z]/g, c => c.toLowerCase())
 }
 
 /** The notice for a v1 chart: published as it is; v2 suggested. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { checkChartLinks, checkFileDependencies } from './links.js'
-import { lockFileName, REQUIREMENTS_FILE } from './api-version.js'
+import { lockFileName } from './api-version.js'
 import type { ChartMetadata } from './metadata.js'
 import { readChartMetadata } from './read.js'
 import { UserError } from '../errors.js'
@@ -36,12 +36,12 @@ export function loadChart(chartDir: string, workspace: string): LoadedChart {
     )
   }
   const metadata = readChartMetadata(chartDir, file)
-  // A v1 chart's dependencies are listed in requirements.yaml: name that file.
-  const listedIn =
-    metadata.apiVersion === 'v1'
-      ? path.join(path.dirname(file), REQUIREMENTS_FILE)
-      : file
-  checkFileDependencies(chartDir, workspace, metadata.dependencies, listedIn)
+  checkFileDependencies(
+    chartDir,
+    workspace,
+    metadata.dependencies,
+    metadata.dependenciesFile ?? file
+  )
   return {
     ...metadata,
     dir: chartDir,

@@ -44,6 +44,8 @@ export interface ChartMetadata {
   version: string
   appVersion?: string
   dependencies: ChartDependency[]
+  /** requirements.yaml's path when the dependencies come from it (as Helm reads them). */
+  dependenciesFile?: string
   /** 1-based line of `version:` (for annotations on the version). */
   versionLine: number
   /**
@@ -53,14 +55,14 @@ export interface ChartMetadata {
   changes?: unknown
 }
 
-/** A v1 chart's requirements.yaml: its text and its path for messages. */
+/** A chart's requirements.yaml (Helm 2's, read by Helm 3 and 4 too): text and path. */
 export interface Requirements {
   text: string
   file: string
 }
 
 /**
- * Parses Chart.yaml text (and, for a v1 chart, its requirements.yaml). Pure:
+ * Parses Chart.yaml text (and its requirements.yaml when it has one). Pure:
  * the caller reads the files. Every refusal names the file, the line where
  * known, and the fix.
  */
@@ -110,16 +112,14 @@ export function parseChartYaml(
   checkVersion(version, file, lineOf('version'))
   // The document as plain data, once: dependencies and annotations read it.
   const data = (doc.toJS() ?? {}) as Record<string, unknown>
-  const dependencies =
-    apiVersion === 'v1'
-      ? readDependencies(
-          requirementsDependencies(
-            requirements?.text,
-            requirements?.file ?? ''
-          ),
-          requirements?.file ?? file
-        )
-      : readDependencies(data.dependencies, file)
+  // Helm's loader reads requirements.yaml's dependencies over Chart.yaml's.
+  const required = requirements
+    ? requirementsDependencies(requirements.text, requirements.file)
+    : undefined
+  const fromRequirements = requirements && required !== undefined
+  const dependencies = fromRequirements
+    ? readDependencies(required, requirements.file)
+    : readDependencies(data.dependencies, file)
   return {
     file,
     apiVersion,
@@ -127,6 +127,7 @@ export function parseChartYaml(
     version,
     appVersion: optionalString(doc, 'appVersion'),
     dependencies,
+    ...(fromRequirements ? { dependenciesFile: requirements.file } : {}),
     versionLine: lineOf('version') ?? 1,
     ...changesAnnotation(data)
   }
