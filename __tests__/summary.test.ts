@@ -12,6 +12,7 @@ const hello: ChartRelease = {
   name: 'hello',
   version: '1.2.3+build.1',
   file: 'charts/hello/Chart.yaml',
+  apiVersion: 'v2',
   dir: '/w/charts/hello',
   dependencies: [],
   hasLock: false,

@@ -49,6 +49,7 @@ function store() {
 function chart(version = '1.2.0'): ChartRelease {
   return {
     file: 'Chart.yaml',
+    apiVersion: 'v2',
     name: 'web',
     version,
     appVersion: '2.0',

@@ -125,3 +125,47 @@ describe('outside text in the tables stays text in its cell', () => {
     expect(rows).toHaveLength(2)
   })
 })
+
+describe('scan problems are listed under a heading that says what they are', () => {
+  const problems: RepoBump['problems'] = [
+    {
+      file: 'apps/broken.yaml',
+      line: 4,
+      message:
+        'YAML does not parse (Unexpected end of flow sequence); the file is left unchanged.',
+      notRead: true
+    },
+    {
+      file: 'apps/web.yaml',
+      line: 7,
+      message:
+        'spec.source.targetRevision is not set, so there is no version to bump; set it to an exact version to have releases bump it.'
+    }
+  ]
+
+  test.each([
+    [
+      'a file that does not parse: not read',
+      problems.slice(0, 1),
+      '### Not read\n\n- `apps/broken.yaml` line 4: YAML does not parse',
+      '### Read, but not moved'
+    ],
+    [
+      'a file read whose pin cannot move: read, but not moved',
+      problems.slice(1),
+      '### Read, but not moved\n\n- `apps/web.yaml` line 7: spec.source.targetRevision is not set',
+      '### Not read'
+    ]
+  ])('%s', (_name, listed, shown, absent) => {
+    const body = pullRequestBody(RELEASE, { ...bump([]), problems: listed })
+    expect(body).toContain(shown)
+    expect(body).not.toContain(absent)
+    expect(body).not.toContain('could not be parsed')
+  })
+
+  test('each item is one sentence, no "bump it.; the file" run-on', () => {
+    const body = pullRequestBody(RELEASE, { ...bump([]), problems })
+    expect(body).toContain('to have releases bump it.\n')
+    expect(body).not.toMatch(/\.;/)
+  })
+})

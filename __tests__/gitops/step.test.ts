@@ -714,3 +714,31 @@ describe('runGitops: the rendered preview it is handed', () => {
     expect(current.preview).toBeUndefined()
   })
 })
+
+describe('runGitops: scan problems as warnings', () => {
+  const MISSING = application('1.2.0').replace(
+    '    targetRevision: "1.2.0"\n',
+    ''
+  )
+  const BROKEN = application('1.2.0').replace('metadata:', 'metadata: [a')
+
+  test.each([
+    [
+      'a pin that cannot move: read, but not moved, one sentence',
+      MISSING,
+      `::warning::acme/gitops: ${FILE} line 7 (read, but not moved): spec.source.targetRevision is not set, so there is no version to bump; set it to an exact version to have releases bump it.\n`
+    ],
+    [
+      'a file that does not parse: not read',
+      BROKEN,
+      `::warning::acme/gitops: ${FILE} line 3 (not read): YAML does not parse (`
+    ]
+  ])('%s', async (_name, text, warning) => {
+    const clone = new FakeClone(new Map([[FILE, text]]))
+    await run(clone, new FakeApi())
+    const log = output.join('')
+    expect(log).toContain(warning)
+    expect(log).not.toContain('the file is left as it is')
+    expect(log).not.toMatch(/\.; /)
+  })
+})

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { splitManifests } from '../../src/render/manifests.js'
+import { describeResource, splitManifests } from '../../src/render/manifests.js'
 
 const OUTPUT = `---
 # Source: web/templates/sa.yaml
@@ -68,5 +68,45 @@ describe('splitManifests', () => {
   test('the same resource from another template is the same resource', () => {
     const moved = OUTPUT.replace('templates/sa.yaml', 'templates/account.yaml')
     expect(splitManifests(moved, 'apps').resources[0]).toEqual(resources[0])
+  })
+})
+
+describe('Helm hooks', () => {
+  const HOOKS = [
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: web-migrate',
+    '  annotations:',
+    '    "helm.sh/hook": pre-upgrade,pre-install',
+    '---',
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: web-test',
+    '  annotations: {helm.sh/hook-weight: "1"}',
+    ''
+  ].join('\n')
+
+  test('a hook keeps its annotation; other resources have none', () => {
+    const { resources } = splitManifests(HOOKS, 'shop')
+    expect(resources.map(r => [r.name, r.hook])).toEqual([
+      ['web-migrate', 'pre-upgrade,pre-install'],
+      ['web-test', undefined]
+    ])
+  })
+
+  test.each([
+    [
+      { kind: 'Job', namespace: 'shop', name: 'm', hook: 'pre-upgrade' },
+      'Job shop/m (helm.sh/hook: pre-upgrade)'
+    ],
+    [{ kind: 'Pod', namespace: 'shop', name: 'p' }, 'Pod shop/p'],
+    [
+      { kind: 'Job', namespace: '', name: 'm', hook: 'x'.repeat(200) },
+      `Job m (helm.sh/hook: ${'x'.repeat(80)})`
+    ]
+  ])('describeResource(%j) = %j', (resource, described) => {
+    expect(describeResource(resource)).toBe(described)
   })
 })

@@ -1971,6 +1971,10 @@ function leftAlonePart(bump) {
         tablePart('Left alone', ['File', 'Line', 'Field', 'Value', 'Why'], rows)
     ];
 }
+/** Files whose YAML does not parse, or that take too much work to read. */
+const NOT_READ = 'Not read';
+/** Files read, holding a pin of the chart that cannot be moved: each says why. */
+const NOT_MOVED = 'Read, but not moved';
 /** What was not read or scanned, the Chart.lock notes and the follow-ups. */
 function noteParts(bump) {
     const parts = [];
@@ -1978,9 +1982,12 @@ function noteParts(bump) {
         if (lines?.length)
             parts.push(listPart(title, lines, unit, elsewhere));
     };
-    const problems = bump.problems.map(p => `\`${p.file}\` line ${p.line}: ${p.message}`);
+    const problem = (p) => `\`${p.file}\` line ${p.line}: ${p.message}`;
+    const notRead = bump.problems.filter(p => p.notRead).map(problem);
+    const notMoved = bump.problems.filter(p => !p.notRead).map(problem);
     const unread = bump.unread.map(u => `\`${u.file}\`: ${u.reason}.`);
-    add('Not read (could not be parsed)', problems, 'file', IN_THE_LOG.warnings);
+    add(NOT_READ, notRead, 'file', IN_THE_LOG.warnings);
+    add(NOT_MOVED, notMoved, 'pin', IN_THE_LOG.warnings);
     add('Not scanned', unread, 'file', IN_THE_LOG.warnings);
     add('Chart.lock', bump.lockfiles, 'note', IN_THE_LOG.lock);
     add('To do', bump.notices, 'follow-up', IN_THE_LOG.todo);
@@ -2226,10 +2233,15 @@ async function proposeChange(context, bump, dryRun) {
         updatedFiles
     };
 }
-/** Problems are warnings (a file the action will not touch); skips are logged. */
+/**
+ * Problems are warnings, each message a sentence saying what is left alone
+ * (a file not read, or a pin not moved: other pins of that file may move);
+ * skips are logged.
+ */
 function reportScan(bump, repository) {
     for (const problem of bump.problems) {
-        warning(`${repository}: ${problem.file} line ${problem.line}: ${problem.message}; the file is left as it is.`);
+        const what = problem.notRead ? 'not read' : 'read, but not moved';
+        warning(`${repository}: ${problem.file} line ${problem.line} (${what}): ${problem.message}`);
     }
     // Values come from the GitOps repository: a line of one may look like a workflow command.
     for (const skip of bump.skipped) {

@@ -43,9 +43,9 @@ function budgetFor(text) {
 class ScanLimitError extends Error {
     budget;
     constructor(budget) {
-        super(`reading it through its YAML aliases and merge keys takes more than ` +
-            `${budget.limit} steps, the limit for a file of ${budget.bytes} characters; ` +
-            'it is not scanned for pins (write the fields out instead of merging aliases of aliases)');
+        super(`Reading it through its YAML aliases and merge keys takes more than ` +
+            `${budget.limit} steps, the limit for a file of ${budget.bytes} characters, ` +
+            'so it is not scanned for pins: write the fields out instead of merging aliases of aliases.');
         this.budget = budget;
     }
 }
@@ -1358,10 +1358,10 @@ function findPins$1(tools, file, text, chart, context) {
         return { pins: [], problems: [] };
     const parsed = parseOnce(file, text, context);
     if (parsed.problem)
-        return { pins: [], problems: [parsed.problem] };
+        return notRead(parsed.problem);
     const findings = bounded(file, () => scanFile(file, parsed, tools, toolsFor(tools, role), matcher, context));
     if (isProblem(findings))
-        return { pins: [], problems: [findings] };
+        return notRead(findings);
     const repeated = parsed.template?.repeated ?? [];
     const pins = blockAmbiguous(dedupe(findings.pins), repeated);
     const problems = [
@@ -1369,6 +1369,10 @@ function findPins$1(tools, file, text, chart, context) {
         ...unpinnedAmbiguity(file, text, matcher, repeated, pins)
     ];
     return { pins, problems };
+}
+/** A file that was not read at all: its one problem says why. */
+function notRead(problem) {
+    return { pins: [], problems: [{ ...problem, notRead: true }] };
 }
 /** The first pass's parse of the file, taken out of the context (used once). */
 function parseOnce(file, text, context) {
@@ -1907,13 +1911,24 @@ function fillString(text, element, goTemplate) {
     return unknown ? { unknown } : { value };
 }
 
+/**
+ * Argo CD maps `helm.sh/hook` onto its sync hooks for pre-/post-install and
+ * -upgrade only; a resource with the annotation is a hook all the same, so a
+ * test hook has no phase and is never applied (gitops-engine/pkg/sync/hook/
+ * hook.go IsHook and Types, hook/helm/type.go; docs/user-guide/helm.md,
+ * "Helm Hooks": test-success and test-failure "Not supported").
+ */
+const ARGOCD_HOOKS = {
+    which: 'tests',
+    why: 'Argo CD does not run them'
+};
 const argoCdPlaces = {
     kinds: Object.values(ARGOCD_KINDS),
-    places: (pin, manifest, at, context) => pin.kind === ARGOCD_KINDS.applicationSet
+    places: (pin, manifest, at, context) => (pin.kind === ARGOCD_KINDS.applicationSet
         ? applicationSet(pin, manifest, at, context)
         : [
             withTemplatedNote(argoApplication(pin, manifest, at, context), manifest)
-        ]
+        ]).map(place => ({ ...place, hooks: ARGOCD_HOOKS }))
 };
 function argoApplication(pin, manifest, at, context) {
     const sourcePath = parentPath(pin.path);
@@ -2605,8 +2620,20 @@ function helmReleasePlace(release, at, context, via = '') {
         place.skipped = `not rendered: ${values.refused}`;
     applyUpgrade(spec, place);
     applyPostRenderers(spec, place);
+    if (booleanAt(mapAt(spec, 'test'), 'enable') !== true)
+        place.hooks = FLUX_NO_TESTS;
     return place;
 }
+/**
+ * helm-controller runs Helm's test action only when `spec.test.enable` is
+ * true (internal/reconcile/state.go: a release is "Untested" only then;
+ * atomic_release.go then runs NewTest), and Helm's install and upgrade run
+ * only their own hook events, never the test event.
+ */
+const FLUX_NO_TESTS = {
+    which: 'tests',
+    why: 'Flux runs them only with spec.test.enable: true'
+};
 /** The HelmReleases that take the chart from this OCIRepository. */
 function ociRepositoryPlaces(repository, at, context) {
     const metadata = mapAt(repository.value, 'metadata');

@@ -504,6 +504,8 @@ function withMetadata(resource, metadata) {
 // `helm template` output, split into resources keyed by kind, namespace and name.
 /** `# Source: <chart>[/charts/<sub>…]/crds/<file>`: Helm's comment on a CRD file. */
 const CRDS_FOLDER_SOURCE = /^[^/]+(\/charts\/[^/]+)*\/crds\//;
+/** Helm's hook annotation (render/hooks.ts reads its events). */
+const HOOK = 'helm.sh/hook';
 /** Kinds that live outside namespaces: no namespace is given to them. */
 const CLUSTER_SCOPED_KINDS = new Set([
     'Namespace',
@@ -518,12 +520,20 @@ const CLUSTER_SCOPED_KINDS = new Set([
     'APIService',
     'IngressClass'
 ]);
-/** `Kind namespace/name`, or `Kind name` for a cluster-scoped one: for messages. */
+/** Characters of a hook annotation shown with the resource's name. */
+const MAX_HOOK_SHOWN = 80;
+/**
+ * `Kind namespace/name`, or `Kind name` for a cluster-scoped one, then the
+ * hook annotation of a Helm hook (`(helm.sh/hook: pre-upgrade)`): for messages.
+ */
 function describeResource(resource) {
     const where = resource.namespace
         ? `${resource.namespace}/${resource.name}`
         : resource.name;
-    return `${resource.kind} ${where}`;
+    const hook = resource.hook === undefined
+        ? ''
+        : ` (helm.sh/hook: ${resource.hook.slice(0, MAX_HOOK_SHOWN)})`;
+    return `${resource.kind} ${where}${hook}`;
 }
 /** The identity of a resource; `# Source:` comments take no part in it. */
 function resourceKey(resource) {
@@ -599,7 +609,8 @@ function identify(document, defaultNamespace, index) {
         name: metadata.name,
         namespace,
         text: document.text,
-        ...(crdsFolder ? { crdsFolder } : {})
+        ...(crdsFolder ? { crdsFolder } : {}),
+        ...(metadata.hook === undefined ? {} : { hook: metadata.hook })
     };
 }
 /** kind, name and namespace; 'empty' for a document of comments only. */
@@ -612,6 +623,7 @@ function readMetadata(text) {
     const kind = document.get('kind');
     const name = document.getIn(['metadata', 'name']);
     const namespace = document.getIn(['metadata', 'namespace']);
+    const hook = document.getIn(['metadata', 'annotations', HOOK]);
     if (typeof kind !== 'string' || !kind)
         return undefined;
     if (typeof name !== 'string' || !name)
@@ -619,7 +631,8 @@ function readMetadata(text) {
     return {
         kind,
         name,
-        namespace: typeof namespace === 'string' && namespace ? namespace : undefined
+        namespace: typeof namespace === 'string' && namespace ? namespace : undefined,
+        hook: typeof hook === 'string' ? hook : undefined
     };
 }
 
@@ -681,6 +694,49 @@ function named(resources) {
     const names = resources.slice(0, MAX_NAMED).map(r => describeResource(r));
     const more = resources.length - names.length;
     return more > 0 ? `${names.join(', ')} and ${more} more` : names.join(', ');
+}
+
+const TEST_EVENTS = new Set([
+    'test',
+    'test-success',
+    'test-failure'
+]);
+/** A hook annotation's events, as Helm splits them; empty ones dropped. */
+function hookEvents(annotation) {
+    return annotation
+        .split(',')
+        .map(event => event.trim().toLowerCase())
+        .filter(event => event !== '');
+}
+/**
+ * Whether a resource with this hook annotation (undefined: not a hook) is
+ * left out under `filter`: `tests` — every event a test (a hook also bound
+ * to `pre-install` still runs there); `skip-tests` — any event a test, as
+ * `helm template --skip-tests` (pkg/cmd/template.go, isTestHook); `no-hooks`
+ * — every hook, as `--no-hooks`.
+ */
+function leftOut(hook, filter) {
+    if (hook === undefined)
+        return false;
+    if (filter === 'no-hooks')
+        return true;
+    const events = hookEvents(hook);
+    if (events.length === 0)
+        return false;
+    const tests = events.filter(event => TEST_EVENTS.has(event));
+    return filter === 'skip-tests'
+        ? tests.length > 0
+        : tests.length === events.length;
+}
+/** The resources the tool applies, and a note when some were left out. */
+function applicableResources(resources, filter) {
+    if (!filter)
+        return { resources: [...resources], notes: [] };
+    const kept = resources.filter(r => !leftOut(r.hook, filter.which));
+    if (kept.length === resources.length)
+        return { resources: kept, notes: [] };
+    const what = filter.which === 'no-hooks' ? 'Helm hooks' : 'Helm test hooks';
+    return { resources: kept, notes: [`${what} not shown: ${filter.why}`] };
 }
 
 // Secrets out of the pull request: before anything is diffed, every value a
@@ -1121,7 +1177,8 @@ function idOf(resource) {
     return {
         kind: resource.kind,
         namespace: resource.namespace,
-        name: resource.name
+        name: resource.name,
+        ...(resource.hook === undefined ? {} : { hook: resource.hook })
     };
 }
 /** Code-unit order, not locale order: the same on every runner. */
@@ -1460,8 +1517,13 @@ async function renderIn(folder, helm, place, packagePath, options) {
     if ('error' in output)
         return { ...namedError(output.error, values.names, folder), ...schema };
     const split = splitManifests(output.manifest, place.namespace ?? 'default');
-    const resources = withCommonMetadata(split.resources, place.commonMetadata);
-    return { ...split, resources, notes: schema.notes };
+    const common = withCommonMetadata(split.resources, place.commonMetadata);
+    const applied = applicableResources(common, place.hooks);
+    return {
+        ...split,
+        resources: applied.resources,
+        notes: [...schema.notes, ...applied.notes]
+    };
 }
 /**
  * Helm under the budget: never past what is left of it, and a render the

@@ -4,7 +4,8 @@
 // folder the link points at. Checked before Helm is installed or anything sent.
 import fs from 'node:fs'
 import path from 'node:path'
-import { parseChartYaml, type ChartDependency } from './metadata.js'
+import type { ChartDependency } from './metadata.js'
+import { readChartMetadata } from './read.js'
 import { UserError } from '../errors.js'
 import { showable } from '../relay.js'
 
@@ -147,8 +148,7 @@ function checkDependencies(
 /** A `file://` dependency's own dependencies; none when its Chart.yaml is unreadable (Helm reports that). */
 function nestedDependencies(dir: string): ChartDependency[] {
   try {
-    const text = fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')
-    return parseChartYaml(text, 'Chart.yaml').dependencies
+    return readChartMetadata(dir, 'Chart.yaml').dependencies
   } catch {
     return []
   }

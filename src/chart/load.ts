@@ -3,12 +3,17 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { checkChartLinks, checkFileDependencies } from './links.js'
-import { parseChartYaml, type ChartMetadata } from './metadata.js'
+import { lockFileName } from './api-version.js'
+import type { ChartMetadata } from './metadata.js'
+import { readChartMetadata } from './read.js'
 import { UserError } from '../errors.js'
 
 export interface LoadedChart extends ChartMetadata {
   dir: string
-  /** Chart.lock is present: dependencies are pinned, `helm dependency build` applies. */
+  /**
+   * Chart.lock (a v1 chart's requirements.lock) is present: dependencies are
+   * pinned, `helm dependency build` applies.
+   */
   hasLock: boolean
 }
 
@@ -32,11 +37,18 @@ export function loadChart(chartDir: string, workspace: string): LoadedChart {
       `There is no Chart.yaml in '${shown}': point 'chart' at the folder that holds Chart.yaml.`
     )
   }
-  const metadata = parseChartYaml(fs.readFileSync(chartYaml, 'utf8'), file)
-  checkFileDependencies(chartDir, workspace, metadata.dependencies, file)
+  const metadata = readChartMetadata(chartDir, file)
+  checkFileDependencies(
+    chartDir,
+    workspace,
+    metadata.dependencies,
+    metadata.dependenciesFile ?? file
+  )
   return {
     ...metadata,
     dir: chartDir,
-    hasLock: fs.existsSync(path.join(chartDir, 'Chart.lock'))
+    hasLock: fs.existsSync(
+      path.join(chartDir, lockFileName(metadata.apiVersion))
+    )
   }
 }

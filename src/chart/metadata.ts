@@ -7,6 +7,12 @@ import {
   parseDocument,
   type Document
 } from 'yaml'
+import {
+  checkApiVersion,
+  checkV1Keys,
+  requirementsDependencies,
+  type ChartApiVersion
+} from './api-version.js'
 import { UserError } from '../errors.js'
 import { isRepositoryComponent } from '../registry/reference.js'
 
@@ -34,10 +40,14 @@ export interface ChartDependency {
 export interface ChartMetadata {
   /** Path of Chart.yaml, as given (used for annotations). */
   file: string
+  /** v2, or Helm 2's v1 (its dependencies read from requirements.yaml). */
+  apiVersion: ChartApiVersion
   name: string
   version: string
   appVersion?: string
   dependencies: ChartDependency[]
+  /** requirements.yaml's path when the dependencies come from it (as Helm reads them). */
+  dependenciesFile?: string
   /** 1-based line of `version:` (for annotations on the version). */
   versionLine: number
   /**
@@ -47,11 +57,22 @@ export interface ChartMetadata {
   changes?: unknown
 }
 
+/** A chart's requirements.yaml (Helm 2's, read by Helm 3 and 4 too): text and path. */
+export interface Requirements {
+  text: string
+  file: string
+}
+
 /**
- * Parses Chart.yaml text. Pure: the caller reads the file. Every refusal names
- * the file, the line where known, and the fix.
+ * Parses Chart.yaml text (and its requirements.yaml when it has one). Pure:
+ * the caller reads the files. Every refusal names the file, the line where
+ * known, and the fix.
  */
-export function parseChartYaml(text: string, file: string): ChartMetadata {
+export function parseChartYaml(
+  text: string,
+  file: string,
+  requirements?: Requirements
+): ChartMetadata {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
   const syntaxError = doc.errors[0]
@@ -68,25 +89,47 @@ export function parseChartYaml(text: string, file: string): ChartMetadata {
       { file, line: 1 }
     )
   }
+  const map = doc.contents
   const lineOf = (key: string): number | undefined => {
     const node = doc.get(key, true)
-    return isScalar(node) && node.range
-      ? lines.linePos(node.range[0]).line
+    if (isScalar(node) && node.range) return lines.linePos(node.range[0]).line
+    // A list or mapping starts below its key: point at the key.
+    const pair = map.items.find(
+      item => isScalar(item.key) && item.key.value === key
+    )
+    const keyNode = pair?.key
+    return isScalar(keyNode) && keyNode.range
+      ? lines.linePos(keyNode.range[0]).line
       : undefined
   }
-  checkApiVersion(doc, file, lineOf('apiVersion'))
+  const apiVersion = checkApiVersion(
+    scalarText(doc, 'apiVersion'),
+    file,
+    lineOf('apiVersion')
+  )
+  if (apiVersion === 'v1') checkV1Keys(doc, file, lineOf)
   const name = requireString(doc, 'name', file, lineOf('name'))
   checkChartName(name, file, lineOf('name'))
   const version = requireString(doc, 'version', file, lineOf('version'))
   checkVersion(version, file, lineOf('version'))
   // The document as plain data, once: dependencies and annotations read it.
   const data = (doc.toJS() ?? {}) as Record<string, unknown>
+  // Helm's loader reads requirements.yaml's dependencies over Chart.yaml's.
+  const required = requirements
+    ? requirementsDependencies(requirements.text, requirements.file)
+    : undefined
+  const fromRequirements = requirements && required !== undefined
+  const dependencies = fromRequirements
+    ? readDependencies(required, requirements.file)
+    : readDependencies(data.dependencies, file)
   return {
     file,
+    apiVersion,
     name,
     version,
     appVersion: optionalString(doc, 'appVersion'),
-    dependencies: readDependencies(data.dependencies, file),
+    dependencies,
+    ...(fromRequirements ? { dependenciesFile: requirements.file } : {}),
     versionLine: lineOf('version') ?? 1,
     ...changesAnnotation(data)
   }
@@ -136,17 +179,6 @@ function requireString(
 
 function optionalString(doc: Document, key: string): string | undefined {
   return scalarText(doc, key)?.trim() || undefined
-}
-
-function checkApiVersion(doc: Document, file: string, line?: number): void {
-  const apiVersion = scalarText(doc, 'apiVersion')
-  if (apiVersion === 'v2') return
-  const found = apiVersion ? `'apiVersion: ${apiVersion}'` : 'no apiVersion'
-  throw new UserError(
-    `${file} has ${found}; OCI registries need a Helm 3 chart: set 'apiVersion: v2' ` +
-      '(for a v1 chart, move requirements.yaml into Chart.yaml dependencies).',
-    { file, line: line ?? 1 }
-  )
 }
 
 function checkChartName(name: string, file: string, line?: number): void {

@@ -21,6 +21,7 @@ import {
   tableRow
 } from '../markdown.js'
 import type { RepoBump } from './bump-repo.js'
+import type { ScanProblem } from './scan/types.js'
 
 export interface ReleaseInfo {
   name: string
@@ -174,6 +175,11 @@ function leftAlonePart(bump: RepoBump): Part[] {
   ]
 }
 
+/** Files whose YAML does not parse, or that take too much work to read. */
+export const NOT_READ = 'Not read'
+/** Files read, holding a pin of the chart that cannot be moved: each says why. */
+export const NOT_MOVED = 'Read, but not moved'
+
 /** What was not read or scanned, the Chart.lock notes and the follow-ups. */
 function noteParts(bump: RepoBump): Part[] {
   const parts: Part[] = []
@@ -185,11 +191,13 @@ function noteParts(bump: RepoBump): Part[] {
   ): void => {
     if (lines?.length) parts.push(listPart(title, lines, unit, elsewhere))
   }
-  const problems = bump.problems.map(
-    p => `\`${p.file}\` line ${p.line}: ${p.message}`
-  )
+  const problem = (p: ScanProblem): string =>
+    `\`${p.file}\` line ${p.line}: ${p.message}`
+  const notRead = bump.problems.filter(p => p.notRead).map(problem)
+  const notMoved = bump.problems.filter(p => !p.notRead).map(problem)
   const unread = bump.unread.map(u => `\`${u.file}\`: ${u.reason}.`)
-  add('Not read (could not be parsed)', problems, 'file', IN_THE_LOG.warnings)
+  add(NOT_READ, notRead, 'file', IN_THE_LOG.warnings)
+  add(NOT_MOVED, notMoved, 'pin', IN_THE_LOG.warnings)
   add('Not scanned', unread, 'file', IN_THE_LOG.warnings)
   add('Chart.lock', bump.lockfiles, 'note', IN_THE_LOG.lock)
   add('To do', bump.notices, 'follow-up', IN_THE_LOG.todo)

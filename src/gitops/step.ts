@@ -156,11 +156,16 @@ async function proposeChange(
   }
 }
 
-/** Problems are warnings (a file the action will not touch); skips are logged. */
+/**
+ * Problems are warnings, each message a sentence saying what is left alone
+ * (a file not read, or a pin not moved: other pins of that file may move);
+ * skips are logged.
+ */
 function reportScan(bump: RepoBump, repository: string): void {
   for (const problem of bump.problems) {
+    const what = problem.notRead ? 'not read' : 'read, but not moved'
     core.warning(
-      `${repository}: ${problem.file} line ${problem.line}: ${problem.message}; the file is left as it is.`
+      `${repository}: ${problem.file} line ${problem.line} (${what}): ${problem.message}`
     )
   }
   // Values come from the GitOps repository: a line of one may look like a workflow command.

@@ -5,6 +5,7 @@
 // the tag, the lookup, the signing checks) comes before the first push, and
 // outputs and summary are set once, at the end.
 import * as core from '@actions/core'
+import { v1Notice } from '../chart/api-version.js'
 import { findCharts } from '../chart/find.js'
 import type { LoadedChart } from '../chart/load.js'
 import type { InstalledHelm } from '../helm/installer.js'
@@ -129,8 +130,12 @@ export async function release(
 function readCharts(config: Config): LoadedChart[] {
   const charts = findCharts(config.chartPatterns, config.workspace)
   // relay: a folder name in the workspace may read as a workflow command.
-  for (const chart of charts)
+  for (const chart of charts) {
     relay(`${chart.file}: ${chart.name} ${chart.version}`)
+    // An annotation: its text follows `::notice …::`, never a line's start.
+    if (chart.apiVersion === 'v1')
+      core.notice(v1Notice(chart.file), { file: chart.file, startLine: 1 })
+  }
   return charts
 }
 

@@ -16,6 +16,8 @@ export interface ResourceId {
   kind: string
   namespace: string
   name: string
+  /** The `helm.sh/hook` annotation of a Helm hook, shown with its name. */
+  hook?: string
 }
 
 export interface ChangedResource extends ResourceId {
@@ -93,7 +95,8 @@ function idOf(resource: ResourceId): ResourceId {
   return {
     kind: resource.kind,
     namespace: resource.namespace,
-    name: resource.name
+    name: resource.name,
+    ...(resource.hook === undefined ? {} : { hook: resource.hook })
   }
 }
 

@@ -6,6 +6,8 @@ export interface Resource {
   kind: string
   namespace: string
   name: string
+  /** Its `helm.sh/hook` annotation when it is a Helm hook (shown with its name). */
+  hook?: string
   /** The resource's YAML as Helm rendered it (one document). */
   text: string
   /** Printed from the chart's `crds/` folder (`--include-crds`), not a template. */
@@ -14,6 +16,8 @@ export interface Resource {
 
 /** `# Source: <chart>[/charts/<sub>…]/crds/<file>`: Helm's comment on a CRD file. */
 const CRDS_FOLDER_SOURCE = /^[^/]+(\/charts\/[^/]+)*\/crds\//
+/** Helm's hook annotation (render/hooks.ts reads its events). */
+const HOOK = 'helm.sh/hook'
 
 /** Kinds that live outside namespaces: no namespace is given to them. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
@@ -37,16 +41,27 @@ export interface SplitManifests {
   duplicates: string[]
 }
 
-/** `Kind namespace/name`, or `Kind name` for a cluster-scoped one: for messages. */
+/** Characters of a hook annotation shown with the resource's name. */
+const MAX_HOOK_SHOWN = 80
+
+/**
+ * `Kind namespace/name`, or `Kind name` for a cluster-scoped one, then the
+ * hook annotation of a Helm hook (`(helm.sh/hook: pre-upgrade)`): for messages.
+ */
 export function describeResource(resource: {
   kind: string
   namespace: string
   name: string
+  hook?: string
 }): string {
   const where = resource.namespace
     ? `${resource.namespace}/${resource.name}`
     : resource.name
-  return `${resource.kind} ${where}`
+  const hook =
+    resource.hook === undefined
+      ? ''
+      : ` (helm.sh/hook: ${resource.hook.slice(0, MAX_HOOK_SHOWN)})`
+  return `${resource.kind} ${where}${hook}`
 }
 
 /** The identity of a resource; `# Source:` comments take no part in it. */
@@ -139,7 +154,8 @@ function identify(
     name: metadata.name,
     namespace,
     text: document.text,
-    ...(crdsFolder ? { crdsFolder } : {})
+    ...(crdsFolder ? { crdsFolder } : {}),
+    ...(metadata.hook === undefined ? {} : { hook: metadata.hook })
   }
 }
 
@@ -147,6 +163,7 @@ interface Metadata {
   kind: string
   name: string
   namespace?: string
+  hook?: string
 }
 
 /** kind, name and namespace; 'empty' for a document of comments only. */
@@ -157,12 +174,14 @@ function readMetadata(text: string): Metadata | 'empty' | undefined {
   const kind: unknown = document.get('kind')
   const name: unknown = document.getIn(['metadata', 'name'])
   const namespace: unknown = document.getIn(['metadata', 'namespace'])
+  const hook: unknown = document.getIn(['metadata', 'annotations', HOOK])
   if (typeof kind !== 'string' || !kind) return undefined
   if (typeof name !== 'string' || !name) return undefined
   return {
     kind,
     name,
     namespace:
-      typeof namespace === 'string' && namespace ? namespace : undefined
+      typeof namespace === 'string' && namespace ? namespace : undefined,
+    hook: typeof hook === 'string' ? hook : undefined
   }
 }

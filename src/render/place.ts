@@ -57,6 +57,17 @@ export interface CommonMetadata {
   annotations: Record<string, string>
 }
 
+/**
+ * Helm hooks a GitOps tool does not apply, left out of the preview
+ * (render/hooks.ts): `tests` (every event of the hook a test), `skip-tests`
+ * (as `helm template --skip-tests`), `no-hooks` (every hook).
+ */
+export interface HookFilter {
+  which: 'tests' | 'skip-tests' | 'no-hooks'
+  /** Why, for the pull request: "Argo CD does not run Helm test hooks". */
+  why: string
+}
+
 /** How the consumer renders the chart at one pin. */
 export interface RenderPlace {
   /** The GitOps file and the line of the bumped version. */
@@ -104,6 +115,8 @@ export interface RenderPlace {
    * preview says which Helm it took for it. Absent: Helm as the user runs it.
    */
   helmOf?: string
+  /** Hooks the tool does not apply; absent, every rendered hook is shown. */
+  hooks?: HookFilter
 }
 
 /** A file of the GitOps repository, read safely (no path out of the clone, no symlink): undefined when absent. */

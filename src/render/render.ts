@@ -19,6 +19,7 @@ import { chartRelativePath, readChartPackageFile } from './chart-file.js'
 import { chartWithValues } from './chart-values.js'
 import { withCommonMetadata } from './common-metadata.js'
 import { crdsAfterUpgrade } from './crd-upgrade.js'
+import { applicableResources } from './hooks.js'
 import { splitManifests } from './manifests.js'
 import {
   compareRenders,
@@ -149,8 +150,13 @@ async function renderIn(
   if ('error' in output)
     return { ...namedError(output.error, values.names, folder), ...schema }
   const split = splitManifests(output.manifest, place.namespace ?? 'default')
-  const resources = withCommonMetadata(split.resources, place.commonMetadata)
-  return { ...split, resources, notes: schema.notes }
+  const common = withCommonMetadata(split.resources, place.commonMetadata)
+  const applied = applicableResources(common, place.hooks)
+  return {
+    ...split,
+    resources: applied.resources,
+    notes: [...schema.notes, ...applied.notes]
+  }
 }
 
 /**

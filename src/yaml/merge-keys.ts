@@ -38,9 +38,9 @@ export function budgetFor(text: string): ScanBudget {
 export class ScanLimitError extends Error {
   constructor(readonly budget: ScanBudget) {
     super(
-      `reading it through its YAML aliases and merge keys takes more than ` +
-        `${budget.limit} steps, the limit for a file of ${budget.bytes} characters; ` +
-        'it is not scanned for pins (write the fields out instead of merging aliases of aliases)'
+      `Reading it through its YAML aliases and merge keys takes more than ` +
+        `${budget.limit} steps, the limit for a file of ${budget.bytes} characters, ` +
+        'so it is not scanned for pins: write the fields out instead of merging aliases of aliases.'
     )
   }
 }

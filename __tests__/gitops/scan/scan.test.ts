@@ -368,7 +368,8 @@ describe('findPins: files that do not parse', () => {
           line: 4,
           message: expect.stringMatching(
             /^YAML does not parse \(.+\); the file is left unchanged\.$/
-          )
+          ),
+          notRead: true
         }
       ]
     })

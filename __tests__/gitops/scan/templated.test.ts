@@ -366,7 +366,8 @@ describe('what is not a Helm template reads as before', () => {
         line: 13,
         message: expect.stringMatching(
           /^YAML does not parse \(.+\), even with its template actions set aside; the file is left unchanged\.$/
-        ) as string
+        ) as string,
+        notRead: true
       }
     ])
   })

@@ -65,11 +65,11 @@ export function findPins(
   if (!role || !mayPin(tools, text, role, matcher, context))
     return { pins: [], problems: [] }
   const parsed = parseOnce(file, text, context)
-  if (parsed.problem) return { pins: [], problems: [parsed.problem] }
+  if (parsed.problem) return notRead(parsed.problem)
   const findings = bounded(file, () =>
     scanFile(file, parsed, tools, toolsFor(tools, role), matcher, context)
   )
-  if (isProblem(findings)) return { pins: [], problems: [findings] }
+  if (isProblem(findings)) return notRead(findings)
   const repeated = parsed.template?.repeated ?? []
   const pins = blockAmbiguous(dedupe(findings.pins), repeated)
   const problems = [
@@ -77,6 +77,11 @@ export function findPins(
     ...unpinnedAmbiguity(file, text, matcher, repeated, pins)
   ]
   return { pins, problems }
+}
+
+/** A file that was not read at all: its one problem says why. */
+function notRead(problem: ScanProblem): ScanResult {
+  return { pins: [], problems: [{ ...problem, notRead: true }] }
 }
 
 /** The first pass's parse of the file, taken out of the context (used once). */

@@ -56,8 +56,14 @@ export interface DigestField extends ScalarSpan {
   path: string
 }
 
-/** Something the user should know about a file: it was not (fully) scanned. */
-export type ScanProblem = FileProblem
+/**
+ * Something the user should know about a file: it was not read (`notRead`:
+ * its YAML does not parse, or reading it takes too much work), or it was
+ * read and a pin of the chart in it cannot be moved (the message says why).
+ */
+export interface ScanProblem extends FileProblem {
+  notRead?: true
+}
 
 /** Pins and problems found in one file. */
 export interface ScanResult {

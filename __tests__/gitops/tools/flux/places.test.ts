@@ -431,3 +431,48 @@ describe('Flux OCIRepository places', () => {
     ])
   })
 })
+
+describe('Flux HelmRelease places: Helm test hooks', () => {
+  const NO_TESTS: RenderPlace['hooks'] = {
+    which: 'tests',
+    why: 'Flux runs them only with spec.test.enable: true'
+  }
+  test.each<[string, string[], RenderPlace['hooks']]>([
+    ['no spec.test: left out', [], NO_TESTS],
+    ['spec.test.enable: false: left out', ['test: {enable: false}'], NO_TESTS],
+    ['spec.test.enable: true: kept', ['test: {enable: true}'], undefined]
+  ])('%s', (_name, spec, hooks) => {
+    expect(onePlace(repo(helmRelease(spec))).hooks).toEqual(hooks)
+  })
+
+  test('an OCIRepository pin follows each HelmRelease of it', () => {
+    const ociRepository = lines(
+      'apiVersion: source.toolkit.fluxcd.io/v1',
+      'kind: OCIRepository',
+      'metadata: {name: webapp, namespace: shop}',
+      'spec:',
+      '  url: oci://ghcr.io/acme/charts/webapp',
+      '  ref: {tag: 1.4.0}'
+    )
+    const release = (name: string, test: string): string =>
+      lines(
+        'apiVersion: helm.toolkit.fluxcd.io/v2',
+        'kind: HelmRelease',
+        `metadata: {name: ${name}, namespace: shop}`,
+        'spec:',
+        '  chartRef: {kind: OCIRepository, name: webapp}',
+        `  test: {enable: ${test}}`
+      )
+    const { places } = build({
+      manifests: {
+        'flux/oci.yaml': ociRepository,
+        'flux/tested.yaml': release('tested', 'true'),
+        'flux/untested.yaml': release('untested', 'false')
+      }
+    })
+    expect(places.map(place => [place.releaseName, place.hooks])).toEqual([
+      ['tested', undefined],
+      ['untested', NO_TESTS]
+    ])
+  })
+})

@@ -293,3 +293,13 @@ describe('Kustomize helmCharts places: the inflation generator rules', () => {
     ])
   })
 })
+
+describe('Kustomize helmCharts places: Helm hooks', () => {
+  // helm template prints test hooks and Kustomize keeps them: applied, so no
+  // hook is left out of the preview (skipTests and skipHooks are Helm's own
+  // --skip-tests and --no-hooks, above).
+  test('by default test hooks are kept', () => {
+    const manifests = { 'shop/kustomization.yaml': kustomization([]) }
+    expect(onePlace({ manifests }).hooks).toBeUndefined()
+  })
+})

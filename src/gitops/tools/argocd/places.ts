@@ -2,8 +2,8 @@
 // Application says (application.ts); an ApplicationSet's template is read
 // as written, its `{{ }}` being its own placeholders rather than Helm's, and
 // becomes one Application per element of its list generators
-// (applicationset.ts).
-import type { RenderPlace } from '../../../render/place.js'
+// (applicationset.ts). Argo CD applies no Helm test hook (see ARGOCD_HOOKS).
+import type { HookFilter, RenderPlace } from '../../../render/place.js'
 import {
   skippedPlace,
   type BumpedPin,
@@ -17,10 +17,22 @@ import { applicationPlace } from './application.js'
 import { applicationSetPlaces } from './applicationset.js'
 import { ARGOCD_KINDS } from './pins.js'
 
+/**
+ * Argo CD maps `helm.sh/hook` onto its sync hooks for pre-/post-install and
+ * -upgrade only; a resource with the annotation is a hook all the same, so a
+ * test hook has no phase and is never applied (gitops-engine/pkg/sync/hook/
+ * hook.go IsHook and Types, hook/helm/type.go; docs/user-guide/helm.md,
+ * "Helm Hooks": test-success and test-failure "Not supported").
+ */
+const ARGOCD_HOOKS: HookFilter = {
+  which: 'tests',
+  why: 'Argo CD does not run them'
+}
+
 export const argoCdPlaces: PlaceTool = {
   kinds: Object.values(ARGOCD_KINDS),
   places: (pin, manifest, at, context) =>
-    pin.kind === ARGOCD_KINDS.applicationSet
+    (pin.kind === ARGOCD_KINDS.applicationSet
       ? applicationSet(pin, manifest, at, context)
       : [
           withTemplatedNote(
@@ -28,6 +40,7 @@ export const argoCdPlaces: PlaceTool = {
             manifest
           )
         ]
+    ).map(place => ({ ...place, hooks: ARGOCD_HOOKS }))
 }
 
 function argoApplication(

@@ -5,7 +5,11 @@
 // `spec.chart.spec.valuesFiles` merged (they replace its values.yaml); over
 // them `spec.valuesFrom` in order, then `spec.values` (values.ts); the
 // upgrade's settings and post-renderers in release.ts.
-import type { ChartValues, RenderPlace } from '../../../render/place.js'
+import type {
+  ChartValues,
+  HookFilter,
+  RenderPlace
+} from '../../../render/place.js'
 import {
   emptyPlace,
   skippedPlace,
@@ -52,7 +56,20 @@ function helmReleasePlace(
   if (values.refused) place.skipped = `not rendered: ${values.refused}`
   applyUpgrade(spec, place)
   applyPostRenderers(spec, place)
+  if (booleanAt(mapAt(spec, 'test'), 'enable') !== true)
+    place.hooks = FLUX_NO_TESTS
   return place
+}
+
+/**
+ * helm-controller runs Helm's test action only when `spec.test.enable` is
+ * true (internal/reconcile/state.go: a release is "Untested" only then;
+ * atomic_release.go then runs NewTest), and Helm's install and upgrade run
+ * only their own hook events, never the test event.
+ */
+const FLUX_NO_TESTS: HookFilter = {
+  which: 'tests',
+  why: 'Flux runs them only with spec.test.enable: true'
 }
 
 /** The HelmReleases that take the chart from this OCIRepository. */
