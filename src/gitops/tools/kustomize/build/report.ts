@@ -77,3 +77,13 @@ export function environmentChanges(
     return { ...row, why: skip ? skip.reason : 'left alone' }
   })
 }
+
+/** The log's line for one environment: `Environment: apps/staging: HelmRelease podinfo 1.0.0 -> 1.1.0 (file line 9).` */
+export function environmentLine(row: EnvironmentChange): string {
+  const where = row.file ? ` (${row.file} line ${row.line})` : ''
+  const what =
+    row.to !== undefined
+      ? `${row.from} -> ${row.to}`
+      : `${row.from ?? 'no version'}, not moved: ${row.why}`
+  return `Environment ${row.environment}: ${row.resource} ${what}${where}.`
+}
