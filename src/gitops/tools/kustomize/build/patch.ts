@@ -16,6 +16,7 @@ import {
   writtenAt,
   writtenFields,
   type BuiltResource,
+  type InlinePlace,
   type TrackedPath
 } from './resource.js'
 import { resourceById, selectTargets } from './select.js'
@@ -82,8 +83,10 @@ function idOf(root: MapCursor): {
   }
 }
 
-function inlineIn(patch: LoadedPatch): string | undefined {
-  return patch.entry.source.from === 'inline' ? patch.kustomization : undefined
+function inlineIn(patch: LoadedPatch): InlinePlace | undefined {
+  return patch.entry.source.from === 'inline'
+    ? { file: patch.kustomization, line: patch.entry.line }
+    : undefined
 }
 
 /** The resource with a strategic-merge patch applied; [] when it deletes it. */

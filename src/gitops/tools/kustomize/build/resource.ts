@@ -30,6 +30,12 @@ export interface Written {
   span?: ScalarSpan
 }
 
+/** Where an inline patch is written: its kustomization, and the entry's line. */
+export interface InlinePlace {
+  file: string
+  line: number
+}
+
 /** A resource of a build, with what the build did to it so far. */
 export interface BuiltResource {
   /** Where it is defined. */
@@ -83,7 +89,7 @@ export function readResource(root: MapCursor): BuiltResource | undefined {
 /** The followed fields a mapping sets (a resource, or a patch of one). */
 export function writtenFields(
   root: MapCursor,
-  inlineIn?: string
+  inlineIn?: InlinePlace
 ): Partial<Record<TrackedPath, Written>> {
   const fields: Partial<Record<TrackedPath, Written>> = {}
   for (const path of TRACKED_PATHS) {
@@ -97,15 +103,16 @@ export function writtenFields(
 export function writtenAt(
   map: MapCursor,
   keys: readonly string[],
-  inlineIn?: string
+  inlineIn?: InlinePlace
 ): Written | undefined {
   let at: MapCursor | undefined = map
   for (const key of keys.slice(0, -1)) at = at?.child(key)
   const field = at?.field(keys[keys.length - 1])
   const span = field && at?.document.spanOf(field.value)
+  // An alias is not its own bytes; a plain empty value is null (unset).
   if (!at || !span || span.quote === 'alias') return undefined
-  if (inlineIn !== undefined)
-    return { value: span.current, file: inlineIn, line: at.line }
+  if (span.quote === 'plain' && span.current === '') return undefined
+  if (inlineIn !== undefined) return { value: span.current, ...inlineIn }
   return { value: span.current, file: at.document.file, line: span.line, span }
 }
 
