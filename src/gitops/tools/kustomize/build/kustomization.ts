@@ -82,7 +82,12 @@ export function readKustomization(file: string, text: string): Kustomization {
   return {
     file,
     dir,
-    resources: entries(root, 'resources', at),
+    // `bases` is the deprecated name of `resources`, appended after them
+    // (api/types/kustomization.go, `Kustomization.FixKustomization`).
+    resources: [
+      ...entries(root, 'resources', at),
+      ...entries(root, 'bases', at)
+    ],
     components: entries(root, 'components', at),
     steps: stepsOf(root, at)
   }
