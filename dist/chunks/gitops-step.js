@@ -4,7 +4,7 @@ import { U as UserError } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
 import { a as teamSlug, r as repositoryName, b as repositoryProblem, s as splitRepository, n as normalizeServerUrl, v as validateRepository, d as validateBranchName, g as gitRevision, f as validateFilePath, G as GITOPS_INPUTS, h as filePathProblem } from './main.js';
 import { d as distExports, h as childEnv, I as withCommandsStopped, e as showable, n as relay } from './publish-push.js';
-import { f as findPins, p as parseYaml, b as budgetFor, Y as YamlDocument, S as ScanLimitError, F as FLUX_KINDS, a as findRepository, c as collectSources, h as helmRepositories, d as createScanContext } from './gitops-tools-index.js';
+import { f as findPins, i as isPlainMap, p as parseYaml, b as budgetFor, Y as YamlDocument, S as ScanLimitError, F as FLUX_KINDS, a as findRepository, c as collectSources, h as helmRepositories, d as createScanContext } from './gitops-tools-index.js';
 import { s as semver } from './semver.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -583,7 +583,12 @@ function readKustomization(file, text) {
     return {
         file,
         dir,
-        resources: entries(root, 'resources', at),
+        // `bases` is the deprecated name of `resources`, appended after them
+        // (api/types/kustomization.go, `Kustomization.FixKustomization`).
+        resources: [
+            ...entries(root, 'resources', at),
+            ...entries(root, 'bases', at)
+        ],
         components: entries(root, 'components', at),
         steps: stepsOf(root, at)
     };
@@ -735,7 +740,8 @@ function readResource(root) {
         labels: stringMap(metadata?.child('labels')),
         annotations: stringMap(metadata?.child('annotations')),
         fields: writtenFields(root),
-        original: writtenFields(root)
+        original: writtenFields(root),
+        value: plainOf(root)
     };
 }
 /** The followed fields a mapping sets (a resource, or a patch of one). */
@@ -755,11 +761,19 @@ function writtenAt(map, keys, inlineIn) {
         at = at?.child(key);
     const field = at?.field(keys[keys.length - 1]);
     const span = field && at?.document.spanOf(field.value);
+    // An alias is not its own bytes; a plain empty value is null (unset).
     if (!at || !span || span.quote === 'alias')
         return undefined;
+    if (span.quote === 'plain' && span.current === '')
+        return undefined;
     if (inlineIn !== undefined)
-        return { value: span.current, file: inlineIn, line: at.line };
+        return { value: span.current, ...inlineIn };
     return { value: span.current, file: at.document.file, line: span.line, span };
+}
+/** The document of `root` as plain values ({} when it cannot be converted). */
+function plainOf(root) {
+    const value = root.document.plain();
+    return isPlainMap(value) ? value : {};
 }
 function stringMap(map) {
     const result = {};
@@ -904,6 +918,97 @@ function resourceById(resources, id) {
     return found.length === 1 ? found : [];
 }
 
+// The whole resource through its patches, as plain values, for rendering an
+// environment with its effective values: a strategic merge
+// (api/filters/patchstrategicmerge/patchstrategicmerge.go, `Filter.Filter`)
+// merges mappings key by key, deletes a key set to null, honours `$patch:
+// delete` and `$patch: replace`, and replaces lists (a custom resource's
+// lists have no merge key: kyaml replaces them); JSON 6902 (RFC 6902, as
+// api/filters/patchjson6902/patchjson6902.go applies it) adds, replaces
+// and removes by pointer. Pure; the inputs are never changed.
+/** `base` with the strategic-merge `patch` applied; undefined when deleted. */
+function strategicMerge(base, patch) {
+    const directive = patch.$patch;
+    if (directive === 'delete')
+        return undefined;
+    if (directive === 'replace')
+        return withoutDirective(patch);
+    const result = { ...base };
+    for (const [key, value] of Object.entries(patch)) {
+        if (key === '$patch')
+            continue;
+        if (value === null) {
+            delete result[key];
+            continue;
+        }
+        const current = result[key];
+        if (isPlainMap(value) && isPlainMap(current)) {
+            const merged = strategicMerge(current, value);
+            if (merged === undefined)
+                delete result[key];
+            else
+                result[key] = merged;
+        }
+        else
+            result[key] = isPlainMap(value) ? withoutDirective(value) : value;
+    }
+    return result;
+}
+function withoutDirective(map) {
+    const result = {};
+    for (const [key, value] of Object.entries(map)) {
+        if (key === '$patch')
+            continue;
+        result[key] = isPlainMap(value) ? withoutDirective(value) : value;
+    }
+    return result;
+}
+/** `base` with the operations applied; an operation that does not apply is skipped. */
+function jsonPatch(base, ops) {
+    let result = structuredClone(base);
+    for (const op of ops)
+        result = applyOne(result, op);
+    return isPlainMap(result) ? result : base;
+}
+function applyOne(root, { op, path, value }) {
+    const keys = path
+        .split('/')
+        .slice(1)
+        .map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+    if (keys.length === 0)
+        return op === 'remove' ? root : value;
+    let parent = root;
+    for (const key of keys.slice(0, -1)) {
+        parent = childOf(parent, key);
+        if (parent === undefined)
+            return root;
+    }
+    const last = keys[keys.length - 1];
+    if (Array.isArray(parent)) {
+        const index = last === '-' ? parent.length : Number(last);
+        if (!Number.isInteger(index) || index < 0 || index > parent.length)
+            return root;
+        if (op === 'add')
+            parent.splice(index, 0, structuredClone(value));
+        else if (op === 'replace')
+            parent[index] = structuredClone(value);
+        else if (op === 'remove')
+            parent.splice(index, 1);
+    }
+    else if (isPlainMap(parent)) {
+        if (op === 'add' || op === 'replace')
+            parent[last] = structuredClone(value);
+        else if (op === 'remove')
+            delete parent[last];
+    }
+    return root;
+}
+function childOf(parent, key) {
+    if (Array.isArray(parent))
+        return parent[Number(key)];
+    return isPlainMap(parent) ? parent[key] : undefined;
+}
+
 // A patch applied to the followed fields of the resources it targets, with
 // the semantics that decide them. Strategic merge
 // (api/filters/patchstrategicmerge/patchstrategicmerge.go, `Filter.Filter`,
@@ -951,12 +1056,15 @@ function idOf(root) {
     };
 }
 function inlineIn(patch) {
-    return patch.entry.source.from === 'inline' ? patch.kustomization : undefined;
+    return patch.entry.source.from === 'inline'
+        ? { file: patch.kustomization, line: patch.entry.line }
+        : undefined;
 }
 /** The resource with a strategic-merge patch applied; [] when it deletes it. */
 function merged(resource, patch, loaded) {
     if (directive(patch) === 'delete')
         return [];
+    const value = mergedValue(resource, plainOf(patch));
     const fields = { ...resource.fields };
     const written = writtenFields(patch, inlineIn(loaded));
     for (const path of TRACKED_PATHS) {
@@ -969,7 +1077,24 @@ function merged(resource, patch, loaded) {
         else if (setsNull(patch, keys))
             delete fields[path];
     }
-    return [{ ...resource, fields }];
+    return [{ ...resource, fields, value }];
+}
+/** The plain resource merged with a patch; its name and namespace kept. */
+function mergedValue(resource, patch) {
+    const merged = strategicMerge(resource.value, patch) ?? {};
+    const metadata = isPlainMap(resource.value.metadata)
+        ? resource.value.metadata
+        : {};
+    return {
+        ...merged,
+        metadata: {
+            ...(isPlainMap(merged.metadata) ? merged.metadata : {}),
+            name: metadata.name,
+            ...(metadata.namespace === undefined
+                ? {}
+                : { namespace: metadata.namespace })
+        }
+    };
 }
 function directive(map) {
     return map.string('$patch');
@@ -1023,9 +1148,22 @@ function applyJson(resources, patch, ops) {
         const fields = { ...resource.fields };
         for (const op of ops)
             applyOp(fields, op, patch, notes);
-        return { ...resource, fields };
+        return {
+            ...resource,
+            fields,
+            value: jsonPatch(resource.value, plainOps(patch))
+        };
     });
     return { resources: result, notes };
+}
+/** The operations of the patch as plain values. */
+function plainOps(patch) {
+    const list = patch.documents[0]?.plain();
+    if (!Array.isArray(list))
+        return [];
+    return list.flatMap((op) => isPlainMap(op) && typeof op.op === 'string' && typeof op.path === 'string'
+        ? [{ op: op.op, path: op.path, value: op.value }]
+        : []);
 }
 /** `/spec/chart/spec/version` as the followed field's dotted path. */
 function dotted(pointer) {
@@ -1101,6 +1239,17 @@ function buildAll(reader) {
             environments.push({ root: k.dir, resources });
     }
     return { environments, notes: state.notes, filesRead: state.filesRead };
+}
+/** The resource under a new name or namespace, in its plain value too. */
+function renamed(resource, name, namespace) {
+    const metadata = isPlainMap(resource.value.metadata)
+        ? resource.value.metadata
+        : {};
+    const value = {
+        ...resource.value,
+        metadata: { ...metadata, name, ...(namespace ? { namespace } : {}) }
+    };
+    return { ...resource, name, namespace, value };
 }
 /** `entry` relative to `dir`, normalised; undefined when it leaves the clone or is remote. */
 function localPath(dir, entry) {
@@ -1244,11 +1393,11 @@ class BuildState {
     step(k, step, resources) {
         switch (step.step) {
             case 'namespace':
-                return resources.map(r => ({ ...r, namespace: step.namespace }));
+                return resources.map(r => renamed(r, r.name, step.namespace));
             case 'prefix':
-                return resources.map(r => ({ ...r, name: step.value + r.name }));
+                return resources.map(r => renamed(r, step.value + r.name, r.namespace));
             case 'suffix':
-                return resources.map(r => ({ ...r, name: r.name + step.value }));
+                return resources.map(r => renamed(r, r.name + step.value, r.namespace));
             default:
                 return this.patch(k, step.patch, resources);
         }
@@ -1318,7 +1467,8 @@ function environmentPins(builds, repositories) {
             const pin = {
                 environment: root || '.',
                 resource: resourceName(resource),
-                definedIn: { file: resource.file, line: resource.line }
+                definedIn: { file: resource.file, line: resource.line },
+                effective: resource.value
             };
             const version = resource.fields[VERSION_PATH];
             if (version)
@@ -1465,7 +1615,8 @@ function environmentChanges(pins, bump, edited) {
     return pins.map(pin => {
         const row = {
             environment: pin.environment,
-            resource: pin.resource
+            resource: pin.resource,
+            effective: pin.effective
         };
         const version = pin.version;
         if (version) {
@@ -2834,6 +2985,44 @@ async function replacePackage(folder, move, context, result) {
     result.notes.push(`\`${folder}/${oldName}\` replaced by \`${newPath}\`, pulled from \`${context.release.ref}@${context.release.digest}\`.`);
 }
 
+// The preview of an overlay layout: one place per environment whose
+// effective version moved, rendered from the HelmRelease as that environment
+// applies it (base and patches merged: values, release name, namespace…),
+// instead of one place per edited file (a patch alone holds only part of
+// the values; a base alone, none of the environment's). Each environment is
+// handed to the preview as a file of its own, written from the merged
+// resource, that no commit holds. Pure.
+/** The name the preview shows for an environment's build (never a file of the repository). */
+function buildName(row) {
+    return `${row.environment} (Kustomize build: ${row.resource})`;
+}
+/**
+ * The changes with each moved environment as its own place; the edits that
+ * moved them (patch or base) are not rendered alone.
+ */
+function environmentPreview(changes, environments, texts) {
+    const moved = environments.filter(row => row.to !== undefined && row.effective && row.file !== undefined);
+    const writers = new Set(moved.map(row => `${row.file}\0${row.line}`));
+    const result = {
+        changes: changes.filter(change => change.path !== VERSION_PATH ||
+            !writers.has(`${change.file}\0${change.line}`)),
+        texts: new Map(texts)
+    };
+    for (const row of moved) {
+        const file = buildName(row);
+        result.texts.set(file, distExports.stringify(row.effective));
+        result.changes.push({
+            file,
+            line: 1,
+            path: VERSION_PATH,
+            kind: FLUX_KINDS.helmRelease,
+            from: row.from ?? '',
+            to: row.to ?? ''
+        });
+    }
+    return result;
+}
+
 // The pull request's title, branch and body. The body is parts (see
 // src/fit.ts): the intro, the tables of pins, the notes, the rendered
 // preview and the changelog all draw from one budget, so that GitHub never
@@ -3386,9 +3575,10 @@ async function previewOf(renderer, config, release, bump, texts, clone) {
 }
 /** What the preview is told of the bump and the clone. */
 function previewRequest(config, release, bump, texts, clone) {
+    const { changes, texts: previewTexts } = environmentPreview(bump.changes, bump.environments ?? [], texts);
     return {
-        changes: bump.changes,
-        texts,
+        changes,
+        texts: previewTexts,
         readRepoFile: file => {
             const bytes = clone.readCheckoutFile(file);
             return bytes && Buffer.from(bytes);

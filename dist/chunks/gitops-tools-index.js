@@ -611,6 +611,18 @@ class YamlDocument {
             return [];
         return node.items.flatMap((item, index) => distExports.isMap(item) ? [new MapCursor(this, item, `[${index}]`, false)] : []);
     }
+    /**
+     * The document as plain values (`yaml`'s toJS, aliases bounded); undefined
+     * when it cannot be converted.
+     */
+    plain() {
+        try {
+            return this.doc.toJS({ maxAliasCount: 1_000 });
+        }
+        catch {
+            return undefined;
+        }
+    }
     /** The document is a top-level list. */
     isList() {
         return distExports.isSeq(this.doc.contents);
@@ -2384,4 +2396,4 @@ var index = /*#__PURE__*/Object.freeze({
     renderPlaces: renderPlaces
 });
 
-export { FLUX_KINDS as F, ScanLimitError as S, YamlDocument as Y, findRepository as a, budgetFor as b, collectSources as c, createScanContext as d, findPins as f, helmRepositories as h, index as i, parseYaml as p };
+export { FLUX_KINDS as F, ScanLimitError as S, YamlDocument as Y, findRepository as a, budgetFor as b, collectSources as c, createScanContext as d, index as e, findPins as f, helmRepositories as h, isPlainMap as i, parseYaml as p };

@@ -4286,7 +4286,7 @@ function previewPullRequest(services) {
     return async (request) => {
         const [{ previewRelease }, { placeChanges }] = await Promise.all([
             import('./render-preview.js'),
-            import('./gitops-tools-index.js').then(function (n) { return n.i; })
+            import('./gitops-tools-index.js').then(function (n) { return n.e; })
         ]);
         return previewRelease(services, {
             places: () => placeChanges(request.changes, request),

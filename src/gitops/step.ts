@@ -16,6 +16,7 @@ import { decodeFile, encodeFiles, type FileEncoding } from './encoding.js'
 import { listRepositoryFiles, type UnreadFile } from './files.js'
 import type { BuildReader } from './tools/kustomize/build/tree.js'
 import { environmentLine } from './tools/kustomize/build/report.js'
+import { environmentPreview } from './tools/kustomize/build/preview.js'
 import type { ChartRef } from './scan/types.js'
 import { fillTemplate, pullRequestBody, type ReleaseInfo } from './pr-body.js'
 import { openPullRequest, type PullRequestApi } from './pull-request.js'
@@ -354,9 +355,14 @@ function previewRequest(
   texts: ReadonlyMap<string, string>,
   clone: GitopsClone
 ): PreviewRequest {
+  const { changes, texts: previewTexts } = environmentPreview(
+    bump.changes,
+    bump.environments ?? [],
+    texts
+  )
   return {
-    changes: bump.changes,
-    texts,
+    changes,
+    texts: previewTexts,
     readRepoFile: file => {
       const bytes = clone.readCheckoutFile(file)
       return bytes && Buffer.from(bytes)

@@ -128,6 +128,18 @@ export class YamlDocument {
     )
   }
 
+  /**
+   * The document as plain values (`yaml`'s toJS, aliases bounded); undefined
+   * when it cannot be converted.
+   */
+  plain(): unknown {
+    try {
+      return this.doc.toJS({ maxAliasCount: 1_000 })
+    } catch {
+      return undefined
+    }
+  }
+
   /** The document is a top-level list. */
   isList(): boolean {
     return isSeq(this.doc.contents)

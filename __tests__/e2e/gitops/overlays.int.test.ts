@@ -5,7 +5,10 @@
 // Each environment's effective version moves by exactly the bytes that set
 // it, the body lists each environment, and `gitops-paths: apps/staging/**`
 // promotes staging alone.
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
+import { stringify } from 'yaml'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   makeRunnerDirs,
@@ -21,7 +24,7 @@ import {
   startGitopsServers,
   type GitopsServers
 } from '../../helpers/gitops-servers.js'
-import { HELM4, removeDir, tempDir } from '../../helpers/paths.js'
+import { HELM4, realHelm, removeDir, tempDir } from '../../helpers/paths.js'
 import type { Registry } from '../../helpers/registry.js'
 import {
   fluxExampleLayout,
@@ -50,6 +53,33 @@ function seed(name: string, options: LayoutOptions): Map<string, string> {
   return files
 }
 
+/** A chart whose ConfigMap shows the values each environment sets. */
+const TEMPLATE = [
+  'apiVersion: v1',
+  'kind: ConfigMap',
+  'metadata:',
+  '  name: {{ .Release.Name }}-ui',
+  'data:',
+  '  message: {{ .Values.ui.message | quote }}',
+  '  replicas: {{ .Values.replicaCount | quote }}',
+  '  chart: {{ .Chart.Version | quote }}',
+  ''
+].join('\n')
+
+/** The chart, with defaults for every value its template reads. */
+function writePodinfo(parent: string, version: string): string {
+  const dir = writeChart(parent, {
+    name: 'podinfo',
+    version,
+    template: TEMPLATE
+  })
+  fs.writeFileSync(
+    path.join(dir, 'values.yaml'),
+    'replicaCount: 1\nui:\n  message: default\n'
+  )
+  return dir
+}
+
 /** Releases podinfo `version` into the GitOps repository `acme/<name>`. */
 async function release(
   name: string,
@@ -57,7 +87,7 @@ async function release(
   inputs: Record<string, string> = {}
 ): Promise<StepResult> {
   const dirs = makeRunnerDirs(path.join(root, `run-${++runs}`))
-  writeChart(path.join(dirs.workspace, 'charts'), { name: 'podinfo', version })
+  writePodinfo(path.join(dirs.workspace, 'charts'), version)
   return runMain({
     inputs: {
       chart: 'charts/podinfo',
@@ -191,3 +221,69 @@ describe('the Flux example layout', () => {
     expect(text).not.toMatch(/apps\/production[^\n]*<code>1\.4\.0<\/code>/)
   })
 })
+
+describe('the preview renders each environment with its effective values', () => {
+  let result: StepResult
+  let text: string
+
+  beforeAll(async () => {
+    const old = await release('unused', '2.0.0', { 'gitops-repository': '' })
+    expect(old.exitCode, log(old)).toBe(0)
+    seed('rendered', { staging: '2.0.0', production: '2.0.0' })
+    result = await release('rendered', '2.1.0', { 'gitops-render': 'true' })
+    text = body('rendered')
+  })
+
+  test('one section per environment, none for the patch files alone', () => {
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(text).toContain('## What changes in the cluster')
+    for (const env of ['staging', 'production'])
+      expect(text).toContain(
+        `apps/${env} (Kustomize build: HelmRelease podinfo (namespace podinfo))`
+      )
+    expect(text).not.toMatch(/apps\/staging\/podinfo-values\.yaml line \d+: /)
+  })
+
+  test('each section is what helm template renders with the base and patch values merged', () => {
+    const chartDir = writePodinfo(path.join(root, 'independent'), '2.1.0')
+    for (const [env, replicas] of [
+      ['staging', 2],
+      ['production', 3]
+    ] as const) {
+      // The base's values with the patch's merged over them, by hand.
+      const values = path.join(root, `${env}-values.yaml`)
+      fs.writeFileSync(
+        values,
+        stringify({ replicaCount: replicas, ui: { message: env } })
+      )
+      const rendered = execFileSync(
+        realHelm(HELM4),
+        [
+          'template',
+          'podinfo',
+          chartDir,
+          '--namespace',
+          'podinfo',
+          '-f',
+          values
+        ],
+        { encoding: 'utf8' }
+      )
+      const section = sectionOf(text, `apps/${env} (Kustomize build`)
+      // The ConfigMap's data, as Helm rendered it: every line in the section.
+      const data = rendered.split('\ndata:\n')[1].split('\n')
+      const lines = data.filter(line => /^ {2}\w+: /.test(line))
+      expect(lines).toHaveLength(3)
+      for (const line of lines) expect(section).toContain(line)
+      expect(section).not.toContain('"base"')
+    }
+  })
+})
+
+/** The part of the body from the heading naming `title` to the next such heading. */
+function sectionOf(text: string, title: string): string {
+  const start = text.indexOf(title)
+  expect(start, `no section ${title}`).toBeGreaterThanOrEqual(0)
+  const next = text.indexOf('(Kustomize build:', start + title.length)
+  return text.slice(start, next < 0 ? undefined : next)
+}

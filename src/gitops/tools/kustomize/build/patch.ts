@@ -13,6 +13,7 @@ import type { MapCursor, YamlDocument } from '../../../../yaml/cursor.js'
 import type { PatchEntry } from './kustomization.js'
 import {
   TRACKED_PATHS,
+  plainOf,
   writtenAt,
   writtenFields,
   type BuiltResource,
@@ -20,6 +21,8 @@ import {
   type TrackedPath
 } from './resource.js'
 import { resourceById, selectTargets } from './select.js'
+import { jsonPatch, strategicMerge, type PlainOp } from './merge.js'
+import { isPlainMap, type PlainMap } from '../../../places/plain.js'
 
 /** A patch's documents, read from its file or inline text. */
 export interface LoadedPatch {
@@ -96,6 +99,7 @@ function merged(
   loaded: LoadedPatch
 ): BuiltResource[] {
   if (directive(patch) === 'delete') return []
+  const value = mergedValue(resource, plainOf(patch))
   const fields = { ...resource.fields }
   const written = writtenFields(patch, inlineIn(loaded))
   for (const path of TRACKED_PATHS) {
@@ -105,7 +109,25 @@ function merged(
     if (written[path]) fields[path] = written[path]
     else if (setsNull(patch, keys)) delete fields[path]
   }
-  return [{ ...resource, fields }]
+  return [{ ...resource, fields, value }]
+}
+
+/** The plain resource merged with a patch; its name and namespace kept. */
+function mergedValue(resource: BuiltResource, patch: PlainMap): PlainMap {
+  const merged = strategicMerge(resource.value, patch) ?? {}
+  const metadata = isPlainMap(resource.value.metadata)
+    ? resource.value.metadata
+    : {}
+  return {
+    ...merged,
+    metadata: {
+      ...(isPlainMap(merged.metadata) ? merged.metadata : {}),
+      name: metadata.name,
+      ...(metadata.namespace === undefined
+        ? {}
+        : { namespace: metadata.namespace })
+    }
+  }
 }
 
 function directive(map: MapCursor): string | undefined {
@@ -168,9 +190,24 @@ function applyJson(
     if (!targets.includes(resource)) return resource
     const fields = { ...resource.fields }
     for (const op of ops) applyOp(fields, op, patch, notes)
-    return { ...resource, fields }
+    return {
+      ...resource,
+      fields,
+      value: jsonPatch(resource.value, plainOps(patch))
+    }
   })
   return { resources: result, notes }
+}
+
+/** The operations of the patch as plain values. */
+function plainOps(patch: LoadedPatch): PlainOp[] {
+  const list = patch.documents[0]?.plain()
+  if (!Array.isArray(list)) return []
+  return list.flatMap((op: unknown) =>
+    isPlainMap(op) && typeof op.op === 'string' && typeof op.path === 'string'
+      ? [{ op: op.op, path: op.path, value: op.value }]
+      : []
+  )
 }
 
 /** `/spec/chart/spec/version` as the followed field's dotted path. */

@@ -12,6 +12,7 @@ import {
   type HelmRepositorySource
 } from '../../flux/pins.js'
 import type { Builds, BuildNote } from './tree.js'
+import type { PlainMap } from '../../../places/plain.js'
 import {
   VERSION_PATH,
   resourceName,
@@ -30,6 +31,8 @@ export interface EnvironmentPin {
   version?: Written
   /** Set when a patch makes this HelmRelease install another chart. */
   otherChart?: string
+  /** The HelmRelease as the environment applies it (patches applied). */
+  effective: PlainMap
 }
 
 /** What the builds change about a scan. */
@@ -81,7 +84,8 @@ export function environmentPins(
       const pin: EnvironmentPin = {
         environment: root || '.',
         resource: resourceName(resource),
-        definedIn: { file: resource.file, line: resource.line }
+        definedIn: { file: resource.file, line: resource.line },
+        effective: resource.value
       }
       const version = resource.fields[VERSION_PATH]
       if (version) pin.version = version

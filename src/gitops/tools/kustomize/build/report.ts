@@ -5,6 +5,7 @@
 import type { PinChange, PinCurrent, PinSkip } from '../../../edit.js'
 import type { EnvironmentPin } from './plan.js'
 import { VERSION_PATH } from './resource.js'
+import type { PlainMap } from '../../../places/plain.js'
 
 /** One environment's HelmRelease of the chart after the bump. */
 export interface EnvironmentChange {
@@ -19,6 +20,8 @@ export interface EnvironmentChange {
   to?: string
   /** Why it did not move. */
   why?: string
+  /** The HelmRelease as the environment applies it, for the preview. */
+  effective?: PlainMap
 }
 
 /** The outcome of the bump, as `bumpRepository` gathers it. */
@@ -50,7 +53,8 @@ export function environmentChanges(
   return pins.map(pin => {
     const row: EnvironmentChange = {
       environment: pin.environment,
-      resource: pin.resource
+      resource: pin.resource,
+      effective: pin.effective
     }
     const version = pin.version
     if (version) {

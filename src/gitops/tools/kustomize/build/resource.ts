@@ -6,6 +6,7 @@
 // the rest of the resource never decides a pin.
 import type { MapCursor } from '../../../../yaml/cursor.js'
 import type { ScalarSpan } from '../../../../yaml/types.js'
+import { isPlainMap, type PlainMap } from '../../../places/plain.js'
 
 /** The fields followed, by YAML path: a Flux HelmRelease's chart. */
 export const TRACKED_PATHS = [
@@ -53,6 +54,8 @@ export interface BuiltResource {
   fields: Partial<Record<TrackedPath, Written>>
   /** The fields as its own file writes them, before any patch. */
   original: Partial<Record<TrackedPath, Written>>
+  /** The whole resource as plain values, patches applied (for rendering). */
+  value: PlainMap
 }
 
 /** The resources Kustomize may patch that can pin a chart: Flux HelmReleases. */
@@ -82,7 +85,8 @@ export function readResource(root: MapCursor): BuiltResource | undefined {
     labels: stringMap(metadata?.child('labels')),
     annotations: stringMap(metadata?.child('annotations')),
     fields: writtenFields(root),
-    original: writtenFields(root)
+    original: writtenFields(root),
+    value: plainOf(root)
   }
 }
 
@@ -114,6 +118,12 @@ export function writtenAt(
   if (span.quote === 'plain' && span.current === '') return undefined
   if (inlineIn !== undefined) return { value: span.current, ...inlineIn }
   return { value: span.current, file: at.document.file, line: span.line, span }
+}
+
+/** The document of `root` as plain values ({} when it cannot be converted). */
+export function plainOf(root: MapCursor): PlainMap {
+  const value = root.document.plain()
+  return isPlainMap(value) ? value : {}
 }
 
 function stringMap(map: MapCursor | undefined): Record<string, string> {

@@ -19,6 +19,7 @@ import {
 } from './kustomization.js'
 import { applyPatch, type LoadedPatch } from './patch.js'
 import { copyResource, readResource, type BuiltResource } from './resource.js'
+import { isPlainMap } from '../../../places/plain.js'
 
 /** How a build reads the clone: every file's path, and one file's text. */
 export interface BuildReader {
@@ -78,6 +79,22 @@ export function buildAll(reader: BuildReader): Builds {
     if (resources.length > 0) environments.push({ root: k.dir, resources })
   }
   return { environments, notes: state.notes, filesRead: state.filesRead }
+}
+
+/** The resource under a new name or namespace, in its plain value too. */
+function renamed(
+  resource: BuiltResource,
+  name: string,
+  namespace: string
+): BuiltResource {
+  const metadata = isPlainMap(resource.value.metadata)
+    ? resource.value.metadata
+    : {}
+  const value = {
+    ...resource.value,
+    metadata: { ...metadata, name, ...(namespace ? { namespace } : {}) }
+  }
+  return { ...resource, name, namespace, value }
 }
 
 /** `entry` relative to `dir`, normalised; undefined when it leaves the clone or is remote. */
@@ -260,11 +277,11 @@ class BuildState {
   ): BuiltResource[] {
     switch (step.step) {
       case 'namespace':
-        return resources.map(r => ({ ...r, namespace: step.namespace }))
+        return resources.map(r => renamed(r, r.name, step.namespace))
       case 'prefix':
-        return resources.map(r => ({ ...r, name: step.value + r.name }))
+        return resources.map(r => renamed(r, step.value + r.name, r.namespace))
       case 'suffix':
-        return resources.map(r => ({ ...r, name: r.name + step.value }))
+        return resources.map(r => renamed(r, r.name + step.value, r.namespace))
       default:
         return this.patch(k, step.patch, resources)
     }
