@@ -4,7 +4,7 @@ import { U as UserError } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
 import { a as teamSlug, r as repositoryName, b as repositoryProblem, s as splitRepository, n as normalizeServerUrl, v as validateRepository, d as validateBranchName, g as gitRevision, f as validateFilePath, G as GITOPS_INPUTS, h as filePathProblem } from './main.js';
 import { d as distExports, h as childEnv, I as withCommandsStopped, e as showable, n as relay } from './publish-push.js';
-import { f as findPins, i as isPlainMap, p as parseYaml, b as budgetFor, Y as YamlDocument, S as ScanLimitError, F as FLUX_KINDS, a as findRepository, c as collectSources, h as helmRepositories, d as createScanContext } from './gitops-tools-index.js';
+import { f as findPins, i as isPlainMap, b as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, F as FLUX_KINDS, a as findRepository, c as collectSources, h as helmRepositories, d as createScanContext } from './gitops-tools-index.js';
 import { s as semver } from './semver.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -1215,7 +1215,13 @@ const BUILD_LIMITS = {
     /** Kustomization files read in one repository. */
     kustomizations: 2000,
     /** Resource and patch files read, over all builds. */
-    files: 5000
+    files: 5000,
+    /**
+     * Kustomizations built, over all builds: a base included twice is built
+     * twice (each include is patched apart), so includes that fan out could
+     * otherwise double the work at every level.
+     */
+    builds: 2_000
 };
 /** Every root's build; a root is a kustomization no other one includes. */
 function buildAll(reader) {
@@ -1282,6 +1288,8 @@ class BuildState {
     byDir = new Map();
     fileSet;
     reads = 0;
+    builds = 0;
+    parsedFiles = new Map();
     constructor(reader) {
         this.reader = reader;
         this.fileSet = new Set(reader.files);
@@ -1308,6 +1316,11 @@ class BuildState {
     build(k, stack, into) {
         if (stack.includes(k.dir)) {
             this.note(k.file, 1, `includes itself through ${[...stack, k.dir].join(' → ')}: the cycle is not followed (kustomize refuses it too)`);
+            return into;
+        }
+        if (++this.builds > BUILD_LIMITS.builds) {
+            if (this.builds === BUILD_LIMITS.builds + 1)
+                this.note(k.file, 1, `more than ${BUILD_LIMITS.builds} kustomization builds in one repository: this one and later ones are not followed`);
             return into;
         }
         if (stack.length >= BUILD_LIMITS.depth) {
@@ -1349,7 +1362,20 @@ class BuildState {
         this.note(k.file, line, `'${entry}' is ${why}`);
         return undefined;
     }
+    /**
+     * A file's documents: read and parsed once however many builds include
+     * it, each use with its own alias budget (the scan's bound per reading).
+     */
     documentsOf(file) {
+        if (!this.parsedFiles.has(file))
+            this.parsedFiles.set(file, this.readParsed(file));
+        const parsed = this.parsedFiles.get(file);
+        if (!parsed)
+            return undefined;
+        const budget = budgetFor(parsed.text);
+        return parsed.docs.map(doc => new YamlDocument(file, parsed, doc, budget));
+    }
+    readParsed(file) {
         if (this.reads >= BUILD_LIMITS.files) {
             this.note(file, 1, `more than ${BUILD_LIMITS.files} files read for Kustomize builds: not read`);
             return undefined;
@@ -1360,10 +1386,7 @@ class BuildState {
             return undefined;
         this.filesRead.add(file);
         const parsed = parseYaml(file, text);
-        if (parsed.problem)
-            return undefined;
-        const budget = budgetFor(text);
-        return parsed.docs.map(doc => new YamlDocument(file, parsed, doc, budget));
+        return parsed.problem ? undefined : parsed;
     }
     resourcesIn(file) {
         const documents = this.documentsOf(file) ?? [];

@@ -307,6 +307,20 @@ describe('names and structure', () => {
     ])
     expect(builds.environments).toEqual([])
   })
+  test('includes that fan out are bounded: 2^20 builds stop at 2,000, said', () => {
+    const files: Record<string, string> = {
+      'k0/kustomization.yaml': 'resources: [release.yaml]\n',
+      'k0/release.yaml': release()
+    }
+    // Each level includes the one below twice, by two spellings of its path.
+    for (let i = 1; i <= 19; i++)
+      files[`k${i}/kustomization.yaml`] =
+        `resources: [../k${i - 1}, ../k${i - 1}/]\n`
+    const builds = build(files)
+    expect(builds.notes.map(n => n.message)).toEqual([
+      'more than 2000 kustomization builds in one repository: this one and later ones are not followed'
+    ])
+  })
 })
 
 describe('localPath', () => {

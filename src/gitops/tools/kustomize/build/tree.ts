@@ -10,6 +10,7 @@
 // left alone; nothing outside the clone is read. The reader does the I/O.
 import { YamlDocument, parseYaml } from '../../../../yaml/cursor.js'
 import { budgetFor, ScanLimitError } from '../../../../yaml/merge-keys.js'
+import type { ParsedFile } from '../../../../yaml/types.js'
 import {
   KUSTOMIZATION_NAMES,
   readKustomization,
@@ -56,7 +57,13 @@ export const BUILD_LIMITS = {
   /** Kustomization files read in one repository. */
   kustomizations: 2000,
   /** Resource and patch files read, over all builds. */
-  files: 5000
+  files: 5000,
+  /**
+   * Kustomizations built, over all builds: a base included twice is built
+   * twice (each include is patched apart), so includes that fan out could
+   * otherwise double the work at every level.
+   */
+  builds: 2_000
 }
 
 /** Every root's build; a root is a kustomization no other one includes. */
@@ -126,6 +133,8 @@ class BuildState {
   private readonly byDir = new Map<string, Kustomization>()
   private readonly fileSet: Set<string>
   private reads = 0
+  private builds = 0
+  private readonly parsedFiles = new Map<string, ParsedFile | undefined>()
 
   constructor(private readonly reader: BuildReader) {
     this.fileSet = new Set(reader.files)
@@ -163,6 +172,15 @@ class BuildState {
         1,
         `includes itself through ${[...stack, k.dir].join(' → ')}: the cycle is not followed (kustomize refuses it too)`
       )
+      return into
+    }
+    if (++this.builds > BUILD_LIMITS.builds) {
+      if (this.builds === BUILD_LIMITS.builds + 1)
+        this.note(
+          k.file,
+          1,
+          `more than ${BUILD_LIMITS.builds} kustomization builds in one repository: this one and later ones are not followed`
+        )
       return into
     }
     if (stack.length >= BUILD_LIMITS.depth) {
@@ -219,7 +237,20 @@ class BuildState {
     return undefined
   }
 
+  /**
+   * A file's documents: read and parsed once however many builds include
+   * it, each use with its own alias budget (the scan's bound per reading).
+   */
   private documentsOf(file: string): YamlDocument[] | undefined {
+    if (!this.parsedFiles.has(file))
+      this.parsedFiles.set(file, this.readParsed(file))
+    const parsed = this.parsedFiles.get(file)
+    if (!parsed) return undefined
+    const budget = budgetFor(parsed.text)
+    return parsed.docs.map(doc => new YamlDocument(file, parsed, doc, budget))
+  }
+
+  private readParsed(file: string): ParsedFile | undefined {
     if (this.reads >= BUILD_LIMITS.files) {
       this.note(
         file,
@@ -233,9 +264,7 @@ class BuildState {
     if (text === undefined) return undefined
     this.filesRead.add(file)
     const parsed = parseYaml(file, text)
-    if (parsed.problem) return undefined
-    const budget = budgetFor(text)
-    return parsed.docs.map(doc => new YamlDocument(file, parsed, doc, budget))
+    return parsed.problem ? undefined : parsed
   }
 
   private resourcesIn(file: string): BuiltResource[] {
