@@ -808,19 +808,22 @@ function resourceName(resource) {
 
 /**
  * Kustomize compiles these with Go's RE2, which never backtracks; a pattern
- * is used here only when it is short and has no group followed by a
- * quantifier, so that no selector can make JavaScript's engine work long.
+ * is used here only when it is short, has no group followed by a
+ * quantifier and at most three quantifiers, so that no selector can make JavaScript's engine work long.
  */
 const MAX_PATTERN = 200;
 const SAFE_PATTERN = /^[\w.\-*+?^$|()[\]{},/: ]*$/;
 const NESTED_QUANTIFIER = /\)[*+?{]/;
+/** `a*a*a*…b` backtracks polynomially in the number of quantifiers. */
+const MAX_QUANTIFIERS = 3;
 /** A compiled selector part, or why it cannot be used. */
 function patternOf(value) {
     if (/^[\w.-]*$/.test(value))
         return new RegExp(`^(?:${value.replaceAll('.', '\\.')})$`);
     if (value.length > MAX_PATTERN ||
         !SAFE_PATTERN.test(value) ||
-        NESTED_QUANTIFIER.test(value))
+        NESTED_QUANTIFIER.test(value) ||
+        (value.match(/[*+?{]/g) ?? []).length > MAX_QUANTIFIERS)
         return `the pattern '${value}' is not one this action matches safely`;
     try {
         return new RegExp(`^(?:${value})$`);

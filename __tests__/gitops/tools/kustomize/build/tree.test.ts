@@ -272,6 +272,11 @@ describe('names and structure', () => {
       'a target regex that could make JavaScript backtrack is not used',
       'resources: [../base]\npatches:\n  - path: p.yaml\n    target: {name: "(a+)+$"}\n',
       "env/kustomization.yaml line 3: its target is not followed: the pattern '(a+)+$' is not one this action matches safely"
+    ],
+    [
+      'so is one with many quantifiers',
+      'resources: [../base]\npatches:\n  - path: p.yaml\n    target: {name: "a*a*a*a*a*b"}\n',
+      "env/kustomization.yaml line 3: its target is not followed: the pattern 'a*a*a*a*a*b' is not one this action matches safely"
     ]
   ])('%s', (_, env, message) => {
     const builds = build({
