@@ -169,3 +169,44 @@ describe('scan problems are listed under a heading that says what they are', () 
     expect(body).not.toMatch(/\.;/)
   })
 })
+
+describe('Kustomize environments', () => {
+  test('each environment: a "to" only where it moved, else why not', () => {
+    const body = pullRequestBody(RELEASE, {
+      ...bump([change(1, 'apps/staging/values.yaml')]),
+      environments: [
+        {
+          environment: 'apps/staging',
+          resource: 'HelmRelease web',
+          file: 'apps/staging/values.yaml',
+          line: 9,
+          from: '1.0.0',
+          to: '2.0.0'
+        },
+        {
+          environment: 'apps/production',
+          resource: 'HelmRelease web',
+          file: 'apps/production/values.yaml',
+          line: 9,
+          from: '1.0.0',
+          why: 'apps/production/values.yaml is outside gitops-paths'
+        }
+      ],
+      buildNotes: [
+        {
+          file: 'apps/x/kustomization.yaml',
+          line: 4,
+          message: "'https://example.com/base' is a remote base"
+        }
+      ]
+    })
+    expect(body).toContain(
+      '| apps/staging | HelmRelease web | <code>apps/staging/values.yaml</code> | 9 | <code>1.0.0</code> | <code>2.0.0</code> |  |'
+    )
+    expect(body).toContain(
+      '| apps/production | HelmRelease web | <code>apps/production/values.yaml</code> | 9 | <code>1.0.0</code> |  | apps/production/values.yaml is outside gitops-paths |'
+    )
+    expect(body).toContain('### Kustomize: not followed')
+    expect(body).toContain('`apps/x/kustomization.yaml` line 4:')
+  })
+})

@@ -3,8 +3,8 @@ import { b as setSecret, v as which, A as isDebug, r as getExecOutput, i as info
 import { U as UserError } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
 import { a as teamSlug, r as repositoryName, b as repositoryProblem, s as splitRepository, n as normalizeServerUrl, v as validateRepository, d as validateBranchName, g as gitRevision, f as validateFilePath, G as GITOPS_INPUTS, h as filePathProblem } from './main.js';
-import { k as childEnv, O as withCommandsStopped, e as showable, d as distExports, y as escapeMarkdown, x as inlineCode, P as markdownWithCode, Q as clip, S as tableLines, U as tableRow, V as cellCode, t as relay } from './markdown.js';
-import { f as findPins, c as collectSources, a as createScanContext } from './gitops-tools-index.js';
+import { d as distExports, k as childEnv, O as withCommandsStopped, e as showable, y as escapeMarkdown, x as inlineCode, P as markdownWithCode, Q as clip, S as tableLines, U as tableRow, V as cellCode, t as relay } from './markdown.js';
+import { f as findPins, i as isPlainMap, b as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, F as FLUX_KINDS, a as findRepository, c as collectSources, h as helmRepositories, d as createScanContext } from './gitops-tools-index.js';
 import { s as semver } from './semver.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -488,11 +488,12 @@ function lockfileNotice(chartYaml, dependency, version) {
         'and commit Chart.lock (this action does not edit it).');
 }
 /**
- * Finds the chart's pins in one file and bumps them to `newVersion`.
+ * Finds the chart's pins in one file and bumps them to `newVersion`;
+ * `adjust` changes what the scan found (Kustomize builds: pins in patches).
  * @throws UserError when `newVersion` is not SemVer 2.
  */
-function bumpFile(file, text, chart, newVersion, context) {
-    const scan = findPins(file, text, chart, context);
+function bumpFile(file, text, chart, newVersion, context, adjust = scan => scan) {
+    const scan = adjust(findPins(file, text, chart, context));
     const plans = planBump(scan.pins, newVersion);
     const edits = plans.flatMap(editsFor);
     const newText = edits.length > 0 ? applyEdits(text, edits) : text;
@@ -551,6 +552,1137 @@ function noticesFor(plans, chart) {
     return [...new Set(notices)];
 }
 
+// One kustomization file as Kustomize reads it for a build: what it includes
+// (`resources`, `components`), the patches it applies, in the order its
+// transformers run (kusttarget_configplugin.go,
+// `KustTarget.configureBuiltinTransformers`: patchesStrategicMerge, patches,
+// namespace, namePrefix, nameSuffix, …, patchesJson6902), and the names it
+// changes. Pure: the text is handed in.
+/** The file names Kustomize looks for in a folder (konfig.RecognizedKustomizationFileNames). */
+const KUSTOMIZATION_NAMES = [
+    'kustomization.yaml',
+    'kustomization.yml',
+    'Kustomization'
+];
+/** Reads one kustomization; a file that does not parse says so. */
+function readKustomization(file, text) {
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+    const empty = { file, dir, resources: [], components: [], steps: [] };
+    let root;
+    const lineOf = lineCounter(text);
+    try {
+        const docs = distExports.parseAllDocuments(text, { uniqueKeys: false });
+        if (!Array.isArray(docs) || docs.some(doc => doc.errors.length > 0))
+            return { ...empty, problem: 'it is not valid YAML' };
+        root = docs[0]?.contents;
+    }
+    catch {
+        return { ...empty, problem: 'it is not valid YAML' };
+    }
+    if (!distExports.isMap(root))
+        return empty;
+    const at = (node) => lineOf(node.range?.[0] ?? 0);
+    return {
+        file,
+        dir,
+        // `bases` is the deprecated name of `resources`, appended after them
+        // (api/types/kustomization.go, `Kustomization.FixKustomization`).
+        resources: [
+            ...entries(root, 'resources', at),
+            ...entries(root, 'bases', at)
+        ],
+        components: entries(root, 'components', at),
+        steps: stepsOf(root, at)
+    };
+}
+function lineCounter(text) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++)
+        if (text[i] === '\n')
+            starts.push(i + 1);
+    return offset => {
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+            const mid = (low + high + 1) >> 1;
+            if (starts[mid] <= offset)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        return low + 1;
+    };
+}
+function valueOf(map, key) {
+    return map.items.find(pair => distExports.isScalar(pair.key) && pair.key.value === key)
+        ?.value;
+}
+function stringOf(map, key) {
+    const value = valueOf(map, key);
+    return distExports.isScalar(value) && typeof value.value === 'string'
+        ? value.value
+        : undefined;
+}
+function entries(root, key, at) {
+    const list = valueOf(root, key);
+    if (!distExports.isSeq(list))
+        return [];
+    return list.items.flatMap(item => distExports.isScalar(item) && typeof item.value === 'string'
+        ? [{ entry: item.value, line: at(item) }]
+        : []);
+}
+/** The transformer steps, in the order kusttarget_configplugin.go runs them. */
+function stepsOf(root, at) {
+    const steps = [];
+    const patch = (entry) => {
+        if (entry)
+            steps.push({ step: 'patch', patch: entry });
+    };
+    for (const item of seqOf(root, 'patchesStrategicMerge'))
+        patch(strategicMergeEntry(item, at));
+    for (const item of seqOf(root, 'patches'))
+        patch(patchEntry(item, 'patches', at));
+    const namespace = stringOf(root, 'namespace');
+    if (namespace)
+        steps.push({ step: 'namespace', namespace });
+    const prefix = stringOf(root, 'namePrefix');
+    if (prefix)
+        steps.push({ step: 'prefix', value: prefix });
+    const suffix = stringOf(root, 'nameSuffix');
+    if (suffix)
+        steps.push({ step: 'suffix', value: suffix });
+    for (const item of seqOf(root, 'patchesJson6902'))
+        patch(patchEntry(item, 'patchesJson6902', at));
+    return steps;
+}
+function seqOf(root, key) {
+    const list = valueOf(root, key);
+    return distExports.isSeq(list) ? list.items : [];
+}
+/** `patchesStrategicMerge` entries are a path, or the patch itself inline. */
+function strategicMergeEntry(item, at) {
+    if (!distExports.isScalar(item) || typeof item.value !== 'string')
+        return undefined;
+    const value = item.value;
+    const inline = value.includes('\n') || /^\s*(apiVersion|kind):/m.test(value);
+    return {
+        field: 'patchesStrategicMerge',
+        source: inline
+            ? { from: 'inline', text: value }
+            : { from: 'path', path: value },
+        line: at(item)
+    };
+}
+function patchEntry(item, field, at) {
+    if (!distExports.isMap(item))
+        return undefined;
+    const path = stringOf(item, 'path');
+    const text = stringOf(item, 'patch');
+    // Kustomize refuses both or neither (PatchTransformerPlugin.Config).
+    if ((path === undefined) === (text === undefined))
+        return undefined;
+    const target = selectorOf(valueOf(item, 'target'));
+    const source = path === undefined
+        ? { from: 'inline', text: text ?? '' }
+        : { from: 'path', path };
+    return { field, source, ...(target ? { target } : {}), line: at(item) };
+}
+const SELECTOR_KEYS = [
+    'group',
+    'version',
+    'kind',
+    'name',
+    'namespace',
+    'labelSelector',
+    'annotationSelector'
+];
+function selectorOf(node) {
+    if (!distExports.isMap(node))
+        return undefined;
+    const selector = {};
+    for (const key of SELECTOR_KEYS) {
+        const value = stringOf(node, key);
+        if (value !== undefined && value !== '')
+            selector[key] = value;
+    }
+    return selector;
+}
+
+/** The fields followed, by YAML path: a Flux HelmRelease's chart. */
+const TRACKED_PATHS = [
+    'spec.chart.spec.version',
+    'spec.chart.spec.chart',
+    'spec.chart.spec.sourceRef.kind',
+    'spec.chart.spec.sourceRef.name',
+    'spec.chart.spec.sourceRef.namespace'
+];
+const VERSION_PATH = 'spec.chart.spec.version';
+/** The resources Kustomize may patch that can pin a chart: Flux HelmReleases. */
+function isFollowed(apiVersion, kind) {
+    return (apiVersion.startsWith('helm.toolkit.fluxcd.io/') && kind === 'HelmRelease');
+}
+/** A followed resource read from its document; undefined for any other. */
+function readResource(root) {
+    const apiVersion = root.string('apiVersion') ?? '';
+    const kind = root.string('kind') ?? '';
+    if (!isFollowed(apiVersion, kind))
+        return undefined;
+    const metadata = root.child('metadata');
+    const name = metadata?.string('name') ?? '';
+    const namespace = metadata?.string('namespace') ?? '';
+    return {
+        file: root.document.file,
+        line: root.line,
+        apiVersion,
+        kind,
+        orgName: name,
+        name,
+        orgNamespace: namespace,
+        namespace,
+        labels: stringMap(metadata?.child('labels')),
+        annotations: stringMap(metadata?.child('annotations')),
+        fields: writtenFields(root),
+        original: writtenFields(root),
+        value: plainOf(root)
+    };
+}
+/** The followed fields a mapping sets (a resource, or a patch of one). */
+function writtenFields(root, inlineIn) {
+    const fields = {};
+    for (const path of TRACKED_PATHS) {
+        const written = writtenAt(root, path.split('.'), inlineIn);
+        if (written)
+            fields[path] = written;
+    }
+    return fields;
+}
+/** The scalar at `keys` under `map`, with its span; undefined if not one. */
+function writtenAt(map, keys, inlineIn) {
+    let at = map;
+    for (const key of keys.slice(0, -1))
+        at = at?.child(key);
+    const field = at?.field(keys[keys.length - 1]);
+    const span = field && at?.document.spanOf(field.value);
+    // An alias is not its own bytes; a plain empty value is null (unset).
+    if (!at || !span || span.quote === 'alias')
+        return undefined;
+    if (span.quote === 'plain' && span.current === '')
+        return undefined;
+    if (inlineIn !== undefined)
+        return { value: span.current, ...inlineIn };
+    return { value: span.current, file: at.document.file, line: span.line, span };
+}
+/** The document of `root` as plain values ({} when it cannot be converted). */
+function plainOf(root) {
+    const value = root.document.plain();
+    return isPlainMap(value) ? value : {};
+}
+function stringMap(map) {
+    const result = {};
+    if (!map)
+        return result;
+    for (const pair of map.node.items) {
+        const key = pair.key?.value;
+        if (typeof key !== 'string')
+            continue;
+        const value = map.string(key);
+        if (value !== undefined)
+            result[key] = value;
+    }
+    return result;
+}
+/** A copy the next build step may change without touching this one. */
+function copyResource(resource) {
+    return {
+        ...resource,
+        labels: { ...resource.labels },
+        annotations: { ...resource.annotations },
+        fields: { ...resource.fields }
+    };
+}
+/** How a report names the resource: `HelmRelease podinfo` (namespace when set). */
+function resourceName(resource) {
+    const namespace = resource.namespace
+        ? ` (namespace ${resource.namespace})`
+        : '';
+    return `${resource.kind} ${resource.name}${namespace}`;
+}
+
+/**
+ * Kustomize compiles these with Go's RE2, which never backtracks; a pattern
+ * is used here only when it is short, has no group followed by a
+ * quantifier and at most three quantifiers, so that no selector can make JavaScript's engine work long.
+ */
+const MAX_PATTERN = 200;
+const SAFE_PATTERN = /^[\w.\-*+?^$|()[\]{},/: ]*$/;
+const NESTED_QUANTIFIER = /\)[*+?{]/;
+/** `a*a*a*…b` backtracks polynomially in the number of quantifiers. */
+const MAX_QUANTIFIERS = 3;
+/** A compiled selector part, or why it cannot be used. */
+function patternOf(value) {
+    if (/^[\w.-]*$/.test(value))
+        return new RegExp(`^(?:${value.replaceAll('.', '\\.')})$`);
+    if (value.length > MAX_PATTERN ||
+        !SAFE_PATTERN.test(value) ||
+        NESTED_QUANTIFIER.test(value) ||
+        (value.match(/[*+?{]/g) ?? []).length > MAX_QUANTIFIERS)
+        return `the pattern '${value}' is not one this action matches safely`;
+    try {
+        return new RegExp(`^(?:${value})$`);
+    }
+    catch {
+        return `the pattern '${value}' is not a regular expression`;
+    }
+}
+/** The resources `selector` picks, or why it cannot be read. */
+function selectTargets(resources, selector) {
+    const parts = [];
+    for (const key of [
+        'group',
+        'version',
+        'kind',
+        'name',
+        'namespace'
+    ]) {
+        const value = selector[key];
+        if (value === undefined)
+            continue;
+        const pattern = patternOf(value);
+        if (typeof pattern === 'string')
+            return pattern;
+        parts.push([key, pattern]);
+    }
+    const labels = labelTest(selector.labelSelector);
+    const annotations = labelTest(selector.annotationSelector);
+    if (typeof labels === 'string')
+        return labels;
+    if (typeof annotations === 'string')
+        return annotations;
+    return resources.filter(resource => parts.every(([key, pattern]) => valuesOf(resource, key).some(value => pattern.test(value))) &&
+        labels(resource.labels) &&
+        annotations(resource.annotations));
+}
+/** What a selector part is compared with: both ids' name and namespace. */
+function valuesOf(resource, key) {
+    const [group, version] = splitApiVersion(resource.apiVersion);
+    switch (key) {
+        case 'group':
+            return [group];
+        case 'version':
+            return [version];
+        case 'kind':
+            return [resource.kind];
+        case 'name':
+            return [resource.orgName, resource.name];
+        default:
+            return [effective(resource.orgNamespace), effective(resource.namespace)];
+    }
+}
+function splitApiVersion(apiVersion) {
+    const slash = apiVersion.indexOf('/');
+    return slash < 0
+        ? ['', apiVersion]
+        : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
+}
+/** resid.ResId.EffectiveNamespace: unset is `default`. */
+function effective(namespace) {
+    return namespace === '' ? 'default' : namespace;
+}
+/**
+ * Kubernetes' equality-based selectors (`k=v`, `k==v`, `k!=v`, `k`, `!k`,
+ * comma-separated); set-based ones (`in`, `notin`) are refused, said.
+ */
+function labelTest(selector) {
+    if (selector === undefined)
+        return () => true;
+    const tests = [];
+    for (const raw of selector.split(',')) {
+        const term = raw.trim();
+        const match = /^(!?)([\w./-]+)\s*(?:(==|=|!=)\s*([\w.-]*))?$/.exec(term);
+        if (!match)
+            return `the selector '${selector}' is not one this action reads`;
+        const [, not, key, op, value] = match;
+        if (op === undefined)
+            tests.push(map => key in map !== (not === '!'));
+        else if (not === '!')
+            return `the selector '${selector}' is not valid`;
+        else if (op === '!=')
+            tests.push(map => map[key] !== value);
+        else
+            tests.push(map => map[key] === value);
+    }
+    return map => tests.every(test => test(map));
+}
+/** The one resource a patch without `target` applies to: kustomize's GetById. */
+function resourceById(resources, id) {
+    const found = resources.filter(resource => resource.apiVersion === id.apiVersion &&
+        resource.kind === id.kind &&
+        (resource.orgName === id.name || resource.name === id.name) &&
+        (effective(resource.orgNamespace) === effective(id.namespace) ||
+            effective(resource.namespace) === effective(id.namespace)));
+    return found.length === 1 ? found : [];
+}
+
+// The whole resource through its patches, as plain values, for rendering an
+// environment with its effective values: a strategic merge
+// (api/filters/patchstrategicmerge/patchstrategicmerge.go, `Filter.Filter`)
+// merges mappings key by key, deletes a key set to null, honours `$patch:
+// delete` and `$patch: replace`, and replaces lists (a custom resource's
+// lists have no merge key: kyaml replaces them); JSON 6902 (RFC 6902, as
+// api/filters/patchjson6902/patchjson6902.go applies it) adds, replaces
+// and removes by pointer. Pure; the inputs are never changed.
+/** `base` with the strategic-merge `patch` applied; undefined when deleted. */
+function strategicMerge(base, patch) {
+    const directive = patch.$patch;
+    if (directive === 'delete')
+        return undefined;
+    if (directive === 'replace')
+        return withoutDirective(patch);
+    const result = { ...base };
+    for (const [key, value] of Object.entries(patch)) {
+        if (key === '$patch')
+            continue;
+        if (value === null) {
+            delete result[key];
+            continue;
+        }
+        const current = result[key];
+        if (isPlainMap(value) && isPlainMap(current)) {
+            const merged = strategicMerge(current, value);
+            if (merged === undefined)
+                delete result[key];
+            else
+                result[key] = merged;
+        }
+        else
+            result[key] = isPlainMap(value) ? withoutDirective(value) : value;
+    }
+    return result;
+}
+function withoutDirective(map) {
+    const result = {};
+    for (const [key, value] of Object.entries(map)) {
+        if (key === '$patch')
+            continue;
+        result[key] = isPlainMap(value) ? withoutDirective(value) : value;
+    }
+    return result;
+}
+/** `base` with the operations applied; an operation that does not apply is skipped. */
+function jsonPatch(base, ops) {
+    let result = structuredClone(base);
+    for (const op of ops)
+        result = applyOne(result, op);
+    return isPlainMap(result) ? result : base;
+}
+function applyOne(root, { op, path, value }) {
+    const keys = path
+        .split('/')
+        .slice(1)
+        .map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+    if (keys.length === 0)
+        return op === 'remove' ? root : value;
+    let parent = root;
+    for (const key of keys.slice(0, -1)) {
+        parent = childOf(parent, key);
+        if (parent === undefined)
+            return root;
+    }
+    const last = keys[keys.length - 1];
+    if (Array.isArray(parent)) {
+        const index = last === '-' ? parent.length : Number(last);
+        if (!Number.isInteger(index) || index < 0 || index > parent.length)
+            return root;
+        if (op === 'add')
+            parent.splice(index, 0, structuredClone(value));
+        else if (op === 'replace')
+            parent[index] = structuredClone(value);
+        else if (op === 'remove')
+            parent.splice(index, 1);
+    }
+    else if (isPlainMap(parent)) {
+        if (op === 'add' || op === 'replace')
+            parent[last] = structuredClone(value);
+        else if (op === 'remove')
+            delete parent[last];
+    }
+    return root;
+}
+function childOf(parent, key) {
+    if (Array.isArray(parent))
+        return parent[Number(key)];
+    return isPlainMap(parent) ? parent[key] : undefined;
+}
+
+// A patch applied to the followed fields of the resources it targets, with
+// the semantics that decide them. Strategic merge
+// (api/filters/patchstrategicmerge/patchstrategicmerge.go, `Filter.Filter`,
+// over kyaml's walker): mappings merge key by key, a key set to null is
+// deleted, `$patch: delete` deletes the mapping (the whole resource at its
+// root), `$patch: replace` replaces it with the patch's. JSON 6902
+// (api/filters/patchjson6902/patchjson6902.go, `Filter.run`, RFC 6902):
+// `add` and `replace` set a value (a mapping replaces all under it),
+// `remove` deletes it; `move` and `copy` on a followed field are said, not
+// followed. Pure.
+/** Applies one patch entry to the resources (copies changed; deleted ones gone). */
+function applyPatch(resources, patch) {
+    const first = patch.documents[0]?.root();
+    const ops = patch.documents[0] && jsonOps(patch.documents[0]);
+    if (patch.entry.field === 'patchesJson6902' || (!first && ops)) {
+        return applyJson(resources, patch, ops ?? []);
+    }
+    let current = [...resources];
+    const notes = [];
+    for (const document of patch.documents) {
+        const root = document.root();
+        if (!root)
+            continue;
+        const targets = patch.entry.target
+            ? selectTargets(current, patch.entry.target)
+            : resourceById(current, idOf(root));
+        if (typeof targets === 'string') {
+            notes.push(`${where(patch)}: its target is not followed: ${targets}`);
+            continue;
+        }
+        current = current.flatMap(resource => targets.includes(resource) ? merged(resource, root, patch) : [resource]);
+    }
+    return { resources: current, notes };
+}
+function where(patch) {
+    return `${patch.kustomization} line ${patch.entry.line}`;
+}
+function idOf(root) {
+    const metadata = root.child('metadata');
+    return {
+        apiVersion: root.string('apiVersion') ?? '',
+        kind: root.string('kind') ?? '',
+        name: metadata?.string('name') ?? '',
+        namespace: metadata?.string('namespace') ?? ''
+    };
+}
+function inlineIn(patch) {
+    return patch.entry.source.from === 'inline'
+        ? { file: patch.kustomization, line: patch.entry.line }
+        : undefined;
+}
+/** The resource with a strategic-merge patch applied; [] when it deletes it. */
+function merged(resource, patch, loaded) {
+    if (directive(patch) === 'delete')
+        return [];
+    const value = mergedValue(resource, plainOf(patch));
+    const fields = { ...resource.fields };
+    const written = writtenFields(patch, inlineIn(loaded));
+    for (const path of TRACKED_PATHS) {
+        const keys = path.split('.');
+        const cleared = clearedBy(patch, keys);
+        if (cleared)
+            delete fields[path];
+        if (written[path])
+            fields[path] = written[path];
+        else if (setsNull(patch, keys))
+            delete fields[path];
+    }
+    return [{ ...resource, fields, value }];
+}
+/** The plain resource merged with a patch; its name and namespace kept. */
+function mergedValue(resource, patch) {
+    const merged = strategicMerge(resource.value, patch) ?? {};
+    const metadata = isPlainMap(resource.value.metadata)
+        ? resource.value.metadata
+        : {};
+    return {
+        ...merged,
+        metadata: {
+            ...(isPlainMap(merged.metadata) ? merged.metadata : {}),
+            name: metadata.name,
+            ...(metadata.namespace === undefined
+                ? {}
+                : { namespace: metadata.namespace })
+        }
+    };
+}
+function directive(map) {
+    return map.string('$patch');
+}
+/** A mapping on the way to `keys` says `$patch: replace` or `delete`. */
+function clearedBy(patch, keys) {
+    let at = patch;
+    for (const key of keys.slice(0, -1)) {
+        at = at?.child(key);
+        if (!at)
+            return false;
+        const found = directive(at);
+        if (found === 'replace' || found === 'delete')
+            return true;
+    }
+    return false;
+}
+/** `version: null` (or `~`, or nothing) deletes the field in a strategic merge. */
+function setsNull(patch, keys) {
+    let at = patch;
+    for (const key of keys.slice(0, -1))
+        at = at?.child(key);
+    const field = at?.field(keys[keys.length - 1]);
+    if (!at || !field)
+        return false;
+    const node = at.document.deref(field.value);
+    return node === null || (distExports.isScalar(node) && node.value === null);
+}
+/** The operations of a JSON 6902 patch (a list of mappings), or undefined. */
+function jsonOps(document) {
+    if (!document.isList())
+        return undefined;
+    return document.listItems().flatMap(map => {
+        const op = map.string('op');
+        const path = map.string('path');
+        return op !== undefined && path !== undefined ? [{ op, path, map }] : [];
+    });
+}
+function applyJson(resources, patch, ops) {
+    const notes = [];
+    const targets = patch.entry.target
+        ? selectTargets(resources, patch.entry.target)
+        : [];
+    if (typeof targets === 'string') {
+        notes.push(`${where(patch)}: its target is not followed: ${targets}`);
+        return { resources: [...resources], notes };
+    }
+    const result = resources.map(resource => {
+        if (!targets.includes(resource))
+            return resource;
+        const fields = { ...resource.fields };
+        for (const op of ops)
+            applyOp(fields, op, patch, notes);
+        return {
+            ...resource,
+            fields,
+            value: jsonPatch(resource.value, plainOps(patch))
+        };
+    });
+    return { resources: result, notes };
+}
+/** The operations of the patch as plain values. */
+function plainOps(patch) {
+    const list = patch.documents[0]?.plain();
+    if (!Array.isArray(list))
+        return [];
+    return list.flatMap((op) => isPlainMap(op) && typeof op.op === 'string' && typeof op.path === 'string'
+        ? [{ op: op.op, path: op.path, value: op.value }]
+        : []);
+}
+/** `/spec/chart/spec/version` as the followed field's dotted path. */
+function dotted(pointer) {
+    return pointer
+        .split('/')
+        .slice(1)
+        .map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+        .join('.');
+}
+function applyOp(fields, { op, path, map }, patch, notes) {
+    const at = dotted(path);
+    const under = TRACKED_PATHS.filter(tracked => tracked === at || tracked.startsWith(`${at}.`));
+    if (under.length === 0)
+        return;
+    if (op === 'move' || op === 'copy') {
+        notes.push(`${where(patch)}: a JSON patch '${op}' of ${path} is not followed; the version it leaves is not known here`);
+        for (const tracked of under)
+            delete fields[tracked];
+        return;
+    }
+    if (op !== 'add' && op !== 'replace' && op !== 'remove')
+        return;
+    for (const tracked of under)
+        delete fields[tracked];
+    if (op === 'remove')
+        return;
+    const inline = inlineIn(patch);
+    for (const tracked of under) {
+        const rest = tracked.slice(at.length).split('.').filter(Boolean);
+        const written = writtenAt(map, ['value', ...rest], inline);
+        if (written)
+            fields[tracked] = written;
+    }
+}
+
+// Kustomize builds over the clone's files, as `kustomize build` (and Flux's
+// kustomize-controller, Argo CD) runs them: each root kustomization
+// accumulates its `resources` (files, and folders holding a kustomization:
+// api/internal/target/kusttarget.go, `KustTarget.accumulateResources`), then
+// its `components` (`accumulateComponents`: a component's patches apply to
+// what its includer accumulated), then runs its transformers in order
+// (`runTransformers`). Bounded: depth, kustomizations and files read; a
+// cycle is refused (kustomize's loader does: api/internal/loader/
+// fileloader.go, `errIfRepoCycle`/`errIfArgEqualOrHigher`); a remote base is
+// left alone; nothing outside the clone is read. The reader does the I/O.
+const BUILD_LIMITS = {
+    /** Kustomizations nested deeper than this are not followed. */
+    depth: 20,
+    /** Kustomization files read in one repository. */
+    kustomizations: 2000,
+    /** Resource and patch files read, over all builds. */
+    files: 5000,
+    /**
+     * Kustomizations built, over all builds: a base included twice is built
+     * twice (each include is patched apart), so includes that fan out could
+     * otherwise double the work at every level.
+     */
+    builds: 2_000
+};
+/** Every root's build; a root is a kustomization no other one includes. */
+function buildAll(reader) {
+    const state = new BuildState(reader);
+    const kustomizations = state.kustomizations();
+    const included = new Set();
+    for (const k of kustomizations.values())
+        for (const entry of [...k.resources, ...k.components]) {
+            const dir = localPath(k.dir, entry.entry);
+            if (dir !== undefined)
+                included.add(dir);
+        }
+    const environments = [];
+    // Environments in path order, whatever order the files were listed in.
+    const roots = [...kustomizations.values()]
+        .filter(k => !included.has(k.dir))
+        .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+    for (const k of roots) {
+        const resources = state.build(k, [], []);
+        if (resources.length > 0)
+            environments.push({ root: k.dir, resources });
+    }
+    return { environments, notes: state.notes, filesRead: state.filesRead };
+}
+/** The resource under a new name or namespace, in its plain value too. */
+function renamed(resource, name, namespace) {
+    const metadata = isPlainMap(resource.value.metadata)
+        ? resource.value.metadata
+        : {};
+    const value = {
+        ...resource.value,
+        metadata: { ...metadata, name, ...(namespace ? { namespace } : {}) }
+    };
+    return { ...resource, name, namespace, value };
+}
+/** `entry` relative to `dir`, normalised; undefined when it leaves the clone or is remote. */
+function localPath(dir, entry) {
+    if (isRemote(entry) || entry.startsWith('/'))
+        return undefined;
+    const parts = dir === '' ? [] : dir.split('/');
+    for (const part of entry.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..') {
+            if (parts.length === 0)
+                return undefined;
+            parts.pop();
+        }
+        else
+            parts.push(part);
+    }
+    return parts.join('/');
+}
+/** kustomize's remote targets: URLs and `github.com/…`-style repositories (api/internal/git/repospec.go). */
+function isRemote(entry) {
+    return (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ||
+        /^(git@|github\.com[/:]|gitlab\.com[/:]|bitbucket\.org[/:])/i.test(entry) ||
+        entry.includes('?ref='));
+}
+class BuildState {
+    reader;
+    notes = [];
+    filesRead = new Set();
+    byDir = new Map();
+    fileSet;
+    reads = 0;
+    builds = 0;
+    parsedFiles = new Map();
+    constructor(reader) {
+        this.reader = reader;
+        this.fileSet = new Set(reader.files);
+    }
+    /** Every kustomization of the clone, by folder, read once. */
+    kustomizations() {
+        for (const file of this.reader.files) {
+            const name = file.slice(file.lastIndexOf('/') + 1);
+            if (!KUSTOMIZATION_NAMES.includes(name))
+                continue;
+            if (this.byDir.size >= BUILD_LIMITS.kustomizations) {
+                this.note(file, 1, `more than ${BUILD_LIMITS.kustomizations} kustomizations: this one and later ones are not followed`);
+                break;
+            }
+            const k = readKustomization(file, this.reader.read(file) ?? '');
+            if (k.problem)
+                this.note(file, 1, `not followed: ${k.problem}`);
+            if (!this.byDir.has(k.dir))
+                this.byDir.set(k.dir, k);
+        }
+        return this.byDir;
+    }
+    /** The resources `k` builds; `stack` holds the folders being built (cycles). */
+    build(k, stack, into) {
+        if (stack.includes(k.dir)) {
+            this.note(k.file, 1, `includes itself through ${[...stack, k.dir].join(' → ')}: the cycle is not followed (kustomize refuses it too)`);
+            return into;
+        }
+        if (++this.builds > BUILD_LIMITS.builds) {
+            if (this.builds === BUILD_LIMITS.builds + 1)
+                this.note(k.file, 1, `more than ${BUILD_LIMITS.builds} kustomization builds in one repository: this one and later ones are not followed`);
+            return into;
+        }
+        if (stack.length >= BUILD_LIMITS.depth) {
+            this.note(k.file, 1, `nested more than ${BUILD_LIMITS.depth} kustomizations deep: not followed`);
+            return into;
+        }
+        const inner = [...stack, k.dir];
+        let resources = [...into];
+        for (const entry of k.resources)
+            resources.push(...this.resource(k, entry.entry, entry.line, inner));
+        for (const entry of k.components) {
+            const dir = this.includedDir(k, entry.entry, entry.line);
+            const component = dir === undefined ? undefined : this.byDir.get(dir);
+            if (component)
+                resources = this.build(component, inner, resources);
+        }
+        return this.transform(k, resources);
+    }
+    resource(k, entry, line, stack) {
+        const dir = this.includedDir(k, entry, line);
+        if (dir === undefined)
+            return [];
+        if (this.fileSet.has(dir))
+            return this.resourcesIn(dir);
+        const base = this.byDir.get(dir);
+        if (base)
+            return this.build(base, stack, []).map(copyResource);
+        this.note(k.file, line, `'${entry}' is neither a file nor a folder with a kustomization in the repository: not followed`);
+        return [];
+    }
+    /** The repository path an entry names; undefined (said) when remote or outside. */
+    includedDir(k, entry, line) {
+        const path = localPath(k.dir, entry);
+        if (path !== undefined)
+            return path;
+        const why = isRemote(entry)
+            ? 'a remote base: it is not fetched, and what it holds is not known here'
+            : 'outside the repository: it is not read';
+        this.note(k.file, line, `'${entry}' is ${why}`);
+        return undefined;
+    }
+    /**
+     * A file's documents: read and parsed once however many builds include
+     * it, each use with its own alias budget (the scan's bound per reading).
+     */
+    documentsOf(file) {
+        if (!this.parsedFiles.has(file))
+            this.parsedFiles.set(file, this.readParsed(file));
+        const parsed = this.parsedFiles.get(file);
+        if (!parsed)
+            return undefined;
+        const budget = budgetFor(parsed.text);
+        return parsed.docs.map(doc => new YamlDocument(file, parsed, doc, budget));
+    }
+    readParsed(file) {
+        if (this.reads >= BUILD_LIMITS.files) {
+            this.note(file, 1, `more than ${BUILD_LIMITS.files} files read for Kustomize builds: not read`);
+            return undefined;
+        }
+        this.reads++;
+        const text = this.reader.read(file);
+        if (text === undefined)
+            return undefined;
+        this.filesRead.add(file);
+        const parsed = parseYaml(file, text);
+        return parsed.problem ? undefined : parsed;
+    }
+    resourcesIn(file) {
+        const documents = this.documentsOf(file) ?? [];
+        return (this.bounded(file, () => documents.flatMap(document => {
+            const root = document.root();
+            const resource = root && readResource(root);
+            return resource ? [resource] : [];
+        })) ?? []);
+    }
+    bounded(file, work) {
+        try {
+            return work();
+        }
+        catch (error) {
+            if (!(error instanceof ScanLimitError))
+                throw error;
+            this.note(file, 1, error.message);
+            return undefined;
+        }
+    }
+    transform(k, resources) {
+        let current = resources;
+        for (const step of k.steps)
+            current = this.step(k, step, current);
+        return current;
+    }
+    step(k, step, resources) {
+        switch (step.step) {
+            case 'namespace':
+                return resources.map(r => renamed(r, r.name, step.namespace));
+            case 'prefix':
+                return resources.map(r => renamed(r, step.value + r.name, r.namespace));
+            case 'suffix':
+                return resources.map(r => renamed(r, r.name + step.value, r.namespace));
+            default:
+                return this.patch(k, step.patch, resources);
+        }
+    }
+    patch(k, entry, resources) {
+        if (resources.length === 0)
+            return resources;
+        const loaded = this.loadPatch(k, entry);
+        if (!loaded)
+            return resources;
+        const outcome = this.bounded(loaded.documents[0]?.file ?? k.file, () => applyPatch(resources, loaded));
+        if (!outcome)
+            return resources;
+        for (const message of outcome.notes)
+            this.note(k.file, entry.line, message);
+        return outcome.resources;
+    }
+    loadPatch(k, entry) {
+        const { source } = entry;
+        if (source.from === 'inline') {
+            const name = `${k.file} (inline patch, line ${entry.line})`;
+            const parsed = parseYaml(name, source.text);
+            if (parsed.problem)
+                return undefined;
+            const budget = budgetFor(source.text);
+            const documents = parsed.docs.map(doc => new YamlDocument(name, parsed, doc, budget));
+            return { entry, kustomization: k.file, documents };
+        }
+        const file = localPath(k.dir, source.path);
+        if (file === undefined) {
+            this.note(k.file, entry.line, `the patch '${source.path}' is outside the repository: it is not read`);
+            return undefined;
+        }
+        const documents = this.documentsOf(file);
+        if (!documents) {
+            this.note(k.file, entry.line, `the patch '${source.path}' could not be read as YAML: not followed`);
+            return undefined;
+        }
+        return { entry, kustomization: k.file, documents };
+    }
+    note(file, line, message) {
+        this.notes.push({ file, line, message });
+    }
+}
+
+/** Does a HelmRelease with these fields install our chart? */
+function pinsChart(fields, namespace, repositories) {
+    const value = (path) => fields[path]?.value;
+    if (value('spec.chart.spec.sourceRef.kind') !== 'HelmRepository')
+        return false;
+    const repository = findRepository(repositories, {
+        name: value('spec.chart.spec.sourceRef.name'),
+        namespace: value('spec.chart.spec.sourceRef.namespace') ?? (namespace || undefined),
+        chart: value('spec.chart.spec.chart')
+    });
+    return repository !== undefined && !repository.servedOverHttp;
+}
+/** Every environment's HelmRelease whose own file or effective build pins the chart. */
+function environmentPins(builds, repositories) {
+    const pins = [];
+    for (const { root, resources } of builds.environments) {
+        for (const resource of resources) {
+            const ours = pinsChart(resource.fields, resource.namespace, repositories);
+            const wasOurs = pinsChart(resource.original, resource.orgNamespace, repositories);
+            if (!ours && !wasOurs)
+                continue;
+            const pin = {
+                environment: root || '.',
+                resource: resourceName(resource),
+                definedIn: { file: resource.file, line: resource.line },
+                effective: resource.value
+            };
+            const version = resource.fields[VERSION_PATH];
+            if (version)
+                pin.version = version;
+            if (!ours)
+                pin.otherChart =
+                    'a patch makes it install another chart, or from another source';
+            pins.push(pin);
+        }
+    }
+    return pins;
+}
+const key = (file, start) => `${file}\0${start}`;
+/** The plan: extra pins in patches, base pins overridden everywhere. */
+function overlayPlan(builds, repositories) {
+    const environments = environmentPins(builds, repositories);
+    const writers = new Map();
+    for (const pin of environments) {
+        const span = !pin.otherChart && pin.version?.span;
+        if (!span || !pin.version)
+            continue;
+        const k = key(pin.version.file, span.start);
+        writers.set(k, [...(writers.get(k) ?? []), pin]);
+    }
+    return {
+        environments,
+        notes: dedupeNotes(builds.notes),
+        extraPins: extraPins(writers),
+        overridden: overriddenBases(builds, repositories, writers),
+        versionedByPatches: versionedByPatches(environments)
+    };
+}
+function extraPins(writers) {
+    const byFile = new Map();
+    for (const pins of writers.values()) {
+        const written = pins[0].version;
+        const span = written?.span;
+        if (!written || !span)
+            continue;
+        const names = pins.map(pin => pin.environment).join(', ');
+        const pin = {
+            file: written.file,
+            line: span.line,
+            column: span.column,
+            kind: FLUX_KINDS.helmRelease,
+            path: VERSION_PATH,
+            current: span.current,
+            start: span.start,
+            end: span.end,
+            quote: span.quote,
+            note: `${pins[0].resource}, effective in ${names}`
+        };
+        if (span.quote === 'block')
+            pin.blocked = 'the version is a block scalar; edit it by hand';
+        byFile.set(written.file, [...(byFile.get(written.file) ?? []), pin]);
+    }
+    return byFile;
+}
+/** A base version every build including it overrides: no environment reads it. */
+function overriddenBases(builds, repositories, writers) {
+    const result = new Map();
+    const byBase = new Map();
+    for (const { root, resources } of builds.environments) {
+        for (const resource of resources) {
+            const base = resource.original[VERSION_PATH];
+            if (!base?.span ||
+                !pinsChart(resource.original, resource.orgNamespace, repositories))
+                continue;
+            const k = key(base.file, base.span.start);
+            const entry = byBase.get(k) ?? {
+                span: base.span.start,
+                file: base.file,
+                by: []
+            };
+            const now = resource.fields[VERSION_PATH];
+            if (!writers.has(k)) {
+                const where = now
+                    ? `${now.file} line ${now.line}`
+                    : 'a patch that deletes it';
+                entry.by.push(`${root || '.'} (${where})`);
+            }
+            else
+                entry.by.push('');
+            byBase.set(k, entry);
+        }
+    }
+    for (const { file, span, by } of byBase.values()) {
+        if (by.some(reason => reason === ''))
+            continue;
+        const reason = `every Kustomize build that includes it overrides it with a patch: ${by.join(', ')}; this value applies nowhere, so it is left alone`;
+        const inFile = result.get(file) ?? new Map();
+        inFile.set(span, reason);
+        result.set(file, inFile);
+    }
+    return result;
+}
+function versionedByPatches(pins) {
+    const files = new Set(pins.map(pin => pin.definedIn.file));
+    for (const pin of pins)
+        if (!pin.version)
+            files.delete(pin.definedIn.file);
+    return files;
+}
+function dedupeNotes(notes) {
+    const seen = new Set();
+    return notes.filter(note => {
+        const k = `${note.file}\0${note.line}\0${note.message}`;
+        if (seen.has(k))
+            return false;
+        seen.add(k);
+        return true;
+    });
+}
+/** The scan of one file with the plan applied: patch pins added, overridden base pins blocked. */
+function adjustScan(plan, file, scan) {
+    const overridden = plan.overridden.get(file);
+    const pins = scan.pins.map(pin => {
+        const reason = overridden?.get(pin.start);
+        return reason && !pin.blocked ? { ...pin, blocked: reason } : pin;
+    });
+    const starts = new Set(pins.map(pin => pin.start));
+    for (const extra of plan.extraPins.get(file) ?? [])
+        if (!starts.has(extra.start))
+            pins.push(extra);
+    pins.sort((a, b) => a.start - b.start);
+    const problems = scan.problems.filter(problem => !covered(plan, problem));
+    return { pins, problems };
+}
+/** "version is not set" in a base whose every environment sets it in a patch. */
+function covered(plan, problem) {
+    return (plan.versionedByPatches.has(problem.file) &&
+        problem.message.startsWith(`${VERSION_PATH} is not set`));
+}
+
+const at = (file, line) => `${file}\0${line}`;
+/** Each environment's change; `edited` holds the files the bump may edit (gitops-paths). */
+function environmentChanges(pins, bump, edited) {
+    const ofVersion = (list) => new Map(list
+        .filter(item => item.path === VERSION_PATH)
+        .map(item => [at(item.file, item.line), item]));
+    const changes = ofVersion(bump.changes);
+    const current = ofVersion(bump.current);
+    const skipped = ofVersion(bump.skipped);
+    return pins.map(pin => {
+        const row = {
+            environment: pin.environment,
+            resource: pin.resource,
+            effective: pin.effective
+        };
+        const version = pin.version;
+        if (version) {
+            row.file = version.file;
+            row.line = version.line;
+            row.from = version.value;
+        }
+        if (pin.otherChart)
+            return { ...row, why: pin.otherChart };
+        if (!version)
+            return {
+                ...row,
+                why: `no version is set, in ${pin.definedIn.file} or in a patch; set ${VERSION_PATH} to an exact version`
+            };
+        if (!version.span)
+            return { ...row, why: 'it is set in an inline patch; edit it by hand' };
+        if (!edited.has(version.file))
+            return { ...row, why: `${version.file} is outside gitops-paths` };
+        const k = at(version.file, version.line);
+        const change = changes.get(k);
+        if (change)
+            return { ...row, to: change.to };
+        const same = current.get(k);
+        if (same)
+            return { ...row, why: `already ${same.value}` };
+        const skip = skipped.get(k);
+        return { ...row, why: skip ? skip.reason : 'left alone' };
+    });
+}
+/** The log's line for one environment: `Environment: apps/staging: HelmRelease podinfo 1.0.0 -> 1.1.0 (file line 9).` */
+function environmentLine(row) {
+    const where = row.file ? ` (${row.file} line ${row.line})` : '';
+    const what = row.to !== undefined
+        ? `${row.from} -> ${row.to}`
+        : `${row.from ?? 'no version'}, not moved: ${row.why}`;
+    return `Environment ${row.environment}: ${row.resource} ${what}${where}.`;
+}
+
 // Bumps every pin of a chart across a repository's files. Pure: the caller
 // reads the files; this decides what changes.
 /**
@@ -558,11 +1690,12 @@ function noticesFor(plans, chart) {
  * (Flux HelmRepositories: a HelmRelease may name one defined in another
  * file), then every pin.
  */
-function bumpRepository(texts, chart, version, unread = []) {
+function bumpRepository(texts, chart, version, unread = [], reader = readerOf(texts)) {
     const context = createScanContext();
     for (const [file, text] of texts) {
         collectSources(file, text, chart, context);
     }
+    const plan = planBuilds(reader, texts, chart, context);
     const result = {
         files: new Map(),
         changes: [],
@@ -570,10 +1703,13 @@ function bumpRepository(texts, chart, version, unread = []) {
         skipped: [],
         problems: [],
         notices: [],
-        unread: [...unread]
+        unread: [...unread],
+        environments: [],
+        buildNotes: plan.notes
     };
     for (const [file, text] of texts) {
-        const bump = bumpFile(file, text, chart, version, context);
+        const adjust = (scan) => adjustScan(plan, file, scan);
+        const bump = bumpFile(file, text, chart, version, context, adjust);
         if (bump.changed)
             result.files.set(file, bump.text);
         result.changes.push(...bump.changes);
@@ -582,7 +1718,29 @@ function bumpRepository(texts, chart, version, unread = []) {
         result.problems.push(...bump.problems);
         result.notices.push(...bump.notices);
     }
+    const edited = new Set(texts.keys());
+    result.environments = environmentChanges(plan.environments, result, edited);
     return result;
+}
+/** The files the globs matched, as the only files of the repository. */
+function readerOf(texts) {
+    return { files: [...texts.keys()], read: file => texts.get(file) };
+}
+/**
+ * The Kustomize builds of the whole repository (gitops-paths limits what is
+ * edited, not what is read): the HelmRepositories of files read for them
+ * outside the paths join the scan's sources first.
+ */
+function planBuilds(reader, texts, chart, context) {
+    const builds = buildAll(reader);
+    for (const file of builds.filesRead) {
+        if (texts.has(file))
+            continue;
+        const text = reader.read(file);
+        if (text !== undefined)
+            collectSources(file, text, chart, context);
+    }
+    return overlayPlan(builds, context.sources.of(helmRepositories));
 }
 /**
  * The pins left alone because they are newer than `version` (never
@@ -1306,6 +2464,10 @@ function listFiles(root, dir = '') {
     }
     return files;
 }
+/** Every regular file of a checkout ('/'-separated paths), `.git` left out; symlinks are not listed. */
+function listRepositoryFiles(root) {
+    return listFiles(root);
+}
 /** Reads the files of a checkout that match any of `globs`. */
 function readMatchingFiles(root, globs) {
     const result = {
@@ -1853,6 +3015,44 @@ async function replacePackage(folder, move, context, result) {
     result.notes.push(`\`${folder}/${oldName}\` replaced by \`${newPath}\`, pulled from \`${context.release.ref}@${context.release.digest}\`.`);
 }
 
+// The preview of an overlay layout: one place per environment whose
+// effective version moved, rendered from the HelmRelease as that environment
+// applies it (base and patches merged: values, release name, namespace…),
+// instead of one place per edited file (a patch alone holds only part of
+// the values; a base alone, none of the environment's). Each environment is
+// handed to the preview as a file of its own, written from the merged
+// resource, that no commit holds. Pure.
+/** The name the preview shows for an environment's build (never a file of the repository). */
+function buildName(row) {
+    return `${row.environment} (Kustomize build: ${row.resource})`;
+}
+/**
+ * The changes with each moved environment as its own place; the edits that
+ * moved them (patch or base) are not rendered alone.
+ */
+function environmentPreview(changes, environments, texts) {
+    const moved = environments.filter(row => row.to !== undefined && row.effective && row.file !== undefined);
+    const writers = new Set(moved.map(row => `${row.file}\0${row.line}`));
+    const result = {
+        changes: changes.filter(change => change.path !== VERSION_PATH ||
+            !writers.has(`${change.file}\0${change.line}`)),
+        texts: new Map(texts)
+    };
+    for (const row of moved) {
+        const file = buildName(row);
+        result.texts.set(file, distExports.stringify(row.effective));
+        result.changes.push({
+            file,
+            line: 1,
+            path: VERSION_PATH,
+            kind: FLUX_KINDS.helmRelease,
+            from: row.from ?? '',
+            to: row.to ?? ''
+        });
+    }
+    return result;
+}
+
 // The pull request's title, branch and body. The body is parts (see
 // src/fit.ts): the intro, the tables of pins, the notes, the rendered
 // preview and the changelog all draw from one budget, so that GitHub never
@@ -1876,7 +3076,8 @@ const IN_THE_LOG = {
     pins: "the run's log lists every pin (its `Bump:` and `Left alone:` lines)",
     warnings: "the run's log names each one in a warning or notice",
     lock: "the run's log lists each one (its `Chart.lock:` lines)",
-    todo: "the run's log lists each one (its `To do:` lines)"
+    todo: "the run's log lists each one (its `To do:` lines)",
+    kustomize: "the run's log lists each one (its `Kustomize:` lines)"
 };
 const IN_THE_SUMMARY = 'the job summary of the run shows more of it';
 /** A value or name from outside longer than this is cut in a table. */
@@ -1940,6 +3141,35 @@ function changedPart(bump) {
         cell(c.to)
     ]));
 }
+/**
+ * Each Kustomize environment's effective version: a "to" only where the
+ * bump changed the bytes that set it, else why it stays.
+ */
+function environmentsPart(bump) {
+    const rows = (bump.environments ?? []).map(e => [
+        escapeMarkdown(e.environment),
+        escapeMarkdown(e.resource),
+        e.file === undefined ? '' : cell(e.file),
+        e.line ?? '',
+        e.from === undefined ? '' : cell(e.from),
+        e.to === undefined ? '' : cell(e.to),
+        e.why === undefined ? '' : markdownWithCode(clip(e.why, 2 * MAX_CELL), true)
+    ]);
+    if (rows.length === 0)
+        return [];
+    const intro = 'The version each Kustomize build (a kustomization no other one includes) gives the chart, after its patches, and the file that sets it.\n\n';
+    return [
+        tablePart('Environments', [
+            'Environment',
+            'Resource',
+            'Set in',
+            'Line',
+            'From',
+            'To',
+            'Not moved because'
+        ], rows, intro)
+    ];
+}
 /** The pins whose digest moved with the version: a reviewer checks it is the release's. */
 function digestPart(release, bump) {
     const moved = bump.changes.flatMap(change => change.digest ? [{ file: change.file, ...change.digest }] : []);
@@ -1989,6 +3219,8 @@ function noteParts(bump) {
     add(NOT_READ, notRead, 'file', IN_THE_LOG.warnings);
     add(NOT_MOVED, notMoved, 'pin', IN_THE_LOG.warnings);
     add('Not scanned', unread, 'file', IN_THE_LOG.warnings);
+    const builds = (bump.buildNotes ?? []).map(n => `\`${n.file}\` line ${n.line}: ${n.message}.`);
+    add('Kustomize: not followed', builds, 'note', IN_THE_LOG.kustomize);
     add('Chart.lock', bump.lockfiles, 'note', IN_THE_LOG.lock);
     add('To do', bump.notices, 'follow-up', IN_THE_LOG.todo);
     return parts;
@@ -2008,6 +3240,7 @@ function pullRequestBody(release, bump, preview) {
     return fitParts([
         introduction(release),
         changedPart(bump),
+        ...environmentsPart(bump),
         ...digestPart(release, bump),
         ...leftAlonePart(bump),
         ...noteParts(bump),
@@ -2173,7 +3406,7 @@ async function runGitops(config, release, dryRun, connect = connectGitops) {
         const baseBranch = config.baseBranch ?? (await api.getDefaultBranch());
         const files = await clone.checkout(baseBranch, config.paths);
         // The release's digest moves the pins that hold one with their version.
-        const bump = bumpRepository(files.texts, chart, release, files.unread);
+        const bump = bumpRepository(files.texts, chart, release, files.unread, buildReader(clone, files.texts));
         const locks = await updateUmbrellaLocks(bump, {
             checkout: clone,
             packages: dryRun ? undefined : packages,
@@ -2234,6 +3467,27 @@ async function proposeChange(context, bump, dryRun) {
     };
 }
 /**
+ * The whole checkout, for Kustomize builds: gitops-paths limits what is
+ * edited, never what is read to resolve a pin. Files are read as the
+ * globs' files are (regular files of the clone, never through a symlink).
+ */
+function buildReader(clone, texts) {
+    const files = clone.dir ? listRepositoryFiles(clone.dir) : [...texts.keys()];
+    return {
+        files,
+        read: file => {
+            const known = texts.get(file);
+            if (known !== undefined)
+                return known;
+            const bytes = clone.readCheckoutFile(file);
+            if (!bytes)
+                return undefined;
+            const decoded = decodeFile(bytes);
+            return 'refused' in decoded ? undefined : decoded.text;
+        }
+    };
+}
+/**
  * Problems are warnings, each message a sentence saying what is left alone
  * (a file not read, or a pin not moved: other pins of that file may move);
  * skips are logged.
@@ -2253,6 +3507,10 @@ function reportScan(bump, repository) {
             : '';
         relay(`Bump: ${change.file} line ${change.line} (${change.path}): ${change.from} -> ${change.to}${digest}.`);
     }
+    for (const row of bump.environments ?? [])
+        relay(environmentLine(row));
+    for (const note of bump.buildNotes ?? [])
+        relay(`Kustomize: ${note.file} line ${note.line}: ${note.message}.`);
     for (const note of bump.lockfiles ?? [])
         relay(`Chart.lock: ${note}`);
     for (const notice of bump.notices)
@@ -2359,9 +3617,10 @@ async function previewOf(renderer, config, release, bump, texts, clone) {
 }
 /** What the preview is told of the bump and the clone. */
 function previewRequest(config, release, bump, texts, clone) {
+    const { changes, texts: previewTexts } = environmentPreview(bump.changes, bump.environments ?? [], texts);
     return {
-        changes: bump.changes,
-        texts,
+        changes,
+        texts: previewTexts,
         readRepoFile: file => {
             const bytes = clone.readCheckoutFile(file);
             return bytes && Buffer.from(bytes);

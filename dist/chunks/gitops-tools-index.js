@@ -607,6 +607,29 @@ class YamlDocument {
         const node = this.doc.contents;
         return distExports.isMap(node) ? new MapCursor(this, node, '', false) : undefined;
     }
+    /** The mappings of a top-level list (a JSON 6902 patch); [] otherwise. */
+    listItems() {
+        const node = this.doc.contents;
+        if (!distExports.isSeq(node))
+            return [];
+        return node.items.flatMap((item, index) => distExports.isMap(item) ? [new MapCursor(this, item, `[${index}]`, false)] : []);
+    }
+    /**
+     * The document as plain values (`yaml`'s toJS, aliases bounded); undefined
+     * when it cannot be converted.
+     */
+    plain() {
+        try {
+            return this.doc.toJS({ maxAliasCount: 1_000 });
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** The document is a top-level list. */
+    isList() {
+        return distExports.isSeq(this.doc.contents);
+    }
     field(map, key) {
         return this.resolver.field(map, key);
     }
@@ -2074,6 +2097,7 @@ function scanHelmRelease(scan, root) {
         note: `HelmRepository ${repository.name} (${where})`
     });
 }
+/** The HelmRepository of the chart that a HelmRelease names, if one serves it (also used by Kustomize builds). */
 function findRepository(repositories, { name, namespace, chart }) {
     // An unset namespace is filled in at apply time (kustomize, flux
     // targetNamespace), so it matches any namespace.
@@ -3067,4 +3091,4 @@ var index = /*#__PURE__*/Object.freeze({
     renderPlaces: renderPlaces
 });
 
-export { createScanContext as a, collectSources as c, findPins as f, index as i };
+export { FLUX_KINDS as F, ScanLimitError as S, YamlDocument as Y, findRepository as a, budgetFor as b, collectSources as c, createScanContext as d, index as e, findPins as f, helmRepositories as h, isPlainMap as i, parseYaml as p };

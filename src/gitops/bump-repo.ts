@@ -10,9 +10,25 @@ import {
 } from './edit.js'
 import { classifyVersion, precedence } from './version-range.js'
 import { createScanContext } from './scan/sources.js'
-import type { ChartRef, ScanProblem } from './scan/types.js'
+import type { ChartRef, ScanProblem, ScanResult } from './scan/types.js'
 import { collectSources } from './tools/index.js'
 import type { UnreadFile } from './files.js'
+import { helmRepositories } from './tools/flux/pins.js'
+import {
+  buildAll,
+  type BuildNote,
+  type BuildReader
+} from './tools/kustomize/build/tree.js'
+import {
+  adjustScan,
+  overlayPlan,
+  type OverlayPlan
+} from './tools/kustomize/build/plan.js'
+import {
+  environmentChanges,
+  type EnvironmentChange
+} from './tools/kustomize/build/report.js'
+import type { ScanContext } from './scan/sources.js'
 
 export interface RepoBump {
   /** New texts of the files that change, by repository path. */
@@ -26,6 +42,10 @@ export interface RepoBump {
   unread: UnreadFile[]
   /** What happened to the umbrella charts' Chart.lock (lock/umbrella.ts): updated, or left alone and why. */
   lockfiles?: string[]
+  /** Each Kustomize environment's effective version of the chart, moved or not. */
+  environments?: EnvironmentChange[]
+  /** What the Kustomize builds could not follow. */
+  buildNotes?: BuildNote[]
 }
 
 /**
@@ -37,12 +57,14 @@ export function bumpRepository(
   texts: ReadonlyMap<string, string>,
   chart: ChartRef,
   version: BumpTarget,
-  unread: readonly UnreadFile[] = []
+  unread: readonly UnreadFile[] = [],
+  reader: BuildReader = readerOf(texts)
 ): RepoBump {
   const context = createScanContext()
   for (const [file, text] of texts) {
     collectSources(file, text, chart, context)
   }
+  const plan = planBuilds(reader, texts, chart, context)
   const result: RepoBump = {
     files: new Map(),
     changes: [],
@@ -50,10 +72,14 @@ export function bumpRepository(
     skipped: [],
     problems: [],
     notices: [],
-    unread: [...unread]
+    unread: [...unread],
+    environments: [],
+    buildNotes: plan.notes
   }
   for (const [file, text] of texts) {
-    const bump = bumpFile(file, text, chart, version, context)
+    const adjust = (scan: ScanResult): ScanResult =>
+      adjustScan(plan, file, scan)
+    const bump = bumpFile(file, text, chart, version, context, adjust)
     if (bump.changed) result.files.set(file, bump.text)
     result.changes.push(...bump.changes)
     result.current.push(...bump.current)
@@ -61,7 +87,34 @@ export function bumpRepository(
     result.problems.push(...bump.problems)
     result.notices.push(...bump.notices)
   }
+  const edited = new Set(texts.keys())
+  result.environments = environmentChanges(plan.environments, result, edited)
   return result
+}
+
+/** The files the globs matched, as the only files of the repository. */
+function readerOf(texts: ReadonlyMap<string, string>): BuildReader {
+  return { files: [...texts.keys()], read: file => texts.get(file) }
+}
+
+/**
+ * The Kustomize builds of the whole repository (gitops-paths limits what is
+ * edited, not what is read): the HelmRepositories of files read for them
+ * outside the paths join the scan's sources first.
+ */
+function planBuilds(
+  reader: BuildReader,
+  texts: ReadonlyMap<string, string>,
+  chart: ChartRef,
+  context: ScanContext
+): OverlayPlan {
+  const builds = buildAll(reader)
+  for (const file of builds.filesRead) {
+    if (texts.has(file)) continue
+    const text = reader.read(file)
+    if (text !== undefined) collectSources(file, text, chart, context)
+  }
+  return overlayPlan(builds, context.sources.of(helmRepositories))
 }
 
 /**

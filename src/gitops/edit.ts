@@ -10,7 +10,13 @@ import {
   type ReleaseTarget
 } from './digest-pin.js'
 import type { ScanContext } from './scan/sources.js'
-import type { ChartRef, Pin, PinKind, ScanProblem } from './scan/types.js'
+import type {
+  ChartRef,
+  Pin,
+  PinKind,
+  ScanProblem,
+  ScanResult
+} from './scan/types.js'
 import { findPins } from './tools/index.js'
 import {
   bareVersion,
@@ -271,7 +277,8 @@ export interface BumpResult {
 }
 
 /**
- * Finds the chart's pins in one file and bumps them to `newVersion`.
+ * Finds the chart's pins in one file and bumps them to `newVersion`;
+ * `adjust` changes what the scan found (Kustomize builds: pins in patches).
  * @throws UserError when `newVersion` is not SemVer 2.
  */
 export function bumpFile(
@@ -279,9 +286,10 @@ export function bumpFile(
   text: string,
   chart: ChartRef,
   newVersion: BumpTarget,
-  context?: ScanContext
+  context?: ScanContext,
+  adjust: (scan: ScanResult) => ScanResult = scan => scan
 ): BumpResult {
-  const scan = findPins(file, text, chart, context)
+  const scan = adjust(findPins(file, text, chart, context))
   const plans = planBump(scan.pins, newVersion)
   const edits = plans.flatMap(editsFor)
   const newText = edits.length > 0 ? applyEdits(text, edits) : text

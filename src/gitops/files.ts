@@ -41,6 +41,11 @@ function listFiles(root: string, dir = ''): string[] {
   return files
 }
 
+/** Every regular file of a checkout ('/'-separated paths), `.git` left out; symlinks are not listed. */
+export function listRepositoryFiles(root: string): string[] {
+  return listFiles(root)
+}
+
 /** Reads the files of a checkout that match any of `globs`. */
 export function readMatchingFiles(
   root: string,

@@ -50,7 +50,8 @@ const IN_THE_LOG = {
   pins: "the run's log lists every pin (its `Bump:` and `Left alone:` lines)",
   warnings: "the run's log names each one in a warning or notice",
   lock: "the run's log lists each one (its `Chart.lock:` lines)",
-  todo: "the run's log lists each one (its `To do:` lines)"
+  todo: "the run's log lists each one (its `To do:` lines)",
+  kustomize: "the run's log lists each one (its `Kustomize:` lines)"
 }
 const IN_THE_SUMMARY = 'the job summary of the run shows more of it'
 /** A value or name from outside longer than this is cut in a table. */
@@ -137,6 +138,41 @@ function changedPart(bump: RepoBump): Part {
   )
 }
 
+/**
+ * Each Kustomize environment's effective version: a "to" only where the
+ * bump changed the bytes that set it, else why it stays.
+ */
+function environmentsPart(bump: RepoBump): Part[] {
+  const rows = (bump.environments ?? []).map(e => [
+    escapeMarkdown(e.environment),
+    escapeMarkdown(e.resource),
+    e.file === undefined ? '' : cell(e.file),
+    e.line ?? '',
+    e.from === undefined ? '' : cell(e.from),
+    e.to === undefined ? '' : cell(e.to),
+    e.why === undefined ? '' : markdownWithCode(clip(e.why, 2 * MAX_CELL), true)
+  ])
+  if (rows.length === 0) return []
+  const intro =
+    'The version each Kustomize build (a kustomization no other one includes) gives the chart, after its patches, and the file that sets it.\n\n'
+  return [
+    tablePart(
+      'Environments',
+      [
+        'Environment',
+        'Resource',
+        'Set in',
+        'Line',
+        'From',
+        'To',
+        'Not moved because'
+      ],
+      rows,
+      intro
+    )
+  ]
+}
+
 /** The pins whose digest moved with the version: a reviewer checks it is the release's. */
 function digestPart(release: ReleaseInfo, bump: RepoBump): Part[] {
   const moved = bump.changes.flatMap(change =>
@@ -199,6 +235,10 @@ function noteParts(bump: RepoBump): Part[] {
   add(NOT_READ, notRead, 'file', IN_THE_LOG.warnings)
   add(NOT_MOVED, notMoved, 'pin', IN_THE_LOG.warnings)
   add('Not scanned', unread, 'file', IN_THE_LOG.warnings)
+  const builds = (bump.buildNotes ?? []).map(
+    n => `\`${n.file}\` line ${n.line}: ${n.message}.`
+  )
+  add('Kustomize: not followed', builds, 'note', IN_THE_LOG.kustomize)
   add('Chart.lock', bump.lockfiles, 'note', IN_THE_LOG.lock)
   add('To do', bump.notices, 'follow-up', IN_THE_LOG.todo)
   return parts
@@ -224,6 +264,7 @@ export function pullRequestBody(
     [
       introduction(release),
       changedPart(bump),
+      ...environmentsPart(bump),
       ...digestPart(release, bump),
       ...leftAlonePart(bump),
       ...noteParts(bump),

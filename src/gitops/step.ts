@@ -12,8 +12,11 @@ import { bumpRepository, newerPins, type RepoBump } from './bump-repo.js'
 import type { BranchOperation } from './branch.js'
 import { GitClone, type GitopsClone } from './clone.js'
 import { updateUmbrellaLocks, type ChartPackages } from './lock/umbrella.js'
-import { encodeFiles, type FileEncoding } from './encoding.js'
-import type { UnreadFile } from './files.js'
+import { decodeFile, encodeFiles, type FileEncoding } from './encoding.js'
+import { listRepositoryFiles, type UnreadFile } from './files.js'
+import type { BuildReader } from './tools/kustomize/build/tree.js'
+import { environmentLine } from './tools/kustomize/build/report.js'
+import { environmentPreview } from './tools/kustomize/build/preview.js'
 import type { ChartRef } from './scan/types.js'
 import { fillTemplate, pullRequestBody, type ReleaseInfo } from './pr-body.js'
 import { openPullRequest, type PullRequestApi } from './pull-request.js'
@@ -86,7 +89,13 @@ export async function runGitops(
     const baseBranch = config.baseBranch ?? (await api.getDefaultBranch())
     const files = await clone.checkout(baseBranch, config.paths)
     // The release's digest moves the pins that hold one with their version.
-    const bump = bumpRepository(files.texts, chart, release, files.unread)
+    const bump = bumpRepository(
+      files.texts,
+      chart,
+      release,
+      files.unread,
+      buildReader(clone, files.texts)
+    )
     const locks = await updateUmbrellaLocks(bump, {
       checkout: clone,
       packages: dryRun ? undefined : packages,
@@ -157,6 +166,29 @@ async function proposeChange(
 }
 
 /**
+ * The whole checkout, for Kustomize builds: gitops-paths limits what is
+ * edited, never what is read to resolve a pin. Files are read as the
+ * globs' files are (regular files of the clone, never through a symlink).
+ */
+function buildReader(
+  clone: GitopsClone,
+  texts: ReadonlyMap<string, string>
+): BuildReader {
+  const files = clone.dir ? listRepositoryFiles(clone.dir) : [...texts.keys()]
+  return {
+    files,
+    read: file => {
+      const known = texts.get(file)
+      if (known !== undefined) return known
+      const bytes = clone.readCheckoutFile(file)
+      if (!bytes) return undefined
+      const decoded = decodeFile(bytes)
+      return 'refused' in decoded ? undefined : decoded.text
+    }
+  }
+}
+
+/**
  * Problems are warnings, each message a sentence saying what is left alone
  * (a file not read, or a pin not moved: other pins of that file may move);
  * skips are logged.
@@ -182,6 +214,9 @@ function reportScan(bump: RepoBump, repository: string): void {
       `Bump: ${change.file} line ${change.line} (${change.path}): ${change.from} -> ${change.to}${digest}.`
     )
   }
+  for (const row of bump.environments ?? []) relay(environmentLine(row))
+  for (const note of bump.buildNotes ?? [])
+    relay(`Kustomize: ${note.file} line ${note.line}: ${note.message}.`)
   for (const note of bump.lockfiles ?? []) relay(`Chart.lock: ${note}`)
   for (const notice of bump.notices) relay(`To do: ${notice}`)
 }
@@ -325,9 +360,14 @@ function previewRequest(
   texts: ReadonlyMap<string, string>,
   clone: GitopsClone
 ): PreviewRequest {
+  const { changes, texts: previewTexts } = environmentPreview(
+    bump.changes,
+    bump.environments ?? [],
+    texts
+  )
   return {
-    changes: bump.changes,
-    texts,
+    changes,
+    texts: previewTexts,
     readRepoFile: file => {
       const bytes = clone.readCheckoutFile(file)
       return bytes && Buffer.from(bytes)

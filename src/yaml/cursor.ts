@@ -119,6 +119,32 @@ export class YamlDocument {
     return isMap(node) ? new MapCursor(this, node, '', false) : undefined
   }
 
+  /** The mappings of a top-level list (a JSON 6902 patch); [] otherwise. */
+  listItems(): MapCursor[] {
+    const node = this.doc.contents
+    if (!isSeq(node)) return []
+    return node.items.flatMap((item, index) =>
+      isMap(item) ? [new MapCursor(this, item, `[${index}]`, false)] : []
+    )
+  }
+
+  /**
+   * The document as plain values (`yaml`'s toJS, aliases bounded); undefined
+   * when it cannot be converted.
+   */
+  plain(): unknown {
+    try {
+      return this.doc.toJS({ maxAliasCount: 1_000 })
+    } catch {
+      return undefined
+    }
+  }
+
+  /** The document is a top-level list. */
+  isList(): boolean {
+    return isSeq(this.doc.contents)
+  }
+
   field(map: YAMLMap, key: string): Field | undefined {
     return this.resolver.field(map, key)
   }

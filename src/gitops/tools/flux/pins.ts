@@ -158,13 +158,14 @@ function scanHelmRelease(scan: DocumentScan, root: MapCursor): void {
 }
 
 /** What a HelmRelease's `sourceRef` and `chart` ask for. */
-interface ReleaseSource {
+export interface ReleaseSource {
   name: string | undefined
   namespace: string | undefined
   chart: string | undefined
 }
 
-function findRepository(
+/** The HelmRepository of the chart that a HelmRelease names, if one serves it (also used by Kustomize builds). */
+export function findRepository(
   repositories: readonly HelmRepositorySource[],
   { name, namespace, chart }: ReleaseSource
 ): HelmRepositorySource | undefined {

@@ -1,0 +1,289 @@
+// Environments as Kustomize overlays (#24), through the bundled action with a
+// real registry, a real git server and the OpenAPI-checked GitHub double:
+// Flux's example layout (apps/base/podinfo + apps/staging and
+// apps/production patching the HelmRelease) with an OCI HelmRepository.
+// Each environment's effective version moves by exactly the bytes that set
+// it, the body lists each environment, and `gitops-paths: apps/staging/**`
+// promotes staging alone.
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { stringify } from 'yaml'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import {
+  makeRunnerDirs,
+  runMain,
+  type StepResult
+} from '../../helpers/action-runner.js'
+import { writeChart } from '../../helpers/charts.js'
+import type { GitServer } from '../../helpers/git-server.js'
+import type { GitHubDouble } from '../../helpers/github-double.js'
+import type { Mirror } from '../../helpers/helm-mirror.js'
+import {
+  gitopsRunContext,
+  startGitopsServers,
+  type GitopsServers
+} from '../../helpers/gitops-servers.js'
+import { HELM4, realHelm, removeDir, tempDir } from '../../helpers/paths.js'
+import type { Registry } from '../../helpers/registry.js'
+import {
+  fluxExampleLayout,
+  type LayoutOptions
+} from '../../gitops/tools/kustomize/build/layout.js'
+
+const TOKEN = 'ghs_overlayTOKEN1234567890'
+const BRANCH = 'helm-oci-release/podinfo'
+
+let root: string
+let registry: Registry
+let mirror: Mirror
+let git: GitServer
+let github: GitHubDouble
+let servers: GitopsServers
+let runs = 0
+
+/** A GitOps repository `acme/<name>` holding the layout. */
+function seed(name: string, options: LayoutOptions): Map<string, string> {
+  const files = fluxExampleLayout({
+    ...options,
+    url: `oci://${registry.host}/acme/charts`
+  })
+  git.createRepo(`acme/${name}`, 'main', Object.fromEntries(files))
+  github.addRepository({ owner: 'acme', repo: name, defaultBranch: 'main' })
+  return files
+}
+
+/** A chart whose ConfigMap shows the values each environment sets. */
+const TEMPLATE = [
+  'apiVersion: v1',
+  'kind: ConfigMap',
+  'metadata:',
+  '  name: {{ .Release.Name }}-ui',
+  'data:',
+  '  message: {{ .Values.ui.message | quote }}',
+  '  replicas: {{ .Values.replicaCount | quote }}',
+  '  chart: {{ .Chart.Version | quote }}',
+  ''
+].join('\n')
+
+/** The chart, with defaults for every value its template reads. */
+function writePodinfo(parent: string, version: string): string {
+  const dir = writeChart(parent, {
+    name: 'podinfo',
+    version,
+    template: TEMPLATE
+  })
+  fs.writeFileSync(
+    path.join(dir, 'values.yaml'),
+    'replicaCount: 1\nui:\n  message: default\n'
+  )
+  return dir
+}
+
+/** Releases podinfo `version` into the GitOps repository `acme/<name>`. */
+async function release(
+  name: string,
+  version: string,
+  inputs: Record<string, string> = {}
+): Promise<StepResult> {
+  const dirs = makeRunnerDirs(path.join(root, `run-${++runs}`))
+  writePodinfo(path.join(dirs.workspace, 'charts'), version)
+  return runMain({
+    inputs: {
+      chart: 'charts/podinfo',
+      registry: registry.host,
+      repository: 'acme/charts',
+      password: '',
+      'helm-version': HELM4,
+      'helm-download-url': mirror.url,
+      'plain-http': 'true',
+      'gitops-repository': `acme/${name}`,
+      'gitops-token': TOKEN,
+      'gitops-render': 'false',
+      ...inputs
+    },
+    dirs,
+    ...gitopsRunContext(servers, version)
+  })
+}
+
+const log = (result: StepResult): string => result.stdout + result.stderr
+
+/** The files the branch changed, each as its lines that differ. */
+function changed(
+  name: string,
+  files: Map<string, string>
+): Record<string, string[]> {
+  const result: Record<string, string[]> = {}
+  for (const [file, before] of files) {
+    const after = git.readFile(`acme/${name}`, BRANCH, file) ?? ''
+    if (after === before) continue
+    const a = before.split('\n')
+    const b = after.split('\n')
+    result[file] = a.flatMap((line, i) =>
+      line === b[i] ? [] : [`${line} → ${b[i]}`]
+    )
+  }
+  return result
+}
+
+function body(name: string): string {
+  const [pr] = github.pulls('acme', name)
+  return pr?.body ?? ''
+}
+
+beforeAll(async () => {
+  root = tempDir('hor-overlays-e2e-')
+  servers = await startGitopsServers(TOKEN)
+  ;({ registry, mirror, git, github } = servers)
+})
+
+afterAll(async () => {
+  await servers?.stop()
+  removeDir(root)
+})
+
+describe('the Flux example layout', () => {
+  test('both environments pinned in their patches: both patches move, the body lists each', async () => {
+    const files = seed('both-envs', { staging: '1.0.0', production: '1.0.0' })
+    const result = await release('both-envs', '1.1.0')
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(result.outputs['pull-request-operation']).toBe('created')
+    expect(changed('both-envs', files)).toEqual({
+      'apps/production/podinfo-values.yaml': [
+        '      version: 1.0.0 →       version: 1.1.0'
+      ],
+      'apps/staging/podinfo-values.yaml': [
+        '      version: 1.0.0 →       version: 1.1.0'
+      ]
+    })
+    const text = body('both-envs')
+    expect(text).toContain('### Environments')
+    for (const env of ['production', 'staging'])
+      expect(text).toContain(
+        `| apps/${env} | HelmRelease podinfo (namespace podinfo) | <code>apps/${env}/podinfo-values.yaml</code> | 9 | <code>1.0.0</code> | <code>1.1.0</code> |  |`
+      )
+    // The base names no version: it is no longer "not set" for the user.
+    expect(log(result)).not.toMatch(/version is not set/)
+    expect(github.violations).toEqual([])
+  })
+
+  test('pinned in the base only: the base moves both environments', async () => {
+    const files = seed('base-only', { base: '1.0.0' })
+    const result = await release('base-only', '1.2.0')
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(changed('base-only', files)).toEqual({
+      'apps/base/podinfo/release.yaml': [
+        '      version: 1.0.0 →       version: 1.2.0'
+      ]
+    })
+    for (const env of ['production', 'staging'])
+      expect(body('base-only')).toContain(
+        `| apps/${env} | HelmRelease podinfo (namespace podinfo) | <code>apps/base/podinfo/release.yaml</code> | 12 | <code>1.0.0</code> | <code>1.2.0</code> |  |`
+      )
+  })
+
+  test('pinned in both: the patches move; the base, which applies nowhere, stays and says why', async () => {
+    const files = seed('both-places', {
+      base: '0.9.0',
+      staging: '1.0.0',
+      production: '1.0.0'
+    })
+    const result = await release('both-places', '1.3.0')
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(Object.keys(changed('both-places', files)).sort()).toEqual([
+      'apps/production/podinfo-values.yaml',
+      'apps/staging/podinfo-values.yaml'
+    ])
+    expect(body('both-places')).toMatch(
+      /### Left alone[\s\S]*apps\/base\/podinfo\/release\.yaml.*every Kustomize build that includes it overrides it with a patch/
+    )
+  })
+
+  test("gitops-paths 'apps/staging/**': staging alone moves, production is named with why", async () => {
+    const files = seed('staging-first', {
+      staging: '1.0.0',
+      production: '1.0.0'
+    })
+    const result = await release('staging-first', '1.4.0', {
+      'gitops-paths': 'apps/staging/**'
+    })
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(changed('staging-first', files)).toEqual({
+      'apps/staging/podinfo-values.yaml': [
+        '      version: 1.0.0 →       version: 1.4.0'
+      ]
+    })
+    const text = body('staging-first')
+    expect(text).toContain(
+      '| apps/production | HelmRelease podinfo (namespace podinfo) | <code>apps/production/podinfo-values.yaml</code> | 9 | <code>1.0.0</code> |  | apps/production/podinfo-values.yaml is outside gitops-paths |'
+    )
+    expect(text).not.toMatch(/apps\/production[^\n]*<code>1\.4\.0<\/code>/)
+  })
+})
+
+describe('the preview renders each environment with its effective values', () => {
+  let result: StepResult
+  let text: string
+
+  beforeAll(async () => {
+    const old = await release('unused', '2.0.0', { 'gitops-repository': '' })
+    expect(old.exitCode, log(old)).toBe(0)
+    seed('rendered', { staging: '2.0.0', production: '2.0.0' })
+    result = await release('rendered', '2.1.0', { 'gitops-render': 'true' })
+    text = body('rendered')
+  })
+
+  test('one section per environment, none for the patch files alone', () => {
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(text).toContain('## What changes in the cluster')
+    for (const env of ['staging', 'production'])
+      expect(text).toContain(
+        `apps/${env} (Kustomize build: HelmRelease podinfo (namespace podinfo))`
+      )
+    expect(text).not.toMatch(/apps\/staging\/podinfo-values\.yaml line \d+: /)
+  })
+
+  test('each section is what helm template renders with the base and patch values merged', () => {
+    const chartDir = writePodinfo(path.join(root, 'independent'), '2.1.0')
+    for (const [env, replicas] of [
+      ['staging', 2],
+      ['production', 3]
+    ] as const) {
+      // The base's values with the patch's merged over them, by hand.
+      const values = path.join(root, `${env}-values.yaml`)
+      fs.writeFileSync(
+        values,
+        stringify({ replicaCount: replicas, ui: { message: env } })
+      )
+      const rendered = execFileSync(
+        realHelm(HELM4),
+        [
+          'template',
+          'podinfo',
+          chartDir,
+          '--namespace',
+          'podinfo',
+          '-f',
+          values
+        ],
+        { encoding: 'utf8' }
+      )
+      const section = sectionOf(text, `apps/${env} (Kustomize build`)
+      // The ConfigMap's data, as Helm rendered it: every line in the section.
+      const data = rendered.split('\ndata:\n')[1].split('\n')
+      const lines = data.filter(line => /^ {2}\w+: /.test(line))
+      expect(lines).toHaveLength(3)
+      for (const line of lines) expect(section).toContain(line)
+      expect(section).not.toContain('"base"')
+    }
+  })
+})
+
+/** The part of the body from the heading naming `title` to the next such heading. */
+function sectionOf(text: string, title: string): string {
+  const start = text.indexOf(title)
+  expect(start, `no section ${title}`).toBeGreaterThanOrEqual(0)
+  const next = text.indexOf('(Kustomize build:', start + title.length)
+  return text.slice(start, next < 0 ? undefined : next)
+}

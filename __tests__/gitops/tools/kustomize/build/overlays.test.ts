@@ -1,0 +1,133 @@
+import { describe, expect, test } from 'vitest'
+import { bumpRepository } from '../../../../../src/gitops/bump-repo.js'
+import type { ChartRef } from '../../../../../src/gitops/scan/types.js'
+import { fluxExampleLayout } from './layout.js'
+
+const CHART: ChartRef = {
+  name: 'podinfo',
+  registry: 'ghcr.io',
+  repository: 'acme/charts'
+}
+
+/** The bump with only `paths` editable, every file readable. */
+function bump(texts: Map<string, string>, paths = (_: string) => true) {
+  const editable = new Map([...texts].filter(([file]) => paths(file)))
+  const reader = { files: [...texts.keys()], read: (f: string) => texts.get(f) }
+  return bumpRepository(editable, CHART, '6.14.1', [], reader)
+}
+
+/** Every line that differs between two texts, as `old -> new`. */
+function changedLines(before: string, after: string): string[] {
+  const a = before.split('\n')
+  const b = after.split('\n')
+  return a.flatMap((line, i) => (line === b[i] ? [] : [`${line} -> ${b[i]}`]))
+}
+
+describe('Kustomize overlays: the Flux example layout', () => {
+  test('both environments pinned in their patches: both patches move, nothing else', () => {
+    const texts = fluxExampleLayout({ staging: '6.10.0', production: '6.10.0' })
+    const result = bump(texts)
+    expect([...result.files.keys()].sort()).toEqual([
+      'apps/production/podinfo-values.yaml',
+      'apps/staging/podinfo-values.yaml'
+    ])
+    for (const [file, text] of result.files)
+      expect(changedLines(texts.get(file) ?? '', text)).toEqual([
+        '      version: 6.10.0 ->       version: 6.14.1'
+      ])
+    expect(result.problems).toEqual([])
+    expect(result.environments).toEqual([
+      expect.objectContaining({
+        environment: 'apps/production',
+        resource: 'HelmRelease podinfo (namespace podinfo)',
+        file: 'apps/production/podinfo-values.yaml',
+        line: 9,
+        from: '6.10.0',
+        to: '6.14.1'
+      }),
+      expect.objectContaining({
+        environment: 'apps/staging',
+        file: 'apps/staging/podinfo-values.yaml',
+        from: '6.10.0',
+        to: '6.14.1'
+      })
+    ])
+  })
+
+  test('pinned in base only: the base moves both environments', () => {
+    const texts = fluxExampleLayout({ base: '6.10.0' })
+    const result = bump(texts)
+    expect([...result.files.keys()]).toEqual(['apps/base/podinfo/release.yaml'])
+    expect(
+      result.environments?.map(e => [e.environment, e.file, e.to])
+    ).toEqual([
+      ['apps/production', 'apps/base/podinfo/release.yaml', '6.14.1'],
+      ['apps/staging', 'apps/base/podinfo/release.yaml', '6.14.1']
+    ])
+  })
+
+  test('pinned in both: the patches move, the base that applies nowhere stays', () => {
+    const texts = fluxExampleLayout({
+      base: '6.9.0',
+      staging: '6.10.0',
+      production: '6.10.0'
+    })
+    const result = bump(texts)
+    expect([...result.files.keys()].sort()).toEqual([
+      'apps/production/podinfo-values.yaml',
+      'apps/staging/podinfo-values.yaml'
+    ])
+    expect(result.skipped).toEqual([
+      expect.objectContaining({
+        file: 'apps/base/podinfo/release.yaml',
+        value: '6.9.0',
+        reason: expect.stringContaining(
+          'every Kustomize build that includes it overrides it with a patch'
+        )
+      })
+    ])
+  })
+
+  test('base pinned, production holds a range: only staging moves, production says why', () => {
+    const texts = fluxExampleLayout({ base: '6.10.0', production: '">=1.0.0"' })
+    const result = bump(texts)
+    expect([...result.files.keys()]).toEqual(['apps/base/podinfo/release.yaml'])
+    const production = result.environments?.find(
+      e => e.environment === 'apps/production'
+    )
+    expect(production).toEqual(
+      expect.objectContaining({
+        file: 'apps/production/podinfo-values.yaml',
+        from: '>=1.0.0',
+        why: expect.stringContaining("'>=1.0.0' is a range that admits 6.14.1")
+      })
+    )
+    expect(production?.to).toBeUndefined()
+  })
+
+  test('gitops-paths apps/staging/**: staging alone moves; the base outside the paths still names the chart', () => {
+    const texts = fluxExampleLayout({ staging: '6.10.0', production: '6.10.0' })
+    const result = bump(texts, file => file.startsWith('apps/staging/'))
+    expect([...result.files.keys()]).toEqual([
+      'apps/staging/podinfo-values.yaml'
+    ])
+    expect(result.environments).toEqual([
+      expect.objectContaining({
+        environment: 'apps/production',
+        from: '6.10.0',
+        why: 'apps/production/podinfo-values.yaml is outside gitops-paths'
+      }),
+      expect.objectContaining({ environment: 'apps/staging', to: '6.14.1' })
+    ])
+  })
+
+  test('a HelmRepository of another registry: no pin, no environment', () => {
+    const texts = fluxExampleLayout({
+      staging: '6.10.0',
+      url: 'oci://ghcr.io/other/charts'
+    })
+    const result = bump(texts)
+    expect(result.files.size).toBe(0)
+    expect(result.environments).toEqual([])
+  })
+})

@@ -1,0 +1,234 @@
+// From the builds to pins: in each environment (a root's build), every Flux
+// HelmRelease whose effective chart (after all patches) is ours, and who
+// wrote its effective `spec.chart.spec.version`. A patch that writes it is a
+// pin even without `sourceRef` (the base it patches names the chart); a
+// version in the base that every environment overrides applies nowhere and
+// is left alone, so that the bump edits exactly what moves an environment.
+// Pure.
+import type { Pin, ScanProblem, ScanResult } from '../../../scan/types.js'
+import {
+  FLUX_KINDS,
+  findRepository,
+  type HelmRepositorySource
+} from '../../flux/pins.js'
+import type { Builds, BuildNote } from './tree.js'
+import type { PlainMap } from '../../../places/plain.js'
+import {
+  VERSION_PATH,
+  resourceName,
+  type BuiltResource,
+  type TrackedPath,
+  type Written
+} from './resource.js'
+
+/** One environment's HelmRelease of the chart, and who writes its version. */
+export interface EnvironmentPin {
+  environment: string
+  resource: string
+  /** Where the resource is defined. */
+  definedIn: { file: string; line: number }
+  /** The effective version and who wrote it; unset when none is. */
+  version?: Written
+  /** Set when a patch makes this HelmRelease install another chart. */
+  otherChart?: string
+  /** The HelmRelease as the environment applies it (patches applied). */
+  effective: PlainMap
+}
+
+/** What the builds change about a scan. */
+export interface OverlayPlan {
+  environments: EnvironmentPin[]
+  notes: BuildNote[]
+  /** Pins written in patches, by file (the scan does not find them). */
+  extraPins: Map<string, Pin[]>
+  /** Base pins no environment reads, by file and offset: why they stay. */
+  overridden: Map<string, Map<number, string>>
+  /** Files whose HelmReleases get a version from a patch in every environment. */
+  versionedByPatches: Set<string>
+}
+
+type Fields = BuiltResource['fields']
+
+/** Does a HelmRelease with these fields install our chart? */
+function pinsChart(
+  fields: Fields,
+  namespace: string,
+  repositories: readonly HelmRepositorySource[]
+): boolean {
+  const value = (path: TrackedPath): string | undefined => fields[path]?.value
+  if (value('spec.chart.spec.sourceRef.kind') !== 'HelmRepository') return false
+  const repository = findRepository(repositories, {
+    name: value('spec.chart.spec.sourceRef.name'),
+    namespace:
+      value('spec.chart.spec.sourceRef.namespace') ?? (namespace || undefined),
+    chart: value('spec.chart.spec.chart')
+  })
+  return repository !== undefined && !repository.servedOverHttp
+}
+
+/** Every environment's HelmRelease whose own file or effective build pins the chart. */
+export function environmentPins(
+  builds: Builds,
+  repositories: readonly HelmRepositorySource[]
+): EnvironmentPin[] {
+  const pins: EnvironmentPin[] = []
+  for (const { root, resources } of builds.environments) {
+    for (const resource of resources) {
+      const ours = pinsChart(resource.fields, resource.namespace, repositories)
+      const wasOurs = pinsChart(
+        resource.original,
+        resource.orgNamespace,
+        repositories
+      )
+      if (!ours && !wasOurs) continue
+      const pin: EnvironmentPin = {
+        environment: root || '.',
+        resource: resourceName(resource),
+        definedIn: { file: resource.file, line: resource.line },
+        effective: resource.value
+      }
+      const version = resource.fields[VERSION_PATH]
+      if (version) pin.version = version
+      if (!ours)
+        pin.otherChart =
+          'a patch makes it install another chart, or from another source'
+      pins.push(pin)
+    }
+  }
+  return pins
+}
+
+const key = (file: string, start: number): string => `${file}\0${start}`
+
+/** The plan: extra pins in patches, base pins overridden everywhere. */
+export function overlayPlan(
+  builds: Builds,
+  repositories: readonly HelmRepositorySource[]
+): OverlayPlan {
+  const environments = environmentPins(builds, repositories)
+  const writers = new Map<string, EnvironmentPin[]>()
+  for (const pin of environments) {
+    const span = !pin.otherChart && pin.version?.span
+    if (!span || !pin.version) continue
+    const k = key(pin.version.file, span.start)
+    writers.set(k, [...(writers.get(k) ?? []), pin])
+  }
+  return {
+    environments,
+    notes: dedupeNotes(builds.notes),
+    extraPins: extraPins(writers),
+    overridden: overriddenBases(builds, repositories, writers),
+    versionedByPatches: versionedByPatches(environments)
+  }
+}
+
+function extraPins(writers: Map<string, EnvironmentPin[]>): Map<string, Pin[]> {
+  const byFile = new Map<string, Pin[]>()
+  for (const pins of writers.values()) {
+    const written = pins[0].version
+    const span = written?.span
+    if (!written || !span) continue
+    const names = pins.map(pin => pin.environment).join(', ')
+    const pin: Pin = {
+      file: written.file,
+      line: span.line,
+      column: span.column,
+      kind: FLUX_KINDS.helmRelease,
+      path: VERSION_PATH,
+      current: span.current,
+      start: span.start,
+      end: span.end,
+      quote: span.quote,
+      note: `${pins[0].resource}, effective in ${names}`
+    }
+    if (span.quote === 'block')
+      pin.blocked = 'the version is a block scalar; edit it by hand'
+    byFile.set(written.file, [...(byFile.get(written.file) ?? []), pin])
+  }
+  return byFile
+}
+
+/** A base version every build including it overrides: no environment reads it. */
+function overriddenBases(
+  builds: Builds,
+  repositories: readonly HelmRepositorySource[],
+  writers: Map<string, EnvironmentPin[]>
+): Map<string, Map<number, string>> {
+  const result = new Map<string, Map<number, string>>()
+  const byBase = new Map<string, { span: number; file: string; by: string[] }>()
+  for (const { root, resources } of builds.environments) {
+    for (const resource of resources) {
+      const base = resource.original[VERSION_PATH]
+      if (
+        !base?.span ||
+        !pinsChart(resource.original, resource.orgNamespace, repositories)
+      )
+        continue
+      const k = key(base.file, base.span.start)
+      const entry = byBase.get(k) ?? {
+        span: base.span.start,
+        file: base.file,
+        by: []
+      }
+      const now = resource.fields[VERSION_PATH]
+      if (!writers.has(k)) {
+        const where = now
+          ? `${now.file} line ${now.line}`
+          : 'a patch that deletes it'
+        entry.by.push(`${root || '.'} (${where})`)
+      } else entry.by.push('')
+      byBase.set(k, entry)
+    }
+  }
+  for (const { file, span, by } of byBase.values()) {
+    if (by.some(reason => reason === '')) continue
+    const reason = `every Kustomize build that includes it overrides it with a patch: ${by.join(', ')}; this value applies nowhere, so it is left alone`
+    const inFile = result.get(file) ?? new Map<number, string>()
+    inFile.set(span, reason)
+    result.set(file, inFile)
+  }
+  return result
+}
+
+function versionedByPatches(pins: readonly EnvironmentPin[]): Set<string> {
+  const files = new Set(pins.map(pin => pin.definedIn.file))
+  for (const pin of pins) if (!pin.version) files.delete(pin.definedIn.file)
+  return files
+}
+
+function dedupeNotes(notes: readonly BuildNote[]): BuildNote[] {
+  const seen = new Set<string>()
+  return notes.filter(note => {
+    const k = `${note.file}\0${note.line}\0${note.message}`
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+}
+
+/** The scan of one file with the plan applied: patch pins added, overridden base pins blocked. */
+export function adjustScan(
+  plan: OverlayPlan,
+  file: string,
+  scan: ScanResult
+): ScanResult {
+  const overridden = plan.overridden.get(file)
+  const pins = scan.pins.map(pin => {
+    const reason = overridden?.get(pin.start)
+    return reason && !pin.blocked ? { ...pin, blocked: reason } : pin
+  })
+  const starts = new Set(pins.map(pin => pin.start))
+  for (const extra of plan.extraPins.get(file) ?? [])
+    if (!starts.has(extra.start)) pins.push(extra)
+  pins.sort((a, b) => a.start - b.start)
+  const problems = scan.problems.filter(problem => !covered(plan, problem))
+  return { pins, problems }
+}
+
+/** "version is not set" in a base whose every environment sets it in a patch. */
+function covered(plan: OverlayPlan, problem: ScanProblem): boolean {
+  return (
+    plan.versionedByPatches.has(problem.file) &&
+    problem.message.startsWith(`${VERSION_PATH} is not set`)
+  )
+}
