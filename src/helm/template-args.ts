@@ -28,6 +28,8 @@ export interface TemplateRequest {
   apiVersions: readonly string[]
   /** `--skip-schema-validation` (Helm 3.16 and later): see render/schema-refs.ts. */
   skipSchemaValidation?: boolean
+  /** `--skip-tests` (Helm 3.5 and later): test hooks left out. */
+  skipTests?: boolean
 }
 
 // Helm's release-name rule, pkg/chart/v2/util/validate_name.go (v4.2.3;
@@ -175,6 +177,7 @@ export function templateArgs(request: TemplateRequest): string[] {
   if (request.kubeVersion) args.push(`--kube-version=${request.kubeVersion}`)
   for (const api of request.apiVersions) args.push(`--api-versions=${api}`)
   if (request.skipSchemaValidation) args.push('--skip-schema-validation')
+  if (request.skipTests) args.push('--skip-tests')
   args.push('--', request.releaseName, request.chart)
   return args
 }

@@ -18,6 +18,13 @@ export interface ValuesFile {
   fromChart?: string
   /** Left out without a word when absent (e.g. Argo CD's `ignoreMissingValueFiles`). */
   optional?: boolean
+  /**
+   * `fromChart` is a glob (`*`, `?`, `[`, `**`; Argo CD 3.4's `valueFiles`):
+   * the chart's files it matches at each version, in lexical order, each
+   * used once, a file named by another `fromChart` of the place left to
+   * that one. Matching nothing fails the render, unless `optional`.
+   */
+  glob?: boolean
 }
 
 /** One `--set` / `--set-string` / `--set-file` of the consumer, applied after the files. */
@@ -48,6 +55,16 @@ export interface RenderPlace {
   includeCrds: boolean
   kubeVersion?: string
   apiVersions: string[]
+  /** `--skip-tests`: test hooks left out (e.g. Argo CD's `skipTests`). */
+  skipTests?: boolean
+  /** `--skip-schema-validation` (e.g. Argo CD's `skipSchemaValidation`). */
+  skipSchemaValidation?: boolean
+  /**
+   * Values that differ with the version rendered (Argo CD's build
+   * environment holds the revision): at a version named here, these
+   * replace `valueFiles` and `setValues`, which hold the new version's.
+   */
+  atVersion?: Readonly<Record<string, VersionValues>>
   /** What could not be taken into account, said in the pull request ("values from Secret x not shown"). */
   notes: string[]
   /** Set when this place is not rendered at all, with why ("generated per element"). */
@@ -58,6 +75,12 @@ export interface RenderPlace {
    * old and at the new version; `chartRef` is the dependency's.
    */
   umbrella?: { chartDir: string; dependency: string }
+}
+
+/** A place's values at one version (see `RenderPlace.atVersion`). */
+export interface VersionValues {
+  valueFiles: ValuesFile[]
+  setValues: SetValue[]
 }
 
 /** A file of the GitOps repository, read safely (no path out of the clone, no symlink): undefined when absent. */

@@ -15,7 +15,13 @@ import {
 } from '../helm/template.js'
 import { errorMessage } from '../errors.js'
 import type { TimeBudget } from './budget.js'
-import { chartRelativePath, readChartPackageFile } from './chart-file.js'
+import {
+  chartRelativePath,
+  listChartPackageFiles,
+  listFolderFiles,
+  readChartPackageFile
+} from './chart-file.js'
+import { expandChartGlobs } from './chart-globs.js'
 import { splitManifests } from './manifests.js'
 import {
   compareRenders,
@@ -105,7 +111,7 @@ export async function renderPlace(
   fs.mkdirSync(options.workDir, { recursive: true })
   const folder = fs.mkdtempSync(path.join(options.workDir, 'render-'))
   try {
-    return await renderIn(folder, helm, place, packagePath, options)
+    return await renderIn(folder, helm, place, version, packagePath, options)
   } finally {
     fs.rmSync(folder, { recursive: true, force: true })
   }
@@ -115,25 +121,32 @@ async function renderIn(
   folder: string,
   helm: HelmTemplate,
   place: RenderPlace,
+  version: string,
   packagePath: string,
   options: RenderOptions
 ): Promise<RenderResult> {
   const chart = chartToRender(folder, place, packagePath, options)
   if ('error' in chart) return chart
-  const values = writeValuesFiles(folder, place.valueFiles, chart.readFile)
+  const at = place.atVersion?.[version] ?? place
+  const files = expandChartGlobs(at.valueFiles, chart.listFiles)
+  if ('error' in files) return files
+  const values = writeValuesFiles(folder, files.files, chart.readFile)
   if ('error' in values) return values
-  const schema = schemaCheck(helm, chart.path)
+  const schema = schemaCheck(helm, chart.path, place.skipSchemaValidation)
   if ('error' in schema) return schema
   const request: TemplateRequest = {
     releaseName: place.releaseName,
     chart: chart.path,
     namespace: place.namespace,
     valuesFiles: values.paths,
-    sets: setFlags(folder, place.setValues),
+    sets: setFlags(folder, at.setValues),
     includeCrds: place.includeCrds,
     kubeVersion: place.kubeVersion,
     apiVersions: place.apiVersions,
-    skipSchemaValidation: schema.notes.length > 0
+    skipSchemaValidation:
+      helm.skipsSchemaValidation &&
+      (schema.notes.length > 0 || place.skipSchemaValidation === true),
+    skipTests: place.skipTests === true
   }
   const output = await runTemplate(helm, request, options)
   if ('skip' in output) return { error: output.skip, skip: output.skip }
@@ -177,10 +190,15 @@ async function runTemplate(
  */
 function schemaCheck(
   helm: HelmTemplate,
-  chart: string
+  chart: string,
+  skipped = false
 ): { notes: string[] } | RenderFailure {
+  // The consumer skips validation (Argo CD's `skipSchemaValidation`); a
+  // Helm without the flag validates all the same, and the note says so.
+  if (skipped && helm.skipsSchemaValidation) return { notes: [] }
+  const notes = skipped ? [CANNOT_SKIP_SCHEMA] : []
   const { found } = outsideReferences(chart)
-  if (found.length === 0) return { notes: [] }
+  if (found.length === 0) return { notes }
   const what = `it refers outside itself (${found.join('; ')}), and the preview follows no such reference`
   if (!helm.skipsSchemaValidation) {
     const skip = `values.schema.json cannot be checked: ${what}; this Helm cannot skip schema validation (Helm 3.16 or later can)`
@@ -189,10 +207,15 @@ function schemaCheck(
   return { notes: [`values.schema.json not checked: ${what}`] }
 }
 
+const CANNOT_SKIP_SCHEMA =
+  'values.schema.json checked although the place skips schema validation: this Helm cannot skip it (Helm 3.16 or later can)'
+
 interface ChartToRender {
   path: string
   /** A file inside the chart, for `fromChart` values files. */
   readFile: (relative: string) => string | undefined
+  /** The chart's regular files, for `fromChart` globs. */
+  listFiles: () => string[]
 }
 
 function chartToRender(
@@ -204,7 +227,8 @@ function chartToRender(
   if (!place.umbrella) {
     return {
       path: packagePath,
-      readFile: relative => readChartPackageFile(packagePath, relative)
+      readFile: relative => readChartPackageFile(packagePath, relative),
+      listFiles: () => listChartPackageFiles(packagePath)
     }
   }
   if (!options.umbrellaChartDir) {
@@ -219,7 +243,8 @@ function chartToRender(
   if ('error' in copy) return copy
   return {
     path: copy.path,
-    readFile: relative => readCopiedFile(copy.path, relative)
+    readFile: relative => readCopiedFile(copy.path, relative),
+    listFiles: () => listFolderFiles(copy.path)
   }
 }
 
