@@ -14,6 +14,9 @@ export interface BumpedPin {
   /** YAML path of the version, e.g. `spec.sources[1].targetRevision`. */
   path: string
   kind: PinKind
+  /** The versions it moves between, when known (the preview knows them). */
+  from?: string
+  to?: string
 }
 
 /** How a tool renders the chart at its pins, as the places see it. */

@@ -261,6 +261,163 @@ describe('Argo CD Application places', () => {
     ])
   })
 
+  test('the build environment: parameters and valueFiles paths at each version', () => {
+    const place = onePlace({
+      manifests: {
+        'apps/web.yaml': application(
+          [
+            "valueFiles: [values-$ARGOCD_APP_NAMESPACE.yaml, '${ARGOCD_APP_NAME}.yaml']",
+            'parameters:',
+            '  - {name: image.tag, value: $ARGOCD_APP_SOURCE_TARGET_REVISION}',
+            '  - {name: build, value: "${ARGOCD_APP_REVISION_SHORT}-$ARGOCD_APP_PROJECT_NAME"}',
+            '  - {name: price, value: "$$5 $UNSET", forceString: true}'
+          ],
+          ['  project: shop']
+        )
+      }
+    })
+    const files = [
+      {
+        name: 'valueFiles values-$ARGOCD_APP_NAMESPACE.yaml',
+        text: '',
+        fromChart: 'values-shop.yaml'
+      },
+      {
+        name: 'valueFiles ${ARGOCD_APP_NAME}.yaml',
+        text: '',
+        fromChart: 'web.yaml'
+      }
+    ]
+    const sets = (version: string) => [
+      { path: 'image.tag', value: version, forceString: false },
+      { path: 'build', value: `${version}-shop`, forceString: false },
+      { path: 'price', value: '$5 ', forceString: true }
+    ]
+    expect(place.valueFiles).toEqual(files)
+    expect(place.setValues).toEqual(sets('1.5.0'))
+    expect(place.atVersion).toEqual({
+      '1.4.0': { valueFiles: files, setValues: sets('1.4.0') },
+      '1.5.0': { valueFiles: files, setValues: sets('1.5.0') }
+    })
+    expect(place.notes).toEqual([
+      "$UNSET: not in Argo CD's build environment, so substituted by nothing, as Argo CD does"
+    ])
+  })
+
+  test('values that use no version-bound variable are the same at both versions', () => {
+    const place = onePlace({
+      manifests: {
+        'apps/web.yaml': application([
+          'parameters: [{name: app, value: $ARGOCD_APP_NAME}]'
+        ])
+      }
+    })
+    expect(place.setValues).toEqual([
+      { path: 'app', value: 'web', forceString: false }
+    ])
+    expect(place.atVersion).toBeUndefined()
+  })
+
+  test('$ARGOCD_APP_NAME of an Application outside argocd: what was assumed is said', () => {
+    const place = onePlace({
+      manifests: {
+        'apps/web.yaml': application([
+          'parameters: [{name: app, value: $ARGOCD_APP_NAME}]'
+        ]).replace('namespace: argocd}', 'namespace: team-a}')
+      }
+    })
+    expect(place.setValues[0].value).toBe('web')
+    expect(place.notes).toEqual([
+      '$ARGOCD_APP_NAME taken as web: Argo CD gives team-a_web when the Application is not in its own namespace'
+    ])
+  })
+
+  test('$ref paths are substituted after the ref is taken off', () => {
+    const { places, reads } = build({
+      manifests: {
+        'apps/web.yaml': multiSource(
+          'https://github.com/acme/gitops',
+          '$values/envs/$ARGOCD_APP_NAME.yaml'
+        )
+      },
+      files: { 'envs/web.yaml': 'replicas: 5\n' }
+    })
+    expect(reads).toEqual(['envs/web.yaml'])
+    expect(places[0].valueFiles).toEqual([
+      {
+        name: 'valueFiles $values/envs/$ARGOCD_APP_NAME.yaml',
+        text: 'replicas: 5\n'
+      }
+    ])
+  })
+
+  test('skipTests and skipSchemaValidation', () => {
+    const place = onePlace({
+      manifests: {
+        'apps/web.yaml': application([
+          'skipTests: true',
+          'skipSchemaValidation: true'
+        ])
+      }
+    })
+    expect(place).toEqual(
+      expect.objectContaining({ skipTests: true, skipSchemaValidation: true })
+    )
+    const plain = onePlace({ manifests: { 'apps/web.yaml': application([]) } })
+    expect(plain.skipTests).toBeUndefined()
+    expect(plain.skipSchemaValidation).toBeUndefined()
+  })
+
+  test('valueFiles globs go to the renderer; each file is used once', () => {
+    const place = onePlace({
+      manifests: {
+        'apps/web.yaml': application([
+          'ignoreMissingValueFiles: true',
+          "valueFiles: ['values-*.yaml', values-prod.yaml, ./values-prod.yaml, 'envs/**/*.yaml']"
+        ])
+      }
+    })
+    expect(place.valueFiles).toEqual([
+      {
+        name: 'valueFiles values-*.yaml',
+        text: '',
+        fromChart: 'values-*.yaml',
+        optional: true,
+        glob: true
+      },
+      {
+        name: 'valueFiles values-prod.yaml',
+        text: '',
+        fromChart: 'values-prod.yaml',
+        optional: true
+      },
+      {
+        name: 'valueFiles envs/**/*.yaml',
+        text: '',
+        fromChart: 'envs/**/*.yaml',
+        optional: true,
+        glob: true
+      }
+    ])
+  })
+
+  test('a $ref file listed twice is used once; a glob in a ref source is said', () => {
+    const manifest = multiSource(
+      'https://github.com/acme/gitops',
+      '$values/web.yaml, $values/./web.yaml, $values/envs/*.yaml'
+    )
+    const { places } = build({
+      manifests: { 'apps/web.yaml': manifest },
+      files: { 'web.yaml': 'a: 1\n' }
+    })
+    expect(places[0].valueFiles).toEqual([
+      { name: 'valueFiles $values/web.yaml', text: 'a: 1\n' }
+    ])
+    expect(places[0].notes).toEqual([
+      'valueFiles $values/envs/*.yaml not resolved: a glob in a ref source is not expanded by the preview'
+    ])
+  })
+
   test('a templated Application (app of apps) says its template fields are left out', () => {
     const manifest = application(['releaseName: {{ .Values.release }}'])
     const place = onePlace({
