@@ -1619,25 +1619,29 @@ function readValuesText(read, what, base, written, optional = false) {
 /** Value files looked at per source at most. */
 const MAX_VALUE_FILES = 50;
 /** Both lists of one source, in Argo CD's order; what could not be read becomes a note. */
-function argoSourceFiles(helm, sources, context) {
+function argoSourceFiles(helm, sources, context, env) {
     const result = {
         valueFiles: [],
         fileParameters: [],
         notes: []
     };
+    const read = { sources, env, context };
     const optional = booleanAt(helm, 'ignoreMissingValueFiles') === true;
     const written = listAt(helm, 'valueFiles').slice(0, MAX_VALUE_FILES);
+    const seen = new Set();
     for (const path of written) {
         if (typeof path !== 'string')
             continue;
-        const file = valueFile(path, optional, sources, context);
+        const file = valueFile(path, optional, read);
         if (typeof file === 'string')
             result.notes.push(file);
-        else
-            result.valueFiles.push(file);
+        else if (!seen.has(file.key)) {
+            seen.add(file.key);
+            result.valueFiles.push(file.file);
+        }
     }
     for (const parameter of listAt(helm, 'fileParameters')) {
-        const set = fileParameter(parameter, sources, context);
+        const set = fileParameter(parameter, read);
         if (typeof set === 'string')
             result.notes.push(set);
         else
@@ -1646,44 +1650,70 @@ function argoSourceFiles(helm, sources, context) {
     return result;
 }
 /** One `valueFiles` entry, or the note that says why it is not used. */
-function valueFile(path, optional, sources, context) {
+function valueFile(path, optional, read) {
     const name = `valueFiles ${path}`;
-    if (path.startsWith('$')) {
-        const read = readFromRef(name, path, optional, sources, context);
-        return 'note' in read ? read.note : { name, text: read.text };
+    const ref = refSource(path, read);
+    if (ref !== undefined) {
+        if (typeof ref === 'string')
+            return `${name} ${ref}`;
+        if (/[*?[]/.test(ref.path))
+            return `${name} not resolved: a glob in a ref source is not expanded by the preview`;
+        const found = readFromRef(name, ref, optional, read);
+        if ('note' in found)
+            return found.note;
+        return { file: { name, text: found.text }, key: `repo:${found.path}` };
     }
-    const inChart = repoPath('', path);
+    const inChart = repoPath('', read.env.subst(path));
     if ('refused' in inChart)
         return `${name} refused: ${inChart.refused}`;
-    return {
-        name,
-        text: '',
-        fromChart: inChart.path,
-        ...(optional ? { optional } : {})
-    };
+    const glob = /[*?[]/.test(inChart.path);
+    const file = { name, text: '', fromChart: inChart.path };
+    if (optional)
+        file.optional = true;
+    if (glob)
+        file.glob = true;
+    return { file, key: `${glob ? 'glob' : 'chart'}:${inChart.path}` };
 }
-function fileParameter(parameter, sources, context) {
+function fileParameter(parameter, read) {
     const name = stringAt(parameter, 'name');
     const path = stringAt(parameter, 'path') ?? '';
     const what = `fileParameters ${name ?? '(no name)'} (${path})`;
     if (!name)
         return `${what} left out: it has no name`;
-    if (!path.startsWith('$'))
+    const ref = refSource(path, read);
+    if (ref === undefined)
         return `${what} not resolved: a file inside the chart package is not read for --set-file`;
-    const read = readFromRef(what, path, false, sources, context);
-    if ('note' in read)
-        return read.note;
-    return { path: name, value: read.text, forceString: false, fromFile: true };
+    if (typeof ref === 'string')
+        return `${what} ${ref}`;
+    const found = readFromRef(what, ref, false, read);
+    if ('note' in found)
+        return found.note;
+    return { path: name, value: found.text, forceString: false, fromFile: true };
+}
+/**
+ * `$<ref>/path` when a source has `ref: <ref>` (`getReferencedSource`); a
+ * `$word/…` naming no source and no variable is said (Argo CD would read
+ * the word as an empty variable); anything else is a path in the chart.
+ */
+function refSource(written, read) {
+    const match = /^\$([^/]*)(?:\/(.*))?$/s.exec(written);
+    if (!match)
+        return undefined;
+    const [, ref, rest] = match;
+    const source = read.sources.find(item => stringAt(item, 'ref') === ref);
+    if (source === undefined) {
+        const variable = /^[A-Za-z0-9_]+$/.test(ref) && ref.startsWith('ARGOCD_');
+        if (variable || !/^[A-Za-z0-9_-]+$/.test(ref))
+            return undefined;
+        return `not resolved: no source has \`ref: ${ref}\``;
+    }
+    if (!rest)
+        return 'not resolved: no path after the $ref';
+    // Argo CD substitutes after taking the ref off (getResolvedRefValueFile).
+    return { ref, source, path: read.env.subst(`/${rest}`).slice(1) };
 }
 /** `$<ref>/path` read from the GitOps repository, or why not. */
-function readFromRef(what, written, optional, sources, context) {
-    const match = /^\$([^/]+)\/(.+)$/.exec(written);
-    if (!match)
-        return { note: `${what} not resolved: no path after the $ref` };
-    const [, ref, path] = match;
-    const source = sources.find(item => stringAt(item, 'ref') === ref);
-    if (!source)
-        return { note: `${what} not resolved: no source has \`ref: ${ref}\`` };
+function readFromRef(what, { ref, source, path }, optional, { context }) {
     const repoURL = stringAt(source, 'repoURL') ?? '';
     if (!isRepository(repoURL, context.repositoryUrls))
         return {
@@ -1708,16 +1738,193 @@ function normaliseRepositoryUrl(url) {
         .replace(/\.git$/, '');
 }
 
+// Argo CD's build environment: the `$ARGOCD_APP_*` variables its repo
+// server substitutes in a Helm source's `parameters` values and in the paths
+// of `valueFiles` and `fileParameters` (reposerver/repository/repository.go:
+// `newEnv`, `helmTemplate`, `getResolvedValueFiles`; the substitution is
+// `Env.Envsubst` in pkg/apis/application/v1alpha1/types.go, which is Go's
+// `os.Expand`: `$NAME` and `${NAME}`, an unknown name is "", `$$` is `$`).
+// The revision differs between the old and the new version, so the values
+// are worked out for each version the preview renders. Pure.
+/** The variables of one render, and the names a text asked for. */
+class ArgoEnvironment {
+    values;
+    /** Every name looked up, known or not (for the notes on assumptions). */
+    used = new Set();
+    constructor(values) {
+        this.values = values;
+    }
+    /** `text` with its variables substituted as `Env.Envsubst` does. */
+    subst(text) {
+        return expand(text, name => {
+            // Env.Envsubst: "allow escaping $ with $$".
+            if (name === '$')
+                return '$';
+            this.used.add(name);
+            return this.values.get(name) ?? '';
+        });
+    }
+}
+/** The variables `newEnv` sets (v3.0.0 and later: all nine). */
+function argoEnvironment(at) {
+    const metadata = mapAt(at.application, 'metadata');
+    const spec = mapAt(at.application, 'spec');
+    const destination = mapAt(spec, 'destination');
+    const entries = [
+        // app.InstanceName: the name alone in Argo CD's own namespace.
+        ['ARGOCD_APP_NAME', stringAt(metadata, 'name') ?? ''],
+        // controller/state.go: the destination's namespace, not helm.namespace.
+        ['ARGOCD_APP_NAMESPACE', stringAt(destination, 'namespace') ?? ''],
+        // ApplicationSpec.GetProject: "default" when unset.
+        ['ARGOCD_APP_PROJECT_NAME', stringAt(spec, 'project') || 'default'],
+        ['ARGOCD_APP_REVISION', at.revision],
+        ['ARGOCD_APP_REVISION_SHORT', at.revision.slice(0, 7)],
+        ['ARGOCD_APP_REVISION_SHORT_8', at.revision.slice(0, 8)],
+        ['ARGOCD_APP_SOURCE_REPO_URL', stringAt(at.source, 'repoURL') ?? ''],
+        ['ARGOCD_APP_SOURCE_PATH', stringAt(at.source, 'path') ?? ''],
+        ['ARGOCD_APP_SOURCE_TARGET_REVISION', at.targetRevision]
+    ];
+    return new ArgoEnvironment(new Map(entries));
+}
+/**
+ * Go's `os.Expand` (src/os/env.go, Go 1.16 and later): `$name` (letters,
+ * digits, `_`), `${name}`, the one-character specials (`$1`, `$$`, `$-`…);
+ * `${}` and an unclosed `${` are dropped, a `$` followed by no name is kept.
+ */
+function expand(text, mapping) {
+    // Past the last `}`, a `${` never closes: no scan to the end for each one.
+    const lastBrace = text.lastIndexOf('}');
+    let out = '';
+    let from = 0;
+    for (let at = 0; at < text.length; at++) {
+        if (text[at] !== '$' || at + 1 >= text.length)
+            continue;
+        out += text.slice(from, at);
+        const [name, width] = shellName(text, at + 1, lastBrace);
+        if (name !== '')
+            out += mapping(name);
+        else if (width === 0)
+            out += '$';
+        at += width;
+        from = at + 1;
+    }
+    return out + text.slice(from);
+}
+const SPECIAL = new Set('*#$@!?-0123456789');
+/** Go's `getShellName` on `text` from `start`: the name and the characters it takes. */
+function shellName(text, start, lastBrace) {
+    if (text[start] === '{') {
+        const special = text[start + 1];
+        if (SPECIAL.has(special) && text[start + 2] === '}')
+            return [special, 3];
+        const close = start < lastBrace ? text.indexOf('}', start + 1) : -1;
+        if (close === -1)
+            return ['', 1];
+        if (close === start + 1)
+            return ['', 2];
+        return [text.slice(start + 1, close), close - start + 1];
+    }
+    if (SPECIAL.has(text[start]))
+        return [text[start], 1];
+    let end = start;
+    while (end < text.length && /[A-Za-z0-9_]/.test(text[end]))
+        end++;
+    return [text.slice(start, end), end - start];
+}
+
+/** The variables that follow the version. */
+const BY_VERSION = new Set([
+    'ARGOCD_APP_REVISION',
+    'ARGOCD_APP_REVISION_SHORT',
+    'ARGOCD_APP_REVISION_SHORT_8',
+    'ARGOCD_APP_SOURCE_TARGET_REVISION'
+]);
+/**
+ * `build`'s values at the new version (or as written, without versions),
+ * and, when they use the version, at both in `atVersion`.
+ */
+function valuesAtVersions(at, build) {
+    const written = stringAt(at.source, 'targetRevision') ?? '';
+    const { versions } = at;
+    const env = environment(at, versions?.to ?? written);
+    const after = build(env);
+    const notes = [...after.notes, ...assumptions(at, env.used)];
+    const byVersion = [...env.used].some(name => BY_VERSION.has(name));
+    if (!versions || !byVersion)
+        return { ...after, notes };
+    const before = build(environment(at, versions.from));
+    return {
+        valueFiles: after.valueFiles,
+        setValues: after.setValues,
+        notes,
+        atVersion: {
+            [versions.from]: valuesOf(before),
+            [versions.to]: valuesOf(after)
+        }
+    };
+}
+function valuesOf(values) {
+    return { valueFiles: values.valueFiles, setValues: values.setValues };
+}
+/** The variables at `version`: the old one keeps `targetRevision` as written. */
+function environment(at, version) {
+    const written = stringAt(at.source, 'targetRevision') ?? '';
+    const from = at.versions?.from;
+    let targetRevision = version;
+    if (from === undefined || version === from)
+        targetRevision = written;
+    else if (!written.includes('@') && written.includes(from))
+        targetRevision = written.replace(from, version);
+    return argoEnvironment({ ...at, revision: version, targetRevision });
+}
+/** What the preview took for a variable it cannot know, for the names used. */
+function assumptions(at, used) {
+    const notes = [];
+    const native = stringAt(at.source, 'chart') === undefined;
+    const revision = [...used].filter(name => name.startsWith('ARGOCD_APP_REV'));
+    if (native && revision.length)
+        notes.push(`${named(revision)}: Argo CD gives the chart's digest at that version; the preview put the version in its place`);
+    const written = stringAt(at.source, 'targetRevision') ?? '';
+    if (used.has('ARGOCD_APP_SOURCE_TARGET_REVISION') && written.includes('@'))
+        notes.push('$ARGOCD_APP_SOURCE_TARGET_REVISION: the digest written with the new version is not known here; the preview took the version alone');
+    const metadata = mapAt(at.application, 'metadata');
+    const namespace = stringAt(metadata, 'namespace');
+    if (used.has('ARGOCD_APP_NAME') && namespace && namespace !== 'argocd')
+        notes.push(`$ARGOCD_APP_NAME taken as ${stringAt(metadata, 'name') ?? ''}: Argo CD gives ${namespace}_${stringAt(metadata, 'name') ?? ''} when the Application is not in its own namespace`);
+    const unknown = [...used].filter(name => !KNOWN.has(name));
+    if (unknown.length)
+        notes.push(`${named(unknown)}: not in Argo CD's build environment, so substituted by nothing, as Argo CD does`);
+    return notes;
+}
+/** Names for a note: a few, each cut short (a `${…}` may hold anything). */
+function named(names) {
+    const shown = names
+        .slice(0, 5)
+        .map(name => `$${name.length > 40 ? `${name.slice(0, 40)}…` : name}`);
+    return names.length > 5 ? `${shown.join(', ')}…` : shown.join(', ');
+}
+/** The names `newEnv` sets (v3.0.0). */
+const KNOWN = new Set([
+    ...BY_VERSION,
+    'ARGOCD_APP_NAME',
+    'ARGOCD_APP_NAMESPACE',
+    'ARGOCD_APP_PROJECT_NAME',
+    'ARGOCD_APP_SOURCE_REPO_URL',
+    'ARGOCD_APP_SOURCE_PATH'
+]);
+
 // Argo CD: how an Application's source (`spec.source`, or one of
 // `spec.sources`) renders the chart. Argo CD's precedence, lowest first:
 // valueFiles, then `values` or `valuesObject` (the object replaces the
-// string when both are set), then `parameters` and `fileParameters`.
+// string when both are set), then `parameters` and `fileParameters`. The
+// build environment's variables (env.ts) hold the revision, so values that
+// use it are worked out at the old and at the new version (versions.ts).
 /**
  * The place of the source at `sourcePath` (`spec.sources[1]`) of the
  * Application `application` (a manifest, or an ApplicationSet's template
- * filled in); `title` names it in the pull request.
+ * filled in); `title` names it in the pull request; `versions`, the pin's.
  */
-function applicationPlace(application, sourcePath, at, title, context) {
+function applicationPlace(application, sourcePath, at, title, context, versions) {
     const source = walkPath(application, sourcePath);
     if (!isPlainMap(source))
         return skippedPlace(at, title, context.chartRef, `not rendered: no source at ${sourcePath}`);
@@ -1731,14 +1938,31 @@ function applicationPlace(application, sourcePath, at, title, context) {
         stringAt(mapAt(spec, 'destination'), 'namespace');
     if (namespace)
         place.namespace = namespace;
-    const files = argoSourceFiles(helm, listAt(spec, 'sources'), context);
-    place.valueFiles = [...files.valueFiles, ...inlineValues(helm, place.notes)];
-    place.setValues = [...parameters(helm, place.notes), ...files.fileParameters];
-    place.notes.push(...files.notes);
+    const values = valuesAtVersions({ application, source, versions }, env => sourceValues(helm, listAt(spec, 'sources'), context, env));
+    place.valueFiles = values.valueFiles;
+    place.setValues = values.setValues;
+    if (values.atVersion)
+        place.atVersion = values.atVersion;
+    place.notes.push(...values.notes);
     // Argo CD passes --include-crds unless told to skip them.
     place.includeCrds = booleanAt(helm, 'skipCrds') !== true;
+    // util/helm/cmd.go, Cmd.template (v2.14.0): the two flags as written.
+    if (booleanAt(helm, 'skipTests') === true)
+        place.skipTests = true;
+    if (booleanAt(helm, 'skipSchemaValidation') === true)
+        place.skipSchemaValidation = true;
     readCapabilities(helm, place);
     return place;
+}
+/** The source's values with the variables of one version. */
+function sourceValues(helm, sources, context, env) {
+    const notes = [];
+    const files = argoSourceFiles(helm, sources, context, env);
+    return {
+        valueFiles: [...files.valueFiles, ...inlineValues(helm, notes)],
+        setValues: [...parameters(helm, notes, env), ...files.fileParameters],
+        notes: [...notes, ...files.notes]
+    };
 }
 /** `values` (a YAML string) or `valuesObject`, as one values file. */
 function inlineValues(helm, notes) {
@@ -1756,8 +1980,8 @@ function inlineValues(helm, notes) {
         return [{ name: 'values', text: distExports.stringify(values) }];
     return [];
 }
-/** `parameters`: `--set`, or `--set-string` with `forceString`. */
-function parameters(helm, notes) {
+/** `parameters`: `--set`, or `--set-string` with `forceString`; values substituted. */
+function parameters(helm, notes, env) {
     const sets = [];
     for (const parameter of listAt(helm, 'parameters')) {
         const path = stringAt(parameter, 'name');
@@ -1769,7 +1993,7 @@ function parameters(helm, notes) {
             ? scalarText(parameter.value)
             : undefined;
         const forceString = booleanAt(parameter, 'forceString') === true;
-        sets.push({ path, value: value ?? '', forceString });
+        sets.push({ path, value: env.subst(value ?? ''), forceString });
     }
     return sets;
 }
@@ -1779,7 +2003,7 @@ const MAX_ELEMENTS = 20;
 /** Nesting followed when filling a template; manifests are far shallower. */
 const MAX_DEPTH = 64;
 const GENERATED = 'not rendered: generated per element';
-function applicationSetPlaces(applicationSet, pinPath, at, context) {
+function applicationSetPlaces(applicationSet, pinPath, at, context, versions) {
     const spec = mapAt(applicationSet, 'spec');
     const name = stringAt(mapAt(applicationSet, 'metadata'), 'name') ?? '';
     // The template is an Application: `spec.template.spec.source` is its `spec.source`.
@@ -1803,7 +2027,7 @@ function applicationSetPlaces(applicationSet, pinPath, at, context) {
         if ('unknown' in filled)
             return skippedPlace(at, elementTitle, context.chartRef, `not rendered: element ${index + 1}: ${filled.unknown}`);
         const application = isPlainMap(filled.value) ? filled.value : {};
-        return applicationPlace(application, sourcePath, at, elementTitle, context);
+        return applicationPlace(application, sourcePath, at, elementTitle, context, versions);
     });
 }
 /** The elements of the `list` generators, or the skip reason. */
@@ -1897,7 +2121,7 @@ function argoApplication(pin, manifest, at, context) {
     const sourcePath = parentPath(pin.path);
     const name = stringAt(mapAt(manifest.value, 'metadata'), 'name') ?? '';
     const title = `Application ${name} (${sourcePath})`;
-    return applicationPlace(manifest.value, sourcePath, at, title, context);
+    return applicationPlace(manifest.value, sourcePath, at, title, context, pinVersions(pin));
 }
 function applicationSet(pin, manifest, at, context) {
     const asWritten = context.documents.asWritten(manifest);
@@ -1905,7 +2129,13 @@ function applicationSet(pin, manifest, at, context) {
         return [
             skippedPlace(at, `ApplicationSet (${parentPath(pin.path)})`, context.chartRef, `not rendered: ${asWritten.unreadable}`)
         ];
-    return applicationSetPlaces(asWritten.value, parentPath(pin.path), at, context);
+    return applicationSetPlaces(asWritten.value, parentPath(pin.path), at, context, pinVersions(pin));
+}
+/** The pin's versions, when the caller knows them (the preview does). */
+function pinVersions(pin) {
+    return pin.from !== undefined && pin.to !== undefined
+        ? { from: pin.from, to: pin.to }
+        : undefined;
 }
 function withTemplatedNote(place, manifest) {
     place.notes.push(...templatedNote(manifest));

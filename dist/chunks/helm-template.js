@@ -304,6 +304,8 @@ function templateArgs(request) {
         args.push(`--api-versions=${api}`);
     if (request.skipSchemaValidation)
         args.push('--skip-schema-validation');
+    if (request.skipTests)
+        args.push('--skip-tests');
     args.push('--', request.releaseName, request.chart);
     return args;
 }
