@@ -110,6 +110,27 @@ const PROD = [
   '  - {name: app, value: "${ARGOCD_APP_NAME}-$ARGOCD_APP_NAMESPACE"}'
 ]
 
+/** A multi-source Application: values from a glob in the GitOps repository itself. */
+function multiSource(gitopsUrl: string): string {
+  return [
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: Application',
+    'metadata: {name: multi, namespace: argocd}',
+    'spec:',
+    '  destination: {server: https://kubernetes.default.svc, namespace: shop}',
+    '  sources:',
+    `    - repoURL: ${gitopsUrl}`,
+    '      targetRevision: main',
+    '      ref: values',
+    `    - repoURL: oci://${registry.host}/acme/charts`,
+    '      chart: shop',
+    '      targetRevision: 1.0.0',
+    '      helm:',
+    "        valueFiles: ['$values/envs/*.yaml']",
+    ''
+  ].join('\n')
+}
+
 async function release(
   helm: string,
   version: '1.0.0' | '1.1.0',
@@ -162,7 +183,10 @@ describe.each([HELM3, HELM4])('Helm %s', helm => {
     git.createRepo(`acme/${repo}`, 'main', {
       'apps/prod.yaml': application('prod', PROD),
       // skipTests alone: the place renders whatever the other rules do.
-      'apps/quiet.yaml': application('quiet', ['skipTests: true'])
+      'apps/quiet.yaml': application('quiet', ['skipTests: true']),
+      'apps/multi.yaml': multiSource(`${git.url}/acme/${repo}`),
+      'envs/a.yaml': 'extra: ref-a\n',
+      'envs/b.yaml': 'extra: ref-b\n'
     })
     github.addRepository({ owner: 'acme', repo })
     result = await release(helm, '1.1.0', {
@@ -194,8 +218,14 @@ describe.each([HELM3, HELM4])('Helm %s', helm => {
     expect(body).toMatch(/\+\s+extra: "c"/)
   })
 
+  test('a $ref glob is expanded in the GitOps repository, in lexical order', () => {
+    expect(body).toMatch(/ConfigMap shop\/multi-settings/)
+    expect(body).toContain('extra: "ref-b"')
+  })
+
   test('skipTests: the test hook is not in the preview', () => {
     expect(body).toMatch(/ConfigMap shop\/quiet-settings/)
-    expect(body).not.toContain('test-connection')
+    expect(body).not.toContain('quiet-test-connection')
+    expect(body).not.toContain('prod-test-connection')
   })
 })

@@ -35,6 +35,8 @@ export interface PlaceTool {
 export interface PlaceContext {
   readonly documents: RepositoryDocuments
   readonly readRepoFile: ReadRepoFile
+  /** The regular files directly in a folder of the GitOps repository (no symlink). */
+  readonly listRepoFolder: (folder: string) => readonly string[]
   /** `oci://<registry>/<repository>/<name>` of the chart released. */
   readonly chartRef: string
   /** The GitOps repository's URLs, as an Argo CD `ref` source may name it. */

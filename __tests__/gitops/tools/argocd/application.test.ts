@@ -401,20 +401,77 @@ describe('Argo CD Application places', () => {
     ])
   })
 
-  test('a $ref file listed twice is used once; a glob in a ref source is said', () => {
+  test('$ref globs: matches in byte order, a file listed by name keeps its place, each once', () => {
     const manifest = multiSource(
       'https://github.com/acme/gitops',
-      '$values/web.yaml, $values/./web.yaml, $values/envs/*.yaml'
+      '$values/web.yaml, $values/./web.yaml, $values/envs/*.yaml, $values/envs/b.yaml'
     )
+    const { places } = build({
+      manifests: { 'apps/web.yaml': manifest },
+      files: {
+        'web.yaml': 'a: 1\n',
+        'envs/b.yaml': 'b: 1\n',
+        'envs/a.yaml': 'a: 2\n',
+        'envs/C.yaml': 'c: 1\n',
+        'envs/deep/x.yaml': 'x: 1\n'
+      },
+      symlinks: ['envs/link.yaml']
+    })
+    expect(places[0].valueFiles.map(file => file.name)).toEqual([
+      'valueFiles $values/web.yaml',
+      'valueFiles $values/envs/*.yaml: envs/C.yaml',
+      'valueFiles $values/envs/*.yaml: envs/a.yaml',
+      'valueFiles $values/envs/b.yaml'
+    ])
+    expect(places[0].valueFiles[2].text).toBe('a: 2\n')
+    expect(places[0].notes).toEqual([])
+  })
+
+  test.each<[string, string, boolean, string]>([
+    [
+      'no match',
+      '$values/envs/*.yaml',
+      false,
+      'valueFiles $values/envs/*.yaml matched no files in the repository: Argo CD fails to render this source (ignoreMissingValueFiles would leave it out)'
+    ],
+    [
+      'no match, ignoreMissingValueFiles',
+      '$values/envs/*.yaml',
+      true,
+      'valueFiles $values/envs/*.yaml matched no files (left out as allowed)'
+    ],
+    [
+      'a wildcard in a folder',
+      '$values/*/web.yaml',
+      false,
+      'valueFiles $values/*/web.yaml not expanded: a wildcard in a folder (or **) is not expanded by the preview; only in the file name'
+    ]
+  ])('$ref glob not used: %s', (_name, valueFile, optional, note) => {
+    let manifest = multiSource('https://github.com/acme/gitops', valueFile)
+    if (optional)
+      manifest = manifest.replace(
+        '      helm:\n',
+        '      helm:\n        ignoreMissingValueFiles: true\n'
+      )
     const { places } = build({
       manifests: { 'apps/web.yaml': manifest },
       files: { 'web.yaml': 'a: 1\n' }
     })
-    expect(places[0].valueFiles).toEqual([
-      { name: 'valueFiles $values/web.yaml', text: 'a: 1\n' }
-    ])
+    expect(places[0].valueFiles).toEqual([])
+    expect(places[0].notes).toEqual([note])
+  })
+
+  test('a $ref glob in another repository is not listed', () => {
+    const { places } = build({
+      manifests: {
+        'apps/web.yaml': multiSource(
+          'https://github.com/acme/other',
+          '$values/*.yaml'
+        )
+      }
+    })
     expect(places[0].notes).toEqual([
-      'valueFiles $values/envs/*.yaml not resolved: a glob in a ref source is not expanded by the preview'
+      'valueFiles $values/*.yaml not resolved: source `ref: values` is https://github.com/acme/other, not the GitOps repository'
     ])
   })
 

@@ -18,6 +18,7 @@ import {
 } from '../../places/plain.js'
 import { readValuesText, repoPath } from '../../places/repo-files.js'
 import type { ArgoEnvironment } from './env.js'
+import { isGlob, refGlobMatches } from './ref-globs.js'
 
 /** Value files looked at per source at most. */
 const MAX_VALUE_FILES = 50
@@ -50,14 +51,20 @@ export function argoSourceFiles(
   const read: SourceRead = { sources, env, context }
   const optional = booleanAt(helm, 'ignoreMissingValueFiles') === true
   const written = listAt(helm, 'valueFiles').slice(0, MAX_VALUE_FILES)
+  const paths = written.filter(path => typeof path === 'string')
+  // A file listed by name keeps that place: a glob leaves it out.
+  const listed = new Set(paths.flatMap(path => listedKey(path, read) ?? []))
   const seen = new Set<string>()
-  for (const path of written) {
-    if (typeof path !== 'string') continue
-    const file = valueFile(path, optional, read)
-    if (typeof file === 'string') result.notes.push(file)
-    else if (!seen.has(file.key)) {
-      seen.add(file.key)
-      result.valueFiles.push(file.file)
+  for (const path of paths) {
+    const files = valueFiles(path, optional, read)
+    if (typeof files === 'string') {
+      result.notes.push(files)
+      continue
+    }
+    for (const { file, key, matched } of files) {
+      if (seen.has(key) || (matched && listed.has(key))) continue
+      seen.add(key)
+      result.valueFiles.push(file)
     }
   }
   for (const parameter of listAt(helm, 'fileParameters')) {
@@ -72,31 +79,71 @@ export function argoSourceFiles(
 interface NamedFile {
   file: ValuesFile
   key: string
+  /** Found by a glob: left out when listed by name too. */
+  matched?: boolean
 }
 
-/** One `valueFiles` entry, or the note that says why it is not used. */
-function valueFile(
+/** The key of an entry that names one file (no glob), to leave it out of globs. */
+function listedKey(path: string, read: SourceRead): string | undefined {
+  const ref = refSource(path, read)
+  if (typeof ref === 'string') return undefined
+  const written = ref === undefined ? read.env.subst(path) : ref.path
+  const resolved = repoPath('', written)
+  if ('refused' in resolved || isGlob(resolved.path)) return undefined
+  return `${ref === undefined ? 'chart' : 'repo'}:${resolved.path}`
+}
+
+/** One `valueFiles` entry (several for a glob), or the note that says why it is not used. */
+function valueFiles(
   path: string,
   optional: boolean,
   read: SourceRead
-): NamedFile | string {
+): NamedFile[] | string {
   const name = `valueFiles ${path}`
   const ref = refSource(path, read)
   if (ref !== undefined) {
     if (typeof ref === 'string') return `${name} ${ref}`
-    if (/[*?[]/.test(ref.path))
-      return `${name} not resolved: a glob in a ref source is not expanded by the preview`
+    if (isGlob(ref.path)) return refGlob(name, ref, optional, read)
     const found = readFromRef(name, ref, optional, read)
     if ('note' in found) return found.note
-    return { file: { name, text: found.text }, key: `repo:${found.path}` }
+    return [{ file: { name, text: found.text }, key: `repo:${found.path}` }]
   }
   const inChart = repoPath('', read.env.subst(path))
   if ('refused' in inChart) return `${name} refused: ${inChart.refused}`
-  const glob = /[*?[]/.test(inChart.path)
+  // A glob in the chart is expanded by the renderer, at each version.
+  const glob = isGlob(inChart.path)
   const file: ValuesFile = { name, text: '', fromChart: inChart.path }
   if (optional) file.optional = true
   if (glob) file.glob = true
-  return { file, key: `${glob ? 'glob' : 'chart'}:${inChart.path}` }
+  return [{ file, key: `${glob ? 'glob' : 'chart'}:${inChart.path}` }]
+}
+
+/** A `$ref` glob expanded in the GitOps repository: each match read. */
+function refGlob(
+  name: string,
+  ref: RefPath,
+  optional: boolean,
+  read: SourceRead
+): NamedFile[] | string {
+  const elsewhere = otherRepository(name, ref, read.context)
+  if (elsewhere) return elsewhere
+  const pattern = repoPath('', ref.path)
+  if ('refused' in pattern) return `${name} refused: ${pattern.refused}`
+  const matches = refGlobMatches(pattern.path, read.context.listRepoFolder)
+  if ('refused' in matches) return `${name} not expanded: ${matches.refused}`
+  if (matches.length === 0)
+    return optional
+      ? `${name} matched no files (left out as allowed)`
+      : `${name} matched no files in the repository: Argo CD fails to render this source (ignoreMissingValueFiles would leave it out)`
+  const files: NamedFile[] = []
+  for (const match of matches) {
+    const what = `${name}: ${match}`
+    const found = readFromRef(what, { ...ref, path: match }, optional, read)
+    if ('note' in found) return found.note
+    const file = { name: what, text: found.text }
+    files.push({ file, key: `repo:${found.path}`, matched: true })
+  }
+  return files
 }
 
 function fileParameter(
@@ -154,12 +201,20 @@ function readFromRef(
   optional: boolean,
   { context }: SourceRead
 ): { text: string; path: string } | { note: string } {
-  const repoURL = stringAt(source, 'repoURL') ?? ''
-  if (!isRepository(repoURL, context.repositoryUrls))
-    return {
-      note: `${what} not resolved: source \`ref: ${ref}\` is ${repoURL || 'no repository'}, not the GitOps repository`
-    }
+  const elsewhere = otherRepository(what, { ref, source, path }, context)
+  if (elsewhere) return { note: elsewhere }
   return readValuesText(context.readRepoFile, what, '', path, optional)
+}
+
+/** Why a `$ref` source is not read: it is not the GitOps repository. */
+function otherRepository(
+  what: string,
+  { ref, source }: RefPath,
+  context: PlaceContext
+): string | undefined {
+  const repoURL = stringAt(source, 'repoURL') ?? ''
+  if (isRepository(repoURL, context.repositoryUrls)) return undefined
+  return `${what} not resolved: source \`ref: ${ref}\` is ${repoURL || 'no repository'}, not the GitOps repository`
 }
 
 /** `repoURL` names one of `urls`, however written (scheme, `.git`, case, scp form). */
