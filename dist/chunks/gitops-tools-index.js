@@ -1664,6 +1664,8 @@ function refGlobMatches(pattern, listFolder) {
 
 /** Value files looked at per source at most. */
 const MAX_VALUE_FILES = 50;
+/** Files `$ref` globs may bring in per source at most: each is read. */
+const MAX_REF_GLOB_FILES = 100;
 /** Both lists of one source, in Argo CD's order; what could not be read becomes a note. */
 function argoSourceFiles(helm, sources, context, env) {
     const result = {
@@ -1671,7 +1673,8 @@ function argoSourceFiles(helm, sources, context, env) {
         fileParameters: [],
         notes: []
     };
-    const read = { sources, env, context };
+    const globFiles = { left: MAX_REF_GLOB_FILES };
+    const read = { sources, env, context, globFiles };
     const optional = booleanAt(helm, 'ignoreMissingValueFiles') === true;
     const written = listAt(helm, 'valueFiles').slice(0, MAX_VALUE_FILES);
     const paths = written.filter(path => typeof path === 'string');
@@ -1748,6 +1751,9 @@ function refGlob(name, ref, optional, read) {
     const matches = refGlobMatches(pattern.path, read.context.listRepoFolder);
     if ('refused' in matches)
         return `${name} not expanded: ${matches.refused}`;
+    if (matches.length > read.globFiles.left)
+        return `${name} not expanded: the globs of this source would read more than ${MAX_REF_GLOB_FILES} files`;
+    read.globFiles.left -= matches.length;
     if (matches.length === 0)
         return optional
             ? `${name} matched no files (left out as allowed)`
@@ -1840,23 +1846,34 @@ function normaliseRepositoryUrl(url) {
 // `os.Expand`: `$NAME` and `${NAME}`, an unknown name is "", `$$` is `$`).
 // The revision differs between the old and the new version, so the values
 // are worked out for each version the preview renders. Pure.
+/**
+ * A text substituted grows to this many characters at most: a manifest's
+ * long `repoURL` named thousands of times must not fill the runner's memory.
+ */
+const MAX_SUBSTITUTED = 256 * 1024;
 /** The variables of one render, and the names a text asked for. */
 class ArgoEnvironment {
     values;
     /** Every name looked up, known or not (for the notes on assumptions). */
     used = new Set();
+    /** Texts that grew past MAX_SUBSTITUTED: left as written. */
+    tooLong = [];
     constructor(values) {
         this.values = values;
     }
     /** `text` with its variables substituted as `Env.Envsubst` does. */
     subst(text) {
-        return expand(text, name => {
+        const done = expand(text, name => {
             // Env.Envsubst: "allow escaping $ with $$".
             if (name === '$')
                 return '$';
             this.used.add(name);
             return this.values.get(name) ?? '';
         });
+        if (done !== undefined)
+            return done;
+        this.tooLong.push(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+        return text;
     }
 }
 /** The variables `newEnv` sets (v3.0.0 and later: all nine). */
@@ -1885,7 +1902,7 @@ function argoEnvironment(at) {
  * digits, `_`), `${name}`, the one-character specials (`$1`, `$$`, `$-`…);
  * `${}` and an unclosed `${` are dropped, a `$` followed by no name is kept.
  */
-function expand(text, mapping) {
+function expand(text, mapping, maxLength = MAX_SUBSTITUTED) {
     // Past the last `}`, a `${` never closes: no scan to the end for each one.
     const lastBrace = text.lastIndexOf('}');
     let out = '';
@@ -1899,10 +1916,13 @@ function expand(text, mapping) {
             out += mapping(name);
         else if (width === 0)
             out += '$';
+        if (out.length > maxLength)
+            return undefined;
         at += width;
         from = at + 1;
     }
-    return out + text.slice(from);
+    out += text.slice(from);
+    return out.length > maxLength ? undefined : out;
 }
 const SPECIAL = new Set('*#$@!?-0123456789');
 /** Go's `getShellName` on `text` from `start`: the name and the characters it takes. */
@@ -1943,6 +1963,11 @@ function valuesAtVersions(at, build) {
     const env = environment(at, versions?.to ?? written);
     const after = build(env);
     const notes = [...after.notes, ...assumptions(at, env.used)];
+    if (env.tooLong.length)
+        notes.push(`${env.tooLong
+            .slice(0, 3)
+            .map(text => JSON.stringify(text))
+            .join(', ')}${env.tooLong.length > 3 ? '…' : ''}: longer than ${MAX_SUBSTITUTED} characters once substituted, so left as written`);
     const byVersion = [...env.used].some(name => BY_VERSION.has(name));
     if (!versions || !byVersion)
         return { ...after, notes };

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { MAX_REF_GLOB_FILES } from '../../../../src/gitops/tools/argocd/values.js'
 import type { RenderPlace } from '../../../../src/render/place.js'
 import {
   CHART_REF,
@@ -459,6 +460,32 @@ describe('Argo CD Application places', () => {
     })
     expect(places[0].valueFiles).toEqual([])
     expect(places[0].notes).toEqual([note])
+  })
+
+  test(`$ref globs read at most ${MAX_REF_GLOB_FILES} files per source`, () => {
+    const half = MAX_REF_GLOB_FILES / 2 + 1
+    const files = Object.fromEntries(
+      ['a', 'b'].flatMap(folder =>
+        Array.from({ length: half }, (_, i) => [
+          `${folder}/v${i}.yaml`,
+          'a: 1\n'
+        ])
+      )
+    )
+    const { places, reads } = build({
+      manifests: {
+        'apps/web.yaml': multiSource(
+          'https://github.com/acme/gitops',
+          '$values/a/*.yaml, $values/b/*.yaml'
+        )
+      },
+      files
+    })
+    expect(reads).toHaveLength(half)
+    expect(places[0].valueFiles).toHaveLength(half)
+    expect(places[0].notes).toEqual([
+      `valueFiles $values/b/*.yaml not expanded: the globs of this source would read more than ${MAX_REF_GLOB_FILES} files`
+    ])
   })
 
   test('a $ref glob in another repository is not listed', () => {

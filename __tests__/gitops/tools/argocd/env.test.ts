@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import {
+  MAX_SUBSTITUTED,
   argoEnvironment,
   expand
 } from '../../../../src/gitops/tools/argocd/env.js'
@@ -33,6 +34,11 @@ describe("Go's os.Expand, as Argo CD's Env.Envsubst calls it", () => {
     expect(expand(text, lookup)).toBe(expected)
   })
 
+  test('a text that would grow past the bound is not substituted', () => {
+    expect(expand('$NAME'.repeat(10), lookup, 30)).toBe('web'.repeat(10))
+    expect(expand('$NAME'.repeat(10), lookup, 29)).toBeUndefined()
+  })
+
   test('an unclosed ${ repeated is read in one pass', () => {
     let looked = 0
     const text = '${'.repeat(10_000)
@@ -47,6 +53,18 @@ describe("Go's os.Expand, as Argo CD's Env.Envsubst calls it", () => {
 })
 
 describe("Argo CD's build environment (newEnv)", () => {
+  test(`a value past ${MAX_SUBSTITUTED} characters once substituted is left as written, and said`, () => {
+    const env = argoEnvironment({
+      application: {},
+      source: { repoURL: `oci://${'x'.repeat(1000)}` },
+      revision: '1',
+      targetRevision: '1'
+    })
+    const text = '$ARGOCD_APP_SOURCE_REPO_URL'.repeat(300)
+    expect(env.subst(text)).toBe(text)
+    expect(env.tooLong).toEqual([`${text.slice(0, 40)}…`])
+  })
+
   test('every variable, the short revisions cut to 7 and 8', () => {
     const env = argoEnvironment({
       application: {

@@ -8,21 +8,32 @@
 // are worked out for each version the preview renders. Pure.
 import { mapAt, stringAt, type PlainMap } from '../../places/plain.js'
 
+/**
+ * A text substituted grows to this many characters at most: a manifest's
+ * long `repoURL` named thousands of times must not fill the runner's memory.
+ */
+export const MAX_SUBSTITUTED = 256 * 1024
+
 /** The variables of one render, and the names a text asked for. */
 export class ArgoEnvironment {
   /** Every name looked up, known or not (for the notes on assumptions). */
   readonly used = new Set<string>()
+  /** Texts that grew past MAX_SUBSTITUTED: left as written. */
+  readonly tooLong: string[] = []
 
   constructor(private readonly values: ReadonlyMap<string, string>) {}
 
   /** `text` with its variables substituted as `Env.Envsubst` does. */
   subst(text: string): string {
-    return expand(text, name => {
+    const done = expand(text, name => {
       // Env.Envsubst: "allow escaping $ with $$".
       if (name === '$') return '$'
       this.used.add(name)
       return this.values.get(name) ?? ''
     })
+    if (done !== undefined) return done
+    this.tooLong.push(text.length > 40 ? `${text.slice(0, 40)}…` : text)
+    return text
   }
 }
 
@@ -65,8 +76,9 @@ export function argoEnvironment(at: EnvironmentAt): ArgoEnvironment {
  */
 export function expand(
   text: string,
-  mapping: (name: string) => string
-): string {
+  mapping: (name: string) => string,
+  maxLength = MAX_SUBSTITUTED
+): string | undefined {
   // Past the last `}`, a `${` never closes: no scan to the end for each one.
   const lastBrace = text.lastIndexOf('}')
   let out = ''
@@ -77,10 +89,12 @@ export function expand(
     const [name, width] = shellName(text, at + 1, lastBrace)
     if (name !== '') out += mapping(name)
     else if (width === 0) out += '$'
+    if (out.length > maxLength) return undefined
     at += width
     from = at + 1
   }
-  return out + text.slice(from)
+  out += text.slice(from)
+  return out.length > maxLength ? undefined : out
 }
 
 const SPECIAL = new Set('*#$@!?-0123456789')

@@ -23,6 +23,9 @@ import { isGlob, refGlobMatches } from './ref-globs.js'
 /** Value files looked at per source at most. */
 const MAX_VALUE_FILES = 50
 
+/** Files `$ref` globs may bring in per source at most: each is read. */
+export const MAX_REF_GLOB_FILES = 100
+
 export interface ArgoSourceFiles {
   valueFiles: ValuesFile[]
   fileParameters: SetValue[]
@@ -34,6 +37,8 @@ interface SourceRead {
   sources: readonly unknown[]
   env: ArgoEnvironment
   context: PlaceContext
+  /** What is left of MAX_REF_GLOB_FILES. */
+  globFiles: { left: number }
 }
 
 /** Both lists of one source, in Argo CD's order; what could not be read becomes a note. */
@@ -48,7 +53,8 @@ export function argoSourceFiles(
     fileParameters: [],
     notes: []
   }
-  const read: SourceRead = { sources, env, context }
+  const globFiles = { left: MAX_REF_GLOB_FILES }
+  const read: SourceRead = { sources, env, context, globFiles }
   const optional = booleanAt(helm, 'ignoreMissingValueFiles') === true
   const written = listAt(helm, 'valueFiles').slice(0, MAX_VALUE_FILES)
   const paths = written.filter(path => typeof path === 'string')
@@ -131,6 +137,9 @@ function refGlob(
   if ('refused' in pattern) return `${name} refused: ${pattern.refused}`
   const matches = refGlobMatches(pattern.path, read.context.listRepoFolder)
   if ('refused' in matches) return `${name} not expanded: ${matches.refused}`
+  if (matches.length > read.globFiles.left)
+    return `${name} not expanded: the globs of this source would read more than ${MAX_REF_GLOB_FILES} files`
+  read.globFiles.left -= matches.length
   if (matches.length === 0)
     return optional
       ? `${name} matched no files (left out as allowed)`

@@ -9,7 +9,11 @@
 // preview cannot know is said in a note.
 import type { VersionValues } from '../../../render/place.js'
 import { mapAt, stringAt, type PlainMap } from '../../places/plain.js'
-import { argoEnvironment, type ArgoEnvironment } from './env.js'
+import {
+  MAX_SUBSTITUTED,
+  argoEnvironment,
+  type ArgoEnvironment
+} from './env.js'
 
 /** The versions a pin moves between. */
 export interface PinVersions {
@@ -47,6 +51,15 @@ export function valuesAtVersions(
   const env = environment(at, versions?.to ?? written)
   const after = build(env)
   const notes = [...after.notes, ...assumptions(at, env.used)]
+  if (env.tooLong.length)
+    notes.push(
+      `${env.tooLong
+        .slice(0, 3)
+        .map(text => JSON.stringify(text))
+        .join(
+          ', '
+        )}${env.tooLong.length > 3 ? '…' : ''}: longer than ${MAX_SUBSTITUTED} characters once substituted, so left as written`
+    )
   const byVersion = [...env.used].some(name => BY_VERSION.has(name))
   if (!versions || !byVersion) return { ...after, notes }
   const before = build(environment(at, versions.from))
