@@ -10,7 +10,8 @@ import {
   htmlLiteral,
   htmlWithCode,
   inlineCode,
-  markdownWithCode
+  markdownWithCode,
+  preformatted
 } from '../src/markdown.js'
 
 const ZWSP = '&#8203;'
@@ -60,7 +61,9 @@ describe('escapeHtml', () => {
 describe('htmlWithCode', () => {
   test('a quoted name is shown whole in <code>, the sentence escaped', () => {
     expect(
-      htmlWithCode('signed by `o/r/.github/workflows/a.yml@refs/tags/v1` for @team')
+      htmlWithCode(
+        'signed by `o/r/.github/workflows/a.yml@refs/tags/v1` for @team'
+      )
     ).toBe(
       `signed by <code>o/r/.github/workflows/a.yml@refs/tags/v1</code> for @${ZWSP}team`
     )
@@ -135,6 +138,23 @@ describe('clip and fenced', () => {
     ['`````', '``````diff\n`````\n``````\n']
   ])('fenced(%j)', (content, expected) => {
     expect(fenced('diff', content)).toBe(expected)
+  })
+
+  test.each([
+    [
+      'lines and tabs kept',
+      'a:\n\t- b @x #1',
+      '```text\na:\n\t- b @x #1\n```\n'
+    ],
+    ['a fence inside', 'x\n```\ny', '````text\nx\n```\ny\n````\n'],
+    ['CRLF as LF', 'a\r\nb', '```text\na\nb\n```\n'],
+    [
+      'controls and bidi overrides as escapes',
+      'a\u001b[31mb\rc\u202ed\u0000',
+      '```text\na\\u001b[31mb\\u000dc\\u202ed\\u0000\n```\n'
+    ]
+  ])('preformatted: %s', (_, content, expected) => {
+    expect(preformatted(content)).toBe(expected)
   })
 })
 

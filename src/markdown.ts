@@ -236,6 +236,23 @@ export function fenced(language: string, content: string): string {
 }
 
 /**
+ * Outside text (Helm's error) as a fenced `text` block, its lines kept: the
+ * fence longer than any run of backticks inside, and controls other than
+ * tabs and line breaks, and bidi overrides, shown as escapes (`\u001b`), so
+ * that what is shown is what was written.
+ */
+export function preformatted(text: string): string {
+  const shown = text
+    .replace(/\r\n/g, '\n')
+    .replace(ALL_UNPRINTABLE, c =>
+      c === '\n' || c === '\t'
+        ? c
+        : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+    )
+  return fenced('text', shown)
+}
+
+/**
  * A markdown table: a header row and rows whose cells are already markdown
  * made with `escapeMarkdown`, `cellCode`, `markdownWithCode(…, true)` or
  * numbers (none holds a `|` the row would be split at).

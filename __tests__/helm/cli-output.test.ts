@@ -379,27 +379,38 @@ describe('a lint failure that cannot be told apart per chart is not split', () =
   })
 })
 
-// `helm template`'s failures as Helm 3.17.3 and 4.2.3 print them (captured by hand).
+// `helm template`'s failures as Helm 3.17.3 and 4.2.3 print them (captured by
+// hand): the whole error, its lines kept.
 test.each<[string, string, string]>([
   [
     'Helm 4: a template failure over indented lines',
     'Error: template: c/templates/x.yaml:3:4: executing "c/templates/x.yaml" at <fail "no">:\n\terror calling fail: no\n',
-    'template: c/templates/x.yaml:3:4: executing "c/templates/x.yaml" at <fail "no">: error calling fail: no'
+    'template: c/templates/x.yaml:3:4: executing "c/templates/x.yaml" at <fail "no">:\n\terror calling fail: no'
   ],
   [
-    "Helm 4: a schema's failure goes on after the chart(s): line",
+    "Helm 4: a schema's failure, without the --debug hint",
     'Error: values don\'t meet the specifications of the schema(s) in the following chart(s):\nc:\nfailing loading "http://127.0.0.1:1/x.json": dial tcp: connect: network is unreachable\n\nUse --debug flag to render out invalid YAML\n',
-    'values don\'t meet the specifications of the schema(s) in the following chart(s): c: failing loading "http://127.0.0.1:1/x.json": dial tcp: connect: network is unreachable'
+    'values don\'t meet the specifications of the schema(s) in the following chart(s):\nc:\nfailing loading "http://127.0.0.1:1/x.json": dial tcp: connect: network is unreachable'
   ],
   [
     "Helm 3: a schema's failures, one per line",
     "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nc:\n- tier: Invalid type. Expected: string, given: integer\n- port: Must be less than 65536\n",
-    "values don't meet the specifications of the schema(s) in the following chart(s): c: - tier: Invalid type. Expected: string, given: integer - port: Must be less than 65536"
+    "values don't meet the specifications of the schema(s) in the following chart(s):\nc:\n- tier: Invalid type. Expected: string, given: integer\n- port: Must be less than 65536"
   ],
   [
-    'a one-line error stops at the next line',
-    'Error: release name check failed\nsomething else\n',
+    'fifteen failures: every one kept',
+    `Error: values don't meet the specifications of the schema(s) in the following chart(s):\nc:\n${Array.from({ length: 15 }, (_, i) => `- v${i}: Must be less than 2`).join('\n')}\n`,
+    `values don't meet the specifications of the schema(s) in the following chart(s):\nc:\n${Array.from({ length: 15 }, (_, i) => `- v${i}: Must be less than 2`).join('\n')}`
+  ],
+  [
+    'warnings before the error are left out',
+    'walk.go:75: found symbolic link in path\nError: release name check failed\n',
     'release name check failed'
+  ],
+  [
+    'no Error: line: the last lines',
+    'panic: boom\ngoroutine 1\n',
+    'panic: boom goroutine 1'
   ]
 ])('templateError: %s', (_what, stderr, expected) => {
   expect(templateError({ stdout: '', stderr })).toBe(expected)

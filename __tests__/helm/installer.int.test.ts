@@ -198,6 +198,47 @@ describe('download and cache', () => {
   })
 })
 
+describe("gitops-render-helm-version's Helm", () => {
+  test('installed and cached, checksum checked, but not put on PATH (download and cache hit)', async () => {
+    const pathBefore = process.env.PATH
+    const options = {
+      versionSpec: HELM3,
+      downloadBaseUrl: good.url,
+      retry: FAST,
+      addToPath: false,
+      input: 'gitops-render-helm-version'
+    }
+    const first = await installHelm(options)
+    expect(first.source).toBe('download')
+    expect(good.requests).toEqual([
+      `${archivePath(HELM3)}.sha256sum`,
+      archivePath(HELM3)
+    ])
+    expect((await installHelm(options)).source).toBe('cache')
+    expect(process.env.PATH).toBe(pathBefore)
+    expect(fs.readFileSync(githubPath, 'utf8')).toBe('')
+  })
+
+  test('a channel that cannot be resolved names that input', async () => {
+    const bare = await mirror({ missingLatest: true })
+    const error = await failure(
+      installHelm({
+        versionSpec: '3',
+        downloadBaseUrl: bare.url,
+        retry: FAST,
+        addToPath: false,
+        input: 'gitops-render-helm-version'
+      })
+    )
+    expect(error.message).toContain(
+      "Could not find the newest Helm for gitops-render-helm-version '3'"
+    )
+    expect(error.message).toContain(
+      "set an exact gitops-render-helm-version such as '3.17.3'"
+    )
+  })
+})
+
 describe('version resolution failures', () => {
   test('a missing latest-version file is a clear error, no fallback', async () => {
     const bare = await mirror({ missingLatest: true })

@@ -111,6 +111,30 @@ describe('gitops inputs', () => {
       {
         'gitops-repository': 'a/b',
         'gitops-token': 't',
+        'gitops-render-helm-version': '3.7.0'
+      },
+      /Input 'gitops-render-helm-version' is "3\.7\.0": .*3\.8\.0/
+    ],
+    [
+      {
+        'gitops-repository': 'a/b',
+        'gitops-token': 't',
+        'gitops-render-helm-version': 'v4.x'
+      },
+      /Input 'gitops-render-helm-version' is "v4\.x", which is not a Helm version this action understands/
+    ],
+    [
+      {
+        'gitops-repository': 'a/b',
+        'gitops-token': 't',
+        'gitops-render-helm-version': 'system'
+      },
+      /Input 'gitops-render-helm-version' is 'system', which it does not take.*leave it empty/
+    ],
+    [
+      {
+        'gitops-repository': 'a/b',
+        'gitops-token': 't',
         'gitops-branch': 'bump..{name}'
       },
       /Input 'gitops-branch' is 'bump\.\.\{name\}', which is not a usable branch name: it must not contain \.\./
@@ -118,5 +142,20 @@ describe('gitops inputs', () => {
   ])('%j is refused', (inputs, message) => {
     withInputs(inputs)
     expect(() => getConfig()).toThrow(message)
+  })
+
+  test.each([
+    ['', undefined],
+    ['v3.17.3', { kind: 'exact', version: '3.17.3' }],
+    [' 4.2.3 ', { kind: 'exact', version: '4.2.3' }],
+    ['4', { kind: 'channel', channel: '4' }],
+    ['latest', { kind: 'channel', channel: 'latest' }]
+  ])('gitops-render-helm-version %j', (raw, expected) => {
+    withInputs({
+      'gitops-repository': 'a/b',
+      'gitops-token': 't',
+      'gitops-render-helm-version': raw
+    })
+    expect(getConfig().gitops?.renderHelmVersion).toEqual(expected)
   })
 })

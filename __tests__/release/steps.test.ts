@@ -118,6 +118,7 @@ function fakes() {
     },
     helm: () => new FakeHelm(registry),
     renderHelm: () => Promise.reject(new Error('no preview expected')),
+    installRenderHelm: () => Promise.reject(new Error('no preview expected')),
     startSigning: async (_config, client) => {
       seen.push(`check signing: ${clientOf(client)}`)
       return session

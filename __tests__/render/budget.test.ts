@@ -140,10 +140,15 @@ describe('renders under the budget', () => {
     expect(helm.timeouts).toEqual([1_000])
   })
 
-  test('a render stopped by its own bound while the budget has room is a failure, not a skip', async () => {
+  test('a render stopped by its own bound while the budget has room is a failure (at both versions here), not a skip', async () => {
     const clock = { now: 0 }
     const budget = new TimeBudget(600_000, () => clock.now)
     const outcome = await run(new ClockedHelm(clock, Infinity), budget)
-    expect(outcome).toMatchObject({ status: 'failed', side: 'new' })
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      side: 'both',
+      version: VERSIONS.new,
+      old: { version: VERSIONS.old }
+    })
   })
 })

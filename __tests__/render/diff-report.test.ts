@@ -324,3 +324,81 @@ describe('what is kept of the diffs is bounded, whatever the chart renders', () 
     )
   })
 })
+
+describe('a place that does not render', () => {
+  const versions = { old: '1.0.0', new: '1.1.0' }
+  const failure = (error: string) => ({ error })
+  const ok = { resources: [], duplicates: [] }
+
+  test.each<[string, PlaceOutcome, string, number]>([
+    [
+      'the new version',
+      compareRenders(PLACE, versions, ok, failure('boom')),
+      'at the new version 1.1.0.',
+      1
+    ],
+    [
+      'the old version',
+      compareRenders(PLACE, versions, failure('boom'), ok),
+      'at the old version 1.0.0.',
+      0
+    ],
+    [
+      'both versions',
+      compareRenders(PLACE, versions, failure('boom'), failure('boom')),
+      'at either version: neither the old 1.0.0 nor the new 1.1.0.',
+      1
+    ]
+  ])(
+    '%s: said, and warned about when the new one fails',
+    (_, outcome, where, warned) => {
+      const { parts, failures } = renderReport([outcome], {
+        helmVersion: '4.2.3'
+      })
+      expect(wholeText(parts)).toContain(`**Does not render** ${where}`)
+      expect(failures).toHaveLength(warned)
+    }
+  )
+
+  test('a long error is clipped with a note; the rest of the body is kept', () => {
+    const error = `first line\n${'x'.repeat(20_000)}`
+    const outcome = keepBounded(
+      compareRenders(PLACE, versions, ok, failure(error)),
+      { diffChars: 0 }
+    )
+    const body = wholeText(
+      renderReport([outcome], { helmVersion: '4.2.3' }).parts
+    )
+    expect(body).toContain('```text\nfirst line\nxxx')
+    expect(body).toContain(
+      "_Helm's error is longer: its first 8,000 characters are shown._"
+    )
+    expect(body.length).toBeLessThan(9_000)
+  })
+
+  test('an error that would break out of its block or mention someone shows as written', () => {
+    const error = '```\n@octocat #1\n::error::x\n<script>'
+    const outcome = compareRenders(PLACE, versions, ok, failure(error))
+    const body = wholeText(
+      renderReport([outcome], { helmVersion: '4.2.3' }).parts
+    )
+    expect(body).toContain(`\`\`\`\`text\n${error}\n\`\`\`\`\n`)
+  })
+
+  test('the pull request cut: the error is left out and counted, the head kept', () => {
+    const outcome = compareRenders(
+      PLACE,
+      versions,
+      ok,
+      failure('e'.repeat(5_000))
+    )
+    const parts = renderReport([outcome], { helmVersion: '4.2.3' }).parts
+    const body = fitParts(parts, {
+      budget: 1_000,
+      measure: utf16Units,
+      reason: 'to fit'
+    })
+    expect(body).toContain('**Does not render** at the new version 1.1.0.')
+    expect(body).toContain('1 Helm error left out to fit')
+  })
+})

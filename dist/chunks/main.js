@@ -3,8 +3,11 @@ import { g as getInput, a as getMultilineInput, b as setSecret, c as getIDToken,
 import { U as UserError, e as errorMessage } from './errors.js';
 import path from 'node:path';
 import { b as booleanInput, s as secretInput, l as listInput, r as registryInput, c as connectionInputs, h as helmInputs, a as repositoryInput, d as checkRegistryInputs, m as maskLogin } from './inputs-registry.js';
+import { p as parseHelmVersionSpec } from './registry-reference.js';
 import { m as markMainStarted } from './state.js';
 
+// The git tag a release is for (`tag-pattern`): the version it names must be
+// Chart.yaml's, so a tag never publishes another version (pure).
 /** The default `tag-pattern`: `v1.2.3` (and, by convention, the bare `1.2.3`). */
 const DEFAULT_TAG_PATTERN = 'v{version}';
 const PLACEHOLDER_RE = /\{([^{}]*)\}/g;
@@ -284,6 +287,8 @@ const GITOPS_INPUTS = {
     token: 'gitops-token',
     paths: 'gitops-paths'
 };
+/** The input naming the Helm that renders the preview. */
+const RENDER_HELM_VERSION = 'gitops-render-helm-version';
 const DEFAULT_GITOPS_PATHS = ['**/*.yaml', '**/*.yml'];
 const DEFAULT_COMMIT_MESSAGE = 'chore(deps): bump {name} chart to {version}';
 const AUTO_MERGE = ['merge', 'squash', 'rebase'];
@@ -320,6 +325,7 @@ function gitopsConfig(env) {
         render: booleanInput('gitops-render', true),
         kubeVersion: kubeVersion(getInput('gitops-kube-version')),
         apiVersions: listInput('gitops-api-versions'),
+        ...renderHelmVersion(getInput(RENDER_HELM_VERSION)),
         serverUrl: serverUrlFromEnv(env),
         apiUrl: apiUrlFromEnv(env)
     };
@@ -366,6 +372,21 @@ function kubeVersion(raw) {
     if (/^v?\d+\.\d+(\.\d+)?$/.test(value))
         return value;
     throw new UserError(`Input 'gitops-kube-version' is '${raw}': give a Kubernetes version such as '1.30' or 'v1.30.2', or leave it empty for Helm's default.`);
+}
+/**
+ * `gitops-render-helm-version`: the forms `helm-version` takes, but for
+ * `system` (the helm on PATH is the action's own by then); empty: the
+ * action's Helm renders.
+ */
+function renderHelmVersion(raw) {
+    if (!raw.trim())
+        return {};
+    const spec = parseHelmVersionSpec(raw, RENDER_HELM_VERSION);
+    if (spec.kind === 'system') {
+        throw new UserError(`Input '${RENDER_HELM_VERSION}' is 'system', which it does not take: the helm on PATH is the one the action uses by then. ` +
+            "Give the Helm version your GitOps tool renders with (such as '3.17.3' or '4'), or leave it empty to render with helm-version's Helm.");
+    }
+    return { renderHelmVersion: spec };
 }
 
 // Which Sigstore deployment signs: the public-good instance (Fulcio + the
@@ -689,4 +710,4 @@ var main = /*#__PURE__*/Object.freeze({
     run: run
 });
 
-export { GITOPS_INPUTS as G, teamSlug as a, repositoryProblem as b, checkTag as c, validateBranchName as d, expectedTag as e, validateFilePath as f, gitRevision as g, filePathProblem as h, callingWorkflow as i, idTokenOffered as j, requestIdToken as k, sigstoreEndpoints as l, certificateIdentity as m, normalizeServerUrl as n, trimServerUrl as o, parseClaims as p, apiUrlFromEnv as q, repositoryName as r, splitRepository as s, tagMatches as t, main as u, validateRepository as v };
+export { GITOPS_INPUTS as G, RENDER_HELM_VERSION as R, teamSlug as a, repositoryProblem as b, checkTag as c, validateBranchName as d, expectedTag as e, validateFilePath as f, gitRevision as g, filePathProblem as h, callingWorkflow as i, idTokenOffered as j, requestIdToken as k, sigstoreEndpoints as l, certificateIdentity as m, normalizeServerUrl as n, trimServerUrl as o, parseClaims as p, apiUrlFromEnv as q, repositoryName as r, splitRepository as s, tagMatches as t, main as u, validateRepository as v };

@@ -16,12 +16,13 @@ const IDENT = '(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)';
 const VERSION = new RegExp(`^v?((0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-${IDENT}(?:\\.${IDENT})*)?)$`);
 const CHANNELS = ['latest', '3', '4'];
 /**
- * Parses the `helm-version` input. Exact versions come back without the `v`
+ * Parses the `helm-version` input (or `input`, which takes the same forms:
+ * `gitops-render-helm-version`). Exact versions come back without the `v`
  * (`v3.17.3` and `3.17.3` are the same). Throws a UserError for anything else,
  * and for Helm versions that cannot push to OCI registries (before 3.8) or that
  * this action does not know (majors other than 3 and 4).
  */
-function parseHelmVersionSpec(spec) {
+function parseHelmVersionSpec(spec, input = 'helm-version') {
     const value = spec.trim();
     if (value === 'system')
         return { kind: 'system' };
@@ -30,13 +31,13 @@ function parseHelmVersionSpec(spec) {
     }
     const match = VERSION.exec(value);
     if (!match) {
-        throw new UserError(`Input 'helm-version' is ${JSON.stringify(spec)}, which is not a Helm ` +
+        throw new UserError(`Input '${input}' is ${JSON.stringify(spec)}, which is not a Helm ` +
             `version this action understands. Use ${ACCEPTED_FORMS}.`);
     }
     const version = match[1];
     const problem = unsupportedVersionProblem(version);
     if (problem) {
-        throw new UserError(`Input 'helm-version' is ${JSON.stringify(spec)}: ${problem} ` +
+        throw new UserError(`Input '${input}' is ${JSON.stringify(spec)}: ${problem} ` +
             `Use ${ACCEPTED_FORMS}.`);
     }
     return { kind: 'exact', version };
@@ -271,4 +272,4 @@ function isLoopbackRegistry(registry) {
     return (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host));
 }
 
-export { DEFAULT_DOWNLOAD_BASE_URL as D, MIN_HELM_VERSION as M, parseHelmVersionSpec as a, normalizeRepository as b, chartTarget as c, chartRef as d, isRegistryHost as e, isRepositoryPath as f, binaryName as g, parseLatestVersion as h, isRepositoryComponent as i, isLoopbackRegistry as j, isTag as k, latestVersionFile as l, isDigest as m, normalizeRegistry as n, ociTag as o, parseDownloadBaseUrl as p, pushTarget as q, archiveUrl as r, checksumUrl as s, parseChecksumFile as t, unsupportedVersionProblem as u, archiveName as v, archiveFolder as w, binaryPathInArchive as x };
+export { DEFAULT_DOWNLOAD_BASE_URL as D, MIN_HELM_VERSION as M, parseDownloadBaseUrl as a, normalizeRepository as b, chartTarget as c, chartRef as d, isRegistryHost as e, isRepositoryPath as f, binaryName as g, parseLatestVersion as h, isRepositoryComponent as i, isLoopbackRegistry as j, isTag as k, latestVersionFile as l, isDigest as m, normalizeRegistry as n, ociTag as o, parseHelmVersionSpec as p, pushTarget as q, archiveUrl as r, checksumUrl as s, parseChecksumFile as t, unsupportedVersionProblem as u, archiveName as v, archiveFolder as w, binaryPathInArchive as x };

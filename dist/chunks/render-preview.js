@@ -4,11 +4,55 @@ import os from 'node:os';
 import path from 'node:path';
 import { s as semver } from './semver.js';
 import { e as errorMessage } from './errors.js';
-import { e as escapeMarkdown, p as plural, C as CHANGES_ANNOTATION, d as mapLimit, M as Minimatch, c as clip, g as fenced, h as escapeHtml } from './release-steps.js';
-import { J as HELM_CHART_CONFIG, d as distExports } from './publish-push.js';
+import { p as plural, C as CHANGES_ANNOTATION, m as mapLimit, M as Minimatch } from './release-steps.js';
+import { y as escapeMarkdown, W as HELM_CHART_CONFIG, d as distExports, Q as clip, h as escapeHtml, X as fenced, Y as preformatted } from './markdown.js';
 import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
 import require$$1 from 'node:zlib';
+import { r as readValues, m as mergeMaps } from './render-values-merge.js';
+
+/**
+ * The assumptions behind the places rendered, each a short phrase, in a
+ * fixed order: the tools' Helm, the Kubernetes version, the API versions.
+ * None when every place says all of it.
+ */
+function assumptions(places, input) {
+    return [
+        ...toolHelm(places, input),
+        ...kubeVersion(places, input),
+        ...apiVersions(places, input)
+    ];
+}
+function toolHelm(places, input) {
+    const tools = [...new Set(places.flatMap(place => place.helmOf ?? []))].sort();
+    if (tools.length === 0)
+        return [];
+    const source = input.helmChosen
+        ? 'gitops-render-helm-version'
+        : 'set gitops-render-helm-version to theirs';
+    const names = tools.length === 1
+        ? `${tools[0]} renders`
+        : `${tools.slice(0, -1).join(', ')} and ${tools.at(-1)} render`;
+    return [`${names} with Helm ${input.helmVersion} (${source})`];
+}
+function kubeVersion(places, input) {
+    if (!places.some(place => place.kubeVersion === undefined))
+        return [];
+    if (input.kubeVersion)
+        return [`Kubernetes ${input.kubeVersion} (gitops-kube-version)`];
+    return [
+        "Helm's default Kubernetes version, not the cluster's (set gitops-kube-version)"
+    ];
+}
+function apiVersions(places, input) {
+    if (!places.some(place => place.apiVersions.length === 0))
+        return [];
+    if (input.apiVersions.length)
+        return [`the API versions of gitops-api-versions`];
+    return [
+        "Helm's built-in API versions only, none of the cluster's CRDs (set gitops-api-versions)"
+    ];
+}
 
 // The preview's time budget: all the renders of one pull request together.
 // Each render is bounded on its own (60 s), but a GitOps repository with a
@@ -426,7 +470,134 @@ function globMatches(pattern, chartFiles) {
     return matches;
 }
 
+// A chart whose values.yaml is replaced by other files of the chart merged
+// in order: what Flux's source-controller builds for a HelmRelease's
+// `chart.spec.valuesFiles` (internal/helm/chart/builder_remote.go
+// `mergeChartValues`, then metadata.go `OverwriteChartDefaultValues`). A
+// file not listed gives no default, values.yaml included. The chart is
+// unpacked into a folder of ours (regular files only, every name checked to
+// stay inside it) for Helm to render.
+const VALUES_FILE = 'values.yaml';
+/** What Helm's loader keeps out of `chart.Files`, where Flux looks. */
+const NOT_IN_FILES = /^(Chart\.yaml|Chart\.lock|values\.schema\.json|requirements\.(yaml|lock)|templates\/.*|charts\/.*)$/;
+/**
+ * `packagePath` unpacked into `destination` with its values.yaml replaced:
+ * the folder to render, or Flux's error (a missing file without
+ * `ignoreMissing`, a file that is not YAML).
+ */
+function chartWithValues(packagePath, chartValues, destination) {
+    const files = chartFiles(packagePath);
+    if ('error' in files)
+        return files;
+    const merged = mergedOrError(files.files, chartValues);
+    if ('error' in merged)
+        return { error: `failed to merge chart values: ${merged.error}` };
+    const values = merged.values;
+    if (!files.files.has(VALUES_FILE))
+        return { error: `failed to locate values file: ${VALUES_FILE}` };
+    const text = Object.keys(values).length > 0 ? `${JSON.stringify(values)}\n` : '';
+    files.files.set(VALUES_FILE, Buffer.from(text));
+    const chartDir = path.join(destination, files.top);
+    try {
+        for (const [name, body] of files.files) {
+            const file = path.join(chartDir, name);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, body);
+        }
+    }
+    catch (error) {
+        // A name that is both a file and a folder, say: Helm's loader refuses it too.
+        return {
+            error: `the chart package cannot be unpacked: ${errorMessage(error)}`
+        };
+    }
+    return { path: chartDir };
+}
+function chartFiles(packagePath) {
+    const files = new Map();
+    let top;
+    for (const entry of packageEntries(fs.readFileSync(packagePath))) {
+        if (!entry.regular)
+            continue;
+        const [first, ...rest] = entry.name.split('/');
+        const inside = chartRelativePath(rest.join('/'));
+        const folder = chartRelativePath(first);
+        if (!inside || !folder || folder.includes('/'))
+            continue;
+        top ??= folder;
+        if (folder === top && !files.has(inside))
+            files.set(inside, entry.body);
+    }
+    if (!top)
+        return { error: 'the chart package holds no file' };
+    return { top, files };
+}
+/** Values nested past what the action's own stack holds are not merged. */
+function mergedOrError(files, chartValues) {
+    try {
+        return mergeValuesFiles(files, chartValues);
+    }
+    catch (error) {
+        if (!(error instanceof RangeError))
+            throw error;
+        return { error: 'the values files are nested too deeply to merge here' };
+    }
+}
+/** `mergeChartValues`: each file in order; values.yaml is the chart's own. */
+function mergeValuesFiles(files, chartValues) {
+    let merged = {};
+    for (const wanted of chartValues.files) {
+        const name = chartRelativePath(wanted);
+        const inFiles = name !== undefined && !NOT_IN_FILES.test(name);
+        const body = name === VALUES_FILE || inFiles ? files.get(name) : undefined;
+        if (body === undefined) {
+            if (chartValues.ignoreMissing)
+                continue;
+            return { error: `no values file found at path '${wanted}'` };
+        }
+        const read = readValues(body.toString('utf8'));
+        if ('error' in read)
+            return {
+                error: `unmarshaling values from '${wanted}' failed: ${read.error}`
+            };
+        merged = mergeMaps(merged, read.values);
+    }
+    return { values: merged };
+}
+
+// Labels and annotations a consumer sets on every object it applies: Flux's
+// `commonMetadata`, applied by helm-controller's post-renderer
+// (internal/postrender/common_renderer.go `CommonRenderer.Run`, with
+// kustomize's LabelTransformer and AnnotationsTransformer on
+// `metadata/labels` and `metadata/annotations`, created when absent; a key
+// already there is overwritten). Only the object's own metadata, never
+// selectors or pod templates. Pure: no I/O.
+/** `resources` with `metadata` set on each one that is an object. */
+function withCommonMetadata(resources, metadata) {
+    if (!metadata)
+        return resources;
+    const { labels, annotations } = metadata;
+    if (Object.keys(labels).length + Object.keys(annotations).length === 0)
+        return resources;
+    return resources.map(resource => withMetadata(resource, metadata));
+}
+function withMetadata(resource, metadata) {
+    const document = distExports.parseDocument(resource.text);
+    if (document.errors.length > 0 || !distExports.isMap(document.contents))
+        return resource;
+    for (const [field, entries] of [
+        ['labels', metadata.labels],
+        ['annotations', metadata.annotations]
+    ]) {
+        for (const [key, value] of Object.entries(entries))
+            document.setIn(['metadata', field, key], value);
+    }
+    return { ...resource, text: document.toString() };
+}
+
 // `helm template` output, split into resources keyed by kind, namespace and name.
+/** `# Source: <chart>[/charts/<sub>…]/crds/<file>`: Helm's comment on a CRD file. */
+const CRDS_FOLDER_SOURCE = /^[^/]+(\/charts\/[^/]+)*\/crds\//;
 /** Kinds that live outside namespaces: no namespace is given to them. */
 const CLUSTER_SCOPED_KINDS = new Set([
     'Namespace',
@@ -516,11 +687,13 @@ function identify(document, defaultNamespace, index) {
     }
     const namespace = metadata.namespace ??
         (CLUSTER_SCOPED_KINDS.has(metadata.kind) ? '' : defaultNamespace);
+    const crdsFolder = CRDS_FOLDER_SOURCE.test(document.source ?? '');
     return {
         kind: metadata.kind,
         name: metadata.name,
         namespace,
-        text: document.text
+        text: document.text,
+        ...(crdsFolder ? { crdsFolder } : {})
     };
 }
 /** kind, name and namespace; 'empty' for a document of comments only. */
@@ -542,6 +715,66 @@ function readMetadata(text) {
         name,
         namespace: typeof namespace === 'string' && namespace ? namespace : undefined
     };
+}
+
+// The CRDs of a chart's `crds/` folder after an upgrade that applies them
+// by a policy, Flux's `upgrade.crds` (helm-controller internal/action
+// crds.go `applyCRDs`): Skip applies none, Create creates the new ones and
+// leaves existing ones as they are, CreateReplace creates and replaces; no
+// policy deletes one. Helm's own upgrade never touches that folder. The new
+// render's `crds/` resources are replaced by what the cluster holds after
+// the upgrade, so that the diff shows only what is applied, and a note says
+// what the chart changes that is not. Pure: no I/O.
+/** Notes name this many CRDs at most. */
+const MAX_NAMED = 5;
+/** `after` with its `crds/` resources as the upgrade leaves them. */
+function crdsAfterUpgrade(policy, before, after) {
+    if (!policy || 'error' in before || 'error' in after)
+        return after;
+    const old = before.resources.filter(isFromCrdsFolder);
+    const chart = after.resources.filter(isFromCrdsFolder);
+    const oldKeys = new Map(old.map(r => [resourceKey(r), r]));
+    const newKeys = new Set(chart.map(resourceKey));
+    const created = chart.filter(r => !oldKeys.has(resourceKey(r)));
+    const kept = old.filter(r => !newKeys.has(resourceKey(r)));
+    const applied = policy === 'Skip'
+        ? old
+        : policy === 'Create'
+            ? [...old, ...created]
+            : [...chart, ...kept];
+    const notes = [...(after.notes ?? [])];
+    const left = notApplied(policy, chart, oldKeys);
+    if (left.length > 0)
+        notes.push(leftNote(policy, left));
+    if (policy !== 'Skip' && kept.length > 0)
+        notes.push(`${named(kept)}: gone from the chart's crds/ folder, not deleted on upgrade (spec.upgrade.crds: ${policy})`);
+    const others = after.resources.filter(r => !isFromCrdsFolder(r));
+    return { ...after, resources: [...applied, ...others], notes };
+}
+function isFromCrdsFolder(resource) {
+    return resource.crdsFolder === true;
+}
+/** The chart's CRDs the policy does not apply: new or changed ones. */
+function notApplied(policy, chart, old) {
+    if (policy === 'CreateReplace')
+        return [];
+    return chart.filter(resource => {
+        const before = old.get(resourceKey(resource));
+        if (!before)
+            return policy === 'Skip';
+        return before.text !== resource.text;
+    });
+}
+function leftNote(policy, left) {
+    const what = policy === 'Skip'
+        ? 'Flux applies no CRD of the crds/ folder on upgrade'
+        : 'Flux creates new CRDs of the crds/ folder on upgrade but does not update existing ones';
+    return `${named(left)}: changed or added by the chart, not applied and not shown: ${what} (spec.upgrade.crds: ${policy})`;
+}
+function named(resources) {
+    const names = resources.slice(0, MAX_NAMED).map(r => describeResource(r));
+    const more = resources.length - names.length;
+    return more > 0 ? `${names.join(', ')} and ${more} more` : names.join(', ');
 }
 
 // Secrets out of the pull request: before anything is diffed, every value a
@@ -997,8 +1230,16 @@ function compare(a, b) {
 
 // What one render of a place came to, and what the two renders of a place
 // (old vs new) came to together: the input of the report.
-/** Compares two renders; a failure of the new version wins over one of the old. */
+/**
+ * Compares two renders. A failure says which versions fail: the new one's
+ * error first, the old one's with it when both fail.
+ */
 function compareRenders(place, versions, before, after) {
+    if ('error' in after && 'error' in before)
+        return {
+            ...failed(place, 'both', versions.new, after),
+            old: versionFailure(versions.old, before)
+        };
     if ('error' in after)
         return failed(place, 'new', versions.new, after);
     if ('error' in before)
@@ -1008,7 +1249,14 @@ function compareRenders(place, versions, before, after) {
     return { status: 'rendered', place, diff, duplicates };
 }
 function failed(place, side, version, result) {
-    return { status: 'failed', place, side, version, ...result };
+    return { status: 'failed', place, side, ...versionFailure(version, result) };
+}
+/** What the report shows of a failure (not why Helm was not run, nor notes). */
+function versionFailure(version, result) {
+    const { error, valuesFile } = result;
+    return valuesFile === undefined
+        ? { version, error }
+        : { version, error, valuesFile };
 }
 
 // A place's values from the GitOps repository checked before Helm is run:
@@ -1240,7 +1488,8 @@ async function renderPlaceChange(helm, place, versions, packages, options) {
     const after = await renderPlace(helm, place, versions.new, packages, options);
     if ('skip' in after && after.skip)
         return { status: 'skipped', place, reason: after.skip };
-    return compareRenders(withNotes(place, before, after), versions, before, after);
+    const upgraded = crdsAfterUpgrade(place.crdsOnUpgrade, before, after);
+    return compareRenders(withNotes(place, before, upgraded), versions, before, upgraded);
 }
 function spent(budget) {
     return budget?.spent()
@@ -1284,9 +1533,12 @@ async function renderIn(folder, helm, place, version, packagePath, options) {
     const values = writeValuesFiles(folder, files.files, chart.readFile);
     if ('error' in values)
         return values;
-    const schema = schemaCheck(helm, chart.path, place.skipSchemaValidation);
+    const schema = schemaCheck(helm, chart.path);
     if ('error' in schema)
         return schema;
+    const unskippable = skipRefusal(helm, place);
+    if (unskippable)
+        return unskippable;
     const request = {
         releaseName: place.releaseName,
         chart: chart.path,
@@ -1296,9 +1548,9 @@ async function renderIn(folder, helm, place, version, packagePath, options) {
         includeCrds: place.includeCrds,
         kubeVersion: place.kubeVersion,
         apiVersions: place.apiVersions,
-        skipSchemaValidation: helm.skipsSchemaValidation &&
-            (schema.notes.length > 0 || place.skipSchemaValidation === true),
-        skipTests: place.skipTests === true
+        skipSchemaValidation: place.skipSchemaValidation === true || schema.notes.length > 0,
+        skipTests: place.skipTests,
+        noHooks: place.noHooks
     };
     const output = await runTemplate(helm, request, options);
     if ('skip' in output)
@@ -1306,7 +1558,8 @@ async function renderIn(folder, helm, place, version, packagePath, options) {
     if ('error' in output)
         return { ...namedError(output.error, values.names, folder), ...schema };
     const split = splitManifests(output.manifest, place.namespace ?? 'default');
-    return { ...split, notes: schema.notes };
+    const resources = withCommonMetadata(split.resources, place.commonMetadata);
+    return { ...split, resources, notes: schema.notes };
 }
 /**
  * Helm under the budget: never past what is left of it, and a render the
@@ -1334,15 +1587,10 @@ async function runTemplate(helm, request, options) {
  * given to Helm to follow (`--skip-schema-validation`, said in a note);
  * a Helm without that flag is not run.
  */
-function schemaCheck(helm, chart, skipped = false) {
-    // The consumer skips validation (Argo CD's `skipSchemaValidation`); a
-    // Helm without the flag validates all the same, and the note says so.
-    if (skipped && helm.skipsSchemaValidation)
-        return { notes: [] };
-    const notes = skipped ? [CANNOT_SKIP_SCHEMA] : [];
+function schemaCheck(helm, chart) {
     const { found } = outsideReferences(chart);
     if (found.length === 0)
-        return { notes };
+        return { notes: [] };
     const what = `it refers outside itself (${found.join('; ')}), and the preview follows no such reference`;
     if (!helm.skipsSchemaValidation) {
         const skip = `values.schema.json cannot be checked: ${what}; this Helm cannot skip schema validation (Helm 3.16 or later can)`;
@@ -1350,8 +1598,24 @@ function schemaCheck(helm, chart, skipped = false) {
     }
     return { notes: [`values.schema.json not checked: ${what}`] };
 }
-const CANNOT_SKIP_SCHEMA = 'values.schema.json checked although the place skips schema validation: this Helm cannot skip it (Helm 3.16 or later can)';
+/** A place that skips schema validation, and a Helm that cannot. */
+function skipRefusal(helm, place) {
+    if (!place.skipSchemaValidation || helm.skipsSchemaValidation)
+        return;
+    const skip = 'the place skips schema validation, and this Helm cannot (Helm 3.16 or later can)';
+    return { error: skip, skip };
+}
 function chartToRender(folder, place, packagePath, options) {
+    if (!place.umbrella && place.chartValues) {
+        const unpacked = chartWithValues(packagePath, place.chartValues, path.join(folder, 'chart'));
+        if ('error' in unpacked)
+            return unpacked;
+        return {
+            path: unpacked.path,
+            readFile: relative => readCopiedFile(unpacked.path, relative),
+            listFiles: () => listFolderFiles(unpacked.path)
+        };
+    }
     if (!place.umbrella) {
         return {
             path: packagePath,
@@ -1386,16 +1650,20 @@ function writeValuesFiles(folder, files, readChartFile) {
     const paths = [];
     const names = new Map();
     for (const [index, file] of files.entries()) {
-        const text = file.fromChart === undefined ? file.text : readChartFile(file.fromChart);
+        const read = file.fromChart === undefined ? file.text : readChartFile(file.fromChart);
         // Argo CD's ignoreMissingValueFiles: a missing file is simply not applied.
-        if (text === undefined && file.optional)
+        if (read === undefined && file.optional)
             continue;
-        if (text === undefined) {
+        if (read === undefined) {
             return {
                 error: `values file ${file.fromChart ?? file.name} is not in the chart`,
                 valuesFile: file.name
             };
         }
+        const derived = file.derive ? file.derive(read) : { text: read };
+        if ('error' in derived)
+            return { error: `${file.name}: ${derived.error}`, valuesFile: file.name };
+        const text = derived.text;
         const written = path.join(dir, `${index}.yaml`);
         fs.writeFileSync(written, text);
         paths.push(written);
@@ -1445,15 +1713,18 @@ function namedError(error, names, folder) {
 // always shown, its lists and diffs while they fit), one for the places not
 // rendered. The pull request body and the job summary fit the same parts
 // into their own limits. Pure.
-/** Helm's error is shown up to this length; its first line is what matters. */
-const MAX_ERROR_CHARS = 2_000;
+/**
+ * Helm's error is shown whole up to this length (a schema failure names each
+ * value and the rule it breaks, one line each); past it, clipped with a note.
+ */
+const MAX_ERROR_CHARS = 8_000;
 /** Titles, notes and duplicates listed in a head at most; the rest are counted. */
 const MAX_LISTED = 10;
 /** A title, file name or note longer than this is cut. */
 const MAX_NAME = 300;
 /** The report's parts, in the order of the places. */
 function renderReport(outcomes, options) {
-    const failures = outcomes.filter(o => o.status === 'failed' && o.side === 'new');
+    const failures = outcomes.filter(o => o.status === 'failed' && o.side !== 'old');
     const skipped = outcomes.filter((o) => o.status === 'skipped');
     const places = outcomes.flatMap(o => o.status === 'failed'
         ? [failedPart(o)]
@@ -1462,15 +1733,18 @@ function renderReport(outcomes, options) {
             : []);
     return {
         parts: [
-            { head: introduction(options.helmVersion, failures) },
+            { head: introduction(options, failures) },
             ...places,
             ...(skipped.length ? [notRenderedPart(skipped)] : [])
         ],
         failures
     };
 }
-function introduction(helmVersion, failures) {
-    let text = `Rendered with Helm ${escapeMarkdown(helmVersion)} (\`helm template\`), old version vs new.\n\n`;
+function introduction(options, failures) {
+    const assumed = options.assumed?.length
+        ? `; assumed: ${options.assumed.map(escapeMarkdown).join('; ')}`
+        : '';
+    let text = `Rendered with Helm ${escapeMarkdown(options.helmVersion)} (\`helm template\`), old version vs new${assumed}.\n\n`;
     if (failures.length > 0) {
         const titles = listed(failures.map(f => f.place.title)).join(', ');
         text += `> [!WARNING]\n> The new version does not render for ${plural(failures.length, 'place')}: ${titles}.\n\n`;
@@ -1492,25 +1766,66 @@ function placeHead(outcome) {
         `${escapeMarkdown(clip(file, MAX_NAME))} line ${line}\n\n`);
 }
 function failedPart(outcome) {
-    const which = outcome.side === 'new' ? 'new' : 'old';
     // Above the title, so that a reviewer cannot miss it.
-    const mark = `> [!CAUTION]\n> **Does not render** at the ${which} version ${escapeMarkdown(outcome.version)}.\n\n`;
+    const mark = `> [!CAUTION]\n> **Does not render** ${failedWhere(outcome)}.\n\n`;
     return {
         head: mark +
             placeHead(outcome) +
-            failureDetail(outcome) +
-            noteList(outcome.place.notes)
+            valuesFileLine(outcome) +
+            sideNote(outcome) +
+            noteList(outcome.place.notes),
+        items: errorItems(outcome)
     };
 }
-function failureDetail(outcome) {
-    const error = clip(outcome.error, MAX_ERROR_CHARS);
-    const file = outcome.valuesFile
-        ? `The values that broke it: ${escapeMarkdown(clip(outcome.valuesFile, MAX_NAME))}.\n\n`
+/** At which versions: the old, the new, or both. */
+function failedWhere(outcome) {
+    const version = escapeMarkdown(outcome.version);
+    if (outcome.side === 'new')
+        return `at the new version ${version}`;
+    if (outcome.side === 'old' || !outcome.old)
+        return `at the old version ${version}`;
+    const old = escapeMarkdown(outcome.old.version);
+    return `at either version: neither the old ${old} nor the new ${version}`;
+}
+function valuesFileLine(outcome) {
+    const files = [
+        ...new Set([outcome.old?.valuesFile, outcome.valuesFile].filter(Boolean))
+    ];
+    if (files.length === 0)
+        return '';
+    const names = files.map(f => escapeMarkdown(clip(f, MAX_NAME))).join(', ');
+    return `The values that broke it: ${names}.\n\n`;
+}
+function sideNote(outcome) {
+    if (outcome.side === 'old')
+        return 'The old version does not render with these values, so there is nothing to compare.\n\n';
+    if (outcome.side === 'both')
+        return 'Neither version renders with these values, so there is nothing to compare.\n\n';
+    return '';
+}
+/** Helm's whole error at each version that failed: once when both say the same. */
+function errorItems(outcome) {
+    const { old } = outcome;
+    if (!old || old.error === outcome.error)
+        return [
+            errorItem(old ? [old.version, outcome.version] : [outcome.version], outcome.error)
+        ];
+    return [
+        errorItem([old.version], old.error),
+        errorItem([outcome.version], outcome.error)
+    ];
+}
+function errorItem(versions, error) {
+    const at = versions.map(escapeMarkdown).join(' and ');
+    const long = [...error].length > MAX_ERROR_CHARS;
+    const shown = long ? clip(error, MAX_ERROR_CHARS) : error;
+    const cut = long
+        ? `_Helm's error is longer: its first ${MAX_ERROR_CHARS.toLocaleString('en-US')} characters are shown._\n\n`
         : '';
-    const old = outcome.side === 'old'
-        ? 'The old version does not render with these values, so there is nothing to compare.\n\n'
-        : '';
-    return `Helm's error at ${escapeMarkdown(outcome.version)}:\n\n${fenced('text', error)}\n${file}${old}`;
+    return {
+        text: `Helm's error at ${at}:\n\n${preformatted(shown)}\n${cut}`,
+        unit: 'Helm error'
+    };
 }
 function renderedPart(outcome) {
     const notes = [...outcome.place.notes];
@@ -1593,9 +1908,15 @@ const MAX_PREVIEW_DIFF_CHARS = 900_000;
 async function previewRelease(services, input) {
     const workDir = fs.mkdtempSync(path.join(tempRoot(), 'helm-oci-release-render-'));
     try {
-        const outcomes = await renderAll(services, input, workDir);
+        const { outcomes, places } = await renderAll(services, input, workDir);
         const report = renderReport(outcomes, {
-            helmVersion: services.helmVersion
+            helmVersion: services.helmVersion,
+            assumed: assumptions(places, {
+                helmVersion: services.helmVersion,
+                helmChosen: services.helmChosen ?? false,
+                kubeVersion: input.kubeVersion,
+                apiVersions: input.apiVersions
+            })
         });
         const changelog = changelogPart(await readChangelog(services.registry, input.repositoryPath, oldestFrom(input.fromVersions), input.version));
         return {
@@ -1604,22 +1925,32 @@ async function previewRelease(services, input) {
         };
     }
     catch (error) {
-        const message = `The rendered preview failed: ${errorMessage(error)}`;
-        return {
-            parts: [
-                {
-                    head: `> [!WARNING]\n> ${escapeMarkdown(clip(message, MAX_ERROR_CHARS))}\n\n`
-                }
-            ],
-            warnings: [message]
-        };
+        return previewFailure(error);
     }
     finally {
         fs.rmSync(workDir, { recursive: true, force: true });
     }
 }
+/** A preview that could not be made: one warning, said in the pull request too. */
+function previewFailure(error) {
+    const message = `The rendered preview failed: ${errorMessage(error)}`;
+    return {
+        parts: [
+            {
+                head: `> [!WARNING]\n> ${escapeMarkdown(clip(message, MAX_ERROR_CHARS))}\n\n`
+            }
+        ],
+        warnings: [message]
+    };
+}
+/**
+ * Each place's outcome, and the places Helm was run for as their tools
+ * wrote them (before the inputs stand in for the cluster): what the
+ * preview assumed is said of those.
+ */
 async function renderAll(services, input, workDir) {
     const outcomes = [];
+    const places = [];
     const budget = new TimeBudget(budgetMs());
     const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS };
     for (const { place: found, versions } of input.places()) {
@@ -1629,16 +1960,24 @@ async function renderAll(services, input, workDir) {
             : undefined;
         const outcome = await renderPlaceChange(services.helm, place, versions, services.packages, { workDir, umbrellaChartDir, budget });
         outcomes.push(keepBounded(outcome, kept));
+        if (outcome.status !== 'skipped')
+            places.push(found);
     }
-    return outcomes;
+    return { outcomes, places };
 }
 /**
  * What the preview keeps of a place: diffs while `kept.diffChars` lasts
  * (then none, each counted as not kept) and Helm's error up to what is shown.
  */
 function keepBounded(outcome, kept) {
-    if (outcome.status === 'failed')
-        return { ...outcome, error: outcome.error.slice(0, MAX_ERROR_CHARS + 1) };
+    if (outcome.status === 'failed') {
+        const { old } = outcome;
+        return {
+            ...outcome,
+            error: keptError(outcome.error),
+            ...(old && { old: { ...old, error: keptError(old.error) } })
+        };
+    }
     if (outcome.status !== 'rendered')
         return outcome;
     const changed = outcome.diff.changed.map(resource => {
@@ -1670,15 +2009,28 @@ function oldestFrom(fromVersions) {
     const versions = fromVersions.filter(version => semver.valid(version));
     return versions.sort(semver.compare)[0] ?? fromVersions[0] ?? '';
 }
+/** Helm's error up to what the report shows, and one more character: it says it was clipped. */
+function keptError(error) {
+    return clip(error, MAX_ERROR_CHARS + 1);
+}
+/**
+ * The warning of a place whose new version does not render: where, at which
+ * versions, and Helm's whole error as the pull request shows it (a warning
+ * is one workflow command: its line breaks are escaped, so no line of the
+ * error reaches the log as a command of its own).
+ */
 function failureLine(outcome) {
     const where = `${outcome.place.file} line ${outcome.place.line} (${outcome.place.title})`;
     if (outcome.status !== 'failed')
         return where;
     const values = outcome.valuesFile ? `, with ${outcome.valuesFile}` : '';
-    return `${where}: version ${outcome.version} does not render${values}: ${outcome.error.split('\n')[0]}`;
+    const versions = outcome.old
+        ? `neither version ${outcome.old.version} nor ${outcome.version} renders`
+        : `version ${outcome.version} does not render`;
+    return `${where}: ${versions}${values}: ${clip(outcome.error, MAX_ERROR_CHARS)}`;
 }
 function tempRoot() {
     return process.env.RUNNER_TEMP || os.tmpdir();
 }
 
-export { MAX_PREVIEW_DIFF_CHARS, keepBounded, previewRelease };
+export { MAX_PREVIEW_DIFF_CHARS, keepBounded, previewFailure, previewRelease };

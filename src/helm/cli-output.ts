@@ -234,9 +234,14 @@ function errorLines(section: readonly string[]): string[] {
 }
 
 /**
- * Helm's `Error:` of a failed render with the lines that continue it: Helm 4
- * writes a template's failure over several indented lines (file, then what),
- * and a schema's failure over the lines after a `…chart(s):` line.
+ * Helm's whole error of a failed render, its lines as Helm wrote them: from
+ * the `Error:` line (warnings before it left out) to the end, without the
+ * "Use --debug flag…" hint pkg/cmd/template.go adds to a failure. A schema's
+ * failure names each value and the rule it breaks on the lines after its
+ * "…chart(s):" line (pkg/chart/common/util/values.go, ToRenderValues, over
+ * jsonschema.go's ValidateAgainstSchema: one line per violation), and
+ * Helm 4 writes a template's failure over indented lines: all of it is the
+ * error. Unbounded here: the preview clips what it shows (render/preview.ts).
  */
 export function templateError(result: {
   stdout: string
@@ -245,17 +250,18 @@ export function templateError(result: {
   const lines = result.stderr.split('\n')
   const start = lines.findIndex(line => line.startsWith('Error:'))
   if (start < 0) return helmError(result)
-  const block = [lines[start].slice('Error:'.length).trim()]
-  // A line that ends in `:` (a schema failure: "…in the following chart(s):")
-  // goes on over the lines after it, up to an empty one.
-  let open = block[0].endsWith(':')
-  for (const line of lines.slice(start + 1, start + 10)) {
-    if (!/^\s+\S/.test(line) && !(open && line.trim() !== '')) break
-    block.push(line.trim())
-    open ||= line.trimEnd().endsWith(':')
-  }
-  return block.join(' ')
+  const block = lines.slice(start)
+  block[0] = block[0].slice('Error:'.length).trimStart()
+  while (block.length > 1 && isTrailer(block.at(-1) ?? '')) block.pop()
+  return block.map(line => line.trimEnd()).join('\n')
 }
+
+/** Blank lines and Helm's hint after a failure, left out at the end. */
+function isTrailer(line: string): boolean {
+  return line.trim() === '' || DEBUG_HINT.test(line)
+}
+
+const DEBUG_HINT = /^Use --debug flag to render out invalid YAML\s*$/
 
 const SAVED = /^Successfully packaged chart and saved it to: (.+)$/
 

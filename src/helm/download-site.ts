@@ -33,12 +33,16 @@ const VERSION = new RegExp(
 const CHANNELS: readonly string[] = ['latest', '3', '4']
 
 /**
- * Parses the `helm-version` input. Exact versions come back without the `v`
+ * Parses the `helm-version` input (or `input`, which takes the same forms:
+ * `gitops-render-helm-version`). Exact versions come back without the `v`
  * (`v3.17.3` and `3.17.3` are the same). Throws a UserError for anything else,
  * and for Helm versions that cannot push to OCI registries (before 3.8) or that
  * this action does not know (majors other than 3 and 4).
  */
-export function parseHelmVersionSpec(spec: string): HelmVersionSpec {
+export function parseHelmVersionSpec(
+  spec: string,
+  input = 'helm-version'
+): HelmVersionSpec {
   const value = spec.trim()
   if (value === 'system') return { kind: 'system' }
   if (CHANNELS.includes(value)) {
@@ -47,7 +51,7 @@ export function parseHelmVersionSpec(spec: string): HelmVersionSpec {
   const match = VERSION.exec(value)
   if (!match) {
     throw new UserError(
-      `Input 'helm-version' is ${JSON.stringify(spec)}, which is not a Helm ` +
+      `Input '${input}' is ${JSON.stringify(spec)}, which is not a Helm ` +
         `version this action understands. Use ${ACCEPTED_FORMS}.`
     )
   }
@@ -55,7 +59,7 @@ export function parseHelmVersionSpec(spec: string): HelmVersionSpec {
   const problem = unsupportedVersionProblem(version)
   if (problem) {
     throw new UserError(
-      `Input 'helm-version' is ${JSON.stringify(spec)}: ${problem} ` +
+      `Input '${input}' is ${JSON.stringify(spec)}: ${problem} ` +
         `Use ${ACCEPTED_FORMS}.`
     )
   }

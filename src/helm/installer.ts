@@ -30,6 +30,13 @@ export interface InstallHelmOptions {
   downloadBaseUrl: string
   /** Retries of the downloads; what is not given comes from DEFAULT_RETRY. */
   retry?: Partial<RetryPolicy>
+  /**
+   * False: the binary is not put on PATH (the preview's Helm of
+   * `gitops-render-helm-version`, so that later steps keep the action's).
+   */
+  addToPath?: boolean
+  /** The input that asked for this Helm, for messages; `helm-version` when not given. */
+  input?: string
 }
 
 export interface InstalledHelm {
@@ -71,7 +78,11 @@ export async function installHelm(
   const version =
     spec.kind === 'exact'
       ? spec.version
-      : await resolveChannel(await downloadSite(base, retry), spec.channel)
+      : await resolveChannel(
+          await downloadSite(base, retry),
+          spec.channel,
+          options.input ?? 'helm-version'
+        )
   const platform = helmPlatform()
   const cached = findInToolCache(TOOL_NAME, version, TOOL_ARCH)
   if (cached) {
@@ -86,7 +97,7 @@ export async function installHelm(
           `${problem}. Remove it (and ${cached}.complete) and re-run.`
       )
     }
-    core.addPath(path.dirname(binary))
+    if (options.addToPath !== false) core.addPath(path.dirname(binary))
     return installed(binary, version, 'cache')
   }
   // Only a cache miss loads the download code and its HTTP client.
@@ -97,7 +108,7 @@ export async function installHelm(
     arch: TOOL_ARCH
   })
   const binary = path.resolve(toolDir, binaryName(platform))
-  core.addPath(toolDir)
+  if (options.addToPath !== false) core.addPath(toolDir)
   return installed(binary, version, 'download')
 }
 
@@ -125,7 +136,8 @@ function installed(
 /** `latest`, `3` or `4` -> the version the download site names as newest. */
 async function resolveChannel(
   site: Site,
-  channel: HelmChannel
+  channel: HelmChannel,
+  input: string
 ): Promise<string> {
   const url = `${site.base}/${latestVersionFile(channel)}`
   let version: string
@@ -134,22 +146,22 @@ async function resolveChannel(
     version = parseLatestVersion(body, channel)
   } catch (error) {
     throw new UserError(
-      `Could not find the newest Helm for helm-version '${channel}' at ` +
+      `Could not find the newest Helm for ${input} '${channel}' at ` +
         `${url}: ${errorMessage(error)}. The action will not fall back to ` +
         'another Helm version: make that URL reachable (or point ' +
         'helm-download-url at a mirror that serves it), or set an exact ' +
-        "helm-version such as '3.17.3'.",
+        `${input} such as '3.17.3'.`,
       { cause: error }
     )
   }
   const problem = unsupportedVersionProblem(version)
   if (problem) {
     throw new UserError(
-      `helm-version '${channel}' resolved to ${version} (from ${url}). ` +
-        `${problem} Set an exact helm-version such as '4.1.4'.`
+      `${input} '${channel}' resolved to ${version} (from ${url}). ` +
+        `${problem} Set an exact ${input} such as '4.1.4'.`
     )
   }
-  core.info(`helm-version '${channel}' resolved to ${version} (from ${url})`)
+  core.info(`${input} '${channel}' resolved to ${version} (from ${url})`)
   return version
 }
 

@@ -28,8 +28,10 @@ export interface TemplateRequest {
   apiVersions: readonly string[]
   /** `--skip-schema-validation` (Helm 3.16 and later): see render/schema-refs.ts. */
   skipSchemaValidation?: boolean
-  /** `--skip-tests` (Helm 3.5 and later): test hooks left out. */
+  /** `--skip-tests`: no test hooks. */
   skipTests?: boolean
+  /** `--no-hooks`: no hooks at all. */
+  noHooks?: boolean
 }
 
 // Helm's release-name rule, pkg/chart/v2/util/validate_name.go (v4.2.3;
@@ -178,6 +180,7 @@ export function templateArgs(request: TemplateRequest): string[] {
   for (const api of request.apiVersions) args.push(`--api-versions=${api}`)
   if (request.skipSchemaValidation) args.push('--skip-schema-validation')
   if (request.skipTests) args.push('--skip-tests')
+  if (request.noHooks) args.push('--no-hooks')
   args.push('--', request.releaseName, request.chart)
   return args
 }

@@ -11,6 +11,10 @@ import {
   splitRepository,
   validateRepository
 } from '../github/names.js'
+import {
+  parseHelmVersionSpec,
+  type HelmVersionSpec
+} from '../helm/download-site.js'
 import { booleanInput, listInput, secretInput } from './read.js'
 
 /** The GitOps pull request step; absent when `gitops-repository` is empty. */
@@ -36,6 +40,8 @@ export interface GitopsConfig {
   render: boolean
   kubeVersion?: string
   apiVersions: string[]
+  /** `gitops-render-helm-version`: the Helm that renders the preview; absent: the action's own. */
+  renderHelmVersion?: HelmVersionSpec
   /** GITHUB_SERVER_URL and GITHUB_API_URL: GitHub Enterprise Server works. */
   serverUrl: string
   apiUrl: string
@@ -49,6 +55,9 @@ export const GITOPS_INPUTS = {
   token: 'gitops-token',
   paths: 'gitops-paths'
 } as const
+
+/** The input naming the Helm that renders the preview. */
+export const RENDER_HELM_VERSION = 'gitops-render-helm-version'
 
 const DEFAULT_GITOPS_PATHS = ['**/*.yaml', '**/*.yml']
 const DEFAULT_COMMIT_MESSAGE = 'chore(deps): bump {name} chart to {version}'
@@ -96,6 +105,7 @@ export function gitopsConfig(env: NodeJS.ProcessEnv): GitopsConfig | undefined {
     render: booleanInput('gitops-render', true),
     kubeVersion: kubeVersion(core.getInput('gitops-kube-version')),
     apiVersions: listInput('gitops-api-versions'),
+    ...renderHelmVersion(core.getInput(RENDER_HELM_VERSION)),
     serverUrl: serverUrlFromEnv(env),
     apiUrl: apiUrlFromEnv(env)
   }
@@ -150,4 +160,23 @@ function kubeVersion(raw: string): string | undefined {
   throw new UserError(
     `Input 'gitops-kube-version' is '${raw}': give a Kubernetes version such as '1.30' or 'v1.30.2', or leave it empty for Helm's default.`
   )
+}
+
+/**
+ * `gitops-render-helm-version`: the forms `helm-version` takes, but for
+ * `system` (the helm on PATH is the action's own by then); empty: the
+ * action's Helm renders.
+ */
+function renderHelmVersion(
+  raw: string
+): Pick<GitopsConfig, 'renderHelmVersion'> {
+  if (!raw.trim()) return {}
+  const spec = parseHelmVersionSpec(raw, RENDER_HELM_VERSION)
+  if (spec.kind === 'system') {
+    throw new UserError(
+      `Input '${RENDER_HELM_VERSION}' is 'system', which it does not take: the helm on PATH is the one the action uses by then. ` +
+        "Give the Helm version your GitOps tool renders with (such as '3.17.3' or '4'), or leave it empty to render with helm-version's Helm."
+    )
+  }
+  return { renderHelmVersion: spec }
 }

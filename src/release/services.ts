@@ -9,7 +9,9 @@
 import type { runGitHubRelease } from '../ghrelease/run.js'
 import type { runGitops } from '../gitops/step.js'
 import { Helm } from '../helm/cli.js'
+import type { HelmVersionSpec } from '../helm/download-site.js'
 import { installHelm, type InstalledHelm } from '../helm/installer.js'
+import { RENDER_HELM_VERSION } from '../inputs/gitops.js'
 import type { Config } from '../inputs/release.js'
 import { childEnv } from '../process-env.js'
 import type { HelmLogin } from '../publish/login.js'
@@ -46,6 +48,11 @@ export interface Services {
   helm(installed: InstalledHelm, env: Record<string, string>): MainHelm
   /** The Helm of the GitOps preview: run isolated, never in the sandbox. */
   renderHelm(installed: InstalledHelm): Promise<HelmTemplate>
+  /** `gitops-render-helm-version`'s Helm, installed as `helm-version`'s is but not put on PATH. */
+  installRenderHelm(
+    spec: HelmVersionSpec,
+    config: Config
+  ): Promise<InstalledHelm>
   /** Before the first push: the OIDC token, the identity, the registry's acceptance. */
   startSigning: typeof startSigning
   /** After the push: signatures and provenance. */
@@ -70,6 +77,13 @@ export const realServices: Services = {
   },
   helm: (installed, env) =>
     new Helm(installed.path, installed.major, childEnv(env)),
+  installRenderHelm: (spec, config) =>
+    installHelm({
+      versionSpec: spec,
+      downloadBaseUrl: config.helmDownloadUrl,
+      addToPath: false,
+      input: RENDER_HELM_VERSION
+    }),
   renderHelm: async installed =>
     (await import('../helm/template.js')).isolatedHelm(installed),
   startSigning: async (...args) =>

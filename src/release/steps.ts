@@ -113,7 +113,7 @@ export async function release(
         )
       const renderer =
         helm && sandbox && config.gitops?.render
-          ? previewRenderer(services, installed, sandbox.root)
+          ? previewRenderer(services, config, installed, sandbox.root)
           : undefined
       await gitopsSteps(services, config, run, record, registry.reads, renderer)
     } finally {

@@ -19,16 +19,29 @@ export type RenderResult =
   | { resources: Resource[]; duplicates: string[]; notes?: string[] }
   | RenderFailure
 
+/** Which versions of a place do not render. */
+export type FailedSide = 'old' | 'new' | 'both'
+
+/** One version's failure to render, as the report shows it. */
+export interface VersionFailure {
+  version: string
+  error: string
+  valuesFile?: string
+}
+
 export type PlaceOutcome =
   | { status: 'skipped'; place: RenderPlace; reason: string }
   | {
       status: 'failed'
       place: RenderPlace
-      /** Which side did not render: the new version is the one to warn about. */
-      side: 'old' | 'new'
+      /** Which versions did not render: the new version is the one to warn about. */
+      side: FailedSide
+      /** The new version when it failed (`new`, `both`), else the old one: `error` is its. */
       version: string
       error: string
       valuesFile?: string
+      /** With `both`: the old version's failure (the fields above are the new one's). */
+      old?: VersionFailure
     }
   | {
       status: 'rendered'
@@ -38,13 +51,21 @@ export type PlaceOutcome =
       duplicates: string[]
     }
 
-/** Compares two renders; a failure of the new version wins over one of the old. */
+/**
+ * Compares two renders. A failure says which versions fail: the new one's
+ * error first, the old one's with it when both fail.
+ */
 export function compareRenders(
   place: RenderPlace,
   versions: { old: string; new: string },
   before: RenderResult,
   after: RenderResult
 ): PlaceOutcome {
+  if ('error' in after && 'error' in before)
+    return {
+      ...failed(place, 'both', versions.new, after),
+      old: versionFailure(versions.old, before)
+    }
   if ('error' in after) return failed(place, 'new', versions.new, after)
   if ('error' in before) return failed(place, 'old', versions.old, before)
   const duplicates = [...new Set([...before.duplicates, ...after.duplicates])]
@@ -54,9 +75,20 @@ export function compareRenders(
 
 function failed(
   place: RenderPlace,
-  side: 'old' | 'new',
+  side: FailedSide,
   version: string,
-  result: { error: string; valuesFile?: string }
-): PlaceOutcome {
-  return { status: 'failed', place, side, version, ...result }
+  result: RenderFailure
+): Extract<PlaceOutcome, { status: 'failed' }> {
+  return { status: 'failed', place, side, ...versionFailure(version, result) }
+}
+
+/** What the report shows of a failure (not why Helm was not run, nor notes). */
+function versionFailure(
+  version: string,
+  result: RenderFailure
+): VersionFailure {
+  const { error, valuesFile } = result
+  return valuesFile === undefined
+    ? { version, error }
+    : { version, error, valuesFile }
 }

@@ -19,6 +19,12 @@ export interface ValuesFile {
   /** Left out without a word when absent (e.g. Argo CD's `ignoreMissingValueFiles`). */
   optional?: boolean
   /**
+   * Makes what Helm gets from the text read (`text`, or the chart's file):
+   * e.g. Kustomize merges `valuesInline` into the chart's values.yaml, known
+   * only once the chart is pulled. An error fails the render.
+   */
+  derive?: (text: string) => { text: string } | { error: string }
+  /**
    * `fromChart` is a glob (`*`, `?`, `[`, `**`; Argo CD 3.4's `valueFiles`):
    * the chart's files it matches at each version, in lexical order, each
    * used once, a file named by another `fromChart` of the place left to
@@ -38,6 +44,26 @@ export interface SetValue {
   fromFile?: boolean
 }
 
+/**
+ * The chart's values.yaml replaced by files of the chart merged in order
+ * (Flux's `chart.spec.valuesFiles`): render/chart-values.ts.
+ */
+export interface ChartValues {
+  /** Paths inside the chart; `values.yaml` is the chart's own. */
+  files: string[]
+  /** A file not in the chart is left out (else the render fails, as the tool's build does). */
+  ignoreMissing: boolean
+}
+
+/** Skip: none applied; Create: only new ones; CreateReplace: all; none deleted. */
+export type CrdUpgradePolicy = 'Skip' | 'Create' | 'CreateReplace'
+
+/** Labels and annotations the consumer sets on every rendered object. */
+export interface CommonMetadata {
+  labels: Record<string, string>
+  annotations: Record<string, string>
+}
+
 /** How the consumer renders the chart at one pin. */
 export interface RenderPlace {
   /** The GitOps file and the line of the bumped version. */
@@ -55,10 +81,21 @@ export interface RenderPlace {
   includeCrds: boolean
   kubeVersion?: string
   apiVersions: string[]
-  /** `--skip-tests`: test hooks left out (e.g. Argo CD's `skipTests`). */
-  skipTests?: boolean
-  /** `--skip-schema-validation` (e.g. Argo CD's `skipSchemaValidation`). */
+  /** The chart's own default values replaced (Flux's `chart.spec.valuesFiles`). */
+  chartValues?: ChartValues
+  /**
+   * How an upgrade applies the chart's `crds/` folder (Flux's
+   * `upgrade.crds`): render/crd-upgrade.ts. Unset: as `helm template` prints it.
+   */
+  crdsOnUpgrade?: CrdUpgradePolicy
+  /** `--skip-schema-validation` (Flux's `disableSchemaValidation`). */
   skipSchemaValidation?: boolean
+  /** Set on every rendered object's metadata (Flux's `commonMetadata`). */
+  commonMetadata?: CommonMetadata
+  /** `--skip-tests`: the chart's test hooks left out (e.g. Kustomize's `skipTests`). */
+  skipTests?: boolean
+  /** `--no-hooks`: every hook left out (e.g. Kustomize's `skipHooks`). */
+  noHooks?: boolean
   /**
    * Values that differ with the version rendered (Argo CD's build
    * environment holds the revision): at a version named here, these
@@ -75,6 +112,11 @@ export interface RenderPlace {
    * old and at the new version; `chartRef` is the dependency's.
    */
   umbrella?: { chartDir: string; dependency: string }
+  /**
+   * The GitOps tool whose own Helm renders this place (`Argo CD`): the
+   * preview says which Helm it took for it. Absent: Helm as the user runs it.
+   */
+  helmOf?: string
 }
 
 /** A place's values at one version (see `RenderPlace.atVersion`). */

@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import semver from 'semver'
 import { errorMessage } from '../errors.js'
+import { assumptions } from './assumptions.js'
 import { budgetMs, TimeBudget } from './budget.js'
 import { readChangelog, type ChangelogRegistry } from './changelog-source.js'
 import { changelogPart } from './changelog.js'
@@ -34,6 +35,8 @@ export interface PreviewServices {
   helm: HelmTemplate
   /** The Helm that renders, e.g. `4.2.3`: said in the pull request. */
   helmVersion: string
+  /** Whether `gitops-render-helm-version` named it (else it is `helm-version`'s). */
+  helmChosen?: boolean
   packages: ChartPackages
   registry: ChangelogRegistry
 }
@@ -77,9 +80,15 @@ export async function previewRelease(
     path.join(tempRoot(), 'helm-oci-release-render-')
   )
   try {
-    const outcomes = await renderAll(services, input, workDir)
+    const { outcomes, places } = await renderAll(services, input, workDir)
     const report = renderReport(outcomes, {
-      helmVersion: services.helmVersion
+      helmVersion: services.helmVersion,
+      assumed: assumptions(places, {
+        helmVersion: services.helmVersion,
+        helmChosen: services.helmChosen ?? false,
+        kubeVersion: input.kubeVersion,
+        apiVersions: input.apiVersions
+      })
     })
     const changelog = changelogPart(
       await readChangelog(
@@ -94,26 +103,37 @@ export async function previewRelease(
       warnings: report.failures.map(failureLine)
     }
   } catch (error) {
-    const message = `The rendered preview failed: ${errorMessage(error)}`
-    return {
-      parts: [
-        {
-          head: `> [!WARNING]\n> ${escapeMarkdown(clip(message, MAX_ERROR_CHARS))}\n\n`
-        }
-      ],
-      warnings: [message]
-    }
+    return previewFailure(error)
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true })
   }
 }
 
+/** A preview that could not be made: one warning, said in the pull request too. */
+export function previewFailure(error: unknown): Preview {
+  const message = `The rendered preview failed: ${errorMessage(error)}`
+  return {
+    parts: [
+      {
+        head: `> [!WARNING]\n> ${escapeMarkdown(clip(message, MAX_ERROR_CHARS))}\n\n`
+      }
+    ],
+    warnings: [message]
+  }
+}
+
+/**
+ * Each place's outcome, and the places Helm was run for as their tools
+ * wrote them (before the inputs stand in for the cluster): what the
+ * preview assumed is said of those.
+ */
 async function renderAll(
   services: PreviewServices,
   input: PreviewInput,
   workDir: string
-): Promise<PlaceOutcome[]> {
+): Promise<{ outcomes: PlaceOutcome[]; places: RenderPlace[] }> {
   const outcomes: PlaceOutcome[] = []
+  const places: RenderPlace[] = []
   const budget = new TimeBudget(budgetMs())
   const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS }
   for (const { place: found, versions } of input.places()) {
@@ -130,8 +150,9 @@ async function renderAll(
       { workDir, umbrellaChartDir, budget }
     )
     outcomes.push(keepBounded(outcome, kept))
+    if (outcome.status !== 'skipped') places.push(found)
   }
-  return outcomes
+  return { outcomes, places }
 }
 
 /**
@@ -142,8 +163,14 @@ export function keepBounded(
   outcome: PlaceOutcome,
   kept: { diffChars: number }
 ): PlaceOutcome {
-  if (outcome.status === 'failed')
-    return { ...outcome, error: outcome.error.slice(0, MAX_ERROR_CHARS + 1) }
+  if (outcome.status === 'failed') {
+    const { old } = outcome
+    return {
+      ...outcome,
+      error: keptError(outcome.error),
+      ...(old && { old: { ...old, error: keptError(old.error) } })
+    }
+  }
   if (outcome.status !== 'rendered') return outcome
   const changed = outcome.diff.changed.map(resource => {
     if (resource.diff.length <= kept.diffChars) {
@@ -180,11 +207,25 @@ function oldestFrom(fromVersions: readonly string[]): string {
   return versions.sort(semver.compare)[0] ?? fromVersions[0] ?? ''
 }
 
+/** Helm's error up to what the report shows, and one more character: it says it was clipped. */
+function keptError(error: string): string {
+  return clip(error, MAX_ERROR_CHARS + 1)
+}
+
+/**
+ * The warning of a place whose new version does not render: where, at which
+ * versions, and Helm's whole error as the pull request shows it (a warning
+ * is one workflow command: its line breaks are escaped, so no line of the
+ * error reaches the log as a command of its own).
+ */
 function failureLine(outcome: PlaceOutcome): string {
   const where = `${outcome.place.file} line ${outcome.place.line} (${outcome.place.title})`
   if (outcome.status !== 'failed') return where
   const values = outcome.valuesFile ? `, with ${outcome.valuesFile}` : ''
-  return `${where}: version ${outcome.version} does not render${values}: ${outcome.error.split('\n')[0]}`
+  const versions = outcome.old
+    ? `neither version ${outcome.old.version} nor ${outcome.version} renders`
+    : `version ${outcome.version} does not render`
+  return `${where}: ${versions}${values}: ${clip(outcome.error, MAX_ERROR_CHARS)}`
 }
 
 function tempRoot(): string {

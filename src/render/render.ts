@@ -22,6 +22,9 @@ import {
   readChartPackageFile
 } from './chart-file.js'
 import { expandChartGlobs } from './chart-globs.js'
+import { chartWithValues } from './chart-values.js'
+import { withCommonMetadata } from './common-metadata.js'
+import { crdsAfterUpgrade } from './crd-upgrade.js'
 import { splitManifests } from './manifests.js'
 import {
   compareRenders,
@@ -68,11 +71,12 @@ export async function renderPlaceChange(
   const after = await renderPlace(helm, place, versions.new, packages, options)
   if ('skip' in after && after.skip)
     return { status: 'skipped', place, reason: after.skip }
+  const upgraded = crdsAfterUpgrade(place.crdsOnUpgrade, before, after)
   return compareRenders(
-    withNotes(place, before, after),
+    withNotes(place, before, upgraded),
     versions,
     before,
-    after
+    upgraded
   )
 }
 
@@ -132,8 +136,10 @@ async function renderIn(
   if ('error' in files) return files
   const values = writeValuesFiles(folder, files.files, chart.readFile)
   if ('error' in values) return values
-  const schema = schemaCheck(helm, chart.path, place.skipSchemaValidation)
+  const schema = schemaCheck(helm, chart.path)
   if ('error' in schema) return schema
+  const unskippable = skipRefusal(helm, place)
+  if (unskippable) return unskippable
   const request: TemplateRequest = {
     releaseName: place.releaseName,
     chart: chart.path,
@@ -144,16 +150,17 @@ async function renderIn(
     kubeVersion: place.kubeVersion,
     apiVersions: place.apiVersions,
     skipSchemaValidation:
-      helm.skipsSchemaValidation &&
-      (schema.notes.length > 0 || place.skipSchemaValidation === true),
-    skipTests: place.skipTests === true
+      place.skipSchemaValidation === true || schema.notes.length > 0,
+    skipTests: place.skipTests,
+    noHooks: place.noHooks
   }
   const output = await runTemplate(helm, request, options)
   if ('skip' in output) return { error: output.skip, skip: output.skip }
   if ('error' in output)
     return { ...namedError(output.error, values.names, folder), ...schema }
   const split = splitManifests(output.manifest, place.namespace ?? 'default')
-  return { ...split, notes: schema.notes }
+  const resources = withCommonMetadata(split.resources, place.commonMetadata)
+  return { ...split, resources, notes: schema.notes }
 }
 
 /**
@@ -190,15 +197,10 @@ async function runTemplate(
  */
 function schemaCheck(
   helm: HelmTemplate,
-  chart: string,
-  skipped = false
+  chart: string
 ): { notes: string[] } | RenderFailure {
-  // The consumer skips validation (Argo CD's `skipSchemaValidation`); a
-  // Helm without the flag validates all the same, and the note says so.
-  if (skipped && helm.skipsSchemaValidation) return { notes: [] }
-  const notes = skipped ? [CANNOT_SKIP_SCHEMA] : []
   const { found } = outsideReferences(chart)
-  if (found.length === 0) return { notes }
+  if (found.length === 0) return { notes: [] }
   const what = `it refers outside itself (${found.join('; ')}), and the preview follows no such reference`
   if (!helm.skipsSchemaValidation) {
     const skip = `values.schema.json cannot be checked: ${what}; this Helm cannot skip schema validation (Helm 3.16 or later can)`
@@ -207,8 +209,16 @@ function schemaCheck(
   return { notes: [`values.schema.json not checked: ${what}`] }
 }
 
-const CANNOT_SKIP_SCHEMA =
-  'values.schema.json checked although the place skips schema validation: this Helm cannot skip it (Helm 3.16 or later can)'
+/** A place that skips schema validation, and a Helm that cannot. */
+function skipRefusal(
+  helm: HelmTemplate,
+  place: RenderPlace
+): RenderFailure | undefined {
+  if (!place.skipSchemaValidation || helm.skipsSchemaValidation) return
+  const skip =
+    'the place skips schema validation, and this Helm cannot (Helm 3.16 or later can)'
+  return { error: skip, skip }
+}
 
 interface ChartToRender {
   path: string
@@ -224,6 +234,19 @@ function chartToRender(
   packagePath: string,
   options: RenderOptions
 ): ChartToRender | { error: string } {
+  if (!place.umbrella && place.chartValues) {
+    const unpacked = chartWithValues(
+      packagePath,
+      place.chartValues,
+      path.join(folder, 'chart')
+    )
+    if ('error' in unpacked) return unpacked
+    return {
+      path: unpacked.path,
+      readFile: relative => readCopiedFile(unpacked.path, relative),
+      listFiles: () => listFolderFiles(unpacked.path)
+    }
+  }
   if (!place.umbrella) {
     return {
       path: packagePath,
@@ -270,16 +293,20 @@ function writeValuesFiles(
   const paths: string[] = []
   const names = new Map<string, string>()
   for (const [index, file] of files.entries()) {
-    const text =
+    const read =
       file.fromChart === undefined ? file.text : readChartFile(file.fromChart)
     // Argo CD's ignoreMissingValueFiles: a missing file is simply not applied.
-    if (text === undefined && file.optional) continue
-    if (text === undefined) {
+    if (read === undefined && file.optional) continue
+    if (read === undefined) {
       return {
         error: `values file ${file.fromChart ?? file.name} is not in the chart`,
         valuesFile: file.name
       }
     }
+    const derived = file.derive ? file.derive(read) : { text: read }
+    if ('error' in derived)
+      return { error: `${file.name}: ${derived.error}`, valuesFile: file.name }
+    const text = derived.text
     const written = path.join(dir, `${index}.yaml`)
     fs.writeFileSync(written, text)
     paths.push(written)

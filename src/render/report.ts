@@ -6,12 +6,20 @@
 import { describeResource } from './manifests.js'
 import type { ChangedResource, ResourceId } from './diff.js'
 import { plural, type Item, type Part } from '../fit.js'
-import { clip, escapeHtml, escapeMarkdown, fenced } from '../markdown.js'
+import {
+  clip,
+  escapeHtml,
+  escapeMarkdown,
+  fenced,
+  preformatted
+} from '../markdown.js'
 import type { PlaceOutcome } from './outcome.js'
 
 export interface ReportOptions {
   /** The Helm that rendered, e.g. `3.17.3`. */
   helmVersion: string
+  /** What the preview assumed where it cannot follow the tool (render/assumptions.ts). */
+  assumed?: readonly string[]
 }
 
 export interface RenderedReport {
@@ -20,8 +28,11 @@ export interface RenderedReport {
   failures: PlaceOutcome[]
 }
 
-/** Helm's error is shown up to this length; its first line is what matters. */
-export const MAX_ERROR_CHARS = 2_000
+/**
+ * Helm's error is shown whole up to this length (a schema failure names each
+ * value and the rule it breaks, one line each); past it, clipped with a note.
+ */
+export const MAX_ERROR_CHARS = 8_000
 /** Titles, notes and duplicates listed in a head at most; the rest are counted. */
 const MAX_LISTED = 10
 /** A title, file name or note longer than this is cut. */
@@ -37,7 +48,7 @@ export function renderReport(
   options: ReportOptions
 ): RenderedReport {
   const failures = outcomes.filter(
-    o => o.status === 'failed' && o.side === 'new'
+    o => o.status === 'failed' && o.side !== 'old'
   )
   const skipped = outcomes.filter((o): o is Skipped => o.status === 'skipped')
   const places = outcomes.flatMap(o =>
@@ -49,7 +60,7 @@ export function renderReport(
   )
   return {
     parts: [
-      { head: introduction(options.helmVersion, failures) },
+      { head: introduction(options, failures) },
       ...places,
       ...(skipped.length ? [notRenderedPart(skipped)] : [])
     ],
@@ -57,8 +68,14 @@ export function renderReport(
   }
 }
 
-function introduction(helmVersion: string, failures: PlaceOutcome[]): string {
-  let text = `Rendered with Helm ${escapeMarkdown(helmVersion)} (\`helm template\`), old version vs new.\n\n`
+function introduction(
+  options: ReportOptions,
+  failures: PlaceOutcome[]
+): string {
+  const assumed = options.assumed?.length
+    ? `; assumed: ${options.assumed.map(escapeMarkdown).join('; ')}`
+    : ''
+  let text = `Rendered with Helm ${escapeMarkdown(options.helmVersion)} (\`helm template\`), old version vs new${assumed}.\n\n`
   if (failures.length > 0) {
     const titles = listed(failures.map(f => f.place.title)).join(', ')
     text += `> [!WARNING]\n> The new version does not render for ${plural(failures.length, 'place')}: ${titles}.\n\n`
@@ -85,28 +102,73 @@ function placeHead(outcome: PlaceOutcome): string {
 }
 
 function failedPart(outcome: Failed): Part {
-  const which = outcome.side === 'new' ? 'new' : 'old'
   // Above the title, so that a reviewer cannot miss it.
-  const mark = `> [!CAUTION]\n> **Does not render** at the ${which} version ${escapeMarkdown(outcome.version)}.\n\n`
+  const mark = `> [!CAUTION]\n> **Does not render** ${failedWhere(outcome)}.\n\n`
   return {
     head:
       mark +
       placeHead(outcome) +
-      failureDetail(outcome) +
-      noteList(outcome.place.notes)
+      valuesFileLine(outcome) +
+      sideNote(outcome) +
+      noteList(outcome.place.notes),
+    items: errorItems(outcome)
   }
 }
 
-function failureDetail(outcome: Failed): string {
-  const error = clip(outcome.error, MAX_ERROR_CHARS)
-  const file = outcome.valuesFile
-    ? `The values that broke it: ${escapeMarkdown(clip(outcome.valuesFile, MAX_NAME))}.\n\n`
+/** At which versions: the old, the new, or both. */
+function failedWhere(outcome: Failed): string {
+  const version = escapeMarkdown(outcome.version)
+  if (outcome.side === 'new') return `at the new version ${version}`
+  if (outcome.side === 'old' || !outcome.old)
+    return `at the old version ${version}`
+  const old = escapeMarkdown(outcome.old.version)
+  return `at either version: neither the old ${old} nor the new ${version}`
+}
+
+function valuesFileLine(outcome: Failed): string {
+  const files = [
+    ...new Set([outcome.old?.valuesFile, outcome.valuesFile].filter(Boolean))
+  ] as string[]
+  if (files.length === 0) return ''
+  const names = files.map(f => escapeMarkdown(clip(f, MAX_NAME))).join(', ')
+  return `The values that broke it: ${names}.\n\n`
+}
+
+function sideNote(outcome: Failed): string {
+  if (outcome.side === 'old')
+    return 'The old version does not render with these values, so there is nothing to compare.\n\n'
+  if (outcome.side === 'both')
+    return 'Neither version renders with these values, so there is nothing to compare.\n\n'
+  return ''
+}
+
+/** Helm's whole error at each version that failed: once when both say the same. */
+function errorItems(outcome: Failed): Item[] {
+  const { old } = outcome
+  if (!old || old.error === outcome.error)
+    return [
+      errorItem(
+        old ? [old.version, outcome.version] : [outcome.version],
+        outcome.error
+      )
+    ]
+  return [
+    errorItem([old.version], old.error),
+    errorItem([outcome.version], outcome.error)
+  ]
+}
+
+function errorItem(versions: readonly string[], error: string): Item {
+  const at = versions.map(escapeMarkdown).join(' and ')
+  const long = [...error].length > MAX_ERROR_CHARS
+  const shown = long ? clip(error, MAX_ERROR_CHARS) : error
+  const cut = long
+    ? `_Helm's error is longer: its first ${MAX_ERROR_CHARS.toLocaleString('en-US')} characters are shown._\n\n`
     : ''
-  const old =
-    outcome.side === 'old'
-      ? 'The old version does not render with these values, so there is nothing to compare.\n\n'
-      : ''
-  return `Helm's error at ${escapeMarkdown(outcome.version)}:\n\n${fenced('text', error)}\n${file}${old}`
+  return {
+    text: `Helm's error at ${at}:\n\n${preformatted(shown)}\n${cut}`,
+    unit: 'Helm error'
+  }
 }
 
 function renderedPart(outcome: Rendered): Part {

@@ -35,20 +35,38 @@ export interface GitopsTool {
   readonly name: string
   readonly pins: PinTool
   readonly places: PlaceTool
+  /** Its name when it renders with a Helm of its own (said in the preview). */
+  readonly ownHelm?: string
 }
 
 /** Every tool, in the order the scan asks them about a document. */
 export const TOOLS: readonly GitopsTool[] = [
-  { name: 'argocd', pins: argoCd, places: argoCdPlaces },
-  { name: 'flux', pins: flux, places: fluxPlaces },
-  { name: 'kustomize', pins: kustomize, places: kustomizePlaces },
+  { name: 'argocd', pins: argoCd, places: argoCdPlaces, ownHelm: 'Argo CD' },
+  { name: 'flux', pins: flux, places: fluxPlaces, ownHelm: 'Flux' },
+  {
+    name: 'kustomize',
+    pins: kustomize,
+    places: kustomizePlaces,
+    ownHelm: 'kustomize'
+  },
   { name: 'helm', pins: helmDependencies, places: umbrellaPlaces }
 ]
 
 /** The tools as the scan takes them. */
 export const PIN_TOOLS: readonly PinTool[] = TOOLS.map(tool => tool.pins)
 
-const PLACE_TOOLS: readonly PlaceTool[] = TOOLS.map(tool => tool.places)
+const PLACE_TOOLS: readonly PlaceTool[] = TOOLS.map(withOwnHelm)
+
+/** The tool's places marked with the tool whose Helm renders them. */
+function withOwnHelm(tool: GitopsTool): PlaceTool {
+  const helmOf = tool.ownHelm
+  if (!helmOf) return tool.places
+  return {
+    kinds: tool.places.kinds,
+    places: (...args) =>
+      tool.places.places(...args).map(place => ({ ...place, helmOf }))
+  }
+}
 
 /** The scan's first pass over one file, with every tool (see scan/scan.ts). */
 export function collectSources(
