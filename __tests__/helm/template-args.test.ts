@@ -112,7 +112,8 @@ const REQUEST: TemplateRequest = {
   includeCrds: false,
   kubeVersion: '1.30',
   apiVersions: ['monitoring.coreos.com/v1'],
-  skipSchemaValidation: true
+  skipSchemaValidation: true,
+  skipTests: true
 }
 
 describe('templateArgs', () => {
@@ -127,6 +128,7 @@ describe('templateArgs', () => {
       '--kube-version=1.30',
       '--api-versions=monitoring.coreos.com/v1',
       '--skip-schema-validation',
+      '--skip-tests',
       '--',
       'web',
       '/tmp/render/web-1.0.0.tgz'

@@ -3625,6 +3625,7 @@ function previewRequest(config, release, bump, texts, clone) {
             const bytes = clone.readCheckoutFile(file);
             return bytes && Buffer.from(bytes);
         },
+        listRepoFolder: folder => clone.listCheckoutFolder(folder),
         cloneDir: clone.dir,
         chartRef: release.ref,
         version: release.version,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { s as semver } from './semver.js';
 import { e as errorMessage } from './errors.js';
-import { p as plural, C as CHANGES_ANNOTATION, m as mapLimit } from './release-steps.js';
+import { p as plural, C as CHANGES_ANNOTATION, m as mapLimit, M as Minimatch } from './release-steps.js';
 import { y as escapeMarkdown, W as HELM_CHART_CONFIG, d as distExports, Q as clip, h as escapeHtml, X as fenced, Y as preformatted } from './markdown.js';
 import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
@@ -328,6 +328,29 @@ function readChartPackageFile(packagePath, relative) {
     }
     return undefined;
 }
+/** The regular files of the package's chart, relative to the chart. */
+function listChartPackageFiles(packagePath) {
+    const files = [];
+    for (const entry of packageEntries(fs.readFileSync(packagePath))) {
+        const inside = chartRelativePath(entry.name.split('/').slice(1).join('/'));
+        if (entry.regular && inside)
+            files.push(inside);
+    }
+    return files;
+}
+/** The regular files under `dir` (no symlink followed), relative to it. */
+function listFolderFiles(dir, below = '') {
+    const files = [];
+    const entries = fs.readdirSync(path.join(dir, below), { withFileTypes: true });
+    for (const entry of entries) {
+        const relative = below ? `${below}/${entry.name}` : entry.name;
+        if (entry.isDirectory())
+            files.push(...listFolderFiles(dir, relative));
+        else if (entry.isFile())
+            files.push(relative);
+    }
+    return files;
+}
 /** The entries of a chart package (gzip, then tar), unpacked in memory within a bound. */
 function packageEntries(bytes) {
     const tar = require$$1.gunzipSync(bytes, { maxOutputLength: MAX_UNPACKED_BYTES });
@@ -374,6 +397,77 @@ function field(header, start, length) {
     const raw = header.subarray(start, start + length);
     const end = raw.indexOf(0);
     return raw.subarray(0, end === -1 ? length : end).toString('utf8');
+}
+
+// Values files named by a glob inside the chart (Argo CD 3.4's `valueFiles`
+// globs) expanded against the chart's own files at the version rendered:
+// the files differ from one version to the next, so the expansion cannot be
+// done when the place is built. Argo CD (reposerver/repository/repository.go,
+// getResolvedValueFiles, v3.4.0) expands with doublestar.FilepathGlob, uses
+// the matches "in lexical order", leaves out a match that is also listed by
+// name (that entry keeps its own position) and uses each file once. Pure.
+/** Files one glob may bring in at most: no real chart has more values files. */
+const MAX_GLOB_MATCHES = 100;
+/**
+ * `files` with each `glob` entry replaced by the chart files it matches;
+ * `chartFiles` lists the chart's regular files (relative to the chart). A
+ * glob that matches nothing fails, unless it is optional.
+ */
+function expandChartGlobs(files, chartFiles) {
+    if (!files.some(file => file.glob && file.fromChart !== undefined))
+        return { files: [...files] };
+    const listed = new Set();
+    for (const file of files) {
+        const path = file.glob ? undefined : chartRelativePath(file.fromChart ?? '');
+        if (path)
+            listed.add(path);
+    }
+    const used = new Set();
+    const expanded = [];
+    for (const file of files) {
+        if (!file.glob || file.fromChart === undefined) {
+            expanded.push(file);
+            continue;
+        }
+        const matches = globMatches(file.fromChart, chartFiles());
+        if ('error' in matches)
+            return { ...matches, valuesFile: file.name };
+        if (matches.length === 0 && !file.optional)
+            return {
+                error: `values file glob ${file.fromChart} matched no files in the chart`,
+                valuesFile: file.name
+            };
+        for (const match of matches) {
+            if (listed.has(match) || used.has(match))
+                continue;
+            used.add(match);
+            expanded.push({
+                name: `${file.name}: ${match}`,
+                text: '',
+                fromChart: match
+            });
+        }
+    }
+    return { files: expanded };
+}
+/** The chart files `pattern` matches, in Go's string order (bytes). */
+function globMatches(pattern, chartFiles) {
+    // doublestar matches names that start with a dot like any other, knows
+    // `{a,b}` and `[!a]`, and has no extglobs or negation.
+    const matcher = new Minimatch(pattern, {
+        dot: true,
+        noext: true,
+        nonegate: true,
+        nocomment: true
+    });
+    const matches = chartFiles
+        .filter(file => matcher.match(file))
+        .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    if (matches.length > MAX_GLOB_MATCHES)
+        return {
+            error: `values file glob ${pattern} matches ${matches.length} files in the chart; the preview uses at most ${MAX_GLOB_MATCHES}`
+        };
+    return matches;
 }
 
 // A chart whose values.yaml is replaced by other files of the chart merged
@@ -1479,17 +1573,21 @@ async function renderPlace(helm, place, version, packages, options) {
     fs.mkdirSync(options.workDir, { recursive: true });
     const folder = fs.mkdtempSync(path.join(options.workDir, 'render-'));
     try {
-        return await renderIn(folder, helm, place, packagePath, options);
+        return await renderIn(folder, helm, place, version, packagePath, options);
     }
     finally {
         fs.rmSync(folder, { recursive: true, force: true });
     }
 }
-async function renderIn(folder, helm, place, packagePath, options) {
+async function renderIn(folder, helm, place, version, packagePath, options) {
     const chart = chartToRender(folder, place, packagePath, options);
     if ('error' in chart)
         return chart;
-    const values = writeValuesFiles(folder, place.valueFiles, chart.readFile);
+    const at = place.atVersion?.[version] ?? place;
+    const files = expandChartGlobs(at.valueFiles, chart.listFiles);
+    if ('error' in files)
+        return files;
+    const values = writeValuesFiles(folder, files.files, chart.readFile);
     if ('error' in values)
         return values;
     const schema = schemaCheck(helm, chart.path);
@@ -1503,7 +1601,7 @@ async function renderIn(folder, helm, place, packagePath, options) {
         chart: chart.path,
         namespace: place.namespace,
         valuesFiles: values.paths,
-        sets: setFlags(folder, place.setValues),
+        sets: setFlags(folder, at.setValues),
         includeCrds: place.includeCrds,
         kubeVersion: place.kubeVersion,
         apiVersions: place.apiVersions,
@@ -1576,13 +1674,15 @@ function chartToRender(folder, place, packagePath, options) {
             return unpacked;
         return {
             path: unpacked.path,
-            readFile: relative => readCopiedFile(unpacked.path, relative)
+            readFile: relative => readCopiedFile(unpacked.path, relative),
+            listFiles: () => listFolderFiles(unpacked.path)
         };
     }
     if (!place.umbrella) {
         return {
             path: packagePath,
-            readFile: relative => readChartPackageFile(packagePath, relative)
+            readFile: relative => readChartPackageFile(packagePath, relative),
+            listFiles: () => listChartPackageFiles(packagePath)
         };
     }
     if (!options.umbrellaChartDir) {
@@ -1593,7 +1693,8 @@ function chartToRender(folder, place, packagePath, options) {
         return copy;
     return {
         path: copy.path,
-        readFile: relative => readCopiedFile(copy.path, relative)
+        readFile: relative => readCopiedFile(copy.path, relative),
+        listFiles: () => listFolderFiles(copy.path)
     };
 }
 /** A regular file of the umbrella copy (which holds no symlink: see umbrella.ts). */

@@ -15,6 +15,8 @@ export interface PreviewRequest {
   texts: ReadonlyMap<string, string>
   /** Reads any file of the clone (values files); refuses symlinks. */
   readRepoFile(path: string): Buffer | undefined
+  /** The regular files directly in a folder of the clone (an Argo CD `$ref` glob). */
+  listRepoFolder?(folder: string): string[]
   /** The clone's folder: umbrella charts are rendered from there. */
   cloneDir?: string
   /** `oci://<registry>/<repository>/<name>` of the chart released. */

@@ -372,6 +372,7 @@ function previewRequest(
       const bytes = clone.readCheckoutFile(file)
       return bytes && Buffer.from(bytes)
     },
+    listRepoFolder: folder => clone.listCheckoutFolder(folder),
     cloneDir: clone.dir,
     chartRef: release.ref,
     version: release.version,

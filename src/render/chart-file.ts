@@ -38,6 +38,28 @@ export function readChartPackageFile(
   return undefined
 }
 
+/** The regular files of the package's chart, relative to the chart. */
+export function listChartPackageFiles(packagePath: string): string[] {
+  const files: string[] = []
+  for (const entry of packageEntries(fs.readFileSync(packagePath))) {
+    const inside = chartRelativePath(entry.name.split('/').slice(1).join('/'))
+    if (entry.regular && inside) files.push(inside)
+  }
+  return files
+}
+
+/** The regular files under `dir` (no symlink followed), relative to it. */
+export function listFolderFiles(dir: string, below = ''): string[] {
+  const files: string[] = []
+  const entries = fs.readdirSync(path.join(dir, below), { withFileTypes: true })
+  for (const entry of entries) {
+    const relative = below ? `${below}/${entry.name}` : entry.name
+    if (entry.isDirectory()) files.push(...listFolderFiles(dir, relative))
+    else if (entry.isFile()) files.push(relative)
+  }
+  return files
+}
+
 export interface TarEntry {
   name: string
   regular: boolean

@@ -24,6 +24,13 @@ export interface ValuesFile {
    * only once the chart is pulled. An error fails the render.
    */
   derive?: (text: string) => { text: string } | { error: string }
+  /**
+   * `fromChart` is a glob (`*`, `?`, `[`, `**`; Argo CD 3.4's `valueFiles`):
+   * the chart's files it matches at each version, in lexical order, each
+   * used once, a file named by another `fromChart` of the place left to
+   * that one. Matching nothing fails the render, unless `optional`.
+   */
+  glob?: boolean
 }
 
 /** One `--set` / `--set-string` / `--set-file` of the consumer, applied after the files. */
@@ -100,6 +107,12 @@ export interface RenderPlace {
   skipTests?: boolean
   /** `--no-hooks`: every hook left out (e.g. Kustomize's `skipHooks`). */
   noHooks?: boolean
+  /**
+   * Values that differ with the version rendered (Argo CD's build
+   * environment holds the revision): at a version named here, these
+   * replace `valueFiles` and `setValues`, which hold the new version's.
+   */
+  atVersion?: Readonly<Record<string, VersionValues>>
   /** What could not be taken into account, said in the pull request ("values from Secret x not shown"). */
   notes: string[]
   /** Set when this place is not rendered at all, with why ("generated per element"). */
@@ -117,6 +130,12 @@ export interface RenderPlace {
   helmOf?: string
   /** Hooks the tool does not apply; absent, every rendered hook is shown. */
   hooks?: HookFilter
+}
+
+/** A place's values at one version (see `RenderPlace.atVersion`). */
+export interface VersionValues {
+  valueFiles: ValuesFile[]
+  setValues: SetValue[]
 }
 
 /** A file of the GitOps repository, read safely (no path out of the clone, no symlink): undefined when absent. */

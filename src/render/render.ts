@@ -15,7 +15,13 @@ import {
 } from '../helm/template.js'
 import { errorMessage } from '../errors.js'
 import type { TimeBudget } from './budget.js'
-import { chartRelativePath, readChartPackageFile } from './chart-file.js'
+import {
+  chartRelativePath,
+  listChartPackageFiles,
+  listFolderFiles,
+  readChartPackageFile
+} from './chart-file.js'
+import { expandChartGlobs } from './chart-globs.js'
 import { chartWithValues } from './chart-values.js'
 import { withCommonMetadata } from './common-metadata.js'
 import { crdsAfterUpgrade } from './crd-upgrade.js'
@@ -110,7 +116,7 @@ export async function renderPlace(
   fs.mkdirSync(options.workDir, { recursive: true })
   const folder = fs.mkdtempSync(path.join(options.workDir, 'render-'))
   try {
-    return await renderIn(folder, helm, place, packagePath, options)
+    return await renderIn(folder, helm, place, version, packagePath, options)
   } finally {
     fs.rmSync(folder, { recursive: true, force: true })
   }
@@ -120,12 +126,16 @@ async function renderIn(
   folder: string,
   helm: HelmTemplate,
   place: RenderPlace,
+  version: string,
   packagePath: string,
   options: RenderOptions
 ): Promise<RenderResult> {
   const chart = chartToRender(folder, place, packagePath, options)
   if ('error' in chart) return chart
-  const values = writeValuesFiles(folder, place.valueFiles, chart.readFile)
+  const at = place.atVersion?.[version] ?? place
+  const files = expandChartGlobs(at.valueFiles, chart.listFiles)
+  if ('error' in files) return files
+  const values = writeValuesFiles(folder, files.files, chart.readFile)
   if ('error' in values) return values
   const schema = schemaCheck(helm, chart.path)
   if ('error' in schema) return schema
@@ -136,7 +146,7 @@ async function renderIn(
     chart: chart.path,
     namespace: place.namespace,
     valuesFiles: values.paths,
-    sets: setFlags(folder, place.setValues),
+    sets: setFlags(folder, at.setValues),
     includeCrds: place.includeCrds,
     kubeVersion: place.kubeVersion,
     apiVersions: place.apiVersions,
@@ -220,6 +230,8 @@ interface ChartToRender {
   path: string
   /** A file inside the chart, for `fromChart` values files. */
   readFile: (relative: string) => string | undefined
+  /** The chart's regular files, for `fromChart` globs. */
+  listFiles: () => string[]
 }
 
 function chartToRender(
@@ -237,13 +249,15 @@ function chartToRender(
     if ('error' in unpacked) return unpacked
     return {
       path: unpacked.path,
-      readFile: relative => readCopiedFile(unpacked.path, relative)
+      readFile: relative => readCopiedFile(unpacked.path, relative),
+      listFiles: () => listFolderFiles(unpacked.path)
     }
   }
   if (!place.umbrella) {
     return {
       path: packagePath,
-      readFile: relative => readChartPackageFile(packagePath, relative)
+      readFile: relative => readChartPackageFile(packagePath, relative),
+      listFiles: () => listChartPackageFiles(packagePath)
     }
   }
   if (!options.umbrellaChartDir) {
@@ -258,7 +272,8 @@ function chartToRender(
   if ('error' in copy) return copy
   return {
     path: copy.path,
-    readFile: relative => readCopiedFile(copy.path, relative)
+    readFile: relative => readCopiedFile(copy.path, relative),
+    listFiles: () => listFolderFiles(copy.path)
   }
 }
 

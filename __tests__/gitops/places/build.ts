@@ -2,6 +2,7 @@
 // files are bumped (the real scan finds the pins), then the bumped pins
 // become places. Values files live in an in-memory repository whose reader
 // refuses symlinks, as the real one does.
+import { posix } from 'node:path'
 import { bumpRepository } from '../../../src/gitops/bump-repo.js'
 import type { ChartRef } from '../../../src/gitops/scan/types.js'
 import { renderPlaces } from '../../../src/gitops/tools/index.js'
@@ -47,9 +48,16 @@ export function build(repository: Repository): Built {
     const text = all[path]
     return text === undefined ? undefined : Buffer.from(text)
   }
+  // The files directly in a folder, symlinks left out (as the clone lists them).
+  const listRepoFolder = (folder: string): string[] =>
+    [...Object.keys(all), ...(repository.symlinks ?? [])]
+      .filter(path => posix.dirname(path) === (folder || '.'))
+      .filter(path => !repository.symlinks?.includes(path))
+      .map(path => posix.basename(path))
   const places = renderPlaces(bump.changes, {
     texts,
     readRepoFile,
+    listRepoFolder,
     chartRef: CHART_REF,
     repositoryUrls: GITOPS_URLS
   })

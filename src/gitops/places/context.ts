@@ -14,6 +14,9 @@ export interface BumpedPin {
   /** YAML path of the version, e.g. `spec.sources[1].targetRevision`. */
   path: string
   kind: PinKind
+  /** The versions it moves between, when known (the preview knows them). */
+  from?: string
+  to?: string
 }
 
 /** How a tool renders the chart at its pins, as the places see it. */
@@ -32,6 +35,8 @@ export interface PlaceTool {
 export interface PlaceContext {
   readonly documents: RepositoryDocuments
   readonly readRepoFile: ReadRepoFile
+  /** The regular files directly in a folder of the GitOps repository (no symlink). */
+  readonly listRepoFolder: (folder: string) => readonly string[]
   /** `oci://<registry>/<repository>/<name>` of the chart released. */
   readonly chartRef: string
   /** The GitOps repository's URLs, as an Argo CD `ref` source may name it. */

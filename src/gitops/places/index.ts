@@ -29,6 +29,8 @@ export interface RenderPlacesOptions {
   texts: ReadonlyMap<string, string>
   /** Reads any file of the clone (values files); refuses symlinks. */
   readRepoFile: ReadRepoFile
+  /** The regular files directly in a folder of the clone; none when not given. */
+  listRepoFolder?: (folder: string) => string[]
   /** `oci://<registry>/<repository>/<name>` of the chart released. */
   chartRef: string
   /**
@@ -85,6 +87,7 @@ export function placesByPin(
   const context: PlaceContext = {
     documents: new RepositoryDocuments(options.texts),
     readRepoFile: options.readRepoFile,
+    listRepoFolder: options.listRepoFolder ?? (() => []),
     chartRef: options.chartRef,
     repositoryUrls: options.repositoryUrls
   }

@@ -1,12 +1,15 @@
 // Argo CD: how an Application's source (`spec.source`, or one of
 // `spec.sources`) renders the chart. Argo CD's precedence, lowest first:
 // valueFiles, then `values` or `valuesObject` (the object replaces the
-// string when both are set), then `parameters` and `fileParameters`.
+// string when both are set), then `parameters` and `fileParameters`. The
+// build environment's variables (env.ts) hold the revision, so values that
+// use it are worked out at the old and at the new version (versions.ts).
 import { stringify } from 'yaml'
 import type {
   RenderPlace,
   SetValue,
-  ValuesFile
+  ValuesFile,
+  VersionValues
 } from '../../../render/place.js'
 import {
   emptyPlace,
@@ -25,19 +28,22 @@ import {
   walkPath,
   type PlainMap
 } from '../../places/plain.js'
+import type { ArgoEnvironment } from './env.js'
 import { argoSourceFiles } from './values.js'
+import { valuesAtVersions, type PinVersions } from './versions.js'
 
 /**
  * The place of the source at `sourcePath` (`spec.sources[1]`) of the
  * Application `application` (a manifest, or an ApplicationSet's template
- * filled in); `title` names it in the pull request.
+ * filled in); `title` names it in the pull request; `versions`, the pin's.
  */
 export function applicationPlace(
   application: PlainMap,
   sourcePath: string,
   at: PinPlace,
   title: string,
-  context: PlaceContext
+  context: PlaceContext,
+  versions?: PinVersions
 ): RenderPlace {
   const source = walkPath(application, sourcePath)
   if (!isPlainMap(source))
@@ -58,14 +64,37 @@ export function applicationPlace(
     stringAt(helm, 'namespace') ??
     stringAt(mapAt(spec, 'destination'), 'namespace')
   if (namespace) place.namespace = namespace
-  const files = argoSourceFiles(helm, listAt(spec, 'sources'), context)
-  place.valueFiles = [...files.valueFiles, ...inlineValues(helm, place.notes)]
-  place.setValues = [...parameters(helm, place.notes), ...files.fileParameters]
-  place.notes.push(...files.notes)
+  const values = valuesAtVersions({ application, source, versions }, env =>
+    sourceValues(helm, listAt(spec, 'sources'), context, env)
+  )
+  place.valueFiles = values.valueFiles
+  place.setValues = values.setValues
+  if (values.atVersion) place.atVersion = values.atVersion
+  place.notes.push(...values.notes)
   // Argo CD passes --include-crds unless told to skip them.
   place.includeCrds = booleanAt(helm, 'skipCrds') !== true
+  // util/helm/cmd.go, Cmd.template (v2.14.0): the two flags as written.
+  if (booleanAt(helm, 'skipTests') === true) place.skipTests = true
+  if (booleanAt(helm, 'skipSchemaValidation') === true)
+    place.skipSchemaValidation = true
   readCapabilities(helm, place)
   return place
+}
+
+/** The source's values with the variables of one version. */
+function sourceValues(
+  helm: PlainMap | undefined,
+  sources: readonly unknown[],
+  context: PlaceContext,
+  env: ArgoEnvironment
+): VersionValues & { notes: string[] } {
+  const notes: string[] = []
+  const files = argoSourceFiles(helm, sources, context, env)
+  return {
+    valueFiles: [...files.valueFiles, ...inlineValues(helm, notes)],
+    setValues: [...parameters(helm, notes, env), ...files.fileParameters],
+    notes: [...notes, ...files.notes]
+  }
 }
 
 /** `values` (a YAML string) or `valuesObject`, as one values file. */
@@ -88,8 +117,12 @@ function inlineValues(
   return []
 }
 
-/** `parameters`: `--set`, or `--set-string` with `forceString`. */
-function parameters(helm: PlainMap | undefined, notes: string[]): SetValue[] {
+/** `parameters`: `--set`, or `--set-string` with `forceString`; values substituted. */
+function parameters(
+  helm: PlainMap | undefined,
+  notes: string[],
+  env: ArgoEnvironment
+): SetValue[] {
   const sets: SetValue[] = []
   for (const parameter of listAt(helm, 'parameters')) {
     const path = stringAt(parameter, 'name')
@@ -101,7 +134,7 @@ function parameters(helm: PlainMap | undefined, notes: string[]): SetValue[] {
       ? scalarText(parameter.value)
       : undefined
     const forceString = booleanAt(parameter, 'forceString') === true
-    sets.push({ path, value: value ?? '', forceString })
+    sets.push({ path, value: env.subst(value ?? ''), forceString })
   }
   return sets
 }

@@ -17,6 +17,7 @@ import {
   type PlainMap
 } from '../../places/plain.js'
 import { applicationPlace } from './application.js'
+import type { PinVersions } from './versions.js'
 
 /** Elements rendered per ApplicationSet at most. */
 export const MAX_ELEMENTS = 20
@@ -30,7 +31,8 @@ export function applicationSetPlaces(
   applicationSet: PlainMap,
   pinPath: string,
   at: PinPlace,
-  context: PlaceContext
+  context: PlaceContext,
+  versions?: PinVersions
 ): RenderPlace[] {
   const spec = mapAt(applicationSet, 'spec')
   const name = stringAt(mapAt(applicationSet, 'metadata'), 'name') ?? ''
@@ -58,7 +60,14 @@ export function applicationSetPlaces(
         `not rendered: element ${index + 1}: ${filled.unknown}`
       )
     const application = isPlainMap(filled.value) ? filled.value : {}
-    return applicationPlace(application, sourcePath, at, elementTitle, context)
+    return applicationPlace(
+      application,
+      sourcePath,
+      at,
+      elementTitle,
+      context,
+      versions
+    )
   })
 }
 

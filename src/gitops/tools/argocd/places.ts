@@ -16,6 +16,7 @@ import { mapAt, parentPath, stringAt } from '../../places/plain.js'
 import { applicationPlace } from './application.js'
 import { applicationSetPlaces } from './applicationset.js'
 import { ARGOCD_KINDS } from './pins.js'
+import type { PinVersions } from './versions.js'
 
 /**
  * Argo CD maps `helm.sh/hook` onto its sync hooks for pre-/post-install and
@@ -52,7 +53,14 @@ function argoApplication(
   const sourcePath = parentPath(pin.path)
   const name = stringAt(mapAt(manifest.value, 'metadata'), 'name') ?? ''
   const title = `Application ${name} (${sourcePath})`
-  return applicationPlace(manifest.value, sourcePath, at, title, context)
+  return applicationPlace(
+    manifest.value,
+    sourcePath,
+    at,
+    title,
+    context,
+    pinVersions(pin)
+  )
 }
 
 function applicationSet(
@@ -75,8 +83,16 @@ function applicationSet(
     asWritten.value,
     parentPath(pin.path),
     at,
-    context
+    context,
+    pinVersions(pin)
   )
+}
+
+/** The pin's versions, when the caller knows them (the preview does). */
+function pinVersions(pin: BumpedPin): PinVersions | undefined {
+  return pin.from !== undefined && pin.to !== undefined
+    ? { from: pin.from, to: pin.to }
+    : undefined
 }
 
 function withTemplatedNote(
