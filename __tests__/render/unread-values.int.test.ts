@@ -167,6 +167,7 @@ describe.each([HELM3, HELM4])('Helm %s', version => {
       options()
     )
     expect(found).toEqual({
+      versions: { old: '1.0.0', new: '1.1.0' },
       noLongerRead: [],
       neverRead: [],
       cuts: [],

@@ -20,6 +20,7 @@ import {
   type HelmTemplate
 } from './render.js'
 import { MAX_ERROR_CHARS, renderReport } from './report.js'
+import { findUnreadValues } from './unread-values.js'
 import type { PlaceChange, RenderPlace } from './place.js'
 
 /**
@@ -116,6 +117,7 @@ async function renderAll(
   const outcomes: PlaceOutcome[] = []
   const budget = new TimeBudget(budgetMs())
   const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS }
+  const changes: PlaceChange[] = []
   for (const { place: found, versions } of input.places()) {
     const place = withCapabilities(found, input)
     const umbrellaChartDir =
@@ -130,6 +132,19 @@ async function renderAll(
       { workDir, umbrellaChartDir, budget }
     )
     outcomes.push(keepBounded(outcome, kept))
+    changes.push({ place, versions })
+  }
+  // After every place is rendered, so that probes never take the budget
+  // of a place's own renders.
+  for (const [index, outcome] of outcomes.entries()) {
+    const change = changes[index]
+    if (outcome.status !== 'rendered' || !change) continue
+    outcome.unread = await findUnreadValues(
+      services.helm,
+      change,
+      services.packages,
+      { workDir, budget }
+    )
   }
   return outcomes
 }

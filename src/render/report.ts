@@ -8,6 +8,7 @@ import type { ChangedResource, ResourceId } from './diff.js'
 import { plural, type Item, type Part } from '../fit.js'
 import { clip, escapeHtml, escapeMarkdown, fenced } from '../markdown.js'
 import type { PlaceOutcome } from './outcome.js'
+import { unreadWarning } from './unread-report.js'
 
 export interface ReportOptions {
   /** The Helm that rendered, e.g. `3.17.3`. */
@@ -114,7 +115,8 @@ function renderedPart(outcome: Rendered): Part {
   for (const duplicate of outcome.duplicates)
     notes.push(`${duplicate} is rendered more than once`)
   const { added, removed, changed } = outcome.diff
-  const head = placeHead(outcome)
+  // Values Helm ignores silently: first in the place's section.
+  const head = placeHead(outcome) + unreadWarning(outcome.unread)
   if (added.length + removed.length + changed.length === 0)
     return { head: `${head}No rendered change.\n\n${noteList(notes)}` }
   const notKept = changed.filter(c => !c.diff).length

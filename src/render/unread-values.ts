@@ -47,6 +47,8 @@ export interface UnreadKey {
 }
 
 export interface UnreadValues {
+  /** The versions compared. */
+  versions: { old: string; new: string }
   /** Read by the old version, not by the new one. */
   noLongerRead: UnreadKey[]
   /** Read by neither version, and declared by neither. */
@@ -75,6 +77,7 @@ export async function findUnreadValues(
 ): Promise<UnreadValues> {
   const { place, versions } = change
   const result: UnreadValues = {
+    versions,
     noLongerRead: [],
     neverRead: [],
     cuts: [],
