@@ -1,7 +1,8 @@
 // Values that no longer apply, with the real Helm 3 and Helm 4: a chart at
 // 1.0.0 and 1.1.0 where 1.1.0 renamed `replicas` to `replicaCount` and
 // dropped `oldFlag`, with a subchart under an alias that reads its own
-// values and `global.`, and a map read whole through `toYaml`.
+// values and `global.`, a map read whole through `toYaml`, and a Secret
+// whose token is random at every render (which must not pass for a read).
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -53,6 +54,13 @@ data:
   replicas: {{ .Values.${replicas} | quote }}
   image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
 ${flag}`,
+    'templates/token.yaml': `apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ .Release.Name }}-token
+stringData:
+  token: {{ randAlphaNum 16 | quote }}
+`,
     ...Object.fromEntries(
       Object.entries(SUBCHART).map(([name, text]) => [
         `charts/postgres/${name}`,
