@@ -380,6 +380,7 @@ async function main() {
   const fromStatic = score()
   const oracle = { renders: 0, positives: 0, typos: 0 }
   const skipped: string[] = []
+  let keysSet = 0
   const started = performance.now()
   try {
     for (const [index, pair] of findPairs(mirror, maxPairs).entries()) {
@@ -391,6 +392,7 @@ async function main() {
         removeDir(work)
         continue
       }
+      keysSet += c.keys.length
       const count = { renders: 0 }
       const truthGone = new Set<string>()
       const truthTypo = new Set<string>()
@@ -449,6 +451,8 @@ async function main() {
     `| shipped: probe the keys the new version does not declare, grouped (\`findUnreadValues\`) | ${recall(shipped.gone)} | ${precision(shipped.gone)} | ${recall(shipped.typo)} | ${precision(shipped.typo)} | ${shipped.renders} |`,
     `| static: declared by the old values.yaml, not by the new one | ${recall(fromStatic)} | ${precision(fromStatic)} | — | — | 0 |`,
     `| oracle: every key alone, both versions | ${oracle.positives} keys | — | ${oracle.typos} keys | — | ${oracle.renders} |`,
+    '',
+    `${rows.length} commits, ${keysSet} keys set. The oracle shares the module's definition of "read", so the figures measure what the shipped answer loses to its static filter (a key the new version still declares but no longer reads is not probed) and to its grouping, not the definition itself. The static answer alone is not exact: a key leaves values.yaml whether or not the old version read it with these values (a PodSecurityPolicy behind \`.Capabilities\`, a feature disabled by default), and its precision above counts those.`,
     '',
     '| chart | commits | keys set | removed from values.yaml | oracle: no longer read | shipped: no longer read | shipped: no version reads | shipped renders | oracle renders |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -1865,6 +1865,8 @@ async function findUnreadValues(helm, change, packages, options) {
     const { keys, more } = placeKeys(place);
     if (more > 0)
         result.cuts.push(`${more} values past the first ${MAX_KEYS} not checked`);
+    if (keys.length === 0)
+        return result;
     const declared = await declaredBy(packages, change);
     if ('error' in declared) {
         result.cuts.push(`values not checked: ${declared.error}`);

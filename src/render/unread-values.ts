@@ -87,6 +87,7 @@ export async function findUnreadValues(
   const { keys, more } = placeKeys(place)
   if (more > 0)
     result.cuts.push(`${more} values past the first ${MAX_KEYS} not checked`)
+  if (keys.length === 0) return result
   const declared = await declaredBy(packages, change)
   if ('error' in declared) {
     result.cuts.push(`values not checked: ${declared.error}`)
