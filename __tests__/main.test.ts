@@ -256,8 +256,14 @@ test('the lookup runs while Helm is installed, and reports in its own group afte
   const fake = fakes()
   let lookupsDuringInstall = -1
   const install = fake.services.installHelm
+  // The install returns only once the lookup has started: if the lookup
+  // waited for the install, this would never happen and the test fail (no
+  // bet on how long a timer takes on a busy machine).
   fake.services.installHelm = async config => {
-    await new Promise(resolve => setTimeout(resolve, 20))
+    await vi.waitFor(
+      () => expect(fake.registry.lookups.length).toBeGreaterThan(0),
+      { timeout: 60_000, interval: 1 }
+    )
     lookupsDuringInstall = fake.registry.lookups.length
     return install(config)
   }

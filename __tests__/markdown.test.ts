@@ -60,7 +60,9 @@ describe('escapeHtml', () => {
 describe('htmlWithCode', () => {
   test('a quoted name is shown whole in <code>, the sentence escaped', () => {
     expect(
-      htmlWithCode('signed by `o/r/.github/workflows/a.yml@refs/tags/v1` for @team')
+      htmlWithCode(
+        'signed by `o/r/.github/workflows/a.yml@refs/tags/v1` for @team'
+      )
     ).toBe(
       `signed by <code>o/r/.github/workflows/a.yml@refs/tags/v1</code> for @${ZWSP}team`
     )

@@ -3,7 +3,7 @@
 // - `--quick`: fewer repetitions and smaller workloads, printed, to look at;
 // - `--smoke`: every measurement once (after its warm-up round) on the
 //   smallest workloads, printed: proves the harness produces every row and
-//   section. The test suite runs it (__tests__/bench.int.test.ts) and asserts
+//   section. The test suite runs it (__tests__/bench/smoke.int.test.ts) and asserts
 //   no figure: on a busy machine the times mean nothing, the rows still do.
 
 export interface Plan {

@@ -34,7 +34,7 @@ export const HELM_SOURCES = [
 ]
 
 /** Reads one stored or deflated member out of a zip archive held in memory. */
-function readZipMember(zip, name) {
+export function readZipMember(zip, name) {
   // End of central directory record: the last 22+ bytes, signature 0x06054b50.
   let eocd = zip.length - 22
   while (eocd >= 0 && zip.readUInt32LE(eocd) !== 0x06054b50) eocd--

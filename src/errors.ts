@@ -1,3 +1,5 @@
+// Refusals as messages: a UserError says what is wrong and the fix, and is
+// shown as one error line (with the file at fault), never as a stack trace.
 /**
  * A problem the user can fix: the message says what is wrong and how to fix it.
  * `file`/`line` put a `core.error` annotation on the file at fault.

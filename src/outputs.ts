@@ -1,3 +1,5 @@
+// The step's outputs, set once from the run's record at the end of the run
+// (also when it fails), so that every output tells what really happened.
 import * as core from '@actions/core'
 import type { ChartRelease } from './record/chart-release.js'
 import type { GitopsResult } from './record/gitops.js'

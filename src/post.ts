@@ -1,3 +1,5 @@
+// The post step: what a killed main step left behind (the per-run Helm folder
+// with its credentials, the GitOps clone) is removed here.
 import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
 import { removeSandbox } from './sandbox.js'

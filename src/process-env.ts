@@ -1,3 +1,5 @@
+// Child processes never see the action's inputs: the registry password and
+// tokens are INPUT_* variables of the runner's environment.
 /**
  * The environment handed to child processes: the runner's, without the action's
  * own `INPUT_*` variables (they carry the registry password and tokens), plus

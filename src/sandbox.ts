@@ -1,3 +1,5 @@
+// The per-run folder where Helm keeps its config, cache and registry
+// credentials, so nothing of a run is left in the runner's home.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

@@ -90,7 +90,7 @@ beforeAll(async () => {
   await pushChart('web', '1.0.0')
   await pushChart('web', '1.1.0')
   await pushChart('db', '2.0.0')
-}, 120_000)
+})
 afterAll(async () => {
   await registry?.stop()
   removeDir(root)
@@ -144,5 +144,5 @@ describe.each(HELM_VERSIONS)('Helm %s', version => {
     const helmLock = fs.readFileSync(path.join(reference, 'Chart.lock'), 'utf8')
     expect(withoutGenerated(update.text)).toBe(withoutGenerated(helmLock))
     expect(update.text).toMatch(/^generated: "\d{4}-\d\d-\d\dT[\d:.]+Z"$/m)
-  }, 120_000)
+  })
 })

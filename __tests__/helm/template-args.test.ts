@@ -133,6 +133,18 @@ describe('templateArgs', () => {
     ])
   })
 
+  test('--skip-tests and --no-hooks (Kustomize skipTests, skipHooks) before --', () => {
+    const args = templateArgs({ ...REQUEST, skipTests: true, noHooks: true })
+    expect(args.slice(-6)).toEqual([
+      '--skip-schema-validation',
+      '--skip-tests',
+      '--no-hooks',
+      '--',
+      'web',
+      '/tmp/render/web-1.0.0.tgz'
+    ])
+  })
+
   test.each<[string, Partial<TemplateRequest>, RegExp]>([
     [
       'a release name that is an option',

@@ -1,4 +1,4 @@
-// Helpers of the mirror's end-to-end test (mirror-e2e.int.test.ts): real Helm
+// Helpers of the mirror's end-to-end test (e2e/mirror/copy.int.test.ts): real Helm
 // with a private home, charts packaged and pushed by it, a classic chart
 // repository served from a folder, and the mirror action run from dist/ as a
 // runner runs it.

@@ -70,8 +70,12 @@ function waitForPort(
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new Error(`registry did not start within 15 s:\n${output()}`))
-    }, 15_000)
+      reject(
+        new Error(
+          `registry did not start within 120 s (a hang guard):\n${output()}`
+        )
+      )
+    }, 120_000)
     const onData = (): void => {
       const match = /listening on [^\s"]*:(\d+)/.exec(output())
       if (match) {

@@ -36,7 +36,7 @@ beforeAll(async () => {
     startSigstoreDouble({ shape: 'private' })
   ])
   doubles = { 'public-good': publicGood, github, private: own }
-}, 60_000)
+})
 
 afterAll(async () => {
   await Promise.all(Object.values(doubles ?? {}).map(d => d.stop()))
@@ -242,7 +242,7 @@ describe('real host names (realHosts)', () => {
       shape: 'public-good',
       realHosts: true
     })
-  }, 60_000)
+  })
 
   afterAll(async () => {
     await real?.stop()

@@ -25,7 +25,7 @@ export function writer(
     plainHttp: true,
     insecureSkipTlsVerify: false,
     retry: FAST_RETRY,
-    timeoutMs: 5_000,
+    timeoutMs: 60_000,
     ...credentials
   })
 }

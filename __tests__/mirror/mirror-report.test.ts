@@ -1,10 +1,15 @@
 // The mirror's outputs and summary rows: pure functions of the results.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import * as core from '@actions/core'
 import { expect, test } from 'vitest'
 import { countResults, mirroredJson } from '../../src/mirror/outputs.js'
 import {
   mirrorSummaryRows,
   mirrorSummaryTitle,
-  refusalLines
+  refusalLines,
+  writeMirrorSummary
 } from '../../src/mirror/summary.js'
 import type { MirrorResult } from '../../src/mirror/types.js'
 
@@ -122,4 +127,30 @@ test('a refused signature of a copied chart is a refusal too', () => {
   expect(lines).toEqual([
     `podinfo 6.7.0 (${copied.source} → ${copied.destination}), signature sha256-a.sig: the tag holds another signature [source ${B}, destination ${C}]`
   ])
+})
+
+test('the summary shows outside text as text: no tag, no mention, names in code', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mirror-summary-'))
+  const file = path.join(dir, 'summary.md')
+  fs.writeFileSync(file, '')
+  process.env.GITHUB_STEP_SUMMARY = file
+  try {
+    const refused: MirrorResult = {
+      ...copied,
+      status: 'refused',
+      reason: 'the registry said <img src=x> to @octo-team about `a<b>@v1`',
+      related: []
+    }
+    await writeMirrorSummary([refused], false, ['see #12 and @admins'])
+    const html = fs.readFileSync(file, 'utf8')
+    expect(html).toContain(
+      'the registry said &#60;img src=x&#62; to @&#8203;octo-team about <code>a&#60;b&#62;@v1</code>'
+    )
+    expect(html).toContain('see #&#8203;12 and @&#8203;admins')
+    expect(html).not.toContain('<img')
+  } finally {
+    core.summary.emptyBuffer()
+    delete process.env.GITHUB_STEP_SUMMARY
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
 })

@@ -18,7 +18,7 @@ function client(registry: string, password = ''): RegistryClient {
     username: password ? 'bob' : undefined,
     password,
     retry: FAST_RETRY,
-    timeoutMs: 5_000
+    timeoutMs: 60_000
   })
 }
 

@@ -151,7 +151,7 @@ function client(
     plainHttp: true,
     insecureSkipTlsVerify: false,
     retry: FAST_RETRY,
-    timeoutMs: 5_000,
+    timeoutMs: 60_000,
     ...options
   })
 }
@@ -595,8 +595,8 @@ describe('faults between the runner and the registry', () => {
     } finally {
       timers.restore()
     }
-    // Each try's own timeout (5 s), and the wait between them.
-    expect(timers.lengths).toEqual([5_000, 137_000, 5_000])
+    // Each try's own timeout (60 s here), and the wait between them.
+    expect(timers.lengths).toEqual([60_000, 137_000, 60_000])
     expect(outcomes()).toEqual(['HEAD status', 'HEAD forwarded'])
   })
 
@@ -619,7 +619,7 @@ describe('faults between the runner and the registry', () => {
       timers.restore()
       vi.useRealTimers()
     }
-    expect(timers.lengths).toEqual([5_000, 137_000, 5_000])
+    expect(timers.lengths).toEqual([60_000, 137_000, 60_000])
     expect(outcomes()).toEqual(['HEAD status', 'HEAD forwarded'])
   })
 
@@ -640,16 +640,16 @@ describe('faults between the runner and the registry', () => {
       const error = await userError(
         client(proxy.host).manifestDigest('charts/flaky', '1.0.0')
       )
-      // Bounded by count: four tries of at most 5 s, three waits of at most
+      // Bounded by count: four tries of at most 60 s, three waits of at most
       // FAST_RETRY's 200 ms between them.
       expect(timers.lengths).toEqual([
-        5_000,
+        60_000,
         WAIT,
-        5_000,
+        60_000,
         WAIT,
-        5_000,
+        60_000,
         WAIT,
-        5_000
+        60_000
       ])
       expect(error.message).toMatch(
         /Could not tell whether .*flaky:1\.0\.0 already exists/

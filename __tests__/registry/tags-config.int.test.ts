@@ -121,7 +121,7 @@ function client(host: string): RegistryClient {
     plainHttp: true,
     insecureSkipTlsVerify: false,
     retry: FAST_RETRY,
-    timeoutMs: 5_000
+    timeoutMs: 60_000
   })
 }
 

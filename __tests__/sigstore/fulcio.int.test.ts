@@ -16,7 +16,7 @@ beforeAll(async () => {
     startSigstoreDouble({ shape: 'public-good' }),
     startSigstoreDouble({ shape: 'github' })
   ])
-}, 60_000)
+})
 
 afterAll(async () => {
   await Promise.all((doubles ?? []).map(d => d.stop()))
@@ -26,7 +26,7 @@ const signerFor = (
   d: SigstoreDouble<InstanceShape>,
   token: () => Promise<string> = async () => d.idToken()
 ) =>
-  fulcioSigner({ fulcioUrl: d.fulcioUrl, token, timeoutMs: 10_000, retries: 1 })
+  fulcioSigner({ fulcioUrl: d.fulcioUrl, token, timeoutMs: 60_000, retries: 1 })
 
 const fulcioCalls = (d: SigstoreDouble<InstanceShape>) =>
   d.requests.filter(r => r.service === 'fulcio')

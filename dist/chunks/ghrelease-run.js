@@ -5,10 +5,10 @@ import { U as UserError } from './errors.js';
 import { c as createOctokit, h as httpStatus, r as responseMessage } from './github-octokit.js';
 import { RegistryChartPackages } from './registry-chart-packages.js';
 import { f as forEachPublished } from './publish-after-push.js';
-import { n as relay } from './publish-push.js';
+import { y as escapeMarkdown, X as fenced, t as relay } from './markdown.js';
 import { t as tagMatches, e as expectedTag } from './main.js';
 import { p as parseChanges } from './chart-changes.js';
-import { e as escapeMarkdown, g as fenced, v as verifyCommands } from './release-steps.js';
+import { v as verifyCommands } from './release-steps.js';
 
 // GitHub's releases API for the `github-release` step: find a release by its
 // tag, create or update it, list, download and upload its assets. Every

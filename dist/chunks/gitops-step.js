@@ -3,14 +3,14 @@ import { b as setSecret, v as which, A as isDebug, r as getExecOutput, i as info
 import { U as UserError } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
 import { a as teamSlug, r as repositoryName, b as repositoryProblem, s as splitRepository, n as normalizeServerUrl, v as validateRepository, d as validateBranchName, g as gitRevision, f as validateFilePath, G as GITOPS_INPUTS, h as filePathProblem } from './main.js';
-import { h as childEnv, I as withCommandsStopped, e as showable, d as distExports, n as relay } from './publish-push.js';
+import { k as childEnv, O as withCommandsStopped, e as showable, d as distExports, y as escapeMarkdown, x as inlineCode, P as markdownWithCode, Q as clip, S as tableLines, U as tableRow, V as cellCode, t as relay } from './markdown.js';
 import { f as findPins, c as collectSources, a as createScanContext } from './gitops-tools-index.js';
 import { s as semver } from './semver.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { c as saveGitopsDir } from './state.js';
-import { M as Minimatch, f as fitParts, u as utf16Units, e as escapeMarkdown, i as inlineCode, m as markdownWithCode, c as clip, t as tableLines, a as tableRow, b as cellCode } from './release-steps.js';
+import { M as Minimatch, f as fitParts, u as utf16Units } from './release-steps.js';
 import { createHash } from 'node:crypto';
 
 // The GitHub REST and GraphQL API of one repository, as the GitOps step needs
@@ -281,6 +281,8 @@ function digestMismatch(digest, target) {
         `${target.digest} for it; check which is right: it is left alone`);
 }
 
+// What a pinned version string is (exact, range, template, digest) and
+// whether a release moves it (pure).
 // `{{ ... }}`: Argo CD ApplicationSet / Helm templates; `${...}`: Flux
 // post-build substitution. Either way the real value comes from elsewhere.
 const TEMPLATE_RE = /\{\{[\s\S]*\}\}|\$\{[^}]*\}/;
@@ -1286,6 +1288,8 @@ function encodeFiles(texts, encodings) {
     return bytes;
 }
 
+// The files of the GitOps repository the scan reads: within `gitops-paths`,
+// bounded in size and number, decoded byte-exact, symlinks not followed.
 /** Files larger than this are not manifests: they are skipped unread (and said so). */
 const MAX_FILE_BYTES = 1024 * 1024;
 /** Repository paths ('/'-separated, relative to `root`) of every file, `.git` left out. */

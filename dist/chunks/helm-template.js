@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { v as which, i as info } from './actions-core.js';
 import { s as semver } from './semver.js';
-import { a2 as templateError } from './publish-push.js';
+import { ad as templateError } from './markdown.js';
 import { w as writePlaceholderCredentials } from './sandbox.js';
 
 // How the preview's Helm is cut off from the publishing runner. The GitOps
@@ -304,6 +304,10 @@ function templateArgs(request) {
         args.push(`--api-versions=${api}`);
     if (request.skipSchemaValidation)
         args.push('--skip-schema-validation');
+    if (request.skipTests)
+        args.push('--skip-tests');
+    if (request.noHooks)
+        args.push('--no-hooks');
     args.push('--', request.releaseName, request.chart);
     return args;
 }

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { b as booleanInput, s as secretInput, l as listInput, r as registryInput, c as connectionInputs, h as helmInputs, a as repositoryInput, d as checkRegistryInputs, m as maskLogin } from './inputs-registry.js';
 import { m as markMainStarted } from './state.js';
 
+// The git tag a release is for (`tag-pattern`): the version it names must be
+// Chart.yaml's, so a tag never publishes another version (pure).
 /** The default `tag-pattern`: `v1.2.3` (and, by convention, the bare `1.2.3`). */
 const DEFAULT_TAG_PATTERN = 'v{version}';
 const PLACEHOLDER_RE = /\{([^{}]*)\}/g;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { h as setOutput, j as summary, k as group, i as info, w as warning } from './actions-core.js';
 import { U as UserError, e as errorMessage } from './errors.js';
-import { d as distExports, C as Connector, u as userAgent, a as CLIENT_ID, w as withRetry, R as REDIRECT_STATUSES, M as MAX_REDIRECTS, s as shown$1, b as sameOrigin, c as sendRequest, T as TRANSIENT_NETWORK_CODES, r as redirectTarget, e as showable, f as fileSha256Hex, g as chartLayerDigest, p as pushPackage, H as Helm, h as childEnv, i as installHelm, j as registryOptions, k as checkHelmCanReach, l as logIn, m as connection } from './publish-push.js';
+import { d as distExports, C as Connector, u as userAgent, a as CLIENT_ID, w as withRetry, R as REDIRECT_STATUSES, M as MAX_REDIRECTS, s as shown$1, b as sameOrigin, c as sendRequest, T as TRANSIENT_NETWORK_CODES, r as redirectTarget, e as showable, f as fileSha256Hex, g as chartLayerDigest, p as pushPackage, h as escapeHtml, i as htmlWithCode, j as htmlLiteral, H as Helm, k as childEnv, l as installHelm, m as registryOptions, n as checkHelmCanReach, o as logIn, q as connection } from './markdown.js';
 import { o as ociTag, c as chartTarget, d as chartRef } from './registry-reference.js';
 import { RegistryWriter } from './registry-writer.js';
 import { c as createSandbox, r as removeSandbox } from './sandbox.js';
@@ -1226,18 +1226,19 @@ async function writeMirrorSummary(results, dryRun, notes = []) {
     ]);
     const refused = refusalLines(results);
     if (refused.length)
-        summary$1.addHeading('Refused', 3).addList(refused.map(escapeHtml));
+        summary$1
+            .addHeading('Refused', 3)
+            .addList(refused.map(line => htmlWithCode(line)));
     if (notes.length)
-        summary$1.addHeading('Notes', 3).addList(notes.map(escapeHtml));
+        summary$1
+            .addHeading('Notes', 3)
+            .addList(notes.map(line => htmlWithCode(line)));
     await summary$1.write();
 }
 function code(value) {
     return /^(oci:|https?:|sha256:|\d)/.test(value)
-        ? `<code>${escapeHtml(value)}</code>`
+        ? `<code>${htmlLiteral(value)}</code>`
         : escapeHtml(value);
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, c => `&#${c.charCodeAt(0)};`);
 }
 
 // The mirror's list of steps, one log group each: find the versions every

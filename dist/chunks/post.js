@@ -4,6 +4,8 @@ import { e as errorMessage } from './errors.js';
 import { r as removeSandbox } from './sandbox.js';
 import { s as savedSandboxDir, a as savedGitopsDir } from './state.js';
 
+// The post step: what a killed main step left behind (the per-run Helm folder
+// with its credentials, the GitOps clone) is removed here.
 /**
  * The post step: removes the per-run Helm folder (with its registry
  * credentials) and the GitOps clone, in case the main step died before it

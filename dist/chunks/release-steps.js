@@ -2,7 +2,7 @@
 import { n as notice, h as setOutput, o as core, i as info, k as group, p as startGroup, q as endGroup, j as summary } from './actions-core.js';
 import fs from 'node:fs';
 import path$1 from 'node:path';
-import { d as distExports, e as showable, m as connection, n as relay, p as pushPackage, o as HELM_CHART_LAYER, H as Helm, h as childEnv, j as registryOptions, q as RegistryClient, i as installHelm, l as logIn, t as publishOptions, k as checkHelmCanReach } from './publish-push.js';
+import { d as distExports, e as showable, q as connection, t as relay, p as pushPackage, v as HELM_CHART_LAYER, h as escapeHtml, j as htmlLiteral, i as htmlWithCode, x as inlineCode, y as escapeMarkdown, H as Helm, k as childEnv, m as registryOptions, z as RegistryClient, l as installHelm, o as logIn, A as publishOptions, n as checkHelmCanReach } from './markdown.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { i as isRepositoryComponent, c as chartTarget } from './registry-reference.js';
 import { c as checkTag, e as expectedTag, t as tagMatches } from './main.js';
@@ -2719,6 +2719,8 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape;
 minimatch.unescape = unescape;
 
+// Chart.yaml read as Helm reads it (pure): name, version, apiVersion,
+// dependencies and the annotations the action uses, or a refusal naming the line.
 /** Artifact Hub's annotation of what changed in a version (read by changes.ts). */
 const CHANGES_ANNOTATION = 'artifacthub.io/changes';
 // The regular expression published with SemVer 2 (https://semver.org): unlike
@@ -2973,6 +2975,8 @@ function tooBig(walk, dir) {
         'Keep build output and vendored trees out of the chart folder.');
 }
 
+// Reading one chart folder: its Chart.yaml, and the links and file://
+// dependencies that must stay inside the workspace.
 /**
  * Reads `<chartDir>/Chart.yaml`. Paths in messages and annotations are relative
  * to the workspace, as GitHub expects for annotations.
@@ -2998,6 +3002,8 @@ function loadChart(chartDir, workspace) {
     };
 }
 
+// Finding the charts of a workspace (`charts`: a folder or globs), each read
+// and checked before anything is published.
 const GLOB_CHARS = /[*?[\]{}!]/;
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
 /**
@@ -3061,6 +3067,8 @@ function refuseDuplicateNames(charts) {
     }
 }
 
+// The step's outputs, set once from the run's record at the end of the run
+// (also when it fails), so that every output tells what really happened.
 /**
  * Sets every output, once, at the end of the run: `charts` always; the
  * single-chart outputs from the chart when the run released one (empty with
@@ -3779,225 +3787,6 @@ function plural(count, unit) {
     return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 
-// The one place where text from outside (GitOps files, charts, registries,
-// Helm's errors) becomes GitHub markdown or HTML: the pull request body, the
-// job summary, a release's notes. Nothing of it is read as markup, breaks
-// out of code or a table cell, or becomes a live mention or reference.
-//
-// What GitHub links by itself ("Autolinked references and URLs" in GitHub's
-// docs): @user and @org/team, which notify; #123, GH-123 and owner/repo#123,
-// which link and cross-reference the issue. It finds them in the text of the
-// rendered HTML, where `&#64;` is `@` again: a zero-width space after `@`,
-// after `#` before a digit and after `GH` before `-digit` breaks them, as
-// Renovate's sanitizeMarkdown does (lib/util/markdown.ts: `@&#8203;`,
-// `#&#8203;`). Nothing is linked inside <code> and <pre>, so code keeps every
-// character as it is.
-//
-// Tables: cmark-gfm splits a row into cells before it parses them, inside
-// code spans too, with the longest match of `(escaped_char|[^|\r\n])+`
-// where a backslash escapes the next character (ext_scanners.re): a `|`
-// after a backslash stays in its cell, any other ends it. So a cell holds
-// `<code>` with entities (`cellCode`: no `|` or `\` at all), or escaped text
-// whose every `|` is written `\|` (`escapeMarkdown`), and the row adds a
-// space before each `|` of its own.
-/** Line breaks, other controls, and bidi overrides that reorder what is shown. */
-const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
-const ALL_UNPRINTABLE = new RegExp(UNPRINTABLE.source, 'gu');
-/** What GitHub would turn into a mention or an issue link. */
-const REFERENCE = /@|#(?=\d)|\bGH-(?=\d)/gi;
-const ZERO_WIDTH_SPACE = '\u200B';
-/**
- * The references of raw `text` broken by a zero-width space after `@`, `#`
- * or `GH` (before any escaping, which writes `#` in entities of its own).
- */
-function breakReferences(text) {
-    return text.replace(REFERENCE, found => found.length === 3
-        ? `${found.slice(0, 2)}${ZERO_WIDTH_SPACE}-`
-        : `${found}${ZERO_WIDTH_SPACE}`);
-}
-/** The zero-width spaces as `&#8203;`: visible in the body's source. */
-function zeroWidthEntities(escaped) {
-    return escaped.replaceAll(ZERO_WIDTH_SPACE, '&#8203;');
-}
-/** One line: controls, line breaks and runs of spaces become one space. */
-function oneLine(text) {
-    return text.replace(ALL_UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
-}
-// Markdown text: backslash escapes for what starts inline markup; `&`, `<`
-// and `>` as entities (no HTML, no autolink `<…>`).
-const MARKDOWN_ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;'
-};
-const INLINE_SPECIAL = /[&<>\\`*_[\]~|$!]/g;
-// What starts a block at the beginning of a line (heading, list item).
-const BLOCK_START = /^(?:#{1,6}|[+-]|\d{1,9}[.)])(?=\s|$)/;
-/**
- * Outside text as one line of markdown that shows as written: no HTML, no
- * emphasis, links, code, math or table cell breaks, no mentions or issue
- * references, no block markers. Safe in a paragraph, a list item, a heading
- * and a table cell.
- */
-function escapeMarkdown(text) {
-    return zeroWidthEntities(unblock(escapeInline(oneLine(text))));
-}
-/** A line that would start a block (`# x`, `- x`, `1. x`) escaped to stay text. */
-function unblock(line) {
-    // `1. x` stays text with the escape before its `.` or `)`.
-    return line.replace(BLOCK_START, start => /^\d/.test(start)
-        ? `${start.slice(0, -1)}\\${start.slice(-1)}`
-        : `\\${start}`);
-}
-/** Inline escapes of one line, its spaces kept (a piece between code spans). */
-function escapeInline(line) {
-    return breakReferences(line).replace(INLINE_SPECIAL, special => MARKDOWN_ENTITIES[special] ?? `\\${special}`);
-}
-/**
- * A sentence of ours (a note, a reason) that quotes names from outside
- * between backticks, on one line: each quoted span as code (`cellCode` in a
- * table cell, else `inlineCode`), the rest escaped. Outside text may hold
- * backticks of its own and so move a span's edges, but every piece is
- * escaped as the one or the other: nothing of it is read as markup.
- */
-function markdownWithCode(text, inTable = false) {
-    const pieces = oneLine(text).split('`');
-    const asCode = inTable ? cellCode : inlineCode;
-    const markdown = pieces
-        .map((piece, index) => index % 2 === 1 && index < pieces.length - 1
-        ? asCode(piece)
-        : escapeInline(index % 2 === 1 ? `\`${piece}` : piece))
-        .join('');
-    return zeroWidthEntities(unblock(markdown));
-}
-/** Every character of `pattern` as a numeric character reference. */
-function entities(text, pattern) {
-    return text.replace(pattern, c => `&#${c.charCodeAt(0)};`);
-}
-// HTML text: what HTML reads, and what markdown would read if the HTML were
-// inline rather than a block.
-const HTML_SPECIAL = /[&<>"\\`*_[\]~|$]/g;
-/**
- * Outside text as the text of an HTML element (`<summary>`, `<li>`, `<p>`,
- * `<h3>`), on one line: no tag, no markdown, no mention or issue reference.
- * (An attribute value or a command is `htmlLiteral`: a zero-width space
- * would break a URL.)
- */
-function escapeHtml(text) {
-    return htmlText(oneLine(text));
-}
-/** `escapeHtml` of text already on one line (a piece of one). */
-function htmlText(line) {
-    return zeroWidthEntities(entities(breakReferences(line), HTML_SPECIAL));
-}
-/**
- * Text shown as it is inside `<pre>`, `<code>` or a double-quoted attribute
- * value (a command, a URL): `&`, `<`, `>` and `"` as entities, lines kept.
- * Nothing is linked inside code, so nothing else changes.
- */
-function htmlLiteral(text) {
-    return entities(text, /[&<>"]/g);
-}
-/**
- * `markdownWithCode` for HTML text (a `<li>` of the job summary): each span
- * between backticks as `<code>` shown as it is, the rest `escapeHtml`. A name
- * in code keeps its characters (an `@refs/...` is not broken by a zero-width
- * space), and nothing inside an HTML block is linked.
- */
-function htmlWithCode(text) {
-    const pieces = oneLine(text).split('`');
-    return pieces
-        .map((piece, index) => index % 2 === 1 && index < pieces.length - 1
-        ? `<code>${htmlLiteral(piece)}</code>`
-        : htmlText(index % 2 === 1 ? `\`${piece}` : piece))
-        .join('');
-}
-// Inside <code> in markdown, everything inline markup and cmark-gfm's
-// autolinks start with: the `:` of `://`, `@` (an email address) and the `.`
-// of `www.` too. (A digest's `sha256:` stays as it is: no scheme links it.)
-const CODE_SPECIAL = /[&<>"'\\`*_[\]~|$!@]|:(?=\/\/)|(?<=www)\./gi;
-const VISIBLE_ESCAPES = {
-    '\n': '\\n',
-    '\r': '\\r',
-    '\t': '\\t'
-};
-/** Controls and bidi overrides as escapes (`\n`, `\u202e`), the whole quoted. */
-function visible(text) {
-    if (text !== '' && !UNPRINTABLE.test(text))
-        return text;
-    const escaped = text
-        .replace(/["\\]/g, '\\$&')
-        .replace(ALL_UNPRINTABLE, c => VISIBLE_ESCAPES[c] ??
-        `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return `"${escaped}"`;
-}
-/**
- * Outside text as inline code that nothing can break out of, in a table
- * cell too: `<code>` with every character markdown, HTML or an autolink
- * could read written as an entity (a `|` among them, so the row is not
- * split: backslash escapes in a cell are ambiguous to cmark-gfm's scanner);
- * controls and line breaks shown as escapes (the value quoted), an empty
- * value as `""`.
- */
-function cellCode(text) {
-    return `<code>${entities(visible(text), CODE_SPECIAL)}</code>`;
-}
-/**
- * Outside text as a code span, outside tables: a fence of one backtick more
- * than the longest run inside, padded with a space where the text starts or
- * ends with a backtick or a space (CommonMark takes one off each side);
- * controls and line breaks shown as escapes.
- */
-function inlineCode(text) {
-    const shown = visible(text);
-    const fence = '`'.repeat(longestBacktickRun(shown) + 1);
-    const pad = /^[` ]|[` ]$/.test(shown) && shown.trim() !== '' ? ' ' : '';
-    return `${fence}${pad}${shown}${pad}${fence}`;
-}
-/** `text` cut to `max` characters (whole code points) with `…` when longer. */
-function clip(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = 0;
-    let count = 0;
-    for (const point of text) {
-        if (count === max)
-            break;
-        end += point.length;
-        count++;
-    }
-    return end < text.length ? `${text.slice(0, end)}…` : text;
-}
-/** The length of the longest run of backticks in `text` (a fence must be longer). */
-function longestBacktickRun(text) {
-    let longest = 0;
-    for (const run of text.matchAll(/`+/g))
-        longest = Math.max(longest, run[0].length);
-    return longest;
-}
-/** A fenced code block whose fence is longer than any run of backticks inside. */
-function fenced(language, content) {
-    const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
-    const body = content.endsWith('\n') ? content : `${content}\n`;
-    return `${fence}${language}\n${body}${fence}\n`;
-}
-/**
- * A markdown table: a header row and rows whose cells are already markdown
- * made with `escapeMarkdown`, `cellCode`, `markdownWithCode(…, true)` or
- * numbers (none holds a `|` the row would be split at).
- */
-function tableLines(header, rows) {
-    return [
-        tableRow(header),
-        tableRow(header.map(() => '---')),
-        ...rows.map(tableRow)
-    ];
-}
-/** One row of a table (see `tableLines`). */
-function tableRow(cells) {
-    return `| ${cells.join(' | ')} |`;
-}
-
 /** A regular expression matching `text` exactly. */
 function literal(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -4443,4 +4232,4 @@ var steps = /*#__PURE__*/Object.freeze({
     release: release
 });
 
-export { CHANGES_ANNOTATION as C, Minimatch as M, tableRow as a, cellCode as b, clip as c, mapLimit as d, escapeMarkdown as e, fitParts as f, fenced as g, escapeHtml as h, inlineCode as i, markdownWithCode as m, plural as p, steps as s, tableLines as t, utf16Units as u, verifyCommands as v };
+export { CHANGES_ANNOTATION as C, Minimatch as M, fitParts as f, mapLimit as m, plural as p, steps as s, utf16Units as u, verifyCommands as v };

@@ -4,11 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { s as semver } from './semver.js';
 import { e as errorMessage } from './errors.js';
-import { e as escapeMarkdown, p as plural, C as CHANGES_ANNOTATION, d as mapLimit, c as clip, i as inlineCode, g as fenced, h as escapeHtml } from './release-steps.js';
-import { J as HELM_CHART_CONFIG, d as distExports } from './publish-push.js';
+import { p as plural, C as CHANGES_ANNOTATION, m as mapLimit } from './release-steps.js';
+import { y as escapeMarkdown, W as HELM_CHART_CONFIG, d as distExports, Q as clip, x as inlineCode, X as fenced, h as escapeHtml } from './markdown.js';
 import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
 import require$$1 from 'node:zlib';
+import { r as readValues, m as mergeMaps } from './render-values-merge.js';
 
 // The preview's time budget: all the renders of one pull request together.
 // Each render is bounded on its own (60 s), but a GitOps repository with a
@@ -332,7 +333,134 @@ function field(header, start, length) {
     return raw.subarray(0, end === -1 ? length : end).toString('utf8');
 }
 
+// A chart whose values.yaml is replaced by other files of the chart merged
+// in order: what Flux's source-controller builds for a HelmRelease's
+// `chart.spec.valuesFiles` (internal/helm/chart/builder_remote.go
+// `mergeChartValues`, then metadata.go `OverwriteChartDefaultValues`). A
+// file not listed gives no default, values.yaml included. The chart is
+// unpacked into a folder of ours (regular files only, every name checked to
+// stay inside it) for Helm to render.
+const VALUES_FILE = 'values.yaml';
+/** What Helm's loader keeps out of `chart.Files`, where Flux looks. */
+const NOT_IN_FILES = /^(Chart\.yaml|Chart\.lock|values\.schema\.json|requirements\.(yaml|lock)|templates\/.*|charts\/.*)$/;
+/**
+ * `packagePath` unpacked into `destination` with its values.yaml replaced:
+ * the folder to render, or Flux's error (a missing file without
+ * `ignoreMissing`, a file that is not YAML).
+ */
+function chartWithValues(packagePath, chartValues, destination) {
+    const files = chartFiles(packagePath);
+    if ('error' in files)
+        return files;
+    const merged = mergedOrError(files.files, chartValues);
+    if ('error' in merged)
+        return { error: `failed to merge chart values: ${merged.error}` };
+    const values = merged.values;
+    if (!files.files.has(VALUES_FILE))
+        return { error: `failed to locate values file: ${VALUES_FILE}` };
+    const text = Object.keys(values).length > 0 ? `${JSON.stringify(values)}\n` : '';
+    files.files.set(VALUES_FILE, Buffer.from(text));
+    const chartDir = path.join(destination, files.top);
+    try {
+        for (const [name, body] of files.files) {
+            const file = path.join(chartDir, name);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, body);
+        }
+    }
+    catch (error) {
+        // A name that is both a file and a folder, say: Helm's loader refuses it too.
+        return {
+            error: `the chart package cannot be unpacked: ${errorMessage(error)}`
+        };
+    }
+    return { path: chartDir };
+}
+function chartFiles(packagePath) {
+    const files = new Map();
+    let top;
+    for (const entry of packageEntries(fs.readFileSync(packagePath))) {
+        if (!entry.regular)
+            continue;
+        const [first, ...rest] = entry.name.split('/');
+        const inside = chartRelativePath(rest.join('/'));
+        const folder = chartRelativePath(first);
+        if (!inside || !folder || folder.includes('/'))
+            continue;
+        top ??= folder;
+        if (folder === top && !files.has(inside))
+            files.set(inside, entry.body);
+    }
+    if (!top)
+        return { error: 'the chart package holds no file' };
+    return { top, files };
+}
+/** Values nested past what the action's own stack holds are not merged. */
+function mergedOrError(files, chartValues) {
+    try {
+        return mergeValuesFiles(files, chartValues);
+    }
+    catch (error) {
+        if (!(error instanceof RangeError))
+            throw error;
+        return { error: 'the values files are nested too deeply to merge here' };
+    }
+}
+/** `mergeChartValues`: each file in order; values.yaml is the chart's own. */
+function mergeValuesFiles(files, chartValues) {
+    let merged = {};
+    for (const wanted of chartValues.files) {
+        const name = chartRelativePath(wanted);
+        const inFiles = name !== undefined && !NOT_IN_FILES.test(name);
+        const body = name === VALUES_FILE || inFiles ? files.get(name) : undefined;
+        if (body === undefined) {
+            if (chartValues.ignoreMissing)
+                continue;
+            return { error: `no values file found at path '${wanted}'` };
+        }
+        const read = readValues(body.toString('utf8'));
+        if ('error' in read)
+            return {
+                error: `unmarshaling values from '${wanted}' failed: ${read.error}`
+            };
+        merged = mergeMaps(merged, read.values);
+    }
+    return { values: merged };
+}
+
+// Labels and annotations a consumer sets on every object it applies: Flux's
+// `commonMetadata`, applied by helm-controller's post-renderer
+// (internal/postrender/common_renderer.go `CommonRenderer.Run`, with
+// kustomize's LabelTransformer and AnnotationsTransformer on
+// `metadata/labels` and `metadata/annotations`, created when absent; a key
+// already there is overwritten). Only the object's own metadata, never
+// selectors or pod templates. Pure: no I/O.
+/** `resources` with `metadata` set on each one that is an object. */
+function withCommonMetadata(resources, metadata) {
+    if (!metadata)
+        return resources;
+    const { labels, annotations } = metadata;
+    if (Object.keys(labels).length + Object.keys(annotations).length === 0)
+        return resources;
+    return resources.map(resource => withMetadata(resource, metadata));
+}
+function withMetadata(resource, metadata) {
+    const document = distExports.parseDocument(resource.text);
+    if (document.errors.length > 0 || !distExports.isMap(document.contents))
+        return resource;
+    for (const [field, entries] of [
+        ['labels', metadata.labels],
+        ['annotations', metadata.annotations]
+    ]) {
+        for (const [key, value] of Object.entries(entries))
+            document.setIn(['metadata', field, key], value);
+    }
+    return { ...resource, text: document.toString() };
+}
+
 // `helm template` output, split into resources keyed by kind, namespace and name.
+/** `# Source: <chart>[/charts/<sub>…]/crds/<file>`: Helm's comment on a CRD file. */
+const CRDS_FOLDER_SOURCE = /^[^/]+(\/charts\/[^/]+)*\/crds\//;
 /** Kinds that live outside namespaces: no namespace is given to them. */
 const CLUSTER_SCOPED_KINDS = new Set([
     'Namespace',
@@ -422,11 +550,13 @@ function identify(document, defaultNamespace, index) {
     }
     const namespace = metadata.namespace ??
         (CLUSTER_SCOPED_KINDS.has(metadata.kind) ? '' : defaultNamespace);
+    const crdsFolder = CRDS_FOLDER_SOURCE.test(document.source ?? '');
     return {
         kind: metadata.kind,
         name: metadata.name,
         namespace,
-        text: document.text
+        text: document.text,
+        ...(crdsFolder ? { crdsFolder } : {})
     };
 }
 /** kind, name and namespace; 'empty' for a document of comments only. */
@@ -448,6 +578,66 @@ function readMetadata(text) {
         name,
         namespace: typeof namespace === 'string' && namespace ? namespace : undefined
     };
+}
+
+// The CRDs of a chart's `crds/` folder after an upgrade that applies them
+// by a policy, Flux's `upgrade.crds` (helm-controller internal/action
+// crds.go `applyCRDs`): Skip applies none, Create creates the new ones and
+// leaves existing ones as they are, CreateReplace creates and replaces; no
+// policy deletes one. Helm's own upgrade never touches that folder. The new
+// render's `crds/` resources are replaced by what the cluster holds after
+// the upgrade, so that the diff shows only what is applied, and a note says
+// what the chart changes that is not. Pure: no I/O.
+/** Notes name this many CRDs at most. */
+const MAX_NAMED = 5;
+/** `after` with its `crds/` resources as the upgrade leaves them. */
+function crdsAfterUpgrade(policy, before, after) {
+    if (!policy || 'error' in before || 'error' in after)
+        return after;
+    const old = before.resources.filter(isFromCrdsFolder);
+    const chart = after.resources.filter(isFromCrdsFolder);
+    const oldKeys = new Map(old.map(r => [resourceKey(r), r]));
+    const newKeys = new Set(chart.map(resourceKey));
+    const created = chart.filter(r => !oldKeys.has(resourceKey(r)));
+    const kept = old.filter(r => !newKeys.has(resourceKey(r)));
+    const applied = policy === 'Skip'
+        ? old
+        : policy === 'Create'
+            ? [...old, ...created]
+            : [...chart, ...kept];
+    const notes = [...(after.notes ?? [])];
+    const left = notApplied(policy, chart, oldKeys);
+    if (left.length > 0)
+        notes.push(leftNote(policy, left));
+    if (policy !== 'Skip' && kept.length > 0)
+        notes.push(`${named(kept)}: gone from the chart's crds/ folder, not deleted on upgrade (spec.upgrade.crds: ${policy})`);
+    const others = after.resources.filter(r => !isFromCrdsFolder(r));
+    return { ...after, resources: [...applied, ...others], notes };
+}
+function isFromCrdsFolder(resource) {
+    return resource.crdsFolder === true;
+}
+/** The chart's CRDs the policy does not apply: new or changed ones. */
+function notApplied(policy, chart, old) {
+    if (policy === 'CreateReplace')
+        return [];
+    return chart.filter(resource => {
+        const before = old.get(resourceKey(resource));
+        if (!before)
+            return policy === 'Skip';
+        return before.text !== resource.text;
+    });
+}
+function leftNote(policy, left) {
+    const what = policy === 'Skip'
+        ? 'Flux applies no CRD of the crds/ folder on upgrade'
+        : 'Flux creates new CRDs of the crds/ folder on upgrade but does not update existing ones';
+    return `${named(left)}: changed or added by the chart, not applied and not shown: ${what} (spec.upgrade.crds: ${policy})`;
+}
+function named(resources) {
+    const names = resources.slice(0, MAX_NAMED).map(r => describeResource(r));
+    const more = resources.length - names.length;
+    return more > 0 ? `${names.join(', ')} and ${more} more` : names.join(', ');
 }
 
 // Secrets out of the pull request: before anything is diffed, every value a
@@ -1146,7 +1336,8 @@ async function renderPlaceChange(helm, place, versions, packages, options) {
     const after = await renderPlace(helm, place, versions.new, packages, options);
     if ('skip' in after && after.skip)
         return { status: 'skipped', place, reason: after.skip };
-    return compareRenders(withNotes(place, before, after), versions, before, after);
+    const upgraded = crdsAfterUpgrade(place.crdsOnUpgrade, before, after);
+    return compareRenders(withNotes(place, before, upgraded), versions, before, upgraded);
 }
 function spent(budget) {
     return budget?.spent()
@@ -1189,6 +1380,9 @@ async function renderIn(folder, helm, place, packagePath, options) {
     const schema = schemaCheck(helm, chart.path);
     if ('error' in schema)
         return schema;
+    const unskippable = skipRefusal(helm, place);
+    if (unskippable)
+        return unskippable;
     const request = {
         releaseName: place.releaseName,
         chart: chart.path,
@@ -1198,7 +1392,9 @@ async function renderIn(folder, helm, place, packagePath, options) {
         includeCrds: place.includeCrds,
         kubeVersion: place.kubeVersion,
         apiVersions: place.apiVersions,
-        skipSchemaValidation: schema.notes.length > 0
+        skipSchemaValidation: place.skipSchemaValidation === true || schema.notes.length > 0,
+        skipTests: place.skipTests,
+        noHooks: place.noHooks
     };
     const output = await runTemplate(helm, request, options);
     if ('skip' in output)
@@ -1206,7 +1402,8 @@ async function renderIn(folder, helm, place, packagePath, options) {
     if ('error' in output)
         return { ...namedError(output.error, values.names, folder), ...schema };
     const split = splitManifests(output.manifest, place.namespace ?? 'default');
-    return { ...split, notes: schema.notes };
+    const resources = withCommonMetadata(split.resources, place.commonMetadata);
+    return { ...split, resources, notes: schema.notes };
 }
 /**
  * Helm under the budget: never past what is left of it, and a render the
@@ -1245,7 +1442,23 @@ function schemaCheck(helm, chart) {
     }
     return { notes: [`values.schema.json not checked: ${what}`] };
 }
+/** A place that skips schema validation, and a Helm that cannot. */
+function skipRefusal(helm, place) {
+    if (!place.skipSchemaValidation || helm.skipsSchemaValidation)
+        return;
+    const skip = 'the place skips schema validation, and this Helm cannot (Helm 3.16 or later can)';
+    return { error: skip, skip };
+}
 function chartToRender(folder, place, packagePath, options) {
+    if (!place.umbrella && place.chartValues) {
+        const unpacked = chartWithValues(packagePath, place.chartValues, path.join(folder, 'chart'));
+        if ('error' in unpacked)
+            return unpacked;
+        return {
+            path: unpacked.path,
+            readFile: relative => readCopiedFile(unpacked.path, relative)
+        };
+    }
     if (!place.umbrella) {
         return {
             path: packagePath,
@@ -1278,16 +1491,20 @@ function writeValuesFiles(folder, files, readChartFile) {
     const paths = [];
     const names = new Map();
     for (const [index, file] of files.entries()) {
-        const text = file.fromChart === undefined ? file.text : readChartFile(file.fromChart);
+        const read = file.fromChart === undefined ? file.text : readChartFile(file.fromChart);
         // Argo CD's ignoreMissingValueFiles: a missing file is simply not applied.
-        if (text === undefined && file.optional)
+        if (read === undefined && file.optional)
             continue;
-        if (text === undefined) {
+        if (read === undefined) {
             return {
                 error: `values file ${file.fromChart ?? file.name} is not in the chart`,
                 valuesFile: file.name
             };
         }
+        const derived = file.derive ? file.derive(read) : { text: read };
+        if ('error' in derived)
+            return { error: `${file.name}: ${derived.error}`, valuesFile: file.name };
+        const text = derived.text;
         const written = path.join(dir, `${index}.yaml`);
         fs.writeFileSync(written, text);
         paths.push(written);

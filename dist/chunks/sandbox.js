@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+// The per-run folder where Helm keeps its config, cache and registry
+// credentials, so nothing of a run is left in the runner's home.
 const PREFIX = 'helm-oci-release-';
 function runnerTemp(env) {
     return env.RUNNER_TEMP || os.tmpdir();

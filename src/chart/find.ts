@@ -1,3 +1,5 @@
+// Finding the charts of a workspace (`charts`: a folder or globs), each read
+// and checked before anything is published.
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'

@@ -1,3 +1,5 @@
+// Reading one chart folder: its Chart.yaml, and the links and file://
+// dependencies that must stay inside the workspace.
 import fs from 'node:fs'
 import path from 'node:path'
 import { checkChartLinks, checkFileDependencies } from './links.js'

@@ -1,3 +1,5 @@
+// Chart.yaml read as Helm reads it (pure): name, version, apiVersion,
+// dependencies and the annotations the action uses, or a refusal naming the line.
 import {
   isMap,
   isScalar,

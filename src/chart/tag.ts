@@ -1,3 +1,5 @@
+// The git tag a release is for (`tag-pattern`): the version it names must be
+// Chart.yaml's, so a tag never publishes another version (pure).
 import { UserError } from '../errors.js'
 
 /** The default `tag-pattern`: `v1.2.3` (and, by convention, the bare `1.2.3`). */

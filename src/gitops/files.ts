@@ -1,3 +1,5 @@
+// The files of the GitOps repository the scan reads: within `gitops-paths`,
+// bounded in size and number, decoded byte-exact, symlinks not followed.
 import fs from 'node:fs'
 import path from 'node:path'
 import { Minimatch } from 'minimatch'

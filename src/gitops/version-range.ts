@@ -1,3 +1,5 @@
+// What a pinned version string is (exact, range, template, digest) and
+// whether a release moves it (pure).
 import semver from 'semver'
 
 /** What a pinned version string is, as far as bumping it goes. */

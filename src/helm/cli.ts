@@ -1,3 +1,5 @@
+// The Helm command line the publish uses (login, dependencies, lint, package,
+// push), run with argument arrays and its output read by cli-output.ts.
 import path from 'node:path'
 import * as exec from '@actions/exec'
 import { UserError } from '../errors.js'

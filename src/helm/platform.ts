@@ -1,3 +1,4 @@
+// The runner's OS and architecture as get.helm.sh names them.
 import { UserError } from '../errors.js'
 
 export type HelmOs = 'linux' | 'darwin' | 'windows'

@@ -28,6 +28,10 @@ export interface TemplateRequest {
   apiVersions: readonly string[]
   /** `--skip-schema-validation` (Helm 3.16 and later): see render/schema-refs.ts. */
   skipSchemaValidation?: boolean
+  /** `--skip-tests`: no test hooks. */
+  skipTests?: boolean
+  /** `--no-hooks`: no hooks at all. */
+  noHooks?: boolean
 }
 
 // Helm's release-name rule, pkg/chart/v2/util/validate_name.go (v4.2.3;
@@ -175,6 +179,8 @@ export function templateArgs(request: TemplateRequest): string[] {
   if (request.kubeVersion) args.push(`--kube-version=${request.kubeVersion}`)
   for (const api of request.apiVersions) args.push(`--api-versions=${api}`)
   if (request.skipSchemaValidation) args.push('--skip-schema-validation')
+  if (request.skipTests) args.push('--skip-tests')
+  if (request.noHooks) args.push('--no-hooks')
   args.push('--', request.releaseName, request.chart)
   return args
 }

@@ -1,6 +1,7 @@
 // The mirror's job summary: one row per chart version, and each refusal
 // spelled out under the table (both digests: someone must decide).
 import * as core from '@actions/core'
+import { escapeHtml, htmlLiteral, htmlWithCode } from '../markdown.js'
 import { countResults } from './outputs.js'
 import type { MirrorResult, RelatedResult } from './types.js'
 
@@ -95,18 +96,18 @@ export async function writeMirrorSummary(
     ])
   const refused = refusalLines(results)
   if (refused.length)
-    summary.addHeading('Refused', 3).addList(refused.map(escapeHtml))
+    summary
+      .addHeading('Refused', 3)
+      .addList(refused.map(line => htmlWithCode(line)))
   if (notes.length)
-    summary.addHeading('Notes', 3).addList(notes.map(escapeHtml))
+    summary
+      .addHeading('Notes', 3)
+      .addList(notes.map(line => htmlWithCode(line)))
   await summary.write()
 }
 
 function code(value: string): string {
   return /^(oci:|https?:|sha256:|\d)/.test(value)
-    ? `<code>${escapeHtml(value)}</code>`
+    ? `<code>${htmlLiteral(value)}</code>`
     : escapeHtml(value)
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, c => `&#${c.charCodeAt(0)};`)
 }

@@ -1,3 +1,5 @@
+// One HTTP answer of the registry, its body bounded: the shape every reader
+// of the transport takes.
 import type http from 'node:http'
 
 /** One HTTP answer from the registry (or its token service), with its bounded body. */

@@ -8,7 +8,12 @@ export interface Resource {
   name: string
   /** The resource's YAML as Helm rendered it (one document). */
   text: string
+  /** Printed from the chart's `crds/` folder (`--include-crds`), not a template. */
+  crdsFolder?: true
 }
+
+/** `# Source: <chart>[/charts/<sub>…]/crds/<file>`: Helm's comment on a CRD file. */
+const CRDS_FOLDER_SOURCE = /^[^/]+(\/charts\/[^/]+)*\/crds\//
 
 /** Kinds that live outside namespaces: no namespace is given to them. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
@@ -128,11 +133,13 @@ function identify(
   const namespace =
     metadata.namespace ??
     (CLUSTER_SCOPED_KINDS.has(metadata.kind) ? '' : defaultNamespace)
+  const crdsFolder = CRDS_FOLDER_SOURCE.test(document.source ?? '')
   return {
     kind: metadata.kind,
     name: metadata.name,
     namespace,
-    text: document.text
+    text: document.text,
+    ...(crdsFolder ? { crdsFolder } : {})
   }
 }
 

@@ -18,6 +18,12 @@ export interface ValuesFile {
   fromChart?: string
   /** Left out without a word when absent (e.g. Argo CD's `ignoreMissingValueFiles`). */
   optional?: boolean
+  /**
+   * Makes what Helm gets from the text read (`text`, or the chart's file):
+   * e.g. Kustomize merges `valuesInline` into the chart's values.yaml, known
+   * only once the chart is pulled. An error fails the render.
+   */
+  derive?: (text: string) => { text: string } | { error: string }
 }
 
 /** One `--set` / `--set-string` / `--set-file` of the consumer, applied after the files. */
@@ -29,6 +35,26 @@ export interface SetValue {
   forceString: boolean
   /** `--set-file`: `value` is the file's text (e.g. Argo CD's `fileParameters`). */
   fromFile?: boolean
+}
+
+/**
+ * The chart's values.yaml replaced by files of the chart merged in order
+ * (Flux's `chart.spec.valuesFiles`): render/chart-values.ts.
+ */
+export interface ChartValues {
+  /** Paths inside the chart; `values.yaml` is the chart's own. */
+  files: string[]
+  /** A file not in the chart is left out (else the render fails, as the tool's build does). */
+  ignoreMissing: boolean
+}
+
+/** Skip: none applied; Create: only new ones; CreateReplace: all; none deleted. */
+export type CrdUpgradePolicy = 'Skip' | 'Create' | 'CreateReplace'
+
+/** Labels and annotations the consumer sets on every rendered object. */
+export interface CommonMetadata {
+  labels: Record<string, string>
+  annotations: Record<string, string>
 }
 
 /** How the consumer renders the chart at one pin. */
@@ -48,6 +74,21 @@ export interface RenderPlace {
   includeCrds: boolean
   kubeVersion?: string
   apiVersions: string[]
+  /** The chart's own default values replaced (Flux's `chart.spec.valuesFiles`). */
+  chartValues?: ChartValues
+  /**
+   * How an upgrade applies the chart's `crds/` folder (Flux's
+   * `upgrade.crds`): render/crd-upgrade.ts. Unset: as `helm template` prints it.
+   */
+  crdsOnUpgrade?: CrdUpgradePolicy
+  /** `--skip-schema-validation` (Flux's `disableSchemaValidation`). */
+  skipSchemaValidation?: boolean
+  /** Set on every rendered object's metadata (Flux's `commonMetadata`). */
+  commonMetadata?: CommonMetadata
+  /** `--skip-tests`: the chart's test hooks left out (e.g. Kustomize's `skipTests`). */
+  skipTests?: boolean
+  /** `--no-hooks`: every hook left out (e.g. Kustomize's `skipHooks`). */
+  noHooks?: boolean
   /** What could not be taken into account, said in the pull request ("values from Secret x not shown"). */
   notes: string[]
   /** Set when this place is not rendered at all, with why ("generated per element"). */

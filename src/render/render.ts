@@ -16,6 +16,9 @@ import {
 import { errorMessage } from '../errors.js'
 import type { TimeBudget } from './budget.js'
 import { chartRelativePath, readChartPackageFile } from './chart-file.js'
+import { chartWithValues } from './chart-values.js'
+import { withCommonMetadata } from './common-metadata.js'
+import { crdsAfterUpgrade } from './crd-upgrade.js'
 import { splitManifests } from './manifests.js'
 import {
   compareRenders,
@@ -62,11 +65,12 @@ export async function renderPlaceChange(
   const after = await renderPlace(helm, place, versions.new, packages, options)
   if ('skip' in after && after.skip)
     return { status: 'skipped', place, reason: after.skip }
+  const upgraded = crdsAfterUpgrade(place.crdsOnUpgrade, before, after)
   return compareRenders(
-    withNotes(place, before, after),
+    withNotes(place, before, upgraded),
     versions,
     before,
-    after
+    upgraded
   )
 }
 
@@ -124,6 +128,8 @@ async function renderIn(
   if ('error' in values) return values
   const schema = schemaCheck(helm, chart.path)
   if ('error' in schema) return schema
+  const unskippable = skipRefusal(helm, place)
+  if (unskippable) return unskippable
   const request: TemplateRequest = {
     releaseName: place.releaseName,
     chart: chart.path,
@@ -133,14 +139,18 @@ async function renderIn(
     includeCrds: place.includeCrds,
     kubeVersion: place.kubeVersion,
     apiVersions: place.apiVersions,
-    skipSchemaValidation: schema.notes.length > 0
+    skipSchemaValidation:
+      place.skipSchemaValidation === true || schema.notes.length > 0,
+    skipTests: place.skipTests,
+    noHooks: place.noHooks
   }
   const output = await runTemplate(helm, request, options)
   if ('skip' in output) return { error: output.skip, skip: output.skip }
   if ('error' in output)
     return { ...namedError(output.error, values.names, folder), ...schema }
   const split = splitManifests(output.manifest, place.namespace ?? 'default')
-  return { ...split, notes: schema.notes }
+  const resources = withCommonMetadata(split.resources, place.commonMetadata)
+  return { ...split, resources, notes: schema.notes }
 }
 
 /**
@@ -189,6 +199,17 @@ function schemaCheck(
   return { notes: [`values.schema.json not checked: ${what}`] }
 }
 
+/** A place that skips schema validation, and a Helm that cannot. */
+function skipRefusal(
+  helm: HelmTemplate,
+  place: RenderPlace
+): RenderFailure | undefined {
+  if (!place.skipSchemaValidation || helm.skipsSchemaValidation) return
+  const skip =
+    'the place skips schema validation, and this Helm cannot (Helm 3.16 or later can)'
+  return { error: skip, skip }
+}
+
 interface ChartToRender {
   path: string
   /** A file inside the chart, for `fromChart` values files. */
@@ -201,6 +222,18 @@ function chartToRender(
   packagePath: string,
   options: RenderOptions
 ): ChartToRender | { error: string } {
+  if (!place.umbrella && place.chartValues) {
+    const unpacked = chartWithValues(
+      packagePath,
+      place.chartValues,
+      path.join(folder, 'chart')
+    )
+    if ('error' in unpacked) return unpacked
+    return {
+      path: unpacked.path,
+      readFile: relative => readCopiedFile(unpacked.path, relative)
+    }
+  }
   if (!place.umbrella) {
     return {
       path: packagePath,
@@ -245,16 +278,20 @@ function writeValuesFiles(
   const paths: string[] = []
   const names = new Map<string, string>()
   for (const [index, file] of files.entries()) {
-    const text =
+    const read =
       file.fromChart === undefined ? file.text : readChartFile(file.fromChart)
     // Argo CD's ignoreMissingValueFiles: a missing file is simply not applied.
-    if (text === undefined && file.optional) continue
-    if (text === undefined) {
+    if (read === undefined && file.optional) continue
+    if (read === undefined) {
       return {
         error: `values file ${file.fromChart ?? file.name} is not in the chart`,
         valuesFile: file.name
       }
     }
+    const derived = file.derive ? file.derive(read) : { text: read }
+    if ('error' in derived)
+      return { error: `${file.name}: ${derived.error}`, valuesFile: file.name }
+    const text = derived.text
     const written = path.join(dir, `${index}.yaml`)
     fs.writeFileSync(written, text)
     paths.push(written)

@@ -89,6 +89,24 @@ export class RepositoryDocuments {
     }
   }
 
+  /**
+   * The document read as YAML 1.1, as Go's sigs.k8s.io/yaml reads it (a
+   * plain yes, no, on or off is a boolean, 0755 octal): how Kustomize reads
+   * a kustomization. Undefined for a Helm template or what does not read so.
+   */
+  asYaml11(manifest: ManifestDocument): PlainMap | undefined {
+    if (manifest.templated) return undefined
+    const text = this.texts.get(manifest.file) ?? ''
+    const source = text.slice(manifest.start, manifest.end)
+    try {
+      const doc = parseDocument(source, { uniqueKeys: false, version: '1.1' })
+      const value = withMergeKeys(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }))
+      return doc.errors.length === 0 && isPlainMap(value) ? value : undefined
+    } catch {
+      return undefined
+    }
+  }
+
   private parse(file: string): ParsedFile | undefined {
     const cached = this.parsed.get(file)
     if (cached) return cached

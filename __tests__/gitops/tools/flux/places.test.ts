@@ -46,6 +46,83 @@ const repo = (
   }
 })
 
+const TARGET_PATH_CONFIG_MAPS = [
+  configMap('web-values', ['values.yaml: "replicas: 1\\nimage: {tag: base}"']),
+  configMap('tags', [
+    'plain: "2.0"',
+    'number: "42"',
+    'quoted: "\'007\'"',
+    'comma: "a,extra=b"',
+    'list: "{a,b}"',
+    'text: "x,y=z"'
+  ])
+].join('---\n')
+
+/**
+ * targetPath entries: name, valuesFrom entries, spec.values, the values
+ * helm-controller composes (fluxcd/pkg chartutil/values.go
+ * ChartValuesFromReferences; what each value becomes is Helm's strvals).
+ */
+const TARGET_PATH: [string, string[], string | undefined, unknown][] = [
+  [
+    'targetPath: applied in list order; spec.values merged last over a later file',
+    [
+      '{kind: ConfigMap, name: tags, valuesKey: plain, targetPath: image.tag}',
+      '{kind: ConfigMap, name: web-values}'
+    ],
+    '{replicas: 3}',
+    { replicas: 3, image: { tag: 'base' } }
+  ],
+  [
+    'targetPath: a value set under a map of spec.values wins over spec.values',
+    ['{kind: ConfigMap, name: tags, valuesKey: plain, targetPath: image.tag}'],
+    '{replicas: 3, image: {tag: pinned}}',
+    { replicas: 3, image: { tag: '2.0' } }
+  ],
+  [
+    'targetPath: spec.values wins over a value set under a map a file made',
+    [
+      '{kind: ConfigMap, name: web-values}',
+      '{kind: ConfigMap, name: tags, valuesKey: plain, targetPath: image.tag}'
+    ],
+    '{replicas: 3, image: {pullPolicy: Always, tag: pinned}}',
+    {
+      replicas: 3,
+      image: { tag: 'pinned', pullPolicy: 'Always' }
+    }
+  ],
+  [
+    'targetPath: a number is typed, quotes stripped keep a string',
+    [
+      '{kind: ConfigMap, name: tags, valuesKey: number, targetPath: port}',
+      '{kind: ConfigMap, name: tags, valuesKey: quoted, targetPath: code}'
+    ],
+    undefined,
+    { port: 42, code: '007' }
+  ],
+  [
+    'targetPath: commas are not escaped, a comma starts another value',
+    ['{kind: ConfigMap, name: tags, valuesKey: comma, targetPath: first}'],
+    undefined,
+    { first: 'a', extra: 'b' }
+  ],
+  [
+    'targetPath: {a,b} is a list',
+    ['{kind: ConfigMap, name: tags, valuesKey: list, targetPath: hosts}'],
+    undefined,
+    { hosts: ['a', 'b'] }
+  ],
+  [
+    'targetPath with literal: true keeps the text',
+    [
+      '{kind: ConfigMap, name: tags, valuesKey: text, targetPath: a.b, literal: true}',
+      '{kind: ConfigMap, name: tags, valuesKey: list, targetPath: c, literal: true}'
+    ],
+    undefined,
+    { a: { b: 'x,y=z' }, c: '{a,b}' }
+  ]
+]
+
 describe('Flux HelmRelease places', () => {
   test.each<[string, Repository, Partial<RenderPlace>]>([
     [
@@ -58,6 +135,7 @@ describe('Flux HelmRelease places', () => {
         releaseName: 'web',
         namespace: 'shop',
         includeCrds: true,
+        crdsOnUpgrade: 'Create',
         valueFiles: [],
         setValues: [],
         notes: []
@@ -65,8 +143,93 @@ describe('Flux HelmRelease places', () => {
     ],
     [
       'targetNamespace: the release name is [targetNamespace-]name',
-      repo(helmRelease(['targetNamespace: prod', 'install: {crds: Skip}'])),
-      { releaseName: 'prod-web', namespace: 'prod', includeCrds: false }
+      repo(helmRelease(['targetNamespace: prod'])),
+      { releaseName: 'prod-web', namespace: 'prod' }
+    ],
+    [
+      'a release name over 53 characters is shortened as ShortenName does, and said',
+      repo(
+        helmRelease(
+          ['targetNamespace: production-eu-west-1'],
+          '{name: webapp-frontend-with-a-long-name-too, namespace: shop}'
+        )
+      ),
+      {
+        // 40 characters, `-`, 12 hex digits of `sha256sum` of the name.
+        releaseName: 'production-eu-west-1-webapp-frontend-wit-903b0365e505',
+        namespace: 'production-eu-west-1',
+        notes: [
+          'release name production-eu-west-1-webapp-frontend-with-a-long-name-too is longer than 53 characters: Flux names the release production-eu-west-1-webapp-frontend-wit-903b0365e505, rendered with that name'
+        ]
+      }
+    ],
+    [
+      'a release name of 53 characters is kept',
+      repo(helmRelease([`releaseName: ${'a'.repeat(53)}`])),
+      { releaseName: 'a'.repeat(53), notes: [] }
+    ],
+    [
+      "install.crds is not the upgrade's: upgrade.crds decides, Create when unset",
+      repo(helmRelease(['install: {crds: Skip}'])),
+      { includeCrds: true, crdsOnUpgrade: 'Create' }
+    ],
+    [
+      'upgrade.crds: Skip',
+      repo(helmRelease(['upgrade: {crds: Skip}'])),
+      { crdsOnUpgrade: 'Skip' }
+    ],
+    [
+      'upgrade.crds: CreateReplace',
+      repo(helmRelease(['upgrade: {crds: CreateReplace}'])),
+      { crdsOnUpgrade: 'CreateReplace' }
+    ],
+    [
+      'upgrade.crds of another value: Flux refuses it',
+      repo(helmRelease(['upgrade: {crds: Replace}'])),
+      {
+        skipped:
+          "not rendered: Flux refuses spec.upgrade.crds Replace: invalid CRD upgrade policy, valid values are 'Skip', 'Create' or 'CreateReplace'"
+      }
+    ],
+    [
+      "upgrade.disableSchemaValidation: schema validation skipped; install's is not the upgrade's",
+      repo(helmRelease(['upgrade: {disableSchemaValidation: true}'])),
+      { skipSchemaValidation: true }
+    ],
+    [
+      'install.disableSchemaValidation alone: validated',
+      repo(helmRelease(['install: {disableSchemaValidation: true}'])),
+      { skipSchemaValidation: false }
+    ],
+    [
+      'commonMetadata: labels and annotations as strings',
+      repo(
+        helmRelease([
+          'commonMetadata:',
+          '  labels: {team: shop, tier: "1"}',
+          '  annotations: {owner: ops@acme.test}'
+        ])
+      ),
+      {
+        commonMetadata: {
+          labels: { team: 'shop', tier: '1' },
+          annotations: { owner: 'ops@acme.test' }
+        }
+      }
+    ],
+    [
+      'postRenderers: not applied, said',
+      repo(
+        helmRelease([
+          'postRenderers:',
+          '  - kustomize: {images: [{name: nginx, newTag: "1.27"}]}'
+        ])
+      ),
+      {
+        notes: [
+          "spec.postRenderers not applied: the preview shows the chart's output before Flux's 1 Kustomize post-renderer patch it"
+        ]
+      }
     ],
     [
       'spec.releaseName wins',
@@ -74,26 +237,22 @@ describe('Flux HelmRelease places', () => {
       { releaseName: 'shop', namespace: 'prod' }
     ],
     [
-      'values order: valuesFrom ConfigMaps, then spec.values; targetPath is a set value',
+      'values order: valuesFrom ConfigMaps in order, then spec.values',
       repo(
         helmRelease([
           'valuesFrom:',
           '  - {kind: ConfigMap, name: web-values}',
           '  - {kind: ConfigMap, name: web-values, valuesKey: extra.yaml}',
-          '  - {kind: ConfigMap, name: web-tag, valuesKey: tag, targetPath: image.tag}',
           '  - {kind: Secret, name: web-secrets}',
           '  - {kind: ConfigMap, name: generated, optional: true}',
           '  - {kind: ConfigMap, name: required}',
           'values: {replicas: 3}'
         ]),
         {
-          'flux/values.yaml': [
-            configMap('web-values', [
-              'values.yaml: "replicas: 1"',
-              'extra.yaml: "debug: true"'
-            ]),
-            configMap('web-tag', ['tag: "2.0"'])
-          ].join('---\n')
+          'flux/values.yaml': configMap('web-values', [
+            'values.yaml: "replicas: 1"',
+            'extra.yaml: "debug: true"'
+          ])
         }
       ),
       {
@@ -108,13 +267,54 @@ describe('Flux HelmRelease places', () => {
           },
           { name: 'values', text: 'replicas: 3\n' }
         ],
-        setValues: [{ path: 'image.tag', value: '2.0', forceString: false }],
+        setValues: [],
         notes: [
           'values from Secret web-secrets not shown',
           'valuesFrom ConfigMap generated (values.yaml) not found in the repository; optional, left out',
-          'valuesFrom ConfigMap required (values.yaml) not found in the repository',
-          'valuesFrom targetPath values are applied after spec.values here; Flux applies them before'
+          'valuesFrom ConfigMap required (values.yaml) not found in the repository'
         ]
+      }
+    ],
+    ...TARGET_PATH.map(
+      ([name, entries, values, composed]): [
+        string,
+        Repository,
+        Partial<RenderPlace>
+      ] => [
+        name,
+        repo(
+          helmRelease([
+            'valuesFrom:',
+            ...entries.map(entry => `  - ${entry}`),
+            ...(values ? [`values: ${values}`] : [])
+          ]),
+          { 'flux/values.yaml': TARGET_PATH_CONFIG_MAPS }
+        ),
+        {
+          valueFiles: [
+            {
+              name: 'spec.valuesFrom and spec.values, composed as Flux does',
+              text: JSON.stringify(composed)
+            }
+          ],
+          setValues: [],
+          notes: []
+        }
+      ]
+    ),
+    [
+      'targetPath into a value that is not a map: Flux fails, not rendered',
+      repo(
+        helmRelease([
+          'valuesFrom: [{kind: ConfigMap, name: tags, valuesKey: plain, targetPath: image.tag}]',
+          'values: {image: nginx}'
+        ]),
+        { 'flux/values.yaml': TARGET_PATH_CONFIG_MAPS }
+      ),
+      {
+        valueFiles: [],
+        skipped:
+          'not rendered: valuesFrom ConfigMap tags (plain): Flux fails to merge the value at targetPath image.tag: unable to parse key: interface conversion: interface {} is string, not map[string]interface {}'
       }
     ],
     [
@@ -134,30 +334,40 @@ describe('Flux HelmRelease places', () => {
       }
     ],
     [
-      'chart.spec.valuesFiles are files in the chart',
+      'chart.spec.valuesFiles replace the chart values, in order',
       repo(
         helmRelease([]).replace(
           '      version: 1.4.0\n',
-          '      version: 1.4.0\n      valuesFiles: [values.yaml, values-prod.yaml, ../x.yaml]\n'
+          '      version: 1.4.0\n      valuesFiles: [values-prod.yaml, values.yaml, ../x.yaml]\n'
         )
       ),
       {
-        valueFiles: [
-          {
-            name: 'chart.spec.valuesFiles values.yaml',
-            text: '',
-            fromChart: 'values.yaml'
-          },
-          {
-            name: 'chart.spec.valuesFiles values-prod.yaml',
-            text: '',
-            fromChart: 'values-prod.yaml'
-          }
-        ],
+        valueFiles: [],
+        chartValues: {
+          files: ['values-prod.yaml', 'values.yaml'],
+          ignoreMissing: false
+        },
         notes: [
           'chart.spec.valuesFiles ../x.yaml refused: a path outside the repository'
         ]
       }
+    ],
+    [
+      'chart.spec.ignoreMissingValuesFiles',
+      repo(
+        helmRelease([]).replace(
+          '      version: 1.4.0\n',
+          '      version: 1.4.0\n      valuesFiles: [values-prod.yaml]\n      ignoreMissingValuesFiles: true\n'
+        )
+      ),
+      {
+        chartValues: { files: ['values-prod.yaml'], ignoreMissing: true }
+      }
+    ],
+    [
+      'no chart.spec.valuesFiles: the chart values as they are',
+      repo(helmRelease([])),
+      { chartValues: undefined }
     ]
   ])('%s', (_name, repository, expected) => {
     expect(onePlace(repository)).toEqual(expect.objectContaining(expected))

@@ -1,11 +1,11 @@
 // Flux: how a HelmRelease renders the chart. A HelmRelease pins the chart
 // itself (`spec.chart.spec.version`, via a HelmRepository); an
 // OCIRepository pin (`spec.ref.tag`) is rendered through every HelmRelease
-// whose `spec.chartRef` names it. Values, lowest first: the chart's own
-// `spec.chart.spec.valuesFiles`, then `spec.valuesFrom` in order, then
-// `spec.values`.
-import { stringify } from 'yaml'
-import type { RenderPlace, ValuesFile } from '../../../render/place.js'
+// whose `spec.chartRef` names it. The chart's defaults are its
+// `spec.chart.spec.valuesFiles` merged (they replace its values.yaml); over
+// them `spec.valuesFrom` in order, then `spec.values` (values.ts); the
+// upgrade's settings and post-renderers in release.ts.
+import type { ChartValues, RenderPlace } from '../../../render/place.js'
 import {
   emptyPlace,
   skippedPlace,
@@ -14,13 +14,11 @@ import {
   type PlaceTool
 } from '../../places/context.js'
 import { templatedNote, type ManifestDocument } from '../../places/documents.js'
-import { mapAt, stringAt, stringsAt } from '../../places/plain.js'
+import { booleanAt, mapAt, stringAt, stringsAt } from '../../places/plain.js'
 import { repoPath } from '../../places/repo-files.js'
 import { FLUX_KINDS } from './pins.js'
-import { valuesFrom } from './values.js'
-
-/** Helm's limit on a release name; Flux shortens longer ones with a hash. */
-const MAX_RELEASE_NAME = 53
+import { applyPostRenderers, applyUpgrade, releaseName } from './release.js'
+import { releaseValues } from './values.js'
 
 export const fluxPlaces: PlaceTool = {
   kinds: Object.values(FLUX_KINDS),
@@ -40,28 +38,20 @@ function helmReleasePlace(
   const spec = mapAt(release.value, 'spec')
   const name = stringAt(metadata, 'name') ?? ''
   const ownNamespace = stringAt(metadata, 'namespace')
-  const targetNamespace = stringAt(spec, 'targetNamespace')
-  const releaseName =
-    stringAt(spec, 'releaseName') ??
-    (targetNamespace ? `${targetNamespace}-${name}` : name)
   const title = `HelmRelease ${name}${via}`
-  const place = emptyPlace(at, title, context.chartRef, releaseName)
-  const namespace = targetNamespace ?? ownNamespace
+  const named = releaseName(spec, name)
+  const place = emptyPlace(at, title, context.chartRef, named.name)
+  if (named.note) place.notes.push(named.note)
+  // HelmRelease.GetReleaseNamespace: targetNamespace, else its own.
+  const namespace = stringAt(spec, 'targetNamespace') ?? ownNamespace
   if (namespace) place.namespace = namespace
-  const fromConfigMaps = valuesFrom(spec, ownNamespace, context)
-  place.valueFiles = [
-    ...chartValuesFiles(spec, place.notes),
-    ...fromConfigMaps.valueFiles,
-    ...ownValues(spec)
-  ]
-  place.setValues = fromConfigMaps.setValues
-  place.notes.push(...fromConfigMaps.notes, ...templatedNote(release))
-  if (releaseName.length > MAX_RELEASE_NAME)
-    place.notes.push(
-      `release name ${releaseName} is longer than ${MAX_RELEASE_NAME} characters: Flux shortens it, rendered as written`
-    )
-  // Flux creates CRDs on install unless `install.crds: Skip`.
-  place.includeCrds = stringAt(mapAt(spec, 'install'), 'crds') !== 'Skip'
+  place.chartValues = chartValues(spec, place.notes)
+  const values = releaseValues(spec, ownNamespace, context)
+  place.valueFiles = values.valueFiles
+  place.notes.push(...values.notes, ...templatedNote(release))
+  if (values.refused) place.skipped = `not rendered: ${values.refused}`
+  applyUpgrade(spec, place)
+  applyPostRenderers(spec, place)
   return place
 }
 
@@ -99,21 +89,23 @@ function ociRepositoryPlaces(
   return releases.map(release => helmReleasePlace(release, at, context, via))
 }
 
-/** `spec.chart.spec.valuesFiles`: files inside the chart package. */
-function chartValuesFiles(spec: unknown, notes: string[]): ValuesFile[] {
-  const written = stringsAt(mapAt(mapAt(spec, 'chart'), 'spec'), 'valuesFiles')
-  return written.flatMap(path => {
-    const name = `chart.spec.valuesFiles ${path}`
+/**
+ * `spec.chart.spec.valuesFiles`: files inside the chart that replace its
+ * values.yaml, merged in order (source-controller builds the chart so:
+ * render/chart-values.ts); `ignoreMissingValuesFiles` leaves out a missing
+ * one. None: the chart's own values.yaml.
+ */
+function chartValues(spec: unknown, notes: string[]): ChartValues | undefined {
+  const chartSpec = mapAt(mapAt(spec, 'chart'), 'spec')
+  const written = stringsAt(chartSpec, 'valuesFiles')
+  const files = written.flatMap(path => {
     const inChart = repoPath('', path)
-    if ('refused' in inChart) {
-      notes.push(`${name} refused: ${inChart.refused}`)
-      return []
-    }
-    return [{ name, text: '', fromChart: inChart.path }]
+    if (!('refused' in inChart)) return [inChart.path]
+    notes.push(`chart.spec.valuesFiles ${path} refused: ${inChart.refused}`)
+    return []
   })
-}
-
-function ownValues(spec: unknown): ValuesFile[] {
-  const values = mapAt(spec, 'values')
-  return values ? [{ name: 'values', text: stringify(values) }] : []
+  if (files.length === 0) return undefined
+  const ignoreMissing =
+    booleanAt(chartSpec, 'ignoreMissingValuesFiles') === true
+  return { files, ignoreMissing }
 }

@@ -1,10 +1,22 @@
-// Flux HelmRelease `spec.valuesFrom`: ConfigMaps are looked up among the
-// GitOps repository's manifests (one made by a generator, or applied from
-// elsewhere, is not found: said in a note); Secrets are never shown.
-import type { SetValue, ValuesFile } from '../../../render/place.js'
+// Flux HelmRelease `spec.valuesFrom`, composed as helm-controller composes
+// it (fluxcd/pkg chartutil/values.go `ChartValuesFromReferences`): entries
+// in list order, each merged over the ones before; an entry with a
+// `targetPath` first merges `spec.values` in, then sets its one value with
+// Helm's `--set` parser; `spec.values` is merged last. ConfigMaps are looked
+// up among the GitOps repository's manifests (one made by a generator, or
+// applied from elsewhere, is not found: said in a note, and left out);
+// Secrets are never shown.
+import { stringify } from 'yaml'
+import type { ValuesFile } from '../../../render/place.js'
+import {
+  mergeMaps,
+  readValues,
+  type PlainMap
+} from '../../../render/values-merge.js'
 import type { PlaceContext } from '../../places/context.js'
 import type { ManifestDocument } from '../../places/documents.js'
 import { booleanAt, listAt, mapAt, stringAt } from '../../places/plain.js'
+import { replacePathValue } from './target-path.js'
 
 /** Flux reads this key of the ConfigMap when `valuesKey` is not set. */
 const DEFAULT_VALUES_KEY = 'values.yaml'
@@ -12,62 +24,116 @@ const DEFAULT_VALUES_KEY = 'values.yaml'
 /** valuesFrom entries looked at per HelmRelease at most. */
 const MAX_VALUES_FROM = 50
 
+/** One entry read: a values text, or one value at a path. */
+type Layer =
+  | { name: string; text: string }
+  | { name: string; targetPath: string; value: string; literal: boolean }
+
 export interface ValuesFromResult {
+  /** Lowest first: Helm merges them in order, as Flux does. */
   valueFiles: ValuesFile[]
-  /** `targetPath` entries: one value set at a path. */
-  setValues: SetValue[]
   notes: string[]
+  /** Flux cannot compose these values (it reports the HelmRelease failed). */
+  refused?: string
 }
 
-export function valuesFrom(
+/** The HelmRelease's values: `spec.valuesFrom`, then `spec.values`. */
+export function releaseValues(
   spec: unknown,
   releaseNamespace: string | undefined,
   context: PlaceContext
 ): ValuesFromResult {
-  const result: ValuesFromResult = { valueFiles: [], setValues: [], notes: [] }
-  const entries = listAt(spec, 'valuesFrom').slice(0, MAX_VALUES_FROM)
-  for (const entry of entries) {
-    addEntry(entry, releaseNamespace, context, result)
+  const notes: string[] = []
+  const layers = listAt(spec, 'valuesFrom')
+    .slice(0, MAX_VALUES_FROM)
+    .flatMap(entry => readEntry(entry, releaseNamespace, context, notes))
+  const values = mapAt(spec, 'values')
+  if (!layers.some(layer => 'targetPath' in layer)) {
+    const own = values ? [{ name: 'values', text: stringify(values) }] : []
+    const files = layers.flatMap(layer => ('text' in layer ? [layer] : []))
+    return { valueFiles: [...files, ...own], notes }
   }
-  if (result.setValues.length > 0 && mapAt(spec, 'values'))
-    result.notes.push(
-      'valuesFrom targetPath values are applied after spec.values here; Flux applies them before'
-    )
-  return result
+  const composed = composedOrRefused(layers, values ?? {})
+  if ('refused' in composed) return { valueFiles: [], notes, ...composed }
+  const name = 'spec.valuesFrom and spec.values, composed as Flux does'
+  return {
+    valueFiles: [{ name, text: JSON.stringify(composed.values) }],
+    notes
+  }
 }
 
-function addEntry(
+/** Values nested past what the action's own stack holds are not composed. */
+function composedOrRefused(
+  layers: readonly Layer[],
+  values: PlainMap
+): { values: PlainMap } | { refused: string } {
+  try {
+    return composeValues(layers, values)
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    return { refused: 'the values are nested too deeply to compose here' }
+  }
+}
+
+/**
+ * `ChartValuesFromReferences`. `values` is one object throughout and the
+ * `--set` parser writes into maps in place, as in Go: a value set under a
+ * map that came from `spec.values` outlives the final merge.
+ */
+function composeValues(
+  layers: readonly Layer[],
+  values: PlainMap
+): { values: PlainMap } | { refused: string } {
+  let result: PlainMap = {}
+  for (const layer of layers) {
+    if ('text' in layer) {
+      const read = readValues(layer.text)
+      if ('error' in read)
+        return { refused: `${layer.name} is not YAML values: ${read.error}` }
+      result = mergeMaps(result, read.values)
+      continue
+    }
+    result = mergeMaps(result, values)
+    const problem = replacePathValue(result, layer)
+    if (problem)
+      return {
+        refused: `${layer.name}: Flux fails to merge the value at targetPath ${layer.targetPath}: ${problem}`
+      }
+  }
+  return { values: mergeMaps(result, values) }
+}
+
+function readEntry(
   entry: unknown,
   namespace: string | undefined,
   context: PlaceContext,
-  result: ValuesFromResult
-): void {
+  notes: string[]
+): Layer[] {
   const kind = stringAt(entry, 'kind')
   const name = stringAt(entry, 'name') ?? ''
   if (kind === 'Secret') {
-    result.notes.push(`values from Secret ${name} not shown`)
-    return
+    notes.push(`values from Secret ${name} not shown`)
+    return []
   }
   if (kind !== 'ConfigMap') {
-    result.notes.push(`valuesFrom ${kind ?? '(no kind)'} ${name} not read`)
-    return
+    notes.push(`valuesFrom ${kind ?? '(no kind)'} ${name} not read`)
+    return []
   }
   const key = stringAt(entry, 'valuesKey') ?? DEFAULT_VALUES_KEY
   const what = `valuesFrom ConfigMap ${name} (${key})`
-  const optional = booleanAt(entry, 'optional') === true
   const text = configMapValue(context, name, namespace, key)
   if (text === undefined) {
-    result.notes.push(
-      optional
+    notes.push(
+      booleanAt(entry, 'optional') === true
         ? `${what} not found in the repository; optional, left out`
         : `${what} not found in the repository`
     )
-    return
+    return []
   }
   const targetPath = stringAt(entry, 'targetPath')
-  if (targetPath)
-    result.setValues.push({ path: targetPath, value: text, forceString: false })
-  else result.valueFiles.push({ name: what, text })
+  if (!targetPath) return [{ name: what, text }]
+  const literal = booleanAt(entry, 'literal') === true
+  return [{ name: what, targetPath, value: text, literal }]
 }
 
 /** `data[key]` of the first ConfigMap with that name in that namespace. */
