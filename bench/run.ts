@@ -22,6 +22,11 @@ import { measurePublish } from './measure/publish.js'
 import { measureRender } from './measure/render.js'
 import { measureSigning } from './measure/signing.js'
 import { measureStartup } from './measure/startup.js'
+import {
+  sectionOf,
+  UNREAD_VALUES_HEADING,
+  withSection
+} from './kept-sections.js'
 import { PLANS, type Mode } from './plans.js'
 import type { Row, Section } from './report.js'
 
@@ -138,7 +143,13 @@ async function main(): Promise<void> {
     args.out ??
     (args.mode === 'full' ? path.join(repoRoot, 'BENCHMARKS.md') : undefined)
   if (out) {
-    fs.writeFileSync(out, report)
+    // Keep what bench/unread-values.ts wrote there: it runs on its own.
+    const before = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : ''
+    const kept = sectionOf(before, UNREAD_VALUES_HEADING)
+    fs.writeFileSync(
+      out,
+      kept ? withSection(report, UNREAD_VALUES_HEADING, kept) : report
+    )
     log(`wrote ${path.relative(process.cwd(), out) || out}`)
   } else {
     process.stdout.write(report)

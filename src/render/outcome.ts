@@ -3,6 +3,7 @@
 import { diffResources, type ResourceDiff } from './diff.js'
 import type { Resource } from './manifests.js'
 import type { RenderPlace } from './place.js'
+import type { UnreadValues } from './unread-values.js'
 
 /** `helm template` of a place at one version did not give resources. */
 export interface RenderFailure {
@@ -49,6 +50,8 @@ export type PlaceOutcome =
       diff: ResourceDiff
       /** Resources rendered twice (`Kind ns/name`), at either version. */
       duplicates: string[]
+      /** The values the place sets that the new version no longer reads (unread-values.ts). */
+      unread?: UnreadValues
     }
 
 /**

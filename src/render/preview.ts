@@ -21,6 +21,7 @@ import {
   type HelmTemplate
 } from './render.js'
 import { MAX_ERROR_CHARS, renderReport } from './report.js'
+import { findUnreadValues } from './unread-values.js'
 import type { PlaceChange, RenderPlace } from './place.js'
 
 /**
@@ -136,6 +137,7 @@ async function renderAll(
   const places: RenderPlace[] = []
   const budget = new TimeBudget(budgetMs())
   const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS }
+  const changes: PlaceChange[] = []
   for (const { place: found, versions } of input.places()) {
     const place = withCapabilities(found, input)
     const umbrellaChartDir =
@@ -151,6 +153,19 @@ async function renderAll(
     )
     outcomes.push(keepBounded(outcome, kept))
     if (outcome.status !== 'skipped') places.push(found)
+    changes.push({ place, versions })
+  }
+  // After every place is rendered, so that probes never take the budget
+  // of a place's own renders.
+  for (const [index, outcome] of outcomes.entries()) {
+    const change = changes[index]
+    if (outcome.status !== 'rendered' || !change) continue
+    outcome.unread = await findUnreadValues(
+      services.helm,
+      change,
+      services.packages,
+      { workDir, budget }
+    )
   }
   return { outcomes, places }
 }

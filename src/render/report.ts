@@ -14,6 +14,7 @@ import {
   preformatted
 } from '../markdown.js'
 import type { PlaceOutcome } from './outcome.js'
+import { unreadWarning } from './unread-report.js'
 
 export interface ReportOptions {
   /** The Helm that rendered, e.g. `3.17.3`. */
@@ -176,7 +177,8 @@ function renderedPart(outcome: Rendered): Part {
   for (const duplicate of outcome.duplicates)
     notes.push(`${duplicate} is rendered more than once`)
   const { added, removed, changed } = outcome.diff
-  const head = placeHead(outcome)
+  // Values Helm ignores silently: first in the place's section.
+  const head = placeHead(outcome) + unreadWarning(outcome.unread)
   if (added.length + removed.length + changed.length === 0)
     return { head: `${head}No rendered change.\n\n${noteList(notes)}` }
   const notKept = changed.filter(c => !c.diff).length
