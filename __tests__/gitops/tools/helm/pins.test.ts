@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest'
+import { fileRole, toolsFor } from '../../../../src/gitops/scan/roles.js'
 import { helmDependencies } from '../../../../src/gitops/tools/helm/pins.js'
+import { PIN_TOOLS } from '../../../../src/gitops/tools/index.js'
 import { lines, runTool } from '../../scan/run-tool.js'
 
 const chartYaml = (repository: string, version = '1.0.0') =>
@@ -20,6 +22,23 @@ describe('helmDependencies', () => {
   test('is tried only on files that mention dependencies', () => {
     expect(helmDependencies.markers).toEqual(['dependencies'])
   })
+
+  // Helm's LoadFiles reads `f.Name == "Chart.yaml"`; requirements.yaml (an
+  // apiVersion v1 chart's dependencies) is not read by the action yet.
+  test.each([
+    ['charts/shop/Chart.yaml', true],
+    ['Chart.yaml', true],
+    ['charts/shop/chart.yaml', false],
+    ['charts/shop/Chart.yml', false],
+    ['charts/shop/requirements.yaml', false]
+  ])(
+    'only a file named exactly Chart.yaml is read for Helm: %s',
+    (file, read) => {
+      const role = fileRole(file)
+      const tools = role ? toolsFor(PIN_TOOLS, role) : []
+      expect(tools.includes(helmDependencies)).toBe(read)
+    }
+  )
 
   test('pins the version of the dependency on the chart', () => {
     const text = chartYaml('oci://ghcr.io/acme/charts')
