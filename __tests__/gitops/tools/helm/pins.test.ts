@@ -63,9 +63,33 @@ describe('helmDependencies', () => {
     ])
   })
 
-  test('the https default port and a trailing slash change nothing', () => {
-    const text = chartYaml('oci://ghcr.io:443/acme/charts/')
+  test('the https default port changes nothing', () => {
+    const text = chartYaml('oci://ghcr.io:443/acme/charts')
     expect(runTool(helmDependencies, text).spans).toEqual(['1.0.0'])
+  })
+
+  test("a trailing slash is a problem, not a pin: Helm refuses '<repository>//<name>'", () => {
+    const text = chartYaml('oci://ghcr.io/acme/charts/')
+    const { pins, problems } = runTool(helmDependencies, text)
+    expect(pins).toEqual([])
+    expect(problems).toEqual([
+      {
+        file: 'file.yaml',
+        line: 8,
+        message:
+          "dependencies[1].repository ends with '/': Helm pulls '<repository>/<name>' and refuses the double slash ('invalid repository'), so the version is not bumped; remove the trailing slash."
+      }
+    ])
+  })
+
+  test("a trailing slash on another chart's repository is not our problem", () => {
+    const text = chartYaml('oci://ghcr.io/acme/charts').replace(
+      'bitnamicharts',
+      'bitnamicharts/'
+    )
+    const { spans, problems } = runTool(helmDependencies, text)
+    expect(spans).toEqual(['1.0.0'])
+    expect(problems).toEqual([])
   })
 
   test('a split path is not a dependency on the chart: Helm finds it in charts/ by name', () => {
