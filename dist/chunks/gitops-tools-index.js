@@ -3067,22 +3067,40 @@ function namesChartIn(matcher, entry, { urlKey, splitPath }) {
     return namesChart(matcher, name) && pointsAtRepository(matcher, url);
 }
 
-// Helm: an umbrella chart's Chart.yaml lists its `dependencies`, each a
-// chart name, the repository that serves it and a `version`.
 /** The pin Helm holds: a dependency of an umbrella chart. */
 const HELM_KIND = 'helm-dependency';
 const helmDependencies = {
     role: 'chart',
     markers: ['dependencies'],
     scan(scan, root) {
-        pinChartEntries(scan, root.children('dependencies'), {
+        const entries = root.children('dependencies');
+        const pullable = entries.filter(entry => !endsWithSlash(entry));
+        pinChartEntries(scan, pullable, {
             urlKey: 'repository',
             kind: HELM_KIND,
             // Helm finds a dependency in charts/ by its name, which a path breaks.
             splitPath: false
         });
+        entries.forEach((entry, index) => {
+            if (endsWithSlash(entry))
+                sayTrailingSlash(scan, entry, index);
+        });
     }
 };
+// Helm pulls `fmt.Sprintf("%s/%s:%s", repoURL, name, version)`
+// (pkg/downloader/manager.go, Manager.findChartURL, v3.17.3 and v4.2.3): a
+// trailing slash makes `<repository>//<name>`, which Helm refuses ("invalid
+// repository"; seen with Helm 3.17.3 and 4.2.3 `helm dependency update`).
+function endsWithSlash(entry) {
+    return entry.string('repository')?.endsWith('/') ?? false;
+}
+function sayTrailingSlash(scan, entry, index) {
+    if (!namesChart(scan.matcher, entry.string('name')))
+        return;
+    if (!pointsAtRepository(scan.matcher, entry.string('repository')))
+        return;
+    scan.findings.addProblem(entry, `dependencies[${index}].repository ends with '/': Helm pulls '<repository>/<name>' and refuses the double slash ('invalid repository'), so the version is not bumped; remove the trailing slash.`);
+}
 
 // An umbrella chart of the GitOps repository that depends on the chart: it
 // is rendered itself, with the dependency at the old and the new version.
