@@ -5,7 +5,7 @@ import path from 'node:path';
 import { s as semver } from './semver.js';
 import { e as errorMessage } from './errors.js';
 import { p as plural, C as CHANGES_ANNOTATION, m as mapLimit, M as Minimatch } from './release-steps.js';
-import { y as escapeMarkdown, W as HELM_CHART_CONFIG, d as distExports, Q as clip, h as escapeHtml, X as fenced, Y as preformatted } from './markdown.js';
+import { y as escapeMarkdown, W as HELM_CHART_CONFIG, d as distExports, Q as clip, x as inlineCode, h as escapeHtml, X as fenced, Y as preformatted } from './markdown.js';
 import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
 import require$$1 from 'node:zlib';
@@ -851,7 +851,7 @@ const REDACTED_CHANGED = '<redacted: changed>';
 const REDACTED_ADDED = '<redacted: added>';
 const SECTIONS = ['data', 'stringData'];
 /** Lists inside lists followed at most this deep. */
-const MAX_DEPTH$1 = 8;
+const MAX_DEPTH$3 = 8;
 const UNREADABLE = '# not readable as YAML and may be a Secret: its whole text is redacted\n';
 /** A changed resource's text, old and new, with every Secret value in it replaced by markers. */
 function redactPair(oldText, newText) {
@@ -876,7 +876,7 @@ function readMap(text) {
     if (document.errors.length > 0 || document.warnings.length > 0)
         return undefined;
     const value = document.toJS({ maxAliasCount: 100 });
-    return isMap(value) && isPlainData(value) ? value : undefined;
+    return isMap$2(value) && isPlainData(value) ? value : undefined;
 }
 /**
  * Only what JSON holds: a tag that makes bytes or a date (`kind: !!binary
@@ -904,11 +904,11 @@ function isPlainData(value) {
 function mayBeSecret(text) {
     return /secret/i.test(text) || /[\\!]/.test(text);
 }
-function isMap(value) {
+function isMap$2(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 function isSecret(value, listKind) {
-    if (!isMap(value))
+    if (!isMap$2(value))
         return false;
     return (value.kind === 'Secret' ||
         (listKind === 'SecretList' && value.kind === undefined));
@@ -927,10 +927,10 @@ function holdsSecret(value, depth, listKind) {
     if (!items)
         return false;
     // Past the depth bound, assume the worst.
-    if (depth >= MAX_DEPTH$1)
+    if (depth >= MAX_DEPTH$3)
         return true;
     const kind = value.kind;
-    return items.some(item => isMap(item) && holdsSecret(item, depth + 1, kind));
+    return items.some(item => isMap$2(item) && holdsSecret(item, depth + 1, kind));
 }
 /** Redacts `before` and `after` (the same resource, old and new) in place. */
 function redactObjects(before, after, depth, listKind) {
@@ -943,24 +943,24 @@ function redactObjects(before, after, depth, listKind) {
     const newItems = after && listItems$1(after);
     if (!oldItems && !newItems)
         return;
-    if (depth >= MAX_DEPTH$1)
+    if (depth >= MAX_DEPTH$3)
         return redactWhole(before, after);
     const kind = sample.kind;
-    const oldByName = new Map((oldItems ?? []).filter(isMap).map(i => [itemKey(i), i]));
+    const oldByName = new Map((oldItems ?? []).filter(isMap$2).map(i => [itemKey(i), i]));
     const paired = new Set();
-    for (const item of (newItems ?? []).filter(isMap)) {
+    for (const item of (newItems ?? []).filter(isMap$2)) {
         const match = oldByName.get(itemKey(item));
         if (match)
             paired.add(match);
         redactObjects(match, item, depth + 1, kind);
     }
-    for (const item of (oldItems ?? []).filter(isMap))
+    for (const item of (oldItems ?? []).filter(isMap$2))
         if (!paired.has(item))
             redactObjects(item, undefined, depth + 1, kind);
 }
 /** Kind, namespace and name of a list item: how an item is matched with its old self. */
 function itemKey(item) {
-    const metadata = isMap(item.metadata) ? item.metadata : {};
+    const metadata = isMap$2(item.metadata) ? item.metadata : {};
     return JSON.stringify([item.kind, metadata.namespace, metadata.name]);
 }
 /** A Secret's values (data, stringData, annotations) replaced, keys kept. */
@@ -994,22 +994,22 @@ function redactSection(before, after, path) {
 function valueAt(value, path) {
     let at = value;
     for (const key of path)
-        at = isMap(at) ? at[key] : undefined;
+        at = isMap$2(at) ? at[key] : undefined;
     return at;
 }
 function setAt(value, path, marker) {
     const parent = valueAt(value, path.slice(0, -1));
-    if (isMap(parent))
+    if (isMap$2(parent))
         parent[path[path.length - 1]] = marker;
 }
 /** Per key: the same marker on both sides when unchanged, a telling one when not. */
 function sectionMarkers(oldValues, newValues, allNew) {
-    if (!isMap(newValues) || (!allNew && !isMap(oldValues))) {
+    if (!isMap$2(newValues) || (!allNew && !isMap$2(oldValues))) {
         // Not a map on one side (a templated string, null): no key to show.
         const changed = allNew || !sameValue(oldValues, newValues);
         return { old: REDACTED, new: changed ? REDACTED_CHANGED : REDACTED };
     }
-    const old = isMap(oldValues) ? oldValues : {};
+    const old = isMap$2(oldValues) ? oldValues : {};
     const oldMarkers = {};
     const newMarkers = {};
     for (const key of Object.keys(old))
@@ -1363,7 +1363,7 @@ function placeRefusal(place) {
 // (`--skip-schema-validation`) and says so.
 const SCHEMA_FILE = 'values.schema.json';
 /** Chart packages inside packages followed at most this deep. */
-const MAX_DEPTH = 8;
+const MAX_DEPTH$2 = 8;
 /** Files and folders of an umbrella chart's folder looked at, at most. */
 const MAX_FOLDER_ENTRIES = 20_000;
 /** JSON values of one schema walked, at most. */
@@ -1401,8 +1401,8 @@ function outsideReferences(chart) {
     return { found: found.slice(0, SHOWN) };
 }
 function scanPackage(bytes, name, found, depth) {
-    if (depth > MAX_DEPTH) {
-        found.push(`${name}: packages nest deeper than ${MAX_DEPTH}`);
+    if (depth > MAX_DEPTH$2) {
+        found.push(`${name}: packages nest deeper than ${MAX_DEPTH$2}`);
         return;
     }
     for (const entry of packageEntries(bytes)) {
@@ -1770,6 +1770,56 @@ function namedError(error, names, folder) {
     return valuesFile ? { error: text, valuesFile } : { error: text };
 }
 
+// The warning a place's section opens with when it sets values the new
+// version no longer reads, or that no version reads (unread-values.ts): the
+// first thing a reviewer sees of the place, because Helm says nothing of
+// them. Pure.
+/** Keys listed per list at most; the rest are counted. */
+const MAX_LISTED$1 = 10;
+/** A key or a file name longer than this is cut. */
+const MAX_NAME$1 = 200;
+/**
+ * `> [!WARNING]` with the lists; a line saying what was not checked when
+ * there is no list; '' when there is nothing to say.
+ */
+function unreadWarning(unread) {
+    if (!unread)
+        return '';
+    const { noLongerRead, neverRead, versions } = unread;
+    const cuts = unread.cuts.length
+        ? `Not checked for values that no longer apply: ${unread.cuts.map(c => escapeMarkdown(clip(c, MAX_NAME$1))).join('; ')}.`
+        : '';
+    if (noLongerRead.length + neverRead.length === 0)
+        return cuts ? `${cuts}\n\n` : '';
+    const old = escapeMarkdown(versions.old);
+    const next = escapeMarkdown(versions.new);
+    const blocks = [];
+    if (noLongerRead.length > 0)
+        blocks.push([
+            `**Values the new version no longer reads**: ${old} read them, ${next} ignores them, and Helm says nothing:`,
+            ...keyLines(noLongerRead)
+        ]);
+    if (neverRead.length > 0)
+        blocks.push([
+            `**Values no version reads**, neither ${old} nor ${next}, and neither declares them (a typo?):`,
+            ...keyLines(neverRead)
+        ]);
+    blocks.push([
+        'Found by rendering each version with the value removed and with a marker in its place: neither changed what that version renders.'
+    ]);
+    if (cuts)
+        blocks.push([cuts]);
+    const quoted = blocks.map(block => block.map(line => `> ${line}\n`).join(''));
+    return `> [!WARNING]\n${quoted.join('>\n')}\n`;
+}
+function keyLines(keys) {
+    const shown = keys
+        .slice(0, MAX_LISTED$1)
+        .map(key => `- ${inlineCode(clip(key.path, MAX_NAME$1))}, set in ${escapeMarkdown(clip(key.from, MAX_NAME$1))}`);
+    const more = keys.length - shown.length;
+    return more > 0 ? [...shown, `- and ${plural(more, 'more value')}`] : shown;
+}
+
 // The "rendered changes" of the pull request as parts of a document (see
 // fit.ts): an intro, one part per place rendered (its counts and notes
 // always shown, its lists and diffs while they fit), one for the places not
@@ -1894,7 +1944,8 @@ function renderedPart(outcome) {
     for (const duplicate of outcome.duplicates)
         notes.push(`${duplicate} is rendered more than once`);
     const { added, removed, changed } = outcome.diff;
-    const head = placeHead(outcome);
+    // Values Helm ignores silently: first in the place's section.
+    const head = placeHead(outcome) + unreadWarning(outcome.unread);
     if (added.length + removed.length + changed.length === 0)
         return { head: `${head}No rendered change.\n\n${noteList(notes)}` };
     const notKept = changed.filter(c => !c.diff).length;
@@ -1953,6 +2004,506 @@ function notRenderedPart(skipped) {
         })),
         tail: '\n'
     };
+}
+
+// What a chart version declares of its values, read from its package in
+// memory: values.yaml and values.schema.json, with each subchart's (folder
+// or nested .tgz under charts/) under its alias or name, as Helm scopes a
+// subchart's values (pkg/chart/v2/util/coalesce.go, coalesceDeps: a
+// dependency's values are the parent's key of the dependency's name, or of
+// its alias). Bounded: subcharts two levels deep, MAX_SUBCHARTS in all.
+const MAX_SUBCHARTS = 50;
+const MAX_DEPTH$1 = 2;
+/** The package's declared values and schema, subcharts included. */
+function chartDefaults(packagePath) {
+    const count = { subcharts: 0 };
+    return fromEntries([...packageEntries(fs.readFileSync(packagePath))], 0, count);
+}
+function fromEntries(entries, depth, count) {
+    const files = new Map();
+    const nested = new Map();
+    for (const entry of entries) {
+        if (!entry.regular)
+            continue;
+        const inside = entry.name.split('/').slice(1);
+        if (inside.length === 1)
+            files.set(inside[0] ?? '', entry.body);
+        const sub = subchartOf(inside);
+        if (!sub)
+            continue;
+        const list = nested.get(sub.name) ?? [];
+        list.push(...sub.entries(entry));
+        nested.set(sub.name, list);
+    }
+    const values = yamlMap(files.get('values.yaml'));
+    const schema = jsonMap(files.get('values.schema.json'));
+    if (depth >= MAX_DEPTH$1)
+        return { values, schema };
+    const aliases = dependencyAliases(yamlMap(files.get('Chart.yaml')));
+    for (const subEntries of nested.values()) {
+        if (++count.subcharts > MAX_SUBCHARTS)
+            break;
+        const chartName = subchartName(subEntries);
+        if (!chartName)
+            continue;
+        const sub = fromEntries(subEntries, depth + 1, count);
+        for (const key of aliases.get(chartName) ?? [chartName]) {
+            if (key === '__proto__')
+                continue;
+            values[key] = merged(values[key], sub.values);
+            addProperty(schema, key, sub.schema);
+        }
+    }
+    return { values, schema };
+}
+/** A subchart's entries: `charts/<dir>/…` as a chart folder, or `charts/<x>.tgz` unpacked. */
+function subchartOf(inside) {
+    if (inside[0] !== 'charts' || inside.length < 2)
+        return undefined;
+    const second = inside[1] ?? '';
+    if (inside.length === 2 && second.endsWith('.tgz')) {
+        return {
+            name: second,
+            entries: entry => {
+                try {
+                    return [...packageEntries(entry.body)];
+                }
+                catch {
+                    return [];
+                }
+            }
+        };
+    }
+    if (inside.length < 3)
+        return undefined;
+    // As an entry of a package of its own: `<dir>/…`.
+    return {
+        name: second,
+        entries: entry => [{ ...entry, name: inside.slice(1).join('/') }]
+    };
+}
+function subchartName(entries) {
+    const chart = entries.find(e => e.regular && e.name.split('/').slice(1).join('/') === 'Chart.yaml');
+    const name = yamlMap(chart?.body).name;
+    return typeof name === 'string' ? name : undefined;
+}
+/** Chart name → the keys its values are under (each alias, else its name). */
+function dependencyAliases(chart) {
+    const aliases = new Map();
+    const dependencies = Array.isArray(chart.dependencies)
+        ? chart.dependencies
+        : [];
+    for (const dependency of dependencies) {
+        if (!isMap$1(dependency) || typeof dependency.name !== 'string')
+            continue;
+        const key = typeof dependency.alias === 'string' ? dependency.alias : dependency.name;
+        aliases.set(dependency.name, [...(aliases.get(dependency.name) ?? []), key]);
+    }
+    return aliases;
+}
+/** The parent's values for a subchart over the subchart's own, as Helm coalesces them. */
+function merged(parent, sub) {
+    if (parent === undefined)
+        return sub;
+    if (!isMap$1(parent))
+        return parent;
+    const out = { ...sub };
+    for (const [key, value] of Object.entries(parent)) {
+        const below = Object.hasOwn(sub, key) ? sub[key] : undefined;
+        if (key === '__proto__')
+            continue;
+        out[key] = isMap$1(below) ? merged(value, below) : value;
+    }
+    return out;
+}
+function addProperty(schema, key, sub) {
+    if (Object.keys(sub).length === 0)
+        return;
+    const properties = isMap$1(schema.properties) ? schema.properties : {};
+    properties[key] ??= sub;
+    schema.properties = properties;
+}
+function isMap$1(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function yamlMap(body) {
+    if (!body)
+        return {};
+    try {
+        const value = distExports.parse(body.toString('utf8'), { maxAliasCount: 100 });
+        return isMap$1(value) ? value : {};
+    }
+    catch {
+        return {};
+    }
+}
+function jsonMap(body) {
+    if (!body)
+        return {};
+    try {
+        const value = JSON.parse(body.toString('utf8'));
+        return isMap$1(value) ? value : {};
+    }
+    catch {
+        return {};
+    }
+}
+
+// The values a place sets, one key each (`image.tag`, `ingress.hosts`), and
+// the place with some of them changed: removed (`null`, which Helm's
+// coalescing turns into "no such key", chart default included) or set to a
+// marker no template could have expected. unread-values.ts renders those
+// probes to learn which keys a chart version's rendering depends on. Also
+// which keys a version declares (values.yaml, values.schema.json). Pure.
+/** Keys read from the place at most: past it, the rest are counted, not checked. */
+const MAX_KEYS = 64;
+/** Deeper maps are taken as one key. */
+const MAX_DEPTH = 16;
+/**
+ * The leaf keys the place sets, in order, each once: the keys of its values
+ * files (a list, a scalar or an empty map is one key) and its `--set` paths.
+ * Files read from the chart (`fromChart`) are the chart's own text: their keys
+ * are not the place's. At most MAX_KEYS; `more` counts the rest.
+ */
+function placeKeys(place) {
+    const found = new Map();
+    for (const file of place.valueFiles) {
+        if (file.fromChart !== undefined)
+            continue;
+        for (const segments of leafPaths(parseValues(file.text), [])) {
+            const key = segments.join('.');
+            found.set(key, { path: key, segments, from: file.name });
+        }
+    }
+    for (const set of place.setValues) {
+        const segments = plainSetPath(set.path);
+        found.set(set.path, { path: set.path, segments, from: '--set' });
+    }
+    const keys = [...found.values()];
+    return {
+        keys: keys.slice(0, MAX_KEYS),
+        more: Math.max(0, keys.length - MAX_KEYS)
+    };
+}
+function parseValues(text) {
+    try {
+        return distExports.parse(text, { maxAliasCount: 100 });
+    }
+    catch {
+        // A file that does not parse fails the render itself: Helm says why.
+        return undefined;
+    }
+}
+function isMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function leafPaths(value, at) {
+    if (!isMap(value))
+        return at.length ? [at] : [];
+    const entries = Object.entries(value);
+    if (entries.length === 0 || at.length >= MAX_DEPTH)
+        return at.length ? [at] : [];
+    return entries.flatMap(([key, child]) => leafPaths(child, [...at, key]));
+}
+/** A `--set` path of plain dotted names, as segments; undefined when Helm's parser is needed. */
+function plainSetPath(path) {
+    if (/[[\]\\]/.test(path))
+        return undefined;
+    const segments = path.split('.');
+    return segments.every(s => s !== '') ? segments : undefined;
+}
+/** A marker value for the key at `index` that no chart expects. */
+function markerValue(index) {
+    return `helm-oci-release-probe-${index}`;
+}
+/**
+ * The place with `keys` removed or set to markers (and the markers): a last
+ * values file holds them (`null`, or the marker), and a `--set` of the same
+ * path (which Helm applies after every file) is left out or given the marker.
+ */
+function probedPlace(place, keys, probe) {
+    const tree = {};
+    const markers = new Map();
+    for (const [index, key] of keys.entries()) {
+        const value = probe === 'absent' ? null : markerValue(index);
+        if (typeof value === 'string')
+            markers.set(key.path, value);
+        if (key.segments)
+            setIn(tree, key.segments, value);
+    }
+    const probeFile = {
+        name: 'values changed by the preview',
+        text: JSON.stringify(tree)
+    };
+    const probed = {
+        ...place,
+        valueFiles: [...place.valueFiles, probeFile],
+        setValues: place.setValues.flatMap((set) => {
+            if (!keys.some(key => key.path === set.path))
+                return [set];
+            const marker = markers.get(set.path);
+            return marker === undefined
+                ? []
+                : [{ path: set.path, value: marker, forceString: true }];
+        })
+    };
+    return { place: probed, markers: [...markers.values()] };
+}
+function setIn(tree, segments, value) {
+    let node = tree;
+    for (const segment of segments.slice(0, -1)) {
+        const next = Object.hasOwn(node, segment) ? node[segment] : undefined;
+        if (isMap(next)) {
+            node = next;
+            continue;
+        }
+        const created = {};
+        Object.defineProperty(node, segment, {
+            value: created,
+            enumerable: true,
+            writable: true
+        });
+        node = created;
+    }
+    Object.defineProperty(node, segments[segments.length - 1] ?? '', {
+        value,
+        enumerable: true,
+        writable: true
+    });
+}
+/**
+ * Whether a chart version declares `segments`: its defaults (values.yaml,
+ * subcharts' under their alias) hold the key, or hold an empty map or a
+ * null on its way (a map the chart leaves open, like `podAnnotations: {}`),
+ * or its schema lists it (`properties`), has `patternProperties` (not run: taken as an open map)
+ * or gives a schema to any other key (`additionalProperties: {…}`).
+ */
+function declares(defaults, schema, segments) {
+    return inDefaults(defaults, segments) || inSchema(schema, segments);
+}
+function inDefaults(defaults, segments) {
+    let node = defaults;
+    for (const [index, segment] of segments.entries()) {
+        if (!isMap(node))
+            return false;
+        if (!Object.hasOwn(node, segment))
+            return false;
+        node = node[segment];
+        const last = index === segments.length - 1;
+        if (!last && (node === null || (isMap(node) && !Object.keys(node).length)))
+            return true;
+    }
+    return true;
+}
+function inSchema(schema, segments) {
+    let node = schema;
+    for (const segment of segments) {
+        if (!isMap(node))
+            return false;
+        const properties = node.properties;
+        if (isMap(properties) && Object.hasOwn(properties, segment)) {
+            node = properties[segment];
+            continue;
+        }
+        // An open map: a chart's pattern is not run (it could take exponential
+        // time), and any `patternProperties` or `additionalProperties: {…}`
+        // declares every key below, which only reports less.
+        return isMap(node.patternProperties) || isMap(node.additionalProperties);
+    }
+    return true;
+}
+
+// Values that no longer apply: Helm silently ignores a value the chart does
+// not read, so a key renamed by the new version keeps its old spelling in
+// the GitOps repository and stops doing anything. For each place, the keys
+// it sets that the old version's rendering depends on and the new one's
+// does not, and those no version reads (a typo, most likely).
+//
+// The method is exact for what it says, never a guess from template text
+// (`index`, `with`, `toYaml .Values.x`, `tpl`, subcharts and `global.` make
+// static reading unsound). "Version v does not read key k" means: rendering
+// the place at v with k removed (a last values file sets it to `null`, which
+// Helm's coalescing deletes, default included) and with k set to a marker
+// string gives the same manifests as the place's own values, and the marker
+// appears nowhere. Which keys are probed is chosen statically, to keep the
+// renders few: those the new version does not declare (values.yaml with
+// subcharts', values.schema.json; see chart-defaults.ts); a key the new
+// version still declares is not reported. Keys are probed together and a
+// group that changes the output is halved (at most MAX_PROBE_RENDERS renders
+// a place, under the preview's time budget); what was not decided is said.
+// A key neither version reads is listed only when neither declares it (a
+// disabled subchart's values are declared, and not typos).
+/** Renders one place's probes may take, its two baselines included. */
+const MAX_PROBE_RENDERS = 24;
+/** The keys of `change.place` that the new version no longer reads, and those no version reads. */
+async function findUnreadValues(helm, change, packages, options) {
+    const { place, versions } = change;
+    const result = {
+        versions,
+        noLongerRead: [],
+        neverRead: [],
+        cuts: [],
+        renders: 0
+    };
+    if (place.umbrella)
+        return result;
+    const { keys, more } = placeKeys(place);
+    if (more > 0)
+        result.cuts.push(`${more} values past the first ${MAX_KEYS} not checked`);
+    if (keys.length === 0)
+        return result;
+    const declared = await declaredBy(packages, change);
+    if ('error' in declared) {
+        result.cuts.push(`values not checked: ${declared.error}`);
+        return result;
+    }
+    const candidates = keys.filter(key => options.scope === 'all' || !declared.new(key));
+    if (candidates.length === 0)
+        return result;
+    const prober = new Prober(helm, change, packages, options, result);
+    const atNew = await prober.unread(versions.new, candidates);
+    const atOld = await prober.unread(versions.old, atNew.unread);
+    const undecided = [...atNew.undecided, ...atOld.undecided];
+    if (undecided.length > 0)
+        result.cuts.push(`${undecided.length} values not decided: ${prober.why}`);
+    const readByOld = atNew.unread.filter(key => !atOld.unread.includes(key) && !atOld.undecided.includes(key));
+    result.noLongerRead = readByOld.map(unreadKey);
+    result.neverRead = atOld.unread
+        .filter(key => !declared.new(key) && !declared.old(key))
+        .map(unreadKey);
+    return result;
+}
+function unreadKey(key) {
+    return { path: key.path, from: key.from };
+}
+async function declaredBy(packages, { place, versions }) {
+    try {
+        const old = chartDefaults(await packages.packagePath(place.chartRef, versions.old));
+        const next = chartDefaults(await packages.packagePath(place.chartRef, versions.new));
+        return { old: declaredIn(old), new: declaredIn(next) };
+    }
+    catch (error) {
+        return { error: errorMessage(error) };
+    }
+}
+function declaredIn(defaults) {
+    return key => declares(defaults.values, defaults.schema, key.segments ?? setPrefix(key));
+}
+/** `a.b` of a `--set` path `a.b[0].c`: what a chart can declare of it. */
+function setPrefix(key) {
+    return (key.path.split(/[[\\]/)[0] ?? '').split('.').filter(Boolean);
+}
+class Prober {
+    helm;
+    change;
+    packages;
+    options;
+    result;
+    why = '';
+    constructor(helm, change, packages, options, result) {
+        this.helm = helm;
+        this.change = change;
+        this.packages = packages;
+        this.options = options;
+        this.result = result;
+    }
+    /** The keys `version` does not read, and those not decided (bounds). */
+    async unread(version, keys) {
+        if (keys.length === 0)
+            return { unread: [], undecided: [] };
+        const baseline = await this.baseline(version);
+        if (!baseline)
+            return { unread: [], undecided: keys };
+        return this.split(version, baseline, keys);
+    }
+    async baseline(version) {
+        const first = await this.render(this.change.place, version);
+        const second = first && (await this.render(this.change.place, version));
+        if (!first || !second)
+            return undefined;
+        if ('error' in first || 'error' in second) {
+            this.why = `version ${version} does not render`;
+            return undefined;
+        }
+        return { result: first, unstable: unstable(first, second) };
+    }
+    /** Group testing: a group whose probes change nothing is unread as a whole. */
+    async split(version, baseline, keys) {
+        const changed = await this.changes(version, baseline, keys);
+        if (changed === undefined)
+            return { unread: [], undecided: keys };
+        if (!changed)
+            return { unread: keys, undecided: [] };
+        if (keys.length === 1)
+            return { unread: [], undecided: [] };
+        const half = Math.ceil(keys.length / 2);
+        const first = await this.split(version, baseline, keys.slice(0, half));
+        const second = await this.split(version, baseline, keys.slice(half));
+        return {
+            unread: [...first.unread, ...second.unread],
+            undecided: [...first.undecided, ...second.undecided]
+        };
+    }
+    async changes(version, baseline, keys) {
+        for (const probe of ['absent', 'marker']) {
+            const probed = probedPlace(this.change.place, keys, probe);
+            const output = await this.render(probed.place, version);
+            if (!output)
+                return undefined;
+            if (differs(baseline, output, probed.markers))
+                return true;
+        }
+        return false;
+    }
+    async render(place, version) {
+        const max = this.options.maxRenders ?? MAX_PROBE_RENDERS;
+        if (this.result.renders >= max) {
+            this.why = `at most ${max} renders a place are spent on this check`;
+            return undefined;
+        }
+        this.result.renders++;
+        const output = await renderPlace(this.helm, place, version, this.packages, this.options);
+        if ('skip' in output && output.skip) {
+            this.why = output.skip;
+            return undefined;
+        }
+        return output;
+    }
+}
+function resourceId(resource) {
+    return JSON.stringify([resource.kind, resource.namespace, resource.name]);
+}
+function unstable(first, second) {
+    if ('error' in first || 'error' in second)
+        return new Set();
+    const texts = new Map(first.resources.map(r => [resourceId(r), r.text]));
+    return new Set(second.resources
+        .filter(r => texts.get(resourceId(r)) !== r.text)
+        .map(resourceId));
+}
+/**
+ * Whether a probe's render differs from the baseline: another error, other
+ * resources, another text of a stable resource, or a marker anywhere.
+ */
+function differs(baseline, output, markers) {
+    const base = baseline.result;
+    if ('error' in base || 'error' in output)
+        return !('error' in base &&
+            'error' in output &&
+            base.error === output.error);
+    if (base.resources.length !== output.resources.length)
+        return true;
+    for (const [index, resource] of output.resources.entries()) {
+        const before = base.resources[index];
+        if (!before || resourceId(before) !== resourceId(resource))
+            return true;
+        const id = resourceId(resource);
+        if (!baseline.unstable.has(id) && before.text !== resource.text)
+            return true;
+        if (markers.some(marker => resource.text.includes(marker)))
+            return true;
+    }
+    return false;
 }
 
 // The pull request's preview of a release: every place it is given (the way
@@ -2015,6 +2566,7 @@ async function renderAll(services, input, workDir) {
     const places = [];
     const budget = new TimeBudget(budgetMs());
     const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS };
+    const changes = [];
     for (const { place: found, versions } of input.places()) {
         const place = withCapabilities(found, input);
         const umbrellaChartDir = place.umbrella && input.cloneDir
@@ -2024,6 +2576,15 @@ async function renderAll(services, input, workDir) {
         outcomes.push(keepBounded(outcome, kept));
         if (outcome.status !== 'skipped')
             places.push(found);
+        changes.push({ place, versions });
+    }
+    // After every place is rendered, so that probes never take the budget
+    // of a place's own renders.
+    for (const [index, outcome] of outcomes.entries()) {
+        const change = changes[index];
+        if (outcome.status !== 'rendered' || !change)
+            continue;
+        outcome.unread = await findUnreadValues(services.helm, change, services.packages, { workDir, budget });
     }
     return { outcomes, places };
 }
