@@ -440,7 +440,12 @@ describe('Flux HelmRelease places: Helm test hooks', () => {
   test.each<[string, string[], RenderPlace['hooks']]>([
     ['no spec.test: left out', [], NO_TESTS],
     ['spec.test.enable: false: left out', ['test: {enable: false}'], NO_TESTS],
-    ['spec.test.enable: true: kept', ['test: {enable: true}'], undefined]
+    ['spec.test.enable: true: kept', ['test: {enable: true}'], undefined],
+    [
+      'spec.test.filters is not applied: with tests enabled, every test hook shows',
+      ['test: {enable: true, filters: [{name: web-test, exclude: true}]}'],
+      undefined
+    ]
   ])('%s', (_name, spec, hooks) => {
     expect(onePlace(repo(helmRelease(spec))).hooks).toEqual(hooks)
   })
