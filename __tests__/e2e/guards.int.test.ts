@@ -164,9 +164,13 @@ describe('a refusal says why, and the registry is unchanged', () => {
       /^::error file=charts\/hello\/Chart.yaml,line=\d::charts\/hello\/Chart.yaml is not valid YAML/m
     ],
     [
-      'apiVersion v1',
-      { chartYaml: v1('') },
-      /^::error file=charts\/hello\/Chart.yaml,line=1::.*'apiVersion: v1'.*set 'apiVersion: v2'/m
+      'apiVersion v1 with dependencies in Chart.yaml (helm lint refuses them)',
+      {
+        chartYaml: v1(
+          'dependencies:\n  - name: lib\n    version: 1.0.0\n    repository: oci://example.test/charts\n'
+        )
+      },
+      /^::error file=charts\/hello\/Chart.yaml,line=4::.*'apiVersion: v1' and lists 'dependencies'.*set 'apiVersion: v2'/m
     ],
     [
       'a missing chart folder',

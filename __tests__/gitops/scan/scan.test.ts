@@ -111,7 +111,7 @@ describe('findPins: what is a pin', () => {
         'version: 0.1.0',
         'dependencies:',
         '  - name: webapp',
-        '    repository: oci://ghcr.io/acme/charts/',
+        '    repository: oci://ghcr.io/acme/charts',
         '    version: 1.2.0'
       ),
       { kind: 'helm-dependency', path: 'dependencies[0].version', line: 7 },
