@@ -4,7 +4,7 @@ import { U as UserError } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
 import { a as teamSlug, r as repositoryName, b as repositoryProblem, s as splitRepository, n as normalizeServerUrl, v as validateRepository, d as validateBranchName, g as gitRevision, f as validateFilePath, G as GITOPS_INPUTS, h as filePathProblem } from './main.js';
 import { d as distExports, k as childEnv, O as withCommandsStopped, e as showable, y as escapeMarkdown, x as inlineCode, P as markdownWithCode, Q as clip, S as tableLines, U as tableRow, V as cellCode, t as relay } from './markdown.js';
-import { f as findPins, i as isPlainMap, b as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, F as FLUX_KINDS, a as findRepository, c as collectSources, h as helmRepositories, d as createScanContext } from './gitops-tools-index.js';
+import { f as findPins, i as isPlainMap, b as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, F as FLUX_KINDS, a as findRepository, K as KUSTOMIZE_KIND, c as collectSources, h as helmRepositories, d as createScanContext } from './gitops-tools-index.js';
 import { s as semver } from './semver.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -1240,16 +1240,24 @@ function buildAll(reader) {
                 included.add(dir);
         }
     const environments = [];
+    const built = [];
     // Environments in path order, whatever order the files were listed in.
     const roots = [...kustomizations.values()]
         .filter(k => !included.has(k.dir))
         .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
     for (const k of roots) {
+        state.included.clear();
         const resources = state.build(k, [], []);
+        built.push({ root: k.dir, kustomizations: [...state.included] });
         if (resources.length > 0)
             environments.push({ root: k.dir, resources });
     }
-    return { environments, notes: state.notes, filesRead: state.filesRead };
+    return {
+        environments,
+        roots: built,
+        notes: state.notes,
+        filesRead: state.filesRead
+    };
 }
 /** The resource under a new name or namespace, in its plain value too. */
 function renamed(resource, name, namespace) {
@@ -1290,6 +1298,8 @@ class BuildState {
     reader;
     notes = [];
     filesRead = new Set();
+    /** The kustomization files the current root's build included. */
+    included = new Set();
     byDir = new Map();
     fileSet;
     reads = 0;
@@ -1332,6 +1342,7 @@ class BuildState {
             this.note(k.file, 1, `nested more than ${BUILD_LIMITS.depth} kustomizations deep: not followed`);
             return into;
         }
+        this.included.add(k.file);
         const inner = [...stack, k.dir];
         let resources = [...into];
         for (const entry of k.resources)
@@ -1523,6 +1534,7 @@ function overlayPlan(builds, repositories) {
     }
     return {
         environments,
+        roots: builds.roots,
         notes: dedupeNotes(builds.notes),
         extraPins: extraPins(writers),
         overridden: overriddenBases(builds, repositories, writers),
@@ -1683,6 +1695,51 @@ function environmentLine(row) {
     return `Environment ${row.environment}: ${row.resource} ${what}${where}.`;
 }
 
+/** How the Environments table names a `helmCharts` entry. */
+function entryName(path) {
+    return `helmCharts entry ${path.replace(/\.version$/, '')}`;
+}
+/**
+ * One row per `helmCharts` pin of the chart in each root's build; `outside`
+ * holds those of kustomizations outside gitops-paths (never edited).
+ */
+function helmChartEnvironments(roots, bump, outside) {
+    const rows = [];
+    for (const { root, kustomizations } of roots) {
+        const files = new Set(kustomizations);
+        const ours = (list) => list.filter(pin => pin.kind === KUSTOMIZE_KIND && files.has(pin.file));
+        const environment = root || '.';
+        const rowOf = (pin, from) => ({
+            environment,
+            resource: entryName(pin.path),
+            file: pin.file,
+            line: pin.line,
+            from
+        });
+        const found = [
+            ...ours(bump.changes).map(pin => ({
+                ...rowOf(pin, pin.from),
+                to: pin.to
+            })),
+            ...ours(bump.current).map(pin => ({
+                ...rowOf(pin, pin.value),
+                why: `already ${pin.value}`
+            })),
+            ...ours(bump.skipped).map(pin => ({
+                ...rowOf(pin, pin.value),
+                why: pin.reason
+            })),
+            ...ours(outside).map(pin => ({
+                ...rowOf(pin, pin.value),
+                why: `${pin.file} is outside gitops-paths`
+            }))
+        ];
+        found.sort((a, b) => a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1);
+        rows.push(...found);
+    }
+    return rows;
+}
+
 // Bumps every pin of a chart across a repository's files. Pure: the caller
 // reads the files; this decides what changes.
 /**
@@ -1719,8 +1776,32 @@ function bumpRepository(texts, chart, version, unread = [], reader = readerOf(te
         result.notices.push(...bump.notices);
     }
     const edited = new Set(texts.keys());
-    result.environments = environmentChanges(plan.environments, result, edited);
+    result.environments = [
+        ...environmentChanges(plan.environments, result, edited),
+        ...helmChartEnvironments(plan.roots, result, outsidePins(plan, reader, texts, chart, context))
+    ];
     return result;
+}
+/**
+ * The `helmCharts` pins of the builds' kustomizations outside gitops-paths:
+ * read to name their environments, never edited.
+ */
+function outsidePins(plan, reader, texts, chart, context) {
+    const files = new Set(plan.roots.flatMap(root => root.kustomizations));
+    return [...files]
+        .filter(file => !texts.has(file))
+        .flatMap(file => {
+        const text = reader.read(file);
+        if (text === undefined)
+            return [];
+        return findPins(file, text, chart, context).pins.map(pin => ({
+            file: pin.file,
+            line: pin.line,
+            path: pin.path,
+            kind: pin.kind,
+            value: pin.current
+        }));
+    });
 }
 /** The files the globs matched, as the only files of the repository. */
 function readerOf(texts) {

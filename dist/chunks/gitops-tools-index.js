@@ -3458,4 +3458,4 @@ var index = /*#__PURE__*/Object.freeze({
     renderPlaces: renderPlaces
 });
 
-export { FLUX_KINDS as F, ScanLimitError as S, YamlDocument as Y, findRepository as a, budgetFor as b, collectSources as c, createScanContext as d, index as e, findPins as f, helmRepositories as h, isPlainMap as i, parseYaml as p };
+export { FLUX_KINDS as F, KUSTOMIZE_KIND as K, ScanLimitError as S, YamlDocument as Y, findRepository as a, budgetFor as b, collectSources as c, createScanContext as d, index as e, findPins as f, helmRepositories as h, isPlainMap as i, parseYaml as p };

@@ -11,7 +11,7 @@ import {
 import { classifyVersion, precedence } from './version-range.js'
 import { createScanContext } from './scan/sources.js'
 import type { ChartRef, ScanProblem, ScanResult } from './scan/types.js'
-import { collectSources } from './tools/index.js'
+import { collectSources, findPins } from './tools/index.js'
 import type { UnreadFile } from './files.js'
 import { helmRepositories } from './tools/flux/pins.js'
 import {
@@ -28,6 +28,10 @@ import {
   environmentChanges,
   type EnvironmentChange
 } from './tools/kustomize/build/report.js'
+import {
+  helmChartEnvironments,
+  type OutsidePins
+} from './tools/kustomize/build/charts.js'
 import type { ScanContext } from './scan/sources.js'
 
 export interface RepoBump {
@@ -88,8 +92,42 @@ export function bumpRepository(
     result.notices.push(...bump.notices)
   }
   const edited = new Set(texts.keys())
-  result.environments = environmentChanges(plan.environments, result, edited)
+  result.environments = [
+    ...environmentChanges(plan.environments, result, edited),
+    ...helmChartEnvironments(
+      plan.roots,
+      result,
+      outsidePins(plan, reader, texts, chart, context)
+    )
+  ]
   return result
+}
+
+/**
+ * The `helmCharts` pins of the builds' kustomizations outside gitops-paths:
+ * read to name their environments, never edited.
+ */
+function outsidePins(
+  plan: OverlayPlan,
+  reader: BuildReader,
+  texts: ReadonlyMap<string, string>,
+  chart: ChartRef,
+  context: ScanContext
+): OutsidePins {
+  const files = new Set(plan.roots.flatMap(root => root.kustomizations))
+  return [...files]
+    .filter(file => !texts.has(file))
+    .flatMap(file => {
+      const text = reader.read(file)
+      if (text === undefined) return []
+      return findPins(file, text, chart, context).pins.map(pin => ({
+        file: pin.file,
+        line: pin.line,
+        path: pin.path,
+        kind: pin.kind,
+        value: pin.current
+      }))
+    })
 }
 
 /** The files the globs matched, as the only files of the repository. */

@@ -30,6 +30,10 @@ import {
   fluxExampleLayout,
   type LayoutOptions
 } from '../../gitops/tools/kustomize/build/layout.js'
+import {
+  helmChartsLayout,
+  type ChartsLayoutOptions
+} from '../../gitops/tools/kustomize/build/charts-layout.js'
 
 const TOKEN = 'ghs_overlayTOKEN1234567890'
 const BRANCH = 'helm-oci-release/podinfo'
@@ -47,6 +51,20 @@ function seed(name: string, options: LayoutOptions): Map<string, string> {
   const files = fluxExampleLayout({
     ...options,
     url: `oci://${registry.host}/acme/charts`
+  })
+  git.createRepo(`acme/${name}`, 'main', Object.fromEntries(files))
+  github.addRepository({ owner: 'acme', repo: name, defaultBranch: 'main' })
+  return files
+}
+
+/** A GitOps repository `acme/<name>` of kustomizations inflating the chart. */
+function seedCharts(
+  name: string,
+  options: ChartsLayoutOptions
+): Map<string, string> {
+  const files = helmChartsLayout({
+    ...options,
+    repo: `oci://${registry.host}/acme/charts`
   })
   git.createRepo(`acme/${name}`, 'main', Object.fromEntries(files))
   github.addRepository({ owner: 'acme', repo: name, defaultBranch: 'main' })
@@ -277,6 +295,72 @@ describe('the preview renders each environment with its effective values', () =>
       for (const line of lines) expect(section).toContain(line)
       expect(section).not.toContain('"base"')
     }
+  })
+})
+
+describe('per-environment kustomizations inflating the chart (helmCharts)', () => {
+  const row = (env: string, file: string, from: string, to: string) =>
+    `| envs/${env} | helmCharts entry helmCharts\\[0\\] | <code>${file}</code> | 8 | <code>${from}</code> | <code>${to}</code> |`
+
+  test('each environment moves its own entry; the body lists each', async () => {
+    const files = seedCharts('charts-both', {
+      staging: '1.0.0',
+      production: '1.0.0'
+    })
+    const result = await release('charts-both', '1.5.0')
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(changed('charts-both', files)).toEqual({
+      'envs/production/kustomization.yaml': [
+        '    version: 1.0.0 →     version: 1.5.0'
+      ],
+      'envs/staging/kustomization.yaml': [
+        '    version: 1.0.0 →     version: 1.5.0'
+      ]
+    })
+    const text = body('charts-both')
+    for (const env of ['production', 'staging'])
+      expect(text).toContain(
+        row(env, `envs/${env}/kustomization.yaml`, '1.0.0', '1.5.0')
+      )
+    expect(github.violations).toEqual([])
+  })
+
+  test("gitops-paths 'envs/staging/**': staging alone moves; production is named, not moved", async () => {
+    const files = seedCharts('charts-staging', {
+      staging: '1.0.0',
+      production: '1.0.0'
+    })
+    const result = await release('charts-staging', '1.6.0', {
+      'gitops-paths': 'envs/staging/**'
+    })
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(Object.keys(changed('charts-staging', files))).toEqual([
+      'envs/staging/kustomization.yaml'
+    ])
+    const text = body('charts-staging')
+    expect(text).toContain(
+      row('staging', 'envs/staging/kustomization.yaml', '1.0.0', '1.6.0')
+    )
+    expect(text).toContain(
+      '| envs/production | helmCharts entry helmCharts\\[0\\] | <code>envs/production/kustomization.yaml</code> | 8 | <code>1.0.0</code> |  | envs/production/kustomization.yaml is outside gitops-paths |'
+    )
+    expect(text).not.toMatch(/envs\/production[^\n]*<code>1\.6\.0<\/code>/)
+    expect(log(result)).toContain(
+      'Environment envs/production: helmCharts entry helmCharts[0] 1.0.0, not moved: envs/production/kustomization.yaml is outside gitops-paths'
+    )
+  })
+
+  test('a base entry moves every environment that includes it', async () => {
+    const files = seedCharts('charts-base', { base: '1.0.0' })
+    const result = await release('charts-base', '1.7.0')
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(Object.keys(changed('charts-base', files))).toEqual([
+      'base/kustomization.yaml'
+    ])
+    for (const env of ['production', 'staging'])
+      expect(body('charts-base')).toContain(
+        row(env, 'base/kustomization.yaml', '1.0.0', '1.7.0')
+      )
   })
 })
 

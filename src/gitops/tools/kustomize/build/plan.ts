@@ -11,7 +11,7 @@ import {
   findRepository,
   type HelmRepositorySource
 } from '../../flux/pins.js'
-import type { Builds, BuildNote } from './tree.js'
+import type { Builds, BuildNote, BuildRoot } from './tree.js'
 import type { PlainMap } from '../../../places/plain.js'
 import {
   VERSION_PATH,
@@ -38,6 +38,8 @@ export interface EnvironmentPin {
 /** What the builds change about a scan. */
 export interface OverlayPlan {
   environments: EnvironmentPin[]
+  /** Every root and the kustomizations it includes (their `helmCharts`). */
+  roots: BuildRoot[]
   notes: BuildNote[]
   /** Pins written in patches, by file (the scan does not find them). */
   extraPins: Map<string, Pin[]>
@@ -115,6 +117,7 @@ export function overlayPlan(
   }
   return {
     environments,
+    roots: builds.roots,
     notes: dedupeNotes(builds.notes),
     extraPins: extraPins(writers),
     overridden: overriddenBases(builds, repositories, writers),

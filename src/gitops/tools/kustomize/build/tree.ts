@@ -44,8 +44,16 @@ export interface BuildNote {
   message: string
 }
 
+/** One root's kustomization files, itself first: where its `helmCharts` are. */
+export interface BuildRoot {
+  root: string
+  kustomizations: string[]
+}
+
 export interface Builds {
   environments: Environment[]
+  /** Every root, with the kustomizations its build includes. */
+  roots: BuildRoot[]
   notes: BuildNote[]
   /** Every file a build read a resource or a patch from. */
   filesRead: Set<string>
@@ -77,15 +85,23 @@ export function buildAll(reader: BuildReader): Builds {
       if (dir !== undefined) included.add(dir)
     }
   const environments: Environment[] = []
+  const built: BuildRoot[] = []
   // Environments in path order, whatever order the files were listed in.
   const roots = [...kustomizations.values()]
     .filter(k => !included.has(k.dir))
     .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0))
   for (const k of roots) {
+    state.included.clear()
     const resources = state.build(k, [], [])
+    built.push({ root: k.dir, kustomizations: [...state.included] })
     if (resources.length > 0) environments.push({ root: k.dir, resources })
   }
-  return { environments, notes: state.notes, filesRead: state.filesRead }
+  return {
+    environments,
+    roots: built,
+    notes: state.notes,
+    filesRead: state.filesRead
+  }
 }
 
 /** The resource under a new name or namespace, in its plain value too. */
@@ -130,6 +146,8 @@ function isRemote(entry: string): boolean {
 class BuildState {
   readonly notes: BuildNote[] = []
   readonly filesRead = new Set<string>()
+  /** The kustomization files the current root's build included. */
+  readonly included = new Set<string>()
   private readonly byDir = new Map<string, Kustomization>()
   private readonly fileSet: Set<string>
   private reads = 0
@@ -191,6 +209,7 @@ class BuildState {
       )
       return into
     }
+    this.included.add(k.file)
     const inner = [...stack, k.dir]
     let resources = [...into]
     for (const entry of k.resources)
