@@ -1672,11 +1672,7 @@ function chartToRender(folder, place, packagePath, options) {
         const unpacked = chartWithValues(packagePath, place.chartValues, path.join(folder, 'chart'));
         if ('error' in unpacked)
             return unpacked;
-        return {
-            path: unpacked.path,
-            readFile: relative => readCopiedFile(unpacked.path, relative),
-            listFiles: () => listFolderFiles(unpacked.path)
-        };
+        return folderChart(unpacked.path);
     }
     if (!place.umbrella) {
         return {
@@ -1691,10 +1687,14 @@ function chartToRender(folder, place, packagePath, options) {
     const copy = prepareUmbrella(options.umbrellaChartDir, place.umbrella.dependency, packagePath, path.join(folder, 'umbrella'));
     if ('error' in copy)
         return copy;
+    return folderChart(copy.path);
+}
+/** A chart the render unpacked or copied into a folder of its own. */
+function folderChart(dir) {
     return {
-        path: copy.path,
-        readFile: relative => readCopiedFile(copy.path, relative),
-        listFiles: () => listFolderFiles(copy.path)
+        path: dir,
+        readFile: relative => readCopiedFile(dir, relative),
+        listFiles: () => listFolderFiles(dir)
     };
 }
 /** A regular file of the umbrella copy (which holds no symlink: see umbrella.ts). */

@@ -247,11 +247,7 @@ function chartToRender(
       path.join(folder, 'chart')
     )
     if ('error' in unpacked) return unpacked
-    return {
-      path: unpacked.path,
-      readFile: relative => readCopiedFile(unpacked.path, relative),
-      listFiles: () => listFolderFiles(unpacked.path)
-    }
+    return folderChart(unpacked.path)
   }
   if (!place.umbrella) {
     return {
@@ -270,10 +266,15 @@ function chartToRender(
     path.join(folder, 'umbrella')
   )
   if ('error' in copy) return copy
+  return folderChart(copy.path)
+}
+
+/** A chart the render unpacked or copied into a folder of its own. */
+function folderChart(dir: string): ChartToRender {
   return {
-    path: copy.path,
-    readFile: relative => readCopiedFile(copy.path, relative),
-    listFiles: () => listFolderFiles(copy.path)
+    path: dir,
+    readFile: relative => readCopiedFile(dir, relative),
+    listFiles: () => listFolderFiles(dir)
   }
 }
 
