@@ -2,7 +2,7 @@
 // read: what a reviewer reads, escaped and bounded.
 import { describe, expect, test } from 'vitest'
 import { unreadWarning } from '../../src/render/unread-report.js'
-import type { UnreadValues } from '../../src/render/unread-values.js'
+import type { UnreadValues } from '../../src/render/outcome.js'
 
 function unread(overrides: Partial<UnreadValues> = {}): UnreadValues {
   return {

@@ -3,7 +3,6 @@
 import { diffResources, type ResourceDiff } from './diff.js'
 import type { Resource } from './manifests.js'
 import type { RenderPlace } from './place.js'
-import type { UnreadValues } from './unread-values.js'
 
 /** `helm template` of a place at one version did not give resources. */
 export interface RenderFailure {
@@ -94,4 +93,26 @@ function versionFailure(
   return valuesFile === undefined
     ? { version, error }
     : { version, error, valuesFile }
+}
+
+/** A key the place sets that a version does not read. */
+export interface UnreadKey {
+  /** `image.tag`, or the `--set` path. */
+  path: string
+  /** Where the place sets it: a values file's name, or `--set`. */
+  from: string
+}
+
+/** What the "values that no longer apply" check found for one place (render/unread-values.ts). */
+export interface UnreadValues {
+  /** The versions compared. */
+  versions: { old: string; new: string }
+  /** Read by the old version, not by the new one. */
+  noLongerRead: UnreadKey[]
+  /** Read by neither version, and declared by neither. */
+  neverRead: UnreadKey[]
+  /** What was not checked, and why: said with the lists. */
+  cuts: string[]
+  /** Renders spent, for the benchmark and the tests. */
+  renders: number
 }

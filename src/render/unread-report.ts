@@ -4,7 +4,7 @@
 // them. Pure.
 import { plural } from '../fit.js'
 import { clip, escapeMarkdown, inlineCode } from '../markdown.js'
-import type { UnreadKey, UnreadValues } from './unread-values.js'
+import type { UnreadKey, UnreadValues } from './outcome.js'
 
 /** Keys listed per list at most; the rest are counted. */
 const MAX_LISTED = 10

@@ -21,7 +21,7 @@
 import { errorMessage } from '../errors.js'
 import { chartDefaults, type ChartDefaults } from './chart-defaults.js'
 import type { Resource } from './manifests.js'
-import type { RenderResult } from './outcome.js'
+import type { RenderResult, UnreadKey, UnreadValues } from './outcome.js'
 import type { PlaceChange } from './place.js'
 import {
   renderPlace,
@@ -37,27 +37,6 @@ import {
   type Probe,
   type ValueKey
 } from './values-keys.js'
-
-/** A key the place sets that a version does not read. */
-export interface UnreadKey {
-  /** `image.tag`, or the `--set` path. */
-  path: string
-  /** Where the place sets it: a values file's name, or `--set`. */
-  from: string
-}
-
-export interface UnreadValues {
-  /** The versions compared. */
-  versions: { old: string; new: string }
-  /** Read by the old version, not by the new one. */
-  noLongerRead: UnreadKey[]
-  /** Read by neither version, and declared by neither. */
-  neverRead: UnreadKey[]
-  /** What was not checked, and why: said with the lists. */
-  cuts: string[]
-  /** Renders spent, for the benchmark and the tests. */
-  renders: number
-}
 
 /** Renders one place's probes may take, its two baselines included. */
 export const MAX_PROBE_RENDERS = 24
