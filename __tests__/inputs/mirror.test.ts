@@ -91,7 +91,7 @@ test('several lines, OCI and classic, and the destination and source inputs', ()
   expect(config.lines.map(l => l.source.kind)).toEqual(['oci', 'classic'])
 })
 
-test('passwords are masked, with the base64 form Helm stores, before anything can refuse', () => {
+test('passwords are masked, with the base64 form Helm stores, each once, before anything can refuse', () => {
   const written: string[] = []
   vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
     written.push(String(chunk))
@@ -107,24 +107,47 @@ test('passwords are masked, with the base64 form Helm stores, before anything ca
     'source-password': 'src-s3cret'
   })
   getMirrorConfig()
-  const masks = written.join('')
-  expect(masks).toContain('::add-mask::dest-s3cret')
-  expect(masks).toContain('::add-mask::src-s3cret')
-  expect(masks).toContain(
-    `::add-mask::${Buffer.from('robot:dest-s3cret').toString('base64')}`
-  )
-  expect(masks).toContain(
-    `::add-mask::${Buffer.from('reader:src-s3cret').toString('base64')}`
+  // One `::add-mask::` line per value: the runner keeps a mask for the job.
+  const masks = written
+    .join('')
+    .split(/\r?\n/)
+    .filter(line => line.startsWith('::add-mask::'))
+  expect(masks.sort()).toEqual(
+    [
+      '::add-mask::dest-s3cret',
+      '::add-mask::src-s3cret',
+      `::add-mask::${Buffer.from('robot:dest-s3cret').toString('base64')}`,
+      `::add-mask::${Buffer.from('reader:src-s3cret').toString('base64')}`
+    ].sort()
   )
 
   written.length = 0
   withInputs({
     charts: 'ftp://nope',
-    'source-password': 'src-s3cret',
+    'source-password': 'other-s3cret',
     'source-username': 'reader'
   })
   expect(() => getMirrorConfig()).toThrow(UserError)
-  expect(written.join('')).toContain('::add-mask::src-s3cret')
+  expect(written.join('')).toContain('::add-mask::other-s3cret')
+})
+
+test('a multi-line secret is masked whole and line by line, each value once', () => {
+  const written: string[] = []
+  vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    written.push(String(chunk))
+    return true
+  })
+  const key = '{\n  "key": "pem-line-one"\n}'
+  withInputs({ charts: PODINFO, password: key, 'source-password': '' })
+  getMirrorConfig()
+  const masks = written.join('').split(/\r?\n/)
+  // The whole key (its newlines escaped by the command) and its one line
+  // long enough to mask; `{` and `}` are too short to be worth masking.
+  expect(masks.filter(l => l.startsWith('::add-mask::'))).toEqual([
+    '::add-mask::{%0A  "key": "pem-line-one"%0A}',
+    '::add-mask::"key": "pem-line-one"',
+    `::add-mask::${Buffer.from(`octocat:${key}`).toString('base64')}`
+  ])
 })
 
 test.each([
