@@ -171,6 +171,23 @@ test('422 is explained; a 5xx is retried', async () => {
   expect(result.operation).toBe('created')
 })
 
+test('a 422 on the asset upload gets its own hint, not the draft release one', async () => {
+  const api = store()
+  const created = await api.create('v1.2.0', { name: 'x', body: 'y' })
+  await api.uploadAsset(created, 'web-1.2.0.tgz', PACKAGE)
+  // GitHub's list lags behind a write: the asset is there, the list is empty.
+  github.fail({ operation: 'repos/list-release-assets', kind: 'stale-list' })
+  const failure = await releaseChart(store(), chart(), sources()).catch(
+    (e: unknown) => e
+  )
+  const message = String(failure)
+  expect(message).toContain('422')
+  expect(message).toContain('already_exists')
+  expect(message).toContain('asset named web-1.2.0.tgz')
+  expect(message).not.toContain('draft')
+  expect(github.releases(OWNER, repo)[0].assets).toHaveLength(1)
+})
+
 test('several charts each get their own release', async () => {
   const charts = [chart('1.0.0'), { ...chart('2.0.0'), name: 'api' }]
   await releaseAll(

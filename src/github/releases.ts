@@ -59,11 +59,15 @@ export function githubReleases(
 ): ReleaseStore {
   const octokit = createOctokit(options, `releases:${owner}/${repo}`)
   const repository = `${owner}/${repo}`
-  const explain = async <T>(action: string, call: () => Promise<T>) => {
+  const explain = async <T>(
+    action: string,
+    call: () => Promise<T>,
+    invalid?: string
+  ) => {
     try {
       return await call()
     } catch (error) {
-      throw releaseError(error, action, repository)
+      throw releaseError(error, action, repository, invalid)
     }
   }
   return {
@@ -82,26 +86,34 @@ export function githubReleases(
         }
       }),
     create: (tag, text, targetCommitish) =>
-      explain(`creating the release of tag ${tag}`, async () => {
-        const answer = await octokit.rest.repos.createRelease({
-          owner,
-          repo,
-          tag_name: tag,
-          ...text,
-          ...(targetCommitish ? { target_commitish: targetCommitish } : {})
-        })
-        return releaseOf(answer.data)
-      }),
+      explain(
+        `creating the release of tag ${tag}`,
+        async () => {
+          const answer = await octokit.rest.repos.createRelease({
+            owner,
+            repo,
+            tag_name: tag,
+            ...text,
+            ...(targetCommitish ? { target_commitish: targetCommitish } : {})
+          })
+          return releaseOf(answer.data)
+        },
+        INVALID.create
+      ),
     update: (id, text) =>
-      explain(`updating release ${id}`, async () => {
-        const answer = await octokit.rest.repos.updateRelease({
-          owner,
-          repo,
-          release_id: id,
-          ...text
-        })
-        return releaseOf(answer.data)
-      }),
+      explain(
+        `updating release ${id}`,
+        async () => {
+          const answer = await octokit.rest.repos.updateRelease({
+            owner,
+            repo,
+            release_id: id,
+            ...text
+          })
+          return releaseOf(answer.data)
+        },
+        INVALID.update
+      ),
     listAssets: id =>
       explain(`listing the assets of release ${id}`, async () => {
         const assets = await octokit.paginate(
@@ -126,24 +138,28 @@ export function githubReleases(
         throw new Error('the answer is not the asset bytes')
       }),
     uploadAsset: (release, name, data) =>
-      explain(`uploading ${name} to release ${release.id}`, async () => {
-        const answer = await octokit.rest.repos.uploadReleaseAsset({
-          owner,
-          repo,
-          release_id: release.id,
-          name,
-          // Octokit sends a Buffer as is; its types want a string.
-          data: data as unknown as string,
-          baseUrl: uploadBase(release.uploadUrl),
-          // No content-length: fetch sets it, and refuses one given.
-          headers: { 'content-type': 'application/octet-stream' }
-        })
-        return {
-          id: answer.data.id,
-          name: answer.data.name,
-          size: answer.data.size
-        }
-      })
+      explain(
+        `uploading ${name} to release ${release.id}`,
+        async () => {
+          const answer = await octokit.rest.repos.uploadReleaseAsset({
+            owner,
+            repo,
+            release_id: release.id,
+            name,
+            // Octokit sends a Buffer as is; its types want a string.
+            data: data as unknown as string,
+            baseUrl: uploadBase(release.uploadUrl),
+            // No content-length: fetch sets it, and refuses one given.
+            headers: { 'content-type': 'application/octet-stream' }
+          })
+          return {
+            id: answer.data.id,
+            name: answer.data.name,
+            size: answer.data.size
+          }
+        },
+        INVALID.upload(name)
+      )
   }
 }
 
@@ -176,11 +192,38 @@ function releaseOf(data: ReleaseData): GitHubRelease {
   }
 }
 
-/** What went wrong, in which repository, and the fix. */
+/**
+ * What a 422 (GitHub's "Validation Failed") means, per request: each has its
+ * own cause and fix, and GitHub's message and error codes are quoted too.
+ */
+export const INVALID = {
+  create:
+    'A release of this tag may exist as a draft (drafts cannot be found by tag): ' +
+    'publish or delete it, or check that the tag name is one git accepts.',
+  update:
+    "GitHub's message names the field it refused: release notes are limited " +
+    'to 125,000 characters.',
+  /**
+   * GitHub refuses a second asset of one name (`already_exists`): "you must
+   * delete the old file before you can re-upload" (docs.github.com/rest/
+   * releases/assets#upload-a-release-asset). The step lists the assets first,
+   * so the one there appeared since, or the list did not show it yet.
+   */
+  upload: (name: string): string =>
+    `The release may already have an asset named ${name} (another job may have uploaded it, ` +
+    'or the list of assets read before did not show it yet): re-run to compare it with this ' +
+    'package, or delete that asset from the release and re-run to attach this one.'
+}
+
+/**
+ * What went wrong, in which repository, and the fix; `invalid` is the fix
+ * for a 422, which differs from request to request (INVALID).
+ */
 export function releaseError(
   error: unknown,
   action: string,
-  repository: string
+  repository: string,
+  invalid?: string
 ): UserError {
   const status = httpStatus(error)
   const said = responseMessage(error)
@@ -191,9 +234,8 @@ export function releaseError(
     )
   if (status === 422)
     return new UserError(
-      `GitHub refused ${action} in ${repository} (422: ${validation(error)}). ` +
-        'A release of this tag may exist as a draft (drafts cannot be found by tag): ' +
-        'publish or delete it, or check that the tag name is one git accepts.',
+      `GitHub refused ${action} in ${repository} (422: ${validation(error)}).` +
+        (invalid ? ` ${invalid}` : ''),
       { cause: error }
     )
   return new UserError(
