@@ -90,6 +90,9 @@ test('the title counts what happened', () => {
   expect(mirrorSummaryTitle([{ ...copied, status: 'would-copy' }], true)).toBe(
     'Mirror: 1 to copy (dry run), 0 already there'
   )
+  expect(mirrorSummaryTitle([copied], false, true)).toBe(
+    'Mirror stopped by an error: 1 copied, 0 already there'
+  )
 })
 
 test('a refusal names the chart, both places, the reason and both digests', () => {
@@ -141,7 +144,9 @@ test('the summary shows outside text as text: no tag, no mention, names in code'
       reason: 'the registry said <img src=x> to @octo-team about `a<b>@v1`',
       related: []
     }
-    await writeMirrorSummary([refused], false, ['see #12 and @admins'])
+    await writeMirrorSummary([refused], false, {
+      notes: ['see #12 and @admins']
+    })
     const html = fs.readFileSync(file, 'utf8')
     expect(html).toContain(
       'the registry said &#60;img src=x&#62; to @&#8203;octo-team about <code>a&#60;b&#62;@v1</code>'

@@ -14,6 +14,7 @@ import { removeDir, tempDir } from '../helpers/paths.js'
 
 const copies = vi.hoisted(() => [] as string[])
 const moved = vi.hoisted(() => new Set<string>())
+const said = vi.hoisted(() => [] as string[])
 
 // The engine's version selection is real (pure); the copy is a fake.
 vi.mock('../../src/mirror/oci-copy.js', async importOriginal => ({
@@ -38,7 +39,9 @@ vi.mock('../../src/mirror/oci-copy.js', async importOriginal => ({
         status: 'refused',
         digest: 'sha256:new',
         destinationDigest: 'sha256:old',
-        reason: 'the destination tag holds another digest'
+        reason: request.version.startsWith('6.6.6')
+          ? 'the registry said:\n::error::pwned'
+          : 'the destination tag holds another digest'
       }
     return { ...base, status: 'copied', digest: 'sha256:same' }
   }
@@ -65,8 +68,14 @@ beforeEach(() => {
   fs.writeFileSync(process.env.GITHUB_STEP_SUMMARY, '')
   copies.length = 0
   moved.clear()
+  said.length = 0
+  vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    said.push(...String(chunk).split('\n').filter(Boolean))
+    return true
+  })
 })
 afterEach(() => {
+  vi.restoreAllMocks()
   process.env = saved
   removeDir(dir)
 })
@@ -201,4 +210,83 @@ test('an upstream tag that moved is refused with both digests; the others are st
   const out = outputs()
   expect(out.copied).toBe('1')
   expect(out.refused).toBe('1')
+})
+
+test("each version's group says what became of it, with its digest(s)", async () => {
+  const { mirror } = await import('../../src/mirror/run.js')
+  moved.add('1.0.0')
+  await refusal(
+    mirror(
+      config([oci(1, 'app', '>=1.0.0 <2')]),
+      services({ 'charts/app': ['1.0.0', '1.1.0'] })
+    )
+  )
+  const group = (title: string) => {
+    const start = said.indexOf(`::group::${title}`)
+    expect(start).toBeGreaterThanOrEqual(0)
+    return said.slice(start + 1, said.indexOf('::endgroup::', start))
+  }
+  expect(group('Mirror app 1.0.0')).toEqual([
+    'app 1.0.0 refused: the destination tag holds another digest [source sha256:new, destination sha256:old]'
+  ])
+  expect(group('Mirror app 1.1.0')).toEqual([
+    'app 1.1.0 copied: oci://src.example.com/charts/app:1.1.0 → oci://dest.example.com/mirror/app:1.1.0 (sha256:same)'
+  ])
+})
+
+test('a line refused while finding versions is said in its group', async () => {
+  const { mirror } = await import('../../src/mirror/run.js')
+  await refusal(
+    mirror(
+      config([oci(1, 'app'), oci(2, 'gone')]),
+      services({ 'charts/app': ['1.0.0'] })
+    )
+  )
+  const start = said.indexOf('::group::Find the versions to copy')
+  const lines = said.slice(start + 1, said.indexOf('::endgroup::', start))
+  expect(lines).toContainEqual(
+    expect.stringMatching(
+      /^gone latest refused: Line 2 of 'charts' \(oci:\/\/src\.example\.com\/charts\/gone latest\): .* does not exist/
+    )
+  )
+})
+
+test("a registry's reason is relayed, never taken for a workflow command", async () => {
+  const { mirror } = await import('../../src/mirror/run.js')
+  moved.add('6.6.6')
+  await refusal(
+    mirror(
+      config([oci(1, 'app', '6.6.6')]),
+      services({ 'charts/app': ['6.6.6'] })
+    )
+  )
+  const at = said.findIndex(l => l.startsWith('::error::pwned'))
+  expect(at).toBeGreaterThan(0)
+  const stop = said
+    .slice(0, at)
+    .findLast(l => l.startsWith('::stop-commands::'))
+  expect(stop).toBeDefined()
+  const token = stop!.slice('::stop-commands::'.length)
+  expect(said.slice(at)).toContain(`::${token}::`)
+})
+
+test('an error that stops the run: outputs set, and the summary says it stopped and why', async () => {
+  const { mirror } = await import('../../src/mirror/run.js')
+  const broken: MirrorServices = {
+    ...services({ 'charts/app': ['1.0.0'] }),
+    destination: () => {
+      throw new Error('the destination client broke <b>here</b>')
+    }
+  }
+  await expect(mirror(config([oci(1, 'app')]), broken)).rejects.toThrow(
+    'the destination client broke'
+  )
+  const out = outputs()
+  expect(out).toMatchObject({ copied: '0', skipped: '0', refused: '0' })
+  expect(JSON.parse(out.mirrored)).toEqual([])
+  const summary = fs.readFileSync(process.env.GITHUB_STEP_SUMMARY!, 'utf8')
+  expect(summary).toContain('Mirror stopped by an error: 0 copied')
+  expect(summary).toContain(
+    '<h3>Stopped</h3>\n<p>the destination client broke &#60;b&#62;here&#60;/b&#62;</p>'
+  )
 })

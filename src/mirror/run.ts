@@ -3,8 +3,9 @@
 // anything is copied, so a line that names nothing (a missing chart, a range
 // no version matches) stops the run with the destination untouched. A
 // refusal while copying (a tag that moved upstream) does not stop the others:
-// the run copies what it can, then fails naming each refusal. Outputs and
-// summary are set once, at the end, failure or not.
+// the run copies what it can, then fails naming each refusal. Each version's
+// group says what became of it; outputs and summary are set once, at the end,
+// failure or not (an error that stops the run is in the summary too).
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
@@ -12,6 +13,7 @@ import { errorMessage, UserError } from '../errors.js'
 import { Helm } from '../helm/cli.js'
 import { installHelm, type InstalledHelm } from '../helm/installer.js'
 import { childEnv } from '../process-env.js'
+import { relay } from '../relay.js'
 import { logIn, type HelmLogin } from '../publish/login.js'
 import type { HelmPusher } from '../publish/push.js'
 import { chartRef } from '../registry/reference.js'
@@ -33,6 +35,7 @@ import {
   registryOptions
 } from '../publish/target.js'
 import { mirrorClassicPackage, type ClassicLine } from './push-classic.js'
+import { resultLine } from './result-line.js'
 import { refusalLines, writeMirrorSummary } from './summary.js'
 import type { MirrorLine } from '../inputs/mirror-lines.js'
 import type { MirrorResult } from './types.js'
@@ -84,6 +87,7 @@ export async function mirror(
 ): Promise<void> {
   const results: MirrorResult[] = []
   const run = new MirrorRun(config, services)
+  let stopped: unknown
   try {
     const planned = await core.group('Find the versions to copy', () =>
       resolveAll(run, results)
@@ -94,13 +98,16 @@ export async function mirror(
       for (const item of planned)
         results.push(
           await core.group(`Mirror ${item.line.name} ${item.version}`, () =>
-            copy(run, destination, item)
+            copyAndSay(run, destination, item)
           )
         )
     }
+  } catch (error) {
+    stopped = error
+    throw error
   } finally {
     setMirrorOutputs(results)
-    await summarize(results, config.dryRun)
+    await summarize(results, config.dryRun, stopped)
     run.cleanUp()
   }
   const refused = refusalLines(results)
@@ -112,17 +119,35 @@ export async function mirror(
 
 /**
  * The job summary, which must not hide the run's own result: a runner (or a
- * local run) without GITHUB_STEP_SUMMARY gets a warning, not a failure.
+ * local run) without GITHUB_STEP_SUMMARY gets a warning, not a failure. A
+ * run stopped by an error says so, with the error, under what it did.
  */
 async function summarize(
   results: MirrorResult[],
-  dryRun: boolean
+  dryRun: boolean,
+  stopped: unknown
 ): Promise<void> {
   try {
-    await writeMirrorSummary(results, dryRun)
+    await writeMirrorSummary(
+      results,
+      dryRun,
+      stopped === undefined ? {} : { stopped: errorMessage(stopped) }
+    )
   } catch (error) {
     core.warning(`Could not write the job summary: ${errorMessage(error)}`)
   }
+}
+
+/** One version copied (or not), said on one line of its log group. */
+async function copyAndSay(
+  run: MirrorRun,
+  destination: RegistryWriter,
+  item: Planned
+): Promise<MirrorResult> {
+  const result = await copy(run, destination, item)
+  // Reasons and tags come from registries: relayed, never taken as commands.
+  relay(resultLine(result))
+  return result
 }
 
 /** Every line's versions; a line that names none adds a refused result. */
@@ -138,7 +163,7 @@ async function resolveAll(
       versions = await resolve(run, line)
     } catch (error) {
       if (!(error instanceof UserError)) throw error
-      refusals.push(lineRefusal(run.config, line, error.message))
+      refuseLine(refusals, lineRefusal(run.config, line, error.message))
       continue
     }
     core.info(
@@ -153,7 +178,8 @@ async function resolveAll(
         seen.set(key, line)
         planned.push(item)
       } else if (sourceId(earlier) !== sourceId(line)) {
-        refusals.push(
+        refuseLine(
+          refusals,
           lineRefusal(
             run.config,
             line,
@@ -316,6 +342,12 @@ class MirrorRun {
   cleanUp(): void {
     if (this.made) removeSandbox(this.made.root)
   }
+}
+
+/** Adds a line's refusal to the results, and says it in the log. */
+function refuseLine(refusals: MirrorResult[], refusal: MirrorResult): void {
+  refusals.push(refusal)
+  relay(resultLine(refusal))
 }
 
 /** A refused result for a whole line (its versions unknown). */

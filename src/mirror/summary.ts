@@ -1,9 +1,11 @@
 // The mirror's job summary: one row per chart version, and each refusal
-// spelled out under the table (both digests: someone must decide).
+// spelled out under the table (both digests: someone must decide); a run
+// stopped by an error says so, with the error.
 import * as core from '@actions/core'
-import { escapeHtml, htmlLiteral, htmlWithCode } from '../markdown.js'
+import { clip, escapeHtml, htmlLiteral, htmlWithCode } from '../markdown.js'
 import { countResults } from './outputs.js'
-import type { MirrorResult, RelatedResult } from './types.js'
+import { digestPair, statusText } from './result-line.js'
+import type { MirrorResult } from './types.js'
 
 const HEADER = ['Chart', 'Version', 'Result', 'Source', 'Destination', 'Digest']
 
@@ -21,24 +23,22 @@ export function mirrorSummaryRows(
   ])
 }
 
-/** The status, with the signatures and referrers that travelled with it. */
-function statusText(result: MirrorResult): string {
-  const count = (kind: RelatedResult['kind']): number =>
-    result.related.filter(r => r.kind === kind && r.status !== 'refused').length
-  const signatures = count('signature')
-  const referrers = count('referrer')
-  const extras = [
-    signatures ? `${signatures} signature(s)` : '',
-    referrers ? `${referrers} referrer(s)` : ''
-  ].filter(Boolean)
-  return extras.length
-    ? `${result.status} (${extras.join(', ')})`
-    : result.status
+/** What the summary says beside the results. */
+export interface SummaryExtras {
+  /** Lines for under the table. */
+  notes?: readonly string[]
+  /** The error that stopped the run before its end. */
+  stopped?: string
 }
 
+/** An error shown in the summary at most this long (characters). */
+export const MAX_SHOWN_ERROR = 4000
+
+/** The heading: what was copied, skipped, refused; `stopped` when cut short. */
 export function mirrorSummaryTitle(
   results: readonly MirrorResult[],
-  dryRun: boolean
+  dryRun: boolean,
+  stopped = false
 ): string {
   const counts = countResults(results)
   const parts = [
@@ -48,7 +48,7 @@ export function mirrorSummaryTitle(
     `${counts.skipped} already there`,
     ...(counts.refused ? [`${counts.refused} refused`] : [])
   ]
-  return `Mirror: ${parts.join(', ')}`
+  return `Mirror${stopped ? ' stopped by an error' : ''}: ${parts.join(', ')}`
 }
 
 /**
@@ -63,33 +63,27 @@ export function refusalLines(results: readonly MirrorResult[]): string[] {
     const what = `${r.chart} ${r.version} (${r.source} → ${r.destination})`
     if (r.status === 'refused')
       lines.push(
-        `${what}: ${r.reason ?? 'refused'}${digests(r.digest, r.destinationDigest)}`
+        `${what}: ${r.reason ?? 'refused'}${digestPair(r.digest, r.destinationDigest)}`
       )
     for (const related of r.related.filter(x => x.status === 'refused'))
       lines.push(
         `${what}, ${related.kind} ${related.reference}: ${related.reason ?? 'refused'}` +
-          digests(related.digest, related.destinationDigest)
+          digestPair(related.digest, related.destinationDigest)
       )
   }
   return lines
 }
 
-function digests(source?: string, destination?: string): string {
-  const both = [
-    source ? `source ${source}` : '',
-    destination ? `destination ${destination}` : ''
-  ].filter(Boolean)
-  return both.length ? ` [${both.join(', ')}]` : ''
-}
-
-/** Writes the job summary; `notes` are lines for under the table. */
+/** Writes the job summary: the results, the refusals, then `extras`. */
 export async function writeMirrorSummary(
   results: readonly MirrorResult[],
   dryRun: boolean,
-  notes: readonly string[] = []
+  extras: SummaryExtras = {}
 ): Promise<void> {
+  const { notes = [], stopped } = extras
+  const title = mirrorSummaryTitle(results, dryRun, stopped !== undefined)
   const summary = core.summary
-    .addHeading(escapeHtml(mirrorSummaryTitle(results, dryRun)), 2)
+    .addHeading(escapeHtml(title), 2)
     .addTable([
       HEADER.map(data => ({ data, header: true })),
       ...mirrorSummaryRows(results).map(row => row.map(code))
@@ -99,6 +93,10 @@ export async function writeMirrorSummary(
     summary
       .addHeading('Refused', 3)
       .addList(refused.map(line => htmlWithCode(line)))
+  if (stopped !== undefined)
+    summary
+      .addHeading('Stopped', 3)
+      .addRaw(`<p>${htmlWithCode(clip(stopped, MAX_SHOWN_ERROR))}</p>`, true)
   if (notes.length)
     summary
       .addHeading('Notes', 3)
