@@ -1,13 +1,25 @@
 // The entry of the mirror action (mirror/action.yml, dist/mirror.js): the
 // inputs first, then the mirror. A run that stops at its inputs (a bad line
-// of `charts`) loads only what reading them needs; the registry client, Helm
-// and the copy load after, as src/main.ts does for the release.
+// of `charts`) loads only what reading them and reporting the refusal need
+// (its outputs and summary are set, as any run's are); the registry client,
+// Helm and the copy load after, as src/main.ts does for the release.
 import * as core from '@actions/core'
 import { errorMessage, UserError } from './errors.js'
-import { getMirrorConfig } from './inputs/mirror.js'
+import { getMirrorConfig, type MirrorConfig } from './inputs/mirror.js'
+import { reportRefusedInputs } from './mirror/refused-inputs.js'
+
+/** The inputs, or, refused, the refusal reported and thrown on. */
+async function readInputs(): Promise<MirrorConfig> {
+  try {
+    return getMirrorConfig()
+  } catch (error) {
+    await reportRefusedInputs(error)
+    throw error
+  }
+}
 
 try {
-  const config = getMirrorConfig()
+  const config = await readInputs()
   core.info(
     `${config.lines.length} line(s) to mirror into oci://${config.registry}/${config.repository}${config.dryRun ? ' (dry run)' : ''}.`
   )
