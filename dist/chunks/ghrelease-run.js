@@ -5,9 +5,10 @@ import { U as UserError } from './errors.js';
 import { c as createOctokit, h as httpStatus, r as responseMessage } from './github-octokit.js';
 import { RegistryChartPackages } from './registry-chart-packages.js';
 import { f as forEachPublished } from './publish-after-push.js';
-import { y as escapeMarkdown, X as fenced, t as relay } from './markdown.js';
+import { m as relay } from './publish-push.js';
 import { t as tagMatches, e as expectedTag } from './main.js';
 import { p as parseChanges } from './chart-changes.js';
+import { b as escapeMarkdown, j as fenced } from './markdown.js';
 import { v as verifyCommands } from './release-steps.js';
 
 // GitHub's releases API for the `github-release` step: find a release by its
@@ -20,12 +21,12 @@ const CONTENTS_WRITE = 'Give the job `contents: write` in `permissions:` (releas
 function githubReleases(options, owner, repo) {
     const octokit = createOctokit(options, `releases:${owner}/${repo}`);
     const repository = `${owner}/${repo}`;
-    const explain = async (action, call) => {
+    const explain = async (action, call, invalid) => {
         try {
             return await call();
         }
         catch (error) {
-            throw releaseError(error, action, repository);
+            throw releaseError(error, action, repository, invalid);
         }
     };
     return {
@@ -53,7 +54,7 @@ function githubReleases(options, owner, repo) {
                 ...(targetCommitish ? { target_commitish: targetCommitish } : {})
             });
             return releaseOf(answer.data);
-        }),
+        }, INVALID.create),
         update: (id, text) => explain(`updating release ${id}`, async () => {
             const answer = await octokit.rest.repos.updateRelease({
                 owner,
@@ -62,7 +63,7 @@ function githubReleases(options, owner, repo) {
                 ...text
             });
             return releaseOf(answer.data);
-        }),
+        }, INVALID.update),
         listAssets: id => explain(`listing the assets of release ${id}`, async () => {
             const assets = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: id, per_page: 100 });
             return assets.map(a => ({ id: a.id, name: a.name, size: a.size }));
@@ -99,7 +100,7 @@ function githubReleases(options, owner, repo) {
                 name: answer.data.name,
                 size: answer.data.size
             };
-        })
+        }, INVALID.upload(name))
     };
 }
 /**
@@ -122,16 +123,37 @@ function releaseOf(data) {
         body: data.body ?? ''
     };
 }
-/** What went wrong, in which repository, and the fix. */
-function releaseError(error, action, repository) {
+/**
+ * What a 422 (GitHub's "Validation Failed") means, per request: each has its
+ * own cause and fix, and GitHub's message and error codes are quoted too.
+ */
+const INVALID = {
+    create: 'A release of this tag may exist as a draft (drafts cannot be found by tag): ' +
+        'publish or delete it, or check that the tag name is one git accepts.',
+    update: "GitHub's message names the field it refused: release notes are limited " +
+        'to 125,000 characters.',
+    /**
+     * GitHub refuses a second asset of one name (`already_exists`): "you must
+     * delete the old file before you can re-upload" (docs.github.com/rest/
+     * releases/assets#upload-a-release-asset). The step lists the assets first,
+     * so the one there appeared since, or the list did not show it yet.
+     */
+    upload: (name) => `The release may already have an asset named ${name} (another job may have uploaded it, ` +
+        'or the list of assets read before did not show it yet): re-run to compare it with this ' +
+        'package, or delete that asset from the release and re-run to attach this one.'
+};
+/**
+ * What went wrong, in which repository, and the fix; `invalid` is the fix
+ * for a 422, which differs from request to request (INVALID).
+ */
+function releaseError(error, action, repository, invalid) {
     const status = httpStatus(error);
     const said = responseMessage(error);
     if (status === 401 || status === 403 || status === 404)
         return new UserError(`GitHub answered ${status} ${action} in ${repository} (${said}). ${CONTENTS_WRITE}${repository}.`, { cause: error });
     if (status === 422)
-        return new UserError(`GitHub refused ${action} in ${repository} (422: ${validation(error)}). ` +
-            'A release of this tag may exist as a draft (drafts cannot be found by tag): ' +
-            'publish or delete it, or check that the tag name is one git accepts.', { cause: error });
+        return new UserError(`GitHub refused ${action} in ${repository} (422: ${validation(error)}).` +
+            (invalid ? ` ${invalid}` : ''), { cause: error });
     return new UserError(`GitHub did not answer ${action} in ${repository}: ${status ? `${status} ` : ''}${said}`, { cause: error });
 }
 /** GitHub's `message` and its `errors[]` codes, one line. */

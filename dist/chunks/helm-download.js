@@ -5,14 +5,14 @@ import path$1 from 'node:path';
 import { d as debug, x as cp, y as mkdirP, v as which, z as exec, A as isDebug, t as rmRF, i as info } from './actions-core.js';
 import * as require$$0 from 'crypto';
 import * as fs from 'fs';
-import { a as semverExports } from './semver.js';
+import { d as semverExports } from './markdown.js';
 import * as os from 'os';
 import * as path from 'path';
 import './actions-http-client.js';
 import { ok } from 'assert';
 import { createGunzip } from 'node:zlib';
 import { b as TarFileFinder, a as TarError } from './helm-tar-stream.js';
-import { B as retried, D as getText, E as statusOf, F as getFile, f as fileSha256Hex, G as expectVersion, I as toolCacheEntry, J as toolCacheRoot, K as getStream, L as createStaging, N as commitStaging } from './markdown.js';
+import { v as retried, x as getText, y as statusOf, z as getFile, f as fileSha256Hex, A as expectVersion, B as toolCacheEntry, D as toolCacheRoot, E as getStream, F as createStaging, G as commitStaging } from './publish-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { r as archiveUrl, s as checksumUrl, t as parseChecksumFile, v as archiveName, w as archiveFolder, g as binaryName, x as binaryPathInArchive } from './registry-reference.js';
 

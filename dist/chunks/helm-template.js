@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { v as which, i as info } from './actions-core.js';
-import { s as semver } from './semver.js';
-import { ae as templateError } from './markdown.js';
+import { s as semver } from './markdown.js';
+import { a2 as templateError } from './publish-push.js';
 import { w as writePlaceholderCredentials } from './sandbox.js';
 
 // How the preview's Helm is cut off from the publishing runner. The GitOps
