@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import { mergeMaps, readValues } from '../../src/render/values-merge.js'
+import {
+  mergeMaps,
+  readValues,
+  unlessTooDeep
+} from '../../src/render/values-merge.js'
 
 describe('mergeMaps (fluxcd/pkg chartutil MergeMaps)', () => {
   test.each<
@@ -47,5 +51,36 @@ describe('readValues (sigs.k8s.io/yaml, YAML 1.1)', () => {
     ['a list is not values', '- a', { error: 'not a map of values' }]
   ])('%s', (_name, text, expected) => {
     expect(readValues(text)).toEqual(expected)
+  })
+})
+
+describe('unlessTooDeep', () => {
+  /** A map nested deeper than any stack recursion can follow. */
+  function nested(depth: number): Record<string, unknown> {
+    let value: Record<string, unknown> = { leaf: 1 }
+    for (let level = 0; level < depth; level++) value = { a: value }
+    return value
+  }
+
+  test('values nested past the stack give the refusal, not a crash', () => {
+    const deep = nested(1_000_000)
+    expect(unlessTooDeep(() => mergeMaps(deep, deep), 'too deep')).toBe(
+      'too deep'
+    )
+  })
+
+  test('a merge within the stack gives its result', () => {
+    const shallow = nested(50)
+    expect(unlessTooDeep(() => mergeMaps({}, shallow), 'too deep')).toEqual(
+      shallow
+    )
+  })
+
+  test('any other error is not taken for depth', () => {
+    expect(() =>
+      unlessTooDeep(() => {
+        throw new TypeError('a bug')
+      }, 'too deep')
+    ).toThrow('a bug')
   })
 })

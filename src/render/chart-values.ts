@@ -10,7 +10,12 @@ import path from 'node:path'
 import { errorMessage } from '../errors.js'
 import { chartRelativePath, packageEntries } from './chart-file.js'
 import type { ChartValues } from './place.js'
-import { mergeMaps, readValues, type PlainMap } from './values-merge.js'
+import {
+  mergeMaps,
+  readValues,
+  unlessTooDeep,
+  type PlainMap
+} from './values-merge.js'
 
 const VALUES_FILE = 'values.yaml'
 
@@ -30,7 +35,10 @@ export function chartWithValues(
 ): { path: string } | { error: string } {
   const files = chartFiles(packagePath)
   if ('error' in files) return files
-  const merged = mergedOrError(files.files, chartValues)
+  const merged = unlessTooDeep(
+    () => mergeValuesFiles(files.files, chartValues),
+    { error: 'the values files are nested too deeply to merge here' }
+  )
   if ('error' in merged)
     return { error: `failed to merge chart values: ${merged.error}` }
   const values = merged.values
@@ -79,18 +87,6 @@ function chartFiles(packagePath: string): ChartFiles | { error: string } {
 }
 
 /** Values nested past what the action's own stack holds are not merged. */
-function mergedOrError(
-  files: ReadonlyMap<string, Buffer>,
-  chartValues: ChartValues
-): { values: PlainMap } | { error: string } {
-  try {
-    return mergeValuesFiles(files, chartValues)
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error
-    return { error: 'the values files are nested too deeply to merge here' }
-  }
-}
-
 /** `mergeChartValues`: each file in order; values.yaml is the chart's own. */
 function mergeValuesFiles(
   files: ReadonlyMap<string, Buffer>,

@@ -12,6 +12,20 @@ export type PlainMap = Record<string, unknown>
 const MAX_VALUES_BYTES = 4 * 1024 * 1024
 
 /**
+ * What `merge` returns, or `tooDeep` when the values nest deeper than the
+ * stack allows: the merges recurse as Go's do, and a hostile values file
+ * must end as a note on its place, not as a crash of the run.
+ */
+export function unlessTooDeep<T, R>(merge: () => T, tooDeep: R): T | R {
+  try {
+    return merge()
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    return tooDeep
+  }
+}
+
+/**
  * `b` merged into `a`: maps merge key by key, anything else in `b` replaces
  * what `a` has. fluxcd/pkg `chartutil/merge.go` `MergeMaps` (and
  * `runtime/transform` `MergeMaps`), copied from Helm 3.3's

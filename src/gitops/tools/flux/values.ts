@@ -11,6 +11,7 @@ import type { ValuesFile } from '../../../render/place.js'
 import {
   mergeMaps,
   readValues,
+  unlessTooDeep,
   type PlainMap
 } from '../../../render/values-merge.js'
 import type { PlaceContext } from '../../places/context.js'
@@ -53,7 +54,9 @@ export function releaseValues(
     const files = layers.flatMap(layer => ('text' in layer ? [layer] : []))
     return { valueFiles: [...files, ...own], notes }
   }
-  const composed = composedOrRefused(layers, values ?? {})
+  const composed = unlessTooDeep(() => composeValues(layers, values ?? {}), {
+    refused: 'the values are nested too deeply to compose here'
+  })
   if ('refused' in composed) return { valueFiles: [], notes, ...composed }
   const name = 'spec.valuesFrom and spec.values, composed as Flux does'
   return {
@@ -63,18 +66,6 @@ export function releaseValues(
 }
 
 /** Values nested past what the action's own stack holds are not composed. */
-function composedOrRefused(
-  layers: readonly Layer[],
-  values: PlainMap
-): { values: PlainMap } | { refused: string } {
-  try {
-    return composeValues(layers, values)
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error
-    return { refused: 'the values are nested too deeply to compose here' }
-  }
-}
-
 /**
  * `ChartValuesFromReferences`. `values` is one object throughout and the
  * `--set` parser writes into maps in place, as in Go: a value set under a
