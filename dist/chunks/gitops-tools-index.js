@@ -3,7 +3,7 @@ import { d as distExports } from './publish-push.js';
 import { posix } from 'node:path';
 import { M as Minimatch } from './release-steps.js';
 import { createHash } from 'node:crypto';
-import { r as readValues, m as mergeMaps } from './render-values-merge.js';
+import { u as unlessTooDeep, r as readValues, m as mergeMaps } from './render-values-merge.js';
 import { e as errorMessage } from './errors.js';
 
 /** A place with nothing set yet: Helm's defaults. */
@@ -2876,7 +2876,9 @@ function releaseValues(spec, releaseNamespace, context) {
         const files = layers.flatMap(layer => ('text' in layer ? [layer] : []));
         return { valueFiles: [...files, ...own], notes };
     }
-    const composed = composedOrRefused(layers, values ?? {});
+    const composed = unlessTooDeep(() => composeValues(layers, values ?? {}), {
+        refused: 'the values are nested too deeply to compose here'
+    });
     if ('refused' in composed)
         return { valueFiles: [], notes, ...composed };
     const name = 'spec.valuesFrom and spec.values, composed as Flux does';
@@ -2886,16 +2888,6 @@ function releaseValues(spec, releaseNamespace, context) {
     };
 }
 /** Values nested past what the action's own stack holds are not composed. */
-function composedOrRefused(layers, values) {
-    try {
-        return composeValues(layers, values);
-    }
-    catch (error) {
-        if (!(error instanceof RangeError))
-            throw error;
-        return { refused: 'the values are nested too deeply to compose here' };
-    }
-}
 /**
  * `ChartValuesFromReferences`. `values` is one object throughout and the
  * `--set` parser writes into maps in place, as in Go: a value set under a

@@ -9,7 +9,7 @@ import { J as HELM_CHART_CONFIG, d as distExports } from './publish-push.js';
 import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
 import require$$1 from 'node:zlib';
-import { r as readValues, m as mergeMaps } from './render-values-merge.js';
+import { u as unlessTooDeep, r as readValues, m as mergeMaps } from './render-values-merge.js';
 
 /**
  * The assumptions behind the places rendered, each a short phrase, in a
@@ -489,7 +489,7 @@ function chartWithValues(packagePath, chartValues, destination) {
     const files = chartFiles(packagePath);
     if ('error' in files)
         return files;
-    const merged = mergedOrError(files.files, chartValues);
+    const merged = unlessTooDeep(() => mergeValuesFiles(files.files, chartValues), { error: 'the values files are nested too deeply to merge here' });
     if ('error' in merged)
         return { error: `failed to merge chart values: ${merged.error}` };
     const values = merged.values;
@@ -533,16 +533,6 @@ function chartFiles(packagePath) {
     return { top, files };
 }
 /** Values nested past what the action's own stack holds are not merged. */
-function mergedOrError(files, chartValues) {
-    try {
-        return mergeValuesFiles(files, chartValues);
-    }
-    catch (error) {
-        if (!(error instanceof RangeError))
-            throw error;
-        return { error: 'the values files are nested too deeply to merge here' };
-    }
-}
 /** `mergeChartValues`: each file in order; values.yaml is the chart's own. */
 function mergeValuesFiles(files, chartValues) {
     let merged = {};

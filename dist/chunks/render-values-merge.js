@@ -9,6 +9,21 @@ import { d as distExports } from './publish-push.js';
 /** A values text larger than this is not read (Helm's values are small). */
 const MAX_VALUES_BYTES = 4 * 1024 * 1024;
 /**
+ * What `merge` returns, or `tooDeep` when the values nest deeper than the
+ * stack allows: the merges recurse as Go's do, and a hostile values file
+ * must end as a note on its place, not as a crash of the run.
+ */
+function unlessTooDeep(merge, tooDeep) {
+    try {
+        return merge();
+    }
+    catch (error) {
+        if (!(error instanceof RangeError))
+            throw error;
+        return tooDeep;
+    }
+}
+/**
  * `b` merged into `a`: maps merge key by key, anything else in `b` replaces
  * what `a` has. fluxcd/pkg `chartutil/merge.go` `MergeMaps` (and
  * `runtime/transform` `MergeMaps`), copied from Helm 3.3's
@@ -54,4 +69,4 @@ function isPlainMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export { mergeMaps as m, readValues as r };
+export { mergeMaps as m, readValues as r, unlessTooDeep as u };
