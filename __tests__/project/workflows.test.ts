@@ -27,7 +27,19 @@ const workflowFiles = fs
   .filter(name => /\.ya?ml$/.test(name))
   .sort()
 const readme = read('README.md')
-const readmeExamples = markdownWorkflows(readme, 'README.md')
+// The pages a user copies workflows from: README and the docs it links.
+const docPages = [
+  'README.md',
+  'mirror/README.md',
+  ...fs
+    .readdirSync(path.join(repoRoot, 'docs'))
+    .filter(name => name.endsWith('.md'))
+    .sort()
+    .map(name => `docs/${name}`)
+]
+const readmeExamples = docPages.flatMap(page =>
+  markdownWorkflows(read(page), page)
+)
 
 describe("the repository's workflows", () => {
   test('are CI, CodeQL, E2E and Release', () => {
@@ -105,17 +117,20 @@ describe("the repository's workflows", () => {
   })
 })
 
-describe("README's workflow examples", () => {
+describe('the workflow examples of README and the docs pages', () => {
   test('are found: whole workflows and lists of steps', () => {
     const whole = readmeExamples.filter(doc => doc.headerLines === 0)
     const stepLists = readmeExamples.filter(doc => doc.headerLines > 0)
     expect(whole.length).toBeGreaterThanOrEqual(4)
     expect(stepLists.length).toBeGreaterThanOrEqual(8)
+    expect(readmeExamples.map(doc => doc.file)).toContain('README.md')
   })
 
-  test.each(readmeExamples.map(doc => [doc.firstLine, doc] as const))(
-    "the example at README.md:%i passes GitHub's parser and action.yml",
-    async (_line, doc) => {
+  test.each(
+    readmeExamples.map(doc => [`${doc.file}:${doc.firstLine}`, doc] as const)
+  )(
+    "the example at %s passes GitHub's parser and action.yml",
+    async (_where, doc) => {
       expect(await workflowProblems(doc, action)).toEqual([])
     }
   )
