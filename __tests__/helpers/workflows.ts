@@ -14,6 +14,8 @@ import { parse } from 'yaml'
 export interface ActionSpec {
   inputs: string[]
   outputs: string[]
+  /** Which `uses:` name the action; by default this one ({@link isThisAction}). */
+  matches?: (uses: string) => boolean
 }
 
 /**
@@ -52,6 +54,14 @@ export function actionSpec(actionYml: string): ActionSpec {
 /** True when a step's `uses:` names this action (local or published). */
 export function isThisAction(uses: string): boolean {
   return uses === './' || /^helm-oci-release\/helm-oci-release@\S+$/.test(uses)
+}
+
+/** True when a step's `uses:` names the mirror action (local or published). */
+export function isMirrorAction(uses: string): boolean {
+  return (
+    /^\.\/mirror\/?$/.test(uses) ||
+    /^helm-oci-release\/helm-oci-release\/mirror@\S+$/.test(uses)
+  )
 }
 
 // A minimal workflow around a README step list: GitHub's parser needs a whole
@@ -176,12 +186,13 @@ export function workflowParser(): Promise<typeof WorkflowParser> {
 
 /**
  * Every problem with a workflow, as `file:line:col: message`: what GitHub's
- * parser finds (schema, expressions, contexts), inputs of this action that
- * action.yml does not declare, and references to outputs it does not set.
+ * parser finds (schema, expressions, contexts), inputs of an action (this
+ * one, or each of `actions`) that its action.yml does not declare, and
+ * references to outputs it does not set.
  */
 export async function workflowProblems(
   doc: WorkflowDoc,
-  action: ActionSpec
+  actions: ActionSpec | ActionSpec[]
 ): Promise<string[]> {
   const wp = await workflowParser()
   const result = wp.parseWorkflow(
@@ -195,8 +206,10 @@ export async function workflowProblems(
   const problems = result.context.errors
     .getErrors()
     .map(error => at(doc, error.range, error.rawMessage))
-  if (result.value)
-    problems.push(...actionProblems(wp, doc, result.value, action))
+  for (const action of Array.isArray(actions) ? actions : [actions]) {
+    if (result.value)
+      problems.push(...actionProblems(wp, doc, result.value, action))
+  }
   return problems
 }
 
@@ -215,7 +228,8 @@ function actionProblems(
     const ids = new Set<string>()
     for (const step of steps(wp, job)) {
       const uses = step.find('uses')
-      if (!uses || !wp.isString(uses) || !isThisAction(uses.value)) continue
+      const ours = action.matches ?? isThisAction
+      if (!uses || !wp.isString(uses) || !ours(uses.value)) continue
       const id = step.find('id')
       if (id && wp.isString(id)) ids.add(id.value)
       problems.push(...inputProblems(wp, doc, step, action))

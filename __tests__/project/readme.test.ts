@@ -1,31 +1,40 @@
-// The README's input and output tables must match action.yml exactly.
+// The inputs and outputs lists of README.md and mirror/README.md name exactly
+// their action.yml's inputs and outputs, in order: read from the page as a
+// reader sees it, independently of the script that writes the lists.
 import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { repoRoot } from '../helpers/paths.js'
 
-const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8')
-const action = parse(
-  fs.readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')
-) as {
-  inputs: Record<string, unknown>
-  outputs: Record<string, unknown>
+function read(file: string): string {
+  return fs.readFileSync(path.join(repoRoot, file), 'utf8')
 }
 
-/** First-column names of the table under a `## heading`. */
-function tableNames(heading: string): string[] {
-  const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? ''
+/** The names the list under a `## heading` of a page gives, in order. */
+function listedNames(page: string, heading: string): string[] {
+  const section = page.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? ''
   return section
     .split('\n')
-    .map(line => /^\|\s*`([^`]+)`\s*\|/.exec(line)?.[1])
+    .map(line => /^- \*\*`([^`]+)`/.exec(line)?.[1])
     .filter((name): name is string => name !== undefined)
 }
 
-test("README's inputs table lists exactly action.yml's inputs, in order", () => {
-  expect(tableNames('Inputs')).toEqual(Object.keys(action.inputs))
-})
+describe.each([
+  ['README.md', 'action.yml'],
+  ['mirror/README.md', 'mirror/action.yml']
+])('%s', (file, actionFile) => {
+  const page = read(file)
+  const action = parse(read(actionFile)) as {
+    inputs: Record<string, unknown>
+    outputs: Record<string, unknown>
+  }
 
-test("README's outputs table lists exactly action.yml's outputs, in order", () => {
-  expect(tableNames('Outputs')).toEqual(Object.keys(action.outputs))
+  test(`lists exactly ${actionFile}'s inputs, in order`, () => {
+    expect(listedNames(page, 'Inputs')).toEqual(Object.keys(action.inputs))
+  })
+
+  test(`lists exactly ${actionFile}'s outputs, in order`, () => {
+    expect(listedNames(page, 'Outputs')).toEqual(Object.keys(action.outputs))
+  })
 })

@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest'
 import { HELM_VERSIONS, repoRoot } from '../helpers/paths.js'
 import {
   actionSpec,
+  isMirrorAction,
   isThisAction,
   markdownWorkflows,
   unpinnedActions,
@@ -21,13 +22,29 @@ function read(file: string): string {
 }
 
 const action = actionSpec(read('action.yml'))
+const mirror: ActionSpec = {
+  ...actionSpec(read('mirror/action.yml')),
+  matches: isMirrorAction
+}
 const workflowDir = path.join('.github', 'workflows')
 const workflowFiles = fs
   .readdirSync(path.join(repoRoot, workflowDir))
   .filter(name => /\.ya?ml$/.test(name))
   .sort()
 const readme = read('README.md')
-const readmeExamples = markdownWorkflows(readme, 'README.md')
+// The pages a user copies workflows from: README and the docs it links.
+const docPages = [
+  'README.md',
+  'mirror/README.md',
+  ...fs
+    .readdirSync(path.join(repoRoot, 'docs'))
+    .filter(name => name.endsWith('.md'))
+    .sort()
+    .map(name => `docs/${name}`)
+]
+const readmeExamples = docPages.flatMap(page =>
+  markdownWorkflows(read(page), page)
+)
 
 describe("the repository's workflows", () => {
   test('are CI, CodeQL, E2E and Release', () => {
@@ -105,18 +122,21 @@ describe("the repository's workflows", () => {
   })
 })
 
-describe("README's workflow examples", () => {
+describe('the workflow examples of README and the docs pages', () => {
   test('are found: whole workflows and lists of steps', () => {
     const whole = readmeExamples.filter(doc => doc.headerLines === 0)
     const stepLists = readmeExamples.filter(doc => doc.headerLines > 0)
     expect(whole.length).toBeGreaterThanOrEqual(4)
     expect(stepLists.length).toBeGreaterThanOrEqual(8)
+    expect(readmeExamples.map(doc => doc.file)).toContain('README.md')
   })
 
-  test.each(readmeExamples.map(doc => [doc.firstLine, doc] as const))(
-    "the example at README.md:%i passes GitHub's parser and action.yml",
-    async (_line, doc) => {
-      expect(await workflowProblems(doc, action)).toEqual([])
+  test.each(
+    readmeExamples.map(doc => [`${doc.file}:${doc.firstLine}`, doc] as const)
+  )(
+    "the example at %s passes GitHub's parser, action.yml and mirror/action.yml",
+    async (_where, doc) => {
+      expect(await workflowProblems(doc, [action, mirror])).toEqual([])
     }
   )
 })
@@ -208,6 +228,36 @@ describe('the check itself', () => {
     ].join('\n')
     const [doc] = markdownWorkflows(markdown)
     expect(await workflowProblems(doc, spec)).toEqual([])
+  })
+
+  test('checks a mirror step against mirror/action.yml, not action.yml', async () => {
+    const markdown = [
+      '```yaml',
+      '- id: mirror',
+      '  uses: helm-oci-release/helm-oci-release/mirror@v1',
+      '  with:',
+      '    charts: oci://ghcr.io/acme/charts/hello 1.0.0',
+      '    chart: nope',
+      '- run: echo "${{ steps.mirror.outputs.copied }} ${{ steps.mirror.outputs.digest }}"',
+      '```'
+    ].join('\n')
+    const [doc] = markdownWorkflows(markdown, 'MIRROR.md')
+    expect(await workflowProblems(doc, [action, mirror])).toEqual([
+      "MIRROR.md:6:5: 'chart' is not an input of this action (did you mean 'charts'?)",
+      expect.stringMatching(
+        /^MIRROR\.md:7:\d+: steps\.mirror\.outputs\.digest: 'digest' is not an output of this action$/
+      )
+    ])
+  })
+
+  test.each([
+    ['./mirror', true],
+    ['helm-oci-release/helm-oci-release/mirror@v1', true],
+    ['./', false],
+    ['helm-oci-release/helm-oci-release@v1', false],
+    ['someone/helm-oci-release/mirror@v1', false]
+  ])('isMirrorAction(%j) is %s', (uses, expected) => {
+    expect(isMirrorAction(uses)).toBe(expected)
   })
 
   test.each([
