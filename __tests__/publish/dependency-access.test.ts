@@ -137,7 +137,7 @@ describe('credentialHint', () => {
         HOME
       )
     ).toBe(
-      `Dependency 'extra' comes from ghcr.io, and the action logs in to ${HOME} only. Make it pullable without credentials, publish it to ${HOME}, or commit it as a package under charts/ and remove it from dependencies (see README, "Known limits").`
+      `Dependency 'extra' comes from ghcr.io, and the action logs in to ${HOME} only. Make it pullable without credentials, publish it to ${HOME}, or commit it as a package under charts/ and remove it from dependencies (see docs/registries.md, "Known limits").`
     )
   })
   test('an auth failure on the release registry points at the credentials', () => {

@@ -119,7 +119,7 @@ export function credentialHint(
       d =>
         `Dependency '${d.name}' comes from ${d.registry}, and the action logs in to ${registry} only. ` +
         `Make it pullable without credentials, publish it to ${registry}, or commit it as a package under charts/ ` +
-        'and remove it from dependencies (see README, "Known limits").'
+        'and remove it from dependencies (see docs/registries.md, "Known limits").'
     )
     .join(' ')
 }

@@ -76,11 +76,11 @@ function cosignCommand(release: ChartRelease, signing: SigningResult): string {
       : [])
   ]
   // GitHub's own instance has no public log and is not in cosign's default
-  // trust root: its verification is gh's (README: Signed charts).
+  // trust root: its verification is gh's (docs/signing.md).
   const privateInstance =
     signing.sigstore === 'github'
       ? "\n# Signed with GitHub's Sigstore instance (private repository): cosign needs\n" +
-        "# GitHub's trusted root and timestamp flags; see the README, 'Signed charts'."
+        "# GitHub's trusted root and timestamp flags; see docs/signing.md in helm-oci-release."
       : ''
   return lines.join(' \\\n') + privateInstance
 }
@@ -108,7 +108,7 @@ function fluxBlock(release: ChartRelease, signing: SigningResult): string {
     ...(signing.sigstore === 'github'
       ? [
           "    # Flux cannot verify GitHub's Sigstore instance (no transparency log):",
-          "    # see the README, 'Which verifier for which instance'."
+          "    # see docs/signing.md in helm-oci-release, 'Which verifier for which instance'."
         ]
       : [])
   ]
