@@ -3456,7 +3456,7 @@ function credentialHint(helmOutput, access, registry) {
     return failing
         .map(d => `Dependency '${d.name}' comes from ${d.registry}, and the action logs in to ${registry} only. ` +
         `Make it pullable without credentials, publish it to ${registry}, or commit it as a package under charts/ ` +
-        'and remove it from dependencies (see README, "Known limits").')
+        'and remove it from dependencies (see docs/registries.md, "Known limits").')
         .join(' ');
 }
 
@@ -3954,10 +3954,10 @@ function cosignCommand(release, signing) {
             : [])
     ];
     // GitHub's own instance has no public log and is not in cosign's default
-    // trust root: its verification is gh's (README: Signed charts).
+    // trust root: its verification is gh's (docs/signing.md).
     const privateInstance = signing.sigstore === 'github'
         ? "\n# Signed with GitHub's Sigstore instance (private repository): cosign needs\n" +
-            "# GitHub's trusted root and timestamp flags; see the README, 'Signed charts'."
+            "# GitHub's trusted root and timestamp flags; see docs/signing.md in helm-oci-release."
         : '';
     return lines.join(' \\\n') + privateInstance;
 }
@@ -3983,7 +3983,7 @@ function fluxBlock(release, signing) {
         ...(signing.sigstore === 'github'
             ? [
                 "    # Flux cannot verify GitHub's Sigstore instance (no transparency log):",
-                "    # see the README, 'Which verifier for which instance'."
+                "    # see docs/signing.md in helm-oci-release, 'Which verifier for which instance'."
             ]
             : [])
     ];
