@@ -189,7 +189,7 @@ describe('Kustomize overlays of an Argo CD app-of-apps', () => {
     ])
   })
 
-  test('a patch of spec.sources (several sources) is said, not followed', () => {
+  test('a patch of spec.sources (several sources) is said, and that environment is not claimed to move', () => {
     const texts = argoAppOfApps({ base: '6.10.0' })
     texts.set(
       STAGING,
@@ -211,6 +211,10 @@ describe('Kustomize overlays of an Argo CD app-of-apps', () => {
           'it patches spec.sources of Application podinfo (namespace argocd); an Application with several sources is not followed through overlays'
         )
       })
+    ])
+    expect(rows(result)).toEqual([
+      `apps/production: ${BASE}:11 6.10.0 -> 6.14.1`,
+      'apps/staging: 6.10.0 (spec.sources is set, so Argo CD installs its sources and ignores spec.source; several sources are not followed through overlays)'
     ])
   })
 })

@@ -21,7 +21,7 @@ import {
   type HelmRepositorySource
 } from '../../flux/pins.js'
 import type { Builds, BuildNote, BuildRoot } from './tree.js'
-import type { PlainMap } from '../../../places/plain.js'
+import { walkPath, type PlainMap } from '../../../places/plain.js'
 import {
   VERSION_PATHS,
   isApplication,
@@ -114,6 +114,17 @@ export function pinKindOf(
     : undefined
 }
 
+/**
+ * An Application whose build sets `spec.sources`: Argo CD reads its sources
+ * then, never `spec.source` (pkg/apis/application/v1alpha1/types.go,
+ * `ApplicationSpec.HasMultipleSources`).
+ */
+function ignoresSource(resource: BuiltResource): boolean {
+  if (!isApplication(resource.apiVersion, resource.kind)) return false
+  const sources = walkPath(resource.value, 'spec.sources')
+  return Array.isArray(sources) && sources.length > 0
+}
+
 /** The resource before any patch: its own file's fields. */
 function asWritten(resource: BuiltResource): Identity {
   return {
@@ -150,6 +161,9 @@ export function environmentPins(
       if (!ours)
         pin.otherChart =
           'a patch makes it install another chart, or from another source'
+      else if (ignoresSource(resource))
+        pin.otherChart =
+          'spec.sources is set, so Argo CD installs its sources and ignores spec.source; several sources are not followed through overlays'
       pins.push(pin)
     }
   }
