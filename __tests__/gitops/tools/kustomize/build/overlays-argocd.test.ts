@@ -173,6 +173,30 @@ describe('Kustomize overlays of an Argo CD app-of-apps', () => {
     ])
   })
 
+  test('a JSON 6902 patch of /spec/source/targetRevision is a pin too', () => {
+    const texts = argoAppOfApps({ base: '6.9.0' })
+    texts.set(
+      'apps/production/kustomization.yaml',
+      (texts.get('apps/production/kustomization.yaml') ?? '').replace(
+        'podinfo-source.yaml',
+        'podinfo-version.yaml'
+      )
+    )
+    texts.set(
+      'apps/production/podinfo-version.yaml',
+      '- op: replace\n  path: /spec/source/targetRevision\n  value: 6.10.0\n'
+    )
+    const result = bump(texts)
+    expect(changedLines(texts, result.files).sort()).toEqual([
+      'apps/base/podinfo/application.yaml: targetRevision: 6.9.0 -> targetRevision: 6.14.1',
+      'apps/production/podinfo-version.yaml: value: 6.10.0 -> value: 6.14.1'
+    ])
+    expect(rows(result)).toEqual([
+      'apps/production: apps/production/podinfo-version.yaml:3 6.10.0 -> 6.14.1',
+      `apps/staging: ${BASE}:11 6.9.0 -> 6.14.1`
+    ])
+  })
+
   test('a patch that points one environment at another chart: named, not moved', () => {
     const texts = argoAppOfApps({ base: '6.10.0' })
     texts.set(
