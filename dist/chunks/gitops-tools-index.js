@@ -1589,13 +1589,19 @@ function scanSource(scan, source, kind) {
 }
 /** How the source refers to the chart, if it does. */
 function referenceOf(matcher, source) {
-    const repoURL = source.string('repoURL');
-    const chart = source.string('chart');
+    return sourceReference(matcher, source.string('repoURL'), source.string('chart'), source.has('chart'));
+}
+/**
+ * How a source with these `repoURL` and `chart` refers to the chart, if it
+ * does (`hasChart`: the source has a `chart` key at all). The scan and the
+ * Kustomize overlays (a patched Application) decide it here alike.
+ */
+function sourceReference(matcher, repoURL, chart, hasChart) {
     // Argo CD reads a Helm repository without the oci:// scheme as OCI too.
     const helmStyle = joinsToChart(matcher, repoURL, chart, {
         schemeOptional: true
     });
-    const native = !source.has('chart') && pointsAtChart(matcher, repoURL);
+    const native = !hasChart && pointsAtChart(matcher, repoURL);
     if (native)
         return 'native';
     return helmStyle ? 'helm-style' : undefined;
@@ -3450,4 +3456,4 @@ var index = /*#__PURE__*/Object.freeze({
     renderPlaces: renderPlaces
 });
 
-export { FLUX_KINDS as F, KUSTOMIZE_KIND as K, ScanLimitError as S, YamlDocument as Y, findRepository as a, budgetFor as b, collectSources as c, createScanContext as d, index as e, findPins as f, helmRepositories as h, isPlainMap as i, parseYaml as p };
+export { ARGOCD_KINDS as A, FLUX_KINDS as F, KUSTOMIZE_KIND as K, ScanLimitError as S, YamlDocument as Y, findRepository as a, budgetFor as b, collectSources as c, createScanContext as d, index as e, findPins as f, helmRepositories as h, isPlainMap as i, matcherFor as m, parseYaml as p, sourceReference as s, walkPath as w };

@@ -10,6 +10,7 @@ import {
 } from './edit.js'
 import { classifyVersion, precedence } from './version-range.js'
 import { createScanContext } from './scan/sources.js'
+import { matcherFor } from './scan/match.js'
 import type { ChartRef, ScanProblem, ScanResult } from './scan/types.js'
 import { collectSources, findPins } from './tools/index.js'
 import type { UnreadFile } from './files.js'
@@ -152,7 +153,10 @@ function planBuilds(
     const text = reader.read(file)
     if (text !== undefined) collectSources(file, text, chart, context)
   }
-  return overlayPlan(builds, context.sources.of(helmRepositories))
+  return overlayPlan(builds, {
+    repositories: context.sources.of(helmRepositories),
+    matcher: matcherFor(chart)
+  })
 }
 
 /**

@@ -78,14 +78,34 @@ function scanSource(
 function referenceOf(
   matcher: ChartMatcher,
   source: MapCursor
-): 'helm-style' | 'native' | undefined {
-  const repoURL = source.string('repoURL')
-  const chart = source.string('chart')
+): SourceReference | undefined {
+  return sourceReference(
+    matcher,
+    source.string('repoURL'),
+    source.string('chart'),
+    source.has('chart')
+  )
+}
+
+/** How an Argo CD source names a chart: `repoURL` + `chart`, or `repoURL` alone. */
+export type SourceReference = 'helm-style' | 'native'
+
+/**
+ * How a source with these `repoURL` and `chart` refers to the chart, if it
+ * does (`hasChart`: the source has a `chart` key at all). The scan and the
+ * Kustomize overlays (a patched Application) decide it here alike.
+ */
+export function sourceReference(
+  matcher: ChartMatcher,
+  repoURL: string | undefined,
+  chart: string | undefined,
+  hasChart: boolean
+): SourceReference | undefined {
   // Argo CD reads a Helm repository without the oci:// scheme as OCI too.
   const helmStyle = joinsToChart(matcher, repoURL, chart, {
     schemeOptional: true
   })
-  const native = !source.has('chart') && pointsAtChart(matcher, repoURL)
+  const native = !hasChart && pointsAtChart(matcher, repoURL)
   if (native) return 'native'
   return helmStyle ? 'helm-style' : undefined
 }

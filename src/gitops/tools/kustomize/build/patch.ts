@@ -7,13 +7,16 @@
 // (api/filters/patchjson6902/patchjson6902.go, `Filter.run`, RFC 6902):
 // `add` and `replace` set a value (a mapping replaces all under it),
 // `remove` deletes it; `move` and `copy` on a followed field are said, not
-// followed. Pure.
+// followed. An Application's `spec.sources` (several sources) is not
+// followed: a patch of it is said. Pure.
 import { isScalar } from 'yaml'
 import type { MapCursor, YamlDocument } from '../../../../yaml/cursor.js'
 import type { PatchEntry } from './kustomization.js'
 import {
   TRACKED_PATHS,
+  isApplication,
   plainOf,
+  resourceName,
   writtenAt,
   writtenFields,
   type BuiltResource,
@@ -60,11 +63,30 @@ export function applyPatch(
       notes.push(`${where(patch)}: its target is not followed: ${targets}`)
       continue
     }
+    if (root.child('spec')?.has('sources'))
+      notes.push(...multiSource(targets, patch))
     current = current.flatMap(resource =>
       targets.includes(resource) ? merged(resource, root, patch) : [resource]
     )
   }
   return { resources: current, notes }
+}
+
+/**
+ * What a patch of `spec.sources` leaves unknown: the list has no merge key
+ * (a custom resource's list is replaced whole, or patched by index), and the
+ * version each source of an environment installs is not followed.
+ */
+function multiSource(
+  targets: readonly BuiltResource[],
+  patch: LoadedPatch
+): string[] {
+  return targets
+    .filter(target => isApplication(target.apiVersion, target.kind))
+    .map(
+      target =>
+        `${where(patch)}: it patches spec.sources of ${resourceName(target)}; an Application with several sources is not followed through overlays, so only the versions written in its own file are bumped: check each environment's by hand`
+    )
 }
 
 function where(patch: LoadedPatch): string {
@@ -186,6 +208,12 @@ function applyJson(
     notes.push(`${where(patch)}: its target is not followed: ${targets}`)
     return { resources: [...resources], notes }
   }
+  if (
+    ops.some(
+      op => op.path === '/spec/sources' || op.path.startsWith('/spec/sources/')
+    )
+  )
+    notes.push(...multiSource(targets, patch))
   const result = resources.map(resource => {
     if (!targets.includes(resource)) return resource
     const fields = { ...resource.fields }

@@ -1,30 +1,45 @@
 // From the builds to pins: in each environment (a root's build), every Flux
-// HelmRelease whose effective chart (after all patches) is ours, and who
-// wrote its effective `spec.chart.spec.version`. A patch that writes it is a
-// pin even without `sourceRef` (the base it patches names the chart); a
+// HelmRelease and Argo CD Application whose effective chart (after all
+// patches) is ours, and who wrote its effective version
+// (`spec.chart.spec.version`, `spec.source.targetRevision`). A patch that writes it is a
+// pin even without `sourceRef` or `repoURL` (the base it patches names the
+// chart); a
 // version in the base that every environment overrides applies nowhere and
 // is left alone, so that the bump edits exactly what moves an environment.
 // Pure.
-import type { Pin, ScanProblem, ScanResult } from '../../../scan/types.js'
+import type { ChartMatcher } from '../../../scan/match.js'
+import type {
+  Pin,
+  PinKind,
+  ScanProblem,
+  ScanResult
+} from '../../../scan/types.js'
+import { ARGOCD_KINDS, sourceReference } from '../../argocd/pins.js'
 import {
   FLUX_KINDS,
   findRepository,
   type HelmRepositorySource
 } from '../../flux/pins.js'
 import type { Builds, BuildNote, BuildRoot } from './tree.js'
-import type { PlainMap } from '../../../places/plain.js'
+import { walkPath, type PlainMap } from '../../../places/plain.js'
 import {
-  VERSION_PATH,
+  VERSION_PATHS,
+  isApplication,
   resourceName,
+  versionPathOf,
   type BuiltResource,
   type TrackedPath,
   type Written
 } from './resource.js'
 
-/** One environment's HelmRelease of the chart, and who writes its version. */
+/** One environment's HelmRelease or Application of the chart, and who writes its version. */
 export interface EnvironmentPin {
   environment: string
   resource: string
+  /** The kind of pin its version is (`flux-helmrelease`, `argocd-application`…). */
+  kind: PinKind
+  /** The YAML path of its version. */
+  path: TrackedPath
   /** Where the resource is defined. */
   definedIn: { file: string; line: number }
   /** The effective version and who wrote it; unset when none is. */
@@ -51,49 +66,104 @@ export interface OverlayPlan {
 
 type Fields = BuiltResource['fields']
 
-/** Does a HelmRelease with these fields install our chart? */
-function pinsChart(
-  fields: Fields,
-  namespace: string,
+/** What tells whether a resource's chart is ours. */
+export interface ChartSources {
+  /** Flux HelmRepositories the scan found (a HelmRelease names one). */
   repositories: readonly HelmRepositorySource[]
-): boolean {
-  const value = (path: TrackedPath): string | undefined => fields[path]?.value
-  if (value('spec.chart.spec.sourceRef.kind') !== 'HelmRepository') return false
-  const repository = findRepository(repositories, {
+  /** The chart's coordinates (an Application's source names them). */
+  matcher: ChartMatcher
+}
+
+/** The resource as its own file, or a build, writes it. */
+interface Identity {
+  apiVersion: string
+  kind: string
+  namespace: string
+  fields: Fields
+}
+
+/** The kind of pin the resource's version is when it installs our chart. */
+export function pinKindOf(
+  resource: Identity,
+  sources: ChartSources
+): PinKind | undefined {
+  const value = (path: TrackedPath): string | undefined =>
+    resource.fields[path]?.value
+  if (isApplication(resource.apiVersion, resource.kind)) {
+    // Matched as argocd/pins.ts matches an Application's source as written.
+    const reference = sourceReference(
+      sources.matcher,
+      value('spec.source.repoURL'),
+      value('spec.source.chart'),
+      resource.fields['spec.source.chart'] !== undefined
+    )
+    if (reference === undefined) return undefined
+    return reference === 'native' ? ARGOCD_KINDS.oci : ARGOCD_KINDS.application
+  }
+  if (value('spec.chart.spec.sourceRef.kind') !== 'HelmRepository')
+    return undefined
+  const repository = findRepository(sources.repositories, {
     name: value('spec.chart.spec.sourceRef.name'),
     namespace:
-      value('spec.chart.spec.sourceRef.namespace') ?? (namespace || undefined),
+      value('spec.chart.spec.sourceRef.namespace') ??
+      (resource.namespace || undefined),
     chart: value('spec.chart.spec.chart')
   })
   return repository !== undefined && !repository.servedOverHttp
+    ? FLUX_KINDS.helmRelease
+    : undefined
 }
 
-/** Every environment's HelmRelease whose own file or effective build pins the chart. */
+/**
+ * An Application whose build sets `spec.sources`: Argo CD reads its sources
+ * then, never `spec.source` (pkg/apis/application/v1alpha1/types.go,
+ * `ApplicationSpec.HasMultipleSources`).
+ */
+function ignoresSource(resource: BuiltResource): boolean {
+  if (!isApplication(resource.apiVersion, resource.kind)) return false
+  const sources = walkPath(resource.value, 'spec.sources')
+  return Array.isArray(sources) && sources.length > 0
+}
+
+/** The resource before any patch: its own file's fields. */
+function asWritten(resource: BuiltResource): Identity {
+  return {
+    apiVersion: resource.apiVersion,
+    kind: resource.kind,
+    namespace: resource.orgNamespace,
+    fields: resource.original
+  }
+}
+
+/** Every environment's resource whose own file or effective build pins the chart. */
 export function environmentPins(
   builds: Builds,
-  repositories: readonly HelmRepositorySource[]
+  sources: ChartSources
 ): EnvironmentPin[] {
   const pins: EnvironmentPin[] = []
   for (const { root, resources } of builds.environments) {
     for (const resource of resources) {
-      const ours = pinsChart(resource.fields, resource.namespace, repositories)
-      const wasOurs = pinsChart(
-        resource.original,
-        resource.orgNamespace,
-        repositories
-      )
-      if (!ours && !wasOurs) continue
+      const ours = pinKindOf(resource, sources)
+      const wasOurs = pinKindOf(asWritten(resource), sources)
+      const kind = ours ?? wasOurs
+      if (kind === undefined) continue
+      const path = versionPathOf(resource)
       const pin: EnvironmentPin = {
         environment: root || '.',
         resource: resourceName(resource),
+        kind,
+        path,
         definedIn: { file: resource.file, line: resource.line },
         effective: resource.value
       }
-      const version = resource.fields[VERSION_PATH]
+      const version = resource.fields[path]
       if (version) pin.version = version
       if (!ours)
         pin.otherChart =
           'a patch makes it install another chart, or from another source'
+      else if (ignoresSource(resource))
+        pin.otherChart =
+          'spec.sources is set, so Argo CD installs its sources and ignores spec.source; several sources are not followed through overlays'
       pins.push(pin)
     }
   }
@@ -105,9 +175,9 @@ const key = (file: string, start: number): string => `${file}\0${start}`
 /** The plan: extra pins in patches, base pins overridden everywhere. */
 export function overlayPlan(
   builds: Builds,
-  repositories: readonly HelmRepositorySource[]
+  sources: ChartSources
 ): OverlayPlan {
-  const environments = environmentPins(builds, repositories)
+  const environments = environmentPins(builds, sources)
   const writers = new Map<string, EnvironmentPin[]>()
   for (const pin of environments) {
     const span = !pin.otherChart && pin.version?.span
@@ -120,7 +190,7 @@ export function overlayPlan(
     roots: builds.roots,
     notes: dedupeNotes(builds.notes),
     extraPins: extraPins(writers),
-    overridden: overriddenBases(builds, repositories, writers),
+    overridden: overriddenBases(builds, sources, writers),
     versionedByPatches: versionedByPatches(environments)
   }
 }
@@ -132,18 +202,21 @@ function extraPins(writers: Map<string, EnvironmentPin[]>): Map<string, Pin[]> {
     const span = written?.span
     if (!written || !span) continue
     const names = pins.map(pin => pin.environment).join(', ')
+    const { kind, path } = pins[0]
     const pin: Pin = {
       file: written.file,
       line: span.line,
       column: span.column,
-      kind: FLUX_KINDS.helmRelease,
-      path: VERSION_PATH,
+      kind,
+      path,
       current: span.current,
       start: span.start,
       end: span.end,
       quote: span.quote,
       note: `${pins[0].resource}, effective in ${names}`
     }
+    // argocd/pins.ts: a native OCI source's revision may carry a digest.
+    if (kind === ARGOCD_KINDS.oci) pin.digest = { form: 'suffix' }
     if (span.quote === 'block')
       pin.blocked = 'the version is a block scalar; edit it by hand'
     byFile.set(written.file, [...(byFile.get(written.file) ?? []), pin])
@@ -154,26 +227,23 @@ function extraPins(writers: Map<string, EnvironmentPin[]>): Map<string, Pin[]> {
 /** A base version every build including it overrides: no environment reads it. */
 function overriddenBases(
   builds: Builds,
-  repositories: readonly HelmRepositorySource[],
+  sources: ChartSources,
   writers: Map<string, EnvironmentPin[]>
 ): Map<string, Map<number, string>> {
   const result = new Map<string, Map<number, string>>()
   const byBase = new Map<string, { span: number; file: string; by: string[] }>()
   for (const { root, resources } of builds.environments) {
     for (const resource of resources) {
-      const base = resource.original[VERSION_PATH]
-      if (
-        !base?.span ||
-        !pinsChart(resource.original, resource.orgNamespace, repositories)
-      )
-        continue
+      const path = versionPathOf(resource)
+      const base = resource.original[path]
+      if (!base?.span || !pinKindOf(asWritten(resource), sources)) continue
       const k = key(base.file, base.span.start)
       const entry = byBase.get(k) ?? {
         span: base.span.start,
         file: base.file,
         by: []
       }
-      const now = resource.fields[VERSION_PATH]
+      const now = resource.fields[path]
       if (!writers.has(k)) {
         const where = now
           ? `${now.file} line ${now.line}`
@@ -232,6 +302,8 @@ export function adjustScan(
 function covered(plan: OverlayPlan, problem: ScanProblem): boolean {
   return (
     plan.versionedByPatches.has(problem.file) &&
-    problem.message.startsWith(`${VERSION_PATH} is not set`)
+    [...VERSION_PATHS].some(path =>
+      problem.message.startsWith(`${path} is not set`)
+    )
   )
 }

@@ -1,15 +1,14 @@
 // The preview of an overlay layout: one place per environment whose
-// effective version moved, rendered from the HelmRelease as that environment
-// applies it (base and patches merged: values, release name, namespace…),
+// effective version moved, rendered from the HelmRelease or Application as
+// that environment applies it (base and patches merged: values, release name, namespace…),
 // instead of one place per edited file (a patch alone holds only part of
 // the values; a base alone, none of the environment's). Each environment is
 // handed to the preview as a file of its own, written from the merged
-// resource, that no commit holds. Pure.
+// resource, that no commit holds, and rendered by its tool's places (Flux's
+// or Argo CD's) as a resource of the repository would be. Pure.
 import { stringify } from 'yaml'
 import type { PinChange } from '../../../edit.js'
-import { FLUX_KINDS } from '../../flux/pins.js'
 import type { EnvironmentChange } from './report.js'
-import { VERSION_PATH } from './resource.js'
 
 /** What the preview is handed: the changes to render and the texts they are read from. */
 export interface PreviewInput {
@@ -32,14 +31,19 @@ export function environmentPreview(
   texts: ReadonlyMap<string, string>
 ): PreviewInput {
   const moved = environments.filter(
-    row => row.to !== undefined && row.effective && row.file !== undefined
+    row =>
+      row.to !== undefined &&
+      row.effective &&
+      row.file !== undefined &&
+      row.kind !== undefined &&
+      row.path !== undefined
   )
-  const writers = new Set(moved.map(row => `${row.file}\0${row.line}`))
+  const writers = new Set(
+    moved.map(row => `${row.file}\0${row.line}\0${row.path}`)
+  )
   const result: PreviewInput = {
     changes: changes.filter(
-      change =>
-        change.path !== VERSION_PATH ||
-        !writers.has(`${change.file}\0${change.line}`)
+      change => !writers.has(`${change.file}\0${change.line}\0${change.path}`)
     ),
     texts: new Map(texts)
   }
@@ -49,8 +53,8 @@ export function environmentPreview(
     result.changes.push({
       file,
       line: 1,
-      path: VERSION_PATH,
-      kind: FLUX_KINDS.helmRelease,
+      path: row.path ?? '',
+      kind: row.kind ?? '',
       from: row.from ?? '',
       to: row.to ?? ''
     })

@@ -4,13 +4,17 @@
 // environment's version. Pure.
 import type { PinChange, PinCurrent, PinSkip } from '../../../edit.js'
 import type { EnvironmentPin } from './plan.js'
-import { VERSION_PATH } from './resource.js'
+import { VERSION_PATHS } from './resource.js'
+import type { PinKind } from '../../../scan/types.js'
 import type { PlainMap } from '../../../places/plain.js'
 
-/** One environment's HelmRelease of the chart after the bump. */
+/** One environment's HelmRelease or Application of the chart after the bump. */
 export interface EnvironmentChange {
   environment: string
   resource: string
+  /** The kind of pin and the path of its version, when a resource holds it. */
+  kind?: PinKind
+  path?: string
   /** The file and line that set its effective version, when one does. */
   file?: string
   line?: number
@@ -20,7 +24,7 @@ export interface EnvironmentChange {
   to?: string
   /** Why it did not move. */
   why?: string
-  /** The HelmRelease as the environment applies it, for the preview. */
+  /** The resource as the environment applies it, for the preview. */
   effective?: PlainMap
 }
 
@@ -44,7 +48,7 @@ export function environmentChanges(
   ): Map<string, T> =>
     new Map(
       list
-        .filter(item => item.path === VERSION_PATH)
+        .filter(item => VERSION_PATHS.has(item.path))
         .map(item => [at(item.file, item.line), item])
     )
   const changes = ofVersion(bump.changes)
@@ -54,6 +58,8 @@ export function environmentChanges(
     const row: EnvironmentChange = {
       environment: pin.environment,
       resource: pin.resource,
+      kind: pin.kind,
+      path: pin.path,
       effective: pin.effective
     }
     const version = pin.version
@@ -66,7 +72,7 @@ export function environmentChanges(
     if (!version)
       return {
         ...row,
-        why: `no version is set, in ${pin.definedIn.file} or in a patch; set ${VERSION_PATH} to an exact version`
+        why: `no version is set, in ${pin.definedIn.file} or in a patch; set ${pin.path} to an exact version`
       }
     if (!version.span)
       return { ...row, why: 'it is set in an inline patch; edit it by hand' }

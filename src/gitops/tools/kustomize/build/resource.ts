@@ -3,23 +3,53 @@
 // patch against: api/resource/resource.go, `Resource.OrgId`/`CurId`) and the
 // few fields that decide which chart it installs at which version, each with
 // the file and byte span that wrote it last. Only those fields are followed:
-// the rest of the resource never decides a pin.
+// the rest of the resource never decides a pin. Two kinds are followed: a
+// Flux HelmRelease (`spec.chart.spec`) and an Argo CD Application with a
+// single source (`spec.source`; an app-of-apps' children built by Kustomize).
 import type { MapCursor } from '../../../../yaml/cursor.js'
 import type { ScalarSpan } from '../../../../yaml/types.js'
 import { isPlainMap, type PlainMap } from '../../../places/plain.js'
 
-/** The fields followed, by YAML path: a Flux HelmRelease's chart. */
+/** The fields followed, by YAML path: a HelmRelease's chart, an Application's source. */
 export const TRACKED_PATHS = [
   'spec.chart.spec.version',
   'spec.chart.spec.chart',
   'spec.chart.spec.sourceRef.kind',
   'spec.chart.spec.sourceRef.name',
-  'spec.chart.spec.sourceRef.namespace'
+  'spec.chart.spec.sourceRef.namespace',
+  'spec.source.targetRevision',
+  'spec.source.repoURL',
+  'spec.source.chart'
 ] as const
 
 export type TrackedPath = (typeof TRACKED_PATHS)[number]
 
+/** Where a Flux HelmRelease writes its chart's version. */
 export const VERSION_PATH: TrackedPath = 'spec.chart.spec.version'
+
+/** Where an Argo CD Application's single source writes its chart's version. */
+export const ARGO_VERSION_PATH: TrackedPath = 'spec.source.targetRevision'
+
+/** Every followed version path: what a bump of an environment's version edits. */
+export const VERSION_PATHS: ReadonlySet<string> = new Set([
+  VERSION_PATH,
+  ARGO_VERSION_PATH
+])
+
+/** An Argo CD Application (`argoproj.io/*`). */
+export function isApplication(apiVersion: string, kind: string): boolean {
+  return apiVersion.startsWith('argoproj.io/') && kind === 'Application'
+}
+
+/** The path of the resource's version: its kind's. */
+export function versionPathOf(resource: {
+  apiVersion: string
+  kind: string
+}): TrackedPath {
+  return isApplication(resource.apiVersion, resource.kind)
+    ? ARGO_VERSION_PATH
+    : VERSION_PATH
+}
 
 /** A value and who wrote it. */
 export interface Written {
@@ -58,10 +88,12 @@ export interface BuiltResource {
   value: PlainMap
 }
 
-/** The resources Kustomize may patch that can pin a chart: Flux HelmReleases. */
+/** The resources Kustomize may patch that can pin a chart. */
 export function isFollowed(apiVersion: string, kind: string): boolean {
   return (
-    apiVersion.startsWith('helm.toolkit.fluxcd.io/') && kind === 'HelmRelease'
+    (apiVersion.startsWith('helm.toolkit.fluxcd.io/') &&
+      kind === 'HelmRelease') ||
+    isApplication(apiVersion, kind)
   )
 }
 
