@@ -4,7 +4,7 @@ import { U as UserError } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
 import { a as teamSlug, r as repositoryName, b as repositoryProblem, s as splitRepository, n as normalizeServerUrl, v as validateRepository, d as validateBranchName, g as gitRevision, f as validateFilePath, G as GITOPS_INPUTS, h as filePathProblem } from './main.js';
 import { d as distExports, h as childEnv, I as withCommandsStopped, e as showable, m as relay } from './publish-push.js';
-import { f as findPins, i as isPlainMap, b as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, F as FLUX_KINDS, a as findRepository, K as KUSTOMIZE_KIND, c as collectSources, h as helmRepositories, d as createScanContext } from './gitops-tools-index.js';
+import { f as findPins, i as isPlainMap, b as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, s as sourceReference, A as ARGOCD_KINDS, a as findRepository, F as FLUX_KINDS, w as walkPath, K as KUSTOMIZE_KIND, c as collectSources, m as matcherFor, h as helmRepositories, d as createScanContext } from './gitops-tools-index.js';
 import { s as semver, b as escapeMarkdown, i as inlineCode, m as markdownWithCode, c as clip, t as tableLines, f as tableRow, g as cellCode } from './markdown.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -708,18 +708,41 @@ function selectorOf(node) {
     return selector;
 }
 
-/** The fields followed, by YAML path: a Flux HelmRelease's chart. */
+/** The fields followed, by YAML path: a HelmRelease's chart, an Application's source. */
 const TRACKED_PATHS = [
     'spec.chart.spec.version',
     'spec.chart.spec.chart',
     'spec.chart.spec.sourceRef.kind',
     'spec.chart.spec.sourceRef.name',
-    'spec.chart.spec.sourceRef.namespace'
+    'spec.chart.spec.sourceRef.namespace',
+    'spec.source.targetRevision',
+    'spec.source.repoURL',
+    'spec.source.chart'
 ];
+/** Where a Flux HelmRelease writes its chart's version. */
 const VERSION_PATH = 'spec.chart.spec.version';
-/** The resources Kustomize may patch that can pin a chart: Flux HelmReleases. */
+/** Where an Argo CD Application's single source writes its chart's version. */
+const ARGO_VERSION_PATH = 'spec.source.targetRevision';
+/** Every followed version path: what a bump of an environment's version edits. */
+const VERSION_PATHS = new Set([
+    VERSION_PATH,
+    ARGO_VERSION_PATH
+]);
+/** An Argo CD Application (`argoproj.io/*`). */
+function isApplication(apiVersion, kind) {
+    return apiVersion.startsWith('argoproj.io/') && kind === 'Application';
+}
+/** The path of the resource's version: its kind's. */
+function versionPathOf(resource) {
+    return isApplication(resource.apiVersion, resource.kind)
+        ? ARGO_VERSION_PATH
+        : VERSION_PATH;
+}
+/** The resources Kustomize may patch that can pin a chart. */
 function isFollowed(apiVersion, kind) {
-    return (apiVersion.startsWith('helm.toolkit.fluxcd.io/') && kind === 'HelmRelease');
+    return ((apiVersion.startsWith('helm.toolkit.fluxcd.io/') &&
+        kind === 'HelmRelease') ||
+        isApplication(apiVersion, kind));
 }
 /** A followed resource read from its document; undefined for any other. */
 function readResource(root) {
@@ -1023,7 +1046,8 @@ function childOf(parent, key) {
 // (api/filters/patchjson6902/patchjson6902.go, `Filter.run`, RFC 6902):
 // `add` and `replace` set a value (a mapping replaces all under it),
 // `remove` deletes it; `move` and `copy` on a followed field are said, not
-// followed. Pure.
+// followed. An Application's `spec.sources` (several sources) is not
+// followed: a patch of it is said. Pure.
 /** Applies one patch entry to the resources (copies changed; deleted ones gone). */
 function applyPatch(resources, patch) {
     const first = patch.documents[0]?.root();
@@ -1044,9 +1068,21 @@ function applyPatch(resources, patch) {
             notes.push(`${where(patch)}: its target is not followed: ${targets}`);
             continue;
         }
+        if (root.child('spec')?.has('sources'))
+            notes.push(...multiSource(targets, patch));
         current = current.flatMap(resource => targets.includes(resource) ? merged(resource, root, patch) : [resource]);
     }
     return { resources: current, notes };
+}
+/**
+ * What a patch of `spec.sources` leaves unknown: the list has no merge key
+ * (a custom resource's list is replaced whole, or patched by index), and the
+ * version each source of an environment installs is not followed.
+ */
+function multiSource(targets, patch) {
+    return targets
+        .filter(target => isApplication(target.apiVersion, target.kind))
+        .map(target => `${where(patch)}: it patches spec.sources of ${resourceName(target)}; an Application with several sources is not followed through overlays, so only the versions written in its own file are bumped: check each environment's by hand`);
 }
 function where(patch) {
     return `${patch.kustomization} line ${patch.entry.line}`;
@@ -1147,6 +1183,8 @@ function applyJson(resources, patch, ops) {
         notes.push(`${where(patch)}: its target is not followed: ${targets}`);
         return { resources: [...resources], notes };
     }
+    if (ops.some(op => op.path === '/spec/sources' || op.path.startsWith('/spec/sources/')))
+        notes.push(...multiSource(targets, patch));
     const result = resources.map(resource => {
         if (!targets.includes(resource))
             return resource;
@@ -1482,39 +1520,76 @@ class BuildState {
     }
 }
 
-/** Does a HelmRelease with these fields install our chart? */
-function pinsChart(fields, namespace, repositories) {
-    const value = (path) => fields[path]?.value;
+/** The kind of pin the resource's version is when it installs our chart. */
+function pinKindOf(resource, sources) {
+    const value = (path) => resource.fields[path]?.value;
+    if (isApplication(resource.apiVersion, resource.kind)) {
+        // Matched as argocd/pins.ts matches an Application's source as written.
+        const reference = sourceReference(sources.matcher, value('spec.source.repoURL'), value('spec.source.chart'), resource.fields['spec.source.chart'] !== undefined);
+        if (reference === undefined)
+            return undefined;
+        return reference === 'native' ? ARGOCD_KINDS.oci : ARGOCD_KINDS.application;
+    }
     if (value('spec.chart.spec.sourceRef.kind') !== 'HelmRepository')
-        return false;
-    const repository = findRepository(repositories, {
+        return undefined;
+    const repository = findRepository(sources.repositories, {
         name: value('spec.chart.spec.sourceRef.name'),
-        namespace: value('spec.chart.spec.sourceRef.namespace') ?? (namespace || undefined),
+        namespace: value('spec.chart.spec.sourceRef.namespace') ??
+            (resource.namespace || undefined),
         chart: value('spec.chart.spec.chart')
     });
-    return repository !== undefined && !repository.servedOverHttp;
+    return repository !== undefined && !repository.servedOverHttp
+        ? FLUX_KINDS.helmRelease
+        : undefined;
 }
-/** Every environment's HelmRelease whose own file or effective build pins the chart. */
-function environmentPins(builds, repositories) {
+/**
+ * An Application whose build sets `spec.sources`: Argo CD reads its sources
+ * then, never `spec.source` (pkg/apis/application/v1alpha1/types.go,
+ * `ApplicationSpec.HasMultipleSources`).
+ */
+function ignoresSource(resource) {
+    if (!isApplication(resource.apiVersion, resource.kind))
+        return false;
+    const sources = walkPath(resource.value, 'spec.sources');
+    return Array.isArray(sources) && sources.length > 0;
+}
+/** The resource before any patch: its own file's fields. */
+function asWritten(resource) {
+    return {
+        apiVersion: resource.apiVersion,
+        kind: resource.kind,
+        namespace: resource.orgNamespace,
+        fields: resource.original
+    };
+}
+/** Every environment's resource whose own file or effective build pins the chart. */
+function environmentPins(builds, sources) {
     const pins = [];
     for (const { root, resources } of builds.environments) {
         for (const resource of resources) {
-            const ours = pinsChart(resource.fields, resource.namespace, repositories);
-            const wasOurs = pinsChart(resource.original, resource.orgNamespace, repositories);
-            if (!ours && !wasOurs)
+            const ours = pinKindOf(resource, sources);
+            const wasOurs = pinKindOf(asWritten(resource), sources);
+            const kind = ours ?? wasOurs;
+            if (kind === undefined)
                 continue;
+            const path = versionPathOf(resource);
             const pin = {
                 environment: root || '.',
                 resource: resourceName(resource),
+                kind,
+                path,
                 definedIn: { file: resource.file, line: resource.line },
                 effective: resource.value
             };
-            const version = resource.fields[VERSION_PATH];
+            const version = resource.fields[path];
             if (version)
                 pin.version = version;
             if (!ours)
                 pin.otherChart =
                     'a patch makes it install another chart, or from another source';
+            else if (ignoresSource(resource))
+                pin.otherChart =
+                    'spec.sources is set, so Argo CD installs its sources and ignores spec.source; several sources are not followed through overlays';
             pins.push(pin);
         }
     }
@@ -1522,8 +1597,8 @@ function environmentPins(builds, repositories) {
 }
 const key = (file, start) => `${file}\0${start}`;
 /** The plan: extra pins in patches, base pins overridden everywhere. */
-function overlayPlan(builds, repositories) {
-    const environments = environmentPins(builds, repositories);
+function overlayPlan(builds, sources) {
+    const environments = environmentPins(builds, sources);
     const writers = new Map();
     for (const pin of environments) {
         const span = !pin.otherChart && pin.version?.span;
@@ -1537,7 +1612,7 @@ function overlayPlan(builds, repositories) {
         roots: builds.roots,
         notes: dedupeNotes(builds.notes),
         extraPins: extraPins(writers),
-        overridden: overriddenBases(builds, repositories, writers),
+        overridden: overriddenBases(builds, sources, writers),
         versionedByPatches: versionedByPatches(environments)
     };
 }
@@ -1549,18 +1624,22 @@ function extraPins(writers) {
         if (!written || !span)
             continue;
         const names = pins.map(pin => pin.environment).join(', ');
+        const { kind, path } = pins[0];
         const pin = {
             file: written.file,
             line: span.line,
             column: span.column,
-            kind: FLUX_KINDS.helmRelease,
-            path: VERSION_PATH,
+            kind,
+            path,
             current: span.current,
             start: span.start,
             end: span.end,
             quote: span.quote,
             note: `${pins[0].resource}, effective in ${names}`
         };
+        // argocd/pins.ts: a native OCI source's revision may carry a digest.
+        if (kind === ARGOCD_KINDS.oci)
+            pin.digest = { form: 'suffix' };
         if (span.quote === 'block')
             pin.blocked = 'the version is a block scalar; edit it by hand';
         byFile.set(written.file, [...(byFile.get(written.file) ?? []), pin]);
@@ -1568,14 +1647,14 @@ function extraPins(writers) {
     return byFile;
 }
 /** A base version every build including it overrides: no environment reads it. */
-function overriddenBases(builds, repositories, writers) {
+function overriddenBases(builds, sources, writers) {
     const result = new Map();
     const byBase = new Map();
     for (const { root, resources } of builds.environments) {
         for (const resource of resources) {
-            const base = resource.original[VERSION_PATH];
-            if (!base?.span ||
-                !pinsChart(resource.original, resource.orgNamespace, repositories))
+            const path = versionPathOf(resource);
+            const base = resource.original[path];
+            if (!base?.span || !pinKindOf(asWritten(resource), sources))
                 continue;
             const k = key(base.file, base.span.start);
             const entry = byBase.get(k) ?? {
@@ -1583,7 +1662,7 @@ function overriddenBases(builds, repositories, writers) {
                 file: base.file,
                 by: []
             };
-            const now = resource.fields[VERSION_PATH];
+            const now = resource.fields[path];
             if (!writers.has(k)) {
                 const where = now
                     ? `${now.file} line ${now.line}`
@@ -1640,14 +1719,14 @@ function adjustScan(plan, file, scan) {
 /** "version is not set" in a base whose every environment sets it in a patch. */
 function covered(plan, problem) {
     return (plan.versionedByPatches.has(problem.file) &&
-        problem.message.startsWith(`${VERSION_PATH} is not set`));
+        [...VERSION_PATHS].some(path => problem.message.startsWith(`${path} is not set`)));
 }
 
 const at = (file, line) => `${file}\0${line}`;
 /** Each environment's change; `edited` holds the files the bump may edit (gitops-paths). */
 function environmentChanges(pins, bump, edited) {
     const ofVersion = (list) => new Map(list
-        .filter(item => item.path === VERSION_PATH)
+        .filter(item => VERSION_PATHS.has(item.path))
         .map(item => [at(item.file, item.line), item]));
     const changes = ofVersion(bump.changes);
     const current = ofVersion(bump.current);
@@ -1656,6 +1735,8 @@ function environmentChanges(pins, bump, edited) {
         const row = {
             environment: pin.environment,
             resource: pin.resource,
+            kind: pin.kind,
+            path: pin.path,
             effective: pin.effective
         };
         const version = pin.version;
@@ -1669,7 +1750,7 @@ function environmentChanges(pins, bump, edited) {
         if (!version)
             return {
                 ...row,
-                why: `no version is set, in ${pin.definedIn.file} or in a patch; set ${VERSION_PATH} to an exact version`
+                why: `no version is set, in ${pin.definedIn.file} or in a patch; set ${pin.path} to an exact version`
             };
         if (!version.span)
             return { ...row, why: 'it is set in an inline patch; edit it by hand' };
@@ -1821,7 +1902,10 @@ function planBuilds(reader, texts, chart, context) {
         if (text !== undefined)
             collectSources(file, text, chart, context);
     }
-    return overlayPlan(builds, context.sources.of(helmRepositories));
+    return overlayPlan(builds, {
+        repositories: context.sources.of(helmRepositories),
+        matcher: matcherFor(chart)
+    });
 }
 /**
  * The pins left alone because they are newer than `version` (never
@@ -3097,12 +3181,13 @@ async function replacePackage(folder, move, context, result) {
 }
 
 // The preview of an overlay layout: one place per environment whose
-// effective version moved, rendered from the HelmRelease as that environment
-// applies it (base and patches merged: values, release name, namespace…),
+// effective version moved, rendered from the HelmRelease or Application as
+// that environment applies it (base and patches merged: values, release name, namespace…),
 // instead of one place per edited file (a patch alone holds only part of
 // the values; a base alone, none of the environment's). Each environment is
 // handed to the preview as a file of its own, written from the merged
-// resource, that no commit holds. Pure.
+// resource, that no commit holds, and rendered by its tool's places (Flux's
+// or Argo CD's) as a resource of the repository would be. Pure.
 /** The name the preview shows for an environment's build (never a file of the repository). */
 function buildName(row) {
     return `${row.environment} (Kustomize build: ${row.resource})`;
@@ -3112,11 +3197,14 @@ function buildName(row) {
  * moved them (patch or base) are not rendered alone.
  */
 function environmentPreview(changes, environments, texts) {
-    const moved = environments.filter(row => row.to !== undefined && row.effective && row.file !== undefined);
-    const writers = new Set(moved.map(row => `${row.file}\0${row.line}`));
+    const moved = environments.filter(row => row.to !== undefined &&
+        row.effective &&
+        row.file !== undefined &&
+        row.kind !== undefined &&
+        row.path !== undefined);
+    const writers = new Set(moved.map(row => `${row.file}\0${row.line}\0${row.path}`));
     const result = {
-        changes: changes.filter(change => change.path !== VERSION_PATH ||
-            !writers.has(`${change.file}\0${change.line}`)),
+        changes: changes.filter(change => !writers.has(`${change.file}\0${change.line}\0${change.path}`)),
         texts: new Map(texts)
     };
     for (const row of moved) {
@@ -3125,8 +3213,8 @@ function environmentPreview(changes, environments, texts) {
         result.changes.push({
             file,
             line: 1,
-            path: VERSION_PATH,
-            kind: FLUX_KINDS.helmRelease,
+            path: row.path ?? '',
+            kind: row.kind ?? '',
             from: row.from ?? '',
             to: row.to ?? ''
         });
