@@ -159,7 +159,9 @@ async function renderAll(
   // of a place's own renders.
   for (const [index, outcome] of outcomes.entries()) {
     const change = changes[index]
-    if (outcome.status !== 'rendered' || !change) continue
+    // With no old version to compare, no value can have stopped being read.
+    if (outcome.status !== 'rendered' || !change || outcome.oldNotInRegistry)
+      continue
     outcome.unread = await findUnreadValues(
       services.helm,
       change,

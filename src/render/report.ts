@@ -178,7 +178,10 @@ function renderedPart(outcome: Rendered): Part {
     notes.push(`${duplicate} is rendered more than once`)
   const { added, removed, changed } = outcome.diff
   // Values Helm ignores silently: first in the place's section.
-  const head = placeHead(outcome) + unreadWarning(outcome.unread)
+  const head =
+    placeHead(outcome) +
+    notInRegistryNote(outcome) +
+    unreadWarning(outcome.unread)
   if (added.length + removed.length + changed.length === 0)
     return { head: `${head}No rendered change.\n\n${noteList(notes)}` }
   const notKept = changed.filter(c => !c.diff).length
@@ -196,6 +199,19 @@ function renderedPart(outcome: Rendered): Part {
       ...changed.filter(c => c.diff).map(diffItem)
     ]
   }
+}
+
+/** `0.0.9 is not in oci://…: showing 0.1.0's resources as added`: said, not a failure. */
+function notInRegistryNote(outcome: Rendered): string {
+  const absent = outcome.oldNotInRegistry
+  if (!absent) return ''
+  const old = escapeMarkdown(absent.old)
+  const now = escapeMarkdown(absent.new)
+  const ref = escapeMarkdown(clip(absent.chartRef, MAX_NAME))
+  return (
+    `> [!NOTE]\n> ${old} is not in ${ref}: showing ${now}'s resources as added.\n` +
+    `> The registry has no such tag (a version deleted, or pinned from another registry).\n\n`
+  )
 }
 
 function noteList(notes: readonly string[]): string {
