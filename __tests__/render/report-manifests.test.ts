@@ -63,7 +63,6 @@ describe('the manifest of an added or removed resource', () => {
         '',
         '- ConfigMap apps/b',
         '',
-        '',
         '  <details><summary>Manifest</summary>',
         '',
         '  ```yaml',
@@ -74,6 +73,13 @@ describe('the manifest of an added or removed resource', () => {
       ].join('\n')
     )
     expect(body).toContain('    value: 2\n  ```\n\n  </details>\n')
+  })
+
+  test('one blank line between a name and its manifest, and between items', () => {
+    const two = whole(rendered([], [cm('b', '2'), cm('c', '3')]))
+    expect(two).toContain('- ConfigMap apps/b\n\n  <details>')
+    expect(two).toContain('  </details>\n\n- ConfigMap apps/c\n\n  <details>')
+    expect(two).not.toMatch(/\n\n\n/)
   })
 
   test("a removed Secret's values are redacted, its keys shown", () => {

@@ -242,16 +242,20 @@ function shownItems(
   resources: readonly ShownResource[]
 ): Item[] {
   const names = listItems(label, resources)
+  const last = resources.length - 1
   return resources.flatMap((resource, index) =>
-    resource.manifest ? [names[index], manifestItem(resource)] : [names[index]]
+    resource.manifest
+      ? [names[index], manifestItem(resource, index !== last)]
+      : [names[index]]
   )
 }
 
 /**
  * The manifest under its resource's name, collapsed, in the list item
- * (indented by two spaces, so that the list goes on after it).
+ * (indented by two spaces, so that the list goes on after it), after a
+ * blank line (the last name of a list ends with its own).
  */
-function manifestItem(resource: ShownResource): Item {
+function manifestItem(resource: ShownResource, blankFirst: boolean): Item {
   const omitted = resource.omittedLines
     ? `\n_${plural(resource.omittedLines, 'more line')} of this manifest not kept: the preview keeps a bounded part of each manifest._\n`
     : ''
@@ -259,7 +263,7 @@ function manifestItem(resource: ShownResource): Item {
     '<details><summary>Manifest</summary>\n\n' +
     `${preformatted(resource.manifest, 'yaml')}${omitted}\n</details>\n`
   return {
-    text: `\n${indented(block)}\n`,
+    text: `${blankFirst ? '\n' : ''}${indented(block)}\n`,
     unit: 'resource manifest',
     expendable: true
   }
