@@ -93,6 +93,52 @@ describe('fitParts', () => {
     )
   })
 
+  /** A name and, under it, its long expendable detail, `count` times. */
+  const named = (count: number, detail = 200): Part => ({
+    head: '### N\n\n',
+    items: Array.from({ length: count }, (_, i) => [
+      { text: `- name ${i}\n`, unit: 'listed resource' },
+      {
+        text: `  detail ${i} ${'d'.repeat(detail)}\n`,
+        unit: 'resource manifest',
+        expendable: true
+      }
+    ]).flat()
+  })
+
+  test.each<[string, Part[], number, number, number]>([
+    // [what, parts, budget, names shown, details shown]
+    ['room for all', [named(5)], 10_000, 5, 5],
+    ['room for the names and two details', [named(5)], 600, 5, 2],
+    ['room for the names only', [named(5)], 200, 5, 0],
+    ['not even the names: no detail', [named(40)], 300, -1, 0],
+    [
+      "another part's items first, even one that comes after",
+      [named(3), table(20, 20)],
+      700,
+      3,
+      0
+    ]
+  ])(
+    'expendable items are cut before any other: %s',
+    (_what, parts, budget, names, details) => {
+      const text = fitParts(parts, limit(budget))
+      expect(text.length).toBeLessThanOrEqual(budget)
+      const shownNames = text.match(/^- name \d+$/gm)?.length ?? 0
+      const shownDetails = text.match(/^ {2}detail \d+ /gm)?.length ?? 0
+      if (names >= 0) expect(shownNames).toBe(names)
+      else expect(shownNames).toBeGreaterThan(0)
+      expect(shownDetails).toBe(details)
+      // Each detail shown is under its own name.
+      for (const [, i] of text.matchAll(/^ {2}detail (\d+) /gm))
+        expect(text).toContain(`- name ${i}\n  detail ${i} `)
+      if (details < names || names < 0)
+        expect(text).toMatch(
+          /_.*\d+ resource manifests?\b.* left out to fit\._/
+        )
+    }
+  )
+
   test('heads that do not fit: later parts dropped whole, pinned ones kept, and said', () => {
     const parts: Part[] = [
       { head: 'intro\n', pinned: true },

@@ -3,7 +3,9 @@
 // request), the runner drops a job summary over 1 MiB. A document is a list
 // of parts (the intro, a table, a place of the preview, the changelog); all
 // draw from one budget, so the whole fits, and each part that is cut says
-// what it left out, why, and where to see all of it. Pure.
+// what it left out, why, and where to see all of it. An item may be
+// expendable (the manifest under an added resource's name): all of those
+// are left out before any other item is. Pure.
 
 /** The size of a text: UTF-16 code units for the body, UTF-8 bytes for the summary. */
 export type Measure = (text: string) => number
@@ -19,6 +21,11 @@ export interface Item {
   text: string
   /** What it is, singular, for the cut line: `pin`, `resource diff`. */
   unit: string
+  /**
+   * Left out before every item that is not: shown only when all of those
+   * fit, from the room they leave (a resource's manifest under its name).
+   */
+  expendable?: boolean
 }
 
 /** A part of a document: its head, then items while they fit, then its tail. */
@@ -59,22 +66,22 @@ export function fitParts(parts: readonly Part[], limit: Limit): string {
   const fixed = kept.reduce((sum, part) => sum + part.fixed, 0)
   const droppedLine = dropped ? droppedNote(dropped, limit) : ''
   const room = limit.budget - fixed - limit.measure(droppedLine)
-  const shares = fairShares(
-    kept.map(part => part.demand),
-    room
-  )
+  const first = fillShares(kept, room, false)
+  // The expendable items only when every other item is shown.
+  const allShown = kept.every((part, i) => first.shown[i].size === part.count)
+  const second = allShown
+    ? fillShares(kept, room - first.used, true)
+    : { shown: kept.map(() => new Set<number>()), used: 0 }
   const texts = new Map<Part, string>()
-  let carry = 0
   kept.forEach((part, index) => {
-    const shown = fillItems(part.sizes, shares[index] + carry)
-    carry = shares[index] + carry - shown.used
     const items = part.part.items ?? []
+    const shown = new Set([...first.shown[index], ...second.shown[index]])
     texts.set(
       part.part,
       render(
         part.part,
-        items.slice(0, shown.count),
-        items.slice(shown.count),
+        items.filter((_, i) => shown.has(i)),
+        items.filter((_, i) => !shown.has(i)),
         limit
       )
     )
@@ -82,10 +89,45 @@ export function fitParts(parts: readonly Part[], limit: Limit): string {
   return assemble(parts, texts, droppedLine)
 }
 
+/**
+ * Room shared fairly among the parts' items of one kind (expendable or
+ * not), each part showing its first ones within its share, what a part
+ * leaves carried to the next: the indices shown, and the room used.
+ */
+function fillShares(
+  kept: readonly Measured[],
+  room: number,
+  expendable: boolean
+): { shown: Set<number>[]; used: number } {
+  const indices = kept.map(part =>
+    part.sizes.flatMap((_, i) =>
+      (part.part.items?.[i]?.expendable ?? false) === expendable ? [i] : []
+    )
+  )
+  const shares = fairShares(
+    indices.map((list, p) => list.reduce((n, i) => n + kept[p].sizes[i], 0)),
+    room
+  )
+  let carry = 0
+  let used = 0
+  const shown = kept.map((part, p) => {
+    const fill = fillItems(
+      indices[p].map(i => part.sizes[i]),
+      shares[p] + carry
+    )
+    carry = shares[p] + carry - fill.used
+    used += fill.used
+    return new Set(indices[p].slice(0, fill.count))
+  })
+  return { shown, used }
+}
+
 /** A part with its sizes: each item's, all of them, and what it costs without them. */
 interface Measured {
   part: Part
   sizes: number[]
+  /** Items that are not expendable. */
+  count: number
   demand: number
   /** Head, tail and the longest cut line it could need. */
   fixed: number
@@ -98,7 +140,8 @@ function measured(part: Part, limit: Limit): Measured {
   const demand = sizes.reduce((sum, size) => sum + size, 0)
   const bare = limit.measure(part.head) + limit.measure(part.tail ?? '')
   const cut = items.length ? limit.measure(cutLine(part, items, limit)) : 0
-  return { part, sizes, demand, fixed: bare + cut, whole: bare + demand }
+  const count = items.filter(item => !item.expendable).length
+  return { part, sizes, count, demand, fixed: bare + cut, whole: bare + demand }
 }
 
 /** Every part with all its items, whatever their size (for tests and measurements). */

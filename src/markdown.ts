@@ -236,12 +236,13 @@ export function fenced(language: string, content: string): string {
 }
 
 /**
- * Outside text (Helm's error) as a fenced `text` block, its lines kept: the
- * fence longer than any run of backticks inside, and controls other than
- * tabs and line breaks, and bidi overrides, shown as escapes (`\u001b`), so
- * that what is shown is what was written.
+ * Outside text (Helm's error, a rendered manifest) as a fenced block, `text`
+ * unless another language is named, its lines kept: the fence longer than
+ * any run of backticks inside, and controls other than tabs and line breaks,
+ * and bidi overrides, shown as escapes (`\u001b`), so that what is shown is
+ * what was written.
  */
-export function preformatted(text: string): string {
+export function preformatted(text: string, language = 'text'): string {
   const shown = text
     .replace(/\r\n/g, '\n')
     .replace(ALL_UNPRINTABLE, c =>
@@ -249,7 +250,7 @@ export function preformatted(text: string): string {
         ? c
         : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
     )
-  return fenced('text', shown)
+  return fenced(language, shown)
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   type GitopsClients
 } from '../../src/gitops/step.js'
 import type { GitopsConfig } from '../../src/inputs/gitops.js'
+import { ChartNotInRegistry } from '../../src/registry/chart-packages.js'
 
 const CHART = { name: 'webapp', registry: 'ghcr.io', repository: 'acme/charts' }
 const RELEASE = {
@@ -578,6 +579,24 @@ describe('runGitops: umbrella charts', () => {
       'Chart.lock: `platform/Chart.lock` updated'
     )
     expect(output.join('')).not.toContain("run 'helm dependency update")
+  })
+
+  test('a package the registry does not have: the error says it was for the Chart.lock, and names the digest as a digest', async () => {
+    const clone = await setUp()
+    const packages = {
+      fetchPackage: (ref: string, digest: string) =>
+        Promise.reject(new ChartNotInRegistry(ref, digest))
+    }
+    await expect(
+      runGitops(
+        config({ paths: ['**/Chart.yaml'] }),
+        { ...RELEASE, ...CHART },
+        false,
+        async () => ({ clone, api: new FakeApi(), packages })
+      )
+    ).rejects.toThrow(
+      `\`platform/charts/webapp-1.3.0.tgz\` cannot be committed beside Chart.lock: ${RELEASE.ref}@${RELEASE.digest} is not in the registry: no manifest has that digest.`
+    )
   })
 
   test('a range elsewhere leaves the lock alone, and the pull request says why', async () => {

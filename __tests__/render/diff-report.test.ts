@@ -95,10 +95,11 @@ describe('Secret redaction', () => {
 
   test('shows which keys were added, removed or changed', () => {
     const text = diff.changed[0].diff
-    expect(text).toContain('+  pass: "<redacted: changed>"')
-    expect(text).toContain('-  gone: <redacted>')
-    expect(text).toContain('+  added: "<redacted: added>"')
-    expect(text).toContain('+  token: "<redacted: changed>"')
+    expect(text).toContain('-  pass: <redacted, changed, old value>')
+    expect(text).toContain('+  pass: <redacted, changed, new value>')
+    expect(text).toContain('-  gone: <redacted, removed>')
+    expect(text).toContain('+  added: <redacted, added>')
+    expect(text).toContain('+  token: <redacted, changed, new value>')
     expect(text).not.toMatch(/^[-+] {2}user:/m)
   })
 

@@ -11,6 +11,7 @@ import { Helm } from '../../src/helm/cli.js'
 import { probeIsolation } from '../../src/helm/isolation.js'
 import { IsolatedHelm } from '../../src/helm/template.js'
 import { childEnv } from '../../src/process-env.js'
+import { ChartNotInRegistry } from '../../src/registry/chart-packages.js'
 import type { RenderPlace } from '../../src/render/place.js'
 import {
   renderPlaceChange,
@@ -105,13 +106,17 @@ describe.each([HELM3, HELM4])('Helm %s', version => {
     )
   })
 
-  async function report(values: string) {
+  async function report(
+    values: string,
+    old = '1.0.0',
+    packages = chartPackages
+  ) {
     const outcome = keepBounded(
       await renderPlaceChange(
         helm,
         place(values),
-        { old: '1.0.0', new: '1.1.0' },
-        chartPackages,
+        { old, new: '1.1.0' },
+        packages,
         { workDir: path.join(work, 'render') }
       ),
       { diffChars: 1_000_000 }
@@ -171,5 +176,45 @@ describe.each([HELM3, HELM4])('Helm %s', version => {
     const [old, neu] = body.split("Helm's error at 1.1.0:")
     expect(old).not.toContain('setting0')
     expect(neu).toContain('setting0')
+  })
+
+  /** The packages, with 0.0.9 answered by `error` as the registry would. */
+  const without = (error: Error): ChartPackages => ({
+    packagePath: (ref, version) =>
+      version === '0.0.9'
+        ? Promise.reject(error)
+        : chartPackages.packagePath(ref, version)
+  })
+
+  test('an old version the registry does not have: the new one rendered, every resource added, a note and no failure', async () => {
+    const ref = 'oci://registry.example/charts/web'
+    const { outcome, body, failures } = await report(
+      '',
+      '0.0.9',
+      without(new ChartNotInRegistry(ref, '0.0.9'))
+    )
+    expect(outcome).toMatchObject({ status: 'rendered' })
+    expect(failures).toHaveLength(0)
+    expect(body).toContain(
+      "> [!NOTE]\n> 0.0.9 is not in oci://registry.example/charts/web: showing 1.1.0's resources as added.\n"
+    )
+    expect(body).toMatch(/^\d+ added, 0 removed, 0 changed\.$/m)
+    expect(body).toContain('- ConfigMap apps/web-greeting')
+    expect(body).not.toContain('CAUTION')
+    expect(body).not.toContain('Does not render')
+  })
+
+  test('an old version the registry refuses to give (not a 404): still a failure, said as one', async () => {
+    const { outcome, body } = await report(
+      '',
+      '0.0.9',
+      without(new Error('Could not read the manifest: 401 Unauthorized'))
+    )
+    expect(outcome).toMatchObject({ status: 'failed', side: 'old' })
+    expect(body).toContain('**Does not render** at the old version 0.0.9.')
+    expect(body).toContain(
+      'could not pull oci://registry.example/charts/web:0.0.9: Could not read the manifest: 401 Unauthorized'
+    )
+    expect(body).not.toContain('[!NOTE]')
   })
 })

@@ -154,7 +154,7 @@ describe.each([HELM3, HELM4])('Helm %s', version => {
     expect(body).toContain('- ConfigMap apps/app-db\n')
     expect(body).toContain('- Service apps/app\n')
     expect(body).toContain('<details><summary>Secret apps/app-creds</summary>')
-    expect(body).toContain('+  password: "<redacted: changed>"')
+    expect(body).toContain('+  password: <redacted, changed, new value>')
     expect(body).not.toMatch(/s3cr3t/)
     expect(body).not.toContain('ConfigMap apps/app-config')
   })

@@ -3495,18 +3495,19 @@ function fenced(language, content) {
     return `${fence}${language}\n${body}${fence}\n`;
 }
 /**
- * Outside text (Helm's error) as a fenced `text` block, its lines kept: the
- * fence longer than any run of backticks inside, and controls other than
- * tabs and line breaks, and bidi overrides, shown as escapes (`\u001b`), so
- * that what is shown is what was written.
+ * Outside text (Helm's error, a rendered manifest) as a fenced block, `text`
+ * unless another language is named, its lines kept: the fence longer than
+ * any run of backticks inside, and controls other than tabs and line breaks,
+ * and bidi overrides, shown as escapes (`\u001b`), so that what is shown is
+ * what was written.
  */
-function preformatted(text) {
+function preformatted(text, language = 'text') {
     const shown = text
         .replace(/\r\n/g, '\n')
         .replace(ALL_UNPRINTABLE, c => c === '\n' || c === '\t'
         ? c
         : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return fenced('text', shown);
+    return fenced(language, shown);
 }
 /**
  * A markdown table: a header row and rows whose cells are already markdown

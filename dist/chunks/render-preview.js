@@ -8,6 +8,7 @@ import { p as plural, C as CHANGES_ANNOTATION, m as mapLimit, M as Minimatch } f
 import { J as HELM_CHART_CONFIG, d as distExports } from './publish-push.js';
 import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
+import { ChartNotInRegistry } from './registry-chart-packages.js';
 import require$$1 from 'node:zlib';
 import { u as unlessTooDeep, r as readValues, m as mergeMaps } from './render-values-merge.js';
 
@@ -825,7 +826,11 @@ function applicableResources(resources, filter) {
 
 // Secrets out of the pull request: before anything is diffed, every value a
 // Secret holds is replaced by a marker, so that no value can reach the diff
-// while the keys added, removed or changed still show. What is a Secret is
+// while the keys added, removed or changed still show. The markers have one
+// form on both sides (`<redacted, unchanged>` on both, `<redacted, changed,
+// old value>` against `<redacted, changed, new value>`), written without a
+// `: ` so that YAML never quotes one and not the other; none says anything
+// of the value (its length, a hash) but whether it changed. What is a Secret is
 // decided by what each document holds, not by how the manifest splitter
 // named it:
 // - a Secret: its `data` and `stringData`, and its own annotations
@@ -836,9 +841,16 @@ function applicableResources(resources, filter) {
 //   repeats; this parser does not) or reads as more than JSON holds (a
 //   `!!binary` tag): shown only when a text scan finds that it cannot be a
 //   Secret, else redacted whole.
+/** Past the depth bound: all of a side but its kind. */
 const REDACTED = '<redacted>';
-const REDACTED_CHANGED = '<redacted: changed>';
-const REDACTED_ADDED = '<redacted: added>';
+/** The same value at both versions: the same line on both sides. */
+const REDACTED_UNCHANGED = '<redacted, unchanged>';
+/** A value that changed: the old side's line and the new side's differ. */
+const REDACTED_CHANGED_OLD = '<redacted, changed, old value>';
+const REDACTED_CHANGED_NEW = '<redacted, changed, new value>';
+/** A key (or a resource) at the new version only, or at the old only. */
+const REDACTED_ADDED = '<redacted, added>';
+const REDACTED_REMOVED = '<redacted, removed>';
 const SECTIONS = ['data', 'stringData'];
 /** Lists inside lists followed at most this deep. */
 const MAX_DEPTH$3 = 8;
@@ -855,6 +867,23 @@ function redactPair(oldText, newText) {
         return { oldText, newText };
     redactObjects(before, after, 0);
     return { oldText: distExports.stringify(before), newText: distExports.stringify(after) };
+}
+/**
+ * One side's text alone (an added or a removed resource, shown whole), with
+ * every Secret value in it replaced by the marker of that side: `added` for
+ * a new resource's, `removed` for an old one's.
+ */
+function redactOne(text, side) {
+    const map = readMap(text);
+    if (!map)
+        return mayBeSecret(text) ? UNREADABLE : text;
+    if (!holdsSecret(map, 0))
+        return text;
+    if (side === 'added')
+        redactObjects(undefined, map, 0);
+    else
+        redactObjects(map, undefined, 0);
+    return distExports.stringify(map);
 }
 /**
  * The document as one map, or undefined when it is not one that this parser
@@ -975,7 +1004,7 @@ function redactSection(before, after, path) {
     const newValues = after && valueAt(after, path);
     if (oldValues === undefined && newValues === undefined)
         return;
-    const markers = sectionMarkers(oldValues, newValues, before === undefined);
+    const markers = sectionMarkers(oldValues, newValues);
     if (oldValues !== undefined && before)
         setAt(before, path, markers.old);
     if (newValues !== undefined && after)
@@ -992,27 +1021,41 @@ function setAt(value, path, marker) {
     if (isMap$2(parent))
         parent[path[path.length - 1]] = marker;
 }
-/** Per key: the same marker on both sides when unchanged, a telling one when not. */
-function sectionMarkers(oldValues, newValues, allNew) {
-    if (!isMap$2(newValues) || (!allNew && !isMap$2(oldValues))) {
+/**
+ * Per key: the same marker on both sides when unchanged, the old and the new
+ * value's markers when changed, `added` or `removed` on its only side.
+ */
+function sectionMarkers(oldValues, newValues) {
+    const keyed = (oldValues === undefined || isMap$2(oldValues)) &&
+        (newValues === undefined || isMap$2(newValues));
+    if (!keyed) {
         // Not a map on one side (a templated string, null): no key to show.
-        const changed = allNew || !sameValue(oldValues, newValues);
-        return { old: REDACTED, new: changed ? REDACTED_CHANGED : REDACTED };
+        if (newValues === undefined)
+            return { old: REDACTED_REMOVED, new: null };
+        if (oldValues === undefined)
+            return { old: null, new: REDACTED_ADDED };
+        return sameValue(oldValues, newValues)
+            ? { old: REDACTED_UNCHANGED, new: REDACTED_UNCHANGED }
+            : { old: REDACTED_CHANGED_OLD, new: REDACTED_CHANGED_NEW };
     }
     const old = isMap$2(oldValues) ? oldValues : {};
+    const now = isMap$2(newValues) ? newValues : {};
     const oldMarkers = {};
     const newMarkers = {};
     for (const key of Object.keys(old))
-        setOwn(oldMarkers, key, REDACTED);
-    for (const key of Object.keys(newValues)) {
-        const marker = !Object.hasOwn(old, key)
-            ? REDACTED_ADDED
-            : sameValue(old[key], newValues[key])
-                ? REDACTED
-                : REDACTED_CHANGED;
-        setOwn(newMarkers, key, marker);
-    }
+        setOwn(oldMarkers, key, markerOf(key, old, now, 'old'));
+    for (const key of Object.keys(now))
+        setOwn(newMarkers, key, markerOf(key, old, now, 'new'));
     return { old: oldMarkers, new: newMarkers };
+}
+/** The marker of `key` on one side, from whether the other side has it and the same. */
+function markerOf(key, old, now, side) {
+    const other = side === 'old' ? now : old;
+    if (!Object.hasOwn(other, key))
+        return side === 'old' ? REDACTED_REMOVED : REDACTED_ADDED;
+    if (sameValue(old[key], now[key]))
+        return REDACTED_UNCHANGED;
+    return side === 'old' ? REDACTED_CHANGED_OLD : REDACTED_CHANGED_NEW;
 }
 /** A key named `__proto__` is data here, never the prototype. */
 function setOwn(map, key, value) {
@@ -1028,8 +1071,12 @@ function sameValue(a, b) {
 }
 /** A document that may be a Secret and does not parse: only whether it changed. */
 function unreadablePair(oldText, newText) {
-    const changed = oldText === newText ? '' : `${REDACTED_CHANGED}\n`;
-    return { oldText: UNREADABLE, newText: UNREADABLE + changed };
+    if (oldText === newText)
+        return { oldText: UNREADABLE, newText: UNREADABLE };
+    return {
+        oldText: `${UNREADABLE}${REDACTED_CHANGED_OLD}\n`,
+        newText: `${UNREADABLE}${REDACTED_CHANGED_NEW}\n`
+    };
 }
 
 // A bounded line diff (Myers' O(ND) algorithm) printed as unified-diff hunks.
@@ -1210,14 +1257,19 @@ function range(line, count) {
     return `${count === 0 ? line - 1 : line},${count}`;
 }
 
-// Old vs new resources of one place: what was added, removed and changed.
-// What is kept of the diffs is bounded per resource and per place, whatever
-// the chart renders: a 24 MB render must not become a 50 MB diff held in
-// memory, of which the pull request shows 60 KB and the job summary 1 MB.
+// Old vs new resources of one place: what was added, removed and changed,
+// with the manifest of each resource added or removed (a reviewer opens it
+// to see what it creates) and the diff of each changed one. What is kept of
+// them is bounded per resource and per place, whatever the chart renders: a
+// 24 MB render must not become a 50 MB diff held in memory, of which the
+// pull request shows 60 KB and the job summary 1 MB. The diffs are kept
+// first; the manifests from what room is left.
 /** Characters of one resource's diff kept (a pull request body holds 65,536). */
 const MAX_RESOURCE_DIFF_CHARS = 50_000;
 /** Characters of all the diffs of one place kept. */
 const MAX_PLACE_DIFF_CHARS = 400_000;
+/** Characters of one added or removed resource's manifest kept. */
+const MAX_MANIFEST_CHARS = 20_000;
 /**
  * Added, removed and changed resources, each list ordered by kind,
  * namespace, name; each diff kept up to MAX_RESOURCE_DIFF_CHARS, all of them
@@ -1247,11 +1299,47 @@ function diffResources(oldResources, newResources, maxPlaceChars = MAX_PLACE_DIF
             room -= text.length;
         }
     }
+    const kept = { chars: room };
     return {
-        added: added.map(idOf).sort(byId),
-        removed: removed.map(idOf).sort(byId),
-        changed: changed.sort(byId)
+        changed: changed.sort(byId),
+        added: shown(added, 'added', kept),
+        removed: shown(removed, 'removed', kept)
     };
+}
+/**
+ * The resources of one side in kind, namespace, name order, each with its
+ * manifest while `kept.chars` lasts: redacted before it is cut, so that a
+ * cut never leaves a Secret unreadable to the redaction.
+ */
+function shown(resources, side, kept) {
+    return [...resources].sort(byId).map(resource => {
+        const room = Math.min(MAX_MANIFEST_CHARS, kept.chars);
+        if (room <= 0)
+            return {
+                ...idOf(resource),
+                manifest: '',
+                omittedLines: lineCount(resource.text)
+            };
+        const whole = redactOne(resource.text, side);
+        const manifest = cutAtLine(whole, room);
+        kept.chars -= manifest.length;
+        const omittedLines = lineCount(whole) - lineCount(manifest);
+        return { ...idOf(resource), manifest, omittedLines };
+    });
+}
+/** The first lines of `text` within `max` characters (none when the first is longer). */
+function cutAtLine(text, max) {
+    if (text.length <= max)
+        return text;
+    const end = text.lastIndexOf('\n', max - 1);
+    return end < 0 ? '' : text.slice(0, end + 1);
+}
+/** Lines of a text, the last one counted without its line break. */
+function lineCount(text) {
+    if (text === '')
+        return 0;
+    const breaks = text.split('\n').length - 1;
+    return text.endsWith('\n') ? breaks : breaks + 1;
 }
 /** Both texts with every Secret in them redacted, whatever the resource was named (redact.ts). */
 function comparableTexts(before, after) {
@@ -1279,7 +1367,8 @@ function compare(a, b) {
 // (old vs new) came to together: the input of the report.
 /**
  * Compares two renders. A failure says which versions fail: the new one's
- * error first, the old one's with it when both fail.
+ * error first, the old one's with it when both fail. An old version the
+ * registry does not have is no failure: the new one's resources are added.
  */
 function compareRenders(place, versions, before, after) {
     if ('error' in after && 'error' in before)
@@ -1289,6 +1378,14 @@ function compareRenders(place, versions, before, after) {
         };
     if ('error' in after)
         return failed(place, 'new', versions.new, after);
+    if ('error' in before && before.notInRegistry)
+        return {
+            status: 'rendered',
+            place,
+            diff: diffResources([], after.resources),
+            duplicates: after.duplicates,
+            oldNotInRegistry: { ...versions, chartRef: place.chartRef }
+        };
     if ('error' in before)
         return failed(place, 'old', versions.old, before);
     const duplicates = [...new Set([...before.duplicates, ...after.duplicates])];
@@ -1556,6 +1653,9 @@ async function renderPlace(helm, place, version, packages, options) {
         packagePath = await packages.packagePath(place.chartRef, version);
     }
     catch (error) {
+        // The registry said there is no such version: not a failure to pull.
+        if (error instanceof ChartNotInRegistry)
+            return { error: error.message, notInRegistry: true };
         return {
             error: `could not pull ${place.chartRef}:${version}: ${errorMessage(error)}`
         };
@@ -1935,22 +2035,38 @@ function renderedPart(outcome) {
         notes.push(`${duplicate} is rendered more than once`);
     const { added, removed, changed } = outcome.diff;
     // Values Helm ignores silently: first in the place's section.
-    const head = placeHead(outcome) + unreadWarning(outcome.unread);
+    const head = placeHead(outcome) +
+        notInRegistryNote(outcome) +
+        unreadWarning(outcome.unread);
     if (added.length + removed.length + changed.length === 0)
         return { head: `${head}No rendered change.\n\n${noteList(notes)}` };
     const notKept = changed.filter(c => !c.diff).length;
     if (notKept > 0)
         notes.push(`${plural(notKept, 'resource diff')} not kept: the preview keeps a bounded part of the diffs`);
+    const manifestsNotKept = [...added, ...removed].filter(r => !r.manifest);
+    if (manifestsNotKept.length > 0)
+        notes.push(`${plural(manifestsNotKept.length, 'resource manifest')} not kept: the preview keeps a bounded part of the manifests`);
     const counts = `${added.length} added, ${removed.length} removed, ${changed.length} changed.\n\n`;
     return {
         head: head + counts + noteList(notes),
         items: [
-            ...listItems('Added', added),
-            ...listItems('Removed', removed),
+            ...shownItems('Added', added),
+            ...shownItems('Removed', removed),
             ...listItems('Changed', changed),
             ...changed.filter(c => c.diff).map(diffItem)
         ]
     };
+}
+/** `0.0.9 is not in oci://…: showing 0.1.0's resources as added`: said, not a failure. */
+function notInRegistryNote(outcome) {
+    const absent = outcome.oldNotInRegistry;
+    if (!absent)
+        return '';
+    const old = escapeMarkdown(absent.old);
+    const now = escapeMarkdown(absent.new);
+    const ref = escapeMarkdown(clip(absent.chartRef, MAX_NAME));
+    return (`> [!NOTE]\n> ${old} is not in ${ref}: showing ${now}'s resources as added.\n` +
+        `> The registry has no such tag (a version deleted, or pinned from another registry).\n\n`);
 }
 function noteList(notes) {
     if (notes.length === 0)
@@ -1967,6 +2083,35 @@ function listItems(label, ids) {
         const name = escapeMarkdown(clip(describeResource(id), MAX_NAME));
         return { text: `${first}- ${name}\n${last}`, unit: 'listed resource' };
     });
+}
+/** A list of resources, each name followed by its manifest, which the fit cuts first. */
+function shownItems(label, resources) {
+    const names = listItems(label, resources);
+    const last = resources.length - 1;
+    return resources.flatMap((resource, index) => resource.manifest
+        ? [names[index], manifestItem(resource, index !== last)]
+        : [names[index]]);
+}
+/**
+ * The manifest under its resource's name, collapsed, in the list item
+ * (indented by two spaces, so that the list goes on after it), after a
+ * blank line (the last name of a list ends with its own).
+ */
+function manifestItem(resource, blankFirst) {
+    const omitted = resource.omittedLines
+        ? `\n_${plural(resource.omittedLines, 'more line')} of this manifest not kept: the preview keeps a bounded part of each manifest._\n`
+        : '';
+    const block = '<details><summary>Manifest</summary>\n\n' +
+        `${preformatted(resource.manifest, 'yaml')}${omitted}\n</details>\n`;
+    return {
+        text: `${blankFirst ? '\n' : ''}${indented(block)}\n`,
+        unit: 'resource manifest',
+        expendable: true
+    };
+}
+/** Every line that is not empty indented by two spaces: inside a list item. */
+function indented(text) {
+    return text.replace(/^(?=.)/gm, '  ');
 }
 function diffItem(resource) {
     const replaced = resource.replacedWhole
@@ -2502,9 +2647,10 @@ function differs(baseline, output, markers) {
 // changelog between them. A preview never fails a release: whatever goes
 // wrong is said in the pull request and as a warning.
 /**
- * Characters of diffs the preview keeps over all its places: about what the
- * job summary (1 MiB) can show. Past it, a place's diffs are not kept (its
- * counts still are), so that memory stays bounded whatever the charts render.
+ * Characters of diffs and manifests the preview keeps over all its places:
+ * about what the job summary (1 MiB) can show. Past it, a place's diffs and
+ * manifests are not kept (its counts still are), so that memory stays
+ * bounded whatever the charts render.
  */
 const MAX_PREVIEW_DIFF_CHARS = 900_000;
 /** Renders every place old vs new and reads the changelog. Never throws. */
@@ -2572,15 +2718,17 @@ async function renderAll(services, input, workDir) {
     // of a place's own renders.
     for (const [index, outcome] of outcomes.entries()) {
         const change = changes[index];
-        if (outcome.status !== 'rendered' || !change)
+        // With no old version to compare, no value can have stopped being read.
+        if (outcome.status !== 'rendered' || !change || outcome.oldNotInRegistry)
             continue;
         outcome.unread = await findUnreadValues(services.helm, change, services.packages, { workDir, budget });
     }
     return { outcomes, places };
 }
 /**
- * What the preview keeps of a place: diffs while `kept.diffChars` lasts
- * (then none, each counted as not kept) and Helm's error up to what is shown.
+ * What the preview keeps of a place: diffs while `kept.diffChars` lasts,
+ * then the manifests of resources added and removed (the rest not kept,
+ * each counted) and Helm's error up to what is shown.
  */
 function keepBounded(outcome, kept) {
     if (outcome.status === 'failed') {
@@ -2605,7 +2753,22 @@ function keepBounded(outcome, kept) {
             omittedLines: resource.omittedLines + lines
         };
     });
-    return { ...outcome, diff: { ...outcome.diff, changed } };
+    const added = outcome.diff.added.map(r => keptManifest(r, kept));
+    const removed = outcome.diff.removed.map(r => keptManifest(r, kept));
+    return { ...outcome, diff: { added, removed, changed } };
+}
+/** A resource's manifest while `kept.diffChars` lasts, else counted as not kept. */
+function keptManifest(resource, kept) {
+    if (resource.manifest.length <= kept.diffChars) {
+        kept.diffChars -= resource.manifest.length;
+        return resource;
+    }
+    const lines = resource.manifest.split('\n').length - 1;
+    return {
+        ...resource,
+        manifest: '',
+        omittedLines: resource.omittedLines + lines
+    };
 }
 /** The inputs `gitops-kube-version` / `gitops-api-versions` stand in for the cluster's, where the manifest says none. */
 function withCapabilities(place, input) {

@@ -1,9 +1,12 @@
-// Old vs new resources of one place: what was added, removed and changed.
-// What is kept of the diffs is bounded per resource and per place, whatever
-// the chart renders: a 24 MB render must not become a 50 MB diff held in
-// memory, of which the pull request shows 60 KB and the job summary 1 MB.
+// Old vs new resources of one place: what was added, removed and changed,
+// with the manifest of each resource added or removed (a reviewer opens it
+// to see what it creates) and the diff of each changed one. What is kept of
+// them is bounded per resource and per place, whatever the chart renders: a
+// 24 MB render must not become a 50 MB diff held in memory, of which the
+// pull request shows 60 KB and the job summary 1 MB. The diffs are kept
+// first; the manifests from what room is left.
 import { resourceKey } from './manifests.js'
-import { redactPair } from './redact.js'
+import { redactOne, redactPair } from './redact.js'
 import type { Resource } from './manifests.js'
 import { DEFAULT_DIFF_LIMITS, unifiedDiff } from './unified-diff.js'
 
@@ -11,6 +14,8 @@ import { DEFAULT_DIFF_LIMITS, unifiedDiff } from './unified-diff.js'
 export const MAX_RESOURCE_DIFF_CHARS = 50_000
 /** Characters of all the diffs of one place kept. */
 export const MAX_PLACE_DIFF_CHARS = 400_000
+/** Characters of one added or removed resource's manifest kept. */
+export const MAX_MANIFEST_CHARS = 20_000
 
 export interface ResourceId {
   kind: string
@@ -29,9 +34,17 @@ export interface ChangedResource extends ResourceId {
   omittedLines: number
 }
 
+/** A resource on one side only: its manifest, as it would be applied or deleted. */
+export interface ShownResource extends ResourceId {
+  /** Its YAML, Secret values redacted (redact.ts), cut at a line past the bounds. */
+  manifest: string
+  /** Lines of the manifest not kept in `manifest` (all of them when it is empty). */
+  omittedLines: number
+}
+
 export interface ResourceDiff {
-  added: ResourceId[]
-  removed: ResourceId[]
+  added: ShownResource[]
+  removed: ShownResource[]
   changed: ChangedResource[]
 }
 
@@ -67,11 +80,52 @@ export function diffResources(
       room -= text.length
     }
   }
+  const kept = { chars: room }
   return {
-    added: added.map(idOf).sort(byId),
-    removed: removed.map(idOf).sort(byId),
-    changed: changed.sort(byId)
+    changed: changed.sort(byId),
+    added: shown(added, 'added', kept),
+    removed: shown(removed, 'removed', kept)
   }
+}
+
+/**
+ * The resources of one side in kind, namespace, name order, each with its
+ * manifest while `kept.chars` lasts: redacted before it is cut, so that a
+ * cut never leaves a Secret unreadable to the redaction.
+ */
+function shown(
+  resources: readonly Resource[],
+  side: 'added' | 'removed',
+  kept: { chars: number }
+): ShownResource[] {
+  return [...resources].sort(byId).map(resource => {
+    const room = Math.min(MAX_MANIFEST_CHARS, kept.chars)
+    if (room <= 0)
+      return {
+        ...idOf(resource),
+        manifest: '',
+        omittedLines: lineCount(resource.text)
+      }
+    const whole = redactOne(resource.text, side)
+    const manifest = cutAtLine(whole, room)
+    kept.chars -= manifest.length
+    const omittedLines = lineCount(whole) - lineCount(manifest)
+    return { ...idOf(resource), manifest, omittedLines }
+  })
+}
+
+/** The first lines of `text` within `max` characters (none when the first is longer). */
+export function cutAtLine(text: string, max: number): string {
+  if (text.length <= max) return text
+  const end = text.lastIndexOf('\n', max - 1)
+  return end < 0 ? '' : text.slice(0, end + 1)
+}
+
+/** Lines of a text, the last one counted without its line break. */
+function lineCount(text: string): number {
+  if (text === '') return 0
+  const breaks = text.split('\n').length - 1
+  return text.endsWith('\n') ? breaks : breaks + 1
 }
 
 /** True when nothing was added, removed or changed. */

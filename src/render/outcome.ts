@@ -11,6 +11,8 @@ export interface RenderFailure {
   valuesFile?: string
   /** Set when Helm was not run (or was stopped) for a reason of the preview's: the place is not rendered. */
   skip?: string
+  /** The registry answered that it has no such version (404): nothing was pulled. */
+  notInRegistry?: boolean
   notes?: string[]
 }
 
@@ -51,11 +53,17 @@ export type PlaceOutcome =
       duplicates: string[]
       /** The values the place sets that the new version no longer reads (unread-values.ts). */
       unread?: UnreadValues
+      /**
+       * The old version is not in the registry (deleted, or pinned from
+       * another registry): every resource of the new one is shown as added.
+       */
+      oldNotInRegistry?: { old: string; new: string; chartRef: string }
     }
 
 /**
  * Compares two renders. A failure says which versions fail: the new one's
- * error first, the old one's with it when both fail.
+ * error first, the old one's with it when both fail. An old version the
+ * registry does not have is no failure: the new one's resources are added.
  */
 export function compareRenders(
   place: RenderPlace,
@@ -69,6 +77,14 @@ export function compareRenders(
       old: versionFailure(versions.old, before)
     }
   if ('error' in after) return failed(place, 'new', versions.new, after)
+  if ('error' in before && before.notInRegistry)
+    return {
+      status: 'rendered',
+      place,
+      diff: diffResources([], after.resources),
+      duplicates: after.duplicates,
+      oldNotInRegistry: { ...versions, chartRef: place.chartRef }
+    }
   if ('error' in before) return failed(place, 'old', versions.old, before)
   const duplicates = [...new Set([...before.duplicates, ...after.duplicates])]
   const diff = diffResources(before.resources, after.resources)

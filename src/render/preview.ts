@@ -14,6 +14,7 @@ import { readChangelog, type ChangelogRegistry } from './changelog-source.js'
 import { changelogPart } from './changelog.js'
 import type { Part } from '../fit.js'
 import { clip, escapeMarkdown } from '../markdown.js'
+import type { ShownResource } from './diff.js'
 import type { PlaceOutcome } from './outcome.js'
 import {
   renderPlaceChange,
@@ -25,9 +26,10 @@ import { findUnreadValues } from './unread-values.js'
 import type { PlaceChange, RenderPlace } from './place.js'
 
 /**
- * Characters of diffs the preview keeps over all its places: about what the
- * job summary (1 MiB) can show. Past it, a place's diffs are not kept (its
- * counts still are), so that memory stays bounded whatever the charts render.
+ * Characters of diffs and manifests the preview keeps over all its places:
+ * about what the job summary (1 MiB) can show. Past it, a place's diffs and
+ * manifests are not kept (its counts still are), so that memory stays
+ * bounded whatever the charts render.
  */
 export const MAX_PREVIEW_DIFF_CHARS = 900_000
 
@@ -159,7 +161,9 @@ async function renderAll(
   // of a place's own renders.
   for (const [index, outcome] of outcomes.entries()) {
     const change = changes[index]
-    if (outcome.status !== 'rendered' || !change) continue
+    // With no old version to compare, no value can have stopped being read.
+    if (outcome.status !== 'rendered' || !change || outcome.oldNotInRegistry)
+      continue
     outcome.unread = await findUnreadValues(
       services.helm,
       change,
@@ -171,8 +175,9 @@ async function renderAll(
 }
 
 /**
- * What the preview keeps of a place: diffs while `kept.diffChars` lasts
- * (then none, each counted as not kept) and Helm's error up to what is shown.
+ * What the preview keeps of a place: diffs while `kept.diffChars` lasts,
+ * then the manifests of resources added and removed (the rest not kept,
+ * each counted) and Helm's error up to what is shown.
  */
 export function keepBounded(
   outcome: PlaceOutcome,
@@ -199,7 +204,26 @@ export function keepBounded(
       omittedLines: resource.omittedLines + lines
     }
   })
-  return { ...outcome, diff: { ...outcome.diff, changed } }
+  const added = outcome.diff.added.map(r => keptManifest(r, kept))
+  const removed = outcome.diff.removed.map(r => keptManifest(r, kept))
+  return { ...outcome, diff: { added, removed, changed } }
+}
+
+/** A resource's manifest while `kept.diffChars` lasts, else counted as not kept. */
+function keptManifest(
+  resource: ShownResource,
+  kept: { diffChars: number }
+): ShownResource {
+  if (resource.manifest.length <= kept.diffChars) {
+    kept.diffChars -= resource.manifest.length
+    return resource
+  }
+  const lines = resource.manifest.split('\n').length - 1
+  return {
+    ...resource,
+    manifest: '',
+    omittedLines: resource.omittedLines + lines
+  }
 }
 
 /** The inputs `gitops-kube-version` / `gitops-api-versions` stand in for the cluster's, where the manifest says none. */

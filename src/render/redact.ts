@@ -1,6 +1,10 @@
 // Secrets out of the pull request: before anything is diffed, every value a
 // Secret holds is replaced by a marker, so that no value can reach the diff
-// while the keys added, removed or changed still show. What is a Secret is
+// while the keys added, removed or changed still show. The markers have one
+// form on both sides (`<redacted, unchanged>` on both, `<redacted, changed,
+// old value>` against `<redacted, changed, new value>`), written without a
+// `: ` so that YAML never quotes one and not the other; none says anything
+// of the value (its length, a hash) but whether it changed. What is a Secret is
 // decided by what each document holds, not by how the manifest splitter
 // named it:
 // - a Secret: its `data` and `stringData`, and its own annotations
@@ -13,9 +17,16 @@
 //   Secret, else redacted whole.
 import { parseDocument, stringify } from 'yaml'
 
+/** Past the depth bound: all of a side but its kind. */
 export const REDACTED = '<redacted>'
-export const REDACTED_CHANGED = '<redacted: changed>'
-export const REDACTED_ADDED = '<redacted: added>'
+/** The same value at both versions: the same line on both sides. */
+export const REDACTED_UNCHANGED = '<redacted, unchanged>'
+/** A value that changed: the old side's line and the new side's differ. */
+export const REDACTED_CHANGED_OLD = '<redacted, changed, old value>'
+export const REDACTED_CHANGED_NEW = '<redacted, changed, new value>'
+/** A key (or a resource) at the new version only, or at the old only. */
+export const REDACTED_ADDED = '<redacted, added>'
+export const REDACTED_REMOVED = '<redacted, removed>'
 const SECTIONS = ['data', 'stringData'] as const
 /** Lists inside lists followed at most this deep. */
 const MAX_DEPTH = 8
@@ -39,6 +50,20 @@ export function redactPair(
     return { oldText, newText }
   redactObjects(before, after, 0)
   return { oldText: stringify(before), newText: stringify(after) }
+}
+
+/**
+ * One side's text alone (an added or a removed resource, shown whole), with
+ * every Secret value in it replaced by the marker of that side: `added` for
+ * a new resource's, `removed` for an old one's.
+ */
+export function redactOne(text: string, side: 'added' | 'removed'): string {
+  const map = readMap(text)
+  if (!map) return mayBeSecret(text) ? UNREADABLE : text
+  if (!holdsSecret(map, 0)) return text
+  if (side === 'added') redactObjects(undefined, map, 0)
+  else redactObjects(map, undefined, 0)
+  return stringify(map)
 }
 
 /**
@@ -175,7 +200,7 @@ function redactSection(
   const oldValues = before && valueAt(before, path)
   const newValues = after && valueAt(after, path)
   if (oldValues === undefined && newValues === undefined) return
-  const markers = sectionMarkers(oldValues, newValues, before === undefined)
+  const markers = sectionMarkers(oldValues, newValues)
   if (oldValues !== undefined && before) setAt(before, path, markers.old)
   if (newValues !== undefined && after) setAt(after, path, markers.new)
 }
@@ -191,30 +216,48 @@ function setAt(value: YamlMap, path: readonly string[], marker: unknown): void {
   if (isMap(parent)) parent[path[path.length - 1]] = marker
 }
 
-/** Per key: the same marker on both sides when unchanged, a telling one when not. */
+/**
+ * Per key: the same marker on both sides when unchanged, the old and the new
+ * value's markers when changed, `added` or `removed` on its only side.
+ */
 function sectionMarkers(
   oldValues: unknown,
-  newValues: unknown,
-  allNew: boolean
+  newValues: unknown
 ): { old: unknown; new: unknown } {
-  if (!isMap(newValues) || (!allNew && !isMap(oldValues))) {
+  const keyed =
+    (oldValues === undefined || isMap(oldValues)) &&
+    (newValues === undefined || isMap(newValues))
+  if (!keyed) {
     // Not a map on one side (a templated string, null): no key to show.
-    const changed = allNew || !sameValue(oldValues, newValues)
-    return { old: REDACTED, new: changed ? REDACTED_CHANGED : REDACTED }
+    if (newValues === undefined) return { old: REDACTED_REMOVED, new: null }
+    if (oldValues === undefined) return { old: null, new: REDACTED_ADDED }
+    return sameValue(oldValues, newValues)
+      ? { old: REDACTED_UNCHANGED, new: REDACTED_UNCHANGED }
+      : { old: REDACTED_CHANGED_OLD, new: REDACTED_CHANGED_NEW }
   }
-  const old = isMap(oldValues) ? oldValues : {}
+  const old: YamlMap = isMap(oldValues) ? oldValues : {}
+  const now: YamlMap = isMap(newValues) ? newValues : {}
   const oldMarkers: YamlMap = {}
   const newMarkers: YamlMap = {}
-  for (const key of Object.keys(old)) setOwn(oldMarkers, key, REDACTED)
-  for (const key of Object.keys(newValues)) {
-    const marker = !Object.hasOwn(old, key)
-      ? REDACTED_ADDED
-      : sameValue(old[key], newValues[key])
-        ? REDACTED
-        : REDACTED_CHANGED
-    setOwn(newMarkers, key, marker)
-  }
+  for (const key of Object.keys(old))
+    setOwn(oldMarkers, key, markerOf(key, old, now, 'old'))
+  for (const key of Object.keys(now))
+    setOwn(newMarkers, key, markerOf(key, old, now, 'new'))
   return { old: oldMarkers, new: newMarkers }
+}
+
+/** The marker of `key` on one side, from whether the other side has it and the same. */
+function markerOf(
+  key: string,
+  old: YamlMap,
+  now: YamlMap,
+  side: 'old' | 'new'
+): string {
+  const other = side === 'old' ? now : old
+  if (!Object.hasOwn(other, key))
+    return side === 'old' ? REDACTED_REMOVED : REDACTED_ADDED
+  if (sameValue(old[key], now[key])) return REDACTED_UNCHANGED
+  return side === 'old' ? REDACTED_CHANGED_OLD : REDACTED_CHANGED_NEW
 }
 
 /** A key named `__proto__` is data here, never the prototype. */
@@ -236,6 +279,9 @@ function unreadablePair(
   oldText: string,
   newText: string
 ): { oldText: string; newText: string } {
-  const changed = oldText === newText ? '' : `${REDACTED_CHANGED}\n`
-  return { oldText: UNREADABLE, newText: UNREADABLE + changed }
+  if (oldText === newText) return { oldText: UNREADABLE, newText: UNREADABLE }
+  return {
+    oldText: `${UNREADABLE}${REDACTED_CHANGED_OLD}\n`,
+    newText: `${UNREADABLE}${REDACTED_CHANGED_NEW}\n`
+  }
 }

@@ -14,6 +14,7 @@ import {
   type TemplateOutput
 } from '../helm/template.js'
 import { errorMessage } from '../errors.js'
+import { ChartNotInRegistry } from '../registry/chart-packages.js'
 import type { TimeBudget } from './budget.js'
 import {
   chartRelativePath,
@@ -109,6 +110,9 @@ export async function renderPlace(
   try {
     packagePath = await packages.packagePath(place.chartRef, version)
   } catch (error) {
+    // The registry said there is no such version: not a failure to pull.
+    if (error instanceof ChartNotInRegistry)
+      return { error: error.message, notInRegistry: true }
     return {
       error: `could not pull ${place.chartRef}:${version}: ${errorMessage(error)}`
     }

@@ -4,7 +4,7 @@
 // rendered. The pull request body and the job summary fit the same parts
 // into their own limits. Pure.
 import { describeResource } from './manifests.js'
-import type { ChangedResource, ResourceId } from './diff.js'
+import type { ChangedResource, ResourceId, ShownResource } from './diff.js'
 import { plural, type Item, type Part } from '../fit.js'
 import {
   clip,
@@ -178,7 +178,10 @@ function renderedPart(outcome: Rendered): Part {
     notes.push(`${duplicate} is rendered more than once`)
   const { added, removed, changed } = outcome.diff
   // Values Helm ignores silently: first in the place's section.
-  const head = placeHead(outcome) + unreadWarning(outcome.unread)
+  const head =
+    placeHead(outcome) +
+    notInRegistryNote(outcome) +
+    unreadWarning(outcome.unread)
   if (added.length + removed.length + changed.length === 0)
     return { head: `${head}No rendered change.\n\n${noteList(notes)}` }
   const notKept = changed.filter(c => !c.diff).length
@@ -186,16 +189,34 @@ function renderedPart(outcome: Rendered): Part {
     notes.push(
       `${plural(notKept, 'resource diff')} not kept: the preview keeps a bounded part of the diffs`
     )
+  const manifestsNotKept = [...added, ...removed].filter(r => !r.manifest)
+  if (manifestsNotKept.length > 0)
+    notes.push(
+      `${plural(manifestsNotKept.length, 'resource manifest')} not kept: the preview keeps a bounded part of the manifests`
+    )
   const counts = `${added.length} added, ${removed.length} removed, ${changed.length} changed.\n\n`
   return {
     head: head + counts + noteList(notes),
     items: [
-      ...listItems('Added', added),
-      ...listItems('Removed', removed),
+      ...shownItems('Added', added),
+      ...shownItems('Removed', removed),
       ...listItems('Changed', changed),
       ...changed.filter(c => c.diff).map(diffItem)
     ]
   }
+}
+
+/** `0.0.9 is not in oci://…: showing 0.1.0's resources as added`: said, not a failure. */
+function notInRegistryNote(outcome: Rendered): string {
+  const absent = outcome.oldNotInRegistry
+  if (!absent) return ''
+  const old = escapeMarkdown(absent.old)
+  const now = escapeMarkdown(absent.new)
+  const ref = escapeMarkdown(clip(absent.chartRef, MAX_NAME))
+  return (
+    `> [!NOTE]\n> ${old} is not in ${ref}: showing ${now}'s resources as added.\n` +
+    `> The registry has no such tag (a version deleted, or pinned from another registry).\n\n`
+  )
 }
 
 function noteList(notes: readonly string[]): string {
@@ -213,6 +234,44 @@ function listItems(label: string, ids: readonly ResourceId[]): Item[] {
     const name = escapeMarkdown(clip(describeResource(id), MAX_NAME))
     return { text: `${first}- ${name}\n${last}`, unit: 'listed resource' }
   })
+}
+
+/** A list of resources, each name followed by its manifest, which the fit cuts first. */
+function shownItems(
+  label: string,
+  resources: readonly ShownResource[]
+): Item[] {
+  const names = listItems(label, resources)
+  const last = resources.length - 1
+  return resources.flatMap((resource, index) =>
+    resource.manifest
+      ? [names[index], manifestItem(resource, index !== last)]
+      : [names[index]]
+  )
+}
+
+/**
+ * The manifest under its resource's name, collapsed, in the list item
+ * (indented by two spaces, so that the list goes on after it), after a
+ * blank line (the last name of a list ends with its own).
+ */
+function manifestItem(resource: ShownResource, blankFirst: boolean): Item {
+  const omitted = resource.omittedLines
+    ? `\n_${plural(resource.omittedLines, 'more line')} of this manifest not kept: the preview keeps a bounded part of each manifest._\n`
+    : ''
+  const block =
+    '<details><summary>Manifest</summary>\n\n' +
+    `${preformatted(resource.manifest, 'yaml')}${omitted}\n</details>\n`
+  return {
+    text: `${blankFirst ? '\n' : ''}${indented(block)}\n`,
+    unit: 'resource manifest',
+    expendable: true
+  }
+}
+
+/** Every line that is not empty indented by two spaces: inside a list item. */
+function indented(text: string): string {
+  return text.replace(/^(?=.)/gm, '  ')
 }
 
 function diffItem(resource: ChangedResource): Item {

@@ -167,7 +167,7 @@ test('the release and the pull request succeed, and the preview shows what chang
   expect(result.exitCode, result.stdout + result.stderr).toBe(0)
   expect(result.outputs['pull-request-operation']).toBe('created')
   expect(body).toContain('## What changes in the cluster')
-  expect(body).toContain('<redacted: changed>')
+  expect(body).toContain('<redacted, changed, new value>')
   expect(github.violations).toEqual([])
 })
 
@@ -183,13 +183,13 @@ test.each<Way>(['listed', 'repeated', 'annotated'])(
 test("a Secret's annotations: the keys show, the values are marked", () => {
   expect(body).toContain('kubectl.kubernetes.io/last-applied-configuration')
   expect(body).toMatch(
-    /\+\s+kubectl\.kubernetes\.io\/last-applied-configuration: "?<redacted: changed>"?/
+    /\+\s+kubectl\.kubernetes\.io\/last-applied-configuration: "?<redacted, changed, new value>"?/
   )
 })
 
 test('a Secret in a List is redacted like one on its own: its keys show', () => {
-  expect(body).toMatch(/\+\s+password: "?<redacted: changed>"?/)
-  expect(body).toMatch(/\+\s+token: "?<redacted: changed>"?/)
+  expect(body).toMatch(/\+\s+password: "?<redacted, changed, new value>"?/)
+  expect(body).toMatch(/\+\s+token: "?<redacted, changed, new value>"?/)
 })
 
 test('a Secret that no strict YAML parser reads is redacted whole, its change still said', () => {

@@ -2,6 +2,7 @@
 // `helm dependency update` would (chart-lock.ts), and a committed
 // charts/<name>-<old>.tgz replaced by the new package from the registry.
 // The checkout and the registry are behind interfaces, faked in unit tests.
+import { errorMessage, UserError } from '../../errors.js'
 import type { RepoBump } from '../bump-repo.js'
 import { updateChartLock, type LockedMove } from './chart-lock.js'
 
@@ -118,13 +119,26 @@ async function replacePackage(
     )
     return
   }
-  const bytes = await context.packages.fetchPackage(
-    context.release.ref,
-    context.release.digest
-  )
+  const bytes = await lockPackage(context.packages, context.release, newPath)
   result.files.set(`${folder}/${oldName}`, null)
   result.files.set(newPath, bytes)
   result.notes.push(
     `\`${folder}/${oldName}\` replaced by \`${newPath}\`, pulled from \`${context.release.ref}@${context.release.digest}\`.`
   )
+}
+
+/** The release's package, or an error that says it was for the Chart.lock's committed package. */
+async function lockPackage(
+  packages: ChartPackages,
+  release: LockContext['release'],
+  newPath: string
+): Promise<Uint8Array> {
+  try {
+    return await packages.fetchPackage(release.ref, release.digest)
+  } catch (error) {
+    throw new UserError(
+      `\`${newPath}\` cannot be committed beside Chart.lock: ${errorMessage(error)}`,
+      { cause: error }
+    )
+  }
 }
