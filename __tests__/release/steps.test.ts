@@ -191,3 +191,52 @@ test('a dry run: the real steps sign nothing, release nothing, and say so under 
     "GitHub release: 'dry-run' is true (no release made)"
   )
 })
+
+test('on ghcr.io, the notice that the package will not be linked comes before the push', async () => {
+  const fake = fakes()
+  const events: string[] = []
+  vi.mocked(process.stdout.write).mockImplementation(chunk => {
+    events.push(String(chunk))
+    return true
+  })
+  const services: Services = {
+    ...fake.services,
+    helm: () => new FakeHelm(fake.registry, {}, events)
+  }
+  await release(
+    config({ registry: 'ghcr.io', githubRepository: 'acme/app' }),
+    services
+  )
+  const notice = events.findIndex(line =>
+    line.startsWith(
+      '::notice file=charts/hello/Chart.yaml,line=1::ghcr.io will not link oci://ghcr.io/acme/charts/hello to the repository acme/app'
+    )
+  )
+  const push = events.findIndex(line => line.startsWith('push '))
+  expect(notice).toBeGreaterThanOrEqual(0)
+  expect(events[notice]).toContain(
+    'Add this line to Chart.yaml: sources: ["https://github.com/acme/app"]'
+  )
+  expect(push).toBeGreaterThan(notice)
+})
+
+test('no notice when Chart.yaml names the repository, or on another registry', async () => {
+  const written: string[] = []
+  vi.mocked(process.stdout.write).mockImplementation(chunk => {
+    written.push(String(chunk))
+    return true
+  })
+  fs.appendFileSync(
+    path.join(root, 'charts/hello/Chart.yaml'),
+    'sources:\n  - https://github.com/Acme/App.git\n'
+  )
+  await release(
+    config({ registry: 'ghcr.io', githubRepository: 'acme/app' }),
+    fakes().services
+  )
+  await release(
+    config({ registry: 'registry.test', githubRepository: 'acme/other' }),
+    fakes().services
+  )
+  expect(written.join('')).not.toContain('will not link')
+})

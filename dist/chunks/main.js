@@ -650,6 +650,7 @@ function getConfig(env = process.env) {
         dryRun: booleanInput('dry-run'),
         tag: releaseTag(getInput('tag'), env.GITHUB_REF),
         githubRef: env.GITHUB_REF ?? '',
+        githubRepository: env.GITHUB_REPOSITORY || undefined,
         tagPattern: validateTagPattern(getInput('tag-pattern') || DEFAULT_TAG_PATTERN),
         checkTag: booleanInput('check-tag', true),
         ifExists: ifExists(getInput('if-exists')),

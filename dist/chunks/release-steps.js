@@ -2808,6 +2808,41 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape;
 minimatch.unescape = unescape;
 
+// What Helm writes as the manifest annotation `org.opencontainers.image.source`
+// when it pushes a chart (pure). ghcr.io links a package to a repository by
+// this annotation, so the release can tell before the push whether the
+// package will be linked. Helm's rule, the same in 3.17 and 4.x
+// (pkg/registry/util.go in v3.17.3, pkg/registry/chart.go in v4.2.3):
+// `generateChartOCIAnnotations` writes sources[0] when it is not blank
+// (`addToMap`), then `generateOCIAnnotations` copies every Chart.yaml
+// annotation over the generated ones (only version and title are kept), so an
+// annotation `org.opencontainers.image.source`, even an empty one, wins.
+/** The manifest annotation ghcr.io links a package to its repository by. */
+const OCI_SOURCE_ANNOTATION = 'org.opencontainers.image.source';
+/** What Helm writes as `org.opencontainers.image.source` for Chart.yaml's data. */
+function ociSource(data) {
+    const hasSources = data.sources !== undefined && data.sources !== null;
+    const annotation = annotationValue(data.annotations);
+    if (annotation !== undefined)
+        return { value: annotation, from: 'annotation', hasSources };
+    const first = Array.isArray(data.sources)
+        ? data.sources[0]
+        : undefined;
+    // addToMap: a blank value is not written.
+    if (typeof first === 'string' && first.trim())
+        return { value: first, from: 'sources', hasSources };
+    return { from: 'none', hasSources };
+}
+/** The annotation as Helm reads Chart.yaml's map of strings; undefined when absent. */
+function annotationValue(annotations) {
+    if (typeof annotations !== 'object' || annotations === null)
+        return undefined;
+    const value = annotations[OCI_SOURCE_ANNOTATION];
+    if (value === undefined)
+        return undefined;
+    return value === null ? '' : String(value);
+}
+
 // Chart.yaml read as Helm reads it (pure): name, version, apiVersion,
 // dependencies and the annotations the action uses, or a refusal naming the line.
 /** Artifact Hub's annotation of what changed in a version (read by changes.ts). */
@@ -2873,7 +2908,8 @@ function parseChartYaml(text, file, requirements) {
         dependencies,
         ...(fromRequirements ? { dependenciesFile: requirements.file } : {}),
         versionLine: lineOf('version') ?? 1,
-        ...changesAnnotation(data)
+        ...changesAnnotation(data),
+        ociSource: { ...ociSource(data), line: lineOf('sources') ?? 1 }
     };
 }
 /** `annotations['artifacthub.io/changes']` of the plain data, when there is one. */
@@ -3009,7 +3045,7 @@ function checkFileDependencies(chartDir, workspace, dependencies, chartFile) {
 function checkFolder(walk, dir, what) {
     const real = fs.realpathSync(dir);
     if (!isInside(walk.root, real)) {
-        throw new UserError(`${what} names ${shown(walk, dir)}, which resolves to ${showable(real)}, outside the workspace: ` +
+        throw new UserError(`${what} names ${shown$1(walk, dir)}, which resolves to ${showable(real)}, outside the workspace: ` +
             'the action publishes only what the workspace holds. Point it at the chart folder itself, or copy the chart into the workspace.');
     }
     if (walk.seen.has(real))
@@ -3032,7 +3068,7 @@ function walkFolder(walk, dir) {
 function checkLink(walk, link) {
     const target = linkTarget(link);
     if (!isInside(walk.root, target)) {
-        throw new UserError(`${shown(walk, link)} is a symbolic link to ${showable(target)}, outside the workspace: ` +
+        throw new UserError(`${shown$1(walk, link)} is a symbolic link to ${showable(target)}, outside the workspace: ` +
             'Helm would pack what it points at into the published chart. ' +
             'Replace the link with a copy of what it should hold, or remove it.', { file: path$1.relative(walk.workspace, link) });
     }
@@ -3082,11 +3118,11 @@ function nestedDependencies(dir) {
         return [];
     }
 }
-function shown(walk, file) {
+function shown$1(walk, file) {
     return showable(path$1.relative(walk.workspace, file) || '.');
 }
 function tooBig(walk, dir) {
-    return new UserError(`The chart holds more than ${MAX_CHART_ENTRIES} files and folders (counting under ${shown(walk, dir)}): ` +
+    return new UserError(`The chart holds more than ${MAX_CHART_ENTRIES} files and folders (counting under ${shown$1(walk, dir)}): ` +
         'each is checked for symbolic links out of the workspace before anything is sent. ' +
         'Keep build output and vendored trees out of the chart folder.');
 }
@@ -3245,6 +3281,68 @@ function setSigningOutputs(single) {
     setOutput('attestation', signing?.provenance ?? '');
     setOutput('attestation-id', signing?.attestationId ?? '');
     setOutput('attestation-url', signing?.attestationUrl ?? '');
+}
+
+/** The one registry whose packages are linked by the annotation. */
+const GHCR = 'ghcr.io';
+/** An outside value is shown up to this many characters. */
+const SHOWN = 200;
+/**
+ * On ghcr.io, when what Helm will write as `org.opencontainers.image.source`
+ * does not name `githubRepository` (owner/name): the notice that the package
+ * will not be linked, with the line to add to Chart.yaml. Undefined elsewhere,
+ * when the annotation names the repository, or without a repository.
+ */
+function ghcrLinkNotice(chart, githubRepository) {
+    const source = chart.ociSource;
+    if (chart.registry !== GHCR || !githubRepository || !source)
+        return undefined;
+    const url = `https://github.com/${githubRepository}`;
+    if (source.value !== undefined && namesRepository(source.value, url))
+        return undefined;
+    const message = `ghcr.io will not link ${chart.ref} to the repository ${githubRepository}: ` +
+        `ghcr.io links a package by the manifest annotation ${OCI_SOURCE_ANNOTATION}, ` +
+        `which Helm writes from Chart.yaml, and ${why(source)}. ` +
+        `${fix(source, url)} The package is pushed as Helm pushes it.`;
+    return { message, file: chart.file, line: source.line };
+}
+/**
+ * True when `value` is the repository's URL, as ghcr.io would read it:
+ * case-insensitive, with or without a trailing slash or `.git`.
+ */
+function namesRepository(value, repositoryUrl) {
+    return normalize(value) === normalize(repositoryUrl);
+}
+function normalize(url) {
+    return url
+        .trim()
+        .toLowerCase()
+        .replace(/\/+$/, '')
+        .replace(/\.git$/, '')
+        .replace(/\/+$/, '');
+}
+/** What Chart.yaml gives Helm to write. */
+function why(source) {
+    if (source.from === 'annotation')
+        return `its annotation ${OCI_SOURCE_ANNOTATION} (which Helm writes over sources[0]) is ${shown(source.value ?? '')}`;
+    if (source.from === 'sources')
+        return `its sources[0] is ${shown(source.value ?? '')}`;
+    return source.hasSources
+        ? "its 'sources' list has no first item Helm writes"
+        : "it has no 'sources'";
+}
+/** The exact line that links the package. */
+function fix(source, url) {
+    if (source.from === 'annotation')
+        return `Set the annotation under 'annotations:' to: ${OCI_SOURCE_ANNOTATION}: "${url}"`;
+    if (source.hasSources)
+        return `Make this the first item of 'sources:': - "${url}"`;
+    return `Add this line to Chart.yaml: sources: ["${url}"]`;
+}
+/** An outside value, quoted as JSON (no line breaks), bounded. */
+function shown(value) {
+    const cut = value.length > SHOWN ? `${value.slice(0, SHOWN)}…` : value;
+    return JSON.stringify(cut);
 }
 
 // Bounded concurrency for independent work (charts of a monorepo).
@@ -4326,6 +4424,7 @@ async function release(config, services = realServices) {
         const record = recordOf(run);
         record.skip(...plan.notes);
         const pending = run.charts.filter(r => !published.has(r));
+        noteGhcrLinks(pending, config);
         const session = await checkSigning(services, config, registry, run.charts);
         let helm;
         // Helm runs in the sandbox to publish; the preview's pulled packages go
@@ -4376,6 +4475,18 @@ function readCharts(config) {
             notice(v1Notice(chart.file), { file: chart.file, startLine: 1 });
     }
     return charts;
+}
+/** Before the push: each ghcr.io package the repository will not be linked to. */
+function noteGhcrLinks(pending, config) {
+    for (const chart of pending) {
+        const notice$1 = ghcrLinkNotice(chart, config.githubRepository);
+        // An annotation: its text follows `::notice …::`, escaped by core.
+        if (notice$1)
+            notice(notice$1.message, {
+                file: notice$1.file,
+                startLine: notice$1.line
+            });
+    }
 }
 async function install(services, config) {
     const installed = await services.installHelm(config);

@@ -38,6 +38,8 @@ export interface Config extends RegistryInputs, HelmInputs {
   tag?: string
   /** GITHUB_REF, for messages. */
   githubRef: string
+  /** GITHUB_REPOSITORY (owner/name): the repository a ghcr.io package links to. */
+  githubRepository?: string
   tagPattern: string
   checkTag: boolean
   ifExists: IfExists
@@ -70,6 +72,7 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dryRun: booleanInput('dry-run'),
     tag: releaseTag(core.getInput('tag'), env.GITHUB_REF),
     githubRef: env.GITHUB_REF ?? '',
+    githubRepository: env.GITHUB_REPOSITORY || undefined,
     tagPattern: validateTagPattern(
       core.getInput('tag-pattern') || DEFAULT_TAG_PATTERN
     ),

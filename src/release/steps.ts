@@ -11,6 +11,7 @@ import type { LoadedChart } from '../chart/load.js'
 import type { InstalledHelm } from '../helm/installer.js'
 import type { Config } from '../inputs/release.js'
 import { setOutputs } from '../outputs.js'
+import { ghcrLinkNotice } from '../publish/ghcr-link.js'
 import { logIn } from '../publish/login.js'
 import { publishedNotes, startLookUp } from '../publish/lookup.js'
 import { planReleases } from '../publish/plan.js'
@@ -69,6 +70,7 @@ export async function release(
     const record = recordOf(run)
     record.skip(...plan.notes)
     const pending = run.charts.filter(r => !published.has(r))
+    noteGhcrLinks(pending, config)
     const session = await checkSigning(services, config, registry, run.charts)
     let helm: MainHelm | undefined
     // Helm runs in the sandbox to publish; the preview's pulled packages go
@@ -137,6 +139,19 @@ function readCharts(config: Config): LoadedChart[] {
       core.notice(v1Notice(chart.file), { file: chart.file, startLine: 1 })
   }
   return charts
+}
+
+/** Before the push: each ghcr.io package the repository will not be linked to. */
+function noteGhcrLinks(pending: ChartRelease[], config: Config): void {
+  for (const chart of pending) {
+    const notice = ghcrLinkNotice(chart, config.githubRepository)
+    // An annotation: its text follows `::notice …::`, escaped by core.
+    if (notice)
+      core.notice(notice.message, {
+        file: notice.file,
+        startLine: notice.line
+      })
+  }
 }
 
 async function install(
