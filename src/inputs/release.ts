@@ -48,7 +48,16 @@ export interface Config extends RegistryInputs, HelmInputs {
   signing?: SigningConfig
   /** A GitHub Release per pushed chart; absent when `github-release` is false. */
   githubRelease?: GitHubReleaseConfig
+  /** `artifacthub-repo`: which Artifact Hub metadata file goes to each chart's repository. */
+  artifacthubRepo?: ArtifactHubInput
 }
+
+/**
+ * `artifacthub-repo`: empty, the artifacthub-repo.yml next to each Chart.yaml
+ * when there is one; `false`, none; else a file in the workspace.
+ */
+export type ArtifactHubInput =
+  { kind: 'auto' } | { kind: 'off' } | { kind: 'file'; path: string }
 
 /** What to do when the version is already in the registry. Nothing ever overwrites. */
 export type IfExists = 'fail' | 'skip'
@@ -80,7 +89,8 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ifExists: ifExists(core.getInput('if-exists')),
     gitops: gitopsConfig(env),
     signing: signingConfig(env),
-    githubRelease: githubReleaseConfig(env)
+    githubRelease: githubReleaseConfig(env),
+    artifacthubRepo: artifacthubRepo(core.getInput('artifacthub-repo'))
   }
   checkRegistryInputs(config, env)
   maskLogin(config.username, config.password)
@@ -99,6 +109,18 @@ function chartPatterns(): string[] {
     )
   }
   return lines.length ? lines : ['.']
+}
+
+function artifacthubRepo(raw: string): ArtifactHubInput {
+  const value = raw.trim()
+  if (!value) return { kind: 'auto' }
+  if (value === 'false') return { kind: 'off' }
+  if (path.isAbsolute(value) || value.split(/[\\/]/).includes('..'))
+    throw new UserError(
+      `Input 'artifacthub-repo' is '${raw}': give the file's path relative to the workspace, without '..' ` +
+        "(or leave it empty for the artifacthub-repo.yml next to Chart.yaml, or 'false' for none)."
+    )
+  return { kind: 'file', path: value }
 }
 
 function ifExists(raw: string): IfExists {

@@ -11,6 +11,15 @@ import type { LoadedChart } from '../chart/load.js'
 import type { InstalledHelm } from '../helm/installer.js'
 import type { Config } from '../inputs/release.js'
 import { setOutputs } from '../outputs.js'
+import {
+  checkMetadata,
+  logMetadataStates,
+  pushMetadata
+} from '../publish/artifacthub.js'
+import {
+  metadataFiles,
+  type MetadataFile
+} from '../publish/artifacthub-files.js'
 import { ghcrLinkNotice } from '../publish/ghcr-link.js'
 import { logIn } from '../publish/login.js'
 import { publishedNotes, startLookUp } from '../publish/lookup.js'
@@ -50,7 +59,15 @@ export async function release(
     const plan = await core.group('Check the tag', async () =>
       planReleases(config, charts)
     )
-    const registry = await services.registry(config)
+    const metadata = metadataFiles(
+      config.artifacthubRepo ?? { kind: 'off' },
+      plan.releases,
+      config.workspace
+    )
+    const registry = await services.registry(
+      config,
+      metadata.length > 0 && !config.dryRun
+    )
     // Plain HTTP, no Helm: the lookup runs while Helm is installed, and reports
     // in its own group after it. An install failure is the one reported.
     const lookup = startLookUp(registry.reads, config.ifExists, plan.releases)
@@ -71,6 +88,7 @@ export async function release(
     record.skip(...plan.notes)
     const pending = run.charts.filter(r => !published.has(r))
     noteGhcrLinks(pending, config)
+    await checkArtifactHub(registry, metadata)
     const session = await checkSigning(services, config, registry, run.charts)
     let helm: MainHelm | undefined
     // Helm runs in the sandbox to publish; the preview's pulled packages go
@@ -95,6 +113,17 @@ export async function release(
       )
     }
     try {
+      if (metadata.length)
+        record.skip(
+          ...(await core.group('Push Artifact Hub metadata', () =>
+            pushMetadata(
+              registry.reads,
+              registry.writes,
+              metadata,
+              config.dryRun
+            )
+          ))
+        )
       if (session && registry.writes)
         record.skip(
           await services.signAndAttest(
@@ -139,6 +168,17 @@ function readCharts(config: Config): LoadedChart[] {
       core.notice(v1Notice(chart.file), { file: chart.file, startLine: 1 })
   }
   return charts
+}
+
+/** Before the push: a tag the metadata must not overwrite is refused. */
+async function checkArtifactHub(
+  registry: RunRegistry,
+  metadata: MetadataFile[]
+): Promise<void> {
+  if (!metadata.length) return
+  await core.group('Check Artifact Hub metadata', async () =>
+    logMetadataStates(metadata, await checkMetadata(registry.reads, metadata))
+  )
 }
 
 /** Before the push: each ghcr.io package the repository will not be linked to. */
