@@ -5,7 +5,7 @@ import { U as UserError } from './errors.js';
 import { c as createOctokit, h as httpStatus, r as responseMessage } from './github-octokit.js';
 import { RegistryChartPackages } from './registry-chart-packages.js';
 import { f as forEachPublished } from './publish-after-push.js';
-import { y as escapeMarkdown, X as fenced, t as relay } from './markdown.js';
+import { z as escapeMarkdown, Y as fenced, v as relay } from './markdown.js';
 import { t as tagMatches, e as expectedTag } from './main.js';
 import { p as parseChanges } from './chart-changes.js';
 import { v as verifyCommands } from './release-steps.js';

@@ -3,7 +3,7 @@ import { b as setSecret, v as which, A as isDebug, r as getExecOutput, i as info
 import { U as UserError } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
 import { a as teamSlug, r as repositoryName, b as repositoryProblem, s as splitRepository, n as normalizeServerUrl, v as validateRepository, d as validateBranchName, g as gitRevision, f as validateFilePath, G as GITOPS_INPUTS, h as filePathProblem } from './main.js';
-import { d as distExports, k as childEnv, O as withCommandsStopped, e as showable, y as escapeMarkdown, x as inlineCode, P as markdownWithCode, Q as clip, S as tableLines, U as tableRow, V as cellCode, t as relay } from './markdown.js';
+import { d as distExports, k as childEnv, P as withCommandsStopped, e as showable, z as escapeMarkdown, y as inlineCode, Q as markdownWithCode, S as clip, U as tableLines, V as tableRow, W as cellCode, v as relay } from './markdown.js';
 import { f as findPins, i as isPlainMap, b as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, F as FLUX_KINDS, a as findRepository, K as KUSTOMIZE_KIND, c as collectSources, h as helmRepositories, d as createScanContext } from './gitops-tools-index.js';
 import { s as semver } from './semver.js';
 import fs from 'node:fs';

@@ -12,7 +12,7 @@ import './actions-http-client.js';
 import { ok } from 'assert';
 import { createGunzip } from 'node:zlib';
 import { b as TarFileFinder, a as TarError } from './helm-tar-stream.js';
-import { B as retried, D as getText, E as statusOf, F as getFile, f as fileSha256Hex, G as expectVersion, I as toolCacheEntry, J as toolCacheRoot, K as getStream, L as createStaging, N as commitStaging } from './markdown.js';
+import { D as retried, E as getText, F as statusOf, G as getFile, f as fileSha256Hex, I as expectVersion, J as toolCacheEntry, K as toolCacheRoot, L as getStream, N as createStaging, O as commitStaging } from './markdown.js';
 import { U as UserError, e as errorMessage } from './errors.js';
 import { r as archiveUrl, s as checksumUrl, t as parseChecksumFile, v as archiveName, w as archiveFolder, g as binaryName, x as binaryPathInArchive } from './registry-reference.js';
 

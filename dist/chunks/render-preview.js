@@ -5,7 +5,7 @@ import path from 'node:path';
 import { s as semver } from './semver.js';
 import { e as errorMessage } from './errors.js';
 import { p as plural, C as CHANGES_ANNOTATION, m as mapLimit, M as Minimatch } from './release-steps.js';
-import { y as escapeMarkdown, W as HELM_CHART_CONFIG, d as distExports, Q as clip, x as inlineCode, h as escapeHtml, X as fenced, Y as preformatted } from './markdown.js';
+import { z as escapeMarkdown, X as HELM_CHART_CONFIG, d as distExports, S as clip, y as inlineCode, h as escapeHtml, Y as fenced, Z as preformatted } from './markdown.js';
 import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
 import require$$1 from 'node:zlib';
