@@ -109,6 +109,14 @@ describe('refused before anything is sent', () => {
     )
   })
 
+  test('a folder or a dangling link where the default file goes', () => {
+    const a = chart('a')
+    fs.symlinkSync('gone.yml', path.join(a.dir, 'artifacthub-repo.yml'))
+    expect(refusal(AUTO, [a])).toMatch(
+      /^charts\/a\/artifacthub-repo\.yml is not a file \(a link to nothing, or a folder\).*'artifacthub-repo: false'/
+    )
+  })
+
   test('a link that leads out of the workspace', () => {
     fs.writeFileSync(path.join(outside, 'secret'), OWNERS)
     const a = chart('a')

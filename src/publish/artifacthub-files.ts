@@ -57,7 +57,10 @@ export function metadataFiles(
       input.kind === 'file'
         ? path.resolve(workspace, input.path)
         : besideChart(chart.dir)
-    if (file) files.push(readMetadataFile(file, chart, workspace))
+    if (file)
+      files.push(
+        readMetadataFile(file, chart, workspace, input.kind === 'file')
+      )
   }
   if (input.kind === 'file') checkOneId(files, input.path)
   return files
@@ -72,14 +75,18 @@ function besideChart(dir: string): string | undefined {
 function readMetadataFile(
   file: string,
   chart: MetadataChart,
-  workspace: string
+  workspace: string,
+  named: boolean
 ): MetadataFile {
   const shown = path.relative(workspace, file)
   const stat = fs.statSync(file, { throwIfNoEntry: false })
   if (!stat?.isFile())
     throw new UserError(
-      `Input 'artifacthub-repo' names ${showable(shown)}, but there is no such file in the workspace. ` +
-        "Write the file there, or leave 'artifacthub-repo' empty to use artifacthub-repo.yml next to Chart.yaml."
+      named
+        ? `Input 'artifacthub-repo' names ${showable(shown)}, but there is no such file in the workspace. ` +
+            "Write the file there, or leave 'artifacthub-repo' empty to use artifacthub-repo.yml next to Chart.yaml."
+        : `${showable(shown)} is not a file (a link to nothing, or a folder): make it the Artifact Hub metadata file, ` +
+            "remove it, or set 'artifacthub-repo: false'."
     )
   const real = fs.realpathSync(file)
   if (!isInside(fs.realpathSync(workspace), real))
