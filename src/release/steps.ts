@@ -2,7 +2,8 @@
 // outside systems, and the steps that load their code where a run reaches
 // them, come from services.ts, so tests pass fakes; main.ts loads this once
 // the inputs are read. Every refusal that needs no side effect (Chart.yaml,
-// the tag, the lookup, the signing checks) comes before the first push, and
+// the tag, the lookup, the signing checks, the Artifact Hub metadata file and
+// its tag) comes before the first push, and
 // outputs and summary are set once, at the end.
 import * as core from '@actions/core'
 import { v1Notice } from '../chart/api-version.js'
@@ -113,17 +114,6 @@ export async function release(
       )
     }
     try {
-      if (metadata.length)
-        record.skip(
-          ...(await core.group('Push Artifact Hub metadata', () =>
-            pushMetadata(
-              registry.reads,
-              registry.writes,
-              metadata,
-              config.dryRun
-            )
-          ))
-        )
       if (session && registry.writes)
         record.skip(
           await services.signAndAttest(
@@ -142,6 +132,18 @@ export async function release(
             registry.reads,
             record
           )
+        )
+      // After signing and the GitHub release: its failure leaves them done.
+      if (metadata.length)
+        record.skip(
+          ...(await core.group('Push Artifact Hub metadata', () =>
+            pushMetadata(
+              registry.reads,
+              registry.writes,
+              metadata,
+              config.dryRun
+            )
+          ))
         )
       const renderer =
         helm && sandbox && config.gitops?.render
