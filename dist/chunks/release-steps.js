@@ -3545,7 +3545,7 @@ function metadataFiles(input, charts, workspace) {
             ? path$1.resolve(workspace, input.path)
             : besideChart(chart.dir);
         if (file)
-            files.push(readMetadataFile(file, chart, workspace));
+            files.push(readMetadataFile(file, chart, workspace, input.kind === 'file'));
     }
     if (input.kind === 'file')
         checkOneId(files, input.path);
@@ -3556,12 +3556,15 @@ function besideChart(dir) {
     const file = path$1.join(dir, ARTIFACTHUB_REPO_FILE);
     return fs.lstatSync(file, { throwIfNoEntry: false }) ? file : undefined;
 }
-function readMetadataFile(file, chart, workspace) {
+function readMetadataFile(file, chart, workspace, named) {
     const shown = path$1.relative(workspace, file);
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     if (!stat?.isFile())
-        throw new UserError(`Input 'artifacthub-repo' names ${showable(shown)}, but there is no such file in the workspace. ` +
-            "Write the file there, or leave 'artifacthub-repo' empty to use artifacthub-repo.yml next to Chart.yaml.");
+        throw new UserError(named
+            ? `Input 'artifacthub-repo' names ${showable(shown)}, but there is no such file in the workspace. ` +
+                "Write the file there, or leave 'artifacthub-repo' empty to use artifacthub-repo.yml next to Chart.yaml."
+            : `${showable(shown)} is not a file (a link to nothing, or a folder): make it the Artifact Hub metadata file, ` +
+                "remove it, or set 'artifacthub-repo: false'.");
     const real = fs.realpathSync(file);
     if (!isInside(fs.realpathSync(workspace), real))
         throw new UserError(`${showable(shown)} resolves to ${showable(real)}, outside the workspace: ` +
@@ -4700,7 +4703,8 @@ const realServices = {
 // outside systems, and the steps that load their code where a run reaches
 // them, come from services.ts, so tests pass fakes; main.ts loads this once
 // the inputs are read. Every refusal that needs no side effect (Chart.yaml,
-// the tag, the lookup, the signing checks) comes before the first push, and
+// the tag, the lookup, the signing checks, the Artifact Hub metadata file and
+// its tag) comes before the first push, and
 // outputs and summary are set once, at the end.
 /**
  * The release, once the inputs are read. Everything that can refuse without
@@ -4751,12 +4755,13 @@ async function release(config, services = realServices) {
             record.skip(...(await publishAll(helm, registry.reads, options, pending, many)));
         }
         try {
-            if (metadata.length)
-                record.skip(...(await group('Push Artifact Hub metadata', () => pushMetadata(registry.reads, registry.writes, metadata, config.dryRun))));
             if (session && registry.writes)
                 record.skip(await services.signAndAttest(session, registry.writes, config, run.charts, record));
             if (config.githubRelease)
                 record.skip(await services.githubRelease(config, run.charts, registry.reads, record));
+            // After signing and the GitHub release: its failure leaves them done.
+            if (metadata.length)
+                record.skip(...(await group('Push Artifact Hub metadata', () => pushMetadata(registry.reads, registry.writes, metadata, config.dryRun))));
             const renderer = helm && sandbox && config.gitops?.render
                 ? previewRenderer(services, config, installed, sandbox.root)
                 : undefined;
