@@ -44,7 +44,8 @@ describe('parseChartYaml', () => {
         }
       ],
       apiVersion: 'v2',
-      versionLine: 4
+      versionLine: 4,
+      ociSource: { from: 'none', hasSources: false, line: 1 }
     })
   })
 

@@ -58,9 +58,32 @@ test('the defaults publish to ghcr.io/<owner, lowercased>/charts with the workfl
     tagPattern: 'v{version}',
     checkTag: true,
     ifExists: 'fail',
-    gitops: undefined
+    gitops: undefined,
+    artifacthubRepo: { kind: 'auto' }
   })
 })
+
+test.each<[string, object]>([
+  ['', { kind: 'auto' }],
+  ['false', { kind: 'off' }],
+  [
+    ' charts/artifacthub-repo.yml ',
+    { kind: 'file', path: 'charts/artifacthub-repo.yml' }
+  ]
+])("'artifacthub-repo: %s'", (value, expected) => {
+  withInputs({ 'artifacthub-repo': value })
+  expect(getConfig().artifacthubRepo).toEqual(expected)
+})
+
+test.each(['/etc/passwd', '../artifacthub-repo.yml', 'a/../../b.yml'])(
+  "'artifacthub-repo: %s' is refused: a path in the workspace, without '..'",
+  value => {
+    withInputs({ 'artifacthub-repo': value })
+    expect(() => getConfig()).toThrow(
+      `Input 'artifacthub-repo' is '${value}': give the file's path relative to the workspace, without '..'`
+    )
+  }
+)
 
 test("the workflow token may go to GitHub's registries only", () => {
   withInputs({ registry: 'containers.ghes.example.com' })

@@ -13,7 +13,7 @@ import type { SigningSession } from '../../src/signing/step.js'
 import type { SignatureRegistry } from '../../src/signing/store.js'
 import { parseFileCommand } from '../helpers/action-runner.js'
 import { writeChart } from '../helpers/charts.js'
-import { FakeHelm, FakeRegistry } from '../helpers/fakes.js'
+import { FakeHelm, FakeRegistry, sha256 } from '../helpers/fakes.js'
 import { removeDir, tempDir } from '../helpers/paths.js'
 
 // One folder for the runner's files: @actions/core keeps the summary file's
@@ -190,4 +190,120 @@ test('a dry run: the real steps sign nothing, release nothing, and say so under 
   expect(summary).toContain(
     "GitHub release: 'dry-run' is true (no release made)"
   )
+})
+
+test('on ghcr.io, the notice that the package will not be linked comes before the push', async () => {
+  const fake = fakes()
+  const events: string[] = []
+  vi.mocked(process.stdout.write).mockImplementation(chunk => {
+    events.push(String(chunk))
+    return true
+  })
+  const services: Services = {
+    ...fake.services,
+    helm: () => new FakeHelm(fake.registry, {}, events)
+  }
+  await release(
+    config({ registry: 'ghcr.io', githubRepository: 'acme/app' }),
+    services
+  )
+  const notice = events.findIndex(line =>
+    line.startsWith(
+      '::notice file=charts/hello/Chart.yaml,line=1::ghcr.io will not link oci://ghcr.io/acme/charts/hello to the repository acme/app'
+    )
+  )
+  const push = events.findIndex(line => line.startsWith('push '))
+  expect(notice).toBeGreaterThanOrEqual(0)
+  expect(events[notice]).toContain(
+    'Add this line to Chart.yaml: sources: ["https://github.com/acme/app"]'
+  )
+  expect(push).toBeGreaterThan(notice)
+})
+
+test('no notice when Chart.yaml names the repository, or on another registry', async () => {
+  const written: string[] = []
+  vi.mocked(process.stdout.write).mockImplementation(chunk => {
+    written.push(String(chunk))
+    return true
+  })
+  fs.appendFileSync(
+    path.join(root, 'charts/hello/Chart.yaml'),
+    'sources:\n  - https://github.com/Acme/App.git\n'
+  )
+  await release(
+    config({ registry: 'ghcr.io', githubRepository: 'acme/app' }),
+    fakes().services
+  )
+  await release(
+    config({ registry: 'registry.test', githubRepository: 'acme/other' }),
+    fakes().services
+  )
+  expect(written.join('')).not.toContain('will not link')
+})
+
+/** Services whose writer records Artifact Hub metadata writes in `seen`, beside Helm's calls. */
+function withMetadataWriter(fake: ReturnType<typeof fakes>): {
+  services: Services
+  writesAsked: boolean[]
+} {
+  const writesAsked: boolean[] = []
+  const writes = {
+    pushBlob: async (repository: string, bytes: Buffer) => {
+      fake.seen.push(`blob ${repository} (${bytes.length} bytes)`)
+      return { digest: sha256(bytes), size: bytes.length }
+    },
+    putManifest: async (repository: string, reference: string) => {
+      fake.seen.push(`manifest ${repository}:${reference}`)
+      return { digest: 'sha256:0' }
+    }
+  } as unknown as SignatureRegistry
+  const services: Services = {
+    ...fake.services,
+    registry: async (_config, wanted) => {
+      writesAsked.push(wanted ?? false)
+      return { reads: fake.registry, writes }
+    },
+    helm: () => new FakeHelm(fake.registry, {}, fake.seen)
+  }
+  return { services, writesAsked }
+}
+
+const OWNERS = 'owners:\n  - email: me@example.com\n'
+
+test('Artifact Hub metadata: a writer asked for, pushed after the chart, signing and the GitHub release', async () => {
+  fs.writeFileSync(path.join(root, 'charts/hello/artifacthub-repo.yml'), OWNERS)
+  const fake = fakes()
+  const { services, writesAsked } = withMetadataWriter(fake)
+  await release(config({ artifacthubRepo: { kind: 'auto' } }), services)
+  expect(writesAsked).toEqual([true])
+  const from = (prefix: string) =>
+    fake.seen.findIndex(s => s.startsWith(prefix))
+  expect(from('push hello')).toBeLessThan(from('sign:'))
+  expect(from('GitHub release')).toBeLessThan(from('blob'))
+  expect(fake.seen.slice(from('blob'))).toEqual([
+    'blob acme/charts/hello (0 bytes)',
+    `blob acme/charts/hello (${OWNERS.length} bytes)`,
+    'manifest acme/charts/hello:artifacthub.io'
+  ])
+})
+
+test('Artifact Hub metadata is pushed also when the version was already published (if-exists: skip)', async () => {
+  fs.writeFileSync(path.join(root, 'charts/hello/artifacthub-repo.yml'), OWNERS)
+  const fake = fakes()
+  fake.registry.put('acme/charts/hello', '1.0.0', sha256('published'))
+  const { services } = withMetadataWriter(fake)
+  await release(
+    config({
+      artifacthubRepo: { kind: 'auto' },
+      ifExists: 'skip',
+      signing: undefined,
+      githubRelease: undefined
+    }),
+    services
+  )
+  expect(fake.seen.filter(s => !s.startsWith('check signing'))).toEqual([
+    'blob acme/charts/hello (0 bytes)',
+    `blob acme/charts/hello (${OWNERS.length} bytes)`,
+    'manifest acme/charts/hello:artifacthub.io'
+  ])
 })

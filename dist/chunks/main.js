@@ -650,12 +650,14 @@ function getConfig(env = process.env) {
         dryRun: booleanInput('dry-run'),
         tag: releaseTag(getInput('tag'), env.GITHUB_REF),
         githubRef: env.GITHUB_REF ?? '',
+        githubRepository: env.GITHUB_REPOSITORY || undefined,
         tagPattern: validateTagPattern(getInput('tag-pattern') || DEFAULT_TAG_PATTERN),
         checkTag: booleanInput('check-tag', true),
         ifExists: ifExists(getInput('if-exists')),
         gitops: gitopsConfig(env),
         signing: signingConfig(env),
-        githubRelease: githubReleaseConfig(env)
+        githubRelease: githubReleaseConfig(env),
+        artifacthubRepo: artifacthubRepo(getInput('artifacthub-repo'))
     };
     checkRegistryInputs(config, env);
     maskLogin(config.username, config.password);
@@ -669,6 +671,17 @@ function chartPatterns() {
         throw new UserError(`Input 'chart' has '${refused}': give chart folders relative to the workspace, without '..'.`);
     }
     return lines.length ? lines : ['.'];
+}
+function artifacthubRepo(raw) {
+    const value = raw.trim();
+    if (!value)
+        return { kind: 'auto' };
+    if (value === 'false')
+        return { kind: 'off' };
+    if (path.isAbsolute(value) || value.split(/[\\/]/).includes('..'))
+        throw new UserError(`Input 'artifacthub-repo' is '${raw}': give the file's path relative to the workspace, without '..' ` +
+            "(or leave it empty for the artifacthub-repo.yml next to Chart.yaml, or 'false' for none).");
+    return { kind: 'file', path: value };
 }
 function ifExists(raw) {
     const value = (raw.trim() || 'fail');

@@ -15,6 +15,7 @@ import {
 } from './api-version.js'
 import { UserError } from '../errors.js'
 import { isRepositoryComponent } from '../registry/reference.js'
+import { ociSource, type OciSource } from './oci-source.js'
 
 /** Artifact Hub's annotation of what changed in a version (read by changes.ts). */
 export const CHANGES_ANNOTATION = 'artifacthub.io/changes'
@@ -55,6 +56,11 @@ export interface ChartMetadata {
    * in some charts), for the GitHub release's notes; absent when none.
    */
   changes?: unknown
+  /**
+   * What Helm writes as the manifest's `org.opencontainers.image.source`
+   * (ghcr.io links a package by it), with the line of `sources:`.
+   */
+  ociSource?: OciSource & { line: number }
 }
 
 /** A chart's requirements.yaml (Helm 2's, read by Helm 3 and 4 too): text and path. */
@@ -131,7 +137,8 @@ export function parseChartYaml(
     dependencies,
     ...(fromRequirements ? { dependenciesFile: requirements.file } : {}),
     versionLine: lineOf('version') ?? 1,
-    ...changesAnnotation(data)
+    ...changesAnnotation(data),
+    ociSource: { ...ociSource(data), line: lineOf('sources') ?? 1 }
   }
 }
 

@@ -38,6 +38,8 @@ export interface Config extends RegistryInputs, HelmInputs {
   tag?: string
   /** GITHUB_REF, for messages. */
   githubRef: string
+  /** GITHUB_REPOSITORY (owner/name): the repository a ghcr.io package links to. */
+  githubRepository?: string
   tagPattern: string
   checkTag: boolean
   ifExists: IfExists
@@ -46,7 +48,16 @@ export interface Config extends RegistryInputs, HelmInputs {
   signing?: SigningConfig
   /** A GitHub Release per pushed chart; absent when `github-release` is false. */
   githubRelease?: GitHubReleaseConfig
+  /** `artifacthub-repo`: which Artifact Hub metadata file goes to each chart's repository. */
+  artifacthubRepo?: ArtifactHubInput
 }
+
+/**
+ * `artifacthub-repo`: empty, the artifacthub-repo.yml next to each Chart.yaml
+ * when there is one; `false`, none; else a file in the workspace.
+ */
+export type ArtifactHubInput =
+  { kind: 'auto' } | { kind: 'off' } | { kind: 'file'; path: string }
 
 /** What to do when the version is already in the registry. Nothing ever overwrites. */
 export type IfExists = 'fail' | 'skip'
@@ -70,6 +81,7 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dryRun: booleanInput('dry-run'),
     tag: releaseTag(core.getInput('tag'), env.GITHUB_REF),
     githubRef: env.GITHUB_REF ?? '',
+    githubRepository: env.GITHUB_REPOSITORY || undefined,
     tagPattern: validateTagPattern(
       core.getInput('tag-pattern') || DEFAULT_TAG_PATTERN
     ),
@@ -77,7 +89,8 @@ export function getConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ifExists: ifExists(core.getInput('if-exists')),
     gitops: gitopsConfig(env),
     signing: signingConfig(env),
-    githubRelease: githubReleaseConfig(env)
+    githubRelease: githubReleaseConfig(env),
+    artifacthubRepo: artifacthubRepo(core.getInput('artifacthub-repo'))
   }
   checkRegistryInputs(config, env)
   maskLogin(config.username, config.password)
@@ -96,6 +109,18 @@ function chartPatterns(): string[] {
     )
   }
   return lines.length ? lines : ['.']
+}
+
+function artifacthubRepo(raw: string): ArtifactHubInput {
+  const value = raw.trim()
+  if (!value) return { kind: 'auto' }
+  if (value === 'false') return { kind: 'off' }
+  if (path.isAbsolute(value) || value.split(/[\\/]/).includes('..'))
+    throw new UserError(
+      `Input 'artifacthub-repo' is '${raw}': give the file's path relative to the workspace, without '..' ` +
+        "(or leave it empty for the artifacthub-repo.yml next to Chart.yaml, or 'false' for none)."
+    )
+  return { kind: 'file', path: value }
 }
 
 function ifExists(raw: string): IfExists {

@@ -36,15 +36,18 @@ export type ReleaseReads = Pick<
 export interface RunRegistry {
   /** The lookup, the push's read-back, packages and the changelog. */
   reads: ReleaseReads
-  /** Signing's writes, through the same client; absent when nothing signs. */
+  /** Signing's and Artifact Hub metadata's writes, through the same client; absent when nothing writes. */
   writes?: SignatureRegistry
 }
 
 /** The outside systems main talks to, and the steps loaded on use; tests pass fakes. */
 export interface Services {
   installHelm(config: Config): Promise<InstalledHelm>
-  /** Called once per run: every step gets this one client. */
-  registry(config: Config): Promise<RunRegistry>
+  /**
+   * Called once per run: every step gets this one client; a writer when the
+   * run signs or `writes` (Artifact Hub metadata to push).
+   */
+  registry(config: Config, writes?: boolean): Promise<RunRegistry>
   helm(installed: InstalledHelm, env: Record<string, string>): MainHelm
   /** The Helm of the GitOps preview: run isolated, never in the sandbox. */
   renderHelm(installed: InstalledHelm): Promise<HelmTemplate>
@@ -68,9 +71,10 @@ export const realServices: Services = {
       versionSpec: config.helmVersion,
       downloadBaseUrl: config.helmDownloadUrl
     }),
-  registry: async config => {
+  registry: async (config, writes) => {
     const options = registryOptions(config)
-    if (!config.signing) return { reads: new RegistryClient(options) }
+    if (!config.signing && !writes)
+      return { reads: new RegistryClient(options) }
     const { RegistryWriter } = await import('../registry/writer.js')
     const writer = new RegistryWriter(options)
     return { reads: writer, writes: writer }

@@ -2,7 +2,8 @@
 // outside systems, and the steps that load their code where a run reaches
 // them, come from services.ts, so tests pass fakes; main.ts loads this once
 // the inputs are read. Every refusal that needs no side effect (Chart.yaml,
-// the tag, the lookup, the signing checks) comes before the first push, and
+// the tag, the lookup, the signing checks, the Artifact Hub metadata file and
+// its tag) comes before the first push, and
 // outputs and summary are set once, at the end.
 import * as core from '@actions/core'
 import { v1Notice } from '../chart/api-version.js'
@@ -11,6 +12,16 @@ import type { LoadedChart } from '../chart/load.js'
 import type { InstalledHelm } from '../helm/installer.js'
 import type { Config } from '../inputs/release.js'
 import { setOutputs } from '../outputs.js'
+import {
+  checkMetadata,
+  logMetadataStates,
+  pushMetadata
+} from '../publish/artifacthub.js'
+import {
+  metadataFiles,
+  type MetadataFile
+} from '../publish/artifacthub-files.js'
+import { ghcrLinkNotice } from '../publish/ghcr-link.js'
 import { logIn } from '../publish/login.js'
 import { publishedNotes, startLookUp } from '../publish/lookup.js'
 import { planReleases } from '../publish/plan.js'
@@ -49,7 +60,15 @@ export async function release(
     const plan = await core.group('Check the tag', async () =>
       planReleases(config, charts)
     )
-    const registry = await services.registry(config)
+    const metadata = metadataFiles(
+      config.artifacthubRepo ?? { kind: 'off' },
+      plan.releases,
+      config.workspace
+    )
+    const registry = await services.registry(
+      config,
+      metadata.length > 0 && !config.dryRun
+    )
     // Plain HTTP, no Helm: the lookup runs while Helm is installed, and reports
     // in its own group after it. An install failure is the one reported.
     const lookup = startLookUp(registry.reads, config.ifExists, plan.releases)
@@ -69,6 +88,8 @@ export async function release(
     const record = recordOf(run)
     record.skip(...plan.notes)
     const pending = run.charts.filter(r => !published.has(r))
+    noteGhcrLinks(pending, config)
+    await checkArtifactHub(registry, metadata)
     const session = await checkSigning(services, config, registry, run.charts)
     let helm: MainHelm | undefined
     // Helm runs in the sandbox to publish; the preview's pulled packages go
@@ -112,6 +133,18 @@ export async function release(
             record
           )
         )
+      // After signing and the GitHub release: its failure leaves them done.
+      if (metadata.length)
+        record.skip(
+          ...(await core.group('Push Artifact Hub metadata', () =>
+            pushMetadata(
+              registry.reads,
+              registry.writes,
+              metadata,
+              config.dryRun
+            )
+          ))
+        )
       const renderer =
         helm && sandbox && config.gitops?.render
           ? previewRenderer(services, config, installed, sandbox.root)
@@ -137,6 +170,30 @@ function readCharts(config: Config): LoadedChart[] {
       core.notice(v1Notice(chart.file), { file: chart.file, startLine: 1 })
   }
   return charts
+}
+
+/** Before the push: a tag the metadata must not overwrite is refused. */
+async function checkArtifactHub(
+  registry: RunRegistry,
+  metadata: MetadataFile[]
+): Promise<void> {
+  if (!metadata.length) return
+  await core.group('Check Artifact Hub metadata', async () =>
+    logMetadataStates(metadata, await checkMetadata(registry.reads, metadata))
+  )
+}
+
+/** Before the push: each ghcr.io package the repository will not be linked to. */
+function noteGhcrLinks(pending: ChartRelease[], config: Config): void {
+  for (const chart of pending) {
+    const notice = ghcrLinkNotice(chart, config.githubRepository)
+    // An annotation: its text follows `::notice …::`, escaped by core.
+    if (notice)
+      core.notice(notice.message, {
+        file: notice.file,
+        startLine: notice.line
+      })
+  }
 }
 
 async function install(
