@@ -3,7 +3,7 @@ import { e as setSecret, v as which, A as isDebug, r as getExecOutput, i as info
 import { U as UserError, e as errorMessage } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
 import { a as teamSlug, r as repositoryName, b as repositoryProblem, s as splitRepository, n as normalizeServerUrl, v as validateRepository, d as validateBranchName, g as gitRevision, f as validateFilePath, G as GITOPS_INPUTS, h as filePathProblem } from './main.js';
-import { d as distExports, h as childEnv, I as withCommandsStopped, e as showable, m as relay } from './publish-push.js';
+import { d as distExports, h as childEnv, J as withCommandsStopped, e as showable, m as relay } from './publish-push.js';
 import { f as findPins, i as isPlainMap, b as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, s as sourceReference, A as ARGOCD_KINDS, a as findRepository, F as FLUX_KINDS, w as walkPath, K as KUSTOMIZE_KIND, c as collectSources, m as matcherFor, h as helmRepositories, d as createScanContext } from './gitops-tools-index.js';
 import { s as semver, b as escapeMarkdown, i as inlineCode, m as markdownWithCode, c as clip, t as tableLines, f as tableRow, g as cellCode } from './markdown.js';
 import fs from 'node:fs';
