@@ -14,5 +14,5 @@ export function showPullRequest(demo: Demo): void {
       `(${pull.head} -> ${pull.base}): ${pull.title}`
   )
   demo.show.file('2-pull-request.md', pull.body, 'its body (Markdown)')
-  console.log(`\n${pull.body}`)
+  console.log(`\n┄┄┄ the pull request's body ┄┄┄\n${pull.body}┄┄┄ end ┄┄┄`)
 }

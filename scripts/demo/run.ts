@@ -1,7 +1,9 @@
 // One step of a workflow, run from dist/ as a runner runs it
 // (__tests__/helpers/action-runner.ts): fresh runner folders, a checkout of
 // examples/, the inputs a `with:` block would give, and the environment a
-// release workflow of demo/charts has, pointed at the local stand-ins.
+// release workflow of demo/charts has, pointed at the local stand-ins. The
+// tool cache is the one runner's, kept from run to run as a self-hosted
+// runner keeps it: Helm is downloaded and verified once, then found.
 import path from 'node:path'
 import {
   makeRunnerDirs,
@@ -53,7 +55,10 @@ export interface Step {
 /** Runs one step; throws StepFailed (whole log kept) when it fails. */
 export async function runStep(demo: Demo, step: Step): Promise<StepResult> {
   const { standIns, show } = demo
-  const dirs: RunnerDirs = makeRunnerDirs(path.join(demo.work, step.name))
+  const dirs: RunnerDirs = {
+    ...makeRunnerDirs(path.join(demo.work, step.name)),
+    toolCache: path.join(demo.work, 'tool-cache')
+  }
   checkout(dirs.workspace)
   step.prepare?.(dirs.workspace)
   const log = show.runLog()

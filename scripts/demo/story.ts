@@ -49,8 +49,9 @@ export async function release(demo: Demo): Promise<StepResult> {
       `pull request in ${OWNER}/${GITOPS_REPO}`
   )
   show.say(
-    'job "release": push, sign, provenance, GitHub release ' +
-      '(GITHUB_SERVER_URL https://github.com, whose API is the double)'
+    'job "release": push, sign, attest, GitHub release; GITHUB_SERVER_URL ' +
+      'https://github.com (the signing identity names it), GITHUB_API_URL ' +
+      'the double'
   )
   const result = await runStep(demo, {
     name: '2a-release',
@@ -88,8 +89,8 @@ async function gitops(demo: Demo): Promise<void> {
   const { standIns, show } = demo
   console.log('')
   show.say(
-    'job "gitops": the pull request (if-exists: skip; ' +
-      'GITHUB_SERVER_URL the stand-in git server)'
+    'job "gitops": the pull request, \'if-exists: skip\'; ' +
+      'GITHUB_SERVER_URL the stand-in git server'
   )
   const result = await runStep(demo, {
     name: '2b-gitops',
