@@ -65,6 +65,7 @@ test('every step of the story is there, with its result', () => {
     /^ {2}updated-files = \["apps\/hello\.yaml","flux\/hello\.yaml"\]$/m
   )
   expect(plain).toMatch(/^ {2}copied = 1$/m)
+  expect(plain).toMatch(/^demo: the copy is the release, digest for digest$/m)
   expect(plain).toMatch(/^demo: assets: hello-0\.2\.0\.tgz$/m)
   expect(written('5-release-notes.md')).toContain('--version 0.2.0')
   expect(plain).toMatch(/\ndemo: done\. Files: /)

@@ -139,13 +139,15 @@ export async function mirror(demo: Demo, released: StepResult): Promise<void> {
     }
   })
   show.outputs(result, ['copied', 'skipped', 'refused'])
-  await readBack(
-    demo,
-    `${OWNER}/mirror/hello`,
-    '0.2.0',
-    released.outputs.digest
-  )
-  await showVerified(demo, `${OWNER}/mirror/hello`, released.outputs.digest)
+  const [copy] = JSON.parse(result.outputs.mirrored ?? '[]') as {
+    digest?: string
+  }[]
+  const copied = `${OWNER}/mirror/hello`
+  await readBack(demo, copied, '0.2.0', copy?.digest ?? '(none)')
+  if (copy?.digest !== released.outputs.digest)
+    throw new Error(`the mirror copied ${copy?.digest}, not the release's`)
+  show.say('the copy is the release, digest for digest')
+  await showVerified(demo, copied, released.outputs.digest)
 }
 
 /** 5: the GitHub release step 2 made, as the GitHub API double holds it. */
