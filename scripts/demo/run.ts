@@ -39,6 +39,7 @@ export function releaseInputs(standIns: StandIns): Record<string, string> {
   }
 }
 
+/** One action run of the story: which files, inputs and environment. */
 export interface Step {
   /** The file names' stem: `1-publish` → 1-publish.log, … */
   name: string

@@ -21,6 +21,7 @@ export const GITOPS_REPO = 'gitops'
 /** The one token the GitHub double and the git server accept. */
 export const TOKEN = 'ghs_demoToken0123456789abcdef'
 
+/** The running stand-ins: the GitOps servers, the Sigstore double, labels. */
 export type StandIns = GitopsServers & {
   sigstore: SigstoreDouble
   /** One line per stand-in: its address and what it stands in for. */
