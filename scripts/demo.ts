@@ -23,6 +23,7 @@ import {
   repoRoot,
   tempDir
 } from '../__tests__/helpers/paths.js'
+import { errorMessage } from '../src/errors.js'
 import { debugWanted } from './run-log.js'
 import { gitopsFiles } from './demo/charts.js'
 import { createShow } from './demo/show.js'
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
     console.log(`\ndemo: done. Files: ${show.outDir}`)
   } catch (error) {
     process.exitCode = 1
-    console.error(`\ndemo: ${(error as Error).message}`)
+    console.error(`\ndemo: ${errorMessage(error)}`)
   } finally {
     await servers.stop()
     removeDir(work)

@@ -2,6 +2,7 @@
 // each labelled with what it stands in for: nothing the demo does reaches
 // the internet or anything real. They are the test suite's own doubles
 // (__tests__/helpers/), so the demo shows what the tests check.
+import { errorMessage } from '../../src/errors.js'
 import { registryBinary } from '../../__tests__/helpers/registry.js'
 import {
   startGitopsServers,
@@ -36,7 +37,7 @@ export function explainStartFailure(error: unknown): string {
       "registry (Debian/Ubuntu: 'sudo apt-get install docker-registry'; or " +
       "run 'npm run setup'), or set REGISTRY_BIN to a registry binary."
     )
-  return `the local stand-ins did not start: ${(error as Error).message}`
+  return `the local stand-ins did not start: ${errorMessage(error)}`
 }
 
 /**
