@@ -1,20 +1,21 @@
-// The local demo (`npm run demo`): everything a release does, on this machine.
-// 1. Starts a real registry (CNCF distribution) on loopback, a loopback mirror
-//    of Helm's downloads, and a git server holding an example GitOps repository.
-// 2. Publishes examples/charts/hello through the bundled action (dist/), the way
-//    a runner runs it: Helm is downloaded, checksum-verified and cached.
-// 3. Runs the action again in dry-run mode with the GitOps step: the chart is
-//    already published ('if-exists: skip'), and the pull request it would open
-//    in the example GitOps repository is printed with its diff.
+// The local demo (`npm run demo`): the story a user adopts the action for,
+// run from dist/ as a runner runs it, against local stand-ins that are
+// labelled as such (scripts/demo/stand-ins.ts):
+// 1. publish examples/charts/hello 0.1.0 and read its digest back;
+// 2. release 0.2.0 (a template and values change), signed, with provenance,
+//    a GitHub release, and the GitOps pull request whose preview renders the
+//    change at each place that pins the chart (0.1.0 -> 0.2.0) with the
+//    changelog;
+// 3. verify the signatures and the provenance;
+// 4. mirror 0.2.0 with the mirror action, signatures included;
+// 5. show the GitHub release.
+// Each run's log shows as the run page first does (groups collapsed;
+// `--debug` expands them, debug lines included); whole logs, summaries, the
+// pull request's body and the release notes go to files in one folder
+// (`--out <dir>`, else a new temporary one), named as they are written.
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
-import {
-  makeRunnerDirs,
-  runMain,
-  type StepResult
-} from '../__tests__/helpers/action-runner.js'
-import { startGitServer } from '../__tests__/helpers/git-server.js'
-import { startMirror } from '../__tests__/helpers/helm-mirror.js'
 import {
   HELM4,
   realHelm,
@@ -22,10 +23,25 @@ import {
   repoRoot,
   tempDir
 } from '../__tests__/helpers/paths.js'
-import { registryBinary, startRegistry } from '../__tests__/helpers/registry.js'
-import { createRunLog, debugWanted } from './run-log.js'
-
-const TOKEN = 'demo-gitops-token'
+import { errorMessage } from '../src/errors.js'
+import { debugWanted } from './run-log.js'
+import { gitopsFiles } from './demo/charts.js'
+import { createShow } from './demo/show.js'
+import {
+  explainStartFailure,
+  GITOPS_REPO,
+  OWNER,
+  startStandIns,
+  type StandIns
+} from './demo/stand-ins.js'
+import {
+  githubRelease,
+  mirror,
+  publish,
+  release,
+  verify
+} from './demo/story.js'
+import type { Demo } from './demo/run.js'
 
 function die(message: string): never {
   console.error(`\ndemo: ${message}`)
@@ -33,136 +49,58 @@ function die(message: string): never {
 }
 
 function checkPrerequisites(): void {
-  if (!fs.existsSync(path.join(repoRoot, 'dist', 'index.js'))) {
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'index.js')))
     die("dist/index.js is missing: run 'npm run bundle'.")
-  }
-  if (!fs.existsSync(realHelm(HELM4))) {
+  if (!fs.existsSync(realHelm(HELM4)))
     die("Helm is not fetched yet: run 'npm run setup' first.")
-  }
 }
 
-async function registryOrExplain(): Promise<
-  Awaited<ReturnType<typeof startRegistry>>
-> {
+/** `--out <dir>`, or a new folder under the system's temporary one. */
+function outDir(argv: readonly string[]): string {
+  const at = argv.indexOf('--out')
+  if (at >= 0 && argv[at + 1]) return path.resolve(argv[at + 1])
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'helm-oci-release-demo-out-'))
+}
+
+async function standIns(): Promise<StandIns> {
   try {
-    return await startRegistry()
+    return await startStandIns('refs/tags/v0.2.0')
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    die(
-      missing
-        ? `'${registryBinary()}' is not installed. Install the CNCF distribution registry ` +
-            "(Debian/Ubuntu: 'sudo apt-get install docker-registry'; or run 'npm run setup'), " +
-            'or set REGISTRY_BIN to a registry binary.'
-        : `the registry did not start: ${(error as Error).message}`
-    )
+    die(explainStartFailure(error))
   }
 }
 
-function gitopsFiles(registryHost: string): Record<string, string> {
-  const dir = path.join(repoRoot, 'examples', 'gitops')
-  const files: Record<string, string> = {}
-  for (const file of ['apps/hello.yaml', 'flux/hello.yaml', 'README.md']) {
-    files[file] = fs
-      .readFileSync(path.join(dir, file), 'utf8')
-      .replaceAll('REGISTRY', registryHost)
-  }
-  return files
-}
-
-function printOutputs(title: string, result: StepResult): void {
-  console.log(`\ndemo: ${title}`)
-  for (const [key, value] of Object.entries(result.outputs))
-    console.log(`  ${key} = ${value}`)
-  console.log(
-    '\ndemo: job summary (markdown, as GitHub renders it on the run page)'
-  )
-  console.log(result.summary)
-}
-
-/**
- * Prints each line of the action's log as the run page shows it (groups as
- * headings, annotations as `error:` lines, debug lines only with `--debug` or
- * RUNNER_DEBUG=1), not as the raw workflow commands the runner reads.
- */
-function showLikeTheRunPage(): (line: string) => void {
-  const render = createRunLog({ debug: debugWanted(process.argv, process.env) })
-  return line => {
-    const shown = render(line)
-    if (shown !== undefined) console.log(shown)
-  }
+async function story(demo: Demo): Promise<void> {
+  await publish(demo)
+  const released = await release(demo)
+  await verify(demo, released)
+  await mirror(demo, released)
+  githubRelease(demo, released)
 }
 
 async function main(): Promise<void> {
   checkPrerequisites()
+  const show = createShow(
+    outDir(process.argv),
+    debugWanted(process.argv, process.env)
+  )
   const work = tempDir('helm-oci-release-demo-')
-  const registry = await registryOrExplain()
-  const [mirror, git] = await Promise.all([
-    startMirror({ versions: [HELM4] }),
-    startGitServer(TOKEN)
-  ])
+  const servers = await standIns()
+  console.log('demo: local stand-ins (nothing here reaches anything real):')
+  for (const label of servers.labels()) console.log(`  ${label}`)
   try {
-    git.createRepo('demo/gitops', 'main', gitopsFiles(registry.host))
-    const common = {
-      github: { repository_owner: 'demo', actor: 'octocat', token: '' },
-      env: {
-        GITHUB_REF: 'refs/tags/v0.1.0',
-        GITHUB_SERVER_URL: git.url,
-        GITHUB_API_URL: 'http://127.0.0.1:9/unused-in-dry-run'
-      },
-      echo: showLikeTheRunPage()
-    }
-    const inputs = {
-      chart: 'examples/charts/hello',
-      registry: registry.host,
-      repository: 'demo/charts',
-      password: '',
-      'helm-version': HELM4,
-      'helm-download-url': mirror.url,
-      'plain-http': 'true'
-    }
-    const workspace = (name: string) => {
-      const dirs = makeRunnerDirs(path.join(work, name))
-      fs.cpSync(
-        path.join(repoRoot, 'examples'),
-        path.join(dirs.workspace, 'examples'),
-        { recursive: true }
-      )
-      return dirs
-    }
-    console.log(
-      `demo: registry ${registry.url}, Helm mirror ${mirror.url}, git server ${git.url}`
+    servers.git.createRepo(
+      `${OWNER}/${GITOPS_REPO}`,
+      'main',
+      gitopsFiles(servers.registry.host)
     )
-    console.log(
-      'demo: 1/2 publishing examples/charts/hello 0.1.0 (tag v0.1.0)\n'
-    )
-    const publish = await runMain({
-      ...common,
-      inputs,
-      dirs: workspace('publish')
-    })
-    if (publish.exitCode !== 0)
-      die(`the release failed (exit ${publish.exitCode}); see above.`)
-    printOutputs('outputs of the release', publish)
-
-    console.log('demo: 2/2 the GitOps pull request, in dry-run mode\n')
-    const bump = await runMain({
-      ...common,
-      inputs: {
-        ...inputs,
-        'if-exists': 'skip',
-        'dry-run': 'true',
-        'gitops-repository': 'demo/gitops',
-        'gitops-token': TOKEN,
-        'gitops-base-branch': 'main'
-      },
-      dirs: workspace('gitops')
-    })
-    if (bump.exitCode !== 0)
-      die(`the GitOps dry run failed (exit ${bump.exitCode}); see above.`)
-    printOutputs('outputs of the GitOps dry run', bump)
-    console.log('demo: done.')
+    await story({ standIns: servers, show, work })
+    console.log(`\ndemo: done. Files: ${show.outDir}`)
+  } catch (error) {
+    process.exitCode = 1
+    console.error(`\ndemo: ${errorMessage(error)}`)
   } finally {
-    await Promise.all([registry.stop(), mirror.stop(), git.stop()])
+    await servers.stop()
     removeDir(work)
   }
 }
