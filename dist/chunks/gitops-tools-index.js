@@ -779,7 +779,7 @@ class MapCursor {
 // lookups that say "absent" for anything of the wrong shape, and `<<` merge
 // keys applied as Kubernetes applies them.
 /** Merge keys followed at most this deep; the documents are small. */
-const MAX_DEPTH$2 = 64;
+const MAX_DEPTH$3 = 64;
 function isPlainMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -846,7 +846,7 @@ function pinnedEntry(value, pinPath) {
  * then earlier merged mappings over later ones (YAML 1.1's merge key).
  */
 function withMergeKeys(value, depth = 0) {
-    if (depth > MAX_DEPTH$2)
+    if (depth > MAX_DEPTH$3)
         return value;
     if (Array.isArray(value))
         return value.map(item => withMergeKeys(item, depth + 1));
@@ -2170,7 +2170,7 @@ function parameters(helm, notes, env) {
 /** Elements rendered per ApplicationSet at most. */
 const MAX_ELEMENTS = 20;
 /** Nesting followed when filling a template; manifests are far shallower. */
-const MAX_DEPTH$1 = 64;
+const MAX_DEPTH$2 = 64;
 const GENERATED = 'not rendered: generated per element';
 function applicationSetPlaces(applicationSet, pinPath, at, context, versions) {
     const spec = mapAt(applicationSet, 'spec');
@@ -2223,7 +2223,7 @@ function literalElements(spec) {
 }
 /** The template with every placeholder of its strings filled from `element`. */
 function fillTemplate(value, element, goTemplate, depth) {
-    if (depth > MAX_DEPTH$1)
+    if (depth > MAX_DEPTH$2)
         return { unknown: 'the template nests too deep' };
     if (typeof value === 'string')
         return fillString(value, element, goTemplate);
@@ -2678,7 +2678,7 @@ const FIELD_SPECS = [
     ['spec', 'template', 'spec', 'volumes[]', 'image', 'reference']
 ];
 /** Bounds the walk of the legacy pass over a hostile document. */
-const MAX_DEPTH = 100;
+const MAX_DEPTH$1 = 100;
 /**
  * Applies one rule to a resource's document in place; returns whether it
  * changed, or why kustomize's build would fail on it.
@@ -2712,7 +2712,7 @@ function applyImageRule(document, rule) {
 }
 /** LegacyFilter: `image` of each element of any containers/initContainers list. */
 function legacy(node, set, depth) {
-    if (depth > MAX_DEPTH)
+    if (depth > MAX_DEPTH$1)
         return;
     if (distExports.isSeq(node)) {
         for (const item of node.items)
@@ -3033,11 +3033,16 @@ function missingPath(root, op) {
         .map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'));
     if (keys.length === 0)
         return 'the whole resource is not patched here';
+    // Never a way to the prototype: only own fields and list indexes.
+    if (keys.includes('__proto__'))
+        return 'a __proto__ field is not patched';
     let parent = root;
     for (const key of keys.slice(0, -1)) {
         parent = Array.isArray(parent)
-            ? parent[Number(key)]
-            : isPlainMap(parent)
+            ? /^\d+$/.test(key)
+                ? parent[Number(key)]
+                : undefined
+            : isPlainMap(parent) && Object.hasOwn(parent, key)
                 ? parent[key]
                 : undefined;
         if (parent === undefined || parent === null)
@@ -3045,9 +3050,9 @@ function missingPath(root, op) {
     }
     const last = keys[keys.length - 1];
     if (Array.isArray(parent)) {
-        const index = last === '-' && op.op === 'add' ? parent.length : Number(last);
+        const end = op.op === 'add' && last === '-';
         const limit = op.op === 'add' ? parent.length : parent.length - 1;
-        if (!/^(\d+|-)$/.test(last) || index > limit)
+        if (!end && (!/^\d+$/.test(last) || Number(last) > limit))
             return `no element ${last} in the list`;
         return undefined;
     }
@@ -3141,13 +3146,9 @@ function builtOf(value) {
     };
 }
 function strings(value) {
-    const out = {};
     if (!isPlainMap(value))
-        return out;
-    for (const [key, item] of Object.entries(value))
-        if (typeof item === 'string')
-            out[key] = item;
-    return out;
+        return {};
+    return Object.fromEntries(Object.entries(value).filter((entry) => typeof entry[1] === 'string'));
 }
 /** One post-renderer over copies of the resources: all of it, or why not. */
 function applyRenderer(resources, renderer) {
@@ -3405,7 +3406,21 @@ function readAllPatches(kustomize) {
     const refused = all.find(patch => typeof patch === 'string');
     if (typeof refused === 'string')
         return refused;
+    if (all.some(patch => hasProtoKey(patch, 0)))
+        return 'a patch has a __proto__ key, which this action does not apply';
     return all;
+}
+/** Bounds the search of a patch for `__proto__` keys. */
+const MAX_DEPTH = 100;
+/** A key that JavaScript would read as the prototype, at any depth. */
+function hasProtoKey(value, depth) {
+    if (depth > MAX_DEPTH)
+        return true;
+    if (Array.isArray(value))
+        return value.some(item => hasProtoKey(item, depth + 1));
+    if (!isPlainMap(value))
+        return false;
+    return Object.entries(value).some(([key, item]) => key === '__proto__' || hasProtoKey(item, depth + 1));
 }
 function listOf(map, key) {
     const value = map[key];

@@ -328,6 +328,29 @@ describe('post-renderers: refused, said, that post-renderer left out', () => {
     expect(outcome.values).toEqual(BEFORE)
   })
 
+  test.each([
+    ['/__proto__/polluted', 'a __proto__ field is not patched'],
+    ['/spec/ports/-', 'no element - in the list']
+  ])('a JSON patch replace of %s is refused', (path, why) => {
+    const outcome = run(
+      `postRenderers: [{kustomize: {patches: [{target: {kind: Service}, patch: "[{op: replace, path: ${path}, value: x}]"}]}}]`
+    )
+    expect(outcome.notes).toEqual([
+      `spec.postRenderers[0] not applied: Service web: the JSON patch's replace of ${path} does not apply: ${why}`
+    ])
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  test('a strategic merge patch with a prototype key is refused', () => {
+    const outcome = run(
+      'postRenderers: [{kustomize: {patches: [{target: {kind: Service}, patch: "kind: Service\\nmetadata: {name: web}\\nspec: {__proto__: {polluted: x}}"}]}}]'
+    )
+    expect(outcome.notes).toEqual([
+      'spec.postRenderers[0] not applied: a patch has a __proto__ key, which this action does not apply; the preview shows the output without it'
+    ])
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
   test('a refused post-renderer leaves the others applied', () => {
     const outcome = run(
       'postRenderers: [{kustomize: {images: [{name: "a|b"}]}}, {kustomize: {patches: [{target: {kind: Deployment}, patch: "[{op: replace, path: /spec/replicas, value: 9}]"}]}}]'

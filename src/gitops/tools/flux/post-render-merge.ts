@@ -220,11 +220,15 @@ function missingPath(root: PlainMap, op: PlainOp): string | undefined {
     .slice(1)
     .map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
   if (keys.length === 0) return 'the whole resource is not patched here'
+  // Never a way to the prototype: only own fields and list indexes.
+  if (keys.includes('__proto__')) return 'a __proto__ field is not patched'
   let parent: unknown = root
   for (const key of keys.slice(0, -1)) {
     parent = Array.isArray(parent)
-      ? (parent[Number(key)] as unknown)
-      : isPlainMap(parent)
+      ? /^\d+$/.test(key)
+        ? (parent[Number(key)] as unknown)
+        : undefined
+      : isPlainMap(parent) && Object.hasOwn(parent, key)
         ? parent[key]
         : undefined
     if (parent === undefined || parent === null)
@@ -232,9 +236,9 @@ function missingPath(root: PlainMap, op: PlainOp): string | undefined {
   }
   const last = keys[keys.length - 1]
   if (Array.isArray(parent)) {
-    const index = last === '-' && op.op === 'add' ? parent.length : Number(last)
+    const end = op.op === 'add' && last === '-'
     const limit = op.op === 'add' ? parent.length : parent.length - 1
-    if (!/^(\d+|-)$/.test(last) || index > limit)
+    if (!end && (!/^\d+$/.test(last) || Number(last) > limit))
       return `no element ${last} in the list`
     return undefined
   }

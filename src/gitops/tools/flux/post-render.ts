@@ -119,11 +119,12 @@ function builtOf(value: PlainMap): BuiltResource {
 }
 
 function strings(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {}
-  if (!isPlainMap(value)) return out
-  for (const [key, item] of Object.entries(value))
-    if (typeof item === 'string') out[key] = item
-  return out
+  if (!isPlainMap(value)) return {}
+  return Object.fromEntries(
+    Object.entries(value).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string'
+    )
+  )
 }
 
 /** One post-renderer over copies of the resources: all of it, or why not. */

@@ -134,7 +134,23 @@ function readAllPatches(kustomize: PlainMap): PostRenderPatch[] | string {
   ]
   const refused = all.find(patch => typeof patch === 'string')
   if (typeof refused === 'string') return refused
+  if (all.some(patch => hasProtoKey(patch, 0)))
+    return 'a patch has a __proto__ key, which this action does not apply'
   return all as PostRenderPatch[]
+}
+
+/** Bounds the search of a patch for `__proto__` keys. */
+const MAX_DEPTH = 100
+
+/** A key that JavaScript would read as the prototype, at any depth. */
+function hasProtoKey(value: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH) return true
+  if (Array.isArray(value))
+    return value.some(item => hasProtoKey(item, depth + 1))
+  if (!isPlainMap(value)) return false
+  return Object.entries(value).some(
+    ([key, item]) => key === '__proto__' || hasProtoKey(item, depth + 1)
+  )
 }
 
 function listOf(map: PlainMap, key: string): unknown[] | string {
