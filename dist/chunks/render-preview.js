@@ -1482,7 +1482,7 @@ async function renderIn(folder, helm, place, version, packagePath, options) {
     const split = splitManifests(output.manifest, place.namespace ?? 'default');
     // helm-controller's order (internal/postrender/build.go): the
     // post-renderers, then commonMetadata.
-    const post = place.postRenderers?.(split.resources);
+    const post = place.postRenderers?.(split.resources, split.duplicates);
     const common = withCommonMetadata(post?.resources ?? split.resources, place.commonMetadata);
     const applied = applicableResources(common, place.hooks);
     return {

@@ -70,7 +70,11 @@ export interface CommonMetadata {
  * `spec.postRenderers`: gitops/tools/flux/post-render.ts), before
  * `commonMetadata`: the resources after them, and what could not be applied.
  */
-export type PostRender = (resources: Resource[]) => {
+export type PostRender = (
+  resources: Resource[],
+  /** `Kind namespace/name` of each resource Helm rendered more than once. */
+  duplicates: readonly string[]
+) => {
   resources: Resource[]
   notes: string[]
 }

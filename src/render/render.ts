@@ -162,7 +162,7 @@ async function renderIn(
   const split = splitManifests(output.manifest, place.namespace ?? 'default')
   // helm-controller's order (internal/postrender/build.go): the
   // post-renderers, then commonMetadata.
-  const post = place.postRenderers?.(split.resources)
+  const post = place.postRenderers?.(split.resources, split.duplicates)
   const common = withCommonMetadata(
     post?.resources ?? split.resources,
     place.commonMetadata

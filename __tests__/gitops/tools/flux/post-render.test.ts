@@ -64,7 +64,7 @@ function run(spec: string, apiVersion = 'helm.toolkit.fluxcd.io/v2'): Outcome {
   const plan = readPostRenderers(apiVersion, parse(spec))
   const split = splitManifests(MANIFEST, 'shop')
   const renderer = postRender(plan, 'shop')
-  const after = renderer?.(split.resources) ?? {
+  const after = renderer?.(split.resources, split.duplicates) ?? {
     resources: split.resources,
     notes: []
   }
@@ -237,7 +237,7 @@ describe('post-renderers: what is left alone', () => {
       'postRenderers: [{kustomize: {images: [{name: nginx, newTag: "1.27"}]}}]'
     const plan = readPostRenderers('helm.toolkit.fluxcd.io/v2', parse(spec))
     const split = splitManifests(MANIFEST, 'shop')
-    const after = postRender(plan, 'shop')?.(split.resources)
+    const after = postRender(plan, 'shop')?.(split.resources, [])
     const pod = split.resources.find(r => r.kind === 'Pod')
     expect(after?.resources.find(r => r.kind === 'Pod')).toBe(pod)
     expect(after?.resources.map(r => `${r.kind}/${r.name}`)).toEqual(
@@ -349,6 +349,19 @@ describe('post-renderers: refused, said, that post-renderer left out', () => {
       'spec.postRenderers[0] not applied: a patch has a __proto__ key, which this action does not apply; the preview shows the output without it'
     ])
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  test('an object Helm rendered twice: kustomize refuses the output, said', () => {
+    const plan = readPostRenderers(
+      'helm.toolkit.fluxcd.io/v2',
+      parse('postRenderers: [{kustomize: {images: [{name: nginx}]}}]')
+    )
+    const split = splitManifests(`${MANIFEST}---\n${MANIFEST}`, 'shop')
+    const after = postRender(plan, 'shop')?.(split.resources, split.duplicates)
+    expect(after?.notes).toEqual([
+      "spec.postRenderers not applied: Helm rendered Deployment shop/web more than once, which kustomize refuses (Flux's upgrade fails)"
+    ])
+    expect(after?.resources).toEqual(split.resources)
   })
 
   test('a refused post-renderer leaves the others applied', () => {

@@ -49,11 +49,14 @@ export function postRender(
   defaultNamespace: string
 ): PostRender | undefined {
   if (plan.renderers.length === 0) return undefined
-  return resources => {
+  return (resources, duplicates) => {
     const taken = resources.filter(
       resource => !resource.crdsFolder && (plan.hooks || !resource.hook)
     )
-    const working = workingSet(taken)
+    const working =
+      duplicates.length > 0
+        ? `Helm rendered ${duplicates[0]} more than once, which kustomize refuses (Flux's upgrade fails)`
+        : workingSet(taken)
     if (typeof working === 'string')
       return {
         resources,
