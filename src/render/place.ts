@@ -3,6 +3,7 @@
 // order, CRDs, capabilities), rendered at the old and the new version of its
 // pin. Types only: each GitOps tool describes its places in these words
 // (gitops/tools), and render/ runs Helm from them without knowing the tool.
+import type { Resource } from './manifests.js'
 
 /** One values file handed to `helm template -f`, in order: later ones win. */
 export interface ValuesFile {
@@ -65,6 +66,20 @@ export interface CommonMetadata {
 }
 
 /**
+ * What a tool's post-renderers make of Helm's output at one version (Flux's
+ * `spec.postRenderers`: gitops/tools/flux/post-render.ts), before
+ * `commonMetadata`: the resources after them, and what could not be applied.
+ */
+export type PostRender = (
+  resources: Resource[],
+  /** `Kind namespace/name` of each resource Helm rendered more than once. */
+  duplicates: readonly string[]
+) => {
+  resources: Resource[]
+  notes: string[]
+}
+
+/**
  * Helm hooks a GitOps tool does not apply, left out of the preview
  * (render/hooks.ts): `tests` (every event of the hook a test), `skip-tests`
  * (as `helm template --skip-tests`), `no-hooks` (every hook).
@@ -101,6 +116,8 @@ export interface RenderPlace {
   crdsOnUpgrade?: CrdUpgradePolicy
   /** `--skip-schema-validation` (Flux's `disableSchemaValidation`). */
   skipSchemaValidation?: boolean
+  /** Run over the rendered resources first (Flux's `postRenderers`). */
+  postRenderers?: PostRender
   /** Set on every rendered object's metadata (Flux's `commonMetadata`). */
   commonMetadata?: CommonMetadata
   /** `--skip-tests`: the chart's test hooks left out (e.g. Kustomize's `skipTests`). */

@@ -164,12 +164,18 @@ async function renderIn(
   if ('error' in output)
     return { ...namedError(output.error, values.names, folder), ...schema }
   const split = splitManifests(output.manifest, place.namespace ?? 'default')
-  const common = withCommonMetadata(split.resources, place.commonMetadata)
+  // helm-controller's order (internal/postrender/build.go): the
+  // post-renderers, then commonMetadata.
+  const post = place.postRenderers?.(split.resources, split.duplicates)
+  const common = withCommonMetadata(
+    post?.resources ?? split.resources,
+    place.commonMetadata
+  )
   const applied = applicableResources(common, place.hooks)
   return {
     ...split,
     resources: applied.resources,
-    notes: [...schema.notes, ...applied.notes]
+    notes: [...schema.notes, ...(post?.notes ?? []), ...applied.notes]
   }
 }
 

@@ -4,7 +4,7 @@
 // values.yaml, a valuesFrom targetPath is composed as helm-controller
 // composes it, a release name past 53 characters is shortened, the crds/
 // folder is applied as upgrade.crds says, commonMetadata labels every
-// object, and post-renderers are said not applied.
+// object, and the post-renderers patch replicas and an image first.
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -55,6 +55,24 @@ function writeShop(parent: string, version: '1.0.0' | '1.1.0'): void {
     'Chart.yaml': `apiVersion: v2\nname: shop\nversion: ${version}\n`,
     'values.yaml': 'greeting: hello\nimage: {tag: latest}\n',
     'values-prod.yaml': 'replicas: 3\n',
+    // replicas after the containers: the diff's context shows them.
+    'templates/deployment.yaml': [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: {{ .Release.Name }}-web',
+      '  labels: {app: shop}',
+      'spec:',
+      '  selector: {matchLabels: {app: shop}}',
+      '  template:',
+      '    metadata: {labels: {app: shop}}',
+      '    spec:',
+      '      containers:',
+      '        - name: web',
+      '          image: acme/web:{{ .Chart.Version }}',
+      `  replicas: ${version === '1.0.0' ? 1 : 2}`,
+      ''
+    ].join('\n'),
     'templates/configmap.yaml': [
       'apiVersion: v1',
       'kind: ConfigMap',
@@ -116,7 +134,20 @@ function gitopsFiles(host: string): Record<string, string> {
       '  values: {image: {tag: pinned}}',
       '  commonMetadata: {labels: {team: payments}}',
       '  postRenderers:',
-      '    - kustomize: {images: [{name: nginx, newTag: "1.27"}]}',
+      '    - kustomize:',
+      '        patches:',
+      '          - target: {kind: Deployment}',
+      '            patch: |',
+      '              apiVersion: apps/v1',
+      '              kind: Deployment',
+      '              metadata: {name: any}',
+      '              spec: {replicas: 5}',
+      '        images: [{name: acme/web, newName: mirror.acme.test/web}]',
+      '    - kustomize:',
+      '        patches:',
+      '          - target: {labelSelector: app=shop}',
+      '            patch: |',
+      '              - {op: add, path: /metadata/labels/team, value: platform}',
       ''
     ].join('\n')
   }
@@ -205,8 +236,27 @@ test('upgrade.crds unset (Create): the new CRD is added, the changed and the dro
   expect(body).not.toMatch(/Removed:[^#]*gadgets/)
 })
 
-test('postRenderers: said not applied', () => {
+// By hand from the rules in src/gitops/tools/flux/README.md: the strategic
+// merge patch sets replicas 5 at both versions (the chart's 1 → 2 is gone);
+// IsImageMatched("acme/web:1.1.0", "acme/web") holds, Split keeps the tag
+// 1.1.0, newName replaces the name; the second post-renderer's team label is
+// overwritten by commonMetadata, which runs after the post-renderers.
+test('postRenderers: the diff shows the patched replicas and image', () => {
+  const deployment = `Deployment production-eu-west/${SHORT_NAME}-web`
+  expect(body).toContain(deployment)
   expect(body).toContain(
-    "spec.postRenderers not applied: the preview shows the chart's output before Flux's 1 Kustomize post-renderer patch it"
+    [
+      '         - name: web',
+      '-          image: mirror.acme.test/web:1.0.0',
+      '+          image: mirror.acme.test/web:1.1.0',
+      '   replicas: 5'
+    ].join('\n')
   )
+  expect(body).not.toMatch(/^[-+] {2}replicas: [12]$/m)
+  expect(body).not.toContain('spec.postRenderers')
+})
+
+test("postRenderers run before commonMetadata: its label wins over a post-renderer's", () => {
+  expect(body).toMatch(/^ {3}labels: \{ app: shop, team: payments \}$/m)
+  expect(body).not.toContain('team: platform')
 })

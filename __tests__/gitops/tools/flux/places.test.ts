@@ -218,16 +218,26 @@ describe('Flux HelmRelease places', () => {
       }
     ],
     [
-      'postRenderers: not applied, said',
+      'postRenderers: applied to the output, nothing said',
       repo(
         helmRelease([
           'postRenderers:',
           '  - kustomize: {images: [{name: nginx, newTag: "1.27"}]}'
         ])
       ),
+      { notes: [], postRenderers: expect.any(Function) as unknown as never }
+    ],
+    [
+      'postRenderers: one that cannot be applied exactly is left out, said',
+      repo(
+        helmRelease([
+          'postRenderers:',
+          '  - kustomize: {images: [{name: nginx, newTag: "1.27", tagSuffix: -x}]}'
+        ])
+      ),
       {
         notes: [
-          "spec.postRenderers not applied: the preview shows the chart's output before Flux's 1 Kustomize post-renderer patch it"
+          "spec.postRenderers[0] not applied: an images entry's field tagSuffix is not one Flux has; the preview shows the output without it"
         ]
       }
     ],

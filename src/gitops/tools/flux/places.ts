@@ -55,7 +55,7 @@ function helmReleasePlace(
   place.notes.push(...values.notes, ...templatedNote(release))
   if (values.refused) place.skipped = `not rendered: ${values.refused}`
   applyUpgrade(spec, place)
-  applyPostRenderers(spec, place)
+  applyPostRenderers(release, place)
   if (booleanAt(mapAt(spec, 'test'), 'enable') !== true)
     place.hooks = FLUX_NO_TESTS
   return place

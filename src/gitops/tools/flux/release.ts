@@ -8,13 +8,10 @@ import type {
   CrdUpgradePolicy,
   RenderPlace
 } from '../../../render/place.js'
-import {
-  booleanAt,
-  isPlainMap,
-  listAt,
-  mapAt,
-  stringAt
-} from '../../places/plain.js'
+import type { ManifestDocument } from '../../places/documents.js'
+import { booleanAt, isPlainMap, mapAt, stringAt } from '../../places/plain.js'
+import { postRender } from './post-render.js'
+import { readPostRenderers } from './post-renderers.js'
 
 /** Helm's limit on a release name. */
 const MAX_RELEASE_NAME = 53
@@ -79,18 +76,23 @@ export function applyUpgrade(spec: unknown, place: RenderPlace): void {
 }
 
 /**
- * `spec.commonMetadata` (helm-controller v1.4.0, internal/postrender
- * build.go `BuildPostRenderers`), and `spec.postRenderers`, which the
- * preview does not apply (said).
+ * `spec.postRenderers` (post-render.ts), then `spec.commonMetadata`
+ * (helm-controller v1.4.0), in internal/postrender/build.go
+ * `BuildPostRenderers`' order. `namespace` is where Helm puts the objects
+ * that say none (a target selector reads the object's own).
  */
-export function applyPostRenderers(spec: unknown, place: RenderPlace): void {
+export function applyPostRenderers(
+  release: ManifestDocument,
+  place: RenderPlace
+): void {
+  const spec = mapAt(release.value, 'spec')
+  const apiVersion = stringAt(release.value, 'apiVersion') ?? ''
+  const plan = readPostRenderers(apiVersion, spec)
+  place.notes.push(...plan.notes)
+  const run = postRender(plan, place.namespace ?? 'default')
+  if (run) place.postRenderers = run
   const common = mapAt(spec, 'commonMetadata')
   if (common) place.commonMetadata = commonMetadata(common)
-  const renderers = listAt(spec, 'postRenderers').length
-  if (renderers > 0)
-    place.notes.push(
-      `spec.postRenderers not applied: the preview shows the chart's output before Flux's ${renderers} Kustomize post-renderer${renderers === 1 ? '' : 's'} patch it`
-    )
 }
 
 function commonMetadata(common: unknown): CommonMetadata {
