@@ -16,6 +16,7 @@
 //   `!!binary` tag): shown only when a text scan finds that it cannot be a
 //   Secret, else redacted whole.
 import { parseDocument, stringify } from 'yaml'
+import { setOwn } from '../own-keys.js'
 
 /** Past the depth bound: all of a side but its kind. */
 export const REDACTED = '<redacted>'
@@ -258,16 +259,6 @@ function markerOf(
     return side === 'old' ? REDACTED_REMOVED : REDACTED_ADDED
   if (sameValue(old[key], now[key])) return REDACTED_UNCHANGED
   return side === 'old' ? REDACTED_CHANGED_OLD : REDACTED_CHANGED_NEW
-}
-
-/** A key named `__proto__` is data here, never the prototype. */
-function setOwn(map: YamlMap, key: string, value: unknown): void {
-  Object.defineProperty(map, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true
-  })
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

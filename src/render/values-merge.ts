@@ -4,6 +4,7 @@
 // `valuesFrom`) hands Helm the result, so the preview merges the same way
 // and hands Helm one file. Pure: no I/O.
 import { parse } from 'yaml'
+import { ownValue, setOwn } from '../own-keys.js'
 
 /** Values as plain data: what `yaml`'s parse gives. */
 export type PlainMap = Record<string, unknown>
@@ -34,11 +35,14 @@ export function unlessTooDeep<T, R>(merge: () => T, tooDeep: R): T | R {
 export function mergeMaps(a: PlainMap, b: PlainMap): PlainMap {
   const out: PlainMap = { ...a }
   for (const [key, value] of Object.entries(b)) {
-    const current = out[key]
-    out[key] =
+    const current = ownValue(out, key)
+    setOwn(
+      out,
+      key,
       isPlainMap(value) && isPlainMap(current)
         ? mergeMaps(current, value)
         : value
+    )
   }
   return out
 }

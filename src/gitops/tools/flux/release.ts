@@ -12,6 +12,7 @@ import type { ManifestDocument } from '../../places/documents.js'
 import { booleanAt, isPlainMap, mapAt, stringAt } from '../../places/plain.js'
 import { postRender } from './post-render.js'
 import { readPostRenderers } from './post-renderers.js'
+import { setOwn } from '../../../own-keys.js'
 
 /** Helm's limit on a release name. */
 const MAX_RELEASE_NAME = 53
@@ -107,7 +108,7 @@ function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {}
   for (const key of Object.keys(value)) {
     const text = stringAt(value, key)
-    if (text !== undefined) out[key] = text
+    if (text !== undefined) setOwn(out, key, text)
   }
   return out
 }

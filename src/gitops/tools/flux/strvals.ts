@@ -9,6 +9,7 @@
 // Flux. Go's panics on a wrong type become the errors Flux reports.
 // Pure: no I/O.
 import type { PlainMap } from '../../../render/values-merge.js'
+import { setOwn } from '../../../own-keys.js'
 
 /** Helm's bounds: strvals `MaxIndex` and `MaxNestedNameLevel`. */
 const MAX_INDEX = 65536
@@ -235,7 +236,7 @@ class Parser {
 }
 
 function set(data: PlainMap, key: string, value: unknown): void {
-  if (key !== '') data[key] = value
+  if (key !== '') setOwn(data, key, value)
 }
 
 function setIndex(

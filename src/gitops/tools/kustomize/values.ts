@@ -16,6 +16,7 @@
 import { parse } from 'yaml'
 import { errorMessage } from '../../../errors.js'
 import { isPlainMap, type PlainMap } from '../../places/plain.js'
+import { ownValue, setOwn } from '../../../own-keys.js'
 
 /** Where merge2 met two kinds (a map and a list): Kustomize fails the build. */
 export interface KindConflict {
@@ -99,15 +100,11 @@ function walkMap(
   const from = isPlainMap(src) ? src : {}
   const merged: PlainMap = {}
   for (const key of new Set([...Object.keys(into), ...Object.keys(from)])) {
-    const value = walk(field(from, key), field(into, key), [...path, key])
+    const value = walk(ownValue(from, key), ownValue(into, key), [...path, key])
     // yaml.FieldSetter: a field set to a tagged null is cleared.
-    if (value !== CLEAR && value !== undefined) merged[key] = value
+    if (value !== CLEAR && value !== undefined) setOwn(merged, key, value)
   }
   return merged
-}
-
-function field(map: PlainMap, key: string): unknown {
-  return Object.hasOwn(map, key) ? map[key] : undefined
 }
 
 /** The two ways Kustomize merges inline values into the values file. */

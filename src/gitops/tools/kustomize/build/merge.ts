@@ -7,6 +7,7 @@
 // api/filters/patchjson6902/patchjson6902.go applies it) adds, replaces
 // and removes by pointer. Pure; the inputs are never changed.
 import { isPlainMap, type PlainMap } from '../../../places/plain.js'
+import { ownValue, setOwn } from '../../../../own-keys.js'
 
 /** `base` with the strategic-merge `patch` applied; undefined when deleted. */
 export function strategicMerge(
@@ -23,12 +24,13 @@ export function strategicMerge(
       delete result[key]
       continue
     }
-    const current = result[key]
+    const current = ownValue(result, key)
     if (isPlainMap(value) && isPlainMap(current)) {
       const merged = strategicMerge(current, value)
       if (merged === undefined) delete result[key]
-      else result[key] = merged
-    } else result[key] = isPlainMap(value) ? withoutDirective(value) : value
+      else setOwn(result, key, merged)
+    } else
+      setOwn(result, key, isPlainMap(value) ? withoutDirective(value) : value)
   }
   return result
 }
@@ -37,7 +39,7 @@ function withoutDirective(map: PlainMap): PlainMap {
   const result: PlainMap = {}
   for (const [key, value] of Object.entries(map)) {
     if (key === '$patch') continue
-    result[key] = isPlainMap(value) ? withoutDirective(value) : value
+    setOwn(result, key, isPlainMap(value) ? withoutDirective(value) : value)
   }
   return result
 }
@@ -76,7 +78,8 @@ function applyOne(root: unknown, { op, path, value }: PlainOp): unknown {
     else if (op === 'replace') parent[index] = structuredClone(value)
     else if (op === 'remove') parent.splice(index, 1)
   } else if (isPlainMap(parent)) {
-    if (op === 'add' || op === 'replace') parent[last] = structuredClone(value)
+    if (op === 'add' || op === 'replace')
+      setOwn(parent, last, structuredClone(value))
     else if (op === 'remove') delete parent[last]
   }
   return root
@@ -84,5 +87,5 @@ function applyOne(root: unknown, { op, path, value }: PlainOp): unknown {
 
 function childOf(parent: unknown, key: string): unknown {
   if (Array.isArray(parent)) return parent[Number(key)] as unknown
-  return isPlainMap(parent) ? parent[key] : undefined
+  return isPlainMap(parent) ? ownValue(parent, key) : undefined
 }

@@ -9,6 +9,7 @@
 import type { MapCursor } from '../../../../yaml/cursor.js'
 import type { ScalarSpan } from '../../../../yaml/types.js'
 import { isPlainMap, type PlainMap } from '../../../places/plain.js'
+import { setOwn } from '../../../../own-keys.js'
 
 /** The fields followed, by YAML path: a HelmRelease's chart, an Application's source. */
 export const TRACKED_PATHS = [
@@ -165,7 +166,7 @@ function stringMap(map: MapCursor | undefined): Record<string, string> {
     const key = (pair.key as { value?: unknown } | null)?.value
     if (typeof key !== 'string') continue
     const value = map.string(key)
-    if (value !== undefined) result[key] = value
+    if (value !== undefined) setOwn(result, key, value)
   }
   return result
 }
