@@ -4,8 +4,9 @@ import { U as UserError, e as errorMessage } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
 import { a as teamSlug, r as repositoryName, b as repositoryProblem, s as splitRepository, n as normalizeServerUrl, v as validateRepository, d as validateBranchName, g as gitRevision, f as validateFilePath, G as GITOPS_INPUTS, h as filePathProblem } from './main.js';
 import { d as distExports, h as childEnv, J as withCommandsStopped, e as showable, m as relay } from './publish-push.js';
-import { f as findPins, i as isPlainMap, b as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, s as sourceReference, A as ARGOCD_KINDS, a as findRepository, F as FLUX_KINDS, w as walkPath, K as KUSTOMIZE_KIND, c as collectSources, m as matcherFor, h as helmRepositories, d as createScanContext } from './gitops-tools-index.js';
+import { f as findPins, i as isPlainMap, s as selectTargets, r as resourceById, j as jsonPatch, a as strategicMerge, b as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, c as sourceReference, A as ARGOCD_KINDS, d as findRepository, F as FLUX_KINDS, w as walkPath, K as KUSTOMIZE_KIND, e as collectSources, m as matcherFor, h as helmRepositories, g as createScanContext } from './gitops-tools-index.js';
 import { s as semver, b as escapeMarkdown, i as inlineCode, m as markdownWithCode, c as clip, t as tableLines, f as tableRow, g as cellCode } from './markdown.js';
+import { s as setOwn } from './render-values-merge.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -810,7 +811,7 @@ function stringMap(map) {
             continue;
         const value = map.string(key);
         if (value !== undefined)
-            result[key] = value;
+            setOwn(result, key, value);
     }
     return result;
 }
@@ -829,212 +830,6 @@ function resourceName(resource) {
         ? ` (namespace ${resource.namespace})`
         : '';
     return `${resource.kind} ${resource.name}${namespace}`;
-}
-
-/**
- * Kustomize compiles these with Go's RE2, which never backtracks; a pattern
- * is used here only when it is short, has no group followed by a
- * quantifier and at most three quantifiers, so that no selector can make JavaScript's engine work long.
- */
-const MAX_PATTERN = 200;
-const SAFE_PATTERN = /^[\w.\-*+?^$|()[\]{},/: ]*$/;
-const NESTED_QUANTIFIER = /\)[*+?{]/;
-/** `a*a*a*…b` backtracks polynomially in the number of quantifiers. */
-const MAX_QUANTIFIERS = 3;
-/** A compiled selector part, or why it cannot be used. */
-function patternOf(value) {
-    if (/^[\w.-]*$/.test(value))
-        return new RegExp(`^(?:${value.replaceAll('.', '\\.')})$`);
-    if (value.length > MAX_PATTERN ||
-        !SAFE_PATTERN.test(value) ||
-        NESTED_QUANTIFIER.test(value) ||
-        (value.match(/[*+?{]/g) ?? []).length > MAX_QUANTIFIERS)
-        return `the pattern '${value}' is not one this action matches safely`;
-    try {
-        return new RegExp(`^(?:${value})$`);
-    }
-    catch {
-        return `the pattern '${value}' is not a regular expression`;
-    }
-}
-/** The resources `selector` picks, or why it cannot be read. */
-function selectTargets(resources, selector) {
-    const parts = [];
-    for (const key of [
-        'group',
-        'version',
-        'kind',
-        'name',
-        'namespace'
-    ]) {
-        const value = selector[key];
-        if (value === undefined)
-            continue;
-        const pattern = patternOf(value);
-        if (typeof pattern === 'string')
-            return pattern;
-        parts.push([key, pattern]);
-    }
-    const labels = labelTest(selector.labelSelector);
-    const annotations = labelTest(selector.annotationSelector);
-    if (typeof labels === 'string')
-        return labels;
-    if (typeof annotations === 'string')
-        return annotations;
-    return resources.filter(resource => parts.every(([key, pattern]) => valuesOf(resource, key).some(value => pattern.test(value))) &&
-        labels(resource.labels) &&
-        annotations(resource.annotations));
-}
-/** What a selector part is compared with: both ids' name and namespace. */
-function valuesOf(resource, key) {
-    const [group, version] = splitApiVersion(resource.apiVersion);
-    switch (key) {
-        case 'group':
-            return [group];
-        case 'version':
-            return [version];
-        case 'kind':
-            return [resource.kind];
-        case 'name':
-            return [resource.orgName, resource.name];
-        default:
-            return [effective(resource.orgNamespace), effective(resource.namespace)];
-    }
-}
-function splitApiVersion(apiVersion) {
-    const slash = apiVersion.indexOf('/');
-    return slash < 0
-        ? ['', apiVersion]
-        : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
-}
-/** resid.ResId.EffectiveNamespace: unset is `default`. */
-function effective(namespace) {
-    return namespace === '' ? 'default' : namespace;
-}
-/**
- * Kubernetes' equality-based selectors (`k=v`, `k==v`, `k!=v`, `k`, `!k`,
- * comma-separated); set-based ones (`in`, `notin`) are refused, said.
- */
-function labelTest(selector) {
-    if (selector === undefined)
-        return () => true;
-    const tests = [];
-    for (const raw of selector.split(',')) {
-        const term = raw.trim();
-        const match = /^(!?)([\w./-]+)\s*(?:(==|=|!=)\s*([\w.-]*))?$/.exec(term);
-        if (!match)
-            return `the selector '${selector}' is not one this action reads`;
-        const [, not, key, op, value] = match;
-        if (op === undefined)
-            tests.push(map => key in map !== (not === '!'));
-        else if (not === '!')
-            return `the selector '${selector}' is not valid`;
-        else if (op === '!=')
-            tests.push(map => map[key] !== value);
-        else
-            tests.push(map => map[key] === value);
-    }
-    return map => tests.every(test => test(map));
-}
-/** The one resource a patch without `target` applies to: kustomize's GetById. */
-function resourceById(resources, id) {
-    const found = resources.filter(resource => resource.apiVersion === id.apiVersion &&
-        resource.kind === id.kind &&
-        (resource.orgName === id.name || resource.name === id.name) &&
-        (effective(resource.orgNamespace) === effective(id.namespace) ||
-            effective(resource.namespace) === effective(id.namespace)));
-    return found.length === 1 ? found : [];
-}
-
-// The whole resource through its patches, as plain values, for rendering an
-// environment with its effective values: a strategic merge
-// (api/filters/patchstrategicmerge/patchstrategicmerge.go, `Filter.Filter`)
-// merges mappings key by key, deletes a key set to null, honours `$patch:
-// delete` and `$patch: replace`, and replaces lists (a custom resource's
-// lists have no merge key: kyaml replaces them); JSON 6902 (RFC 6902, as
-// api/filters/patchjson6902/patchjson6902.go applies it) adds, replaces
-// and removes by pointer. Pure; the inputs are never changed.
-/** `base` with the strategic-merge `patch` applied; undefined when deleted. */
-function strategicMerge(base, patch) {
-    const directive = patch.$patch;
-    if (directive === 'delete')
-        return undefined;
-    if (directive === 'replace')
-        return withoutDirective(patch);
-    const result = { ...base };
-    for (const [key, value] of Object.entries(patch)) {
-        if (key === '$patch')
-            continue;
-        if (value === null) {
-            delete result[key];
-            continue;
-        }
-        const current = result[key];
-        if (isPlainMap(value) && isPlainMap(current)) {
-            const merged = strategicMerge(current, value);
-            if (merged === undefined)
-                delete result[key];
-            else
-                result[key] = merged;
-        }
-        else
-            result[key] = isPlainMap(value) ? withoutDirective(value) : value;
-    }
-    return result;
-}
-function withoutDirective(map) {
-    const result = {};
-    for (const [key, value] of Object.entries(map)) {
-        if (key === '$patch')
-            continue;
-        result[key] = isPlainMap(value) ? withoutDirective(value) : value;
-    }
-    return result;
-}
-/** `base` with the operations applied; an operation that does not apply is skipped. */
-function jsonPatch(base, ops) {
-    let result = structuredClone(base);
-    for (const op of ops)
-        result = applyOne(result, op);
-    return isPlainMap(result) ? result : base;
-}
-function applyOne(root, { op, path, value }) {
-    const keys = path
-        .split('/')
-        .slice(1)
-        .map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'));
-    if (keys.length === 0)
-        return op === 'remove' ? root : value;
-    let parent = root;
-    for (const key of keys.slice(0, -1)) {
-        parent = childOf(parent, key);
-        if (parent === undefined)
-            return root;
-    }
-    const last = keys[keys.length - 1];
-    if (Array.isArray(parent)) {
-        const index = last === '-' ? parent.length : Number(last);
-        if (!Number.isInteger(index) || index < 0 || index > parent.length)
-            return root;
-        if (op === 'add')
-            parent.splice(index, 0, structuredClone(value));
-        else if (op === 'replace')
-            parent[index] = structuredClone(value);
-        else if (op === 'remove')
-            parent.splice(index, 1);
-    }
-    else if (isPlainMap(parent)) {
-        if (op === 'add' || op === 'replace')
-            parent[last] = structuredClone(value);
-        else if (op === 'remove')
-            delete parent[last];
-    }
-    return root;
-}
-function childOf(parent, key) {
-    if (Array.isArray(parent))
-        return parent[Number(key)];
-    return isPlainMap(parent) ? parent[key] : undefined;
 }
 
 // A patch applied to the followed fields of the resources it targets, with

@@ -3,7 +3,8 @@ import { d as distExports } from './publish-push.js';
 import { posix } from 'node:path';
 import { M as Minimatch } from './release-steps.js';
 import { createHash } from 'node:crypto';
-import { u as unlessTooDeep, r as readValues, m as mergeMaps } from './render-values-merge.js';
+import { isDeepStrictEqual } from 'node:util';
+import { s as setOwn$2, o as ownValue, b as splitManifests, u as unlessTooDeep, r as readValues, m as mergeMaps } from './render-values-merge.js';
 import { e as errorMessage } from './errors.js';
 
 /** A place with nothing set yet: Helm's defaults. */
@@ -778,7 +779,7 @@ class MapCursor {
 // lookups that say "absent" for anything of the wrong shape, and `<<` merge
 // keys applied as Kubernetes applies them.
 /** Merge keys followed at most this deep; the documents are small. */
-const MAX_DEPTH$1 = 64;
+const MAX_DEPTH$3 = 64;
 function isPlainMap(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -845,7 +846,7 @@ function pinnedEntry(value, pinPath) {
  * then earlier merged mappings over later ones (YAML 1.1's merge key).
  */
 function withMergeKeys(value, depth = 0) {
-    if (depth > MAX_DEPTH$1)
+    if (depth > MAX_DEPTH$3)
         return value;
     if (Array.isArray(value))
         return value.map(item => withMergeKeys(item, depth + 1));
@@ -859,16 +860,16 @@ function withMergeKeys(value, depth = 0) {
         if (!isPlainMap(expanded))
             continue;
         for (const [key, item] of Object.entries(expanded))
-            setOwn(merged, key, item);
+            setOwn$1(merged, key, item);
     }
     for (const [key, item] of Object.entries(value)) {
         if (key !== '<<')
-            setOwn(merged, key, withMergeKeys(item, depth + 1));
+            setOwn$1(merged, key, withMergeKeys(item, depth + 1));
     }
     return merged;
 }
 /** A key named `__proto__` is data in a manifest, never the prototype. */
-function setOwn(map, key, value) {
+function setOwn$1(map, key, value) {
     Object.defineProperty(map, key, {
         value,
         enumerable: true,
@@ -2032,12 +2033,12 @@ function valuesAtVersions(at, build) {
         setValues: after.setValues,
         notes,
         atVersion: {
-            [versions.from]: valuesOf(before),
-            [versions.to]: valuesOf(after)
+            [versions.from]: valuesOf$1(before),
+            [versions.to]: valuesOf$1(after)
         }
     };
 }
-function valuesOf(values) {
+function valuesOf$1(values) {
     return { valueFiles: values.valueFiles, setValues: values.setValues };
 }
 /** The variables at `version`: the old one keeps `targetRevision` as written. */
@@ -2175,7 +2176,7 @@ function parameters(helm, notes, env) {
 /** Elements rendered per ApplicationSet at most. */
 const MAX_ELEMENTS = 20;
 /** Nesting followed when filling a template; manifests are far shallower. */
-const MAX_DEPTH = 64;
+const MAX_DEPTH$2 = 64;
 const GENERATED = 'not rendered: generated per element';
 function applicationSetPlaces(applicationSet, pinPath, at, context, versions) {
     const spec = mapAt(applicationSet, 'spec');
@@ -2228,7 +2229,7 @@ function literalElements(spec) {
 }
 /** The template with every placeholder of its strings filled from `element`. */
 function fillTemplate(value, element, goTemplate, depth) {
-    if (depth > MAX_DEPTH)
+    if (depth > MAX_DEPTH$2)
         return { unknown: 'the template nests too deep' };
     if (typeof value === 'string')
         return fillString(value, element, goTemplate);
@@ -2478,6 +2479,1107 @@ function servedOverHttpMessage(repository, where) {
         'it is left alone: add `type: oci` to the HelmRepository to have releases bump it.');
 }
 
+/**
+ * Kustomize compiles these with Go's RE2, which never backtracks; a pattern
+ * is used here only when it is short, has no group followed by a
+ * quantifier and at most three quantifiers, so that no selector can make JavaScript's engine work long.
+ */
+const MAX_PATTERN = 200;
+const SAFE_PATTERN = /^[\w.\-*+?^$|()[\]{},/: ]*$/;
+const NESTED_QUANTIFIER = /\)[*+?{]/;
+/** `a*a*a*…b` backtracks polynomially in the number of quantifiers. */
+const MAX_QUANTIFIERS = 3;
+/** A compiled selector part, or why it cannot be used. */
+function patternOf(value) {
+    if (/^[\w.-]*$/.test(value))
+        return new RegExp(`^(?:${value.replaceAll('.', '\\.')})$`);
+    if (value.length > MAX_PATTERN ||
+        !SAFE_PATTERN.test(value) ||
+        NESTED_QUANTIFIER.test(value) ||
+        (value.match(/[*+?{]/g) ?? []).length > MAX_QUANTIFIERS)
+        return `the pattern '${value}' is not one this action matches safely`;
+    try {
+        return new RegExp(`^(?:${value})$`);
+    }
+    catch {
+        return `the pattern '${value}' is not a regular expression`;
+    }
+}
+/** The resources `selector` picks, or why it cannot be read. */
+function selectTargets(resources, selector) {
+    const parts = [];
+    for (const key of [
+        'group',
+        'version',
+        'kind',
+        'name',
+        'namespace'
+    ]) {
+        const value = selector[key];
+        if (value === undefined)
+            continue;
+        const pattern = patternOf(value);
+        if (typeof pattern === 'string')
+            return pattern;
+        parts.push([key, pattern]);
+    }
+    const labels = labelTest(selector.labelSelector);
+    const annotations = labelTest(selector.annotationSelector);
+    if (typeof labels === 'string')
+        return labels;
+    if (typeof annotations === 'string')
+        return annotations;
+    return resources.filter(resource => parts.every(([key, pattern]) => valuesOf(resource, key).some(value => pattern.test(value))) &&
+        labels(resource.labels) &&
+        annotations(resource.annotations));
+}
+/** What a selector part is compared with: both ids' name and namespace. */
+function valuesOf(resource, key) {
+    const [group, version] = splitApiVersion(resource.apiVersion);
+    switch (key) {
+        case 'group':
+            return [group];
+        case 'version':
+            return [version];
+        case 'kind':
+            return [resource.kind];
+        case 'name':
+            return [resource.orgName, resource.name];
+        default:
+            return [effective(resource.orgNamespace), effective(resource.namespace)];
+    }
+}
+function splitApiVersion(apiVersion) {
+    const slash = apiVersion.indexOf('/');
+    return slash < 0
+        ? ['', apiVersion]
+        : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
+}
+/** resid.ResId.EffectiveNamespace: unset is `default`. */
+function effective(namespace) {
+    return namespace === '' ? 'default' : namespace;
+}
+/**
+ * Kubernetes' equality-based selectors (`k=v`, `k==v`, `k!=v`, `k`, `!k`,
+ * comma-separated); set-based ones (`in`, `notin`) are refused, said.
+ */
+function labelTest(selector) {
+    if (selector === undefined)
+        return () => true;
+    const tests = [];
+    for (const raw of selector.split(',')) {
+        const term = raw.trim();
+        const match = /^(!?)([\w./-]+)\s*(?:(==|=|!=)\s*([\w.-]*))?$/.exec(term);
+        if (!match)
+            return `the selector '${selector}' is not one this action reads`;
+        const [, not, key, op, value] = match;
+        if (op === undefined)
+            tests.push(map => key in map !== (not === '!'));
+        else if (not === '!')
+            return `the selector '${selector}' is not valid`;
+        else if (op === '!=')
+            tests.push(map => map[key] !== value);
+        else
+            tests.push(map => map[key] === value);
+    }
+    return map => tests.every(test => test(map));
+}
+/** The one resource a patch without `target` applies to: kustomize's GetById. */
+function resourceById(resources, id) {
+    const found = resources.filter(resource => resource.apiVersion === id.apiVersion &&
+        resource.kind === id.kind &&
+        (resource.orgName === id.name || resource.name === id.name) &&
+        (effective(resource.orgNamespace) === effective(id.namespace) ||
+            effective(resource.namespace) === effective(id.namespace)));
+    return found.length === 1 ? found : [];
+}
+
+// A post-renderer's `images`: kustomize's ImageTagTransformer, as
+// helm-controller v1.6 runs it (kustomize api v0.21.1,
+// api/internal/builtins/ImageTagTransformer.go `Transform`): first the
+// legacy pass (api/filters/imagetag/legacy.go `LegacyFilter`: the `image`
+// of every element of any `containers` or `initContainers` list, at any
+// depth), then the default field specs (api/internal/konfig/
+// builtinpluginconsts/images.go; api/filters/imagetag/imagetag.go
+// `Filter`); a CustomResourceDefinition is left alone. An image matches when
+// it is the entry's `name`, then an optional `:tag`, then an optional
+// `@sha256:digest` (api/internal/image/image.go `IsImageMatched`, which
+// builds a Go regular expression from the name: here `.` is any character
+// as there, and a name with another pattern character is refused, never
+// compiled). `newName` replaces the name; `newTag` or `digest` replace both
+// the tag and the digest (api/filters/imagetag/updater.go `SetImageValue`).
+/** Characters Go's regexp reads as syntax; `.` is handled (any character). */
+const PATTERN_CHARACTERS = /[\\+*?()|[\]{}^$]/;
+/** Why a `name` cannot be matched as kustomize matches it, or undefined. */
+function imageNameRefusal(name) {
+    if (name === '')
+        return 'an images entry has no name';
+    if (PATTERN_CHARACTERS.test(name))
+        return `the image name '${name}' holds a regular expression character, which kustomize reads as a pattern: not matched by this action`;
+    return undefined;
+}
+/** What follows the name: `IsImageMatched`'s fixed part (v0.21.1). */
+const TAG_AND_DIGEST = /^(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$/;
+/** `IsImageMatched(value, name)`, for a name `imageNameRefusal` accepts. */
+function imageMatches(value, name) {
+    const chars = [...value];
+    const pattern = [...name];
+    if (chars.length < pattern.length)
+        return false;
+    for (const [index, char] of pattern.entries()) {
+        const found = chars[index];
+        if (char === '.' ? found === '\n' : found !== char)
+            return false;
+    }
+    return TAG_AND_DIGEST.test(chars.slice(pattern.length).join(''));
+}
+/** api/internal/image/image.go `Split`: name, tag and digest of an image. */
+function splitImage(image) {
+    const slash = image.indexOf('/');
+    const from = slash > 0 ? slash : 0;
+    const search = image.slice(from);
+    let at = search.indexOf('@');
+    let colon = search.indexOf(':');
+    if (colon < 0 && at < 0)
+        return [image, '', ''];
+    if (at >= 0 && (at < colon || colon < 0)) {
+        at += from;
+        return [image.slice(0, at), '', image.slice(at + 1)];
+    }
+    colon += from;
+    if (at >= 0) {
+        at += from;
+        return [
+            image.slice(0, colon),
+            image.slice(colon + 1, at),
+            image.slice(at + 1)
+        ];
+    }
+    return [image.slice(0, colon), image.slice(colon + 1), ''];
+}
+/** The image as the rule rewrites it (`SetImageValue`), or undefined: no match. */
+function rewriteImage(image, rule) {
+    if (!imageMatches(image, rule.name))
+        return undefined;
+    let [name, tag, digest] = splitImage(image);
+    if (rule.newName)
+        name = rule.newName;
+    if (rule.newTag) {
+        tag = rule.newTag;
+        digest = rule.digest ?? '';
+    }
+    else if (rule.digest) {
+        tag = '';
+        digest = rule.digest;
+    }
+    return `${name}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+}
+/** kustomize's default image field specs (no kind restriction). */
+const FIELD_SPECS = [
+    ['spec', 'containers[]', 'image'],
+    ['spec', 'initContainers[]', 'image'],
+    ['spec', 'volumes[]', 'image', 'reference'],
+    ['spec', 'template', 'spec', 'containers[]', 'image'],
+    ['spec', 'template', 'spec', 'initContainers[]', 'image'],
+    ['spec', 'template', 'spec', 'volumes[]', 'image', 'reference']
+];
+/** Bounds the walk of the legacy pass over a hostile document. */
+const MAX_DEPTH$1 = 100;
+/**
+ * Applies one rule to a resource's document in place; returns whether it
+ * changed, or why kustomize's build would fail on it.
+ */
+function applyImageRule(document, rule) {
+    const root = document.contents;
+    if (!distExports.isMap(root) || scalarAt(root, 'kind') === 'CustomResourceDefinition')
+        return { changed: false };
+    const state = { changed: false, refused: undefined };
+    const set = (node) => {
+        if (!distExports.isScalar(node)) {
+            state.refused = 'an image that is not a string';
+            return;
+        }
+        if (node.value === null)
+            return;
+        const image = typeof node.value === 'string' ? node.value : (node.source ?? '');
+        const rewritten = rewriteImage(image, rule);
+        if (rewritten !== undefined && rewritten !== image) {
+            node.value = rewritten;
+            state.changed = true;
+        }
+    };
+    legacy(root, set, 0);
+    for (const spec of FIELD_SPECS) {
+        const refused = followPath(root, spec, set);
+        if (refused)
+            return { refused };
+    }
+    return state.refused ? { refused: state.refused } : { changed: state.changed };
+}
+/** LegacyFilter: `image` of each element of any containers/initContainers list. */
+function legacy(node, set, depth) {
+    if (depth > MAX_DEPTH$1)
+        return;
+    if (distExports.isSeq(node)) {
+        for (const item of node.items)
+            legacy(item, set, depth + 1);
+        return;
+    }
+    if (!distExports.isMap(node))
+        return;
+    for (const pair of node.items) {
+        legacy(pair.value, set, depth + 1);
+        const key = distExports.isScalar(pair.key) ? pair.key.value : undefined;
+        if ((key === 'containers' || key === 'initContainers') && distExports.isSeq(pair.value))
+            for (const item of pair.value.items) {
+                if (distExports.isMap(item) && item.has('image'))
+                    set(item.get('image', true));
+            }
+    }
+}
+/** fieldspec.Filter without creation: a missing field ends the path. */
+function followPath(node, path, set) {
+    if (path.length === 0) {
+        set(node);
+        return undefined;
+    }
+    if (node === null || node === undefined)
+        return undefined;
+    if (distExports.isScalar(node) && node.value === null)
+        return undefined;
+    if (distExports.isSeq(node)) {
+        for (const item of node.items) {
+            const refused = followPath(item, path, set);
+            if (refused)
+                return refused;
+        }
+        return undefined;
+    }
+    if (!distExports.isMap(node))
+        return `${path.join('/')} is under a value that is not a mapping or list`;
+    const field = path[0].replace(/\[\]$/, '');
+    if (!node.has(field))
+        return undefined;
+    return followPath(node.get(field, true), path.slice(1), set);
+}
+function scalarAt(map, key) {
+    if (!distExports.isMap(map))
+        return undefined;
+    const node = map.get(key, true);
+    return distExports.isScalar(node) ? node.value : undefined;
+}
+
+// The whole resource through its patches, as plain values, for rendering an
+// environment with its effective values: a strategic merge
+// (api/filters/patchstrategicmerge/patchstrategicmerge.go, `Filter.Filter`)
+// merges mappings key by key, deletes a key set to null, honours `$patch:
+// delete` and `$patch: replace`, and replaces lists (a custom resource's
+// lists have no merge key: kyaml replaces them); JSON 6902 (RFC 6902, as
+// api/filters/patchjson6902/patchjson6902.go applies it) adds, replaces
+// and removes by pointer. Pure; the inputs are never changed.
+/** `base` with the strategic-merge `patch` applied; undefined when deleted. */
+function strategicMerge(base, patch) {
+    const directive = patch.$patch;
+    if (directive === 'delete')
+        return undefined;
+    if (directive === 'replace')
+        return withoutDirective(patch);
+    const result = { ...base };
+    for (const [key, value] of Object.entries(patch)) {
+        if (key === '$patch')
+            continue;
+        if (value === null) {
+            delete result[key];
+            continue;
+        }
+        const current = ownValue(result, key);
+        if (isPlainMap(value) && isPlainMap(current)) {
+            const merged = strategicMerge(current, value);
+            if (merged === undefined)
+                delete result[key];
+            else
+                setOwn$2(result, key, merged);
+        }
+        else
+            setOwn$2(result, key, isPlainMap(value) ? withoutDirective(value) : value);
+    }
+    return result;
+}
+function withoutDirective(map) {
+    const result = {};
+    for (const [key, value] of Object.entries(map)) {
+        if (key === '$patch')
+            continue;
+        setOwn$2(result, key, isPlainMap(value) ? withoutDirective(value) : value);
+    }
+    return result;
+}
+/** `base` with the operations applied; an operation that does not apply is skipped. */
+function jsonPatch(base, ops) {
+    let result = structuredClone(base);
+    for (const op of ops)
+        result = applyOne(result, op);
+    return isPlainMap(result) ? result : base;
+}
+function applyOne(root, { op, path, value }) {
+    const keys = path
+        .split('/')
+        .slice(1)
+        .map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+    if (keys.length === 0)
+        return op === 'remove' ? root : value;
+    let parent = root;
+    for (const key of keys.slice(0, -1)) {
+        parent = childOf(parent, key);
+        if (parent === undefined)
+            return root;
+    }
+    const last = keys[keys.length - 1];
+    if (Array.isArray(parent)) {
+        const index = last === '-' ? parent.length : Number(last);
+        if (!Number.isInteger(index) || index < 0 || index > parent.length)
+            return root;
+        if (op === 'add')
+            parent.splice(index, 0, structuredClone(value));
+        else if (op === 'replace')
+            parent[index] = structuredClone(value);
+        else if (op === 'remove')
+            parent.splice(index, 1);
+    }
+    else if (isPlainMap(parent)) {
+        if (op === 'add' || op === 'replace')
+            setOwn$2(parent, last, structuredClone(value));
+        else if (op === 'remove')
+            delete parent[last];
+    }
+    return root;
+}
+function childOf(parent, key) {
+    if (Array.isArray(parent))
+        return parent[Number(key)];
+    return isPlainMap(parent) ? ownValue(parent, key) : undefined;
+}
+
+// A Kustomize patch applied to one resource of Helm's output, as
+// helm-controller's post-renderer has kustomize apply it (kustomize api
+// v0.21.1, kyaml v0.21.1, the versions helm-controller v1.6 pins), or why it
+// cannot be applied exactly. Strategic merge: kyaml's merge2.Merge
+// (kyaml/yaml/merge2/merge2.go) with `ListIncreaseDirection: Prepend`
+// (api/filters/patchstrategicmerge/patchstrategicmerge.go `Filter.Filter`);
+// without an OpenAPI schema (a custom resource) every list is replaced
+// (schema.IsAssociative: no inference), which `strategicMerge` of
+// kustomize/build/merge.ts does; a built-in kind's lists merge by their
+// `patchMergeKey` (kyaml/yaml/walk/associative_sequence.go
+// `walkAssociativeSequence`: the patch's elements first, in its order, each
+// merged with the resource's element of the same key, then the resource's
+// others), known here for the pod spec's lists only: any other list of a
+// built-in kind is refused. JSON 6902 (RFC 6902, evanphx/json-patch as
+// api/filters/patchjson6902 runs it): an operation whose path is missing
+// fails kustomize's build, so it is refused here. Pure.
+/**
+ * Groups whose kinds kyaml has an OpenAPI schema for (Kubernetes' own: no
+ * dot, or ending in `.k8s.io`): their lists merge by key.
+ */
+function hasBuiltinSchema(apiVersion) {
+    const slash = apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    return !group.includes('.') || group.endsWith('.k8s.io');
+}
+/** Where a kind holds its pod spec (kyaml's schema: PodSpec). */
+const POD_SPEC = new Map([
+    ['Pod', 'spec'],
+    ['PodTemplate', 'template.spec'],
+    ['Deployment', 'spec.template.spec'],
+    ['StatefulSet', 'spec.template.spec'],
+    ['DaemonSet', 'spec.template.spec'],
+    ['ReplicaSet', 'spec.template.spec'],
+    ['ReplicationController', 'spec.template.spec'],
+    ['Job', 'spec.template.spec'],
+    ['CronJob', 'spec.jobTemplate.spec.template.spec']
+]);
+/** The pod spec's lists and their `patchMergeKey` (k8s.io/api core/v1 types.go). */
+const POD_LISTS = new Map([
+    ['containers', 'name'],
+    ['initContainers', 'name'],
+    ['ephemeralContainers', 'name'],
+    ['volumes', 'name'],
+    ['imagePullSecrets', 'name'],
+    ['containers[].env', 'name'],
+    ['containers[].volumeMounts', 'mountPath'],
+    ['initContainers[].env', 'name'],
+    ['initContainers[].volumeMounts', 'mountPath']
+]);
+/** Lists without a merge strategy (atomic): replaced whole. */
+const POD_ATOMIC = new Set(['containers', 'initContainers'].flatMap(list => [
+    `${list}[].args`,
+    `${list}[].command`,
+    `${list}[].envFrom`
+]));
+/** `base` with the strategic-merge `patch` applied, as kyaml merges it. */
+function mergeResource(base, patch) {
+    const apiVersion = typeof base.apiVersion === 'string' ? base.apiVersion : '';
+    if (!hasBuiltinSchema(apiVersion))
+        return { value: strategicMerge(base, patch) };
+    const kind = typeof base.kind === 'string' ? base.kind : '';
+    return mergeMap(base, patch, '', POD_SPEC.get(kind));
+}
+function mergeMap(base, patch, path, podSpec) {
+    const directive = patch.$patch;
+    if (directive === 'delete')
+        return { value: undefined };
+    if (directive === 'replace')
+        return { value: strategicMerge({}, patch) };
+    if (directive !== undefined)
+        return { refused: `$patch: ${String(directive)} is not one kustomize has` };
+    const result = { ...base };
+    for (const [key, value] of Object.entries(patch)) {
+        if (key.startsWith('$'))
+            return { refused: `the directive ${key} is not applied by this action` };
+        const at = path ? `${path}.${key}` : key;
+        if (value === null) {
+            delete result[key];
+            continue;
+        }
+        const merged = mergeValue(result[key], value, at, podSpec);
+        if ('refused' in merged)
+            return merged;
+        if (merged.value === undefined)
+            delete result[key];
+        else
+            setOwn(result, key, merged.value);
+    }
+    return { value: result };
+}
+/** A key named `__proto__` is data, never the prototype. */
+function setOwn(map, key, value) {
+    Object.defineProperty(map, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true
+    });
+}
+function mergeValue(current, value, path, podSpec) {
+    if (isPlainMap(value)) {
+        if (current !== undefined && current !== null && !isPlainMap(current))
+            return { refused: `${path} is not a mapping in the resource` };
+        return mergeMap(isPlainMap(current) ? current : {}, value, path, podSpec);
+    }
+    if (!Array.isArray(value)) {
+        if (isPlainMap(current) || Array.isArray(current))
+            return { refused: `${path} is not a scalar in the resource` };
+        return { value };
+    }
+    if (current !== undefined && current !== null && !Array.isArray(current))
+        return { refused: `${path} is not a list in the resource` };
+    const rule = listRule(path, podSpec);
+    if (rule === 'atomic')
+        return { value: structuredClone(value) };
+    if (rule === undefined)
+        return {
+            refused: `the list ${path} has a merge strategy this action does not know`
+        };
+    return mergeList(Array.isArray(current) ? current : [], value, path, rule, podSpec);
+}
+/** The pod spec list's merge key, `atomic`, or undefined (not known). */
+function listRule(path, podSpec) {
+    if (podSpec === undefined || !path.startsWith(`${podSpec}.`))
+        return undefined;
+    const inPod = path.slice(podSpec.length + 1);
+    if (POD_ATOMIC.has(inPod))
+        return 'atomic';
+    return POD_LISTS.get(inPod);
+}
+/**
+ * kyaml's associative list with Prepend: the patch's elements (merged with
+ * the resource's of the same key) in the patch's order, then the rest.
+ */
+function mergeList(base, patch, path, key, podSpec) {
+    const keyOf = (item) => isPlainMap(item) && typeof item[key] === 'string' ? item[key] : undefined;
+    if (base.some(item => keyOf(item) === undefined))
+        return { refused: `an element of ${path} has no ${key}` };
+    const result = [];
+    const done = new Set();
+    for (const item of patch) {
+        const id = keyOf(item);
+        if (id === undefined || !isPlainMap(item) || done.has(id))
+            return { refused: `an element of the patch's ${path} has no ${key}` };
+        done.add(id);
+        const index = base.findIndex(entry => keyOf(entry) === id);
+        const current = index < 0 ? {} : base[index];
+        const merged = mergeMap(isPlainMap(current) ? current : {}, item, `${path}[]`, podSpec);
+        if ('refused' in merged)
+            return merged;
+        if (merged.value !== undefined)
+            result.push(merged.value);
+    }
+    for (const item of base)
+        if (!done.has(keyOf(item) ?? ''))
+            result.push(item);
+    return { value: result };
+}
+/** The operations JSON 6902 applies to `base`, each checked to apply. */
+function patchResource(base, ops) {
+    let current = base;
+    for (const op of ops) {
+        const missing = missingPath(current, op);
+        if (missing)
+            return {
+                refused: `the JSON patch's ${op.op} of ${op.path} does not apply: ${missing}`
+            };
+        current = jsonPatch(current, [op]);
+    }
+    return { value: current };
+}
+/** Why evanphx/json-patch would fail the operation, or undefined. */
+function missingPath(root, op) {
+    const keys = op.path
+        .split('/')
+        .slice(1)
+        .map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+    if (keys.length === 0)
+        return 'the whole resource is not patched here';
+    // Never a way to the prototype: only own fields and list indexes.
+    if (keys.includes('__proto__'))
+        return 'a __proto__ field is not patched';
+    let parent = root;
+    for (const key of keys.slice(0, -1)) {
+        parent = Array.isArray(parent)
+            ? /^\d+$/.test(key)
+                ? parent[Number(key)]
+                : undefined
+            : isPlainMap(parent) && Object.hasOwn(parent, key)
+                ? parent[key]
+                : undefined;
+        if (parent === undefined || parent === null)
+            return `the resource has no ${key}`;
+    }
+    const last = keys[keys.length - 1];
+    if (Array.isArray(parent)) {
+        const end = op.op === 'add' && last === '-';
+        const limit = op.op === 'add' ? parent.length : parent.length - 1;
+        if (!end && (!/^\d+$/.test(last) || Number(last) > limit))
+            return `no element ${last} in the list`;
+        return undefined;
+    }
+    if (!isPlainMap(parent))
+        return 'its parent is not a mapping or list';
+    if (op.op !== 'add' && !Object.hasOwn(parent, last))
+        return `the resource has no ${last}`;
+    return undefined;
+}
+
+// helm-controller's Kustomize post-renderers run over what Helm rendered
+// (internal/postrender/kustomize.go `Kustomize.Run`: the manifests are the
+// one resource file of an in-memory kustomization), one after the other as
+// `BuildPostRenderers` (internal/postrender/build.go) combines them, before
+// `commonMetadata` (render/common-metadata.ts). Helm hands them the
+// templates, and its hooks too unless `postRenderStrategy: nohooks`; never
+// the chart's `crds/` folder. A patch's target is kustomize's
+// (`resWrangler.Select`, kustomize/build/select.ts); a patch without one
+// applies to the one resource of its own id (`GetById`: none is an error).
+// Every object post-rendered is written again, as kustomize writes them all
+// (here in the YAML library's layout, the same at both versions, so that
+// the diff shows only what changed). A post-renderer that cannot be
+// applied exactly is left out whole, said in the notes.
+/** Resources a post-render takes on; more are not post-rendered (said). */
+const MAX_RESOURCES = 2000;
+/** The function a Flux place runs on Helm's output at each version. */
+function postRender(plan, defaultNamespace) {
+    if (plan.renderers.length === 0)
+        return undefined;
+    return (resources, duplicates) => {
+        const taken = resources.filter(resource => !resource.crdsFolder && (plan.hooks || !resource.hook));
+        const working = duplicates.length > 0
+            ? `Helm rendered ${duplicates[0]} more than once, which kustomize refuses (Flux's upgrade fails)`
+            : workingSet(taken);
+        if (typeof working === 'string')
+            return {
+                resources,
+                notes: [`spec.postRenderers not applied: ${working}`]
+            };
+        const notes = [];
+        let current = working;
+        for (const renderer of plan.renderers) {
+            const next = applyRenderer(current, renderer);
+            if (typeof next === 'string')
+                notes.push(`${renderer.label} not applied: ${next}`);
+            else
+                current = next;
+        }
+        return {
+            resources: merged(resources, taken, current, defaultNamespace),
+            notes
+        };
+    };
+}
+/** The resources as kustomize loads them, or why it would fail. */
+function workingSet(resources) {
+    if (resources.length > MAX_RESOURCES)
+        return `Helm rendered more than ${MAX_RESOURCES} resources`;
+    const working = [];
+    for (const resource of resources) {
+        if (resource.kind === '(unidentified)')
+            return `kustomize cannot read ${resource.name}, which is not a Kubernetes object`;
+        const document = distExports.parseDocument(resource.text);
+        const value = document.errors.length ? undefined : document.toJS();
+        if (!isPlainMap(value))
+            return `${resource.kind} ${resource.name} is not a mapping`;
+        working.push({ resource, document, built: builtOf(value) });
+    }
+    return working;
+}
+function plainOf(document) {
+    const value = document.toJS();
+    return isPlainMap(value) ? value : {};
+}
+/** What kustomize's selectors read of a resource. */
+function builtOf(value) {
+    const metadata = isPlainMap(value.metadata) ? value.metadata : {};
+    const text = (field) => typeof field === 'string' ? field : '';
+    return {
+        file: '',
+        line: 0,
+        apiVersion: text(value.apiVersion),
+        kind: text(value.kind),
+        orgName: text(metadata.name),
+        name: text(metadata.name),
+        orgNamespace: text(metadata.namespace),
+        namespace: text(metadata.namespace),
+        labels: strings(metadata.labels),
+        annotations: strings(metadata.annotations),
+        fields: {},
+        original: {},
+        value
+    };
+}
+function strings(value) {
+    if (!isPlainMap(value))
+        return {};
+    return Object.fromEntries(Object.entries(value).filter((entry) => typeof entry[1] === 'string'));
+}
+/** One post-renderer over copies of the resources: all of it, or why not. */
+function applyRenderer(resources, renderer) {
+    let current = resources.map(item => ({
+        ...item,
+        document: item.document.clone()
+    }));
+    for (const patch of renderer.patches) {
+        const next = applyPatch(current, patch);
+        if (typeof next === 'string')
+            return next;
+        current = next;
+    }
+    for (const rule of renderer.images) {
+        for (const item of current) {
+            const result = applyImageRule(item.document, rule);
+            if ('refused' in result)
+                return `images ${rule.name}: ${describe(item)}: ${result.refused}`;
+            if (result.changed)
+                item.built = { ...item.built, value: plainOf(item.document) };
+        }
+    }
+    return current;
+}
+function applyPatch(resources, patch) {
+    if (patch.type === 'json6902' || patch.target) {
+        const targets = selectTargets(resources.map(item => item.built), patch.target ?? {});
+        if (typeof targets === 'string')
+            return targets;
+        const chosen = new Set(targets);
+        return patchEach(resources, item => chosen.has(item.built), patch);
+    }
+    let current = resources;
+    for (const document of patch.documents) {
+        const found = resourceById(current.map(item => item.built), idOf(document));
+        if (found.length === 0)
+            return `no resource matches the strategic merge patch of ${describeId(document)} (kustomize fails the build)`;
+        const next = patchEach(current, item => item.built === found[0], {
+            type: 'strategic',
+            documents: [document]
+        });
+        if (typeof next === 'string')
+            return next;
+        current = next;
+    }
+    return current;
+}
+/** The patch applied to each chosen resource; deleted ones gone. */
+function patchEach(resources, chosen, patch) {
+    const result = [];
+    for (const item of resources) {
+        if (!chosen(item)) {
+            result.push(item);
+            continue;
+        }
+        const patched = patch.type === 'json6902'
+            ? patchResource(item.built.value, patch.ops)
+            : mergeResource(item.built.value, patch.documents[0]);
+        if ('refused' in patched)
+            return `${describe(item)}: ${patched.refused}`;
+        if (patched.value === undefined)
+            continue;
+        const value = patch.type === 'strategic'
+            ? keptIdentity(item.built, patched.value)
+            : patched.value;
+        result.push(withValue(item, value));
+    }
+    return result;
+}
+/**
+ * `Resource.ApplySmPatch` (api/resource/resource.go): the resource keeps its
+ * apiVersion, kind, name and namespace whatever the patch says.
+ */
+function keptIdentity(built, value) {
+    const metadata = isPlainMap(value.metadata)
+        ? { ...value.metadata }
+        : {};
+    metadata.name = built.name;
+    if (built.namespace)
+        metadata.namespace = built.namespace;
+    else
+        delete metadata.namespace;
+    return { ...value, apiVersion: built.apiVersion, kind: built.kind, metadata };
+}
+function withValue(item, value) {
+    const root = item.document.contents;
+    item.document.contents = sync(item.document, root, value);
+    const built = builtOf(value);
+    return {
+        ...item,
+        built: {
+            ...built,
+            orgName: item.built.orgName,
+            orgNamespace: item.built.orgNamespace
+        }
+    };
+}
+/** `node` made to hold `value`, keeping the nodes (and bytes) that already do. */
+function sync(document, node, value) {
+    if (node && isDeepStrictEqual(node.toJS(document), value))
+        return node;
+    if (distExports.isMap(node) && isPlainMap(value)) {
+        for (const pair of [...node.items]) {
+            const key = distExports.isScalar(pair.key) ? String(pair.key.value) : undefined;
+            if (key === undefined || !Object.hasOwn(value, key))
+                node.delete(pair.key);
+        }
+        for (const [key, item] of Object.entries(value)) {
+            const pair = node.items.find(entry => distExports.isScalar(entry.key) && String(entry.key.value) === key);
+            if (pair)
+                pair.value = sync(document, pair.value, item);
+            else
+                node.add(document.createPair(key, item));
+        }
+        return node;
+    }
+    if (distExports.isSeq(node) &&
+        Array.isArray(value) &&
+        node.items.length === value.length) {
+        node.items = node.items.map((item, index) => sync(document, item, value[index]));
+        return node;
+    }
+    return document.createNode(value);
+}
+/** The rendered resources with the post-rendered ones in their place. */
+function merged(all, taken, after, defaultNamespace) {
+    const byResource = new Map(after.map(item => [item.resource, item]));
+    const takenSet = new Set(taken);
+    return all.flatMap(resource => {
+        if (!takenSet.has(resource))
+            return [resource];
+        const item = byResource.get(resource);
+        if (!item)
+            return [];
+        const text = item.document.toString({ lineWidth: 0 });
+        const again = splitManifests(text, defaultNamespace).resources[0];
+        return again ? [again] : [resource];
+    });
+}
+function idOf(document) {
+    const built = builtOf(document);
+    return {
+        apiVersion: built.apiVersion,
+        kind: built.kind,
+        name: built.name,
+        namespace: built.namespace
+    };
+}
+function describeId(document) {
+    const id = idOf(document);
+    return `${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
+}
+function describe(item) {
+    return `${item.resource.kind} ${item.resource.name}`;
+}
+
+// A HelmRelease's `spec.postRenderers`, read the way helm-controller hands
+// them to kustomize (internal/postrender/kustomize.go `Kustomize.Run`: the
+// `patches` in order, then the `images`; the older `patchesStrategicMerge`
+// and `patchesJson6902` of API v2beta1/v2beta2, which helm-controller
+// v1.0.0 removed from v2, in kustomize's transformer order:
+// api/internal/target/kusttarget_configplugin.go). A patch is strategic
+// merge or JSON 6902 as kustomize's PatchTransformerPlugin.Config decides
+// (api/internal/builtins/PatchTransformer.go). A post-renderer this action
+// cannot apply exactly (an unknown field, a patch that does not parse, a
+// selector pattern refused, too much) is left out whole and said.
+const MAX_RENDERERS = 20;
+const MAX_PATCHES = 50;
+const MAX_IMAGES = 50;
+const MAX_PATCH_CHARS = 64 * 1024;
+const MAX_OPS = 100;
+/** API versions whose Kustomize still has the two older patch fields. */
+const OLD_APIS = new Set([
+    'helm.toolkit.fluxcd.io/v2beta1',
+    'helm.toolkit.fluxcd.io/v2beta2'
+]);
+/** Reads `spec.postRenderers` and `spec.postRenderStrategy`. */
+function readPostRenderers(apiVersion, spec) {
+    const plan = { renderers: [], hooks: true, notes: [] };
+    const written = isPlainMap(spec) ? spec.postRenderers : undefined;
+    if (written === undefined || written === null)
+        return plan;
+    const strategy = isPlainMap(spec) ? spec.postRenderStrategy : undefined;
+    // helm-controller internal/action/post_render.go `toHelmPostRenderStrategy`:
+    // unset is `combined` (Helm 4's default); the CRD refuses other values.
+    if (strategy === 'nohooks')
+        plan.hooks = false;
+    else if (![undefined, 'combined', 'separate'].includes(strategy))
+        return refusedAll(plan, `spec.postRenderStrategy ${String(strategy)} is not nohooks, combined or separate`);
+    if (!Array.isArray(written))
+        return refusedAll(plan, 'spec.postRenderers is not a list');
+    if (written.length > MAX_RENDERERS)
+        return refusedAll(plan, `more than ${MAX_RENDERERS} post-renderers`);
+    for (const [index, item] of written.entries()) {
+        const label = `spec.postRenderers[${index}]`;
+        const read = readRenderer(apiVersion, item, label);
+        if (typeof read === 'string')
+            plan.notes.push(`${label} not applied: ${read}; the preview shows the output without it`);
+        else if (read)
+            plan.renderers.push(read);
+    }
+    return plan;
+}
+function refusedAll(plan, why) {
+    plan.notes.push(`spec.postRenderers not applied: ${why}; the preview shows the chart's output without them`);
+    return plan;
+}
+/** One post-renderer, undefined when it has no `kustomize`, or why not. */
+function readRenderer(apiVersion, item, label) {
+    if (!isPlainMap(item))
+        return 'it is not a mapping';
+    const unknown = unknownKey(item, ['kustomize']);
+    if (unknown)
+        return `its field ${unknown} is not one Flux has`;
+    const kustomize = item.kustomize;
+    if (kustomize === undefined || kustomize === null)
+        return undefined;
+    if (!isPlainMap(kustomize))
+        return 'kustomize is not a mapping';
+    const old = OLD_APIS.has(apiVersion);
+    const fields = ['patches', 'images'];
+    if (old)
+        fields.push('patchesStrategicMerge', 'patchesJson6902');
+    const field = unknownKey(kustomize, fields);
+    if (field)
+        return field === 'patchesStrategicMerge' || field === 'patchesJson6902'
+            ? `kustomize.${field} is not in ${apiVersion || 'this API version'} (helm-controller v1.0.0 removed it from v2): use kustomize.patches`
+            : `kustomize.${field} is not a field Flux has`;
+    const patches = readAllPatches(kustomize);
+    if (typeof patches === 'string')
+        return patches;
+    const images = readImages(kustomize.images);
+    if (typeof images === 'string')
+        return images;
+    return { label, patches, images };
+}
+/** In kustomize's order: patchesStrategicMerge, patches, patchesJson6902. */
+function readAllPatches(kustomize) {
+    const lists = [
+        listOf(kustomize, 'patchesStrategicMerge'),
+        listOf(kustomize, 'patches'),
+        listOf(kustomize, 'patchesJson6902')
+    ];
+    const found = lists.find(list => typeof list === 'string');
+    if (typeof found === 'string')
+        return found;
+    const [strategic, patches, json] = lists;
+    if (strategic.length + patches.length + json.length > MAX_PATCHES)
+        return `more than ${MAX_PATCHES} patches`;
+    const all = [
+        ...strategic.map(oldStrategic),
+        ...patches.map(readPatch),
+        ...json.map(oldJson)
+    ];
+    const refused = all.find(patch => typeof patch === 'string');
+    if (typeof refused === 'string')
+        return refused;
+    if (all.some(patch => hasProtoKey(patch, 0)))
+        return 'a patch has a __proto__ key, which this action does not apply';
+    return all;
+}
+/** Bounds the search of a patch for `__proto__` keys. */
+const MAX_DEPTH = 100;
+/** A key that JavaScript would read as the prototype, at any depth. */
+function hasProtoKey(value, depth) {
+    if (depth > MAX_DEPTH)
+        return true;
+    if (Array.isArray(value))
+        return value.some(item => hasProtoKey(item, depth + 1));
+    if (!isPlainMap(value))
+        return false;
+    return Object.entries(value).some(([key, item]) => key === '__proto__' || hasProtoKey(item, depth + 1));
+}
+function listOf(map, key) {
+    const value = map[key];
+    if (value === undefined || value === null)
+        return [];
+    return Array.isArray(value) ? value : `kustomize.${key} is not a list`;
+}
+/** fluxcd/pkg apis/kustomize `Patch`: `patch` text, optional `target`. */
+function readPatch(item) {
+    if (!isPlainMap(item))
+        return 'a patch is not a mapping';
+    const unknown = unknownKey(item, ['patch', 'target']);
+    if (unknown)
+        return `a patch's field ${unknown} is not one Flux has`;
+    if (typeof item.patch !== 'string' || item.patch.trim() === '')
+        return 'a patch has no patch text';
+    const target = readSelector(item.target);
+    if (typeof target === 'string')
+        return target;
+    return parsePatch(item.patch, target);
+}
+/** An older `patchesStrategicMerge` entry: the patch itself, as YAML. */
+function oldStrategic(item) {
+    if (!isPlainMap(item))
+        return 'a patchesStrategicMerge entry is not a mapping';
+    return { type: 'strategic', documents: [item] };
+}
+/** An older `patchesJson6902` entry: `patch` (operations) and `target`. */
+function oldJson(item) {
+    if (!isPlainMap(item))
+        return 'a patchesJson6902 entry is not a mapping';
+    const target = readSelector(item.target);
+    if (typeof target === 'string')
+        return target;
+    if (!target)
+        return 'a JSON 6902 patch has no target (kustomize requires one)';
+    const ops = readOps(item.patch);
+    return typeof ops === 'string' ? ops : { type: 'json6902', ops, target };
+}
+/**
+ * PatchTransformerPlugin.Config: YAML mappings are a strategic-merge patch,
+ * a list of operations a JSON 6902 one (read as sigs.k8s.io/yaml reads
+ * YAML: 1.1).
+ */
+function parsePatch(text, target) {
+    if (text.length > MAX_PATCH_CHARS)
+        return `a patch is longer than ${MAX_PATCH_CHARS} characters`;
+    const documents = distExports.parseAllDocuments(text);
+    if (!Array.isArray(documents) || documents.some(d => d.errors.length > 0))
+        return 'a patch is not valid YAML';
+    const values = documents
+        .map(document => document.toJS({ maxAliasCount: 100 }))
+        .filter(value => value !== null && value !== undefined);
+    if (values.length === 1 && Array.isArray(values[0])) {
+        if (!target)
+            return 'a JSON 6902 patch has no target (kustomize requires one)';
+        const ops = readOps(distExports.parseAllDocuments(text, { version: '1.1' })[0]?.toJS());
+        return typeof ops === 'string' ? ops : { type: 'json6902', ops, target };
+    }
+    if (values.length === 0 || !values.every(isPlainMap))
+        return 'a patch is neither a strategic merge patch nor a JSON 6902 patch';
+    if (target && values.length > 1)
+        return 'a patch with a target holds more than one strategic merge patch (kustomize refuses it)';
+    return { type: 'strategic', documents: values, ...(target ? { target } : {}) };
+}
+/** RFC 6902 operations; this action applies `add`, `replace` and `remove`. */
+function readOps(value) {
+    if (!Array.isArray(value))
+        return 'a JSON 6902 patch is not a list';
+    if (value.length > MAX_OPS)
+        return `a JSON 6902 patch has more than ${MAX_OPS} operations`;
+    const ops = [];
+    for (const item of value) {
+        if (!isPlainMap(item) || typeof item.path !== 'string')
+            return 'a JSON 6902 operation has no path';
+        const { op, path } = item;
+        if (op !== 'add' && op !== 'replace' && op !== 'remove')
+            return `the JSON 6902 operation ${String(op)} is not applied by this action`;
+        if (!path.startsWith('/'))
+            return `the JSON 6902 path '${path}' does not start with /`;
+        if (op !== 'remove' && !('value' in item))
+            return `the JSON 6902 ${op} of ${path} has no value`;
+        ops.push({ op, path, ...(op === 'remove' ? {} : { value: item.value }) });
+    }
+    return ops;
+}
+const SELECTOR_KEYS = [
+    'group',
+    'version',
+    'kind',
+    'name',
+    'namespace',
+    'labelSelector',
+    'annotationSelector'
+];
+/** fluxcd/pkg apis/kustomize `Selector`; its patterns checked now. */
+function readSelector(value) {
+    if (value === undefined || value === null)
+        return undefined;
+    if (!isPlainMap(value))
+        return 'a patch target is not a mapping';
+    const unknown = unknownKey(value, SELECTOR_KEYS);
+    if (unknown)
+        return `a patch target's field ${unknown} is not one Flux has`;
+    const selector = {};
+    for (const key of SELECTOR_KEYS) {
+        const field = value[key];
+        if (field === undefined || field === null || field === '')
+            continue;
+        if (typeof field !== 'string')
+            return `a patch target's ${key} is not a string`;
+        selector[key] = field;
+    }
+    const refused = selectTargets([], selector);
+    return typeof refused === 'string' ? `a patch target: ${refused}` : selector;
+}
+/** fluxcd/pkg apis/kustomize `Image`. */
+function readImages(value) {
+    if (value === undefined || value === null)
+        return [];
+    if (!Array.isArray(value))
+        return 'kustomize.images is not a list';
+    if (value.length > MAX_IMAGES)
+        return `more than ${MAX_IMAGES} images`;
+    const rules = [];
+    for (const item of value) {
+        if (!isPlainMap(item))
+            return 'an images entry is not a mapping';
+        const unknown = unknownKey(item, ['name', 'newName', 'newTag', 'digest']);
+        if (unknown)
+            return `an images entry's field ${unknown} is not one Flux has`;
+        const rule = { name: '' };
+        for (const key of ['name', 'newName', 'newTag', 'digest']) {
+            const field = item[key];
+            if (field === undefined || field === null)
+                continue;
+            if (typeof field !== 'string')
+                return `an images entry's ${key} is not a string`;
+            rule[key] = field;
+        }
+        const refused = imageNameRefusal(rule.name);
+        if (refused)
+            return refused;
+        rules.push(rule);
+    }
+    return rules;
+}
+function unknownKey(map, known) {
+    return Object.keys(map).find(key => !known.includes(key));
+}
+
 // How helm-controller runs the upgrade of a HelmRelease, beyond its chart
 // and values: the release name (shortened past Helm's 53 characters), the
 // CRD policy, schema validation, and what its post-renderers change on
@@ -2539,17 +3641,22 @@ function applyUpgrade(spec, place) {
         booleanAt(upgrade, 'disableSchemaValidation') === true;
 }
 /**
- * `spec.commonMetadata` (helm-controller v1.4.0, internal/postrender
- * build.go `BuildPostRenderers`), and `spec.postRenderers`, which the
- * preview does not apply (said).
+ * `spec.postRenderers` (post-render.ts), then `spec.commonMetadata`
+ * (helm-controller v1.4.0), in internal/postrender/build.go
+ * `BuildPostRenderers`' order. `namespace` is where Helm puts the objects
+ * that say none (a target selector reads the object's own).
  */
-function applyPostRenderers(spec, place) {
+function applyPostRenderers(release, place) {
+    const spec = mapAt(release.value, 'spec');
+    const apiVersion = stringAt(release.value, 'apiVersion') ?? '';
+    const plan = readPostRenderers(apiVersion, spec);
+    place.notes.push(...plan.notes);
+    const run = postRender(plan, place.namespace ?? 'default');
+    if (run)
+        place.postRenderers = run;
     const common = mapAt(spec, 'commonMetadata');
     if (common)
         place.commonMetadata = commonMetadata(common);
-    const renderers = listAt(spec, 'postRenderers').length;
-    if (renderers > 0)
-        place.notes.push(`spec.postRenderers not applied: the preview shows the chart's output before Flux's ${renderers} Kustomize post-renderer${renderers === 1 ? '' : 's'} patch it`);
 }
 function commonMetadata(common) {
     return {
@@ -2564,7 +3671,7 @@ function stringMap(value) {
     for (const key of Object.keys(value)) {
         const text = stringAt(value, key);
         if (text !== undefined)
-            out[key] = text;
+            setOwn$2(out, key, text);
     }
     return out;
 }
@@ -2794,7 +3901,7 @@ class Parser {
 }
 function set(data, key, value) {
     if (key !== '')
-        data[key] = value;
+        setOwn$2(data, key, value);
 }
 function setIndex(list, index, value) {
     if (index < 0)
@@ -2990,7 +4097,7 @@ function helmReleasePlace(release, at, context, via = '') {
     if (values.refused)
         place.skipped = `not rendered: ${values.refused}`;
     applyUpgrade(spec, place);
-    applyPostRenderers(spec, place);
+    applyPostRenderers(release, place);
     if (booleanAt(mapAt(spec, 'test'), 'enable') !== true)
         place.hooks = FLUX_NO_TESTS;
     return place;
@@ -3224,15 +4331,12 @@ function walkMap(src, dest, path) {
     const from = isPlainMap(src) ? src : {};
     const merged = {};
     for (const key of new Set([...Object.keys(into), ...Object.keys(from)])) {
-        const value = walk(field(from, key), field(into, key), [...path, key]);
+        const value = walk(ownValue(from, key), ownValue(into, key), [...path, key]);
         // yaml.FieldSetter: a field set to a tagged null is cleared.
         if (value !== CLEAR && value !== undefined)
-            merged[key] = value;
+            setOwn$2(merged, key, value);
     }
     return merged;
-}
-function field(map, key) {
-    return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 /**
  * The values file Kustomize hands Helm for `valuesInline` and the values
@@ -3456,4 +4560,4 @@ var index = /*#__PURE__*/Object.freeze({
     renderPlaces: renderPlaces
 });
 
-export { ARGOCD_KINDS as A, FLUX_KINDS as F, KUSTOMIZE_KIND as K, ScanLimitError as S, YamlDocument as Y, findRepository as a, budgetFor as b, collectSources as c, createScanContext as d, index as e, findPins as f, helmRepositories as h, isPlainMap as i, matcherFor as m, parseYaml as p, sourceReference as s, walkPath as w };
+export { ARGOCD_KINDS as A, FLUX_KINDS as F, KUSTOMIZE_KIND as K, ScanLimitError as S, YamlDocument as Y, strategicMerge as a, budgetFor as b, sourceReference as c, findRepository as d, collectSources as e, findPins as f, createScanContext as g, helmRepositories as h, isPlainMap as i, jsonPatch as j, index as k, matcherFor as m, parseYaml as p, resourceById as r, selectTargets as s, walkPath as w };

@@ -10,7 +10,7 @@ import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
 import { ChartNotInRegistry } from './registry-chart-packages.js';
 import require$$1 from 'node:zlib';
-import { u as unlessTooDeep, r as readValues, m as mergeMaps } from './render-values-merge.js';
+import { u as unlessTooDeep, r as readValues, m as mergeMaps, a as resourceKey, d as describeResource, s as setOwn, b as splitManifests } from './render-values-merge.js';
 
 /**
  * The assumptions behind the places rendered, each a short phrase, in a
@@ -586,141 +586,6 @@ function withMetadata(resource, metadata) {
     return { ...resource, text: document.toString() };
 }
 
-// `helm template` output, split into resources keyed by kind, namespace and name.
-/** `# Source: <chart>[/charts/<sub>…]/crds/<file>`: Helm's comment on a CRD file. */
-const CRDS_FOLDER_SOURCE = /^[^/]+(\/charts\/[^/]+)*\/crds\//;
-/** Helm's hook annotation (render/hooks.ts reads its events). */
-const HOOK = 'helm.sh/hook';
-/** Kinds that live outside namespaces: no namespace is given to them. */
-const CLUSTER_SCOPED_KINDS = new Set([
-    'Namespace',
-    'ClusterRole',
-    'ClusterRoleBinding',
-    'CustomResourceDefinition',
-    'StorageClass',
-    'PersistentVolume',
-    'PriorityClass',
-    'ValidatingWebhookConfiguration',
-    'MutatingWebhookConfiguration',
-    'APIService',
-    'IngressClass'
-]);
-/** Characters of a hook annotation shown with the resource's name. */
-const MAX_HOOK_SHOWN = 80;
-/**
- * `Kind namespace/name`, or `Kind name` for a cluster-scoped one, then the
- * hook annotation of a Helm hook (`(helm.sh/hook: pre-upgrade)`): for messages.
- */
-function describeResource(resource) {
-    const where = resource.namespace
-        ? `${resource.namespace}/${resource.name}`
-        : resource.name;
-    const hook = resource.hook === undefined
-        ? ''
-        : ` (helm.sh/hook: ${resource.hook.slice(0, MAX_HOOK_SHOWN)})`;
-    return `${resource.kind} ${where}${hook}`;
-}
-/** The identity of a resource; `# Source:` comments take no part in it. */
-function resourceKey(resource) {
-    return `${resource.kind}\u0000${resource.namespace}\u0000${resource.name}`;
-}
-/**
- * Splits a multi-document manifest. A resource without namespace gets
- * `defaultNamespace` unless its kind is cluster-scoped (as `kubectl apply -n`
- * would place it). A document that is not a Kubernetes object (no kind or
- * name, or not YAML) is kept under kind `(unidentified)`, named by its
- * `# Source:` template, so that a change in it still shows.
- */
-function splitManifests(manifest, defaultNamespace) {
-    const resources = [];
-    const duplicates = [];
-    const seen = new Set();
-    for (const [index, document] of splitDocuments(manifest).entries()) {
-        const resource = identify(document, defaultNamespace, index);
-        if (!resource)
-            continue;
-        const key = resourceKey(resource);
-        if (seen.has(key)) {
-            duplicates.push(describeResource(resource));
-            continue;
-        }
-        seen.add(key);
-        resources.push(resource);
-    }
-    return { resources, duplicates };
-}
-function splitDocuments(manifest) {
-    const documents = [];
-    let lines = [];
-    let source;
-    const flush = () => {
-        const text = lines.join('\n').replace(/\s+$/, '');
-        if (text)
-            documents.push({ source, text: `${text}\n` });
-        lines = [];
-        source = undefined;
-    };
-    for (const line of manifest.replace(/\r\n/g, '\n').split('\n')) {
-        if (/^---(\s.*)?$/.test(line)) {
-            flush();
-            continue;
-        }
-        const sourceComment = /^# Source: (.*)$/.exec(line);
-        if (sourceComment)
-            source = sourceComment[1].trim();
-        else
-            lines.push(line);
-    }
-    flush();
-    return documents;
-}
-function identify(document, defaultNamespace, index) {
-    const metadata = readMetadata(document.text);
-    if (metadata === 'empty')
-        return undefined;
-    if (!metadata) {
-        return {
-            kind: '(unidentified)',
-            namespace: '',
-            name: document.source ?? `document ${index + 1}`,
-            text: document.text
-        };
-    }
-    const namespace = metadata.namespace ??
-        (CLUSTER_SCOPED_KINDS.has(metadata.kind) ? '' : defaultNamespace);
-    const crdsFolder = CRDS_FOLDER_SOURCE.test(document.source ?? '');
-    return {
-        kind: metadata.kind,
-        name: metadata.name,
-        namespace,
-        text: document.text,
-        ...(crdsFolder ? { crdsFolder } : {}),
-        ...(metadata.hook === undefined ? {} : { hook: metadata.hook })
-    };
-}
-/** kind, name and namespace; 'empty' for a document of comments only. */
-function readMetadata(text) {
-    const document = distExports.parseDocument(text);
-    if (document.errors.length > 0)
-        return undefined;
-    if (document.contents === null)
-        return 'empty';
-    const kind = document.get('kind');
-    const name = document.getIn(['metadata', 'name']);
-    const namespace = document.getIn(['metadata', 'namespace']);
-    const hook = document.getIn(['metadata', 'annotations', HOOK]);
-    if (typeof kind !== 'string' || !kind)
-        return undefined;
-    if (typeof name !== 'string' || !name)
-        return undefined;
-    return {
-        kind,
-        name,
-        namespace: typeof namespace === 'string' && namespace ? namespace : undefined,
-        hook: typeof hook === 'string' ? hook : undefined
-    };
-}
-
 // The CRDs of a chart's `crds/` folder after an upgrade that applies them
 // by a policy, Flux's `upgrade.crds` (helm-controller internal/action
 // crds.go `applyCRDs`): Skip applies none, Create creates the new ones and
@@ -1056,15 +921,6 @@ function markerOf(key, old, now, side) {
     if (sameValue(old[key], now[key]))
         return REDACTED_UNCHANGED;
     return side === 'old' ? REDACTED_CHANGED_OLD : REDACTED_CHANGED_NEW;
-}
-/** A key named `__proto__` is data here, never the prototype. */
-function setOwn(map, key, value) {
-    Object.defineProperty(map, key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true
-    });
 }
 function sameValue(a, b) {
     return JSON.stringify(a) === JSON.stringify(b);
@@ -1705,12 +1561,15 @@ async function renderIn(folder, helm, place, version, packagePath, options) {
     if ('error' in output)
         return { ...namedError(output.error, values.names, folder), ...schema };
     const split = splitManifests(output.manifest, place.namespace ?? 'default');
-    const common = withCommonMetadata(split.resources, place.commonMetadata);
+    // helm-controller's order (internal/postrender/build.go): the
+    // post-renderers, then commonMetadata.
+    const post = place.postRenderers?.(split.resources, split.duplicates);
+    const common = withCommonMetadata(post?.resources ?? split.resources, place.commonMetadata);
     const applied = applicableResources(common, place.hooks);
     return {
         ...split,
         resources: applied.resources,
-        notes: [...schema.notes, ...applied.notes]
+        notes: [...schema.notes, ...(post?.notes ?? []), ...applied.notes]
     };
 }
 /**
