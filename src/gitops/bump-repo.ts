@@ -20,6 +20,7 @@ import {
   type BuildNote,
   type BuildReader
 } from './tools/kustomize/build/tree.js'
+import { namedRoots } from './tools/kustomize/build/named-roots.js'
 import {
   adjustScan,
   overlayPlan,
@@ -147,7 +148,7 @@ function planBuilds(
   chart: ChartRef,
   context: ScanContext
 ): OverlayPlan {
-  const builds = buildAll(reader)
+  const builds = buildAll(reader, namedRoots(reader))
   for (const file of builds.filesRead) {
     if (texts.has(file)) continue
     const text = reader.read(file)

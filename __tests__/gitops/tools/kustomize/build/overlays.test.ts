@@ -121,6 +121,42 @@ describe('Kustomize overlays: the Flux example layout', () => {
     ])
   })
 
+  test('an aggregate kustomization includes both environments, and Flux builds each: each is listed as its own environment', () => {
+    const texts = fluxExampleLayout({ staging: '6.10.0', production: '6.10.0' })
+    texts.set('apps/kustomization.yaml', 'resources: [staging, production]\n')
+    for (const env of ['staging', 'production'])
+      texts.set(
+        `clusters/${env}/apps.yaml`,
+        [
+          'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+          'kind: Kustomization',
+          'metadata: {name: apps, namespace: flux-system}',
+          'spec:',
+          `  path: ./apps/${env}`,
+          '  sourceRef: {kind: GitRepository, name: flux-system}',
+          ''
+        ].join('\n')
+      )
+    const result = bump(texts)
+    expect([...result.files.keys()].sort()).toEqual([
+      'apps/production/podinfo-values.yaml',
+      'apps/staging/podinfo-values.yaml'
+    ])
+    for (const [file, text] of result.files)
+      expect(changedLines(texts.get(file) ?? '', text)).toEqual([
+        '      version: 6.10.0 ->       version: 6.14.1'
+      ])
+    const rows = result.environments.map(
+      row => `${row.environment} ${row.file} ${row.from} -> ${row.to}`
+    )
+    expect(rows).toContain(
+      'apps/production apps/production/podinfo-values.yaml 6.10.0 -> 6.14.1'
+    )
+    expect(rows).toContain(
+      'apps/staging apps/staging/podinfo-values.yaml 6.10.0 -> 6.14.1'
+    )
+  })
+
   test('a HelmRepository of another registry: no pin, no environment', () => {
     const texts = fluxExampleLayout({
       staging: '6.10.0',

@@ -74,8 +74,15 @@ export const BUILD_LIMITS = {
   builds: 2_000
 }
 
-/** Every root's build; a root is a kustomization no other one includes. */
-export function buildAll(reader: BuildReader): Builds {
+/**
+ * Every root's build. A root is a kustomization no other one includes, or
+ * one a tool names as the folder it builds (`named`: named-roots.ts), even
+ * when another kustomization includes it too.
+ */
+export function buildAll(
+  reader: BuildReader,
+  named: ReadonlySet<string> = new Set()
+): Builds {
   const state = new BuildState(reader)
   const kustomizations = state.kustomizations()
   const included = new Set<string>()
@@ -88,7 +95,7 @@ export function buildAll(reader: BuildReader): Builds {
   const built: BuildRoot[] = []
   // Environments in path order, whatever order the files were listed in.
   const roots = [...kustomizations.values()]
-    .filter(k => !included.has(k.dir))
+    .filter(k => !included.has(k.dir) || named.has(k.dir))
     .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0))
   for (const k of roots) {
     state.included.clear()
