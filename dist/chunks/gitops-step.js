@@ -618,7 +618,7 @@ function valueOf(map, key) {
     return map.items.find(pair => distExports.isScalar(pair.key) && pair.key.value === key)
         ?.value;
 }
-function stringOf(map, key) {
+function stringOf$1(map, key) {
     const value = valueOf(map, key);
     return distExports.isScalar(value) && typeof value.value === 'string'
         ? value.value
@@ -643,13 +643,13 @@ function stepsOf(root, at) {
         patch(strategicMergeEntry(item, at));
     for (const item of seqOf(root, 'patches'))
         patch(patchEntry(item, 'patches', at));
-    const namespace = stringOf(root, 'namespace');
+    const namespace = stringOf$1(root, 'namespace');
     if (namespace)
         steps.push({ step: 'namespace', namespace });
-    const prefix = stringOf(root, 'namePrefix');
+    const prefix = stringOf$1(root, 'namePrefix');
     if (prefix)
         steps.push({ step: 'prefix', value: prefix });
-    const suffix = stringOf(root, 'nameSuffix');
+    const suffix = stringOf$1(root, 'nameSuffix');
     if (suffix)
         steps.push({ step: 'suffix', value: suffix });
     for (const item of seqOf(root, 'patchesJson6902'))
@@ -677,8 +677,8 @@ function strategicMergeEntry(item, at) {
 function patchEntry(item, field, at) {
     if (!distExports.isMap(item))
         return undefined;
-    const path = stringOf(item, 'path');
-    const text = stringOf(item, 'patch');
+    const path = stringOf$1(item, 'path');
+    const text = stringOf$1(item, 'patch');
     // Kustomize refuses both or neither (PatchTransformerPlugin.Config).
     if ((path === undefined) === (text === undefined))
         return undefined;
@@ -702,7 +702,7 @@ function selectorOf(node) {
         return undefined;
     const selector = {};
     for (const key of SELECTOR_KEYS) {
-        const value = stringOf(node, key);
+        const value = stringOf$1(node, key);
         if (value !== undefined && value !== '')
             selector[key] = value;
     }
@@ -1061,8 +1061,12 @@ const BUILD_LIMITS = {
      */
     builds: 2_000
 };
-/** Every root's build; a root is a kustomization no other one includes. */
-function buildAll(reader) {
+/**
+ * Every root's build. A root is a kustomization no other one includes, or
+ * one a tool names as the folder it builds (`named`: named-roots.ts), even
+ * when another kustomization includes it too.
+ */
+function buildAll(reader, named = new Set()) {
     const state = new BuildState(reader);
     const kustomizations = state.kustomizations();
     const included = new Set();
@@ -1076,7 +1080,7 @@ function buildAll(reader) {
     const built = [];
     // Environments in path order, whatever order the files were listed in.
     const roots = [...kustomizations.values()]
-        .filter(k => !included.has(k.dir))
+        .filter(k => !included.has(k.dir) || named.has(k.dir))
         .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
     for (const k of roots) {
         state.included.clear();
@@ -1313,6 +1317,77 @@ class BuildState {
     note(file, line, message) {
         this.notes.push({ file, line, message });
     }
+}
+
+// The kustomizations a tool is told to build: a Flux `Kustomization`'s
+// `spec.path` (kustomize-controller builds that folder: api/v1
+// kustomization_types.go `KustomizationSpec.Path`, "Defaults to 'None',
+// which translates to the root path of the SourceRef") and an Argo CD
+// `Application` source's `path` (reposerver/repository/repository.go
+// `GenerateManifests` builds `<repo>/<path>` with Kustomize when it holds a
+// kustomization). Such a folder is an environment even when another
+// kustomization includes it too. The path is read as written in this
+// repository: whether the tool's source is this repository is not known
+// here, so a path is only a root where this clone holds a kustomization.
+// Pure; aliases are never expanded.
+/** The tools' API groups: a file without either names no root (no parse). */
+const TOOL_GROUPS = ['kustomize.toolkit.fluxcd.io/', 'argoproj.io/'];
+/** The folders named as a build's path, as repository paths. */
+function namedRoots(reader) {
+    const named = new Set();
+    for (const file of reader.files) {
+        const text = reader.read(file);
+        if (!text || !TOOL_GROUPS.some(group => text.includes(group)))
+            continue;
+        for (const doc of distExports.parseAllDocuments(text, { uniqueKeys: false })) {
+            if (!('contents' in doc) || doc.errors.length > 0)
+                continue;
+            for (const node of pathNodes(doc.contents)) {
+                const dir = folderOf$1(node);
+                if (dir !== undefined)
+                    named.add(dir);
+            }
+        }
+    }
+    return named;
+}
+/** The path scalars of a Flux Kustomization or an Argo CD Application. */
+function pathNodes(root) {
+    if (!distExports.isMap(root))
+        return [];
+    const apiVersion = stringOf(root.get('apiVersion', true));
+    const kind = stringOf(root.get('kind', true));
+    const spec = root.get('spec', true);
+    if (!apiVersion || !distExports.isMap(spec))
+        return [];
+    if (kind === 'Kustomization' &&
+        apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'))
+        return nodeAt(spec, 'path');
+    if (kind !== 'Application' || !apiVersion.startsWith('argoproj.io/'))
+        return [];
+    const sources = spec.get('sources', true);
+    const all = [
+        spec.get('source', true),
+        ...(distExports.isSeq(sources) ? sources.items : [])
+    ];
+    // A source with a `chart` is a Helm repository's chart, not a folder.
+    return all.flatMap(source => distExports.isMap(source) && !source.has('chart') ? nodeAt(source, 'path') : []);
+}
+function nodeAt(map, key) {
+    const value = distExports.isMap(map) ? map.get(key, true) : undefined;
+    return distExports.isScalar(value) ? [value] : [];
+}
+function stringOf(node) {
+    return distExports.isScalar(node) && typeof node.value === 'string'
+        ? node.value
+        : undefined;
+}
+/** `./apps/staging/` as `apps/staging`; undefined for a template or a way out. */
+function folderOf$1(node) {
+    const path = stringOf(node);
+    return path === undefined || path.includes('{{')
+        ? undefined
+        : localPath('', path);
 }
 
 /** The kind of pin the resource's version is when it installs our chart. */
@@ -1689,7 +1764,7 @@ function readerOf(texts) {
  * outside the paths join the scan's sources first.
  */
 function planBuilds(reader, texts, chart, context) {
-    const builds = buildAll(reader);
+    const builds = buildAll(reader, namedRoots(reader));
     for (const file of builds.filesRead) {
         if (texts.has(file))
             continue;
