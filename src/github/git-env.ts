@@ -2,7 +2,7 @@
 // `http.extraheader` in GIT_CONFIG_COUNT/KEY/VALUE (never in argv, the remote
 // URL or .git/config), no prompts, no credential helpers, C locale, and
 // pathspecs taken literally.
-import * as core from '@actions/core'
+import { maskSecret } from '../mask.js'
 import { childEnv } from '../process-env.js'
 
 /** A commit author or committer. */
@@ -91,10 +91,11 @@ function basicAuth(token: string): string {
   return Buffer.from(`x-access-token:${token}`).toString('base64')
 }
 
+/** The token and the form git sends it in, masked (once per run: mask.ts). */
 export function maskToken(token: string): void {
   if (!token) return
-  core.setSecret(token)
-  core.setSecret(basicAuth(token))
+  maskSecret(token)
+  maskSecret(basicAuth(token))
 }
 
 /** Author and committer of the commits git makes. */

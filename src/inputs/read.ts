@@ -3,6 +3,7 @@
 // Every reader of both actions uses these.
 import * as core from '@actions/core'
 import { UserError } from '../errors.js'
+import { maskSecret } from '../mask.js'
 
 /**
  * `core.getBooleanInput` with the default used when the input is absent (as when
@@ -29,31 +30,6 @@ export function secretInput(name: string): string {
   const secret = raw.trim() ? raw.replace(/\r?\n$/, '') : ''
   maskSecret(secret)
   return secret
-}
-
-/**
- * What this process has asked the runner to mask: a mask lasts the whole job,
- * so each value is sent once (a one-line secret is its own only line, and
- * `password` and `source-password` may be the same token).
- */
-const masked = new Set<string>()
-
-/**
- * Masks a secret in the log, and each of its lines: the runner masks line by line,
- * so a multi-line secret (a JSON key, a PEM) would leak in pieces otherwise.
- * Each value is masked once per run, however often it is asked for.
- */
-export function maskSecret(secret: string): void {
-  if (!secret) return
-  const lines = secret
-    .split(/\r?\n/)
-    .map(line => line.trim())
-    .filter(line => line.length >= 4)
-  for (const value of [secret, ...lines]) {
-    if (masked.has(value)) continue
-    masked.add(value)
-    core.setSecret(value)
-  }
 }
 
 /**

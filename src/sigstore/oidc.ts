@@ -3,6 +3,7 @@
 // The token is masked as soon as it is read and lives only in memory.
 import * as core from '@actions/core'
 import { errorMessage, UserError } from '../errors.js'
+import { maskSecret } from '../mask.js'
 
 /** The audience Fulcio accepts tokens for. */
 export const SIGSTORE_AUDIENCE = 'sigstore'
@@ -79,7 +80,7 @@ export function idTokenOffered(env: NodeJS.ProcessEnv): boolean {
  */
 export async function requestIdToken(inputs: string): Promise<string> {
   if (!idTokenOffered(process.env)) throw missingTokenError(inputs)
-  core.setSecret(process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '')
+  maskSecret(process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '')
   try {
     return await core.getIDToken(SIGSTORE_AUDIENCE)
   } catch (error) {

@@ -146,7 +146,7 @@ describe('Kustomize overlays: the Flux example layout', () => {
       expect(changedLines(texts.get(file) ?? '', text)).toEqual([
         '      version: 6.10.0 ->       version: 6.14.1'
       ])
-    const rows = result.environments.map(
+    const rows = (result.environments ?? []).map(
       row => `${row.environment} ${row.file} ${row.from} -> ${row.to}`
     )
     expect(rows).toContain(
