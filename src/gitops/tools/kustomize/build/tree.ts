@@ -74,11 +74,7 @@ export const BUILD_LIMITS = {
   builds: 2_000
 }
 
-/**
- * Every root's build. A root is a kustomization no other one includes, or
- * one a tool names as the folder it builds (`named`: named-roots.ts), even
- * when another kustomization includes it too.
- */
+/** Every root's build: a kustomization no other includes, or one a tool builds (`named`). */
 export function buildAll(
   reader: BuildReader,
   named: ReadonlySet<string> = new Set()
