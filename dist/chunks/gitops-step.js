@@ -1062,11 +1062,7 @@ const BUILD_LIMITS = {
      */
     builds: 2_000
 };
-/**
- * Every root's build. A root is a kustomization no other one includes, or
- * one a tool names as the folder it builds (`named`: named-roots.ts), even
- * when another kustomization includes it too.
- */
+/** Every root's build: a kustomization no other includes, or one a tool builds (`named`). */
 function buildAll(reader, named = new Set()) {
     const state = new BuildState(reader);
     const kustomizations = state.kustomizations();
