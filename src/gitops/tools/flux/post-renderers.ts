@@ -10,7 +10,10 @@
 // selector pattern refused, too much) is left out whole and said.
 import { parseAllDocuments } from 'yaml'
 import { isPlainMap, type PlainMap } from '../../places/plain.js'
-import type { Selector } from '../kustomize/build/kustomization.js'
+import {
+  SELECTOR_KEYS,
+  type Selector
+} from '../kustomize/build/kustomization.js'
 import type { PlainOp } from '../kustomize/build/merge.js'
 import { selectTargets } from '../kustomize/build/select.js'
 import { imageNameRefusal, type ImageRule } from './images.js'
@@ -237,16 +240,6 @@ function readOps(value: unknown): PlainOp[] | string {
   }
   return ops
 }
-
-const SELECTOR_KEYS = [
-  'group',
-  'version',
-  'kind',
-  'name',
-  'namespace',
-  'labelSelector',
-  'annotationSelector'
-] as const
 
 /** fluxcd/pkg apis/kustomize `Selector`; its patterns checked now. */
 function readSelector(value: unknown): Selector | undefined | string {

@@ -21,6 +21,17 @@ export interface Selector {
   annotationSelector?: string
 }
 
+/** The selector's fields, in the order Kustomize's `Selector` declares them. */
+export const SELECTOR_KEYS = [
+  'group',
+  'version',
+  'kind',
+  'name',
+  'namespace',
+  'labelSelector',
+  'annotationSelector'
+] as const satisfies readonly (keyof Selector)[]
+
 /** One patch, as the transformer that applies it reads it. */
 export interface PatchEntry {
   /** `patches`, `patchesStrategicMerge` or `patchesJson6902` (whose text must be JSON 6902). */
@@ -192,16 +203,6 @@ function patchEntry(
       : { from: 'path', path }
   return { field, source, ...(target ? { target } : {}), line: at(item) }
 }
-
-const SELECTOR_KEYS = [
-  'group',
-  'version',
-  'kind',
-  'name',
-  'namespace',
-  'labelSelector',
-  'annotationSelector'
-] as const
 
 function selectorOf(node: unknown): Selector | undefined {
   if (!isMap(node)) return undefined
