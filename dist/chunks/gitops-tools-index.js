@@ -3313,6 +3313,163 @@ function describe(item) {
     return `${item.resource.kind} ${item.resource.name}`;
 }
 
+// One kustomization file as Kustomize reads it for a build: what it includes
+// (`resources`, `components`), the patches it applies, in the order its
+// transformers run (kusttarget_configplugin.go,
+// `KustTarget.configureBuiltinTransformers`: patchesStrategicMerge, patches,
+// namespace, namePrefix, nameSuffix, …, patchesJson6902), and the names it
+// changes. Pure: the text is handed in.
+/** The selector's fields, in the order Kustomize's `Selector` declares them. */
+const SELECTOR_KEYS = [
+    'group',
+    'version',
+    'kind',
+    'name',
+    'namespace',
+    'labelSelector',
+    'annotationSelector'
+];
+/** The file names Kustomize looks for in a folder (konfig.RecognizedKustomizationFileNames). */
+const KUSTOMIZATION_NAMES = [
+    'kustomization.yaml',
+    'kustomization.yml',
+    'Kustomization'
+];
+/** Reads one kustomization; a file that does not parse says so. */
+function readKustomization(file, text) {
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+    const empty = { file, dir, resources: [], components: [], steps: [] };
+    let root;
+    const lineOf = lineCounter(text);
+    try {
+        const docs = distExports.parseAllDocuments(text, { uniqueKeys: false });
+        if (!Array.isArray(docs) || docs.some(doc => doc.errors.length > 0))
+            return { ...empty, problem: 'it is not valid YAML' };
+        root = docs[0]?.contents;
+    }
+    catch {
+        return { ...empty, problem: 'it is not valid YAML' };
+    }
+    if (!distExports.isMap(root))
+        return empty;
+    const at = (node) => lineOf(node.range?.[0] ?? 0);
+    return {
+        file,
+        dir,
+        // `bases` is the deprecated name of `resources`, appended after them
+        // (api/types/kustomization.go, `Kustomization.FixKustomization`).
+        resources: [
+            ...entries(root, 'resources', at),
+            ...entries(root, 'bases', at)
+        ],
+        components: entries(root, 'components', at),
+        steps: stepsOf(root, at)
+    };
+}
+function lineCounter(text) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++)
+        if (text[i] === '\n')
+            starts.push(i + 1);
+    return offset => {
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+            const mid = (low + high + 1) >> 1;
+            if (starts[mid] <= offset)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        return low + 1;
+    };
+}
+function valueOf(map, key) {
+    return map.items.find(pair => distExports.isScalar(pair.key) && pair.key.value === key)
+        ?.value;
+}
+function stringOf(map, key) {
+    const value = valueOf(map, key);
+    return distExports.isScalar(value) && typeof value.value === 'string'
+        ? value.value
+        : undefined;
+}
+function entries(root, key, at) {
+    const list = valueOf(root, key);
+    if (!distExports.isSeq(list))
+        return [];
+    return list.items.flatMap(item => distExports.isScalar(item) && typeof item.value === 'string'
+        ? [{ entry: item.value, line: at(item) }]
+        : []);
+}
+/** The transformer steps, in the order kusttarget_configplugin.go runs them. */
+function stepsOf(root, at) {
+    const steps = [];
+    const patch = (entry) => {
+        if (entry)
+            steps.push({ step: 'patch', patch: entry });
+    };
+    for (const item of seqOf(root, 'patchesStrategicMerge'))
+        patch(strategicMergeEntry(item, at));
+    for (const item of seqOf(root, 'patches'))
+        patch(patchEntry(item, 'patches', at));
+    const namespace = stringOf(root, 'namespace');
+    if (namespace)
+        steps.push({ step: 'namespace', namespace });
+    const prefix = stringOf(root, 'namePrefix');
+    if (prefix)
+        steps.push({ step: 'prefix', value: prefix });
+    const suffix = stringOf(root, 'nameSuffix');
+    if (suffix)
+        steps.push({ step: 'suffix', value: suffix });
+    for (const item of seqOf(root, 'patchesJson6902'))
+        patch(patchEntry(item, 'patchesJson6902', at));
+    return steps;
+}
+function seqOf(root, key) {
+    const list = valueOf(root, key);
+    return distExports.isSeq(list) ? list.items : [];
+}
+/** `patchesStrategicMerge` entries are a path, or the patch itself inline. */
+function strategicMergeEntry(item, at) {
+    if (!distExports.isScalar(item) || typeof item.value !== 'string')
+        return undefined;
+    const value = item.value;
+    const inline = value.includes('\n') || /^\s*(apiVersion|kind):/m.test(value);
+    return {
+        field: 'patchesStrategicMerge',
+        source: inline
+            ? { from: 'inline', text: value }
+            : { from: 'path', path: value },
+        line: at(item)
+    };
+}
+function patchEntry(item, field, at) {
+    if (!distExports.isMap(item))
+        return undefined;
+    const path = stringOf(item, 'path');
+    const text = stringOf(item, 'patch');
+    // Kustomize refuses both or neither (PatchTransformerPlugin.Config).
+    if ((path === undefined) === (text === undefined))
+        return undefined;
+    const target = selectorOf(valueOf(item, 'target'));
+    const source = path === undefined
+        ? { from: 'inline', text: text ?? '' }
+        : { from: 'path', path };
+    return { field, source, ...(target ? { target } : {}), line: at(item) };
+}
+function selectorOf(node) {
+    if (!distExports.isMap(node))
+        return undefined;
+    const selector = {};
+    for (const key of SELECTOR_KEYS) {
+        const value = stringOf(node, key);
+        if (value !== undefined && value !== '')
+            selector[key] = value;
+    }
+    return selector;
+}
+
 // A HelmRelease's `spec.postRenderers`, read the way helm-controller hands
 // them to kustomize (internal/postrender/kustomize.go `Kustomize.Run`: the
 // `patches` in order, then the `images`; the older `patchesStrategicMerge`
@@ -3515,15 +3672,6 @@ function readOps(value) {
     }
     return ops;
 }
-const SELECTOR_KEYS = [
-    'group',
-    'version',
-    'kind',
-    'name',
-    'namespace',
-    'labelSelector',
-    'annotationSelector'
-];
 /** fluxcd/pkg apis/kustomize `Selector`; its patterns checked now. */
 function readSelector(value) {
     if (value === undefined || value === null)
@@ -4560,4 +4708,4 @@ var index = /*#__PURE__*/Object.freeze({
     renderPlaces: renderPlaces
 });
 
-export { ARGOCD_KINDS as A, FLUX_KINDS as F, KUSTOMIZE_KIND as K, ScanLimitError as S, YamlDocument as Y, strategicMerge as a, budgetFor as b, sourceReference as c, findRepository as d, collectSources as e, findPins as f, createScanContext as g, helmRepositories as h, isPlainMap as i, jsonPatch as j, index as k, matcherFor as m, parseYaml as p, resourceById as r, selectTargets as s, walkPath as w };
+export { ARGOCD_KINDS as A, FLUX_KINDS as F, KUSTOMIZATION_NAMES as K, ScanLimitError as S, YamlDocument as Y, strategicMerge as a, readKustomization as b, budgetFor as c, sourceReference as d, findRepository as e, findPins as f, KUSTOMIZE_KIND as g, collectSources as h, isPlainMap as i, jsonPatch as j, helmRepositories as k, createScanContext as l, matcherFor as m, index as n, parseYaml as p, resourceById as r, selectTargets as s, walkPath as w };
