@@ -40,7 +40,7 @@ export interface ActionRun {
 
 interface ActionYml {
   inputs: Record<string, { default?: string }>
-  runs: { main: string; post: string }
+  runs: { main: string; post: string; 'post-if'?: string }
 }
 
 export function actionYml(
