@@ -18,7 +18,6 @@ import {
   HELM4,
   HELM41,
   HELM_VERSIONS,
-  realHelm,
   removeDir,
   repoRoot,
   tempDir
@@ -211,59 +210,8 @@ test('dry-run does everything but push', async () => {
   expect(await listTags(registry, 'dry/charts/hello', AUTH)).toEqual([])
 })
 
-test('the post step removes the credentials when the main step was killed', async () => {
-  const dirs = newRunner()
-  writeChart(path.join(dirs.workspace, 'charts'), {
-    name: 'hello',
-    version: '4.0.0'
-  })
-  // A `helm` on PATH that hangs in `lint`, after the login wrote the credentials.
-  const bin = path.join(root, 'slow-bin')
-  fs.mkdirSync(bin, { recursive: true })
-  fs.writeFileSync(
-    path.join(bin, 'helm'),
-    `#!/bin/sh\nif [ "$1" = lint ]; then sleep 60; fi\nexec ${realHelm(HELM4)} "$@"\n`,
-    { mode: 0o755 }
-  )
-  let killed = false
-  let poll: NodeJS.Timeout | undefined
-  const main = await runMain({
-    inputs: inputs(HELM4, {
-      'helm-version': 'system',
-      repository: 'killed/charts',
-      'check-tag': 'false'
-    }),
-    github,
-    dirs,
-    env: { PATH: `${bin}:${process.env.PATH}` },
-    onSpawn: pid => {
-      poll = setInterval(() => {
-        const credentials = sandboxes(dirs).map(d =>
-          path.join(dirs.temp, d, 'helm', 'config', 'registry', 'config.json')
-        )
-        // The sandbox writes the file up front (see sandbox.ts): wait for the login.
-        const written = (file: string): boolean =>
-          fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(BASIC)
-        if (credentials.some(written)) {
-          clearInterval(poll)
-          killed = true
-          process.kill(pid, 'SIGKILL')
-        }
-      }, 20)
-    }
-  })
-  clearInterval(poll)
-  expect(killed, main.stdout + main.stderr).toBe(true)
-  expect(main.exitCode).toBe(null)
-  expect(filesContaining(dirs.temp, [BASIC])).not.toEqual([])
-  const post = await runPost(
-    { inputs: inputs(HELM4), github, dirs },
-    main.state
-  )
-  expect(post.exitCode).toBe(0)
-  expect(sandboxes(dirs)).toEqual([])
-  expect(filesContaining(dirs.temp, [PASSWORD, BASIC])).toEqual([])
-})
+// The post step after a main step killed while Helm pushes, and whether the
+// runner starts it at all: post-step.int.test.ts.
 
 describe('refusals are messages, not stack traces', () => {
   test.each([

@@ -21,6 +21,8 @@ export interface StepResult {
   stderr: string
   outputs: Record<string, string>
   state: Record<string, string>
+  /** What the step wrote to GITHUB_ENV, as the runner reads it (last wins). */
+  env: Record<string, string>
   summary: string
 }
 
@@ -40,7 +42,7 @@ export interface ActionRun {
 
 interface ActionYml {
   inputs: Record<string, { default?: string }>
-  runs: { main: string; post: string }
+  runs: { main: string; post: string; 'post-if'?: string }
 }
 
 export function actionYml(
@@ -187,6 +189,7 @@ async function runStep(
     ...result,
     outputs: parseFileCommand(fs.readFileSync(files.GITHUB_OUTPUT, 'utf8')),
     state: parseFileCommand(fs.readFileSync(files.GITHUB_STATE, 'utf8')),
+    env: parseFileCommand(fs.readFileSync(files.GITHUB_ENV, 'utf8')),
     summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
   }
 }

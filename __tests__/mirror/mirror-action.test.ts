@@ -5,6 +5,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { expect, test } from 'vitest'
 import { DEFAULT_HELM_VERSION } from '../../src/inputs/helm.js'
+import { actionYml } from '../helpers/action-runner.js'
 import { repoRoot } from '../helpers/paths.js'
 import { mirrorActionYml } from './mirror-action.helpers.js'
 
@@ -61,7 +62,9 @@ test('runs the bundle one folder up: dist/mirror.js, and the shared post step', 
   expect(action.runs).toEqual({
     using: 'node24',
     main: '../dist/mirror.js',
-    post: '../dist/post.js'
+    post: '../dist/post.js',
+    // The release's own: __tests__/post-marker.test.ts evaluates it.
+    'post-if': actionYml(path.join(repoRoot, 'action.yml')).runs['post-if']
   })
   const rollup = fs.readFileSync(
     path.join(repoRoot, 'rollup.config.js'),

@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
+  actionYml,
   filesContaining,
   makeRunnerDirs,
   runMain,
@@ -23,6 +24,7 @@ import {
   type GitopsServers
 } from '../../helpers/gitops-servers.js'
 import { HELM4, removeDir, tempDir } from '../../helpers/paths.js'
+import { postStepStarts } from '../../helpers/post-if.js'
 import { manifestDigest, type Registry } from '../../helpers/registry.js'
 
 const TOKEN = 'ghs_gitopsTOKEN1234567890'
@@ -209,6 +211,14 @@ describe('one pull request per chart, updated by later releases', () => {
       []
     )
     expect(git.requests.every(r => !r.path.includes(TOKEN))).toBe(true)
+  })
+
+  test('the clone and the Helm folder were removed: the runner starts no post step', () => {
+    expect(first.state.gitopsDir).toMatch(/helm-oci-release-gitops-/)
+    expect(fs.existsSync(first.state.gitopsDir)).toBe(false)
+    expect(first.env).toEqual({ HELM_OCI_RELEASE_CLEANUP: 'done' })
+    const job = { status: 'success', env: first.env } as const
+    expect(postStepStarts(actionYml().runs['post-if'], job)).toBe(false)
   })
 
   test('a newer release updates the same branch and pull request', async () => {

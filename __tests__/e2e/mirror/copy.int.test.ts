@@ -8,6 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { RegistryClient } from '../../../src/registry/client.js'
 import {
+  actionYml,
   makeRunnerDirs,
   runMain,
   visibleLog
@@ -21,7 +22,14 @@ import {
   runMirror,
   serveClassic
 } from '../../helpers/mirror-e2e.js'
-import { HELM3, HELM4, removeDir, tempDir } from '../../helpers/paths.js'
+import {
+  HELM3,
+  HELM4,
+  removeDir,
+  repoRoot,
+  tempDir
+} from '../../helpers/paths.js'
+import { postStepStarts } from '../../helpers/post-if.js'
 import {
   listTags,
   manifestDigest,
@@ -280,6 +288,11 @@ test('a classic chart repository: the package is pushed with Helm, and pulls', a
     expect(mirrored(result)).toMatchObject([
       { chart: 'classic', version: '0.3.0', status: 'copied' }
     ])
+    // Helm's folder was handed to the post step and removed: none starts.
+    expect(result.env).toEqual({ HELM_OCI_RELEASE_CLEANUP: 'done' })
+    const post = { status: 'success', env: result.env } as const
+    const postIf = actionYml(path.join(repoRoot, 'mirror', 'action.yml'))
+    expect(postStepStarts(postIf.runs['post-if'], post)).toBe(false)
     const pull = helmWith(HELM4, { [destination.host]: DOWN })
     const out = tempDir('hor-mirror-classic-pull-')
     await pull([
