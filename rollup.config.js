@@ -12,6 +12,7 @@ import json from '@rollup/plugin-json'
 import nodeResolve from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
 import license from 'rollup-plugin-license'
+import { builtinImportsToGetBuiltinModule } from './scripts/builtin-imports.mjs'
 
 // The bundled packages' licences ask for their notices to travel with the code:
 // dist/licenses.txt lists every package in dist/ (all chunks) with its licence text.
@@ -111,6 +112,19 @@ function lazyCoreOidc() {
   }
 }
 
+// Node's own modules through process.getBuiltinModule, not an ESM import,
+// whose facade runs every lazy getter of the module (node:http's loads
+// node's undici, crypto, tls, http2 and zlib): see scripts/builtin-imports.mjs.
+function builtinsWithoutFacade() {
+  return {
+    name: 'builtins-without-facade',
+    renderChunk(code) {
+      const out = builtinImportsToGetBuiltinModule(code)
+      return out === code ? null : { code: out, map: null }
+    }
+  }
+}
+
 // Rollup overwrites what it writes and leaves the rest: a chunk an earlier build
 // wrote and this one no longer does would stay in dist/, committed, and CI's
 // freshness check (git diff of dist/) could not see it. Whatever this build did
@@ -179,6 +193,7 @@ export default {
     commonjs(),
     // @sigstore/sign reads its own package.json (its User-Agent).
     json(),
+    builtinsWithoutFacade(),
     removeStaleFiles(),
     license({
       thirdParty: {
