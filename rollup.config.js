@@ -125,6 +125,32 @@ function builtinsWithoutFacade() {
   }
 }
 
+// @actions/io imports node:assert for one check, `ok(path, message)` in
+// mkdirP, and node's assert loads some 27 modules of its own (its diff,
+// colours, call tracker) on every run. The check stays; assert loads when it
+// fails, and throws the same AssertionError. A new @actions/io whose import
+// differs fails the bundle.
+const IO_ASSERT = {
+  import: "import { ok } from 'assert';",
+  lazy:
+    'const ok = (value, message) => {' +
+    " if (!value) process.getBuiltinModule('node:assert').ok(value, message) };"
+}
+
+function lazyIoAssert() {
+  return {
+    name: 'lazy-io-assert',
+    transform(code, id) {
+      if (!/[\\/]@actions[\\/]io[\\/]lib[\\/]io\.js$/.test(id)) return null
+      if (!code.includes(IO_ASSERT.import))
+        this.error(
+          `${id}: its assert import changed; update IO_ASSERT in rollup.config.js`
+        )
+      return code.replace(IO_ASSERT.import, IO_ASSERT.lazy)
+    }
+  }
+}
+
 // Rollup overwrites what it writes and leaves the rest: a chunk an earlier build
 // wrote and this one no longer does would stay in dist/, committed, and CI's
 // freshness check (git diff of dist/) could not see it. Whatever this build did
@@ -183,6 +209,7 @@ export default {
   },
   plugins: [
     lazyCoreOidc(),
+    lazyIoAssert(),
     typescript({
       tsconfig: './tsconfig.build.json',
       outDir: 'dist',
