@@ -57,7 +57,8 @@ const DIST = 'dist'
 // rewrite every chunk that imports it. Rollup numbers a repeated name the same
 // way on every build.
 function chunkFileName(chunk) {
-  const id = chunk.facadeModuleId ?? chunk.moduleIds.findLast(isFile)
+  const id =
+    chunk.facadeModuleId ?? chunk.moduleIds.findLast(isFile) ?? packageOf(chunk)
   if (!id) return 'chunks/[name].js'
   const parts = id.replace(/\.[cm]?[jt]s$/, '').split(/[\\/]/)
   const at = parts.lastIndexOf('node_modules')
@@ -78,6 +79,15 @@ function chunkFileName(chunk) {
     .split(path.sep)
     .join('-')
     .replace(/[^\w.-]/g, '')}.js`
+}
+
+/**
+ * A chunk of commonjs wrappers alone (semver's index, imported as ESM) has
+ * only virtual ids, `\0<file in node_modules>?commonjs-…`: that file.
+ */
+function packageOf(chunk) {
+  const file = chunk.moduleIds.at(-1)?.replace(/^\0/, '').replace(/\?.*$/, '')
+  return file && /[\\/]node_modules[\\/]/.test(file) ? file : undefined
 }
 
 /** Rollup's own modules (commonjs helpers) have ids starting with NUL. */
