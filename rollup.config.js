@@ -12,6 +12,7 @@ import json from '@rollup/plugin-json'
 import nodeResolve from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
 import license from 'rollup-plugin-license'
+import { builtinImportsToGetBuiltinModule } from './scripts/builtin-imports.mjs'
 
 // The bundled packages' licences ask for their notices to travel with the code:
 // dist/licenses.txt lists every package in dist/ (all chunks) with its licence text.
@@ -56,7 +57,8 @@ const DIST = 'dist'
 // rewrite every chunk that imports it. Rollup numbers a repeated name the same
 // way on every build.
 function chunkFileName(chunk) {
-  const id = chunk.facadeModuleId ?? chunk.moduleIds.findLast(isFile)
+  const id =
+    chunk.facadeModuleId ?? chunk.moduleIds.findLast(isFile) ?? packageOf(chunk)
   if (!id) return 'chunks/[name].js'
   const parts = id.replace(/\.[cm]?[jt]s$/, '').split(/[\\/]/)
   const at = parts.lastIndexOf('node_modules')
@@ -77,6 +79,15 @@ function chunkFileName(chunk) {
     .split(path.sep)
     .join('-')
     .replace(/[^\w.-]/g, '')}.js`
+}
+
+/**
+ * A chunk of commonjs wrappers alone (semver's index, imported as ESM) has
+ * only virtual ids, `\0<file in node_modules>?commonjs-…`: that file.
+ */
+function packageOf(chunk) {
+  const file = chunk.moduleIds.at(-1)?.replace(/^\0/, '').replace(/\?.*$/, '')
+  return file && /[\\/]node_modules[\\/]/.test(file) ? file : undefined
 }
 
 /** Rollup's own modules (commonjs helpers) have ids starting with NUL. */
@@ -107,6 +118,45 @@ function lazyCoreOidc() {
       return code
         .replace(CORE_OIDC.import, '')
         .replace(CORE_OIDC.call, CORE_OIDC.lazy)
+    }
+  }
+}
+
+// Node's own modules through process.getBuiltinModule, not an ESM import,
+// whose facade runs every lazy getter of the module (node:http's loads
+// node's undici, crypto, tls, http2 and zlib): see scripts/builtin-imports.mjs.
+function builtinsWithoutFacade() {
+  return {
+    name: 'builtins-without-facade',
+    renderChunk(code) {
+      const out = builtinImportsToGetBuiltinModule(code)
+      return out === code ? null : { code: out, map: null }
+    }
+  }
+}
+
+// @actions/io imports node:assert for one check, `ok(path, message)` in
+// mkdirP, and node's assert loads some 27 modules of its own (its diff,
+// colours, call tracker) on every run. The check stays; assert loads when it
+// fails, and throws the same AssertionError. A new @actions/io whose import
+// differs fails the bundle.
+const IO_ASSERT = {
+  import: "import { ok } from 'assert';",
+  lazy:
+    'const ok = (value, message) => {' +
+    " if (!value) process.getBuiltinModule('node:assert').ok(value, message) };"
+}
+
+function lazyIoAssert() {
+  return {
+    name: 'lazy-io-assert',
+    transform(code, id) {
+      if (!/[\\/]@actions[\\/]io[\\/]lib[\\/]io\.js$/.test(id)) return null
+      if (!code.includes(IO_ASSERT.import))
+        this.error(
+          `${id}: its assert import changed; update IO_ASSERT in rollup.config.js`
+        )
+      return code.replace(IO_ASSERT.import, IO_ASSERT.lazy)
     }
   }
 }
@@ -169,6 +219,7 @@ export default {
   },
   plugins: [
     lazyCoreOidc(),
+    lazyIoAssert(),
     typescript({
       tsconfig: './tsconfig.build.json',
       outDir: 'dist',
@@ -179,6 +230,7 @@ export default {
     commonjs(),
     // @sigstore/sign reads its own package.json (its User-Agent).
     json(),
+    builtinsWithoutFacade(),
     removeStaleFiles(),
     license({
       thirdParty: {

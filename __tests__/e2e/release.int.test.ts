@@ -210,6 +210,48 @@ test('dry-run does everything but push', async () => {
   expect(await listTags(registry, 'dry/charts/hello', AUTH)).toEqual([])
 })
 
+// Node loads a module of its own only when asked: an ESM import of node:http
+// used to load node's undici (and http2, tls, zlib) on every run, and
+// @actions/io's one assert check node's assert. The hook prints what node
+// loaded when the step exits.
+const NODE_MODULES_HOOK = `data:text/javascript,${encodeURIComponent(
+  "process.on('exit', () => process.stderr.write('\\nNODE MODULES ' + " +
+    "JSON.stringify(process.moduleLoadList) + '\\n'))"
+)}`
+
+test('a release over plain HTTP with Helm in the tool cache loads no part of node it does not use', async () => {
+  const dirs = newRunner()
+  writeChart(path.join(dirs.workspace, 'charts'), {
+    name: 'lean',
+    version: '1.0.0'
+  })
+  const run = (extra: Record<string, string>, env: Record<string, string>) =>
+    runMain({
+      inputs: inputs(HELM4, { chart: 'charts/lean', ...extra }),
+      github,
+      dirs,
+      env: { GITHUB_REF: 'refs/tags/v1.0.0', ...env }
+    })
+  // The first run downloads Helm into the tool cache; the second finds it.
+  expect((await run({ 'dry-run': 'true' }, {})).exitCode).toBe(0)
+  const main = await run({}, { NODE_OPTIONS: `--import ${NODE_MODULES_HOOK}` })
+  expect(main.exitCode, main.stdout + main.stderr).toBe(0)
+  expect(main.outputs.pushed).toBe('true')
+  const list = /^NODE MODULES (.*)$/m.exec(main.stderr)
+  expect(list, main.stderr).not.toBeNull()
+  const loaded = (JSON.parse(list![1]) as string[]).filter(m =>
+    m.startsWith('NativeModule ')
+  )
+  expect(loaded).toContain('NativeModule http')
+  expect(
+    loaded.filter(m =>
+      /^NativeModule (internal\/deps\/undici\/|http2$|tls$|https$|assert$|zlib$|worker_threads$)/.test(
+        m
+      )
+    )
+  ).toEqual([])
+})
+
 // The post step after a main step killed while Helm pushes, and whether the
 // runner starts it at all: post-step.int.test.ts.
 

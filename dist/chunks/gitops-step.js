@@ -5,15 +5,16 @@ import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMer
 import { a as teamSlug, r as repositoryName, b as repositoryProblem, s as splitRepository, n as normalizeServerUrl, v as validateRepository, d as validateBranchName, g as gitRevision, f as validateFilePath, G as GITOPS_INPUTS, h as filePathProblem } from './main.js';
 import { d as distExports, h as childEnv, J as withCommandsStopped, e as showable, m as relay } from './publish-push.js';
 import { f as findPins, i as isPlainMap, s as selectTargets, r as resourceById, j as jsonPatch, a as strategicMerge, K as KUSTOMIZATION_NAMES, b as readKustomization, c as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, d as sourceReference, A as ARGOCD_KINDS, e as findRepository, F as FLUX_KINDS, w as walkPath, g as KUSTOMIZE_KIND, h as collectSources, m as matcherFor, k as helmRepositories, l as createScanContext } from './gitops-tools-index.js';
-import { s as semver, b as escapeMarkdown, i as inlineCode, m as markdownWithCode, c as clip, t as tableLines, f as tableRow, g as cellCode } from './markdown.js';
+import { s as semver } from './semver.js';
 import { s as setOwn } from './render-values-merge.js';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+const fs = process.getBuiltinModule('node:fs');
+const os = process.getBuiltinModule('node:os');
+const path = process.getBuiltinModule('node:path');
 import { f as maskSecret } from './inputs-registry.js';
 import { c as saveGitopsDir } from './state.js';
 import { M as Minimatch, f as fitParts, u as utf16Units } from './release-steps.js';
-import { createHash } from 'node:crypto';
+const { createHash } = process.getBuiltinModule('node:crypto');
+import { b as escapeMarkdown, i as inlineCode, m as markdownWithCode, c as clip, t as tableLines, j as tableRow, k as cellCode } from './markdown.js';
 
 // The GitHub REST and GraphQL API of one repository, as the GitOps step needs
 // it: pull requests (find, open, update, label, reviewers, auto-merge) and the

@@ -2,11 +2,10 @@
 import { n as notice, s as setOutput, w as warning, o as core, i as info, k as group, p as startGroup, q as endGroup, a as summary } from './actions-core.js';
 import { d as distExports, e as showable, o as sha256, m as relay, n as connection, p as pushPackage, q as HELM_CHART_LAYER, H as Helm, i as installHelm, h as childEnv, j as registryOptions, t as RegistryClient, l as logIn, v as publishOptions, k as checkHelmCanReach } from './publish-push.js';
 import { U as UserError, e as errorMessage } from './errors.js';
-import fs from 'node:fs';
-import path$1 from 'node:path';
+const fs = process.getBuiltinModule('node:fs');
+const path$1 = process.getBuiltinModule('node:path');
 import { i as isRepositoryComponent, c as chartTarget } from './registry-reference.js';
 import { c as checkTag, e as expectedTag, t as tagMatches, R as RENDER_HELM_VERSION } from './main.js';
-import tls from 'node:tls';
 import { a as createPackageDir, c as createSandbox, r as removeSandbox } from './sandbox.js';
 import { b as saveSandboxDir } from './state.js';
 import { e as escapeHtml, a as htmlLiteral, h as htmlWithCode, i as inlineCode, b as escapeMarkdown } from './markdown.js';
@@ -3194,10 +3193,12 @@ function matchFolders(pattern, workspace) {
     const start = path$1.resolve(workspace, ...fixed);
     if (!fs.existsSync(start))
         return [];
+    // Compiled once, not once per folder (what minimatch() does each call).
+    const glob = new Minimatch(normalized, { dot: false });
     // Sorted: readdir's order differs between file systems, the release order must not.
     return walkFolders(start)
         .sort()
-        .filter(dir => minimatch(path$1.relative(workspace, dir).split(path$1.sep).join('/'), normalized, { dot: false }));
+        .filter(dir => glob.match(path$1.relative(workspace, dir).split(path$1.sep).join('/')));
 }
 function walkFolders(dir) {
     const found = [];
@@ -3899,7 +3900,9 @@ function accessFor(target, chart) {
  */
 function caBundleWithPublicRoots(caFile) {
     const bundle = path$1.join(createPackageDir(), 'ca-bundle.pem');
-    const roots = tls.rootCertificates.join('\n');
+    // node:tls only here: a release without `ca-file` never loads it (see
+    // registry/connect.ts).
+    const roots = process.getBuiltinModule('node:tls').rootCertificates.join('\n');
     fs.writeFileSync(bundle, `${fs.readFileSync(caFile, 'utf8').trim()}\n${roots}\n`);
     return bundle;
 }

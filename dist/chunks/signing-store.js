@@ -2,7 +2,7 @@
 import { U as UserError } from './errors.js';
 import { a4 as sha256Hex } from './publish-push.js';
 import { p as parseDescriptor, a as OCI_IMAGE_MANIFEST, c as OCI_EMPTY, O as OCI_IMAGE_INDEX } from './registry-oci-index.js';
-import { X509Certificate } from 'node:crypto';
+const { X509Certificate } = process.getBuiltinModule('node:crypto');
 
 // Reading what a registry holds next to a chart: manifests, indexes, Simple
 // Signing payloads, Sigstore bundles and certificates. A registry's answer

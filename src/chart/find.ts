@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { minimatch } from 'minimatch'
+import { Minimatch } from 'minimatch'
 import { loadChart, type LoadedChart } from './load.js'
 import { UserError } from '../errors.js'
 
@@ -54,15 +54,13 @@ function matchFolders(pattern: string, workspace: string): string[] {
   )
   const start = path.resolve(workspace, ...fixed)
   if (!fs.existsSync(start)) return []
+  // Compiled once, not once per folder (what minimatch() does each call).
+  const glob = new Minimatch(normalized, { dot: false })
   // Sorted: readdir's order differs between file systems, the release order must not.
   return walkFolders(start)
     .sort()
     .filter(dir =>
-      minimatch(
-        path.relative(workspace, dir).split(path.sep).join('/'),
-        normalized,
-        { dot: false }
-      )
+      glob.match(path.relative(workspace, dir).split(path.sep).join('/'))
     )
 }
 

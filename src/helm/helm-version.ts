@@ -1,7 +1,8 @@
 // `helm version`: what a Helm binary says it is. Run on every download
 // before it is cached, and for `helm-version: system`.
 import { getExecOutput } from '@actions/exec'
-import semver from 'semver'
+// semver's functions one by one: its index loads all of semver on every run.
+import semverValid from 'semver/functions/valid.js'
 import { UserError } from '../errors.js'
 import { childEnv } from '../process-env.js'
 
@@ -28,7 +29,7 @@ export async function reportedVersion(binary: string): Promise<string> {
     { silent: true, ignoreReturnCode: true, env: childEnv() }
   )
   const text = out.stdout.trim()
-  const version = semver.valid(text.replace(/^v/, ''))
+  const version = semverValid(text.replace(/^v/, ''))
   if (out.exitCode !== 0 || !version) {
     throw new UserError(
       `'${binary} version' did not report a version ` +

@@ -4,7 +4,9 @@
 import path from 'node:path'
 import * as core from '@actions/core'
 import * as io from '@actions/io'
-import semver from 'semver'
+// semver's functions one by one: its index loads all of semver on every run.
+import semverLt from 'semver/functions/lt.js'
+import semverMajor from 'semver/functions/major.js'
 import { errorMessage, UserError } from '../errors.js'
 import {
   binaryName,
@@ -130,7 +132,7 @@ function installed(
   version: string,
   source: InstalledHelm['source']
 ): InstalledHelm {
-  return { path: binary, version, major: semver.major(version), source }
+  return { path: binary, version, major: semverMajor(version), source }
 }
 
 /** `latest`, `3` or `4` -> the version the download site names as newest. */
@@ -177,7 +179,7 @@ async function useSystemHelm(): Promise<InstalledHelm> {
   }
   const binary = path.resolve(found)
   const version = await reportedVersion(binary)
-  if (semver.lt(version, MIN_HELM_VERSION)) {
+  if (semverLt(version, MIN_HELM_VERSION)) {
     throw new UserError(
       `helm-version is 'system' and the helm on PATH (${binary}) is ` +
         `${version}, but this action needs Helm ${MIN_HELM_VERSION} or newer ` +
@@ -185,7 +187,7 @@ async function useSystemHelm(): Promise<InstalledHelm> {
         "'latest' or an exact version to let the action install one."
     )
   }
-  if (semver.major(version) > 4) {
+  if (semverMajor(version) > 4) {
     core.warning(
       `The helm on PATH is ${version}; this action is tested with Helm 3 and 4.`
     )

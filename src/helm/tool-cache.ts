@@ -9,7 +9,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import * as io from '@actions/io'
-import semver from 'semver'
+// semver's functions one by one: its index loads all of semver on every run.
+import semverClean from 'semver/functions/clean.js'
 
 export interface ToolCacheEntry {
   /** The folder tc.find returns. */
@@ -25,7 +26,7 @@ export function toolCacheEntry(
   version: string,
   arch: string
 ): ToolCacheEntry {
-  const folder = path.join(root, tool, semver.clean(version) ?? version, arch)
+  const folder = path.join(root, tool, semverClean(version) ?? version, arch)
   return { folder, marker: `${folder}.complete` }
 }
 

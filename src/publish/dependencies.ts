@@ -2,7 +2,6 @@
 // home before it is linted and packaged.
 import fs from 'node:fs'
 import path from 'node:path'
-import tls from 'node:tls'
 import * as core from '@actions/core'
 import type { LoadedChart } from '../chart/load.js'
 import type { Connection } from '../helm/cli.js'
@@ -82,7 +81,9 @@ export function accessFor(
  */
 function caBundleWithPublicRoots(caFile: string): string {
   const bundle = path.join(createPackageDir(), 'ca-bundle.pem')
-  const roots = tls.rootCertificates.join('\n')
+  // node:tls only here: a release without `ca-file` never loads it (see
+  // registry/connect.ts).
+  const roots = process.getBuiltinModule('node:tls').rootCertificates.join('\n')
   fs.writeFileSync(
     bundle,
     `${fs.readFileSync(caFile, 'utf8').trim()}\n${roots}\n`

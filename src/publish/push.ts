@@ -46,12 +46,23 @@ export async function pushPackage(
   retryDelayMs = PUSH_RETRY.baseDelayMs,
   say: (line: string) => void = core.info
 ): Promise<string> {
-  const packageDigest = `sha256:${await fileSha256Hex(packagePath)}`
+  // Hashed while Helm pushes (both only read the file): the read-back and a
+  // retry are the first to need it. Awaited on every path, so a failed read
+  // is never an unhandled rejection.
+  const hashed = fileSha256Hex(packagePath).then(
+    hex => ({ digest: `sha256:${hex}` }),
+    (error: unknown) => ({ error })
+  )
+  const packageDigest = async (): Promise<string> => {
+    const result = await hashed
+    if ('error' in result) throw result.error
+    return result.digest
+  }
   const destination = pushTarget(target.registry, target.repository)
   const pushOnce = async (attempt: number): Promise<string> => {
     const landed =
       attempt > 1
-        ? await servedPackage(registry, target, packageDigest, say)
+        ? await servedPackage(registry, target, await packageDigest(), say)
         : undefined
     if (landed) return landed
     try {
@@ -61,7 +72,7 @@ export async function pushPackage(
         registry,
         target,
         pushed.digest,
-        packageDigest,
+        await packageDigest(),
         say
       )
     } catch (error) {

@@ -5,11 +5,15 @@
 // HTTP_PROXY, NO_PROXY; loopback never proxied). Its own agents cannot take a
 // CA bundle, so this module supplies the agents: node:https with the extra CA
 // for direct connections, and its own tunnel that starts TLS with that CA.
+//
+// node:tls and node:https load on the first TLS connection (`secure()`):
+// loading them costs more than the rest of the client, and a plain-HTTP
+// registry (a loopback or in-cluster one) never needs them.
 import fs from 'node:fs'
 import http from 'node:http'
-import https from 'node:https'
+import type https from 'node:https'
 import net from 'node:net'
-import tls from 'node:tls'
+import type tls from 'node:tls'
 import type { Duplex } from 'node:stream'
 import type { RequestInfo } from './send.js'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
@@ -33,6 +37,14 @@ export class TransportError extends Error {
     options: { cause?: unknown } = {}
   ) {
     super(message, options)
+  }
+}
+
+/** node:https and node:tls, loaded when first asked for (a sync require). */
+function secure(): { https: typeof https; tls: typeof tls } {
+  return {
+    https: process.getBuiltinModule('node:https'),
+    tls: process.getBuiltinModule('node:tls')
   }
 }
 
@@ -78,6 +90,7 @@ function trustedCas(caFile: string): string[] {
  * NODE_EXTRA_CA_CERTS (Node 22.15+ lists those itself).
  */
 function defaultCas(): string[] {
+  const { tls } = secure()
   const withGetter = tls as unknown as {
     getCACertificates?: (type: 'default') => string[]
   }
@@ -99,7 +112,7 @@ function defaultCas(): string[] {
 export class Connector {
   private readonly tlsOptions: tls.ConnectionOptions
   private readonly httpAgent = new http.Agent({ keepAlive: false })
-  private readonly httpsAgent: https.Agent
+  private secureAgent?: https.Agent
 
   /** Reads the CA bundle now, so a bad `ca-file` fails before any request. */
   constructor(private readonly options: ConnectOptions) {
@@ -107,7 +120,15 @@ export class Connector {
       rejectUnauthorized: !options.insecureSkipTlsVerify,
       ...(options.caFile ? { ca: trustedCas(options.caFile) } : {})
     }
-    this.httpsAgent = new https.Agent({ keepAlive: false, ...this.tlsOptions })
+  }
+
+  /** The agent of direct https requests, made on the first one. */
+  private get httpsAgent(): https.Agent {
+    this.secureAgent ??= new (secure().https.Agent)({
+      keepAlive: false,
+      ...this.tlsOptions
+    })
+    return this.secureAgent
   }
 
   /** How to reach `url`: directly, through a CONNECT tunnel, or via an HTTP proxy. */
@@ -117,7 +138,7 @@ export class Connector {
     headers: http.OutgoingHttpHeaders,
     signal: AbortSignal
   ): RequestInfo {
-    const secure = url.protocol === 'https:'
+    const isHttps = url.protocol === 'https:'
     const all: http.OutgoingHttpHeaders = {
       'user-agent': this.options.userAgent,
       ...headers
@@ -132,16 +153,20 @@ export class Connector {
     }
     const proxy = getProxyUrl(url)
     if (!proxy) {
-      options.agent = secure ? this.httpsAgent : this.httpAgent
-      return { options, parsedUrl: url, httpModule: secure ? https : http }
+      options.agent = isHttps ? this.httpsAgent : this.httpAgent
+      return {
+        options,
+        parsedUrl: url,
+        httpModule: isHttps ? secure().https : http
+      }
     }
-    if (secure) {
+    if (isHttps) {
       // No agent: the tunnel hands the request a ready TLS socket.
       options.createConnection = (_options, done) => {
         this.tunnel(proxy, url, done)
         return undefined
       }
-      return { options, parsedUrl: url, httpModule: https }
+      return { options, parsedUrl: url, httpModule: secure().https }
     }
     return this.viaHttpProxy(proxy, url, options, all)
   }
@@ -161,9 +186,13 @@ export class Connector {
     if (proxyAuthorization) headers['proxy-authorization'] = proxyAuthorization
     const overTls = proxy.protocol === 'https:'
     options.agent = overTls
-      ? new https.Agent({ keepAlive: false })
+      ? new (secure().https.Agent)({ keepAlive: false })
       : this.httpAgent
-    return { options, parsedUrl: url, httpModule: overTls ? https : http }
+    return {
+      options,
+      parsedUrl: url,
+      httpModule: overTls ? secure().https : http
+    }
   }
 
   /** Opens a CONNECT tunnel through `proxy` and starts TLS to `target`. */
@@ -213,7 +242,7 @@ export class Connector {
     const headers: http.OutgoingHttpHeaders = { host: authority }
     const proxyAuthorization = proxyAuth(proxy)
     if (proxyAuthorization) headers['proxy-authorization'] = proxyAuthorization
-    const module = proxy.protocol === 'https:' ? https : http
+    const module = proxy.protocol === 'https:' ? secure().https : http
     return module.request({
       host: bareHost(proxy),
       port: portOf(proxy),
@@ -228,7 +257,7 @@ export class Connector {
   /** TLS to `target` over the tunnel, verified as a direct connection is. */
   private startTls(socket: net.Socket, target: URL): tls.TLSSocket {
     const host = bareHost(target)
-    return tls.connect({
+    return secure().tls.connect({
       ...this.tlsOptions,
       socket,
       host,
