@@ -233,7 +233,8 @@ async function main(): Promise<void> {
         text: sectionText(section)
       })),
       note:
-        `Re-measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench -- --only ${names}\` ` +
+        `Re-measured ${new Date().toISOString().slice(0, 10)} by ` +
+        `\`npm run bench -- ${args.mode === 'full' ? '' : `--${args.mode} `}--only ${names}\` ` +
         `(${minutes.toFixed(1)} min): the rows and sections of ${args.only.join(', ')}, on the machine each ` +
         `row names; 1-minute load average ${load.start.toFixed(2)} at the start, ${load.end.toFixed(2)} at ` +
         'the end. The other figures are from the run above.',

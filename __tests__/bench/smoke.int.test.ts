@@ -288,7 +288,7 @@ describe('npm run bench -- --only startup', () => {
 
   test('says under the first paragraph what was measured again, and under what load', () => {
     expect(after).toMatch(
-      /^Re-measured \d{4}-\d\d-\d\d by `npm run bench -- --only startup` .*1-minute load average [\d.]+ at the start, [\d.]+ at the end/m
+      /^Re-measured \d{4}-\d\d-\d\d by `npm run bench -- --smoke --only startup` .*1-minute load average [\d.]+ at the start, [\d.]+ at the end/m
     )
     expect(after.indexOf('Re-measured')).toBeGreaterThan(
       after.indexOf('Measured ')

@@ -7,12 +7,8 @@
 // the chart: one preview of all the places, each version pulled once per run.
 import fs from 'node:fs'
 import path from 'node:path'
-import { writeChart } from '../../__tests__/helpers/charts.js'
 import { realHelm } from '../../__tests__/helpers/paths.js'
-import { bumpRepository } from '../../src/gitops/bump-repo.js'
-import type { PinChange } from '../../src/gitops/edit.js'
 import { RegistryChartPackages } from '../../src/registry/chart-packages.js'
-import type { ChartRef } from '../../src/gitops/scan/types.js'
 import { placeChanges } from '../../src/gitops/tools/index.js'
 import { probeIsolation } from '../../src/helm/isolation.js'
 import { IsolatedHelm } from '../../src/helm/template.js'
@@ -26,6 +22,16 @@ import { alternate } from '../alternate.js'
 import { barePublish, HELM_VERSION, type Fixture } from '../fixture.js'
 import { runCommand } from '../process.js'
 import type { RenderSize } from '../plans.js'
+import {
+  CHART,
+  EXPECTED_PULLS,
+  NEW,
+  OLD,
+  REPOSITORY,
+  workload,
+  writeShop,
+  type Workload
+} from './render-workload.js'
 import { figure, ms, type Measurement, type Row } from '../report.js'
 import { median, pairedRatios, summarize } from '../stats.js'
 
@@ -34,116 +40,6 @@ export interface RenderOptions {
   reps: number
   /** The many-places rows: Argo CD Applications pinning the chart, repetitions, target. */
   sizes: readonly RenderSize[]
-}
-
-const CHART = 'shop'
-const REPOSITORY = 'bench/render'
-const OLD = '1.0.0'
-const NEW = '1.1.0'
-/** Each version pulled once per run: the old and the new. */
-const EXPECTED_PULLS = 2
-
-/** The small chart at `version`: 1.1.0 changes the ConfigMap and adds a Service. */
-function writeShop(parent: string, version: string): string {
-  const newer = version === NEW
-  const dir = writeChart(parent, { name: CHART, version })
-  fs.writeFileSync(
-    path.join(dir, 'values.yaml'),
-    'greeting: hello\nreplicas: 1\nport: 80\n'
-  )
-  const templates: Record<string, string> = {
-    'configmap.yaml': [
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  name: {{ .Release.Name }}-greeting',
-      'data:',
-      `  greeting: {{ .Values.greeting${newer ? ' | repeat 2' : ''} | quote }}`,
-      '  replicas: {{ .Values.replicas | quote }}',
-      ''
-    ].join('\n')
-  }
-  if (newer) {
-    templates['service.yaml'] = [
-      'apiVersion: v1',
-      'kind: Service',
-      'metadata:',
-      '  name: {{ .Release.Name }}',
-      'spec:',
-      '  ports: [{port: {{ .Values.port }}}]',
-      ''
-    ].join('\n')
-  }
-  fs.rmSync(path.join(dir, 'templates'), { recursive: true, force: true })
-  fs.mkdirSync(path.join(dir, 'templates'))
-  for (const [name, text] of Object.entries(templates))
-    fs.writeFileSync(path.join(dir, 'templates', name), text)
-  return dir
-}
-
-/** One Argo CD Application's own settings, as both sides render it. */
-interface Place {
-  name: string
-  namespace: string
-  values: string
-}
-
-function placesOf(count: number): Place[] {
-  return Array.from({ length: count }, (_, i) => ({
-    name: `shop-${i + 1}`,
-    namespace: `team-${i + 1}`,
-    values: `greeting: hi-${i + 1}\nreplicas: ${(i % 3) + 1}\n`
-  }))
-}
-
-function application(host: string, place: Place): string {
-  return [
-    'apiVersion: argoproj.io/v1alpha1',
-    'kind: Application',
-    `metadata: {name: ${place.name}, namespace: argocd}`,
-    'spec:',
-    `  destination: {server: https://kubernetes.default.svc, namespace: ${place.namespace}}`,
-    '  source:',
-    `    repoURL: oci://${host}/${REPOSITORY}`,
-    `    chart: ${CHART}`,
-    `    targetRevision: ${OLD}`,
-    '    helm:',
-    `      releaseName: ${place.name}`,
-    '      values: |',
-    ...place.values
-      .trimEnd()
-      .split('\n')
-      .map(line => `        ${line}`),
-    ''
-  ].join('\n')
-}
-
-/** The GitOps repository's files and the pins the bump moves (found as the action finds them). */
-interface Workload {
-  places: Place[]
-  texts: Map<string, string>
-  changes: PinChange[]
-}
-
-function workload(fixture: Fixture, count: number): Workload {
-  const places = placesOf(count)
-  const texts = new Map(
-    places.map(place => [
-      `apps/${place.name}.yaml`,
-      application(fixture.registry.host, place)
-    ])
-  )
-  const chart: ChartRef = {
-    name: CHART,
-    registry: fixture.registry.host,
-    repository: REPOSITORY
-  }
-  const { changes } = bumpRepository(texts, chart, NEW)
-  if (changes.length !== count)
-    throw new Error(
-      `the bump found ${changes.length} pins in ${count} Applications`
-    )
-  return { places, texts, changes }
 }
 
 /** One action-side sample: the whole preview, and where its time went. */
