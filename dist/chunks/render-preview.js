@@ -5,7 +5,7 @@ import path from 'node:path';
 import { b as escapeMarkdown, s as semver, c as clip, i as inlineCode, e as escapeHtml, j as fenced, p as preformatted } from './markdown.js';
 import { e as errorMessage } from './errors.js';
 import { p as plural, C as CHANGES_ANNOTATION, m as mapLimit, M as Minimatch } from './release-steps.js';
-import { K as HELM_CHART_CONFIG, d as distExports } from './publish-push.js';
+import { K as HELM_CHART_CONFIG, d as distExports } from './registry-client.js';
 import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';
 import { ChartNotInRegistry } from './registry-chart-packages.js';

@@ -42,7 +42,7 @@ import require$$0$a from 'tty';
 import require$$3$1 from 'timers/promises';
 import require$$1$5 from 'node:child_process';
 import crypto$1, { X509Certificate } from 'node:crypto';
-import { a3 as Transport, L as Failure, N as registryErrorMessage } from './publish-push.js';
+import { a3 as Transport, L as Failure, N as registryErrorMessage } from './registry-client.js';
 import { s as signatureTag, p as parseDescriptors, S as SIMPLE_SIGNING, c as certificateIdentities, A as ANNOTATION, b as simpleSigningDigest, l as listReferrers, B as BUNDLE_V03, d as bundleFacts, e as sha256, E as EMPTY_BLOB, f as describe, O as OCI_IMAGE_CONFIG, g as readingOnce, h as storeCosignSignature, i as cosignAnnotations, j as storeBundleReferrer } from './signing-store.js';
 import { a as OCI_IMAGE_MANIFEST, c as OCI_EMPTY } from './registry-oci-index.js';
 
