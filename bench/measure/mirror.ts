@@ -274,8 +274,11 @@ function rowsOf(c: Comparison, options: MirrorOptions): Row[] {
         `one run of the mirror action (dist/mirror.js), \`${c.source.kind === 'oci' ? 'oci://…' : 'http://…'} ` +
         `${CHART} >=0.0.0\`: ${how}, up to ${MIRROR_CONCURRENCY} versions at once, into a new repository ` +
         `each rep; vs the seed's loop: ${c.source.kind === 'classic' ? '`helm repo add`, then ' : ''}` +
-        '`helm pull` + `helm push` per version, one after another, same Helm; source and destination ' +
-        `are two loopback registries (no mounts); ${options.reps} reps`,
+        '`helm pull` + `helm push` per version, one after another, same Helm; ' +
+        (c.source.kind === 'oci'
+          ? 'source and destination are two loopback registries (no blob mounts)'
+          : 'the source is a loopback HTTP server (index.yaml and packages), the destination a loopback registry') +
+        `; ${options.reps} reps`,
       action: figure(action, 'ms'),
       baseline: figure(
         c.loop.map(s => s.ms),
@@ -343,7 +346,7 @@ function mirrorSection(
         'holding at most one blob in memory; the loop runs one Helm process at a time.',
       '',
       ...lines,
-      ...(notes.length ? ['', ...notes] : [])
+      ...notes.flatMap(note => ['', note])
     ]
   }
 }
