@@ -41,19 +41,32 @@ function tableLines(rows: readonly Row[], machine: Machine): string[] {
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`
   ]
-  for (const row of rows) {
-    const cells = [
-      row.what,
-      row.workload,
-      formatFigure(row.action),
-      row.baseline ? formatFigure(row.baseline) : '—',
-      row.ratio ? formatRatio(row.ratio) : '—',
-      targetCell(row),
-      machineCell(machine)
-    ]
-    lines.push(`| ${cells.map(cell).join(' | ')} |`)
-  }
+  for (const row of rows) lines.push(rowLine(row, machine))
   return lines
+}
+
+/** One row of the table of figures. */
+export function rowLine(row: Row, machine: Machine): string {
+  const cells = [
+    row.what,
+    row.workload,
+    formatFigure(row.action),
+    row.baseline ? formatFigure(row.baseline) : '—',
+    row.ratio ? formatRatio(row.ratio) : '—',
+    targetCell(row),
+    machineCell(machine)
+  ]
+  return `| ${cells.map(cell).join(' | ')} |`
+}
+
+/** The `what` cell of a row, as the table writes it. */
+export function whatCell(row: Row): string {
+  return cell(row.what)
+}
+
+/** A section as the report writes it: heading, blank line, lines. */
+export function sectionText(section: Section): string {
+  return [`## ${section.title}`, '', ...section.lines, ''].join('\n')
 }
 
 export function renderReport(report: Report): string {
@@ -80,8 +93,6 @@ export function renderReport(report: Report): string {
     ...tableLines(report.rows, m),
     ''
   ]
-  for (const section of report.sections) {
-    lines.push(`## ${section.title}`, '', ...section.lines, '')
-  }
+  for (const section of report.sections) lines.push(sectionText(section))
   return lines.join('\n')
 }

@@ -13,12 +13,26 @@ export interface Plan {
   /** GitOps repository sizes in files, ascending (two at least, for the growth rows). */
   gitopsSizes: number[]
   cloneSize: number
-  /** Repetitions of the rendered-preview rows, and the Applications of the many-places row. */
+  /** Repetitions of the rendered preview of one place. */
   renderReps: number
-  renderPlaces: number
+  /** The previews of many places (Argo CD Applications), each with its repetitions. */
+  renderPlaces: RenderSize[]
   /** Repetitions of the signing rows (each a publish without, and two with, signing). */
   signingReps: number
+  /** Repetitions of the mirror rows, and the chart versions each run copies. */
+  mirrorReps: number
+  mirrorVersions: number
 }
+
+/** A preview of `places` places, `reps` times; `targetMs` is the issue's bound, if any. */
+export interface RenderSize {
+  places: number
+  reps: number
+  targetMs?: number
+}
+
+/** Issue #27: a preview of 100 places in under 10 s. */
+const PREVIEW_100_MS = 10_000
 
 export type Mode = 'full' | 'quick' | 'smoke'
 
@@ -30,8 +44,13 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     gitopsSizes: [1_000, 10_000, 50_000],
     cloneSize: 10_000,
     renderReps: 7,
-    renderPlaces: 20,
-    signingReps: 7
+    renderPlaces: [
+      { places: 20, reps: 7 },
+      { places: 100, reps: 3, targetMs: PREVIEW_100_MS }
+    ],
+    signingReps: 7,
+    mirrorReps: 3,
+    mirrorVersions: 100
   },
   quick: {
     startupReps: 3,
@@ -40,8 +59,13 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     gitopsSizes: [500, 1_000],
     cloneSize: 500,
     renderReps: 2,
-    renderPlaces: 20,
-    signingReps: 2
+    renderPlaces: [
+      { places: 20, reps: 2 },
+      { places: 100, reps: 1, targetMs: PREVIEW_100_MS }
+    ],
+    signingReps: 2,
+    mirrorReps: 2,
+    mirrorVersions: 20
   },
   smoke: {
     startupReps: 1,
@@ -50,7 +74,12 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     gitopsSizes: [100, 200],
     cloneSize: 100,
     renderReps: 1,
-    renderPlaces: 2,
-    signingReps: 1
+    renderPlaces: [
+      { places: 2, reps: 1 },
+      { places: 3, reps: 1, targetMs: PREVIEW_100_MS }
+    ],
+    signingReps: 1,
+    mirrorReps: 1,
+    mirrorVersions: 3
   }
 }

@@ -3,6 +3,8 @@
 // `-- --smoke` every measurement once on the smallest workloads (what the
 // test suite runs); both print the report instead of writing the file (see
 // plans.ts). `--out <file>` writes the report to that file in any mode.
+// `--only mirror,render` runs those measurements alone; a full run then puts
+// their rows and sections into BENCHMARKS.md, the others kept (merge.ts).
 //
 // Needs what the integration tests need: dist/index.js (`npm run bundle`),
 // the Helm binaries (`npm run setup`) and the CNCF distribution registry.
@@ -12,9 +14,11 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import * as prettier from 'prettier'
 import { HELM4, realHelm, repoRoot } from '../__tests__/helpers/paths.js'
-import { startFixture } from './fixture.js'
-import { describeMachine } from './machine.js'
-import { renderReport } from './markdown.js'
+import { startFixture, type Fixture } from './fixture.js'
+import { describeMachine, type Machine } from './machine.js'
+import { renderReport, rowLine, sectionText, whatCell } from './markdown.js'
+import { mergeReport } from './merge.js'
+import { measureMirror } from './measure/mirror.js'
 import { measureGitops } from './measure/gitops.js'
 import { measureInstall } from './measure/install.js'
 import { measureMonorepo } from './measure/monorepo.js'
@@ -27,12 +31,39 @@ import {
   UNREAD_VALUES_HEADING,
   withSection
 } from './kept-sections.js'
-import { PLANS, type Mode } from './plans.js'
-import type { Row, Section } from './report.js'
+import { PLANS, type Mode, type Plan } from './plans.js'
+import type { Measurement, Row, Section } from './report.js'
+
+/** The measurements, in the order the report lists them. */
+const NAMES = [
+  'publish',
+  'install',
+  'monorepo',
+  'gitops',
+  'startup',
+  'render',
+  'signing',
+  'mirror'
+] as const
+type Name = (typeof NAMES)[number]
 
 interface Args {
   mode: Mode
   out?: string
+  /** Only these measurements (`--only a,b`); all when absent. */
+  only?: Name[]
+}
+
+function parseOnly(list: string): Name[] {
+  const names = list.split(',').map(name => name.trim())
+  const unknown = names.filter(
+    name => !(NAMES as readonly string[]).includes(name)
+  )
+  if (unknown.length || !names.length)
+    throw new Error(
+      `unknown measurement '${unknown.join(',')}' in --only (use ${NAMES.join(', ')})`
+    )
+  return NAMES.filter(name => names.includes(name))
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -41,9 +72,11 @@ function parseArgs(argv: readonly string[]): Args {
     if (argv[i] === '--quick') args.mode = 'quick'
     else if (argv[i] === '--smoke') args.mode = 'smoke'
     else if (argv[i] === '--out' && argv[i + 1]) args.out = argv[++i]
+    else if (argv[i] === '--only' && argv[i + 1])
+      args.only = parseOnly(argv[++i])
     else
       throw new Error(
-        `unknown argument '${argv[i]}' (use --quick or --smoke, --out <file>)`
+        `unknown argument '${argv[i]}' (use --quick or --smoke, --out <file>, --only <measurements>)`
       )
   }
   return args
@@ -58,6 +91,85 @@ function checkPrerequisites(): void {
   if (missing.length) throw new Error(`bench needs ${missing.join('; ')}`)
 }
 
+type Log = (message: string) => void
+
+/** How each measurement runs; start-up's node figures are shared by publish and monorepo. */
+function measurements(
+  fixture: Fixture,
+  plan: Plan,
+  machine: Machine,
+  log: Log
+): Record<Name, () => Promise<Measurement>> {
+  let startup: ReturnType<typeof measureStartup> | undefined
+  const startupOnce = (): ReturnType<typeof measureStartup> =>
+    (startup ??= measureStartup({ reps: plan.startupReps }))
+  return {
+    startup: startupOnce,
+    publish: async () => {
+      const { nodeMs, failFastMs } = await startupOnce()
+      return measurePublish(fixture, {
+        reps: plan.reps,
+        nodeStartMs: nodeMs,
+        failFastMs
+      })
+    },
+    install: () => measureInstall(fixture, { reps: plan.reps }),
+    monorepo: async () =>
+      measureMonorepo(fixture, {
+        reps: plan.reps,
+        charts: plan.monorepoCharts,
+        cores: machine.cores,
+        nodeStartMs: (await startupOnce()).nodeMs
+      }),
+    gitops: () =>
+      measureGitops(
+        fixture,
+        {
+          reps: plan.reps,
+          sizes: plan.gitopsSizes,
+          targetSize: 10_000,
+          cloneSize: plan.cloneSize
+        },
+        log
+      ),
+    render: () =>
+      measureRender(fixture, {
+        reps: plan.renderReps,
+        sizes: plan.renderPlaces
+      }),
+    signing: () => measureSigning(fixture, { reps: plan.signingReps }),
+    mirror: () =>
+      measureMirror(fixture, {
+        reps: plan.mirrorReps,
+        versions: plan.mirrorVersions,
+        cores: machine.cores
+      })
+  }
+}
+
+/** What the log says as each measurement starts. */
+function title(name: Name, plan: Plan): string {
+  const sizes = plan.renderPlaces.map(size => size.places).join(', ')
+  return {
+    startup: '5. start-up and bundle size',
+    publish:
+      '1. publish one chart, warm tool cache, with and without the post step',
+    install:
+      '2. installing Helm: cold, warm, system, `curl | tar` + `sha256sum`',
+    monorepo: `3. monorepo of ${plan.monorepoCharts} charts`,
+    gitops: '4. GitOps scan and clone',
+    render: `6. rendered preview: 1 and ${sizes} Applications`,
+    signing: '7. keyless signing: legacy, and both layouts with provenance',
+    mirror: `8. mirror: ${plan.mirrorVersions} versions, OCI and classic, vs helm pull + push`
+  }[name]
+}
+
+/** Start-up runs first (publish and monorepo use its figures), the rest in the report's order. */
+const RUN_ORDER: readonly Name[] = [
+  'startup',
+  ...NAMES.filter(name => name !== 'startup')
+]
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   checkPrerequisites()
@@ -69,91 +181,84 @@ async function main(): Promise<void> {
     const seconds = ((performance.now() - started) / 1000).toFixed(1)
     process.stderr.write(`bench [${seconds.padStart(6)} s] ${message}\n`)
   }
-  const rows: Row[] = []
-  const sections: Section[] = []
+  const selected = args.only ?? NAMES
+  const done = new Map<Name, Measurement>()
   const fixture = await startFixture()
   try {
-    log('5. start-up and bundle size')
-    const startup = await measureStartup({ reps: plan.startupReps })
-    log('1. publish one chart, warm tool cache, with and without the post step')
-    const publish = await measurePublish(fixture, {
-      reps: plan.reps,
-      nodeStartMs: startup.nodeMs,
-      failFastMs: startup.failFastMs
-    })
-    log('2. installing Helm: cold, warm, system, `curl | tar` + `sha256sum`')
-    const install = await measureInstall(fixture, { reps: plan.reps })
-    log(`3. monorepo of ${plan.monorepoCharts} charts`)
-    const monorepo = await measureMonorepo(fixture, {
-      reps: plan.reps,
-      charts: plan.monorepoCharts,
-      cores: machine.cores,
-      nodeStartMs: startup.nodeMs
-    })
-    log('4. GitOps scan and clone')
-    const gitops = await measureGitops(
-      fixture,
-      {
-        reps: plan.reps,
-        sizes: plan.gitopsSizes,
-        targetSize: 10_000,
-        cloneSize: plan.cloneSize
-      },
-      log
-    )
-    log(`6. rendered preview: 1 and ${plan.renderPlaces} Applications`)
-    const render = await measureRender(fixture, {
-      reps: plan.renderReps,
-      places: plan.renderPlaces
-    })
-    log('7. keyless signing: legacy, and both layouts with provenance')
-    const signing = await measureSigning(fixture, { reps: plan.signingReps })
-    // In the order of the issue: publish, install, monorepo, GitOps, start-up;
-    // then the rendered preview (issue 13) and signing.
-    for (const m of [
-      publish,
-      install,
-      monorepo,
-      gitops,
-      startup,
-      render,
-      signing
-    ]) {
-      rows.push(...m.rows)
-      sections.push(...m.sections)
+    const measure = measurements(fixture, plan, machine, log)
+    for (const name of RUN_ORDER.filter(n => selected.includes(n))) {
+      log(title(name, plan))
+      done.set(name, await measure[name]())
     }
   } finally {
     await fixture.stop()
   }
-  const markdown = renderReport({
-    machine,
-    mode: args.mode,
-    date: new Date().toISOString().slice(0, 10),
-    minutes: (performance.now() - started) / 60_000,
-    load: { start: loadStart, end: os.loadavg()[0] },
-    rows,
-    sections
-  })
-  // Formatted as `npm run format:check` wants it, so the written file passes.
-  const report = await prettier.format(markdown, {
-    ...(await prettier.resolveConfig(path.join(repoRoot, 'BENCHMARKS.md'))),
-    parser: 'markdown'
-  })
+  // In the order of the issue: publish, install, monorepo, GitOps, start-up;
+  // then the rendered preview (issue 13), signing and the mirror (issue 27).
+  const results = NAMES.flatMap(name => done.get(name) ?? [])
+  const rows: Row[] = results.flatMap(m => m.rows)
+  const sections: Section[] = results.flatMap(m => m.sections)
+  const minutes = (performance.now() - started) / 60_000
+  const load = { start: loadStart, end: os.loadavg()[0] }
+  const report = await formatted(
+    renderReport({
+      machine,
+      mode: args.mode,
+      date: new Date().toISOString().slice(0, 10),
+      minutes,
+      load,
+      rows,
+      sections
+    })
+  )
   const out =
     args.out ??
     (args.mode === 'full' ? path.join(repoRoot, 'BENCHMARKS.md') : undefined)
-  if (out) {
+  if (!out) {
+    process.stdout.write(report)
+    return
+  }
+  const before = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : ''
+  if (args.only && before.includes('\n| what')) {
+    const names = args.only.join(',')
+    const merged = mergeReport(before, {
+      groups: results.map(m => ({
+        rows: m.rows.map(row => ({
+          what: whatCell(row),
+          line: rowLine(row, machine)
+        }))
+      })),
+      sections: sections.map(section => ({
+        title: section.title,
+        text: sectionText(section)
+      })),
+      note:
+        `Re-measured ${new Date().toISOString().slice(0, 10)} by ` +
+        `\`npm run bench -- ${args.mode === 'full' ? '' : `--${args.mode} `}--only ${names}\` ` +
+        `(${minutes.toFixed(1)} min): the rows and sections of ${args.only.join(', ')}, on the machine each ` +
+        `row names; 1-minute load average ${load.start.toFixed(2)} at the start, ${load.end.toFixed(2)} at ` +
+        'the end. The other figures are from the run above.',
+      noteKey: `--only ${names}\``,
+      before: UNREAD_VALUES_HEADING
+    })
+    fs.writeFileSync(out, await formatted(merged))
+  } else {
     // Keep what bench/unread-values.ts wrote there: it runs on its own.
-    const before = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : ''
     const kept = sectionOf(before, UNREAD_VALUES_HEADING)
     fs.writeFileSync(
       out,
       kept ? withSection(report, UNREAD_VALUES_HEADING, kept) : report
     )
-    log(`wrote ${path.relative(process.cwd(), out) || out}`)
-  } else {
-    process.stdout.write(report)
   }
+  log(`wrote ${path.relative(process.cwd(), out) || out}`)
+}
+
+/** Formatted as `npm run format:check` wants it, so the written file passes. */
+async function formatted(markdown: string): Promise<string> {
+  return prettier.format(markdown, {
+    ...(await prettier.resolveConfig(path.join(repoRoot, 'BENCHMARKS.md'))),
+    parser: 'markdown'
+  })
 }
 
 await main()

@@ -65,12 +65,23 @@ function expectedRows(): string[] {
     'Bundle entry',
     'Start-up: bundle loaded',
     'Rendered preview: cost per place (one Application)',
-    `Rendered preview: ${SMOKE.renderPlaces} Applications, total`,
-    `Rendered preview: ${SMOKE.renderPlaces} Applications, per place`,
+    ...SMOKE.renderPlaces.flatMap(({ places }) => [
+      `Rendered preview: ${places} Applications, total`,
+      `Rendered preview: ${places} Applications, per place`
+    ]),
     'Publish + sign (legacy `.sig`)',
-    'Publish + sign + provenance (`both` layouts)'
+    'Publish + sign + provenance (`both` layouts)',
+    ...MIRRORED.flatMap(what => [what, `${what}, peak RSS`])
   ]
 }
+
+/** The mirror's rows, by source, for the smoke plan's versions. */
+const MIRRORED = [
+  `Mirror: ${SMOKE.mirrorVersions} versions OCI → OCI`,
+  `Mirror: ${SMOKE.mirrorVersions} versions from a classic \`index.yaml\` repository`
+]
+/** The many-places preview that carries the issue's bound. */
+const BOUNDED = SMOKE.renderPlaces.find(size => size.targetMs !== undefined)!
 
 /** Cells of the report's first table (header row first). */
 function tableRows(markdown: string): string[][] {
@@ -160,7 +171,9 @@ describe('npm run bench -- --smoke', () => {
       ['Publish one chart, lint: false', '≤ 1.35×'],
       ['Cold install vs `curl \\| tar` + `sha256sum`', '≤ 1.10×'],
       [`Monorepo: ${SMOKE.monorepoCharts} charts in one run`, '≤ 0.50×'],
-      ['Start-up: fail fast on a missing input', '≤ 2.0×']
+      ['Start-up: fail fast on a missing input', '≤ 2.0×'],
+      [`Rendered preview: ${BOUNDED.places} Applications, total`, '< 10 s'],
+      ...MIRRORED.map(what => [what, '≤ 0.20×'])
     ]
     const at = targets.map(([what, goal]) => {
       const index = rows.findIndex(r => r[0] === what)
@@ -181,7 +194,8 @@ describe('npm run bench -- --smoke', () => {
       'GitOps scan and clone',
       'Start-up',
       'Rendered preview (GitOps pull request)',
-      'Signing, step by step'
+      'Signing, step by step',
+      'Mirror'
     ])
   })
 
@@ -213,12 +227,25 @@ describe('npm run bench -- --smoke', () => {
     expect(report).toMatch(new RegExp(`\`helm push\` × ${n}\\b`))
   })
 
-  test('the rendered preview pulls each version once for all its places', () => {
-    const many = tableRows(report).find(
-      r =>
-        r[0] === `Rendered preview: ${SMOKE.renderPlaces} Applications, total`
-    )
-    expect(many?.[1]).toContain('package pulls counted: 2 per run')
+  test.each(SMOKE.renderPlaces.map(size => size.places))(
+    'the rendered preview of %i places pulls each version once for all of them',
+    places => {
+      const many = tableRows(report).find(
+        r => r[0] === `Rendered preview: ${places} Applications, total`
+      )
+      expect(many?.[1]).toContain('package pulls counted: 2 per run')
+    }
+  )
+
+  test('the mirror copied every version, and its peak RSS is a figure', () => {
+    const rows = tableRows(report).slice(2)
+    for (const what of MIRRORED) {
+      const rss = rows.find(r => r[0] === `${what}, peak RSS`)
+      expect(rss?.[2], what).toMatch(/^[\d,.]+ MB$/)
+      expect(rss?.[3], what).toBe('—')
+    }
+    // The section's table: one line per source, with its run's time.
+    expect(report).toMatch(/^\| OCI → OCI +\| [\d,.]+ ms/m)
   })
 
   test('leaves BENCHMARKS.md as it was', () => {
@@ -226,6 +253,79 @@ describe('npm run bench -- --smoke', () => {
       ? fs.readFileSync(BENCHMARKS, 'utf8')
       : undefined
     expect(after).toBe(before)
+  })
+})
+
+describe('npm run bench -- --only startup', () => {
+  let dir: string | undefined
+  let before = ''
+  let after = ''
+
+  beforeAll(async () => {
+    dir = tempDir('hor-bench-only-')
+    const out = path.join(dir, 'BENCHMARKS.md')
+    before = fs.readFileSync(BENCHMARKS, 'utf8')
+    fs.writeFileSync(out, before)
+    await promisify(execFile)(
+      process.execPath,
+      [TSX, RUN, '--smoke', '--only', 'startup', '--out', out],
+      { cwd: repoRoot, maxBuffer: 20 * 1024 * 1024, timeout: HANG_GUARD_MS }
+    )
+    after = fs.readFileSync(out, 'utf8')
+  }, HANG_GUARD_MS + 10_000)
+  afterAll(() => {
+    if (dir) removeDir(dir)
+  })
+
+  const rowOf = (text: string, what: string): string[] | undefined =>
+    tableRows(text).find(r => r[0] === what)
+
+  test('replaces the start-up rows and section, and keeps every other figure', () => {
+    const rows = tableRows(before).slice(2)
+    expect(
+      tableRows(after)
+        .slice(2)
+        .map(r => r[0])
+    ).toEqual(rows.map(r => r[0]))
+    for (const row of rows) {
+      if (/^(Start-up|Bundle)/.test(row[0])) continue
+      expect(rowOf(after, row[0]), row[0]).toEqual(row)
+    }
+    // One repetition: a figure without a spread, where the file had one.
+    expect(rowOf(after, 'Start-up: fail fast on a missing input')?.[2]).toMatch(
+      /^[\d,.]+ ms$/
+    )
+    expect(after).toContain('## Start-up')
+  })
+
+  test('says under the first paragraph what was measured again, and under what load', () => {
+    expect(after).toMatch(
+      /^Re-measured \d{4}-\d\d-\d\d by `npm run bench -- --smoke --only startup` .*1-minute load average [\d.]+ at the start, [\d.]+ at the end/m
+    )
+    expect(after.indexOf('Re-measured')).toBeGreaterThan(
+      after.indexOf('Measured ')
+    )
+  })
+
+  test('the file is written as `npm run format:check` wants it', async () => {
+    const options = await prettier.resolveConfig(BENCHMARKS)
+    expect(
+      await prettier.check(after, { ...options, parser: 'markdown' })
+    ).toBe(true)
+  })
+})
+
+test('an unknown measurement in --only is refused with the list', async () => {
+  const run = promisify(execFile)(
+    process.execPath,
+    [TSX, RUN, '--only', 'mirror,fast'],
+    { cwd: repoRoot }
+  )
+  await expect(run).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining(
+      "unknown measurement 'fast' in --only (use publish, install"
+    )
   })
 })
 

@@ -15,6 +15,8 @@ import { removeDir, tempDir } from '../helpers/paths.js'
 const copies = vi.hoisted(() => [] as string[])
 const moved = vi.hoisted(() => new Set<string>())
 const said = vi.hoisted(() => [] as string[])
+/** Versions whose copy lets a few turns of the event loop pass first. */
+const slow = vi.hoisted(() => new Set<string>())
 
 // The engine's version selection is real (pure); the copy is a fake.
 vi.mock('../../src/mirror/oci-copy.js', async importOriginal => ({
@@ -26,6 +28,11 @@ vi.mock('../../src/mirror/oci-copy.js', async importOriginal => ({
     version: string
   }): Promise<MirrorResult> => {
     copies.push(`${request.chart} ${request.version}`)
+    if (slow.has(request.version)) {
+      for (let turn = 0; turn < 5; turn++)
+        await new Promise(resolve => setImmediate(resolve))
+      copies.push(`${request.chart} ${request.version} done`)
+    }
     const base = {
       chart: request.chart,
       version: request.version,
@@ -68,6 +75,7 @@ beforeEach(() => {
   fs.writeFileSync(process.env.GITHUB_STEP_SUMMARY, '')
   copies.length = 0
   moved.clear()
+  slow.clear()
   said.length = 0
   vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
     said.push(...String(chunk).split('\n').filter(Boolean))
@@ -289,4 +297,39 @@ test('an error that stops the run: outputs set, and the summary says it stopped 
   expect(summary).toContain(
     '<h3>Stopped</h3>\n<p>the destination client broke &#60;b&#62;here&#60;/b&#62;</p>'
   )
+})
+
+test('versions are copied side by side; groups, outputs and summary keep their order', async () => {
+  const { mirror } = await import('../../src/mirror/run.js')
+  slow.add('1.0.0')
+  await mirror(
+    config([oci(1, 'app', '>=1.0.0 <2')]),
+    services({ 'charts/app': ['1.0.0', '1.1.0', '1.2.0'] })
+  )
+  // 1.1.0 and 1.2.0 were copied while 1.0.0 was still being copied.
+  expect(copies).toEqual([
+    'app 1.0.0',
+    'app 1.1.0',
+    'app 1.2.0',
+    'app 1.0.0 done'
+  ])
+  const groups = said.filter(line => line.startsWith('::group::Mirror '))
+  expect(groups).toEqual([
+    '::group::Mirror app 1.0.0',
+    '::group::Mirror app 1.1.0',
+    '::group::Mirror app 1.2.0'
+  ])
+  const start = said.indexOf('::group::Mirror app 1.0.0')
+  expect(said.slice(start, start + 3)).toEqual([
+    '::group::Mirror app 1.0.0',
+    expect.stringMatching(/^app 1\.0\.0 copied: /),
+    '::endgroup::'
+  ])
+  const out = outputs()
+  expect(
+    (JSON.parse(out.mirrored) as MirrorResult[]).map(r => r.version)
+  ).toEqual(['1.0.0', '1.1.0', '1.2.0'])
+  const summary = fs.readFileSync(process.env.GITHUB_STEP_SUMMARY!, 'utf8')
+  expect(summary.indexOf('1.0.0')).toBeLessThan(summary.indexOf('1.1.0'))
+  expect(summary.indexOf('1.1.0')).toBeLessThan(summary.indexOf('1.2.0'))
 })

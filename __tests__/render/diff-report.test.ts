@@ -203,12 +203,12 @@ describe('renderReport', () => {
     })
     const body = report([
       skipped(12, 'generated per element'),
-      skipped(30, 'only the first 20 pins are previewed')
+      skipped(30, 'more than 100 places in one pull request')
     ])
     expect(body).toContain(
       '### Not rendered\n\n' +
         '- Application web (spec.source), apps/web.yaml line 12: generated per element\n' +
-        '- Application web (spec.source), apps/web.yaml line 30: only the first 20 pins are previewed\n'
+        '- Application web (spec.source), apps/web.yaml line 30: more than 100 places in one pull request\n'
     )
   })
 

@@ -1935,4 +1935,4 @@ var core = /*#__PURE__*/Object.freeze({
     warning: warning
 });
 
-export { isDebug as A, ExitCode as E, summary as a, setFailed as b, getMultilineInput as c, debug as d, getIDToken as e, error as f, getInput as g, setSecret as h, info as i, getBooleanInput as j, group as k, getState as l, saveState as m, notice as n, core as o, startGroup as p, endGroup as q, getExecOutput as r, setOutput as s, rmRF as t, addPath as u, which as v, warning as w, cp as x, mkdirP as y, exec as z };
+export { isDebug as A, ExitCode as E, summary as a, setFailed as b, getMultilineInput as c, debug as d, getIDToken as e, error as f, getInput as g, setSecret as h, info as i, getBooleanInput as j, group as k, startGroup as l, endGroup as m, getState as n, saveState as o, notice as p, core as q, getExecOutput as r, setOutput as s, rmRF as t, addPath as u, which as v, warning as w, cp as x, mkdirP as y, exec as z };

@@ -5,7 +5,7 @@ import { U as UserError } from './errors.js';
 import { c as createOctokit, h as httpStatus, r as responseMessage } from './github-octokit.js';
 import { RegistryChartPackages } from './registry-chart-packages.js';
 import { f as forEachPublished } from './publish-after-push.js';
-import { m as relay } from './publish-push.js';
+import { n as relay } from './registry-client.js';
 import { t as tagMatches, e as expectedTag } from './main.js';
 import { p as parseChanges } from './chart-changes.js';
 import { b as escapeMarkdown, l as fenced } from './markdown.js';

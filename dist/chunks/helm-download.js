@@ -12,9 +12,9 @@ import './actions-http-client.js';
 const { ok } = process.getBuiltinModule('node:assert');
 const { createGunzip } = process.getBuiltinModule('node:zlib');
 import { b as TarFileFinder, a as TarError } from './helm-tar-stream.js';
-import { x as retried, y as getText, z as statusOf, A as getFile, f as fileSha256Hex, B as expectVersion, D as toolCacheEntry, E as toolCacheRoot, F as getStream, G as createStaging, I as commitStaging } from './publish-push.js';
+import { x as retried, y as getText, z as statusOf, A as getFile, f as fileSha256Hex, B as expectVersion, D as toolCacheEntry, E as toolCacheRoot, F as getStream, G as createStaging, I as commitStaging } from './registry-client.js';
 import { U as UserError, e as errorMessage } from './errors.js';
-import { r as archiveUrl, s as checksumUrl, t as parseChecksumFile, v as archiveName, w as archiveFolder, g as binaryName, x as binaryPathInArchive } from './registry-reference.js';
+import { r as archiveUrl, s as checksumUrl, t as parseChecksumFile, v as archiveName, w as archiveFolder, k as binaryName, x as binaryPathInArchive } from './registry-reference.js';
 
 (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }

@@ -5,7 +5,7 @@ const os = process.getBuiltinModule('node:os');
 const path = process.getBuiltinModule('node:path');
 import { v as which, i as info } from './actions-core.js';
 import { s as semver } from './semver.js';
-import { a2 as templateError } from './publish-push.js';
+import { a2 as templateError } from './registry-client.js';
 import { w as writePlaceholderCredentials } from './sandbox.js';
 
 // How the preview's Helm is cut off from the publishing runner. The GitOps

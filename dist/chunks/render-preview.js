@@ -5,7 +5,7 @@ const path = process.getBuiltinModule('node:path');
 import { s as semver } from './semver.js';
 import { e as errorMessage } from './errors.js';
 import { p as plural, C as CHANGES_ANNOTATION, m as mapLimit, M as Minimatch } from './release-steps.js';
-import { K as HELM_CHART_CONFIG, d as distExports } from './publish-push.js';
+import { K as HELM_CHART_CONFIG, d as distExports } from './registry-client.js';
 import { b as escapeMarkdown, c as clip, i as inlineCode, e as escapeHtml, l as fenced, p as preformatted } from './markdown.js';
 import { p as parseChanges, b as boundedText } from './chart-changes.js';
 import { r as releaseNameProblem, n as namespaceProblem, k as kubeVersionProblem, a as apiVersionProblem, s as setPathProblem, q as quoted, D as DEFAULT_TEMPLATE_LIMITS } from './helm-template.js';

@@ -46,7 +46,7 @@ const require$$3$1 = process.getBuiltinModule('node:timers/promises');
 const require$$1$5 = process.getBuiltinModule('node:child_process');
 const crypto$1 = process.getBuiltinModule('node:crypto');
 const { X509Certificate } = process.getBuiltinModule('node:crypto');
-import { a3 as Transport, L as Failure, N as registryErrorMessage } from './publish-push.js';
+import { a3 as Transport, L as Failure, N as registryErrorMessage } from './registry-client.js';
 import { s as signatureTag, p as parseDescriptors, S as SIMPLE_SIGNING, c as certificateIdentities, A as ANNOTATION, b as simpleSigningDigest, l as listReferrers, B as BUNDLE_V03, d as bundleFacts, e as sha256, E as EMPTY_BLOB, f as describe, O as OCI_IMAGE_CONFIG, g as readingOnce, h as storeCosignSignature, i as cosignAnnotations, j as storeBundleReferrer } from './signing-store.js';
 import { a as OCI_IMAGE_MANIFEST, c as OCI_EMPTY } from './registry-oci-index.js';
 

@@ -1,7 +1,9 @@
 // The mirror's list of steps, one log group each: find the versions every
-// line asks for, then copy them one by one. Every line is resolved before
-// anything is copied, so a line that names nothing (a missing chart, a range
-// no version matches) stops the run with the destination untouched. A
+// line asks for, then copy them, a few side by side (in-order.ts: each
+// version's group is printed, in order, once it is done; run-state.ts is what
+// the copies share). Every line is resolved before anything is copied, so a
+// line that names nothing (a missing chart, a range no version matches)
+// stops the run with the destination untouched. A
 // refusal while copying (a tag that moved upstream) does not stop the others:
 // the run copies what it can, then fails naming each refusal. Each version's
 // group says what became of it; outputs and summary are set once, at the end,
@@ -10,67 +12,33 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { errorMessage, UserError } from '../errors.js'
-import { Helm } from '../helm/cli.js'
-import { installHelm, type InstalledHelm } from '../helm/installer.js'
-import { childEnv } from '../process-env.js'
 import { relay } from '../relay.js'
-import { logIn, type HelmLogin } from '../publish/login.js'
-import type { HelmPusher } from '../publish/push.js'
 import { chartRef } from '../registry/reference.js'
-import { RegistryWriter } from '../registry/writer.js'
-import { createSandbox, removeSandbox, type Sandbox } from '../sandbox.js'
-import { saveSandboxDir } from '../state.js'
+import type { RegistryWriter } from '../registry/writer.js'
 import {
   classicVersions,
   downloadClassic,
-  type ClassicOptions,
   type ClassicVersion
 } from './classic.js'
 import type { MirrorConfig } from '../inputs/mirror.js'
+import { inOrder, MIRROR_CONCURRENCY, type Outcome } from './in-order.js'
 import { mirrorOciVersion, ociVersions } from './oci-copy.js'
 import { setMirrorOutputs } from './outputs.js'
-import {
-  checkHelmCanReach,
-  connection,
-  registryOptions
-} from '../publish/target.js'
+import { connection } from '../publish/target.js'
 import { mirrorClassicPackage, type ClassicLine } from './push-classic.js'
 import { resultLine } from './result-line.js'
+import {
+  MirrorRun,
+  realServices,
+  type MirrorHelm,
+  type MirrorServices
+} from './run-state.js'
 import { refusalLines, writeMirrorSummary } from './summary.js'
 import type { MirrorLine } from '../inputs/mirror-lines.js'
 import type { MirrorResult } from './types.js'
 import { ociTag, selectVersions } from './versions.js'
 
-/** Helm as the mirror uses it: log in, push a classic package. */
-export interface MirrorHelm extends HelmPusher, HelmLogin {}
-
-/** The outside systems the mirror talks to; tests pass fakes. */
-export interface MirrorServices {
-  /** A client of one source registry (host[:port]). */
-  source(host: string, config: MirrorConfig): RegistryWriter
-  destination(config: MirrorConfig): RegistryWriter
-  installHelm(config: MirrorConfig): Promise<InstalledHelm>
-  helm(installed: InstalledHelm, env: Record<string, string>): MirrorHelm
-}
-
-const realServices: MirrorServices = {
-  source: (host, config) =>
-    new RegistryWriter({
-      registry: host,
-      username: config.source.username,
-      password: config.source.password,
-      plainHttp: config.source.plainHttp,
-      insecureSkipTlsVerify: false
-    }),
-  destination: config => new RegistryWriter(registryOptions(config)),
-  installHelm: config =>
-    installHelm({
-      versionSpec: config.helmVersion,
-      downloadBaseUrl: config.helmDownloadUrl
-    }),
-  helm: (installed, env) =>
-    new Helm(installed.path, installed.major, childEnv(env))
-}
+export type { MirrorHelm, MirrorServices }
 
 /** One chart version to copy, as a line resolved it. */
 interface Planned {
@@ -95,12 +63,15 @@ export async function mirror(
     // Only refusals so far: nothing is copied unless every line resolved.
     if (!results.length) {
       const destination = services.destination(config)
-      for (const item of planned)
-        results.push(
-          await core.group(`Mirror ${item.line.name} ${item.version}`, () =>
-            copyAndSay(run, destination, item)
-          )
-        )
+      await inOrder(
+        planned,
+        MIRROR_CONCURRENCY,
+        (item, log) => copy(run, destination, item, log),
+        (item, log, outcome) => {
+          if (outcome.ok) results.push(outcome.value)
+          sayVersion(item, log, outcome)
+        }
+      )
     }
   } catch (error) {
     stopped = error
@@ -138,16 +109,22 @@ async function summarize(
   }
 }
 
-/** One version copied (or not), said on one line of its log group. */
-async function copyAndSay(
-  run: MirrorRun,
-  destination: RegistryWriter,
-  item: Planned
-): Promise<MirrorResult> {
-  const result = await copy(run, destination, item)
-  // Reasons and tags come from registries: relayed, never taken as commands.
-  relay(resultLine(result))
-  return result
+/**
+ * One version's log group: what its copy said (Helm's output among it), then
+ * what became of it on one line. A copy that threw has no such line: the
+ * error stops the run and is said by the entry.
+ */
+function sayVersion(
+  item: Planned,
+  log: readonly string[],
+  outcome: Outcome<MirrorResult>
+): void {
+  core.startGroup(`Mirror ${item.line.name} ${item.version}`)
+  // Helm's output, reasons and tags come from registries and packages:
+  // relayed, never taken as commands.
+  if (log.length) relay(log.join('\n'))
+  if (outcome.ok) relay(resultLine(outcome.value))
+  core.endGroup()
 }
 
 /** Every line's versions; a line that names none adds a refused result. */
@@ -224,11 +201,15 @@ async function resolve(run: MirrorRun, line: MirrorLine): Promise<Planned[]> {
   }))
 }
 
-/** One chart version: an OCI copy, or a classic package pushed with Helm. */
+/**
+ * One chart version: an OCI copy, or a classic package pushed with Helm.
+ * What it says goes to `log`, shown in the version's group once it is done.
+ */
 async function copy(
   run: MirrorRun,
   destination: RegistryWriter,
-  item: Planned
+  item: Planned,
+  log: string[]
 ): Promise<MirrorResult> {
   const { config } = run
   const { line } = item
@@ -253,24 +234,33 @@ async function copy(
     const packages = path.join(run.sandbox().root, 'packages')
     fs.mkdirSync(packages, { recursive: true })
     const packagePath = path.join(packages, `${line.name}-${item.version}.tgz`)
-    await downloadClassic(
-      line.source.url,
-      item.classic,
-      packagePath,
-      run.sourceAuth()
-    )
-    return await mirrorClassicPackage(
-      line as ClassicLine,
-      item.version,
-      packagePath,
-      {
-        registry: config.registry,
-        repository: config.repository,
-        connection: connection(config)
-      },
-      { registry: destination, helm: () => run.helm(), say: core.info },
-      config.dryRun
-    )
+    try {
+      await downloadClassic(
+        line.source.url,
+        item.classic,
+        packagePath,
+        run.sourceAuth()
+      )
+      return await mirrorClassicPackage(
+        line as ClassicLine,
+        item.version,
+        packagePath,
+        {
+          registry: config.registry,
+          repository: config.repository,
+          connection: connection(config)
+        },
+        {
+          registry: destination,
+          helm: () => run.helm(log),
+          say: said => log.push(said)
+        },
+        config.dryRun
+      )
+    } finally {
+      // Pushed or not, the package is done with: the disk holds a few at most.
+      fs.rmSync(packagePath, { force: true })
+    }
   } catch (error) {
     if (!(error instanceof UserError)) throw error
     return {
@@ -282,65 +272,6 @@ async function copy(
           : `${line.source.url} ${line.name}@${item.version}`,
       destination: `${chartRef(config.registry, config.repository, line.name)}:${ociTag(item.version)}`
     }
-  }
-}
-
-/**
- * The run's shared state: one client per source host, the sandbox (made for
- * the first classic package) and Helm (installed, and logged in, for the
- * first push).
- */
-class MirrorRun {
-  private readonly clients = new Map<string, RegistryWriter>()
-  private made?: Sandbox
-  private helmReady?: Promise<MirrorHelm>
-
-  constructor(
-    readonly config: MirrorConfig,
-    private readonly services: MirrorServices
-  ) {}
-
-  sourceClient(host: string): RegistryWriter {
-    let client = this.clients.get(host)
-    if (!client) {
-      client = this.services.source(host, this.config)
-      this.clients.set(host, client)
-    }
-    return client
-  }
-
-  /** The classic repositories' credentials (none: anonymous). */
-  sourceAuth(): ClassicOptions {
-    const { username, password } = this.config.source
-    return password ? { username, password } : {}
-  }
-
-  /** Packages and Helm's home, under RUNNER_TEMP; the post step removes it too. */
-  sandbox(): Sandbox {
-    if (!this.made) {
-      this.made = createSandbox()
-      saveSandboxDir(this.made.root)
-    }
-    return this.made
-  }
-
-  helm(): Promise<MirrorHelm> {
-    this.helmReady ??= this.startHelm()
-    return this.helmReady
-  }
-
-  private async startHelm(): Promise<MirrorHelm> {
-    const { config } = this
-    const installed = await this.services.installHelm(config)
-    core.info(`Helm ${installed.version} (${installed.source}).`)
-    checkHelmCanReach(config, installed)
-    const helm = this.services.helm(installed, this.sandbox().env)
-    await logIn(helm, config)
-    return helm
-  }
-
-  cleanUp(): void {
-    if (this.made) removeSandbox(this.made.root)
   }
 }
 

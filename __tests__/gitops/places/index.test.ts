@@ -3,11 +3,7 @@ import {
   skippedPlace,
   type PlaceTool
 } from '../../../src/gitops/places/context.js'
-import {
-  MAX_PLACES,
-  MAX_PREVIEWED_PINS,
-  placesByPin
-} from '../../../src/gitops/places/index.js'
+import { MAX_PLACES, placesByPin } from '../../../src/gitops/places/index.js'
 import { placeChanges, renderPlaces } from '../../../src/gitops/tools/index.js'
 import { CHART_REF, GITOPS_URLS, lines } from './build.js'
 
@@ -119,8 +115,8 @@ describe('placeChanges: what the preview renders', () => {
     to: '1.5.0'
   })
 
-  test("each place carries its pin's versions; past the 20th pin, listed, not rendered", () => {
-    const count = MAX_PREVIEWED_PINS + 1
+  test(`each place carries its pin's versions; all ${MAX_PLACES} are rendered, the next is listed`, () => {
+    const count = MAX_PLACES + 1
     const files = Array.from({ length: count }, (_, i) => `apps/a${i}.yaml`)
     const changes = placeChanges(
       files.map((file, i) => pin(file, `1.${i % 4}.0`)),
@@ -130,12 +126,11 @@ describe('placeChanges: what the preview renders', () => {
     expect(changes[3].versions).toEqual({ old: '1.3.0', new: '1.5.0' })
     expect(changes[3].place).toMatchObject({ file: 'apps/a3.yaml' })
     expect(
-      changes.slice(0, MAX_PREVIEWED_PINS).map(({ place }) => place.skipped)
-    ).toEqual(Array(MAX_PREVIEWED_PINS).fill(undefined))
-    expect(changes[MAX_PREVIEWED_PINS].place).toMatchObject({
-      file: `apps/a${MAX_PREVIEWED_PINS}.yaml`,
-      title: 'Application web (spec.source)',
-      skipped: `not rendered: only the first ${MAX_PREVIEWED_PINS} pins are previewed`
+      changes.slice(0, MAX_PLACES).map(({ place }) => place.skipped)
+    ).toEqual(Array(MAX_PLACES).fill(undefined))
+    expect(changes[MAX_PLACES].place).toMatchObject({
+      file: `apps/a${MAX_PLACES}.yaml`,
+      skipped: `not rendered: more than ${MAX_PLACES} places in one pull request`
     })
   })
 })

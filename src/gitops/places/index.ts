@@ -18,11 +18,12 @@ import {
 } from './context.js'
 import { RepositoryDocuments } from './documents.js'
 
-/** Places built per run at most; past it they are listed, skipped. */
+/**
+ * Places built, and so rendered, per run at most; past it they are listed,
+ * skipped. The preview's time budget (render/budget.ts) bounds their renders
+ * together, and the body's fit (fit.ts) what of them the pull request shows.
+ */
 export const MAX_PLACES = 100
-
-/** Pins previewed per pull request at most; the others are listed as not rendered. */
-export const MAX_PREVIEWED_PINS = 20
 
 export interface RenderPlacesOptions {
   /** The GitOps repository's files, by path, as scanned for pins. */
@@ -48,8 +49,7 @@ export interface MovedPin extends BumpedPin {
 
 /**
  * What the preview renders for a pull request: each pin's places with the
- * pin's versions, in the pins' order. Past MAX_PREVIEWED_PINS pins, their
- * places are listed, not rendered.
+ * pin's versions, in the pins' order.
  */
 export function placeChanges(
   tools: readonly PlaceTool[],
@@ -59,7 +59,7 @@ export function placeChanges(
   const byPin = placesByPin(tools, pins, options)
   return pins.flatMap((pin, index) =>
     byPin[index].map(place => ({
-      place: index < MAX_PREVIEWED_PINS ? place : beyondPreview(place),
+      place,
       versions: { old: pin.from, new: pin.to }
     }))
   )
@@ -142,11 +142,4 @@ function tooMany(pin: BumpedPin, chartRef: string): RenderPlace {
     chartRef,
     `not rendered: more than ${MAX_PLACES} places in one pull request`
   )
-}
-
-function beyondPreview(place: RenderPlace): RenderPlace {
-  return {
-    ...place,
-    skipped: `not rendered: only the first ${MAX_PREVIEWED_PINS} pins are previewed`
-  }
 }
