@@ -17,6 +17,7 @@ import {
   collectSources as collectSourcesWith,
   findPins as findPinsWith
 } from '../scan/scan.js'
+import { mayMatter as mayMatterWith } from '../scan/prefilter.js'
 import type { ScanContext } from '../scan/sources.js'
 import type { PinTool } from '../scan/tool.js'
 import type { ChartRef, ScanResult } from '../scan/types.js'
@@ -66,6 +67,13 @@ function withOwnHelm(tool: GitopsTool): PlaceTool {
     places: (...args) =>
       tool.places.places(...args).map(place => ({ ...place, helmOf }))
   }
+}
+
+/** The pre-filter of the clone's texts, for every tool (see scan/prefilter.ts). */
+export function mayMatter(
+  chart: ChartRef
+): (file: string, text: string) => boolean {
+  return mayMatterWith(PIN_TOOLS, chart)
 }
 
 /** The scan's first pass over one file, with every tool (see scan/scan.ts). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { bumpRepository } from '../../../../../src/gitops/bump-repo.js'
+import { bumpBothWays } from '../../../scan/prefiltered.js'
 import type { ChartRef } from '../../../../../src/gitops/scan/types.js'
 import { fluxExampleLayout } from './layout.js'
 
@@ -13,7 +13,7 @@ const CHART: ChartRef = {
 function bump(texts: Map<string, string>, paths = (_: string) => true) {
   const editable = new Map([...texts].filter(([file]) => paths(file)))
   const reader = { files: [...texts.keys()], read: (f: string) => texts.get(f) }
-  return bumpRepository(editable, CHART, '6.14.1', [], reader)
+  return bumpBothWays(editable, CHART, '6.14.1', [], reader)
 }
 
 /** Every line that differs between two texts, as `old -> new`. */
