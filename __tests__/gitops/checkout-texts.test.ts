@@ -27,6 +27,15 @@ test('a build reads a kept text as kept, another from the checkout, a refused en
   expect(reader.read('none.yaml')).toBeUndefined()
 })
 
+test("with a checkout folder, a build lists what the read's walk listed", () => {
+  const listed = ['a.yaml', 'b.yaml', 'c.yaml', 'x/kustomization.yaml']
+  const reader = buildReader(
+    { ...checkout, dir: '/nonexistent' },
+    { ...files, listed }
+  )
+  expect(reader.files).toBe(listed)
+})
+
 test('the preview gets every file of the paths, in their order', () => {
   const texts = allTexts(files, buildReader(checkout, files))
   expect([...texts]).toEqual([

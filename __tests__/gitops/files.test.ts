@@ -45,6 +45,18 @@ test('a text `keep` lets go is not held; its path and encoding are', () => {
   expect(files.unread).toEqual([])
 })
 
+test('the walk lists every regular file for the builds: not .git, not a symlink', () => {
+  const dir = checkout('listed', {
+    'a.yaml': 'a: 1\n',
+    'b/notes.txt': 'x\n',
+    '.git/config': '[core]\n'
+  })
+  fs.symlinkSync('a.yaml', path.join(dir, 'link.yaml'))
+  const files = readMatchingFiles(dir, GLOBS, () => false)
+  expect(files.listed?.slice().sort()).toEqual(['a.yaml', 'b/notes.txt'])
+  expect(files.paths).toEqual(['a.yaml'])
+})
+
 test('without `keep`, or when it keeps all, every text is held and no paths are listed', () => {
   const dir = checkout('all', {
     'x.yaml': 'a: 1\n',

@@ -23,8 +23,9 @@ export interface Checkout {
 export function buildReader(clone: Checkout, files: GitopsFiles): BuildReader {
   const { texts } = files
   return {
+    // The walk that read the files listed them all: no second walk.
     files: clone.dir
-      ? listRepositoryFiles(clone.dir)
+      ? (files.listed ?? listRepositoryFiles(clone.dir))
       : (files.paths ?? [...texts.keys()]),
     read: file => {
       const known = texts.get(file)

@@ -36,6 +36,8 @@ export interface GitopsFiles {
    * when something needs it (a Kustomize patch, the preview).
    */
   paths?: string[]
+  /** Every regular file of the checkout, as the walk listed them (for Kustomize builds). */
+  listed?: string[]
 }
 
 /** Whether a file's text is kept: false when it cannot matter to the scan. */
@@ -73,9 +75,11 @@ export function readMatchingFiles(
     unread: []
   }
   const paths: string[] = []
+  const listed: string[] = []
   // Compiled once: building a matcher per file cost 13% of a 50,000-file scan.
   const matchers = globs.map(glob => new Minimatch(glob, { dot: true }))
   for (const file of walkFiles(root)) {
+    listed.push(file)
     if (!matchers.some(matcher => matcher.match(file))) continue
     const text = readOne(root, file, result)
     if (text === undefined) continue
@@ -83,7 +87,7 @@ export function readMatchingFiles(
     if (!keep || keep(file, text)) result.texts.set(file, text)
   }
   if (paths.length > result.texts.size) result.paths = paths
-  return result
+  return { ...result, listed }
 }
 
 /** The file's text, its encoding recorded; undefined when it is not read (and said why). */
