@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { bumpBothWays } from '../../../scan/prefiltered.js'
+import { bumpBothWays, prefilter } from '../../../scan/prefiltered.js'
 import type { ChartRef } from '../../../../../src/gitops/scan/types.js'
 import { fluxExampleLayout } from './layout.js'
 
@@ -116,6 +116,38 @@ describe('Kustomize overlays: the Flux example layout', () => {
         environment: 'apps/production',
         from: '6.10.0',
         why: 'apps/production/podinfo-values.yaml is outside gitops-paths'
+      }),
+      expect.objectContaining({ environment: 'apps/staging', to: '6.14.1' })
+    ])
+  })
+
+  test('a JSON 6902 patch of the version, which names neither chart nor registry, moves', () => {
+    const texts = fluxExampleLayout({ base: '6.9.0', staging: '6.10.0' })
+    const production = 'apps/production/kustomization.yaml'
+    texts.set(
+      production,
+      (texts.get(production) ?? '').replace('podinfo-values.yaml', 'v.yaml')
+    )
+    texts.delete('apps/production/podinfo-values.yaml')
+    texts.set(
+      'apps/production/v.yaml',
+      '- op: replace\n  path: /spec/chart/spec/version\n  value: 6.10.0\n'
+    )
+    expect(prefilter(texts, CHART).dropped).toContain('apps/production/v.yaml')
+    const result = bump(texts)
+    expect(
+      changedLines(
+        texts.get('apps/production/v.yaml') ?? '',
+        result.files.get('apps/production/v.yaml') ?? ''
+      )
+    ).toEqual(['  value: 6.10.0 ->   value: 6.14.1'])
+    expect(result.environments).toEqual([
+      expect.objectContaining({
+        environment: 'apps/production',
+        file: 'apps/production/v.yaml',
+        line: 3,
+        from: '6.10.0',
+        to: '6.14.1'
       }),
       expect.objectContaining({ environment: 'apps/staging', to: '6.14.1' })
     ])
