@@ -4,7 +4,7 @@ import { U as UserError, e as errorMessage } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
 import { a as teamSlug, r as repositoryName, b as repositoryProblem, s as splitRepository, n as normalizeServerUrl, v as validateRepository, d as validateBranchName, g as gitRevision, f as validateFilePath, G as GITOPS_INPUTS, h as filePathProblem } from './main.js';
 import { d as distExports, h as childEnv, J as withCommandsStopped, e as showable, m as relay } from './publish-push.js';
-import { f as findPins, i as isPlainMap, s as selectTargets, r as resourceById, j as jsonPatch, a as strategicMerge, b as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, c as sourceReference, A as ARGOCD_KINDS, d as findRepository, F as FLUX_KINDS, w as walkPath, K as KUSTOMIZE_KIND, e as collectSources, m as matcherFor, h as helmRepositories, g as createScanContext } from './gitops-tools-index.js';
+import { f as findPins, i as isPlainMap, s as selectTargets, r as resourceById, j as jsonPatch, a as strategicMerge, b as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, c as sourceReference, A as ARGOCD_KINDS, d as findRepository, F as FLUX_KINDS, w as walkPath, K as KUSTOMIZE_KIND, e as collectSources, m as matcherFor, h as helmRepositories, g as createScanContext, k as mayMatter } from './gitops-tools-index.js';
 import { s as semver, b as escapeMarkdown, i as inlineCode, m as markdownWithCode, c as clip, t as tableLines, f as tableRow, g as cellCode } from './markdown.js';
 import { s as setOwn } from './render-values-merge.js';
 import fs from 'node:fs';
@@ -1621,14 +1621,19 @@ function helmChartEnvironments(roots, bump, outside) {
 /**
  * Two passes over the files: the sources that pins of other files name first
  * (Flux HelmRepositories: a HelmRelease may name one defined in another
- * file), then every pin.
+ * file), then every pin. `texts` may leave out files of `paths` (the
+ * gitops-paths files, in listing order) that cannot hold a pin
+ * (scan/prefilter.ts); those a Kustomize build includes are read through
+ * `reader` and scanned too, in their place.
  */
-function bumpRepository(texts, chart, version, unread = [], reader = readerOf(texts)) {
+function bumpRepository(texts, chart, version, unread = [], reader = readerOf(texts), paths = [...texts.keys()]) {
     const context = createScanContext();
     for (const [file, text] of texts) {
         collectSources(file, text, chart, context);
     }
+    const inPaths = new Set(paths);
     const plan = planBuilds(reader, texts, chart, context);
+    const scanned = withBuildFiles(texts, paths, plan, reader);
     const result = {
         files: new Map(),
         changes: [],
@@ -1640,7 +1645,7 @@ function bumpRepository(texts, chart, version, unread = [], reader = readerOf(te
         environments: [],
         buildNotes: plan.notes
     };
-    for (const [file, text] of texts) {
+    for (const [file, text] of scanned) {
         const adjust = (scan) => adjustScan(plan, file, scan);
         const bump = bumpFile(file, text, chart, version, context, adjust);
         if (bump.changed)
@@ -1651,21 +1656,40 @@ function bumpRepository(texts, chart, version, unread = [], reader = readerOf(te
         result.problems.push(...bump.problems);
         result.notices.push(...bump.notices);
     }
-    const edited = new Set(texts.keys());
     result.environments = [
-        ...environmentChanges(plan.environments, result, edited),
-        ...helmChartEnvironments(plan.roots, result, outsidePins(plan, reader, texts, chart, context))
+        ...environmentChanges(plan.environments, result, inPaths),
+        ...helmChartEnvironments(plan.roots, result, outsidePins(plan, reader, inPaths, chart, context))
     ];
     return result;
+}
+/**
+ * The texts to scan for pins: `texts`, with the files of `paths` it left
+ * out that a build reads (a patch may pin the chart without naming it),
+ * in the order of `paths`.
+ */
+function withBuildFiles(texts, paths, plan, reader) {
+    if (paths.length === texts.size)
+        return texts;
+    const built = new Set([
+        ...plan.filesRead,
+        ...plan.roots.flatMap(root => root.kustomizations)
+    ]);
+    const scanned = new Map();
+    for (const file of paths) {
+        const text = texts.get(file) ?? (built.has(file) ? reader.read(file) : undefined);
+        if (text !== undefined)
+            scanned.set(file, text);
+    }
+    return scanned;
 }
 /**
  * The `helmCharts` pins of the builds' kustomizations outside gitops-paths:
  * read to name their environments, never edited.
  */
-function outsidePins(plan, reader, texts, chart, context) {
+function outsidePins(plan, reader, inPaths, chart, context) {
     const files = new Set(plan.roots.flatMap(root => root.kustomizations));
     return [...files]
-        .filter(file => !texts.has(file))
+        .filter(file => !inPaths.has(file))
         .flatMap(file => {
         const text = reader.read(file);
         if (text === undefined)
@@ -1686,7 +1710,7 @@ function readerOf(texts) {
 /**
  * The Kustomize builds of the whole repository (gitops-paths limits what is
  * edited, not what is read): the HelmRepositories of files read for them
- * outside the paths join the scan's sources first.
+ * that `texts` does not hold (outside the paths) join the scan's sources first.
  */
 function planBuilds(reader, texts, chart, context) {
     const builds = buildAll(reader);
@@ -1697,10 +1721,11 @@ function planBuilds(reader, texts, chart, context) {
         if (text !== undefined)
             collectSources(file, text, chart, context);
     }
-    return overlayPlan(builds, {
+    const plan = overlayPlan(builds, {
         repositories: context.sources.of(helmRepositories),
         matcher: matcherFor(chart)
     });
+    return { ...plan, filesRead: builds.filesRead };
 }
 /**
  * The pins left alone because they are newer than `version` (never
@@ -2408,45 +2433,61 @@ function encodeFiles(texts, encodings) {
 
 // The files of the GitOps repository the scan reads: within `gitops-paths`,
 // bounded in size and number, decoded byte-exact, symlinks not followed.
+// Read one at a time as the walk lists them; the text of a file the caller's
+// pre-filter lets go is dropped at once, so memory grows with the files that
+// may pin the chart, not with the repository (a 100,000-file clone).
 /** Files larger than this are not manifests: they are skipped unread (and said so). */
 const MAX_FILE_BYTES = 1024 * 1024;
 /** Repository paths ('/'-separated, relative to `root`) of every file, `.git` left out. */
-function listFiles(root, dir = '') {
-    const files = [];
+function* walkFiles(root, dir = '') {
     for (const entry of fs.readdirSync(path.join(root, dir), {
         withFileTypes: true
     })) {
         const relative = dir ? `${dir}/${entry.name}` : entry.name;
         if (entry.isDirectory() && entry.name !== '.git')
-            files.push(...listFiles(root, relative));
+            yield* walkFiles(root, relative);
         else if (entry.isFile())
-            files.push(relative);
+            yield relative;
     }
-    return files;
 }
 /** Every regular file of a checkout ('/'-separated paths), `.git` left out; symlinks are not listed. */
 function listRepositoryFiles(root) {
-    return listFiles(root);
+    return [...walkFiles(root)];
 }
-/** Reads the files of a checkout that match any of `globs`. */
-function readMatchingFiles(root, globs) {
+/**
+ * Reads the files of a checkout that match any of `globs`, one at a time;
+ * `keep` decides, as each is read, whether its text is held.
+ */
+function readMatchingFiles(root, globs, keep) {
     const result = {
         texts: new Map(),
         encodings: new Map(),
         unread: []
     };
+    const paths = [];
+    const listed = [];
     // Compiled once: building a matcher per file cost 13% of a 50,000-file scan.
     const matchers = globs.map(glob => new Minimatch(glob, { dot: true }));
-    for (const file of listFiles(root)) {
+    for (const file of walkFiles(root)) {
+        listed.push(file);
         if (!matchers.some(matcher => matcher.match(file)))
             continue;
-        readOne(root, file, result);
+        const text = readOne(root, file, result);
+        if (text === undefined)
+            continue;
+        paths.push(file);
+        if (!keep || keep(file, text))
+            result.texts.set(file, text);
     }
-    return result;
+    if (paths.length > result.texts.size)
+        result.paths = paths;
+    return { ...result, listed };
 }
+/** The file's text, its encoding recorded; undefined when it is not read (and said why). */
 function readOne(root, file, result) {
     const unread = (reason, level) => {
         result.unread.push({ file: showable(file), reason, level });
+        return undefined;
     };
     // A name git cannot be given (a newline in it…) would fail the run later, after the push.
     const badName = filePathProblem(file);
@@ -2463,8 +2504,8 @@ function readOne(root, file, result) {
     if ('refused' in decoded) {
         return unread(`left alone: ${decoded.refused}, and only UTF-8 or ASCII-compatible files are edited safely; bump a pin in it by hand, or convert it to UTF-8`, 'warning');
     }
-    result.texts.set(file, decoded.text);
     result.encodings.set(file, decoded.encoding);
+    return decoded.text;
 }
 /** The size of a listed file; undefined when its name does not survive decoding (not UTF-8). */
 function statSize(full) {
@@ -2547,10 +2588,10 @@ class GitClone {
     get dir() {
         return this.git.dir;
     }
-    async checkout(baseBranch, globs) {
+    async checkout(baseBranch, globs, keep) {
         await this.git.clone(baseBranch);
         saveGitopsDir(this.git.dir);
-        return readMatchingFiles(this.git.dir, globs);
+        return readMatchingFiles(this.git.dir, globs, keep);
     }
     branchFiles(branch, files) {
         return readBranchFiles(this.git, branch, files);
@@ -2988,6 +3029,52 @@ async function lockPackage(packages, release, newPath) {
     }
 }
 
+// The clone's texts as the scan's later readers see them: the texts the
+// pre-filter kept as the clone was read (scan/prefilter.ts), and any other
+// file read again from the checkout when a Kustomize build includes it or
+// the preview looks documents up by kind. Shared by the GitOps step and the
+// scan benchmark (bench/children/gitops-scan.ts), so both read alike.
+/**
+ * The whole checkout, for Kustomize builds: gitops-paths limits what is
+ * edited, never what is read to resolve a pin. Files are read as the
+ * globs' files are (regular files of the clone, never through a symlink).
+ */
+function buildReader(clone, files) {
+    const { texts } = files;
+    return {
+        // The walk that read the files listed them all: no second walk.
+        files: clone.dir
+            ? (files.listed ?? listRepositoryFiles(clone.dir))
+            : (files.paths ?? [...texts.keys()]),
+        read: file => {
+            const known = texts.get(file);
+            if (known !== undefined)
+                return known;
+            const bytes = clone.readCheckoutFile(file);
+            if (!bytes)
+                return undefined;
+            const decoded = decodeFile(bytes);
+            return 'refused' in decoded ? undefined : decoded.text;
+        }
+    };
+}
+/**
+ * Every file the globs matched, as text, in listing order: the preview
+ * looks documents up by kind anywhere in the paths (a HelmRelease's
+ * ConfigMap), so the texts the pre-filter let go are read again.
+ */
+function allTexts(files, reader) {
+    if (!files.paths)
+        return files.texts;
+    const texts = new Map();
+    for (const file of files.paths) {
+        const text = files.texts.get(file) ?? reader.read(file);
+        if (text !== undefined)
+            texts.set(file, text);
+    }
+    return texts;
+}
+
 // The preview of an overlay layout: one place per environment whose
 // effective version moved, rendered from the HelmRelease or Application as
 // that environment applies it (base and patches merged: values, release name, namespace…),
@@ -3381,9 +3468,11 @@ async function runGitops(config, release, dryRun, connect = connectGitops) {
     const { api, clone, packages, preview: renderer } = await connect(config);
     try {
         const baseBranch = config.baseBranch ?? (await api.getDefaultBranch());
-        const files = await clone.checkout(baseBranch, config.paths);
+        // Only the texts that may hold a pin are kept as the clone is read.
+        const files = await clone.checkout(baseBranch, config.paths, mayMatter(chart));
+        const reader = buildReader(clone, files);
         // The release's digest moves the pins that hold one with their version.
-        const bump = bumpRepository(files.texts, chart, release, files.unread, buildReader(clone, files.texts));
+        const bump = bumpRepository(files.texts, chart, release, files.unread, reader, files.paths);
         const locks = await updateUmbrellaLocks(bump, {
             checkout: clone,
             packages: dryRun ? undefined : packages,
@@ -3395,7 +3484,7 @@ async function runGitops(config, release, dryRun, connect = connectGitops) {
         reportUnread(files.unread, clone.repository);
         reportScan(bump, clone.repository);
         const preview = renderer
-            ? await previewOf(renderer, config, release, bump, files.texts, clone)
+            ? await previewOf(renderer, config, release, bump, clone, () => allTexts(files, reader))
             : undefined;
         const context = {
             preview,
@@ -3441,27 +3530,6 @@ async function proposeChange(context, bump, dryRun) {
         number: pullRequest.number,
         url: pullRequest.htmlUrl,
         updatedFiles
-    };
-}
-/**
- * The whole checkout, for Kustomize builds: gitops-paths limits what is
- * edited, never what is read to resolve a pin. Files are read as the
- * globs' files are (regular files of the clone, never through a symlink).
- */
-function buildReader(clone, texts) {
-    const files = clone.dir ? listRepositoryFiles(clone.dir) : [...texts.keys()];
-    return {
-        files,
-        read: file => {
-            const known = texts.get(file);
-            if (known !== undefined)
-                return known;
-            const bytes = clone.readCheckoutFile(file);
-            if (!bytes)
-                return undefined;
-            const decoded = decodeFile(bytes);
-            return 'refused' in decoded ? undefined : decoded.text;
-        }
     };
 }
 /**
@@ -3584,10 +3652,10 @@ function bodyOf(context, bump) {
  * The rendered preview of the bumped pins ('gitops-render'): never fails the
  * step; a place whose new version does not render is a warning.
  */
-async function previewOf(renderer, config, release, bump, texts, clone) {
+async function previewOf(renderer, config, release, bump, clone, texts) {
     if (!config.render || bump.changes.length === 0)
         return undefined;
-    const preview = await renderer(previewRequest(config, release, bump, texts, clone));
+    const preview = await renderer(previewRequest(config, release, bump, texts(), clone));
     for (const warning$1 of preview.warnings)
         warning(warning$1);
     return preview;

@@ -1524,6 +1524,39 @@ function dedupe(pins) {
     return [...bySpan.values()].sort((a, b) => a.start - b.start);
 }
 
+// The test each file of the clone passes, as it is read, for the scan to keep
+// its text (gitops/files.ts drops the others at once: a 100,000-file clone
+// is never held whole). It must never let go of a file the scan would read,
+// so it is the scan's own cheap tests, without what only the whole
+// repository can tell: `mayPin` (roles.ts) reads a file for pins only when
+// it names the chart and holds a marker of a tool of its role (the chart's
+// name is there however its path is split between a repository URL and a
+// chart name); `collectSources` (scan.ts) reads a file for sources only when
+// it holds a source reader's marker and names the registry (a Flux
+// HelmRepository). A kustomization and a Chart.yaml are kept whatever they
+// hold (few, and a build or an umbrella's Chart.lock starts there). A
+// Kustomize patch may hold neither name (a JSON 6902 patch of
+// `/spec/chart/spec/version`): `bumpRepository` reads the files a build
+// includes again from the checkout.
+/** Whether the scan for `chart` with `tools` may need a file's text: false only when it cannot. */
+function mayMatter$1(tools, chart) {
+    const matcher = matcherFor(chart);
+    const has = (text, words) => words.some(word => text.includes(word));
+    return (file, text) => {
+        const role = fileRole(file);
+        if (role === undefined)
+            return false;
+        if (role !== 'manifests')
+            return true;
+        const own = toolsFor(tools, role);
+        if (text.includes(chart.name) &&
+            has(text, own.flatMap(tool => tool.markers)))
+            return true;
+        const sourceMarkers = own.flatMap(tool => tool.sources?.markers ?? []);
+        return has(text, sourceMarkers) && mentionsRegistry(matcher, text);
+    };
+}
+
 /**
  * The API group of an `apiVersion` such as `argoproj.io/v1alpha1`; without a
  * `/` (`v1`) it is Kubernetes' core group, ''.
@@ -4528,6 +4561,10 @@ function withOwnHelm(tool) {
         places: (...args) => tool.places.places(...args).map(place => ({ ...place, helmOf }))
     };
 }
+/** The pre-filter of the clone's texts, for every tool (see scan/prefilter.ts). */
+function mayMatter(chart) {
+    return mayMatter$1(PIN_TOOLS, chart);
+}
 /** The scan's first pass over one file, with every tool (see scan/scan.ts). */
 function collectSources(file, text, chart, context) {
     collectSources$1(PIN_TOOLS, file, text, chart, context);
@@ -4555,9 +4592,10 @@ var index = /*#__PURE__*/Object.freeze({
     TOOLS: TOOLS,
     collectSources: collectSources,
     findPins: findPins,
+    mayMatter: mayMatter,
     placeChanges: placeChanges,
     placesByPin: placesByPin,
     renderPlaces: renderPlaces
 });
 
-export { ARGOCD_KINDS as A, FLUX_KINDS as F, KUSTOMIZE_KIND as K, ScanLimitError as S, YamlDocument as Y, strategicMerge as a, budgetFor as b, sourceReference as c, findRepository as d, collectSources as e, findPins as f, createScanContext as g, helmRepositories as h, isPlainMap as i, jsonPatch as j, index as k, matcherFor as m, parseYaml as p, resourceById as r, selectTargets as s, walkPath as w };
+export { ARGOCD_KINDS as A, FLUX_KINDS as F, KUSTOMIZE_KIND as K, ScanLimitError as S, YamlDocument as Y, strategicMerge as a, budgetFor as b, sourceReference as c, findRepository as d, collectSources as e, findPins as f, createScanContext as g, helmRepositories as h, isPlainMap as i, jsonPatch as j, mayMatter as k, index as l, matcherFor as m, parseYaml as p, resourceById as r, selectTargets as s, walkPath as w };

@@ -4623,7 +4623,7 @@ function previewPullRequest(rendering, registry) {
     return async (request) => {
         const [{ previewFailure, previewRelease }, { placeChanges }] = await Promise.all([
             import('./render-preview.js'),
-            import('./gitops-tools-index.js').then(function (n) { return n.k; })
+            import('./gitops-tools-index.js').then(function (n) { return n.l; })
         ]);
         let services;
         try {
