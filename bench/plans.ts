@@ -41,7 +41,7 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     startupReps: 15,
     reps: 7,
     monorepoCharts: 20,
-    gitopsSizes: [1_000, 10_000, 50_000],
+    gitopsSizes: [1_000, 10_000, 50_000, 100_000],
     cloneSize: 10_000,
     renderReps: 7,
     renderPlaces: [

@@ -127,7 +127,10 @@ function measurements(
         {
           reps: plan.reps,
           sizes: plan.gitopsSizes,
-          targetSize: 10_000,
+          timeTargets: new Map([
+            [10_000, 1_000],
+            [100_000, 3_000]
+          ]),
           cloneSize: plan.cloneSize
         },
         log

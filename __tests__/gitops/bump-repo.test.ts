@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest'
-import { bumpRepository, newerPins } from '../../src/gitops/bump-repo.js'
+import { newerPins } from '../../src/gitops/bump-repo.js'
+import { bumpBothWays } from './scan/prefiltered.js'
 import {
   commitSubjectPattern,
   fillTemplate,
@@ -44,7 +45,7 @@ const helmRelease = [
 ].join('\n')
 
 test('bumps pins across files, a HelmRelease through a HelmRepository defined elsewhere', () => {
-  const bump = bumpRepository(
+  const bump = bumpBothWays(
     new Map([
       ['apps/hello.yaml', app('1.0.0')],
       ['flux/release.yaml', helmRelease],
@@ -70,7 +71,7 @@ test('bumps pins across files, a HelmRelease through a HelmRepository defined el
 })
 
 test('newerPins finds what a later release already set', () => {
-  const bump = bumpRepository(
+  const bump = bumpBothWays(
     new Map([
       ['a.yaml', app('2.0.0')],
       ['b.yaml', app('^1.0')]
@@ -91,7 +92,7 @@ test('newerPins reads the version of a pin written with its digest', () => {
       '    chart: hello\n',
       ''
     )
-  const bump = bumpRepository(
+  const bump = bumpBothWays(
     new Map([['a.yaml', native(`2.0.0@${digest}`)]]),
     chart,
     { version: '1.5.0', digest }
@@ -114,7 +115,7 @@ test('the PR body names the pins whose digest moved, and to which digest', () =>
     `'1.0.0@${from}'`,
     'oci://ghcr.io/acme/charts/hello'
   ).replace('    chart: hello\n', '')
-  const bump = bumpRepository(
+  const bump = bumpBothWays(
     new Map([
       ['a.yaml', native],
       ['b.yaml', app('1.0.0')]
@@ -142,7 +143,7 @@ test('the PR body names the pins whose digest moved, and to which digest', () =>
 })
 
 test('the PR body lists changes, what was left alone, problems and to-dos', () => {
-  const bump = bumpRepository(
+  const bump = bumpBothWays(
     new Map([
       ['a.yaml', app('1.0.0')],
       ['b.yaml', app('~1.0')],

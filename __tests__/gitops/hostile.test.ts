@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { bumpRepository } from '../../src/gitops/bump-repo.js'
+import { bumpBothWays } from './scan/prefiltered.js'
 import { encodeFiles } from '../../src/gitops/encoding.js'
 import { MAX_FILE_BYTES, readMatchingFiles } from '../../src/gitops/files.js'
 import { argoCd } from '../../src/gitops/tools/argocd/pins.js'
@@ -101,7 +101,7 @@ describe('aliases and merge keys: scanning is bounded by the size of the file', 
       ...Array.from({ length: 400 }, () => '    - *src'),
       ''
     ].join('\n')
-    const bump = bumpRepository(
+    const bump = bumpBothWays(
       new Map([['apps/heavy.yaml', text]]),
       chart,
       '1.0.0'
@@ -142,7 +142,7 @@ describe('bytes outside the edited version come back identical, whatever the enc
       checkout({ 'apps/hello.yaml': latin1('0.9.0') }),
       GLOBS
     )
-    const bump = bumpRepository(files.texts, chart, '1.0.0')
+    const bump = bumpBothWays(files.texts, chart, '1.0.0')
     expect(bump.changes).toHaveLength(1)
     const bytes = encodeFiles(bump.files, files.encodings)
     expect(bytes.get('apps/hello.yaml')).toEqual(latin1('1.0.0'))
@@ -155,7 +155,7 @@ describe('bytes outside the edited version come back identical, whatever the enc
       checkout({ 'apps/hello.yaml': utf8('0.9.0') }),
       GLOBS
     )
-    const bump = bumpRepository(files.texts, chart, '1.0.0')
+    const bump = bumpBothWays(files.texts, chart, '1.0.0')
     expect(
       encodeFiles(bump.files, files.encodings).get('apps/hello.yaml')
     ).toEqual(utf8('1.0.0'))
@@ -223,7 +223,7 @@ describe('files that match but are not read are named', () => {
         reason: `not scanned: ${big.length} bytes, over the ${MAX_FILE_BYTES}-byte limit for GitOps files; a pin in it is not bumped: bump it by hand, or split the file`
       }
     ])
-    const bump = bumpRepository(files.texts, chart, '1.0.0', files.unread)
+    const bump = bumpBothWays(files.texts, chart, '1.0.0', files.unread)
     const body = pullRequestBody(release, bump)
     expect(body).toContain(
       `### Not scanned\n\n- \`apps/big.yaml\`: not scanned: ${big.length} bytes, over the ${MAX_FILE_BYTES}-byte limit`
@@ -252,7 +252,7 @@ describe('files that match but are not read are named', () => {
 
 test('a pin value with line breaks stays on its row of the pull request table', () => {
   const text = application('"x\\r::error title=CELL::pwned\\n::warning::pwned"')
-  const bump = bumpRepository(new Map([['apps/a.yaml', text]]), chart, '1.0.0')
+  const bump = bumpBothWays(new Map([['apps/a.yaml', text]]), chart, '1.0.0')
   expect(bump.skipped).toHaveLength(1)
   const body = pullRequestBody(release, bump)
   expect(body.split(/\r\n|\r|\n/).filter(l => l.includes('pwned'))).toEqual([

@@ -11,7 +11,7 @@ import type {
   UpdateBranchResult
 } from '../../src/gitops/branch.js'
 import type { GitopsClone } from '../../src/gitops/clone.js'
-import type { GitopsFiles } from '../../src/gitops/files.js'
+import type { GitopsFiles, KeepText } from '../../src/gitops/files.js'
 import type { PreviewRequest, PreviewResult } from '../../src/gitops/preview.js'
 import {
   runGitops,
@@ -85,14 +85,27 @@ class FakeClone implements GitopsClone {
     private readonly branch?: Map<string, string>
   ) {}
 
-  async checkout(baseBranch: string): Promise<GitopsFiles> {
+  /** Keeps the texts `keep` keeps, as readMatchingFiles does. */
+  async checkout(
+    baseBranch: string,
+    _globs: readonly string[],
+    keep?: KeepText
+  ): Promise<GitopsFiles> {
     this.calls.push(`checkout ${baseBranch}`)
     if (this.failClone) throw this.failClone
     const encodings = new Map(
       [...this.base.keys()].map(f => [f, 'utf8' as const])
     )
-    return { texts: new Map(this.base), encodings, unread: [] }
+    const paths = [...this.base.keys()]
+    const texts = new Map(
+      [...this.base].filter(([file, text]) => !keep || keep(file, text))
+    )
+    this.dropped = paths.filter(file => !texts.has(file))
+    return { texts, encodings, unread: [], paths }
   }
+
+  /** The base files the pre-filter let go at the last checkout. */
+  dropped: string[] = []
 
   async branchFiles(): Promise<Map<string, string> | undefined> {
     return this.branch && new Map(this.branch)
@@ -127,7 +140,10 @@ class FakeClone implements GitopsClone {
   }
 
   readCheckoutFile(file: string): Uint8Array | undefined {
-    return this.checkoutOnly.get(file)
+    const text = this.base.get(file)
+    return text === undefined
+      ? this.checkoutOnly.get(file)
+      : Buffer.from(text, 'utf8')
   }
 
   listCheckoutFolder(folder: string): string[] {
@@ -759,5 +775,81 @@ describe('runGitops: scan problems as warnings', () => {
     expect(log).toContain(warning)
     expect(log).not.toContain('the file is left as it is')
     expect(log).not.toMatch(/\.; /)
+  })
+})
+
+describe('runGitops: only the texts that may hold a pin are kept', () => {
+  const FLUX_BASE = [
+    'apiVersion: source.toolkit.fluxcd.io/v1',
+    'kind: HelmRepository',
+    'metadata: {name: acme}',
+    'spec: {type: oci, url: oci://ghcr.io/acme/charts}',
+    '---',
+    'apiVersion: helm.toolkit.fluxcd.io/v2',
+    'kind: HelmRelease',
+    'metadata: {name: web}',
+    'spec:',
+    '  chart:',
+    '    spec:',
+    '      chart: webapp',
+    '      version: 1.1.0',
+    '      sourceRef: {kind: HelmRepository, name: acme}',
+    ''
+  ].join('\n')
+  const PATCH =
+    '- op: replace\n  path: /spec/chart/spec/version\n  value: 1.2.0\n'
+  const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n'
+
+  test('a JSON 6902 patch naming neither chart nor registry is let go as read, then bumped', async () => {
+    const clone = new FakeClone(
+      new Map([
+        ['base/kustomization.yaml', 'resources: [release.yaml]\n'],
+        ['base/release.yaml', FLUX_BASE],
+        [
+          'prod/kustomization.yaml',
+          'resources: [../base]\npatches:\n  - path: version.yaml\n    target: {kind: HelmRelease, name: web}\n'
+        ],
+        ['prod/version.yaml', PATCH],
+        ['prod/other.yaml', CONFIG_MAP]
+      ])
+    )
+    await run(clone, new FakeApi())
+
+    expect(clone.dropped).toEqual(['prod/version.yaml', 'prod/other.yaml'])
+    expect([...(clone.pushed?.files.keys() ?? [])]).toEqual([
+      'prod/version.yaml'
+    ])
+    expect(String(clone.pushed?.files.get('prod/version.yaml'))).toBe(
+      PATCH.replace('1.2.0', '1.3.0')
+    )
+  })
+
+  test('the preview is handed every file of the paths, those let go read again', async () => {
+    const clone = new FakeClone(
+      new Map([
+        [FILE, application('1.2.0')],
+        ['apps/values.yaml', CONFIG_MAP]
+      ])
+    )
+    const requests: PreviewRequest[] = []
+    await runGitops(
+      config({ render: true }),
+      { ...RELEASE, ...CHART },
+      false,
+      async () => ({
+        clone,
+        api: new FakeApi(),
+        preview: async request => {
+          requests.push(request)
+          return { parts: [], warnings: [] }
+        }
+      })
+    )
+
+    expect(clone.dropped).toEqual(['apps/values.yaml'])
+    expect([...(requests[0]?.texts ?? [])]).toEqual([
+      [FILE, application('1.2.0')],
+      ['apps/values.yaml', CONFIG_MAP]
+    ])
   })
 })

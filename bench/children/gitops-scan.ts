@@ -1,24 +1,32 @@
 // One GitOps scan in a fresh process (so its peak RSS is this scan's alone):
 // the action's own `readMatchingFiles` + `bumpRepository` from src/, on a
-// generated repository. Prints one JSON line (ScanSample).
+// generated repository, as the GitOps step runs them (src/gitops/step.ts):
+// the pre-filter keeps only the texts that may hold a pin, and Kustomize
+// builds read the clone's other files from disk. Prints one JSON line
+// (ScanSample).
 //   node --import tsx bench/children/gitops-scan.ts <dir> <expected-pins>
 import fs from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Minimatch, minimatch } from 'minimatch'
 import { bumpRepository } from '../../src/gitops/bump-repo.js'
-import { readMatchingFiles } from '../../src/gitops/files.js'
+import { buildReader } from '../../src/gitops/checkout-texts.js'
+import { readCheckoutFile, readMatchingFiles } from '../../src/gitops/files.js'
+import { mayMatter } from '../../src/gitops/tools/index.js'
 import { CORPUS_CHART, CORPUS_NEW_VERSION } from '../gitops-corpus.js'
 
 /** The `gitops-paths` default. */
 const GLOBS = ['**/*.yaml', '**/*.yml']
 
 export interface ScanSample {
-  /** readMatchingFiles: list, glob-match, stat and read every file. */
+  /** readMatchingFiles: list, glob-match, stat, read and pre-filter every file. */
   readMs: number
-  /** bumpRepository: parse the candidates and edit every pin. */
+  /** The step's build reader (the clone listed), bumpRepository: parse the candidates and edit every pin. */
   bumpMs: number
+  /** Files the globs matched and that were read. */
   files: number
+  /** Of those, the texts the pre-filter kept. */
+  kept: number
   changes: number
   /** RSS after node, tsx and the modules loaded, before the scan (MB). */
   rssBeforeMB: number
@@ -76,10 +84,20 @@ function main(): void {
   const mb = (bytes: number): number => bytes / 1024 / 1024
   const rssBeforeMB = mb(process.memoryUsage.rss())
   let start = performance.now()
-  const { texts } = readMatchingFiles(dir, GLOBS)
+  const files = readMatchingFiles(dir, GLOBS, mayMatter(CORPUS_CHART))
   const readMs = performance.now() - start
   start = performance.now()
-  const bump = bumpRepository(texts, CORPUS_CHART, CORPUS_NEW_VERSION)
+  const bump = bumpRepository(
+    files.texts,
+    CORPUS_CHART,
+    CORPUS_NEW_VERSION,
+    files.unread,
+    buildReader(
+      { dir, readCheckoutFile: file => readCheckoutFile(dir, file) },
+      files
+    ),
+    files.paths
+  )
   const bumpMs = performance.now() - start
   // maxRSS is in kilobytes.
   const maxRssMB = process.resourceUsage().maxRSS / 1024
@@ -92,7 +110,8 @@ function main(): void {
   const sample: ScanSample = {
     readMs,
     bumpMs,
-    files: texts.size,
+    files: files.paths?.length ?? files.texts.size,
+    kept: files.texts.size,
     changes: bump.changes.length,
     rssBeforeMB,
     maxRssMB,

@@ -1,5 +1,5 @@
 // 4. The GitOps scan: find and edit every pin of the chart in a generated
-// repository of 1,000 / 10,000 / 50,000 files (src/'s readMatchingFiles +
+// repository of 1,000 / 10,000 / 50,000 / 100,000 files (src/'s readMatchingFiles +
 // bumpRepository, each sample a fresh process for its own peak RSS), against
 // `grep -rlF` over the same tree; and the clone of the 10,000-file repository
 // over the loopback git server, the action's clone against a bare `git clone`.
@@ -25,13 +25,12 @@ export interface GitopsOptions {
   reps: number
   /** Repository sizes, in files, ascending. */
   sizes: readonly number[]
-  /** The size whose figures carry the time and memory targets. */
-  targetSize: number
+  /** Time targets (ms) by size, in files (#27: 100,000 files in < 3 s); memory is checked at every size. */
+  timeTargets: ReadonlyMap<number, number>
   /** The size cloned over the git server. */
   cloneSize: number
 }
 
-const TIME_TARGET_MS = 1000
 const MEMORY_TARGET_MB = 300
 const TSX = ['--import', 'tsx']
 const SCAN_CHILD = path.join(repoRoot, 'bench', 'children', 'gitops-scan.ts')
@@ -159,27 +158,33 @@ function describe(corpus: Corpus): string {
   )
 }
 
+/** How many texts the pre-filter kept (median), said with the files read. */
+function keptOf(r: SizeResult): string {
+  const kept = median(r.scans.map(s => s.kept))
+  return `${kept.toLocaleString('en-US')} texts kept by the pre-filter`
+}
+
 function sizeRows(r: SizeResult, options: GitopsOptions): Row[] {
   const n = options.reps
   const times = r.scans.map(total)
   const grepTimes = r.greps.map(g => g.ms)
   const rss = r.scans.map(s => s.maxRssMB)
   const grepRss = r.greps.map(g => g.maxRssMB)
-  const targeted = r.corpus.files === options.targetSize
+  const timeTarget = options.timeTargets.get(r.corpus.files)
   return [
     {
       what: `GitOps scan: ${r.corpus.files.toLocaleString('en-US')} files, time`,
       workload:
-        `\`readMatchingFiles(dir, ['**/*.yaml','**/*.yml'])\` + \`bumpRepository\` on ${describe(r.corpus)} ` +
+        `\`readMatchingFiles(dir, ['**/*.yaml','**/*.yml'], mayMatter(chart))\` + \`bumpRepository\` as the step runs them on ${describe(r.corpus)}, ${keptOf(r)} ` +
         `vs \`grep -rlF <registry>/<repository>\` over the same files (reads, parses nothing); ${n} reps`,
       action: figure(times, 'ms'),
       baseline: figure(grepTimes, 'ms'),
       ratio: summarize(pairedRatios(times, grepTimes)),
-      ...(targeted
+      ...(timeTarget !== undefined
         ? {
             target: {
-              goal: `< ${TIME_TARGET_MS.toLocaleString('en-US')} ms`,
-              met: median(times) < TIME_TARGET_MS
+              goal: `< ${timeTarget.toLocaleString('en-US')} ms`,
+              met: median(times) < timeTarget
             }
           }
         : {})
@@ -369,11 +374,11 @@ function gitopsSection(
     'The scan, split (medians; each sample a fresh `node --import tsx` process, timed inside it, so ' +
       'node and tsx start-up are not in the times but are in the peak RSS, whose start value is shown):',
     '',
-    '| files | read (`readMatchingFiles`) | bump (`bumpRepository`) | total | RSS before the scan | peak RSS | glob matching, a matcher per file (before) | glob matching, compiled once (src/ now) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| files | texts kept | read (`readMatchingFiles`) | bump (`bumpRepository`) | total | RSS before the scan | peak RSS | glob matching, a matcher per file (before) | glob matching, compiled once (src/ now) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map(
       r =>
-        `| ${r.corpus.files.toLocaleString('en-US')} | ${ms(med(r, s => s.readMs))} | ${ms(med(r, s => s.bumpMs))} | ` +
+        `| ${r.corpus.files.toLocaleString('en-US')} | ${med(r, s => s.kept).toLocaleString('en-US')} | ${ms(med(r, s => s.readMs))} | ${ms(med(r, s => s.bumpMs))} | ` +
         `${ms(med(r, total))} | ${formatValue(
           med(r, s => s.rssBeforeMB),
           'MB'
@@ -398,20 +403,26 @@ function gitopsSection(
       `then \`.match(file)\`, as src/ now does) ${ms(compiled)} for the same answers.`,
     ''
   )
-  const target = results.find(r => r.corpus.files === options.targetSize)
-  if (target) {
-    const t = med(target, total)
-    const m = med(target, s => s.maxRssMB)
+  for (const r of results) {
+    const goal = options.timeTargets.get(r.corpus.files)
+    if (goal === undefined) continue
+    const t = med(r, total)
+    const m = med(r, s => s.maxRssMB)
     lines.push(
-      `At ${options.targetSize.toLocaleString('en-US')} files: ${ms(t)} ` +
-        `(target < ${TIME_TARGET_MS} ms: ${t < TIME_TARGET_MS ? 'met' : 'not met'}) and a peak RSS of ` +
-        `${formatValue(m, 'MB')} (target < ${MEMORY_TARGET_MB} MB: ${m < MEMORY_TARGET_MB ? 'met' : 'not met'}); ` +
-        'the memory target is checked at every size. All files the globs match are held in memory ' +
-        'as strings at once (two passes: Flux HelmRepositories first), which is what grows with the ' +
-        'repository; files over 1 MiB are skipped unread.',
+      `At ${r.corpus.files.toLocaleString('en-US')} files: ${ms(t)} ` +
+        `(target < ${goal.toLocaleString('en-US')} ms: ${t < goal ? 'met' : 'not met'}) and a peak RSS of ` +
+        `${formatValue(m, 'MB')} (target < ${MEMORY_TARGET_MB} MB: ${m < MEMORY_TARGET_MB ? 'met' : 'not met'}).`,
       ''
     )
   }
+  lines.push(
+    'The memory target is checked at every size. Files are read one at a time as the walk lists them; a ' +
+      'pre-filter (src/gitops/scan/prefilter.ts) keeps only the texts that name the chart or its registry, ' +
+      'kustomizations and Chart.yaml files, and drops the others at once (their paths are kept: a Kustomize ' +
+      'build reads a patch it includes again from disk). What grows with the repository is the list of ' +
+      'paths and the kept texts; files over 1 MiB are skipped unread.',
+    ''
+  )
   lines.push(...cloneLines)
   return { title: 'GitOps scan and clone', lines }
 }

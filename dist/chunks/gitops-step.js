@@ -3,10 +3,9 @@ import { v as which, A as isDebug, r as getExecOutput, i as info, w as warning, 
 import { U as UserError, e as errorMessage } from './errors.js';
 import { c as createOctokit, h as httpStatus, e as explainApiError, a as autoMergeRefusal, P as PullRequestExistsError, A as AutoMergeUnavailableError } from './github-octokit.js';
 import { a as teamSlug, r as repositoryName, b as repositoryProblem, s as splitRepository, n as normalizeServerUrl, v as validateRepository, d as validateBranchName, g as gitRevision, f as validateFilePath, G as GITOPS_INPUTS, h as filePathProblem } from './main.js';
-import { d as distExports, h as childEnv, J as withCommandsStopped, e as showable, n as relay } from './registry-client.js';
-import { f as findPins, i as isPlainMap, s as selectTargets, r as resourceById, j as jsonPatch, a as strategicMerge, K as KUSTOMIZATION_NAMES, b as readKustomization, c as budgetFor, Y as YamlDocument, p as parseYaml, S as ScanLimitError, d as sourceReference, A as ARGOCD_KINDS, e as findRepository, F as FLUX_KINDS, w as walkPath, g as KUSTOMIZE_KIND, h as collectSources, m as matcherFor, k as helmRepositories, l as createScanContext } from './gitops-tools-index.js';
+import { h as childEnv, J as withCommandsStopped, e as showable, d as distExports, n as relay } from './registry-client.js';
+import { f as findPins, v as versionPathOf, r as resourceName, i as isApplication, s as sourceReference, A as ARGOCD_KINDS, a as findRepository, F as FLUX_KINDS, w as walkPath, V as VERSION_PATHS, K as KUSTOMIZE_KIND, c as collectSources, b as buildAll, n as namedRoots, m as matcherFor, h as helmRepositories, d as createScanContext, e as mayMatter } from './gitops-tools-index.js';
 import { s as semver } from './semver.js';
-import { s as setOwn } from './render-values-merge.js';
 const fs = process.getBuiltinModule('node:fs');
 const os = process.getBuiltinModule('node:os');
 const path = process.getBuiltinModule('node:path');
@@ -555,683 +554,6 @@ function noticesFor(plans, chart) {
     return [...new Set(notices)];
 }
 
-/** The fields followed, by YAML path: a HelmRelease's chart, an Application's source. */
-const TRACKED_PATHS = [
-    'spec.chart.spec.version',
-    'spec.chart.spec.chart',
-    'spec.chart.spec.sourceRef.kind',
-    'spec.chart.spec.sourceRef.name',
-    'spec.chart.spec.sourceRef.namespace',
-    'spec.source.targetRevision',
-    'spec.source.repoURL',
-    'spec.source.chart'
-];
-/** Where a Flux HelmRelease writes its chart's version. */
-const VERSION_PATH = 'spec.chart.spec.version';
-/** Where an Argo CD Application's single source writes its chart's version. */
-const ARGO_VERSION_PATH = 'spec.source.targetRevision';
-/** Every followed version path: what a bump of an environment's version edits. */
-const VERSION_PATHS = new Set([
-    VERSION_PATH,
-    ARGO_VERSION_PATH
-]);
-/** An Argo CD Application (`argoproj.io/*`). */
-function isApplication(apiVersion, kind) {
-    return apiVersion.startsWith('argoproj.io/') && kind === 'Application';
-}
-/** The path of the resource's version: its kind's. */
-function versionPathOf(resource) {
-    return isApplication(resource.apiVersion, resource.kind)
-        ? ARGO_VERSION_PATH
-        : VERSION_PATH;
-}
-/** The resources Kustomize may patch that can pin a chart. */
-function isFollowed(apiVersion, kind) {
-    return ((apiVersion.startsWith('helm.toolkit.fluxcd.io/') &&
-        kind === 'HelmRelease') ||
-        isApplication(apiVersion, kind));
-}
-/** A followed resource read from its document; undefined for any other. */
-function readResource(root) {
-    const apiVersion = root.string('apiVersion') ?? '';
-    const kind = root.string('kind') ?? '';
-    if (!isFollowed(apiVersion, kind))
-        return undefined;
-    const metadata = root.child('metadata');
-    const name = metadata?.string('name') ?? '';
-    const namespace = metadata?.string('namespace') ?? '';
-    return {
-        file: root.document.file,
-        line: root.line,
-        apiVersion,
-        kind,
-        orgName: name,
-        name,
-        orgNamespace: namespace,
-        namespace,
-        labels: stringMap(metadata?.child('labels')),
-        annotations: stringMap(metadata?.child('annotations')),
-        fields: writtenFields(root),
-        original: writtenFields(root),
-        value: plainOf(root)
-    };
-}
-/** The followed fields a mapping sets (a resource, or a patch of one). */
-function writtenFields(root, inlineIn) {
-    const fields = {};
-    for (const path of TRACKED_PATHS) {
-        const written = writtenAt(root, path.split('.'), inlineIn);
-        if (written)
-            fields[path] = written;
-    }
-    return fields;
-}
-/** The scalar at `keys` under `map`, with its span; undefined if not one. */
-function writtenAt(map, keys, inlineIn) {
-    let at = map;
-    for (const key of keys.slice(0, -1))
-        at = at?.child(key);
-    const field = at?.field(keys[keys.length - 1]);
-    const span = field && at?.document.spanOf(field.value);
-    // An alias is not its own bytes; a plain empty value is null (unset).
-    if (!at || !span || span.quote === 'alias')
-        return undefined;
-    if (span.quote === 'plain' && span.current === '')
-        return undefined;
-    if (inlineIn !== undefined)
-        return { value: span.current, ...inlineIn };
-    return { value: span.current, file: at.document.file, line: span.line, span };
-}
-/** The document of `root` as plain values ({} when it cannot be converted). */
-function plainOf(root) {
-    const value = root.document.plain();
-    return isPlainMap(value) ? value : {};
-}
-function stringMap(map) {
-    const result = {};
-    if (!map)
-        return result;
-    for (const pair of map.node.items) {
-        const key = pair.key?.value;
-        if (typeof key !== 'string')
-            continue;
-        const value = map.string(key);
-        if (value !== undefined)
-            setOwn(result, key, value);
-    }
-    return result;
-}
-/** A copy the next build step may change without touching this one. */
-function copyResource(resource) {
-    return {
-        ...resource,
-        labels: { ...resource.labels },
-        annotations: { ...resource.annotations },
-        fields: { ...resource.fields }
-    };
-}
-/** How a report names the resource: `HelmRelease podinfo` (namespace when set). */
-function resourceName(resource) {
-    const namespace = resource.namespace
-        ? ` (namespace ${resource.namespace})`
-        : '';
-    return `${resource.kind} ${resource.name}${namespace}`;
-}
-
-// A patch applied to the followed fields of the resources it targets, with
-// the semantics that decide them. Strategic merge
-// (api/filters/patchstrategicmerge/patchstrategicmerge.go, `Filter.Filter`,
-// over kyaml's walker): mappings merge key by key, a key set to null is
-// deleted, `$patch: delete` deletes the mapping (the whole resource at its
-// root), `$patch: replace` replaces it with the patch's. JSON 6902
-// (api/filters/patchjson6902/patchjson6902.go, `Filter.run`, RFC 6902):
-// `add` and `replace` set a value (a mapping replaces all under it),
-// `remove` deletes it; `move` and `copy` on a followed field are said, not
-// followed. An Application's `spec.sources` (several sources) is not
-// followed: a patch of it is said. Pure.
-/** Applies one patch entry to the resources (copies changed; deleted ones gone). */
-function applyPatch(resources, patch) {
-    const first = patch.documents[0]?.root();
-    const ops = patch.documents[0] && jsonOps(patch.documents[0]);
-    if (patch.entry.field === 'patchesJson6902' || (!first && ops)) {
-        return applyJson(resources, patch, ops ?? []);
-    }
-    let current = [...resources];
-    const notes = [];
-    for (const document of patch.documents) {
-        const root = document.root();
-        if (!root)
-            continue;
-        const targets = patch.entry.target
-            ? selectTargets(current, patch.entry.target)
-            : resourceById(current, idOf(root));
-        if (typeof targets === 'string') {
-            notes.push(`${where(patch)}: its target is not followed: ${targets}`);
-            continue;
-        }
-        if (root.child('spec')?.has('sources'))
-            notes.push(...multiSource(targets, patch));
-        current = current.flatMap(resource => targets.includes(resource) ? merged(resource, root, patch) : [resource]);
-    }
-    return { resources: current, notes };
-}
-/**
- * What a patch of `spec.sources` leaves unknown: the list has no merge key
- * (a custom resource's list is replaced whole, or patched by index), and the
- * version each source of an environment installs is not followed.
- */
-function multiSource(targets, patch) {
-    return targets
-        .filter(target => isApplication(target.apiVersion, target.kind))
-        .map(target => `${where(patch)}: it patches spec.sources of ${resourceName(target)}; an Application with several sources is not followed through overlays, so only the versions written in its own file are bumped: check each environment's by hand`);
-}
-function where(patch) {
-    return `${patch.kustomization} line ${patch.entry.line}`;
-}
-function idOf(root) {
-    const metadata = root.child('metadata');
-    return {
-        apiVersion: root.string('apiVersion') ?? '',
-        kind: root.string('kind') ?? '',
-        name: metadata?.string('name') ?? '',
-        namespace: metadata?.string('namespace') ?? ''
-    };
-}
-function inlineIn(patch) {
-    return patch.entry.source.from === 'inline'
-        ? { file: patch.kustomization, line: patch.entry.line }
-        : undefined;
-}
-/** The resource with a strategic-merge patch applied; [] when it deletes it. */
-function merged(resource, patch, loaded) {
-    if (directive(patch) === 'delete')
-        return [];
-    const value = mergedValue(resource, plainOf(patch));
-    const fields = { ...resource.fields };
-    const written = writtenFields(patch, inlineIn(loaded));
-    for (const path of TRACKED_PATHS) {
-        const keys = path.split('.');
-        const cleared = clearedBy(patch, keys);
-        if (cleared)
-            delete fields[path];
-        if (written[path])
-            fields[path] = written[path];
-        else if (setsNull(patch, keys))
-            delete fields[path];
-    }
-    return [{ ...resource, fields, value }];
-}
-/** The plain resource merged with a patch; its name and namespace kept. */
-function mergedValue(resource, patch) {
-    const merged = strategicMerge(resource.value, patch) ?? {};
-    const metadata = isPlainMap(resource.value.metadata)
-        ? resource.value.metadata
-        : {};
-    return {
-        ...merged,
-        metadata: {
-            ...(isPlainMap(merged.metadata) ? merged.metadata : {}),
-            name: metadata.name,
-            ...(metadata.namespace === undefined
-                ? {}
-                : { namespace: metadata.namespace })
-        }
-    };
-}
-function directive(map) {
-    return map.string('$patch');
-}
-/** A mapping on the way to `keys` says `$patch: replace` or `delete`. */
-function clearedBy(patch, keys) {
-    let at = patch;
-    for (const key of keys.slice(0, -1)) {
-        at = at?.child(key);
-        if (!at)
-            return false;
-        const found = directive(at);
-        if (found === 'replace' || found === 'delete')
-            return true;
-    }
-    return false;
-}
-/** `version: null` (or `~`, or nothing) deletes the field in a strategic merge. */
-function setsNull(patch, keys) {
-    let at = patch;
-    for (const key of keys.slice(0, -1))
-        at = at?.child(key);
-    const field = at?.field(keys[keys.length - 1]);
-    if (!at || !field)
-        return false;
-    const node = at.document.deref(field.value);
-    return node === null || (distExports.isScalar(node) && node.value === null);
-}
-/** The operations of a JSON 6902 patch (a list of mappings), or undefined. */
-function jsonOps(document) {
-    if (!document.isList())
-        return undefined;
-    return document.listItems().flatMap(map => {
-        const op = map.string('op');
-        const path = map.string('path');
-        return op !== undefined && path !== undefined ? [{ op, path, map }] : [];
-    });
-}
-function applyJson(resources, patch, ops) {
-    const notes = [];
-    const targets = patch.entry.target
-        ? selectTargets(resources, patch.entry.target)
-        : [];
-    if (typeof targets === 'string') {
-        notes.push(`${where(patch)}: its target is not followed: ${targets}`);
-        return { resources: [...resources], notes };
-    }
-    if (ops.some(op => op.path === '/spec/sources' || op.path.startsWith('/spec/sources/')))
-        notes.push(...multiSource(targets, patch));
-    const result = resources.map(resource => {
-        if (!targets.includes(resource))
-            return resource;
-        const fields = { ...resource.fields };
-        for (const op of ops)
-            applyOp(fields, op, patch, notes);
-        return {
-            ...resource,
-            fields,
-            value: jsonPatch(resource.value, plainOps(patch))
-        };
-    });
-    return { resources: result, notes };
-}
-/** The operations of the patch as plain values. */
-function plainOps(patch) {
-    const list = patch.documents[0]?.plain();
-    if (!Array.isArray(list))
-        return [];
-    return list.flatMap((op) => isPlainMap(op) && typeof op.op === 'string' && typeof op.path === 'string'
-        ? [{ op: op.op, path: op.path, value: op.value }]
-        : []);
-}
-/** `/spec/chart/spec/version` as the followed field's dotted path. */
-function dotted(pointer) {
-    return pointer
-        .split('/')
-        .slice(1)
-        .map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
-        .join('.');
-}
-function applyOp(fields, { op, path, map }, patch, notes) {
-    const at = dotted(path);
-    const under = TRACKED_PATHS.filter(tracked => tracked === at || tracked.startsWith(`${at}.`));
-    if (under.length === 0)
-        return;
-    if (op === 'move' || op === 'copy') {
-        notes.push(`${where(patch)}: a JSON patch '${op}' of ${path} is not followed; the version it leaves is not known here`);
-        for (const tracked of under)
-            delete fields[tracked];
-        return;
-    }
-    if (op !== 'add' && op !== 'replace' && op !== 'remove')
-        return;
-    for (const tracked of under)
-        delete fields[tracked];
-    if (op === 'remove')
-        return;
-    const inline = inlineIn(patch);
-    for (const tracked of under) {
-        const rest = tracked.slice(at.length).split('.').filter(Boolean);
-        const written = writtenAt(map, ['value', ...rest], inline);
-        if (written)
-            fields[tracked] = written;
-    }
-}
-
-// Kustomize builds over the clone's files, as `kustomize build` (and Flux's
-// kustomize-controller, Argo CD) runs them: each root kustomization
-// accumulates its `resources` (files, and folders holding a kustomization:
-// api/internal/target/kusttarget.go, `KustTarget.accumulateResources`), then
-// its `components` (`accumulateComponents`: a component's patches apply to
-// what its includer accumulated), then runs its transformers in order
-// (`runTransformers`). Bounded: depth, kustomizations and files read; a
-// cycle is refused (kustomize's loader does: api/internal/loader/
-// fileloader.go, `errIfRepoCycle`/`errIfArgEqualOrHigher`); a remote base is
-// left alone; nothing outside the clone is read. The reader does the I/O.
-const BUILD_LIMITS = {
-    /** Kustomizations nested deeper than this are not followed. */
-    depth: 20,
-    /** Kustomization files read in one repository. */
-    kustomizations: 2000,
-    /** Resource and patch files read, over all builds. */
-    files: 5000,
-    /**
-     * Kustomizations built, over all builds: a base included twice is built
-     * twice (each include is patched apart), so includes that fan out could
-     * otherwise double the work at every level.
-     */
-    builds: 2_000
-};
-/** Every root's build: a kustomization no other includes, or one a tool builds (`named`). */
-function buildAll(reader, named = new Set()) {
-    const state = new BuildState(reader);
-    const kustomizations = state.kustomizations();
-    const included = new Set();
-    for (const k of kustomizations.values())
-        for (const entry of [...k.resources, ...k.components]) {
-            const dir = localPath(k.dir, entry.entry);
-            if (dir !== undefined)
-                included.add(dir);
-        }
-    const environments = [];
-    const built = [];
-    // Environments in path order, whatever order the files were listed in.
-    const roots = [...kustomizations.values()]
-        .filter(k => !included.has(k.dir) || named.has(k.dir))
-        .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
-    for (const k of roots) {
-        state.included.clear();
-        const resources = state.build(k, [], []);
-        built.push({ root: k.dir, kustomizations: [...state.included] });
-        if (resources.length > 0)
-            environments.push({ root: k.dir, resources });
-    }
-    return {
-        environments,
-        roots: built,
-        notes: state.notes,
-        filesRead: state.filesRead
-    };
-}
-/** The resource under a new name or namespace, in its plain value too. */
-function renamed(resource, name, namespace) {
-    const metadata = isPlainMap(resource.value.metadata)
-        ? resource.value.metadata
-        : {};
-    const value = {
-        ...resource.value,
-        metadata: { ...metadata, name, ...(namespace ? { namespace } : {}) }
-    };
-    return { ...resource, name, namespace, value };
-}
-/** `entry` relative to `dir`, normalised; undefined when it leaves the clone or is remote. */
-function localPath(dir, entry) {
-    if (isRemote(entry) || entry.startsWith('/'))
-        return undefined;
-    const parts = dir === '' ? [] : dir.split('/');
-    for (const part of entry.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        if (part === '..') {
-            if (parts.length === 0)
-                return undefined;
-            parts.pop();
-        }
-        else
-            parts.push(part);
-    }
-    return parts.join('/');
-}
-/** kustomize's remote targets: URLs and `github.com/…`-style repositories (api/internal/git/repospec.go). */
-function isRemote(entry) {
-    return (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ||
-        /^(git@|github\.com[/:]|gitlab\.com[/:]|bitbucket\.org[/:])/i.test(entry) ||
-        entry.includes('?ref='));
-}
-class BuildState {
-    reader;
-    notes = [];
-    filesRead = new Set();
-    /** The kustomization files the current root's build included. */
-    included = new Set();
-    byDir = new Map();
-    fileSet;
-    reads = 0;
-    builds = 0;
-    parsedFiles = new Map();
-    constructor(reader) {
-        this.reader = reader;
-        this.fileSet = new Set(reader.files);
-    }
-    /** Every kustomization of the clone, by folder, read once. */
-    kustomizations() {
-        for (const file of this.reader.files) {
-            const name = file.slice(file.lastIndexOf('/') + 1);
-            if (!KUSTOMIZATION_NAMES.includes(name))
-                continue;
-            if (this.byDir.size >= BUILD_LIMITS.kustomizations) {
-                this.note(file, 1, `more than ${BUILD_LIMITS.kustomizations} kustomizations: this one and later ones are not followed`);
-                break;
-            }
-            const k = readKustomization(file, this.reader.read(file) ?? '');
-            if (k.problem)
-                this.note(file, 1, `not followed: ${k.problem}`);
-            if (!this.byDir.has(k.dir))
-                this.byDir.set(k.dir, k);
-        }
-        return this.byDir;
-    }
-    /** The resources `k` builds; `stack` holds the folders being built (cycles). */
-    build(k, stack, into) {
-        if (stack.includes(k.dir)) {
-            this.note(k.file, 1, `includes itself through ${[...stack, k.dir].join(' → ')}: the cycle is not followed (kustomize refuses it too)`);
-            return into;
-        }
-        if (++this.builds > BUILD_LIMITS.builds) {
-            if (this.builds === BUILD_LIMITS.builds + 1)
-                this.note(k.file, 1, `more than ${BUILD_LIMITS.builds} kustomization builds in one repository: this one and later ones are not followed`);
-            return into;
-        }
-        if (stack.length >= BUILD_LIMITS.depth) {
-            this.note(k.file, 1, `nested more than ${BUILD_LIMITS.depth} kustomizations deep: not followed`);
-            return into;
-        }
-        this.included.add(k.file);
-        const inner = [...stack, k.dir];
-        let resources = [...into];
-        for (const entry of k.resources)
-            resources.push(...this.resource(k, entry.entry, entry.line, inner));
-        for (const entry of k.components) {
-            const dir = this.includedDir(k, entry.entry, entry.line);
-            const component = dir === undefined ? undefined : this.byDir.get(dir);
-            if (component)
-                resources = this.build(component, inner, resources);
-        }
-        return this.transform(k, resources);
-    }
-    resource(k, entry, line, stack) {
-        const dir = this.includedDir(k, entry, line);
-        if (dir === undefined)
-            return [];
-        if (this.fileSet.has(dir))
-            return this.resourcesIn(dir);
-        const base = this.byDir.get(dir);
-        if (base)
-            return this.build(base, stack, []).map(copyResource);
-        this.note(k.file, line, `'${entry}' is neither a file nor a folder with a kustomization in the repository: not followed`);
-        return [];
-    }
-    /** The repository path an entry names; undefined (said) when remote or outside. */
-    includedDir(k, entry, line) {
-        const path = localPath(k.dir, entry);
-        if (path !== undefined)
-            return path;
-        const why = isRemote(entry)
-            ? 'a remote base: it is not fetched, and what it holds is not known here'
-            : 'outside the repository: it is not read';
-        this.note(k.file, line, `'${entry}' is ${why}`);
-        return undefined;
-    }
-    /**
-     * A file's documents: read and parsed once however many builds include
-     * it, each use with its own alias budget (the scan's bound per reading).
-     */
-    documentsOf(file) {
-        if (!this.parsedFiles.has(file))
-            this.parsedFiles.set(file, this.readParsed(file));
-        const parsed = this.parsedFiles.get(file);
-        if (!parsed)
-            return undefined;
-        const budget = budgetFor(parsed.text);
-        return parsed.docs.map(doc => new YamlDocument(file, parsed, doc, budget));
-    }
-    readParsed(file) {
-        if (this.reads >= BUILD_LIMITS.files) {
-            this.note(file, 1, `more than ${BUILD_LIMITS.files} files read for Kustomize builds: not read`);
-            return undefined;
-        }
-        this.reads++;
-        const text = this.reader.read(file);
-        if (text === undefined)
-            return undefined;
-        this.filesRead.add(file);
-        const parsed = parseYaml(file, text);
-        return parsed.problem ? undefined : parsed;
-    }
-    resourcesIn(file) {
-        const documents = this.documentsOf(file) ?? [];
-        return (this.bounded(file, () => documents.flatMap(document => {
-            const root = document.root();
-            const resource = root && readResource(root);
-            return resource ? [resource] : [];
-        })) ?? []);
-    }
-    bounded(file, work) {
-        try {
-            return work();
-        }
-        catch (error) {
-            if (!(error instanceof ScanLimitError))
-                throw error;
-            this.note(file, 1, error.message);
-            return undefined;
-        }
-    }
-    transform(k, resources) {
-        let current = resources;
-        for (const step of k.steps)
-            current = this.step(k, step, current);
-        return current;
-    }
-    step(k, step, resources) {
-        switch (step.step) {
-            case 'namespace':
-                return resources.map(r => renamed(r, r.name, step.namespace));
-            case 'prefix':
-                return resources.map(r => renamed(r, step.value + r.name, r.namespace));
-            case 'suffix':
-                return resources.map(r => renamed(r, r.name + step.value, r.namespace));
-            default:
-                return this.patch(k, step.patch, resources);
-        }
-    }
-    patch(k, entry, resources) {
-        if (resources.length === 0)
-            return resources;
-        const loaded = this.loadPatch(k, entry);
-        if (!loaded)
-            return resources;
-        const outcome = this.bounded(loaded.documents[0]?.file ?? k.file, () => applyPatch(resources, loaded));
-        if (!outcome)
-            return resources;
-        for (const message of outcome.notes)
-            this.note(k.file, entry.line, message);
-        return outcome.resources;
-    }
-    loadPatch(k, entry) {
-        const { source } = entry;
-        if (source.from === 'inline') {
-            const name = `${k.file} (inline patch, line ${entry.line})`;
-            const parsed = parseYaml(name, source.text);
-            if (parsed.problem)
-                return undefined;
-            const budget = budgetFor(source.text);
-            const documents = parsed.docs.map(doc => new YamlDocument(name, parsed, doc, budget));
-            return { entry, kustomization: k.file, documents };
-        }
-        const file = localPath(k.dir, source.path);
-        if (file === undefined) {
-            this.note(k.file, entry.line, `the patch '${source.path}' is outside the repository: it is not read`);
-            return undefined;
-        }
-        const documents = this.documentsOf(file);
-        if (!documents) {
-            this.note(k.file, entry.line, `the patch '${source.path}' could not be read as YAML: not followed`);
-            return undefined;
-        }
-        return { entry, kustomization: k.file, documents };
-    }
-    note(file, line, message) {
-        this.notes.push({ file, line, message });
-    }
-}
-
-// The kustomizations a tool is told to build: a Flux `Kustomization`'s
-// `spec.path` (kustomize-controller builds that folder: api/v1
-// kustomization_types.go `KustomizationSpec.Path`, "Defaults to 'None',
-// which translates to the root path of the SourceRef") and an Argo CD
-// `Application` source's `path` (reposerver/repository/repository.go
-// `GenerateManifests` builds `<repo>/<path>` with Kustomize when it holds a
-// kustomization). Such a folder is an environment even when another
-// kustomization includes it too. The path is read as written in this
-// repository: whether the tool's source is this repository is not known
-// here, so a path is only a root where this clone holds a kustomization.
-// Pure; aliases are never expanded.
-/** The tools' API groups: a file without either names no root (no parse). */
-const TOOL_GROUPS = ['kustomize.toolkit.fluxcd.io/', 'argoproj.io/'];
-/** The folders named as a build's path, as repository paths. */
-function namedRoots(reader) {
-    const named = new Set();
-    for (const file of reader.files) {
-        const text = reader.read(file);
-        if (!text || !TOOL_GROUPS.some(group => text.includes(group)))
-            continue;
-        for (const doc of distExports.parseAllDocuments(text, { uniqueKeys: false })) {
-            if (!('contents' in doc) || doc.errors.length > 0)
-                continue;
-            for (const node of pathNodes(doc.contents)) {
-                const dir = folderOf$1(node);
-                if (dir !== undefined)
-                    named.add(dir);
-            }
-        }
-    }
-    return named;
-}
-/** The path scalars of a Flux Kustomization or an Argo CD Application. */
-function pathNodes(root) {
-    if (!distExports.isMap(root))
-        return [];
-    const apiVersion = stringOf(root.get('apiVersion', true));
-    const kind = stringOf(root.get('kind', true));
-    const spec = root.get('spec', true);
-    if (!apiVersion || !distExports.isMap(spec))
-        return [];
-    if (kind === 'Kustomization' &&
-        apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'))
-        return nodeAt(spec, 'path');
-    if (kind !== 'Application' || !apiVersion.startsWith('argoproj.io/'))
-        return [];
-    const sources = spec.get('sources', true);
-    const all = [
-        spec.get('source', true),
-        ...(distExports.isSeq(sources) ? sources.items : [])
-    ];
-    // A source with a `chart` is a Helm repository's chart, not a folder.
-    return all.flatMap(source => distExports.isMap(source) && !source.has('chart') ? nodeAt(source, 'path') : []);
-}
-function nodeAt(map, key) {
-    const value = distExports.isMap(map) ? map.get(key, true) : undefined;
-    return distExports.isScalar(value) ? [value] : [];
-}
-function stringOf(node) {
-    return distExports.isScalar(node) && typeof node.value === 'string'
-        ? node.value
-        : undefined;
-}
-/** `./apps/staging/` as `apps/staging`; undefined for a template or a way out. */
-function folderOf$1(node) {
-    const path = stringOf(node);
-    return path === undefined || path.includes('{{')
-        ? undefined
-        : localPath('', path);
-}
-
 /** The kind of pin the resource's version is when it installs our chart. */
 function pinKindOf(resource, sources) {
     const value = (path) => resource.fields[path]?.value;
@@ -1538,14 +860,19 @@ function helmChartEnvironments(roots, bump, outside) {
 /**
  * Two passes over the files: the sources that pins of other files name first
  * (Flux HelmRepositories: a HelmRelease may name one defined in another
- * file), then every pin.
+ * file), then every pin. `texts` may leave out files of `paths` (the
+ * gitops-paths files, in listing order) that cannot hold a pin
+ * (scan/prefilter.ts); those a Kustomize build includes are read through
+ * `reader` and scanned too, in their place.
  */
-function bumpRepository(texts, chart, version, unread = [], reader = readerOf(texts)) {
+function bumpRepository(texts, chart, version, unread = [], reader = readerOf(texts), paths = [...texts.keys()]) {
     const context = createScanContext();
     for (const [file, text] of texts) {
         collectSources(file, text, chart, context);
     }
-    const plan = planBuilds(reader, texts, chart, context);
+    const inPaths = new Set(paths);
+    const plan = planBuilds(reader, texts, chart, context, inPaths);
+    const scanned = withBuildFiles(texts, paths, plan, reader);
     const result = {
         files: new Map(),
         changes: [],
@@ -1557,7 +884,7 @@ function bumpRepository(texts, chart, version, unread = [], reader = readerOf(te
         environments: [],
         buildNotes: plan.notes
     };
-    for (const [file, text] of texts) {
+    for (const [file, text] of scanned) {
         const adjust = (scan) => adjustScan(plan, file, scan);
         const bump = bumpFile(file, text, chart, version, context, adjust);
         if (bump.changed)
@@ -1568,21 +895,40 @@ function bumpRepository(texts, chart, version, unread = [], reader = readerOf(te
         result.problems.push(...bump.problems);
         result.notices.push(...bump.notices);
     }
-    const edited = new Set(texts.keys());
     result.environments = [
-        ...environmentChanges(plan.environments, result, edited),
-        ...helmChartEnvironments(plan.roots, result, outsidePins(plan, reader, texts, chart, context))
+        ...environmentChanges(plan.environments, result, inPaths),
+        ...helmChartEnvironments(plan.roots, result, outsidePins(plan, reader, inPaths, chart, context))
     ];
     return result;
+}
+/**
+ * The texts to scan for pins: `texts`, with the files of `paths` it left
+ * out that a build reads (a patch may pin the chart without naming it),
+ * in the order of `paths`.
+ */
+function withBuildFiles(texts, paths, plan, reader) {
+    if (paths.length === texts.size)
+        return texts;
+    const built = new Set([
+        ...plan.filesRead,
+        ...plan.roots.flatMap(root => root.kustomizations)
+    ]);
+    const scanned = new Map();
+    for (const file of paths) {
+        const text = texts.get(file) ?? (built.has(file) ? reader.read(file) : undefined);
+        if (text !== undefined)
+            scanned.set(file, text);
+    }
+    return scanned;
 }
 /**
  * The `helmCharts` pins of the builds' kustomizations outside gitops-paths:
  * read to name their environments, never edited.
  */
-function outsidePins(plan, reader, texts, chart, context) {
+function outsidePins(plan, reader, inPaths, chart, context) {
     const files = new Set(plan.roots.flatMap(root => root.kustomizations));
     return [...files]
-        .filter(file => !texts.has(file))
+        .filter(file => !inPaths.has(file))
         .flatMap(file => {
         const text = reader.read(file);
         if (text === undefined)
@@ -1603,10 +949,13 @@ function readerOf(texts) {
 /**
  * The Kustomize builds of the whole repository (gitops-paths limits what is
  * edited, not what is read): the HelmRepositories of files read for them
- * outside the paths join the scan's sources first.
+ * that `texts` does not hold (outside the paths) join the scan's sources first.
  */
-function planBuilds(reader, texts, chart, context) {
-    const builds = buildAll(reader, namedRoots(reader));
+function planBuilds(reader, texts, chart, context, inPaths) {
+    // A file of the paths that `texts` left out cannot name a root (the
+    // pre-filter keeps every one that may): it is not read again for them.
+    const mayName = reader.files.filter(file => texts.has(file) || !inPaths.has(file));
+    const builds = buildAll(reader, namedRoots({ ...reader, files: mayName }));
     for (const file of builds.filesRead) {
         if (texts.has(file))
             continue;
@@ -1614,10 +963,11 @@ function planBuilds(reader, texts, chart, context) {
         if (text !== undefined)
             collectSources(file, text, chart, context);
     }
-    return overlayPlan(builds, {
+    const plan = overlayPlan(builds, {
         repositories: context.sources.of(helmRepositories),
         matcher: matcherFor(chart)
     });
+    return { ...plan, filesRead: builds.filesRead };
 }
 /**
  * The pins left alone because they are newer than `version` (never
@@ -2326,45 +1676,61 @@ function encodeFiles(texts, encodings) {
 
 // The files of the GitOps repository the scan reads: within `gitops-paths`,
 // bounded in size and number, decoded byte-exact, symlinks not followed.
+// Read one at a time as the walk lists them; the text of a file the caller's
+// pre-filter lets go is dropped at once, so memory grows with the files that
+// may pin the chart, not with the repository (a 100,000-file clone).
 /** Files larger than this are not manifests: they are skipped unread (and said so). */
 const MAX_FILE_BYTES = 1024 * 1024;
 /** Repository paths ('/'-separated, relative to `root`) of every file, `.git` left out. */
-function listFiles(root, dir = '') {
-    const files = [];
+function* walkFiles(root, dir = '') {
     for (const entry of fs.readdirSync(path.join(root, dir), {
         withFileTypes: true
     })) {
         const relative = dir ? `${dir}/${entry.name}` : entry.name;
         if (entry.isDirectory() && entry.name !== '.git')
-            files.push(...listFiles(root, relative));
+            yield* walkFiles(root, relative);
         else if (entry.isFile())
-            files.push(relative);
+            yield relative;
     }
-    return files;
 }
 /** Every regular file of a checkout ('/'-separated paths), `.git` left out; symlinks are not listed. */
 function listRepositoryFiles(root) {
-    return listFiles(root);
+    return [...walkFiles(root)];
 }
-/** Reads the files of a checkout that match any of `globs`. */
-function readMatchingFiles(root, globs) {
+/**
+ * Reads the files of a checkout that match any of `globs`, one at a time;
+ * `keep` decides, as each is read, whether its text is held.
+ */
+function readMatchingFiles(root, globs, keep) {
     const result = {
         texts: new Map(),
         encodings: new Map(),
         unread: []
     };
+    const paths = [];
+    const listed = [];
     // Compiled once: building a matcher per file cost 13% of a 50,000-file scan.
     const matchers = globs.map(glob => new Minimatch(glob, { dot: true }));
-    for (const file of listFiles(root)) {
+    for (const file of walkFiles(root)) {
+        listed.push(file);
         if (!matchers.some(matcher => matcher.match(file)))
             continue;
-        readOne(root, file, result);
+        const text = readOne(root, file, result);
+        if (text === undefined)
+            continue;
+        paths.push(file);
+        if (!keep || keep(file, text))
+            result.texts.set(file, text);
     }
-    return result;
+    if (paths.length > result.texts.size)
+        result.paths = paths;
+    return { ...result, listed };
 }
+/** The file's text, its encoding recorded; undefined when it is not read (and said why). */
 function readOne(root, file, result) {
     const unread = (reason, level) => {
         result.unread.push({ file: showable(file), reason, level });
+        return undefined;
     };
     // A name git cannot be given (a newline in it…) would fail the run later, after the push.
     const badName = filePathProblem(file);
@@ -2381,8 +1747,8 @@ function readOne(root, file, result) {
     if ('refused' in decoded) {
         return unread(`left alone: ${decoded.refused}, and only UTF-8 or ASCII-compatible files are edited safely; bump a pin in it by hand, or convert it to UTF-8`, 'warning');
     }
-    result.texts.set(file, decoded.text);
     result.encodings.set(file, decoded.encoding);
+    return decoded.text;
 }
 /** The size of a listed file; undefined when its name does not survive decoding (not UTF-8). */
 function statSize(full) {
@@ -2465,10 +1831,10 @@ class GitClone {
     get dir() {
         return this.git.dir;
     }
-    async checkout(baseBranch, globs) {
+    async checkout(baseBranch, globs, keep) {
         await this.git.clone(baseBranch);
         saveGitopsDir(this.git.dir);
-        return readMatchingFiles(this.git.dir, globs);
+        return readMatchingFiles(this.git.dir, globs, keep);
     }
     branchFiles(branch, files) {
         return readBranchFiles(this.git, branch, files);
@@ -2906,6 +2272,52 @@ async function lockPackage(packages, release, newPath) {
     }
 }
 
+// The clone's texts as the scan's later readers see them: the texts the
+// pre-filter kept as the clone was read (scan/prefilter.ts), and any other
+// file read again from the checkout when a Kustomize build includes it or
+// the preview looks documents up by kind. Shared by the GitOps step and the
+// scan benchmark (bench/children/gitops-scan.ts), so both read alike.
+/**
+ * The whole checkout, for Kustomize builds: gitops-paths limits what is
+ * edited, never what is read to resolve a pin. Files are read as the
+ * globs' files are (regular files of the clone, never through a symlink).
+ */
+function buildReader(clone, files) {
+    const { texts } = files;
+    return {
+        // The walk that read the files listed them all: no second walk.
+        files: clone.dir
+            ? (files.listed ?? listRepositoryFiles(clone.dir))
+            : (files.paths ?? [...texts.keys()]),
+        read: file => {
+            const known = texts.get(file);
+            if (known !== undefined)
+                return known;
+            const bytes = clone.readCheckoutFile(file);
+            if (!bytes)
+                return undefined;
+            const decoded = decodeFile(bytes);
+            return 'refused' in decoded ? undefined : decoded.text;
+        }
+    };
+}
+/**
+ * Every file the globs matched, as text, in listing order: the preview
+ * looks documents up by kind anywhere in the paths (a HelmRelease's
+ * ConfigMap), so the texts the pre-filter let go are read again.
+ */
+function allTexts(files, reader) {
+    if (!files.paths)
+        return files.texts;
+    const texts = new Map();
+    for (const file of files.paths) {
+        const text = files.texts.get(file) ?? reader.read(file);
+        if (text !== undefined)
+            texts.set(file, text);
+    }
+    return texts;
+}
+
 // The preview of an overlay layout: one place per environment whose
 // effective version moved, rendered from the HelmRelease or Application as
 // that environment applies it (base and patches merged: values, release name, namespace…),
@@ -3299,9 +2711,11 @@ async function runGitops(config, release, dryRun, connect = connectGitops) {
     const { api, clone, packages, preview: renderer } = await connect(config);
     try {
         const baseBranch = config.baseBranch ?? (await api.getDefaultBranch());
-        const files = await clone.checkout(baseBranch, config.paths);
+        // Only the texts that may hold a pin are kept as the clone is read.
+        const files = await clone.checkout(baseBranch, config.paths, mayMatter(chart));
+        const reader = buildReader(clone, files);
         // The release's digest moves the pins that hold one with their version.
-        const bump = bumpRepository(files.texts, chart, release, files.unread, buildReader(clone, files.texts));
+        const bump = bumpRepository(files.texts, chart, release, files.unread, reader, files.paths);
         const locks = await updateUmbrellaLocks(bump, {
             checkout: clone,
             packages: dryRun ? undefined : packages,
@@ -3313,7 +2727,7 @@ async function runGitops(config, release, dryRun, connect = connectGitops) {
         reportUnread(files.unread, clone.repository);
         reportScan(bump, clone.repository);
         const preview = renderer
-            ? await previewOf(renderer, config, release, bump, files.texts, clone)
+            ? await previewOf(renderer, config, release, bump, clone, () => allTexts(files, reader))
             : undefined;
         const context = {
             preview,
@@ -3359,27 +2773,6 @@ async function proposeChange(context, bump, dryRun) {
         number: pullRequest.number,
         url: pullRequest.htmlUrl,
         updatedFiles
-    };
-}
-/**
- * The whole checkout, for Kustomize builds: gitops-paths limits what is
- * edited, never what is read to resolve a pin. Files are read as the
- * globs' files are (regular files of the clone, never through a symlink).
- */
-function buildReader(clone, texts) {
-    const files = clone.dir ? listRepositoryFiles(clone.dir) : [...texts.keys()];
-    return {
-        files,
-        read: file => {
-            const known = texts.get(file);
-            if (known !== undefined)
-                return known;
-            const bytes = clone.readCheckoutFile(file);
-            if (!bytes)
-                return undefined;
-            const decoded = decodeFile(bytes);
-            return 'refused' in decoded ? undefined : decoded.text;
-        }
     };
 }
 /**
@@ -3502,10 +2895,10 @@ function bodyOf(context, bump) {
  * The rendered preview of the bumped pins ('gitops-render'): never fails the
  * step; a place whose new version does not render is a warning.
  */
-async function previewOf(renderer, config, release, bump, texts, clone) {
+async function previewOf(renderer, config, release, bump, clone, texts) {
     if (!config.render || bump.changes.length === 0)
         return undefined;
-    const preview = await renderer(previewRequest(config, release, bump, texts, clone));
+    const preview = await renderer(previewRequest(config, release, bump, texts(), clone));
     for (const warning$1 of preview.warnings)
         warning(warning$1);
     return preview;

@@ -1519,6 +1519,39 @@ function dedupe(pins) {
     return [...bySpan.values()].sort((a, b) => a.start - b.start);
 }
 
+// The test each file of the clone passes, as it is read, for the scan to keep
+// its text (gitops/files.ts drops the others at once: a 100,000-file clone
+// is never held whole). It must never let go of a file the scan would read,
+// so it is the scan's own cheap tests, without what only the whole
+// repository can tell: `mayPin` (roles.ts) reads a file for pins only when
+// it names the chart and holds a marker of a tool of its role (the chart's
+// name is there however its path is split between a repository URL and a
+// chart name); `collectSources` (scan.ts) reads a file for sources only when
+// it holds a source reader's marker and names the registry (a Flux
+// HelmRepository). A kustomization and a Chart.yaml are kept whatever they
+// hold (few, and a build or an umbrella's Chart.lock starts there). A
+// Kustomize patch may hold neither name (a JSON 6902 patch of
+// `/spec/chart/spec/version`): `bumpRepository` reads the files a build
+// includes again from the checkout.
+/** Whether the scan for `chart` with `tools` may need a file's text: false only when it cannot. */
+function mayMatter$1(tools, chart) {
+    const matcher = matcherFor(chart);
+    const has = (text, words) => words.some(word => text.includes(word));
+    return (file, text) => {
+        const role = fileRole(file);
+        if (role === undefined)
+            return false;
+        if (role !== 'manifests')
+            return true;
+        const own = toolsFor(tools, role);
+        if (text.includes(chart.name) &&
+            has(text, own.flatMap(tool => tool.markers)))
+            return true;
+        const sourceMarkers = own.flatMap(tool => tool.sources?.markers ?? []);
+        return has(text, sourceMarkers) && mentionsRegistry(matcher, text);
+    };
+}
+
 /**
  * The API group of an `apiVersion` such as `argoproj.io/v1alpha1`; without a
  * `/` (`v1`) it is Kubernetes' core group, ''.
@@ -1630,7 +1663,7 @@ function repoPath(base, written) {
     return { path };
 }
 /** The folder of a repository file, `''` at the root (a `base` for `repoPath`). */
-function folderOf(file) {
+function folderOf$1(file) {
     const folder = posix.dirname(file);
     return folder === '.' ? '' : folder;
 }
@@ -3103,7 +3136,7 @@ function postRender(plan, defaultNamespace) {
                 current = next;
         }
         return {
-            resources: merged(resources, taken, current, defaultNamespace),
+            resources: merged$1(resources, taken, current, defaultNamespace),
             notes
         };
     };
@@ -3124,7 +3157,7 @@ function workingSet(resources) {
     }
     return working;
 }
-function plainOf(document) {
+function plainOf$1(document) {
     const value = document.toJS();
     return isPlainMap(value) ? value : {};
 }
@@ -3160,7 +3193,7 @@ function applyRenderer(resources, renderer) {
         document: item.document.clone()
     }));
     for (const patch of renderer.patches) {
-        const next = applyPatch(current, patch);
+        const next = applyPatch$1(current, patch);
         if (typeof next === 'string')
             return next;
         current = next;
@@ -3171,12 +3204,12 @@ function applyRenderer(resources, renderer) {
             if ('refused' in result)
                 return `images ${rule.name}: ${describe(item)}: ${result.refused}`;
             if (result.changed)
-                item.built = { ...item.built, value: plainOf(item.document) };
+                item.built = { ...item.built, value: plainOf$1(item.document) };
         }
     }
     return current;
 }
-function applyPatch(resources, patch) {
+function applyPatch$1(resources, patch) {
     if (patch.type === 'json6902' || patch.target) {
         const targets = selectTargets(resources.map(item => item.built), patch.target ?? {});
         if (typeof targets === 'string')
@@ -3186,7 +3219,7 @@ function applyPatch(resources, patch) {
     }
     let current = resources;
     for (const document of patch.documents) {
-        const found = resourceById(current.map(item => item.built), idOf(document));
+        const found = resourceById(current.map(item => item.built), idOf$1(document));
         if (found.length === 0)
             return `no resource matches the strategic merge patch of ${describeId(document)} (kustomize fails the build)`;
         const next = patchEach(current, item => item.built === found[0], {
@@ -3277,7 +3310,7 @@ function sync(document, node, value) {
     return document.createNode(value);
 }
 /** The rendered resources with the post-rendered ones in their place. */
-function merged(all, taken, after, defaultNamespace) {
+function merged$1(all, taken, after, defaultNamespace) {
     const byResource = new Map(after.map(item => [item.resource, item]));
     const takenSet = new Set(taken);
     return all.flatMap(resource => {
@@ -3291,7 +3324,7 @@ function merged(all, taken, after, defaultNamespace) {
         return again ? [again] : [resource];
     });
 }
-function idOf(document) {
+function idOf$1(document) {
     const built = builtOf(document);
     return {
         apiVersion: built.apiVersion,
@@ -3301,7 +3334,7 @@ function idOf(document) {
     };
 }
 function describeId(document) {
-    const id = idOf(document);
+    const id = idOf$1(document);
     return `${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
 }
 function describe(item) {
@@ -3383,7 +3416,7 @@ function valueOf(map, key) {
     return map.items.find(pair => distExports.isScalar(pair.key) && pair.key.value === key)
         ?.value;
 }
-function stringOf(map, key) {
+function stringOf$1(map, key) {
     const value = valueOf(map, key);
     return distExports.isScalar(value) && typeof value.value === 'string'
         ? value.value
@@ -3408,13 +3441,13 @@ function stepsOf(root, at) {
         patch(strategicMergeEntry(item, at));
     for (const item of seqOf(root, 'patches'))
         patch(patchEntry(item, 'patches', at));
-    const namespace = stringOf(root, 'namespace');
+    const namespace = stringOf$1(root, 'namespace');
     if (namespace)
         steps.push({ step: 'namespace', namespace });
-    const prefix = stringOf(root, 'namePrefix');
+    const prefix = stringOf$1(root, 'namePrefix');
     if (prefix)
         steps.push({ step: 'prefix', value: prefix });
-    const suffix = stringOf(root, 'nameSuffix');
+    const suffix = stringOf$1(root, 'nameSuffix');
     if (suffix)
         steps.push({ step: 'suffix', value: suffix });
     for (const item of seqOf(root, 'patchesJson6902'))
@@ -3442,8 +3475,8 @@ function strategicMergeEntry(item, at) {
 function patchEntry(item, field, at) {
     if (!distExports.isMap(item))
         return undefined;
-    const path = stringOf(item, 'path');
-    const text = stringOf(item, 'patch');
+    const path = stringOf$1(item, 'path');
+    const text = stringOf$1(item, 'patch');
     // Kustomize refuses both or neither (PatchTransformerPlugin.Config).
     if ((path === undefined) === (text === undefined))
         return undefined;
@@ -3458,7 +3491,7 @@ function selectorOf(node) {
         return undefined;
     const selector = {};
     for (const key of SELECTOR_KEYS) {
-        const value = stringOf(node, key);
+        const value = stringOf$1(node, key);
         if (value !== undefined && value !== '')
             selector[key] = value;
     }
@@ -3803,11 +3836,11 @@ function applyPostRenderers(release, place) {
 }
 function commonMetadata(common) {
     return {
-        labels: stringMap(mapAt(common, 'labels')),
-        annotations: stringMap(mapAt(common, 'annotations'))
+        labels: stringMap$1(mapAt(common, 'labels')),
+        annotations: stringMap$1(mapAt(common, 'annotations'))
     };
 }
-function stringMap(value) {
+function stringMap$1(value) {
     if (!isPlainMap(value))
         return {};
     const out = {};
@@ -4361,7 +4394,7 @@ const umbrellaPlaces = {
         const dependencyName = stringAt(dependency.entry, 'name') ?? '';
         const title = `chart ${chartName} (${dependency.path}: ${dependencyName})`;
         const place = emptyPlace(at, title, context.chartRef, chartName);
-        place.umbrella = { chartDir: folderOf(at.file), dependency: dependencyName };
+        place.umbrella = { chartDir: folderOf$1(at.file), dependency: dependencyName };
         return [place];
     }
 };
@@ -4388,6 +4421,691 @@ const kustomize = {
         });
     }
 };
+
+/** The fields followed, by YAML path: a HelmRelease's chart, an Application's source. */
+const TRACKED_PATHS = [
+    'spec.chart.spec.version',
+    'spec.chart.spec.chart',
+    'spec.chart.spec.sourceRef.kind',
+    'spec.chart.spec.sourceRef.name',
+    'spec.chart.spec.sourceRef.namespace',
+    'spec.source.targetRevision',
+    'spec.source.repoURL',
+    'spec.source.chart'
+];
+/** Where a Flux HelmRelease writes its chart's version. */
+const VERSION_PATH = 'spec.chart.spec.version';
+/** Where an Argo CD Application's single source writes its chart's version. */
+const ARGO_VERSION_PATH = 'spec.source.targetRevision';
+/** Every followed version path: what a bump of an environment's version edits. */
+const VERSION_PATHS = new Set([
+    VERSION_PATH,
+    ARGO_VERSION_PATH
+]);
+/** An Argo CD Application (`argoproj.io/*`). */
+function isApplication(apiVersion, kind) {
+    return apiVersion.startsWith('argoproj.io/') && kind === 'Application';
+}
+/** The path of the resource's version: its kind's. */
+function versionPathOf(resource) {
+    return isApplication(resource.apiVersion, resource.kind)
+        ? ARGO_VERSION_PATH
+        : VERSION_PATH;
+}
+/** The resources Kustomize may patch that can pin a chart. */
+function isFollowed(apiVersion, kind) {
+    return ((apiVersion.startsWith('helm.toolkit.fluxcd.io/') &&
+        kind === 'HelmRelease') ||
+        isApplication(apiVersion, kind));
+}
+/** A followed resource read from its document; undefined for any other. */
+function readResource(root) {
+    const apiVersion = root.string('apiVersion') ?? '';
+    const kind = root.string('kind') ?? '';
+    if (!isFollowed(apiVersion, kind))
+        return undefined;
+    const metadata = root.child('metadata');
+    const name = metadata?.string('name') ?? '';
+    const namespace = metadata?.string('namespace') ?? '';
+    return {
+        file: root.document.file,
+        line: root.line,
+        apiVersion,
+        kind,
+        orgName: name,
+        name,
+        orgNamespace: namespace,
+        namespace,
+        labels: stringMap(metadata?.child('labels')),
+        annotations: stringMap(metadata?.child('annotations')),
+        fields: writtenFields(root),
+        original: writtenFields(root),
+        value: plainOf(root)
+    };
+}
+/** The followed fields a mapping sets (a resource, or a patch of one). */
+function writtenFields(root, inlineIn) {
+    const fields = {};
+    for (const path of TRACKED_PATHS) {
+        const written = writtenAt(root, path.split('.'), inlineIn);
+        if (written)
+            fields[path] = written;
+    }
+    return fields;
+}
+/** The scalar at `keys` under `map`, with its span; undefined if not one. */
+function writtenAt(map, keys, inlineIn) {
+    let at = map;
+    for (const key of keys.slice(0, -1))
+        at = at?.child(key);
+    const field = at?.field(keys[keys.length - 1]);
+    const span = field && at?.document.spanOf(field.value);
+    // An alias is not its own bytes; a plain empty value is null (unset).
+    if (!at || !span || span.quote === 'alias')
+        return undefined;
+    if (span.quote === 'plain' && span.current === '')
+        return undefined;
+    if (inlineIn !== undefined)
+        return { value: span.current, ...inlineIn };
+    return { value: span.current, file: at.document.file, line: span.line, span };
+}
+/** The document of `root` as plain values ({} when it cannot be converted). */
+function plainOf(root) {
+    const value = root.document.plain();
+    return isPlainMap(value) ? value : {};
+}
+function stringMap(map) {
+    const result = {};
+    if (!map)
+        return result;
+    for (const pair of map.node.items) {
+        const key = pair.key?.value;
+        if (typeof key !== 'string')
+            continue;
+        const value = map.string(key);
+        if (value !== undefined)
+            setOwn$2(result, key, value);
+    }
+    return result;
+}
+/** A copy the next build step may change without touching this one. */
+function copyResource(resource) {
+    return {
+        ...resource,
+        labels: { ...resource.labels },
+        annotations: { ...resource.annotations },
+        fields: { ...resource.fields }
+    };
+}
+/** How a report names the resource: `HelmRelease podinfo` (namespace when set). */
+function resourceName(resource) {
+    const namespace = resource.namespace
+        ? ` (namespace ${resource.namespace})`
+        : '';
+    return `${resource.kind} ${resource.name}${namespace}`;
+}
+
+// A patch applied to the followed fields of the resources it targets, with
+// the semantics that decide them. Strategic merge
+// (api/filters/patchstrategicmerge/patchstrategicmerge.go, `Filter.Filter`,
+// over kyaml's walker): mappings merge key by key, a key set to null is
+// deleted, `$patch: delete` deletes the mapping (the whole resource at its
+// root), `$patch: replace` replaces it with the patch's. JSON 6902
+// (api/filters/patchjson6902/patchjson6902.go, `Filter.run`, RFC 6902):
+// `add` and `replace` set a value (a mapping replaces all under it),
+// `remove` deletes it; `move` and `copy` on a followed field are said, not
+// followed. An Application's `spec.sources` (several sources) is not
+// followed: a patch of it is said. Pure.
+/** Applies one patch entry to the resources (copies changed; deleted ones gone). */
+function applyPatch(resources, patch) {
+    const first = patch.documents[0]?.root();
+    const ops = patch.documents[0] && jsonOps(patch.documents[0]);
+    if (patch.entry.field === 'patchesJson6902' || (!first && ops)) {
+        return applyJson(resources, patch, ops ?? []);
+    }
+    let current = [...resources];
+    const notes = [];
+    for (const document of patch.documents) {
+        const root = document.root();
+        if (!root)
+            continue;
+        const targets = patch.entry.target
+            ? selectTargets(current, patch.entry.target)
+            : resourceById(current, idOf(root));
+        if (typeof targets === 'string') {
+            notes.push(`${where(patch)}: its target is not followed: ${targets}`);
+            continue;
+        }
+        if (root.child('spec')?.has('sources'))
+            notes.push(...multiSource(targets, patch));
+        current = current.flatMap(resource => targets.includes(resource) ? merged(resource, root, patch) : [resource]);
+    }
+    return { resources: current, notes };
+}
+/**
+ * What a patch of `spec.sources` leaves unknown: the list has no merge key
+ * (a custom resource's list is replaced whole, or patched by index), and the
+ * version each source of an environment installs is not followed.
+ */
+function multiSource(targets, patch) {
+    return targets
+        .filter(target => isApplication(target.apiVersion, target.kind))
+        .map(target => `${where(patch)}: it patches spec.sources of ${resourceName(target)}; an Application with several sources is not followed through overlays, so only the versions written in its own file are bumped: check each environment's by hand`);
+}
+function where(patch) {
+    return `${patch.kustomization} line ${patch.entry.line}`;
+}
+function idOf(root) {
+    const metadata = root.child('metadata');
+    return {
+        apiVersion: root.string('apiVersion') ?? '',
+        kind: root.string('kind') ?? '',
+        name: metadata?.string('name') ?? '',
+        namespace: metadata?.string('namespace') ?? ''
+    };
+}
+function inlineIn(patch) {
+    return patch.entry.source.from === 'inline'
+        ? { file: patch.kustomization, line: patch.entry.line }
+        : undefined;
+}
+/** The resource with a strategic-merge patch applied; [] when it deletes it. */
+function merged(resource, patch, loaded) {
+    if (directive(patch) === 'delete')
+        return [];
+    const value = mergedValue(resource, plainOf(patch));
+    const fields = { ...resource.fields };
+    const written = writtenFields(patch, inlineIn(loaded));
+    for (const path of TRACKED_PATHS) {
+        const keys = path.split('.');
+        const cleared = clearedBy(patch, keys);
+        if (cleared)
+            delete fields[path];
+        if (written[path])
+            fields[path] = written[path];
+        else if (setsNull(patch, keys))
+            delete fields[path];
+    }
+    return [{ ...resource, fields, value }];
+}
+/** The plain resource merged with a patch; its name and namespace kept. */
+function mergedValue(resource, patch) {
+    const merged = strategicMerge(resource.value, patch) ?? {};
+    const metadata = isPlainMap(resource.value.metadata)
+        ? resource.value.metadata
+        : {};
+    return {
+        ...merged,
+        metadata: {
+            ...(isPlainMap(merged.metadata) ? merged.metadata : {}),
+            name: metadata.name,
+            ...(metadata.namespace === undefined
+                ? {}
+                : { namespace: metadata.namespace })
+        }
+    };
+}
+function directive(map) {
+    return map.string('$patch');
+}
+/** A mapping on the way to `keys` says `$patch: replace` or `delete`. */
+function clearedBy(patch, keys) {
+    let at = patch;
+    for (const key of keys.slice(0, -1)) {
+        at = at?.child(key);
+        if (!at)
+            return false;
+        const found = directive(at);
+        if (found === 'replace' || found === 'delete')
+            return true;
+    }
+    return false;
+}
+/** `version: null` (or `~`, or nothing) deletes the field in a strategic merge. */
+function setsNull(patch, keys) {
+    let at = patch;
+    for (const key of keys.slice(0, -1))
+        at = at?.child(key);
+    const field = at?.field(keys[keys.length - 1]);
+    if (!at || !field)
+        return false;
+    const node = at.document.deref(field.value);
+    return node === null || (distExports.isScalar(node) && node.value === null);
+}
+/** The operations of a JSON 6902 patch (a list of mappings), or undefined. */
+function jsonOps(document) {
+    if (!document.isList())
+        return undefined;
+    return document.listItems().flatMap(map => {
+        const op = map.string('op');
+        const path = map.string('path');
+        return op !== undefined && path !== undefined ? [{ op, path, map }] : [];
+    });
+}
+function applyJson(resources, patch, ops) {
+    const notes = [];
+    const targets = patch.entry.target
+        ? selectTargets(resources, patch.entry.target)
+        : [];
+    if (typeof targets === 'string') {
+        notes.push(`${where(patch)}: its target is not followed: ${targets}`);
+        return { resources: [...resources], notes };
+    }
+    if (ops.some(op => op.path === '/spec/sources' || op.path.startsWith('/spec/sources/')))
+        notes.push(...multiSource(targets, patch));
+    const result = resources.map(resource => {
+        if (!targets.includes(resource))
+            return resource;
+        const fields = { ...resource.fields };
+        for (const op of ops)
+            applyOp(fields, op, patch, notes);
+        return {
+            ...resource,
+            fields,
+            value: jsonPatch(resource.value, plainOps(patch))
+        };
+    });
+    return { resources: result, notes };
+}
+/** The operations of the patch as plain values. */
+function plainOps(patch) {
+    const list = patch.documents[0]?.plain();
+    if (!Array.isArray(list))
+        return [];
+    return list.flatMap((op) => isPlainMap(op) && typeof op.op === 'string' && typeof op.path === 'string'
+        ? [{ op: op.op, path: op.path, value: op.value }]
+        : []);
+}
+/** `/spec/chart/spec/version` as the followed field's dotted path. */
+function dotted(pointer) {
+    return pointer
+        .split('/')
+        .slice(1)
+        .map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+        .join('.');
+}
+function applyOp(fields, { op, path, map }, patch, notes) {
+    const at = dotted(path);
+    const under = TRACKED_PATHS.filter(tracked => tracked === at || tracked.startsWith(`${at}.`));
+    if (under.length === 0)
+        return;
+    if (op === 'move' || op === 'copy') {
+        notes.push(`${where(patch)}: a JSON patch '${op}' of ${path} is not followed; the version it leaves is not known here`);
+        for (const tracked of under)
+            delete fields[tracked];
+        return;
+    }
+    if (op !== 'add' && op !== 'replace' && op !== 'remove')
+        return;
+    for (const tracked of under)
+        delete fields[tracked];
+    if (op === 'remove')
+        return;
+    const inline = inlineIn(patch);
+    for (const tracked of under) {
+        const rest = tracked.slice(at.length).split('.').filter(Boolean);
+        const written = writtenAt(map, ['value', ...rest], inline);
+        if (written)
+            fields[tracked] = written;
+    }
+}
+
+// Kustomize builds over the clone's files, as `kustomize build` (and Flux's
+// kustomize-controller, Argo CD) runs them: each root kustomization
+// accumulates its `resources` (files, and folders holding a kustomization:
+// api/internal/target/kusttarget.go, `KustTarget.accumulateResources`), then
+// its `components` (`accumulateComponents`: a component's patches apply to
+// what its includer accumulated), then runs its transformers in order
+// (`runTransformers`). Bounded: depth, kustomizations and files read; a
+// cycle is refused (kustomize's loader does: api/internal/loader/
+// fileloader.go, `errIfRepoCycle`/`errIfArgEqualOrHigher`); a remote base is
+// left alone; nothing outside the clone is read. The reader does the I/O.
+const BUILD_LIMITS = {
+    /** Kustomizations nested deeper than this are not followed. */
+    depth: 20,
+    /** Kustomization files read in one repository. */
+    kustomizations: 2000,
+    /** Resource and patch files read, over all builds. */
+    files: 5000,
+    /**
+     * Kustomizations built, over all builds: a base included twice is built
+     * twice (each include is patched apart), so includes that fan out could
+     * otherwise double the work at every level.
+     */
+    builds: 2_000
+};
+/** Every root's build: a kustomization no other includes, or one a tool builds (`named`). */
+function buildAll(reader, named = new Set()) {
+    const state = new BuildState(reader);
+    const kustomizations = state.kustomizations();
+    const included = new Set();
+    for (const k of kustomizations.values())
+        for (const entry of [...k.resources, ...k.components]) {
+            const dir = localPath(k.dir, entry.entry);
+            if (dir !== undefined)
+                included.add(dir);
+        }
+    const environments = [];
+    const built = [];
+    // Environments in path order, whatever order the files were listed in.
+    const roots = [...kustomizations.values()]
+        .filter(k => !included.has(k.dir) || named.has(k.dir))
+        .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+    for (const k of roots) {
+        state.included.clear();
+        const resources = state.build(k, [], []);
+        built.push({ root: k.dir, kustomizations: [...state.included] });
+        if (resources.length > 0)
+            environments.push({ root: k.dir, resources });
+    }
+    return {
+        environments,
+        roots: built,
+        notes: state.notes,
+        filesRead: state.filesRead
+    };
+}
+/** The resource under a new name or namespace, in its plain value too. */
+function renamed(resource, name, namespace) {
+    const metadata = isPlainMap(resource.value.metadata)
+        ? resource.value.metadata
+        : {};
+    const value = {
+        ...resource.value,
+        metadata: { ...metadata, name, ...(namespace ? { namespace } : {}) }
+    };
+    return { ...resource, name, namespace, value };
+}
+/** `entry` relative to `dir`, normalised; undefined when it leaves the clone or is remote. */
+function localPath(dir, entry) {
+    if (isRemote(entry) || entry.startsWith('/'))
+        return undefined;
+    const parts = dir === '' ? [] : dir.split('/');
+    for (const part of entry.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..') {
+            if (parts.length === 0)
+                return undefined;
+            parts.pop();
+        }
+        else
+            parts.push(part);
+    }
+    return parts.join('/');
+}
+/** kustomize's remote targets: URLs and `github.com/…`-style repositories (api/internal/git/repospec.go). */
+function isRemote(entry) {
+    return (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ||
+        /^(git@|github\.com[/:]|gitlab\.com[/:]|bitbucket\.org[/:])/i.test(entry) ||
+        entry.includes('?ref='));
+}
+class BuildState {
+    reader;
+    notes = [];
+    filesRead = new Set();
+    /** The kustomization files the current root's build included. */
+    included = new Set();
+    byDir = new Map();
+    fileSet;
+    reads = 0;
+    builds = 0;
+    parsedFiles = new Map();
+    constructor(reader) {
+        this.reader = reader;
+        this.fileSet = new Set(reader.files);
+    }
+    /** Every kustomization of the clone, by folder, read once. */
+    kustomizations() {
+        for (const file of this.reader.files) {
+            const name = file.slice(file.lastIndexOf('/') + 1);
+            if (!KUSTOMIZATION_NAMES.includes(name))
+                continue;
+            if (this.byDir.size >= BUILD_LIMITS.kustomizations) {
+                this.note(file, 1, `more than ${BUILD_LIMITS.kustomizations} kustomizations: this one and later ones are not followed`);
+                break;
+            }
+            const k = readKustomization(file, this.reader.read(file) ?? '');
+            if (k.problem)
+                this.note(file, 1, `not followed: ${k.problem}`);
+            if (!this.byDir.has(k.dir))
+                this.byDir.set(k.dir, k);
+        }
+        return this.byDir;
+    }
+    /** The resources `k` builds; `stack` holds the folders being built (cycles). */
+    build(k, stack, into) {
+        if (stack.includes(k.dir)) {
+            this.note(k.file, 1, `includes itself through ${[...stack, k.dir].join(' → ')}: the cycle is not followed (kustomize refuses it too)`);
+            return into;
+        }
+        if (++this.builds > BUILD_LIMITS.builds) {
+            if (this.builds === BUILD_LIMITS.builds + 1)
+                this.note(k.file, 1, `more than ${BUILD_LIMITS.builds} kustomization builds in one repository: this one and later ones are not followed`);
+            return into;
+        }
+        if (stack.length >= BUILD_LIMITS.depth) {
+            this.note(k.file, 1, `nested more than ${BUILD_LIMITS.depth} kustomizations deep: not followed`);
+            return into;
+        }
+        this.included.add(k.file);
+        const inner = [...stack, k.dir];
+        let resources = [...into];
+        for (const entry of k.resources)
+            resources.push(...this.resource(k, entry.entry, entry.line, inner));
+        for (const entry of k.components) {
+            const dir = this.includedDir(k, entry.entry, entry.line);
+            const component = dir === undefined ? undefined : this.byDir.get(dir);
+            if (component)
+                resources = this.build(component, inner, resources);
+        }
+        return this.transform(k, resources);
+    }
+    resource(k, entry, line, stack) {
+        const dir = this.includedDir(k, entry, line);
+        if (dir === undefined)
+            return [];
+        if (this.fileSet.has(dir))
+            return this.resourcesIn(dir);
+        const base = this.byDir.get(dir);
+        if (base)
+            return this.build(base, stack, []).map(copyResource);
+        this.note(k.file, line, `'${entry}' is neither a file nor a folder with a kustomization in the repository: not followed`);
+        return [];
+    }
+    /** The repository path an entry names; undefined (said) when remote or outside. */
+    includedDir(k, entry, line) {
+        const path = localPath(k.dir, entry);
+        if (path !== undefined)
+            return path;
+        const why = isRemote(entry)
+            ? 'a remote base: it is not fetched, and what it holds is not known here'
+            : 'outside the repository: it is not read';
+        this.note(k.file, line, `'${entry}' is ${why}`);
+        return undefined;
+    }
+    /**
+     * A file's documents: read and parsed once however many builds include
+     * it, each use with its own alias budget (the scan's bound per reading).
+     */
+    documentsOf(file) {
+        if (!this.parsedFiles.has(file))
+            this.parsedFiles.set(file, this.readParsed(file));
+        const parsed = this.parsedFiles.get(file);
+        if (!parsed)
+            return undefined;
+        const budget = budgetFor(parsed.text);
+        return parsed.docs.map(doc => new YamlDocument(file, parsed, doc, budget));
+    }
+    readParsed(file) {
+        if (this.reads >= BUILD_LIMITS.files) {
+            this.note(file, 1, `more than ${BUILD_LIMITS.files} files read for Kustomize builds: not read`);
+            return undefined;
+        }
+        this.reads++;
+        const text = this.reader.read(file);
+        if (text === undefined)
+            return undefined;
+        this.filesRead.add(file);
+        const parsed = parseYaml(file, text);
+        return parsed.problem ? undefined : parsed;
+    }
+    resourcesIn(file) {
+        const documents = this.documentsOf(file) ?? [];
+        return (this.bounded(file, () => documents.flatMap(document => {
+            const root = document.root();
+            const resource = root && readResource(root);
+            return resource ? [resource] : [];
+        })) ?? []);
+    }
+    bounded(file, work) {
+        try {
+            return work();
+        }
+        catch (error) {
+            if (!(error instanceof ScanLimitError))
+                throw error;
+            this.note(file, 1, error.message);
+            return undefined;
+        }
+    }
+    transform(k, resources) {
+        let current = resources;
+        for (const step of k.steps)
+            current = this.step(k, step, current);
+        return current;
+    }
+    step(k, step, resources) {
+        switch (step.step) {
+            case 'namespace':
+                return resources.map(r => renamed(r, r.name, step.namespace));
+            case 'prefix':
+                return resources.map(r => renamed(r, step.value + r.name, r.namespace));
+            case 'suffix':
+                return resources.map(r => renamed(r, r.name + step.value, r.namespace));
+            default:
+                return this.patch(k, step.patch, resources);
+        }
+    }
+    patch(k, entry, resources) {
+        if (resources.length === 0)
+            return resources;
+        const loaded = this.loadPatch(k, entry);
+        if (!loaded)
+            return resources;
+        const outcome = this.bounded(loaded.documents[0]?.file ?? k.file, () => applyPatch(resources, loaded));
+        if (!outcome)
+            return resources;
+        for (const message of outcome.notes)
+            this.note(k.file, entry.line, message);
+        return outcome.resources;
+    }
+    loadPatch(k, entry) {
+        const { source } = entry;
+        if (source.from === 'inline') {
+            const name = `${k.file} (inline patch, line ${entry.line})`;
+            const parsed = parseYaml(name, source.text);
+            if (parsed.problem)
+                return undefined;
+            const budget = budgetFor(source.text);
+            const documents = parsed.docs.map(doc => new YamlDocument(name, parsed, doc, budget));
+            return { entry, kustomization: k.file, documents };
+        }
+        const file = localPath(k.dir, source.path);
+        if (file === undefined) {
+            this.note(k.file, entry.line, `the patch '${source.path}' is outside the repository: it is not read`);
+            return undefined;
+        }
+        const documents = this.documentsOf(file);
+        if (!documents) {
+            this.note(k.file, entry.line, `the patch '${source.path}' could not be read as YAML: not followed`);
+            return undefined;
+        }
+        return { entry, kustomization: k.file, documents };
+    }
+    note(file, line, message) {
+        this.notes.push({ file, line, message });
+    }
+}
+
+// The kustomizations a tool is told to build: a Flux `Kustomization`'s
+// `spec.path` (kustomize-controller builds that folder: api/v1
+// kustomization_types.go `KustomizationSpec.Path`, "Defaults to 'None',
+// which translates to the root path of the SourceRef") and an Argo CD
+// `Application` source's `path` (reposerver/repository/repository.go
+// `GenerateManifests` builds `<repo>/<path>` with Kustomize when it holds a
+// kustomization). Such a folder is an environment even when another
+// kustomization includes it too. The path is read as written in this
+// repository: whether the tool's source is this repository is not known
+// here, so a path is only a root where this clone holds a kustomization.
+// Pure; aliases are never expanded.
+/** The tools' API groups: a file without either names no root (no parse). */
+const TOOL_GROUPS = ['kustomize.toolkit.fluxcd.io/', 'argoproj.io/'];
+/**
+ * False when a text cannot name a root, without parsing it: the GitOps
+ * step's pre-filter keeps every text for which this is true (tools/index.ts
+ * `mayMatter`), so the files it let go need not be read again here.
+ */
+function mayNameRoot(text) {
+    return TOOL_GROUPS.some(group => text.includes(group));
+}
+/** The folders named as a build's path, as repository paths. */
+function namedRoots(reader) {
+    const named = new Set();
+    for (const file of reader.files) {
+        const text = reader.read(file);
+        if (!text || !mayNameRoot(text))
+            continue;
+        for (const doc of distExports.parseAllDocuments(text, { uniqueKeys: false })) {
+            if (!('contents' in doc) || doc.errors.length > 0)
+                continue;
+            for (const node of pathNodes(doc.contents)) {
+                const dir = folderOf(node);
+                if (dir !== undefined)
+                    named.add(dir);
+            }
+        }
+    }
+    return named;
+}
+/** The path scalars of a Flux Kustomization or an Argo CD Application. */
+function pathNodes(root) {
+    if (!distExports.isMap(root))
+        return [];
+    const apiVersion = stringOf(root.get('apiVersion', true));
+    const kind = stringOf(root.get('kind', true));
+    const spec = root.get('spec', true);
+    if (!apiVersion || !distExports.isMap(spec))
+        return [];
+    if (kind === 'Kustomization' &&
+        apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'))
+        return nodeAt(spec, 'path');
+    if (kind !== 'Application' || !apiVersion.startsWith('argoproj.io/'))
+        return [];
+    const sources = spec.get('sources', true);
+    const all = [
+        spec.get('source', true),
+        ...(distExports.isSeq(sources) ? sources.items : [])
+    ];
+    // A source with a `chart` is a Helm repository's chart, not a folder.
+    return all.flatMap(source => distExports.isMap(source) && !source.has('chart') ? nodeAt(source, 'path') : []);
+}
+function nodeAt(map, key) {
+    const value = distExports.isMap(map) ? map.get(key, true) : undefined;
+    return distExports.isScalar(value) ? [value] : [];
+}
+function stringOf(node) {
+    return distExports.isScalar(node) && typeof node.value === 'string'
+        ? node.value
+        : undefined;
+}
+/** `./apps/staging/` as `apps/staging`; undefined for a template or a way out. */
+function folderOf(node) {
+    const path = stringOf(node);
+    return path === undefined || path.includes('{{')
+        ? undefined
+        : localPath('', path);
+}
 
 // How Kustomize merges a helmCharts entry's `valuesInline` into its values
 // file before Helm sees either: with kyaml's merge2.Merge, not Helm's
@@ -4591,7 +5309,7 @@ function inlineValues(kustomization, pin, context) {
     return mapAt(pinnedEntry(value, pin.path).entry, 'valuesInline');
 }
 function kustomizeValues(entry, inline, kustomizationFile, context, notes) {
-    const base = folderOf(kustomizationFile);
+    const base = folderOf$1(kustomizationFile);
     const read = (what, path) => {
         const found = readValuesText(context.readRepoFile, `${what} ${path}`, base, path);
         if ('note' in found) {
@@ -4671,6 +5389,15 @@ function withOwnHelm(tool) {
         places: (...args) => tool.places.places(...args).map(place => ({ ...place, helmOf }))
     };
 }
+/**
+ * The pre-filter of the clone's texts, for every tool (see scan/prefilter.ts):
+ * also every text that may name a Kustomize build's root (a Flux
+ * Kustomization, an Argo CD Application), which the builds read first.
+ */
+function mayMatter(chart) {
+    const mayPin = mayMatter$1(PIN_TOOLS, chart);
+    return (file, text) => mayPin(file, text) || mayNameRoot(text);
+}
 /** The scan's first pass over one file, with every tool (see scan/scan.ts). */
 function collectSources(file, text, chart, context) {
     collectSources$1(PIN_TOOLS, file, text, chart, context);
@@ -4698,9 +5425,10 @@ var index = /*#__PURE__*/Object.freeze({
     TOOLS: TOOLS,
     collectSources: collectSources,
     findPins: findPins,
+    mayMatter: mayMatter,
     placeChanges: placeChanges,
     placesByPin: placesByPin,
     renderPlaces: renderPlaces
 });
 
-export { ARGOCD_KINDS as A, FLUX_KINDS as F, KUSTOMIZATION_NAMES as K, ScanLimitError as S, YamlDocument as Y, strategicMerge as a, readKustomization as b, budgetFor as c, sourceReference as d, findRepository as e, findPins as f, KUSTOMIZE_KIND as g, collectSources as h, isPlainMap as i, jsonPatch as j, helmRepositories as k, createScanContext as l, matcherFor as m, index as n, parseYaml as p, resourceById as r, selectTargets as s, walkPath as w };
+export { ARGOCD_KINDS as A, FLUX_KINDS as F, KUSTOMIZE_KIND as K, VERSION_PATHS as V, findRepository as a, buildAll as b, collectSources as c, createScanContext as d, mayMatter as e, findPins as f, index as g, helmRepositories as h, isApplication as i, matcherFor as m, namedRoots as n, resourceName as r, sourceReference as s, versionPathOf as v, walkPath as w };

@@ -4626,7 +4626,7 @@ function previewPullRequest(rendering, registry) {
     return async (request) => {
         const [{ previewFailure, previewRelease }, { placeChanges }] = await Promise.all([
             import('./render-preview.js'),
-            import('./gitops-tools-index.js').then(function (n) { return n.n; })
+            import('./gitops-tools-index.js').then(function (n) { return n.g; })
         ]);
         let services;
         try {

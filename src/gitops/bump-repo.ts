@@ -57,20 +57,26 @@ export interface RepoBump {
 /**
  * Two passes over the files: the sources that pins of other files name first
  * (Flux HelmRepositories: a HelmRelease may name one defined in another
- * file), then every pin.
+ * file), then every pin. `texts` may leave out files of `paths` (the
+ * gitops-paths files, in listing order) that cannot hold a pin
+ * (scan/prefilter.ts); those a Kustomize build includes are read through
+ * `reader` and scanned too, in their place.
  */
 export function bumpRepository(
   texts: ReadonlyMap<string, string>,
   chart: ChartRef,
   version: BumpTarget,
   unread: readonly UnreadFile[] = [],
-  reader: BuildReader = readerOf(texts)
+  reader: BuildReader = readerOf(texts),
+  paths: readonly string[] = [...texts.keys()]
 ): RepoBump {
   const context = createScanContext()
   for (const [file, text] of texts) {
     collectSources(file, text, chart, context)
   }
-  const plan = planBuilds(reader, texts, chart, context)
+  const inPaths = new Set(paths)
+  const plan = planBuilds(reader, texts, chart, context, inPaths)
+  const scanned = withBuildFiles(texts, paths, plan, reader)
   const result: RepoBump = {
     files: new Map(),
     changes: [],
@@ -82,7 +88,7 @@ export function bumpRepository(
     environments: [],
     buildNotes: plan.notes
   }
-  for (const [file, text] of texts) {
+  for (const [file, text] of scanned) {
     const adjust = (scan: ScanResult): ScanResult =>
       adjustScan(plan, file, scan)
     const bump = bumpFile(file, text, chart, version, context, adjust)
@@ -93,16 +99,40 @@ export function bumpRepository(
     result.problems.push(...bump.problems)
     result.notices.push(...bump.notices)
   }
-  const edited = new Set(texts.keys())
   result.environments = [
-    ...environmentChanges(plan.environments, result, edited),
+    ...environmentChanges(plan.environments, result, inPaths),
     ...helmChartEnvironments(
       plan.roots,
       result,
-      outsidePins(plan, reader, texts, chart, context)
+      outsidePins(plan, reader, inPaths, chart, context)
     )
   ]
   return result
+}
+
+/**
+ * The texts to scan for pins: `texts`, with the files of `paths` it left
+ * out that a build reads (a patch may pin the chart without naming it),
+ * in the order of `paths`.
+ */
+function withBuildFiles(
+  texts: ReadonlyMap<string, string>,
+  paths: readonly string[],
+  plan: OverlayPlan & { filesRead: ReadonlySet<string> },
+  reader: BuildReader
+): ReadonlyMap<string, string> {
+  if (paths.length === texts.size) return texts
+  const built = new Set([
+    ...plan.filesRead,
+    ...plan.roots.flatMap(root => root.kustomizations)
+  ])
+  const scanned = new Map<string, string>()
+  for (const file of paths) {
+    const text =
+      texts.get(file) ?? (built.has(file) ? reader.read(file) : undefined)
+    if (text !== undefined) scanned.set(file, text)
+  }
+  return scanned
 }
 
 /**
@@ -112,13 +142,13 @@ export function bumpRepository(
 function outsidePins(
   plan: OverlayPlan,
   reader: BuildReader,
-  texts: ReadonlyMap<string, string>,
+  inPaths: ReadonlySet<string>,
   chart: ChartRef,
   context: ScanContext
 ): OutsidePins {
   const files = new Set(plan.roots.flatMap(root => root.kustomizations))
   return [...files]
-    .filter(file => !texts.has(file))
+    .filter(file => !inPaths.has(file))
     .flatMap(file => {
       const text = reader.read(file)
       if (text === undefined) return []
@@ -140,24 +170,31 @@ function readerOf(texts: ReadonlyMap<string, string>): BuildReader {
 /**
  * The Kustomize builds of the whole repository (gitops-paths limits what is
  * edited, not what is read): the HelmRepositories of files read for them
- * outside the paths join the scan's sources first.
+ * that `texts` does not hold (outside the paths) join the scan's sources first.
  */
 function planBuilds(
   reader: BuildReader,
   texts: ReadonlyMap<string, string>,
   chart: ChartRef,
-  context: ScanContext
-): OverlayPlan {
-  const builds = buildAll(reader, namedRoots(reader))
+  context: ScanContext,
+  inPaths: ReadonlySet<string>
+): OverlayPlan & { filesRead: ReadonlySet<string> } {
+  // A file of the paths that `texts` left out cannot name a root (the
+  // pre-filter keeps every one that may): it is not read again for them.
+  const mayName = reader.files.filter(
+    file => texts.has(file) || !inPaths.has(file)
+  )
+  const builds = buildAll(reader, namedRoots({ ...reader, files: mayName }))
   for (const file of builds.filesRead) {
     if (texts.has(file)) continue
     const text = reader.read(file)
     if (text !== undefined) collectSources(file, text, chart, context)
   }
-  return overlayPlan(builds, {
+  const plan = overlayPlan(builds, {
     repositories: context.sources.of(helmRepositories),
     matcher: matcherFor(chart)
   })
+  return { ...plan, filesRead: builds.filesRead }
 }
 
 /**

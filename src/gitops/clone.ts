@@ -15,7 +15,8 @@ import {
   listCheckoutFolder,
   readCheckoutFile,
   readMatchingFiles,
-  type GitopsFiles
+  type GitopsFiles,
+  type KeepText
 } from './files.js'
 import type { CheckoutFiles } from './lock/umbrella.js'
 import type { BranchHistory } from './signed-branch.js'
@@ -25,8 +26,12 @@ export interface GitopsClone extends BranchHistory, CheckoutFiles {
   readonly repository: string
   /** The checkout's folder, once cloned (umbrella charts are rendered from it). */
   readonly dir?: string
-  /** Clones the base branch; returns the files that match `globs`. */
-  checkout(baseBranch: string, globs: readonly string[]): Promise<GitopsFiles>
+  /** Clones the base branch; returns the files that match `globs` (the texts `keep` keeps). */
+  checkout(
+    baseBranch: string,
+    globs: readonly string[],
+    keep?: KeepText
+  ): Promise<GitopsFiles>
   /** The files as they are on a remote branch; undefined without the branch. */
   branchFiles(
     branch: string,
@@ -67,11 +72,12 @@ export class GitClone implements GitopsClone {
 
   async checkout(
     baseBranch: string,
-    globs: readonly string[]
+    globs: readonly string[],
+    keep?: KeepText
   ): Promise<GitopsFiles> {
     await this.git.clone(baseBranch)
     saveGitopsDir(this.git.dir)
-    return readMatchingFiles(this.git.dir, globs)
+    return readMatchingFiles(this.git.dir, globs, keep)
   }
 
   branchFiles(

@@ -1,5 +1,8 @@
 // The files of the GitOps repository the scan reads: within `gitops-paths`,
 // bounded in size and number, decoded byte-exact, symlinks not followed.
+// Read one at a time as the walk lists them; the text of a file the caller's
+// pre-filter lets go is dropped at once, so memory grows with the files that
+// may pin the chart, not with the repository (a 100,000-file clone).
 import fs from 'node:fs'
 import path from 'node:path'
 import { Minimatch } from 'minimatch'
@@ -22,52 +25,80 @@ export interface UnreadFile {
 
 /** The matching files of a checkout, as text, with what it takes to write them back. */
 export interface GitopsFiles {
+  /** The texts of the files the pre-filter kept (all of them without one). */
   texts: Map<string, string>
+  /** How every file read was decoded, kept or not: any may be written back. */
   encodings: Map<string, FileEncoding>
   unread: UnreadFile[]
+  /**
+   * Every file matched and read, in listing order, kept or not; absent when
+   * `texts` holds them all. A file not kept is read again from the checkout
+   * when something needs it (a Kustomize patch, the preview).
+   */
+  paths?: string[]
+  /** Every regular file of the checkout, as the walk listed them (for Kustomize builds). */
+  listed?: string[]
 }
 
+/** Whether a file's text is kept: false when it cannot matter to the scan. */
+export type KeepText = (file: string, text: string) => boolean
+
 /** Repository paths ('/'-separated, relative to `root`) of every file, `.git` left out. */
-function listFiles(root: string, dir = ''): string[] {
-  const files: string[] = []
+function* walkFiles(root: string, dir = ''): Generator<string> {
   for (const entry of fs.readdirSync(path.join(root, dir), {
     withFileTypes: true
   })) {
     const relative = dir ? `${dir}/${entry.name}` : entry.name
     if (entry.isDirectory() && entry.name !== '.git')
-      files.push(...listFiles(root, relative))
-    else if (entry.isFile()) files.push(relative)
+      yield* walkFiles(root, relative)
+    else if (entry.isFile()) yield relative
   }
-  return files
 }
 
 /** Every regular file of a checkout ('/'-separated paths), `.git` left out; symlinks are not listed. */
 export function listRepositoryFiles(root: string): string[] {
-  return listFiles(root)
+  return [...walkFiles(root)]
 }
 
-/** Reads the files of a checkout that match any of `globs`. */
+/**
+ * Reads the files of a checkout that match any of `globs`, one at a time;
+ * `keep` decides, as each is read, whether its text is held.
+ */
 export function readMatchingFiles(
   root: string,
-  globs: readonly string[]
+  globs: readonly string[],
+  keep?: KeepText
 ): GitopsFiles {
   const result: GitopsFiles = {
     texts: new Map(),
     encodings: new Map(),
     unread: []
   }
+  const paths: string[] = []
+  const listed: string[] = []
   // Compiled once: building a matcher per file cost 13% of a 50,000-file scan.
   const matchers = globs.map(glob => new Minimatch(glob, { dot: true }))
-  for (const file of listFiles(root)) {
+  for (const file of walkFiles(root)) {
+    listed.push(file)
     if (!matchers.some(matcher => matcher.match(file))) continue
-    readOne(root, file, result)
+    const text = readOne(root, file, result)
+    if (text === undefined) continue
+    paths.push(file)
+    if (!keep || keep(file, text)) result.texts.set(file, text)
   }
-  return result
+  if (paths.length > result.texts.size) result.paths = paths
+  return { ...result, listed }
 }
 
-function readOne(root: string, file: string, result: GitopsFiles): void {
-  const unread = (reason: string, level: UnreadFile['level']): void => {
+/** The file's text, its encoding recorded; undefined when it is not read (and said why). */
+function readOne(
+  root: string,
+  file: string,
+  result: GitopsFiles
+): string | undefined {
+  const unread = (reason: string, level: UnreadFile['level']): undefined => {
     result.unread.push({ file: showable(file), reason, level })
+    return undefined
   }
   // A name git cannot be given (a newline in it…) would fail the run later, after the push.
   const badName = filePathProblem(file)
@@ -96,8 +127,8 @@ function readOne(root: string, file: string, result: GitopsFiles): void {
       'warning'
     )
   }
-  result.texts.set(file, decoded.text)
   result.encodings.set(file, decoded.encoding)
+  return decoded.text
 }
 
 /** The size of a listed file; undefined when its name does not survive decoding (not UTF-8). */

@@ -12,9 +12,10 @@ import { bumpRepository, newerPins, type RepoBump } from './bump-repo.js'
 import type { BranchOperation } from './branch.js'
 import { GitClone, type GitopsClone } from './clone.js'
 import { updateUmbrellaLocks, type ChartPackages } from './lock/umbrella.js'
-import { decodeFile, encodeFiles, type FileEncoding } from './encoding.js'
-import { listRepositoryFiles, type UnreadFile } from './files.js'
-import type { BuildReader } from './tools/kustomize/build/tree.js'
+import { encodeFiles, type FileEncoding } from './encoding.js'
+import type { UnreadFile } from './files.js'
+import { allTexts, buildReader } from './checkout-texts.js'
+import { mayMatter } from './tools/index.js'
 import { environmentLine } from './tools/kustomize/build/report.js'
 import { environmentPreview } from './tools/kustomize/build/preview.js'
 import type { ChartRef } from './scan/types.js'
@@ -87,14 +88,21 @@ export async function runGitops(
   const { api, clone, packages, preview: renderer } = await connect(config)
   try {
     const baseBranch = config.baseBranch ?? (await api.getDefaultBranch())
-    const files = await clone.checkout(baseBranch, config.paths)
+    // Only the texts that may hold a pin are kept as the clone is read.
+    const files = await clone.checkout(
+      baseBranch,
+      config.paths,
+      mayMatter(chart)
+    )
+    const reader = buildReader(clone, files)
     // The release's digest moves the pins that hold one with their version.
     const bump = bumpRepository(
       files.texts,
       chart,
       release,
       files.unread,
-      buildReader(clone, files.texts)
+      reader,
+      files.paths
     )
     const locks = await updateUmbrellaLocks(bump, {
       checkout: clone,
@@ -107,7 +115,9 @@ export async function runGitops(
     reportUnread(files.unread, clone.repository)
     reportScan(bump, clone.repository)
     const preview = renderer
-      ? await previewOf(renderer, config, release, bump, files.texts, clone)
+      ? await previewOf(renderer, config, release, bump, clone, () =>
+          allTexts(files, reader)
+        )
       : undefined
     const context = {
       preview,
@@ -162,29 +172,6 @@ async function proposeChange(
     number: pullRequest.number,
     url: pullRequest.htmlUrl,
     updatedFiles
-  }
-}
-
-/**
- * The whole checkout, for Kustomize builds: gitops-paths limits what is
- * edited, never what is read to resolve a pin. Files are read as the
- * globs' files are (regular files of the clone, never through a symlink).
- */
-function buildReader(
-  clone: GitopsClone,
-  texts: ReadonlyMap<string, string>
-): BuildReader {
-  const files = clone.dir ? listRepositoryFiles(clone.dir) : [...texts.keys()]
-  return {
-    files,
-    read: file => {
-      const known = texts.get(file)
-      if (known !== undefined) return known
-      const bytes = clone.readCheckoutFile(file)
-      if (!bytes) return undefined
-      const decoded = decodeFile(bytes)
-      return 'refused' in decoded ? undefined : decoded.text
-    }
   }
 }
 
@@ -341,12 +328,12 @@ async function previewOf(
   config: GitopsConfig,
   release: GitopsRelease,
   bump: RepoBump,
-  texts: ReadonlyMap<string, string>,
-  clone: GitopsClone
+  clone: GitopsClone,
+  texts: () => ReadonlyMap<string, string>
 ): Promise<PreviewResult | undefined> {
   if (!config.render || bump.changes.length === 0) return undefined
   const preview = await renderer(
-    previewRequest(config, release, bump, texts, clone)
+    previewRequest(config, release, bump, texts(), clone)
   )
   for (const warning of preview.warnings) core.warning(warning)
   return preview

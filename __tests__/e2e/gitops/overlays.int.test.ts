@@ -240,6 +240,50 @@ describe('the Flux example layout', () => {
   })
 })
 
+describe('a patch that names neither the chart nor its registry', () => {
+  // The scan keeps only the texts that may pin the chart as it reads the
+  // clone; a JSON 6902 patch holds neither name, and is read again for the
+  // build that includes it.
+  const PATCH =
+    '- op: replace\n  path: /spec/chart/spec/version\n  value: 1.0.0\n'
+
+  test('a JSON 6902 patch of the version moves; the body lists its environment', async () => {
+    const layout = fluxExampleLayout({
+      base: '0.9.0',
+      staging: '1.0.0',
+      url: `oci://${registry.host}/acme/charts`
+    })
+    const production = 'apps/production/kustomization.yaml'
+    layout.set(
+      production,
+      (layout.get(production) ?? '').replace(
+        'podinfo-values.yaml',
+        'version.yaml'
+      )
+    )
+    layout.delete('apps/production/podinfo-values.yaml')
+    layout.set('apps/production/version.yaml', PATCH)
+    git.createRepo('acme/json-patch', 'main', Object.fromEntries(layout))
+    github.addRepository({
+      owner: 'acme',
+      repo: 'json-patch',
+      defaultBranch: 'main'
+    })
+
+    const result = await release('json-patch', '1.8.0')
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(changed('json-patch', layout)).toEqual({
+      'apps/production/version.yaml': ['  value: 1.0.0 →   value: 1.8.0'],
+      'apps/staging/podinfo-values.yaml': [
+        '      version: 1.0.0 →       version: 1.8.0'
+      ]
+    })
+    expect(body('json-patch')).toContain(
+      '| apps/production | HelmRelease podinfo (namespace podinfo) | <code>apps/production/version.yaml</code> | 3 | <code>1.0.0</code> | <code>1.8.0</code> |  |'
+    )
+  })
+})
+
 describe('the preview renders each environment with its effective values', () => {
   let result: StepResult
   let text: string

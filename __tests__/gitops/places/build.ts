@@ -3,7 +3,7 @@
 // become places. Values files live in an in-memory repository whose reader
 // refuses symlinks, as the real one does.
 import { posix } from 'node:path'
-import { bumpRepository } from '../../../src/gitops/bump-repo.js'
+import { bumpBothWays } from '../scan/prefiltered.js'
 import type { ChartRef } from '../../../src/gitops/scan/types.js'
 import { renderPlaces } from '../../../src/gitops/tools/index.js'
 import type { RenderPlace } from '../../../src/render/place.js'
@@ -38,7 +38,7 @@ export interface Built {
 
 export function build(repository: Repository): Built {
   const texts = new Map(Object.entries(repository.manifests))
-  const bump = bumpRepository(texts, CHART, '1.5.0')
+  const bump = bumpBothWays(texts, CHART, '1.5.0')
   const reads: string[] = []
   const all = { ...repository.manifests, ...repository.files }
   const readRepoFile = (path: string): Buffer | undefined => {

@@ -17,6 +17,7 @@ import {
   collectSources as collectSourcesWith,
   findPins as findPinsWith
 } from '../scan/scan.js'
+import { mayMatter as mayMatterWith } from '../scan/prefilter.js'
 import type { ScanContext } from '../scan/sources.js'
 import type { PinTool } from '../scan/tool.js'
 import type { ChartRef, ScanResult } from '../scan/types.js'
@@ -27,6 +28,7 @@ import { fluxPlaces } from './flux/places.js'
 import { helmDependencies } from './helm/pins.js'
 import { umbrellaPlaces } from './helm/places.js'
 import { kustomize } from './kustomize/pins.js'
+import { mayNameRoot } from './kustomize/build/named-roots.js'
 import { kustomizePlaces } from './kustomize/places.js'
 
 /** One GitOps tool: how it pins a chart, and how it renders it at a pin. */
@@ -66,6 +68,18 @@ function withOwnHelm(tool: GitopsTool): PlaceTool {
     places: (...args) =>
       tool.places.places(...args).map(place => ({ ...place, helmOf }))
   }
+}
+
+/**
+ * The pre-filter of the clone's texts, for every tool (see scan/prefilter.ts):
+ * also every text that may name a Kustomize build's root (a Flux
+ * Kustomization, an Argo CD Application), which the builds read first.
+ */
+export function mayMatter(
+  chart: ChartRef
+): (file: string, text: string) => boolean {
+  const mayPin = mayMatterWith(PIN_TOOLS, chart)
+  return (file, text) => mayPin(file, text) || mayNameRoot(text)
 }
 
 /** The scan's first pass over one file, with every tool (see scan/scan.ts). */

@@ -2,7 +2,7 @@
 // `helmCharts` version (#24): each environment's effective version is listed,
 // moved only where the bump changed the bytes that set it.
 import { describe, expect, test } from 'vitest'
-import { bumpRepository } from '../../../../../src/gitops/bump-repo.js'
+import { bumpBothWays } from '../../../scan/prefiltered.js'
 import { entryName } from '../../../../../src/gitops/tools/kustomize/build/charts.js'
 import type { ChartRef } from '../../../../../src/gitops/scan/types.js'
 import { helmChartsLayout } from './charts-layout.js'
@@ -17,7 +17,7 @@ const CHART: ChartRef = {
 function bump(texts: Map<string, string>, prefix = '') {
   const editable = new Map([...texts].filter(([f]) => f.startsWith(prefix)))
   const reader = { files: [...texts.keys()], read: (f: string) => texts.get(f) }
-  return bumpRepository(editable, CHART, '6.14.1', [], reader)
+  return bumpBothWays(editable, CHART, '6.14.1', [], reader)
 }
 
 const row = (

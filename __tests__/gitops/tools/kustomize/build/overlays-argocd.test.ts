@@ -3,7 +3,7 @@
 // effective `spec.source.targetRevision` is a pin wherever it is written;
 // the chart is matched as argocd/pins.ts matches an Application's source.
 import { describe, expect, test } from 'vitest'
-import { bumpRepository } from '../../../../../src/gitops/bump-repo.js'
+import { bumpBothWays } from '../../../scan/prefiltered.js'
 import type { ChartRef } from '../../../../../src/gitops/scan/types.js'
 import { argoAppOfApps, type ArgoLayoutOptions } from './argocd-layout.js'
 
@@ -17,7 +17,7 @@ const CHART: ChartRef = {
 function bump(texts: Map<string, string>, paths = (_: string) => true) {
   const editable = new Map([...texts].filter(([file]) => paths(file)))
   const reader = { files: [...texts.keys()], read: (f: string) => texts.get(f) }
-  return bumpRepository(editable, CHART, '6.14.1', [], reader)
+  return bumpBothWays(editable, CHART, '6.14.1', [], reader)
 }
 
 /** Every changed line of the bump, as `file: old -> new`. */

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { bumpBothWays, prefilter } from '../../../scan/prefiltered.js'
 import { bumpRepository } from '../../../../../src/gitops/bump-repo.js'
 import type { ChartRef } from '../../../../../src/gitops/scan/types.js'
 import { fluxExampleLayout } from './layout.js'
@@ -13,7 +14,7 @@ const CHART: ChartRef = {
 function bump(texts: Map<string, string>, paths = (_: string) => true) {
   const editable = new Map([...texts].filter(([file]) => paths(file)))
   const reader = { files: [...texts.keys()], read: (f: string) => texts.get(f) }
-  return bumpRepository(editable, CHART, '6.14.1', [], reader)
+  return bumpBothWays(editable, CHART, '6.14.1', [], reader)
 }
 
 /** Every line that differs between two texts, as `old -> new`. */
@@ -155,6 +156,58 @@ describe('Kustomize overlays: the Flux example layout', () => {
     expect(rows).toContain(
       'apps/staging apps/staging/podinfo-values.yaml 6.10.0 -> 6.14.1'
     )
+  })
+
+  test('a JSON 6902 patch of the version, which names neither chart nor registry, moves', () => {
+    const texts = fluxExampleLayout({ base: '6.9.0', staging: '6.10.0' })
+    const production = 'apps/production/kustomization.yaml'
+    texts.set(
+      production,
+      (texts.get(production) ?? '').replace('podinfo-values.yaml', 'v.yaml')
+    )
+    texts.delete('apps/production/podinfo-values.yaml')
+    texts.set(
+      'apps/production/v.yaml',
+      '- op: replace\n  path: /spec/chart/spec/version\n  value: 6.10.0\n'
+    )
+    expect(prefilter(texts, CHART).dropped).toContain('apps/production/v.yaml')
+    const result = bump(texts)
+    expect(
+      changedLines(
+        texts.get('apps/production/v.yaml') ?? '',
+        result.files.get('apps/production/v.yaml') ?? ''
+      )
+    ).toEqual(['  value: 6.10.0 ->   value: 6.14.1'])
+    expect(result.environments).toEqual([
+      expect.objectContaining({
+        environment: 'apps/production',
+        file: 'apps/production/v.yaml',
+        line: 3,
+        from: '6.10.0',
+        to: '6.14.1'
+      }),
+      expect.objectContaining({ environment: 'apps/staging', to: '6.14.1' })
+    ])
+  })
+
+  test('the files the pre-filter let go are not read again to find the roots the tools name', () => {
+    const texts = fluxExampleLayout({ staging: '6.10.0', production: '6.10.0' })
+    for (let i = 0; i < 20; i++)
+      texts.set(`apps/other/cm-${i}.yaml`, 'kind: ConfigMap\n')
+    const { kept, dropped } = prefilter(texts, CHART)
+    expect(dropped).toContain('apps/other/cm-0.yaml')
+    const readAgain: string[] = []
+    const checkout = {
+      files: [...texts.keys()],
+      read: (file: string) => {
+        if (!kept.has(file)) readAgain.push(file)
+        return texts.get(file)
+      }
+    }
+    const paths = [...texts.keys()]
+    const result = bumpRepository(kept, CHART, '6.14.1', [], checkout, paths)
+    expect(result.files.size).toBe(2)
+    expect(readAgain.filter(file => file.startsWith('apps/other/'))).toEqual([])
   })
 
   test('a HelmRepository of another registry: no pin, no environment', () => {

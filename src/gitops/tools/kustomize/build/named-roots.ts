@@ -15,12 +15,21 @@ import { localPath, type BuildReader } from './tree.js'
 /** The tools' API groups: a file without either names no root (no parse). */
 const TOOL_GROUPS = ['kustomize.toolkit.fluxcd.io/', 'argoproj.io/']
 
+/**
+ * False when a text cannot name a root, without parsing it: the GitOps
+ * step's pre-filter keeps every text for which this is true (tools/index.ts
+ * `mayMatter`), so the files it let go need not be read again here.
+ */
+export function mayNameRoot(text: string): boolean {
+  return TOOL_GROUPS.some(group => text.includes(group))
+}
+
 /** The folders named as a build's path, as repository paths. */
 export function namedRoots(reader: BuildReader): Set<string> {
   const named = new Set<string>()
   for (const file of reader.files) {
     const text = reader.read(file)
-    if (!text || !TOOL_GROUPS.some(group => text.includes(group))) continue
+    if (!text || !mayNameRoot(text)) continue
     for (const doc of parseAllDocuments(text, { uniqueKeys: false })) {
       if (!('contents' in doc) || doc.errors.length > 0) continue
       for (const node of pathNodes(doc.contents)) {

@@ -1,0 +1,83 @@
+// Reading the clone's files: the texts the pre-filter lets go are not held,
+// but their paths (in listing order) and encodings are, so a build or the
+// preview can read them again and a bump can write them back.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, expect, test } from 'vitest'
+import { readMatchingFiles } from '../../src/gitops/files.js'
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-files-'))
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
+
+function checkout(name: string, files: Record<string, string | Buffer>) {
+  const dir = path.join(root, name)
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+    fs.writeFileSync(path.join(dir, file), content)
+  }
+  return dir
+}
+
+const GLOBS = ['**/*.yaml']
+
+test('a text `keep` lets go is not held; its path and encoding are', () => {
+  const dir = checkout('kept', {
+    'a/pin.yaml': 'chart: webapp\n',
+    'a/other.yaml': 'kind: ConfigMap\n',
+    'b/latin.yaml': Buffer.from('name: caf\xe9\n', 'latin1'),
+    'b/notes.txt': 'chart: webapp\n'
+  })
+  const files = readMatchingFiles(dir, GLOBS, (_, text) =>
+    text.includes('webapp')
+  )
+  expect([...files.texts]).toEqual([['a/pin.yaml', 'chart: webapp\n']])
+  expect(files.paths?.slice().sort()).toEqual([
+    'a/other.yaml',
+    'a/pin.yaml',
+    'b/latin.yaml'
+  ])
+  expect(Object.fromEntries(files.encodings)).toEqual({
+    'a/other.yaml': 'utf8',
+    'a/pin.yaml': 'utf8',
+    'b/latin.yaml': 'latin1'
+  })
+  expect(files.unread).toEqual([])
+})
+
+test('the walk lists every regular file for the builds: not .git, not a symlink', () => {
+  const dir = checkout('listed', {
+    'a.yaml': 'a: 1\n',
+    'b/notes.txt': 'x\n',
+    '.git/config': '[core]\n'
+  })
+  fs.symlinkSync('a.yaml', path.join(dir, 'link.yaml'))
+  const files = readMatchingFiles(dir, GLOBS, () => false)
+  expect(files.listed?.slice().sort()).toEqual(['a.yaml', 'b/notes.txt'])
+  expect(files.paths).toEqual(['a.yaml'])
+})
+
+test('without `keep`, or when it keeps all, every text is held and no paths are listed', () => {
+  const dir = checkout('all', {
+    'x.yaml': 'a: 1\n',
+    'deep/er/y.yaml': 'b: 2\n'
+  })
+  for (const keep of [undefined, () => true]) {
+    const files = readMatchingFiles(dir, GLOBS, keep)
+    expect([...files.texts.keys()].sort()).toEqual(['deep/er/y.yaml', 'x.yaml'])
+    expect(files.paths).toBeUndefined()
+  }
+})
+
+test('a file that is not read is neither kept nor listed', () => {
+  const dir = checkout('unread', {
+    'ok.yaml': 'a: 1\n',
+    'utf16.yaml': Buffer.from([0xff, 0xfe, 0x61, 0x00])
+  })
+  const files = readMatchingFiles(dir, GLOBS, () => false)
+  expect(files.texts.size).toBe(0)
+  expect(files.paths).toEqual(['ok.yaml'])
+  expect(files.unread.map(u => [u.file, u.level])).toEqual([
+    ['utf16.yaml', 'warning']
+  ])
+})
