@@ -5,7 +5,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, expect, test } from 'vitest'
-import { readMatchingFiles } from '../../src/gitops/files.js'
+import { execFileSync } from 'node:child_process'
+import { readBounded, readMatchingFiles } from '../../src/gitops/files.js'
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-files-'))
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
@@ -80,4 +81,24 @@ test('a file that is not read is neither kept nor listed', () => {
   expect(files.unread.map(u => [u.file, u.level])).toEqual([
     ['utf16.yaml', 'warning']
   ])
+})
+
+// A file the walk listed is read with one open; should it have been replaced
+// since (a symlink, a pipe), it is not followed and the read never blocks.
+test('readBounded: bytes, the size past the bound, and no symlink, pipe or missing name', () => {
+  const dir = checkout('bounded', {
+    'a.yaml': 'kind: ConfigMap\n',
+    'big.yaml': 'x'.repeat(100),
+    'secret.txt': 'outside\n'
+  })
+  fs.symlinkSync(path.join(dir, 'secret.txt'), path.join(dir, 'link.yaml'))
+  execFileSync('mkfifo', ['--', path.join(dir, 'pipe.yaml')])
+  const read = (file: string) => readBounded(path.join(dir, file), 50)
+  expect(Buffer.from(read('a.yaml') as Buffer).toString()).toBe(
+    'kind: ConfigMap\n'
+  )
+  expect(read('big.yaml')).toBe(100)
+  expect(read('link.yaml')).toBe('not a regular file')
+  expect(read('pipe.yaml')).toBe('not a regular file')
+  expect(read('gone.yaml')).toBe('missing')
 })

@@ -16,7 +16,7 @@ import {
   type Registry
 } from '../../__tests__/helpers/registry.js'
 import { mapLimit } from '../../src/concurrency.js'
-import { MIRROR_CONCURRENCY } from '../../src/mirror/in-order.js'
+import { MIRROR_CONCURRENCY } from '../../src/mirror/run.js'
 import { runMainTimed } from '../action.js'
 import { alternate } from '../alternate.js'
 import { withChildCpu } from '../cpu.js'
@@ -342,7 +342,7 @@ function mirrorSection(
     lines: [
       `${n} chart versions, medians over the timed runs. CPU is user + system time of the processes each ` +
         'side started (the mirror’s node process and its Helm; the loop’s Helm), as in the monorepo rows. ' +
-        `The mirror copies up to ${MIRROR_CONCURRENCY} versions at once (src/mirror/in-order.ts), each ` +
+        `The mirror copies up to ${MIRROR_CONCURRENCY} versions at once (src/mirror/run.ts, src/in-order.ts), each ` +
         'holding at most one blob in memory; the loop runs one Helm process at a time.',
       '',
       ...lines,

@@ -1736,29 +1736,62 @@ function readOne(root, file, result) {
     const badName = filePathProblem(file);
     if (badName)
         return unread(`not scanned: its name cannot be used (${badName}); rename it`, 'warning');
-    const size = statSize(path.join(root, file));
-    if (size === undefined) {
+    const read = readBounded(path.join(root, file), MAX_FILE_BYTES);
+    if (read === 'missing') {
         return unread('not scanned: its name is not valid UTF-8; rename it', 'warning');
     }
-    if (size > MAX_FILE_BYTES) {
-        return unread(`not scanned: ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for GitOps files; a pin in it is not bumped: bump it by hand, or split the file`, 'notice');
+    if (read === 'not a regular file') {
+        return unread('not scanned: it was replaced by a symlink or another kind of file while the clone was read', 'warning');
     }
-    const decoded = decodeFile(fs.readFileSync(path.join(root, file)));
+    if (typeof read === 'number') {
+        return unread(`not scanned: ${read} bytes, over the ${MAX_FILE_BYTES}-byte limit for GitOps files; a pin in it is not bumped: bump it by hand, or split the file`, 'notice');
+    }
+    const decoded = decodeFile(read);
     if ('refused' in decoded) {
         return unread(`left alone: ${decoded.refused}, and only UTF-8 or ASCII-compatible files are edited safely; bump a pin in it by hand, or convert it to UTF-8`, 'warning');
     }
     result.encodings.set(file, decoded.encoding);
     return decoded.text;
 }
-/** The size of a listed file; undefined when its name does not survive decoding (not UTF-8). */
-function statSize(full) {
+/**
+ * A listed file's bytes, opened once (one path lookup: a stat before the
+ * read cost a sixth of a 100,000-file scan, #27): its size instead when over
+ * `max`; `missing` when its name does not survive decoding (not UTF-8).
+ * Never through a symlink, never blocking on a pipe, should the file have
+ * been replaced since the walk listed it.
+ */
+function readBounded(full, max) {
+    let fd;
     try {
-        return fs.statSync(full).size;
+        fd = fs.openSync(full, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
     }
     catch (error) {
-        if (error.code === 'ENOENT')
-            return undefined;
+        const code = error.code;
+        if (code === 'ENOENT')
+            return 'missing';
+        if (code === 'ELOOP')
+            return 'not a regular file';
         throw error;
+    }
+    try {
+        const stat = fs.fstatSync(fd);
+        if (!stat.isFile())
+            return 'not a regular file';
+        if (stat.size > max)
+            return stat.size;
+        // What the file holds now, up to the size it had: never more than `max`.
+        const bytes = Buffer.allocUnsafe(stat.size);
+        let filled = 0;
+        while (filled < bytes.length) {
+            const n = fs.readSync(fd, bytes, filled, bytes.length - filled, filled);
+            if (n === 0)
+                break;
+            filled += n;
+        }
+        return bytes.subarray(0, filled);
+    }
+    finally {
+        fs.closeSync(fd);
     }
 }
 /** A regular file of the checkout (never through a symlink), or undefined. */

@@ -7,6 +7,7 @@ import { d as distExports, C as Connector, u as userAgent, a as CLIENT_ID, w as 
 import { o as ociTag, c as chartTarget, d as chartRef } from './registry-reference.js';
 const { createHash } = process.getBuiltinModule('node:crypto');
 import { s as semver } from './semver.js';
+import { i as inOrder } from './in-order.js';
 import { n as nodeRange, s as setMirrorOutputs, r as refusalLines, a as resultLine, w as writeMirrorSummary } from './mirror-summary.js';
 import { O as OCI_IMAGE_INDEX, a as OCI_IMAGE_MANIFEST, p as parseDescriptor } from './registry-oci-index.js';
 import { s as signatureTag, r as referrersTag, p as parseDescriptors, t as taggedReferrers, a as referrersIndex } from './signing-store.js';
@@ -297,58 +298,6 @@ async function readBounded(message, limit, url, onChunk) {
             throw tooLarge();
         await onChunk(chunk);
     }
-}
-
-// The mirror copies chart versions side by side: a copy mostly waits, on a
-// registry's answers or on a `helm push`, so one at a time leaves the machine
-// idle (issue #27). At most `limit` run at once, so at most that many blobs
-// are held in memory (a copy holds one blob at a time) and that many packages
-// are downloaded or pushed at a time. Each version's log is collected, and is
-// shown, with its result, as one group in the order the versions were planned,
-// as soon as it and every version before it are done: the log, the outputs
-// and the summary read as they did when versions were copied one by one.
-// Pure: no I/O of its own (the caller's `show` prints).
-/** Versions copied at once, at most (as the release pushes charts: publish.ts). */
-const MIRROR_CONCURRENCY = 4;
-/**
- * Runs `work` over `items`, at most `limit` at once, each with a log of its
- * own, and calls `show` once per item that ran, in the items' order, as soon
- * as that item and every one before it are done. After a failure no new item
- * starts; the ones running finish and are shown, then the failure of the
- * earliest item is thrown. Returns the values in the items' order.
- */
-async function inOrder(items, limit, work, show) {
-    const logs = items.map(() => []);
-    const outcomes = [];
-    let next = 0;
-    let shown = 0;
-    let failed = false;
-    // Items start in order, so the ones that ran are always a prefix.
-    const showReady = () => {
-        for (; shown < next && outcomes[shown]; shown++)
-            show(items[shown], logs[shown], outcomes[shown]);
-    };
-    async function worker() {
-        while (!failed && next < items.length) {
-            const index = next++;
-            try {
-                outcomes[index] = {
-                    ok: true,
-                    value: await work(items[index], logs[index])
-                };
-            }
-            catch (error) {
-                outcomes[index] = { ok: false, error };
-                failed = true;
-            }
-            showReady();
-        }
-    }
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    const failure = outcomes.find(outcome => !outcome.ok);
-    if (failure && !failure.ok)
-        throw failure.error;
-    return outcomes.map(outcome => outcome.value);
 }
 
 // Which versions of a chart a line's constraint picks from what the source
@@ -1256,7 +1205,7 @@ class MirrorRun {
 }
 
 // The mirror's list of steps, one log group each: find the versions every
-// line asks for, then copy them, a few side by side (in-order.ts: each
+// line asks for, then copy them, a few side by side (../in-order.ts: each
 // version's group is printed, in order, once it is done; run-state.ts is what
 // the copies share). Every line is resolved before anything is copied, so a
 // line that names nothing (a missing chart, a range no version matches)
@@ -1265,6 +1214,8 @@ class MirrorRun {
 // the run copies what it can, then fails naming each refusal. Each version's
 // group says what became of it; outputs and summary are set once, at the end,
 // failure or not (an error that stops the run is in the summary too).
+/** Versions copied at once, at most (as the release pushes charts: publish.ts). */
+const MIRROR_CONCURRENCY = 4;
 /** The mirror, once the inputs are read; a refusal is thrown to the entry. */
 async function mirror(config, services = realServices) {
     const results = [];
@@ -1469,4 +1420,4 @@ function constraintText(line) {
     return constraint.kind === 'range' ? constraint.range : 'latest';
 }
 
-export { mirror };
+export { MIRROR_CONCURRENCY, mirror };

@@ -4,6 +4,7 @@ const os = process.getBuiltinModule('node:os');
 const path = process.getBuiltinModule('node:path');
 import { s as semver } from './semver.js';
 import { e as errorMessage } from './errors.js';
+import { i as inOrder } from './in-order.js';
 import { p as plural, C as CHANGES_ANNOTATION, m as mapLimit, M as Minimatch } from './release-steps.js';
 import { K as HELM_CHART_CONFIG, d as distExports } from './registry-client.js';
 import { b as escapeMarkdown, c as clip, i as inlineCode, e as escapeHtml, l as fenced, p as preformatted } from './markdown.js';
@@ -2513,6 +2514,12 @@ function differs(baseline, output, markers) {
  * bounded whatever the charts render.
  */
 const MAX_PREVIEW_DIFF_CHARS = 900_000;
+/**
+ * Places rendered at once, at most: one `helm template` at a time leaves a
+ * core of a runner idle (two on GitHub's smallest), and two at once hold at
+ * most two renders' memory (1 GiB each: helm/isolation.ts), issue #27.
+ */
+const RENDER_CONCURRENCY = 2;
 /** Renders every place old vs new and reads the changelog. Never throws. */
 async function previewRelease(services, input) {
     const workDir = fs.mkdtempSync(path.join(tempRoot(), 'helm-oci-release-render-'));
@@ -2562,18 +2569,26 @@ async function renderAll(services, input, workDir) {
     const places = [];
     const budget = new TimeBudget(budgetMs());
     const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS };
-    const changes = [];
-    for (const { place: found, versions } of input.places()) {
-        const place = withCapabilities(found, input);
-        const umbrellaChartDir = place.umbrella && input.cloneDir
+    const changes = input.places().map(({ place: found, versions }) => ({
+        found,
+        place: withCapabilities(found, input),
+        versions
+    }));
+    // A few places at once; each outcome is kept, bounded, in the places'
+    // order as soon as it and those before it are done.
+    await inOrder(changes, RENDER_CONCURRENCY, ({ place, versions }) => renderPlaceChange(services.helm, place, versions, services.packages, {
+        workDir,
+        umbrellaChartDir: place.umbrella && input.cloneDir
             ? path.join(input.cloneDir, place.umbrella.chartDir)
-            : undefined;
-        const outcome = await renderPlaceChange(services.helm, place, versions, services.packages, { workDir, umbrellaChartDir, budget });
-        outcomes.push(keepBounded(outcome, kept));
-        if (outcome.status !== 'skipped')
+            : undefined,
+        budget
+    }), ({ found }, _log, outcome) => {
+        if (!outcome.ok)
+            return;
+        outcomes.push(keepBounded(outcome.value, kept));
+        if (outcome.value.status !== 'skipped')
             places.push(found);
-        changes.push({ place, versions });
-    }
+    });
     // After every place is rendered, so that probes never take the budget
     // of a place's own renders.
     for (const [index, outcome] of outcomes.entries()) {
@@ -2669,4 +2684,4 @@ function tempRoot() {
     return process.env.RUNNER_TEMP || os.tmpdir();
 }
 
-export { MAX_PREVIEW_DIFF_CHARS, keepBounded, previewFailure, previewRelease };
+export { MAX_PREVIEW_DIFF_CHARS, RENDER_CONCURRENCY, keepBounded, previewFailure, previewRelease };

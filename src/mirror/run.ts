@@ -1,5 +1,5 @@
 // The mirror's list of steps, one log group each: find the versions every
-// line asks for, then copy them, a few side by side (in-order.ts: each
+// line asks for, then copy them, a few side by side (../in-order.ts: each
 // version's group is printed, in order, once it is done; run-state.ts is what
 // the copies share). Every line is resolved before anything is copied, so a
 // line that names nothing (a missing chart, a range no version matches)
@@ -21,7 +21,7 @@ import {
   type ClassicVersion
 } from './classic.js'
 import type { MirrorConfig } from '../inputs/mirror.js'
-import { inOrder, MIRROR_CONCURRENCY, type Outcome } from './in-order.js'
+import { inOrder, type Outcome } from '../in-order.js'
 import { mirrorOciVersion, ociVersions } from './oci-copy.js'
 import { setMirrorOutputs } from './outputs.js'
 import { connection } from '../publish/target.js'
@@ -39,6 +39,9 @@ import type { MirrorResult } from './types.js'
 import { ociTag, selectVersions } from './versions.js'
 
 export type { MirrorHelm, MirrorServices }
+
+/** Versions copied at once, at most (as the release pushes charts: publish.ts). */
+export const MIRROR_CONCURRENCY = 4
 
 /** One chart version to copy, as a line resolved it. */
 interface Planned {

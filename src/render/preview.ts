@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import semver from 'semver'
 import { errorMessage } from '../errors.js'
+import { inOrder } from '../in-order.js'
 import { assumptions } from './assumptions.js'
 import { budgetMs, TimeBudget } from './budget.js'
 import { readChangelog, type ChangelogRegistry } from './changelog-source.js'
@@ -32,6 +33,13 @@ import type { PlaceChange, RenderPlace } from './place.js'
  * bounded whatever the charts render.
  */
 export const MAX_PREVIEW_DIFF_CHARS = 900_000
+
+/**
+ * Places rendered at once, at most: one `helm template` at a time leaves a
+ * core of a runner idle (two on GitHub's smallest), and two at once hold at
+ * most two renders' memory (1 GiB each: helm/isolation.ts), issue #27.
+ */
+export const RENDER_CONCURRENCY = 2
 
 /** What the preview needs from outside: Helm, the chart's packages, the registry's tags and configs. */
 export interface PreviewServices {
@@ -139,24 +147,31 @@ async function renderAll(
   const places: RenderPlace[] = []
   const budget = new TimeBudget(budgetMs())
   const kept = { diffChars: MAX_PREVIEW_DIFF_CHARS }
-  const changes: PlaceChange[] = []
-  for (const { place: found, versions } of input.places()) {
-    const place = withCapabilities(found, input)
-    const umbrellaChartDir =
-      place.umbrella && input.cloneDir
-        ? path.join(input.cloneDir, place.umbrella.chartDir)
-        : undefined
-    const outcome = await renderPlaceChange(
-      services.helm,
-      place,
-      versions,
-      services.packages,
-      { workDir, umbrellaChartDir, budget }
-    )
-    outcomes.push(keepBounded(outcome, kept))
-    if (outcome.status !== 'skipped') places.push(found)
-    changes.push({ place, versions })
-  }
+  const changes = input.places().map(({ place: found, versions }) => ({
+    found,
+    place: withCapabilities(found, input),
+    versions
+  }))
+  // A few places at once; each outcome is kept, bounded, in the places'
+  // order as soon as it and those before it are done.
+  await inOrder(
+    changes,
+    RENDER_CONCURRENCY,
+    ({ place, versions }) =>
+      renderPlaceChange(services.helm, place, versions, services.packages, {
+        workDir,
+        umbrellaChartDir:
+          place.umbrella && input.cloneDir
+            ? path.join(input.cloneDir, place.umbrella.chartDir)
+            : undefined,
+        budget
+      }),
+    ({ found }, _log, outcome) => {
+      if (!outcome.ok) return
+      outcomes.push(keepBounded(outcome.value, kept))
+      if (outcome.value.status !== 'skipped') places.push(found)
+    }
+  )
   // After every place is rendered, so that probes never take the budget
   // of a place's own renders.
   for (const [index, outcome] of outcomes.entries()) {

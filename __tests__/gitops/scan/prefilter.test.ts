@@ -60,9 +60,15 @@ describe('mayMatter', () => {
       false
     ],
     [
-      "an Application of another chart (its source may name a build's root)",
+      'an Application of another chart',
       'apps/b.yaml',
       `${ARGO}spec: {source: {chart: redis}}\n`,
+      false
+    ],
+    [
+      "an Application of a folder (its path may name a build's root)",
+      'apps/c.yaml',
+      `${ARGO}spec: {source: {repoURL: https://git.example/gitops, path: apps/prod}}\n`,
       true
     ],
     [

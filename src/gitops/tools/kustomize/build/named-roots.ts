@@ -21,7 +21,11 @@ const TOOL_GROUPS = ['kustomize.toolkit.fluxcd.io/', 'argoproj.io/']
  * `mayMatter`), so the files it let go need not be read again here.
  */
 export function mayNameRoot(text: string): boolean {
-  return TOOL_GROUPS.some(group => text.includes(group))
+  // Both name a root by a `path` key: most Applications (a Helm chart's
+  // source) have none, and are not parsed.
+  return (
+    text.includes('path') && TOOL_GROUPS.some(group => text.includes(group))
+  )
 }
 
 /** The folders named as a build's path, as repository paths. */

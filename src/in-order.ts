@@ -1,15 +1,11 @@
-// The mirror copies chart versions side by side: a copy mostly waits, on a
-// registry's answers or on a `helm push`, so one at a time leaves the machine
-// idle (issue #27). At most `limit` run at once, so at most that many blobs
-// are held in memory (a copy holds one blob at a time) and that many packages
-// are downloaded or pushed at a time. Each version's log is collected, and is
-// shown, with its result, as one group in the order the versions were planned,
-// as soon as it and every version before it are done: the log, the outputs
-// and the summary read as they did when versions were copied one by one.
+// Work side by side, shown in order: the mirror's copies (a copy mostly
+// waits on a registry or a `helm push`) and the preview's renders (one
+// `helm template` leaves a core idle), issue #27. At most `limit` run at
+// once, so at most that many blobs, packages or renders are held at a time.
+// Each item's log is collected and shown, with its result, in the order the
+// items were given, as soon as it and every one before it are done: the log,
+// the outputs and the summary read as they did when items ran one by one.
 // Pure: no I/O of its own (the caller's `show` prints).
-
-/** Versions copied at once, at most (as the release pushes charts: publish.ts). */
-export const MIRROR_CONCURRENCY = 4
 
 /** What became of one item's work: its value, or what it threw. */
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown }

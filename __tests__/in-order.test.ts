@@ -1,8 +1,9 @@
-// Side by side, shown in order: the mirror's schedule. Each item's work is a
+// Side by side, shown in order: the schedule of the mirror's copies and the
+// preview's renders. Each item's work is a
 // promise the test settles by hand, so what runs at once and when each item
 // is shown are checked by the sequence of events, never by a clock.
 import { expect, test } from 'vitest'
-import { inOrder } from '../../src/mirror/in-order.js'
+import { inOrder } from '../src/in-order.js'
 
 /** A schedule whose items wait until the test settles (or fails) them. */
 function scheduled(items: string[], limit: number) {
