@@ -11,6 +11,14 @@ import { alternate } from '../alternate.js'
 import type { ScanSample } from '../children/gitops-scan.js'
 import { CORPUS_CHART, corpusFiles, type CorpusFile } from '../gitops-corpus.js'
 import type { Fixture } from '../fixture.js'
+import {
+  gitopsSection,
+  MEMORY_TARGET_MB,
+  total,
+  type Corpus,
+  type GrepSample,
+  type SizeResult
+} from './gitops-section.js'
 import { runCommand } from '../process.js'
 import {
   figure,
@@ -31,18 +39,10 @@ export interface GitopsOptions {
   cloneSize: number
 }
 
-const MEMORY_TARGET_MB = 300
 const TSX = ['--import', 'tsx']
 const SCAN_CHILD = path.join(repoRoot, 'bench', 'children', 'gitops-scan.ts')
 const CLONE_CHILD = path.join(repoRoot, 'bench', 'children', 'gitops-clone.ts')
 const GIT_TOKEN = 'bench-gitops-token'
-
-interface Corpus {
-  dir: string
-  files: number
-  pins: number
-  bytes: number
-}
 
 /** Writes the generated repository of `count` files under `dir`. */
 function writeCorpus(dir: string, count: number): Corpus {
@@ -79,11 +79,6 @@ async function scan(corpus: Corpus): Promise<ScanSample> {
   return lastJson<ScanSample>(out.stdout)
 }
 
-interface GrepSample {
-  ms: number
-  maxRssMB: number
-}
-
 /** The floor: read every YAML file for the repository's address, parse nothing. */
 async function grep(corpus: Corpus): Promise<GrepSample> {
   const args = [
@@ -102,12 +97,6 @@ async function grep(corpus: Corpus): Promise<GrepSample> {
   const out = await runCommand(timeBin, ['-f', '%M', 'grep', ...args])
   const kb = Number(out.stderr.trim().split('\n').pop())
   return { ms: out.ms, maxRssMB: kb / 1024 }
-}
-
-interface SizeResult {
-  corpus: Corpus
-  scans: ScanSample[]
-  greps: GrepSample[]
 }
 
 export async function measureGitops(
@@ -148,8 +137,6 @@ export async function measureGitops(
     sections: [gitopsSection(results, options, clone.section)]
   }
 }
-
-const total = (s: ScanSample): number => s.readMs + s.bumpMs
 
 function describe(corpus: Corpus): string {
   return (
@@ -361,68 +348,4 @@ async function measureClone(
   } finally {
     await server.stop()
   }
-}
-
-function gitopsSection(
-  results: readonly SizeResult[],
-  options: GitopsOptions,
-  cloneLines: string[]
-): Measurement['sections'][number] {
-  const med = (r: SizeResult, f: (s: ScanSample) => number): number =>
-    median(r.scans.map(f))
-  const lines = [
-    'The scan, split (medians; each sample a fresh `node --import tsx` process, timed inside it, so ' +
-      'node and tsx start-up are not in the times but are in the peak RSS, whose start value is shown):',
-    '',
-    '| files | texts kept | read (`readMatchingFiles`) | bump (`bumpRepository`) | total | RSS before the scan | peak RSS | glob matching, a matcher per file (before) | glob matching, compiled once (src/ now) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...results.map(
-      r =>
-        `| ${r.corpus.files.toLocaleString('en-US')} | ${med(r, s => s.kept).toLocaleString('en-US')} | ${ms(med(r, s => s.readMs))} | ${ms(med(r, s => s.bumpMs))} | ` +
-        `${ms(med(r, total))} | ${formatValue(
-          med(r, s => s.rssBeforeMB),
-          'MB'
-        )} | ` +
-        `${formatValue(
-          med(r, s => s.maxRssMB),
-          'MB'
-        )} | ${ms(med(r, s => s.globPerCallMs))} | ` +
-        `${ms(med(r, s => s.globCompiledMs))} |`
-    ),
-    ''
-  ]
-  const largest = results[results.length - 1]
-  const perCall = med(largest, s => s.globPerCallMs)
-  const compiled = med(largest, s => s.globCompiledMs)
-  const share = perCall / med(largest, total)
-  lines.push(
-    `**Waste found and fixed in src/gitops/files.ts:** \`readMatchingFiles\` used to call \`minimatch(file, glob)\` for every ` +
-      'file and glob, which parses and compiles the glob again each time. Measured side by side in this run on ' +
-      `${largest.corpus.files.toLocaleString('en-US')} files: before, that matching took ${ms(perCall)} ` +
-      `(${(share * 100).toFixed(0)}% of the scan); after (each glob compiled once, \`new Minimatch(glob, { dot: true })\`, ` +
-      `then \`.match(file)\`, as src/ now does) ${ms(compiled)} for the same answers.`,
-    ''
-  )
-  for (const r of results) {
-    const goal = options.timeTargets.get(r.corpus.files)
-    if (goal === undefined) continue
-    const t = med(r, total)
-    const m = med(r, s => s.maxRssMB)
-    lines.push(
-      `At ${r.corpus.files.toLocaleString('en-US')} files: ${ms(t)} ` +
-        `(target < ${goal.toLocaleString('en-US')} ms: ${t < goal ? 'met' : 'not met'}) and a peak RSS of ` +
-        `${formatValue(m, 'MB')} (target < ${MEMORY_TARGET_MB} MB: ${m < MEMORY_TARGET_MB ? 'met' : 'not met'}).`,
-      ''
-    )
-  }
-  lines.push(
-    'The memory target is checked at every size. Files are read one at a time as the walk lists them; a ' +
-      'pre-filter (src/gitops/scan/prefilter.ts) keeps only the texts that name the chart or its registry, ' +
-      'kustomizations and Chart.yaml files, and drops the others at once (their paths are kept: a Kustomize ' +
-      'build reads a patch it includes again from disk). What grows with the repository is the list of ' +
-      'paths and the kept texts; files over 1 MiB are skipped unread.',
-    ''
-  )
-  lines.push(...cloneLines)
-  return { title: 'GitOps scan and clone', lines }
 }
