@@ -28,7 +28,7 @@ import {
 import { runCommand } from '../process.js'
 import { figure, ms, type Measurement, type Row } from '../report.js'
 import { median, pairedRatios, summarize } from '../stats.js'
-import { medianSteps } from './publish.js'
+import { medianSteps } from './publish-report.js'
 
 export interface InstallOptions {
   reps: number
