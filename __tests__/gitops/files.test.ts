@@ -6,7 +6,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, expect, test } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { readBounded, readMatchingFiles } from '../../src/gitops/files.js'
+import {
+  readBounded,
+  readCheckoutFile,
+  readMatchingFiles
+} from '../../src/gitops/files.js'
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-files-'))
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
@@ -101,4 +105,20 @@ test('readBounded: bytes, the size past the bound, and no symlink, pipe or missi
   expect(read('link.yaml')).toBe('not a regular file')
   expect(read('pipe.yaml')).toBe('not a regular file')
   expect(read('gone.yaml')).toBe('missing')
+})
+
+test('readCheckoutFile reads as the scan does: a regular file inside the checkout, never a symlink', () => {
+  const dir = checkout('checkout-file', {
+    'apps/values.yaml': 'a: 1\n',
+    'secret.txt': 'outside\n'
+  })
+  fs.symlinkSync(path.join(dir, 'secret.txt'), path.join(dir, 'apps/link.yaml'))
+  const text = (file: string) => {
+    const bytes = readCheckoutFile(dir, file)
+    return bytes && Buffer.from(bytes).toString()
+  }
+  expect(text('apps/values.yaml')).toBe('a: 1\n')
+  expect(text('apps/link.yaml')).toBeUndefined()
+  expect(text('../checkout-file/secret.txt')).toBeUndefined()
+  expect(text('apps/gone.yaml')).toBeUndefined()
 })

@@ -1799,10 +1799,10 @@ function readCheckoutFile(root, file) {
     const full = insideCheckout(root, file);
     if (!full)
         return undefined;
-    const stat = fs.lstatSync(full, { throwIfNoEntry: false });
-    if (!stat?.isFile() || stat.size > MAX_FILE_BYTES)
-        return undefined;
-    return fs.readFileSync(full);
+    // One open, as the scan reads: never through a symlink, even one swapped
+    // in after a check (an lstat, then a read, would follow it).
+    const read = readBounded(full, MAX_FILE_BYTES);
+    return Buffer.isBuffer(read) ? read : undefined;
 }
 /** The regular files directly in a folder of the checkout; [] without one. */
 function listCheckoutFolder(root, folder) {
