@@ -10,20 +10,20 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { stringify } from 'yaml'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import {
-  makeRunnerDirs,
-  runMain,
-  type StepResult
-} from '../../helpers/action-runner.js'
-import { writeChart } from '../../helpers/charts.js'
-import type { GitServer } from '../../helpers/git-server.js'
+import type { StepResult } from '../../helpers/action-runner.js'
 import type { GitHubDouble } from '../../helpers/github-double.js'
-import type { Mirror } from '../../helpers/helm-mirror.js'
 import {
-  gitopsRunContext,
   startGitopsServers,
   type GitopsServers
 } from '../../helpers/gitops-servers.js'
+import {
+  changedLines,
+  pullBody,
+  releasePodinfo,
+  seedRepository,
+  writePodinfo as writePodinfoChart,
+  type PodinfoChart
+} from '../../helpers/podinfo-release.js'
 import { HELM4, realHelm, removeDir, tempDir } from '../../helpers/paths.js'
 import type { Registry } from '../../helpers/registry.js'
 import {
@@ -32,110 +32,66 @@ import {
 } from '../../gitops/tools/kustomize/build/argocd-layout.js'
 
 const TOKEN = 'ghs_argoOverlayTOKEN12345678'
-const BRANCH = 'helm-oci-release/podinfo'
 const STAGING = 'apps/staging/podinfo-source.yaml'
 const PRODUCTION = 'apps/production/podinfo-source.yaml'
 const BASE = 'apps/base/podinfo/application.yaml'
 
 let root: string
 let registry: Registry
-let mirror: Mirror
-let git: GitServer
 let github: GitHubDouble
 let servers: GitopsServers
-let runs = 0
 
 /** A GitOps repository `acme/<name>` holding the app-of-apps. */
 function seed(name: string, options: ArgoLayoutOptions): Map<string, string> {
-  const files = argoAppOfApps({
-    ...options,
+  return seedRepository(
+    servers,
+    name,
     // Argo CD's Helm OCI form: the registry and path, no scheme.
-    repoURL: `${registry.host}/acme/charts`
-  })
-  git.createRepo(`acme/${name}`, 'main', Object.fromEntries(files))
-  github.addRepository({ owner: 'acme', repo: name, defaultBranch: 'main' })
-  return files
+    argoAppOfApps({ ...options, repoURL: `${registry.host}/acme/charts` })
+  )
 }
 
-/** A chart whose ConfigMap shows the values each environment sets. */
-const TEMPLATE = [
-  'apiVersion: v1',
-  'kind: ConfigMap',
-  'metadata:',
-  '  name: {{ .Release.Name }}-ui',
-  'data:',
-  '  message: {{ .Values.ui.message | quote }}',
-  '  color: {{ .Values.ui.color | quote }}',
-  '  replicas: {{ .Values.replicaCount | quote }}',
-  '  chart: {{ .Chart.Version | quote }}',
-  ''
-].join('\n')
+/** podinfo, with a ConfigMap that shows the values each environment sets. */
+const CHART: PodinfoChart = {
+  template: [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: {{ .Release.Name }}-ui',
+    'data:',
+    '  message: {{ .Values.ui.message | quote }}',
+    '  color: {{ .Values.ui.color | quote }}',
+    '  replicas: {{ .Values.replicaCount | quote }}',
+    '  chart: {{ .Chart.Version | quote }}',
+    ''
+  ].join('\n'),
+  values: 'replicaCount: 1\nui:\n  message: default\n  color: grey\n'
+}
 
 /** The chart, with defaults for every value its template reads. */
-function writePodinfo(parent: string, version: string): string {
-  const dir = writeChart(parent, {
-    name: 'podinfo',
-    version,
-    template: TEMPLATE
-  })
-  fs.writeFileSync(
-    path.join(dir, 'values.yaml'),
-    'replicaCount: 1\nui:\n  message: default\n  color: grey\n'
-  )
-  return dir
-}
+const writePodinfo = (parent: string, version: string): string =>
+  writePodinfoChart(parent, version, CHART)
 
 /** Releases podinfo `version` into the GitOps repository `acme/<name>`. */
-async function release(
+const release = (
   name: string,
   version: string,
   inputs: Record<string, string> = {}
-): Promise<StepResult> {
-  const dirs = makeRunnerDirs(path.join(root, `run-${++runs}`))
-  writePodinfo(path.join(dirs.workspace, 'charts'), version)
-  return runMain({
-    inputs: {
-      chart: 'charts/podinfo',
-      registry: registry.host,
-      repository: 'acme/charts',
-      password: '',
-      'helm-version': HELM4,
-      'helm-download-url': mirror.url,
-      'plain-http': 'true',
-      'gitops-repository': `acme/${name}`,
-      'gitops-token': TOKEN,
-      'gitops-render': 'false',
-      ...inputs
-    },
-    dirs,
-    ...gitopsRunContext(servers, version)
-  })
-}
+): Promise<StepResult> =>
+  releasePodinfo(
+    { servers, root, token: TOKEN, chart: CHART, render: false },
+    name,
+    version,
+    inputs
+  )
 
 const log = (result: StepResult): string => result.stdout + result.stderr
 
 /** The files the branch changed, each as its lines that differ. */
-function changed(
-  name: string,
-  files: Map<string, string>
-): Record<string, string[]> {
-  const result: Record<string, string[]> = {}
-  for (const [file, before] of files) {
-    const after = git.readFile(`acme/${name}`, BRANCH, file) ?? ''
-    if (after === before) continue
-    const a = before.split('\n')
-    const b = after.split('\n')
-    result[file] = a.flatMap((line, i) =>
-      line === b[i] ? [] : [`${line} → ${b[i]}`]
-    )
-  }
-  return result
-}
+const changed = (name: string, files: Map<string, string>) =>
+  changedLines(servers, name, files)
 
-function body(name: string): string {
-  const [pr] = github.pulls('acme', name)
-  return pr?.body ?? ''
-}
+const body = (name: string): string => pullBody(servers, name)
 
 /** The Environments row of an environment whose version moved. */
 const movedRow = (env: string, file: string, line: number, to: string) =>
@@ -148,7 +104,7 @@ const moved = (to: string) => [
 beforeAll(async () => {
   root = tempDir('hor-argo-overlays-e2e-')
   servers = await startGitopsServers(TOKEN)
-  ;({ registry, mirror, git, github } = servers)
+  ;({ registry, github } = servers)
 })
 
 afterAll(async () => {

@@ -9,89 +9,65 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { stringify } from 'yaml'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { StepResult } from '../../helpers/action-runner.js'
 import {
-  makeRunnerDirs,
-  runMain,
-  type StepResult
-} from '../../helpers/action-runner.js'
-import { writeChart } from '../../helpers/charts.js'
-import type { GitHubDouble } from '../../helpers/github-double.js'
-import {
-  gitopsRunContext,
   startGitopsServers,
   type GitopsServers
 } from '../../helpers/gitops-servers.js'
+import {
+  pullBody,
+  releasePodinfo,
+  seedRepository,
+  writePodinfo as writePodinfoChart,
+  type PodinfoChart
+} from '../../helpers/podinfo-release.js'
 import { HELM4, realHelm, removeDir, tempDir } from '../../helpers/paths.js'
 import { helmChartsLayout } from '../../gitops/tools/kustomize/build/charts-layout.js'
 
 const TOKEN = 'ghs_chartsOverlayTOKEN123456'
 
 let root: string
-let github: GitHubDouble
 let servers: GitopsServers
-let runs = 0
 
-/** A chart whose ConfigMap shows the values each environment sets. */
-const TEMPLATE = [
-  'apiVersion: v1',
-  'kind: ConfigMap',
-  'metadata:',
-  '  name: {{ .Release.Name }}-ui',
-  'data:',
-  '  message: {{ .Values.ui.message | quote }}',
-  '  replicas: {{ .Values.replicaCount | quote }}',
-  '  namespace: {{ .Release.Namespace | quote }}',
-  '  chart: {{ .Chart.Version | quote }}',
-  ''
-].join('\n')
-
-/** The chart, with defaults for every value its template reads. */
-function writePodinfo(parent: string, version: string): string {
-  const dir = writeChart(parent, {
-    name: 'podinfo',
-    version,
-    template: TEMPLATE
-  })
-  fs.writeFileSync(
-    path.join(dir, 'values.yaml'),
-    'replicaCount: 1\nui:\n  message: default\n'
-  )
-  return dir
+/** podinfo, with a ConfigMap that shows the values each environment sets. */
+const CHART: PodinfoChart = {
+  template: [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: {{ .Release.Name }}-ui',
+    'data:',
+    '  message: {{ .Values.ui.message | quote }}',
+    '  replicas: {{ .Values.replicaCount | quote }}',
+    '  namespace: {{ .Release.Namespace | quote }}',
+    '  chart: {{ .Chart.Version | quote }}',
+    ''
+  ].join('\n'),
+  values: 'replicaCount: 1\nui:\n  message: default\n'
 }
 
+/** The chart, with defaults for every value its template reads. */
+const writePodinfo = (parent: string, version: string): string =>
+  writePodinfoChart(parent, version, CHART)
+
 /** Releases podinfo `version` into the GitOps repository `acme/<name>`. */
-async function release(
+const release = (
   name: string,
   version: string,
   inputs: Record<string, string> = {}
-): Promise<StepResult> {
-  const dirs = makeRunnerDirs(path.join(root, `run-${++runs}`))
-  writePodinfo(path.join(dirs.workspace, 'charts'), version)
-  return runMain({
-    inputs: {
-      chart: 'charts/podinfo',
-      registry: servers.registry.host,
-      repository: 'acme/charts',
-      password: '',
-      'helm-version': HELM4,
-      'helm-download-url': servers.mirror.url,
-      'plain-http': 'true',
-      'gitops-repository': `acme/${name}`,
-      'gitops-token': TOKEN,
-      'gitops-render': 'true',
-      ...inputs
-    },
-    dirs,
-    ...gitopsRunContext(servers, version)
-  })
-}
+): Promise<StepResult> =>
+  releasePodinfo(
+    { servers, root, token: TOKEN, chart: CHART, render: true },
+    name,
+    version,
+    inputs
+  )
 
 const log = (result: StepResult): string => result.stdout + result.stderr
 
 beforeAll(async () => {
   root = tempDir('hor-charts-overlays-e2e-')
   servers = await startGitopsServers(TOKEN)
-  ;({ github } = servers)
 })
 
 afterAll(async () => {
@@ -111,18 +87,9 @@ describe('per-environment helmCharts: the preview renders each environment with 
       production: '2.0.0',
       repo: `oci://${servers.registry.host}/acme/charts`
     })
-    servers.git.createRepo(
-      'acme/charts-rendered',
-      'main',
-      Object.fromEntries(files)
-    )
-    github.addRepository({
-      owner: 'acme',
-      repo: 'charts-rendered',
-      defaultBranch: 'main'
-    })
+    seedRepository(servers, 'charts-rendered', files)
     result = await release('charts-rendered', '2.1.0')
-    text = github.pulls('acme', 'charts-rendered')[0]?.body ?? ''
+    text = pullBody(servers, 'charts-rendered')
   })
 
   test('each section is what helm template renders with the chart values and the entry valuesInline merged', () => {

@@ -10,20 +10,20 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { stringify } from 'yaml'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import {
-  makeRunnerDirs,
-  runMain,
-  type StepResult
-} from '../../helpers/action-runner.js'
-import { writeChart } from '../../helpers/charts.js'
-import type { GitServer } from '../../helpers/git-server.js'
+import type { StepResult } from '../../helpers/action-runner.js'
 import type { GitHubDouble } from '../../helpers/github-double.js'
-import type { Mirror } from '../../helpers/helm-mirror.js'
 import {
-  gitopsRunContext,
   startGitopsServers,
   type GitopsServers
 } from '../../helpers/gitops-servers.js'
+import {
+  changedLines,
+  pullBody,
+  releasePodinfo,
+  seedRepository,
+  writePodinfo as writePodinfoChart,
+  type PodinfoChart
+} from '../../helpers/podinfo-release.js'
 import { HELM4, realHelm, removeDir, tempDir } from '../../helpers/paths.js'
 import type { Registry } from '../../helpers/registry.js'
 import {
@@ -36,25 +36,19 @@ import {
 } from '../../gitops/tools/kustomize/build/charts-layout.js'
 
 const TOKEN = 'ghs_overlayTOKEN1234567890'
-const BRANCH = 'helm-oci-release/podinfo'
 
 let root: string
 let registry: Registry
-let mirror: Mirror
-let git: GitServer
 let github: GitHubDouble
 let servers: GitopsServers
-let runs = 0
 
 /** A GitOps repository `acme/<name>` holding the layout. */
 function seed(name: string, options: LayoutOptions): Map<string, string> {
-  const files = fluxExampleLayout({
-    ...options,
-    url: `oci://${registry.host}/acme/charts`
-  })
-  git.createRepo(`acme/${name}`, 'main', Object.fromEntries(files))
-  github.addRepository({ owner: 'acme', repo: name, defaultBranch: 'main' })
-  return files
+  return seedRepository(
+    servers,
+    name,
+    fluxExampleLayout({ ...options, url: `oci://${registry.host}/acme/charts` })
+  )
 }
 
 /** A GitOps repository `acme/<name>` of kustomizations inflating the chart. */
@@ -62,98 +56,58 @@ function seedCharts(
   name: string,
   options: ChartsLayoutOptions
 ): Map<string, string> {
-  const files = helmChartsLayout({
-    ...options,
-    repo: `oci://${registry.host}/acme/charts`
-  })
-  git.createRepo(`acme/${name}`, 'main', Object.fromEntries(files))
-  github.addRepository({ owner: 'acme', repo: name, defaultBranch: 'main' })
-  return files
+  return seedRepository(
+    servers,
+    name,
+    helmChartsLayout({ ...options, repo: `oci://${registry.host}/acme/charts` })
+  )
 }
 
-/** A chart whose ConfigMap shows the values each environment sets. */
-const TEMPLATE = [
-  'apiVersion: v1',
-  'kind: ConfigMap',
-  'metadata:',
-  '  name: {{ .Release.Name }}-ui',
-  'data:',
-  '  message: {{ .Values.ui.message | quote }}',
-  '  replicas: {{ .Values.replicaCount | quote }}',
-  '  chart: {{ .Chart.Version | quote }}',
-  ''
-].join('\n')
+/** podinfo, with a ConfigMap that shows the values each environment sets. */
+const CHART: PodinfoChart = {
+  template: [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: {{ .Release.Name }}-ui',
+    'data:',
+    '  message: {{ .Values.ui.message | quote }}',
+    '  replicas: {{ .Values.replicaCount | quote }}',
+    '  chart: {{ .Chart.Version | quote }}',
+    ''
+  ].join('\n'),
+  values: 'replicaCount: 1\nui:\n  message: default\n'
+}
 
 /** The chart, with defaults for every value its template reads. */
-function writePodinfo(parent: string, version: string): string {
-  const dir = writeChart(parent, {
-    name: 'podinfo',
-    version,
-    template: TEMPLATE
-  })
-  fs.writeFileSync(
-    path.join(dir, 'values.yaml'),
-    'replicaCount: 1\nui:\n  message: default\n'
-  )
-  return dir
-}
+const writePodinfo = (parent: string, version: string): string =>
+  writePodinfoChart(parent, version, CHART)
 
 /** Releases podinfo `version` into the GitOps repository `acme/<name>`. */
-async function release(
+const release = (
   name: string,
   version: string,
   inputs: Record<string, string> = {}
-): Promise<StepResult> {
-  const dirs = makeRunnerDirs(path.join(root, `run-${++runs}`))
-  writePodinfo(path.join(dirs.workspace, 'charts'), version)
-  return runMain({
-    inputs: {
-      chart: 'charts/podinfo',
-      registry: registry.host,
-      repository: 'acme/charts',
-      password: '',
-      'helm-version': HELM4,
-      'helm-download-url': mirror.url,
-      'plain-http': 'true',
-      'gitops-repository': `acme/${name}`,
-      'gitops-token': TOKEN,
-      'gitops-render': 'false',
-      ...inputs
-    },
-    dirs,
-    ...gitopsRunContext(servers, version)
-  })
-}
+): Promise<StepResult> =>
+  releasePodinfo(
+    { servers, root, token: TOKEN, chart: CHART, render: false },
+    name,
+    version,
+    inputs
+  )
 
 const log = (result: StepResult): string => result.stdout + result.stderr
 
 /** The files the branch changed, each as its lines that differ. */
-function changed(
-  name: string,
-  files: Map<string, string>
-): Record<string, string[]> {
-  const result: Record<string, string[]> = {}
-  for (const [file, before] of files) {
-    const after = git.readFile(`acme/${name}`, BRANCH, file) ?? ''
-    if (after === before) continue
-    const a = before.split('\n')
-    const b = after.split('\n')
-    result[file] = a.flatMap((line, i) =>
-      line === b[i] ? [] : [`${line} → ${b[i]}`]
-    )
-  }
-  return result
-}
+const changed = (name: string, files: Map<string, string>) =>
+  changedLines(servers, name, files)
 
-function body(name: string): string {
-  const [pr] = github.pulls('acme', name)
-  return pr?.body ?? ''
-}
+const body = (name: string): string => pullBody(servers, name)
 
 beforeAll(async () => {
   root = tempDir('hor-overlays-e2e-')
   servers = await startGitopsServers(TOKEN)
-  ;({ registry, mirror, git, github } = servers)
+  ;({ registry, github } = servers)
 })
 
 afterAll(async () => {
@@ -263,12 +217,7 @@ describe('a patch that names neither the chart nor its registry', () => {
     )
     layout.delete('apps/production/podinfo-values.yaml')
     layout.set('apps/production/version.yaml', PATCH)
-    git.createRepo('acme/json-patch', 'main', Object.fromEntries(layout))
-    github.addRepository({
-      owner: 'acme',
-      repo: 'json-patch',
-      defaultBranch: 'main'
-    })
+    seedRepository(servers, 'json-patch', layout)
 
     const result = await release('json-patch', '1.8.0')
     expect(result.exitCode, log(result)).toBe(0)
