@@ -10,7 +10,7 @@ import { gitopsRunContext, type GitopsServers } from './gitops-servers.js'
 import { HELM4 } from './paths.js'
 
 /** The branch the action pushes for podinfo. */
-export const PODINFO_BRANCH = 'helm-oci-release/podinfo'
+const PODINFO_BRANCH = 'helm-oci-release/podinfo'
 
 /** podinfo as a test writes it: a ConfigMap template, a default for each value it reads. */
 export interface PodinfoChart {
@@ -34,7 +34,7 @@ export function seedRepository(
 }
 
 /** Writes podinfo `version` under `parent`; returns its folder. */
-export function writePodinfo(
+function writePodinfo(
   parent: string,
   version: string,
   chart: PodinfoChart
@@ -62,7 +62,7 @@ export interface PodinfoRun {
 let runs = 0
 
 /** Releases podinfo `version` into the GitOps repository `acme/<name>`. */
-export function releasePodinfo(
+function releasePodinfo(
   run: PodinfoRun,
   name: string,
   version: string,
@@ -90,7 +90,7 @@ export function releasePodinfo(
 }
 
 /** The files podinfo's branch changed in `acme/<name>`, each as its lines that differ. */
-export function changedLines(
+function changedLines(
   servers: GitopsServers,
   name: string,
   files: Map<string, string>
@@ -113,4 +113,29 @@ export function changedLines(
 export function pullBody(servers: GitopsServers, name: string): string {
   const [pr] = servers.github.pulls('acme', name)
   return pr?.body ?? ''
+}
+
+/** What a test file calls: its releases, its chart, and what the pull request changed and says. */
+export interface PodinfoHarness {
+  release(
+    name: string,
+    version: string,
+    inputs?: Record<string, string>
+  ): Promise<StepResult>
+  /** The test file's chart at `version` under `parent` (to render it by hand). */
+  writePodinfo(parent: string, version: string): string
+  changed(name: string, files: Map<string, string>): Record<string, string[]>
+  body(name: string): string
+}
+
+/** The harness over `run()`, read at each call: the servers start in `beforeAll`. */
+export function podinfoHarness(run: () => PodinfoRun): PodinfoHarness {
+  return {
+    release: (name, version, inputs = {}) =>
+      releasePodinfo(run(), name, version, inputs),
+    writePodinfo: (parent, version) =>
+      writePodinfo(parent, version, run().chart),
+    changed: (name, files) => changedLines(run().servers, name, files),
+    body: name => pullBody(run().servers, name)
+  }
 }

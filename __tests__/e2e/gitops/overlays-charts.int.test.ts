@@ -15,10 +15,9 @@ import {
   type GitopsServers
 } from '../../helpers/gitops-servers.js'
 import {
+  podinfoHarness,
   pullBody,
-  releasePodinfo,
   seedRepository,
-  writePodinfo as writePodinfoChart,
   type PodinfoChart
 } from '../../helpers/podinfo-release.js'
 import { HELM4, realHelm, removeDir, tempDir } from '../../helpers/paths.js'
@@ -46,22 +45,13 @@ const CHART: PodinfoChart = {
   values: 'replicaCount: 1\nui:\n  message: default\n'
 }
 
-/** The chart, with defaults for every value its template reads. */
-const writePodinfo = (parent: string, version: string): string =>
-  writePodinfoChart(parent, version, CHART)
-
-/** Releases podinfo `version` into the GitOps repository `acme/<name>`. */
-const release = (
-  name: string,
-  version: string,
-  inputs: Record<string, string> = {}
-): Promise<StepResult> =>
-  releasePodinfo(
-    { servers, root, token: TOKEN, chart: CHART, render: true },
-    name,
-    version,
-    inputs
-  )
+const { release, writePodinfo } = podinfoHarness(() => ({
+  servers,
+  root,
+  token: TOKEN,
+  chart: CHART,
+  render: true
+}))
 
 const log = (result: StepResult): string => result.stdout + result.stderr
 

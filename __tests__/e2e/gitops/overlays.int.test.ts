@@ -17,11 +17,8 @@ import {
   type GitopsServers
 } from '../../helpers/gitops-servers.js'
 import {
-  changedLines,
-  pullBody,
-  releasePodinfo,
+  podinfoHarness,
   seedRepository,
-  writePodinfo as writePodinfoChart,
   type PodinfoChart
 } from '../../helpers/podinfo-release.js'
 import { HELM4, realHelm, removeDir, tempDir } from '../../helpers/paths.js'
@@ -79,30 +76,15 @@ const CHART: PodinfoChart = {
   values: 'replicaCount: 1\nui:\n  message: default\n'
 }
 
-/** The chart, with defaults for every value its template reads. */
-const writePodinfo = (parent: string, version: string): string =>
-  writePodinfoChart(parent, version, CHART)
-
-/** Releases podinfo `version` into the GitOps repository `acme/<name>`. */
-const release = (
-  name: string,
-  version: string,
-  inputs: Record<string, string> = {}
-): Promise<StepResult> =>
-  releasePodinfo(
-    { servers, root, token: TOKEN, chart: CHART, render: false },
-    name,
-    version,
-    inputs
-  )
+const { release, writePodinfo, changed, body } = podinfoHarness(() => ({
+  servers,
+  root,
+  token: TOKEN,
+  chart: CHART,
+  render: false
+}))
 
 const log = (result: StepResult): string => result.stdout + result.stderr
-
-/** The files the branch changed, each as its lines that differ. */
-const changed = (name: string, files: Map<string, string>) =>
-  changedLines(servers, name, files)
-
-const body = (name: string): string => pullBody(servers, name)
 
 beforeAll(async () => {
   root = tempDir('hor-overlays-e2e-')
