@@ -2616,33 +2616,25 @@ function keepBounded(outcome, kept) {
     }
     if (outcome.status !== 'rendered')
         return outcome;
-    const changed = outcome.diff.changed.map(resource => {
-        if (resource.diff.length <= kept.diffChars) {
-            kept.diffChars -= resource.diff.length;
-            return resource;
-        }
-        const lines = resource.diff.split('\n').length - 1;
-        return {
-            ...resource,
-            diff: '',
-            omittedLines: resource.omittedLines + lines
-        };
-    });
-    const added = outcome.diff.added.map(r => keptManifest(r, kept));
-    const removed = outcome.diff.removed.map(r => keptManifest(r, kept));
+    const changed = outcome.diff.changed.map(r => keptText(r, 'diff', kept));
+    const added = outcome.diff.added.map(r => keptText(r, 'manifest', kept));
+    const removed = outcome.diff.removed.map(r => keptText(r, 'manifest', kept));
     return { ...outcome, diff: { added, removed, changed } };
 }
-/** A resource's manifest while `kept.diffChars` lasts, else counted as not kept. */
-function keptManifest(resource, kept) {
-    if (resource.manifest.length <= kept.diffChars) {
-        kept.diffChars -= resource.manifest.length;
+/**
+ * A resource whole while its diff or manifest fits what `kept.diffChars` has
+ * left (taken from it), else with that text not kept and its lines counted.
+ */
+function keptText(resource, field, kept) {
+    const text = resource[field];
+    if (text.length <= kept.diffChars) {
+        kept.diffChars -= text.length;
         return resource;
     }
-    const lines = resource.manifest.split('\n').length - 1;
     return {
         ...resource,
-        manifest: '',
-        omittedLines: resource.omittedLines + lines
+        [field]: '',
+        omittedLines: resource.omittedLines + text.split('\n').length - 1
     };
 }
 /** The inputs `gitops-kube-version` / `gitops-api-versions` stand in for the cluster's, where the manifest says none. */
